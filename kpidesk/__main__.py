@@ -1,0 +1,3 @@
+from kpidesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""The command line: argument parsing and printing only; the work is done by kpidesk.services.
+
+Command groups live in ``cmd_*.py`` modules beside this one, each with ``register(subparsers)``; they are
+found automatically so that adding a command never means editing this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kpidesk import __version__
+from kpidesk.errors import KpiDeskError
+from kpidesk.i18n import _, set_language
+
+log = logging.getLogger("kpidesk.cli")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+
+
+@dataclass
+class CliContext:
+    """What a handler needs: the database (opened on first use) and the acting user."""
+
+    db_target: str | None
+    user: str | None = None
+    _db: object = field(default=None, repr=False)
+    _actor: object = field(default=None, repr=False)
+
+    @property
+    def db(self):
+        if self._db is None:
+            from kpidesk.services.database import open_for_use
+
+            self._db = open_for_use(self.db_target)
+            for warning in self._db.warnings:
+                print(_("Warning: {message}").format(message=warning), file=sys.stderr)
+        return self._db
+
+    @property
+    def actor(self):
+        if self._actor is None:
+            from kpidesk.services.access import actor_for_cli
+
+            self._actor = actor_for_cli(self.db, self.user)
+        return self._actor
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit code 2 with one line, as argparse does, but translated
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {_('error')}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kpidesk", description=_("KPI Desk — staff performance appraisal"))
+    parser.add_argument("--version", action="version", version=f"KPI Desk {__version__}")
+    parser.add_argument("--db", help=_("database file or SQLAlchemy URL (default: KPIDESK_DB or the user data folder)"))
+    parser.add_argument("--user", help=_("log in as this user when access control is on"))
+    parser.add_argument("--lang", help=_("language: zh, en or system"))
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in iter_command_modules():
+        module.register(subparsers)
+    return parser
+
+
+def iter_command_modules():
+    package = importlib.import_module(__name__)
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("cmd_"):
+            yield importlib.import_module(f"{__name__}.{info.name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from kpidesk.logging_setup import configure_logging
+
+    configure_logging()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang_index = argv.index("--lang") if "--lang" in argv else -1
+    set_language(argv[lang_index + 1] if 0 <= lang_index < len(argv) - 1 else None)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    ctx = CliContext(db_target=args.db, user=args.user)
+    try:
+        return int(args.handler(args, ctx) or 0)
+    except KpiDeskError as exc:
+        log.info("command failed", exc_info=True)
+        print(f"kpidesk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(_("Interrupted; nothing was changed."), file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug: the user gets one line, the log gets the traceback
+        log.exception("unexpected error")
+        from kpidesk.logging_setup import log_file
+
+        print(
+            _("kpidesk: unexpected error: {error} (details in {log})").format(error=exc, log=log_file()),
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    finally:
+        ctx.close()

@@ -1,0 +1,80 @@
+"""``init``, ``demo``, ``info`` and ``db upgrade|check``."""
+
+from __future__ import annotations
+
+from kpidesk.cli.output import print_json
+from kpidesk.i18n import _
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("init", help=_("create the database, optionally with a starter library"))
+    p.add_argument("--starter", metavar="NAME", help=_("starter library to install, e.g. customer-service"))
+    p.set_defaults(handler=run_init)
+
+    p = subparsers.add_parser("demo", help=_("fill an empty database with the demo department"))
+    p.set_defaults(handler=run_demo)
+
+    p = subparsers.add_parser("info", help=_("show counts, schema version, path and periods"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(handler=run_info)
+
+    p = subparsers.add_parser("db", help=_("database maintenance"))
+    sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    sub.add_parser("upgrade", help=_("bring the schema up to date")).set_defaults(handler=run_db_upgrade)
+    sub.add_parser("check", help=_("check integrity and schema version")).set_defaults(handler=run_db_check)
+
+
+def run_init(args, ctx) -> int:
+    db = ctx.db
+    if args.starter:
+        from kpidesk.services.starter import install_starter
+
+        with db.write() as session:
+            counts = install_starter(session, ctx.actor, args.starter)
+        print(_("Installed starter library {name}: {kpis} KPIs, {templates} templates").format(name=args.starter, **counts))
+    print(_("Database ready: {path}").format(path=db.display_name))
+    return 0
+
+
+def run_demo(args, ctx) -> int:
+    from kpidesk.services.demo import build_demo
+
+    counts = build_demo(ctx.db, ctx.actor)
+    print(_("Demo created: {employees} employees, {periods} periods, {measurements} values").format(**counts))
+    return 0
+
+
+def run_info(args, ctx) -> int:
+    from kpidesk.services.database import info
+
+    data = info(ctx.db)
+    if args.json:
+        print_json(data)
+        return 0
+    print(_("Database: {path}").format(path=data["path"]))
+    print(_("Schema version: {version}").format(version=data["schema_version"]))
+    for key, value in data["counts"].items():
+        print(f"  {key}: {value}")
+    if data["periods"]:
+        print(_("Periods: {periods}").format(periods=", ".join(f"{p['code']} ({p['status']})" for p in data["periods"])))
+    return 0
+
+
+def run_db_upgrade(args, ctx) -> int:
+    from kpidesk.store.migrations_runner import schema_state
+
+    state = schema_state(ctx.db.engine)
+    print(_("Schema version: {version}").format(version=state.current))
+    return 0
+
+
+def run_db_check(args, ctx) -> int:
+    from kpidesk.services.maintenance import check_database
+
+    problems = check_database(ctx.db)
+    if problems:
+        for problem in problems:
+            print(problem)
+        return 1
+    print(_("The database is sound."))
+    return 0

@@ -1,0 +1,1 @@
+"""Pure appraisal logic: no SQLAlchemy, no Qt, no I/O."""

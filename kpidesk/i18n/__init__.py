@@ -1,0 +1,75 @@
+"""One gettext catalogue for the core and the UI.
+
+Source strings are English; ``resources/translations/<lang>/*.po`` hold the translations and are
+compiled into one ``kpidesk.mo`` per language (``python -m kpidesk.i18n.compile``).
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+from collections.abc import Callable
+
+from kpidesk.resources import TRANSLATIONS_DIR
+
+DOMAIN = "kpidesk"
+SUPPORTED = ("zh_CN", "en")
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+_listeners: list[Callable[[str], None]] = []
+
+
+def resolve_language(preference: str | None = None) -> str:
+    """Turn a preference ('system', 'zh', 'zh_CN', 'en', None) into a supported language code."""
+    pref = (preference or os.environ.get("KPIDESK_LANG") or "system").strip()
+    if pref.lower() in ("system", ""):
+        pref = locale.getlocale()[0] or os.environ.get("LANG", "") or "en"
+    pref = pref.replace("-", "_").lower()
+    if pref.startswith("zh"):
+        return "zh_CN"
+    return "en"
+
+
+def set_language(preference: str | None = None) -> str:
+    """Switch the catalogue; returns the language chosen. Listeners (the UI) are told."""
+    global _translation, _language
+    _language = resolve_language(preference)
+    if _language == "en":
+        _translation = gettext.NullTranslations()
+    else:
+        _translation = gettext.translation(
+            DOMAIN, localedir=str(TRANSLATIONS_DIR), languages=[_language], fallback=True
+        )
+    for listener in list(_listeners):
+        listener(_language)
+    return _language
+
+
+def current_language() -> str:
+    return _language
+
+
+def on_language_changed(listener: Callable[[str], None]) -> None:
+    _listeners.append(listener)
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation later (kept in English until rendered with ``_``)."""
+    return message
+
+
+def pick(zh: str | None, en: str | None) -> str:
+    """Choose the bilingual data field for the current language, falling back to the other one."""
+    if _language == "zh_CN":
+        return zh or en or ""
+    return en or zh or ""

@@ -1,0 +1,214 @@
+"""A realistic, deterministic demo: the customer care department (客户关怀部) through 2025.
+
+Everything goes through the services, as a user's own data would: staff, the starter library, periods,
+raw data, forms, adjustments, and the computation and finalization of the past months.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.errors import ValidationError
+from kpidesk.i18n import _
+from kpidesk.services import measurements, settings, staff, starter
+from kpidesk.services.context import Actor, ProgressCallback, report
+from kpidesk.store import models as m
+from kpidesk.store.db import Database
+
+SEED = 20250101
+DEPARTMENT = "客户关怀部"
+
+# staff no, name, team, position, manager staff no, hire date, leave date
+DEMO_STAFF = [
+    ("CS000", "周杰", None, "客户关系经理", None, date(2016, 3, 1), None),
+    ("CS007", "李强", "一组", "客户关系主管", "CS000", date(2018, 9, 10), None),
+    ("CS008", "赵敏", "二组", "客户关系主管", "CS000", date(2018, 4, 16), None),
+    ("CS001", "王芳", "一组", "客服代表", "CS007", date(2021, 3, 1), None),
+    ("CS002", "张伟", "一组", "客服代表", "CS007", date(2022, 7, 15), None),
+    ("CS003", "刘洋", "一组", "投诉专员", "CS007", date(2020, 11, 2), None),
+    ("CS004", "陈静", "二组", "客服代表", "CS008", date(2023, 2, 20), None),
+    ("CS005", "杨磊", "二组", "客服代表", "CS008", date(2019, 5, 6), None),
+    ("CS006", "黄丽", "二组", "投诉专员", "CS008", date(2024, 1, 8), None),
+    ("CS009", "孙悦", "一组", "客服代表", "CS007", date(2022, 4, 11), None),
+    ("CS010", "马超", "二组", "客服代表", "CS008", date(2021, 8, 2), date(2025, 9, 12)),
+    ("CS011", "朱琳", "一组", "投诉专员", "CS007", date(2023, 9, 4), None),
+    ("CS012", "胡斌", "二组", "客服代表", "CS008", date(2025, 6, 16), None),
+]
+
+#: per-person skill (0 weak … 1 strong) and monthly drift, so the trends are believable and differ
+PROFILE = {
+    "CS001": (0.85, 0.004), "CS002": (0.6, 0.01), "CS003": (0.7, 0.0), "CS004": (0.45, 0.02),
+    "CS005": (0.75, -0.005), "CS006": (0.55, 0.012), "CS007": (0.8, 0.002), "CS008": (0.65, 0.006),
+    "CS009": (0.95, 0.0), "CS010": (0.35, -0.01), "CS011": (0.6, 0.004), "CS012": (0.5, 0.015),
+}
+
+YEAR = 2025
+OPEN_MONTH = 12
+
+
+def _months() -> list[Period]:
+    return [Period(YEAR, PeriodKind.MONTH, i) for i in range(1, 13)]
+
+
+def _between(rng: random.Random, low: float, high: float, skill: float, spread: float = 0.08) -> float:
+    x = min(1.0, max(0.0, skill + rng.gauss(0, spread)))
+    return low + (high - low) * x
+
+
+Generator = Callable[[random.Random, float], dict[str, float]]
+
+
+def _csr_values(rng: random.Random, s: float) -> dict[str, float]:
+    contacts = round(rng.uniform(380, 520))
+    return {
+        "contacts": contacts,
+        "first_contact_resolved": round(contacts * _between(rng, 0.76, 0.94, s) / 100 * 100),
+        "first_response_time": round(_between(rng, 110, 28, s)),
+        "avg_handle_time": round(_between(rng, 330, 190, s)),
+        "csat": round(_between(rng, 82, 98, s), 1),
+        "qa_score": round(_between(rng, 72, 98, s), 1),
+        "resolved": round(contacts * 0.95),
+        "repeat_contacts": round(contacts * 0.95 * _between(rng, 0.12, 0.02, s) / 100 * 100),
+        "training_done": min(4, round(_between(rng, 2.6, 4.4, s))),
+        "training_planned": 4,
+    }
+
+
+def _crs_values(rng: random.Random, s: float) -> dict[str, float]:
+    resolved = round(rng.uniform(900, 1100))
+    planned = round(rng.uniform(90, 120))
+    customers = round(rng.uniform(1800, 2200))
+    budget = 50000
+    complaints = round(rng.uniform(18, 30))
+    return {
+        "resolved": resolved,
+        "resolved_in_sla": round(resolved * _between(rng, 0.82, 0.97, s) / 100 * 100),
+        "callbacks_planned": planned,
+        "callbacks_done": round(planned * _between(rng, 0.82, 1.0, s)),
+        "customers_start": customers,
+        "customers_retained": round(customers * _between(rng, 0.86, 0.975, s)),
+        "promoters": round(_between(rng, 40, 70, s)),
+        "passives": round(rng.uniform(15, 25)),
+        "detractors": round(_between(rng, 22, 6, s)),
+        "complaints": complaints,
+        "complaints_closed_in_time": round(complaints * _between(rng, 0.8, 1.0, s)),
+        "actual_cost": round(budget * (1 + rng.uniform(-0.07, 0.07) * (1.2 - s))),
+        "budget": budget,
+        "collected": round(200000 * _between(rng, 0.88, 0.995, s)),
+        "collection_planned": 200000,
+        "training_done": min(4, round(_between(rng, 2.6, 4.4, s))),
+        "training_planned": 4,
+    }
+
+
+def _complaint_values(rng: random.Random, s: float) -> dict[str, float]:
+    complaints = round(rng.uniform(40, 70))
+    received = round(rng.uniform(120, 160))
+    resolved = round(received * _between(rng, 0.84, 0.98, s))
+    return {
+        "complaints_sampled": 30,
+        "complaints_replied_in_time": round(30 * _between(rng, 0.78, 0.99, s)),
+        "complaints": complaints,
+        "complaints_closed_in_time": round(complaints * _between(rng, 0.82, 0.99, s)),
+        "received": received,
+        "resolved": resolved,
+        "wrong_resolutions": round(resolved * _between(rng, 0.06, 0.005, s)),
+        "csat": round(_between(rng, 82, 97, s), 1),
+        "resolution_time": round(_between(rng, 30000, 6000, s)),
+    }
+
+
+GENERATORS: dict[str, Generator] = {"客服代表": _csr_values, "客户关系主管": _crs_values, "投诉专员": _complaint_values}
+
+
+def _ensure_period(session: Session, actor: Actor, period: Period) -> m.PeriodRecord:
+    try:
+        from kpidesk.services.periods import open_period
+    except ImportError:
+        open_period = None
+    record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar()
+    if record is not None:
+        return record
+    if open_period is not None:
+        open_period(session, actor, period.code)
+        return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar_one()
+    record = m.PeriodRecord(code=period.code, kind=period.kind.value, starts_on=period.start, ends_on=period.end)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def build_staff(session: Session, actor: Actor) -> dict[str, m.Employee]:
+    department = staff.get_or_create_department(session, DEPARTMENT)
+    teams = {name: staff.get_or_create_department(session, name, department) for name in ("一组", "二组")}
+    people: dict[str, m.Employee] = {}
+    for staff_no, name, team, position, manager_no, hired, _left in DEMO_STAFF:
+        employee = staff.add_employee(
+            session, actor, staff_no=staff_no, name=name,
+            department_id=(teams[team] if team else department).id,
+            position_id=staff.get_or_create_position(session, position).id,
+            manager_id=people[manager_no].id if manager_no else None,
+            hire_date=hired,
+        )
+        people[staff_no] = employee
+    department.head_id = people["CS000"].id
+    teams["一组"].head_id = people["CS007"].id
+    teams["二组"].head_id = people["CS008"].id
+    session.flush()
+    return people
+
+
+def _active_in(employee_row: tuple, period: Period) -> bool:
+    _no, _name, _team, _pos, _mgr, hired, left = employee_row
+    return hired <= period.end and (left is None or left >= period.start)
+
+
+def fill_measurements(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
+    rng = random.Random(SEED)
+    for index, period in enumerate(_months()):
+        changes = []
+        for row in DEMO_STAFF:
+            staff_no, _name, _team, position = row[:4]
+            generator = GENERATORS.get(position)
+            if generator is None or not _active_in(row, period):
+                continue
+            skill, drift = PROFILE[staff_no]
+            skill = min(1.0, max(0.0, skill + drift * index))
+            if rng.random() < 0.04:  # an occasional bad month
+                skill = max(0.0, skill - 0.35)
+            for field, value in generator(rng, skill).items():
+                changes.append(measurements.ValueChange(people[staff_no].id, field, Decimal(str(value))))
+        measurements.set_values(session, actor, period.code, changes, audit_each=False)
+
+
+def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = None) -> dict[str, int]:
+    """Fill an empty database with the demo; refuses a database that already holds data."""
+    from kpidesk.services.database import has_data
+
+    if has_data(db):
+        raise ValidationError(_("The database already holds data; the demo needs an empty database."))
+    steps = 4
+    with db.write() as session:
+        report(progress, 0, steps, _("Starter library"))
+        starter.install_starter(session, actor, "customer-service")
+        settings.set_setting(session, actor, "organisation_name", "示例客服中心")
+        report(progress, 1, steps, _("Staff"))
+        people = build_staff(session, actor)
+        report(progress, 2, steps, _("Periods and data"))
+        for period in _months():
+            _ensure_period(session, actor, period)
+        fill_measurements(session, actor, people)
+        for staff_no in ("CS010",):
+            row = next(r for r in DEMO_STAFF if r[0] == staff_no)
+            staff.mark_left(session, actor, people[staff_no].id, on=row[6], reason="个人原因离职")
+    report(progress, steps, steps, _("Done"))
+    from kpidesk.services.database import info
+
+    return info(db)["counts"]

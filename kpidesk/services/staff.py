@@ -1,0 +1,198 @@
+"""Departments, positions and employees: add, edit, transfer, mark as left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kpidesk.errors import NotFound, ValidationError
+from kpidesk.i18n import _
+from kpidesk.services import audit
+from kpidesk.services.context import Actor
+from kpidesk.store import models as m
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    """What lists and tables show of an employee (plain data, safe to pass between threads)."""
+
+    id: int
+    staff_no: str
+    name: str
+    department: str | None
+    department_id: int | None
+    top_department: str | None
+    position: str | None
+    manager: str | None
+    hire_date: date | None
+    active: bool
+
+
+def get_or_create_department(session: Session, name: str, parent: m.Department | None = None) -> m.Department:
+    query = select(m.Department).where(m.Department.name == name)
+    query = query.where(m.Department.parent_id == (parent.id if parent else None)) if parent else query
+    department = session.execute(query).scalars().first()
+    if department is None:
+        department = m.Department(name=name, parent_id=parent.id if parent else None)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def get_or_create_position(session: Session, name: str, name_en: str | None = None) -> m.Position:
+    position = session.execute(select(m.Position).where(m.Position.name == name)).scalar()
+    if position is None:
+        position = m.Position(name=name, name_en=name_en)
+        session.add(position)
+        session.flush()
+    return position
+
+
+def employee_by_staff_no(session: Session, staff_no: str) -> m.Employee:
+    employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no)).scalar()
+    if employee is None:
+        raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
+    return employee
+
+
+def department_and_descendants(session: Session, department_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for dep_id, parent_id in session.execute(select(m.Department.id, m.Department.parent_id)):
+        children.setdefault(parent_id, []).append(dep_id)
+    found, stack = set(), [department_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def add_employee(
+    session: Session,
+    actor: Actor,
+    *,
+    staff_no: str,
+    name: str,
+    department_id: int | None = None,
+    position_id: int | None = None,
+    manager_id: int | None = None,
+    hire_date: date | None = None,
+) -> m.Employee:
+    staff_no, name = staff_no.strip(), name.strip()
+    if not staff_no or not name:
+        raise ValidationError(_("Staff number and name are required."))
+    if session.execute(select(m.Employee.id).where(m.Employee.staff_no == staff_no)).scalar() is not None:
+        raise ValidationError(_("Staff number {staff_no} is already used.").format(staff_no=staff_no))
+    employee = m.Employee(
+        staff_no=staff_no,
+        name=name,
+        department_id=department_id,
+        position_id=position_id,
+        manager_id=manager_id,
+        hire_date=hire_date,
+    )
+    session.add(employee)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise ValidationError(_("Staff number {staff_no} is already used.").format(staff_no=staff_no)) from exc
+    audit.record(session, actor, "employee.add", entity="employee", entity_id=staff_no, new={"name": name})
+    return employee
+
+
+def update_employee(session: Session, actor: Actor, employee_id: int, **changes) -> m.Employee:
+    employee = session.get(m.Employee, employee_id)
+    if employee is None:
+        raise NotFound(_("The employee no longer exists."))
+    allowed = {"name", "manager_id", "hire_date", "staff_no"}
+    old = {}
+    for key, value in changes.items():
+        if key not in allowed:
+            raise ValueError(f"cannot change {key} here")
+        old[key] = getattr(employee, key)
+        setattr(employee, key, value)
+    audit.record(session, actor, "employee.edit", entity="employee", entity_id=employee.staff_no, old=old, new=changes)
+    return employee
+
+
+def transfer_employee(
+    session: Session,
+    actor: Actor,
+    employee_id: int,
+    *,
+    department_id: int | None,
+    position_id: int | None = None,
+    on: date | None = None,
+    reason: str | None = None,
+) -> m.EmployeeMove:
+    """Move someone; past appraisals keep the department and position recorded on them."""
+    employee = session.get(m.Employee, employee_id)
+    if employee is None:
+        raise NotFound(_("The employee no longer exists."))
+    move = m.EmployeeMove(
+        employee_id=employee.id,
+        moved_on=on or date.today(),
+        from_department_id=employee.department_id,
+        to_department_id=department_id,
+        from_position_id=employee.position_id,
+        to_position_id=position_id if position_id is not None else employee.position_id,
+        reason=reason,
+    )
+    session.add(move)
+    employee.department_id = department_id
+    if position_id is not None:
+        employee.position_id = position_id
+    audit.record(
+        session,
+        actor,
+        "employee.transfer",
+        entity="employee",
+        entity_id=employee.staff_no,
+        old={"department_id": move.from_department_id, "position_id": move.from_position_id},
+        new={"department_id": department_id, "position_id": move.to_position_id},
+        reason=reason,
+    )
+    return move
+
+
+def mark_left(session: Session, actor: Actor, employee_id: int, on: date | None = None, reason: str | None = None) -> None:
+    """Leaving never deletes anything: the person stays on every past appraisal."""
+    employee = session.get(m.Employee, employee_id)
+    if employee is None:
+        raise NotFound(_("The employee no longer exists."))
+    employee.active = False
+    employee.leave_date = on or date.today()
+    audit.record(session, actor, "employee.leave", entity="employee", entity_id=employee.staff_no,
+                 new={"leave_date": employee.leave_date}, reason=reason)
+
+
+def list_employees(session: Session, *, include_left: bool = False, department_ids: set[int] | None = None) -> list[EmployeeRow]:
+    departments = {d.id: d for d in session.execute(select(m.Department)).scalars()}
+    query = select(m.Employee).order_by(m.Employee.staff_no)
+    if not include_left:
+        query = query.where(m.Employee.active)
+    if department_ids is not None:
+        query = query.where(m.Employee.department_id.in_(department_ids))
+    rows = []
+    for e in session.execute(query).scalars():
+        dep = departments.get(e.department_id)
+        rows.append(
+            EmployeeRow(
+                id=e.id,
+                staff_no=e.staff_no,
+                name=e.name,
+                department=dep.name if dep else None,
+                department_id=e.department_id,
+                top_department=dep.top_level().name if dep else None,
+                position=e.position.name if e.position else None,
+                manager=e.manager.name if e.manager else None,
+                hire_date=e.hire_date,
+                active=e.active,
+            )
+        )
+    return rows

@@ -1,0 +1,137 @@
+"""Opening a database: engine, sessions, the unit of work, and the schema check on open."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from kpidesk.errors import CorruptDatabase, KpiDeskError, SchemaTooNew
+from kpidesk.i18n import _
+from kpidesk.store import sqlite
+from kpidesk.store.locations import backup_folder_for, resolve_url
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseBusy(KpiDeskError):
+    """Another program holds the write lock longer than the busy timeout."""
+
+
+@dataclass
+class Database:
+    url: URL
+    engine: Engine
+    schema_too_new: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(**{sqlite.WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @property
+    def path(self) -> Path | None:
+        if self.url.get_backend_name() == "sqlite" and self.url.database not in (None, "", ":memory:"):
+            return Path(self.url.database)
+        return None
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    @property
+    def backup_dir(self) -> Path | None:
+        return backup_folder_for(self.path) if self.path else None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read session; nothing it does is committed."""
+        with self._reader() as session:  # close() ends the transaction without expiring loaded rows
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: takes the write lock first, commits at the end, or leaves no trace."""
+        if self.schema_too_new:
+            raise SchemaTooNew(
+                _("This database was written by a newer version of KPI Desk; it is open read-only.")
+            )
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+                raise DatabaseBusy(
+                    _("The database is being changed by another program; please try again in a moment.")
+                ) from exc
+            raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(url: URL) -> tuple[Engine, list[str]]:
+    warnings: list[str] = []
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True), warnings
+    memory = url.database in (None, "", ":memory:")
+    wal = True
+    if memory:
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        wal = False
+    else:
+        path = Path(url.database)
+        if sqlite.looks_like_network_share(path):
+            wal = False
+            warnings.append(
+                _(
+                    "The database file is on a network share. SQLite can be damaged there; "
+                    "use a server database to share data in an office."
+                )
+            )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+    sqlite.configure(engine, wal=wal)
+    return engine, warnings
+
+
+def open_database(target: str | Path | URL | None = None, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) and bring the schema up to date, backing up before any upgrade."""
+    from kpidesk.store import migrations_runner
+
+    url = target if isinstance(target, URL) else resolve_url(target)
+    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+    if path is not None and path.exists() and path.stat().st_size > 0 and not sqlite.is_sqlite_file(path):
+        raise CorruptDatabase(_("{path} is not a KPI Desk database file.").format(path=path))
+    engine, warnings = make_engine(url)
+    db = Database(url=url, engine=engine, warnings=warnings)
+    try:
+        state = migrations_runner.schema_state(engine)
+        if state.too_new:
+            db.schema_too_new = True
+            db.warnings.append(
+                _("This database was written by a newer version of KPI Desk; it is open read-only.")
+            )
+        elif migrate and not state.current:
+            migrations_runner.upgrade(engine)
+        elif migrate and state.behind:
+            if path is not None:
+                from kpidesk.store.backups import backup_now
+
+                backup_now(db, reason="pre-migration")
+            migrations_runner.upgrade(engine)
+    except DatabaseError as exc:
+        engine.dispose()
+        raise CorruptDatabase(
+            _("{path} cannot be read as a database: {error}").format(path=db.display_name, error=exc.orig)
+        ) from exc
+    return db

@@ -1,0 +1,21 @@
+"""All tables; import from here so every model is registered on the one metadata."""
+
+from kpidesk.store.models.adjustments import Adjustment, Exemption
+from kpidesk.store.models.audit import AuditEntry
+from kpidesk.store.models.base import Base
+from kpidesk.store.models.forms import FormRating, FormResponse, FormVersion
+from kpidesk.store.models.kpis import Kpi, RawField
+from kpidesk.store.models.measurements import Measurement
+from kpidesk.store.models.organisation import GradeBand, GradeScale, Setting
+from kpidesk.store.models.periods import Appeal, Appraisal, PeriodRecord
+from kpidesk.store.models.results import Result, SignOff, Snapshot
+from kpidesk.store.models.staff import Department, Employee, EmployeeMove, Position
+from kpidesk.store.models.templates import Template, TemplateForm, TemplateItem
+from kpidesk.store.models.users import ImportProfile, User
+
+__all__ = [
+    "Adjustment", "Appeal", "Appraisal", "AuditEntry", "Base", "Department", "Employee", "EmployeeMove",
+    "Exemption", "FormRating", "FormResponse", "FormVersion", "GradeBand", "GradeScale", "ImportProfile",
+    "Kpi", "Measurement", "PeriodRecord", "Position", "RawField", "Result", "Setting", "SignOff", "Snapshot",
+    "Template", "TemplateForm", "TemplateItem", "User",
+]

@@ -1,0 +1,58 @@
+import json
+import subprocess
+import sys
+
+from kpidesk.cli import main
+
+
+def test_demo_then_info_prints_non_zero_counts(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "info", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"]["employees"] > 0 and data["counts"]["measurements"] > 0
+    assert data["schema_version"] == data["schema_head"]
+    assert [p["code"] for p in data["periods"]][-1] == "2025-12"
+
+
+def test_demo_refuses_a_used_database_with_exit_code_3(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "init", "--starter", "customer-service"]) == 0
+    assert main(["--db", db, "demo"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    assert main(["no-such-command"]) == 2
+
+
+def test_environment_variable_chooses_the_database(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KPIDESK_DB", str(tmp_path / "env.db"))
+    assert main(["init"]) == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_default_database_lives_in_the_user_data_folder(tmp_path, capsys):
+    assert main(["info", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["path"].endswith("kpidesk.db")
+    assert "KPI Desk" in data["path"]
+
+
+def test_chinese_messages_with_lang(tmp_path, capsys):
+    assert main(["--lang", "zh", "--db", str(tmp_path / "x.db"), "init"]) == 0
+    assert "数据库" in capsys.readouterr().out
+
+
+def test_python_dash_m_and_help_work():
+    result = subprocess.run([sys.executable, "-m", "kpidesk", "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "init" in result.stdout and "demo" in result.stdout
+
+
+def test_db_check_reports_a_sound_database(tmp_path, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "init"]) == 0
+    assert main(["--db", db, "db", "check"]) == 0
+    assert main(["--db", db, "db", "upgrade"]) == 0

@@ -1,0 +1,45 @@
+"""The core never loads Qt, even indirectly (import-linter cannot see imports through matplotlib)."""
+
+import pkgutil
+import subprocess
+import sys
+
+import kpidesk
+
+CORE = ["domain", "store", "exchange", "charts", "reports", "services", "i18n", "cli"]
+
+
+def _core_modules():
+    names = []
+    for info in pkgutil.walk_packages(kpidesk.__path__, "kpidesk."):
+        top = info.name.split(".")[1]
+        if top in CORE and ".migrations" not in info.name:
+            names.append(info.name)
+    return names
+
+
+def test_core_modules_load_no_qt():
+    modules = _core_modules()
+    assert len(modules) > 10
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "import kpidesk.cli\n"
+        "list(kpidesk.cli.iter_command_modules())\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={"MPLBACKEND": "Agg", "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_import_linter_contracts_hold():
+    import shutil
+
+    lint = shutil.which("lint-imports")
+    assert lint, "import-linter is a test dependency"
+    result = subprocess.run([lint], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
