@@ -1,0 +1,452 @@
+"""Tables out of real-world spreadsheets: the header row found below title rows, merged header cells
+joined, hidden columns noted, totals and notes lines set aside, every data row keeping the row number
+Excel shows.
+
+``read_table`` returns a :class:`SheetTable`; its ``frame`` holds the raw cell values (parse them with
+:mod:`kpidesk.exchange.values`), indexed by Excel row number, one column per source column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from kpidesk.errors import Place, ValidationError
+from kpidesk.exchange.aliases import (
+    REQUIRED,
+    field_label,
+    map_columns,
+    score_header_row,
+    split_header,
+)
+from kpidesk.exchange.grids import RawSheet, RawWorkbook, open_workbook
+from kpidesk.i18n import _
+
+#: How far down a header row is looked for.
+HEADER_SCAN_ROWS = 30
+
+_TOTAL_WORDS = ("合计", "总计", "小计", "总和", "汇总", "平均", "平均值", "均值", "累计")
+_TOTAL_WORDS_EN = ("total", "totals", "sum", "subtotal", "sub-total", "grand total", "average", "avg", "mean")
+_NOTE_PREFIXES = ("说明", "备注", "注：", "注:", "注意", "附注", "填表说明", "数据来源", "制表", "审核", "note", "notes",
+                  "remark", "remarks", "*", "※", "注1", "注 ")
+_NOTE_PUNCTUATION = re.compile(r"[：:，,。；;（）()、]")
+
+
+def _total_variants() -> frozenset[str]:
+    variants: set[str] = set()
+    for word in _TOTAL_WORDS:
+        spaced = [word, " ".join(word), "  ".join(word), "\u3000".join(word)]
+        for form in spaced:
+            for end in ("", ":", "：", " "):
+                variants.add(form + end)
+                variants.add(" " + form + end)
+    for word in _TOTAL_WORDS_EN:
+        for form in (word, word.upper(), word.title(), word.capitalize()):
+            for end in ("", ":", " "):
+                variants.add(form + end)
+    return frozenset(variants)
+
+
+TOTAL_VARIANTS = _total_variants()
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    label: str  # the unique column name in ``SheetTable.frame``
+    header: str  # the header as written ("满意度/得分" for a two-row header)
+    letter: str  # Excel column letter
+    index: int  # 0-based column index in the sheet
+    hidden: bool = False
+    unit_hint: str | None = None  # the unit written in brackets in the header
+
+    @property
+    def display(self) -> str:
+        return f"{self.letter} ({self.header})" if self.header else self.letter
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    row: int  # Excel row number
+    reason: str  # "totals" or "notes"
+    text: str
+
+
+@dataclass
+class SheetTable:
+    """One sheet read as a table: raw values plus everything needed to report and re-map it."""
+
+    file: str
+    sheet: str
+    format: str
+    checksum: str
+    kind: str
+    header_rows: tuple[int, ...]  # Excel numbers; two for a two-row (merged) header
+    columns: list[ColumnInfo]
+    frame: pd.DataFrame  # index: Excel row numbers; columns: ColumnInfo.label
+    mapping: dict[str, str]  # column label → canonical field
+    skipped: list[SkippedRow] = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def header_row(self) -> int:
+        """The (last) header row as Excel numbers it."""
+        return self.header_rows[-1]
+
+    @property
+    def rows(self) -> pd.Index:
+        return self.frame.index
+
+    @property
+    def hidden_columns(self) -> list[str]:
+        return [c.label for c in self.columns if c.hidden]
+
+    @property
+    def unmapped(self) -> list[str]:
+        return [c.label for c in self.columns if c.label not in self.mapping]
+
+    def column_info(self, label: str) -> ColumnInfo:
+        for column in self.columns:
+            if column.label == label:
+                return column
+        raise KeyError(label)
+
+    def column_for(self, canonical: str) -> str | None:
+        """The column label mapped to a canonical field, or None."""
+        for label, mapped in self.mapping.items():
+            if mapped == canonical:
+                return label
+        return None
+
+    def field_cells(self, canonical: str) -> pd.Series | None:
+        label = self.column_for(canonical)
+        return None if label is None else self.frame[label]
+
+    def place(self, row: int | None = None, column: str | None = None) -> Place:
+        """Where a cell is, for messages: file, sheet, Excel row, column letter and header."""
+        shown = self.column_info(column).display if column in self.frame.columns else column
+        sheet = self.sheet if self.format != "csv" else None
+        return Place(file=self.file, sheet=sheet, row=row, column=shown)
+
+    def remapped(self, overrides: Mapping[str, str | None], extra: Mapping[str, str] | None = None) -> SheetTable:
+        """The same table with the column mapping recomputed under ``overrides`` (header → field/None)."""
+        mapping = map_columns(
+            [c.label for c in self.columns], self.kind, overrides=overrides, extra=extra,
+            skip=self.hidden_columns,
+        )
+        return replace(self, mapping=mapping)
+
+    def missing_required(self) -> list[str]:
+        return [f for f in REQUIRED.get(self.kind, ()) if f not in self.mapping.values()]
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_table(
+    source: str | Path | RawWorkbook,
+    *,
+    kind: str = "data",
+    sheet: str | None = None,
+    overrides: Mapping[str, str | None] | None = None,
+    extra_aliases: Mapping[str, str] | None = None,
+    header_row: int | None = None,
+    strict: bool = True,
+) -> SheetTable:
+    """Read one sheet of a file as a table.
+
+    ``sheet`` picks a sheet by name (default: the first visible sheet with a recognisable header);
+    ``header_row`` forces the header row (Excel numbering); ``overrides`` maps headers to canonical fields
+    (None ignores a column). With ``strict``, a table lacking the kind's required columns is a
+    ValidationError naming the file and sheet.
+    """
+    book = source if isinstance(source, RawWorkbook) else open_workbook(source)
+    if sheet is not None:
+        if sheet not in book.sheet_names:
+            raise ValidationError(
+                _("there is no sheet named “{sheet}”; sheets: {names}").format(
+                    sheet=sheet, names=", ".join(book.sheet_names)
+                ),
+                Place(file=book.display_name),
+            )
+        candidates = [sheet]
+    else:
+        candidates = [n for n in book.sheet_names if book.visible.get(n, True)] or list(book.sheet_names)
+
+    best: SheetTable | None = None
+    best_score = -1
+    for name in candidates:
+        raw = book.sheet(name)
+        table = _build_table(book, raw, kind, overrides, extra_aliases, header_row)
+        if table is None:
+            continue
+        score = len(set(table.mapping.values()))
+        if not table.missing_required():
+            score += 1000
+        if score > best_score:
+            best, best_score = table, score
+        if sheet is None and not table.missing_required():
+            break
+    if best is None:
+        raise ValidationError(
+            _("no header row found in the first {n} rows").format(n=HEADER_SCAN_ROWS),
+            Place(file=book.display_name, sheet=sheet if book.format != "csv" else None),
+        )
+    if strict:
+        require_columns(best)
+    return best
+
+
+def read_tables(
+    source: str | Path | RawWorkbook,
+    *,
+    kind: str = "data",
+    overrides: Mapping[str, str | None] | None = None,
+    extra_aliases: Mapping[str, str] | None = None,
+    include_hidden: bool = False,
+) -> list[SheetTable]:
+    """Every sheet of a workbook that holds a table of ``kind`` (hidden sheets only when asked)."""
+    book = source if isinstance(source, RawWorkbook) else open_workbook(source)
+    tables = []
+    for name in book.sheet_names:
+        if not include_hidden and not book.visible.get(name, True):
+            continue
+        table = _build_table(book, book.sheet(name), kind, overrides, extra_aliases, None)
+        if table is not None and not table.missing_required():
+            tables.append(table)
+    return tables
+
+
+def require_columns(table: SheetTable) -> None:
+    missing = table.missing_required()
+    if missing:
+        names = ", ".join(_(field_label(table.kind, f)) for f in missing)
+        headers = ", ".join(c.header for c in table.columns if c.header) or "—"
+        raise ValidationError(
+            _("no column for {fields}; the header row {row} has: {headers}").format(
+                fields=names, row=table.header_row, headers=headers
+            ),
+            table.place(),
+        )
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------- building a table
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and value != value
+    )
+
+
+def _fill_merges(rows: list[list[object]], merges: list[tuple[int, int, int, int]]) -> None:
+    """Give every cell of a merged range the value of its top-left cell (as Excel shows it)."""
+    for r0, c0, r1, c1 in merges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+
+
+def _text_cells(row: list[object]) -> list[str]:
+    return [str(v).strip() for v in row if isinstance(v, str) and v.strip()]
+
+
+def find_header_row(rows: list[list[object]], kind: str) -> int | None:
+    """0-based index of the header row: the row naming the most known fields, else the first row of
+    several distinct text cells followed by data."""
+    best, best_score = None, 0
+    limit = min(len(rows), HEADER_SCAN_ROWS)
+    for i in range(limit):
+        score = score_header_row(rows[i], kind)
+        if score > best_score:
+            best, best_score = i, score
+    if best is not None:
+        return best
+    for i in range(limit):
+        texts = _text_cells(rows[i])
+        filled = [v for v in rows[i] if not _is_blank(v)]
+        if len(set(texts)) >= 2 and len(texts) * 2 >= len(filled):
+            if any(any(not _is_blank(v) for v in later) for later in rows[i + 1 : i + 6]):
+                return i
+    return None
+
+
+def _sub_header(rows: list[list[object]], header: int, merges: list[tuple[int, int, int, int]]) -> bool:
+    """True when the header row has horizontally merged cells with column names in the row below."""
+    if header + 1 >= len(rows):
+        return False
+    below = rows[header + 1]
+    for r0, c0, r1, c1 in merges:
+        if r0 == header and r1 == header and c1 > c0:
+            under = [below[c] for c in range(c0, min(c1 + 1, len(below)))]
+            if any(isinstance(v, str) and v.strip() for v in under):
+                return True
+    return False
+
+
+def _headers(rows: list[list[object]], header_rows: list[int], width: int) -> list[str]:
+    result = []
+    for c in range(width):
+        parts: list[str] = []
+        for r in header_rows:
+            value = rows[r][c] if c < len(rows[r]) else ""
+            text = "" if _is_blank(value) else _cell_text(value)
+            if text and text not in parts:
+                parts.append(text)
+        result.append("/".join(parts))
+    return result
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFC", str(value)).replace("\n", " ").strip()
+
+
+def _build_table(
+    book: RawWorkbook,
+    raw: RawSheet,
+    kind: str,
+    overrides: Mapping[str, str | None] | None,
+    extra: Mapping[str, str] | None,
+    forced_header: int | None,
+) -> SheetTable | None:
+    rows = raw.rows
+    if raw.merges:
+        rows = [list(r) for r in rows]
+        _fill_merges(rows, raw.merges)
+    if forced_header is not None:
+        header = forced_header - 1
+        if not 0 <= header < len(rows):
+            raise ValidationError(
+                _("row {row} is outside the sheet").format(row=forced_header),
+                Place(file=book.display_name, sheet=raw.name),
+            )
+    else:
+        found = find_header_row(rows, kind)
+        if found is None:
+            return None
+        header = found
+    header_rows = [header, header + 1] if _sub_header(rows, header, raw.merges) else [header]
+    first_data = header_rows[-1] + 1
+    body = rows[first_data:]
+    width = max([len(rows[r]) for r in header_rows] + [len(r) for r in body[:1]] + [0])
+    if body:
+        lengths = {len(r) for r in body}
+        width = max(width, *lengths)
+        if len(lengths) > 1 or width not in lengths:
+            body = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in body]
+    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(index=range(0), columns=range(width))
+    frame = frame.reindex(columns=range(width))
+    frame.index = pd.RangeIndex(first_data + 1, first_data + 1 + len(frame))
+    for c in frame.columns:
+        column = frame[c]
+        frame[c] = column.where(~column.isin(["", None]), None)
+
+    headers = _headers(rows, header_rows, width)
+    keep = [c for c in range(width) if headers[c] or frame[c].notna().any()]
+    frame = frame[keep]
+    columns: list[ColumnInfo] = []
+    seen: set[str] = set()
+    for c in keep:
+        letter = column_letter(c)
+        header_text = headers[c]
+        label = header_text or f"({letter})"
+        if label in seen:
+            label = f"{label} ({letter})"
+        seen.add(label)
+        columns.append(
+            ColumnInfo(label, header_text, letter, c, c in raw.hidden_columns, split_header(header_text).unit)
+        )
+    frame.columns = [c.label for c in columns]
+
+    frame, skipped = _set_aside_non_data_rows(frame, raw.merges, width)
+    mapping = map_columns(
+        [c.label for c in columns], kind, overrides=overrides, extra=extra,
+        skip=[c.label for c in columns if c.hidden],
+    )
+    return SheetTable(
+        file=book.display_name,
+        sheet=raw.name,
+        format=book.format,
+        checksum=book.checksum,
+        kind=kind,
+        header_rows=tuple(r + 1 for r in header_rows),
+        columns=columns,
+        frame=frame,
+        mapping=mapping,
+        skipped=skipped,
+        sheet_names=list(book.sheet_names),
+        encoding=book.encoding,
+    )
+
+
+def _set_aside_non_data_rows(
+    frame: pd.DataFrame, merges: list[tuple[int, int, int, int]], width: int
+) -> tuple[pd.DataFrame, list[SkippedRow]]:
+    """Drop blank rows; move totals (合计, Total …) and notes (说明：…) lines out of the data."""
+    if frame.empty:
+        return frame, []
+    filled = frame.notna()
+    counts = filled.sum(axis=1)
+    frame = frame[counts > 0]
+    counts = counts[counts > 0]
+    if frame.empty:
+        return frame, []
+
+    totals = pd.Series(False, index=frame.index)
+    for label in frame.columns:
+        totals |= frame[label].isin(TOTAL_VARIANTS)
+
+    wide_merged_rows: set[int] = set()
+    for r0, _c0, r1, _c1 in merges:
+        if (_c1 - _c0 + 1) * 2 >= max(width, 2):
+            wide_merged_rows.update(range(r0 + 1, r1 + 2))
+    candidates = frame.index[(counts == 1) | frame.index.isin(list(wide_merged_rows))]
+
+    skipped: list[SkippedRow] = []
+    notes: list[int] = []
+    for row in candidates:
+        if totals.get(row, False):
+            continue
+        values = [v for v in frame.loc[row] if v is not None]
+        if not values or not isinstance(values[0], str) or len({str(v) for v in values}) != 1:
+            continue
+        text = values[0].strip()
+        lowered = text.lower()
+        if (
+            lowered.startswith(_NOTE_PREFIXES)
+            or row in wide_merged_rows
+            or (len(text) >= 8 and _NOTE_PUNCTUATION.search(text))
+        ):
+            notes.append(row)
+            skipped.append(SkippedRow(int(row), "notes", text))
+    for row in frame.index[totals]:
+        text = " ".join(str(v) for v in frame.loc[row] if v is not None)
+        skipped.append(SkippedRow(int(row), "totals", text))
+    drop = set(notes) | set(frame.index[totals])
+    if drop:
+        frame = frame.drop(index=list(drop))
+    skipped.sort(key=lambda s: s.row)
+    return frame, skipped

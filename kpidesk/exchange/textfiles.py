@@ -1,0 +1,60 @@
+"""Delimited text files (CSV, TSV) as offices save them: UTF-8 with or without BOM, UTF-16 (Excel's
+"Unicode text"), GBK/GB18030 (what Chinese Excel writes for "CSV"), comma, semicolon or tab separated."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+from kpidesk.errors import Place, ValidationError
+from kpidesk.i18n import _
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding a text file was saved in; raises ValidationError when it is none we know."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ValueError("unknown encoding")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator used most consistently in the first lines (comma when in doubt)."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    best, best_score = ",", 0
+    for delimiter in _DELIMITERS:
+        counts = [line.count(delimiter) for line in lines]
+        rows_with = sum(1 for c in counts if c)
+        score = rows_with * 1000 + sum(counts)
+        if rows_with and score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_text_rows(data: bytes, file: str) -> tuple[list[list[str]], str]:
+    """All records of a delimited text file (record n is Excel row n) and the encoding found."""
+    try:
+        encoding = detect_encoding(data)
+    except ValueError:
+        raise ValidationError(
+            _("cannot tell the text encoding; save the file as UTF-8 or as Excel CSV"), Place(file=file)
+        ) from None
+    text = data.decode(encoding)
+    if "\x00" in text:
+        raise ValidationError(_("the file contains binary data and is not a CSV file"), Place(file=file))
+    delimiter = sniff_delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ValidationError(_("the CSV file is malformed: {error}").format(error=exc), Place(file=file)) from None
+    return rows, encoding
