@@ -1,0 +1,45 @@
+"""Every message the forms code can produce has a Chinese translation with the same placeholders."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+import kpidesk.domain.form_parsing
+import kpidesk.domain.forms
+import kpidesk.exchange.form_files
+from kpidesk.resources import TRANSLATIONS_DIR
+
+# call name → index of the positional argument that holds the message template
+TEMPLATE_ARGUMENT = {"report": 1, "warn": 1, "FormProblem": 3, "ResponseIssue": 2}
+
+
+def templates_in(module) -> set[str]:
+    tree = ast.parse(Path(module.__file__).read_text("utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+        index = TEMPLATE_ARGUMENT.get(name)
+        if index is not None and len(node.args) > index:
+            argument = node.args[index]
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                found.add(argument.value)
+    return found
+
+
+def test_every_template_is_translated():
+    with (TRANSLATIONS_DIR / "zh_CN" / "forms.po").open("rb") as fh:
+        catalogue = {m.id: m.string for m in read_po(fh) if m.id}
+    templates = set()
+    for module in (kpidesk.domain.form_parsing, kpidesk.domain.forms, kpidesk.exchange.form_files):
+        templates |= templates_in(module)
+    assert len(templates) > 30
+    missing = sorted(t for t in templates if not catalogue.get(t))
+    assert missing == []
+    for template in templates:
+        assert set(re.findall(r"{\w+}", template)) == set(re.findall(r"{\w+}", catalogue[template])), template
