@@ -13,13 +13,13 @@ from kpidesk.resources import FORMS_DIR
 
 EXPECTED = {
     "teamwork",
-    "professional-skills",
+    "professional_skills",
     "innovation",
-    "service-attitude",
-    "customer-relationship",
-    "personal-development",
-    "customer-service-staff",
-    "manager-stakeholder",
+    "service_attitude",
+    "customer_relationship",
+    "personal_development",
+    "customer_service_staff",
+    "manager_stakeholder",
 }
 KEYS_EXPLAINED = [
     "id",
@@ -81,34 +81,34 @@ def test_shipped_scale_is_the_default_one(shipped):
 
 
 def test_manager_form_uses_stakeholder_weights(shipped):
-    form = shipped[0]["manager-stakeholder"]
+    form = shipped[0]["manager_stakeholder"]
     assert [(c.id, c.weight) for c in form.criteria] == [
-        ("customer-satisfaction", Decimal(35)),
-        ("communication-system", Decimal(25)),
-        ("sales-orientation", Decimal(15)),
+        ("customer_satisfaction", Decimal(35)),
+        ("communication_system", Decimal(25)),
+        ("sales_orientation", Decimal(15)),
         ("pricing", Decimal(10)),
-        ("team-management", Decimal(15)),
+        ("team_management", Decimal(15)),
     ]
     assert RaterRole.PEER in form.raters and form.rater_weights[RaterRole.PEER] == 30
 
 
 def test_combined_staff_form_covers_every_topic(shipped):
-    form = shipped[0]["customer-service-staff"]
+    form = shipped[0]["customer_service_staff"]
     assert {c.id for c in form.criteria} >= {
         "teamwork",
-        "professional-skills",
+        "professional_skills",
         "innovation",
-        "service-attitude",
+        "service_attitude",
         "communication",
-        "customer-relationship",
-        "complaint-handling",
-        "personal-development",
+        "customer_relationship",
+        "complaint_handling",
+        "personal_development",
     }
     assert [s.id for s in form.sections] == ["strengths", "improvements", "goals"]
 
 
 def test_complaint_handling_anchors_follow_the_handbook(shipped):
-    criterion = shipped[0]["customer-relationship"].criterion("complaint-handling")
+    criterion = shipped[0]["customer_relationship"].criterion("complaint_handling")
     assert criterion.anchors["excellent"].zh == "快速高效地解决投诉，客户非常满意。"
     assert criterion.anchors["good"].en.startswith("Handles complaints effectively")
     assert "delayed" in criterion.anchors["fair"].en
