@@ -122,6 +122,9 @@ FIELD_LABELS = {
     "comment": N_("comment"),
 }
 
+#: The hidden sheet of an import template: header → field code, so a filled template needs no mapping.
+TEMPLATE_FIELDS_SHEET = "字段说明"
+
 #: Labels that read better for one kind than the shared ones.
 KIND_FIELD_LABELS = {(KPIS, "name"): N_("KPI name"), (KPIS, "period"): N_("appraisal period")}
 
@@ -183,6 +186,16 @@ def alias_index(kind: str, extra: Mapping[str, str] | None = None) -> dict[str, 
         for key in (_full_key(header), normalise_header(header)):
             if key:
                 index[key] = field
+    return index
+
+
+def build_index(pairs: Iterable[tuple[object, str]]) -> dict[str, str]:
+    """A lookup for :func:`match_header` from (name, target) pairs; the first pair claiming a key wins."""
+    index: dict[str, str] = {}
+    for name, target in pairs:
+        for key in (_full_key(name), normalise_header(name)):
+            if key:
+                index.setdefault(key, target)
     return index
 
 

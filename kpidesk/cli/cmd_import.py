@@ -1,0 +1,126 @@
+"""``kpidesk import FILE``: preview (``--dry-run``) or import performance data, a staff list, a KPI table or
+filled forms. Problems are printed one per line with file, sheet, row and column; exit code 3 when they
+block the import, in which case nothing is written."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kpidesk.errors import NotFound, ValidationError
+from kpidesk.i18n import _
+
+EXIT_INPUT = 3
+MAX_PROBLEMS_SHOWN = 50
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("import", help=_("import data, a staff list, a KPI table or filled forms"))
+    p.add_argument("file", metavar="FILE", help=_(".xlsx, .xls, .ods or .csv file"))
+    p.add_argument("--kind", choices=("data", "staff", "kpis", "forms"), default="data",
+                   help=_("what the file holds (default: data)"))
+    p.add_argument("--period", metavar="P", help=_("period for files without a period column, e.g. 2025-03"))
+    p.add_argument("--sheet", metavar="NAME", help=_("sheet to read (default: the first with a known header)"))
+    p.add_argument("--profile", metavar="NAME",
+                   help=_("use the saved column mapping NAME; the mapping used is saved under it"))
+    p.add_argument("--map", metavar="HEADER=FIELD", action="append", default=[],
+                   help=_("map a column header to a field (FIELD empty ignores the column); repeatable"))
+    p.add_argument("--header-row", type=int, metavar="N", help=_("the header is on row N (as Excel numbers it)"))
+    p.add_argument("--position", metavar="NAME", help=_("with --kind kpis: also make the template of this position"))
+    p.add_argument("--skip-problem-rows", action="store_true",
+                   help=_("import the rows without problems and leave the others out"))
+    p.add_argument("--dry-run", action="store_true", help=_("show the preview only; write nothing"))
+    p.set_defaults(handler=run_import)
+
+
+def _parse_maps(items: list[str]) -> dict[str, str | None]:
+    overrides: dict[str, str | None] = {}
+    for item in items:
+        if "=" not in item:
+            raise ValidationError(_("--map expects HEADER=FIELD, got {item}").format(item=item))
+        header, field = item.split("=", 1)
+        overrides[header.strip()] = field.strip() or None
+    return overrides
+
+
+def run_import(args, ctx) -> int:
+    from kpidesk.services import importing
+
+    path = Path(args.file)
+    if args.kind == "forms":
+        return _run_forms(args, ctx, path)
+    overrides = {}
+    sheet, header_row = args.sheet, args.header_row
+    db = ctx.db
+    if args.profile:
+        with db.session() as session:
+            try:
+                saved = importing.load_profile(session, args.profile)
+            except NotFound:
+                saved = None
+        if saved is not None:
+            if saved["kind"] != args.kind:
+                raise ValidationError(_("Profile {name} is for {kind} imports").format(name=args.profile,
+                                                                                     kind=saved["kind"]))
+            overrides.update(saved["columns"])
+            sheet = sheet or saved.get("sheet")
+            header_row = header_row or saved.get("header_row")
+    overrides.update(_parse_maps(args.map))
+    with db.session() as session:
+        preview = importing.preview_import(session, path, kind=args.kind, period=args.period, sheet=sheet,
+                                           overrides=overrides, header_row=header_row)
+    print_preview(preview)
+    blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
+    if blocked:
+        print(_("Nothing was imported: {count} problem(s) block the import.").format(
+            count=len(preview.blocking_problems)), file=sys.stderr)
+        return EXIT_INPUT
+    if args.dry_run:
+        print(_("Dry run: nothing was written."))
+        return 0
+    options = {"skip_problem_rows": args.skip_problem_rows}
+    if args.kind == "kpis" and args.position:
+        options["position"] = args.position
+    result = importing.apply_import(db, ctx.actor, preview, **options)
+    if args.profile:
+        columns = {**overrides, **preview.mapping}
+        with db.write() as session:
+            importing.save_profile(session, args.profile, args.kind, columns, sheet=preview.sheet if sheet else None,
+                                   header_row=header_row)
+    print(_("Imported: {counts}").format(counts=_counts(result.counts)))
+    return 0
+
+
+def _counts(counts: dict) -> str:
+    return ", ".join(f"{key} {value}" for key, value in counts.items())
+
+
+def print_preview(preview) -> None:
+    sheet = f" [{preview.sheet}]" if preview.sheet else ""
+    print(_("File: {file}{sheet}, header row {row}").format(file=preview.file, sheet=sheet, row=preview.header_row))
+    mapped = ", ".join(f"{header} → {field}" for header, field in preview.mapping.items())
+    print(_("Columns: {mapping}").format(mapping=mapped or "—"))
+    if preview.ignored_columns:
+        print(_("Ignored columns: {columns}").format(columns=", ".join(preview.ignored_columns)))
+    for line in preview.skipped_lines:
+        print(_("Row {row} skipped ({reason}): {text}").format(row=line.row, reason=_(line.reason), text=line.text))
+    for note in preview.notes:
+        print(note)
+    print(_("Counts: {counts}").format(counts=_counts(preview.counts)))
+    for problem in preview.problems[:MAX_PROBLEMS_SHOWN]:
+        label = _("problem") if problem.blocking else _("warning")
+        print(f"{label}: {problem}")
+    if len(preview.problems) > MAX_PROBLEMS_SHOWN:
+        print(_("… and {count} more").format(count=len(preview.problems) - MAX_PROBLEMS_SHOWN))
+
+
+def _run_forms(args, ctx, path: Path) -> int:
+    from kpidesk.services.importing import forms_importer
+
+    importer = forms_importer()
+    if importer is None:
+        raise ValidationError(_("Importing filled forms is not available in this installation."))
+    result = importer(ctx.db, ctx.actor, path, period=args.period, sheet=args.sheet, dry_run=args.dry_run)
+    if result is not None:
+        print(result)
+    return 0
