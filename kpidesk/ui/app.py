@@ -1,0 +1,80 @@
+"""Start the desktop application: paint the window first, then open the database in the background.
+
+Heavy libraries (SQLAlchemy's ORM, pandas, matplotlib, reportlab) are not imported on the way to the
+first paint; the database is opened by a worker once the window is on screen.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from kpidesk.resources import CJK_FONT_FILE, CJK_FONT_NAME
+
+ORGANISATION = "KPI Desk"
+APPLICATION = "KPI Desk"
+
+
+def register_cjk_font(app: QApplication) -> str | None:
+    """Load the bundled CJK font and put it behind the default UI font, so Chinese always has glyphs."""
+    font_id = QFontDatabase.addApplicationFont(str(CJK_FONT_FILE))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    family = CJK_FONT_NAME if CJK_FONT_NAME in families else (families[0] if families else None)
+    if family is None:
+        return None
+    font = QFont(app.font())
+    base = font.family()
+    font.setFamilies([base, family] if base and base != family else [family])
+    app.setFont(font)
+    for generic in (base, "Sans Serif", "sans-serif", "Helvetica", "Arial", "DejaVu Sans"):
+        if generic and family not in QFont.substitutes(generic):
+            QFont.insertSubstitution(generic, family)
+    return family
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
+    app.setApplicationDisplayName("KPI Desk")
+    register_cjk_font(app)
+    return app
+
+
+def apply_language(settings: QSettings) -> str:
+    from kpidesk.i18n import set_language
+
+    return set_language(str(settings.value("language", "system")))
+
+
+def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None):
+    """The main window with its context; tests and benchmarks pass their own settings/tasks/dialogs."""
+    from kpidesk.services.context import Actor
+    from kpidesk.ui.context import AppContext
+    from kpidesk.ui.dialogs import Dialogs
+    from kpidesk.ui.main_window import MainWindow
+    from kpidesk.ui.tasks import TaskRunner
+
+    settings = settings if settings is not None else QSettings()
+    apply_language(settings)
+    ctx = AppContext(actor=Actor.system_user(), tasks=tasks or TaskRunner(), dialogs=dialogs or Dialogs(),
+                     settings=settings)
+    window = MainWindow(ctx)
+    return window
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    from kpidesk.logging_setup import configure_logging
+
+    configure_logging()
+    arguments = list(argv if argv is not None else sys.argv)
+    app = make_application(arguments)
+    window = build_window()
+    target = next((a for a in arguments[1:] if not a.startswith("-")), None)
+    window.first_painted.connect(lambda: window.start(target))
+    window.show()
+    return app.exec()

@@ -1,0 +1,119 @@
+"""What every window and page shares: the open database, the actor, workers, dialogs and preferences.
+
+Passed explicitly to each page (no global main window). ``changed`` is emitted after a write so open
+pages refresh what they show; ``database_changed`` when another file is opened or the first one is ready.
+"""
+
+from __future__ import annotations
+
+import enum
+import weakref
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+from kpidesk.i18n import current_language, on_language_changed
+
+if TYPE_CHECKING:
+    from kpidesk.services.context import Actor
+    from kpidesk.store.db import Database
+    from kpidesk.ui.dialogs import Dialogs
+    from kpidesk.ui.tasks import TaskRunner
+
+
+class Changes(enum.Flag):
+    """What a write touched, so pages refresh only when their data moved."""
+
+    NONE = 0
+    STAFF = enum.auto()
+    KPIS = enum.auto()
+    TEMPLATES = enum.auto()
+    PERIODS = enum.auto()
+    MEASUREMENTS = enum.auto()
+    FORMS = enum.auto()
+    RESULTS = enum.auto()
+    ADJUSTMENTS = enum.auto()
+    SETTINGS = enum.auto()
+    AUDIT = enum.auto()
+    ALL = STAFF | KPIS | TEMPLATES | PERIODS | MEASUREMENTS | FORMS | RESULTS | ADJUSTMENTS | SETTINGS | AUDIT
+
+
+class AppContext(QObject):
+    """The application's shared state; one per main window."""
+
+    changed = Signal(object)  # Changes
+    database_changed = Signal()  # a database was opened (or closed); pages reload everything
+    period_changed = Signal(str)  # the current period code
+    language_changed = Signal(str)  # "zh_CN" or "en", after the catalogue switched
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        *,
+        actor: Actor,
+        tasks: TaskRunner,
+        dialogs: Dialogs,
+        settings: QSettings | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        self.tasks = tasks
+        self.dialogs = dialogs
+        self.settings = settings if settings is not None else QSettings()
+        self.db: Database | None = None
+        self.period_code: str | None = None
+        self.language = current_language()
+        ref = weakref.ref(self)
+
+        def relay(language: str) -> None:
+            me = ref()
+            if me is not None and _alive(me):
+                me.language = language
+                me.language_changed.emit(language)
+
+        on_language_changed(relay)
+
+    # -- database -----------------------------------------------------------------------------------
+    @property
+    def has_database(self) -> bool:
+        return self.db is not None
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.db is not None and self.db.schema_too_new)
+
+    def set_database(self, db: Database | None, period_code: str | None = None) -> None:
+        """Adopt a newly opened database (disposing the previous one) and tell every page."""
+        previous, self.db = self.db, db
+        if previous is not None and previous is not db:
+            previous.dispose()
+        self.period_code = period_code
+        self.database_changed.emit()
+        if period_code:
+            self.period_changed.emit(period_code)
+
+    def set_period(self, code: str | None) -> None:
+        if code != self.period_code:
+            self.period_code = code
+            self.period_changed.emit(code or "")
+
+    def notify(self, changes: Changes) -> None:
+        """Tell open pages that a write touched ``changes`` (called by tasks marked as writes)."""
+        if changes:
+            self.changed.emit(changes)
+
+    def close(self) -> None:
+        self.tasks.shutdown()
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+
+
+def _alive(obj: QObject) -> bool:
+    try:
+        import shiboken6
+
+        return shiboken6.isValid(obj)
+    except ImportError:  # pragma: no cover
+        return True

@@ -1,0 +1,136 @@
+"""Every modal question the app asks goes through one helper, so tests can answer it.
+
+Pages call ``self.ctx.dialogs.confirm(self, title, text)`` and friends instead of QMessageBox or
+QFileDialog directly. ``ScriptedDialogs`` (used by the GUI tests) returns queued answers and records
+what was asked, instead of blocking in ``exec()``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from kpidesk.errors import KpiDeskError
+from kpidesk.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+def error_text(error: BaseException) -> str:
+    """What the user reads for an error: our own messages as they are, anything else in one line."""
+    if isinstance(error, KpiDeskError):
+        return str(error)
+    from kpidesk.logging_setup import log_file
+
+    return _("Something went wrong: {error} (details in {log})").format(error=error, log=log_file())
+
+
+class Dialogs:
+    """The real dialogs (Qt's message boxes, input and file dialogs)."""
+
+    def confirm(self, parent: QWidget | None, title: str, text: str, *, destructive: bool = False) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.setDefaultButton(QMessageBox.StandardButton.No if destructive else QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def warning(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def error(self, parent: QWidget | None, error: BaseException | str, title: str | None = None) -> None:
+        text = error if isinstance(error, str) else error_text(error)
+        QMessageBox.critical(parent, title or _("KPI Desk"), text)
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "",
+                 *, required: bool = False) -> str | None:
+        """A line of text (a reason, a name); None when cancelled or, if required, left empty."""
+        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
+        if not ok:
+            return None
+        text = text.strip()
+        return None if required and not text else text
+
+    def choose(self, parent: QWidget | None, title: str, label: str, options: list[str], current: int = 0) -> int | None:
+        """The index of the option picked, or None."""
+        item, ok = QInputDialog.getItem(parent, title, label, options, current, False)
+        return options.index(item) if ok and item in options else None
+
+    def open_file(self, parent: QWidget | None, caption: str, filters: str = "", folder: str = "") -> str | None:
+        path, _chosen = QFileDialog.getOpenFileName(parent, caption, folder, filters)
+        return path or None
+
+    def save_file(self, parent: QWidget | None, caption: str, filters: str = "", suggested: str = "") -> str | None:
+        path, _chosen = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
+        return path or None
+
+    def choose_folder(self, parent: QWidget | None, caption: str, folder: str = "") -> str | None:
+        return QFileDialog.getExistingDirectory(parent, caption, folder) or None
+
+
+@dataclass
+class Asked:
+    kind: str
+    title: str
+    text: str
+
+
+@dataclass
+class ScriptedDialogs(Dialogs):
+    """Answers from queues; with nothing queued, confirmations say yes and other questions cancel.
+
+    ``asked`` lists every question and message in order, so a test can assert what the user saw.
+    """
+
+    answers: deque = field(default_factory=deque)
+    asked: list[Asked] = field(default_factory=list)
+
+    def queue(self, *answers: Any) -> ScriptedDialogs:
+        self.answers.extend(answers)
+        return self
+
+    def _next(self, default: Any) -> Any:
+        return self.answers.popleft() if self.answers else default
+
+    def messages(self, kind: str | None = None) -> list[str]:
+        return [a.text for a in self.asked if kind is None or a.kind == kind]
+
+    def confirm(self, parent, title, text, *, destructive=False) -> bool:
+        self.asked.append(Asked("confirm", title, text))
+        return bool(self._next(True))
+
+    def info(self, parent, title, text) -> None:
+        self.asked.append(Asked("info", title, text))
+
+    def warning(self, parent, title, text) -> None:
+        self.asked.append(Asked("warning", title, text))
+
+    def error(self, parent, error, title=None) -> None:
+        text = error if isinstance(error, str) else error_text(error)
+        self.asked.append(Asked("error", title or "", text))
+
+    def ask_text(self, parent, title, label, default="", *, required=False):
+        self.asked.append(Asked("text", title, label))
+        return self._next(None)
+
+    def choose(self, parent, title, label, options, current=0):
+        self.asked.append(Asked("choose", title, label))
+        return self._next(None)
+
+    def open_file(self, parent, caption, filters="", folder=""):
+        self.asked.append(Asked("open_file", caption, filters))
+        return self._next(None)
+
+    def save_file(self, parent, caption, filters="", suggested=""):
+        self.asked.append(Asked("save_file", caption, filters))
+        return self._next(None)
+
+    def choose_folder(self, parent, caption, folder=""):
+        self.asked.append(Asked("choose_folder", caption, folder))
+        return self._next(None)

@@ -1,0 +1,563 @@
+"""The main window: sidebar of pages, the page stack, menus, toolbar and status bar.
+
+Pages come from the registry in ``kpidesk.ui.pages`` and are built the first time they are shown.
+Opening a database always happens in the background; the window is painted before it starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.i18n import N_, _, set_language
+from kpidesk.ui import opening
+from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.icons import icon
+from kpidesk.ui.pages import PAGES, PageEntry
+from kpidesk.ui.tasks import Task
+from kpidesk.ui.welcome import DEMO, OPEN, STARTER, WelcomeDialog
+
+log = logging.getLogger(__name__)
+
+DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
+MAX_RECENT = 8
+STATUS_LABELS = {"open": N_("open"), "review": N_("in review"), "finalized": N_("finalized")}
+
+
+class _Placeholder(QWidget):
+    """Stands in for a page until it is built, and says why the page is empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+
+
+class MainWindow(QMainWindow):
+    first_painted = Signal()
+    database_ready = Signal()  # a database was adopted and the current page filled
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icon("kpidesk"))
+        self._painted = False
+        self._opening = False
+        self.welcome: WelcomeDialog | None = None
+        self.pages: dict[str, QWidget] = {}
+        self.placeholders: dict[str, _Placeholder] = {}
+        self.undo_group = QUndoGroup(self)
+        self._periods: list[opening.PeriodInfo] = []
+
+        self._build_central()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        ctx.database_changed.connect(self._on_database_changed)
+        ctx.period_changed.connect(self._on_period_changed)
+        ctx.changed.connect(self._on_changes)
+        ctx.language_changed.connect(lambda _lang: self.retranslate())
+        self.retranslate()
+        self._restore_geometry()
+
+    # -- construction -------------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setIconSize(QSize(22, 22))
+        self.sidebar.setSpacing(2)
+        self.sidebar.setUniformItemSizes(True)
+        self.stack = QStackedWidget()
+        for entry in PAGES:
+            item = QListWidgetItem(icon(entry.icon), "")
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            self.sidebar.addItem(item)
+            placeholder = _Placeholder()
+            self.placeholders[entry.key] = placeholder
+            self.stack.addWidget(placeholder)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 900])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+    def _action(self, name: str, shortcut=None, slot=None, icon_name: str | None = None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if slot is not None:
+            action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("new", QKeySequence.StandardKey.New, self.new_database, "new")
+        self.open_action = self._action("open", QKeySequence.StandardKey.Open, self.choose_database, "open")
+        self.save_copy_action = self._action("saveCopy", QKeySequence.StandardKey.Save, self.save_copy, "backup")
+        self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
+        self.undo_action = self.undo_group.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(icon("undo"))
+        self.redo_action = self.undo_group.createRedoAction(self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setIcon(icon("redo"))
+        self.about_action = self._action("about", None, self.show_about)
+        self.page_actions: list[QAction] = []
+        for number, entry in enumerate(PAGES, start=1):
+            shortcut = QKeySequence(f"Ctrl+{number}") if number <= 9 else None
+            action = self._action(f"page_{entry.key}", shortcut, lambda _c=False, k=entry.key: self.show_page(k),
+                                  entry.icon)
+            self.page_actions.append(action)
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for preference in ("system", "zh_CN", "en"):
+            action = self._action(f"lang_{preference}", None, lambda _c=False, p=preference: self.switch_language(p))
+            action.setCheckable(True)
+            self.language_group.addAction(action)
+            self.language_actions[preference] = action
+        current = str(self.ctx.settings.value("language", "system"))
+        self.language_actions.get(current, self.language_actions["system"]).setChecked(True)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.new_action)
+        self.file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu(self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addAction(self.save_copy_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.view_menu = bar.addMenu("")
+        for action in self.page_actions:
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.language_menu = QMenu(self)
+        for action in self.language_actions.values():
+            self.language_menu.addAction(action)
+        self.view_menu.addMenu(self.language_menu)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar()
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setMovable(False)
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.open_action)
+        toolbar.addAction(self.save_copy_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        self.period_label = QLabel()
+        self.period_combo = QComboBox()
+        self.period_combo.setObjectName("periodCombo")
+        self.period_combo.setMinimumContentsLength(14)
+        self.period_combo.currentIndexChanged.connect(self._on_period_combo)
+        self.period_label.setBuddy(self.period_combo)
+        toolbar.addWidget(self.period_label)
+        toolbar.addWidget(self.period_combo)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        self.database_status = QLabel()
+        self.database_status.setObjectName("databaseStatus")
+        self.period_status = QLabel()
+        self.period_status.setObjectName("periodStatus")
+        self.statusBar().addPermanentWidget(self.period_status)
+        self.statusBar().addPermanentWidget(self.database_status)
+
+    # -- texts --------------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.file_menu.setTitle(_("&File"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.view_menu.setTitle(_("&View"))
+        self.help_menu.setTitle(_("&Help"))
+        self.new_action.setText(_("&New database…"))
+        self.open_action.setText(_("&Open database…"))
+        self.recent_menu.setTitle(_("Open &recent"))
+        self.save_copy_action.setText(_("&Save a copy (backup)…"))
+        self.quit_action.setText(_("&Quit"))
+        self.undo_action.setText(_("&Undo"))
+        self.redo_action.setText(_("&Redo"))
+        self.about_action.setText(_("&About KPI Desk"))
+        self.language_menu.setTitle(_("&Language"))
+        self.language_actions["system"].setText(_("Follow the system"))
+        self.language_actions["zh_CN"].setText("中文")
+        self.language_actions["en"].setText("English")
+        self.period_label.setText(_("&Period:") + " ")
+        for index, entry in enumerate(PAGES):
+            title = _(entry.title)
+            self.sidebar.item(index).setText(title)
+            self.page_actions[index].setText(title)
+            self.placeholders[entry.key].label.setText(
+                _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open.")
+            )
+        self._fill_period_combo()
+        self._update_status()
+        if self.welcome is not None:
+            self.welcome.retranslate()
+
+    def _update_status(self) -> None:
+        db = self.ctx.db
+        if db is None:
+            self.database_status.setText(_("No database") if not self._opening else _("Opening the database…"))
+            self.setWindowTitle(_("KPI Desk"))
+        else:
+            name = db.path.name if db.path else db.display_name
+            text = _("Database: {name}").format(name=name)
+            if db.schema_too_new:
+                text += " " + _("(read-only)")
+            self.database_status.setText(text)
+            self.database_status.setToolTip(db.display_name)
+            self.setWindowTitle(f"{name} — {_('KPI Desk')}")
+        period = self._period_info(self.ctx.period_code)
+        if period is None:
+            self.period_status.setText(_("No period"))
+        else:
+            self.period_status.setText(
+                _("Period: {code} ({status})").format(code=period.code, status=_(STATUS_LABELS.get(period.status, period.status)))
+            )
+
+    # -- pages --------------------------------------------------------------------------------------
+    def page_keys(self) -> list[str]:
+        return [entry.key for entry in PAGES]
+
+    def current_page_key(self) -> str | None:
+        row = self.sidebar.currentRow()
+        return PAGES[row].key if 0 <= row < len(PAGES) else None
+
+    def show_page(self, key: str) -> QWidget | None:
+        keys = self.page_keys()
+        if key not in keys:
+            return None
+        self.sidebar.setCurrentRow(keys.index(key))
+        return self.pages.get(key)
+
+    def page(self, key: str) -> QWidget | None:
+        """The page widget for ``key``, building it if a database is open."""
+        if key not in self.pages and self.ctx.db is not None:
+            entry = next(e for e in PAGES if e.key == key)
+            self._build_page(entry)
+        return self.pages.get(key)
+
+    def _build_page(self, entry: PageEntry) -> None:
+        try:
+            cls = entry.load()
+            widget = cls(self.ctx)
+        except Exception as exc:  # a broken page must not take the window down
+            log.exception("cannot build page %s", entry.key)
+            self.placeholders[entry.key].label.setText(_("This page cannot be shown: {error}").format(error=exc))
+            return
+        index = self.stack.indexOf(self.placeholders[entry.key])
+        self.stack.insertWidget(index, widget)
+        self.pages[entry.key] = widget
+        stack = widget.undo_stack() if hasattr(widget, "undo_stack") else None
+        if stack is not None:
+            self.undo_group.addStack(stack)
+
+    def _on_sidebar_row(self, row: int) -> None:
+        if not 0 <= row < len(PAGES):
+            return
+        entry = PAGES[row]
+        self.ctx.settings.setValue("window/last_page", entry.key)
+        widget = self.page(entry.key)
+        self.stack.setCurrentWidget(widget or self.placeholders[entry.key])
+        stack = widget.undo_stack() if widget is not None and hasattr(widget, "undo_stack") else None
+        self.undo_group.setActiveStack(stack)
+
+    def _select_initial_page(self) -> None:
+        last = str(self.ctx.settings.value("window/last_page", PAGES[0].key if PAGES else ""))
+        keys = self.page_keys()
+        row = keys.index(last) if last in keys else 0
+        if self.sidebar.currentRow() == row:
+            self._on_sidebar_row(row)
+        else:
+            self.sidebar.setCurrentRow(row)
+
+    # -- periods ------------------------------------------------------------------------------------
+    def _period_info(self, code: str | None) -> opening.PeriodInfo | None:
+        return next((p for p in self._periods if p.code == code), None)
+
+    def _fill_period_combo(self) -> None:
+        combo = self.period_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for period in reversed(self._periods):
+            combo.addItem(f"{period.code} · {_(STATUS_LABELS.get(period.status, period.status))}", period.code)
+        index = combo.findData(self.ctx.period_code)
+        combo.setCurrentIndex(index)
+        combo.setEnabled(bool(self._periods))
+        combo.blockSignals(False)
+
+    def _on_period_combo(self, index: int) -> None:
+        code = self.period_combo.itemData(index)
+        if code:
+            self.ctx.set_period(code)
+            self.ctx.settings.setValue("window/last_period", code)
+
+    def _on_period_changed(self, code: str) -> None:
+        index = self.period_combo.findData(code)
+        if index != self.period_combo.currentIndex():
+            self.period_combo.blockSignals(True)
+            self.period_combo.setCurrentIndex(index)
+            self.period_combo.blockSignals(False)
+        self._update_status()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes & Changes.PERIODS and self.ctx.db is not None:
+            db = self.ctx.db
+            Task(self, opening.list_periods, db).success(self._periods_loaded).start()
+
+    def _periods_loaded(self, periods: list[opening.PeriodInfo]) -> None:
+        self._periods = periods
+        if self.ctx.period_code not in {p.code for p in periods}:
+            self.ctx.set_period(opening.default_period(periods))
+        self._fill_period_combo()
+        self._update_status()
+
+    # -- opening databases ----------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)
+
+    def start(self, target: str | None = None) -> None:
+        """After the first paint: open the file named, else the last one used, else welcome the user."""
+        if target is None:
+            last = self.ctx.settings.value("database/last")
+            if last and Path(str(last)).is_file():
+                target = str(last)
+        if target is None:
+            default = opening.default_database_path()
+            if default.is_file() and default.stat().st_size > 0:
+                self._open(lambda: opening.open_file(default), welcome_if_empty=True)
+                return
+            self.show_welcome()
+            return
+        self._open(lambda: opening.open_file(target))
+
+    def _set_opening(self, opening_now: bool) -> None:
+        self._opening = opening_now
+        self.retranslate()
+
+    def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False) -> Task:
+        self._set_opening(True)
+        task = Task(self, work)
+        if label is not None:
+            task.with_progress(label)
+        return (
+            task.success(lambda opened: self._adopt(opened, welcome_if_empty))
+            .failure(self._open_failed)
+            .start()
+        )
+
+    def _open_failed(self, error: BaseException) -> None:
+        self._set_opening(False)
+        self.ctx.dialogs.error(self, error, _("The database could not be opened"))
+        if self.ctx.db is None:
+            self.show_welcome()
+
+    def _adopt(self, opened: opening.Opened, welcome_if_empty: bool = False) -> None:
+        self._opening = False
+        if welcome_if_empty and not opened.has_data:
+            opened.db.dispose()
+            self.retranslate()
+            self.show_welcome()
+            return
+        self._periods = list(opened.periods)
+        remembered = self.ctx.settings.value("window/last_period")
+        codes = {p.code for p in self._periods}
+        period = remembered if remembered in codes else opened.current_period
+        if opened.db.path is not None:
+            self._remember_recent(str(opened.db.path))
+        for warning in opened.db.warnings:
+            self.statusBar().showMessage(warning, 15000)
+        self.ctx.set_database(opened.db, period)
+        self.retranslate()
+        self.database_ready.emit()
+
+    def _on_database_changed(self) -> None:
+        for key, widget in list(self.pages.items()):
+            if self.ctx.db is None:
+                self.stack.removeWidget(widget)
+                widget.deleteLater()
+                del self.pages[key]
+        self._select_initial_page()
+        self._update_status()
+
+    def show_welcome(self) -> WelcomeDialog:
+        if self.welcome is None:
+            self.welcome = WelcomeDialog(self)
+            self.welcome.chosen.connect(self._welcome_choice)
+        self.welcome.open()
+        return self.welcome
+
+    def _welcome_choice(self, choice: str) -> None:
+        if choice == STARTER:
+            self.create_starter_database(opening.default_database_path())
+        elif choice == DEMO:
+            self.open_demo()
+        elif choice == OPEN:
+            self.choose_database()
+
+    def create_starter_database(self, path: Path | str) -> Task:
+        actor = self.ctx.actor
+        return self._open(lambda **_progress: opening.create_with_starter(path, actor),
+                          label=_("Installing the starter library…"))
+
+    def open_demo(self, path: Path | str | None = None) -> Task:
+        target = path or opening.demo_database_path()
+        actor = self.ctx.actor
+        return self._open(
+            lambda progress=None, cancel=None: opening.open_demo(target, actor, progress=progress, cancel=cancel),
+            label=_("Preparing the demo…"),
+        )
+
+    def open_path(self, path: Path | str) -> Task:
+        return self._open(lambda: opening.open_file(path))
+
+    def choose_database(self) -> None:
+        path = self.ctx.dialogs.open_file(self, _("Open database"), _(DB_FILTER_SOURCE))
+        if path:
+            self.open_path(path)
+        elif self.ctx.db is None and self.welcome is not None and not self.welcome.isVisible():
+            self.show_welcome()
+
+    def new_database(self) -> None:
+        path = self.ctx.dialogs.save_file(self, _("New database"), _(DB_FILTER_SOURCE), "kpidesk.db")
+        if not path:
+            return
+        if Path(path).exists():
+            self.ctx.dialogs.warning(self, _("New database"),
+                                     _("{path} already exists; choose Open to use it.").format(path=path))
+            return
+        if self.ctx.dialogs.confirm(self, _("New database"),
+                                    _("Install the customer-service starter library (KPIs, forms, templates)?")):
+            self.create_starter_database(path)
+        else:
+            self.open_path(path)
+
+    def save_copy(self) -> None:
+        db = self.ctx.db
+        if db is None or db.path is None:
+            return
+        suggested = str(db.path.with_name(f"{db.path.stem}-copy{db.path.suffix}"))
+        target = self.ctx.dialogs.save_file(self, _("Save a copy"), _(DB_FILTER_SOURCE), suggested)
+        if not target:
+            return
+        if Path(target).resolve() == db.path.resolve():
+            self.ctx.dialogs.warning(self, _("Save a copy"), _("Choose another file than the open database."))
+            return
+
+        def copy() -> str:
+            from kpidesk.store.sqlite import online_backup
+
+            online_backup(db.path, Path(target))
+            return target
+
+        Task(self, copy).success(
+            lambda saved: self.statusBar().showMessage(_("Copy saved: {path}").format(path=saved), 10000)
+        ).start()
+
+    # -- recent files ---------------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self.ctx.settings.value("database/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_recent(self, path: str) -> None:
+        recent = [p for p in self.recent_files() if p != path]
+        self.ctx.settings.setValue("database/recent", [path, *recent][:MAX_RECENT])
+        self.ctx.settings.setValue("database/last", path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = [p for p in self.recent_files() if Path(p).is_file()]
+        if not files:
+            action = self.recent_menu.addAction(_("No recent files"))
+            action.setEnabled(False)
+            return
+        for number, path in enumerate(files, start=1):
+            action = self.recent_menu.addAction(f"&{number} {Path(path).name}")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+
+    # -- language, about, closing ---------------------------------------------------------------------
+    def switch_language(self, preference: str) -> None:
+        self.ctx.settings.setValue("language", preference)
+        action = self.language_actions.get(preference)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+        set_language(preference)
+
+    def show_about(self) -> None:
+        from kpidesk import __version__
+
+        self.ctx.dialogs.info(self, _("About KPI Desk"),
+                              _("KPI Desk {version} — staff performance appraisal, offline.").format(version=__version__))
+
+    def _restore_geometry(self) -> None:
+        geometry = self.ctx.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 760)
+        state = self.ctx.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        splitter = self.ctx.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_geometry(self) -> None:
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/state", self.saveState())
+        self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
+        self.ctx.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_geometry()
+        for widget in self.pages.values():
+            closing = getattr(widget, "about_to_close", None)
+            if callable(closing) and closing() is False:
+                event.ignore()
+                return
+        self.ctx.close()
+        super().closeEvent(event)

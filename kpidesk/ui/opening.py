@@ -1,0 +1,100 @@
+"""Opening, creating and filling database files for the window (run in the background, Qt-free).
+
+Each function returns an ``Opened`` value: the Database (thread-safe; no ORM rows), the periods and
+the period to show first, so the UI thread only adopts the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpidesk.services.context import Actor, CancelToken, ProgressCallback, report
+
+if TYPE_CHECKING:
+    from kpidesk.store.db import Database
+
+DEMO_FILENAME = "kpidesk-demo.db"
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    code: str
+    status: str  # open | review | finalized
+
+
+@dataclass
+class Opened:
+    db: Database
+    has_data: bool
+    periods: list[PeriodInfo] = field(default_factory=list)
+
+    @property
+    def current_period(self) -> str | None:
+        return default_period(self.periods)
+
+
+def default_period(periods: list[PeriodInfo]) -> str | None:
+    """The latest period still open for data, else the latest one."""
+    for period in reversed(periods):
+        if period.status != "finalized":
+            return period.code
+    return periods[-1].code if periods else None
+
+
+def list_periods(db: Database) -> list[PeriodInfo]:
+    """Every period in date order (month before the quarter that ends with it)."""
+    from sqlalchemy import select
+
+    from kpidesk.store import models as m
+
+    with db.session() as session:
+        rows = session.execute(
+            select(m.PeriodRecord.code, m.PeriodRecord.status).order_by(m.PeriodRecord.ends_on, m.PeriodRecord.starts_on.desc())
+        ).all()
+    return [PeriodInfo(code, status) for code, status in rows]
+
+
+def default_database_path() -> Path:
+    from kpidesk.store.locations import default_database_path as core_default
+
+    return core_default()
+
+
+def demo_database_path() -> Path:
+    return default_database_path().with_name(DEMO_FILENAME)
+
+
+def open_file(target: str | Path | None) -> Opened:
+    """Open (creating, migrating and taking the daily backup as needed)."""
+    from kpidesk.services.database import has_data, open_for_use
+
+    db = open_for_use(target)
+    return Opened(db=db, has_data=has_data(db), periods=list_periods(db))
+
+
+def create_with_starter(target: str | Path, actor: Actor, starter: str = "customer-service") -> Opened:
+    """A database with the starter library; an existing library in the file is kept as it is."""
+    from kpidesk.services.starter import install_starter
+
+    opened = open_file(target)
+    with opened.db.write() as session:
+        install_starter(session, actor, starter)
+    opened.has_data = True
+    return opened
+
+
+def open_demo(target: str | Path, actor: Actor, *, progress: ProgressCallback | None = None,
+              cancel: CancelToken | None = None) -> Opened:
+    """Open the demo file, building it first when it is new or empty."""
+    from kpidesk.services.demo import build_demo
+
+    report(progress, 0, 1, "")
+    opened = open_file(target)
+    if not opened.has_data:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        build_demo(opened.db, actor, progress)
+        opened = Opened(db=opened.db, has_data=True, periods=list_periods(opened.db))
+    return opened

@@ -1,0 +1,38 @@
+"""The page registry: the ONE list of pages the main window shows, in sidebar order.
+
+Add a page with one line: ``PageEntry(key, N_("Title"), icon_name, "module.path:ClassName")``.
+A page class is a QWidget subclass (usually of ``kpidesk.ui.pages.base.Page``) constructed as
+``Page(ctx, parent=None)``; it has ``refresh()`` and ``retranslate()``. Page modules are imported
+only when their page is first shown, so a page may import pandas or matplotlib at the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpidesk.i18n import N_
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str  # stable id, stored in QSettings as the last page
+    title: str  # English source, marked with N_ and translated when shown
+    icon: str  # a name from resources/icons (without .svg)
+    target: str  # "package.module:ClassName"
+
+    def load(self) -> type:
+        import importlib
+
+        module_name, _sep, class_name = self.target.partition(":")
+        return getattr(importlib.import_module(module_name), class_name)
+
+
+PAGES: list[PageEntry] = [
+    PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff:StaffPage"),
+    PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates:TemplatesPage"),
+    PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings:SettingsPage"),
+]
+
+
+def page_entry(key: str) -> PageEntry | None:
+    return next((entry for entry in PAGES if entry.key == key), None)

@@ -1,0 +1,66 @@
+"""The base class of a page: access to the context, refresh on relevant changes, live retranslation."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
+
+from kpidesk.ui.context import AppContext, Changes
+
+
+class Page(QWidget):
+    """Subclasses build their widgets in ``__init__``, set texts in ``retranslate()`` and load data in
+    ``refresh()``. ``watches`` names the Changes that make the page reload; a hidden page reloads the
+    next time it is shown instead of at once.
+    """
+
+    watches: Changes = Changes.ALL
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        ctx.changed.connect(self._on_changed)
+        ctx.database_changed.connect(self._on_database_changed)
+        ctx.language_changed.connect(self._on_language_changed)
+
+    # -- to override ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload what the page shows from the services."""
+
+    def retranslate(self) -> None:
+        """Set every visible text again (called after the language changed)."""
+
+    def undo_stack(self):
+        """The page's QUndoStack, if it has one (the Edit menu's Undo/Redo follow the current page)."""
+        return None
+
+    # -- plumbing ------------------------------------------------------------------------------------
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def reload(self) -> None:
+        self._stale = False
+        if self.ctx.db is not None:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes & self.watches:
+            self.mark_stale()
+
+    def _on_database_changed(self) -> None:
+        self.mark_stale()
+
+    def _on_language_changed(self, _language: str) -> None:
+        self.retranslate()
+        if self.isVisible() and self.ctx.db is not None:
+            self.refresh()  # bilingual data fields (pick) follow the language too
+        else:
+            self._stale = True

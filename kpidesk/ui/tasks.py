@@ -1,0 +1,296 @@
+"""Background work: core functions run in a QRunnable; results come back to the UI thread.
+
+A page writes ``Task(self, fn, *args).with_progress(_("Importing…")).writes(Changes.MEASUREMENTS)
+.success(on_done).start()``. Database writes go through one single-thread pool (they are serialised,
+as SQLite wants); chart and PDF rendering go through another. The progress dialog only appears when
+the work takes longer than ``TaskRunner.progress_delay_ms``; its Cancel sets the ``CancelToken`` that
+the core function checks between chunks. Only ids and plain data should cross the thread boundary.
+
+Tests inject ``SynchronousPool`` so a task runs to completion inside ``start()``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from kpidesk.errors import Cancelled, KpiDeskError
+from kpidesk.i18n import _
+from kpidesk.services.context import CancelToken, Progress
+from kpidesk.ui.context import AppContext, Changes, _alive
+
+log = logging.getLogger(__name__)
+
+
+class SynchronousPool:
+    """A stand-in for QThreadPool that runs each runnable at once on the calling thread."""
+
+    def start(self, runnable: QRunnable) -> None:
+        runnable.run()
+
+    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 (Qt's spelling)
+        return True
+
+    def clear(self) -> None:
+        pass
+
+    def activeThreadCount(self) -> int:  # noqa: N802
+        return 0
+
+
+def _make_pool(threads: int) -> QThreadPool:
+    pool = QThreadPool()
+    pool.setMaxThreadCount(threads)
+    return pool
+
+
+class TaskRunner(QObject):
+    """Owns the two pools and the tasks in flight."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, write_pool=None, render_pool=None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.write_pool = write_pool if write_pool is not None else _make_pool(1)
+        self.render_pool = render_pool if render_pool is not None else _make_pool(max(1, QThread.idealThreadCount() - 1))
+        self.progress_delay_ms = 600
+        self._running: set[Task] = set()
+
+    @classmethod
+    def synchronous(cls) -> TaskRunner:
+        return cls(SynchronousPool(), SynchronousPool())
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._running)
+
+    def _started(self, task: Task) -> None:
+        was_busy = self.busy
+        self._running.add(task)
+        if not was_busy:
+            self.busy_changed.emit(True)
+
+    def _ended(self, task: Task) -> None:
+        self._running.discard(task)
+        if not self.busy:
+            self.busy_changed.emit(False)
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every pool is idle (used at shutdown and by benchmarks)."""
+        return self.write_pool.waitForDone(msecs) and self.render_pool.waitForDone(msecs)
+
+    def shutdown(self, msecs: int = 30000) -> None:
+        """Cancel what can be cancelled and wait for the rest, so no thread outlives the window."""
+        for task in list(self._running):
+            task.token.cancel()
+        self.write_pool.clear()
+        self.render_pool.clear()
+        self.wait(msecs)
+
+
+class _Signals(QObject):
+    progress = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, call: Callable[[], Any], signals: _Signals, token: CancelToken) -> None:
+        super().__init__()
+        self.call = call
+        self.signals = signals
+        self.token = token
+
+    def run(self) -> None:
+        try:
+            result = self.call()
+            if inspect.isgenerator(result):
+                result = self._drain(result)
+        except Exception as exc:  # everything is reported to the UI thread, never lost
+            if not isinstance(exc, KpiDeskError):
+                log.exception("background task failed")
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.signals.finished.emit()
+
+    def _drain(self, generator):
+        """Generator-style work yields Progress values; its return value is the result."""
+        while True:
+            self.token.raise_if_cancelled()
+            try:
+                step = next(generator)
+            except StopIteration as stop:
+                return stop.value
+            if isinstance(step, Progress):
+                self.signals.progress.emit(step)
+
+
+def context_of(owner: object) -> AppContext:
+    """The AppContext of a page, dialog or widget (walking up the parents), or the context itself."""
+    node = owner
+    while node is not None:
+        if isinstance(node, AppContext):
+            return node
+        ctx = getattr(node, "ctx", None)
+        if isinstance(ctx, AppContext):
+            return ctx
+        node = node.parent() if isinstance(node, QObject) else None
+    raise LookupError(f"{owner!r} has no AppContext")
+
+
+class Task(QObject):
+    """One piece of background work with chainable callbacks; see the module docstring."""
+
+    progressed = Signal(object)  # Progress, on the UI thread
+    done = Signal(bool)  # True when it succeeded; emitted after the callbacks ran
+
+    def __init__(self, owner: QObject, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.ctx = context_of(owner)
+        self.owner = owner
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.token = CancelToken()
+        self.label: str | None = None
+        self.cancellable = True
+        self.changes = Changes.NONE
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.last_progress: Progress | None = None
+        self._pool = self.ctx.tasks.write_pool
+        self._on_success: list[Callable[[Any], None]] = []
+        self._on_failure: list[Callable[[BaseException], None]] = []
+        self._dialog: QProgressDialog | None = None
+        self._timer: QTimer | None = None
+        self._finished = False
+
+    # -- chainable set-up ---------------------------------------------------------------------------
+    def with_progress(self, label: str, *, cancellable: bool = True) -> Task:
+        """Pass ``progress=`` and ``cancel=`` to fn, and show a progress dialog if it takes a while."""
+        self.label, self.cancellable = label, cancellable
+        return self
+
+    def writes(self, changes: Changes) -> Task:
+        """Mark the work as a write: after success the context tells pages what changed."""
+        self.changes = changes
+        self._pool = self.ctx.tasks.write_pool
+        return self
+
+    def rendering(self) -> Task:
+        """Run on the rendering pool (charts, PDFs), beside the database writer."""
+        self._pool = self.ctx.tasks.render_pool
+        return self
+
+    def success(self, callback: Callable[[Any], None]) -> Task:
+        self._on_success.append(callback)
+        return self
+
+    def failure(self, callback: Callable[[BaseException], None]) -> Task:
+        self._on_failure.append(callback)
+        return self
+
+    # -- running ------------------------------------------------------------------------------------
+    def start(self) -> Task:
+        signals = _Signals()
+        signals.progress.connect(self._progress)
+        signals.succeeded.connect(self._succeeded)
+        signals.failed.connect(self._failed)
+        signals.finished.connect(self._finish)
+        self._signals = signals
+        kwargs = dict(self.kwargs)
+        if self.label is not None:
+            kwargs.update(progress=signals.progress.emit, cancel=self.token)
+        runnable = _Runnable(lambda: self.fn(*self.args, **kwargs), signals, self.token)
+        runnable.setAutoDelete(True)
+        self.ctx.tasks._started(self)
+        if self.label is not None:
+            self._timer = QTimer(self)
+            self._timer.setSingleShot(True)
+            self._timer.timeout.connect(self._show_dialog)
+            self._timer.start(self.ctx.tasks.progress_delay_ms)
+        self._pool.start(runnable)
+        return self
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def _owner_widget(self) -> QWidget | None:
+        owner = self.owner
+        return owner if isinstance(owner, QWidget) and _alive(owner) else None
+
+    def _show_dialog(self) -> None:
+        if self._finished:
+            return
+        dialog = QProgressDialog(self.label or "", _("Cancel") if self.cancellable else "", 0, 0,
+                                 self._owner_widget())
+        dialog.setWindowTitle(_("Please wait"))
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not self.cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self._cancel_from_dialog)
+        self._dialog = dialog
+        if self.last_progress is not None:
+            self._update_dialog(self.last_progress)
+        dialog.show()
+
+    def _cancel_from_dialog(self) -> None:
+        self.token.cancel()
+        if self._dialog is not None:
+            self._dialog.setLabelText(_("Cancelling…"))
+
+    def _update_dialog(self, progress: Progress) -> None:
+        if self._dialog is None:
+            return
+        self._dialog.setMaximum(max(progress.total, 0))
+        self._dialog.setValue(min(progress.done, progress.total) if progress.total else 0)
+        if progress.label:
+            self._dialog.setLabelText(progress.label)
+
+    def _progress(self, progress: Progress) -> None:
+        self.last_progress = progress
+        self._update_dialog(progress)
+        self.progressed.emit(progress)
+
+    def _succeeded(self, result: Any) -> None:
+        self.result = result
+
+    def _failed(self, error: BaseException) -> None:
+        self.error = error
+
+    def _finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        if self._timer is not None:
+            self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        try:
+            if self.error is None:
+                if self.changes:
+                    self.ctx.notify(self.changes)
+                for callback in self._on_success:
+                    callback(self.result)
+            elif self._on_failure:
+                for callback in self._on_failure:
+                    callback(self.error)
+            elif not isinstance(self.error, Cancelled):
+                self.ctx.dialogs.error(self._owner_widget(), self.error)
+        finally:
+            self.ctx.tasks._ended(self)
+            self.done.emit(self.error is None)
