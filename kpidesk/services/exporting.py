@@ -13,13 +13,17 @@ from kpidesk.domain.units import Unit
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET
 from kpidesk.exchange.writers import SheetSpec, write_csv, write_xlsx
-from kpidesk.i18n import _, pick
+from kpidesk.i18n import _, current_language, pick
 from kpidesk.services.measurements import period_record
 from kpidesk.store import models as m
 
 _UNIT_LABELS = {
     Unit.PERCENT: "%", Unit.PERMILLE: "‰", Unit.DURATION: "秒", Unit.SCORE: "分", Unit.COUNT: "次",
     Unit.HOURS: "小时", Unit.CURRENCY: "元", Unit.NUMBER: "",
+}
+_UNIT_LABELS_EN = {
+    Unit.PERCENT: "%", Unit.PERMILLE: "‰", Unit.DURATION: "s", Unit.SCORE: "pts", Unit.COUNT: "count",
+    Unit.HOURS: "h", Unit.CURRENCY: "CNY", Unit.NUMBER: "",
 }
 _FORMAT_FOR_UNIT = {Unit.PERCENT: "percent", Unit.DURATION: "duration", Unit.COUNT: "number"}
 
@@ -31,9 +35,12 @@ def _unit(text: str | None) -> Unit:
         return Unit.NUMBER
 
 
-def header_with_unit(name: str, unit: Unit) -> str:
-    label = _UNIT_LABELS.get(unit, "")
-    return f"{name}（{label}）" if label else name
+def header_with_unit(name: str, unit: Unit, chinese: bool = True) -> str:
+    """``接待总数（次）`` or ``Contacts (count)``: the unit in the header, as the readers expect it."""
+    label = (_UNIT_LABELS if chinese else _UNIT_LABELS_EN).get(unit, "")
+    if not label:
+        return name
+    return f"{name}（{label}）" if chinese else f"{name} ({label})"
 
 
 # --------------------------------------------------------------------------- reading what to export
@@ -81,7 +88,7 @@ def raw_data_frame(session: Session, period: str) -> tuple[pd.DataFrame, dict[st
     headers, formats = {}, {}
     for code in codes:
         name, unit = catalogue.get(code, (code, Unit.NUMBER))
-        headers[code] = header_with_unit(name, unit)
+        headers[code] = header_with_unit(name, unit, current_language() == "zh_CN")
         if unit in _FORMAT_FOR_UNIT:
             formats[headers[code]] = _FORMAT_FOR_UNIT[unit]
         elif unit in (Unit.SCORE, Unit.CURRENCY, Unit.HOURS):

@@ -247,6 +247,8 @@ def apply_kpi_import(
         for record in rows.to_dict("records"):
             kpi = kpis.get(record["code"])
             definition = record["definition"]
+            if pd.isna(record["formula"]):
+                record["formula"] = None
             if record["formula_text"] and not record["formula"]:
                 definition = "\n".join(filter(None, [definition, _("Formula: {text}").format(
                     text=record["formula_text"])]))
