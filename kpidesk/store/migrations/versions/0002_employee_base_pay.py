@@ -17,11 +17,16 @@ branch_labels = None
 depends_on = None
 
 
+def _recreate() -> str:
+    """Rebuild the table on SQLite (to exercise the copy-and-move); plain ALTER TABLE elsewhere."""
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("employees", recreate="always") as batch:
+    with op.batch_alter_table("employees", recreate=_recreate()) as batch:
         batch.add_column(sa.Column("base_pay", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("employees", recreate="always") as batch:
+    with op.batch_alter_table("employees", recreate=_recreate()) as batch:
         batch.drop_column("base_pay")
