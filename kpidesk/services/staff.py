@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
@@ -30,6 +30,37 @@ class EmployeeRow:
     manager: str | None
     hire_date: date | None
     active: bool
+    position_id: int | None = None
+    manager_id: int | None = None
+    leave_date: date | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    """A department or team for trees and pickers; ``staff`` counts its active employees (not sub-teams)."""
+
+    id: int
+    name: str
+    parent_id: int | None
+    head: str | None
+    staff: int
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    id: int
+    name: str
+    name_en: str | None
+
+
+@dataclass(frozen=True)
+class MoveRow:
+    moved_on: date
+    from_department: str | None
+    to_department: str | None
+    from_position: str | None
+    to_position: str | None
+    reason: str | None
 
 
 def get_or_create_department(session: Session, name: str, parent: m.Department | None = None) -> m.Department:
@@ -110,6 +141,19 @@ def update_employee(session: Session, actor: Actor, employee_id: int, **changes)
     if employee is None:
         raise NotFound(_("The employee no longer exists."))
     allowed = {"name", "manager_id", "hire_date", "staff_no"}
+    for key in ("name", "staff_no"):
+        if key in changes:
+            changes[key] = (changes[key] or "").strip()
+            if not changes[key]:
+                raise ValidationError(_("Staff number and name are required."))
+    if "staff_no" in changes and changes["staff_no"] != employee.staff_no:
+        taken = session.execute(
+            select(m.Employee.id).where(m.Employee.staff_no == changes["staff_no"], m.Employee.id != employee.id)
+        ).scalar()
+        if taken is not None:
+            raise ValidationError(_("Staff number {staff_no} is already used.").format(staff_no=changes["staff_no"]))
+    if changes.get("manager_id") == employee.id:
+        raise ValidationError(_("An employee cannot be their own manager."))
     old = {}
     for key, value in changes.items():
         if key not in allowed:
@@ -171,9 +215,83 @@ def mark_left(session: Session, actor: Actor, employee_id: int, on: date | None 
                  new={"leave_date": employee.leave_date}, reason=reason)
 
 
+def reinstate_employee(session: Session, actor: Actor, employee_id: int, reason: str | None = None) -> None:
+    """Undo a leave: the person is active again (e.g. marked as left by mistake, or rehired)."""
+    employee = session.get(m.Employee, employee_id)
+    if employee is None:
+        raise NotFound(_("The employee no longer exists."))
+    old = employee.leave_date
+    employee.active = True
+    employee.leave_date = None
+    audit.record(session, actor, "employee.reinstate", entity="employee", entity_id=employee.staff_no,
+                 old={"leave_date": old}, reason=reason)
+
+
+def add_department(session: Session, actor: Actor, name: str, parent_id: int | None = None) -> m.Department:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A department needs a name."))
+    same_parent = m.Department.parent_id.is_(None) if parent_id is None else m.Department.parent_id == parent_id
+    clash = session.execute(select(m.Department.id).where(m.Department.name == name, same_parent)).scalar()
+    if clash is not None:
+        raise ValidationError(_("There is already a department called {name} here.").format(name=name))
+    department = m.Department(name=name, parent_id=parent_id)
+    session.add(department)
+    session.flush()
+    audit.record(session, actor, "department.add", entity="department", entity_id=department.id,
+                 new={"name": name, "parent_id": parent_id})
+    return department
+
+
+def list_departments(session: Session) -> list[DepartmentRow]:
+    """Departments ordered so that parents come before their teams."""
+    counts = dict(
+        session.execute(
+            select(m.Employee.department_id, func.count()).where(m.Employee.active).group_by(m.Employee.department_id)
+        ).all()
+    )
+    heads = dict(session.execute(select(m.Employee.id, m.Employee.name)).all())
+    rows = [
+        DepartmentRow(d.id, d.name, d.parent_id, heads.get(d.head_id), counts.get(d.id, 0))
+        for d in session.execute(select(m.Department).order_by(m.Department.name)).scalars()
+    ]
+    by_parent: dict[int | None, list[DepartmentRow]] = {}
+    for row in rows:
+        by_parent.setdefault(row.parent_id, []).append(row)
+    ordered: list[DepartmentRow] = []
+
+    def walk(parent: int | None) -> None:
+        for row in by_parent.get(parent, []):
+            ordered.append(row)
+            walk(row.id)
+
+    walk(None)
+    return ordered
+
+
+def list_positions(session: Session) -> list[PositionRow]:
+    return [PositionRow(p.id, p.name, p.name_en)
+            for p in session.execute(select(m.Position).order_by(m.Position.name)).scalars()]
+
+
+def list_moves(session: Session, employee_id: int) -> list[MoveRow]:
+    """An employee's transfers, oldest first, with department and position names."""
+    departments = dict(session.execute(select(m.Department.id, m.Department.name)).all())
+    positions = dict(session.execute(select(m.Position.id, m.Position.name)).all())
+    moves = session.execute(
+        select(m.EmployeeMove).where(m.EmployeeMove.employee_id == employee_id).order_by(m.EmployeeMove.moved_on, m.EmployeeMove.id)
+    ).scalars()
+    return [
+        MoveRow(mv.moved_on, departments.get(mv.from_department_id), departments.get(mv.to_department_id),
+                positions.get(mv.from_position_id), positions.get(mv.to_position_id), mv.reason)
+        for mv in moves
+    ]
+
+
 def list_employees(session: Session, *, include_left: bool = False, department_ids: set[int] | None = None) -> list[EmployeeRow]:
     departments = {d.id: d for d in session.execute(select(m.Department)).scalars()}
-    query = select(m.Employee).order_by(m.Employee.staff_no)
+    query = select(m.Employee).options(selectinload(m.Employee.position), selectinload(m.Employee.manager))
+    query = query.order_by(m.Employee.staff_no)
     if not include_left:
         query = query.where(m.Employee.active)
     if department_ids is not None:
@@ -193,6 +311,9 @@ def list_employees(session: Session, *, include_left: bool = False, department_i
                 manager=e.manager.name if e.manager else None,
                 hire_date=e.hire_date,
                 active=e.active,
+                position_id=e.position_id,
+                manager_id=e.manager_id,
+                leave_date=e.leave_date,
             )
         )
     return rows

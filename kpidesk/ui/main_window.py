@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
 
     def create_starter_database(self, path: Path | str) -> Task:
         actor = self.ctx.actor
-        return self._open(lambda **_progress: opening.create_with_starter(path, actor),
+        return self._open(lambda: opening.create_with_starter(path, actor),
                           label=_("Installing the starter library…"))
 
     def open_demo(self, path: Path | str | None = None) -> Task:

@@ -133,6 +133,16 @@ class _Runnable(QRunnable):
                 self.signals.progress.emit(step)
 
 
+def _accepts(fn: Callable[..., Any], name: str) -> bool:
+    """Whether fn takes a keyword ``name`` (directly or through ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == name and p.kind is not inspect.Parameter.POSITIONAL_ONLY or p.kind is inspect.Parameter.VAR_KEYWORD
+               for p in parameters)
+
+
 def context_of(owner: object) -> AppContext:
     """The AppContext of a page, dialog or widget (walking up the parents), or the context itself."""
     node = owner
@@ -173,7 +183,8 @@ class Task(QObject):
 
     # -- chainable set-up ---------------------------------------------------------------------------
     def with_progress(self, label: str, *, cancellable: bool = True) -> Task:
-        """Pass ``progress=`` and ``cancel=`` to fn, and show a progress dialog if it takes a while."""
+        """Show a progress dialog if the work takes a while; fn gets ``progress=`` (a ProgressCallback)
+        and ``cancel=`` (a CancelToken) when its signature names them."""
         self.label, self.cancellable = label, cancellable
         return self
 
@@ -206,7 +217,10 @@ class Task(QObject):
         self._signals = signals
         kwargs = dict(self.kwargs)
         if self.label is not None:
-            kwargs.update(progress=signals.progress.emit, cancel=self.token)
+            if _accepts(self.fn, "progress"):
+                kwargs["progress"] = signals.progress.emit
+            if _accepts(self.fn, "cancel"):
+                kwargs["cancel"] = self.token
         runnable = _Runnable(lambda: self.fn(*self.args, **kwargs), signals, self.token)
         runnable.setAutoDelete(True)
         self.ctx.tasks._started(self)
