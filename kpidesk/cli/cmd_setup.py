@@ -22,6 +22,10 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     sub.add_parser("upgrade", help=_("bring the schema up to date")).set_defaults(handler=run_db_upgrade)
     sub.add_parser("check", help=_("check integrity and schema version")).set_defaults(handler=run_db_check)
+    copy = sub.add_parser("copy", help=_("copy a whole database to another (e.g. a file to a server)"))
+    copy.add_argument("--from", dest="source", required=True, metavar="DB", help=_("database file or URL to copy"))
+    copy.add_argument("--to", dest="target", required=True, metavar="DB", help=_("empty database file or URL"))
+    copy.set_defaults(handler=run_db_copy)
 
 
 def run_init(args, ctx) -> int:
@@ -61,10 +65,31 @@ def run_info(args, ctx) -> int:
 
 
 def run_db_upgrade(args, ctx) -> int:
+    from kpidesk.store.db import open_database
     from kpidesk.store.migrations_runner import schema_state
 
-    state = schema_state(ctx.db.engine)
+    db = open_database(ctx.db_target, migrate=True)
+    try:
+        state = schema_state(db.engine)
+    finally:
+        db.dispose()
     print(_("Schema version: {version}").format(version=state.current))
+    return 0
+
+
+def run_db_copy(args, ctx) -> int:
+    from kpidesk.services.db_copy import copy_database
+    from kpidesk.store.db import open_database
+
+    source = open_database(args.source)
+    target = open_database(args.target, migrate=True)
+    try:
+        result = copy_database(source, target)
+    finally:
+        source.dispose()
+        target.dispose()
+    print(_("Copied {rows} rows; the audit chain of {entries} entries verifies.").format(
+        rows=sum(result.counts.values()), entries=result.audit_entries))
     return 0
 
 

@@ -104,14 +104,25 @@ def make_engine(url: URL) -> tuple[Engine, list[str]]:
     return engine, warnings
 
 
-def open_database(target: str | Path | URL | None = None, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) and bring the schema up to date, backing up before any upgrade."""
+class SchemaOutOfDate(KpiDeskError):
+    """A server database whose schema this program may not change on its own."""
+
+
+def open_database(target: str | Path | URL | None = None, *, migrate: bool | None = None) -> Database:
+    """Open and check the schema. A SQLite file is created and upgraded automatically (after a backup);
+    a server database is only ever upgraded by ``kpidesk db upgrade`` (``migrate=True``)."""
     from kpidesk.store import migrations_runner
 
     url = target if isinstance(target, URL) else resolve_url(target)
-    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
+    server = url.get_backend_name() != "sqlite"
+    auto = (not server) if migrate is None else migrate
+    path = None if server or url.database in (None, "", ":memory:") else Path(url.database)
     if path is not None and path.exists() and path.stat().st_size > 0 and not sqlite.is_sqlite_file(path):
         raise CorruptDatabase(_("{path} is not a KPI Desk database file.").format(path=path))
+    if server:
+        from kpidesk.store.credentials import with_stored_password
+
+        url = with_stored_password(url)
     engine, warnings = make_engine(url)
     db = Database(url=url, engine=engine, warnings=warnings)
     try:
@@ -121,14 +132,25 @@ def open_database(target: str | Path | URL | None = None, *, migrate: bool = Tru
             db.warnings.append(
                 _("This database was written by a newer version of KPI Desk; it is open read-only.")
             )
-        elif migrate and not state.current:
-            migrations_runner.upgrade(engine)
-        elif migrate and state.behind:
-            if path is not None:
+        elif not state.current or state.behind:
+            if not auto:
+                engine.dispose()
+                raise SchemaOutOfDate(
+                    _(
+                        "The server database has schema {current}, this program needs {head}. "
+                        "An administrator runs: kpidesk --db URL db upgrade"
+                    ).format(current=state.current or "-", head=state.head)
+                )
+            if state.current and path is not None:
                 from kpidesk.store.backups import backup_now
 
                 backup_now(db, reason="pre-migration")
             migrations_runner.upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise CorruptDatabase(
+            _("Cannot open {path}: {error}").format(path=db.display_name, error=exc.orig)
+        ) from exc
     except DatabaseError as exc:
         engine.dispose()
         raise CorruptDatabase(
