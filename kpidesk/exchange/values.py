@@ -194,7 +194,19 @@ def _kinds(cells: pd.Series) -> pd.Series:
             return "blank"
         return "other"
 
-    return cells.map(kind)
+    types = cells.map(type)
+    kinds = types.map(_KIND_OF_TYPE)
+    unknown = kinds.isna()
+    if unknown.any():
+        kinds[unknown] = cells[unknown].map(kind)
+    floats = kinds.eq("num") & types.eq(float)
+    if floats.any():
+        kinds[floats & cells.isna()] = "blank"
+    return kinds
+
+
+_KIND_OF_TYPE = {str: "str", int: "num", float: "num", type(None): "blank", bool: "bool",
+                 dt.datetime: "date", dt.date: "date", dt.time: "time", dt.timedelta: "delta"}
 
 
 def normalise_text(texts: pd.Series) -> pd.Series:
@@ -203,9 +215,14 @@ def normalise_text(texts: pd.Series) -> pd.Series:
     return texts.str.normalize("NFKC").str.lower().str.replace(_SPACES, "", regex=True)
 
 
-def _factorised(texts: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+def _factorised(texts: pd.Series, transform=None) -> tuple[np.ndarray, pd.Series]:
+    """Codes into the distinct values, with ``transform`` applied to the distinct values only (a column
+    of 100,000 cells usually holds far fewer distinct texts)."""
+    codes, uniques = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=True)
+    uniques = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    if transform is not None:
+        uniques = transform(uniques).astype(object)
+    return codes, uniques
 
 
 def _finite_float(column: pd.Series) -> pd.Series:
@@ -332,7 +349,7 @@ def parse_values(
 
     strings = kinds.eq("str")
     if strings.any():
-        codes, uniques = _factorised(normalise_text(cells[strings]))
+        codes, uniques = _factorised(cells[strings], normalise_text)
         u_values, u_problems, u_ambiguous = _parse_unique_numbers(uniques, unit, bare_seconds)
         values[strings] = u_values.to_numpy()[codes]
         problems[strings] = u_problems.to_numpy()[codes]
@@ -381,9 +398,9 @@ def parse_keys(cells: pd.Series | list) -> ParsedLabels:
     problems = pd.Series(None, index=cells.index, dtype=object)
     strings = kinds.eq("str")
     if strings.any():
-        text = cells[strings].astype(str).str.normalize("NFKC").str.strip()
-        blank = text.str.lower().isin(MISSING_TOKENS)
-        out[strings] = text.where(~blank, None)
+        codes, uniques = _factorised(cells[strings], lambda u: u.str.normalize("NFKC").str.strip())
+        uniques = uniques.where(~uniques.str.lower().isin(MISSING_TOKENS), None)
+        out[strings] = uniques.to_numpy()[codes]
     numbers = kinds.eq("num")
     if numbers.any():
         out[numbers] = cells[numbers].map(_number_key)
@@ -444,7 +461,7 @@ def parse_dates(cells: pd.Series | list) -> ParsedLabels:
 
     strings = kinds.eq("str")
     if strings.any():
-        codes, uniques = _factorised(normalise_text(cells[strings]))
+        codes, uniques = _factorised(cells[strings], normalise_text)
         parsed = uniques.map(_text_date)
         missing = uniques.isin(MISSING_TOKENS)
         out[strings] = parsed.to_numpy()[codes]
@@ -487,7 +504,7 @@ def parse_periods(cells: pd.Series | list) -> ParsedLabels:
     readable = kinds.isin(["str", "num"])
     if readable.any():
         keys = cells[readable].map(lambda v: v if isinstance(v, str) else _number_key(v))
-        codes, uniques = _factorised(keys.astype(str).str.normalize("NFKC").str.strip())
+        codes, uniques = _factorised(keys, lambda u: u.astype(str).str.normalize("NFKC").str.strip())
         parsed = uniques.map(_period_code)
         missing = uniques.str.lower().str.replace(_SPACES, "", regex=True).isin(MISSING_TOKENS)
         out[readable] = parsed.to_numpy()[codes]

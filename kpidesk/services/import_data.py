@@ -23,7 +23,7 @@ from kpidesk.domain.periods import PeriodParseError, parse_period
 from kpidesk.domain.units import Direction, Unit
 from kpidesk.errors import LockedPeriodError, Place, ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
-from kpidesk.exchange.grids import open_workbook
+from kpidesk.exchange.grids import RawWorkbook, open_workbook
 from kpidesk.exchange.readers import SheetTable, read_table
 from kpidesk.exchange.values import parse_keys, parse_periods, parse_values, problem_message
 from kpidesk.i18n import _
@@ -90,12 +90,8 @@ def _unit(text: str | None) -> Unit:
         return Unit.NUMBER
 
 
-def template_overrides(path: Path) -> dict[str, str]:
+def template_overrides(book: RawWorkbook) -> dict[str, str]:
     """Header → field code from the hidden description sheet of a KPI Desk import template, if any."""
-    try:
-        book = open_workbook(path)
-    except ValidationError:
-        return {}
     if TEMPLATE_FIELDS_SHEET not in book.sheet_names:
         return {}
     rows = book.sheet(TEMPLATE_FIELDS_SHEET).rows
@@ -121,8 +117,9 @@ def preview_data_import(
     """Read, parse and validate a data file; nothing is written."""
     path = Path(path)
     infos, index = field_catalogue(session)
-    merged = {**template_overrides(path), **dict(overrides or {})}
-    table_ = read_table(path, kind="data", sheet=sheet, overrides=merged, header_row=header_row)
+    book = open_workbook(path)
+    merged = {**template_overrides(book), **dict(overrides or {})}
+    table_ = read_table(book, kind="data", sheet=sheet, overrides=merged, header_row=header_row)
     default_period = None
     if period:
         try:
@@ -160,22 +157,18 @@ def preview_data_import(
     }
     staff_label = table_.column_for("staff_no")
     period_label = table_.column_for("period")
-    for row in table_.rows:
-        key = row_staff.get(row)
-        if key is None:
-            problems.append(_problem(table_, row, staff_label, _("no staff number"), "missing_staff"))
-        elif pd.isna(row_employee.get(row)):
-            problems.append(
-                _problem(table_, row, staff_label, _("unknown staff number {staff_no}").format(staff_no=key),
-                         "unknown_staff")
-            )
-        code = period_codes.get(row)
-        if code is not None and code not in records:
-            problems.append(_problem(table_, row, period_label, _("period {period} has not been opened").format(
-                period=code), "unknown_period"))
-        elif code is not None and records[code][1] == "finalized":
-            problems.append(_problem(table_, row, period_label, _("period {period} is finalized").format(
-                period=code), "locked"))
+    for row in row_staff.index[row_staff.isna()]:
+        problems.append(_problem(table_, int(row), staff_label, _("no staff number"), "missing_staff"))
+    for row in row_staff.index[row_staff.notna() & row_employee.isna()]:
+        problems.append(_problem(table_, int(row), staff_label, _("unknown staff number {staff_no}").format(
+            staff_no=row_staff[row]), "unknown_staff"))
+    status = period_codes.map(lambda c: records[c][1] if c in records else ("unknown" if c else None))
+    for row in status.index[status.eq("unknown")]:
+        problems.append(_problem(table_, int(row), period_label, _("period {period} has not been opened").format(
+            period=period_codes[row]), "unknown_period"))
+    for row in status.index[status.eq("finalized")]:
+        problems.append(_problem(table_, int(row), period_label, _("period {period} is finalized").format(
+            period=period_codes[row]), "locked"))
 
     # Attach employee and period to every value cell, then check the values themselves.
     cells["employee_id"] = cells["row"].map(row_employee)
@@ -284,12 +277,14 @@ def _long_cells(table_: SheetTable, index: dict[str, str], problems: list[Import
 
 def _value_problems(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, FieldInfo],
                     problems: list[ImportProblem]) -> pd.DataFrame:
+    """Parse every value cell by its field's unit (one vectorised pass per unit) and collect problems."""
     cells = cells.copy()
     cells["value"] = np.nan
     cells["missing"] = False
-    for (code, hint), group in cells.groupby(["field_code", cells["unit_hint"].fillna("")], sort=False):
-        info = infos[code]
-        parsed = parse_values(group["raw"].reset_index(drop=True), info.unit, unit_hint=hint or None)
+    units = cells["field_code"].map({code: info.unit.value for code, info in infos.items()})
+    bounded = cells["field_code"].map({code: info.bounded_rate for code, info in infos.items()}).astype(bool)
+    for (unit, hint), group in cells.groupby([units, cells["unit_hint"].fillna("")], sort=False):
+        parsed = parse_values(group["raw"].reset_index(drop=True), unit, unit_hint=hint or None)
         values = parsed.values.to_numpy()
         bad = parsed.problem_mask.to_numpy()
         cells.loc[group.index, "value"] = values
@@ -298,14 +293,13 @@ def _value_problems(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, Fi
             original = group.iloc[position]
             problems.append(_problem(table_, int(original["row"]), original["column"],
                                      problem_message(parsed.problems.iloc[position], original["raw"]), "bad_value"))
-        if info.bounded_rate:
-            outside = (values < 0) | (values > 100)
-            for position in np.flatnonzero(outside & ~bad):
-                original = group.iloc[position]
-                problems.append(_problem(table_, int(original["row"]), original["column"], _(
-                    "{value}% is impossible for a rate (0–100%)").format(value=round(float(values[position]), 4)),
-                    "impossible"))
-            cells.loc[group.index[outside], "value"] = np.nan
+        outside = bounded[group.index].to_numpy() & ((values < 0) | (values > 100))
+        for position in np.flatnonzero(outside & ~bad):
+            original = group.iloc[position]
+            problems.append(_problem(table_, int(original["row"]), original["column"], _(
+                "{value}% is impossible for a rate (0–100%)").format(value=round(float(values[position]), 4)),
+                "impossible"))
+        cells.loc[group.index[outside], "value"] = np.nan
     return cells
 
 
@@ -322,7 +316,10 @@ def _existing(session: Session, period_ids: list[int]) -> pd.DataFrame:
             t.c.period_id.in_(period_ids)
         )
     ).all()
-    return pd.DataFrame(rows, columns=["id", "employee_id", "period_id", "field_code", "old_value", "old_checksum"])
+    names = ["id", "employee_id", "period_id", "field_code", "old_value", "old_checksum"]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(names, columns, strict=True)}
+                        ).astype({"id": "int64", "employee_id": "int64", "period_id": "int64"})
 
 
 def _split_changes(written: pd.DataFrame, existing: pd.DataFrame, checksum: str | None) -> pd.DataFrame:
@@ -348,6 +345,37 @@ def _compare_existing(session: Session, written: pd.DataFrame) -> dict[str, int]
 
 
 # --------------------------------------------------------------------------- writing
+
+
+class _BulkWriter:
+    """Runs a Core statement for many parameter sets straight through the DBAPI ``executemany`` of the
+    session's own connection (same transaction). The SQL and its parameter style come from SQLAlchemy's
+    compiler for the connected dialect, so nothing here is specific to one database."""
+
+    def __init__(self, session: Session):
+        self.connection = session.connection()
+        self.dialect = self.connection.dialect
+        self._datetime = DateTime().bind_processor(self.dialect)
+
+    def datetime_value(self, value):
+        return self._datetime(value) if self._datetime else value
+
+    def executemany(self, statement, params: list[dict]) -> None:
+        if not params:
+            return
+        compiled = statement.compile(dialect=self.dialect)
+        fixed = {k: v for k, v in compiled.params.items() if k not in params[0]}  # literals such as "+ 1"
+        if compiled.positional:
+            order = compiled.positiontup
+            rows = [tuple(p[name] if name in p else fixed[name] for name in order) for p in params]
+        else:
+            rows = [{**fixed, **p} for p in params] if fixed else params
+        cursor = self.connection.connection.dbapi_connection.cursor()
+        try:
+            cursor.executemany(str(compiled), rows)
+        finally:
+            cursor.close()
+
 
 
 def apply_data_import(
@@ -415,20 +443,27 @@ def write_values(
     done = 0
     report(progress, 0, total, _("Writing values"))
     t = _MEASUREMENTS
-    insert_statement = insert(t)
+    bulk = _BulkWriter(session)
+    stamp = bulk.datetime_value(now)
+    insert_statement = insert(t).values(
+        employee_id=bindparam("employee_id"), period_id=bindparam("period_id"), field_code=bindparam("field_code"),
+        value=bindparam("value"), source_file=bindparam("source_file"), source_sheet=bindparam("source_sheet"),
+        source_row=bindparam("source_row"), source_checksum=bindparam("source_checksum"),
+        updated_at=bindparam("updated_at"), updated_by=bindparam("updated_by"), version=bindparam("version"),
+    )
     for start in range(0, len(inserts), chunk_rows):
         if cancel is not None:
             cancel.raise_if_cancelled()
         chunk = inserts.iloc[start:start + chunk_rows]
         params = [
             {"employee_id": e, "period_id": p, "field_code": f, "value": v, "source_file": file[:260],
-             "source_sheet": source_sheet, "source_row": r, "source_checksum": checksum, "updated_at": now,
+             "source_sheet": source_sheet, "source_row": r, "source_checksum": checksum, "updated_at": stamp,
              "updated_by": actor.name, "version": 1}
             for e, p, f, v, r in zip(chunk["employee_id"].tolist(), chunk["period_id"].tolist(),
                                      chunk["field_code"].tolist(), chunk["value_scaled"].tolist(),
                                      chunk["row"].tolist(), strict=True)
         ]
-        session.execute(insert_statement, params)
+        bulk.executemany(insert_statement, params)
         done += len(chunk)
         report(progress, done, total, _("Writing values"))
     update_statement = (
@@ -444,11 +479,11 @@ def write_values(
         chunk = updates.iloc[start:start + chunk_rows]
         params = [
             {"b_id": int(i), "b_value": v, "b_file": file[:260], "b_sheet": source_sheet, "b_row": r,
-             "b_checksum": checksum, "b_at": now, "b_by": actor.name}
+             "b_checksum": checksum, "b_at": stamp, "b_by": actor.name}
             for i, v, r in zip(chunk["id"].tolist(), chunk["value_scaled"].tolist(), chunk["row"].tolist(),
                                strict=True)
         ]
-        session.connection().execute(update_statement, params)
+        bulk.executemany(update_statement, params)
         done += len(chunk)
         report(progress, done, total, _("Writing values"))
     if cancel is not None:

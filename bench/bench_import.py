@@ -1,0 +1,157 @@
+"""Benchmark: import a 120,000-row long-form workbook (500 staff × 12 periods × 20 fields) end to end
+(read, parse, validate, write in one transaction) and compare it with the bare cost, measured in the same
+run, of reading the file with python-calamine and inserting its rows with sqlite3 ``executemany``.
+The same data as CSV is timed too, and the automatic backup before an import separately.
+
+Run: ``python bench/bench_import.py`` (files go to ``bench/out/``; ``--staff N`` for a smaller run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "bench" / "out"
+FIELDS = [(f"field_{i:02d}", f"字段{i:02d}", "percent" if i % 5 == 0 else "duration" if i % 7 == 0 else "count")
+          for i in range(20)]
+
+
+def periods() -> list[str]:
+    return [f"2025-{month:02d}" for month in range(1, 13)]
+
+
+def rows(staff: int):
+    rng = random.Random(7)
+    for s in range(staff):
+        staff_no = f"E{s:05d}"
+        for period in periods():
+            for _code, name, unit in FIELDS:
+                if unit == "percent":
+                    value = f"{rng.uniform(70, 99):.1f}%"
+                elif unit == "duration":
+                    value = f"{rng.randint(1, 5)}分{rng.randint(0, 59)}秒"
+                else:
+                    value = rng.randint(0, 500)
+                yield staff_no, period, name, value
+
+
+def make_files(staff: int) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    xlsx, csv_path = OUT / f"long_{staff}.xlsx", OUT / f"long_{staff}.csv"
+    if not xlsx.exists():
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("数据")
+        sheet.append(["工号", "考核周期", "指标", "数值"])
+        for row in rows(staff):
+            sheet.append(list(row))
+        book.save(xlsx)
+    if not csv_path.exists():
+        with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["工号", "考核周期", "指标", "数值"])
+            writer.writerows(rows(staff))
+    return xlsx, csv_path
+
+
+def fresh_database(path: Path, staff: int):
+    from kpidesk.store import models as m
+    from kpidesk.store.db import open_database
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = open_database(path)
+    with db.write() as session:
+        for code, name, unit in FIELDS:
+            session.add(m.RawField(code=code, name_zh=name, name_en=code, unit=unit))
+        session.add_all(m.Employee(staff_no=f"E{s:05d}", name=f"员工{s}") for s in range(staff))
+        for month in range(1, 13):
+            end = (dt.date(2025, month % 12 + 1, 1) if month < 12 else dt.date(2026, 1, 1)) - dt.timedelta(days=1)
+            session.add(m.PeriodRecord(code=f"2025-{month:02d}", kind="month", starts_on=dt.date(2025, month, 1),
+                                       ends_on=end, status="open"))
+    return db
+
+
+def timed(label: str, fn):
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    print(f"{label:<52} {elapsed:7.2f} s")
+    return result, elapsed
+
+
+def end_to_end(db, path: Path, actor):
+    from kpidesk.services.importing import apply_import, preview_import
+
+    def run():
+        with db.session() as session:
+            preview = preview_import(session, path)
+        assert not preview.blocked, preview.problems[:3]
+        return apply_import(db, actor, preview, backup=False)
+
+    return run
+
+
+def bare(path: Path, db_path: Path):
+    def run():
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        data = book.get_sheet_by_index(0).to_python(skip_empty_area=False)[1:]
+        db_path.unlink(missing_ok=True)
+        connection = sqlite3.connect(db_path, isolation_level=None)
+        connection.execute("CREATE TABLE m (id INTEGER PRIMARY KEY, staff TEXT, period TEXT, field TEXT, value TEXT)")
+        connection.execute("BEGIN")
+        connection.executemany("INSERT INTO m (staff, period, field, value) VALUES (?, ?, ?, ?)",
+                               [tuple(str(v) for v in row) for row in data])
+        connection.execute("COMMIT")
+        connection.close()
+        return len(data)
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--staff", type=int, default=500)
+    args = parser.parse_args()
+    from kpidesk.services.context import Actor
+    from kpidesk.store.backups import backup_now
+
+    actor = Actor("bench")
+    xlsx, csv_path = make_files(args.staff)
+    total_rows = args.staff * 12 * len(FIELDS)
+    print(f"{total_rows} rows, {xlsx.stat().st_size / 1e6:.1f} MB xlsx, {csv_path.stat().st_size / 1e6:.1f} MB csv")
+
+    db = fresh_database(OUT / "bench.db", args.staff)
+    result, import_xlsx = timed("import .xlsx end to end (read+parse+validate+write)", end_to_end(db, xlsx, actor))
+    assert result.counts["inserted"] == total_rows, result.counts
+    _, reimport = timed("re-import the same .xlsx (nothing changes)", end_to_end(db, xlsx, actor))
+    _, backup = timed("backup before an import (separate)", lambda: backup_now(db, reason="bench"))
+    db.dispose()
+
+    _, bare_cost = timed("bare: calamine read + sqlite3 executemany", bare(xlsx, OUT / "bare.db"))
+
+    db = fresh_database(OUT / "bench_csv.db", args.staff)
+    result, import_csv = timed("import .csv end to end", end_to_end(db, csv_path, actor))
+    assert result.counts["inserted"] == total_rows
+    db.dispose()
+
+    print(f"ratio xlsx import / bare cost: {import_xlsx / bare_cost:.2f} (target ≤ 2; xlsx target ≤ 4 s; "
+          f"csv target ≤ 1 s)")
+    print(f"summary: xlsx {import_xlsx:.2f} s, re-import {reimport:.2f} s, bare {bare_cost:.2f} s, "
+          f"csv {import_csv:.2f} s, backup {backup:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
