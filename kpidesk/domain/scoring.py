@@ -549,9 +549,14 @@ class ScoringResult:
         grades, ranks and flags."""
         import pandas as pd
 
+        index = pd.Index(self.input.employees, name="employee")
+
+        def text(values) -> pd.Series:  # object dtype keeps None as None (no string inference)
+            return pd.Series(values, index=index, dtype=object)
+
         columns: dict[str, Any] = {
-            "department": np.asarray(self.input.departments, dtype=object),
-            "template": np.array([c.template.code for c in self.compiled], dtype=object)[self.template_of],
+            "department": text(np.asarray(self.input.departments, dtype=object)),
+            "template": text(np.array([c.template.code for c in self.compiled], dtype=object)[self.template_of]),
         }
         categories = pd.Index(STATUS_NAMES, dtype=object)
         for j, code in enumerate(self.codes):
@@ -565,15 +570,14 @@ class ScoringResult:
         columns["qualitative"] = self.qualitative
         columns["adjustments"] = self.adjustments
         columns["total"] = self.total
-        columns["grade_code"] = self.grade
-        columns["grade_computed"] = self.grade_computed
+        columns["grade_code"] = text(self.grade)
+        columns["grade_computed"] = text(self.grade_computed)
         columns["rank_department"] = pd.arrays.IntegerArray(self.rank_department, self.rank_department == 0)
         columns["rank_organisation"] = pd.arrays.IntegerArray(self.rank_organisation, self.rank_organisation == 0)
         if self.rsr is not None:
             columns["rsr"] = self.rsr
             columns["rank_rsr"] = pd.arrays.IntegerArray(self.rank_rsr, self.rank_rsr == 0)
-        columns["flags"] = self.flags()
-        index = pd.Index(self.input.employees, name="employee")
+        columns["flags"] = text(self.flags())
         return pd.DataFrame(columns, index=index, copy=False)
 
     def status_name(self, row: int, j: int) -> str | None:

@@ -1,0 +1,153 @@
+"""``kpidesk period``: list, open, review, finalize, reopen, and the employees' responses."""
+
+from __future__ import annotations
+
+from kpidesk.cli.output import print_json, print_table
+from kpidesk.i18n import _
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("period", help=_("open, review, finalize and reopen appraisal periods"))
+    sub = p.add_subparsers(dest="period_command", metavar="ACTION", required=True)
+
+    s = sub.add_parser("list", help=_("list the periods and their status"))
+    s.add_argument("--json", action="store_true", help=_("print JSON"))
+    s.set_defaults(handler=run_list)
+
+    s = sub.add_parser("open", help=_("open a period (templates carry over)"))
+    s.add_argument("period")
+    s.set_defaults(handler=run_open)
+
+    s = sub.add_parser("review", help=_("release the results to employees for acknowledgement or appeal"))
+    s.add_argument("period")
+    s.set_defaults(handler=run_review)
+
+    s = sub.add_parser("finalize", help=_("lock the period and store its snapshot"))
+    s.add_argument("period")
+    s.set_defaults(handler=run_finalize)
+
+    s = sub.add_parser("reopen", help=_("unlock a finalized period (a reason is required)"))
+    s.add_argument("period")
+    s.add_argument("--reason", required=True, help=_("why the period is reopened (kept in the audit log)"))
+    s.set_defaults(handler=run_reopen)
+
+    s = sub.add_parser("acknowledge", help=_("record that an employee acknowledged their result"))
+    s.add_argument("period")
+    s.add_argument("staff_no")
+    s.set_defaults(handler=run_acknowledge)
+
+    s = sub.add_parser("appeal", help=_("record an employee's appeal against their result"))
+    s.add_argument("period")
+    s.add_argument("staff_no")
+    s.add_argument("--text", required=True, help=_("the appeal in the employee's words"))
+    s.set_defaults(handler=run_appeal)
+
+    s = sub.add_parser("answer", help=_("record the manager's answer to an appeal"))
+    s.add_argument("appeal_id", type=int)
+    s.add_argument("--text", required=True, help=_("the answer"))
+    s.set_defaults(handler=run_answer)
+
+    s = sub.add_parser("responses", help=_("list acknowledgements and appeals of a period"))
+    s.add_argument("period")
+    s.add_argument("--json", action="store_true", help=_("print JSON"))
+    s.set_defaults(handler=run_responses)
+
+
+_STATUS = {"open": "open", "review": "in review", "finalized": "finalized"}
+
+
+def run_list(args, ctx) -> int:
+    from kpidesk.services.periods import list_periods
+
+    with ctx.db.session() as session:
+        infos = list_periods(session)
+    if args.json:
+        print_json([i.to_dict() for i in infos])
+        return 0
+    headers = [_("Period"), _("Status"), _("Appraisees"), _("Finalized"), _("By"), _("Snapshot")]
+    rows = [[i.code, _(_STATUS.get(i.status, i.status)), i.appraisees,
+             i.finalized_at.strftime("%Y-%m-%d %H:%M") if i.finalized_at else "", i.finalized_by or "",
+             (i.snapshot_hash or "")[:12]] for i in infos]
+    print_table(headers, rows)
+    return 0
+
+
+def run_open(args, ctx) -> int:
+    from kpidesk.services.periods import open_period
+
+    with ctx.db.write() as session:
+        record = open_period(session, ctx.actor, args.period)
+        code = record.code
+    print(_("Opened period {period}").format(period=code))
+    return 0
+
+
+def run_review(args, ctx) -> int:
+    from kpidesk.services.periods import start_review
+
+    with ctx.db.write() as session:
+        code = start_review(session, ctx.actor, args.period).code
+    print(_("Period {period} is in review: employees can see and acknowledge or appeal their results").format(
+        period=code))
+    return 0
+
+
+def run_finalize(args, ctx) -> int:
+    from kpidesk.services.periods import finalize_period
+
+    with ctx.db.write() as session:
+        done = finalize_period(session, ctx.actor, args.period)
+    print(_("Finalized {period}: {count} results, snapshot {hash}").format(
+        period=done.code, count=done.employees, hash=done.content_hash))
+    return 0
+
+
+def run_reopen(args, ctx) -> int:
+    from kpidesk.services.periods import reopen_period
+
+    with ctx.db.write() as session:
+        code = reopen_period(session, ctx.actor, args.period, args.reason).code
+    print(_("Reopened {period}").format(period=code))
+    return 0
+
+
+def run_acknowledge(args, ctx) -> int:
+    from kpidesk.services.periods import record_response
+
+    with ctx.db.write() as session:
+        record_response(session, ctx.actor, args.period, args.staff_no, "acknowledge")
+    print(_("Recorded the acknowledgement of {staff_no}").format(staff_no=args.staff_no))
+    return 0
+
+
+def run_appeal(args, ctx) -> int:
+    from kpidesk.services.periods import record_response
+
+    with ctx.db.write() as session:
+        appeal_id = record_response(session, ctx.actor, args.period, args.staff_no, "appeal", args.text).id
+    print(_("Recorded appeal {id} of {staff_no}").format(id=appeal_id, staff_no=args.staff_no))
+    return 0
+
+
+def run_answer(args, ctx) -> int:
+    from kpidesk.services.periods import answer_appeal
+
+    with ctx.db.write() as session:
+        answer_appeal(session, ctx.actor, args.appeal_id, args.text)
+    print(_("Recorded the answer to appeal {id}").format(id=args.appeal_id))
+    return 0
+
+
+def run_responses(args, ctx) -> int:
+    from kpidesk.services.periods import list_responses
+
+    with ctx.db.session() as session:
+        rows = list_responses(session, args.period)
+    if args.json:
+        print_json(rows)
+        return 0
+    kinds = {"acknowledge": _("acknowledged"), "appeal": _("appeal")}
+    print_table([_("No."), _("Staff no."), _("Name"), _("Response"), _("Text"), _("Answer")],
+                [[r["id"], r["staff_no"], r["name"], kinds.get(r["kind"], r["kind"]), r["text"] or "", r["answer"] or ""]
+                 for r in rows])
+    return 0
