@@ -6,6 +6,7 @@ The rest of the code base stays dialect-neutral so the same queries run on a ser
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event
@@ -48,6 +49,8 @@ def configure(engine: Engine, *, wal: bool = True) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
+        else:
+            _leave_wal(cursor)
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
@@ -57,6 +60,23 @@ def configure(engine: Engine, *, wal: bool = True) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def _leave_wal(cursor) -> None:
+    """Use the rollback journal. A file that was in WAL mode (e.g. created locally, then moved to a share)
+    stays in WAL until switched back, which needs a moment with no other connection; if someone else has
+    it open, try again on the next connection rather than fail the open."""
+    try:
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() == "wal":
+            cursor.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.OperationalError:
+        pass
+
+
+def journal_mode(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return str(connection.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
 
 
 def set_foreign_keys(dbapi_connection, enabled: bool) -> None:
@@ -81,23 +101,157 @@ def integrity_problems(path: Path) -> list[str]:
 
 
 def online_backup(source: Path, destination: Path) -> None:
-    """Copy a live database with SQLite's online backup API (consistent even while others write)."""
+    """Copy a live database with SQLite's online backup API (consistent even while others write).
+
+    The copy uses the rollback journal, so it is one self-contained file that opens anywhere.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_suffix(destination.suffix + ".part")
+    tmp.unlink(missing_ok=True)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     dst = sqlite3.connect(tmp)
     try:
         src.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
     finally:
         dst.close()
         src.close()
     tmp.replace(destination)
 
 
+class FileBusy(Exception):
+    """Another connection holds the file, so an operation that needs it alone cannot run."""
+
+
+def replace_contents(source: Path, destination: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """Make ``destination`` (an existing, sound database) a copy of ``source`` in one transaction.
+
+    The backup API writes through the destination's rollback journal, so an interruption leaves the old
+    contents. WAL is switched off first, which needs the file to ourselves; otherwise :class:`FileBusy`.
+    """
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(destination, timeout=timeout_ms / 1000)
+    try:
+        dst.execute(f"PRAGMA busy_timeout={timeout_ms}")
+        try:
+            mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            raise FileBusy(str(exc)) from exc
+        if str(mode).lower() != "delete":
+            raise FileBusy(f"journal mode stays {mode}")
+        try:
+            src.backup(dst)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise FileBusy(str(exc)) from exc
+            raise
+    finally:
+        dst.close()
+        src.close()
+
+
+def make_self_contained(path: Path) -> None:
+    """Fold any WAL into the file and switch it to the rollback journal (for a file we are about to move)."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        con.close()
+
+
+def sidecar_files(path: Path) -> list[Path]:
+    """The journal files SQLite keeps next to a database."""
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What a look at a database file found; ``kind`` is ``ok`` or the first problem.
+
+    Kinds: ``ok``, ``missing``, ``empty``, ``not_database``, ``truncated``, ``damaged``, ``locked``.
+    """
+
+    kind: str
+    detail: str = ""
+    tables: frozenset[str] = frozenset()
+    schema_version: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "ok"
+
+
+HEADER_MAGIC = b"SQLite format 3\x00"
+
+
+def _header_problem(path: Path, size: int) -> FileCheck | None:
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if len(header) < 16 or header[:16] != HEADER_MAGIC:
+        return FileCheck("not_database", "no SQLite header")
+    if len(header) < 100:
+        return FileCheck("truncated", f"only {size} bytes")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return FileCheck("damaged", f"impossible page size {page_size}")
+    if size % page_size:
+        return FileCheck("truncated", f"{size} bytes is not a whole number of {page_size}-byte pages")
+    pages = int.from_bytes(header[28:32], "big")
+    header_count_valid = header[92:96] == header[24:28]
+    if header_count_valid and pages * page_size > size:
+        return FileCheck("truncated", f"{size} bytes, but the header promises {pages * page_size}")
+    return None
+
+
+def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True) -> FileCheck:
+    """Look at a file without changing it: header, size, whether it can be read now, integrity, schema.
+
+    A file that another program holds exclusively is ``locked`` (not damaged): it is left alone.
+    """
+    path = Path(path)
+    try:
+        if not path.exists():
+            return FileCheck("missing")
+        size = path.stat().st_size
+        if size == 0:
+            return FileCheck("empty")
+        problem = _header_problem(path, size)
+    except OSError as exc:
+        return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
+    if problem is not None:
+        return problem
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout)
+    except sqlite3.Error as exc:
+        return FileCheck("damaged", str(exc))
+    try:
+        con.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        if integrity:
+            rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
+            if rows != ["ok"]:
+                return FileCheck("damaged", "; ".join(rows[:5]), tables)
+        version = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            version = row[0] if row else None
+        return FileCheck("ok", "", tables, version)
+    except sqlite3.Error as exc:
+        return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
+    finally:
+        con.close()
+
+
+def _looks_locked(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "sharing violation" in text or "permission denied" in text
+
+
 def is_sqlite_file(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
-            return fh.read(16) == b"SQLite format 3\x00"
+            return fh.read(16) == HEADER_MAGIC
     except OSError:
         return False
