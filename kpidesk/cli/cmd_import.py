@@ -32,6 +32,10 @@ def register(subparsers) -> None:
     p.add_argument("--dry-run", action="store_true", help=_("show the preview only; write nothing"))
     p.set_defaults(handler=run_import)
 
+    p = subparsers.add_parser("import-columns", help=_("list the column headers each kind of import accepts"))
+    p.add_argument("--kind", choices=("data", "staff", "kpis", "forms"), help=_("only this kind"))
+    p.set_defaults(handler=run_import_columns)
+
 
 def _parse_maps(items: list[str]) -> dict[str, str | None]:
     overrides: dict[str, str | None] = {}
@@ -123,4 +127,20 @@ def _run_forms(args, ctx, path: Path) -> int:
     result = importer(ctx.db, ctx.actor, path, period=args.period, sheet=args.sheet, dry_run=args.dry_run)
     if result is not None:
         print(result)
+    return 0
+
+
+def run_import_columns(args, ctx) -> int:
+    """The documented accepted columns: canonical field, its label, and every header spelling recognised.
+    Raw fields and KPIs are recognised by their Chinese or English name, code or aliases as well."""
+    from kpidesk.exchange.aliases import FIELD_ALIASES, REQUIRED, field_label
+
+    for kind, fields in FIELD_ALIASES.items():
+        if args.kind and kind != args.kind:
+            continue
+        print(f"[{kind}]")
+        for field, aliases in fields.items():
+            required = " *" if field in REQUIRED.get(kind, ()) else ""
+            print(f"  {field}{required} ({_(field_label(kind, field))}): {', '.join(aliases)}")
+    print(_("* required. Performance data also accepts one column per raw field or KPI, by name, code or alias."))
     return 0

@@ -360,16 +360,19 @@ class _BulkWriter:
     def datetime_value(self, value):
         return self._datetime(value) if self._datetime else value
 
-    def executemany(self, statement, params: list[dict]) -> None:
-        if not params:
+    def executemany(self, statement, columns: dict[str, list]) -> None:
+        """``columns`` maps each bound parameter name to its list of values (one per row)."""
+        size = len(next(iter(columns.values()), []))
+        if not size:
             return
         compiled = statement.compile(dialect=self.dialect)
-        fixed = {k: v for k, v in compiled.params.items() if k not in params[0]}  # literals such as "+ 1"
+        for name, value in compiled.params.items():  # literals such as the 1 of "version + 1"
+            columns.setdefault(name, [value] * size)
         if compiled.positional:
-            order = compiled.positiontup
-            rows = [tuple(p[name] if name in p else fixed[name] for name in order) for p in params]
+            rows = list(zip(*(columns[name] for name in compiled.positiontup), strict=True))
         else:
-            rows = [{**fixed, **p} for p in params] if fixed else params
+            names = list(columns)
+            rows = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
         cursor = self.connection.connection.dbapi_connection.cursor()
         try:
             cursor.executemany(str(compiled), rows)
@@ -455,14 +458,14 @@ def write_values(
         if cancel is not None:
             cancel.raise_if_cancelled()
         chunk = inserts.iloc[start:start + chunk_rows]
-        params = [
-            {"employee_id": e, "period_id": p, "field_code": f, "value": v, "source_file": file[:260],
-             "source_sheet": source_sheet, "source_row": r, "source_checksum": checksum, "updated_at": stamp,
-             "updated_by": actor.name, "version": 1}
-            for e, p, f, v, r in zip(chunk["employee_id"].tolist(), chunk["period_id"].tolist(),
-                                     chunk["field_code"].tolist(), chunk["value_scaled"].tolist(),
-                                     chunk["row"].tolist(), strict=True)
-        ]
+        n = len(chunk)
+        params = {
+            "employee_id": chunk["employee_id"].tolist(), "period_id": chunk["period_id"].tolist(),
+            "field_code": chunk["field_code"].tolist(), "value": chunk["value_scaled"].tolist(),
+            "source_file": [file[:260]] * n, "source_sheet": [source_sheet] * n, "source_row": chunk["row"].tolist(),
+            "source_checksum": [checksum] * n, "updated_at": [stamp] * n, "updated_by": [actor.name] * n,
+            "version": [1] * n,
+        }
         bulk.executemany(insert_statement, params)
         done += len(chunk)
         report(progress, done, total, _("Writing values"))
@@ -477,12 +480,12 @@ def write_values(
         if cancel is not None:
             cancel.raise_if_cancelled()
         chunk = updates.iloc[start:start + chunk_rows]
-        params = [
-            {"b_id": int(i), "b_value": v, "b_file": file[:260], "b_sheet": source_sheet, "b_row": r,
-             "b_checksum": checksum, "b_at": stamp, "b_by": actor.name}
-            for i, v, r in zip(chunk["id"].tolist(), chunk["value_scaled"].tolist(), chunk["row"].tolist(),
-                               strict=True)
-        ]
+        n = len(chunk)
+        params = {
+            "b_id": chunk["id"].astype("int64").tolist(), "b_value": chunk["value_scaled"].tolist(),
+            "b_file": [file[:260]] * n, "b_sheet": [source_sheet] * n, "b_row": chunk["row"].tolist(),
+            "b_checksum": [checksum] * n, "b_at": [stamp] * n, "b_by": [actor.name] * n,
+        }
         bulk.executemany(update_statement, params)
         done += len(chunk)
         report(progress, done, total, _("Writing values"))

@@ -122,3 +122,10 @@ def test_forms_kind_goes_to_the_forms_service(cli_db, monkeypatch, capsys):
                  "--dry-run"]) == 0
     assert calls == [("filled.xlsx", {"period": "2025-10", "sheet": None, "dry_run": True})]
     assert "forms imported" in capsys.readouterr().out
+
+
+def test_accepted_columns_are_listed(capsys):
+    assert main(["import-columns", "--kind", "kpis"]) == 0
+    out = capsys.readouterr().out
+    assert "formula (formula): 计算公式, 公式" in out
+    assert "name * (KPI name): 指标名称" in out
