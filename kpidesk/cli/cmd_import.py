@@ -51,8 +51,6 @@ def run_import(args, ctx) -> int:
     from kpidesk.services import importing
 
     path = Path(args.file)
-    if args.kind == "forms":
-        return _run_forms(args, ctx, path)
     overrides = {}
     sheet, header_row = args.sheet, args.header_row
     db = ctx.db
@@ -116,18 +114,6 @@ def print_preview(preview) -> None:
         print(f"{label}: {problem}")
     if len(preview.problems) > MAX_PROBLEMS_SHOWN:
         print(_("… and {count} more").format(count=len(preview.problems) - MAX_PROBLEMS_SHOWN))
-
-
-def _run_forms(args, ctx, path: Path) -> int:
-    from kpidesk.services.importing import forms_importer
-
-    importer = forms_importer()
-    if importer is None:
-        raise ValidationError(_("Importing filled forms is not available in this installation."))
-    result = importer(ctx.db, ctx.actor, path, period=args.period, sheet=args.sheet, dry_run=args.dry_run)
-    if result is not None:
-        print(result)
-    return 0
 
 
 def run_import_columns(args, ctx) -> int:

@@ -165,6 +165,8 @@ def preview_import(
         from kpidesk.services.import_kpis import preview_kpi_import
 
         return preview_kpi_import(session, path, sheet=sheet, overrides=overrides, header_row=header_row)
+    if kind == "forms":
+        return _forms_service().preview_forms_import(session, path, period=period)
     raise ValidationError(_("Unknown import kind {kind}; use data, staff, kpis or forms").format(kind=kind))
 
 
@@ -182,13 +184,16 @@ def apply_import(db, actor, preview: ImportPreview, **options: Any) -> ImportRes
         from kpidesk.services.import_kpis import apply_kpi_import
 
         return apply_kpi_import(db, actor, preview, **options)
+    if preview.kind == "forms":
+        return _forms_service().apply_forms_import(
+            db, actor, preview, skip_problem_rows=bool(options.get("skip_problem_rows")))
     raise ValidationError(_("Unknown import kind {kind}; use data, staff, kpis or forms").format(kind=preview.kind))
 
 
-def forms_importer():
-    """The forms service's import entry point, when that service is installed (else None)."""
+def _forms_service():
+    """Filled forms are the forms service's business (``form_sheets``); this is only the door to it."""
     try:
-        from kpidesk.services import forms
+        from kpidesk.services import form_sheets
     except ImportError:
-        return None
-    return getattr(forms, "import_filled_forms", None)
+        raise ValidationError(_("Importing filled forms is not available in this installation.")) from None
+    return form_sheets

@@ -109,19 +109,28 @@ def test_export_and_import_template(cli_db, tmp_path, capsys):
 
 
 def test_forms_kind_goes_to_the_forms_service(cli_db, monkeypatch, capsys):
+    import kpidesk.services.form_sheets as form_sheets
+    from kpidesk.errors import Place
+    from kpidesk.services.importing import ImportPreview, ImportProblem, ImportResult
+
     calls = []
 
-    def fake_importer(db, actor, path, **options):
-        calls.append((path.name, options))
-        return "forms imported"
+    def fake_preview(session, path, *, period=None, **kw):
+        calls.append(("preview", path.name, period))
+        problem = ImportProblem(Place("filled.xlsx", "表", 3, "C (团队协作)"), "unknown level", "bad_level", False)
+        return ImportPreview("forms", "filled.xlsx", "表", "0" * 64, 2, {}, None, [problem], {"rows": 2})
 
-    import kpidesk.services.importing as importing
+    def fake_apply(db, actor, preview, *, skip_problem_rows=False):
+        calls.append(("apply", preview.file, skip_problem_rows))
+        return ImportResult("forms", preview.file, preview.checksum, {"saved": 2})
 
-    monkeypatch.setattr(importing, "forms_importer", lambda: fake_importer)
-    assert main(["--db", cli_db, "import", "filled.xlsx", "--kind", "forms", "--period", "2025-10",
-                 "--dry-run"]) == 0
-    assert calls == [("filled.xlsx", {"period": "2025-10", "sheet": None, "dry_run": True})]
-    assert "forms imported" in capsys.readouterr().out
+    monkeypatch.setattr(form_sheets, "preview_forms_import", fake_preview)
+    monkeypatch.setattr(form_sheets, "apply_forms_import", fake_apply)
+    assert main(["--db", cli_db, "import", "filled.xlsx", "--kind", "forms", "--period", "2025-10"]) == 0
+    out = capsys.readouterr().out
+    assert calls == [("preview", "filled.xlsx", "2025-10"), ("apply", "filled.xlsx", False)]
+    assert "warning: filled.xlsx, 表, row 3, column C (团队协作): unknown level" in out
+    assert "Imported: saved 2" in out
 
 
 def test_accepted_columns_are_listed(capsys):
