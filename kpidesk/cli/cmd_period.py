@@ -60,7 +60,7 @@ def run_list(args, ctx) -> int:
     from kpidesk.services.periods import list_periods
 
     with ctx.db.session() as session:
-        infos = list_periods(session)
+        infos = list_periods(session, ctx.actor)
     if args.json:
         print_json([i.to_dict() for i in infos])
         return 0
@@ -142,7 +142,7 @@ def run_responses(args, ctx) -> int:
     from kpidesk.services.periods import list_responses
 
     with ctx.db.session() as session:
-        rows = list_responses(session, args.period)
+        rows = list_responses(session, args.period, ctx.actor)
     if args.json:
         print_json(rows)
         return 0

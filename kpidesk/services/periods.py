@@ -19,9 +19,10 @@ from kpidesk.domain.periods import Period
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services import audit
+from kpidesk.services.access import Permission, require, require_for_employee
 from kpidesk.services.context import Actor, Role
 from kpidesk.services.scoring import compute_scores, resolve_period
-from kpidesk.services.scoring_inputs import appraisees, current_templates, find_period_record
+from kpidesk.services.scoring_inputs import DepartmentTree, appraisees, current_templates, find_period_record
 from kpidesk.services.snapshots import build_snapshot, content_hash, current_snapshot
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
@@ -58,9 +59,10 @@ class Finalized:
     employees: int
 
 
-def _require(actor: Actor | None, *roles: Role) -> None:
-    if actor is not None and actor.role not in roles:
-        raise PermissionDenied(_("{user} may not do this ({role}).").format(user=actor.name, role=actor.role))
+def _require(actor: Actor | None, permission: Permission) -> None:
+    """Services called without an actor (the demo, scripts) act with every right."""
+    if actor is not None:
+        require(actor, permission)
 
 
 def get_period(session: Session, period: str | Period) -> m.PeriodRecord:
@@ -71,7 +73,8 @@ def get_period(session: Session, period: str | Period) -> m.PeriodRecord:
     return record
 
 
-def list_periods(session: Session) -> list[PeriodInfo]:
+def list_periods(session: Session, actor: Actor | None = None) -> list[PeriodInfo]:
+    _require(actor, Permission.PERIODS_READ)
     counts = dict(session.execute(
         select(m.Appraisal.period_id, func.count()).group_by(m.Appraisal.period_id)).all())
     hashes = dict(session.execute(
@@ -98,7 +101,7 @@ def _previous_template_keys(session: Session, before: date) -> dict[int, str]:
 
 def open_period(session: Session, actor: Actor | None, period: str | Period) -> m.PeriodRecord:
     """Open a period and record its appraisees with the templates carried over from their last appraisal."""
-    _require(actor, Role.ADMIN)
+    _require(actor, Permission.PERIODS_MANAGE)
     target = resolve_period(period)
     existing = find_period_record(session, target.code)
     if existing is not None:
@@ -126,7 +129,7 @@ def open_period(session: Session, actor: Actor | None, period: str | Period) -> 
 
 def start_review(session: Session, actor: Actor | None, period: str | Period) -> m.PeriodRecord:
     """Release the results to employees for acknowledgement or appeal."""
-    _require(actor, Role.ADMIN, Role.HEAD)
+    _require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
     if record.status == FINALIZED:
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
@@ -150,7 +153,7 @@ def _decimal(value) -> Decimal | None:
 
 def finalize_period(session: Session, actor: Actor | None, period: str | Period) -> Finalized:
     """Compute, store the hashed snapshot and the result rows, and lock the period."""
-    _require(actor, Role.ADMIN)
+    _require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
     if record.status == FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
@@ -226,7 +229,7 @@ def _record_automatic_exemptions(session: Session, record: m.PeriodRecord, score
 
 def reopen_period(session: Session, actor: Actor | None, period: str | Period, reason: str) -> m.PeriodRecord:
     """Unlock a finalized period; the reason is required and audited, the old snapshot kept as superseded."""
-    _require(actor, Role.ADMIN)
+    _require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
     if not (reason or "").strip():
         raise ValidationError(_("Reopening a period needs a reason."))
@@ -260,10 +263,11 @@ def record_response(
     employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no)).scalar()
     if employee is None:
         raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
-    if actor is not None and actor.role is Role.EMPLOYEE and actor.employee_id != employee.id:
-        raise PermissionDenied(_("You can respond only to your own result."))
-    if actor is not None and actor.role is Role.AUDITOR:
-        raise PermissionDenied(_("Auditors cannot change anything."))
+    if actor is not None and actor.role is Role.EMPLOYEE:
+        if actor.employee_id != employee.id:
+            raise PermissionDenied(_("You can respond only to your own result."))
+    elif actor is not None:  # a head or HR records the response on the employee's behalf
+        require_for_employee(session, actor, Permission.ADJUST, employee.id)
     appeal = m.Appeal(period_id=record.id, employee_id=employee.id, kind=kind, text=(text or "").strip() or None)
     session.add(appeal)
     session.flush()
@@ -274,10 +278,11 @@ def record_response(
 
 def answer_appeal(session: Session, actor: Actor | None, appeal_id: int, answer: str) -> m.Appeal:
     """The manager's answer to an appeal."""
-    _require(actor, Role.ADMIN, Role.HEAD)
     appeal = session.get(m.Appeal, appeal_id)
     if appeal is None or appeal.kind != "appeal":
         raise NotFound(_("No appeal {id}").format(id=appeal_id))
+    if actor is not None:
+        require_for_employee(session, actor, Permission.ADJUST, appeal.employee_id)
     if not (answer or "").strip():
         raise ValidationError(_("An answer needs a text."))
     record = session.get(m.PeriodRecord, appeal.period_id)
@@ -291,15 +296,26 @@ def answer_appeal(session: Session, actor: Actor | None, appeal_id: int, answer:
     return appeal
 
 
-def list_responses(session: Session, period: str | Period) -> list[dict]:
+def list_responses(session: Session, period: str | Period, actor: Actor | None = None) -> list[dict]:
+    """Acknowledgements and appeals of a period, as far as ``actor`` may see them."""
+    from kpidesk.services.access import department_scope, own_employee_scope
+
     record = get_period(session, period)
-    rows = session.execute(
+    query = (
         select(m.Appeal, m.Employee.staff_no, m.Employee.name)
         .join(m.Employee, m.Employee.id == m.Appeal.employee_id)
         .where(m.Appeal.period_id == record.id).order_by(m.Appeal.id)
     )
+    if actor is not None:
+        require(actor, Permission.PERIODS_READ)
+        own = own_employee_scope(actor)
+        scope = department_scope(actor)
+        if own is not None:
+            query = query.where(m.Appeal.employee_id == own)
+        elif scope is not None:
+            query = query.where(m.Employee.department_id.in_(DepartmentTree.load(session).with_descendants(scope)))
     return [
         {"id": a.id, "staff_no": staff_no, "name": name, "kind": a.kind, "text": a.text, "answer": a.answer,
          "answered_by": a.answered_by, "created_at": a.created_at.isoformat(timespec="seconds")}
-        for a, staff_no, name in rows
+        for a, staff_no, name in session.execute(query)
     ]

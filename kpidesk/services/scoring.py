@@ -21,7 +21,7 @@ from kpidesk.domain.periods import Period, PeriodKind, parse_period
 from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
-from kpidesk.services.context import Actor, Role
+from kpidesk.services.context import Actor
 from kpidesk.services.scoring_inputs import DepartmentTree, LoadedPeriod, find_period_record, load_period
 from kpidesk.store import models as m
 
@@ -157,26 +157,41 @@ def _with_grade_labels(frame: pd.DataFrame, scale: GradeScale) -> pd.DataFrame:
 
 
 def _restrict(session: Session, scores: PeriodScores, actor: Actor | None, department: str | None) -> PeriodScores:
+    """Keep the rows of ``department`` (with its teams) and the rows ``actor`` may read: a head their
+    departments, an employee their own row once the results are released (in review or finalized)."""
+    from kpidesk.services import access
+
     frame = scores.frame
+    tree = None
     if department:
         tree = DepartmentTree.load(session)
         wanted = department.strip()
         matches = [dep_id for dep_id, name in tree.names.items() if name == wanted]
         if not matches:
             raise NotFound(_("No department named {name}").format(name=wanted))
-        allowed = tree.with_descendants(matches)
-        frame = frame[frame["department_id"].isin(list(allowed)).fillna(False).astype(bool)]
-    if actor is not None and actor.role is Role.HEAD:
-        allowed = DepartmentTree.load(session).with_descendants(actor.department_ids)
-        frame = frame[frame["department_id"].isin(list(allowed)).fillna(False).astype(bool)]
-    elif actor is not None and actor.role is Role.EMPLOYEE:
-        if scores.status not in ("review", "finalized"):
-            raise PermissionDenied(_("Results of {period} are not released yet.").format(period=scores.period.code))
-        frame = frame[frame.index == actor.employee_id]
+        frame = frame[_in_departments(frame, tree.with_descendants(matches))]
+    if actor is not None:
+        permission = access.Permission.RESULTS_READ
+        own = access.own_employee_scope(actor)
+        scope = access.department_scope(actor, permission)
+        if own is not None:
+            if scores.status not in ("review", "finalized"):
+                raise PermissionDenied(_("Results of {period} are not released yet.").format(
+                    period=scores.period.code))
+            frame = frame[frame.index == own]
+        elif scope is not None:
+            if not scope:
+                access.require(actor, permission)
+            tree = tree or DepartmentTree.load(session)
+            frame = frame[_in_departments(frame, tree.with_descendants(scope))]
     if frame is scores.frame:
         return scores
     return PeriodScores(scores.period, scores.status, frame, scores.kpi_codes, scores.grade_scale, scores.source,
                         scores.snapshot_hash, scores.result, scores.loaded, scores.stored_explanations)
+
+
+def _in_departments(frame: pd.DataFrame, department_ids: set[int]):
+    return frame["department_id"].isin(list(department_ids)).fillna(False).astype(bool)
 
 
 def compute_scores(session: Session, period: str | Period) -> PeriodScores:

@@ -186,9 +186,16 @@ def test_review_acknowledge_appeal_and_answer(office, db, actor):
             periods.record_response(s, employee, "2025-03", "E1", "appeal", "not mine")
         with pytest.raises(ValidationError):
             periods.record_response(s, actor, "2025-03", "E3", "appeal", "")
+        with pytest.raises(PermissionDenied):
+            periods.record_response(s, Actor("audit", Role.AUDITOR), "2025-03", "E3", "acknowledge")
+    with db.session() as s:
+        finance = s.execute(select(m.Department.id).where(m.Department.name == "财务部")).scalar_one()
+    with db.write() as s, pytest.raises(PermissionDenied):
+        periods.answer_appeal(s, Actor("other head", Role.HEAD, department_ids=frozenset({finance})), appeal_id, "no")
     with db.write() as s:
         periods.answer_appeal(s, actor, appeal_id, "已核对，数据无误")
     with db.session() as s:
+        assert [r["staff_no"] for r in periods.list_responses(s, "2025-03", employee)] == ["E2"]
         rows = periods.list_responses(s, "2025-03")
     assert [(r["staff_no"], r["kind"]) for r in rows] == [("E1", "acknowledge"), ("E2", "appeal")]
     assert rows[1]["answer"] == "已核对，数据无误" and rows[1]["text"] == "客户满意度数据有误"
