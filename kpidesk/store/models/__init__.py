@@ -7,6 +7,7 @@ from kpidesk.store.models.forms import FormRating, FormResponse, FormVersion
 from kpidesk.store.models.kpis import Kpi, RawField
 from kpidesk.store.models.measurements import Measurement
 from kpidesk.store.models.organisation import GradeBand, GradeScale, Setting
+from kpidesk.store.models.pay import PayBonus, PayBudget, PayRuleVersion, PayRun
 from kpidesk.store.models.periods import Appeal, Appraisal, PeriodRecord
 from kpidesk.store.models.results import Result, SignOff, Snapshot
 from kpidesk.store.models.staff import Department, Employee, EmployeeMove, Position
@@ -16,6 +17,6 @@ from kpidesk.store.models.users import ImportProfile, User
 __all__ = [
     "Adjustment", "Appeal", "Appraisal", "AuditEntry", "Base", "Department", "Employee", "EmployeeMove",
     "Exemption", "FormRating", "FormResponse", "FormVersion", "GradeBand", "GradeScale", "ImportProfile",
-    "Kpi", "Measurement", "PeriodRecord", "Position", "RawField", "Result", "Setting", "SignOff", "Snapshot",
+    "Kpi", "Measurement", "PayBonus", "PayBudget", "PayRuleVersion", "PayRun", "PeriodRecord", "Position", "RawField", "Result", "Setting", "SignOff", "Snapshot",
     "Template", "TemplateForm", "TemplateItem", "User",
 ]
