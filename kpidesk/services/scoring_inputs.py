@@ -31,6 +31,7 @@ from kpidesk.domain.scoring import (
     Template,
     TemplateItem,
 )
+from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.services.settings import get_setting
 from kpidesk.store import models as m
 
@@ -205,15 +206,19 @@ def grade_scale(session: Session, templates: Iterable[m.Template]) -> domain_gra
 
 
 def scoring_options(session: Session, scale: domain_grades.GradeScale) -> ScoringOptions:
-    """Organisation settings: ``forced_distribution`` ({"quotas": [[code, %], …], "scope": …}) and
-    ``rank_sum_ratio`` (true to report RSR beside the weighted total)."""
+    """Organisation settings: ``forced_distribution`` ({"quotas": [[code, %], …], "scope": …}),
+    ``rank_sum_ratio`` (true to report RSR beside the weighted total) and ``streak_rules``
+    ([{"flag", "grade", "length", "max_rank"}, …], default: 3 × excellent and first; 3 × poor)."""
     forced = get_setting(session, "forced_distribution")
     distribution = None
     if forced:
         distribution = domain_grades.ForcedDistribution(
             tuple((str(code), float(share)) for code, share in forced["quotas"]), forced.get("scope", "department"))
+    rules = get_setting(session, "streak_rules")
+    streaks = DEFAULT_STREAK_RULES if not rules else tuple(
+        StreakRule(str(r["flag"]), str(r["grade"]), int(r.get("length", 3)), r.get("max_rank")) for r in rules)
     return ScoringOptions(grade_scale=scale, forced_distribution=distribution,
-                          rsr=bool(get_setting(session, "rank_sum_ratio")))
+                          rsr=bool(get_setting(session, "rank_sum_ratio")), streak_rules=streaks)
 
 
 def _measurement_arrays(
@@ -316,6 +321,8 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
     flags = {p.employee_id: tuple(p.flags) + extra_flags.get(p.employee_id, ()) +
              (("no_template",) if not p.template_key else ()) for p in people}
     scale = grade_scale(session, [b.row for b in bundles.values()])
+    options = scoring_options(session, scale)
+    longest = max((rule.length for rule in options.streak_rules), default=1)
     data = ScoringInput(
         period=period,
         employees=[p.employee_id for p in people],
@@ -328,8 +335,8 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
         adjustments=_adjustments(session, record),
         qualitative=qualitative,
         flags={k: v for k, v in flags.items() if v},
-        history=_history(session, period, people),
-        options=scoring_options(session, scale),
+        history=_history(session, period, people, max(longest - 1, 0)),
+        options=options,
     )
     return LoadedPeriod(period, record, people, departments, bundles, data, inputs, details, computed_from, scale,
                         months_used)
@@ -374,7 +381,7 @@ def _adjustments(session: Session, record: m.PeriodRecord | None) -> list[Adjust
 
 def _history(session: Session, period: Period, people: list[Appraisee], length: int = 2) -> History | None:
     """Grades and department ranks of the ``length`` finalized periods before this one (oldest first)."""
-    if not people:
+    if not people or length <= 0:
         return None
     earlier = []
     current = period

@@ -269,3 +269,26 @@ def test_two_thirds_rule_is_recorded_as_automatic_exemptions(db, actor):
         periods.reopen_period(s, actor, "2025-03", "recheck")
     with db.session() as s:
         assert not s.execute(select(m.Exemption)).all()
+
+
+def test_organisation_settings_for_forced_distribution_rsr_and_streaks(office, db, actor):
+    from kpidesk.services.settings import set_setting
+
+    with db.write() as s:
+        set_setting(s, actor, "forced_distribution", {"quotas": [["excellent", 20], ["good", 60], ["fair", 20]],
+                                                      "scope": "organisation"})
+        set_setting(s, actor, "rank_sum_ratio", True)
+        set_setting(s, actor, "streak_rules", [{"flag": "steady", "grade": "good", "length": 2}])
+    with db.session() as s:
+        frame = period_scores(s, "2025-01").frame.set_index("staff_no")
+    scored = frame[frame["total"].notna()]
+    assert (scored["grade_code"] == "excellent").sum() == 1  # 20 % of the 5 with a total, rounded half-up
+    assert frame.loc["E1", "grade_computed"] == "excellent"
+    assert "rsr" in frame.columns and frame["rank_rsr"].notna().any()
+    with db.write() as s:
+        periods.finalize_period(s, actor, "2025-01")
+    with db.session() as s:
+        february = period_scores(s, "2025-02").frame.set_index("staff_no")
+    good_twice = [no for no in february.index if february.loc[no, "grade_code"] == "good"
+                  and frame.loc[no, "grade_code"] == "good"]
+    assert good_twice and all("steady" in february.loc[no, "flags"] for no in good_twice)
