@@ -316,3 +316,46 @@ def test_backup_is_taken_before_writing(seeded, actor):
     backups = list(seeded.backup_dir.glob("*pre-import*.db"))
     assert len(backups) == 1
     shutil.rmtree(seeded.backup_dir)
+
+
+@pytest.fixture(scope="module")
+def fuzz_db(tmp_path_factory):
+    from kpidesk.store.db import open_database
+
+    database = open_database(tmp_path_factory.mktemp("fuzz") / "fuzz.db")
+    with database.write() as session:
+        session.add(m.RawField(code="contacts", name_zh="接待总数", name_en="Contacts", unit="count"))
+        session.add(m.RawField(code="rate", name_zh="满意度", name_en="Rate", unit="percent"))
+        session.add(m.Employee(staff_no="CS001", name="王芳"))
+        session.add(m.PeriodRecord(code="2025-10", kind="month", starts_on=dt.date(2025, 10, 1),
+                                   ends_on=dt.date(2025, 10, 31), status="open"))
+    yield database
+    database.dispose()
+
+
+def test_random_files_give_a_preview_or_a_clear_error(fuzz_db, tmp_path_factory):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kpidesk.errors import KpiDeskError
+
+    folder = tmp_path_factory.mktemp("files")
+    cell = st.one_of(st.text(max_size=6), st.sampled_from(["CS001", "CS002", "93%", "1,200", "—", "2025-10",
+                                                           "接待总数", "满意度", "工号", "合计", "-5"]))
+
+    @settings(deadline=None, max_examples=60)
+    @given(st.lists(st.lists(cell, min_size=1, max_size=5), min_size=1, max_size=8), st.binary(max_size=64))
+    def check(rows, noise):
+        text = "\n".join(",".join(r.replace(",", " ").replace('"', "") for r in row) for row in rows)
+        path = folder / "fuzz.csv"
+        path.write_bytes(("工号,接待总数,满意度\n" + text).encode("utf-8") + noise)
+        try:
+            with fuzz_db.session() as session:
+                p = preview_import(session, path, period="2025-10")
+        except KpiDeskError as error:
+            assert error.message
+            return
+        assert all(pr.message and pr.place.file == "fuzz.csv" for pr in p.problems)
+        assert set(p.rows["field_code"]) <= {"contacts", "rate"}
+
+    check()
