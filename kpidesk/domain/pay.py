@@ -292,7 +292,8 @@ class BudgetCheck:
 def budget_check(run: PayRun, budgets: Mapping[str, Decimal | int | str], measure: str = "total",
                  organisation_budget: Decimal | int | str | None = None) -> BudgetCheck:
     """Each department's pay (``measure``: total, performance or variable) against its budget.
-    The organisation's budget is the one given, else the sum of the departments' budgets."""
+    The organisation's budget is the one given, else the sum of the departments' budgets when every
+    department with pay has one (otherwise there is nothing to compare the whole against)."""
     by_department = run.by_department()
     rows = []
     for name in sorted(set(by_department) | set(budgets)):
@@ -300,7 +301,7 @@ def budget_check(run: PayRun, budgets: Mapping[str, Decimal | int | str], measur
         budget = to_decimal(budgets.get(name))
         rows.append(BudgetRow(name, totals, totals.measure(measure), budget))
     overall_budget = to_decimal(organisation_budget)
-    if overall_budget is None and budgets:
+    if overall_budget is None and budgets and set(by_department) <= set(budgets):
         overall_budget = sum((to_decimal(v) for v in budgets.values()), ZERO)
     totals = run.totals
     return BudgetCheck(measure, tuple(rows), BudgetRow("", totals, totals.measure(measure), overall_budget))
@@ -337,8 +338,13 @@ class WhatIf:
 def what_if(inputs: Sequence[PayInput], current: PayRules, proposed: PayRules,
             period: Period | None = None) -> WhatIf:
     """The same people paid under the current and the proposed rules, person by person."""
-    before = compute_pay(inputs, current, period)
-    after = compute_pay(inputs, proposed, period)
-    moves = tuple(PayMove(b.employee, b.name, b.department, b, a)
-                  for b, a in zip(before.lines, after.lines, strict=True))
+    return compare_runs(compute_pay(inputs, current, period), compute_pay(inputs, proposed, period))
+
+
+def compare_runs(before: PayRun, after: PayRun) -> WhatIf:
+    """Two runs over the same people, matched by employee."""
+    by_employee = {line.employee: line for line in after.lines}
+    if set(by_employee) != {line.employee for line in before.lines}:
+        raise ValidationError(_("the two pay runs are not over the same people"))
+    moves = tuple(PayMove(b.employee, b.name, b.department, b, by_employee[b.employee]) for b in before.lines)
     return WhatIf(before, after, moves)

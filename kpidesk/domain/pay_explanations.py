@@ -60,6 +60,7 @@ _M = {
     "why_no_result": N_("no result: fallback coefficient"),
     "why_unknown_grade": N_("grade {grade} has no coefficient: fallback"),
     "no_base": N_("no base pay recorded"),
+    "hidden": N_("base pay is shown to HR only"),
     "no_table": N_("no commission table"),
     "no_sales": N_("no sales figure ({basis})"),
     "add_on": N_("add-on {amount}"),
@@ -84,6 +85,11 @@ def _translation(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=str(TRANSLATIONS_DIR), languages=[language], fallback=True)
 
 
+def translator(lang: str | None = None):
+    """``gettext`` for ``lang`` (default: the current language), for texts rendered in a chosen language."""
+    return _translation(resolve_language(lang) if lang else current_language()).gettext
+
+
 class _Renderer:
     def __init__(self, language: str, scale: GradeScale):
         self.t = _translation(language).gettext
@@ -106,8 +112,8 @@ class _Renderer:
 
     def render_base(self, e: PayExplanation) -> str:
         v = e.values
-        if e.kind == "no_base":
-            return self.m("no_base")
+        if e.kind in ("no_base", "hidden"):
+            return self.m(e.kind)
         if e.kind == "grade":
             why = self.grade(v.get("grade"))
         elif e.kind == "score":

@@ -168,6 +168,9 @@ def test_budget_totals_by_department_and_overall(rules):
     assert check.overall.amount == D("18350.00") and check.overall.budget == D("19000")
     assert check.over == ("客服部",)
     assert rows["投诉组"].used_percent == D("82.50")
+    partial = budget_check(run, {"客服部": D("15000")})
+    assert partial.overall.budget is None and not partial.overall.over  # 投诉组 has no budget
+    assert budget_check(run, {"客服部": D("15000")}, organisation_budget="20000").overall.remaining == D("1650.00")
     variable = budget_check(run, {}, measure="variable")
     # (7200 − 6000 + 900) + (0 + 350) + (3000 − 5000) = 450
     assert variable.overall.amount == D("450.00") and variable.overall.budget is None

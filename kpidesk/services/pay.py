@@ -1,0 +1,419 @@
+"""From a period's results to pay: the rules in force, base pay, the budget check, what-if and freezing.
+
+Pay is computed from the period's scores — a finalized period's snapshot, else the scores computed now
+(the budget check before finalizing) — with each person's base pay, the sales figure named by the
+commission table and the pay rules in force for the period. A finalized period's pay is *frozen*: stored
+with the hash of the snapshot it came from, so the payroll handed over never changes afterwards, whatever
+happens to base pay or rules later. Reopening the period changes the snapshot hash, which retires the
+frozen pay.
+
+Base pay is sensitive: full pay data is for HR and administrators (``PAY_ROLES``); a department head or an
+auditor sees commission, bonus and allowances without base pay; an employee sees their own finalized line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.domain.money import ZERO, money, to_decimal
+from kpidesk.domain.pay import (
+    BudgetCheck,
+    PayInput,
+    PayLine,
+    PayRun,
+    WhatIf,
+    budget_check,
+    compare_runs,
+    compute_pay,
+)
+from kpidesk.domain.pay_explanations import PayExplanation
+from kpidesk.domain.pay_rules import DEFAULT_RULE_BOOK, PayRuleBook, PayRules, PayRuleVersion
+from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
+from kpidesk.errors import LockedPeriodError, PermissionDenied, ValidationError
+from kpidesk.i18n import _
+from kpidesk.services import audit
+from kpidesk.services.context import Actor, Role
+from kpidesk.services.scoring import PeriodScores, period_scores, resolve_period
+from kpidesk.services.settings import get_setting, set_setting
+from kpidesk.store import models as m
+from kpidesk.store.models.base import utcnow
+
+RULES_KEY = "pay_rules"
+BUDGETS_KEY = "pay_budgets"
+RUN_KEY_PREFIX = "pay_run:"
+BUDGET_MEASURES = ("total", "performance", "variable")
+
+#: Roles that see base pay and may change pay rules (an "hr" role joins when it exists).
+PAY_ROLES: frozenset[Role] = frozenset(r for r in Role if r.value in ("admin", "hr"))
+
+
+def can_see_pay(actor: Actor | None) -> bool:
+    """None stands for the system itself (finalization, tests), which sees everything."""
+    return actor is None or actor.role in PAY_ROLES
+
+
+def require_pay(actor: Actor | None) -> None:
+    if not can_see_pay(actor):
+        raise PermissionDenied(_("Only HR and administrators may see or change pay ({user}).").format(
+            user=actor.name if actor else "—"))
+
+
+def _name(actor: Actor | None) -> str:
+    return actor.name if actor else "system"
+
+
+# ----- rules ----------------------------------------------------------------------------------------------
+
+def load_rule_book(session: Session) -> PayRuleBook:
+    """The stored versions, or the default rules (grade coefficients, 200 streak bonus) in force always."""
+    data = get_setting(session, RULES_KEY)
+    return PayRuleBook.from_dict(data) if data else DEFAULT_RULE_BOOK
+
+
+def rules_in_force(session: Session, period: str | Period) -> PayRules:
+    return load_rule_book(session).in_force(resolve_period(period))
+
+
+def _finalized_starts(session: Session) -> list[tuple[str, Any]]:
+    rows = session.execute(select(m.PeriodRecord.code, m.PeriodRecord.starts_on)
+                           .where(m.PeriodRecord.status == "finalized"))
+    return [(code, start) for code, start in rows]
+
+
+def save_rule_version(session: Session, actor: Actor | None, effective_from: str | Period, rules: PayRules,
+                      note: str = "") -> PayRuleBook:
+    """Add (or replace) the version taking effect from ``effective_from``. Refused when it would change the
+    rules of a period already finalized: pay rules are versioned, like templates, not edited in place."""
+    require_pay(actor)
+    start = resolve_period(effective_from)
+    book = load_rule_book(session).with_version(PayRuleVersion(start, rules, note.strip()))
+    later = [v.effective_from.start for v in book.versions if v.effective_from.start > start.start]
+    end = min(later) if later else None
+    for code, starts_on in sorted(_finalized_starts(session), key=lambda item: item[1]):
+        if starts_on >= start.start and (end is None or starts_on < end):
+            raise LockedPeriodError(_(
+                "Pay rules from {period} would change the pay of the finalized period {finalized}; "
+                "let the new version take effect after it.").format(period=start.code, finalized=code))
+    set_setting(session, actor or "system", RULES_KEY, book.to_dict())
+    return book
+
+
+# ----- base pay and budgets -------------------------------------------------------------------------------
+
+def set_base_pay(session: Session, actor: Actor | None, staff_no: str, amount: Decimal | int | str | None) -> Decimal | None:
+    """Type in (or clear) one employee's base pay, to the cent; audited."""
+    require_pay(actor)
+    employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no.strip())).scalar()
+    if employee is None:
+        raise ValidationError(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
+    value = None if amount is None or str(amount).strip() == "" else money(amount)
+    if value is not None and value < 0:
+        raise ValidationError(_("base pay cannot be negative ({name})").format(name=employee.name))
+    old = employee.base_pay
+    if old == value:
+        return value
+    employee.base_pay = value
+    audit.record(session, actor or "system", "employee.base_pay", entity="employee", entity_id=employee.staff_no,
+                 old=None if old is None else str(old), new=None if value is None else str(value))
+    return value
+
+
+@dataclass(frozen=True)
+class Budgets:
+    departments: Mapping[str, Decimal] = field(default_factory=dict)
+    organisation: Decimal | None = None
+    measure: str = "total"
+
+
+def get_budgets(session: Session, period: str | Period) -> Budgets:
+    code = resolve_period(period).code
+    data = (get_setting(session, BUDGETS_KEY) or {}).get(code) or {}
+    return Budgets({k: to_decimal(v) for k, v in (data.get("departments") or {}).items()},
+                   to_decimal(data.get("organisation")), data.get("measure", "total"))
+
+
+def set_budget(session: Session, actor: Actor | None, period: str | Period, amount: Decimal | int | str | None,
+               department: str | None = None, measure: str | None = None) -> Budgets:
+    """A department's budget for the period (no department: the whole organisation); None removes it."""
+    require_pay(actor)
+    code = resolve_period(period).code
+    if measure is not None and measure not in BUDGET_MEASURES:
+        raise ValidationError(_("unknown budget measure: {name}").format(name=measure))
+    value = None if amount is None or str(amount).strip() == "" else money(amount)
+    if value is not None and value < 0:
+        raise ValidationError(_("A budget cannot be negative."))
+    stored = dict(get_setting(session, BUDGETS_KEY) or {})
+    entry = dict(stored.get(code) or {})
+    departments = dict(entry.get("departments") or {})
+    if department:
+        if value is None:
+            departments.pop(department, None)
+        else:
+            departments[department] = str(value)
+        entry["departments"] = departments
+    else:
+        entry["organisation"] = None if value is None else str(value)
+    if measure is not None:
+        entry["measure"] = measure
+    stored[code] = entry
+    set_setting(session, actor or "system", BUDGETS_KEY, stored)
+    return get_budgets(session, code)
+
+
+# ----- computing ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PeriodPay:
+    """A period's pay as one actor may see it."""
+
+    period: Period
+    status: str  # open | review | finalized | not_opened
+    source: str  # computed | frozen
+    run: PayRun
+    rules_from: str  # the period code the rule version in force took effect from
+    snapshot_hash: str | None = None
+    department_ids: Mapping[Hashable, int | None] = field(default_factory=dict)
+    redacted: bool = False  # base pay, base × coefficient and totals are hidden
+    frozen_at: str | None = None
+    frozen_by: str | None = None
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == "finalized"
+
+
+def _number(value: Any) -> float | None:
+    """A float from a frame cell; None, NaN and pandas' NA are all missing."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
+
+
+def _int(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def _reward_rule(flag: str) -> StreakRule | None:
+    return next((rule for rule in DEFAULT_STREAK_RULES if rule.flag == flag), None)
+
+
+def _record(session: Session, code: str) -> m.PeriodRecord | None:
+    return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == code)).scalar()
+
+
+def reward_runs(session: Session, period: Period, employees: Iterable[int], rule: StreakRule,
+                limit: int = 120) -> dict[int, int]:
+    """How many periods in a row, ending with ``period`` (counted as met), each person met ``rule``:
+    walks back through the finalized periods of the same kind, one query per period."""
+    runs = {e: 1 for e in employees}
+    running = set(runs)
+    current = period
+    for _step in range(limit):
+        if not running:
+            break
+        current = current.previous()
+        record = _record(session, current.code)
+        if record is None or record.status != "finalized":
+            break
+        met = set()
+        for result in session.execute(select(m.Result).where(
+                m.Result.period_id == record.id, m.Result.employee_id.in_(running))).scalars():
+            rank = result.rank_department
+            if result.grade_code == rule.grade and (
+                    rule.max_rank is None or (rank is not None and 1 <= rank <= rule.max_rank)):
+                met.add(result.employee_id)
+        for employee in met:
+            runs[employee] += 1
+        running = met
+    return runs
+
+
+def _measurements(session: Session, period_ids: list[int], employees: set[int], codes: set[str]) -> dict:
+    out: dict[tuple[int, str], Decimal] = {}
+    if not period_ids or not employees or not codes:
+        return out
+    rows = session.execute(select(m.Measurement.employee_id, m.Measurement.field_code, m.Measurement.value).where(
+        m.Measurement.period_id.in_(period_ids), m.Measurement.employee_id.in_(employees),
+        m.Measurement.field_code.in_(codes)))
+    for employee, code, value in rows:
+        if value is not None:
+            out[(employee, code)] = out.get((employee, code), ZERO) + value
+    return out
+
+
+def sales_figures(session: Session, period: Period, basis_of: Mapping[int, str]) -> dict[int, Decimal]:
+    """Each person's value of their commission basis: the period's own measurement, else (for a quarter,
+    half-year or year) the sum of its months' measurements."""
+    employees, codes = set(basis_of), set(basis_of.values())
+    record = _record(session, period.code)
+    own = _measurements(session, [record.id] if record else [], employees, codes)
+    summed: dict[tuple[int, str], Decimal] = {}
+    if period.kind is not PeriodKind.MONTH:
+        months = [_record(session, p.code) for p in period.months()]
+        summed = _measurements(session, [r.id for r in months if r is not None], employees, codes)
+    out = {}
+    for employee, code in basis_of.items():
+        value = own.get((employee, code), summed.get((employee, code)))
+        if value is not None:
+            out[employee] = value
+    return out
+
+
+def pay_inputs(session: Session, scores: PeriodScores, rules: PayRules) -> tuple[list[PayInput], dict[int, int | None]]:
+    """One ``PayInput`` per appraisee of ``scores`` (in staff-number order), and their department ids."""
+    frame = scores.frame
+    base = dict(session.execute(select(m.Employee.id, m.Employee.base_pay)
+                                .where(m.Employee.id.in_([int(i) for i in frame.index]))).all())
+    basis_of: dict[int, str] = {}
+    flagged: set[int] = set()
+    streak = rules.streak_bonus
+    for employee_id, row in frame.iterrows():
+        position_rules = rules.for_position(row.get("position"))
+        if position_rules.commission is not None:
+            basis_of[int(employee_id)] = position_rules.commission.basis
+        bonus_rule = position_rules.streak_bonus
+        if bonus_rule is not None and bonus_rule.flag in tuple(row.get("flags") or ()):
+            flagged.add(int(employee_id))
+    sales = sales_figures(session, scores.period, basis_of) if basis_of else {}
+    rule = _reward_rule(streak.flag) if streak is not None else None
+    runs = reward_runs(session, scores.period, flagged, rule) if flagged and rule is not None else {}
+    inputs, departments = [], {}
+    for employee_id, row in frame.iterrows():
+        employee = int(employee_id)
+        total = _number(row.get("total"))
+        inputs.append(PayInput(
+            employee=employee, staff_no=str(row.get("staff_no") or ""), name=str(row.get("name") or ""),
+            department=str(row.get("department") or ""), position=row.get("position") or None,
+            base_pay=base.get(employee), grade=row.get("grade_code") or None,
+            total=None if total is None else Decimal(repr(total)), rank=_int(row.get("rank_department")),
+            flags=frozenset(row.get("flags") or ()), sales=sales.get(employee), streak_run=runs.get(employee),
+        ))
+        departments[employee] = _int(row.get("department_id"))
+    return inputs, departments
+
+
+def compute_period_pay(session: Session, period: str | Period, rules: PayRules | None = None) -> PeriodPay:
+    """Pay computed now (never the frozen copy), unfiltered: for the budget check, what-if and freezing."""
+    target = resolve_period(period)
+    scores = period_scores(session, target)
+    version = load_rule_book(session).version_for(target)
+    chosen = rules if rules is not None else version.rules
+    inputs, departments = pay_inputs(session, scores, chosen)
+    run = compute_pay(inputs, chosen, target)
+    return PeriodPay(target, scores.status, "computed", run, version.effective_from.code, scores.snapshot_hash,
+                     departments)
+
+
+def _run_key(period: Period) -> str:
+    return RUN_KEY_PREFIX + period.code
+
+
+def _frozen(session: Session, period: Period, snapshot_hash: str | None) -> PeriodPay | None:
+    row = session.get(m.Setting, _run_key(period))
+    data = row.value if row is not None else None
+    if not data or snapshot_hash is None or data.get("snapshot_hash") != snapshot_hash:
+        return None
+    run = PayRun(period, tuple(PayLine.from_dict(line) for line in data["run"]["lines"]))
+    departments = {int(k): v for k, v in (data.get("department_ids") or {}).items()}
+    return PeriodPay(period, "finalized", "frozen", run, data.get("rules_from", ""), snapshot_hash, departments,
+                     frozen_at=data.get("frozen_at"), frozen_by=data.get("frozen_by"))
+
+
+def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> PeriodPay:
+    """Store a finalized period's pay with its snapshot's hash (once; later calls return the stored pay)."""
+    require_pay(actor)
+    target = resolve_period(period)
+    record = _record(session, target.code)
+    if record is None or record.status != "finalized":
+        raise ValidationError(_("Period {period} is not finalized; pay is frozen only for a finalized period.")
+                              .format(period=target.code))
+    current = compute_period_pay(session, target)
+    existing = _frozen(session, target, current.snapshot_hash)
+    if existing is not None:
+        return existing
+    frozen_at = utcnow().isoformat(timespec="seconds")
+    value = {"snapshot_hash": current.snapshot_hash, "rules_from": current.rules_from, "frozen_at": frozen_at,
+             "frozen_by": _name(actor), "run": current.run.to_dict(),
+             "department_ids": {str(k): v for k, v in current.department_ids.items()}}
+    row = session.get(m.Setting, _run_key(target))
+    if row is None:
+        session.add(m.Setting(key=_run_key(target), value=value))
+    else:
+        row.value = value
+    session.flush()
+    totals = current.run.totals
+    audit.record(session, actor or "system", "pay.freeze", entity="period", entity_id=target.code,
+                 new={"snapshot_hash": current.snapshot_hash, "rules_from": current.rules_from,
+                      "people": totals.headcount, "total": str(totals.total)})
+    return replace(current, source="frozen", frozen_at=frozen_at, frozen_by=_name(actor))
+
+
+def _hide_base(line: PayLine) -> PayLine:
+    explanations = dict(line.explanations)
+    explanations["base"] = PayExplanation("base", "hidden", ZERO)
+    return replace(line, base_pay=None, performance_pay=ZERO, explanations=explanations)
+
+
+def _visible_to(actor: Actor | None, pay: PeriodPay) -> PeriodPay:
+    if can_see_pay(actor):
+        return pay
+    assert actor is not None
+    lines = pay.run.lines
+    if actor.role is Role.EMPLOYEE:
+        if not pay.is_final:
+            raise PermissionDenied(_("Pay for {period} is not final yet.").format(period=pay.period.code))
+        own = tuple(line for line in lines if line.employee == actor.employee_id)
+        return replace(pay, run=PayRun(pay.period, own))
+    if actor.role is Role.HEAD:
+        lines = tuple(line for line in lines if pay.department_ids.get(line.employee) in actor.department_ids)
+    return replace(pay, run=PayRun(pay.period, tuple(_hide_base(line) for line in lines)), redacted=True)
+
+
+def period_pay(session: Session, actor: Actor | None, period: str | Period) -> PeriodPay:
+    """The period's pay as ``actor`` may see it: the frozen pay of a finalized period when there is one,
+    otherwise computed now (a draft until the period is finalized and its pay frozen)."""
+    target = resolve_period(period)
+    record = _record(session, target.code)
+    pay = None
+    if record is not None and record.status == "finalized":
+        from kpidesk.services.snapshots import current_snapshot
+
+        snapshot = current_snapshot(session, record)
+        pay = _frozen(session, target, snapshot.content_hash if snapshot else None)
+    if pay is None:
+        pay = compute_period_pay(session, target)
+    return _visible_to(actor, pay)
+
+
+# ----- budget check and what-if ---------------------------------------------------------------------------
+
+def check_budget(session: Session, actor: Actor | None, period: str | Period, budgets: Budgets | None = None,
+                 pay: PeriodPay | None = None) -> BudgetCheck:
+    """Each department's pay against its budget for the period (stored budgets unless given)."""
+    require_pay(actor)
+    chosen = budgets if budgets is not None else get_budgets(session, period)
+    source = pay if pay is not None else period_pay(session, actor, period)
+    return budget_check(source.run, chosen.departments, chosen.measure, chosen.organisation)
+
+
+def what_if_pay(session: Session, actor: Actor | None, period: str | Period, proposed: PayRules) -> WhatIf:
+    """Everyone's pay under the rules in force and under ``proposed``, person by person (nothing stored)."""
+    require_pay(actor)
+    target = resolve_period(period)
+    current = rules_in_force(session, target)
+    scores = period_scores(session, target)
+    before_inputs, _departments = pay_inputs(session, scores, current)
+    after_inputs, _departments = pay_inputs(session, scores, proposed)
+    return compare_runs(compute_pay(before_inputs, current, target), compute_pay(after_inputs, proposed, target))
