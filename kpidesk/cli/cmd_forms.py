@@ -1,0 +1,241 @@
+"""``forms list | check | export | import | scores``: the qualitative forms from the command line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kpidesk.cli.output import print_json, print_table
+from kpidesk.i18n import _, current_language
+
+EXIT_OK, EXIT_INPUT = 0, 3
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("forms", help=_("qualitative forms: list, check, export and import sheets"))
+    sub = p.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
+
+    q = sub.add_parser("list", help=_("show the form files and the versions stored in the database"))
+    q.add_argument("--dir", type=Path, help=_("forms folder (default: the forms shipped with KPI Desk)"))
+    q.add_argument("--json", action="store_true", help=_("print JSON"))
+    q.set_defaults(handler=run_list)
+
+    q = sub.add_parser("check", help=_("check one form file, or every file of the forms folder"))
+    q.add_argument("file", nargs="*", type=Path, metavar="FILE", help=_("form file(s) to check"))
+    q.add_argument("--dir", type=Path, help=_("forms folder to check when no FILE is given"))
+    q.set_defaults(handler=run_check)
+
+    q = sub.add_parser(
+        "export", help=_("write fillable form sheets (.xlsx), one per rater or one blank sheet")
+    )
+    q.add_argument("--period", required=True, help=_("period, e.g. 2025-03"))
+    q.add_argument("--form", required=True, help=_("form id, e.g. customer_service_staff"))
+    q.add_argument("--out", type=Path, required=True, help=_("folder (or .xlsx file with --blank)"))
+    q.add_argument(
+        "--blank", action="store_true", help=_("one blank sheet with a row per employee and rater")
+    )
+    q.add_argument("--upward", action="store_true", help=_("also let direct reports rate their manager"))
+    q.set_defaults(handler=run_export)
+
+    q = sub.add_parser("import", help=_("import filled form sheets (preview, then save)"))
+    q.add_argument("file", type=Path, nargs="+", metavar="FILE")
+    q.add_argument("--period", help=_("period, e.g. 2025-03 (default: the one written in the sheet)"))
+    q.add_argument("--form", help=_("form id, when the sheet does not name it"))
+    q.add_argument("--dry-run", action="store_true", help=_("only show the preview; save nothing"))
+    q.add_argument("--skip-problem-rows", action="store_true", help=_("save the rows without problems"))
+    q.set_defaults(handler=run_import)
+
+    q = sub.add_parser("scores", help=_("qualitative scores of a period, with self/manager disagreements"))
+    q.add_argument("--period", required=True)
+    q.add_argument("--json", action="store_true", help=_("print JSON"))
+    q.set_defaults(handler=run_scores)
+
+
+def _existing_database(ctx):
+    """The database, when one exists already: listing forms must not create an empty database file."""
+    from kpidesk.store.locations import resolve_url
+
+    url = resolve_url(ctx.db_target)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        if not os.path.exists(url.database):
+            return None
+    return ctx.db
+
+
+def run_list(args, ctx) -> int:
+    from kpidesk.services.forms import list_forms
+
+    db = _existing_database(ctx)
+    if db is None:
+        listings, problems = list_forms(args.dir)
+    else:
+        with db.session() as session:
+            listings, problems = list_forms(args.dir, session)
+    if args.json:
+        print_json(
+            {
+                "forms": [item.__dict__ for item in listings],
+                "problems": [problem.render(_) for problem in problems],
+            }
+        )
+        return EXIT_OK
+    language = current_language()
+    rows = []
+    for item in listings:
+        stored = ", ".join(str(v) for v in item.stored_versions) or "—"
+        if item.changed_without_new_version:
+            stored += " " + _("(file changed without a new version)")
+        title = item.title_zh if language == "zh_CN" else item.title_en
+        rows.append([item.key, item.version, title, item.criteria, ", ".join(item.raters), stored])
+    print_table([_("Form"), _("Version"), _("Title"), _("Criteria"), _("Raters"), _("Stored versions")], rows)
+    for problem in problems:
+        print(problem.render(_))
+    return EXIT_INPUT if any(p.is_error for p in problems) else EXIT_OK
+
+
+def run_check(args, ctx) -> int:
+    from kpidesk.exchange.form_files import load_forms
+    from kpidesk.resources import FORMS_DIR
+    from kpidesk.services.forms import check_form_file
+
+    problems = []
+    checked = 0
+    if args.file:
+        for path in args.file:
+            form, found = check_form_file(path)
+            problems += found
+            checked += 1
+            if form is not None:
+                print(
+                    _("{file}: form {key} version {version}, {count} criteria").format(
+                        file=path, key=form.id, version=form.version, count=len(form.criteria)
+                    )
+                )
+    else:
+        forms, problems = load_forms(args.dir or FORMS_DIR)
+        checked = len(forms)
+        for form in forms:
+            print(
+                _("form {key} version {version}, {count} criteria").format(
+                    key=form.id, version=form.version, count=len(form.criteria)
+                )
+            )
+    for problem in problems:
+        print(problem.render(_))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    print(_("{errors} error(s), {warnings} warning(s)").format(errors=errors, warnings=warnings))
+    return EXIT_INPUT if errors or not checked else EXIT_OK
+
+
+def run_export(args, ctx) -> int:
+    from kpidesk.services.form_sheets import export_blank_form_sheet, export_form_sheets
+
+    with ctx.db.session() as session:
+        if args.blank:
+            target = (
+                args.out
+                if args.out.suffix.lower() == ".xlsx"
+                else args.out / f"{args.form}_{args.period}.xlsx"
+            )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            paths = [export_blank_form_sheet(session, args.period, args.form, target)]
+        else:
+            paths = export_form_sheets(session, args.period, args.form, args.out, upward=args.upward)
+    for path in paths:
+        print(path)
+    print(_("{count} sheet(s) written").format(count=len(paths)))
+    return EXIT_OK
+
+
+def _print_preview(preview) -> None:
+    counts = preview.counts
+    print(
+        _(
+            "{file}: {rows} line(s) — {submitted} submitted, {drafts} draft(s), {replacing} replacing earlier answers"
+        ).format(file=preview.file, **counts)
+    )
+    for note in preview.notes:
+        print(note)
+    if preview.ignored_columns:
+        print(
+            _("Columns not used: {columns}").format(
+                columns=", ".join(c.replace("\n", " ") for c in preview.ignored_columns)
+            )
+        )
+    for problem in preview.problems:
+        prefix = "" if problem.blocking else _("note") + ": "
+        print(prefix + str(problem))
+
+
+def run_import(args, ctx) -> int:
+    from kpidesk.errors import ValidationError
+    from kpidesk.services.form_sheets import apply_forms_import, preview_forms_import
+
+    previews = []
+    with ctx.db.session() as session:
+        for path in args.file:
+            previews.append(preview_forms_import(session, path, period=args.period, form_key=args.form))
+    blocked = False
+    for preview in previews:
+        _print_preview(preview)
+        blocked = blocked or (preview.blocked and not args.skip_problem_rows)
+    if args.dry_run:
+        return EXIT_INPUT if blocked else EXIT_OK
+    if blocked:
+        raise ValidationError(_("Nothing was saved: fix the problems above, or use --skip-problem-rows."))
+    for preview in previews:
+        result = apply_forms_import(ctx.db, ctx.actor, preview, skip_problem_rows=args.skip_problem_rows)
+        print(_("{file}: {count} response(s) saved").format(file=result.file, count=result.counts["saved"]))
+    return EXIT_OK
+
+
+def run_scores(args, ctx) -> int:
+    from sqlalchemy import select
+
+    from kpidesk.services.forms import form_scores
+    from kpidesk.store import models as m
+
+    with ctx.db.session() as session:
+        scores = form_scores(session, args.period, actor=ctx.actor)
+        people = {e.id: (e.staff_no, e.name) for e in session.execute(select(m.Employee)).scalars()}
+    data = []
+    for employee_id, items in sorted(scores.items(), key=lambda kv: people[kv[0]][0]):
+        for item in items:
+            score = item.score
+            data.append(
+                {
+                    "staff_no": people[employee_id][0],
+                    "name": people[employee_id][1],
+                    "form": item.form_key,
+                    "version": item.form_version,
+                    "score": None if score.score is None else float(score.score),
+                    "roles": {
+                        r.role.value: None if r.score is None else float(r.score)
+                        for r in score.roles
+                        if r.raters
+                    },
+                    "left_out": [f"{r.role.value}:{r.reason}" for r in score.excluded],
+                    "disagreements": [d.criterion_id for d in score.disagreements],
+                }
+            )
+    if args.json:
+        print_json(data)
+        return EXIT_OK
+    rows = [
+        [
+            d["staff_no"],
+            d["name"],
+            d["form"],
+            "—" if d["score"] is None else f"{d['score']:.2f}",
+            " ".join(f"{k}={'—' if v is None else f'{v:.1f}'}" for k, v in d["roles"].items()),
+            ", ".join(d["left_out"]),
+            ", ".join(d["disagreements"]),
+        ]
+        for d in data
+    ]
+    print_table(
+        [_("Staff no"), _("Name"), _("Form"), _("Score"), _("Raters"), _("Left out"), _("Disagreements")],
+        rows,
+    )
+    return EXIT_OK
