@@ -44,9 +44,9 @@ DEMO_STAFF = [
 
 #: per-person skill (0 weak … 1 strong) and monthly drift, so the trends are believable and differ
 PROFILE = {
-    "CS001": (0.85, 0.004), "CS002": (0.6, 0.01), "CS003": (0.7, 0.0), "CS004": (0.45, 0.02),
-    "CS005": (0.75, -0.005), "CS006": (0.55, 0.012), "CS007": (0.8, 0.002), "CS008": (0.65, 0.006),
-    "CS009": (0.95, 0.0), "CS010": (0.35, -0.01), "CS011": (0.6, 0.004), "CS012": (0.5, 0.015),
+    "CS001": (0.9, 0.004), "CS002": (0.6, 0.008), "CS003": (0.7, 0.0), "CS004": (0.4, 0.015),
+    "CS005": (0.75, -0.012), "CS006": (0.5, 0.01), "CS007": (0.8, 0.002), "CS008": (0.65, 0.004),
+    "CS009": (1.0, 0.0), "CS010": (0.3, -0.01), "CS011": (0.55, 0.004), "CS012": (0.45, 0.012),
 }
 
 YEAR = 2025
@@ -58,7 +58,7 @@ def _months() -> list[Period]:
 
 
 def _between(rng: random.Random, low: float, high: float, skill: float, spread: float = 0.08) -> float:
-    x = min(1.0, max(0.0, skill + rng.gauss(0, spread)))
+    x = min(1.0, max(0.0, 0.78 * skill + rng.gauss(0, spread)))
     return low + (high - low) * x
 
 
@@ -76,8 +76,8 @@ def _csr_values(rng: random.Random, s: float) -> dict[str, float]:
         "qa_score": round(_between(rng, 72, 98, s), 1),
         "resolved": round(contacts * 0.95),
         "repeat_contacts": round(contacts * 0.95 * _between(rng, 0.12, 0.02, s) / 100 * 100),
-        "training_done": min(4, round(_between(rng, 2.6, 4.4, s))),
-        "training_planned": 4,
+        "training_done": min(5, round(_between(rng, 3.4, 5.4, s))),
+        "training_planned": 5,
     }
 
 
@@ -103,8 +103,8 @@ def _crs_values(rng: random.Random, s: float) -> dict[str, float]:
         "budget": budget,
         "collected": round(200000 * _between(rng, 0.88, 0.995, s)),
         "collection_planned": 200000,
-        "training_done": min(4, round(_between(rng, 2.6, 4.4, s))),
-        "training_planned": 4,
+        "training_done": min(5, round(_between(rng, 3.4, 5.4, s))),
+        "training_planned": 5,
     }
 
 
@@ -188,13 +188,85 @@ def fill_measurements(session: Session, actor: Actor, people: dict[str, m.Employ
         measurements.set_values(session, actor, period.code, changes, audit_each=False)
 
 
+LEVEL_COMMENTS = {
+    "excellent": ("表现突出，经常主动帮助同事。", "Outstanding; often helps colleagues."),
+    "good": ("整体表现良好，能按要求完成工作。", "Good overall; meets what is asked."),
+    "fair": ("基本达到要求，稳定性有待提高。", "Meets the basics; needs more consistency."),
+    "poor": ("未达到要求，需要制定改进计划。", "Below expectations; needs an improvement plan."),
+}
+MANAGER_TEXTS = {
+    "strengths": "服务态度好，客户反馈积极。",
+    "improve": "复杂投诉的处理时效需要提升。",
+    "goals": "下期一次解决率提高 2 个百分点；完成两门产品培训。",
+}
+ADJUSTMENTS = [  # staff no, period, points, reason
+    ("CS001", "2025-03", Decimal(2), "客户书面表扬信两封"),
+    ("CS004", "2025-05", Decimal(-3), "违反服务规范被投诉一次"),
+    ("CS009", "2025-10", Decimal(1.5), "牵头完成知识库整理"),
+]
+PEER_RATED = {"CS001", "CS002", "CS009"}  # colleagues in 一组 give anonymous peer feedback
+
+
+def _level_for(form, skill: float, rng: random.Random) -> str:
+    levels = [level.id for level in form.scale.levels]  # best first
+    position = (1.0 - skill) * (len(levels) - 1) + rng.gauss(0, 0.6)
+    return levels[min(len(levels) - 1, max(0, round(position)))]
+
+
+def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
+    """Self, manager and (for a few people) anonymous peer assessments, submitted through the forms service."""
+    from kpidesk.services import forms as form_service
+
+    rng = random.Random(SEED + 1)
+    templates = {t.position_id: t for t in session.execute(select(m.Template).where(m.Template.is_current)).scalars()}
+    team_one = [people[no] for no in ("CS003", "CS011", "CS002", "CS001", "CS009")]
+    for index, period in enumerate(_months()):
+        for row in DEMO_STAFF:
+            staff_no = row[0]
+            employee = people[staff_no]
+            template = templates.get(employee.position_id)
+            if template is None or not template.forms or not _active_in(row, period):
+                continue
+            skill, drift = PROFILE[staff_no]
+            skill = min(1.0, max(0.0, skill + drift * index))
+            raters: list[tuple[str, int | None, float]] = [
+                ("manager", employee.manager_id, skill),
+                ("self", employee.id, min(1.0, skill + 0.15)),  # people rate themselves a little higher
+            ]
+            if staff_no in PEER_RATED:
+                raters += [("peer", peer.id, skill) for peer in team_one if peer.id != employee.id][:3]
+            for attached in template.forms:
+                form = form_service.stored_form(session, attached.form_version_id)
+                for role, rater_id, rater_skill in raters:
+                    levels = {c.id: _level_for(form, rater_skill, rng) for c in form.criteria}
+                    comments = {cid: LEVEL_COMMENTS[level][0] for cid, level in levels.items()}
+                    texts = MANAGER_TEXTS if role == "manager" else {}
+                    form_service.save_response(
+                        session, actor,
+                        form_service.ResponseInput(
+                            period=period.code, employee_id=employee.id, form_version_id=attached.form_version_id,
+                            role=role, levels=levels, comments=comments,
+                            texts={k: v for k, v in texts.items() if k in {s.id for s in form.sections}},
+                            rater_id=rater_id,
+                        ),
+                        submit=True,
+                    )
+
+
+def add_adjustments(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
+    from kpidesk.services.adjustments import add_adjustment
+
+    for staff_no, period, points, reason in ADJUSTMENTS:
+        add_adjustment(session, actor, period, people[staff_no].id, points, reason)
+
+
 def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = None) -> dict[str, int]:
     """Fill an empty database with the demo; refuses a database that already holds data."""
     from kpidesk.services.database import has_data
 
     if has_data(db):
         raise ValidationError(_("The database already holds data; the demo needs an empty database."))
-    steps = 4
+    steps = 5
     with db.write() as session:
         report(progress, 0, steps, _("Starter library"))
         starter.install_starter(session, actor, "customer-service")
@@ -205,9 +277,18 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
         for period in _months():
             _ensure_period(session, actor, period)
         fill_measurements(session, actor, people)
+        report(progress, 3, steps, _("Appraisal forms"))
+        fill_forms(session, actor, people)
+        add_adjustments(session, actor, people)
         for staff_no in ("CS010",):
             row = next(r for r in DEMO_STAFF if r[0] == staff_no)
             staff.mark_left(session, actor, people[staff_no].id, on=row[6], reason="个人原因离职")
+        report(progress, 4, steps, _("Finalizing past periods"))
+        from kpidesk.services.periods import finalize_period
+
+        for period in _months():
+            if period.index < OPEN_MONTH:
+                finalize_period(session, actor, period.code)
     report(progress, steps, steps, _("Done"))
     from kpidesk.services.database import info
 
