@@ -191,34 +191,10 @@ def run_import(args, ctx) -> int:
 
 
 def run_scores(args, ctx) -> int:
-    from sqlalchemy import select
-
-    from kpidesk.services.forms import form_scores
-    from kpidesk.store import models as m
+    from kpidesk.services.forms import form_score_rows
 
     with ctx.db.session() as session:
-        scores = form_scores(session, args.period, actor=ctx.actor)
-        people = {e.id: (e.staff_no, e.name) for e in session.execute(select(m.Employee)).scalars()}
-    data = []
-    for employee_id, items in sorted(scores.items(), key=lambda kv: people[kv[0]][0]):
-        for item in items:
-            score = item.score
-            data.append(
-                {
-                    "staff_no": people[employee_id][0],
-                    "name": people[employee_id][1],
-                    "form": item.form_key,
-                    "version": item.form_version,
-                    "score": None if score.score is None else float(score.score),
-                    "roles": {
-                        r.role.value: None if r.score is None else float(r.score)
-                        for r in score.roles
-                        if r.raters
-                    },
-                    "left_out": [f"{r.role.value}:{r.reason}" for r in score.excluded],
-                    "disagreements": [d.criterion_id for d in score.disagreements],
-                }
-            )
+        data = form_score_rows(session, args.period, ctx.actor)
     if args.json:
         print_json(data)
         return EXIT_OK

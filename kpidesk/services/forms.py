@@ -768,3 +768,43 @@ def qualitative_scores(
         value = sum((item.share * item.score.score for item in scored), Decimal(0)) / total if total else None
         results[employee_id] = None if value is None else value.quantize(Decimal("0.0001"))
     return results
+
+
+def form_score_rows(session: Session, period: str, actor: Actor | None = None) -> list[dict[str, Any]]:
+    """Plain rows for lists and the command line: one per employee and form, raters only by role.
+
+    With ``actor``, only the employees they may read (a head's departments; an employee login never
+    sees qualitative detail before the period is finalized, and then only their own).
+    """
+    record = period_record(session, period)
+    people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
+    scope = None if actor is None else department_scope(actor, Permission.RESULTS_READ)
+    own = None if actor is None else own_employee_scope(actor)
+    rows = []
+    for employee_id, items in form_scores(session, record.code).items():
+        employee = people[employee_id]
+        if actor is not None and actor.role is Role.EMPLOYEE:
+            if employee_id != own or not record.is_finalized:
+                continue
+        elif scope is not None and employee.department_id not in scope:
+            continue
+        for item in items:
+            score = item.score
+            rows.append(
+                {
+                    "staff_no": employee.staff_no,
+                    "name": employee.name,
+                    "form": item.form_key,
+                    "version": item.form_version,
+                    "share": float(item.share),
+                    "score": None if score.score is None else float(score.score),
+                    "roles": {
+                        r.role.value: None if r.score is None else float(r.score)
+                        for r in score.roles
+                        if r.raters
+                    },
+                    "left_out": [f"{r.role.value}:{r.reason}" for r in score.excluded],
+                    "disagreements": [d.criterion_id for d in score.disagreements],
+                }
+            )
+    return sorted(rows, key=lambda row: (row["staff_no"], row["form"], row["version"]))

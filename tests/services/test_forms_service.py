@@ -589,3 +589,20 @@ def test_listing_is_limited_to_what_the_reader_may_see(office):
         (office.staff["S03"], "peer"),
     ]
     assert len(head) == 3 and stranger == []
+
+
+def test_score_rows_show_an_employee_only_their_own_finalized_scores(office):
+    save(office, "S01", "self", "good")
+    save(office, "S02", "self", "good")
+    wang = Actor("wang", Role.EMPLOYEE, employee_id=office.staff["S01"])
+    with office.db.session() as session:
+        assert service.form_score_rows(session, PERIOD, wang) == []
+        everyone = service.form_score_rows(session, PERIOD, office.actor)
+    assert [(row["staff_no"], row["form"]) for row in everyone] == [("M01", "manager_stakeholder")] + [
+        (number, "customer_service_staff") for number in ("S01", "S02", "S03", "S04", "S05")
+    ]
+    finalize(office)
+    with office.db.session() as session:
+        (own,) = service.form_score_rows(session, PERIOD, wang)
+    assert own["staff_no"] == "S01" and own["score"] == 85
+    assert own["left_out"] == ["manager:no_response", "peer:no_response"]
