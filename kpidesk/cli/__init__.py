@@ -103,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("command failed", exc_info=True)
         print(f"kpidesk: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head` and the reader went away: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print(_("Interrupted; nothing was changed."), file=sys.stderr)
         return EXIT_ERROR

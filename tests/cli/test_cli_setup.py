@@ -56,3 +56,28 @@ def test_db_check_reports_a_sound_database(tmp_path, capsys):
     assert main(["--db", db, "init"]) == 0
     assert main(["--db", db, "db", "check"]) == 0
     assert main(["--db", db, "db", "upgrade"]) == 0
+
+
+def test_output_piped_into_a_closed_reader_is_not_an_error(tmp_path, monkeypatch, capsys):
+    db = str(tmp_path / "x.db")
+    assert main(["--db", db, "init"]) == 0
+
+    class ClosedPipe:
+        """Like stdout after `| head` has exited: every write fails with EPIPE."""
+
+        def __init__(self, fd):
+            self._fd = fd
+
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+        def fileno(self):
+            return self._fd
+
+    with open(tmp_path / "sink", "w") as sink:
+        monkeypatch.setattr(sys, "stdout", ClosedPipe(sink.fileno()))
+        assert main(["--db", db, "info"]) == 0
+    assert "unexpected error" not in capsys.readouterr().err
