@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "GRADE_COLOURS": "kpidesk.charts.style",
-    "grade_colour": "kpidesk.charts.style",
+    "GRADE_COLOURS": "kpidesk.charts.palette",
+    "grade_colour": "kpidesk.charts.palette",
     "employee_history_chart": "kpidesk.charts.history",
     "kpi_bullet_chart": "kpidesk.charts.attainment",
     "qualitative_radar_chart": "kpidesk.charts.radar",

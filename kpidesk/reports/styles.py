@@ -1,0 +1,133 @@
+"""Paragraph and table styles of the printed documents, all in the embedded font.
+
+Every style exists twice: as is, and with ``wordWrap='CJK'`` for text containing Chinese (which
+has no spaces to break at). :func:`paragraph` picks the right one, so English text keeps breaking
+between words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table
+from reportlab.platypus.tables import CellStyle
+
+from kpidesk.reports.fonts import FONT, register_pdf_font
+
+INK = colors.HexColor("#1f2a30")
+MUTED = colors.HexColor("#5f6f78")
+RULE = colors.HexColor("#9aa7ae")
+LABEL_FILL = colors.HexColor("#eef2f4")
+HEADER_FILL = colors.HexColor("#dde5ea")
+TOTAL_FILL = colors.HexColor("#f5f7f8")
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class Styles:
+    font: str
+    organisation: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    section: ParagraphStyle
+    body: ParagraphStyle
+    cell: ParagraphStyle
+    cell_centre: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_small: ParagraphStyle
+    label: ParagraphStyle
+    caption: ParagraphStyle
+    big_grade: ParagraphStyle
+    note: ParagraphStyle
+
+
+def _style(name: str, font: str, size: float, leading: float, **extra) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, textColor=extra.pop("textColor", INK),
+                          splitLongWords=1, **extra)
+
+
+@lru_cache(maxsize=1)
+def styles() -> Styles:
+    font = register_pdf_font()
+    return Styles(
+        font=font,
+        organisation=_style("organisation", font, 9.5, 12, textColor=MUTED),
+        title=_style("title", font, 17, 22, alignment=TA_CENTER, spaceAfter=2),
+        subtitle=_style("subtitle", font, 9.5, 13, alignment=TA_CENTER, textColor=MUTED, spaceAfter=6),
+        section=_style("section", font, 11, 15, spaceBefore=9, spaceAfter=4),
+        body=_style("body", font, 9, 13),
+        cell=_style("cell", font, 8.5, 11),
+        cell_centre=_style("cell_centre", font, 8.5, 11, alignment=TA_CENTER),
+        cell_bold=_style("cell_bold", font, 9, 12),
+        cell_small=_style("cell_small", font, 6.8, 8.6, textColor=MUTED),
+        label=_style("label", font, 8.5, 11, textColor=MUTED),
+        caption=_style("caption", font, 8, 10, alignment=TA_CENTER, textColor=MUTED),
+        big_grade=_style("big_grade", font, 15, 18, alignment=TA_CENTER, textColor=colors.white),
+        note=_style("note", font, 7.5, 10, textColor=MUTED, alignment=TA_LEFT),
+    )
+
+
+@lru_cache(maxsize=64)
+def _cjk_variant(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(style.name + "-cjk", parent=style, wordWrap="CJK")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def markup(text: str) -> str:
+    """User text made safe for a Paragraph: escaped, line breaks kept."""
+    return escape(text).replace("\n", "<br/>")
+
+
+def paragraph(text: str, style: ParagraphStyle, *, raw: bool = False) -> Paragraph:
+    """A Paragraph of ``text`` (escaped unless ``raw``), wrapping the CJK way when it holds Chinese."""
+    chosen = _cjk_variant(style) if has_cjk(text) else style
+    return Paragraph(text if raw else markup(text), chosen)
+
+
+def right(style: ParagraphStyle) -> ParagraphStyle:
+    return _aligned(style, TA_RIGHT)
+
+
+@lru_cache(maxsize=64)
+def _aligned(style: ParagraphStyle, alignment: int) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}-{alignment}", parent=style, alignment=alignment)
+
+
+class GridCell(CellStyle):
+    """Cell defaults of every table: the embedded font, our type size, paddings and colour.
+
+    Set as defaults rather than as table-wide style commands, which reportlab applies cell by
+    cell — for a batch of sheets that is a measurable share of the layout time. An empty cell
+    also keeps the embedded font instead of registering Helvetica.
+    """
+
+    fontname = FONT
+    fontsize = 8.5
+    leading = 11
+    leftPadding = 3
+    rightPadding = 3
+    topPadding = 2.5
+    bottomPadding = 2.5
+    color = INK
+    valign = "MIDDLE"
+
+
+class Grid(Table):
+    """A Table whose cells start from :class:`GridCell`."""
+
+    def __init__(self, data, *args, cellStyles=None, **kwargs):  # noqa: N803 - reportlab's name
+        if cellStyles is None:
+            register_pdf_font()
+            columns = max((len(row) for row in data), default=0)
+            cellStyles = [[GridCell("cell") for _column in range(columns)] for _row in data]  # noqa: N806
+        super().__init__(data, *args, cellStyles=cellStyles, **kwargs)
