@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -112,3 +113,171 @@ def values_for_period(session: Session, period: str) -> dict[tuple[int, str], De
             )
         )
     }
+
+
+# --------------------------------------------------------------------------- reading for data entry
+
+
+@dataclass(frozen=True)
+class EntryField:
+    """A column people type into: a raw field, or a KPI that is entered directly (no formula)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: str  # "field" | "kpi"
+    bounded_rate: bool  # a rate that cannot leave 0–100 %
+
+
+@dataclass(frozen=True)
+class EntryKpi:
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: str
+    formula: str | None
+
+
+@dataclass(frozen=True)
+class FormRef:
+    form_version_id: int
+    form_key: str
+    version: int
+    title_zh: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One person appraised in a period, with what their template asks for."""
+
+    employee_id: int
+    staff_no: str
+    name: str
+    manager_id: int | None
+    template_key: str | None
+    template_name_zh: str | None
+    template_name_en: str | None
+    fields: tuple[str, ...]  # entry columns their template needs, in template order
+    kpis: tuple[str, ...]  # KPI codes on their template
+    forms: tuple[FormRef, ...]
+
+
+@dataclass(frozen=True)
+class EntrySheet:
+    """Everything the data-entry grid shows for one period, as plain data."""
+
+    period: str
+    status: str  # open | review | finalized
+    finalized_at: datetime | None
+    finalized_by: str | None
+    fields: tuple[EntryField, ...]
+    kpis: tuple[EntryKpi, ...]
+    rows: tuple[RosterEntry, ...]
+    values: dict[tuple[int, str], Decimal]
+    without_template: tuple[str, ...] = ()  # appraisees left out: no template and no values
+
+    @property
+    def locked(self) -> bool:
+        return self.status == "finalized"
+
+
+def _template_needs(template: m.Template, known_fields: set[str]) -> tuple[list[str], list[str]]:
+    """The entry columns (raw fields read by formulas, or directly entered KPIs) and KPI codes of a template."""
+    from kpidesk.domain.formulas import FormulaError, parse_formula
+
+    fields: dict[str, None] = {}
+    kpis = []
+    for item in template.items:
+        kpi = item.kpi
+        kpis.append(kpi.code)
+        if not kpi.formula:
+            fields.setdefault(kpi.code, None)
+            continue
+        try:
+            names = parse_formula(kpi.formula).fields
+        except FormulaError:
+            names = ()
+        for name in names:
+            if name in known_fields:
+                fields.setdefault(name, None)
+    return list(fields), kpis
+
+
+def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
+    """Who is appraised in ``period`` (as scoring sees it), with their template's columns and forms."""
+    from kpidesk.services.scoring_inputs import appraisees, current_templates
+
+    record = period_record(session, period)
+    by_key, _for_position = current_templates(session)
+    raw_fields = set(session.execute(select(m.RawField.code)).scalars())
+    needs = {key: _template_needs(row, raw_fields) for key, row in by_key.items()}
+    managers = dict(session.execute(select(m.Employee.id, m.Employee.manager_id)).all())
+    roster = []
+    for person in appraisees(session, parse_period(record.code), record):
+        template = by_key.get(person.template_key) if person.template_key else None
+        fields, kpis = needs.get(person.template_key, ([], [])) if template is not None else ([], [])
+        forms = tuple(
+            FormRef(tf.form_version_id, tf.form_version.form_key, tf.form_version.version,
+                    tf.form_version.title_zh, tf.form_version.title_en)
+            for tf in (template.forms if template is not None else [])
+        )
+        roster.append(RosterEntry(
+            person.employee_id, person.staff_no, person.name, managers.get(person.employee_id),
+            person.template_key, template.name_zh if template else None, template.name_en if template else None,
+            tuple(fields), tuple(kpis), forms,
+        ))
+    return roster
+
+
+def entry_sheet(session: Session, period: str) -> EntrySheet:
+    """The period's grid: appraisees × the columns their templates need, the stored values and the lock."""
+    record = period_record(session, period)
+    values = {key: value for key, value in values_for_period(session, record.code).items() if value is not None}
+    with_values = {employee_id for employee_id, _code in values}
+    roster, left_out = [], []
+    for entry in appraisal_roster(session, record.code):
+        if entry.template_key is None and entry.employee_id not in with_values:
+            left_out.append(entry.name)
+        else:
+            roster.append(entry)
+    raw = {row.code: row for row in session.execute(select(m.RawField).order_by(m.RawField.id)).scalars()}
+    kpis = {row.code: row for row in session.execute(select(m.Kpi).order_by(m.Kpi.id)).scalars()}
+
+    order: dict[str, None] = {}
+    for entry in roster:
+        for code in entry.fields:
+            order.setdefault(code, None)
+    extra = sorted({code for _e, code in values} - set(order), key=lambda c: (c not in raw, c))
+    for code in extra:
+        if code in raw or code in kpis:
+            order.setdefault(code, None)
+
+    columns = []
+    for code in order:
+        if code in raw:
+            row = raw[code]
+            columns.append(EntryField(code, row.name_zh, row.name_en, row.unit, "field", row.unit == "percent"))
+        elif code in kpis:
+            row = kpis[code]
+            columns.append(EntryField(code, row.name_zh, row.name_en, row.unit, "kpi",
+                                      row.unit == "percent" and row.direction != "band"))
+    kpi_order: dict[str, None] = {}
+    for entry in roster:
+        for code in entry.kpis:
+            kpi_order.setdefault(code, None)
+    kpi_columns = tuple(
+        EntryKpi(code, kpis[code].name_zh, kpis[code].name_en, kpis[code].unit, kpis[code].direction,
+                 kpis[code].formula)
+        for code in kpi_order if code in kpis
+    )
+    return EntrySheet(record.code, record.status, record.finalized_at, record.finalized_by, tuple(columns),
+                      kpi_columns, tuple(roster), values, tuple(left_out))
+
+
+def save_values(db, actor: Actor, period: str, changes: Iterable[ValueChange]) -> int:
+    """Write typed values in one unit of work (the data-entry grid's writes)."""
+    with db.write() as session:
+        return set_values(session, actor, period, list(changes))
