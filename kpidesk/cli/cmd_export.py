@@ -23,7 +23,7 @@ def run_export(args, ctx) -> int:
     from kpidesk.services.exporting import export_period
 
     with ctx.db.session() as session:
-        counts = export_period(session, args.period, args.out)
+        counts = export_period(session, args.period, args.out, actor=ctx.actor)
     print(_("Exported {rows} rows to {file}").format(rows=counts["rows"], file=args.out))
     return 0
 

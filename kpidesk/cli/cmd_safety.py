@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from kpidesk.cli.output import print_json, print_table
-from kpidesk.errors import KpiDeskError, ValidationError
+from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
 
 NEW_PASSWORD_ENV = "KPIDESK_NEW_PASSWORD"
@@ -304,12 +304,9 @@ def run_recover(args, ctx) -> int:
 
 
 def run_verify_sheet(args, ctx) -> int:
-    try:
-        from kpidesk.services.periods import verify_sheet
-    except ImportError:
-        raise KpiDeskError(_("Sheet verification needs finalized periods, which this version cannot make yet.")) from None
-    db = _db(ctx)
-    with db.session() as session:
+    from kpidesk.services.sheet_verification import verify_sheet
+
+    with _db(ctx).session() as session:
         result = verify_sheet(session, ctx.actor, args.period, args.employee, args.hash)
-    print(result.message if hasattr(result, "message") else result)
-    return 0 if getattr(result, "ok", bool(result)) else 1
+    print(result.message)
+    return 0 if result.ok else 1

@@ -126,6 +126,45 @@ def department_scope(actor: Actor, permission: Permission = P.RESULTS_READ) -> f
     return frozenset()
 
 
+def employee_scope(session: Session, actor: Actor, permission: Permission = P.RESULTS_READ,
+                   *, period_id: int | None = None) -> frozenset[int] | None:
+    """Employees whose rows ``actor`` may see: None for everyone; an employee login only themselves; a
+    head the people in their departments — in the period's appraisals when ``period_id`` is given
+    (where someone was appraised then), otherwise by their current department."""
+    from sqlalchemy import select
+
+    if actor.role == Role.EMPLOYEE:
+        allowed = can(actor, permission, employee_id=actor.employee_id)
+        return frozenset({actor.employee_id}) if allowed and actor.employee_id is not None else frozenset()
+    departments = department_scope(actor, permission)
+    if departments is None:
+        return None
+    if not departments:
+        return frozenset()
+    placed: dict[int, int | None] = dict(session.execute(select(m.Employee.id, m.Employee.department_id)).all())
+    if period_id is not None:
+        placed.update(session.execute(
+            select(m.Appraisal.employee_id, m.Appraisal.department_id).where(m.Appraisal.period_id == period_id)
+        ).all())
+    return frozenset(e for e, d in placed.items() if d in departments)
+
+
+def results_scope(session: Session, actor: Actor, record: m.PeriodRecord) -> frozenset[int] | None:
+    """Employees whose results of the period ``record`` the actor may read (None: everyone). An employee
+    sees their own only once the results are released (review or finalized)."""
+    if actor.role == Role.EMPLOYEE and record.status not in ("review", "finalized"):
+        raise PermissionDenied(_("Results of {period} are not released yet.").format(period=record.code))
+    return employee_scope(session, actor, P.RESULTS_READ, period_id=record.id)
+
+
+def forms_scope(session: Session, actor: Actor, record: m.PeriodRecord) -> frozenset[int] | None:
+    """Employees whose form responses of the period the actor may read: a head their departments', an
+    employee their own (their self-assessment), everyone for administrators and auditors."""
+    if actor.role == Role.EMPLOYEE:
+        return employee_scope(session, actor, P.FORMS_SELF, period_id=record.id)
+    return employee_scope(session, actor, P.FORMS_READ, period_id=record.id)
+
+
 def own_employee_scope(actor: Actor) -> int | None:
     """The one employee an employee login may see; None for other roles."""
     return actor.employee_id if actor.role == Role.EMPLOYEE else None

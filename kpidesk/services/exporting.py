@@ -14,6 +14,8 @@ from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET
 from kpidesk.exchange.writers import SheetSpec, write_csv, write_xlsx
 from kpidesk.i18n import _, current_language, pick
+from kpidesk.services.access import Permission, require
+from kpidesk.services.context import Actor
 from kpidesk.services.measurements import period_record
 from kpidesk.store import models as m
 
@@ -68,8 +70,12 @@ def _field_catalogue(session: Session) -> dict[str, tuple[str, Unit]]:
     return catalogue
 
 
-def raw_data_frame(session: Session, period: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def raw_data_frame(
+    session: Session, period: str, *, actor: Actor | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """One row per employee with values, one column per field (header with unit); and column → format."""
+    if actor is not None:
+        require(actor, Permission.DATA_READ)
     record = period_record(session, period)
     values = pd.DataFrame(
         session.execute(select(m.Measurement.employee_id, m.Measurement.field_code, m.Measurement.value).where(
@@ -99,8 +105,10 @@ def raw_data_frame(session: Session, period: str) -> tuple[pd.DataFrame, dict[st
     return frame.sort_values(identity[0]).reset_index(drop=True), formats
 
 
-def results_frame(session: Session, period: str) -> pd.DataFrame | None:
+def results_frame(session: Session, period: str, *, actor: Actor | None = None) -> pd.DataFrame | None:
     """The period's results: stored finalized results, else computed by the scoring service if present."""
+    if actor is not None:
+        require(actor, Permission.RESULTS_READ)
     record = period_record(session, period)
     staff = _staff_frame(session).set_index("employee_id")
     bands = {b.code: pick(b.label_zh, b.label_en) for b in session.execute(select(m.GradeBand)).scalars()}
@@ -157,9 +165,12 @@ def _translated_results(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- period export
 
 
-def export_period(session: Session, period: str, out: str | Path) -> dict[str, int]:
+def export_period(session: Session, period: str, out: str | Path, *, actor: Actor | None = None) -> dict[str, int]:
     """Write the period's results and raw data to ``out`` (.xlsx: a summary, one sheet per department,
     raw data; .csv: the results, or the raw data when there are no results yet)."""
+    if actor is not None:
+        require(actor, Permission.RESULTS_READ)
+        require(actor, Permission.DATA_READ)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):

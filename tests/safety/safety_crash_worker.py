@@ -53,13 +53,13 @@ def main() -> None:
 
         with db.write() as session:
             state["armed"] = True
-            finalize_period(session, admin, "2025-11")
+            finalize_period(session, admin, "2025-12")
     elif action == "recompute":
         from kpidesk.services.scoring import compute_scores
 
         with db.write() as session:
             state["armed"] = True
-            compute_scores(session, "2025-11")
+            compute_scores(session, "2025-12")
     else:
         raise SystemExit(f"unknown action {action}")
     state["armed"] = False

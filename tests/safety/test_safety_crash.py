@@ -43,7 +43,7 @@ def run(path: Path, action: str, kill_at: int, journal: str, data_file: Path | N
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory, _demo_template):
-    """The demo database (Nov 2025 open with data) and a data file changing every value of Oct and Nov."""
+    """The demo database (Dec 2025 open with data) and a data file changing every value of December."""
     folder = tmp_path_factory.mktemp("crash")
     base = folder / "base.db"
     shutil.copyfile(_demo_template, base)
@@ -51,7 +51,7 @@ def prepared(tmp_path_factory, _demo_template):
     rows = con.execute(
         "SELECT e.staff_no, p.code, m.field_code, m.value FROM measurements m "
         "JOIN employees e ON e.id = m.employee_id JOIN periods p ON p.id = m.period_id "
-        "WHERE p.code IN ('2025-10', '2025-11') ORDER BY p.code, e.staff_no, m.field_code").fetchall()
+        "WHERE p.code = '2025-12' ORDER BY p.code, e.staff_no, m.field_code").fetchall()
     con.close()
     data = folder / "changes.csv"
     lines = ["工号,考核周期,指标,数值"] + [f"{s},{p},{f},{_less(v)}" for s, p, f, v in rows]

@@ -1,0 +1,285 @@
+"""A department head cannot read another department's results through any service or CLI command.
+
+The demo office: 客户关怀部 (its manager 周杰) with two teams. The head of 一组 (李强) may see 一组 only;
+everything about 二组 and about 周杰 must stay out of every answer, file and message they get — whether
+the call is refused or filtered.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kpidesk.errors import KpiDeskError, PermissionDenied
+from kpidesk.services.context import Actor
+
+PERIOD = "2025-10"
+ADMIN = Actor("hr")
+OWN_TEAM = {"CS007": "李强", "CS001": "王芳", "CS002": "张伟", "CS003": "刘洋", "CS009": "孙悦", "CS011": "朱琳"}
+OTHERS = {"CS000": "周杰", "CS008": "赵敏", "CS004": "陈静", "CS005": "杨磊", "CS006": "黄丽", "CS010": "马超",
+          "CS012": "胡斌"}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory, _demo_template):
+    """The demo (January–November finalized), a sign-off and an appeal on 二组, and logins switched on."""
+    from kpidesk.services import auth, periods, signoffs, staff
+    from kpidesk.store.db import open_database
+
+    path = tmp_path_factory.mktemp("roles") / "office.db"
+    shutil.copyfile(_demo_template, path)
+    db = open_database(path)
+    with db.write() as session:
+        other = staff.employee_by_staff_no(session, "CS008")
+        signoffs.record_signoff(session, ADMIN, PERIOD, other.id, "hr", "人事 王")
+        periods.start_review(session, ADMIN, "2025-12")
+        periods.record_response(session, ADMIN, "2025-12", "CS004", "appeal", "陈静的申诉：数据有误")
+        team = staff.employee_by_staff_no(session, "CS007")
+        clerk = staff.employee_by_staff_no(session, "CS001")
+        auth.enable_access(session, ADMIN, "admin", "admin-secret")
+        auth.add_user(session, ADMIN, "lq", "head-secret", "head", employee_id=team.id,
+                      department_id=team.department_id)
+        auth.add_user(session, ADMIN, "wf", "employee-secret", "employee", employee_id=clerk.id)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def db(office, tmp_path):
+    from kpidesk.store.db import open_database
+
+    copy = tmp_path / "office.db"
+    shutil.copyfile(office, copy)
+    database = open_database(copy)
+    yield database
+    database.dispose()
+
+
+def _actor(db, username):
+    from sqlalchemy import select
+
+    from kpidesk.services import auth
+    from kpidesk.store import models as m
+
+    with db.session() as session:
+        user = session.execute(select(m.User).where(m.User.username == username)).scalar_one()
+        return auth.actor_for_user(session, user)
+
+
+@pytest.fixture
+def head(db):
+    return _actor(db, "lq")
+
+
+def leaked(text: str) -> list[str]:
+    return sorted(k for k, v in OTHERS.items() if k in text or v in text)
+
+
+def _text(value) -> str:
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return value.to_csv()
+    if isinstance(value, Path):
+        return _file_text(value)
+    return repr(value) + json.dumps(value, default=str, ensure_ascii=False) if _jsonable(value) else repr(value)
+
+
+def _jsonable(value) -> bool:
+    try:
+        json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _file_text(path: Path) -> str:
+    if not path.exists():
+        return ""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        return "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+    return path.read_text(encoding="utf-8-sig", errors="replace")
+
+
+def _service_calls(tmp_path):
+    """(label, function of (session, actor) -> anything the actor gets back)."""
+    from kpidesk.services import (
+        adjustments,
+        audit,
+        exporting,
+        forms,
+        pay,
+        pay_export,
+        periods,
+        scoring,
+        signoffs,
+    )
+
+    return [
+        ("scoring.period_scores", lambda s, a: scoring.period_scores(s, PERIOD, actor=a).frame),
+        ("scoring.period_scores department=二组",
+         lambda s, a: scoring.period_scores(s, PERIOD, department="二组", actor=a).frame),
+        ("scoring.period_scores open period", lambda s, a: scoring.period_scores(s, "2025-12", actor=a).frame),
+        ("scoring.compute_period", lambda s, a: scoring.compute_period(s, PERIOD, actor=a)),
+        ("exporting.results_frame", lambda s, a: exporting.results_frame(s, PERIOD, actor=a)),
+        ("exporting.raw_data_frame", lambda s, a: exporting.raw_data_frame(s, PERIOD, actor=a)),
+        ("exporting.export_period xlsx",
+         lambda s, a: exporting.export_period(s, PERIOD, tmp_path / "e.xlsx", actor=a) and tmp_path / "e.xlsx"),
+        ("exporting.export_period csv",
+         lambda s, a: exporting.export_period(s, PERIOD, tmp_path / "e.csv", actor=a) and tmp_path / "e.csv"),
+        ("forms.form_scores", lambda s, a: _named(s, forms.form_scores(s, PERIOD, actor=a))),
+        ("forms.qualitative_scores", lambda s, a: _named(s, forms.qualitative_scores(s, PERIOD, actor=a))),
+        ("forms.responses_for", lambda s, a: _named(s, [_About(r.employee_id) for r in
+                                                          forms.responses_for(s, PERIOD, actor=a)])),
+        ("pay.period_pay", lambda s, a: pay_export.pay_rows(pay.period_pay(s, a, PERIOD))),
+        ("pay_export.export_payroll",
+         lambda s, a: pay_export.export_payroll(s, a, PERIOD, tmp_path / "p.xlsx") and tmp_path / "p.xlsx"),
+        ("adjustments.list_adjustments", lambda s, a: _named(s, adjustments.list_adjustments(s, a, PERIOD))),
+        ("adjustments.list_exemptions", lambda s, a: _named(s, adjustments.list_exemptions(s, a, PERIOD))),
+        ("signoffs.list_signoffs", lambda s, a: signoffs.list_signoffs(s, a, PERIOD)),
+        ("periods.list_responses", lambda s, a: periods.list_responses(s, "2025-12", actor=a)),
+        ("audit.list_entries", lambda s, a: audit.list_entries(s, a)),
+        ("audit.export_entries",
+         lambda s, a: audit.export_entries(s, a, tmp_path / "a.csv") and tmp_path / "a.csv"),
+    ]
+
+
+class _About:
+    """Who a form response is about (its rater may be a manager elsewhere, which is no leak)."""
+
+    def __init__(self, employee_id: int):
+        self.employee_id = employee_id
+
+    def __repr__(self) -> str:
+        return f"about {self.employee_id}"
+
+
+def _named(session, value) -> str:
+    """Results keyed by employee id, with the staff numbers and names of those ids written out."""
+    from kpidesk.store import models as m
+
+    ids = set()
+    if isinstance(value, dict):
+        ids = set(value)
+    elif isinstance(value, list):
+        ids = {getattr(row, "employee_id", None) for row in value}
+    people = [session.get(m.Employee, i) for i in ids if i is not None]
+    return repr(value) + " ".join(f"{p.staff_no} {p.name}" for p in people if p is not None)
+
+
+def test_head_gets_nothing_of_another_department_from_any_service(db, head, tmp_path):
+    problems = []
+    for label, call in _service_calls(tmp_path):
+        try:
+            with db.write() as session:
+                answer = _text(call(session, head))
+        except PermissionDenied as denied:
+            answer = str(denied)
+        except KpiDeskError as error:  # a refusal of another kind is fine as long as it says nothing
+            answer = str(error)
+        if leaked(answer):
+            problems.append(f"{label}: {leaked(answer)}")
+    assert not problems, problems
+
+
+def test_head_still_sees_their_own_team(db, head):
+    from kpidesk.services import scoring
+
+    with db.session() as session:
+        frame = scoring.period_scores(session, PERIOD, actor=head).frame
+    assert set(frame["staff_no"]) == set(OWN_TEAM) - {"CS010"}
+
+
+def test_the_matrix_is_not_vacuous_an_administrator_sees_the_other_team(db, tmp_path):
+    """The same calls made by an administrator do return the other team: the checks above mean something."""
+    seen = []
+    for label, call in _service_calls(tmp_path):
+        with db.write() as session:
+            try:
+                answer = _text(call(session, ADMIN))
+            except KpiDeskError:
+                continue
+        if leaked(answer):
+            seen.append(label)
+    assert len(seen) >= 12, seen
+
+
+def _cli(db_path: Path, user: str, password: str, args: list[str], monkeypatch, capsys) -> tuple[int, str]:
+    from kpidesk.cli import main
+
+    monkeypatch.setenv("KPIDESK_PASSWORD", password)
+    code = main(["--db", str(db_path), "--user", user, *args])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def _cli_commands(tmp_path):
+    return [
+        (["score", "--period", PERIOD]),
+        (["score", "--period", PERIOD, "--format", "json"]),
+        (["score", "--period", PERIOD, "--department", "二组", "--format", "json"]),
+        (["score", "--period", "2025-12", "--format", "json"]),
+        (["score", "--period", "2025-Q4", "--format", "csv", "--out", str(tmp_path / "q4.csv")]),
+        (["export", "--period", PERIOD, "--out", str(tmp_path / "x.xlsx")]),
+        (["export", "--period", PERIOD, "--out", str(tmp_path / "x.csv")]),
+        (["forms", "scores", "--period", PERIOD, "--json"]),
+        (["pay", "--period", PERIOD, "--json"]),
+        (["pay", "--period", PERIOD, "--out", str(tmp_path / "pay.xlsx")]),
+        (["period", "responses", "2025-12"]),
+        (["audit", "list"]),
+        (["audit", "export", str(tmp_path / "audit.csv")]),
+        (["backup", "--out", str(tmp_path / "copy.db")]),
+        (["verify-sheet", "--period", PERIOD, "--employee", "CS008", "0" * 64]),
+    ]
+
+
+def _written_files(tmp_path) -> str:
+    return "\n".join(_file_text(p) for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".csv"))
+
+
+def test_head_gets_nothing_of_another_department_from_any_cli_command(db, tmp_path, monkeypatch, capsys):
+    path = db.path
+    db.dispose()
+    out = tmp_path / "out"
+    out.mkdir()
+    problems = []
+    for args in _cli_commands(out):
+        code, text = _cli(path, "lq", "head-secret", args, monkeypatch, capsys)
+        assert "Traceback" not in text and code in (0, 1, 3), (args, code, text)
+        found = leaked(text + _written_files(out))
+        if (out / "copy.db").exists():
+            problems.append("backup --out wrote a copy of the whole database")
+        if found:
+            problems.append(f"{' '.join(args)}: {found}")
+        for written in out.iterdir():
+            written.unlink()
+    assert not problems, problems
+
+
+def test_the_cli_matrix_is_not_vacuous(db, tmp_path, monkeypatch, capsys):
+    path = db.path
+    db.dispose()
+    code, text = _cli(path, "admin", "admin-secret", ["score", "--period", PERIOD, "--format", "json"], monkeypatch, capsys)
+    assert code == 0 and leaked(text)
+
+
+def test_employee_sees_only_their_own_finalized_result(db):
+    from kpidesk.services import forms, periods, scoring
+
+    clerk = _actor(db, "wf")
+    with db.write() as session:
+        periods.open_period(session, ADMIN, "2026-01")
+    with db.session() as session:
+        frame = scoring.period_scores(session, PERIOD, actor=clerk).frame
+        assert list(frame["staff_no"]) == ["CS001"]
+        assert set(forms.qualitative_scores(session, PERIOD, actor=clerk)) <= {clerk.employee_id}
+        with pytest.raises(PermissionDenied):
+            scoring.period_scores(session, "2026-01", actor=clerk)
+        with pytest.raises(PermissionDenied):
+            forms.form_scores(session, "2026-01", actor=clerk)
