@@ -55,6 +55,12 @@ class LockedPeriodError(KpiDeskError):
     exit_code = 3
 
 
+class ConflictError(KpiDeskError):
+    """Someone else changed the same data since it was read; nothing was overwritten."""
+
+    exit_code = 1
+
+
 class PermissionDenied(KpiDeskError):
     exit_code = 1
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from kpidesk.domain.periods import parse_period
-from kpidesk.errors import LockedPeriodError, NotFound, ValidationError
+from kpidesk.errors import ConflictError, LockedPeriodError, NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services import audit
 from kpidesk.services.context import Actor
@@ -24,6 +24,7 @@ class ValueChange:
     employee_id: int
     field_code: str
     value: Decimal | None  # None clears the value
+    expected_version: int | None = None  # the version the editor showed; None skips the check
 
 
 def period_record(session: Session, period: str) -> m.PeriodRecord:
@@ -35,6 +36,11 @@ def period_record(session: Session, period: str) -> m.PeriodRecord:
 
 
 def ensure_writable(record: m.PeriodRecord) -> None:
+    """Refuse writes to a finalized period. Inside a write, the period row is re-read under a shared lock
+    (FOR SHARE on a server), so finalizing, which locks it exclusively, cannot slip in between."""
+    session = object_session(record)
+    if session is not None and session.in_transaction():
+        session.refresh(record, with_for_update={"read": True})
     if record.status == "finalized":
         raise LockedPeriodError(
             _("Period {period} is finalized; reopen it (with a reason) to change anything.").format(period=record.code)
@@ -84,13 +90,14 @@ def set_values(
             )
             session.add(row)
             existing[(change.employee_id, change.field_code)] = row
+        elif change.expected_version is not None and row.version != change.expected_version:
+            raise _conflict(session, row)
         elif old == change.value:
             continue
         else:
             row.value = change.value
             row.updated_at = now
             row.updated_by = actor.name
-            row.version += 1
             row.source_file = row.source_sheet = row.source_row = row.source_checksum = None
         written += 1
         if audit_each:
@@ -99,8 +106,18 @@ def set_values(
                 entity_id=f"{record.code}/{change.employee_id}/{change.field_code}",
                 old=None if old is None else str(old), new=None if change.value is None else str(change.value),
             )
-    session.flush()
+    session.flush()  # a writer racing us between read and write surfaces as ConflictError from db.write()
     return written
+
+
+def _conflict(session: Session, row: m.Measurement) -> ConflictError:
+    employee = session.get(m.Employee, row.employee_id)
+    return ConflictError(
+        _("{name}'s {field} was changed by {who} at {time}; reload to see it, then enter your value again.").format(
+            name=employee.name if employee else row.employee_id, field=row.field_code,
+            who=row.updated_by or "?", time=row.updated_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    )
 
 
 def values_for_period(session: Session, period: str) -> dict[tuple[int, str], Decimal | None]:

@@ -155,6 +155,7 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     """Compute, store the hashed snapshot and the result rows, and lock the period."""
     _require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
+    session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
     if record.status == FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
     scores = compute_scores(session, record.code)

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
-from kpidesk.errors import CorruptDatabase, KpiDeskError, SchemaTooNew
+from kpidesk.errors import ConflictError, CorruptDatabase, KpiDeskError, SchemaTooNew
 from kpidesk.i18n import _
 from kpidesk.store import sqlite
 from kpidesk.store.locations import backup_folder_for, resolve_url
@@ -69,6 +70,16 @@ class Database:
         try:
             with self._writer() as session, session.begin():
                 yield session
+        except StaleDataError as exc:  # an optimistic version check failed: someone saved first
+            raise ConflictError(
+                _("Someone else changed the same data at the same time; nothing was overwritten. Reload and try again.")
+            ) from exc
+        except IntegrityError as exc:
+            if _is_unique_violation(exc):  # two people created the same row at the same moment
+                raise ConflictError(
+                    _("Someone else changed the same data at the same time; nothing was overwritten. Reload and try again.")
+                ) from exc
+            raise
         except OperationalError as exc:
             if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
                 raise DatabaseBusy(
@@ -78,6 +89,11 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    text = str(exc.orig).lower()
+    return "unique" in text or "duplicate key" in text
 
 
 def make_engine(url: URL) -> tuple[Engine, list[str]]:

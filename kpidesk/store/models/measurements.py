@@ -30,4 +30,8 @@ class Measurement(Base):
     source_checksum: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(80))
-    version: Mapped[int] = mapped_column(default=1)  # optimistic concurrency check
+    version: Mapped[int] = mapped_column(default=1)
+
+    # Optimistic concurrency: the ORM adds "AND version = <read>" to every UPDATE and bumps it, so two
+    # people saving the same cell cannot silently overwrite each other (StaleDataError instead).
+    __mapper_args__ = {"version_id_col": version}
