@@ -259,12 +259,18 @@ def _department_id(session, text: str) -> int:
 
 def run_passwd(args, ctx) -> int:
     from kpidesk.services import auth
+    from kpidesk.services.access import Permission, can
 
     db = _db(ctx)
     actor = ctx.actor
+    old = None
+    if actor.name == args.name and not can(actor, Permission.USERS_MANAGE):  # changing one's own password
+        old = os.environ.get("KPIDESK_PASSWORD")
+        if old is None:
+            old = getpass.getpass(_("Current password: "))
     password = _new_password(args.name)
     with db.write() as session:
-        auth.set_password(session, actor, args.name, password)
+        auth.set_password(session, actor, args.name, password, old_password=old)
     print(_("Password changed for {name}.").format(name=args.name))
     return 0
 
@@ -278,7 +284,7 @@ def run_list_users(args, ctx) -> int:
         enabled = auth.access_enabled(session)
         rows = auth.list_users(session, ctx.actor)
     print(_("Access control: {state}").format(state=_("on") if enabled else _("off (single-user mode)")))
-    print_table([_("User"), _("Role"), _("Employee"), _("Department"), _("Active")],
+    print_table([_("User"), _("Role"), _("Employee"), _("Department"), _("Enabled")],
                 [[r.username, role_label(r.role), r.employee_id, r.department_id, _("yes") if r.active else _("no")]
                  for r in rows])
     return 0

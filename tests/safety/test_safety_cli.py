@@ -79,6 +79,15 @@ def test_a_head_cannot_use_administrator_commands(office_db, monkeypatch, capsys
         assert "not allowed" in err and "Traceback" not in err
 
 
+def test_a_head_changes_their_own_password_but_nobody_elses(office_db, monkeypatch, capsys):
+    monkeypatch.setenv("KPIDESK_PASSWORD", "head-secret")
+    monkeypatch.setenv("KPIDESK_NEW_PASSWORD", "head-secret-new")
+    assert main(["--db", office_db, "--user", "zhang", "users", "passwd", "boss"]) == 1
+    assert main(["--db", office_db, "--user", "zhang", "users", "passwd", "zhang"]) == 0
+    monkeypatch.setenv("KPIDESK_PASSWORD", "head-secret-new")
+    assert main(["--db", office_db, "--user", "zhang", "info"]) == 0
+
+
 def test_passwd_and_disable_access(office_db, monkeypatch, capsys):
     monkeypatch.setenv("KPIDESK_NEW_PASSWORD", "head-secret-2")
     assert main(["--db", office_db, "--user", "boss", "users", "passwd", "zhang"]) == 0

@@ -134,6 +134,7 @@ def _service_calls(tmp_path):
         ("exporting.export_period csv",
          lambda s, a: exporting.export_period(s, PERIOD, tmp_path / "e.csv", actor=a) and tmp_path / "e.csv"),
         ("forms.form_scores", lambda s, a: _named(s, forms.form_scores(s, PERIOD, actor=a))),
+        ("forms.form_score_rows", lambda s, a: forms.form_score_rows(s, PERIOD, a)),
         ("forms.qualitative_scores", lambda s, a: _named(s, forms.qualitative_scores(s, PERIOD, actor=a))),
         ("forms.responses_for", lambda s, a: _named(s, [_About(r.employee_id) for r in
                                                           forms.responses_for(s, PERIOD, actor=a)])),
