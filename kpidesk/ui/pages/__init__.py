@@ -28,6 +28,7 @@ class PageEntry:
 
 
 PAGES: list[PageEntry] = [
+    PageEntry("overview", N_("Overview"), "overview", "kpidesk.ui.pages.overview:OverviewPage"),
     PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff:StaffPage"),
     PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates:TemplatesPage"),
     PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry:DataEntryPage"),

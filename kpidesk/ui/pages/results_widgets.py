@@ -1,0 +1,159 @@
+"""Small pieces shared by the Overview, Results, History and Print pages: links between pages, grade
+colours, painted grade bars and clickable progress cards (no matplotlib, so the Overview stays quick)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+
+from kpidesk.ui.models import display_value
+from kpidesk.ui.pages import page_entry
+
+#: The grade colours of the charts and printed sheets (kpidesk.charts.style), without importing matplotlib.
+GRADE_COLOURS = {"excellent": "#2e7d32", "good": "#1f6fb2", "fair": "#e0a100", "poor": "#c62828"}
+FALLBACK_COLOURS = ("#2e7d32", "#1f6fb2", "#e0a100", "#ef6c00", "#c62828", "#6d4c41")
+
+
+def grade_colour(code: str | None, position: int = 0) -> QColor:
+    if code in GRADE_COLOURS:
+        return QColor(GRADE_COLOURS[code])
+    return QColor(FALLBACK_COLOURS[min(position, len(FALLBACK_COLOURS) - 1)])
+
+
+def page_available(key: str) -> bool:
+    return page_entry(key) is not None
+
+
+def open_page(widget: QWidget, key: str, employee_id: int | None = None) -> bool:
+    """Switch the main window to page ``key`` and, when the page can, show ``employee_id`` there."""
+    window = widget.window()
+    show = getattr(window, "show_page", None)
+    if show is None or not page_available(key):
+        return False
+    page = show(key)
+    focus = getattr(page, "focus_employee", None)
+    if employee_id is not None and callable(focus):
+        focus(employee_id)
+    return True
+
+
+@dataclass(frozen=True)
+class Bar:
+    code: str
+    label: str
+    count: int
+    target: float | None = None  # expected count under the target curve
+
+
+class GradeBars(QWidget):
+    """One horizontal bar per grade with its count and share; a dashed tick marks the target count."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bars: list[Bar] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_bars(self, bars: Sequence[Bar]) -> None:
+        self.bars = list(bars)
+        self.updateGeometry()
+        self.update()
+
+    def _row_height(self) -> int:
+        return self.fontMetrics().height() + 10
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(320, max(1, len(self.bars)) * self._row_height() + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(200, max(1, len(self.bars)) * self._row_height() + 4)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = self.fontMetrics()
+        label_width = max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0) + 12
+        number_width = metrics.horizontalAdvance("000 (100%)") + 12
+        total = sum(b.count for b in self.bars)
+        scale = max([b.count for b in self.bars] + [b.target or 0 for b in self.bars] + [1])
+        width = max(10, self.width() - label_width - number_width)
+        row = self._row_height()
+        text_colour = self.palette().windowText().color()
+        for i, bar in enumerate(self.bars):
+            top = i * row + 2
+            painter.setPen(text_colour)
+            painter.drawText(QRectF(0, top, label_width - 6, row - 4),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), bar.label)
+            length = width * bar.count / scale
+            painter.fillRect(QRectF(label_width, top + 3, length, row - 10), grade_colour(bar.code, i))
+            share = f"{bar.count / total:.0%}" if total else "–"
+            painter.drawText(QRectF(label_width + length + 6, top, number_width + width - length, row - 4),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             f"{bar.count} ({share})")
+            if bar.target is not None:
+                x = label_width + width * bar.target / scale
+                pen = painter.pen()
+                pen.setColor(text_colour)
+                pen.setStyle(Qt.PenStyle.DashLine)
+                pen.setWidthF(1.5)
+                painter.setPen(pen)
+                painter.drawLine(int(x), top + 1, int(x), top + row - 5)
+        painter.end()
+
+
+class ProgressCard(QFrame):
+    """A clickable card: a title, ``done of total`` with a bar, and a line of detail."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.title = QLabel()
+        font = QFont(self.title.font())
+        font.setBold(True)
+        self.title.setFont(font)
+        self.figure = QLabel()
+        big = QFont(self.figure.font())
+        big.setPointSizeF(big.pointSizeF() * 1.6)
+        self.figure.setFont(big)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(8)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.figure)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.detail)
+        layout.addStretch(1)
+
+    def set_progress(self, done: int, total: int, detail: str = "") -> None:
+        self.figure.setText(f"{display_value(done)} / {display_value(total)}")
+        self.bar.setMaximum(max(total, 1))
+        self.bar.setValue(min(done, max(total, 1)) if total else 0)
+        self.bar.show()
+        self.detail.setText(detail)
+
+    def set_text(self, text: str, detail: str = "") -> None:
+        self.figure.setText(text)
+        self.bar.hide()
+        self.detail.setText(detail)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,56 @@
+"""The Overview page on the demo: progress cards, missing items that open the page fixing them, movers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def _overview(main_window):
+    page = main_window.show_page("overview")
+    assert page is not None and page.overview is not None, "the overview did not load"
+    return page
+
+
+def test_cards_show_the_period_progress(main_window):
+    page = _overview(main_window)
+    assert page.overview.period == "2025-12"
+    assert page.data_card.figure.text() == "11 / 12"
+    assert page.results_card.figure.text() == "11 / 12"
+    submitted = page.overview.forms_submitted
+    assert page.forms_card.figure.text() == f"{submitted} / {submitted}"
+    assert page.final_card.figure.text() == "No"
+    assert sum(bar.count for bar in page.grade_bars.bars) == 11
+    assert page.movers_model.rowCount() == 5
+    assert any("孙悦" in page.streak_list.item(i).text() for i in range(page.streak_list.count()))
+
+
+def test_a_missing_item_opens_the_page_that_fixes_it(main_window, qtbot):
+    page = _overview(main_window)
+    items = [page.missing_list.item(i) for i in range(page.missing_list.count())]
+    template_item = next(item for item in items if "周杰" in item.text())
+    with qtbot.waitSignal(page.navigate_requested) as blocker:
+        rect = page.missing_list.visualItemRect(template_item)
+        qtbot.mouseClick(page.missing_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args[0] == "templates"
+    assert main_window.current_page_key() == "templates"
+
+
+def test_a_card_opens_its_page(main_window, qtbot):
+    page = _overview(main_window)
+    qtbot.mouseClick(page.data_card, Qt.MouseButton.LeftButton)
+    assert main_window.current_page_key() == "data_entry"
+
+
+def test_switching_to_a_finalized_period_shows_it_locked(main_window):
+    page = _overview(main_window)
+    main_window.ctx.set_period("2025-11")
+    assert page.overview.period == "2025-11"
+    assert page.final_card.figure.text() == "Yes"
+    texts = [page.missing_list.item(i).text() for i in range(page.missing_list.count())]
+    assert any("not fully signed" in text for text in texts)
+
+
+def test_overview_models_pass_the_model_tester(main_window, qtmodeltester):
+    page = _overview(main_window)
+    qtmodeltester.check(page.movers_model)
+    qtmodeltester.check(page.raters_model)
