@@ -37,6 +37,9 @@ def register_cjk_font(app: QApplication) -> str | None:
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    from kpidesk.ui.refcount_guard import guard_singletons
+
+    guard_singletons()
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))

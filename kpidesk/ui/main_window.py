@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         ctx.database_changed.connect(self._on_database_changed)
         ctx.period_changed.connect(self._on_period_changed)
         ctx.changed.connect(self._on_changes)
-        ctx.language_changed.connect(lambda _lang: self.retranslate())
+        ctx.language_changed.connect(self._on_language_changed)
         self.retranslate()
         self._restore_geometry()
 
@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
         self.period_status.setObjectName("periodStatus")
         self.statusBar().addPermanentWidget(self.period_status)
         self.statusBar().addPermanentWidget(self.database_status)
+
+    def _on_language_changed(self, _language: str) -> None:
+        self.retranslate()
 
     # -- texts --------------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -160,7 +160,7 @@ class Task(QObject):
     """One piece of background work with chainable callbacks; see the module docstring."""
 
     progressed = Signal(object)  # Progress, on the UI thread
-    done = Signal(bool)  # True when it succeeded; emitted after the callbacks ran
+    done = Signal()  # emitted after the callbacks ran; ``ok`` says whether the work succeeded
 
     def __init__(self, owner: QObject, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -239,6 +239,10 @@ class Task(QObject):
     def finished(self) -> bool:
         return self._finished
 
+    @property
+    def ok(self) -> bool:
+        return self._finished and self.error is None
+
     def _owner_widget(self) -> QWidget | None:
         owner = self.owner
         return owner if isinstance(owner, QWidget) and _alive(owner) else None
@@ -307,4 +311,4 @@ class Task(QObject):
                 self.ctx.dialogs.error(self._owner_widget(), self.error)
         finally:
             self.ctx.tasks._ended(self)
-            self.done.emit(self.error is None)
+            self.done.emit()

@@ -1,0 +1,104 @@
+"""Background tasks: results come back on the UI thread, progress shows late, Cancel reaches the work."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from kpidesk.errors import Cancelled, ValidationError
+from kpidesk.services.context import Actor, Progress
+from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.dialogs import ScriptedDialogs
+from kpidesk.ui.tasks import Task, TaskRunner
+
+
+@pytest.fixture
+def threaded_ctx(ui_settings):
+    runner = TaskRunner()
+    runner.progress_delay_ms = 50
+    ctx = AppContext(actor=Actor("tester"), tasks=runner, dialogs=ScriptedDialogs(), settings=ui_settings)
+    yield ctx
+    ctx.close()
+
+
+def test_result_arrives_on_the_ui_thread_and_pages_hear_of_the_write(threaded_ctx, qtbot):
+    owner = QWidget()
+    owner.ctx = threaded_ctx
+    qtbot.addWidget(owner)
+    seen = {}
+    heard = []
+    threaded_ctx.changed.connect(heard.append)
+
+    def work(a, b):
+        seen["worker"] = threading.current_thread()
+        return a + b
+
+    task = Task(owner, work, 2, 3).writes(Changes.STAFF).success(lambda r: seen.setdefault("result", r))
+    with qtbot.waitSignal(task.done, timeout=5000):
+        task.start()
+    assert seen["result"] == 5
+    assert seen["worker"] is not threading.main_thread()
+    assert heard == [Changes.STAFF]
+
+
+def test_progress_dialog_appears_late_and_cancel_stops_the_work(threaded_ctx, qtbot):
+    owner = QWidget()
+    owner.ctx = threaded_ctx
+    qtbot.addWidget(owner)
+    owner.show()
+    failures = []
+
+    def slow(progress=None, cancel=None):
+        for step in range(200):
+            cancel.raise_if_cancelled()
+            progress(Progress(step, 200, "working"))
+            time.sleep(0.01)
+        return "finished"
+
+    task = Task(owner, slow).with_progress("Slow work").failure(failures.append)
+    task.start()
+    qtbot.waitUntil(lambda: task._dialog is not None, timeout=3000)
+    dialog = owner.findChild(QProgressDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=3000)
+    cancel_button = dialog.findChild(QPushButton)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
+    assert isinstance(failures[0], Cancelled)
+    assert task.result is None and task._dialog is None
+
+
+def test_generator_work_reports_progress(threaded_ctx, qtbot):
+    owner = QWidget()
+    owner.ctx = threaded_ctx
+    qtbot.addWidget(owner)
+    steps = []
+
+    def stepwise():
+        for i in range(3):
+            yield Progress(i + 1, 3)
+        return "ok"
+
+    task = Task(owner, stepwise)
+    task.progressed.connect(steps.append)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        task.start()
+    assert task.result == "ok" and [p.done for p in steps] == [1, 2, 3]
+
+
+def test_an_error_without_handler_is_shown_to_the_user(threaded_ctx, qtbot):
+    owner = QWidget()
+    owner.ctx = threaded_ctx
+    qtbot.addWidget(owner)
+
+    def refuse():
+        raise ValidationError("weights sum to 95%")
+
+    task = Task(owner, refuse)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        task.start()
+    assert threaded_ctx.dialogs.messages("error") == ["weights sum to 95%"]
