@@ -33,6 +33,12 @@ def register(subparsers) -> None:
     q.add_argument("staff_no")
     q.add_argument("amount")
     q.set_defaults(handler=run_base)
+    q = sub.add_parser("bonus", help=_("grant a bonus for a period, with its reason"))
+    q.add_argument("staff_no")
+    q.add_argument("amount")
+    q.add_argument("--period", required=True, help=_("period, e.g. 2025-03"))
+    q.add_argument("--reason", required=True, help=_("why the bonus is granted"))
+    q.set_defaults(handler=run_bonus)
     q = sub.add_parser("budget", help=_("set a pay budget for a period (no department: the whole organisation)"))
     q.add_argument("amount")
     q.add_argument("--period", required=True, help=_("period, e.g. 2025-03"))
@@ -154,4 +160,15 @@ def run_budget(args, ctx) -> int:
     print(_("Budget for {period}, {department}: {amount}").format(
         period=pay.resolve_period(args.period).code, department=args.department or _("All departments"),
         amount=_money(shown)))
+    return 0
+
+
+def run_bonus(args, ctx) -> int:
+    from kpidesk.services import pay
+
+    with ctx.db.write() as session:
+        bonus = pay.grant_bonus(session, ctx.actor, args.period, args.staff_no, args.amount, args.reason)
+    print(_("Bonus for {staff_no} in {period}: {amount} ({reason})").format(
+        staff_no=bonus.staff_no, period=pay.resolve_period(args.period).code, amount=_money(bonus.amount),
+        reason=bonus.reason))
     return 0

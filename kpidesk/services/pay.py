@@ -2,10 +2,10 @@
 
 Pay is computed from the period's scores — a finalized period's snapshot, else the scores computed now
 (the budget check before finalizing) — with each person's base pay, the sales figure named by the
-commission table and the pay rules in force for the period. A finalized period's pay is *frozen*: stored
-with the hash of the snapshot it came from, so the payroll handed over never changes afterwards, whatever
-happens to base pay or rules later. Reopening the period changes the snapshot hash, which retires the
-frozen pay.
+commission table, the bonuses granted by hand and the pay rules in force for the period. A finalized
+period's pay is *frozen*: stored (hashed) with the snapshot it came from, so the payroll handed over never
+changes afterwards, whatever happens to base pay or rules later. Reopening the period supersedes the
+snapshot, which retires the frozen pay.
 
 Base pay is sensitive: full pay data is for HR and administrators (``PAY_ROLES``); a department head or an
 auditor sees commission, bonus and allowances without base pay; an employee sees their own finalized line.
@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.domain.money import ZERO, money, to_decimal
+from kpidesk.domain.money import ZERO, money
 from kpidesk.domain.pay import (
     BudgetCheck,
     PayInput,
@@ -33,21 +33,19 @@ from kpidesk.domain.pay import (
     compute_pay,
 )
 from kpidesk.domain.pay_explanations import PayExplanation
-from kpidesk.domain.pay_rules import DEFAULT_RULE_BOOK, PayRuleBook, PayRules, PayRuleVersion
+from kpidesk.domain.pay_rules import PayRuleBook, PayRules, PayRuleVersion
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
-from kpidesk.errors import LockedPeriodError, PermissionDenied, ValidationError
+from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services import audit
+from kpidesk.services import pay_storage as storage
 from kpidesk.services.context import Actor, Role
+from kpidesk.services.pay_storage import Budgets
 from kpidesk.services.scoring import PeriodScores, period_scores, resolve_period
-from kpidesk.services.settings import get_setting, set_setting
+from kpidesk.services.settings import get_setting
 from kpidesk.store import models as m
-from kpidesk.store.models.base import utcnow
 
-RULES_KEY = "pay_rules"
-BUDGETS_KEY = "pay_budgets"
-RUN_KEY_PREFIX = "pay_run:"
 BUDGET_MEASURES = ("total", "performance", "variable")
 
 #: Roles that see base pay and may change pay rules (an "hr" role joins when it exists).
@@ -72,19 +70,12 @@ def _name(actor: Actor | None) -> str:
 # ----- rules ----------------------------------------------------------------------------------------------
 
 def load_rule_book(session: Session) -> PayRuleBook:
-    """The stored versions, or the default rules (grade coefficients, 200 streak bonus) in force always."""
-    data = get_setting(session, RULES_KEY)
-    return PayRuleBook.from_dict(data) if data else DEFAULT_RULE_BOOK
+    """Every stored version over the default rules (grade coefficients, 200 streak bonus)."""
+    return storage.rule_book(session)
 
 
 def rules_in_force(session: Session, period: str | Period) -> PayRules:
     return load_rule_book(session).in_force(resolve_period(period))
-
-
-def _finalized_starts(session: Session) -> list[tuple[str, Any]]:
-    rows = session.execute(select(m.PeriodRecord.code, m.PeriodRecord.starts_on)
-                           .where(m.PeriodRecord.status == "finalized"))
-    return [(code, start) for code, start in rows]
 
 
 def save_rule_version(session: Session, actor: Actor | None, effective_from: str | Period, rules: PayRules,
@@ -93,26 +84,31 @@ def save_rule_version(session: Session, actor: Actor | None, effective_from: str
     rules of a period already finalized: pay rules are versioned, like templates, not edited in place."""
     require_pay(actor)
     start = resolve_period(effective_from)
-    book = load_rule_book(session).with_version(PayRuleVersion(start, rules, note.strip()))
+    version = PayRuleVersion(start, rules, note.strip())
+    book = load_rule_book(session).with_version(version)
     later = [v.effective_from.start for v in book.versions if v.effective_from.start > start.start]
     end = min(later) if later else None
-    for code, starts_on in sorted(_finalized_starts(session), key=lambda item: item[1]):
+    finalized = session.execute(select(m.PeriodRecord.code, m.PeriodRecord.starts_on)
+                                .where(m.PeriodRecord.status == "finalized").order_by(m.PeriodRecord.starts_on))
+    for code, starts_on in finalized:
         if starts_on >= start.start and (end is None or starts_on < end):
             raise LockedPeriodError(_(
                 "Pay rules from {period} would change the pay of the finalized period {finalized}; "
                 "let the new version take effect after it.").format(period=start.code, finalized=code))
-    set_setting(session, actor or "system", RULES_KEY, book.to_dict())
+    old, new = storage.store_rule_version(session, version, _name(actor))
+    audit.record(session, actor or "system", "pay.rules", entity="pay_rules", entity_id=start.code, old=old,
+                 new=new, reason=version.note or None)
     return book
 
 
-# ----- base pay and budgets -------------------------------------------------------------------------------
+# ----- base pay, budgets and bonuses ----------------------------------------------------------------------
 
 def set_base_pay(session: Session, actor: Actor | None, staff_no: str, amount: Decimal | int | str | None) -> Decimal | None:
     """Type in (or clear) one employee's base pay, to the cent; audited."""
     require_pay(actor)
     employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no.strip())).scalar()
     if employee is None:
-        raise ValidationError(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
+        raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
     value = None if amount is None or str(amount).strip() == "" else money(amount)
     if value is not None and value < 0:
         raise ValidationError(_("base pay cannot be negative ({name})").format(name=employee.name))
@@ -125,46 +121,91 @@ def set_base_pay(session: Session, actor: Actor | None, staff_no: str, amount: D
     return value
 
 
-@dataclass(frozen=True)
-class Budgets:
-    departments: Mapping[str, Decimal] = field(default_factory=dict)
-    organisation: Decimal | None = None
-    measure: str = "total"
-
-
 def get_budgets(session: Session, period: str | Period) -> Budgets:
-    code = resolve_period(period).code
-    data = (get_setting(session, BUDGETS_KEY) or {}).get(code) or {}
-    return Budgets({k: to_decimal(v) for k, v in (data.get("departments") or {}).items()},
-                   to_decimal(data.get("organisation")), data.get("measure", "total"))
+    return storage.budgets(session, resolve_period(period))
 
 
 def set_budget(session: Session, actor: Actor | None, period: str | Period, amount: Decimal | int | str | None,
                department: str | None = None, measure: str | None = None) -> Budgets:
-    """A department's budget for the period (no department: the whole organisation); None removes it."""
+    """A top-level department's budget for the period (no department: the whole organisation); None removes
+    it. ``measure`` (total, performance or variable) applies to all of the period's budgets."""
     require_pay(actor)
-    code = resolve_period(period).code
+    target = resolve_period(period)
+    record = storage.opened_record(session, target)
     if measure is not None and measure not in BUDGET_MEASURES:
         raise ValidationError(_("unknown budget measure: {name}").format(name=measure))
     value = None if amount is None or str(amount).strip() == "" else money(amount)
     if value is not None and value < 0:
         raise ValidationError(_("A budget cannot be negative."))
-    stored = dict(get_setting(session, BUDGETS_KEY) or {})
-    entry = dict(stored.get(code) or {})
-    departments = dict(entry.get("departments") or {})
-    if department:
-        if value is None:
-            departments.pop(department, None)
-        else:
-            departments[department] = str(value)
-        entry["departments"] = departments
-    else:
-        entry["organisation"] = None if value is None else str(value)
-    if measure is not None:
-        entry["measure"] = measure
-    stored[code] = entry
-    set_setting(session, actor or "system", BUDGETS_KEY, stored)
-    return get_budgets(session, code)
+    department_id = storage.department_id(session, department) if department else None
+    old = storage.budgets(session, target)
+    storage.store_budget(session, record, department_id, value, measure)
+    audit.record(session, actor or "system", "pay.budget", entity="period", entity_id=target.code,
+                 old={"department": department, "amount": _text(old.departments.get(department) if department
+                                                                 else old.organisation)},
+                 new={"department": department, "amount": _text(value), "measure": measure})
+    return storage.budgets(session, target)
+
+
+def grant_bonus(session: Session, actor: Actor | None, period: str | Period, staff_no: str,
+                amount: Decimal | int | str, reason: str) -> storage.Bonus:
+    """A bonus granted by hand for the period, with its reason (withheld, like any bonus, under an
+    improvement plan). Refused once the period's payroll is frozen."""
+    require_pay(actor)
+    target = resolve_period(period)
+    record = storage.opened_record(session, target)
+    _refuse_if_frozen(session, record, target)
+    if not (reason or "").strip():
+        raise ValidationError(_("A bonus needs a reason."))
+    value = money(amount)
+    if value <= 0:
+        raise ValidationError(_("A bonus must be above zero."))
+    employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no.strip())).scalar()
+    if employee is None:
+        raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
+    row = m.PayBonus(period_id=record.id, employee_id=employee.id, amount=value, reason=reason.strip(),
+                     author=_name(actor))
+    session.add(row)
+    session.flush()
+    audit.record(session, actor or "system", "pay.bonus", entity="pay_bonus", entity_id=row.id,
+                 new={"period": target.code, "staff_no": employee.staff_no, "amount": str(value)},
+                 reason=reason.strip())
+    return storage.Bonus(row.id, employee.staff_no, employee.name, value, row.reason, row.author)
+
+
+def remove_bonus(session: Session, actor: Actor | None, bonus_id: int, reason: str) -> None:
+    require_pay(actor)
+    row = session.get(m.PayBonus, bonus_id)
+    if row is None:
+        raise NotFound(_("No bonus {id}").format(id=bonus_id))
+    record = session.get(m.PeriodRecord, row.period_id)
+    _refuse_if_frozen(session, record, resolve_period(record.code))
+    if not (reason or "").strip():
+        raise ValidationError(_("Removing a bonus needs a reason."))
+    audit.record(session, actor or "system", "pay.bonus.remove", entity="pay_bonus", entity_id=row.id,
+                 old={"period": record.code, "employee_id": row.employee_id, "amount": str(row.amount),
+                      "reason": row.reason}, reason=reason.strip())
+    session.delete(row)
+    session.flush()
+
+
+def list_bonuses(session: Session, actor: Actor | None, period: str | Period) -> list[storage.Bonus]:
+    require_pay(actor)
+    return storage.bonuses(session, resolve_period(period))
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _refuse_if_frozen(session: Session, record: m.PeriodRecord, period: Period) -> None:
+    if record.status != "finalized":
+        return
+    from kpidesk.services.snapshots import current_snapshot
+
+    if storage.frozen_run(session, period, current_snapshot(session, record)) is not None:
+        raise LockedPeriodError(_("The payroll of {period} is frozen; reopen the period to change its pay.")
+                                .format(period=period.code))
 
 
 # ----- computing ------------------------------------------------------------------------------------------
@@ -205,12 +246,20 @@ def _int(value: Any) -> int | None:
     return None if number is None else int(number)
 
 
-def _reward_rule(flag: str) -> StreakRule | None:
-    return next((rule for rule in DEFAULT_STREAK_RULES if rule.flag == flag), None)
+def streak_rule(session: Session, flag: str) -> StreakRule | None:
+    """The scoring engine's streak rule raising ``flag`` (organisation setting ``streak_rules``, else the default)."""
+    configured = get_setting(session, "streak_rules")
+    rules = DEFAULT_STREAK_RULES if not configured else tuple(
+        StreakRule(str(r["flag"]), str(r["grade"]), int(r.get("length", 3)), r.get("max_rank")) for r in configured)
+    return next((rule for rule in rules if rule.flag == flag), None)
 
 
-def _record(session: Session, code: str) -> m.PeriodRecord | None:
-    return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == code)).scalar()
+def _aligned(rules: PayRules, rule: StreakRule | None) -> PayRules:
+    """The streak bonus counts runs in the scoring rule's length, so "one-off" matches the flag."""
+    bonus = rules.streak_bonus
+    if bonus is None or rule is None or bonus.length == rule.length:
+        return rules
+    return replace(rules, streak_bonus=replace(bonus, length=rule.length))
 
 
 def reward_runs(session: Session, period: Period, employees: Iterable[int], rule: StreakRule,
@@ -224,7 +273,7 @@ def reward_runs(session: Session, period: Period, employees: Iterable[int], rule
         if not running:
             break
         current = current.previous()
-        record = _record(session, current.code)
+        record = storage.period_record(session, current)
         if record is None or record.status != "finalized":
             break
         met = set()
@@ -257,11 +306,11 @@ def sales_figures(session: Session, period: Period, basis_of: Mapping[int, str])
     """Each person's value of their commission basis: the period's own measurement, else (for a quarter,
     half-year or year) the sum of its months' measurements."""
     employees, codes = set(basis_of), set(basis_of.values())
-    record = _record(session, period.code)
+    record = storage.period_record(session, period)
     own = _measurements(session, [record.id] if record else [], employees, codes)
     summed: dict[tuple[int, str], Decimal] = {}
     if period.kind is not PeriodKind.MONTH:
-        months = [_record(session, p.code) for p in period.months()]
+        months = [storage.period_record(session, p) for p in period.months()]
         summed = _measurements(session, [r.id for r in months if r is not None], employees, codes)
     out = {}
     for employee, code in basis_of.items():
@@ -287,8 +336,9 @@ def pay_inputs(session: Session, scores: PeriodScores, rules: PayRules) -> tuple
         if bonus_rule is not None and bonus_rule.flag in tuple(row.get("flags") or ()):
             flagged.add(int(employee_id))
     sales = sales_figures(session, scores.period, basis_of) if basis_of else {}
-    rule = _reward_rule(streak.flag) if streak is not None else None
+    rule = streak_rule(session, streak.flag) if streak is not None else None
     runs = reward_runs(session, scores.period, flagged, rule) if flagged and rule is not None else {}
+    granted = storage.bonus_totals(session, scores.period)
     inputs, departments = [], {}
     for employee_id, row in frame.iterrows():
         employee = int(employee_id)
@@ -299,6 +349,7 @@ def pay_inputs(session: Session, scores: PeriodScores, rules: PayRules) -> tuple
             base_pay=base.get(employee), grade=row.get("grade_code") or None,
             total=None if total is None else Decimal(repr(total)), rank=_int(row.get("rank_department")),
             flags=frozenset(row.get("flags") or ()), sales=sales.get(employee), streak_run=runs.get(employee),
+            bonus=granted.get(employee, (ZERO, ""))[0], bonus_note=granted.get(employee, (ZERO, ""))[1],
         ))
         departments[employee] = _int(row.get("department_id"))
     return inputs, departments
@@ -310,54 +361,55 @@ def compute_period_pay(session: Session, period: str | Period, rules: PayRules |
     scores = period_scores(session, target)
     version = load_rule_book(session).version_for(target)
     chosen = rules if rules is not None else version.rules
+    if chosen.streak_bonus is not None:
+        chosen = _aligned(chosen, streak_rule(session, chosen.streak_bonus.flag))
     inputs, departments = pay_inputs(session, scores, chosen)
     run = compute_pay(inputs, chosen, target)
     return PeriodPay(target, scores.status, "computed", run, version.effective_from.code, scores.snapshot_hash,
                      departments)
 
 
-def _run_key(period: Period) -> str:
-    return RUN_KEY_PREFIX + period.code
+def _frozen(session: Session, period: Period) -> PeriodPay | None:
+    from kpidesk.services.snapshots import current_snapshot
 
-
-def _frozen(session: Session, period: Period, snapshot_hash: str | None) -> PeriodPay | None:
-    row = session.get(m.Setting, _run_key(period))
-    data = row.value if row is not None else None
-    if not data or snapshot_hash is None or data.get("snapshot_hash") != snapshot_hash:
+    record = storage.period_record(session, period)
+    if record is None or record.status != "finalized":
         return None
-    run = PayRun(period, tuple(PayLine.from_dict(line) for line in data["run"]["lines"]))
-    departments = {int(k): v for k, v in (data.get("department_ids") or {}).items()}
-    return PeriodPay(period, "finalized", "frozen", run, data.get("rules_from", ""), snapshot_hash, departments,
-                     frozen_at=data.get("frozen_at"), frozen_by=data.get("frozen_by"))
+    snapshot = current_snapshot(session, record)
+    frozen = storage.frozen_run(session, period, snapshot)
+    if frozen is None:
+        return None
+    return PeriodPay(period, "finalized", "frozen", frozen.run, frozen.rules_from, snapshot.content_hash,
+                     frozen.department_ids, frozen_at=frozen.created_at, frozen_by=frozen.created_by)
 
 
 def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> PeriodPay:
-    """Store a finalized period's pay with its snapshot's hash (once; later calls return the stored pay)."""
+    """Store a finalized period's pay with its snapshot (once; later calls return the stored pay)."""
+    from kpidesk.services.snapshots import current_snapshot
+
     require_pay(actor)
     target = resolve_period(period)
-    record = _record(session, target.code)
+    record = storage.period_record(session, target)
     if record is None or record.status != "finalized":
         raise ValidationError(_("Period {period} is not finalized; pay is frozen only for a finalized period.")
                               .format(period=target.code))
-    current = compute_period_pay(session, target)
-    existing = _frozen(session, target, current.snapshot_hash)
+    existing = _frozen(session, target)
     if existing is not None:
         return existing
-    frozen_at = utcnow().isoformat(timespec="seconds")
-    value = {"snapshot_hash": current.snapshot_hash, "rules_from": current.rules_from, "frozen_at": frozen_at,
-             "frozen_by": _name(actor), "run": current.run.to_dict(),
-             "department_ids": {str(k): v for k, v in current.department_ids.items()}}
-    row = session.get(m.Setting, _run_key(target))
-    if row is None:
-        session.add(m.Setting(key=_run_key(target), value=value))
-    else:
-        row.value = value
-    session.flush()
+    snapshot = current_snapshot(session, record)
+    if snapshot is None:
+        raise ValidationError(_("Period {period} has no stored results to pay from.").format(period=target.code))
+    current = compute_period_pay(session, target)
+    version = storage.rule_version_id(session, resolve_period(current.rules_from))
+    storage.store_frozen_run(session, record, snapshot, current.run, current.rules_from, current.department_ids,
+                             version, _name(actor))
     totals = current.run.totals
     audit.record(session, actor or "system", "pay.freeze", entity="period", entity_id=target.code,
-                 new={"snapshot_hash": current.snapshot_hash, "rules_from": current.rules_from,
+                 new={"snapshot_hash": snapshot.content_hash, "rules_from": current.rules_from,
                       "people": totals.headcount, "total": str(totals.total)})
-    return replace(current, source="frozen", frozen_at=frozen_at, frozen_by=_name(actor))
+    frozen = _frozen(session, target)
+    assert frozen is not None
+    return frozen
 
 
 def _hide_base(line: PayLine) -> PayLine:
@@ -385,13 +437,7 @@ def period_pay(session: Session, actor: Actor | None, period: str | Period) -> P
     """The period's pay as ``actor`` may see it: the frozen pay of a finalized period when there is one,
     otherwise computed now (a draft until the period is finalized and its pay frozen)."""
     target = resolve_period(period)
-    record = _record(session, target.code)
-    pay = None
-    if record is not None and record.status == "finalized":
-        from kpidesk.services.snapshots import current_snapshot
-
-        snapshot = current_snapshot(session, record)
-        pay = _frozen(session, target, snapshot.content_hash if snapshot else None)
+    pay = _frozen(session, target)
     if pay is None:
         pay = compute_period_pay(session, target)
     return _visible_to(actor, pay)
@@ -413,6 +459,9 @@ def what_if_pay(session: Session, actor: Actor | None, period: str | Period, pro
     require_pay(actor)
     target = resolve_period(period)
     current = rules_in_force(session, target)
+    if current.streak_bonus is not None:
+        rule = streak_rule(session, current.streak_bonus.flag)
+        current, proposed = _aligned(current, rule), _aligned(proposed, rule)
     scores = period_scores(session, target)
     before_inputs, _departments = pay_inputs(session, scores, current)
     after_inputs, _departments = pay_inputs(session, scores, proposed)

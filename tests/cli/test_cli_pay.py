@@ -42,6 +42,7 @@ def office_db(db, actor, tmp_path):
     for staff_no, amount in (("E1", "8000"), ("E2", "6000"), ("E3", "5000"), ("E4", "7000")):
         assert main(["--db", path, "pay-config", "base", staff_no, amount]) == 0
     assert main(["--db", path, "pay-config", "budget", "--period", "2025-01", "--department", "客服部", "20000"]) == 0
+    assert main(["--db", path, "pay-config", "bonus", "E2", "120", "--period", "2025-01", "--reason", "项目"]) == 0
     return path
 
 
@@ -53,6 +54,7 @@ def test_draft_pay_table_with_budget_and_explanations(office_db, capsys):
     assert "8,000.00" in e1 and "7,760.00" in e1 and "1,300.00" in e1  # 8000 × 0.97; 55,000 × 2% + 200
     assert "sales 55,000.00 in the bracket 40,000.00 – 60,000.00: 55,000.00 × 2% + add-on 200.00 = 1,300.00" in out
     assert "Draft: period 2025-01 is open" in out
+    assert "bonus 120.00 (项目)" in out
     budget_line = next(line for line in out.splitlines() if line.startswith("客服部") and "20,000.00" in line)
     assert "⚠" not in budget_line
 

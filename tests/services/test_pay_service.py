@@ -2,6 +2,7 @@
 who sees base pay, and the payroll file."""
 
 import csv
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, commission_table
 from kpidesk.domain.pay_rules import Allowance, PayRules
-from kpidesk.errors import LockedPeriodError, PermissionDenied, ValidationError
+from kpidesk.errors import CorruptDatabase, LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.services import measurements, pay, periods, staff
 from kpidesk.services.context import Actor, Role
 from kpidesk.services.pay_export import export_payroll, pay_rows
@@ -183,6 +184,13 @@ def test_budget_check_against_stored_budgets(office, db, actor):
     assert dict(budgets.departments) == {"客服部": D("20000.00")} and budgets.measure == "variable"
     with db.write() as s, pytest.raises(ValidationError):
         pay.set_budget(s, actor, "2025-01", "-1")
+    with db.write() as s, pytest.raises(NotFound):
+        pay.set_budget(s, actor, "2025-09", "1000")  # not opened
+    with db.write() as s, pytest.raises(NotFound):
+        pay.set_budget(s, actor, "2025-01", "1000", department="无此部门")
+    with db.session() as s:
+        stored = s.execute(select(m.PayBudget)).scalars().all()
+    assert [(b.amount, b.measure) for b in stored] == [(D("20000.00"), "variable")]
 
 
 def test_what_if_shows_each_person_move(office, db, actor):
@@ -208,7 +216,7 @@ def test_base_pay_is_typed_in_rounded_and_audited(office, db, actor):
     assert (entry.old, entry.new) == ("6000.00", "6543.22")
     with db.write() as s, pytest.raises(ValidationError):
         pay.set_base_pay(s, actor, "E2", "-5")
-    with db.write() as s, pytest.raises(ValidationError):
+    with db.write() as s, pytest.raises(NotFound):
         pay.set_base_pay(s, actor, "NOPE", "5")
 
 
@@ -296,3 +304,70 @@ def test_payroll_export_is_for_finalized_periods_and_pay_roles(office, db, actor
         export_payroll(s, Actor("head", Role.HEAD, department_ids=frozenset({office["service"]})), "2025-01",
                        tmp_path / "p.xlsx")
     assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_bonuses_granted_by_hand(office, db, actor):
+    with db.write() as s:
+        granted = pay.grant_bonus(s, actor, "2025-03", "E2", "150", "项目攻坚")
+        pay.grant_bonus(s, actor, "2025-03", "E2", "50.005", "加班")
+        pay.grant_bonus(s, actor, "2025-03", "E3", "100", "补发")
+    assert (granted.staff_no, granted.amount, granted.reason) == ("E2", D("150.00"), "项目攻坚")
+    with db.session() as s:
+        march = lines(pay.period_pay(s, actor, "2025-03"))
+        listed = pay.list_bonuses(s, actor, "2025-03")
+    assert march["E2"].bonus == D("200.01")
+    assert march["E2"].explanations["bonus"].items[0]["note"] == "项目攻坚; 加班"
+    assert [b.staff_no for b in listed] == ["E2", "E2", "E3"]
+    finalize(db, actor, "2025-01", "2025-02", "2025-03")
+    with db.session() as s:
+        e3 = lines(pay.period_pay(s, actor, "2025-03"))["E3"]
+    assert e3.improvement_plan and e3.bonus == 0  # withheld under the improvement plan
+    assert e3.explanations["bonus"].values["withheld"] == "100.00"
+    with db.write() as s:
+        pay.freeze_pay(s, actor, "2025-03")
+    with db.write() as s, pytest.raises(LockedPeriodError):
+        pay.grant_bonus(s, actor, "2025-03", "E1", "10", "late")
+    with db.write() as s, pytest.raises(LockedPeriodError):
+        pay.remove_bonus(s, actor, granted.id, "mistake")
+
+
+def test_bonus_needs_a_reason_and_can_be_removed_with_one(office, db, actor):
+    with db.write() as s, pytest.raises(ValidationError):
+        pay.grant_bonus(s, actor, "2025-01", "E1", "10", " ")
+    with db.write() as s, pytest.raises(ValidationError):
+        pay.grant_bonus(s, actor, "2025-01", "E1", "0", "nothing")
+    with db.write() as s:
+        bonus = pay.grant_bonus(s, actor, "2025-01", "E1", "10", "typo")
+    with db.write() as s, pytest.raises(ValidationError):
+        pay.remove_bonus(s, actor, bonus.id, "")
+    with db.write() as s:
+        pay.remove_bonus(s, actor, bonus.id, "granted twice")
+    with db.session() as s:
+        assert pay.list_bonuses(s, actor, "2025-01") == []
+        entry = s.execute(select(m.AuditEntry).where(m.AuditEntry.action == "pay.bonus.remove")).scalar_one()
+    assert entry.reason == "granted twice" and entry.old["amount"] == "10.00"
+
+
+def test_a_tampered_frozen_payroll_is_detected(office, db, actor):
+    finalize(db, actor, "2025-01")
+    with db.write() as s:
+        pay.freeze_pay(s, actor, "2025-01")
+    with db.write() as s:
+        row = s.execute(select(m.PayRun)).scalar_one()
+        content = json.loads(json.dumps(row.content))
+        content["run"]["lines"][0]["total"] = "99999.00"
+        row.content = content
+    with db.session() as s, pytest.raises(CorruptDatabase):
+        pay.period_pay(s, actor, "2025-01")
+
+
+def test_streak_length_follows_the_scoring_setting(office, db, actor):
+    from kpidesk.services.settings import set_setting
+
+    with db.write() as s:
+        set_setting(s, actor, "streak_rules", [{"flag": "reward_streak", "grade": "excellent", "length": 2,
+                                                "max_rank": 1}])
+    finalize(db, actor, *MONTHS)
+    with db.session() as s:
+        bonuses = [lines(pay.period_pay(s, actor, code))["E1"].bonus for code in MONTHS]
+    assert bonuses == [D(0), D("200.00"), D(0), D("200.00")]  # once per completed run of two
