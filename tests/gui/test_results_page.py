@@ -1,0 +1,195 @@
+"""The Results & calibration page driven offscreen on the demo database."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from kpidesk.services import audit
+from kpidesk.store import models as m
+
+
+def _results(main_window):
+    page = main_window.show_page("results")
+    assert page is not None and page.data is not None, "the results did not load"
+    return page
+
+
+def _row(page, staff_no):
+    frame = page.data.scores.frame
+    employee = int(frame.index[frame["staff_no"] == staff_no][0])
+    return employee, page.model.row_of(employee)
+
+
+def _click(qtbot, page, row, column):
+    index = page.proxy.mapFromSource(page.model.index(row, column))
+    page.table.scrollTo(index)
+    rect = page.table.visualRect(index)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _total(page, employee):
+    return float(page.data.scores.frame.at[employee, "total"])
+
+
+def test_clicking_a_score_shows_its_explanation(main_window, qtbot):
+    page = _results(main_window)
+    employee, row = _row(page, "CS001")
+    code = next(c for c, item in page.data.scores.kpis(employee).items() if item["status"] == "ok")
+    column = page.model.column_of(code)
+    assert page.model.headerData(column, Qt.Orientation.Horizontal) == page.data.kpi_name(code)
+    _click(qtbot, page, row, column)
+    expected = page.data.scores.explanation_text(employee, code)
+    assert expected and expected in page.explanation_text()
+    assert page.data.kpi_name(code) in page.explanation_text()
+    # the tooltip of the cell says the same
+    assert page.model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) == expected
+
+
+def test_an_adjustment_changes_total_and_grade_and_can_be_undone(main_window, qtbot, dialogs):
+    page = _results(main_window)
+    frame = page.data.scores.frame
+    scale = page.data.scores.grade_scale
+    minimums = {band.code: band.minimum for band in scale.bands}
+    candidates = []
+    for employee_id, row in frame.iterrows():
+        code = row["grade_code"]
+        if not isinstance(code, str) or code == scale.codes[0]:
+            continue
+        better = scale.codes[scale.codes.index(code) - 1]
+        needed = math.ceil(minimums[better] - row["total"] + 0.5)
+        if needed <= 50:
+            candidates.append((needed, int(employee_id), better))
+    assert candidates, "the demo has nobody one grade below another"
+    points, employee, better = min(candidates)
+    row = page.model.row_of(employee)
+    before = _total(page, employee)
+    _click(qtbot, page, row, 1)
+    assert page.current_employee() == employee
+    dialogs.queue(str(points), "Led the complaint-handling project")
+    qtbot.mouseClick(page.adjust_button, Qt.MouseButton.LeftButton)
+    assert _total(page, employee) == pytest.approx(before + points, abs=0.011)
+    assert page.data.scores.frame.at[employee, "grade_code"] == better
+    grade_column = page.model.column_of("grade")
+    shown = page.model.index(page.model.row_of(employee), grade_column).data()
+    assert shown == scale.label(better)
+    assert "Led the complaint-handling project" in page.explanation_text()  # the person's summary, reloaded
+    page.stack.undo()
+    assert _total(page, employee) == pytest.approx(before, abs=0.011)
+
+
+def test_recompute_reports_progress(main_window):
+    page = _results(main_window)
+    steps = []
+    task = page.recompute()
+    task.progressed.connect(steps.append)  # already finished with the synchronous pool
+    assert task.ok and task.last_progress is not None
+    assert task.last_progress.done == task.last_progress.total == 5
+
+
+def test_finalize_locks_the_period_and_reopen_is_audited(main_window, qtbot, dialogs):
+    page = _results(main_window)
+    dialogs.queue(True)  # the confirmation listing what will be locked
+    qtbot.mouseClick(page.finalize_button, Qt.MouseButton.LeftButton)
+    confirmation = [a for a in dialogs.asked if a.kind == "confirm"][-1]
+    assert "2025-12" in confirmation.title and "measurements" in confirmation.text
+    assert page.data.status == "finalized"
+    assert not page.adjust_button.isEnabled() and page.reopen_button.isEnabled()
+    assert main_window.ctx.period_code == "2025-12"
+
+    # data entry refuses typing into the finalized period
+    entry = main_window.show_page("data_entry")
+    assert entry.model.locked
+    index = next(entry.model.index(r, c) for r in range(entry.model.rowCount())
+                 for c in range(entry.model.columnCount()) if entry.model.columns[c].kind == "field")
+    assert not entry.model.setData(index, "1", Qt.ItemDataRole.EditRole) or entry.model.locked
+    assert "finalized" in entry.banner.text()
+
+    # a form saved through the service is refused with the lock's message
+    from kpidesk.services import forms
+    from kpidesk.ui.tasks import Task
+
+    db, actor = main_window.ctx.db, main_window.ctx.actor
+    with db.session() as session:
+        response = session.execute(select(m.FormResponse).join(m.PeriodRecord, m.PeriodRecord.id ==
+                                                                m.FormResponse.period_id)
+                                   .where(m.PeriodRecord.code == "2025-12")).scalars().first()
+        response_id = response.id
+
+    def reopen_form():
+        with db.write() as session:
+            forms.reopen_response(session, actor, response_id, "typo")
+
+    Task(main_window, reopen_form).start()
+    assert any("finalized" in text for text in dialogs.messages("error"))
+
+    # reopen with a reason; the reason is in the audit log
+    page = main_window.show_page("results")
+    dialogs.queue("The CSAT import of December was incomplete")
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    assert page.data.status == "open"
+    with db.session() as session:
+        entries = audit.list_entries(session, actor, audit.AuditFilter(action="period.reopen"))
+    assert entries[0].reason == "The CSAT import of December was incomplete"
+
+
+def test_appeals_are_answered_before_finalizing(main_window, qtbot, dialogs):
+    page = _results(main_window)
+    qtbot.mouseClick(page.review_button, Qt.MouseButton.LeftButton)  # confirmation answered yes by default
+    assert page.data.status == "review"
+    employee, row = _row(page, "CS004")
+    _click(qtbot, page, row, 1)
+    dialogs.queue(1, "The survey sample of my calls was too small")
+    page.tabs.setCurrentWidget(page.review)
+    qtbot.mouseClick(page.review.record_button, Qt.MouseButton.LeftButton)
+    assert [r["kind"] for r in page.data.responses] == ["appeal"]
+    qtbot.mouseClick(page.finalize_button, Qt.MouseButton.LeftButton)
+    assert page.data.status == "review"
+    assert "CS004" in dialogs.messages("warning")[-1]
+    dialogs.queue("Checked with QA: the sample had 40 calls, the rule's minimum.")
+    qtbot.mouseClick(page.review.answer_button, Qt.MouseButton.LeftButton)
+    assert page.data.responses[0]["answer"].startswith("Checked with QA")
+    dialogs.queue(True)
+    qtbot.mouseClick(page.finalize_button, Qt.MouseButton.LeftButton)
+    assert page.data.status == "finalized"
+
+
+def test_sign_offs_are_recorded_on_a_finalized_period(main_window, qtbot, dialogs):
+    main_window.ctx.set_period("2025-11")
+    page = _results(main_window)
+    assert page.data.period == "2025-11" and page.data.status == "finalized"
+    page.tabs.setCurrentWidget(page.signoffs)
+    employee, _row_index = _row(page, "CS001")
+    page.signoffs.select_employee(employee)
+    dialogs.queue(0, "王芳")
+    qtbot.mouseClick(page.signoffs.record_button, Qt.MouseButton.LeftButton)
+    rows = {r.employee_id: r for r in page.signoffs.model.rows}
+    assert rows[employee].signed("employee").startswith("王芳")
+
+
+def test_forced_distribution_shows_who_moves_and_applies(main_window, qtbot, dialogs):
+    page = _results(main_window)
+    page.tabs.setCurrentWidget(page.calibration)
+    view = page.calibration
+    view.set_quotas([("excellent", 10), ("good", 30), ("fair", 40), ("poor", 20)])
+    moves = view.preview()
+    assert moves and view.moves_model.rowCount() == len(moves)
+    qtbot.mouseClick(view.apply_button, Qt.MouseButton.LeftButton)
+    frame = page.data.scores.frame
+    for move in moves:
+        assert frame.at[move.employee_id, "grade"] == move.forced
+    assert view.clear_button.isEnabled()
+    qtbot.mouseClick(view.clear_button, Qt.MouseButton.LeftButton)
+    assert page.data.forced is None
+
+
+def test_results_models_pass_the_model_tester(main_window, qtmodeltester):
+    page = _results(main_window)
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.proxy)
+    qtmodeltester.check(page.calibration.raters_model)
+    qtmodeltester.check(page.calibration.gaps_model)
+    qtmodeltester.check(page.signoffs.model)
