@@ -32,6 +32,7 @@ PAGES: list[PageEntry] = [
     PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff:StaffPage"),
     PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates:TemplatesPage"),
     PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry:DataEntryPage"),
+    PageEntry("forms", N_("Appraisal forms"), "forms", "kpidesk.ui.pages.forms_page:FormsPage"),
     PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results:ResultsPage"),
     PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay_page:PayPage"),
     PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings:SettingsPage"),
