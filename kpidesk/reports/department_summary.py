@@ -62,8 +62,9 @@ def ranking_table(summary: DepartmentSummaryData, ctx: Context) -> Flowable:
               _("Adjustments"), _("Total score"), _("Grade")]
     rows: list[list] = [[paragraph(h, s.cell_centre) for h in header]]
     style = grid_style(s.font, numeric_from=4)
-    for index, row in enumerate(sorted(summary.ranking, key=lambda r: r.rank), start=1):
-        rows.append([str(row.rank), row.staff_no, paragraph(row.employee, s.cell), paragraph(row.position, s.cell),
+    ordered = sorted(summary.ranking, key=lambda r: (r.rank is None, r.rank or 0, r.staff_no))
+    for index, row in enumerate(ordered, start=1):
+        rows.append([DASH if row.rank is None else str(row.rank), row.staff_no, paragraph(row.employee, s.cell), paragraph(row.position, s.cell),
                      score_text(row.quantitative_score), score_text(row.qualitative_score),
                      points_text(row.adjustment_total) if row.adjustment_total is not None else DASH,
                      score_text(row.total_score), row.grade or DASH])

@@ -132,6 +132,7 @@ def render_split(
 ) -> list[Path]:
     """One PDF per document in ``folder`` (``<period>_<staff_no>_<name>.pdf`` for a sheet). On a
     cancel or an error the files of this run are removed again."""
+    _ = translator(lang)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     documents = list(documents)
@@ -139,7 +140,7 @@ def render_split(
     try:
         for index, document in enumerate(documents):
             if cancelled is not None and cancelled():
-                raise Cancelled(translator(lang)("Printing was cancelled"))
+                raise Cancelled(_("Printing was cancelled"))
             path = _unique(folder / document_file_name(document), written)
             render_documents([document], path, lang=lang)
             written.append(path)

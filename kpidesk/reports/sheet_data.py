@@ -100,7 +100,7 @@ class SheetData:
 
 @dataclass(frozen=True)
 class RankingRow:
-    rank: int
+    rank: int | None  # None: not ranked (no total)
     staff_no: str
     employee: str
     position: str = ""

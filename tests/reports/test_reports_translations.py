@@ -9,14 +9,17 @@ from babel.messages.pofile import read_po
 
 from kpidesk.resources import PROJECT_ROOT, TRANSLATIONS_DIR
 
-_CALL = re.compile(r"""\b_\(\s*(["'])(.+?)\1\s*\)""")
+_CALL = re.compile(r"""\bN?_\(\s*(["'])(.+?)\1\s*\)""")
+_FILES = ("kpidesk/services/printing.py", "kpidesk/services/charts.py", "kpidesk/cli/cmd_pdf.py",
+          "kpidesk/cli/cmd_chart.py")
 
 
 def _msgids() -> set[str]:
+    paths = [*(PROJECT_ROOT / "kpidesk" / "charts").glob("*.py"), *(PROJECT_ROOT / "kpidesk" / "reports").glob("*.py"),
+             *(PROJECT_ROOT / f for f in _FILES)]
     found = set()
-    for folder in ("charts", "reports"):
-        for path in (PROJECT_ROOT / "kpidesk" / folder).glob("*.py"):
-            found |= {m.group(2) for m in _CALL.finditer(path.read_text(encoding="utf-8"))}
+    for path in paths:
+        found |= {m.group(2) for m in _CALL.finditer(path.read_text(encoding="utf-8"))}
     return found
 
 
@@ -24,7 +27,7 @@ def test_every_report_string_is_translated():
     with (TRANSLATIONS_DIR / "zh_CN" / "reports.po").open("rb") as fh:
         catalogue = {m.id: m.string for m in read_po(fh) if m.id}
     used = _msgids()
-    assert "Page {page} of {pages}" in used
+    assert {"Page {page} of {pages}", "Self rating", "which chart"} <= used
     missing = sorted(m for m in used if not catalogue.get(m))
     assert missing == []
 
