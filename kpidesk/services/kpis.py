@@ -14,6 +14,7 @@ from kpidesk.domain.units import Direction, Perspective, Unit
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _, pick
 from kpidesk.services import audit
+from kpidesk.services.access import Permission, require
 from kpidesk.services.context import Actor
 from kpidesk.store import models as m
 
@@ -144,6 +145,7 @@ def _check(session: Session, data: KpiInput, kpi_id: int | None) -> KpiInput:
 
 def save_kpi(session: Session, actor: Actor, data: KpiInput, kpi_id: int | None = None) -> int:
     """Add a KPI (``kpi_id`` None) or change one. Templates keep their own levels and weights."""
+    require(actor, Permission.LIBRARY_WRITE)
     data = _check(session, data, kpi_id)
     values = {f.name: getattr(data, f.name) for f in fields(KpiInput)}
     values["name_zh"] = values["name_zh"] or values["name_en"]

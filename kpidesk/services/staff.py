@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services import audit
+from kpidesk.services.access import Permission, require, require_for_employee
 from kpidesk.services.context import Actor
 from kpidesk.store import models as m
 
@@ -114,6 +115,7 @@ def add_employee(
     manager_id: int | None = None,
     hire_date: date | None = None,
 ) -> m.Employee:
+    require(actor, Permission.STAFF_WRITE, department_id)
     staff_no, name = staff_no.strip(), name.strip()
     if not staff_no or not name:
         raise ValidationError(_("Staff number and name are required."))
@@ -137,6 +139,7 @@ def add_employee(
 
 
 def update_employee(session: Session, actor: Actor, employee_id: int, **changes) -> m.Employee:
+    require_for_employee(session, actor, Permission.STAFF_WRITE, employee_id)
     employee = session.get(m.Employee, employee_id)
     if employee is None:
         raise NotFound(_("The employee no longer exists."))
@@ -175,6 +178,8 @@ def transfer_employee(
     reason: str | None = None,
 ) -> m.EmployeeMove:
     """Move someone; past appraisals keep the department and position recorded on them."""
+    require_for_employee(session, actor, Permission.STAFF_WRITE, employee_id)
+    require(actor, Permission.STAFF_WRITE, department_id)
     employee = session.get(m.Employee, employee_id)
     if employee is None:
         raise NotFound(_("The employee no longer exists."))
@@ -206,6 +211,7 @@ def transfer_employee(
 
 def mark_left(session: Session, actor: Actor, employee_id: int, on: date | None = None, reason: str | None = None) -> None:
     """Leaving never deletes anything: the person stays on every past appraisal."""
+    require_for_employee(session, actor, Permission.STAFF_WRITE, employee_id)
     employee = session.get(m.Employee, employee_id)
     if employee is None:
         raise NotFound(_("The employee no longer exists."))
@@ -217,6 +223,7 @@ def mark_left(session: Session, actor: Actor, employee_id: int, on: date | None 
 
 def reinstate_employee(session: Session, actor: Actor, employee_id: int, reason: str | None = None) -> None:
     """Undo a leave: the person is active again (e.g. marked as left by mistake, or rehired)."""
+    require_for_employee(session, actor, Permission.STAFF_WRITE, employee_id)
     employee = session.get(m.Employee, employee_id)
     if employee is None:
         raise NotFound(_("The employee no longer exists."))
@@ -228,6 +235,7 @@ def reinstate_employee(session: Session, actor: Actor, employee_id: int, reason:
 
 
 def add_department(session: Session, actor: Actor, name: str, parent_id: int | None = None) -> m.Department:
+    require(actor, Permission.STAFF_WRITE, parent_id)
     name = name.strip()
     if not name:
         raise ValidationError(_("A department needs a name."))

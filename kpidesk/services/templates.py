@@ -20,6 +20,7 @@ from kpidesk.domain.rules import RuleSpec, make_rule
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _, pick
 from kpidesk.services import audit
+from kpidesk.services.access import Permission, require
 from kpidesk.services.context import Actor
 from kpidesk.store import models as m
 
@@ -322,6 +323,7 @@ def _snapshot(data: TemplateInput) -> dict[str, Any]:
 
 def create_template(session: Session, actor: Actor, data: TemplateInput, *, key: str | None = None) -> int:
     """A new template (version 1); returns its id."""
+    require(actor, Permission.LIBRARY_WRITE)
     validate_template(session, data)
     key = key or _new_key(session, data.name_en or data.name_zh)
     _position_clash(session, data.position_id, None)
@@ -346,6 +348,7 @@ def save_template_version(session: Session, actor: Actor, template_id: int, data
 
     The old version stays (appraisals that used it keep it) and is no longer current.
     """
+    require(actor, Permission.LIBRARY_WRITE)
     old = session.get(m.Template, template_id)
     if old is None:
         raise NotFound(_("The template no longer exists."))

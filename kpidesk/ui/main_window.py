@@ -488,11 +488,12 @@ class MainWindow(QMainWindow):
             self.ctx.dialogs.warning(self, _("Save a copy"), _("Choose another file than the open database."))
             return
 
-        def copy() -> str:
-            from kpidesk.store.sqlite import online_backup
+        actor = self.ctx.actor
 
-            online_backup(db.path, Path(target))
-            return target
+        def copy() -> str:
+            from kpidesk.services.backup import backup_to
+
+            return str(backup_to(db, actor, Path(target)))
 
         Task(self, copy).success(
             lambda saved: self.statusBar().showMessage(_("Copy saved: {path}").format(path=saved), 10000)
