@@ -32,7 +32,7 @@ def run_import_template(args, ctx) -> int:
     from kpidesk.services.exporting import export_import_template
 
     with ctx.db.session() as session:
-        counts = export_import_template(session, args.period, args.position, args.out)
+        counts = export_import_template(session, args.period, args.position, args.out, actor=ctx.actor)
     print(_("Wrote the import template for {staff} staff and {fields} fields to {file}").format(
         file=args.out, **counts))
     return 0

@@ -139,9 +139,10 @@ def run_export(args, ctx) -> int:
                 else args.out / f"{args.form}_{args.period}.xlsx"
             )
             target.parent.mkdir(parents=True, exist_ok=True)
-            paths = [export_blank_form_sheet(session, args.period, args.form, target)]
+            paths = [export_blank_form_sheet(session, args.period, args.form, target, actor=ctx.actor)]
         else:
-            paths = export_form_sheets(session, args.period, args.form, args.out, upward=args.upward)
+            paths = export_form_sheets(session, args.period, args.form, args.out, upward=args.upward,
+                                       actor=ctx.actor)
     for path in paths:
         print(path)
     print(_("{count} sheet(s) written").format(count=len(paths)))

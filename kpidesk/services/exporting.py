@@ -14,7 +14,7 @@ from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET
 from kpidesk.exchange.writers import SheetSpec, write_csv, write_xlsx
 from kpidesk.i18n import _, current_language, pick
-from kpidesk.services.access import Permission, require
+from kpidesk.services.access import Permission, employee_scope, require
 from kpidesk.services.context import Actor
 from kpidesk.services.measurements import period_record
 from kpidesk.store import models as m
@@ -246,7 +246,9 @@ def template_fields(session: Session, position: m.Position) -> list[tuple[str, s
     return list(fields.values())
 
 
-def export_import_template(session: Session, period: str, position_name: str, out: str | Path) -> dict[str, int]:
+def export_import_template(
+    session: Session, period: str, position_name: str, out: str | Path, *, actor: Actor | None = None
+) -> dict[str, int]:
     """A blank data sheet: staff of the position pre-filled, one column per field with its unit, and a hidden
     sheet describing the fields (so the filled sheet re-imports without mapping)."""
     out = Path(out)
@@ -260,6 +262,9 @@ def export_import_template(session: Session, period: str, position_name: str, ou
     fields = template_fields(session, position)
     staff = _staff_frame(session)
     staff = staff[(staff["position_id"] == position.id) & staff["active"]]
+    scope = None if actor is None else employee_scope(session, actor, Permission.DATA_WRITE)
+    if scope is not None:  # with ``actor``: only the people whose data they may enter
+        staff = staff[staff["employee_id"].isin(list(scope))]
     data = pd.DataFrame({"工号": staff["staff_no"].tolist(), "姓名": staff["name"].tolist(),
                          "部门": [t or d for d, t in zip(staff["department"], staff["team"], strict=True)],
                          "考核周期": [code] * len(staff)})

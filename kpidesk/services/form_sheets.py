@@ -22,6 +22,7 @@ from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services import audit
+from kpidesk.services.access import Permission, employee_scope
 from kpidesk.services.context import Actor
 from kpidesk.services.forms import (
     ANONYMOUS_PEER,
@@ -148,6 +149,7 @@ def export_form_sheets(
     assignments: Iterable[Assignment] | None = None,
     per_reviewer: bool = True,
     upward: bool = False,
+    actor: Actor | None = None,
 ) -> list[Path]:
     """Write fillable sheets for a form: one per reviewer (their rows only) or one with every row.
 
@@ -158,9 +160,12 @@ def export_form_sheets(
     version = latest_form_version(session, form_key)
     form = FormCache(session)(version.id)
     employees = employees_using_form(session, record.code, form_key)
+    scope = None if actor is None else employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
+    if scope is not None:  # with ``actor``: only the people whose forms they may handle
+        employees = [e for e in employees if e.id in scope]
     if assignments is None:
         assignments = default_assignments(session, record.code, form, employees, upward=upward)
-    assignments = list(assignments)
+    assignments = [a for a in assignments if scope is None or a.employee_id in scope]
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
     existing = _existing(session, record, version.id)
     groups: dict[int | None, list[sheets.SheetRow]] = {}
@@ -188,7 +193,8 @@ def export_form_sheets(
 
 
 def export_blank_form_sheet(
-    session: Session, period: str, form_key: str, path: str | Path, employee_ids: Iterable[int] | None = None
+    session: Session, period: str, form_key: str, path: str | Path, employee_ids: Iterable[int] | None = None,
+    *, actor: Actor | None = None,
 ) -> Path:
     """One sheet with a self and a manager row per employee (peers add their own rows), for paper."""
     record = period_record(session, period)
@@ -203,6 +209,9 @@ def export_blank_form_sheet(
             for e in session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars()
             if e.id in wanted
         ]
+    scope = None if actor is None else employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
+    if scope is not None:  # with ``actor``: only the people whose forms they may handle
+        employees = [e for e in employees if e.id in scope]
     rows = []
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
     for employee in employees:

@@ -99,12 +99,16 @@ def _jsonable(value) -> bool:
 def _file_text(path: Path) -> str:
     if not path.exists():
         return ""
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True)
         return "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
-    return path.read_text(encoding="utf-8-sig", errors="replace")
+    return path.read_text(encoding="utf-8-sig", errors="replace") + path.name
 
 
 def _service_calls(tmp_path):
@@ -145,10 +149,40 @@ def _service_calls(tmp_path):
         ("adjustments.list_exemptions", lambda s, a: _named(s, adjustments.list_exemptions(s, a, PERIOD))),
         ("signoffs.list_signoffs", lambda s, a: signoffs.list_signoffs(s, a, PERIOD)),
         ("periods.list_responses", lambda s, a: periods.list_responses(s, "2025-12", actor=a)),
+        *[(f"charts.chart_data {kind} CS008", _chart(kind, employee="CS008"))
+          for kind in ("trend", "bullet", "radar", "fishbone")],
+        *[(f"charts.chart_data {kind}", _chart(kind)) for kind in ("distribution", "scores", "ranking")],
+        *[(f"charts.chart_data {kind} 二组", _chart(kind, department="二组"))
+          for kind in ("distribution", "scores", "ranking")],
+        ("charts.chart_data team-trend 二组", _chart("team-trend", department="二组", kpi="csat")),
+        ("printing.print_documents", _printed(tmp_path, "all.pdf")),
+        ("printing.print_documents CS008", _printed(tmp_path, "one.pdf", staff_nos=("CS008",))),
+        ("printing.print_documents 二组", _printed(tmp_path, "dep.pdf", department="二组", summary=True)),
         ("audit.list_entries", lambda s, a: audit.list_entries(s, a)),
         ("audit.export_entries",
          lambda s, a: audit.export_entries(s, a, tmp_path / "a.csv") and tmp_path / "a.csv"),
     ]
+
+
+def _chart(kind, **where):
+    from kpidesk.services import charts
+
+    return lambda s, a: charts.chart_data(s, a, kind, PERIOD, **where)
+
+
+def _printed(folder, name, **request):
+    """A print job; it opens its own sessions, so it runs on the database the session belongs to."""
+    from kpidesk.services import printing
+
+    def run(session, actor):
+        from kpidesk.store.db import Database
+
+        database = Database(url=session.get_bind().url, engine=session.get_bind().engine)
+        printing.print_documents(database, actor, printing.PrintRequest(period=PERIOD, charts=False, **request),
+                                 folder / name)
+        return folder / name
+
+    return run
 
 
 class _About:
@@ -177,16 +211,29 @@ def _named(session, value) -> str:
 def test_head_gets_nothing_of_another_department_from_any_service(db, head, tmp_path):
     problems = []
     for label, call in _service_calls(tmp_path):
+        refused = False
         try:
             with db.write() as session:
                 answer = _text(call(session, head))
-        except PermissionDenied as denied:
-            answer = str(denied)
-        except KpiDeskError as error:  # a refusal of another kind is fine as long as it says nothing
-            answer = str(error)
-        if leaked(answer):
-            problems.append(f"{label}: {leaked(answer)}")
+        except KpiDeskError as error:  # refused: the message may repeat whom was asked for, nothing more
+            answer, refused = str(error), True
+        found = _unexpected(label.split(), answer, refused, document="print" in label)
+        if found:
+            problems.append(f"{label}: {found}")
     assert not problems, problems
+
+
+def _unexpected(request: list[str], text: str, refused: bool, *, document: bool = False,
+                rater_sheet: bool = False) -> list[str]:
+    """Other-department people in what came back. A refusal may name the person the request named; a
+    printed sheet names 李强's own manager 周杰 as his appraiser (by name only), and a form sheet lists
+    周杰 (with his staff number) as the rater of 李强's manager assessment."""
+    found = leaked(text)
+    if refused:
+        found = [k for k in found if k not in request]
+    if (document and "CS000" not in text) or rater_sheet:
+        found = [k for k in found if k != "CS000"]
+    return found
 
 
 def test_head_still_sees_their_own_team(db, head):
@@ -220,7 +267,7 @@ def _cli(db_path: Path, user: str, password: str, args: list[str], monkeypatch, 
     return code, captured.out + captured.err
 
 
-def _cli_commands(tmp_path):
+def _cli_commands(tmp_path, form_key="customer_service_staff"):
     return [
         (["score", "--period", PERIOD]),
         (["score", "--period", PERIOD, "--format", "json"]),
@@ -229,10 +276,22 @@ def _cli_commands(tmp_path):
         (["score", "--period", "2025-Q4", "--format", "csv", "--out", str(tmp_path / "q4.csv")]),
         (["export", "--period", PERIOD, "--out", str(tmp_path / "x.xlsx")]),
         (["export", "--period", PERIOD, "--out", str(tmp_path / "x.csv")]),
+        (["import-template", "--period", "2025-12", "--position", "客服代表", "--out", str(tmp_path / "t.xlsx")]),
         (["forms", "scores", "--period", PERIOD, "--json"]),
+        (["forms", "export", "--period", "2025-12", "--form", form_key, "--out", str(tmp_path / "sheets")]),
+        (["forms", "export", "--period", "2025-12", "--form", form_key, "--blank", "--out",
+          str(tmp_path / "blank.xlsx")]),
         (["pay", "--period", PERIOD, "--json"]),
         (["pay", "--period", PERIOD, "--out", str(tmp_path / "pay.xlsx")]),
         (["period", "responses", "2025-12"]),
+        (["pdf", "--period", PERIOD, "--no-charts", "--out", str(tmp_path / "all.pdf")]),
+        (["pdf", "--period", PERIOD, "--no-charts", "--employee", "CS008", "--out", str(tmp_path / "one.pdf")]),
+        (["pdf", "--period", PERIOD, "--no-charts", "--department", "二组", "--summary", "--out",
+          str(tmp_path / "dep.pdf")]),
+        (["pdf", "--period", PERIOD, "--no-charts", "--split", "--out", str(tmp_path / "split")]),
+        (["chart", "trend", "--period", PERIOD, "--employee", "CS008", "--out", str(tmp_path / "c.svg")]),
+        (["chart", "ranking", "--period", PERIOD, "--out", str(tmp_path / "c.svg")]),
+        (["chart", "distribution", "--period", PERIOD, "--department", "二组", "--out", str(tmp_path / "c.svg")]),
         (["audit", "list"]),
         (["audit", "export", str(tmp_path / "audit.csv")]),
         (["backup", "--out", str(tmp_path / "copy.db")]),
@@ -240,8 +299,54 @@ def _cli_commands(tmp_path):
     ]
 
 
+#: Commands that give no one's results back, and why; every other command is in the matrix above.
+NOT_READING_RESULTS = {
+    "init": "creates the database", "demo": "fills an empty database", "info": "counts only",
+    "import-columns": "lists accepted headers", "import": "writes; shows only the file the user gave",
+    "forms list": "form definitions", "forms check": "checks a form file", "forms import": "writes; shows the file",
+    "pay-config rules": "rules, no people", "pay-config set-rules": "administrators only, writes",
+    "pay-config base": "administrators only, writes", "pay-config bonus": "administrators only, writes",
+    "pay-config budget": "administrators only, writes",
+    "period list": "periods and counts", "period open": "writes", "period review": "writes",
+    "period finalize": "writes", "period reopen": "writes", "period acknowledge": "writes",
+    "period appeal": "writes", "period answer": "writes",
+    "restore": "administrators only when the database can be opened", "audit verify": "administrators and auditors",
+    "users enable-access": "administrators", "users disable-access": "administrators", "users add": "administrators",
+    "users passwd": "own password or administrators", "users list": "administrators",
+    "users recover": "needs the recovery code",
+    "db upgrade": "schema only", "db check": "integrity problems only",
+    "db copy": "copies a database by its file or server credentials, like copying the file itself",
+}
+
+
+def _all_commands() -> set[str]:
+    import argparse
+
+    from kpidesk.cli import build_parser
+
+    found: set[str] = set()
+
+    def walk(parser, prefix: tuple[str, ...]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    nested = any(isinstance(a, argparse._SubParsersAction) for a in sub._actions)
+                    walk(sub, (*prefix, name)) if nested else found.add(" ".join((*prefix, name)))
+
+    walk(build_parser(), ())
+    return found
+
+
+def test_every_cli_command_is_in_the_matrix_or_reads_no_results(tmp_path):
+    tested = set()
+    for args in _cli_commands(tmp_path):
+        tested.add(" ".join(args[:2]) if " ".join(args[:2]) in _all_commands() else args[0])
+    unconsidered = _all_commands() - tested - set(NOT_READING_RESULTS)
+    assert not unconsidered, f"new commands to add to the role matrix: {sorted(unconsidered)}"
+
+
 def _written_files(tmp_path) -> str:
-    return "\n".join(_file_text(p) for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".csv"))
+    return "\n".join(_file_text(p) for p in tmp_path.rglob("*") if p.suffix in (".xlsx", ".csv", ".pdf", ".svg"))
 
 
 def test_head_gets_nothing_of_another_department_from_any_cli_command(db, tmp_path, monkeypatch, capsys):
@@ -250,17 +355,29 @@ def test_head_gets_nothing_of_another_department_from_any_cli_command(db, tmp_pa
     out = tmp_path / "out"
     out.mkdir()
     problems = []
-    for args in _cli_commands(out):
+    for args in _cli_commands(out, _form_key(path)):
         code, text = _cli(path, "lq", "head-secret", args, monkeypatch, capsys)
         assert "Traceback" not in text and code in (0, 1, 3), (args, code, text)
-        found = leaked(text + _written_files(out))
+        found = _unexpected(args, text + _written_files(out), code != 0, document=args[0] == "pdf",
+                            rater_sheet=args[:2] == ["forms", "export"])
         if (out / "copy.db").exists():
             problems.append("backup --out wrote a copy of the whole database")
         if found:
             problems.append(f"{' '.join(args)}: {found}")
-        for written in out.iterdir():
-            written.unlink()
+        shutil.rmtree(out)
+        out.mkdir()
     assert not problems, problems
+
+
+def _form_key(path) -> str:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT v.form_key FROM form_responses r JOIN form_versions v ON v.id = r.form_version_id "
+                           "LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
 
 
 def test_the_cli_matrix_is_not_vacuous(db, tmp_path, monkeypatch, capsys):
