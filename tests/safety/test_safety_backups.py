@@ -121,3 +121,24 @@ def test_prune_deletes_files_but_never_foreign_ones(tmp_path):
     assert (folder / "my own copy.db").exists()
     assert len(files.list_backups(folder, "other")) == 1
     assert len(files.list_backups(folder, "kpidesk")) == 2
+
+
+def test_retention_follows_the_organisation_settings(db_file):
+    from kpidesk.services.settings import set_setting
+
+    folder = db_file.parent / "backups"
+    folder.mkdir()
+    for day in range(1, 6):
+        source = folder / files.backup_name("kpidesk", "daily", datetime(2020, 1, day, 9))
+        source.write_bytes(b"old")
+    db = open_for_use(db_file)  # today's daily backup, then retention with the defaults: all five stay
+    assert len(files.list_backups(folder, "kpidesk")) == 6
+    with db.write() as session:
+        set_setting(session, Actor("hr"), "backup_keep_daily", 2)
+        set_setting(session, Actor("hr"), "backup_keep_monthly", 0)
+    backup.backup_before(db, "import")
+    db.dispose()
+    kept = files.list_backups(folder, "kpidesk")
+    # everything from today, plus the newest of the 2 most recent days with backups (today and 5 Jan 2020)
+    assert {b.taken_at.date() for b in kept} == {date.today(), date(2020, 1, 5)}
+    assert len(kept) == 3
