@@ -32,8 +32,36 @@ PERIOD_KINDS = {
     "year": N_("Year"),
 }
 
+AXIS_UNITS = {
+    "percent": "%",
+    "permille": "‰",
+    "duration": N_("seconds"),
+    "hours": N_("hours"),
+    "currency": N_("yuan"),
+}
+
+
+def axis_unit(unit: str | None) -> str:
+    """A short unit for an axis title (empty when the unit says nothing useful)."""
+    text = AXIS_UNITS.get(unit or "", "")
+    return text if text in ("%", "‰") else (_(text) if text else "")
+
 
 def label(table: dict[str, str], code: str | None) -> str:
     if not code:
         return ""
     return _(table[code]) if code in table else code
+
+
+def format_level(value, unit: str) -> str:
+    """A level or actual value as people read it: durations in h / min / s, others as numbers."""
+    if value is None:
+        return ""
+    number = float(value)
+    if unit == "duration":
+        if abs(number) >= 3600 and number % 360 == 0:
+            return _("{value} h").format(value=f"{number / 3600:g}")
+        if abs(number) >= 60 and number % 6 == 0:
+            return _("{value} min").format(value=f"{number / 60:g}")
+        return _("{value} s").format(value=f"{number:g}")
+    return f"{number:g}" if abs(number) < 1e15 else str(value)

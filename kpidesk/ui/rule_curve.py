@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedLayout, QWidget
 from kpidesk.domain.rules import Rule, RuleSpec, make_rule
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
+from kpidesk.ui.labels import axis_unit
 
 
 def curve_range(rule: Rule, spec: RuleSpec) -> tuple[float, float]:
@@ -99,13 +100,15 @@ class RuleCurve(QWidget):
             self.figure.clear()
             axes = self.figure.add_subplot()
             axes.plot(xs, ys, color=ACCENT, linewidth=1.8)
-            for value, label in ((spec.baseline, _("baseline")), (spec.target, _("target")),
-                                 (spec.challenge, _("challenge"))):
-                if value is not None and start <= value <= end and str(spec.kind) in ("three_level", "ratio", "deduction"):
-                    axes.axvline(value, color=MUTED, linewidth=0.8, linestyle="--")
-                    axes.annotate(label, (value, axes.get_ylim()[1]), xytext=(2, -10), textcoords="offset points",
-                                  fontsize=7, color=MUTED)
-            axes.set_xlabel(_("Actual value"))
+            levels = ((spec.baseline, _("baseline")), (spec.target, _("target")), (spec.challenge, _("challenge")))
+            shown = [(v, text) for v, text in levels if v is not None and start <= v <= end
+                     and str(spec.kind) in ("three_level", "ratio", "deduction")]
+            for step, (value, text) in enumerate(shown):
+                axes.axvline(value, color=MUTED, linewidth=0.8, linestyle="--")
+                axes.annotate(text, (value, 0), xycoords=("data", "axes fraction"), xytext=(3, 4 + 11 * step),
+                              textcoords="offset points", fontsize=7, color=MUTED)
+            suffix = axis_unit(unit)
+            axes.set_xlabel(_("Actual value ({unit})").format(unit=suffix) if suffix else _("Actual value"))
             axes.set_ylabel(_("Score"))
             axes.grid(True, linewidth=0.4, alpha=0.6)
             if title:

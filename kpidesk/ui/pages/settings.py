@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -188,6 +189,8 @@ class SettingsPage(Page):
         self.keep_daily.setRange(1, 365)
         self.keep_monthly = QSpinBox()
         self.keep_monthly.setRange(0, 120)
+        for spin in (self.keep_daily, self.keep_monthly):
+            spin.setMaximumWidth(120)
         self.folder_label, self.daily_label, self.monthly_label = QLabel(), QLabel(), QLabel()
         backup_buttons = QHBoxLayout()
         backup_buttons.addWidget(self.open_folder_button)
@@ -222,6 +225,7 @@ class SettingsPage(Page):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(3, 1)
+        self.language_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
@@ -244,8 +248,8 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(max(self.language.findData(current), 0))
         self.language.blockSignals(False)
         self.language_note.setText(_("Applies at once, on this computer only."))
-        self.organisation_box.setTitle(_("Organisation"))
-        self.name_label.setText(_("Name"))
+        self.organisation_box.setTitle(_("Your organisation"))
+        self.name_label.setText(_("Organisation name"))
         self.logo_label.setText(_("Logo on printed sheets"))
         self.choose_logo_button.setText(_("Choose…"))
         self.remove_logo_button.setText(_("Remove"))

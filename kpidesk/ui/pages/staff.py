@@ -238,9 +238,11 @@ class StaffPage(Page):
         self.tree.addTopLevelItem(root)
         items = {}
         current = root
+        totals = self._staff_with_teams()
         for department in self.lists.departments:
             parent = items.get(department.parent_id, root)
-            label = f"{department.name} ({department.staff})" if department.staff else department.name
+            count = totals.get(department.id, 0)
+            label = f"{department.name} ({count})" if count else department.name
             item = QTreeWidgetItem(parent, [label])
             item.setData(0, Qt.ItemDataRole.UserRole, department.id)
             if department.head:
@@ -251,6 +253,21 @@ class StaffPage(Page):
         self.tree.expandAll()
         self.tree.setCurrentItem(current)
         self.tree.blockSignals(False)
+
+    def _staff_with_teams(self) -> dict[int, int]:
+        """Active staff per department, counting its teams too."""
+        totals: dict[int, int] = {}
+        parents = {d.id: d.parent_id for d in self.lists.departments}
+        for department in self.lists.departments:
+            node: int | None = department.id
+            while node is not None:
+                totals[node] = totals.get(node, 0) + department.staff
+                node = parents.get(node)
+        return totals
+
+    def prepare_screenshot(self) -> None:
+        if self.lists.employees:
+            self.select_employee(self.lists.employees[min(1, len(self.lists.employees) - 1)].id)
 
     def _department_chosen(self, item: QTreeWidgetItem | None, _previous=None) -> None:
         self._department_filter = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else ALL_DEPARTMENTS

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.templates import ItemInput
+from kpidesk.ui.labels import DIRECTIONS, UNITS, format_level, label
 from kpidesk.ui.models import SORT_ROLE, display_value
 from kpidesk.ui.pages.rule_params import rule_label
 
@@ -152,13 +153,17 @@ class TemplateItemsModel(QAbstractTableModel):
         key = COLUMNS[index.column()][0]
         value = self._value(item, key)
         if role == Qt.ItemDataRole.DisplayRole:
+            if key in ("baseline", "target", "challenge") and item.unit == "duration":
+                return format_level(value, item.unit)
             return display_value(value, 4)
         if role == Qt.ItemDataRole.EditRole:
             return "" if value is None else (f"{value.normalize():f}" if isinstance(value, Decimal) else str(value))
         if role == SORT_ROLE:
             return float(value) if isinstance(value, Decimal) else (value or "")
         if role == Qt.ItemDataRole.ToolTipRole and key == "kpi":
-            return f"{item.code} · {item.unit} · {item.direction}"
+            return f"{item.code} · {label(UNITS, item.unit)} · {label(DIRECTIONS, item.direction)}"
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("baseline", "target", "challenge") and item.unit == "duration":
+            return _("Durations are typed in seconds.")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignLeft if key in ("kpi", "rule") else Qt.AlignmentFlag.AlignRight
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)

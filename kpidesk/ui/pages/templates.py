@@ -78,6 +78,8 @@ class TemplatesPage(Page):
 
         self.template_list = QListWidget()
         self.template_list.setObjectName("templateList")
+        self.template_list.setSpacing(3)
+        self.template_list.setWordWrap(True)
         self.template_list.currentItemChanged.connect(self._template_chosen)
         self.show_old = QCheckBox()
         self.show_old.toggled.connect(lambda _checked: self.refresh())
@@ -137,13 +139,12 @@ class TemplatesPage(Page):
         self.template_list.clear()
         chosen = None
         for summary in self.data.templates:
-            text = summary.name
-            if summary.position:
-                text += f"\n{summary.position}"
-            text += "  · " + _("v{version}").format(version=summary.version)
+            details = [summary.position or _("no position"), _("v{version}").format(version=summary.version)]
             if not summary.is_current:
-                text += " " + _("(earlier)")
-            item = QListWidgetItem(text)
+                details.append(_("(earlier)"))
+            item = QListWidgetItem(f"{summary.name}\n{' · '.join(details)}")
+            item.setToolTip(_("{count} KPIs · weights {total}%").format(
+                count=summary.items, total=f"{summary.weight_total.normalize():f}"))
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             self.template_list.addItem(item)
             if summary.id == wanted:
@@ -155,6 +156,12 @@ class TemplatesPage(Page):
             if self.template_list.currentItem() is chosen:
                 return
             self.template_list.setCurrentItem(chosen)
+
+    def prepare_screenshot(self) -> None:
+        """A customer-service template with a ratio-style KPI selected, for the README."""
+        chosen = next((t for t in self.data.templates if "客服代表" in (t.position or "")), None)
+        if chosen is not None:
+            self.select_template(chosen.id)
 
     def select_template(self, template_id: int) -> bool:
         for row in range(self.template_list.count()):

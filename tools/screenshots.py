@@ -1,0 +1,89 @@
+"""Regenerate the README screenshots (Chinese UI) from the real application.
+
+    xvfb-run -a python tools/screenshots.py            # every page, into docs/screenshots/
+    xvfb-run -a python tools/screenshots.py staff templates --lang en --out /tmp/shots
+
+A fresh demo database is built in a temporary folder, the main window is opened on it exactly as
+``main.py`` does (bundled CJK font, background database work), each page is shown and the window is
+grabbed into ``<page>.png``. A page may define ``prepare_screenshot()`` to put itself into a
+representative state first. Without Xvfb, ``QT_QPA_PLATFORM=offscreen`` gives the same pictures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+SIZE = (1360, 860)
+
+
+def settle(app, window, seconds: float = 0.4) -> None:
+    """Let background tasks finish and the window repaint."""
+    deadline = time.monotonic() + 60
+    while window.ctx.tasks.busy and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", help="page keys (default: every registered page)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--lang", default="zh_CN")
+    args = parser.parse_args(argv)
+
+    home = Path(tempfile.mkdtemp(prefix="kpidesk-shots-"))
+    for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[variable] = str(home / variable.lower())
+    os.environ["KPIDESK_LOG"] = str(home / "kpidesk.log")
+
+    from PySide6.QtCore import QSettings
+
+    from kpidesk.ui.app import build_window, make_application
+    from kpidesk.ui.pages import PAGES
+
+    app = make_application([sys.argv[0]])
+    settings = QSettings(str(home / "ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", args.lang)
+    window = build_window(settings)
+    window.resize(*SIZE)
+    window.show()
+    settle(app, window)
+    window.open_demo(home / "demo.db")
+    settle(app, window, 1.0)
+    if window.ctx.db is None:
+        print("the demo database did not open", file=sys.stderr)
+        return 1
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = args.pages or [entry.key for entry in PAGES]
+    for key in wanted:
+        page = window.show_page(key)
+        settle(app, window, 0.6)
+        prepare = getattr(page, "prepare_screenshot", None)
+        if callable(prepare):
+            prepare()
+            settle(app, window, 0.8)
+        target = out / f"{key}.png"
+        window.grab().save(str(target))
+        print(target)
+    window.close()
+    settle(app, window, 0.2)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
