@@ -383,6 +383,13 @@ def _frozen(session: Session, period: Period) -> PeriodPay | None:
                      frozen.department_ids, frozen_at=frozen.created_at, frozen_by=frozen.created_by)
 
 
+def pay_in_use(session: Session) -> bool:
+    """Whether the organisation computes pay at all: some base pay typed in, or a pay rule saved."""
+    has_base = session.execute(select(m.Employee.id).where(m.Employee.base_pay.is_not(None)).limit(1)).first()
+    has_rules = session.execute(select(m.PayRuleVersion.id).limit(1)).first()
+    return bool(has_base or has_rules)
+
+
 def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> PeriodPay:
     """Store a finalized period's pay with its snapshot (once; later calls return the stored pay)."""
     from kpidesk.services.snapshots import current_snapshot

@@ -183,6 +183,10 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     record.finalized_at = utcnow()
     record.finalized_by = name
     session.flush()
+    from kpidesk.services.pay import freeze_pay, pay_in_use
+
+    if pay_in_use(session):
+        freeze_pay(session, actor, record.code)  # pay is fixed with the scores it was computed from
     audit.record(session, actor or "system", "period.finalize", entity="period", entity_id=record.code,
                  new={"content_hash": digest, "employees": len(frame)})
     return Finalized(record.code, digest, len(frame))

@@ -279,9 +279,10 @@ def test_payroll_xlsx_from_the_frozen_pay(office, db, actor, tmp_path):
 
 
 def test_payroll_csv_keeps_exact_cents_and_chinese_text(office, db, actor, tmp_path):
-    finalize(db, actor, "2025-01")
     with db.write() as s:
         pay.set_base_pay(s, actor, "E4", "7000.005")
+    finalize(db, actor, "2025-01")  # finalizing freezes the pay with the base pay of that moment
+    with db.write() as s:
         path = export_payroll(s, actor, "2025-01", tmp_path / "payroll.csv", lang="zh").path
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
