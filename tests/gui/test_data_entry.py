@@ -265,3 +265,11 @@ def test_chinese_headers_and_values(entry, window, qtbot):
     assert entry.model.headerData(column, Qt.Orientation.Horizontal) == "接待总数"
     duration = entry.cell("CS001", "first_response_time").data()
     assert duration.endswith("秒") or duration.endswith("分")
+
+
+def test_column_widths_the_user_sets_are_remembered(entry, window, qtbot):
+    column = entry.model.column_of("contacts")
+    entry.view.horizontalHeader().resizeSection(column, 151)
+    entry.reload()
+    assert entry.view.horizontalHeader().sectionSize(entry.model.column_of("contacts")) == 151
+    assert "field:contacts" in str(window.ctx.settings.value("data_entry/column_widths"))

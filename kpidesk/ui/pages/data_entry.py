@@ -235,6 +235,8 @@ class DataEntryPage(Page):
         self.view.paste_requested.connect(self.paste)
         self.view.copy_requested.connect(self.copy)
         self.view.clear_requested.connect(self.clear_selection)
+        self._fitting = False
+        self.view.horizontalHeader().sectionResized.connect(self._column_resized)
 
         self.message = QLabel()
         self.message.setObjectName("entryMessage")
@@ -377,15 +379,41 @@ class DataEntryPage(Page):
 
     # -- layout helpers -----------------------------------------------------------------------------
     def _fit_columns(self, computed_only: bool = False) -> None:
+        """Fit columns to their contents, within limits, except those the user sized (remembered)."""
         header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            if computed_only and self.model.columns[column].kind == "field":
-                continue
-            self.view.resizeColumnToContents(column)
-            if header.sectionSize(column) > MAX_COLUMN_WIDTH:
-                header.resizeSection(column, MAX_COLUMN_WIDTH)
-            elif header.sectionSize(column) < 64:
-                header.resizeSection(column, 64)
+        remembered = self._remembered_widths()
+        self._fitting = True
+        try:
+            for column, spec in enumerate(self.model.columns):
+                if computed_only and spec.kind == "field":
+                    continue
+                width = remembered.get(f"{spec.kind}:{spec.code}")
+                if width:
+                    header.resizeSection(column, int(width))
+                    continue
+                self.view.resizeColumnToContents(column)
+                header.resizeSection(column, max(64, min(MAX_COLUMN_WIDTH, header.sectionSize(column))))
+        finally:
+            self._fitting = False
+
+    def _remembered_widths(self) -> dict[str, int]:
+        import json
+
+        try:
+            value = json.loads(str(self.ctx.settings.value("data_entry/column_widths", "{}")))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _column_resized(self, column: int, _old: int, new: int) -> None:
+        import json
+
+        if self._fitting or not 0 <= column < len(self.model.columns):
+            return
+        spec = self.model.columns[column]
+        widths = self._remembered_widths()
+        widths[f"{spec.kind}:{spec.code}"] = new
+        self.ctx.settings.setValue("data_entry/column_widths", json.dumps(widths))
 
     def _current_key(self):
         index = self.view.currentIndex()

@@ -138,18 +138,18 @@ class EntryModel(QAbstractTableModel):
             fields = sorted((f for f in sheet.fields if f.code in used_fields), key=lambda f: order.get(f.code, 0))
         else:
             fields = list(sheet.fields)
-        columns = [GridColumn("field", f.code, f) for f in fields]
+        # Total and grade lead, so the effect of what is typed shows without scrolling sideways.
+        columns = [GridColumn("total", "total"), GridColumn("grade", "grade")]
+        columns += [GridColumn("field", f.code, f) for f in fields]
         columns += [GridColumn("kpi", k.code, k) for k in sheet.kpis if used_kpis is None or k.code in used_kpis]
-        columns += [GridColumn("total", "total"), GridColumn("grade", "grade")]
         self.columns = columns
 
     def set_computed(self, computed: Computed) -> None:
         if self.sheet is None or computed.period != self.sheet.period:
             return
         self.computed = computed
-        first = next((i for i, c in enumerate(self.columns) if c.kind != "field"), None)
-        if first is not None and self.rows:
-            self.dataChanged.emit(self.index(0, first), self.index(len(self.rows) - 1, len(self.columns) - 1))
+        if self.rows and self.columns:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
 
     # -- lookups ------------------------------------------------------------------------------------
     def column_of(self, code: str, kind: str = "field") -> int:
@@ -431,10 +431,8 @@ class EntryModel(QAbstractTableModel):
             self.rate_warnings[person.employee_id] = issues
         else:
             self.rate_warnings.pop(person.employee_id, None)
-        if emit:
-            first = next((i for i, c in enumerate(self.columns) if c.kind != "field"), len(self.columns))
-            if first:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, first - 1))
+        if emit and self.columns:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
 
 def _same(a: float | None, b: float | None) -> bool:
