@@ -121,6 +121,55 @@ def render_charts(
     return [image for batch in results for image in batch or []]
 
 
+@dataclass(frozen=True)
+class PendingImage:
+    """A chart still being drawn in another process: its pixel size now, its PNG bytes on demand.
+
+    A page layout only needs the size; the bytes are fetched when the page is drawn, so laying out
+    the documents and drawing their charts run at the same time.
+    """
+
+    width: int
+    height: int
+    fetch: Callable[[], bytes]
+
+
+class ChartStream:
+    """Charts rendered in a process pool in the background, handed out as :class:`PendingImage`.
+
+    Jobs need an explicit ``size`` (the pixel size must be known before the chart is drawn). Use as
+    a context manager: leaving it cancels what has not started and waits for the workers.
+    """
+
+    def __init__(self, jobs: Sequence[ChartJob], *, processes: int | None = None, batch_size: int = 8):
+        self.jobs = list(jobs)
+        if any(job.size is None for job in self.jobs):
+            raise ValueError("charts drawn in the background need an explicit size")
+        self.batch_size = batch_size
+        workers = max(1, processes if processes is not None else (os.cpu_count() or 1))
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._futures = [self._pool.submit(_render_batch, self.jobs[i:i + batch_size])
+                         for i in range(0, len(self.jobs), batch_size)]
+
+    def image(self, index: int) -> bytes:
+        batch, position = divmod(index, self.batch_size)
+        return self._futures[batch].result()[position]
+
+    def pending(self, index: int) -> PendingImage:
+        job = self.jobs[index]
+        width, height = (int(side * job.dpi) for side in job.size)
+        return PendingImage(width, height, lambda: self.image(index))
+
+    def close(self, *, cancel: bool = False) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+    def __enter__(self) -> ChartStream:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.close(cancel=kind is not None)
+
+
 def _render_here(jobs, progress, cancelled) -> list[bytes]:
     from kpidesk.charts.render import FigureCache
 

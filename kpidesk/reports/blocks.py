@@ -10,7 +10,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Image, Paragraph, Spacer, TableStyle
 
-from kpidesk.charts.style import grade_colour
+from kpidesk.charts.palette import grade_colour
+from kpidesk.charts.pool import PendingImage
 from kpidesk.charts.translate import Translate, language_code
 from kpidesk.reports.sheet_data import ImprovementPlan
 from kpidesk.reports.styles import (
@@ -118,12 +119,34 @@ def empty_line(ctx: Context) -> Paragraph:
     return paragraph(ctx._("None"), ctx.styles.label)
 
 
-def _image(png: bytes, *, max_width: float, max_height: float) -> Image:
+def _image(png, *, max_width: float, max_height: float) -> Flowable:
+    """A PNG (bytes) or a chart still being drawn (:class:`~kpidesk.charts.pool.PendingImage`),
+    scaled to fit."""
+    if isinstance(png, PendingImage):
+        scale = min(max_width / png.width, max_height / png.height)
+        return LaterImage(png, png.width * scale, png.height * scale)
     image = Image(io.BytesIO(png))
     scale = min(max_width / image.imageWidth, max_height / image.imageHeight)
     image.drawWidth = image.imageWidth * scale
     image.drawHeight = image.imageHeight * scale
     return image
+
+
+class LaterImage(Flowable):
+    """An image whose size is known at layout time and whose pixels arrive when the page is drawn."""
+
+    def __init__(self, pending: PendingImage, width: float, height: float):
+        super().__init__()
+        self.pending = pending
+        self.drawWidth, self.drawHeight = width, height
+
+    def wrap(self, available_width, available_height):
+        return self.drawWidth, self.drawHeight
+
+    def draw(self):
+        image = Image(io.BytesIO(self.pending.fetch()), self.drawWidth, self.drawHeight)
+        image.canv = self.canv  # drawn exactly as a ready image is, so both give the same file
+        image.draw()
 
 
 def chart_row(ctx: Context, charts: Sequence[tuple[str, bytes | None]], *, per_row: int = 2,

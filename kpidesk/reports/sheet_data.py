@@ -3,13 +3,18 @@
 Filled by the services layer (from the live tables, or from the stored snapshot once a period is
 finalized) and by tests by hand. Every text is already in the reader's language and every value
 already formatted the way the office writes it ("93%", "4分钟"); the reports only lay it out.
-Scores stay numbers so the layout can format them consistently.
+Scores stay numbers so the layout can format them consistently. Chart images are PNG bytes, or a
+:class:`~kpidesk.charts.pool.PendingImage` while the chart is still being drawn in another process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpidesk.charts.pool import PendingImage
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,8 @@ class SheetData:
     grade_key: str | None = None  # chooses the grade colour
     department_rank: int | None = None
     department_size: int | None = None
-    history_chart: bytes | None = None  # PNG
-    radar_chart: bytes | None = None  # PNG
+    history_chart: bytes | PendingImage | None = None  # PNG
+    radar_chart: bytes | PendingImage | None = None  # PNG
     improvement: ImprovementPlan = field(default_factory=ImprovementPlan)
     snapshot_hash: str | None = None
     finalized: bool = False
@@ -123,7 +128,7 @@ class GradeCount:
 @dataclass(frozen=True)
 class ChartImage:
     caption: str
-    png: bytes
+    png: bytes | PendingImage
     wide: bool = False  # a full-width row instead of half of one
 
 
@@ -177,7 +182,7 @@ class YearSheetData:
     year_rank: int | None = None
     year_rank_size: int | None = None
     streak_flags: Sequence[str] = ()
-    trend_chart: bytes | None = None  # PNG
+    trend_chart: bytes | PendingImage | None = None  # PNG
     improvement: ImprovementPlan = field(default_factory=ImprovementPlan)
     snapshot_hash: str | None = None
     finalized: bool = False

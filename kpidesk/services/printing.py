@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import statistics
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ from kpidesk.services.scoring_inputs import DepartmentTree
 from kpidesk.services.settings import get_setting
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
+
+#: Fewer charts than this are drawn here: starting the worker processes would cost more than it saves.
+POOL_FROM_CHARTS = 40
 
 #: Result flags worth a line on a year sheet.
 STREAK_FLAGS = ("reward_streak", "improvement_plan")
@@ -539,10 +543,13 @@ def print_documents(
     cancel: CancelToken | None = None,
     processes: int | None = None,
 ) -> PrintOutcome:
-    """Gather, draw and lay out; ``out`` is a file (or a folder in split mode). Progress runs over
-    three stages: reading the data, drawing the charts, laying out the documents."""
-    from kpidesk.charts.pool import render_charts
-    from kpidesk.reports.document import render_documents, render_split
+    """Gather, draw and lay out; ``out`` is a file (or a folder in split mode).
+
+    With more than one process the charts are drawn in a process pool while the documents are
+    laid out (a page waits only for its own charts); with ``processes=1`` they are drawn first,
+    here. Progress: reading the data, then the charts (when drawn first), then the documents.
+    """
+    from kpidesk.charts.pool import ChartStream, render_charts
 
     _ = translator(request.lang)
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
@@ -551,15 +558,26 @@ def print_documents(
         pending = gather_documents(session, actor, request)
     if cancel is not None:
         cancel.raise_if_cancelled()
+    workers = processes if processes is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(pending.jobs) >= POOL_FROM_CHARTS:
+        with ChartStream(pending.jobs, processes=workers) as stream:
+            documents = attach_charts(pending, [stream.pending(i) for i in range(len(pending.jobs))])
+            return _lay_out(documents, pending, request, out, progress, cancelled, 0, len(pending.documents))
     total = len(pending.jobs) + len(pending.documents)
     images: list[bytes] = []
     if pending.jobs:
         label = _("Drawing charts")
-        images = render_charts(pending.jobs, processes=processes, cancelled=cancelled,
+        images = render_charts(pending.jobs, processes=1, cancelled=cancelled,
                                progress=lambda done, _total: report(progress, done, total, label))
-    documents = attach_charts(pending, images)
-    label = _("Laying out the documents")
-    offset = len(pending.jobs)
+    return _lay_out(attach_charts(pending, images), pending, request, out, progress, cancelled,
+                    len(pending.jobs), total)
+
+
+def _lay_out(documents: list[Any], pending: _Pending, request: PrintRequest, out: str | Path,
+             progress: ProgressCallback | None, cancelled, offset: int, total: int) -> PrintOutcome:
+    from kpidesk.reports.document import render_documents, render_split
+
+    label = translator(request.lang)("Laying out the documents")
 
     def layout_progress(done: int, _total: int) -> None:
         report(progress, offset + done, total, label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import subprocess
 import sys
@@ -124,3 +125,21 @@ def test_palette_needs_no_matplotlib():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "excellent" in result.stdout
+
+
+@pytest.mark.slow
+def test_chart_stream_hands_out_pending_images_in_order(history):
+    from PIL import Image
+
+    from kpidesk.charts.pool import ChartStream
+
+    jobs = [dataclasses.replace(job, size=(3.0, 2.0)) for job in _jobs(history, 5)]
+    serial = render_charts(jobs, processes=1)
+    with ChartStream(jobs, processes=2, batch_size=2) as stream:
+        pending = [stream.pending(i) for i in range(len(jobs))]
+        assert (pending[0].width, pending[0].height) == (180, 120)  # known before drawing
+        images = [p.fetch() for p in reversed(pending)][::-1]
+    assert images == serial
+    assert Image.open(io.BytesIO(images[0])).size == (180, 120)
+    with pytest.raises(ValueError):
+        ChartStream([ChartJob("trend", history)])

@@ -168,3 +168,21 @@ def test_progress_and_cancel(sheet, tmp_path):
         render_sheets(sheets, target, cancelled=cancel_after_two)
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["all.pdf"]  # no temporary file left either
+
+
+def test_a_chart_still_being_drawn_prints_like_a_ready_one(sheet, png_bytes):
+    from PIL import Image
+
+    from kpidesk.charts.pool import PendingImage
+
+    width, height = Image.open(io.BytesIO(png_bytes)).size
+    fetched = []
+
+    def fetch() -> bytes:
+        fetched.append(1)
+        return png_bytes
+
+    later = render_sheet(dataclasses.replace(sheet, history_chart=PendingImage(width, height, fetch)))
+    ready = render_sheet(dataclasses.replace(sheet, history_chart=png_bytes))
+    assert fetched == [1]  # fetched once, when the page was drawn
+    assert later == ready
