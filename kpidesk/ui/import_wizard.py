@@ -413,7 +413,9 @@ class MappingPage(QWizardPage):
             for code, label in choices:
                 combo.addItem(label, code)
             guess = self.table.mapping.get(column.label)
-            if guess is None and not column.hidden:
+            if overrides.get(column.label, "") is None:
+                guess = IGNORED  # the profile says: leave this column out
+            elif guess is None and not column.hidden:
                 guess = match_header(column.label, index) or match_header(column.header.split("/")[-1], index)
             combo.setCurrentIndex(max(combo.findData(guess), 0) if guess else 0)
             combo.currentIndexChanged.connect(lambda _i: self.completeChanged.emit())

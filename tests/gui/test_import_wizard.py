@@ -9,6 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
+from kpidesk.ui.import_wizard import IGNORED
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 PERIOD = "2025-12"
 
@@ -56,6 +58,7 @@ def stored(window, staff_no, code):
 def test_import_a_file_with_problems_and_see_the_values_in_the_grid(window, qtbot, problem_file):
     page = window.show_page("data_entry")
     qtbot.waitUntil(lambda: page.sheet is not None)
+    complaints_before = stored(window, "CS001", "complaints")
     window.ctx.dialogs.queue(str(problem_file))
     wizard = page.open_import_wizard()
     qtbot.waitExposed(wizard)
@@ -129,6 +132,18 @@ def test_import_a_file_with_problems_and_see_the_values_in_the_grid(window, qtbo
     with window.ctx.db.session() as session:
         profile = load_profile(session, "工单系统导出")
     assert profile["columns"]["满意度"] == "csat" and profile["header_row"] == 4
+    assert stored(window, "CS001", "complaints") == complaints_before, "a column set not to import is left out"
+
+    again = page.open_import_wizard()  # next month's export: the saved profile matches the columns at once
+    again.file_page.path_edit.setText(str(problem_file))
+    again.file_page.profile_combo.setCurrentIndex(again.file_page.profile_combo.findData("工单系统导出"))
+    for _step in range(3):
+        click_next(qtbot, again)
+        qtbot.waitUntil(lambda: again.currentPage().isComplete())
+    assert again.mapping_page.combo("满意度").currentData() == "csat"
+    assert again.mapping_page.combo("平均响应时长").currentData() == "first_response_time"
+    assert again.mapping_page.combo("投诉数").currentData() == IGNORED
+    again.reject()
 
 
 def test_cancelling_the_import_writes_nothing(window, qtbot, problem_file, monkeypatch):
