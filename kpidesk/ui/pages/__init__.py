@@ -34,6 +34,7 @@ PAGES: list[PageEntry] = [
     PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry:DataEntryPage"),
     PageEntry("forms", N_("Appraisal forms"), "forms", "kpidesk.ui.pages.forms_page:FormsPage"),
     PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results:ResultsPage"),
+    PageEntry("history", N_("History & charts"), "history", "kpidesk.ui.pages.history:HistoryPage"),
     PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay_page:PayPage"),
     PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings:SettingsPage"),
 ]

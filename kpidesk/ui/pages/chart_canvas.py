@@ -159,17 +159,17 @@ def hover_text(figure: Figure, event) -> str | None:
             name = _label(line.get_label())
             parts = [p for p in (name, category) if p]
             return f"{' · '.join(parts)}: {_number(y)}" if parts else _number(y)
-    for patch in ax.patches:
+    for patch in reversed(ax.patches):  # the topmost (last drawn) first
         if not isinstance(patch, Rectangle) or not patch.get_visible() or patch.get_data_transform() != ax.transData:
             continue
         hit, _info = patch.contains(event)
         if not hit:
             continue
         width, height = patch.get_width(), patch.get_height()
-        x_label, x_distance = _axis_nearest(ax, patch.get_x() + width / 2, "x")
-        y_label, y_distance = _axis_nearest(ax, patch.get_y() + height / 2, "y")
-        if y_distance < x_distance and y_distance <= 0.34:  # a horizontal bar: its value is where it ends
-            return f"{y_label}: {_number(patch.get_x() + width)}"
-        if x_distance <= 0.34:
-            return f"{x_label}: {_number(patch.get_y() + height)}"
+        extent = patch.get_window_extent()
+        if extent.width > extent.height:  # a horizontal bar: its value is where it ends
+            label, value = _category(ax, patch.get_y() + height / 2, "y"), patch.get_x() + width
+        else:
+            label, value = _category(ax, patch.get_x() + width / 2), patch.get_y() + height
+        return f"{label}: {_number(value)}" if label else _number(value)
     return None

@@ -1,0 +1,75 @@
+"""History & charts: every chart kind draws into the embedded canvas, hover names values, export works."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.backend_bases import MouseEvent
+
+from kpidesk.ui.pages.history import CHARTS
+
+
+def _history(main_window):
+    page = main_window.show_page("history")
+    assert page is not None and page.choices is not None, "the chart choices did not load"
+    return page
+
+
+def test_an_employee_trend_is_drawn_with_hover_values(main_window, qtbot):
+    page = _history(main_window)
+    page.choose("trend", employee="CS001")
+    assert page.shown_kind == "trend" and not page.banner.isVisible()
+    figure = page.chart.figure
+    ax = figure.axes[0]
+    line = next(line for line in ax.lines if len(line.get_xdata()) > 3)
+    points = len(page.chart_data.points)
+    assert points >= 10 and len(line.get_xdata()) == points
+    # hover over the last point: the hover line names the period and the total
+    page.chart.canvas.draw()
+    x, y = line.get_xdata()[-1], line.get_ydata()[-1]
+    px, py = ax.transData.transform((x, y))
+    with qtbot.waitSignal(page.chart.hovered) as hovered:
+        MouseEvent("motion_notify_event", page.chart.canvas, px, py)._process()
+    text = hovered.args[0]
+    assert page.chart_data.points[-1].period in text
+    assert f"{page.chart_data.points[-1].total:g}"[:4] in text.replace(",", "")
+
+
+def test_the_range_limits_the_periods_shown(main_window):
+    page = _history(main_window)
+    page.choose("trend", employee="CS001")
+    page.range_spin.setValue(4)
+    page._timer.stop()
+    page.draw()
+    assert len(page.chart_data.points) == 4
+
+
+@pytest.mark.parametrize("kind", [code for code, _title, _needs in CHARTS])
+def test_every_chart_kind_draws(main_window, kind):
+    page = _history(main_window)
+    page.choose(kind, employee="CS001", kpi="csat")
+    assert page.shown_kind == kind, page.banner.label.text()
+    assert page.chart.figure.axes or page.chart.figure.texts
+
+
+def test_a_department_chart_and_its_export(main_window, dialogs, tmp_path):
+    page = _history(main_window)
+    page.choose("distribution", group="一组")
+    assert page.chart_data.department == "一组"
+    from kpidesk.services.scoring import period_scores
+
+    with main_window.ctx.db.session() as session:
+        frame = period_scores(session, "2025-12").frame
+    graded = frame[(frame["team"] == "一组") & frame["grade_code"].notna()]
+    assert sum(page.chart_data.counts.values()) == len(graded) > 0
+    # hovering the first bar names the grade and its count
+    page.chart.canvas.draw()
+    ax = page.chart.figure.axes[0]
+    bar = next(p for p in ax.patches if p.get_height() > 0)
+    centre = bar.get_window_extent().get_points().mean(axis=0)
+    MouseEvent("motion_notify_event", page.chart.canvas, *centre)._process()
+    assert page.chart.hover_label.text() == f"{page.chart_data.bands[0].label}: {int(bar.get_height())}"
+    dialogs.queue(str(tmp_path / "distribution.png"), str(tmp_path / "distribution.svg"))
+    png = page.export()
+    svg = page.export()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in svg.read_bytes()[:500]
