@@ -35,6 +35,7 @@ PAGES: list[PageEntry] = [
     PageEntry("forms", N_("Appraisal forms"), "forms", "kpidesk.ui.pages.forms_page:FormsPage"),
     PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results:ResultsPage"),
     PageEntry("history", N_("History & charts"), "history", "kpidesk.ui.pages.history:HistoryPage"),
+    PageEntry("print", N_("Print"), "print", "kpidesk.ui.pages.print_page:PrintPage"),
     PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay_page:PayPage"),
     PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings:SettingsPage"),
 ]

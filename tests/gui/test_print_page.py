@@ -1,0 +1,79 @@
+"""The Print page: a PDF generated in a worker with progress, previewed as page images, saved, cancelled."""
+
+from __future__ import annotations
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+
+
+def _print_page(main_window):
+    page = main_window.show_page("print")
+    assert page is not None and page.choices is not None, "the print choices did not load"
+    return page
+
+
+def test_saving_sheets_writes_the_pdf_and_advances_the_progress_bar(main_window, qtbot, dialogs, tmp_path):
+    page = _print_page(main_window)
+    page.choose_employees(["CS001", "CS002", "CS004"])
+    target = tmp_path / "sheets.pdf"
+    dialogs.queue(str(target))
+    with qtbot.waitSignal(page.finished, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert target.is_file() and target.read_bytes()[:5] == b"%PDF-"
+    assert page.outcome.documents == 3
+    assert len(PdfReader(str(target)).pages) == page.outcome.pages >= 3
+    # the progress bar advanced to its end, through several steps
+    assert len(page.progress_seen) > 3
+    assert page.progress.value() == page.progress.maximum() > 0
+    assert str(target) in page.status.text()
+
+
+def test_preview_shows_page_images_and_saving_copies_the_previewed_file(main_window, qtbot, dialogs, tmp_path):
+    page = _print_page(main_window)
+    page.group_radio.setChecked(True)
+    page.group_combo.setCurrentIndex(page.group_combo.findData("二组"))
+    page.summary_check.setChecked(True)
+    with qtbot.waitSignal(page.finished, timeout=60000):
+        qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    preview = page.preview_widget
+    assert preview.page_count >= 2
+    assert not preview.image.pixmap().isNull() and preview.image.pixmap().width() > 300
+    qtbot.mouseClick(preview.next_button, Qt.MouseButton.LeftButton)
+    assert preview.page == 1 and "2" in preview.page_label.text()
+    previewed = page._preview_file().read_bytes()
+    target = tmp_path / "team2.pdf"
+    dialogs.queue(str(target))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes() == previewed
+
+
+def test_one_file_per_employee(main_window, qtbot, dialogs, tmp_path):
+    page = _print_page(main_window)
+    page.choose_employees(["CS001", "CS009"])
+    page.split_radio.setChecked(True)
+    dialogs.queue(str(tmp_path / "out"))
+    with qtbot.waitSignal(page.finished, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    files = sorted((tmp_path / "out").glob("*.pdf"))
+    assert len(files) == 2 and all("CS001" in f.name or "CS009" in f.name for f in files)
+
+
+def test_cancel_leaves_no_file(main_window, qtbot, dialogs, tmp_path):
+    page = _print_page(main_window)
+    page.everyone_radio.setChecked(True)
+    target = tmp_path / "cancelled.pdf"
+    dialogs.queue(str(target))
+    cancelled_at = []
+
+    def cancel_once(progress):
+        if not cancelled_at and progress.done >= 1:
+            cancelled_at.append(progress)
+            page.cancel()
+
+    page.bridge.progressed.connect(cancel_once)
+    with qtbot.waitSignal(page.finished, timeout=60000) as finished:
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert cancelled_at
+    assert type(finished.args[0]).__name__ == "Cancelled"
+    assert not target.exists()
+    assert "no file" in page.status.text()
