@@ -62,11 +62,57 @@ def actor():
     return Actor(name="tester", role=Role.ADMIN)
 
 
+#: Suites that also run against PostgreSQL when KPIDESK_TEST_PG_URL names a server (CI starts one).
+SERVER_SUITES = (
+    "tests/store/",
+    "tests/services/test_import_",
+    "tests/services/test_scoring_",
+    "tests/services/test_periods_",
+    "tests/services/test_measurements_",
+    "tests/services/test_adjustments_",
+    "tests/safety/test_safety_audit_chain",
+    "tests/safety/test_safety_role_matrix",
+    "tests/safety/test_safety_permissions",
+    "tests/safety/test_safety_finalized_immutable",
+)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: the test is about the SQLite file itself")
+
+
+def pytest_generate_tests(metafunc):
+    """Run the server suites on both backends: every test there gets a `backend` of sqlite and postgresql."""
+    from tests_support.server import server_url
+
+    if not server_url() or "backend" not in metafunc.fixturenames:  # a module may bring its own db fixture
+        return
+    path = metafunc.definition.path.as_posix()
+    if not any(f"/{suite}" in path for suite in SERVER_SUITES):
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def db(tmp_path):
-    """A fresh, migrated, empty database file."""
+def backend(request):
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db(backend, tmp_path):
+    """A fresh, migrated, empty database: a file, or a new server database for the postgresql backend."""
     from kpidesk.store.db import open_database
 
+    if backend == "postgresql":
+        from tests_support.server import fresh_database
+
+        with fresh_database("empty") as url:
+            database = open_database(url)
+            yield database
+            database.dispose()
+        return
     database = open_database(tmp_path / "kpidesk.db")
     yield database
     database.dispose()
@@ -98,12 +144,26 @@ def _demo_template(tmp_path_factory):
 
 
 @pytest.fixture
-def demo_db(_demo_template, tmp_path):
-    """A copy of the demo database, built once per test session."""
+def demo_db(backend, _demo_template, tmp_path):
+    """A copy of the demo database, built once per test session (and once on the server)."""
     from kpidesk.store.db import open_database
 
+    if backend == "postgresql":
+        from tests_support.server import fresh_database
+
+        with fresh_database("demo", demo_file=_demo_template) as url:
+            database = open_database(url)
+            yield database
+            database.dispose()
+        return
     target = tmp_path / "demo.db"
     shutil.copyfile(_demo_template, target)
     database = open_database(target)
     yield database
     database.dispose()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests_support.server import drop_templates
+
+    drop_templates()

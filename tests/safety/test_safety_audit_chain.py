@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
+from tests_support.dbs import db_target, run_sql
 
 from kpidesk.errors import PermissionDenied, ValidationError
 from kpidesk.services import audit
@@ -32,11 +32,8 @@ def _verify(db):
         return audit.verify_chain(session)
 
 
-def _sql(db, statement, *params):
-    con = sqlite3.connect(db.path)
-    con.execute(statement, params)
-    con.commit()
-    con.close()
+def _sql(db, statement, **params):
+    run_sql(db, statement, **params)
 
 
 def test_an_untouched_log_verifies(logged):
@@ -76,7 +73,7 @@ def test_a_recomputed_hash_without_the_chain_is_still_caught(logged):
         entry = session.get(AuditEntry, 2)
         entry.reason = "forged"
         forged = audit._entry_hash(entry.prev_hash, audit._hashed_fields(entry))
-    _sql(logged, "UPDATE audit_log SET reason = 'forged', hash = ? WHERE id = 2", forged)
+    _sql(logged, "UPDATE audit_log SET reason = 'forged', hash = :forged WHERE id = 2", forged=forged)
     check = _verify(logged)
     assert check.first_broken_id == 3 and check.problem == "link"
 
@@ -84,7 +81,7 @@ def test_a_recomputed_hash_without_the_chain_is_still_caught(logged):
 def test_cli_audit_verify_fails_on_tampering(logged, capsys):
     from kpidesk.cli import main
 
-    path = str(logged.path)
+    path = db_target(logged)
     logged.dispose()
     assert main(["--db", path, "audit", "verify"]) == 0
     assert "intact" in capsys.readouterr().out
@@ -160,7 +157,7 @@ def test_cli_audit_list_and_export(logged, tmp_path, capsys):
 
     from kpidesk.cli import main
 
-    path = str(logged.path)
+    path = db_target(logged)
     logged.dispose()
     assert main(["--db", path, "audit", "list", "--action", "import", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -3,10 +3,10 @@ period changes, editing its template makes a new version, and reopening needs a 
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from kpidesk.errors import KpiDeskError, LockedPeriodError, ValidationError
 from kpidesk.services.context import Actor
@@ -18,19 +18,17 @@ PERIOD_TABLES = ("measurements", "form_responses", "adjustments", "exemptions", 
                  "appraisals", "appeals")
 
 
-def period_state(path) -> dict[str, list[tuple]]:
-    con = sqlite3.connect(path)
-    try:
-        period_id = con.execute("SELECT id FROM periods WHERE code = ?", (PERIOD,)).fetchone()[0]
-        state = {t: con.execute(f"SELECT * FROM {t} WHERE period_id = ? ORDER BY id", (period_id,)).fetchall()
+def period_state(db) -> dict[str, list[tuple]]:
+    with db.engine.connect() as con:
+        period_id = con.execute(text("SELECT id FROM periods WHERE code = :code"), {"code": PERIOD}).scalar_one()
+        state = {t: [tuple(r) for r in con.execute(text(f"SELECT * FROM {t} WHERE period_id = :p ORDER BY id"),
+                                                    {"p": period_id})]
                  for t in PERIOD_TABLES}
-        state["form_ratings"] = con.execute(
+        state["form_ratings"] = [tuple(r) for r in con.execute(text(
             "SELECT r.* FROM form_ratings r JOIN form_responses f ON f.id = r.response_id "
-            "WHERE f.period_id = ? ORDER BY r.id", (period_id,)).fetchall()
-        state["period"] = con.execute("SELECT * FROM periods WHERE id = ?", (period_id,)).fetchall()
+            "WHERE f.period_id = :p ORDER BY r.id"), {"p": period_id})]
+        state["period"] = [tuple(r) for r in con.execute(text("SELECT * FROM periods WHERE id = :p"), {"p": period_id})]
         return state
-    finally:
-        con.close()
 
 
 def _ids(session):
@@ -130,7 +128,7 @@ def _import(db, importing, path):
 
 
 def test_every_write_path_refuses_a_finalized_period(demo_db, tmp_path):
-    before = period_state(demo_db.path)
+    before = period_state(demo_db)
     assert before["results"] and before["snapshots"] and before["measurements"]
     accepted = []
     for label, attempt in _write_paths(demo_db, tmp_path):
@@ -144,7 +142,7 @@ def test_every_write_path_refuses_a_finalized_period(demo_db, tmp_path):
             continue
         accepted.append(label)
     assert not accepted, accepted
-    assert period_state(demo_db.path) == before
+    assert period_state(demo_db) == before
 
 
 def test_the_write_paths_cover_data_forms_adjustments_and_imports(demo_db, tmp_path):

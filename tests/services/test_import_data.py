@@ -3,13 +3,13 @@ failed or cancelled import leaves the database exactly as it was."""
 
 import datetime as dt
 import shutil
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
+from tests_support.dbs import all_rows
 
 from kpidesk.errors import Cancelled, LockedPeriodError, ValidationError
 from kpidesk.services import audit
@@ -62,12 +62,7 @@ def seeded(db):
 
 def content(db) -> dict:
     """Every row of every table, to compare database content before and after."""
-    connection = sqlite3.connect(db.path)
-    try:
-        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: sorted(map(repr, connection.execute(f'SELECT * FROM "{t}"'))) for t in tables}
-    finally:
-        connection.close()
+    return all_rows(db)
 
 
 def stored(db, period="2025-10") -> dict:
@@ -311,6 +306,7 @@ def test_profiles_are_saved_and_reused(seeded, tmp_path):
     assert p.rows["value"].tolist() == [10]
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_taken_before_writing(seeded, actor):
     apply_import(seeded, actor, preview(seeded, DATA / "ticket_export_2025-10.xlsx", period="2025-10"))
     backups = list(seeded.backup_dir.glob("*pre-import*.db"))

@@ -11,7 +11,9 @@ from kpidesk.store import models as m
 
 
 def test_staff_number_is_unique_in_the_database(db):
-    with pytest.raises(IntegrityError):
+    from kpidesk.errors import ConflictError
+
+    with pytest.raises(ConflictError):  # the database's unique constraint, reported as a conflict
         with db.write() as session:
             session.add_all([m.Employee(staff_no="A1", name="甲"), m.Employee(staff_no="A1", name="乙")])
     with db.session() as session:
@@ -81,6 +83,7 @@ def test_transfer_records_the_move_and_keeps_the_old_department(db, actor):
         assert session.get(m.Employee, employee.id).department_id == b.id
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas_protect_the_data(db):
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
