@@ -47,6 +47,9 @@ def prepared(tmp_path_factory, _demo_template):
     folder = tmp_path_factory.mktemp("crash")
     base = folder / "base.db"
     shutil.copyfile(_demo_template, base)
+    from kpidesk.store.db import open_database
+
+    open_database(base).dispose()  # at the schema head, as the worker will open it
     con = sqlite3.connect(base)
     rows = con.execute(
         "SELECT e.staff_no, p.code, m.field_code, m.value FROM measurements m "
