@@ -6,7 +6,8 @@
 A fresh demo database is built in a temporary folder, the main window is opened on it exactly as
 ``main.py`` does (bundled CJK font, background database work), each page is shown and the window is
 grabbed into ``<page>.png``. A page may define ``prepare_screenshot()`` to put itself into a
-representative state first. Without Xvfb, ``QT_QPA_PLATFORM=offscreen`` gives the same pictures.
+representative state first, and ``extra_screenshots()`` for more pictures of the same page.
+Without Xvfb, ``QT_QPA_PLATFORM=offscreen`` gives the same pictures.
 """
 
 from __future__ import annotations
@@ -51,10 +52,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings
 
-    from kpidesk.ui.app import build_window, make_application
+    from kpidesk.ui.app import after_first_paint, build_window, make_application
     from kpidesk.ui.pages import PAGES
 
     app = make_application([sys.argv[0]])
+    after_first_paint()
     settings = QSettings(str(home / "ui.ini"), QSettings.Format.IniFormat)
     settings.setValue("language", args.lang)
     window = build_window(settings)
@@ -80,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         target = out / f"{key}.png"
         window.grab().save(str(target))
         print(target)
+        # -- further shots of one page: ``extra_screenshots()`` gives (file stem, prepare) pairs --------
+        for stem, prepare_extra in getattr(page, "extra_screenshots", lambda: [])():
+            prepare_extra()
+            settle(app, window, 0.8)
+            extra = out / f"{stem}.png"
+            window.grab().save(str(extra))
+            print(extra)
     window.close()
     settle(app, window, 0.2)
     return 0

@@ -37,15 +37,21 @@ def register_cjk_font(app: QApplication) -> str | None:
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
-    from kpidesk.ui.refcount_guard import guard_singletons
-
-    guard_singletons()
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
     app.setApplicationDisplayName("KPI Desk")
     register_cjk_font(app)
     return app
+
+
+def after_first_paint() -> None:
+    """Set-up that can wait until the window is on screen."""
+    from kpidesk.logging_setup import configure_logging
+    from kpidesk.ui.refcount_guard import guard_singletons
+
+    guard_singletons()
+    configure_logging()
 
 
 def apply_language(settings: QSettings) -> str:
@@ -71,13 +77,15 @@ def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    from kpidesk.logging_setup import configure_logging
-
-    configure_logging()
     arguments = list(argv if argv is not None else sys.argv)
     app = make_application(arguments)
     window = build_window()
     target = next((a for a in arguments[1:] if not a.startswith("-")), None)
-    window.first_painted.connect(lambda: window.start(target))
+
+    def start() -> None:
+        after_first_paint()
+        window.start(target)
+
+    window.first_painted.connect(start)
     window.show()
     return app.exec()

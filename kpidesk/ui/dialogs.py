@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 from kpidesk.errors import KpiDeskError
 from kpidesk.i18n import _
@@ -30,27 +31,37 @@ def error_text(error: BaseException) -> str:
 
 
 class Dialogs:
-    """The real dialogs (Qt's message boxes, input and file dialogs)."""
+    """The real dialogs (Qt's message boxes, input and file dialogs), imported when first used."""
 
     def confirm(self, parent: QWidget | None, title: str, text: str, *, destructive: bool = False) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question, title, text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         box.setDefaultButton(QMessageBox.StandardButton.No if destructive else QMessageBox.StandardButton.Yes)
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(parent, title, text)
 
     def warning(self, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(parent, title, text)
 
     def error(self, parent: QWidget | None, error: BaseException | str, title: str | None = None) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         text = error if isinstance(error, str) else error_text(error)
         QMessageBox.critical(parent, title or _("KPI Desk"), text)
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "",
                  *, required: bool = False) -> str | None:
         """A line of text (a reason, a name); None when cancelled or, if required, left empty."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
         text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
         if not ok:
             return None
@@ -59,18 +70,26 @@ class Dialogs:
 
     def choose(self, parent: QWidget | None, title: str, label: str, options: list[str], current: int = 0) -> int | None:
         """The index of the option picked, or None."""
+        from PySide6.QtWidgets import QInputDialog
+
         item, ok = QInputDialog.getItem(parent, title, label, options, current, False)
         return options.index(item) if ok and item in options else None
 
     def open_file(self, parent: QWidget | None, caption: str, filters: str = "", folder: str = "") -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _chosen = QFileDialog.getOpenFileName(parent, caption, folder, filters)
         return path or None
 
     def save_file(self, parent: QWidget | None, caption: str, filters: str = "", suggested: str = "") -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _chosen = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
         return path or None
 
     def choose_folder(self, parent: QWidget | None, caption: str, folder: str = "") -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
         return QFileDialog.getExistingDirectory(parent, caption, folder) or None
 
 

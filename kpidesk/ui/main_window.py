@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -30,8 +32,10 @@ from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.icons import icon
 from kpidesk.ui.pages import PAGES, PageEntry
-from kpidesk.ui.tasks import Task
-from kpidesk.ui.welcome import DEMO, OPEN, STARTER, WelcomeDialog
+
+if TYPE_CHECKING:
+    from kpidesk.ui.tasks import Task
+    from kpidesk.ui.welcome import WelcomeDialog
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +45,23 @@ STATUS_LABELS = {"open": N_("open"), "review": N_("in review"), "finalized": N_(
 
 
 class _Placeholder(QWidget):
-    """Stands in for a page until it is built, and says why the page is empty."""
+    """Stands in for a page until it is built, and says why the page is empty.
+
+    Laid out with stretches rather than alignment flags: touching ``Qt``'s enum namespace costs
+    tens of milliseconds before the first paint.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
         self.label = QLabel()
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setWordWrap(True)
-        layout.addWidget(self.label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.label)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
 
 
 class MainWindow(QMainWindow):
@@ -90,9 +102,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setUniformItemSizes(True)
         self.stack = QStackedWidget()
         for entry in PAGES:
-            item = QListWidgetItem(icon(entry.icon), "")
-            item.setData(Qt.ItemDataRole.UserRole, entry.key)
-            self.sidebar.addItem(item)
+            self.sidebar.addItem(QListWidgetItem(icon(entry.icon), ""))  # row i is PAGES[i]
             placeholder = _Placeholder()
             self.placeholders[entry.key] = placeholder
             self.stack.addWidget(placeholder)
@@ -297,7 +307,8 @@ class MainWindow(QMainWindow):
         if not 0 <= row < len(PAGES):
             return
         entry = PAGES[row]
-        self.ctx.settings.setValue("window/last_page", entry.key)
+        if self.ctx.db is not None:  # focus can select the first row before a database is open
+            self.ctx.settings.setValue("window/last_page", entry.key)
         widget = self.page(entry.key)
         self.stack.setCurrentWidget(widget or self.placeholders[entry.key])
         stack = widget.undo_stack() if widget is not None and hasattr(widget, "undo_stack") else None
@@ -343,8 +354,9 @@ class MainWindow(QMainWindow):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes & Changes.PERIODS and self.ctx.db is not None:
-            db = self.ctx.db
-            Task(self, opening.list_periods, db).success(self._periods_loaded).start()
+            from kpidesk.ui.tasks import Task
+
+            Task(self, opening.list_periods, self.ctx.db).success(self._periods_loaded).start()
 
     def _periods_loaded(self, periods: list[opening.PeriodInfo]) -> None:
         self._periods = periods
@@ -380,6 +392,8 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False) -> Task:
+        from kpidesk.ui.tasks import Task
+
         self._set_opening(True)
         task = Task(self, work)
         if label is not None:
@@ -425,6 +439,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def show_welcome(self) -> WelcomeDialog:
+        from kpidesk.ui.welcome import WelcomeDialog
+
         if self.welcome is None:
             self.welcome = WelcomeDialog(self)
             self.welcome.chosen.connect(self._welcome_choice)
@@ -432,6 +448,8 @@ class MainWindow(QMainWindow):
         return self.welcome
 
     def _welcome_choice(self, choice: str) -> None:
+        from kpidesk.ui.welcome import DEMO, OPEN, STARTER
+
         if choice == STARTER:
             self.create_starter_database(opening.default_database_path())
         elif choice == DEMO:
@@ -494,6 +512,8 @@ class MainWindow(QMainWindow):
             from kpidesk.services.backup import backup_to
 
             return str(backup_to(db, actor, Path(target)))
+
+        from kpidesk.ui.tasks import Task
 
         Task(self, copy).success(
             lambda saved: self.statusBar().showMessage(_("Copy saved: {path}").format(path=saved), 10000)

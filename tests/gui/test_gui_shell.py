@@ -31,7 +31,9 @@ def qtbot_left():
 
 
 def test_pages_are_built_on_first_show_and_remembered(main_window, ui_settings):
-    keys = [entry.key for entry in PAGES]
+    keys = ["staff", "templates", "settings"]
+    assert set(keys) <= {entry.key for entry in PAGES}
+    assert not set(keys) & set(main_window.pages)  # nothing is built before it is shown
     for key in keys:
         main_window.show_page(key)
         assert main_window.stack.currentWidget() is main_window.pages[key]
@@ -46,3 +48,41 @@ def test_language_switch_relabels_menus_and_sidebar(main_window):
     main_window.switch_language("en")
     assert main_window.file_menu.title() == "&File"
     assert main_window.sidebar.item(0).text() == PAGES[0].title
+
+
+def test_the_last_page_and_period_are_restored(make_window, demo_db, ui_settings, qtbot):
+    path = demo_db.path
+    demo_db.dispose()
+    ui_settings.setValue("window/last_page", "templates")
+    ui_settings.setValue("window/last_period", "2025-06")
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.sidebar.setFocus()  # focus alone must not overwrite the remembered page
+    window.open_path(path)
+    assert window.current_page_key() == "templates"
+    assert window.stack.currentWidget() is window.pages["templates"]
+    assert window.ctx.period_code == "2025-06" and window.period_combo.currentData() == "2025-06"
+    assert str(path) in window.recent_files()
+
+
+def test_no_heavy_library_is_loaded_before_the_first_paint():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from kpidesk.ui.app import build_window, make_application\n"
+        "app = make_application([])\n"
+        "window = build_window(QSettings(sys.argv[1], QSettings.Format.IniFormat))\n"
+        "window.show(); app.processEvents()\n"
+        "print(','.join(m for m in ('sqlalchemy', 'pandas', 'matplotlib', 'reportlab', 'numpy') if m in sys.modules))\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run([sys.executable, "-c", code, f"{folder}/ui.ini"], capture_output=True, text=True,
+                                timeout=120, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "", "HOME": folder})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == ""
