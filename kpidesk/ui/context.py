@@ -65,11 +65,15 @@ class AppContext(QObject):
         self.period_code: str | None = None
         self.language = current_language()
         ref = weakref.ref(self)
+        from kpidesk.ui.qt_language import apply_qt_language
+
+        apply_qt_language(self.language)
 
         def relay(language: str) -> None:
             me = ref()
             if me is not None and _alive(me):
                 me.language = language
+                apply_qt_language(language)
                 me.language_changed.emit(language)
 
         on_language_changed(relay)

@@ -69,3 +69,23 @@ def test_template_items_model_passes_the_model_tester(qtmodeltester):
     model.move(1, -1)
     assert model.item(0).code == "csat"
     qtmodeltester.check(model)
+
+
+def test_table_remembers_column_widths(qtbot, ui_settings):
+    from kpidesk.ui.widgets import Table
+
+    def make():
+        table = Table(ui_settings, "people")
+        qtbot.addWidget(table)
+        model = RowsModel([Column("Name", lambda r: r.name), Column("Score", lambda r: r.score),
+                           Column("Day", lambda r: r.day)], ROWS, parent=table)
+        table.setModel(model)
+        table.restore_columns()
+        return table
+
+    first = make()
+    first.horizontalHeader().resizeSection(1, 237)
+    first.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    second = make()
+    assert second.horizontalHeader().sectionSize(1) == 237
+    assert second.horizontalHeader().sortIndicatorSection() == 1

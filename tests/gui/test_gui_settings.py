@@ -78,6 +78,9 @@ def test_switching_language_changes_the_labels(page, main_window):
     assert main_window.sidebar.item(main_window.page_keys().index("staff")).text() == "员工"
     staff = main_window.show_page("staff")
     assert staff.add_button.text() == "新增…"
+    dialog = staff.add_employee()
+    assert dialog.windowTitle() == "新增员工" and dialog.ok_button().text() == "确定"  # Qt's own texts too
+    dialog.reject()
     assert staff.model.headerData(1, Qt.Orientation.Horizontal) == "姓名"
     assert main_window.ctx.settings.value("language") == "zh_CN"
     page.language.setCurrentIndex(page.language.findData("en"))
