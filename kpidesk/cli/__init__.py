@@ -35,9 +35,9 @@ class CliContext:
     @property
     def db(self):
         if self._db is None:
-            from kpidesk.services.database import open_for_use
+            from kpidesk.services.backup import open_checked
 
-            self._db = open_for_use(self.db_target)
+            self._db = open_checked(self.db_target)  # a damaged file is named with its newest good backup
             for warning in self._db.warnings:
                 print(_("Warning: {message}").format(message=warning), file=sys.stderr)
         return self._db

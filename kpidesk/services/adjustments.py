@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.errors import NotFound, ValidationError
+from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services import audit
 from kpidesk.services.access import Permission, require_for_employee
@@ -38,6 +38,15 @@ class ExemptionRow:
     reason: str
     author: str
     automatic: bool
+
+
+def _may_read(session: Session, actor: Actor, employee_id: int) -> bool:
+    """Lists leave out the people the reader may not see, rather than refusing the whole list."""
+    try:
+        require_for_employee(session, actor, Permission.RESULTS_READ, employee_id)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _reason(text: str | None) -> str:
@@ -88,11 +97,11 @@ def list_adjustments(session: Session, actor: Actor, period: str, employee_id: i
     query = select(m.Adjustment).where(m.Adjustment.period_id == record.id).order_by(m.Adjustment.id)
     if employee_id is not None:
         query = query.where(m.Adjustment.employee_id == employee_id)
-    rows = []
-    for a in session.execute(query).scalars():
-        require_for_employee(session, actor, Permission.RESULTS_READ, a.employee_id)
-        rows.append(AdjustmentRow(a.id, a.employee_id, a.points, a.reason, a.author, a.created_at))
-    return rows
+    return [
+        AdjustmentRow(a.id, a.employee_id, a.points, a.reason, a.author, a.created_at)
+        for a in session.execute(query).scalars()
+        if _may_read(session, actor, a.employee_id)
+    ]
 
 
 def add_exemption(session: Session, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str) -> m.Exemption:
@@ -133,6 +142,7 @@ def list_exemptions(session: Session, actor: Actor, period: str) -> list[Exempti
         select(m.Exemption, m.Kpi.code).join(m.Kpi, m.Kpi.id == m.Exemption.kpi_id)
         .where(m.Exemption.period_id == record.id).order_by(m.Exemption.id)
     ):
-        require_for_employee(session, actor, Permission.RESULTS_READ, ex.employee_id)
+        if not _may_read(session, actor, ex.employee_id):
+            continue
         rows.append(ExemptionRow(ex.id, ex.employee_id, code, ex.reason, ex.author, ex.automatic))
     return rows

@@ -81,3 +81,16 @@ def test_output_piped_into_a_closed_reader_is_not_an_error(tmp_path, monkeypatch
         monkeypatch.setattr(sys, "stdout", ClosedPipe(sink.fileno()))
         assert main(["--db", db, "info"]) == 0
     assert "unexpected error" not in capsys.readouterr().err
+
+
+def test_a_damaged_database_is_named_with_its_newest_good_backup(tmp_path, capsys):
+    db = tmp_path / "x.db"
+    assert main(["--db", str(db), "init"]) == 0
+    assert main(["--db", str(db), "backup"]) == 0
+    capsys.readouterr()
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 3])  # truncated, as after a failed copy
+    assert main(["--db", str(db), "info"]) == 1
+    err = capsys.readouterr().err
+    assert "restore --newest" in err and "Traceback" not in err
+    assert db.read_bytes() == data[: len(data) // 3], "the damaged file is never overwritten"

@@ -97,3 +97,17 @@ def test_a_head_cannot_adjust_another_departments_employee(demo_db):
     with pytest.raises(PermissionDenied):
         with demo_db.write() as session:
             adjustments.add_adjustment(session, stranger, "2025-12", employee.id, "1", "试图")
+
+
+def test_lists_leave_out_people_a_head_may_not_see(demo_db, actor):
+    mine, other = _employee(demo_db, "CS002"), _employee(demo_db, "CS004")
+    with demo_db.write() as session:
+        adjustments.add_adjustment(session, actor, "2025-12", mine.id, "1", "表扬")
+        adjustments.add_adjustment(session, actor, "2025-12", other.id, "-1", "迟到")
+        adjustments.add_exemption(session, actor, "2025-12", other.id, "fcr", "系统故障")
+    head = Actor(name="li", role=Role.HEAD, department_ids=frozenset({mine.department_id}))
+    with demo_db.session() as session:
+        listed = adjustments.list_adjustments(session, head, "2025-12")
+        exempt = adjustments.list_exemptions(session, head, "2025-12")
+    assert [a.employee_id for a in listed] == [mine.id]
+    assert exempt == []
