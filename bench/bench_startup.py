@@ -1,7 +1,7 @@
 """Start-up benchmark: first painted main window on the demo database vs a bare PySide6 window.
 
-    python bench/bench_startup.py [--runs 5]      (uses QT_QPA_PLATFORM, offscreen by default)
-    xvfb-run -a python bench/bench_startup.py
+    python bench/bench_startup.py [--runs 5] [--page staff]   (offscreen without a display)
+    xvfb-run -a python bench/bench_startup.py                   (xcb on Xvfb)
 
 Each measurement is a fresh Python process, timed from just before it is spawned:
 - bare:   QApplication + QMainWindow holding a QTableWidget, until its first paint event;
@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="kpidesk-bench-"))
     env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if "QT_QPA_PLATFORM" not in env:
+        env["QT_QPA_PLATFORM"] = "xcb" if env.get("DISPLAY") else "offscreen"
     env.update(HOME=str(folder), XDG_DATA_HOME=str(folder / "data"), XDG_CONFIG_HOME=str(folder / "config"),
                XDG_CACHE_HOME=str(folder / "cache"), KPIDESK_LOG=str(folder / "kpidesk.log"), KPIDESK_LANG="zh_CN",
                PYTHONPATH=str(ROOT))

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.placeholders: dict[str, _Placeholder] = {}
         self.undo_group = QUndoGroup(self)
         self._periods: list[opening.PeriodInfo] = []
+        self._shortcuts: list[tuple[QAction, object]] = []
 
         self._build_central()
         self._build_actions()
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            self._shortcuts.append((action, shortcut))
         if slot is not None:
             action.triggered.connect(slot)
         return action
@@ -133,10 +134,10 @@ class MainWindow(QMainWindow):
         self.save_copy_action = self._action("saveCopy", QKeySequence.StandardKey.Save, self.save_copy, "backup")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
         self.undo_action = self.undo_group.createUndoAction(self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self._shortcuts.append((self.undo_action, QKeySequence.StandardKey.Undo))
         self.undo_action.setIcon(icon("undo"))
         self.redo_action = self.undo_group.createRedoAction(self)
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self._shortcuts.append((self.redo_action, QKeySequence.StandardKey.Redo))
         self.redo_action.setIcon(icon("redo"))
         self.about_action = self._action("about", None, self.show_about)
         self.page_actions: list[QAction] = []
@@ -370,7 +371,18 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.first_painted.emit)
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.install_shortcuts()
+        self.first_painted.emit()
+
+    def install_shortcuts(self) -> None:
+        """Keyboard shortcuts are set after the first paint: converting them builds Qt's large key
+        enumeration, which would otherwise delay the window by tens of milliseconds."""
+        for action, shortcut in self._shortcuts:
+            action.setShortcut(QKeySequence(shortcut))
+        self._shortcuts.clear()
 
     def start(self, target: str | None = None) -> None:
         """After the first paint: open the file named, else the last one used, else welcome the user."""
@@ -425,6 +437,7 @@ class MainWindow(QMainWindow):
             self._remember_recent(str(opened.db.path))
         for warning in opened.db.warnings:
             self.statusBar().showMessage(warning, 15000)
+        self.install_shortcuts()
         self.ctx.set_database(opened.db, period)
         self.retranslate()
         self.database_ready.emit()

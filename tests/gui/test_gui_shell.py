@@ -86,3 +86,16 @@ def test_no_heavy_library_is_loaded_before_the_first_paint():
                                 timeout=120, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "", "HOME": folder})
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == ""
+
+
+def test_standard_shortcuts_are_installed_after_the_first_paint(make_window, qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window()
+    painted = []
+    window.first_painted.connect(lambda: painted.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: bool(painted))
+    assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert window.page_actions[0].shortcut() == QKeySequence("Ctrl+1")
