@@ -48,9 +48,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 def after_first_paint() -> None:
     """Set-up that can wait until the window is on screen."""
     from kpidesk.logging_setup import configure_logging
-    from kpidesk.ui.refcount_guard import guard_singletons
 
-    guard_singletons()
     configure_logging()
 
 

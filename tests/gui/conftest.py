@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from kpidesk.ui.refcount_guard import guard_singletons
-
-guard_singletons()  # PySide6 6.12 on CPython 3.11 drops references to True/False (see the module)
-
 
 @pytest.fixture
 def ui_settings(tmp_path):
