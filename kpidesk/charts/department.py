@@ -12,6 +12,7 @@ from kpidesk.charts.style import (
     INK,
     MUTED,
     chart_style,
+    fixed_axis_label,
     format_value,
     grade_colour,
     new_figure,
@@ -55,6 +56,7 @@ def grade_distribution_chart(
         ax.set_xticks(xs, [band.label for band in data.bands])
         ax.set_ylim(0, top * 1.22 + 0.5)
         ax.set_ylabel(_("Employees"))
+        fixed_axis_label(ax, "y", 20)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y", color="#eceff1", lw=0.6, zorder=0)
         ax.set_title(title, loc="left")
@@ -109,6 +111,7 @@ def score_distribution_chart(
         ax.set_xlim(-0.6, len(teams) - 0.4)
         ax.set_ylim(y_min, y_max)
         ax.set_ylabel(_("Total score"))
+        fixed_axis_label(ax, "y", 24)
         ax.set_title(title, loc="left")
         return fig
 
@@ -147,6 +150,7 @@ def ranking_chart(
         low = min(scores)
         ax.set_xlim(max(0.0, math.floor((low - 10) / 10) * 10), max(100.0, max(scores) * 1.12))
         ax.set_xlabel(_("Total score"))
+        fixed_axis_label(ax, "x", 16)
         ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#eceff1", lw=0.6)
         ax.set_axisbelow(True)

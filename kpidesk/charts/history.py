@@ -1,16 +1,145 @@
-"""One employee's total score over periods, on the grade bands."""
+"""One employee's total score over periods, on the grade bands.
+
+Drawn in two parts: the frame (axes, grade bands, ticks, legend), which is the same for everyone
+with the same periods and score range, and the employee's own line, points and labels. A batch
+of sheets draws the frame once and only the second part per employee (see :mod:`kpidesk.charts.fast`);
+every dynamic artist sits above every part of the frame, so both ways give the same pixels.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
 
-from kpidesk.charts.data import EmployeeHistory
-from kpidesk.charts.style import INK, MUTED, chart_style, grade_colour, new_figure, show_empty
-from kpidesk.charts.translate import translator
+from kpidesk.charts.data import EmployeeHistory, GradeBand
+from kpidesk.charts.style import (
+    INK,
+    MUTED,
+    chart_style,
+    fixed_axis_label,
+    grade_colour,
+    new_figure,
+    show_empty,
+)
+from kpidesk.charts.translate import Translate, translator
 
 DEFAULT_SIZE = (5.2, 2.8)
+
+
+@dataclass(frozen=True)
+class HistoryFrame:
+    """Everything of a history chart that does not depend on whose it is."""
+
+    periods: tuple[str, ...]
+    bands: tuple[GradeBand, ...]
+    y_min: float
+    y_max: float
+    median: bool
+    size: tuple[float, float]
+
+
+@dataclass
+class HistoryArtists:
+    """The parts of a history chart that change from one employee to the next."""
+
+    ax: object
+    title: object
+    line: object
+    points: object
+    median: object | None
+    labels: list = field(default_factory=list)
+
+    def dynamic(self) -> list:
+        parts = [self.title, self.line, self.points, *self.labels]
+        return parts + ([self.median] if self.median is not None else [])
+
+
+def history_frame(data: EmployeeHistory, size: tuple[float, float] | None = None) -> HistoryFrame | None:
+    """The frame ``data`` is drawn in; None when there is no total to draw."""
+    points = list(data.points)
+    known = [p.total for p in points if p.total is not None]
+    if not known:
+        return None
+    medians = [p.department_median for p in points if p.department_median is not None]
+    show_median = bool(data.show_median and medians)
+    values = known + (medians if show_median else [])
+    low, high = min(values), max(values)
+    y_min = max(0.0, math.floor((low - 8) / 10) * 10)
+    y_max = 100.0 if high <= 96 else max(100.0, math.ceil((high + 4) / 5) * 5)
+    return HistoryFrame(tuple(p.period for p in points), tuple(data.bands), y_min, y_max, show_median,
+                        tuple(size or DEFAULT_SIZE))
+
+
+def draw_frame(fig: Figure, frame: HistoryFrame, _: Translate, *, animated: bool = False) -> HistoryArtists:
+    """The axes with bands, ticks and legend, and empty dynamic artists (``animated`` keeps them out of
+    a normal draw, for drawing them one by one over a saved background)."""
+    count = len(frame.periods)
+    ax = fig.add_subplot()
+    fig.subplots_adjust(left=0.1, right=0.88, top=0.88, bottom=0.2 if count > 6 else 0.14)
+    positions = {band.key: i for i, band in enumerate(frame.bands)}
+    for band in frame.bands:
+        top = frame.y_max if band.upper is None else min(band.upper, frame.y_max)
+        bottom = max(band.lower, frame.y_min)
+        if top <= bottom:
+            continue
+        colour = grade_colour(band.key, positions[band.key])
+        ax.axhspan(bottom, top, color=colour, alpha=0.10, lw=0, zorder=0)
+        ax.text(1.01, (bottom + top) / 2, band.label, transform=ax.get_yaxis_transform(),
+                ha="left", va="center", fontsize=7, color=colour, zorder=1)
+    xs = list(range(count))
+    blank = [math.nan] * count
+    # z-order: frame ≤ 2.9 < every dynamic artist, so drawing them later over the frame is the same
+    median = None
+    if frame.median:
+        (median,) = ax.plot(xs, blank, color=MUTED, lw=1.1, ls="--", zorder=3.0, label=_("Department median"),
+                            animated=animated)
+    (line,) = ax.plot(xs, blank, color=INK, lw=1.6, zorder=3.1, label=_("Total score"), animated=animated)
+    points = ax.scatter([], [], s=30, edgecolor="white", linewidth=0.8, zorder=4, animated=animated)
+    if frame.median:
+        ax.legend(handles=[line, median], loc="lower left", ncols=2, fontsize=7).set_zorder(2.9)
+    ax.set_xlim(-0.5, count - 0.5)
+    ax.set_ylim(frame.y_min, frame.y_max)
+    ax.set_xticks(xs, list(frame.periods), rotation=35 if count > 6 else 0, ha="right" if count > 6 else "center")
+    ax.set_ylabel(_("Total score"))
+    fixed_axis_label(ax, "y", 24)
+    title = ax.set_title("", loc="left")
+    title.set_animated(animated)
+    ax.grid(axis="y", color="white", lw=0.6, zorder=1)
+    return HistoryArtists(ax, title, line, points, median)
+
+
+def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[GradeBand], title: str,
+              *, animated: bool = False) -> None:
+    """Put one employee's totals, grades and medians into the artists of a frame."""
+    import numpy as np
+
+    for label in artists.labels:
+        label.remove()
+    artists.labels = []
+    points = list(data.points)
+    positions = {band.key: i for i, band in enumerate(bands)}
+    artists.line.set_ydata([math.nan if p.total is None else p.total for p in points])
+    if artists.median is not None:
+        artists.median.set_ydata([math.nan if p.department_median is None else p.department_median for p in points])
+    drawn = [(x, p) for x, p in enumerate(points) if p.total is not None]
+    colours = [grade_colour(p.grade_key, positions.get(p.grade_key or "")) for _x, p in drawn]
+    artists.points.set_offsets(np.array([[x, p.total] for x, p in drawn], dtype=float).reshape(-1, 2))
+    artists.points.set_facecolor(colours)
+    previous_grade = None
+    for (x, point), colour in zip(drawn, colours, strict=True):
+        changed, previous_grade = point.grade_label != previous_grade, point.grade_label
+        if point.grade_label and (changed or x == drawn[-1][0]):
+            artists.labels.append(artists.ax.annotate(
+                point.grade_label, (x, point.total), xytext=(0, 6), textcoords="offset points", ha="center",
+                fontsize=6.5, color=colour, zorder=5, animated=animated))
+    artists.title.set_text(title)
+
+
+def chart_title(data: EmployeeHistory, _: Translate) -> str:
+    return data.title or f"{data.employee} · {_('Score history')}"
 
 
 def employee_history_chart(
@@ -23,58 +152,11 @@ def employee_history_chart(
     """Total per period as a line; grade bands shaded behind it; each point coloured by its grade and
     labelled where the grade changes (and at the end); the department median dashed when known."""
     _ = translator(lang)
-    title = data.title or f"{data.employee} · {_('Score history')}"
     with chart_style():
         fig = new_figure(size or DEFAULT_SIZE, fig)
-        points = list(data.points)
-        totals = [p.total for p in points]
-        if not any(t is not None for t in totals):
-            return show_empty(fig, _("No data for this period"), title)
-
-        ax = fig.add_subplot()
-        fig.subplots_adjust(left=0.1, right=0.88, top=0.88, bottom=0.2 if len(points) > 6 else 0.14)
-        xs = list(range(len(points)))
-        known = [t for t in totals if t is not None]
-        medians = [p.department_median for p in points if p.department_median is not None]
-        low = min(known + medians) if data.show_median else min(known)
-        high = max(known + medians) if data.show_median else max(known)
-        y_min = max(0.0, math.floor((low - 8) / 10) * 10)
-        y_max = 100.0 if high <= 96 else max(100.0, math.ceil((high + 4) / 5) * 5)
-
-        positions = {band.key: i for i, band in enumerate(data.bands)}
-        for band in data.bands:
-            top = y_max if band.upper is None else min(band.upper, y_max)
-            bottom = max(band.lower, y_min)
-            if top <= bottom:
-                continue
-            colour = grade_colour(band.key, positions[band.key])
-            ax.axhspan(bottom, top, color=colour, alpha=0.10, lw=0, zorder=0)
-            ax.text(1.01, (bottom + top) / 2, band.label, transform=ax.get_yaxis_transform(),
-                    ha="left", va="center", fontsize=7, color=colour, zorder=1)
-
-        series = [math.nan if t is None else t for t in totals]
-        ax.plot(xs, series, color=INK, lw=1.6, zorder=3, label=_("Total score"))
-        drawn = [(x, p) for x, p in zip(xs, points, strict=True) if p.total is not None]
-        colours = [grade_colour(p.grade_key, positions.get(p.grade_key or "")) for _x, p in drawn]
-        ax.scatter([x for x, _p in drawn], [p.total for _x, p in drawn], s=30, c=colours, edgecolor="white",
-                   linewidth=0.8, zorder=4)
-        previous_grade = None
-        for (x, point), colour in zip(drawn, colours, strict=True):
-            changed, previous_grade = point.grade_label != previous_grade, point.grade_label
-            if point.grade_label and (changed or x == drawn[-1][0]):
-                ax.annotate(point.grade_label, (x, point.total), xytext=(0, 6), textcoords="offset points",
-                            ha="center", fontsize=6.5, color=colour, zorder=5)
-
-        if data.show_median and medians:
-            median_series = [math.nan if p.department_median is None else p.department_median for p in points]
-            ax.plot(xs, median_series, color=MUTED, lw=1.1, ls="--", zorder=2, label=_("Department median"))
-            ax.legend(loc="lower left", ncols=2, fontsize=7)
-
-        ax.set_xlim(-0.5, len(points) - 0.5)
-        ax.set_ylim(y_min, y_max)
-        ax.set_xticks(xs, [p.period for p in points], rotation=35 if len(points) > 6 else 0,
-                      ha="right" if len(points) > 6 else "center")
-        ax.set_ylabel(_("Total score"))
-        ax.set_title(title, loc="left")
-        ax.grid(axis="y", color="white", lw=0.6, zorder=1)
+        frame = history_frame(data, size)
+        if frame is None:
+            return show_empty(fig, _("No data for this period"), chart_title(data, _))
+        artists = draw_frame(fig, frame, _)
+        draw_data(artists, data, frame.bands, chart_title(data, _))
         return fig

@@ -2,8 +2,9 @@
 
 matplotlib is single-threaded and a chart costs tens of milliseconds, so a batch of a thousand
 (two per sheet for 500 sheets) is spread over a process pool — one process per core — each keeping
-its own :class:`FigureCache`. Processes are started with ``spawn`` so a GUI with running threads
-is never forked.
+its own caches: history and radar charts are drawn over a cached frame
+(:mod:`kpidesk.charts.fast`), the other kinds into a reused figure. Processes are started with
+``spawn`` so a GUI with running threads is never forked.
 """
 
 from __future__ import annotations
@@ -59,10 +60,16 @@ def draw_chart(kind: str, data: Any, *, fig=None, size=None, lang: str | None = 
     return chart_function(kind)(data, fig=fig, size=size, lang=lang)
 
 
-def render_job(job: ChartJob, cache=None) -> bytes:
-    """Bytes of one chart, drawn into the cached figure of its kind when a cache is given."""
+def render_job(job: ChartJob, cache=None, frames=None) -> bytes:
+    """Bytes of one chart: over a cached frame when ``frames`` (a :class:`~kpidesk.charts.fast.FrameCache`)
+    can draw it that way, else drawn whole, into the cached figure of its kind when ``cache`` is given."""
+    from kpidesk.charts.fast import FAST_KINDS
     from kpidesk.charts.render import figure_to_png, figure_to_svg
 
+    if frames is not None and job.kind in FAST_KINDS and job.format == "png" and job.size is not None:
+        image = frames.render_png(job.kind, job.data, job.size, job.dpi, job.lang)
+        if image is not None:
+            return image
     fig = cache.get(job.kind) if cache is not None else None
     fig = draw_chart(job.kind, job.data, fig=fig, size=job.size, lang=job.lang)
     if job.format == "svg":
@@ -70,16 +77,17 @@ def render_job(job: ChartJob, cache=None) -> bytes:
     return figure_to_png(fig, job.dpi, compress_level=1)
 
 
-_worker_cache = None
+_worker_caches = None
 
 
 def _render_batch(jobs: Sequence[ChartJob]) -> list[bytes]:
-    global _worker_cache
-    if _worker_cache is None:
+    global _worker_caches
+    if _worker_caches is None:
+        from kpidesk.charts.fast import FrameCache
         from kpidesk.charts.render import FigureCache
 
-        _worker_cache = FigureCache()
-    return [render_job(job, _worker_cache) for job in jobs]
+        _worker_caches = (FigureCache(), FrameCache())
+    return [render_job(job, *_worker_caches) for job in jobs]
 
 
 def render_charts(
@@ -171,14 +179,15 @@ class ChartStream:
 
 
 def _render_here(jobs, progress, cancelled) -> list[bytes]:
+    from kpidesk.charts.fast import FrameCache
     from kpidesk.charts.render import FigureCache
 
-    cache = FigureCache()
+    cache, frames = FigureCache(), FrameCache()
     images = []
     for index, job in enumerate(jobs, start=1):
         if cancelled is not None and cancelled():
             raise Cancelled(_("Chart rendering was cancelled"))
-        images.append(render_job(job, cache))
+        images.append(render_job(job, cache, frames))
         if progress is not None:
             progress(index, len(jobs))
     return images

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
@@ -19,6 +20,82 @@ from kpidesk.charts.style import (
 from kpidesk.charts.translate import translator
 
 DEFAULT_SIZE = (4.2, 3.2)
+
+
+@dataclass(frozen=True)
+class RadarFrame:
+    """Everything of a radar that does not depend on whose it is: criteria, scale, raters, title."""
+
+    criteria: tuple[str, ...]
+    scale_max: float
+    scale_labels: tuple[str, ...]
+    series: tuple[tuple[str, str], ...]  # (label, role) of each rater that rated anything
+    title: str
+    size: tuple[float, float]
+
+
+@dataclass
+class RadarArtists:
+    lines: list
+    fills: list
+
+    def dynamic(self) -> list:
+        return [*self.fills, *self.lines]
+
+
+def radar_frame(data: RadarData, title: str, size: tuple[float, float] | None = None) -> RadarFrame | None:
+    """The frame of a radar of three or more criteria; None for fewer (drawn as bars) or no ratings."""
+    series = [s for s in data.series if any(v is not None for v in s.values)]
+    if len(data.criteria) < 3 or not series:
+        return None
+    return RadarFrame(tuple(data.criteria), float(data.scale_max), tuple(data.scale_labels),
+                      tuple((s.label, s.role) for s in series), title, tuple(size or DEFAULT_SIZE))
+
+
+def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> RadarArtists:
+    """Polar axes, grid, criteria and level labels, legend and title; the raters' polygons empty.
+    Frame parts lie below z-order 2 and the polygons above, so both drawing orders agree."""
+    ax = fig.add_subplot(projection="polar")
+    fig.subplots_adjust(left=0.2, right=0.7, top=0.74, bottom=0.14)
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    count = len(frame.criteria)
+    angles = [2 * math.pi * i / count for i in range(count)]
+    closed = angles + angles[:1]
+    lines, fills = [], []
+    for position, (label, role) in enumerate(frame.series):
+        colour = series_colour(role, position, RATER_COLOURS)
+        fills += ax.fill(closed, [0.0] * (count + 1), color=colour, alpha=0.12, zorder=2, animated=animated)
+        lines += ax.plot(closed, [math.nan] * (count + 1), color=colour, lw=1.6, label=label, marker="o", ms=3,
+                         zorder=2.1, animated=animated)
+    ax.set_ylim(0, frame.scale_max)
+    ticks = [float(i) for i in range(1, int(frame.scale_max) + 1)] if frame.scale_max <= 10 else None
+    if ticks:
+        labels = list(frame.scale_labels) if len(frame.scale_labels) == len(ticks) else [f"{t:g}" for t in ticks]
+        ax.set_yticks(ticks, labels, fontsize=6, color=MUTED)
+    ax.set_rlabel_position(180 / count)
+    ax.set_xticks(angles, [wrap_label(c, 12) for c in frame.criteria], fontsize=7)
+    ax.tick_params(axis="x", pad=2)
+    ax.grid(color="#cfd8dc", lw=0.6)
+    ax.spines["polar"].set_color("#b0bec5")
+    ax.spines["polar"].set_zorder(1.9)
+    fig.legend(handles=lines, loc="upper right", fontsize=7, borderaxespad=0.3)
+    fig.suptitle(frame.title, x=0.02, ha="left", fontsize=10)
+    return RadarArtists(lines, fills)
+
+
+def draw_data(artists: RadarArtists, frame: RadarFrame, data: RadarData) -> None:
+    """Put one employee's ratings into the polygons of a frame."""
+    count = len(frame.criteria)
+    angles = [2 * math.pi * i / count for i in range(count)]
+    closed = angles + angles[:1]
+    rated = [s for s in data.series if any(v is not None for v in s.values)]
+    for item, line, fill in zip(rated, artists.lines, artists.fills, strict=True):
+        values = [math.nan if v is None else float(v) for v in item.values][:count]
+        values += [math.nan] * (count - len(values))
+        line.set_data(closed, values + values[:1])
+        filled = [0.0 if math.isnan(v) else v for v in values]
+        fill.set_xy(list(zip(closed, filled + filled[:1], strict=True)))
 
 
 def qualitative_radar_chart(
@@ -38,40 +115,13 @@ def qualitative_radar_chart(
         fig = new_figure(size or DEFAULT_SIZE, fig)
         if not criteria or not series:
             return show_empty(fig, _("No data for this period"), title)
-        if len(criteria) < 3:
+        frame = radar_frame(data, title, size)
+        if frame is None:
             _draw_bars(fig, data, criteria, series)
-        else:
-            _draw_radar(fig, data, criteria, series)
-        fig.suptitle(title, x=0.02, ha="left", fontsize=10)
+            fig.suptitle(title, x=0.02, ha="left", fontsize=10)
+            return fig
+        draw_data(draw_frame(fig, frame), frame, data)
         return fig
-
-
-def _draw_radar(fig: Figure, data: RadarData, criteria: list[str], series) -> None:
-    ax = fig.add_subplot(projection="polar")
-    fig.subplots_adjust(left=0.2, right=0.7, top=0.74, bottom=0.14)
-    ax.set_theta_offset(math.pi / 2)
-    ax.set_theta_direction(-1)
-    count = len(criteria)
-    angles = [2 * math.pi * i / count for i in range(count)]
-    closed = angles + angles[:1]
-    for position, item in enumerate(series):
-        colour = series_colour(item.role, position, RATER_COLOURS)
-        values = [math.nan if v is None else float(v) for v in item.values][:count]
-        values += [math.nan] * (count - len(values))
-        ax.plot(closed, values + values[:1], color=colour, lw=1.6, label=item.label, marker="o", ms=3)
-        filled = [0.0 if math.isnan(v) else v for v in values]
-        ax.fill(closed, filled + filled[:1], color=colour, alpha=0.12)
-    ax.set_ylim(0, data.scale_max)
-    ticks = [float(i) for i in range(1, int(data.scale_max) + 1)] if data.scale_max <= 10 else None
-    if ticks:
-        labels = list(data.scale_labels) if len(data.scale_labels) == len(ticks) else [f"{t:g}" for t in ticks]
-        ax.set_yticks(ticks, labels, fontsize=6, color=MUTED)
-    ax.set_rlabel_position(180 / count)
-    ax.set_xticks(angles, [wrap_label(c, 12) for c in criteria], fontsize=7)
-    ax.tick_params(axis="x", pad=2)
-    ax.grid(color="#cfd8dc", lw=0.6)
-    ax.spines["polar"].set_color("#b0bec5")
-    fig.legend(loc="upper right", fontsize=7, borderaxespad=0.3)
 
 
 def _draw_bars(fig: Figure, data: RadarData, criteria: list[str], series) -> None:

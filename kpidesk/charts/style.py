@@ -64,6 +64,8 @@ def chart_rc() -> dict[str, object]:
         "font.size": 8.5,
         "axes.titlesize": 10,
         "axes.titleweight": "normal",
+        "axes.titley": 1.0,  # a fixed title position: matplotlib skips measuring the tick labels for it
+        "axes.titlepad": 6.0,
         "axes.labelsize": 8.5,
         "axes.edgecolor": MUTED,
         "axes.labelcolor": INK,
@@ -100,6 +102,19 @@ def new_figure(size: tuple[float, float], fig: Figure | None = None) -> Figure:
     fig.set_layout_engine(None)
     fig.subplots_adjust()
     return fig
+
+
+def fixed_axis_label(ax, axis: str, offset_points: float) -> None:
+    """Place the y (or x) axis label ``offset_points`` left of (below) the axes instead of letting
+    matplotlib measure every tick label at each draw to find the spot — a tenth of a chart's cost."""
+    from matplotlib.transforms import offset_copy
+
+    if axis == "y":
+        ax.yaxis.set_label_coords(0, 0.5, transform=offset_copy(ax.transAxes, ax.figure, x=-offset_points,
+                                                                  units="points"))
+    else:
+        ax.xaxis.set_label_coords(0.5, 0, transform=offset_copy(ax.transAxes, ax.figure, y=-offset_points,
+                                                                  units="points"))
 
 
 def show_empty(fig: Figure, message: str, title: str | None = None) -> Figure:

@@ -185,8 +185,8 @@ def _qualitative_rows(detail: QualitativeDetail, _: Translate, lang: str) -> lis
 def _improvement(detail: QualitativeDetail) -> ImprovementPlan:
     """The manager's strengths, areas to improve and goals (the employee's own where the manager wrote none)."""
     texts: dict[str, str] = {}
-    for role in ("self", "hr", "peer", "manager"):  # later roles win
-        texts.update(detail.texts.get(role, {}) if role != "peer" else {})
+    for role in ("self", "hr", "manager"):  # later roles win; anonymous peers' texts are not printed
+        texts.update(detail.texts.get(role, {}))
 
     def items(key: str) -> tuple[str, ...]:
         return tuple(line.strip(" ;；") for line in texts.get(key, "").splitlines() if line.strip(" ;；"))

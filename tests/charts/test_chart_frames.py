@@ -1,0 +1,55 @@
+"""Charts drawn over a cached frame are pixel for pixel the charts drawn whole."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from kpidesk.charts.fast import FrameCache
+from kpidesk.charts.history import employee_history_chart
+from kpidesk.charts.radar import qualitative_radar_chart
+from kpidesk.charts.render import figure_to_png
+from kpidesk.reports.samples import sample_history, sample_radar
+
+SIZE = (3.5, 2.6)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def test_history_and_radar_over_a_frame_match_the_whole_drawing():
+    frames = FrameCache()
+    cases = [("trend", sample_history(i), employee_history_chart) for i in range(8)]
+    cases += [("trend", dataclasses.replace(sample_history(3), show_median=False), employee_history_chart)]
+    cases += [("radar", sample_radar(i), qualitative_radar_chart) for i in range(6)]
+    for kind, data, draw in cases:
+        fast = frames.render_png(kind, data, SIZE, 100, "zh")
+        whole = figure_to_png(draw(data, size=SIZE, lang="zh"), 100)
+        assert np.array_equal(_pixels(fast), _pixels(whole)), (kind, data)
+    assert 2 <= len(frames._frames) < len(cases)  # frames were shared between charts
+
+
+def test_charts_without_a_frame_are_left_to_the_whole_drawing(history, radar):
+    frames = FrameCache()
+    empty = dataclasses.replace(history, points=[])
+    assert frames.render_png("trend", empty, SIZE, 100, "zh") is None
+    two = dataclasses.replace(radar, criteria=radar.criteria[:2])
+    assert frames.render_png("radar", two, SIZE, 100, "zh") is None
+    with pytest.raises(ValueError):
+        frames.render_png("ranking", history, SIZE, 100, "zh")
+
+
+def test_render_job_uses_frames_and_falls_back(history):
+    from kpidesk.charts.pool import ChartJob, render_job
+
+    frames = FrameCache()
+    job = ChartJob("trend", history, size=SIZE, dpi=100, lang="zh")
+    assert _pixels(render_job(job, frames=frames)).shape == (260, 350, 3)
+    assert len(frames._frames) == 1
+    empty = ChartJob("trend", dataclasses.replace(history, points=[]), size=SIZE, dpi=100)
+    assert render_job(empty, frames=frames)[:4] == b"\x89PNG"  # drawn whole: the empty state
