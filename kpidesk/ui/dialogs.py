@@ -68,6 +68,13 @@ class Dialogs:
         text = text.strip()
         return None if required and not text else text
 
+    def credentials(self, parent: QWidget | None, title: str, text: str, username: str = "") -> tuple[str, str] | None:
+        """A user name and a password (typed hidden); None when cancelled."""
+        from kpidesk.ui.login import CredentialsDialog
+
+        dialog = CredentialsDialog(parent, title, text, username)
+        return dialog.values() if dialog.exec() else None
+
     def choose(self, parent: QWidget | None, title: str, label: str, options: list[str], current: int = 0) -> int | None:
         """The index of the option picked, or None."""
         from PySide6.QtWidgets import QInputDialog
@@ -140,6 +147,10 @@ class ScriptedDialogs(Dialogs):
 
     def choose(self, parent, title, label, options, current=0):
         self.asked.append(Asked("choose", title, label))
+        return self._next(None)
+
+    def credentials(self, parent, title, text, username=""):
+        self.asked.append(Asked("credentials", title, text))
         return self._next(None)
 
     def open_file(self, parent, caption, filters="", folder=""):

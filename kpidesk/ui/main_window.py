@@ -429,6 +429,16 @@ class MainWindow(QMainWindow):
             self.retranslate()
             self.show_welcome()
             return
+        from kpidesk.ui.login import log_in_if_required
+
+        actor = log_in_if_required(self, self.ctx.dialogs, opened.db, self.ctx.actor)
+        if actor is None:  # no login: the database stays closed
+            opened.db.dispose()
+            self.retranslate()
+            if self.ctx.db is None:
+                self.show_welcome()
+            return
+        self.ctx.actor = actor
         self._periods = list(opened.periods)
         remembered = self.ctx.settings.value("window/last_period")
         codes = {p.code for p in self._periods}

@@ -1,0 +1,45 @@
+"""With access control on, the window asks who is working and acts with that person's rights."""
+
+from __future__ import annotations
+
+from kpidesk.services import auth
+from kpidesk.services.context import Role
+
+
+def _protect(db, actor):
+    with db.write() as session:
+        auth.enable_access(session, actor, "hr-wang", "correct horse")
+        auth.add_user(session, actor, "auditor", "battery staple", Role.AUDITOR)
+    path = db.path
+    db.dispose()
+    return path
+
+
+def test_a_protected_database_asks_for_a_login_and_uses_that_role(make_window, starter_db, actor, dialogs, qtbot):
+    path = _protect(starter_db, actor)
+    dialogs.queue(("auditor", "wrong password"), ("auditor", "battery staple"))
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    assert window.ctx.db is not None
+    assert window.ctx.actor.name == "auditor" and window.ctx.actor.role == Role.AUDITOR
+    logins = [a for a in dialogs.asked if a.kind == "credentials"]
+    assert len(logins) == 2
+    assert logins[1].text != logins[0].text, "the second prompt says why the first failed"
+
+
+def test_giving_up_the_login_leaves_the_database_closed(make_window, starter_db, actor, dialogs, qtbot):
+    path = _protect(starter_db, actor)
+    window = make_window()  # nothing queued: the login is cancelled
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    assert window.ctx.db is None
+    assert any(a.kind == "credentials" for a in dialogs.asked)
+
+
+def test_single_user_mode_asks_nothing(main_window, dialogs):
+    assert main_window.ctx.db is not None
+    assert not any(a.kind == "credentials" for a in dialogs.asked)
+    assert main_window.ctx.actor.role == Role.ADMIN
