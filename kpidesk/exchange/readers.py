@@ -127,6 +127,15 @@ class SheetTable:
         label = self.column_for(canonical)
         return None if label is None else self.frame[label]
 
+    def field_cells_or_blank(self, canonical: str) -> pd.Series:
+        """The cells of a field, or a blank column (one None per data row) when the file has no such column."""
+        found = self.field_cells(canonical)
+        return found if found is not None else pd.Series(None, index=self.rows, dtype=object)
+
+    def place_of(self, row, canonical: str) -> Place:
+        """Where the cell of a field in an Excel row is."""
+        return self.place(row=int(row), column=self.column_for(canonical))
+
     def place(self, row: int | None = None, column: str | None = None) -> Place:
         """Where a cell is, for messages: file, sheet, Excel row, column letter and header."""
         shown = self.column_info(column).display if column in self.frame.columns else column

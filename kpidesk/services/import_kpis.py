@@ -118,12 +118,7 @@ def preview_kpi_import(
     table_ = read_table(path, kind="kpis", sheet=sheet, overrides=overrides, header_row=header_row)
     problems: list[ImportProblem] = []
 
-    def cells(field: str) -> pd.Series:
-        found = table_.field_cells(field)
-        return found if found is not None else pd.Series(None, index=table_.rows, dtype=object)
-
-    def place(row, field):
-        return table_.place(row=int(row), column=table_.column_for(field))
+    cells, place = table_.field_cells_or_blank, table_.place_of
 
     field_pairs = []
     for code, zh, en, aliases in session.execute(
