@@ -53,6 +53,14 @@ def _snapshot(db):
     return people, values, chain.ok
 
 
+def _scores(db, period):
+    """The period's results in the CLI's JSON shape (finalized: from the snapshot; open: computed)."""
+    from kpidesk.services.scoring import period_scores, score_records
+
+    with db.session() as session:
+        return score_records(period_scores(session, period))
+
+
 def test_db_copy_round_trips_the_demo(tmp_path, pg_url, capsys):
     source = open_database(tmp_path / "office.db")
     build_demo(source, Actor(name="demo"))
@@ -66,6 +74,8 @@ def test_db_copy_round_trips_the_demo(tmp_path, pg_url, capsys):
         assert original[2] is True
         assert _snapshot(server) == original
         assert _snapshot(back) == original
+        for period in ("2025-06", "2025-12"):  # a finalized snapshot, and an open period computed afresh
+            assert _scores(server, period) == _scores(source, period)
         with server.write() as session:  # sequences continue after the copied ids
             audit.record(session, "tester", "after.copy")
         with server.session() as session:
