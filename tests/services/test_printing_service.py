@@ -214,3 +214,16 @@ def test_pdf_bytes_in_memory(demo_db):
         pending = gather_documents(session, None, PrintRequest(FINAL, ("CS001",), charts=False))
     buffer = io.BytesIO()
     assert render_documents(pending.documents, buffer) >= 1
+
+
+@pytest.mark.slow
+def test_charts_drawn_in_the_pool_give_the_same_file(demo_db, tmp_path, monkeypatch):
+    from kpidesk.services import printing
+
+    request = PrintRequest(FINAL, ("CS001", "CS003"), lang="zh")
+    here = tmp_path / "here.pdf"
+    print_documents(demo_db, None, request, here, processes=1)
+    monkeypatch.setattr(printing, "POOL_FROM_CHARTS", 1)
+    pooled = tmp_path / "pooled.pdf"
+    print_documents(demo_db, None, request, pooled, processes=2)
+    assert pooled.read_bytes() == here.read_bytes()
