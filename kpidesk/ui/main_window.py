@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_action = self._action("new", QKeySequence.StandardKey.New, self.new_database, "new")
         self.open_action = self._action("open", QKeySequence.StandardKey.Open, self.choose_database, "open")
+        self.server_action = self._action("server", None, self.connect_to_server)
         self.save_copy_action = self._action("saveCopy", QKeySequence.StandardKey.Save, self.save_copy, "backup")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
         self.undo_action = self.undo_group.createUndoAction(self)
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("")
         self.file_menu.addAction(self.new_action)
         self.file_menu.addAction(self.open_action)
+        self.file_menu.addAction(self.server_action)
         self.recent_menu = QMenu(self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.file_menu.addMenu(self.recent_menu)
@@ -223,6 +225,7 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(_("&Help"))
         self.new_action.setText(_("&New database…"))
         self.open_action.setText(_("&Open database…"))
+        self.server_action.setText(_("Connect to a server &database…"))
         self.recent_menu.setTitle(_("Open &recent"))
         self.save_copy_action.setText(_("&Save a copy (backup)…"))
         self.quit_action.setText(_("&Quit"))
@@ -495,6 +498,34 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path | str) -> Task:
         return self._open(lambda: opening.open_file(path))
+
+    def connect_to_server(self) -> Task | None:
+        """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""
+        from kpidesk.store.credentials import store_password, with_stored_password
+
+        text = self.ctx.dialogs.ask_text(
+            self, _("Connect to a server database"),
+            _("Server address, e.g. postgresql+psycopg://zhang@dbserver/kpidesk"), required=True)
+        url = opening.server_url_needing_password(text or "")
+        if url is None:
+            if text:
+                self.ctx.dialogs.warning(self, _("Connect to a server database"),
+                                         _("That is not a server database address."))
+            return None
+        if url.password:
+            store_password(url.set(password=None), url.password)
+            url = url.set(password=None)
+        elif not with_stored_password(url).password:
+            answer = self.ctx.dialogs.credentials(
+                self, _("Connect to a server database"),
+                _("Password for {user} on {host} (kept in the system keyring, if there is one):").format(
+                    user=url.username, host=url.host), url.username or "")
+            if answer is None:
+                return None
+            if not store_password(url, answer[1]):
+                self.statusBar().showMessage(
+                    _("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used."), 15000)
+        return self.open_path(url.render_as_string(hide_password=True))
 
     def choose_database(self) -> None:
         path = self.ctx.dialogs.open_file(self, _("Open database"), _(DB_FILTER_SOURCE))

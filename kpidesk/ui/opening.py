@@ -67,10 +67,12 @@ def demo_database_path() -> Path:
 
 
 def open_file(target: str | Path | None) -> Opened:
-    """Open (creating, migrating and taking the daily backup as needed)."""
-    from kpidesk.services.database import has_data, open_for_use
+    """Open (creating, migrating and taking the daily backup as needed); a damaged file is refused with
+    the newest good backup named, never overwritten."""
+    from kpidesk.services.backup import open_checked
+    from kpidesk.services.database import has_data
 
-    db = open_for_use(target)
+    db = open_checked(target)
     return Opened(db=db, has_data=has_data(db), periods=list_periods(db))
 
 
@@ -98,3 +100,15 @@ def open_demo(target: str | Path, actor: Actor, *, progress: ProgressCallback | 
         build_demo(opened.db, actor, progress)
         opened = Opened(db=opened.db, has_data=True, periods=list_periods(opened.db))
     return opened
+
+
+def server_url_needing_password(text: str):
+    """The URL typed for a server database, or None when it is not one; passwords never stay in it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(text.strip())
+    except ArgumentError:
+        return None
+    return url if url.get_backend_name() != "sqlite" and url.host else None
