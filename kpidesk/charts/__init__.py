@@ -28,6 +28,9 @@ _EXPORTS = {
     "CHART_KINDS": "kpidesk.charts.pool",
     "draw_chart": "kpidesk.charts.pool",
     "render_charts": "kpidesk.charts.pool",
+    "ChartStream": "kpidesk.charts.pool",
+    "PendingImage": "kpidesk.charts.pool",
+    "FrameCache": "kpidesk.charts.fast",
 }
 
 __all__ = sorted(_EXPORTS)
