@@ -477,9 +477,17 @@ def gather_documents(session: Session, actor: Actor | None, request: PrintReques
             jobs.append(job)
 
     if request.summary:
-        summary_jobs: list[tuple[str, ChartJob]] = []
         subset = scored if not request.staff_nos else _subset(scored, chosen)
-        add(_summary(ctx, subset, request.department, summary_jobs), summary_jobs)
+        if request.department:
+            groups = [(request.department, subset)]
+        else:  # one summary per top-level department
+            frame = subset.scores.frame
+            names = sorted({d for d in frame["department"] if isinstance(d, str)})
+            groups = [(name, _subset(subset, [int(e) for e in frame.index[frame["department"] == name]]))
+                      for name in names]
+        for name, group in groups:
+            summary_jobs: list[tuple[str, ChartJob]] = []
+            add(_summary(ctx, group, name, summary_jobs), summary_jobs)
     if request.sheets and request.year_sheets:
         year = period.year
         month_scores = _month_scores(session, actor, year)

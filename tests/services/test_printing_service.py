@@ -227,3 +227,10 @@ def test_charts_drawn_in_the_pool_give_the_same_file(demo_db, tmp_path, monkeypa
     pooled = tmp_path / "pooled.pdf"
     print_documents(demo_db, None, request, pooled, processes=2)
     assert pooled.read_bytes() == here.read_bytes()
+
+
+def test_summary_without_a_department_gives_one_per_department(demo_db):
+    with demo_db.session() as session:
+        pending = gather_documents(session, None, PrintRequest(FINAL, sheets=False, summary=True, charts=False))
+    assert [d.department for d in pending.documents] == ["客户关怀部"]
+    assert len(pending.documents[0].ranking) >= 10
