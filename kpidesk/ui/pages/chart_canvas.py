@@ -23,6 +23,17 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidge
 ChartFunction = Callable[..., Figure]
 
 
+def warm_up() -> None:
+    """Import the chart modules and register the chart font; called by workers before a chart is shown,
+    so the UI thread never pays for loading matplotlib and its font list."""
+    from kpidesk.charts.pool import CHART_KINDS, chart_function
+    from kpidesk.charts.style import chart_rc
+
+    for kind in CHART_KINDS:
+        chart_function(kind)
+    chart_rc()
+
+
 class ChartCanvas(QWidget):
     """A FigureCanvasQTAgg with a hover line under it."""
 

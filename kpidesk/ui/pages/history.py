@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from kpidesk.i18n import N_, _, current_language, pick
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
-from kpidesk.ui.pages.chart_canvas import ChartCanvas
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import Banner, heading
 
@@ -58,10 +57,13 @@ class ChartChoices:
 
 
 def load_choices(db, actor, period: str) -> ChartChoices:
-    from sqlalchemy import select
+    from kpidesk.ui.pages.heap import quiet_imports
 
-    from kpidesk.services.scoring import period_scores
-    from kpidesk.store import models as m
+    with quiet_imports():
+        from sqlalchemy import select
+
+        from kpidesk.services.scoring import period_scores
+        from kpidesk.store import models as m
 
     with db.session() as session:
         frame = period_scores(session, period, actor=actor).frame
@@ -78,9 +80,14 @@ def load_choices(db, actor, period: str) -> ChartChoices:
 def load_chart(db, actor, kind: str, period: str, *, employee: str | None, department: str | None,
                kpi: str | None, length: int, lang: str) -> Any:
     """The data of one chart, read as ``actor`` may see it."""
-    from kpidesk.services import access
-    from kpidesk.services import charts as service
+    from kpidesk.ui.pages.heap import quiet_imports
 
+    with quiet_imports():
+        from kpidesk.services import access
+        from kpidesk.services import charts as service
+        from kpidesk.ui.pages.chart_canvas import warm_up
+
+        warm_up()
     with db.session() as session:
         if kind == "team-trend":
             return service.team_kpi_trend(session, period, kpi or "", department=department, actor=actor, lang=lang,
@@ -128,7 +135,11 @@ class HistoryPage(Page):
             label.setBuddy(widget)
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.export)
-        self.chart = ChartCanvas(min_height=360)
+        self.chart = None  # a ChartCanvas, made with the first chart (a worker has loaded matplotlib by then)
+        self.chart_area = QWidget()
+        self.chart_area.setMinimumHeight(360)
+        self.chart_layout = QVBoxLayout(self.chart_area)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
 
         grid = QGridLayout()
         grid.addWidget(self.kind_label, 0, 0)
@@ -152,7 +163,7 @@ class HistoryPage(Page):
         layout.addLayout(top)
         layout.addLayout(grid)
         layout.addWidget(self.banner)
-        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.chart_area, 1)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -189,7 +200,7 @@ class HistoryPage(Page):
         period = self.ctx.period_code
         if period is None:
             self.banner.show_text(_("No period is open yet."))
-            self.chart.clear()
+            self._clear_chart()
             return
         Task(self, load_choices, self.ctx.db, self.ctx.actor, period).success(self._choices_loaded) \
             .failure(self._failed).start()
@@ -282,7 +293,7 @@ class HistoryPage(Page):
         group = self.group_combo.currentData() if DEPARTMENT in needs else None
         kpi = self.kpi_combo.currentData() if KPI in needs else None
         if (EMPLOYEE in needs and not employee) or (KPI in needs and not kpi):
-            self.chart.clear()
+            self._clear_chart()
             return None
         if employee:
             self.ctx.settings.setValue("history/employee", employee)
@@ -300,7 +311,7 @@ class HistoryPage(Page):
             return
         self.banner.hide()
         self.chart_data = data
-        self.chart.show_chart(chart_function(kind), data, lang=lang)
+        self.canvas().show_chart(chart_function(kind), data, lang=lang)
         self.shown_kind = kind
         self.export_button.setEnabled(True)
         self.chart_shown.emit(kind)
@@ -308,10 +319,22 @@ class HistoryPage(Page):
     def _failed(self, error: BaseException) -> None:
         from kpidesk.ui.dialogs import error_text
 
-        self.chart.clear()
+        self._clear_chart()
         self.shown_kind = None
         self.export_button.setEnabled(False)
         self.banner.show_text(error_text(error), "warning")
+
+    def canvas(self):
+        from kpidesk.ui.pages.chart_canvas import ChartCanvas
+
+        if self.chart is None:
+            self.chart = ChartCanvas(min_height=360)
+            self.chart_layout.addWidget(self.chart)
+        return self.chart
+
+    def _clear_chart(self) -> None:
+        if self.chart is not None:
+            self.chart.clear()
 
     def export(self) -> Path | None:
         if self.shown_kind is None:

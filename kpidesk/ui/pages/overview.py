@@ -7,28 +7,31 @@ every missing item opens the page that fixes it. The figures come from ``service
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QScrollArea,
-    QSplitter,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from kpidesk.i18n import N_, _
-from kpidesk.services.overview import PeriodOverview, period_overview
 from kpidesk.ui.context import Changes
 from kpidesk.ui.models import Column, RowsModel, SortFilterProxy, display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results_widgets import Bar, GradeBars, ProgressCard, open_page, page_available
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import Banner, Table, heading
+
+if TYPE_CHECKING:
+    from kpidesk.services.overview import PeriodOverview
 
 STATUS_NAMES = {"open": N_("open"), "review": N_("in review"), "finalized": N_("finalized"),
                 "not_opened": N_("not opened")}
@@ -37,6 +40,10 @@ EMPLOYEE_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
 def load_overview(db, actor, period: str) -> PeriodOverview:
+    from kpidesk.ui.pages.heap import quiet_imports
+
+    with quiet_imports():
+        from kpidesk.services.overview import period_overview
     with db.session() as session:
         return period_overview(session, period, actor)
 
@@ -126,18 +133,21 @@ class OverviewPage(Page):
         self.raters_box = QGroupBox()
         QVBoxLayout(self.raters_box).addWidget(self.raters_view)
 
-        grid = QGridLayout()
-        grid.addWidget(self.missing_box, 0, 0)
-        grid.addWidget(self.grades_box, 0, 1)
-        grid.addWidget(self.movers_box, 1, 0)
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.streak_box)
-        side.addWidget(self.raters_box)
-        grid.addWidget(side, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setRowStretch(0, 2)
-        grid.setRowStretch(1, 3)
+        self.movers_view.setSortingEnabled(False)  # biggest change first, as the service orders them
+        self.raters_view.setSortingEnabled(False)
+        self.streak_list.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.grades_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.streak_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        left = QVBoxLayout()
+        left.addWidget(self.missing_box, 2)
+        left.addWidget(self.movers_box, 3)
+        right = QVBoxLayout()
+        right.addWidget(self.grades_box)
+        right.addWidget(self.streak_box)
+        right.addWidget(self.raters_box, 1)
+        grid = QHBoxLayout()
+        grid.addLayout(left, 3)
+        grid.addLayout(right, 2)
 
         content = QWidget()
         layout = QVBoxLayout(content)

@@ -2,7 +2,8 @@
 
 Choose everyone, a department or team, or some employees; choose sheets and/or the summary, or year
 sheets; preview the pages, then save as one file or one file per employee. Generation runs in a worker
-(``services.printing``) with the page's own progress bar and Cancel; a cancelled run leaves no file.
+(``services.printing`` in a child process, see ``print_process``) with the page's own progress bar and
+Cancel; a cancelled run leaves no file.
 A preview is written to a temporary file and saving it again only copies that file.
 """
 
@@ -54,8 +55,10 @@ class PrintChoices:
 
 
 def load_print_choices(db, actor, period: str) -> PrintChoices:
-    from kpidesk.services.scoring import period_scores
+    from kpidesk.ui.pages.heap import quiet_imports
 
+    with quiet_imports():
+        from kpidesk.services.scoring import period_scores
     with db.session() as session:
         scores = period_scores(session, period, actor=actor)
     frame = scores.frame
@@ -70,10 +73,10 @@ def load_print_choices(db, actor, period: str) -> PrintChoices:
 
 
 def generate(db, actor, request, out: str, *, progress=None, cancel=None):
-    """Write the documents (run in a worker)."""
-    from kpidesk.services.printing import print_documents
+    """Write the documents (run in a worker thread, the work itself in a child process)."""
+    from kpidesk.ui.pages.print_process import print_in_process
 
-    return print_documents(db, actor, request, out, progress=progress, cancel=cancel)
+    return print_in_process(db, actor, request, out, progress=progress, cancel=cancel)
 
 
 class _ProgressBridge(QObject):

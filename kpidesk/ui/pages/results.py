@@ -35,6 +35,7 @@ from kpidesk.ui.pages.results_calibration import CalibrationView
 from kpidesk.ui.pages.results_data import ResultsData, load_results
 from kpidesk.ui.pages.results_model import ResultsModel, ResultsProxy
 from kpidesk.ui.pages.results_review import ReviewView, SignoffsView
+from kpidesk.ui.pages.results_widgets import fit_from_sample
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import Banner, SearchBox, Table, heading
 
@@ -210,6 +211,7 @@ class ResultsPage(Page):
         self.table.setObjectName("resultsTable")
         self.table.setSelectionBehavior(Table.SelectionBehavior.SelectItems)
         self.table.setModel(self.proxy)
+        fit_from_sample(self.table)
         self.table.clicked.connect(self.show_cell)
         self.table.selectionModel().currentChanged.connect(lambda current, _prev: self.show_cell(current))
         self.search = SearchBox()
@@ -245,6 +247,8 @@ class ResultsPage(Page):
         self.signoffs.record_requested.connect(self.record_signoff)
         self.signoffs.remove_requested.connect(self.remove_signoff)
         self.tabs = QTabWidget()
+        self._stale_tabs: set[QWidget] = set()
+        self.tabs.currentChanged.connect(lambda _i: self._fill_current_tab())
         self.tabs.addTab(results_tab, "")
         self.tabs.addTab(self.calibration, "")
         self.tabs.addTab(self.review, "")
@@ -309,6 +313,27 @@ class ResultsPage(Page):
         self.tabs.setCurrentIndex(0)
         self._select(employee_id)
 
+    def prepare_screenshot(self) -> None:
+        """For the documentation: a score of someone below the top grade, explained."""
+        if self.data is None:
+            return
+        frame = self.data.scores.frame
+        graded = frame[frame["grade_code"].notna()].sort_values("total")
+        if graded.empty:
+            return
+        employee = int(graded.index[len(graded) // 3])
+        code = next((c for c, item in self.data.scores.kpis(employee).items() if item["status"] == "ok"), None)
+        row = self.model.row_of(employee)
+        column = self.model.column_of(code) if code else 1
+        index = self.proxy.mapFromSource(self.model.index(row, column))
+        self.tabs.setCurrentIndex(0)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self.show_cell(index)
+
+    def extra_screenshots(self):
+        return [("results-calibration", lambda: self.tabs.setCurrentWidget(self.calibration))]
+
     # -- showing --------------------------------------------------------------------------------------
     def _load_failed(self, error: BaseException) -> None:
         from kpidesk.errors import Cancelled
@@ -331,13 +356,19 @@ class ResultsPage(Page):
             self.explanation.clear()
             return
         self.table.restore_columns()
-        self.calibration.show_data(data)
-        self.review.show_data(data)
-        self.signoffs.show_data(data)
+        self._stale_tabs = {self.calibration, self.review, self.signoffs}
+        self._fill_current_tab()
         if self.selected_employee is not None:
             self._select(self.selected_employee)
             self.show_cell(self.table.currentIndex())
         self.loaded.emit()
+
+    def _fill_current_tab(self) -> None:
+        """The other tabs are filled when first looked at after a load (a 500-person period stays quick)."""
+        tab = self.tabs.currentWidget()
+        if self.data is not None and tab in self._stale_tabs:
+            self._stale_tabs.discard(tab)
+            tab.show_data(self.data)
 
     def _show_header(self) -> None:
         data = self.data

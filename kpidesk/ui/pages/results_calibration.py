@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -17,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _
-from kpidesk.services import calibration
 from kpidesk.ui.models import Column, RowsModel, SortFilterProxy, display_value
-from kpidesk.ui.pages.chart_canvas import ChartCanvas
 from kpidesk.ui.pages.results_data import ResultsData
+from kpidesk.ui.pages.results_widgets import fit_from_sample
 from kpidesk.ui.widgets import Table
 
 
@@ -64,6 +64,7 @@ def _table(settings, key: str, columns) -> tuple[Table, RowsModel]:
     proxy.setSourceModel(model)
     view = Table(settings, key)
     view.setModel(proxy)
+    fit_from_sample(view)
     return view, model
 
 
@@ -93,13 +94,12 @@ class CalibrationView(QWidget):
     def __init__(self, settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: ResultsData | None = None
-        self.chart = ChartCanvas(min_height=200)
+        self.chart = None  # a ChartCanvas, made when the first data arrives (matplotlib is loaded by then)
         self.curve_note = QLabel()
         self.curve_note.setWordWrap(True)
         self.distribution_box = QGroupBox()
-        box = QVBoxLayout(self.distribution_box)
-        box.addWidget(self.chart, 1)
-        box.addWidget(self.curve_note)
+        self.distribution_layout = QVBoxLayout(self.distribution_box)
+        self.distribution_layout.addWidget(self.curve_note)
 
         self.quota_row = QHBoxLayout()
         self.spins: dict[str, QDoubleSpinBox] = {}
@@ -135,9 +135,11 @@ class CalibrationView(QWidget):
         forced.addWidget(self.moves_view, 1)
 
         self.raters_view, self.raters_model = _table(settings, "results/raters", RATER_COLUMNS)
+        self.raters_view.fit_header(QHeaderView.ResizeMode.ResizeToContents)
         self.raters_box = QGroupBox()
         QVBoxLayout(self.raters_box).addWidget(self.raters_view)
         self.gaps_view, self.gaps_model = _table(settings, "results/gaps", GAP_COLUMNS)
+        self.gaps_view.fit_header(QHeaderView.ResizeMode.ResizeToContents)
         self.gaps_box = QGroupBox()
         QVBoxLayout(self.gaps_box).addWidget(self.gaps_view)
 
@@ -184,7 +186,11 @@ class CalibrationView(QWidget):
         self._build_quotas(data)
         curve = data.curve
         from kpidesk.charts.department import grade_distribution_chart
+        from kpidesk.ui.pages.chart_canvas import ChartCanvas
 
+        if self.chart is None:
+            self.chart = ChartCanvas(min_height=200)
+            self.distribution_layout.insertWidget(0, self.chart, 1)
         self.chart.show_chart(grade_distribution_chart, chart_data(data, curve))
         self.curve_note.setText(
             _("Dashed: the organisation's forced distribution.") if data.forced is not None
@@ -246,6 +252,8 @@ class CalibrationView(QWidget):
 
     def preview(self) -> list:
         """Show who the quotas would move (and return them)."""
+        from kpidesk.services import calibration
+
         if self.data is None or not self.preview_button.isEnabled():
             self.moves_model.set_rows([])
             return []

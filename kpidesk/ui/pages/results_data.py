@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.context import CancelToken, ProgressCallback, report
-from kpidesk.services.scoring import PeriodScores, flag_label
+
+if TYPE_CHECKING:  # pandas and the scoring service are loaded by the worker, not on the UI thread
+    import pandas as pd
+
+    from kpidesk.services.scoring import PeriodScores
 
 #: The result columns, before and after the KPI scores, with their English titles.
 LEAD_COLUMNS = (
@@ -79,6 +81,10 @@ class ResultsData:
 
 def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo]) -> tuple[pd.DataFrame, list[str]]:
     """One row per employee: person, total, grade and its parts, each KPI's score, then the rest and the flags."""
+    import pandas as pd
+
+    from kpidesk.services.scoring import flag_label
+
     frame = scores.frame
     data: dict[str, Any] = {}
     keys: list[str] = []
@@ -112,10 +118,15 @@ def _kpi_infos(session) -> dict[str, KpiInfo]:
 def load_results(db, actor, period: str, *, progress: ProgressCallback | None = None,
                  cancel: CancelToken | None = None) -> ResultsData:
     """Compute (or read the snapshot of) ``period`` and gather what the page's tabs show."""
-    from kpidesk.services import adjustments, calibration, periods, signoffs
-    from kpidesk.services.scoring import period_scores
-    from kpidesk.services.scoring_inputs import find_period_record
+    from kpidesk.ui.pages.heap import quiet_imports
 
+    with quiet_imports():
+        from kpidesk.services import adjustments, calibration, periods, signoffs
+        from kpidesk.services.scoring import period_scores
+        from kpidesk.services.scoring_inputs import find_period_record
+        from kpidesk.ui.pages.chart_canvas import warm_up
+
+        warm_up()  # matplotlib and its fonts load here, not when the calibration chart is first drawn
     steps = 5
     token = cancel or CancelToken()
     report(progress, 0, steps, _("Reading the period…"))

@@ -3,19 +3,36 @@ tints the grade, and a proxy that filters by team/department and by a search tex
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from kpidesk.i18n import N_, _
-from kpidesk.ui.models import DataFrameModel, SortFilterProxy
+from kpidesk.ui.models import SORT_ROLE, DataFrameModel, SortFilterProxy
 from kpidesk.ui.pages.results_data import ResultsData
 from kpidesk.ui.pages.results_widgets import grade_colour
 
 _Index = QModelIndex | QPersistentModelIndex
 EMPLOYEE_ROLE = Qt.ItemDataRole.UserRole + 20
 KEY_ROLE = Qt.ItemDataRole.UserRole + 21
+_ROLES = frozenset({
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole,
+    SORT_ROLE, EMPLOYEE_ROLE, KEY_ROLE,
+})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_MUTED = QColor("#78909c")
+
+
+@cache
+def _italic() -> QFont:
+    font = QFont()
+    font.setItalic(True)
+    return font
+
+
 STATUS_TEXT = {"missing": N_("no data"), "exempt": N_("exempt"), "not_computable": N_("not computable"),
                "not_due": N_("not due")}
 
@@ -28,16 +45,20 @@ class ResultsModel(DataFrameModel):
         self.data_: ResultsData | None = None
         self._statuses: dict[str, list[Any]] = {}
         self._grade_codes: list[Any] = []
+        self._kinds: list[str] = []
+        self._column_statuses: list[list[Any] | None] = []
 
     def set_results(self, data: ResultsData | None) -> None:
         self.data_ = data
         if data is None:
-            self._statuses, self._grade_codes = {}, []
+            self._statuses, self._grade_codes, self._kinds, self._column_statuses = {}, [], [], []
             self.set_frame(None)
             return
         frame = data.scores.frame
         self._statuses = {code: list(frame[f"{code}.status"]) for code in data.scores.kpi_codes}
         self._grade_codes = list(frame["grade_code"])
+        self._kinds = ["kpi" if key in self._statuses else key for key in data.column_keys]
+        self._column_statuses = [self._statuses.get(key) for key in data.column_keys]
         self.set_frame(data.table)
 
     # -- lookups ---------------------------------------------------------------------------------------
@@ -76,34 +97,41 @@ class ResultsModel(DataFrameModel):
 
     # -- Qt ------------------------------------------------------------------------------------------
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.rowCount()) or not (0 <= index.column() < self.columnCount()):
+        """Called for every role of every cell a view paints or measures, so it returns early."""
+        if role not in _ROLES:
             return None
         row, column = index.row(), index.column()
+        if not (0 <= row < len(self._values) and 0 <= column < len(self._kinds)):
+            return None
+        kind = self._kinds[column]
         if role == EMPLOYEE_ROLE:
             return self.employee_id(row)
         if role == KEY_ROLE:
             return self.key(column)
-        kpi = self.is_kpi(column)
-        status = self.status(row, column) if kpi else None
-        if role == Qt.ItemDataRole.DisplayRole and kpi and status in STATUS_TEXT and self._values[row][column] is None:
-            return _(STATUS_TEXT[status])
-        if role == Qt.ItemDataRole.ToolTipRole and kpi:
-            return self.explanation(row, column) or None
-        if role == Qt.ItemDataRole.FontRole and kpi and status not in (None, "ok"):
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and kpi and status not in (None, "ok"):
-            return QColor("#78909c")
-        if role == Qt.ItemDataRole.BackgroundRole and self.key(column) == "grade":
-            code = self._grade_codes[row] if row < len(self._grade_codes) else None
+        if kind == "kpi":
+            status = self._column_statuses[column][row]
+            status = status if isinstance(status, str) else None
+            if role == Qt.ItemDataRole.DisplayRole and status in STATUS_TEXT and self._values[row][column] is None:
+                return _(STATUS_TEXT[status])
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.explanation(row, column) or None
+            if role == Qt.ItemDataRole.FontRole:
+                return _italic() if status not in (None, "ok") else None
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return _MUTED if status not in (None, "ok") else None
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _RIGHT
+        elif kind == "grade" and role == Qt.ItemDataRole.BackgroundRole:
+            code = self._grade_codes[row]
             if isinstance(code, str):
-                colour = grade_colour(code, self.data_.scores.grade_scale.codes.index(code)
-                                      if code in self.data_.scores.grade_scale.codes else 0)
+                codes = self.data_.scores.grade_scale.codes
+                colour = grade_colour(code, codes.index(code) if code in codes else 0)
                 colour.setAlpha(48)
                 return colour
-        if role == Qt.ItemDataRole.TextAlignmentRole and kpi:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.ToolTipRole):
+            return None
         return super().data(index, role)
 
 

@@ -9,11 +9,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpidesk.i18n import N_, _
-from kpidesk.services.signoffs import ROLES
 from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
 from kpidesk.ui.pages.results_data import ResultsData
+from kpidesk.ui.pages.results_widgets import fit_from_sample
 from kpidesk.ui.widgets import Table
 
+ROLES = ("employee", "manager", "hr")  # as services.signoffs.ROLES, without loading the service here
 KINDS = {"acknowledge": N_("Acknowledged"), "appeal": N_("Appeal")}
 
 
@@ -75,6 +76,7 @@ def _table(settings, key, columns) -> tuple[Table, RowsModel]:
     proxy.setSourceModel(model)
     view = Table(settings, key)
     view.setModel(proxy)
+    fit_from_sample(view)
     return view, model
 
 

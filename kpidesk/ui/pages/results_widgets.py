@@ -1,5 +1,6 @@
 """Small pieces shared by the Overview, Results, History and Print pages: links between pages, grade
-colours, painted grade bars and clickable progress cards (no matplotlib, so the Overview stays quick)."""
+colours (the charts' palette), painted grade bars and clickable progress cards (no matplotlib, so the
+Overview stays quick)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,22 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
+from kpidesk.charts.palette import FALLBACK_GRADE_COLOURS, GRADE_COLOURS
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages import page_entry
-
-#: The grade colours of the charts and printed sheets (kpidesk.charts.style), without importing matplotlib.
-GRADE_COLOURS = {"excellent": "#2e7d32", "good": "#1f6fb2", "fair": "#e0a100", "poor": "#c62828"}
-FALLBACK_COLOURS = ("#2e7d32", "#1f6fb2", "#e0a100", "#ef6c00", "#c62828", "#6d4c41")
 
 
 def grade_colour(code: str | None, position: int = 0) -> QColor:
     if code in GRADE_COLOURS:
         return QColor(GRADE_COLOURS[code])
-    return QColor(FALLBACK_COLOURS[min(position, len(FALLBACK_COLOURS) - 1)])
+    return QColor(FALLBACK_GRADE_COLOURS[min(position, len(FALLBACK_GRADE_COLOURS) - 1)])
+
+
+def fit_from_sample(view, rows: int = 12) -> None:
+    """Fit columns to the first ``rows`` rows only: measuring every cell of a 500-row table on the UI
+    thread takes seconds."""
+    view.verticalHeader().setResizeContentsPrecision(rows)
+    view.horizontalHeader().setResizeContentsPrecision(rows)
 
 
 def page_available(key: str) -> bool:
