@@ -108,7 +108,12 @@ def test_finalize_locks_the_period_and_reopen_is_audited(main_window, qtbot, dia
     assert not entry.model.setData(index, "1", Qt.ItemDataRole.EditRole) or entry.model.locked
     assert "finalized" in entry.banner.text()
 
-    # a form saved through the service is refused with the lock's message
+    # the forms page shows the period read-only, and says why
+    forms_page = main_window.show_page("forms")
+    assert forms_page.locked and not forms_page.submit_button.isEnabled()
+    assert "finalized" in forms_page.banner.text()
+
+    # a form change sent to the service anyway is refused with the lock's message
     from kpidesk.services import forms
     from kpidesk.ui.tasks import Task
 
