@@ -7,6 +7,7 @@ without everyone editing one file; the fragments are merged into the single gett
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -16,9 +17,12 @@ from babel.messages.pofile import read_po
 from kpidesk.i18n import DOMAIN
 from kpidesk.resources import TRANSLATIONS_DIR
 
+FIXED_DATE = datetime(2025, 1, 1)
+
 
 def merged_catalog(language_dir: Path) -> Catalog:
-    merged = Catalog(locale=language_dir.name, domain=DOMAIN)
+    # fixed dates: the compiled file must depend only on the translations, so a test can check it is current
+    merged = Catalog(locale=language_dir.name, domain=DOMAIN, creation_date=FIXED_DATE, revision_date=FIXED_DATE)
     for po_file in sorted(language_dir.glob("*.po")):
         with po_file.open("rb") as fh:
             catalog = read_po(fh, locale=language_dir.name)

@@ -240,6 +240,8 @@ def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True) -> F
         return FileCheck("ok", "", tables, version)
     except sqlite3.Error as exc:
         return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
+    except UnicodeDecodeError as exc:  # a damaged page in the schema table: its names are not text
+        return FileCheck("damaged", str(exc))
     finally:
         con.close()
 

@@ -24,7 +24,11 @@ def test_an_employee_trend_is_drawn_with_hover_values(main_window, qtbot):
     line = next(line for line in ax.lines if len(line.get_xdata()) > 3 and line.get_ydata()[-1] == last.total)
     points = len(page.chart_data.points)
     assert points >= 10 and len(line.get_xdata()) == points
-    # hover over the last point: the hover line names the period and the total
+    # hover over the last point: the hover line names the period and the total (layout settled first,
+    # so the point's pixel position is the one the canvas will use)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
     page.chart.canvas.draw()
     x, y = line.get_xdata()[-1], line.get_ydata()[-1]
     px, py = ax.transData.transform((x, y))

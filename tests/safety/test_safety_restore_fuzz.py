@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kpidesk.errors import KpiDeskError
@@ -66,6 +66,7 @@ def mutate(data: bytes, mutation) -> bytes:
 
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutation=mutations)
+@example(mutation=("flip", [(0.9364918215090259, 128)]))  # a flipped byte in the schema table's names
 def test_restore_of_malformed_files(pristine, mutation):
     path, good = pristine
     with tempfile.TemporaryDirectory() as work:
