@@ -85,29 +85,37 @@ def selected_row(view: Table):
     return index.data(ROW_ROLE) if index.isValid() else None
 
 
-class ReviewView(QWidget):
-    record_requested = Signal()
-    answer_requested = Signal(object)  # the response dict of an appeal
+class _ListWithActions(QWidget):
+    """A note, two action buttons and a table: the shape of the review and sign-off tabs."""
 
-    def __init__(self, settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings, key: str, columns, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.view, self.model = _table(settings, "results/responses", RESPONSE_COLUMNS)
-        self.view.doubleClicked.connect(lambda _i: self._answer())
+        self.view, self.model = _table(settings, key, columns)
         self.record_button = QPushButton()
-        self.answer_button = QPushButton()
-        self.record_button.clicked.connect(self.record_requested)
-        self.answer_button.clicked.connect(self._answer)
+        self.second_button = QPushButton()
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button)
-        buttons.addWidget(self.answer_button)
+        buttons.addWidget(self.second_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         self.data: ResultsData | None = None
+
+
+class ReviewView(_ListWithActions):
+    record_requested = Signal()
+    answer_requested = Signal(object)  # the response dict of an appeal
+
+    def __init__(self, settings, parent: QWidget | None = None) -> None:
+        super().__init__(settings, "results/responses", RESPONSE_COLUMNS, parent)
+        self.answer_button = self.second_button
+        self.view.doubleClicked.connect(lambda _i: self._answer())
+        self.record_button.clicked.connect(self.record_requested)
+        self.answer_button.clicked.connect(self._answer)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -141,29 +149,16 @@ class ReviewView(QWidget):
             self.answer_requested.emit(row)
 
 
-class SignoffsView(QWidget):
+class SignoffsView(_ListWithActions):
     record_requested = Signal(object)  # SignRow
     remove_requested = Signal(object)  # SignRow
 
     def __init__(self, settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.view, self.model = _table(settings, "results/signoffs", SIGN_COLUMNS)
-        self.record_button = QPushButton()
-        self.remove_button = QPushButton()
+        super().__init__(settings, "results/signoffs", SIGN_COLUMNS, parent)
+        self.remove_button = self.second_button
         self.record_button.clicked.connect(lambda: self._emit(self.record_requested))
         self.remove_button.clicked.connect(lambda: self._emit(self.remove_requested))
         self.view.doubleClicked.connect(lambda _i: self._emit(self.record_requested))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.record_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view, 1)
-        self.data: ResultsData | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
