@@ -19,6 +19,8 @@ def register(subparsers) -> None:
     p.add_argument("--year-sheet", action="store_true",
                    help=_("print each employee's year sheet (the year of --period) instead of the period sheet"))
     p.add_argument("--no-charts", action="store_true", help=_("leave out the charts (faster)"))
+    p.add_argument("--with-pay", action="store_true",
+                   help=_("add a pay section to each period sheet (HR and administrators only)"))
     p.add_argument("--lang", choices=("zh", "en"), help=_("language of the printed documents"))
     p.add_argument("--split", action="store_true",
                    help=_("one file per document: --out is then a folder (<period>_<staff_no>_<name>.pdf)"))
@@ -32,10 +34,12 @@ def run_pdf(args, ctx) -> int:
 
     if args.no_sheets and not args.summary:
         raise ValidationError(_("Nothing to print: --no-sheets needs --summary"))
+    if args.with_pay and (args.no_sheets or args.year_sheet):
+        raise ValidationError(_("--with-pay adds pay to period sheets: leave out --no-sheets and --year-sheet"))
     request = PrintRequest(
         period=args.period, staff_nos=tuple(args.employee), department=args.department,
         sheets=not args.no_sheets, summary=args.summary, year_sheets=args.year_sheet, charts=not args.no_charts,
-        lang=args.lang, split=args.split,
+        lang=args.lang, split=args.split, pay=args.with_pay,
     )
     bar = ProgressBar(sys.stderr)
     try:

@@ -19,6 +19,7 @@ from kpidesk.reports.blocks import (
     signature_block,
 )
 from kpidesk.reports.numbers import DASH, points_text, score_text, weight_text
+from kpidesk.reports.pay_section import PAY_SECTION_KEEP, pay_block
 from kpidesk.reports.sheet_data import SheetData
 from kpidesk.reports.styles import Grid, markup, paragraph
 
@@ -48,6 +49,9 @@ def sheet_story(sheet: SheetData, ctx: Context) -> list[Flowable]:
     charts = chart_row(ctx, [("", sheet.history_chart), ("", sheet.radar_chart)])
     if charts is not None:
         story += [Spacer(1, 3 * mm), charts]
+    if sheet.pay is not None:
+        number += 1
+        story += [*section(ctx, number, _("Pay"), keep=PAY_SECTION_KEEP), *pay_block(sheet.pay, ctx)]
     if not sheet.improvement.is_empty():
         number += 1
         story += section(ctx, number, _("Improvement plan"))

@@ -65,6 +65,27 @@ class ImprovementPlan:
 
 
 @dataclass(frozen=True)
+class PayRow:
+    """One line of the pay section: what it is, what it rests on, the amount and how it was reached."""
+
+    item: str  # 底薪, 绩效系数 …
+    basis: str = ""  # "等级：优秀", "实收金额 190,372.00 · 全额累进"
+    amount: str = ""  # already formatted: "8,000.00", "× 1.2"
+    explanation: str = ""  # the component's working, e.g. "8,000.00 × 1.2（优秀）= 9,600.00"
+
+
+@dataclass(frozen=True)
+class PaySection:
+    """The optional pay part of a period sheet, printed only when HR asks for it."""
+
+    rows: Sequence[PayRow]
+    total: str  # the pay total, formatted
+    total_basis: str = ""  # the formula the total follows
+    note: str = ""  # where the figures come from (frozen with the results, or a draft)
+    draft: bool = False  # computed now, not frozen with the finalized results
+
+
+@dataclass(frozen=True)
 class SheetData:
     """One employee's appraisal sheet for one period."""
 
@@ -95,6 +116,7 @@ class SheetData:
     snapshot_hash: str | None = None
     finalized: bool = False
     logo: bytes | None = None  # PNG or JPEG
+    pay: PaySection | None = None  # printed after the results when present
 
     @property
     def rank_text(self) -> str:

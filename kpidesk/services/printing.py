@@ -4,7 +4,8 @@ The data is gathered in one read-only session (a finalized period from its snaps
 printed a year later shows what was signed), the charts are drawn in a process pool, and the
 documents are laid out by :mod:`kpidesk.reports`. Progress goes through the usual callback and a
 cancel token is honoured between charts and between documents; nothing is left at the target
-after a cancel.
+after a cancel. Period sheets carry a pay section only when the request asks for it, and only for
+someone who may see pay (see :mod:`kpidesk.services.print_pay`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from kpidesk.reports.sheet_data import (
     YearMonthRow,
     YearSheetData,
 )
-from kpidesk.services import access
+from kpidesk.services import access, pay
 from kpidesk.services.charts import (
     RATER_NAMES,
     KpiLine,
@@ -57,6 +58,7 @@ from kpidesk.services.charts import (
     team_scores,
 )
 from kpidesk.services.context import Actor, CancelToken, ProgressCallback, Role, report
+from kpidesk.services.print_pay import PayPrint, pay_print, pay_section
 from kpidesk.services.scoring import FLAG_LABELS, resolve_period
 from kpidesk.services.scoring_inputs import DepartmentTree
 from kpidesk.services.settings import get_setting
@@ -83,6 +85,7 @@ class PrintRequest:
     charts: bool = True
     lang: str | None = None
     split: bool = False  # one file per document in the folder ``out``
+    pay: bool = False  # a pay section on each period sheet (HR and administrators only)
 
 
 @dataclass
@@ -216,6 +219,7 @@ class _Context:
     _: Translate
     organisation: str
     charts: bool
+    pay: PayPrint | None = None  # set when the sheets carry a pay section
 
 
 def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
@@ -262,6 +266,7 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         improvement=_improvement(detail),
         snapshot_hash=scored.scores.snapshot_hash if scored.finalized else None,
         finalized=scored.finalized,
+        pay=pay_section(ctx.pay, employee_id, str(row["staff_no"])) if ctx.pay is not None else None,
     )
 
 
@@ -460,6 +465,8 @@ def gather_documents(session: Session, actor: Actor | None, request: PrintReques
     lang = language_code(request.lang)
     _ = translator(request.lang)
     period = resolve_period(request.period)
+    if request.pay:
+        pay.require_pay(actor)
     ctx = _Context(session, actor, lang, _, str(get_setting(session, "organisation_name") or ""), request.charts)
     scored = load_scored_period(session, period, department=request.department, actor=actor)
     chosen = _selected(ctx, scored, request.staff_nos)
@@ -500,6 +507,9 @@ def gather_documents(session: Session, actor: Actor | None, request: PrintReques
             add(_year_sheet(ctx, year, employee_id, pending, year_scored, month_scores,
                             scored.scores.grade_scale), pending)
     elif request.sheets:
+        if request.pay:
+            ctx = dataclasses.replace(ctx, pay=pay_print(session, pay.period_pay(session, actor, period), lang, _,
+                                                         scored.scores.grade_scale))
         sizes = _department_sizes(scored)
         for employee_id in chosen:
             pending = []
