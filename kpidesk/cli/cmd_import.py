@@ -70,7 +70,7 @@ def run_import(args, ctx) -> int:
     overrides.update(_parse_maps(args.map))
     with db.session() as session:
         preview = importing.preview_import(session, path, kind=args.kind, period=args.period, sheet=sheet,
-                                           overrides=overrides, header_row=header_row)
+                                           overrides=overrides, header_row=header_row, actor=ctx.actor)
     print_preview(preview)
     blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
     if blocked:

@@ -11,6 +11,7 @@ from pathlib import Path
 from kpidesk.cli.output import print_json, print_table
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
+from kpidesk.services.context import Role
 
 NEW_PASSWORD_ENV = "KPIDESK_NEW_PASSWORD"
 
@@ -49,7 +50,7 @@ def register(subparsers) -> None:
         handler=run_disable_access)
     add = sub.add_parser("add", help=_("add a user"))
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["admin", "head", "employee", "auditor"])
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
     add.add_argument("--employee", metavar="STAFF_NO", help=_("the employee this login belongs to"))
     add.add_argument("--department", metavar="NAME_OR_ID", help=_("a department head's department"))
     add.set_defaults(handler=run_add_user)

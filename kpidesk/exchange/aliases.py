@@ -52,6 +52,7 @@ FIELD_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "leave_date": ("离职日期", "离职时间", "leave date", "end date", "left"),
         "email": ("邮箱", "电子邮箱", "email", "e-mail"),
         "status": ("状态", "在职状态", "status"),
+        "base_pay": ("底薪", "基本工资", "基础工资", "月薪", "base pay", "base salary", "basic salary"),
     },
     KPIS: {
         "seq": ("序号", "no", "#", "seq"),
@@ -104,6 +105,7 @@ FIELD_LABELS = {
     "leave_date": N_("leave date"),
     "email": N_("email"),
     "status": N_("status"),
+    "base_pay": N_("base pay"),
     "seq": N_("number"),
     "code": N_("code"),
     "perspective": N_("perspective"),

@@ -41,6 +41,8 @@ class Permission(StrEnum):
     USERS_MANAGE = "users.manage"
     BACKUP = "backup"
     RESTORE = "restore"
+    PAY_READ = "pay.read"  # base pay, pay lines with their base, budgets, the payroll file
+    PAY_MANAGE = "pay.manage"  # pay rules, budgets, bonuses, base pay
 
 
 P = Permission
@@ -51,8 +53,20 @@ SCOPED = frozenset({
     P.RESULTS_READ, P.RESULTS_COMPUTE, P.ADJUST, P.PRINT, P.SIGNOFF,
 })
 
+#: Roles whose scoped permissions reach the whole organisation.
+ORGANISATION_WIDE = frozenset({Role.ADMIN, Role.HR, Role.AUDITOR})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
+    # HR runs the appraisal and pay for everyone (typing in or importing collected self-assessments too);
+    # logins and restoring a backup stay with administrators, as a restore rolls back the audit trail and
+    # the logins themselves.
+    Role.HR: frozenset({
+        P.STAFF_READ, P.STAFF_WRITE, P.DATA_READ, P.DATA_WRITE, P.FORMS_READ, P.FORMS_WRITE, P.FORMS_SELF,
+        P.RESULTS_READ, P.RESULTS_COMPUTE, P.ADJUST, P.PRINT, P.SIGNOFF, P.PERIODS_READ, P.PERIODS_MANAGE,
+        P.LIBRARY_READ, P.LIBRARY_WRITE, P.IMPORT_LIBRARY, P.SETTINGS_WRITE, P.AUDIT_READ, P.BACKUP,
+        P.PAY_READ, P.PAY_MANAGE,
+    }),
     Role.HEAD: frozenset({
         P.STAFF_READ, P.STAFF_WRITE, P.DATA_READ, P.DATA_WRITE, P.FORMS_READ, P.FORMS_WRITE, P.FORMS_SELF,
         P.RESULTS_READ, P.RESULTS_COMPUTE, P.ADJUST, P.PRINT, P.SIGNOFF, P.PERIODS_READ, P.LIBRARY_READ,
@@ -71,7 +85,7 @@ def can(actor: Actor, permission: Permission, department_id: int | None = None, 
     for an employee login, on one employee's own record."""
     if permission not in ROLE_PERMISSIONS.get(actor.role, frozenset()):
         return False
-    if actor.role in (Role.ADMIN, Role.AUDITOR) or permission not in SCOPED:
+    if actor.role in ORGANISATION_WIDE or permission not in SCOPED:
         return True
     if actor.role == Role.HEAD:
         if department_id is not None:
@@ -119,7 +133,7 @@ def department_scope(actor: Actor, permission: Permission = P.RESULTS_READ) -> f
     (an employee's lists are limited by :func:`own_employee_scope` instead)."""
     if permission not in ROLE_PERMISSIONS.get(actor.role, frozenset()):
         return frozenset()
-    if actor.role in (Role.ADMIN, Role.AUDITOR) or permission not in SCOPED:
+    if actor.role in ORGANISATION_WIDE or permission not in SCOPED:
         return None
     if actor.role == Role.HEAD:
         return actor.department_ids
@@ -159,7 +173,7 @@ def results_scope(session: Session, actor: Actor, record: m.PeriodRecord) -> fro
 
 def forms_scope(session: Session, actor: Actor, record: m.PeriodRecord) -> frozenset[int] | None:
     """Employees whose form responses of the period the actor may read: a head their departments', an
-    employee their own (their self-assessment), everyone for administrators and auditors."""
+    employee their own (their self-assessment), everyone for administrators, HR and auditors."""
     if actor.role == Role.EMPLOYEE:
         return employee_scope(session, actor, P.FORMS_SELF, period_id=record.id)
     return employee_scope(session, actor, P.FORMS_READ, period_id=record.id)
@@ -177,7 +191,8 @@ def only_finalized_results(actor: Actor) -> bool:
 
 def role_label(role: Role | str) -> str:
     labels = {
-        Role.ADMIN: _("administrator / HR"),
+        Role.ADMIN: _("administrator"),
+        Role.HR: _("HR"),
         Role.HEAD: _("department head"),
         Role.EMPLOYEE: _("employee"),
         Role.AUDITOR: _("auditor (read-only)"),

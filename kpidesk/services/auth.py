@@ -108,7 +108,8 @@ def add_user(
         role = Role(role)
     except ValueError:
         raise ValidationError(
-            _("Unknown role {role}; use admin, head, employee or auditor.").format(role=role)
+            _("Unknown role {role}; use one of {roles}.").format(
+                role=role, roles=", ".join(r.value for r in Role))
         ) from None
     if role == Role.HEAD and department_id is None:
         if employee_id is not None and (employee := session.get(m.Employee, employee_id)) is not None:

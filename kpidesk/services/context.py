@@ -12,7 +12,8 @@ from kpidesk.i18n import _
 
 
 class Role(StrEnum):
-    ADMIN = "admin"  # administrator / HR: everything
+    ADMIN = "admin"  # administrator: everything, including logins, backups and restore
+    HR = "hr"  # HR officer: the whole organisation's appraisal and pay, not logins or restore
     HEAD = "head"  # department head: own department and sub-departments
     EMPLOYEE = "employee"  # own self-assessment and own finalized results
     AUDITOR = "auditor"  # read-only

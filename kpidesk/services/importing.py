@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.errors import NotFound, Place, ValidationError
 from kpidesk.i18n import _
+from kpidesk.services.context import Actor
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -150,8 +151,10 @@ def preview_import(
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
+    actor: Actor | None = None,
 ) -> ImportPreview:
-    """Read and validate a file of any kind without writing anything."""
+    """Read and validate a file of any kind without writing anything. ``actor`` (who will import) lets a
+    staff list's preview say when its base-pay column will be ignored."""
     if kind == "data":
         from kpidesk.services.import_data import preview_data_import
 
@@ -160,7 +163,8 @@ def preview_import(
     if kind == "staff":
         from kpidesk.services.import_staff import preview_staff_import
 
-        return preview_staff_import(session, path, sheet=sheet, overrides=overrides, header_row=header_row)
+        return preview_staff_import(session, path, sheet=sheet, overrides=overrides, header_row=header_row,
+                                    actor=actor)
     if kind == "kpis":
         from kpidesk.services.import_kpis import preview_kpi_import
 

@@ -7,8 +7,9 @@ period's pay is *frozen*: stored (hashed) with the snapshot it came from, so the
 changes afterwards, whatever happens to base pay or rules later. Reopening the period supersedes the
 snapshot, which retires the frozen pay.
 
-Base pay is sensitive: full pay data is for HR and administrators (``PAY_ROLES``); a department head or an
-auditor sees commission, bonus and allowances without base pay; an employee sees their own finalized line.
+Base pay is sensitive: full pay data is for roles with ``pay.read`` (HR and administrators), and only
+``pay.manage`` changes rules, budgets, bonuses and base pay; a department head or an auditor sees commission,
+bonus and allowances without base pay; an employee sees their own finalized line.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, Valida
 from kpidesk.i18n import _
 from kpidesk.services import audit
 from kpidesk.services import pay_storage as storage
+from kpidesk.services.access import Permission, can
 from kpidesk.services.context import Actor, Role
 from kpidesk.services.pay_storage import Budgets
 from kpidesk.services.scoring import PeriodScores, period_scores, resolve_period
@@ -48,18 +50,29 @@ from kpidesk.store import models as m
 
 BUDGET_MEASURES = ("total", "performance", "variable")
 
-#: Roles that see base pay and may change pay rules (an "hr" role joins when it exists).
-PAY_ROLES: frozenset[Role] = frozenset(r for r in Role if r.value in ("admin", "hr"))
-
 
 def can_see_pay(actor: Actor | None) -> bool:
-    """None stands for the system itself (finalization, tests), which sees everything."""
-    return actor is None or actor.role in PAY_ROLES
+    """Whether ``actor`` sees full pay (base pay included). None stands for the system itself
+    (finalization, tests), which sees everything."""
+    return actor is None or can(actor, Permission.PAY_READ)
+
+
+def can_manage_pay(actor: Actor | None) -> bool:
+    """Whether ``actor`` may change pay rules, budgets, bonuses and base pay (None: the system)."""
+    return actor is None or can(actor, Permission.PAY_MANAGE)
 
 
 def require_pay(actor: Actor | None) -> None:
+    """Refuse anyone who may not see full pay."""
     if not can_see_pay(actor):
-        raise PermissionDenied(_("Only HR and administrators may see or change pay ({user}).").format(
+        raise PermissionDenied(_("Only HR and administrators may see pay with base pay ({user}).").format(
+            user=actor.name if actor else "—"))
+
+
+def require_pay_manage(actor: Actor | None) -> None:
+    """Refuse anyone who may not change pay rules, budgets, bonuses or base pay."""
+    if not can_manage_pay(actor):
+        raise PermissionDenied(_("Only HR and administrators may change pay ({user}).").format(
             user=actor.name if actor else "—"))
 
 
@@ -82,7 +95,7 @@ def save_rule_version(session: Session, actor: Actor | None, effective_from: str
                       note: str = "") -> PayRuleBook:
     """Add (or replace) the version taking effect from ``effective_from``. Refused when it would change the
     rules of a period already finalized: pay rules are versioned, like templates, not edited in place."""
-    require_pay(actor)
+    require_pay_manage(actor)
     start = resolve_period(effective_from)
     version = PayRuleVersion(start, rules, note.strip())
     book = load_rule_book(session).with_version(version)
@@ -105,7 +118,7 @@ def save_rule_version(session: Session, actor: Actor | None, effective_from: str
 
 def set_base_pay(session: Session, actor: Actor | None, staff_no: str, amount: Decimal | int | str | None) -> Decimal | None:
     """Type in (or clear) one employee's base pay, to the cent; audited."""
-    require_pay(actor)
+    require_pay_manage(actor)
     employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no.strip())).scalar()
     if employee is None:
         raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
@@ -129,7 +142,7 @@ def set_budget(session: Session, actor: Actor | None, period: str | Period, amou
                department: str | None = None, measure: str | None = None) -> Budgets:
     """A top-level department's budget for the period (no department: the whole organisation); None removes
     it. ``measure`` (total, performance or variable) applies to all of the period's budgets."""
-    require_pay(actor)
+    require_pay_manage(actor)
     target = resolve_period(period)
     record = storage.opened_record(session, target)
     if measure is not None and measure not in BUDGET_MEASURES:
@@ -151,7 +164,7 @@ def grant_bonus(session: Session, actor: Actor | None, period: str | Period, sta
                 amount: Decimal | int | str, reason: str) -> storage.Bonus:
     """A bonus granted by hand for the period, with its reason (withheld, like any bonus, under an
     improvement plan). Refused once the period's payroll is frozen."""
-    require_pay(actor)
+    require_pay_manage(actor)
     target = resolve_period(period)
     record = storage.opened_record(session, target)
     _refuse_if_frozen(session, record, target)
@@ -174,7 +187,7 @@ def grant_bonus(session: Session, actor: Actor | None, period: str | Period, sta
 
 
 def remove_bonus(session: Session, actor: Actor | None, bonus_id: int, reason: str) -> None:
-    require_pay(actor)
+    require_pay_manage(actor)
     row = session.get(m.PayBonus, bonus_id)
     if row is None:
         raise NotFound(_("No bonus {id}").format(id=bonus_id))

@@ -500,7 +500,7 @@ class PreviewPage(QWizardPage):
         def make_preview():
             with db.session() as session:
                 return preview_import(session, wiz.path, kind=wiz.kind, period=wiz.period, sheet=wiz.sheet,
-                                      overrides=wiz.overrides, header_row=wiz.header_row)
+                                      overrides=wiz.overrides, header_row=wiz.header_row, actor=wiz.ctx.actor)
 
         Task(self, make_preview).rendering().success(self._previewed).failure(self._failed).start()
 

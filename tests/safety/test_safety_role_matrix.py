@@ -43,6 +43,7 @@ def office(tmp_path_factory, _demo_template):
         auth.add_user(session, ADMIN, "lq", "head-secret", "head", employee_id=team.id,
                       department_id=team.department_id)
         auth.add_user(session, ADMIN, "wf", "employee-secret", "employee", employee_id=clerk.id)
+        auth.add_user(session, ADMIN, "hr-li", "hr-secret-1", "hr")
     db.dispose()
     return path
 
@@ -258,6 +259,24 @@ def test_the_matrix_is_not_vacuous_an_administrator_sees_the_other_team(db, tmp_
     assert len(seen) >= 12, seen
 
 
+def test_an_hr_login_sees_the_whole_organisation_like_an_administrator(db, tmp_path):
+    """HR is not scoped to a department: the calls that show an administrator the other team show it to HR."""
+    hr = _actor(db, "hr-li")
+    seen, refused = [], []
+    for label, call in _service_calls(tmp_path):
+        with db.write() as session:
+            try:
+                answer = _text(call(session, hr))
+            except KpiDeskError as error:
+                refused.append(f"{label}: {error}")
+                continue
+        if leaked(answer):
+            seen.append(label)
+    assert not refused
+    assert {"pay.period_pay", "pay_export.export_payroll", "audit.list_entries"} <= set(seen)
+    assert len(seen) >= 12, seen
+
+
 def _cli(db_path: Path, user: str, password: str, args: list[str], monkeypatch, capsys) -> tuple[int, str]:
     from kpidesk.cli import main
 
@@ -304,9 +323,9 @@ NOT_READING_RESULTS = {
     "init": "creates the database", "demo": "fills an empty database", "info": "counts only",
     "import-columns": "lists accepted headers", "import": "writes; shows only the file the user gave",
     "forms list": "form definitions", "forms check": "checks a form file", "forms import": "writes; shows the file",
-    "pay-config rules": "rules, no people", "pay-config set-rules": "administrators only, writes",
-    "pay-config base": "administrators only, writes", "pay-config bonus": "administrators only, writes",
-    "pay-config budget": "administrators only, writes",
+    "pay-config rules": "rules, no people", "pay-config set-rules": "HR and administrators only, writes",
+    "pay-config base": "HR and administrators only, writes", "pay-config bonus": "HR and administrators only, writes",
+    "pay-config budget": "HR and administrators only, writes",
     "period list": "periods and counts", "period open": "writes", "period review": "writes",
     "period finalize": "writes", "period reopen": "writes", "period acknowledge": "writes",
     "period appeal": "writes", "period answer": "writes",

@@ -14,11 +14,11 @@ SPREADSHEETS = N_("Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All fil
 MAX_LISTED_PROBLEMS = 8
 
 
-def _preview(db, path: str):
+def _preview(db, path: str, actor=None):
     from kpidesk.services.import_staff import preview_staff_import
 
     with db.session() as session:
-        return preview_staff_import(session, path)
+        return preview_staff_import(session, path, actor=actor)
 
 
 def _apply(db, actor, preview, skip: bool, progress=None, cancel=None):
@@ -47,7 +47,7 @@ def run_staff_import(page) -> None:
     path = ctx.dialogs.open_file(page, _("Import staff list"), _(SPREADSHEETS))
     if not path:
         return
-    Task(page, _preview, ctx.db, path).with_progress(_("Reading {file}…").format(file=path), cancellable=False) \
+    Task(page, _preview, ctx.db, path, ctx.actor).with_progress(_("Reading {file}…").format(file=path), cancellable=False) \
         .success(lambda preview: _confirm(page, preview)).start()
 
 
