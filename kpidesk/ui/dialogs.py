@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QWidget
 
 from kpidesk.errors import KpiDeskError
@@ -99,6 +100,21 @@ class Dialogs:
 
         return QFileDialog.getExistingDirectory(parent, caption, folder) or None
 
+    def print_setup(self, parent: QWidget | None, printer: QPrinter, *, pages: int = 0, current_page: bool = False) -> bool:
+        """The system print dialog on ``printer`` (printer, pages, copies); False when cancelled.
+        ``pages`` bounds the page range; ``current_page`` offers "current page" (the one previewed)."""
+        from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+
+        dialog = QPrintDialog(printer, parent)
+        option = QAbstractPrintDialog.PrintDialogOption
+        dialog.setOption(option.PrintPageRange, pages > 1)
+        dialog.setOption(option.PrintCurrentPage, current_page)
+        dialog.setOption(option.PrintCollateCopies, True)
+        dialog.setOption(option.PrintSelection, False)
+        if pages > 0:
+            dialog.setMinMax(1, pages)
+        return dialog.exec() == QPrintDialog.DialogCode.Accepted
+
 
 @dataclass
 class Asked:
@@ -164,3 +180,9 @@ class ScriptedDialogs(Dialogs):
     def choose_folder(self, parent, caption, folder=""):
         self.asked.append(Asked("choose_folder", caption, folder))
         return self._next(None)
+
+    def print_setup(self, parent, printer, *, pages=0, current_page=False) -> bool:
+        """Answers True or False, or a callable that sets the printer up as a user would and returns one."""
+        self.asked.append(Asked("print_setup", printer.docName(), str(pages)))
+        answer = self._next(False)
+        return bool(answer(printer)) if callable(answer) else bool(answer)

@@ -1,10 +1,11 @@
 """The Print page: appraisal sheets, the department summary or year sheets as PDF, previewed in the app.
 
 Choose everyone, a department or team, or some employees; choose sheets and/or the summary, or year
-sheets; preview the pages, then save as one file or one file per employee. Generation runs in a worker
-(``services.printing`` in a child process, see ``print_process``) with the page's own progress bar and
-Cancel; a cancelled run leaves no file.
-A preview is written to a temporary file and saving it again only copies that file.
+sheets (and, for those who may see pay, a pay section on each period sheet); preview the pages, then
+save as one file or one file per employee, or print. Generation runs in a worker (``services.printing``
+in a child process, see ``print_process``) with the page's own progress bar and Cancel; a cancelled run
+leaves no file. A preview is written to a temporary file: saving it again only copies that file and
+printing it sends that file's pages to the printer chosen in the system print dialog (see ``print_spool``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -37,7 +39,7 @@ from kpidesk.i18n import N_, _, current_language
 from kpidesk.services.context import CancelToken, Progress
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
-from kpidesk.ui.pages.pdf_preview import PdfPreview
+from kpidesk.ui.pages.pdf_preview import PdfPreview, preview_available
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import Banner, SearchBox, heading
 
@@ -98,6 +100,7 @@ class PrintPage(Page):
         self.task: Task | None = None
         self.token: CancelToken | None = None
         self.outcome = None
+        self.preview_outcome = None  # what the preview file holds
         self.preview_key: tuple | None = None
         self.progress_seen: list[Progress] = []
         self._temp = tempfile.TemporaryDirectory(prefix="kpidesk-print-")
@@ -138,9 +141,12 @@ class PrintPage(Page):
         self.kind_group.addButton(self.year_radio, 1)
         self.period_radio.setChecked(True)
         self.charts_check = QCheckBox()
+        self.pay_check = QCheckBox()
+        self.pay_check.setObjectName("printPay")
+        self.pay_check.setVisible(False)  # shown once the actor is known to see pay (see refresh)
         self.sheets_check.setChecked(True)
         self.charts_check.setChecked(True)
-        for check in (self.sheets_check, self.summary_check, self.charts_check):
+        for check in (self.sheets_check, self.summary_check, self.charts_check, self.pay_check):
             check.toggled.connect(lambda _on: self._choice_changed())
         self.kind_group.idToggled.connect(lambda _id, _on: self._choice_changed())
         self.what_box = QGroupBox()
@@ -154,6 +160,7 @@ class PrintPage(Page):
         what.addLayout(kinds)
         what.addWidget(self.summary_check)
         what.addWidget(self.charts_check)
+        what.addWidget(self.pay_check)
         # output
         self.one_file_radio, self.split_radio = QRadioButton(), QRadioButton()
         self.output_group = QButtonGroup(self)
@@ -166,9 +173,16 @@ class PrintPage(Page):
         output.addWidget(self.split_radio)
         # actions and progress
         self.preview_button, self.save_button, self.cancel_button = QPushButton(), QPushButton(), QPushButton()
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printToPrinter")
         self.preview_button.clicked.connect(self.preview)
         self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_documents)
         self.cancel_button.clicked.connect(self.cancel)
+        self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
+        self.print_shortcut.activated.connect(self._print_shortcut)
+        self.printer = None  # the QPrinter of the print job under way
+        self._cancelled_text = ""
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setObjectName("printProgress")
@@ -178,6 +192,7 @@ class PrintPage(Page):
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.cancel_button)
 
         left = QWidget()
@@ -217,15 +232,21 @@ class PrintPage(Page):
         self.year_radio.setText(_("year sheets"))
         self.summary_check.setText(_("Department s&ummary"))
         self.charts_check.setText(_("With c&harts"))
+        self.pay_check.setText(_("Include p&ay section"))
+        self.pay_check.setToolTip(_("Adds base pay, coefficient, commission, bonuses, allowances and the total to each period sheet. Only HR and administrators see this choice."))
         self.output_box.setTitle(_("Save as"))
         self.one_file_radio.setText(_("&One PDF file"))
         self.split_radio.setText(_("One PDF file &per employee (in a folder)"))
         self.preview_button.setText(_("Pre&view"))
         self.save_button.setText(_("&Save PDF…"))
+        self.print_button.setText(_("P&rint…"))
+        shortcut = self.print_shortcut.key().toString(QKeySequence.SequenceFormat.NativeText)
+        self.print_button.setToolTip(_("Print the documents on a printer ({shortcut})").format(shortcut=shortcut))
         self.cancel_button.setText(_("Cancel"))
         self.preview_widget.retranslate()
 
     def refresh(self) -> None:
+        self._update_pay_choice()
         period = self.ctx.period_code
         if period is None:
             self.banner.show_text(_("No period is open yet."))
@@ -310,9 +331,23 @@ class PrintPage(Page):
         self.search.setEnabled(who == CHOSEN)
         self.period_radio.setEnabled(self.sheets_check.isChecked())
         self.year_radio.setEnabled(self.sheets_check.isChecked())
+        self.pay_check.setEnabled(self.sheets_check.isChecked() and self.period_radio.isChecked())
         ready = self.choices is not None and self.request() is not None and not self.running
         self.preview_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
+        self.print_button.setEnabled(ready and preview_available())
+
+    def _update_pay_choice(self) -> None:
+        """The pay section is offered only to someone who may see pay (the actor may change on login)."""
+        from kpidesk.services import pay
+
+        allowed = pay.can_see_pay(self.ctx.actor)
+        self.pay_check.setVisible(allowed)
+        if not allowed:
+            self.pay_check.setChecked(False)
+
+    def pay_wanted(self) -> bool:
+        return self.pay_check.isChecked() and not self.pay_check.isHidden() and self.pay_check.isEnabled()
 
     def request(self, *, split: bool = False):
         """The PrintRequest the page describes, or None when there is nothing to print."""
@@ -329,7 +364,7 @@ class PrintPage(Page):
             department=self.group_combo.currentData() if who == GROUP else None,
             sheets=self.sheets_check.isChecked(), summary=self.summary_check.isChecked(),
             year_sheets=self.sheets_check.isChecked() and self.year_radio.isChecked(),
-            charts=self.charts_check.isChecked(), lang=current_language(), split=split,
+            charts=self.charts_check.isChecked(), lang=current_language(), split=split, pay=self.pay_wanted(),
         )
 
     # -- running --------------------------------------------------------------------------------------
@@ -372,23 +407,77 @@ class PrintPage(Page):
         self.ctx.settings.setValue("print/folder", str(target if split else target.parent))
         return self._run(request, target, lambda outcome: self._saved(target, outcome))
 
+    def print_documents(self) -> Task | None:
+        """Generate the documents (unless the preview already shows them), then print them: the system
+        print dialog chooses the printer, pages and copies."""
+        request = self.request()
+        if request is None or self.running:
+            return None
+        if self.preview_key == request and self._preview_file().exists():
+            self._ask_printer(request, self.preview_outcome)
+            return None
+        return self._run(request, self._preview_file(), lambda outcome: self._generated_for_printer(request, outcome))
+
     def cancel(self) -> None:
         if self.token is not None and self.running:
             self.token.cancel()
             self.status.setText(_("Cancelling…"))
 
     def _run(self, request, target: Path, done) -> Task:
+        return self._start(done, _("Reading the results…"), _("Cancelled; no file was written."),
+                           generate, self.ctx.db, self.ctx.actor, request, str(target))
+
+    def _start(self, done, label: str, cancelled_text: str, fn, *args, **kwargs) -> Task:
         self.token = CancelToken()
         self.progress_seen = []
         self.progress.setRange(0, 0)  # busy until the first progress arrives
-        self.status.setText(_("Reading the results…"))
+        self.status.setText(label)
+        self._cancelled_text = cancelled_text
         self.cancel_button.setEnabled(True)
-        task = Task(self, generate, self.ctx.db, self.ctx.actor, request, str(target),
-                    progress=self.bridge.progressed.emit, cancel=self.token)
+        task = Task(self, fn, *args, progress=self.bridge.progressed.emit, cancel=self.token, **kwargs)
         self.task = task.rendering().success(done).failure(self._failed)
         self._choice_changed()
         self.task.done.connect(self._ended)
         return self.task.start()
+
+    def _print_shortcut(self) -> None:
+        if self.print_button.isEnabled():
+            self.print_documents()
+
+    def _generated_for_printer(self, request, outcome) -> None:
+        self._show_preview(request, outcome)
+        # the print dialog opens once the generating task has wound up (its buttons and Cancel restored)
+        QTimer.singleShot(0, self, lambda: self._ask_printer(request, outcome))
+
+    def _ask_printer(self, request, outcome) -> None:
+        from PySide6.QtPrintSupport import QPrinter
+
+        pdf = self._preview_file()
+        pages = self.preview_widget.page_count
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(Path(self._suggested_name(request)).stem)
+        printer.setFullPage(True)  # the PDF brings its own margins
+        if not self.ctx.dialogs.print_setup(self, printer, pages=pages, current_page=pages > 1):
+            self.status.setText(_("Printing cancelled; nothing was sent to the printer."))
+            self.finished.emit(Cancelled(_("Printing was cancelled")))
+            return
+        from kpidesk.ui.pages.print_spool import print_pdf
+
+        self.printer = printer
+        name = printer.printerName() or printer.outputFileName()
+        self._start(lambda printed: self._printed(name, printed, outcome), _("Sending the pages to the printer…"),
+                    _("Printing cancelled; the pages already sent may still come out."),
+                    print_pdf, str(pdf), printer, current_page=self.preview_widget.page)
+
+    def _printed(self, name: str, printed: int, outcome) -> None:
+        self.printer = None
+        self.outcome = outcome
+        text = _("Sent {pages} page(s) to {printer}.").format(pages=printed, printer=name or _("the printer"))
+        self.status.setText(text)
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 10000)
+        self.finished.emit(outcome)
 
     def _progress(self, progress: Progress) -> None:
         self.progress_seen.append(progress)
@@ -405,12 +494,15 @@ class PrintPage(Page):
         self._choice_changed()
 
     def _previewed(self, request, outcome) -> None:
-        self.outcome = outcome
+        self._show_preview(request, outcome)
+        self.finished.emit(outcome)
+
+    def _show_preview(self, request, outcome) -> None:
+        self.outcome = self.preview_outcome = outcome
         self.preview_key = request
         pages = self.preview_widget.load(self._preview_file())
         self.status.setText(_("{documents} document(s), {pages} page(s).").format(
             documents=outcome.documents, pages=outcome.pages or pages))
-        self.finished.emit(outcome)
 
     def _saved(self, target: Path, outcome) -> None:
         self.outcome = outcome
@@ -425,8 +517,9 @@ class PrintPage(Page):
         self.finished.emit(outcome)
 
     def _failed(self, error: BaseException) -> None:
+        self.printer = None
         if isinstance(error, Cancelled):
-            self.status.setText(_("Cancelled; no file was written."))
+            self.status.setText(self._cancelled_text or _("Cancelled; no file was written."))
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
         else:
