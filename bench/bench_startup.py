@@ -67,7 +67,7 @@ class FirstPaint(QObject):
 
 def check_usable(*_args):
     page = window.pages.get(window.current_page_key())
-    if state["done"] or window.ctx.db is None or page is None or window.ctx.tasks.busy:
+    if state["done"] or window.ctx.db is None or page is None or not page.is_current() or window.ctx.tasks.busy:
         return
     state["done"] = True
     print("usable", time.time(), flush=True)

@@ -20,6 +20,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("backup", help=_("back up the database now (checked copy)"))
     p.add_argument("--out", metavar="FILE", help=_("write the backup to this file instead of the backup folder"))
     p.add_argument("--list", action="store_true", help=_("list the backups kept for this database"))
+    p.add_argument("--folder", metavar="DIR",
+                   help=_("keep this database's backups in DIR from now on, moving the existing ones "
+                          "('default': beside the database)"))
     p.set_defaults(handler=run_backup)
 
     p = subparsers.add_parser("restore", help=_("replace the database with a checked backup"))
@@ -103,6 +106,10 @@ def run_backup(args, ctx) -> int:
     from kpidesk.services import backup
 
     db = _db(ctx)
+    if args.folder:
+        folder, moved = backup.change_backup_folder(db, ctx.actor, None if args.folder == "default" else args.folder)
+        print(_("Backups are kept in {folder} ({count} moved there).").format(folder=folder, count=moved))
+        return 0
     if args.list:
         from kpidesk.services.access import Permission, require
 

@@ -66,7 +66,7 @@ def run_info(args, ctx) -> int:
 
 def run_db_upgrade(args, ctx) -> int:
     from kpidesk.store.db import open_database
-    from kpidesk.store.migrations_runner import schema_state
+    from kpidesk.store.schema_versions import schema_state
 
     db = open_database(ctx.db_target, migrate=True)
     try:

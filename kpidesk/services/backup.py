@@ -18,12 +18,18 @@ from pathlib import Path
 
 from kpidesk.errors import CorruptDatabase, NotFound, ValidationError
 from kpidesk.i18n import _
+from kpidesk.services import audit
 from kpidesk.services.access import Permission, require
 from kpidesk.services.context import Actor
 from kpidesk.store import backups as files
 from kpidesk.store import sqlite
 from kpidesk.store.db import Database, DatabaseBusy
-from kpidesk.store.locations import backup_folder_for, resolve_url
+from kpidesk.store.locations import (
+    backup_folder_for,
+    default_backup_folder,
+    remember_backup_folder,
+    resolve_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +92,36 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     return out
 
 
+def change_backup_folder(db: Database, actor: Actor, folder: Path | str | None) -> tuple[Path, int]:
+    """Keep this database's backups in ``folder`` from now on (None: the default beside the file) and move
+    the backups already taken there, so restore and the damaged-file diagnosis still find them.
+    Returns the folder and how many files were moved."""
+    require(actor, Permission.BACKUP)
+    if db.path is None:
+        raise ValidationError(_("Only a database file has a backup folder; use the server's own backups."))
+    old = backup_folder_for(db.path)
+    new = Path(folder).expanduser().resolve() if folder else default_backup_folder(db.path)
+    try:
+        new.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=new, prefix=".kpidesk-probe-"):
+            pass
+    except OSError as exc:
+        raise ValidationError(_("Backups cannot be written to {folder}: {error}").format(
+            folder=new, error=exc.strerror or exc)) from exc
+    moved = 0
+    if new.resolve() != old.resolve():
+        for backup in files.list_backups(old, db.path.stem, include_damaged=True):
+            destination = new / backup.path.name
+            if not destination.exists():
+                shutil.move(backup.path, destination)
+                moved += 1
+    remember_backup_folder(db.path, new)
+    with db.write() as session:
+        audit.record(session, actor, "backup.folder", entity="backup_folder", entity_id=db.path.name,
+                     old={"folder": str(old)}, new={"folder": str(new), "moved": moved})
+    return new, moved
+
+
 def retention(db: Database) -> tuple[int, int]:
     from kpidesk.services.settings import get_setting
 
@@ -136,7 +172,7 @@ class FileVerdict:
 def examine(path: Path, *, timeout: float = 1.0) -> FileVerdict:
     """Look at a file without changing it: SQLite header and size, readability, ``PRAGMA integrity_check``,
     the KPI Desk tables and a schema version this program knows."""
-    from kpidesk.store.migrations_runner import script_directory
+    from kpidesk.store.schema_versions import is_known
 
     check = sqlite.check_file(Path(path), timeout=timeout)
     if not check.ok:
@@ -145,11 +181,7 @@ def examine(path: Path, *, timeout: float = 1.0) -> FileVerdict:
     if missing:
         return FileVerdict(False, "not_kpidesk", ", ".join(sorted(missing)))
     version = check.schema_version
-    try:
-        known = version is not None and script_directory().get_revision(version) is not None
-    except Exception:  # noqa: BLE001 - alembic raises its own error for unknown ids
-        known = False
-    if not known:
+    if not is_known(version):
         return FileVerdict(False, "unknown_schema", str(version), version)
     return FileVerdict(True, "ok", "", version)
 

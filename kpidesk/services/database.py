@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from kpidesk.store import models as m
 from kpidesk.store.db import Database, open_database
-from kpidesk.store.migrations_runner import schema_state
+from kpidesk.store.schema_versions import schema_state
 
 
 def open_for_use(target: str | Path | None = None) -> Database:

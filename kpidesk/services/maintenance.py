@@ -6,7 +6,7 @@ from kpidesk.i18n import _
 from kpidesk.services.audit import verify_chain
 from kpidesk.store import sqlite
 from kpidesk.store.db import Database
-from kpidesk.store.migrations_runner import schema_state
+from kpidesk.store.schema_versions import schema_state
 
 
 def check_database(db: Database) -> list[str]:

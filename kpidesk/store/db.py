@@ -127,7 +127,7 @@ class SchemaOutOfDate(KpiDeskError):
 def open_database(target: str | Path | URL | None = None, *, migrate: bool | None = None) -> Database:
     """Open and check the schema. A SQLite file is created and upgraded automatically (after a backup);
     a server database is only ever upgraded by ``kpidesk db upgrade`` (``migrate=True``)."""
-    from kpidesk.store import migrations_runner
+    from kpidesk.store import schema_versions
 
     url = target if isinstance(target, URL) else resolve_url(target)
     server = url.get_backend_name() != "sqlite"
@@ -142,7 +142,7 @@ def open_database(target: str | Path | URL | None = None, *, migrate: bool | Non
     engine, warnings = make_engine(url)
     db = Database(url=url, engine=engine, warnings=warnings)
     try:
-        state = migrations_runner.schema_state(engine)
+        state = schema_versions.schema_state(engine)
         if state.too_new:
             db.schema_too_new = True
             db.warnings.append(
@@ -161,6 +161,8 @@ def open_database(target: str | Path | URL | None = None, *, migrate: bool | Non
                 from kpidesk.store.backups import backup_now
 
                 backup_now(db, reason="pre-migration")
+            from kpidesk.store import migrations_runner
+
             migrations_runner.upgrade(engine)
     except OperationalError as exc:
         engine.dispose()

@@ -1,13 +1,11 @@
-"""Running Alembic from the application: where the schema stands, and upgrading it safely."""
+"""Running Alembic from the application: upgrading a schema safely (``schema_versions`` says whether one must)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
@@ -15,21 +13,6 @@ from kpidesk.errors import CorruptDatabase
 from kpidesk.store import sqlite
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-
-
-@dataclass(frozen=True)
-class SchemaState:
-    current: str | None
-    head: str
-    known: bool
-
-    @property
-    def behind(self) -> bool:
-        return self.known and self.current is not None and self.current != self.head
-
-    @property
-    def too_new(self) -> bool:
-        return self.current is not None and not self.known
 
 
 def alembic_config() -> Config:
@@ -40,19 +23,6 @@ def alembic_config() -> Config:
 
 def script_directory() -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config())
-
-
-def schema_state(engine: Engine) -> SchemaState:
-    script = script_directory()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    known = True
-    if current is not None:
-        try:
-            known = script.get_revision(current) is not None
-        except Exception:  # alembic raises its own error for unknown ids
-            known = False
-    return SchemaState(current=current, head=script.get_current_head(), known=known)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

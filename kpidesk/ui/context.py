@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -46,6 +48,7 @@ class AppContext(QObject):
     period_changed = Signal(str)  # the current period code
     language_changed = Signal(str)  # "zh_CN" or "en", after the catalogue switched
     busy_changed = Signal(bool)
+    settled = Signal()  # the signals of one action have all been sent (see ``settling``)
 
     def __init__(
         self,
@@ -63,6 +66,7 @@ class AppContext(QObject):
         self.settings = settings if settings is not None else QSettings()
         self.db: Database | None = None
         self.period_code: str | None = None
+        self._settling = 0
         self.language = current_language()
         ref = weakref.ref(self)
         from kpidesk.ui.qt_language import apply_qt_language
@@ -93,9 +97,25 @@ class AppContext(QObject):
         if previous is not None and previous is not db:
             previous.dispose()
         self.period_code = period_code
-        self.database_changed.emit()
-        if period_code:
-            self.period_changed.emit(period_code)
+        with self.one_action():
+            self.database_changed.emit()
+            if period_code:
+                self.period_changed.emit(period_code)
+
+    @property
+    def settling(self) -> bool:
+        """True while one action sends several signals; pages wait for ``settled`` to reload only once."""
+        return self._settling > 0
+
+    @contextmanager
+    def one_action(self) -> Iterator[None]:
+        self._settling += 1
+        try:
+            yield
+        finally:
+            self._settling -= 1
+            if not self._settling:
+                self.settled.emit()
 
     def set_period(self, code: str | None) -> None:
         if code != self.period_code:

@@ -318,10 +318,16 @@ class MainWindow(QMainWindow):
         stack = widget.undo_stack() if widget is not None and hasattr(widget, "undo_stack") else None
         self.undo_group.setActiveStack(stack)
 
-    def _select_initial_page(self) -> None:
+    def _initial_row(self) -> int:
         last = str(self.ctx.settings.value("window/last_page", PAGES[0].key if PAGES else ""))
         keys = self.page_keys()
-        row = keys.index(last) if last in keys else 0
+        return keys.index(last) if last in keys else 0
+
+    def _first_page_modules(self) -> tuple[str, ...]:
+        return PAGES[self._initial_row()].modules() if PAGES else ()
+
+    def _select_initial_page(self) -> None:
+        row = self._initial_row()
         if self.sidebar.currentRow() == row:
             self._on_sidebar_row(row)
         else:
@@ -410,7 +416,14 @@ class MainWindow(QMainWindow):
         from kpidesk.ui.tasks import Task
 
         self._set_opening(True)
-        task = Task(self, work)
+        modules = self._first_page_modules()
+
+        def open_and_warm():
+            opened = work()
+            opening.warm_imports(modules)
+            return opened
+
+        task = Task(self, open_and_warm)
         if label is not None:
             task.with_progress(label)
         return (

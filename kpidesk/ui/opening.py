@@ -102,6 +102,18 @@ def open_demo(target: str | Path, actor: Actor, *, progress: ProgressCallback | 
     return opened
 
 
+def warm_imports(modules: tuple[str, ...]) -> None:
+    """Import what the first page will need while still in the opening task, so the window does not wait
+    for it after the database is adopted (imports never run twice; the page finds them loaded)."""
+    import importlib
+
+    from kpidesk.ui.pages.heap import quiet_imports
+
+    with quiet_imports():
+        for name in modules:
+            importlib.import_module(name)
+
+
 def server_url_needing_password(text: str):
     """The URL typed for a server database, or None when it is not one; passwords never stay in it."""
     from sqlalchemy.engine import make_url

@@ -155,7 +155,7 @@ def test_an_older_schema_is_migrated_after_restore(db_file, good_backup, tmp_pat
     result = backup.restore(db_file, old)
     assert result.schema_version == revisions[1]
     db = open_database(db_file)
-    from kpidesk.store.migrations_runner import schema_state
+    from kpidesk.store.schema_versions import schema_state
 
     assert schema_state(db.engine).current == revisions[0]
     db.dispose()

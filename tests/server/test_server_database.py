@@ -15,7 +15,7 @@ from kpidesk.services.db_copy import copy_database
 from kpidesk.services.demo import build_demo
 from kpidesk.store import models as m
 from kpidesk.store.db import open_database
-from kpidesk.store.migrations_runner import schema_state
+from kpidesk.store.schema_versions import schema_state
 
 
 def test_a_client_does_not_create_or_upgrade_a_server_schema(pg_url):

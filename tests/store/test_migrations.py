@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from kpidesk.errors import SchemaTooNew
-from kpidesk.store import migrations_runner
+from kpidesk.store import migrations_runner, schema_versions
 from kpidesk.store import sqlite as sqlite_helpers
 from kpidesk.store.db import open_database
 from kpidesk.store.models import Base
@@ -65,7 +65,7 @@ def test_upgrade_from_the_first_revision_keeps_every_row(tmp_path):
     before = _counts(path)
 
     db = open_database(path)  # upgrades automatically
-    state = migrations_runner.schema_state(db.engine)
+    state = schema_versions.schema_state(db.engine)
     db.dispose()
 
     assert state.current == state.head != "0001"
@@ -125,3 +125,27 @@ def test_exact_decimals_round_trip_in_raw_sql(db):
         session.add(m.GradeScale(name="s", bands=[m.GradeBand(code="a", label_zh="甲", label_en="A", lower_bound=Decimal("84.9999"))]))
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT lower_bound FROM grade_bands").scalar() == 849999
+
+
+def test_light_revision_chain_agrees_with_alembic():
+    from kpidesk.store import schema_versions
+
+    alembic_order = [r.revision for r in migrations_runner.script_directory().walk_revisions()][::-1]
+    assert list(schema_versions.revision_chain()) == alembic_order
+    assert schema_versions.head_revision() == migrations_runner.script_directory().get_current_head()
+    assert not schema_versions.is_known("9999") and not schema_versions.is_known(None)
+
+
+def test_opening_an_up_to_date_file_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "kpi.db"
+    open_database(path).dispose()  # created and upgraded in this process
+    code = (
+        "import sys; from kpidesk.store.db import open_database; "
+        f"db = open_database({str(path)!r}); db.dispose(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -19,6 +19,10 @@ class PageEntry:
     title: str  # English source, marked with N_ and translated when shown
     icon: str  # a name from resources/icons (without .svg)
     target: str  # "package.module:ClassName"
+    services: tuple[str, ...] = ()  # Qt-free modules its loading needs, imported while the database opens
+
+    def modules(self) -> tuple[str, ...]:
+        return (self.target.partition(":")[0], *self.services)
 
     def load(self) -> type:
         import importlib
@@ -28,7 +32,8 @@ class PageEntry:
 
 
 PAGES: list[PageEntry] = [
-    PageEntry("overview", N_("Overview"), "overview", "kpidesk.ui.pages.overview:OverviewPage"),
+    PageEntry("overview", N_("Overview"), "overview", "kpidesk.ui.pages.overview:OverviewPage",
+              services=("kpidesk.services.overview",)),
     PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff:StaffPage"),
     PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates:TemplatesPage"),
     PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry:DataEntryPage"),

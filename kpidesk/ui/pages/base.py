@@ -11,7 +11,8 @@ from kpidesk.ui.context import AppContext, Changes
 class Page(QWidget):
     """Subclasses build their widgets in ``__init__``, set texts in ``retranslate()`` and load data in
     ``refresh()``. ``watches`` names the Changes that make the page reload; a hidden page reloads the
-    next time it is shown instead of at once.
+    next time it is shown instead of at once, and while the context is ``settling`` (a new database, then
+    its period) the page reloads once, when it has settled.
     """
 
     watches: Changes = Changes.ALL
@@ -23,6 +24,7 @@ class Page(QWidget):
         ctx.changed.connect(self._on_changed)
         ctx.database_changed.connect(self._on_database_changed)
         ctx.language_changed.connect(self._on_language_changed)
+        ctx.settled.connect(self._reload_if_stale)
 
     # -- to override ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -36,9 +38,16 @@ class Page(QWidget):
         return None
 
     # -- plumbing ------------------------------------------------------------------------------------
+    def is_current(self) -> bool:
+        """Whether the page has loaded since its data last changed (its loading task may still run)."""
+        return not self._stale
+
     def mark_stale(self) -> None:
         self._stale = True
-        if self.isVisible():
+        self._reload_if_stale()
+
+    def _reload_if_stale(self) -> None:
+        if self._stale and self.isVisible() and not self.ctx.settling:
             self.reload()
 
     def reload(self) -> None:
@@ -48,8 +57,7 @@ class Page(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._stale:
-            self.reload()
+        self._reload_if_stale()
 
     def _on_changed(self, changes: Changes) -> None:
         if changes & self.watches:
