@@ -85,3 +85,33 @@ def test_switching_language_changes_the_labels(page, main_window):
     assert main_window.ctx.settings.value("language") == "zh_CN"
     page.language.setCurrentIndex(page.language.findData("en"))
     assert staff.add_button.text() == "Add…" and main_window.file_menu.title() == "&File"
+
+
+def test_change_the_backup_folder_and_go_back_to_the_default(page, main_window, dialogs, qtbot, tmp_path):
+    from kpidesk.store import backups as files
+
+    db = main_window.ctx.db
+    default = db.path.parent / "backups"
+    before = files.list_backups(default, db.path.stem)
+    assert before, "opening took the daily backup"
+    chosen = tmp_path / "U盘" / "备份"
+    dialogs.queue(str(chosen))
+    qtbot.mouseClick(page.change_folder_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.backup_folder.text() == str(chosen.resolve()))
+    assert str(len(before)) in page.message.text()
+    assert [b.path.name for b in files.list_backups(chosen, db.path.stem)] == [b.path.name for b in before]
+    assert db.backup_dir == chosen.resolve()
+
+    qtbot.mouseClick(page.default_folder_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.backup_folder.text() == str(default))
+    assert len(files.list_backups(default, db.path.stem)) == len(before)
+
+
+def test_a_folder_that_cannot_hold_backups_is_refused_with_its_name(page, main_window, dialogs, qtbot, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    dialogs.queue(str(blocker / "backups"))
+    qtbot.mouseClick(page.change_folder_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "not-a-folder" in page.message.text())
+    assert page.backup_folder.text().endswith("backups")
+    assert main_window.ctx.db.backup_dir == main_window.ctx.db.path.parent / "backups"

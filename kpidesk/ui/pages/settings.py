@@ -185,6 +185,11 @@ class SettingsPage(Page):
         self.open_folder_button.clicked.connect(self.open_backup_folder)
         self.backup_now_button = QPushButton()
         self.backup_now_button.clicked.connect(self.backup_now)
+        self.change_folder_button = QPushButton()
+        self.change_folder_button.setObjectName("changeBackupFolder")
+        self.change_folder_button.clicked.connect(self.choose_backup_folder)
+        self.default_folder_button = QPushButton()
+        self.default_folder_button.clicked.connect(lambda: self.move_backup_folder(None))
         self.keep_daily = QSpinBox()
         self.keep_daily.setRange(1, 365)
         self.keep_monthly = QSpinBox()
@@ -193,8 +198,9 @@ class SettingsPage(Page):
             spin.setMaximumWidth(120)
         self.folder_label, self.daily_label, self.monthly_label = QLabel(), QLabel(), QLabel()
         backup_buttons = QHBoxLayout()
-        backup_buttons.addWidget(self.open_folder_button)
-        backup_buttons.addWidget(self.backup_now_button)
+        for button in (self.open_folder_button, self.change_folder_button, self.default_folder_button,
+                       self.backup_now_button):
+            backup_buttons.addWidget(button)
         backup_buttons.addStretch(1)
         backup_layout = QFormLayout(self.backup_box)
         backup_layout.addRow(self.folder_label, self.backup_folder)
@@ -269,6 +275,10 @@ class SettingsPage(Page):
         self.folder_label.setText(_("Folder"))
         self.open_folder_button.setText(_("Open folder"))
         self.backup_now_button.setText(_("Back up now"))
+        self.change_folder_button.setText(_("Change folder…"))
+        self.change_folder_button.setToolTip(_("Keep this database's backups in another folder (on this computer); "
+                                               "the backups taken so far move there too."))
+        self.default_folder_button.setText(_("Use the default folder"))
         self.daily_label.setText(_("Daily backups kept"))
         self.monthly_label.setText(_("Monthly backups kept"))
         self.save_button.setText(_("Save settings"))
@@ -314,7 +324,8 @@ class SettingsPage(Page):
             self._append_band(band)
         self.backup_folder.setText(self.data.backup_folder or _("Not a file database: use the server's own backups."))
         self.open_folder_button.setEnabled(bool(self.data.backup_folder))
-        self.backup_now_button.setEnabled(bool(self.data.backup_folder) and not self.ctx.read_only)
+        for button in (self.backup_now_button, self.change_folder_button, self.default_folder_button):
+            button.setEnabled(bool(self.data.backup_folder) and not self.ctx.read_only)
         self.message.clear()
 
     def _show_logo(self, logo: bytes | None) -> None:
@@ -416,6 +427,33 @@ class SettingsPage(Page):
     def open_backup_folder(self) -> None:
         if self.data and self.data.backup_folder:
             QDesktopServices.openUrl(QUrl.fromLocalFile(self.data.backup_folder))
+
+    def choose_backup_folder(self) -> None:
+        current = self.data.backup_folder if self.data else ""
+        folder = self.ctx.dialogs.choose_folder(self, _("Folder for the backups"), current or "")
+        if folder:
+            self.move_backup_folder(folder)
+
+    def move_backup_folder(self, folder: str | None) -> None:
+        """Moving the backups taken so far can take a while on a slow disk, so it runs in the worker."""
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def move():
+            from kpidesk.services.backup import change_backup_folder
+
+            return change_backup_folder(db, actor, folder)
+
+        Task(self, move).with_progress(_("Moving the backups…"), cancellable=False).success(
+            self._folder_moved).failure(lambda e: self._fail(error_text(e))).start()
+
+    def _folder_moved(self, result) -> None:
+        folder, moved = result
+        if self.data is not None:
+            self.data = replace(self.data, backup_folder=str(folder))
+            self.backup_folder.setText(str(folder))
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText(_("Backups are kept in {folder} ({count} moved there).").format(
+            folder=folder, count=moved))
 
     def backup_now(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
