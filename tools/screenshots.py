@@ -13,6 +13,7 @@ Without Xvfb, ``QT_QPA_PLATFORM=offscreen`` gives the same pictures.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
@@ -24,6 +25,12 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 SIZE = (1360, 860)
+
+#: Dialogs grabbed on their own after their page: page key → (file stem, "module:function" opening the
+#: dialog over the page and returning it).
+DIALOGS = {
+    "pay": [("pay-rules", "kpidesk.ui.pages.pay_rules_editor:screenshot_editor")],
+}
 
 
 def settle(app, window, seconds: float = 0.4) -> None:
@@ -89,6 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             extra = out / f"{stem}.png"
             window.grab().save(str(extra))
             print(extra)
+        for stem, target in DIALOGS.get(key, []):
+            module, _colon, function = target.partition(":")
+            dialog = getattr(importlib.import_module(module), function)(page)
+            settle(app, window, 0.8)
+            picture = out / f"{stem}.png"
+            dialog.grab().save(str(picture))
+            print(picture)
+            dialog.hide()  # hidden, not closed: closing would ask about the unsaved example
+            dialog.deleteLater()
     window.close()
     settle(app, window, 0.2)
     return 0

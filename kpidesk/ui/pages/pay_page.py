@@ -194,6 +194,10 @@ class PayPage(Page):
         self.totals = QLabel()
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.export)
+        self.rules_button = QPushButton()
+        self.rules_button.setObjectName("edit_pay_rules")
+        self.rules_button.clicked.connect(self.edit_rules)
+        self.rules_editor = None  # the open PayRulesEditor, if any
 
         self.what_if_box = QGroupBox()
         self.coefficient_form = QFormLayout()
@@ -221,6 +225,7 @@ class PayPage(Page):
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addStretch(1)
+        header.addWidget(self.rules_button)
         header.addWidget(self.export_button)
         side = QHBoxLayout()
         side.addWidget(self.what_if_box, 1)
@@ -240,6 +245,9 @@ class PayPage(Page):
         self.title.setText(_("Pay"))
         self.export_button.setText(_("Export payroll…"))
         self.export_button.setToolTip(_("Write the payroll of the finalized period as .xlsx or .csv"))
+        self.rules_button.setText(_("Edit pay rules…"))
+        self.rules_button.setToolTip(_("Coefficients, allowances, commission table and streak bonus, saved as a "
+                                       "new version from a chosen period"))
         self.what_if_box.setTitle(_("What-if: coefficients by grade"))
         self.try_button.setText(_("&Try these coefficients"))
         self.reset_button.setText(_("&Reset"))
@@ -328,6 +336,14 @@ class PayPage(Page):
         self.budget_box.setVisible(full)
         self.export_button.setVisible(full)
         self.export_button.setEnabled(full and self.data.view.is_final)
+        sees_pay = self.ctx.db is not None and pay.can_see_pay(self.ctx.actor)
+        self.rules_button.setVisible(sees_pay and (self.data is None or not self.data.view.redacted))
+        self.rules_button.setEnabled(sees_pay and not self.ctx.read_only and self._may_manage())
+
+    def _may_manage(self) -> bool:
+        from kpidesk.ui.pages.pay_rules_editor import may_manage_pay
+
+        return may_manage_pay(self.ctx.actor)
 
     def _describe(self) -> None:
         data = self.data
@@ -392,6 +408,27 @@ class PayPage(Page):
         self._fill_spins()
         self._fill_tables()
         self._describe()
+
+    def edit_rules(self) -> None:
+        """Open the pay rules editor; saving it notifies SETTINGS, which reloads this page."""
+        from kpidesk.ui.pages.pay_rules_editor import load_editor_data
+        from kpidesk.ui.tasks import Task
+
+        if self.ctx.db is None or not self.rules_button.isEnabled():
+            return
+        Task(self, load_editor_data, self.ctx.db, self.ctx.actor).success(self._open_rules_editor).failure(
+            lambda error: self.ctx.dialogs.error(self, error)).start()
+
+    def _open_rules_editor(self, data) -> None:
+        from kpidesk.ui.pages.pay_rules_editor import open_editor
+
+        self.rules_editor = open_editor(self, self.ctx, data, self.ctx.period_code)
+        self.rules_editor.finished.connect(self._rules_editor_closed)
+
+    def _rules_editor_closed(self, _result: int) -> None:
+        editor, self.rules_editor = self.rules_editor, None
+        if editor is not None:
+            editor.deleteLater()
 
     def export(self) -> None:
         from kpidesk.ui.tasks import Task
