@@ -209,6 +209,29 @@ def transfer_employee(
     return move
 
 
+def undo_transfer(session: Session, actor: Actor, employee_id: int, reason: str | None = None) -> None:
+    """Take back the employee's latest transfer, as long as nothing has moved them since."""
+    require_for_employee(session, actor, Permission.STAFF_WRITE, employee_id)
+    employee = session.get(m.Employee, employee_id)
+    if employee is None:
+        raise NotFound(_("The employee no longer exists."))
+    move = session.execute(
+        select(m.EmployeeMove).where(m.EmployeeMove.employee_id == employee_id).order_by(m.EmployeeMove.id.desc())
+    ).scalars().first()
+    if move is None or (employee.department_id, employee.position_id) != (move.to_department_id, move.to_position_id):
+        raise ValidationError(_("{name} has been moved or edited since; transfer them back instead.").format(
+            name=employee.name))
+    require(actor, Permission.STAFF_WRITE, move.from_department_id)
+    employee.department_id = move.from_department_id
+    employee.position_id = move.from_position_id
+    audit.record(
+        session, actor, "employee.transfer_undone", entity="employee", entity_id=employee.staff_no,
+        old={"department_id": move.to_department_id, "position_id": move.to_position_id},
+        new={"department_id": move.from_department_id, "position_id": move.from_position_id}, reason=reason,
+    )
+    session.delete(move)
+
+
 def mark_left(session: Session, actor: Actor, employee_id: int, on: date | None = None, reason: str | None = None) -> None:
     """Leaving never deletes anything: the person stays on every past appraisal."""
     require_for_employee(session, actor, Permission.STAFF_WRITE, employee_id)

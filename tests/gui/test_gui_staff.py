@@ -95,6 +95,44 @@ def test_transfer_keeps_history(page, main_window, qtbot):
     assert "一组 → 二组" in page.history_label.text()
 
 
+def test_a_transfer_can_be_undone_and_redone(page, main_window, qtbot):
+    from kpidesk.services import audit
+    from kpidesk.services.context import Actor
+
+    _select(page, qtbot, "CS003")
+    dialog = page.transfer_employee()
+    dialog.department.setCurrentIndex(dialog.department.findText("二组", Qt.MatchFlag.MatchContains))
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert _stored(main_window)["CS003"].department == "二组"
+    assert main_window.undo_action.isEnabled()
+
+    main_window.undo_action.trigger()
+    employee = _stored(main_window)["CS003"]
+    assert employee.department == "一组"
+    with main_window.ctx.db.session() as session:
+        assert staff.list_moves(session, employee.id) == []
+        undone = audit.list_entries(session, Actor("admin"), audit.AuditFilter(action="employee.transfer_undone"))
+    assert [e.entity_id for e in undone] == ["CS003"]
+
+    main_window.redo_action.trigger()
+    assert _stored(main_window)["CS003"].department == "二组"
+
+
+def test_an_old_transfer_is_not_undone_over_a_later_change(main_window):
+    from kpidesk.errors import ValidationError
+    from kpidesk.services.context import Actor
+
+    actor = Actor("admin")
+    with main_window.ctx.db.write() as session:
+        employee = staff.employee_by_staff_no(session, "CS005")
+        first, second = (d for d in staff.list_departments(session) if d.name in ("一组", "二组"))
+        target = second if employee.department_id == first.id else first
+        staff.transfer_employee(session, actor, employee.id, department_id=target.id)
+        employee.department_id = first.id if target is second else second.id  # moved by other means since
+    with pytest.raises(ValidationError, match="CS005|moved"), main_window.ctx.db.write() as session:
+        staff.undo_transfer(session, actor, staff.employee_by_staff_no(session, "CS005").id)
+
+
 def test_mark_as_left_and_undo(page, main_window, qtbot):
     _select(page, qtbot, "CS004")
     dialog = page.mark_left()

@@ -401,6 +401,7 @@ class StaffPage(Page):
         if employee is None:
             return None
         dialog = TransferDialog(self.ctx, self.lists, employee, self)
+        dialog.saved.connect(lambda _id: self._push_transfer(employee, dialog.transfer))
         self._open_dialog(dialog)
         return dialog
 
@@ -434,6 +435,16 @@ class StaffPage(Page):
 
         text = _("Edit {name}").format(name=employee.name)
         self._undo.push(_StaffCommand(self, _StaffWrite(text, apply(after), apply(before))))
+
+    def _push_transfer(self, employee: EmployeeRow, transfer) -> None:
+        db, actor, employee_id = self.ctx.db, self.ctx.actor, employee.id
+
+        def take_back() -> None:
+            with db.write() as session:
+                staff.undo_transfer(session, actor, employee_id, reason=_("Undo"))
+
+        text = _("Transfer {name}").format(name=employee.name)
+        self._undo.push(_StaffCommand(self, _StaffWrite(text, transfer, take_back)))
 
     def _push_leave(self, employee: EmployeeRow) -> None:
         db, actor, employee_id = self.ctx.db, self.ctx.actor, employee.id

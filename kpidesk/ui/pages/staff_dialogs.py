@@ -238,15 +238,22 @@ class TransferDialog(_ServiceDialog):
         reason = self.reason.text().strip() or None
         if department_id == self.employee.department_id and position_name == (self.employee.position or ""):
             raise ValueError(_("Choose a new department or position."))
+        self.transfer = transfer_write(db, actor, employee_id, department_id, position_name, on, reason)
+        return self.transfer
 
-        def transfer() -> int:
-            with db.write() as session:
-                position_id = staff.get_or_create_position(session, position_name).id if position_name else None
-                staff.transfer_employee(session, actor, employee_id, department_id=department_id,
-                                        position_id=position_id, on=on, reason=reason)
-            return employee_id
 
-        return transfer
+def transfer_write(db, actor, employee_id: int, department_id: int | None, position_name: str, on: date,
+                   reason: str | None):
+    """The transfer as a background write; the page runs it again to redo after an undo."""
+
+    def transfer() -> int:
+        with db.write() as session:
+            position_id = staff.get_or_create_position(session, position_name).id if position_name else None
+            staff.transfer_employee(session, actor, employee_id, department_id=department_id,
+                                    position_id=position_id, on=on, reason=reason)
+        return employee_id
+
+    return transfer
 
 
 class LeaveDialog(_ServiceDialog):
