@@ -72,6 +72,26 @@ def test_saving_makes_a_new_version(page, main_window, qtbot):
     assert "Version 2 of 2" in editor.version_label.text()
 
 
+def test_undo_a_template_save_restores_the_previous_weights_as_a_new_version(page, main_window, qtbot):
+    editor = page.editor
+    key = editor.detail.key
+    first, second = editor.items_model.item(0).weight, editor.items_model.item(1).weight
+    _type_into_cell(qtbot, editor.items_view, 0, 1, str(first + 5))
+    _type_into_cell(qtbot, editor.items_view, 1, 1, str(second - 5))
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.detail.items[0].weight == first + 5
+    assert main_window.undo_action.isEnabled()
+
+    main_window.undo_action.trigger()
+    qtbot.waitUntil(lambda: editor.detail.version == 3)
+    assert _versions(main_window, key) == [1, 2, 3]  # versions already used by appraisals stay
+    assert (editor.detail.items[0].weight, editor.detail.items[1].weight) == (first, second)
+
+    main_window.redo_action.trigger()
+    qtbot.waitUntil(lambda: editor.detail.version == 4)
+    assert editor.detail.items[0].weight == first + 5
+
+
 def test_a_typed_percent_sign_and_a_bad_number(page, qtbot):
     editor = page.editor
     _type_into_cell(qtbot, editor.items_view, 0, 3, "93%")

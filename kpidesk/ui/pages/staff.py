@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -25,6 +23,7 @@ from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.staff_dialogs import EmployeeDialog, LeaveDialog, StaffLists, TransferDialog
 from kpidesk.ui.tasks import Task
+from kpidesk.ui.undo_writes import WrittenChange
 from kpidesk.ui.widgets import SearchBox, Table, heading, tool_button
 
 ALL_DEPARTMENTS = -1
@@ -81,32 +80,6 @@ def load_lists(db) -> StaffLists:
 def load_moves(db, employee_id: int) -> list[staff.MoveRow]:
     with db.session() as session:
         return staff.list_moves(session, employee_id)
-
-
-@dataclass
-class _StaffWrite:
-    """An undoable staff change: ``redo``/``undo`` are callables run as background writes."""
-
-    text: str
-    redo: object
-    undo: object
-
-
-class _StaffCommand(QUndoCommand):
-    def __init__(self, page: StaffPage, change: _StaffWrite) -> None:
-        super().__init__(change.text)
-        self.page = page
-        self.change = change
-        self._first = True
-
-    def redo(self) -> None:
-        if self._first:  # the change was already made when the command was pushed
-            self._first = False
-            return
-        Task(self.page, self.change.redo).writes(Changes.STAFF).start()
-
-    def undo(self) -> None:
-        Task(self.page, self.change.undo).writes(Changes.STAFF).start()
 
 
 class StaffPage(Page):
@@ -434,7 +407,7 @@ class StaffPage(Page):
             return write
 
         text = _("Edit {name}").format(name=employee.name)
-        self._undo.push(_StaffCommand(self, _StaffWrite(text, apply(after), apply(before))))
+        self._undo.push(WrittenChange(self, text, apply(after), apply(before), Changes.STAFF))
 
     def _push_transfer(self, employee: EmployeeRow, transfer) -> None:
         db, actor, employee_id = self.ctx.db, self.ctx.actor, employee.id
@@ -444,7 +417,7 @@ class StaffPage(Page):
                 staff.undo_transfer(session, actor, employee_id, reason=_("Undo"))
 
         text = _("Transfer {name}").format(name=employee.name)
-        self._undo.push(_StaffCommand(self, _StaffWrite(text, transfer, take_back)))
+        self._undo.push(WrittenChange(self, text, transfer, take_back, Changes.STAFF))
 
     def _push_leave(self, employee: EmployeeRow) -> None:
         db, actor, employee_id = self.ctx.db, self.ctx.actor, employee.id
@@ -458,7 +431,7 @@ class StaffPage(Page):
                 staff.mark_left(session, actor, employee_id)
 
         text = _("Mark {name} as left").format(name=employee.name)
-        self._undo.push(_StaffCommand(self, _StaffWrite(text, leave_again, reinstate)))
+        self._undo.push(WrittenChange(self, text, leave_again, reinstate, Changes.STAFF))
 
     # -- import -------------------------------------------------------------------------------------
     def import_staff_list(self) -> None:

@@ -81,6 +81,7 @@ class TemplateEditor(QWidget):
         self.ctx = ctx
         self.lists = TemplateLists()
         self.detail: TemplateDetail | None = None
+        self.last_save: tuple[TemplateDetail | None, TemplateInput | None] = (None, None)
         self.dirty = False
         self._loading = False
         self._forms_version: dict[str, int] = {}
@@ -588,6 +589,7 @@ class TemplateEditor(QWidget):
             self._show_refusal(self.params_editor.error)
             return False
         db, actor, detail = self.ctx.db, self.ctx.actor, self.detail
+        self.last_save = (detail, data)  # what Undo needs: the version replaced and what replaced it
 
         def write() -> int:
             with db.write() as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpidesk.i18n import _
+from kpidesk.i18n import _, pick
 from kpidesk.services import kpis as kpi_service
 from kpidesk.services import settings as settings_service
 from kpidesk.services import staff as staff_service
@@ -29,6 +30,7 @@ from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.kpi_library import KpiLibraryPanel
 from kpidesk.ui.pages.template_editor import FormChoice, TemplateEditor, TemplateLists
 from kpidesk.ui.tasks import Task
+from kpidesk.ui.undo_writes import WrittenChange
 from kpidesk.ui.widgets import heading, tool_button
 
 
@@ -99,6 +101,8 @@ class TemplatesPage(Page):
         left_layout.addLayout(list_buttons)
         self.editor = TemplateEditor(ctx)
         self.editor.saved.connect(self._saved)
+        self.editor.saved.connect(self._push_version)
+        self._undo = QUndoStack(self)
         templates_tab = QSplitter()
         templates_tab.addWidget(left)
         templates_tab.addWidget(self.editor)
@@ -209,6 +213,29 @@ class TemplatesPage(Page):
                 return template_service.duplicate_template(session, actor, detail.id)
 
         Task(self, write).writes(Changes.TEMPLATES).success(self._saved).start()
+
+    def undo_stack(self) -> QUndoStack:
+        return self._undo
+
+    def _push_version(self, _template_id: int) -> None:
+        """Saving a template adds a version; Undo saves the previous content as the next version (appraisals
+        that already used a version keep it either way)."""
+        before, after = self.editor.last_save
+        if before is None or after is None:
+            return
+        db, actor, key = self.ctx.db, self.ctx.actor, before.key
+
+        def save(data):
+            def write() -> int:
+                with db.write() as session:
+                    current = template_service.current_version_id(session, key)
+                    return template_service.save_template_version(session, actor, current, data)
+            return write
+
+        text = _("Edit template {name}").format(name=pick(before.name_zh, before.name_en))
+        self._undo.push(WrittenChange(self, text, save(after), save(before.as_input()), Changes.TEMPLATES,
+                                      done=self._saved,
+                                      failed=lambda error: self.ctx.dialogs.error(self, error)))
 
     def _saved(self, template_id: int) -> None:
         self._select_after = template_id
