@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpidesk.errors import Place, ValidationError
@@ -25,6 +26,7 @@ from kpidesk.exchange.aliases import (
     split_header,
 )
 from kpidesk.exchange.grids import RawSheet, RawWorkbook, open_workbook
+from kpidesk.exchange.textfiles import TextRows
 from kpidesk.i18n import _
 
 #: How far down a header row is looked for.
@@ -343,8 +345,7 @@ def _build_table(
 ) -> SheetTable | None:
     rows = raw.rows
     if raw.merges:
-        rows = [list(r) for r in rows]
-        _fill_merges(rows, raw.merges)
+        rows = _with_merges_filled(rows, raw.merges)
     if forced_header is not None:
         header = forced_header - 1
         if not 0 <= header < len(rows):
@@ -359,23 +360,21 @@ def _build_table(
         header = found
     header_rows = [header, header + 1] if _sub_header(rows, header, raw.merges) else [header]
     first_data = header_rows[-1] + 1
-    body = rows[first_data:]
-    width = max([len(rows[r]) for r in header_rows] + [len(r) for r in body[:1]] + [0])
-    if body:
-        lengths = {len(r) for r in body}
-        width = max(width, *lengths)
-        if len(lengths) > 1 or width not in lengths:
-            body = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(index=range(0), columns=range(width))
-    frame = frame.reindex(columns=range(width))
-    frame.index = pd.RangeIndex(first_data + 1, first_data + 1 + len(frame))
-    for c in frame.columns:
-        column = frame[c]
-        frame[c] = column.where(~column.isin(["", None]), None)
+    if isinstance(rows, TextRows):  # one grid already: every record as wide as the widest
+        body = rows.grid[first_data:]
+        width = rows.grid.shape[1] if len(rows.grid) else 0
+    else:
+        body = rows[first_data:]
+        width = max([len(rows[r]) for r in header_rows] + [len(r) for r in body[:1]] + [0])
+        if body:
+            lengths = {len(r) for r in body}
+            width = max(width, *lengths)
+            if len(lengths) > 1 or width not in lengths:
+                body = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in body]
+    cells = _body_columns(body, width)
 
     headers = _headers(rows, header_rows, width)
-    keep = [c for c in range(width) if headers[c] or frame[c].notna().any()]
-    frame = frame[keep]
+    keep = [c for c in range(width) if headers[c] or not pd.isna(cells[c]).all()]
     columns: list[ColumnInfo] = []
     seen: set[str] = set()
     for c in keep:
@@ -388,9 +387,14 @@ def _build_table(
         columns.append(
             ColumnInfo(label, header_text, letter, c, c in raw.hidden_columns, split_header(header_text).unit)
         )
-    frame.columns = [c.label for c in columns]
 
-    frame, skipped = _set_aside_non_data_rows(frame, raw.merges, width)
+    kept = [cells[c] for c in keep]
+    excel_rows = np.arange(first_data + 1, first_data + 1 + len(body))
+    data, skipped = _set_aside_non_data_rows(kept, excel_rows, raw.merges, width)
+    frame = pd.DataFrame(
+        {c.label: column for c, column in zip(columns, data[0], strict=True)},
+        index=pd.Index(data[1]), columns=[c.label for c in columns], dtype=object,
+    )
     mapping = map_columns(
         [c.label for c in columns], kind, overrides=overrides, extra=extra,
         skip=[c.label for c in columns if c.hidden],
@@ -411,37 +415,67 @@ def _build_table(
     )
 
 
-def _set_aside_non_data_rows(
-    frame: pd.DataFrame, merges: list[tuple[int, int, int, int]], width: int
-) -> tuple[pd.DataFrame, list[SkippedRow]]:
-    """Drop blank rows; move totals (合计, Total …) and notes (说明：…) lines out of the data."""
-    if frame.empty:
-        return frame, []
-    filled = frame.notna()
-    counts = filled.sum(axis=1)
-    frame = frame[counts > 0]
-    counts = counts[counts > 0]
-    if frame.empty:
-        return frame, []
+def _with_merges_filled(rows: list[list[object]], merges: list[tuple[int, int, int, int]]) -> list[list[object]]:
+    """The rows with merged ranges filled in; only the rows a merge touches are copied."""
+    rows = list(rows)
+    touched = {r for r0, _c0, r1, _c1 in merges for r in range(r0, min(r1, len(rows) - 1) + 1)}
+    for r in touched:
+        rows[r] = list(rows[r])
+    _fill_merges(rows, merges)
+    return rows
 
-    totals = pd.Series(False, index=frame.index)
-    for label in frame.columns:
-        totals |= frame[label].isin(TOTAL_VARIANTS)
+
+def _body_columns(body: list[list[object]] | np.ndarray, width: int) -> list[np.ndarray]:
+    """The data rows (all ``width`` long) as one object array per column, empty strings turned into None."""
+    size = len(body)
+    if not size:
+        return [np.empty(0, dtype=object) for _ in range(width)]
+    try:
+        grid = body if isinstance(body, np.ndarray) else np.array(body, dtype=object)
+    except ValueError:
+        grid = None
+    if grid is None or grid.shape != (size, width):  # cells that are sequences themselves: build the grid cell by cell
+        grid = np.empty((size, width), dtype=object)
+        for r, row in enumerate(body):
+            for c, value in enumerate(row):
+                grid[r, c] = value
+    columns = [np.array(grid[:, c], dtype=object, copy=True) for c in range(width)]  # never the rows' own
+    for column in columns:
+        column[column == ""] = None
+    return columns
+
+
+def _set_aside_non_data_rows(
+    columns: list[np.ndarray], excel_rows: np.ndarray, merges: list[tuple[int, int, int, int]], width: int
+) -> tuple[tuple[list[np.ndarray], np.ndarray], list[SkippedRow]]:
+    """Drop blank rows; move totals (合计, Total …) and notes (说明：…) lines out of the data. Returns the
+    remaining cells (per column) with their Excel row numbers, and the lines set aside."""
+    if not columns or not len(excel_rows):
+        return (columns, excel_rows), []
+    filled = [~pd.isna(column) for column in columns]
+    counts = np.sum(filled, axis=0)
+    totals = np.zeros(len(excel_rows), dtype=bool)
+    for column in columns:
+        totals |= pd.Series(column, dtype=object, copy=False).isin(TOTAL_VARIANTS).to_numpy()
+    totals &= counts > 0
 
     wide_merged_rows: set[int] = set()
     for r0, _c0, r1, _c1 in merges:
         if (_c1 - _c0 + 1) * 2 >= max(width, 2):
             wide_merged_rows.update(range(r0 + 1, r1 + 2))
-    candidates = frame.index[(counts == 1) | frame.index.isin(list(wide_merged_rows))]
+    candidates = (counts == 1) | np.isin(excel_rows, list(wide_merged_rows))
+    candidates &= (counts > 0) & ~totals
+
+    def row_values(position: int) -> list[object]:
+        return [column[position] for column in columns if column[position] is not None]
 
     skipped: list[SkippedRow] = []
-    notes: list[int] = []
-    for row in candidates:
-        if totals.get(row, False):
-            continue
-        values = [v for v in frame.loc[row] if v is not None]
+    drop = ~(counts > 0)
+    for position in np.flatnonzero(candidates):
+        values = row_values(position)
         if not values or not isinstance(values[0], str) or len({str(v) for v in values}) != 1:
             continue
+        row = int(excel_rows[position])
         text = values[0].strip()
         lowered = text.lower()
         if (
@@ -449,13 +483,14 @@ def _set_aside_non_data_rows(
             or row in wide_merged_rows
             or (len(text) >= 8 and _NOTE_PUNCTUATION.search(text))
         ):
-            notes.append(row)
-            skipped.append(SkippedRow(int(row), "notes", text))
-    for row in frame.index[totals]:
-        text = " ".join(str(v) for v in frame.loc[row] if v is not None)
-        skipped.append(SkippedRow(int(row), "totals", text))
-    drop = set(notes) | set(frame.index[totals])
-    if drop:
-        frame = frame.drop(index=list(drop))
+            drop[position] = True
+            skipped.append(SkippedRow(row, "notes", text))
+    for position in np.flatnonzero(totals):
+        text = " ".join(str(v) for v in row_values(position))
+        skipped.append(SkippedRow(int(excel_rows[position]), "totals", text))
+    drop |= totals
+    if drop.any():
+        kept = ~drop
+        columns, excel_rows = [column[kept] for column in columns], excel_rows[kept]
     skipped.sort(key=lambda s: s.row)
-    return frame, skipped
+    return (columns, excel_rows), skipped

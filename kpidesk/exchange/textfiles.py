@@ -6,6 +6,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Sequence
+from itertools import repeat
 
 from kpidesk.errors import Place, ValidationError
 from kpidesk.i18n import _
@@ -30,7 +32,7 @@ def detect_encoding(data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """The separator used most consistently in the first lines (comma when in doubt)."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in _first_lines(text, 50) if line.strip()]
     best, best_score = ",", 0
     for delimiter in _DELIMITERS:
         counts = [line.count(delimiter) for line in lines]
@@ -41,8 +43,20 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_text_rows(data: bytes, file: str) -> tuple[list[list[str]], str]:
-    """All records of a delimited text file (record n is Excel row n) and the encoding found."""
+def _first_lines(text: str, count: int) -> list[str]:
+    """``text.splitlines()[:count]`` without splitting the whole of a big file."""
+    size = 1 << 16
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > count + 1:  # the first ``count`` lines end inside the head
+            return lines[:count]
+        size *= 4
+    return text.splitlines()[:count]
+
+
+def read_text_rows(data: bytes, file: str) -> tuple[Sequence[list[str]], str]:
+    """All records of a delimited text file (record n is Excel row n) and the encoding found; a big file's
+    records come as :class:`TextRows`."""
     try:
         encoding = detect_encoding(data)
     except ValueError:
@@ -67,16 +81,41 @@ def read_text_rows(data: bytes, file: str) -> tuple[list[list[str]], str]:
 _FAST_PATH_CHARS = 200_000
 
 
-def _fast_rows(text: str, delimiter: str) -> list[list[str]] | None:
-    """Big files through pandas' C parser (same records as the csv module), or None to fall back."""
+def _fast_rows(text: str, delimiter: str) -> TextRows | None:
+    """Big files through pandas' C parser (same records as the csv module, short ones padded with empty
+    cells), or None to fall back."""
     import pandas as pd
 
-    width = max((line.count(delimiter) for line in text.split("\n")), default=0) + 1
+    width = max(map(str.count, text.split("\n"), repeat(delimiter)), default=0) + 1
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str, na_filter=False,
+            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=object, na_filter=False,
             keep_default_na=False, skip_blank_lines=False, engine="c", quotechar='"', doublequote=True,
         )
     except (ValueError, pd.errors.ParserError):
         return None
-    return frame.to_numpy(dtype=object).tolist()
+    return TextRows(frame.to_numpy(dtype=object))
+
+
+class TextRows(Sequence):
+    """The records of a big text file, read as rows (lists of str) but kept as one grid, so that a table
+    can take whole columns without a list being built for every row."""
+
+    def __init__(self, grid) -> None:
+        self.grid = grid  # numpy object array: one row per record, one column per field
+
+    def __len__(self) -> int:
+        return len(self.grid)
+
+    def __getitem__(self, index):
+        return self.grid[index].tolist()
+
+    def __iter__(self):
+        return iter(self.grid.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TextRows | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]

@@ -229,6 +229,48 @@ def _finite_float(column: pd.Series) -> pd.Series:
     return pd.to_numeric(column, errors="coerce").astype(float)
 
 
+# --------------------------------------------------------------------------- each distinct cell once
+
+#: Columns shorter than this are parsed cell by cell; longer ones parse each distinct cell once.
+DISTINCT_MIN_CELLS = 256
+#: ``infer_dtype`` answers for which equal cells are also cells of one type.
+_ONE_TYPE = frozenset({"string", "floating", "integer"})
+
+
+def distinct_cells(cells: pd.Series, min_cells: int | None = None) -> tuple[np.ndarray, pd.Series] | None:
+    """Codes into the distinct cells of a column and one representative cell per code, or None when the
+    column is short or hardly repeats itself (then there is nothing to gain).
+
+    Cells share a code only when they are equal *and* of the same type — ``True`` stays apart from ``1``,
+    ``None`` from NaN — so every per-cell parser gives a cell exactly its representative's result.
+    """
+    size = len(cells)
+    if size < (DISTINCT_MIN_CELLS if min_cells is None else min_cells):
+        return None
+    array = np.asarray(cells, dtype=object)
+    codes, uniques = pd.factorize(array)  # blanks of every kind get -1 here
+    count = len(uniques) + 1
+    codes = codes + 1
+    if pd.api.types.infer_dtype(array, skipna=False) not in _ONE_TYPE:
+        types, _types = pd.factorize(np.fromiter(map(type, array), dtype=object, count=size))
+        codes, uniques = pd.factorize(types.astype(np.int64) * count + codes)
+        count = len(uniques)
+    if count * 2 > size:
+        return None
+    first = np.full(count, size, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(size))
+    if (first == size).any():  # a code nobody has (no blank cell in a one-type column)
+        present = first < size
+        codes = (np.cumsum(present) - 1)[codes]
+        first = first[present]
+    return codes, pd.Series(array[first], dtype=object)
+
+
+def _spread(column: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """A per-representative result given back to every cell of the column."""
+    return pd.Series(column.to_numpy()[codes], index=index, dtype=column.dtype)
+
+
 # --------------------------------------------------------------------------- numbers
 
 
@@ -323,6 +365,17 @@ def parse_values(
     """
     unit = Unit(unit)
     cells = _as_object(cells)
+    distinct = distinct_cells(cells)
+    if distinct is None:
+        return _parse_value_cells(cells, unit, unit_hint)
+    codes, representatives = distinct
+    parsed = _parse_value_cells(representatives, unit, unit_hint)
+    return ParsedValues(*(_spread(part, codes, cells.index)
+                          for part in (parsed.values, parsed.problems, parsed.ambiguous)))
+
+
+def _parse_value_cells(cells: pd.Series, unit: Unit, unit_hint: str | None) -> ParsedValues:
+    """:func:`parse_values` cell by cell."""
     index = cells.index
     values = pd.Series(np.nan, index=index, dtype=float)
     problems = pd.Series(None, index=index, dtype=object)
@@ -390,8 +443,23 @@ def _span_seconds(value: object) -> float:
 # --------------------------------------------------------------------------- text keys
 
 
+def _labels_per_distinct(cells: pd.Series | list, parse) -> ParsedLabels:
+    """Run a per-cell label parser once per distinct cell and give every cell its result."""
+    cells = _as_object(cells)
+    distinct = distinct_cells(cells)
+    if distinct is None:
+        return parse(cells)
+    codes, representatives = distinct
+    parsed = parse(representatives)
+    return ParsedLabels(_spread(parsed.values, codes, cells.index), _spread(parsed.problems, codes, cells.index))
+
+
 def parse_keys(cells: pd.Series | list) -> ParsedLabels:
     """Identifiers such as staff numbers: trimmed text, ``1001.0`` read as ``1001``, full-width to ASCII."""
+    return _labels_per_distinct(cells, _parse_keys_cells)
+
+
+def _parse_keys_cells(cells: pd.Series) -> ParsedLabels:
     cells = _as_object(cells)
     kinds = _kinds(cells)
     out = pd.Series(None, index=cells.index, dtype=object)
@@ -442,6 +510,10 @@ def excel_serial_to_date(serial: float) -> dt.date | None:
 def parse_dates(cells: pd.Series | list) -> ParsedLabels:
     """Dates from date cells, Excel day numbers (``44256``), ``2021-03-01``, ``2021/3/1``, ``2021年3月1日``,
     ``20210301``; values are ``datetime.date`` or None."""
+    return _labels_per_distinct(cells, _parse_dates_cells)
+
+
+def _parse_dates_cells(cells: pd.Series) -> ParsedLabels:
     cells = _as_object(cells)
     kinds = _kinds(cells)
     out = pd.Series(None, index=cells.index, dtype=object)
@@ -493,6 +565,10 @@ def _text_date(text: str) -> dt.date | None:
 def parse_periods(cells: pd.Series | list) -> ParsedLabels:
     """Period codes (``2025-03``, ``2025-Q1`` …) from the many spellings, date cells (their month) and
     Excel day numbers; values are canonical codes or None."""
+    return _labels_per_distinct(cells, _parse_periods_cells)
+
+
+def _parse_periods_cells(cells: pd.Series) -> ParsedLabels:
     cells = _as_object(cells)
     kinds = _kinds(cells)
     out = pd.Series(None, index=cells.index, dtype=object)

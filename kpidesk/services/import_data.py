@@ -4,8 +4,12 @@ Long form has one row per employee × period × field (columns like 工号, 考�
 one row per employee and one column per field (工号, 姓名, 接待总数, 一次解决数 …). The period comes from a
 period column or is chosen for the whole file. Blank cells are not written: they never clear a value.
 
-Writing is one transaction through SQLAlchemy Core executemany: new values are inserted, changed values
-updated, equal values left alone — so importing the same file twice changes nothing.
+Each column is worked on whole (numpy/pandas), and each distinct cell of a column is parsed once: a file of
+120,000 rows usually holds a few hundred staff numbers, twelve periods and a thousand value spellings.
+
+Writing is one transaction through the measurements service's bulk writer (Core statements, DBAPI
+executemany): new values are inserted, changed values updated, equal values left alone — so importing the
+same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -16,44 +20,33 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, DateTime, Integer, String, bindparam, column, insert, select, table, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.periods import PeriodParseError, parse_period
 from kpidesk.domain.units import Direction, Unit
-from kpidesk.errors import LockedPeriodError, Place, ValidationError
+from kpidesk.errors import ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
 from kpidesk.exchange.grids import RawWorkbook, open_workbook
 from kpidesk.exchange.readers import SheetTable, read_table
-from kpidesk.exchange.values import parse_keys, parse_periods, parse_values, problem_message
+from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
 from kpidesk.i18n import _
 from kpidesk.services import audit
-from kpidesk.services.context import Actor, CancelToken, ProgressCallback, report
+from kpidesk.services.context import Actor, CancelToken, ProgressCallback
 from kpidesk.services.importing import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.measurements import (
+    INSERT,
+    KEEP,
+    UPDATE,
+    ImportedValues,
+    compare_with_stored,
+    write_imported_values,
+)
 from kpidesk.store import models as m
-from kpidesk.store.models.base import utcnow
 
 IDENTITY_FIELDS = {"staff_no", "name", "department", "period", "field", "value", "unit"}
 VALUE_SCALE = 10**6  # Measurement.value is FixedDecimal(6): stored as value × 10⁶
 CHUNK_ROWS = 10_000
-
-# The measurements table as Core sees it: plain integer columns, so bulk rows skip per-value conversion.
-_MEASUREMENTS = table(
-    "measurements",
-    column("id", Integer),
-    column("employee_id", Integer),
-    column("period_id", Integer),
-    column("field_code", String),
-    column("value", BigInteger),
-    column("source_file", String),
-    column("source_sheet", String),
-    column("source_row", Integer),
-    column("source_checksum", String),
-    column("updated_at", DateTime),
-    column("updated_by", String),
-    column("version", Integer),
-)
-
 
 @dataclass(frozen=True)
 class FieldInfo:
@@ -142,65 +135,47 @@ def preview_data_import(
             table_.place(),
         )
 
-    employees = dict(session.execute(select(m.Employee.staff_no, m.Employee.id)).all())
-    staff = parse_keys(table_.field_cells("staff_no"))
-    row_staff = staff.values
-    row_employee = row_staff.map(employees)
-    period_codes = _row_periods(table_, default_period, problems)
-    records = {
-        code: (pid, status)
-        for pid, code, status in session.execute(
-            select(m.PeriodRecord.id, m.PeriodRecord.code, m.PeriodRecord.status).where(
-                m.PeriodRecord.code.in_(set(period_codes.dropna()))
-            )
-        )
-    }
-    staff_label = table_.column_for("staff_no")
-    period_label = table_.column_for("period")
-    for row in row_staff.index[row_staff.isna()]:
-        problems.append(_problem(table_, int(row), staff_label, _("no staff number"), "missing_staff"))
-    for row in row_staff.index[row_staff.notna() & row_employee.isna()]:
-        problems.append(_problem(table_, int(row), staff_label, _("unknown staff number {staff_no}").format(
-            staff_no=row_staff[row]), "unknown_staff"))
-    status = period_codes.map(lambda c: records[c][1] if c in records else ("unknown" if c else None))
-    for row in status.index[status.eq("unknown")]:
-        problems.append(_problem(table_, int(row), period_label, _("period {period} has not been opened").format(
-            period=period_codes[row]), "unknown_period"))
-    for row in status.index[status.eq("finalized")]:
-        problems.append(_problem(table_, int(row), period_label, _("period {period} is finalized").format(
-            period=period_codes[row]), "locked"))
+    row_employee = _row_employees(session, table_, problems)
+    period_codes, period_at = _row_periods(table_, default_period, problems)
+    period_ids = _period_ids(session, table_, period_codes, period_at, problems)
 
     # Attach employee and period to every value cell, then check the values themselves.
-    cells["employee_id"] = cells["row"].map(row_employee)
-    cells["period"] = cells["row"].map(period_codes)
-    cells["period_id"] = cells["period"].map(lambda c: records[c][0] if c in records else np.nan)
-    cells = _value_problems(table_, cells, infos, problems)
+    at = table_.rows.get_indexer(cells["row"].to_numpy())
+    employee_ids = row_employee[at]
+    cell_period_ids = period_ids[period_at[at]]
+    values, missing = _value_problems(table_, cells, infos, problems)
 
-    written = cells[cells["value"].notna() & cells["employee_id"].notna() & cells["period_id"].notna()].copy()
-    written["employee_id"] = written["employee_id"].astype("int64")
-    written["period_id"] = written["period_id"].astype("int64")
-    duplicated = written.duplicated(["employee_id", "period_id", "field_code"], keep="first")
+    keep = ~np.isnan(values) & ~np.isnan(employee_ids) & ~np.isnan(cell_period_ids)
+    written = {name: cells[name].to_numpy(dtype=object)[keep] for name in ("column", "field_code", "raw", "unit_hint")}
+    written.update(row=cells["row"].to_numpy()[keep], employee_id=employee_ids[keep].astype("int64"),
+                   period=period_codes[period_at[at[keep]]], period_id=cell_period_ids[keep].astype("int64"),
+                   value=values[keep], missing=missing[keep])
+    duplicated = _duplicates(table_, written, problems)
     if duplicated.any():
-        first_rows = written.drop_duplicates(["employee_id", "period_id", "field_code"]).set_index(
-            ["employee_id", "period_id", "field_code"])["row"]
-        for _i, dup in written[duplicated].iterrows():
-            first = first_rows[(dup["employee_id"], dup["period_id"], dup["field_code"])]
-            problems.append(_problem(table_, int(dup["row"]), dup["column"], _(
-                "duplicate: the same staff number, period and field as row {row}").format(row=first), "duplicate"))
-        written = written[~duplicated]
-    written["value_scaled"] = _scaled(written["value"].to_numpy())
-    counts = _compare_existing(session, written)
-    counts.update({"rows": len(table_.frame), "values": len(written),
-                   "blank": int(cells["missing"].sum()), "problems": len(problems)})
+        written = {name: column[~duplicated] for name, column in written.items()}
+    written["value_scaled"] = _scaled(written["value"])
+    frame = pd.DataFrame({name: pd.Series(written[name], dtype=dtype, copy=False)
+                          for name, dtype in _ROW_COLUMNS.items()})
+    counts = _compare_existing(session, frame)
+    counts.update({"rows": len(table_.frame), "values": len(frame), "blank": int(missing.sum()),
+                   "problems": len(problems)})
     problems.sort(key=lambda p: (p.place.row or 0, p.place.column or ""))
     notes = [_("column {column} is hidden and was not imported").format(column=c) for c in table_.hidden_columns
              if c not in table_.mapping]
     return ImportPreview(
         kind="data", file=table_.file, sheet=table_.sheet, checksum=table_.checksum, header_row=table_.header_row,
-        mapping=dict(table_.mapping), rows=written.reset_index(drop=True), problems=problems, counts=counts,
+        mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,
         notes=notes, ignored_columns=ignored, skipped_lines=list(table_.skipped), path=path,
-        extra={"long_form": long_form, "periods": sorted(set(written["period"]))},
+        extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"])))},
     )
+
+
+#: The columns of a data preview's rows, and their types.
+_ROW_COLUMNS = {
+    "row": "int64", "column": object, "field_code": object, "raw": object, "unit_hint": object,
+    "employee_id": "int64", "period": object, "period_id": "int64", "value": "float64", "missing": bool,
+    "value_scaled": "int64",
+}
 
 
 def _problem(table_: SheetTable, row: int | None, label: str | None, message: str, code: str,
@@ -208,26 +183,99 @@ def _problem(table_: SheetTable, row: int | None, label: str | None, message: st
     return ImportProblem(table_.place(row=row, column=label), message, code, blocking)
 
 
-def _row_periods(table_: SheetTable, default: str | None, problems: list[ImportProblem]) -> pd.Series:
+def _distinct(cells: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes into the distinct cells and one cell per code (every cell its own code when they hardly repeat)."""
+    distinct = distinct_cells(cells, min_cells=0)
+    if distinct is None:
+        return np.arange(len(cells)), pd.Series(cells.to_numpy(dtype=object), dtype=object)
+    return distinct
+
+
+def _row_employees(session: Session, table_: SheetTable, problems: list[ImportProblem]) -> np.ndarray:
+    """The employee id of every row (NaN where the staff number is missing or unknown)."""
+    label = table_.column_for("staff_no")
+    codes, distinct = _distinct(table_.frame[label])
+    keys = parse_keys(distinct).values
+    employees = dict(session.execute(select(m.Employee.staff_no, m.Employee.id)).all())
+    ids = keys.map(employees).to_numpy(dtype=float)
+    blank = keys.isna().to_numpy()
+    rows = table_.rows
+    for position in np.flatnonzero(blank[codes]):
+        problems.append(_problem(table_, int(rows[position]), label, _("no staff number"), "missing_staff"))
+    for position in np.flatnonzero((~blank & np.isnan(ids))[codes]):
+        problems.append(_problem(table_, int(rows[position]), label, _("unknown staff number {staff_no}").format(
+            staff_no=keys.iat[codes[position]]), "unknown_staff"))
+    return ids[codes]
+
+
+def _row_periods(table_: SheetTable, default: str | None, problems: list[ImportProblem]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct period codes (None where there is none) and, per row, which one it has."""
     label = table_.column_for("period")
     if label is None:
         if default is None:
             raise ValidationError(
                 _("the file has no period column; choose the period to import into"), table_.place()
             )
-        return pd.Series(default, index=table_.rows, dtype=object)
-    parsed = parse_periods(table_.frame[label])
-    for row in parsed.problems.index[parsed.problem_mask]:
-        problems.append(_problem(table_, int(row), label, problem_message(parsed.problems[row], table_.frame.at[row, label]),
-                                 "bad_period"))
-    values = parsed.values.copy()
-    blank = values.isna() & ~parsed.problem_mask
+        return np.array([default], dtype=object), np.zeros(len(table_.frame), dtype=np.int64)
+    cells = table_.frame[label]
+    codes, distinct = _distinct(cells)
+    parsed = parse_periods(distinct)
+    bad = parsed.problem_mask.to_numpy()
+    reasons = parsed.problems.to_numpy(dtype=object)
+    values = parsed.values.to_numpy(dtype=object)
+    rows = table_.rows
+    for position in np.flatnonzero(bad[codes]):
+        problems.append(_problem(table_, int(rows[position]), label,
+                                 problem_message(reasons[codes[position]], cells.iat[position]), "bad_period"))
+    blank = pd.isna(values) & ~bad
     if default is not None:
         values[blank] = default
-    elif blank.any():
-        for row in values.index[blank]:
-            problems.append(_problem(table_, int(row), label, _("no period"), "missing_period"))
-    return values
+    else:
+        for position in np.flatnonzero(blank[codes]):
+            problems.append(_problem(table_, int(rows[position]), label, _("no period"), "missing_period"))
+    return values, codes
+
+
+def _period_ids(session: Session, table_: SheetTable, period_codes: np.ndarray, period_at: np.ndarray,
+                problems: list[ImportProblem]) -> np.ndarray:
+    """The id of each distinct period (NaN for none, or one not opened); problems name unopened and
+    finalized periods."""
+    wanted = {code for code in period_codes if code is not None}
+    records = {
+        code: (pid, status)
+        for pid, code, status in session.execute(
+            select(m.PeriodRecord.id, m.PeriodRecord.code, m.PeriodRecord.status).where(
+                m.PeriodRecord.code.in_(wanted)
+            )
+        )
+    }
+    label = table_.column_for("period")
+    rows = table_.rows
+    unknown = np.array([code is not None and code not in records for code in period_codes], dtype=bool)
+    locked = np.array([code in records and records[code][1] == "finalized" for code in period_codes], dtype=bool)
+    for position in np.flatnonzero(unknown[period_at]):
+        problems.append(_problem(table_, int(rows[position]), label, _("period {period} has not been opened").format(
+            period=period_codes[period_at[position]]), "unknown_period"))
+    for position in np.flatnonzero(locked[period_at]):
+        problems.append(_problem(table_, int(rows[position]), label, _("period {period} is finalized").format(
+            period=period_codes[period_at[position]]), "locked"))
+    return np.array([records[code][0] if code in records else np.nan for code in period_codes], dtype=float)
+
+
+def _duplicates(table_: SheetTable, written: dict[str, np.ndarray], problems: list[ImportProblem]) -> np.ndarray:
+    """Which values repeat an earlier one's staff number, period and field (the first one is kept)."""
+    keys = pd.DataFrame({"employee_id": written["employee_id"], "period_id": written["period_id"],
+                         "field": pd.factorize(written["field_code"])[0]})
+    duplicated = keys.duplicated(keep="first").to_numpy()
+    if duplicated.any():
+        first_rows = pd.Series(written["row"], index=pd.MultiIndex.from_frame(keys))
+        first_rows = first_rows[~first_rows.index.duplicated(keep="first")]
+        for position in np.flatnonzero(duplicated):
+            first = first_rows[tuple(keys.iloc[position])]
+            problems.append(_problem(table_, int(written["row"][position]), written["column"][position], _(
+                "duplicate: the same staff number, period and field as row {row}").format(row=first), "duplicate"))
+    return duplicated
 
 
 def _wide_cells(table_: SheetTable, index: dict[str, str], infos: dict[str, FieldInfo],
@@ -245,22 +293,31 @@ def _wide_cells(table_: SheetTable, index: dict[str, str], infos: dict[str, Fiel
             if info.label not in table_.mapping:
                 ignored.append(info.label)
             continue
-        parts.append(pd.DataFrame({
-            "row": table_.rows, "column": info.label, "field_code": target,
-            "raw": table_.frame[info.label].to_numpy(), "unit_hint": info.unit_hint,
-        }))
+        parts.append(_cells_frame(table_.rows.to_numpy(), info.label, target, table_.frame[info.label].to_numpy(),
+                                  info.unit_hint))
     if not parts:
-        return pd.DataFrame(columns=["row", "column", "field_code", "raw", "unit_hint"])
+        return _cells_frame(np.empty(0, dtype=np.int64), None, None, None, None)
     return pd.concat(parts, ignore_index=True)
+
+
+def _cells_frame(rows: np.ndarray, column, field_code, raw, unit_hint) -> pd.DataFrame:
+    """Value cells to parse: Excel row, column label, field code, raw cell and the header's unit; each of
+    the last four is an array or one value for all."""
+    def objects(values) -> pd.Series:
+        if not isinstance(values, np.ndarray):
+            values = np.full(len(rows), values, dtype=object)
+        return pd.Series(values, dtype=object, copy=False)
+
+    return pd.DataFrame({"row": pd.Series(rows, dtype="int64", copy=False), "column": objects(column),
+                         "field_code": objects(field_code), "raw": objects(raw), "unit_hint": objects(unit_hint)})
 
 
 def _long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportProblem]) -> pd.DataFrame:
     field_label = table_.column_for("field")
     value_label = table_.column_for("value")
     names = table_.frame[field_label]
-    codes, uniques = pd.factorize(names.map(lambda v: None if v is None else str(v)), use_na_sentinel=True)
-    resolved = np.array([match_header(u, index) for u in uniques] + [None], dtype=object)
-    field_codes = pd.Series(resolved[codes], index=table_.rows)
+    field_codes = pd.Series(_each_distinct(names, lambda v: None if v is None else match_header(str(v), index)),
+                            index=table_.rows, dtype=object)
     unit_label = table_.column_for("unit")
     hints = table_.frame[unit_label] if unit_label else pd.Series(None, index=table_.rows, dtype=object)
     for row in field_codes.index[field_codes.isna()]:
@@ -268,39 +325,69 @@ def _long_cells(table_: SheetTable, index: dict[str, str], problems: list[Import
         message = _("no field or KPI named") if name is None else _(
             "unknown field or KPI “{name}”").format(name=name)
         problems.append(_problem(table_, int(row), field_label, message, "unknown_field"))
-    return pd.DataFrame({
-        "row": table_.rows, "column": value_label, "field_code": field_codes.to_numpy(),
-        "raw": table_.frame[value_label].to_numpy(),
-        "unit_hint": hints.map(lambda h: normalise_header(h) if isinstance(h, str) else None).to_numpy(),
-    })[field_codes.notna().to_numpy()].reset_index(drop=True)
+    known = field_codes.notna().to_numpy()
+    unit_hints = _each_distinct(hints, lambda h: normalise_header(h) if isinstance(h, str) else None)
+    return _cells_frame(table_.rows.to_numpy()[known], value_label, field_codes.to_numpy(dtype=object)[known],
+                        table_.frame[value_label].to_numpy(dtype=object)[known], unit_hints[known])
+
+
+def _each_distinct(cells: pd.Series, function) -> np.ndarray:
+    """``function`` of every cell, called once per distinct cell."""
+    distinct = distinct_cells(cells, min_cells=0)
+    if distinct is None:
+        return np.array([function(cell) for cell in cells], dtype=object)
+    codes, representatives = distinct
+    return np.array([function(cell) for cell in representatives], dtype=object)[codes]
 
 
 def _value_problems(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, FieldInfo],
-                    problems: list[ImportProblem]) -> pd.DataFrame:
-    """Parse every value cell by its field's unit (one vectorised pass per unit) and collect problems."""
-    cells = cells.copy()
-    cells["value"] = np.nan
-    cells["missing"] = False
-    units = cells["field_code"].map({code: info.unit.value for code, info in infos.items()})
-    bounded = cells["field_code"].map({code: info.bounded_rate for code, info in infos.items()}).astype(bool)
-    for (unit, hint), group in cells.groupby([units, cells["unit_hint"].fillna("")], sort=False):
-        parsed = parse_values(group["raw"].reset_index(drop=True), unit, unit_hint=hint or None)
-        values = parsed.values.to_numpy()
-        bad = parsed.problem_mask.to_numpy()
-        cells.loc[group.index, "value"] = values
-        cells.loc[group.index, "missing"] = parsed.missing_mask.to_numpy()
-        for position in np.flatnonzero(bad):
-            original = group.iloc[position]
-            problems.append(_problem(table_, int(original["row"]), original["column"],
-                                     problem_message(parsed.problems.iloc[position], original["raw"]), "bad_value"))
-        outside = bounded[group.index].to_numpy() & ((values < 0) | (values > 100))
-        for position in np.flatnonzero(outside & ~bad):
-            original = group.iloc[position]
-            problems.append(_problem(table_, int(original["row"]), original["column"], _(
-                "{value}% is impossible for a rate (0–100%)").format(value=round(float(values[position]), 4)),
-                "impossible"))
-        cells.loc[group.index[outside], "value"] = np.nan
-    return cells
+                    problems: list[ImportProblem]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse every value cell by its field's unit and the unit in its header, each distinct cell once per
+    unit; collect the problems. Returns the values (NaN when missing or wrong) and which cells are blank."""
+    size = len(cells)
+    values = np.full(size, np.nan)
+    missing = np.zeros(size, dtype=bool)
+    if not size:
+        return values, missing
+    raw = cells["raw"].to_numpy(dtype=object)
+    field_at, fields = pd.factorize(cells["field_code"].to_numpy(dtype=object))
+    hint_at, hints = pd.factorize(cells["unit_hint"].to_numpy(dtype=object))  # no hint: -1
+    unit_at, units = pd.factorize(np.array([infos[f].unit.value if f in infos else None for f in fields],
+                                           dtype=object))  # a field we do not know: -1
+    bounded = np.array([f in infos and infos[f].bounded_rate for f in fields], dtype=bool)[field_at]
+    group = np.where(unit_at[field_at] < 0, -1, unit_at[field_at] * (len(hints) + 1) + hint_at + 1)
+    raw_at, distinct = _distinct(cells["raw"])
+    pair_at, pairs = pd.factorize(group * len(distinct) + raw_at)
+    pair_values = np.full(len(pairs), np.nan)
+    pair_missing = np.zeros(len(pairs), dtype=bool)
+    pair_reasons = np.full(len(pairs), None, dtype=object)
+    for key in np.unique(pairs // len(distinct)):
+        if key < 0:
+            continue  # not parsed: neither a value nor blank
+        members = np.flatnonzero(pairs // len(distinct) == key)
+        unit, hint = units[key // (len(hints) + 1)], key % (len(hints) + 1) - 1
+        parsed = parse_values(distinct.iloc[pairs[members] % len(distinct)].reset_index(drop=True), unit,
+                              unit_hint=hints[hint] if hint >= 0 and hints[hint] else None)
+        pair_values[members] = parsed.values.to_numpy()
+        pair_missing[members] = parsed.missing_mask.to_numpy()
+        pair_reasons[members] = parsed.problems.to_numpy(dtype=object)
+    values = pair_values[pair_at]
+    missing = pair_missing[pair_at]
+    reasons = pair_reasons[pair_at]
+    bad = pd.notna(reasons)
+    rows = cells["row"].to_numpy()
+    labels = cells["column"].to_numpy(dtype=object)
+    for position in np.flatnonzero(bad):
+        problems.append(_problem(table_, int(rows[position]), labels[position],
+                                 problem_message(reasons[position], raw[position]), "bad_value"))
+    with np.errstate(invalid="ignore"):
+        outside = bounded & ((values < 0) | (values > 100))
+    for position in np.flatnonzero(outside & ~bad):
+        problems.append(_problem(table_, int(rows[position]), labels[position], _(
+            "{value}% is impossible for a rate (0–100%)").format(value=round(float(values[position]), 4)),
+            "impossible"))
+    values[outside] = np.nan
+    return values, missing
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -309,76 +396,21 @@ def _scaled(values: np.ndarray) -> np.ndarray:
     return (np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)).astype("int64")
 
 
-def _existing(session: Session, period_ids: list[int]) -> pd.DataFrame:
-    t = _MEASUREMENTS
-    rows = session.execute(
-        select(t.c.id, t.c.employee_id, t.c.period_id, t.c.field_code, t.c.value, t.c.source_checksum).where(
-            t.c.period_id.in_(period_ids)
-        )
-    ).all()
-    names = ["id", "employee_id", "period_id", "field_code", "old_value", "old_checksum"]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(names, columns, strict=True)}
-                        ).astype({"id": "int64", "employee_id": "int64", "period_id": "int64"})
-
-
-def _split_changes(written: pd.DataFrame, existing: pd.DataFrame, checksum: str | None) -> pd.DataFrame:
-    merged = written.merge(existing, on=["employee_id", "period_id", "field_code"], how="left")
-    is_new = merged["id"].isna()
-    same_value = merged["old_value"].astype("Float64").eq(merged["value_scaled"].astype("Float64")).fillna(False)
-    same_source = merged["old_checksum"].eq(checksum) if checksum else pd.Series(True, index=merged.index)
-    merged["action"] = np.where(is_new, "insert", np.where(same_value & same_source.fillna(False), "keep", "update"))
-    merged.loc[~is_new & same_value & ~same_source.fillna(False), "action"] = "retag"
-    return merged
+def _imported(rows: pd.DataFrame) -> ImportedValues:
+    """Preview rows as the parallel lists the bulk writer takes."""
+    return ImportedValues(
+        employee_ids=rows["employee_id"].astype("int64").tolist(), period_ids=rows["period_id"].astype("int64").tolist(),
+        field_codes=rows["field_code"].tolist(), scaled_values=rows["value_scaled"].astype("int64").tolist(),
+        source_rows=rows["row"].astype("int64").tolist(),
+    )
 
 
 def _compare_existing(session: Session, written: pd.DataFrame) -> dict[str, int]:
-    if written.empty:
-        return {"new": 0, "changed": 0, "unchanged": 0}
-    existing = _existing(session, sorted(set(written["period_id"].tolist())))
-    merged = _split_changes(written, existing, None)
-    return {
-        "new": int((merged["action"] == "insert").sum()),
-        "changed": int((merged["action"] == "update").sum()),
-        "unchanged": int((merged["action"] == "keep").sum()),
-    }
+    changes = compare_with_stored(session, _imported(written))
+    return {"new": changes.count(INSERT), "changed": changes.count(UPDATE), "unchanged": changes.count(KEEP)}
 
 
 # --------------------------------------------------------------------------- writing
-
-
-class _BulkWriter:
-    """Runs a Core statement for many parameter sets straight through the DBAPI ``executemany`` of the
-    session's own connection (same transaction). The SQL and its parameter style come from SQLAlchemy's
-    compiler for the connected dialect, so nothing here is specific to one database."""
-
-    def __init__(self, session: Session):
-        self.connection = session.connection()
-        self.dialect = self.connection.dialect
-        self._datetime = DateTime().bind_processor(self.dialect)
-
-    def datetime_value(self, value):
-        return self._datetime(value) if self._datetime else value
-
-    def executemany(self, statement, columns: dict[str, list]) -> None:
-        """``columns`` maps each bound parameter name to its list of values (one per row)."""
-        size = len(next(iter(columns.values()), []))
-        if not size:
-            return
-        compiled = statement.compile(dialect=self.dialect)
-        for name, value in compiled.params.items():  # literals such as the 1 of "version + 1"
-            columns.setdefault(name, [value] * size)
-        if compiled.positional:
-            rows = list(zip(*(columns[name] for name in compiled.positiontup), strict=True))
-        else:
-            names = list(columns)
-            rows = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-        cursor = self.connection.connection.dbapi_connection.cursor()
-        try:
-            cursor.executemany(str(compiled), rows)
-        finally:
-            cursor.close()
-
 
 
 def apply_data_import(
@@ -428,72 +460,5 @@ def write_values(
 ) -> dict[str, int]:
     """Upsert value rows (employee_id, period_id, field_code, value_scaled, row) inside the caller's
     transaction; returns counts of inserted, updated and unchanged values."""
-    period_ids = sorted(set(rows["period_id"].tolist()))
-    locked = session.execute(
-        select(m.PeriodRecord.code).where(m.PeriodRecord.id.in_(period_ids), m.PeriodRecord.status == "finalized")
-    ).scalars().all()
-    if locked:
-        raise LockedPeriodError(
-            _("Period {period} is finalized; reopen it (with a reason) to change anything.").format(period=locked[0]),
-            Place(file=file),
-        )
-    merged = _split_changes(rows, _existing(session, period_ids), checksum)
-    now = utcnow()
-    source_sheet = None if sheet is None else sheet[:120]
-    inserts = merged[merged["action"] == "insert"]
-    updates = merged[merged["action"].isin(["update", "retag"])]
-    total = len(inserts) + len(updates)
-    done = 0
-    report(progress, 0, total, _("Writing values"))
-    t = _MEASUREMENTS
-    bulk = _BulkWriter(session)
-    stamp = bulk.datetime_value(now)
-    insert_statement = insert(t).values(
-        employee_id=bindparam("employee_id"), period_id=bindparam("period_id"), field_code=bindparam("field_code"),
-        value=bindparam("value"), source_file=bindparam("source_file"), source_sheet=bindparam("source_sheet"),
-        source_row=bindparam("source_row"), source_checksum=bindparam("source_checksum"),
-        updated_at=bindparam("updated_at"), updated_by=bindparam("updated_by"), version=bindparam("version"),
-    )
-    for start in range(0, len(inserts), chunk_rows):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        chunk = inserts.iloc[start:start + chunk_rows]
-        n = len(chunk)
-        params = {
-            "employee_id": chunk["employee_id"].tolist(), "period_id": chunk["period_id"].tolist(),
-            "field_code": chunk["field_code"].tolist(), "value": chunk["value_scaled"].tolist(),
-            "source_file": [file[:260]] * n, "source_sheet": [source_sheet] * n, "source_row": chunk["row"].tolist(),
-            "source_checksum": [checksum] * n, "updated_at": [stamp] * n, "updated_by": [actor.name] * n,
-            "version": [1] * n,
-        }
-        bulk.executemany(insert_statement, params)
-        done += len(chunk)
-        report(progress, done, total, _("Writing values"))
-    update_statement = (
-        update(t).where(t.c.id == bindparam("b_id")).values(
-            value=bindparam("b_value"), source_file=bindparam("b_file"), source_sheet=bindparam("b_sheet"),
-            source_row=bindparam("b_row"), source_checksum=bindparam("b_checksum"), updated_at=bindparam("b_at"),
-            updated_by=bindparam("b_by"), version=t.c.version + 1,
-        )
-    )
-    for start in range(0, len(updates), chunk_rows):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        chunk = updates.iloc[start:start + chunk_rows]
-        n = len(chunk)
-        params = {
-            "b_id": chunk["id"].astype("int64").tolist(), "b_value": chunk["value_scaled"].tolist(),
-            "b_file": [file[:260]] * n, "b_sheet": [source_sheet] * n, "b_row": chunk["row"].tolist(),
-            "b_checksum": [checksum] * n, "b_at": [stamp] * n, "b_by": [actor.name] * n,
-        }
-        bulk.executemany(update_statement, params)
-        done += len(chunk)
-        report(progress, done, total, _("Writing values"))
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    return {
-        "inserted": len(inserts),
-        "updated": int((merged["action"] == "update").sum()),
-        "source_updated": int((merged["action"] == "retag").sum()),
-        "unchanged": int((merged["action"] == "keep").sum()),
-    }
+    return write_imported_values(session, actor, _imported(rows), file=file, sheet=sheet, checksum=checksum,
+                                 progress=progress, cancel=cancel, chunk_rows=chunk_rows)
