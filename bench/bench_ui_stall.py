@@ -140,7 +140,10 @@ class StallSampler:
                     self.seen[f"[{who}] {line}"] += 1
 
     def report(self) -> None:
+        import gc
+
         self.running = False
+        gc.callbacks.remove(self._gc)
         for ms, generation, thread in sorted(self.collections, reverse=True)[:8]:
             print(f"gc generation {generation} took {ms:.0f} ms in thread {thread}")
         for stack, count in self.seen.most_common(30):

@@ -37,6 +37,9 @@ def register_cjk_font(app: QApplication) -> str | None:
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    from kpidesk.ui.import_scan import skip_pyside_source_scan
+
+    skip_pyside_source_scan()
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
