@@ -99,3 +99,34 @@ def test_standard_shortcuts_are_installed_after_the_first_paint(make_window, qtb
     assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert window.page_actions[0].shortcut() == QKeySequence("Ctrl+1")
+
+
+def test_opening_another_database_loads_the_shown_page_once(main_window, tmp_path, monkeypatch):
+    import shutil
+
+    from kpidesk.ui.pages.overview import OverviewPage
+
+    page = main_window.show_page("overview")
+    assert page.overview is not None and page.is_current()
+    copy = tmp_path / "another.db"
+    shutil.copy(main_window.ctx.db.path, copy)
+    loads = []
+    original = OverviewPage.refresh
+    monkeypatch.setattr(OverviewPage, "refresh", lambda self: (loads.append(self.ctx.db.path), original(self)))
+
+    main_window.open_path(copy)  # a new database and its period: two signals, one load
+
+    assert loads == [copy]
+    assert page.is_current() and page.overview.period == main_window.ctx.period_code
+
+
+def test_the_first_pages_modules_load_while_the_database_opens(make_window, demo_db, ui_settings, qtbot):
+    path = demo_db.path
+    demo_db.dispose()
+    ui_settings.setValue("window/last_page", "overview")
+    window = make_window()
+    assert window._first_page_modules() == ("kpidesk.ui.pages.overview", "kpidesk.services.overview")
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    assert window.current_page_key() == "overview" and window.pages["overview"].overview is not None
