@@ -18,6 +18,8 @@ from sqlalchemy import (
     column,
     insert,
     literal,
+    literal_column,
+    null,
     select,
     table,
     update,
@@ -438,24 +440,23 @@ def write_imported_values(
     t = _MEASUREMENTS
     insert_statement = insert(t).values(
         employee_id=bindparam("employee_id"), period_id=bindparam("period_id"), field_code=bindparam("field_code"),
-        value=bindparam("value"), source_row=bindparam("source_row"), version=1,
-        **{name: bindparam(name) for name in source},
+        value=bindparam("value"), source_row=bindparam("source_row"), version=bulk.constant("version", 1),
+        **{name: bulk.constant(name, value) for name, value in source.items()},
     )
     update_statement = update(t).where(t.c.id == bindparam("b_id")).values(
         value=bindparam("b_value"), source_row=bindparam("b_row"), version=t.c.version + 1,
-        **{name: bindparam(f"b_{name}") for name in source},
+        **{name: bulk.constant(f"b_{name}", value) for name, value in source.items()},
     )
     insert_columns = {
         "employee_id": values.employee_ids, "period_id": values.period_ids, "field_code": values.field_codes,
         "value": values.scaled_values, "source_row": values.source_rows,
     }
     update_columns = {"b_id": changes.stored_ids, "b_value": values.scaled_values, "b_row": values.source_rows}
-    steps = [(insert_statement, insert_columns, source, inserts),
-             (update_statement, update_columns, {f"b_{k}": v for k, v in source.items()}, updates)]
+    steps = [(insert_statement, insert_columns, inserts), (update_statement, update_columns, updates)]
     total = (len(values) if inserts is None else len(inserts)) + len(updates)
     done = 0
     report(progress, 0, total, _("Writing values"))
-    for statement, columns, constants, picked in steps:
+    for statement, columns, picked in steps:
         size = len(values) if picked is None else len(picked)
         for start in range(0, size, chunk_rows):
             if cancel is not None:
@@ -466,7 +467,7 @@ def write_imported_values(
             else:
                 chosen = picked[start:stop]
                 chunk = {name: [column_[i] for i in chosen] for name, column_ in columns.items()}
-            bulk.executemany(statement, chunk, constants)
+            bulk.executemany(statement, chunk)
             done += stop - start
             report(progress, done, total, _("Writing values"))
     if cancel is not None:
@@ -507,14 +508,28 @@ class _BulkWriter:
         finally:
             cursor.close()
 
-    def executemany(self, statement, columns: dict[str, list], constants: dict[str, object]) -> None:
-        """``columns`` maps bound parameter names to one value per row, ``constants`` to one value for all."""
+    def constant(self, name: str, value: object):
+        """A value that is the same for every row. Plain text and whole numbers are written into the SQL
+        (quoted by the dialect) rather than bound again for each of many rows; anything else is bound."""
+        if value is None:
+            return null()
+        if type(value) is int:
+            return literal_column(str(value))
+        if isinstance(value, str) and value.isprintable() and not any(c in value for c in "%\\"):
+            render = String().literal_processor(self.dialect)
+            if render is not None:
+                return literal_column(render(value))
+        return bindparam(name, value)
+
+    def executemany(self, statement, columns: dict[str, list]) -> None:
+        """``columns`` maps bound parameter names to one value per row; other bound parameters keep the
+        value they were given (such as the 1 of "version + 1")."""
         size = len(next(iter(columns.values()), []))
         if not size:
             return
         compiled = statement.compile(dialect=self.dialect)
-        fixed = {**compiled.params, **constants}  # compiled.params: literals such as the 1 of "version + 1"
-        names = compiled.positiontup if compiled.positional else list(compiled.params)
+        fixed = compiled.params
+        names = compiled.positiontup if compiled.positional else list(fixed)
         series = [columns[name] if name in columns else repeat(fixed[name], size) for name in names]
         if compiled.positional:
             rows = list(zip(*series, strict=False))

@@ -180,3 +180,20 @@ def test_cancelling_a_big_import_midway_leaves_the_database_as_it_was(office, ac
     with pytest.raises(Cancelled):
         apply_import(office, actor, preview, progress=progress, cancel=token, chunk_rows=25)
     assert all_rows(office) == before
+
+
+@pytest.mark.parametrize("name", ["O'Brien's 数据.xlsx", "100% done.xlsx", "back\\slash;--.xlsx"])
+def test_file_and_sheet_names_are_stored_as_written(office, actor, tmp_path, name):
+    book = Workbook()
+    book.active.title = "Tom's 表"
+    for row in _long_rows(as_text=False)[:9]:
+        book.active.append(row)
+    path = tmp_path / name
+    book.save(path)
+    result = apply_import(office, actor, _preview(office, path))
+    assert result.counts["inserted"] == 8
+    with office.session() as session:
+        sources = set(session.execute(select(m.Measurement.source_file, m.Measurement.source_sheet)).all())
+        count = session.execute(select(m.Employee.id)).all()
+    assert sources == {(name, "Tom's 表")}
+    assert len(count) == len(STAFF)  # nothing else happened to the database
