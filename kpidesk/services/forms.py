@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from kpidesk.domain.form_parsing import FormProblem
 from kpidesk.domain.forms import (
@@ -686,6 +686,31 @@ def template_for(session: Session, record: m.PeriodRecord, employee: m.Employee)
     )
 
 
+def templates_for(session: Session, record: m.PeriodRecord, employees: Iterable[m.Employee]) -> dict[int, m.Template | None]:
+    """:func:`template_for` for many employees in a few queries (a period of 500 people would otherwise
+    ask the database a thousand times, and each of those small queries lets the interpreter lock go)."""
+    employees = list(employees)
+    chosen = dict(session.execute(
+        select(m.Appraisal.employee_id, m.Appraisal.template_id).where(
+            m.Appraisal.period_id == record.id, m.Appraisal.employee_id.in_([e.id for e in employees]),
+            m.Appraisal.template_id.is_not(None))
+    ).all())
+    by_id = {t.id: t for t in session.execute(
+        select(m.Template).where(m.Template.id.in_(set(chosen.values()))).options(selectinload(m.Template.forms))
+    ).scalars()}
+    positions = {e.position_id for e in employees if e.id not in chosen and e.position_id is not None}
+    current: dict[int, m.Template] = {}
+    for template in session.execute(
+        select(m.Template).where(m.Template.position_id.in_(positions), m.Template.is_current.is_(True))
+        .order_by(m.Template.version.desc()).options(selectinload(m.Template.forms))
+    ).scalars():
+        current.setdefault(template.position_id, template)
+    return {
+        e.id: by_id.get(chosen[e.id]) if e.id in chosen else current.get(e.position_id)
+        for e in employees
+    }
+
+
 def form_scores(
     session: Session, period: str, employee_ids: Iterable[int] | None = None, *, actor: Actor | None = None
 ) -> dict[int, list[EmployeeFormScore]]:
@@ -703,6 +728,7 @@ def form_scores(
         select(m.FormResponse)
         .where(m.FormResponse.period_id == record.id, m.FormResponse.status == "submitted")
         .order_by(m.FormResponse.id)
+        .options(selectinload(m.FormResponse.ratings))
     )
     wanted = None if employee_ids is None else set(employee_ids)
     readable = None if actor is None else results_scope(session, actor, record)
@@ -730,11 +756,10 @@ def form_scores(
         for query in (appraised, templated, responding):
             wanted |= set(session.execute(query).scalars())
     results: dict[int, list[EmployeeFormScore]] = {}
-    for employee_id in sorted(wanted):
-        employee = session.get(m.Employee, employee_id)
-        if employee is None:
-            continue
-        template = template_for(session, record, employee)
+    employees = session.execute(select(m.Employee).where(m.Employee.id.in_(wanted))).scalars().all()
+    templates = templates_for(session, record, employees)
+    for employee_id in sorted(templates):
+        template = templates[employee_id]
         attached = [(tf.form_version_id, tf.share) for tf in template.forms] if template else []
         if not attached:
             answered = sorted({v for e, v in answers if e == employee_id})
