@@ -1,24 +1,12 @@
 """``kpidesk pay`` and ``kpidesk pay-config`` on the pay service tests' office."""
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
+from tests_support import pay_office as office_module
 
 from kpidesk.cli import main
 from kpidesk.services import periods
-
-
-def _office_module():
-    path = Path(__file__).parents[1] / "services" / "test_pay_service.py"
-    spec = importlib.util.spec_from_file_location("pay_service_office", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-office_module = _office_module()
 
 RULES_JSON = {
     "coefficient": {"source": "score", "cap": "1.1"},

@@ -1,27 +1,15 @@
 """The Pay page: the draft pay table, what-if moving people and budgets, export, and base pay hidden from heads."""
 
-import importlib.util
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from tests_support import pay_office as office_module
 
 from kpidesk.services import pay, periods
 from kpidesk.services.context import Actor, Role
 from kpidesk.ui.context import AppContext
 from kpidesk.ui.pages import page_entry
-
-
-def _office_module():
-    path = Path(__file__).parents[1] / "services" / "test_pay_service.py"
-    spec = importlib.util.spec_from_file_location("pay_page_office", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-office_module = _office_module()
 
 
 @pytest.fixture

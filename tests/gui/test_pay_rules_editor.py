@@ -1,13 +1,13 @@
 """The pay rules editor, opened from the Pay page: the handbook's commission table typed in, its chart
 against the domain, validation that names the row, saving a version, position overrides and the keys."""
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+from tests_support import pay_office as office
 
 from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, Bracket, CommissionStyle, commission_table
 from kpidesk.domain.pay_rules import Allowance, CoefficientSource, PayRules
@@ -22,15 +22,6 @@ HANDBOOK_TYPED = [("0", "1", "0"), ("40000", "2", "200"), ("60000", "3", "300"),
 NO_COMMISSION = PayRules(allowances=(Allowance("meal", D("300.00"), "餐补", "Meal allowance"),))
 
 
-def _office_module():
-    path = Path(__file__).parents[1] / "services" / "test_pay_service.py"
-    spec = importlib.util.spec_from_file_location("pay_rules_editor_office", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-office = _office_module()
 
 
 @pytest.fixture
