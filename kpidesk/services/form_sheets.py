@@ -31,7 +31,7 @@ from kpidesk.services.forms import (
     latest_form_version,
     role_label,
     save_response,
-    template_for,
+    templates_for,
 )
 from kpidesk.services.importing import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.measurements import ensure_writable, period_record
@@ -58,11 +58,9 @@ def employees_using_form(session: Session, period: str, form_key: str) -> list[m
             select(m.Employee).where(m.Employee.active.is_(True)).order_by(m.Employee.staff_no)
         ).scalars()
     )
-    using = []
-    for employee in active:
-        template = template_for(session, record, employee)
-        if template is not None and any(tf.form_version.form_key == form_key for tf in template.forms):
-            using.append(employee)
+    templates = templates_for(session, record, active)
+    using = [e for e in active if templates[e.id] is not None
+             and any(tf.form_version.form_key == form_key for tf in templates[e.id].forms)]
     return using or active
 
 

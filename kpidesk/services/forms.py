@@ -667,28 +667,10 @@ class EmployeeFormScore:
     score: FormScore
 
 
-def template_for(session: Session, record: m.PeriodRecord, employee: m.Employee) -> m.Template | None:
-    appraisal = session.execute(
-        select(m.Appraisal).where(m.Appraisal.period_id == record.id, m.Appraisal.employee_id == employee.id)
-    ).scalar()
-    if appraisal is not None and appraisal.template_id is not None:
-        return session.get(m.Template, appraisal.template_id)
-    if employee.position_id is None:
-        return None
-    return (
-        session.execute(
-            select(m.Template)
-            .where(m.Template.position_id == employee.position_id, m.Template.is_current.is_(True))
-            .order_by(m.Template.version.desc())
-        )
-        .scalars()
-        .first()
-    )
-
-
 def templates_for(session: Session, record: m.PeriodRecord, employees: Iterable[m.Employee]) -> dict[int, m.Template | None]:
-    """:func:`template_for` for many employees in a few queries (a period of 500 people would otherwise
-    ask the database a thousand times, and each of those small queries lets the interpreter lock go)."""
+    """Each employee's template in the period: the one recorded on their appraisal, else their position's
+    current one. Loaded in a few queries: one query per person would make a 500-person period ask a
+    thousand times, and each small query hands the interpreter lock around, starving the window."""
     employees = list(employees)
     chosen = dict(session.execute(
         select(m.Appraisal.employee_id, m.Appraisal.template_id).where(
