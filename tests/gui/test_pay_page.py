@@ -58,6 +58,14 @@ def test_draft_pay_table_and_budget(qtbot, office_db, actor, sync_tasks, dialogs
     tooltip_column = next(i for i, c in enumerate(model.columns) if c.title == "Commission")
     assert "40,000.00 × 1%" in model.data(model.index(e1, tooltip_column), Qt.ItemDataRole.ToolTipRole)
     assert "Draft: period 2025-01 is open" in page.status.text()
+    from kpidesk.i18n import set_language
+
+    set_language("zh_CN")
+    try:
+        page.refresh()
+        assert "2025-01 状态为 进行中" in page.status.text()  # the status in words, not its code
+    finally:
+        set_language("en")
     assert page.totals.text() == "Total pay: 28,600.00 for 4 people"
     budget = {line.row.department: line for line in page.budget_model.rows}
     assert budget["客服部"].row.over and not budget["销售部"].row.over

@@ -36,6 +36,7 @@ from kpidesk.i18n import N_, _, pick
 from kpidesk.services import pay
 from kpidesk.services.pay_export import flag_text
 from kpidesk.ui.context import Changes
+from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.models import SORT_ROLE, Column, RowsModel
 from kpidesk.ui.pages.base import Page
 
@@ -358,7 +359,7 @@ class PayPage(Page):
             text = _("Finalized; the pay is frozen when the payroll is first exported.")
         else:
             text = _("Draft: period {period} is {status}; pay is final once the period is finalized.").format(
-                period=view.period.code, status=view.status)
+                period=view.period.code, status=label(PERIOD_STATUSES, view.status))
         if view.redacted:
             text += " " + _("Base pay is shown to HR and administrators only.")
         self.status.setText(text)

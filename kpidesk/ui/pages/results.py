@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from kpidesk.i18n import N_, _
 from kpidesk.services.access import ROLE_PERMISSIONS, Permission, can
 from kpidesk.ui.context import Changes
+from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results_calibration import CalibrationView
@@ -39,8 +40,6 @@ from kpidesk.ui.pages.results_widgets import fit_from_sample
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import Banner, SearchBox, Table, heading
 
-STATUS_NAMES = {"open": N_("open"), "review": N_("in review"), "finalized": N_("finalized"),
-                "not_opened": N_("not opened")}
 RESULT_CHANGES = Changes.RESULTS | Changes.ADJUSTMENTS
 PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Changes.FORMS | Changes.ADJUSTMENTS
 
@@ -377,7 +376,7 @@ class ResultsPage(Page):
             self.status.setText("")
             return
         self.title.setText(_("Results & calibration · {period}").format(period=data.period))
-        self.status.setText(_("Status: {status}").format(status=_(STATUS_NAMES.get(data.status, data.status))))
+        self.status.setText(_("Status: {status}").format(status=label(PERIOD_STATUSES, data.status)))
         if data.status == "finalized":
             when = data.finalized_at.strftime("%Y-%m-%d %H:%M") if data.finalized_at else "—"
             self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
