@@ -253,6 +253,26 @@ def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) ->
                     )
 
 
+#: monthly base pay by position, so the Pay page and the payroll have figures to show
+BASE_PAY = {"客户关系经理": Decimal("12000"), "客户关系主管": Decimal("9000"), "投诉专员": Decimal("7000"),
+            "客服代表": Decimal("6000")}
+DEMO_BUDGET = Decimal("95000")
+
+
+def add_pay(session: Session, actor: Actor) -> None:
+    """Base pay for everyone, the default grade coefficients with a meal allowance from the first month, and a
+    budget for the open month; finalizing then freezes each month's pay, as it does for an office using pay."""
+    from kpidesk.domain.pay_rules import Allowance, PayRules
+    from kpidesk.services import pay
+
+    for staff_no, _name, _team, position, *_rest in DEMO_STAFF:
+        pay.set_base_pay(session, actor, staff_no, BASE_PAY[position] + 200 * (int(staff_no[2:]) % 3))
+    rules = PayRules(allowances=(Allowance("meal", Decimal("300.00"), "餐补", "Meal allowance"),))
+    months = _months()
+    pay.save_rule_version(session, actor, months[0].code, rules, "示例薪酬规则")
+    pay.set_budget(session, actor, months[OPEN_MONTH - 1].code, DEMO_BUDGET, DEPARTMENT)
+
+
 def add_adjustments(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     from kpidesk.services.adjustments import add_adjustment
 
@@ -280,6 +300,7 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
         report(progress, 3, steps, _("Appraisal forms"))
         fill_forms(session, actor, people)
         add_adjustments(session, actor, people)
+        add_pay(session, actor)
         for staff_no in ("CS010",):
             row = next(r for r in DEMO_STAFF if r[0] == staff_no)
             staff.mark_left(session, actor, people[staff_no].id, on=row[6], reason="个人原因离职")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from kpidesk.cli import main
 from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, commission_table
@@ -101,6 +101,9 @@ def test_sheet_without_pay_shows_none_of_it_and_is_the_same_file(pay_db, tmp_pat
 def test_finalized_period_prints_its_frozen_pay_and_without_pay_the_sheet_is_unchanged(pay_db, tmp_path):
     request = PrintRequest(FINAL, ("CS009",), charts=False, lang="en")
     before = _print(pay_db, tmp_path, "before.pdf", request)
+    with pay_db.write() as session:  # as if pay had not been in use when the month was finalized
+        period_id = session.execute(select(m.PeriodRecord.id).where(m.PeriodRecord.code == FINAL)).scalar_one()
+        session.execute(delete(m.PayRun).where(m.PayRun.period_id == period_id))
     unfrozen = _text(_print(pay_db, tmp_path, "unfrozen.pdf", PrintRequest(FINAL, ("CS009",), charts=False,
                                                                             lang="en", pay=True)))
     assert _flat("Draft — the period is finalized but its pay is not frozen yet") in unfrozen
@@ -113,7 +116,7 @@ def test_finalized_period_prints_its_frozen_pay_and_without_pay_the_sheet_is_unc
                                                                      pay=True)))
     for expected in ("5. Pay", "Pay item", "Base pay", "7,000.00", "Grade: Excellent",
                      format_money(frozen_line.performance_pay), "No commission table", "Total pay",
-                     format_money(frozen_line.total), "Frozen with the finalized results on", "Default pay rules."):
+                     format_money(frozen_line.total), "Frozen with the finalized results on", "Pay rules in force from 2025-01."):
         assert _flat(expected) in text, expected
     assert "9,999.00" not in text and "Draft" not in text
     after = _print(pay_db, tmp_path, "after.pdf", request)

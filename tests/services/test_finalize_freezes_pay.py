@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from kpidesk.services import pay
 from kpidesk.services.periods import finalize_period
@@ -22,7 +22,18 @@ def test_finalizing_freezes_pay_when_pay_is_in_use(demo_db, actor):
 
 
 def test_finalizing_without_pay_in_use_stores_no_payroll(demo_db, actor):
+    with demo_db.write() as session:  # an office that leaves pay alone: no base pay, no pay rules
+        session.execute(delete(m.PayRun))
+        session.execute(delete(m.PayRuleVersion))
+        session.execute(update(m.Employee).values(base_pay=None))
     with demo_db.write() as session:
         assert not pay.pay_in_use(session)
         finalize_period(session, actor, "2025-12")
     assert _runs(demo_db) == 0
+
+
+def test_the_demo_froze_the_pay_of_every_finalized_month(demo_db):
+    with demo_db.session() as session:
+        frozen = session.execute(select(m.PeriodRecord.code).join(m.PayRun, m.PayRun.period_id == m.PeriodRecord.id)
+                                 .order_by(m.PeriodRecord.code)).scalars().all()
+    assert frozen == [f"2025-{month:02d}" for month in range(1, 12)]
