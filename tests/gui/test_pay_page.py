@@ -14,13 +14,8 @@ from kpidesk.ui.pages import page_entry
 
 @pytest.fixture
 def office_db(db, actor):
-    ids = office_module.build_office(db, actor)
-    office_module.put(db, actor, "2025-01", {ids["E1"]: {"qa": 97, "sales": 55000}, ids["E2"]: {"qa": 88},
-                                             ids["E3"]: {"qa": 60}, ids["E4"]: {"qa": 75, "sales": 90000}})
+    ids = office_module.january_office(db, actor, office_module.RULES)
     with db.write() as s:
-        for no, amount in (("E1", "8000"), ("E2", "6000"), ("E3", "5000"), ("E4", "7000")):
-            pay.set_base_pay(s, actor, no, amount)
-        pay.save_rule_version(s, actor, "2025-01", office_module.RULES)
         pay.set_budget(s, actor, "2025-01", "20000", department="客服部")
         pay.set_budget(s, actor, "2025-01", "9000", department="销售部")
     return db, ids

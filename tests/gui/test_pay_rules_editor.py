@@ -27,13 +27,7 @@ NO_COMMISSION = PayRules(allowances=(Allowance("meal", D("300.00"), "餐补", "M
 @pytest.fixture
 def office_db(db, actor):
     """Four people in January 2025 (E1 sells 55,000, E4 90,000), rules without commission yet."""
-    ids = office.build_office(db, actor)
-    office.put(db, actor, "2025-01", {ids["E1"]: {"qa": 97, "sales": 55000}, ids["E2"]: {"qa": 88},
-                                      ids["E3"]: {"qa": 60}, ids["E4"]: {"qa": 75, "sales": 90000}})
-    with db.write() as s:
-        for no, amount in (("E1", "8000"), ("E2", "6000"), ("E3", "5000"), ("E4", "7000")):
-            pay.set_base_pay(s, actor, no, amount)
-        pay.save_rule_version(s, actor, "2025-01", NO_COMMISSION)
+    office.january_office(db, actor, NO_COMMISSION)
     return db
 
 

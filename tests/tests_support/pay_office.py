@@ -45,3 +45,21 @@ def put(db, actor, period, rows):
     changes = [measurements.ValueChange(e, f, D(str(v))) for e, values in rows.items() for f, v in values.items()]
     with db.write() as s:
         measurements.set_values(s, actor, period, changes, audit_each=False)
+
+
+BASE_PAY = (("E1", "8000"), ("E2", "6000"), ("E3", "5000"), ("E4", "7000"))
+
+
+def january_office(db, actor, rules: PayRules):
+    """The office with January's figures (E1 sells 55,000, E4 90,000), everyone's base pay and ``rules``
+    in force from January; returns the employee ids."""
+    from kpidesk.services import pay
+
+    ids = build_office(db, actor)
+    put(db, actor, "2025-01", {ids["E1"]: {"qa": 97, "sales": 55000}, ids["E2"]: {"qa": 88},
+                               ids["E3"]: {"qa": 60}, ids["E4"]: {"qa": 75, "sales": 90000}})
+    with db.write() as s:
+        for no, amount in BASE_PAY:
+            pay.set_base_pay(s, actor, no, amount)
+        pay.save_rule_version(s, actor, "2025-01", rules)
+    return ids
