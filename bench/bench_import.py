@@ -103,13 +103,12 @@ def load_import_modules() -> float:
     start = time.perf_counter()
     import python_calamine  # noqa: F401
 
-    from kpidesk.services import import_data, importing  # noqa: F401
 
     return time.perf_counter() - start
 
 
 def end_to_end(db, path: Path, actor):
-    from kpidesk.services.importing import apply_import, preview_import
+    from kpidesk.services.imports.registry import apply_import, preview_import
 
     def run(fresh=None):
         db_ = fresh or db
@@ -148,7 +147,7 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (median and best shown)")
     args = parser.parse_args()
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
     from kpidesk.store.backups import backup_now
 
     actor = Actor("bench")

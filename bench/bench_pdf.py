@@ -162,7 +162,7 @@ def _cpu(who: int) -> float:
 
 
 def chart_cost(repeats: int = 20) -> None:
-    from kpidesk.charts.fast import FrameCache
+    from kpidesk.charts.frame_cache import FrameCache
     from kpidesk.charts.history import employee_history_chart
     from kpidesk.charts.render import FigureCache, figure_to_png
 

@@ -35,11 +35,12 @@ TICK_MS = 5
 
 def build_office(path: Path, employees: int) -> None:
     """A database with the starter library, ``employees`` people and one open month of raw data."""
-    from kpidesk.services import measurements, staff
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.appraisal import measurements
+    from kpidesk.services.appraisal.periods import open_period
     from kpidesk.services.demo import GENERATORS
-    from kpidesk.services.periods import open_period
-    from kpidesk.services.starter import install_starter
+    from kpidesk.services.library.starter import install_starter
+    from kpidesk.services.people import staff
     from kpidesk.store.db import open_database
 
     actor = Actor(name="bench")

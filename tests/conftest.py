@@ -57,7 +57,7 @@ def _no_dangling_threads():
 
 @pytest.fixture
 def actor():
-    from kpidesk.services.context import Actor, Role
+    from kpidesk.services.actor import Actor, Role
 
     return Actor(name="tester", role=Role.ADMIN)
 
@@ -121,7 +121,7 @@ def db(backend, tmp_path):
 @pytest.fixture
 def starter_db(db, actor):
     """A database with the customer-service starter library installed."""
-    from kpidesk.services.starter import install_starter
+    from kpidesk.services.library.starter import install_starter
 
     with db.write() as session:
         install_starter(session, actor, "customer-service")
@@ -130,7 +130,7 @@ def starter_db(db, actor):
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory):
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
     from kpidesk.services.demo import build_demo
     from kpidesk.store.db import open_database
 

@@ -29,7 +29,7 @@ SIZE = (1360, 860)
 #: Dialogs grabbed on their own after their page: page key → (file stem, "module:function" opening the
 #: dialog over the page and returning it).
 DIALOGS = {
-    "pay": [("pay-rules", "kpidesk.ui.pages.pay_rules_editor:screenshot_editor")],
+    "pay": [("pay-rules", "kpidesk.ui.pages.pay.rules_editor:screenshot_editor")],
 }
 
 

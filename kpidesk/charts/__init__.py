@@ -30,7 +30,7 @@ _EXPORTS = {
     "render_charts": "kpidesk.charts.pool",
     "ChartStream": "kpidesk.charts.pool",
     "PendingImage": "kpidesk.charts.pool",
-    "FrameCache": "kpidesk.charts.fast",
+    "FrameCache": "kpidesk.charts.frame_cache",
 }
 
 __all__ = sorted(_EXPORTS)

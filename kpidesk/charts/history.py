@@ -2,7 +2,7 @@
 
 Drawn in two parts: the frame (axes, grade bands, ticks, legend), which is the same for everyone
 with the same periods and score range, and the employee's own line, points and labels. A batch
-of sheets draws the frame once and only the second part per employee (see :mod:`kpidesk.charts.fast`);
+of sheets draws the frame once and only the second part per employee (see :mod:`kpidesk.charts.frame_cache`);
 every dynamic artist sits above every part of the frame, so both ways give the same pixels.
 """
 

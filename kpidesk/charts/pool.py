@@ -3,7 +3,7 @@
 matplotlib is single-threaded and a chart costs tens of milliseconds, so a batch of a thousand
 (two per sheet for 500 sheets) is spread over a process pool — one process per core — each keeping
 its own caches: history and radar charts are drawn over a cached frame
-(:mod:`kpidesk.charts.fast`), the other kinds into a reused figure. Processes are started with
+(:mod:`kpidesk.charts.frame_cache`), the other kinds into a reused figure. Processes are started with
 ``spawn`` so a GUI with running threads is never forked.
 """
 
@@ -61,9 +61,9 @@ def draw_chart(kind: str, data: Any, *, fig=None, size=None, lang: str | None = 
 
 
 def render_job(job: ChartJob, cache=None, frames=None) -> bytes:
-    """Bytes of one chart: over a cached frame when ``frames`` (a :class:`~kpidesk.charts.fast.FrameCache`)
+    """Bytes of one chart: over a cached frame when ``frames`` (a :class:`~kpidesk.charts.frame_cache.FrameCache`)
     can draw it that way, else drawn whole, into the cached figure of its kind when ``cache`` is given."""
-    from kpidesk.charts.fast import FAST_KINDS
+    from kpidesk.charts.frame_cache import FAST_KINDS
     from kpidesk.charts.render import figure_to_png, figure_to_svg
 
     if frames is not None and job.kind in FAST_KINDS and job.format == "png" and job.size is not None:
@@ -83,7 +83,7 @@ _worker_caches = None
 def _render_batch(jobs: Sequence[ChartJob]) -> list[bytes]:
     global _worker_caches
     if _worker_caches is None:
-        from kpidesk.charts.fast import FrameCache
+        from kpidesk.charts.frame_cache import FrameCache
         from kpidesk.charts.render import FigureCache
 
         _worker_caches = (FigureCache(), FrameCache())
@@ -179,7 +179,7 @@ class ChartStream:
 
 
 def _render_here(jobs, progress, cancelled) -> list[bytes]:
-    from kpidesk.charts.fast import FrameCache
+    from kpidesk.charts.frame_cache import FrameCache
     from kpidesk.charts.render import FigureCache
 
     cache, frames = FigureCache(), FrameCache()

@@ -23,7 +23,7 @@ def register(subparsers) -> None:
 
 def run_chart(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.charts import chart_bytes, chart_data
+    from kpidesk.services.printing.chart_data import chart_bytes, chart_data
 
     out = Path(args.out)
     suffix = out.suffix.lower()

@@ -20,7 +20,7 @@ def register(subparsers) -> None:
 
 
 def run_export(args, ctx) -> int:
-    from kpidesk.services.exporting import export_period
+    from kpidesk.services.imports.exporting import export_period
 
     with ctx.db.session() as session:
         counts = export_period(session, args.period, args.out, actor=ctx.actor)
@@ -29,7 +29,7 @@ def run_export(args, ctx) -> int:
 
 
 def run_import_template(args, ctx) -> int:
-    from kpidesk.services.exporting import export_import_template
+    from kpidesk.services.imports.exporting import export_import_template
 
     with ctx.db.session() as session:
         counts = export_import_template(session, args.period, args.position, args.out, actor=ctx.actor)

@@ -48,7 +48,7 @@ def _parse_maps(items: list[str]) -> dict[str, str | None]:
 
 
 def run_import(args, ctx) -> int:
-    from kpidesk.services import importing
+    from kpidesk.services.imports import registry as importing
 
     path = Path(args.file)
     overrides = {}

@@ -53,8 +53,8 @@ def _money(value) -> str:
 
 
 def run_pay(args, ctx) -> int:
-    from kpidesk.services import pay
-    from kpidesk.services.pay_export import export_payroll, pay_rows
+    from kpidesk.services.pay import payroll as pay
+    from kpidesk.services.pay.export import export_payroll, pay_rows
 
     if args.out:
         with ctx.db.write() as session:
@@ -110,7 +110,7 @@ _DECIMALS = {"base_pay", "coefficient", "performance_pay", "commission", "bonus"
 
 
 def run_rules(args, ctx) -> int:
-    from kpidesk.services import pay
+    from kpidesk.services.pay import payroll as pay
 
     with ctx.db.session() as session:
         pay.require_pay(ctx.actor)
@@ -125,7 +125,7 @@ def run_rules(args, ctx) -> int:
 
 def run_set_rules(args, ctx) -> int:
     from kpidesk.domain.pay_rules import PayRules
-    from kpidesk.services import pay
+    from kpidesk.services.pay import payroll as pay
 
     path = Path(args.file)
     try:
@@ -143,7 +143,7 @@ def run_set_rules(args, ctx) -> int:
 
 
 def run_base(args, ctx) -> int:
-    from kpidesk.services import pay
+    from kpidesk.services.pay import payroll as pay
 
     with ctx.db.write() as session:
         value = pay.set_base_pay(session, ctx.actor, args.staff_no, args.amount)
@@ -152,7 +152,7 @@ def run_base(args, ctx) -> int:
 
 
 def run_budget(args, ctx) -> int:
-    from kpidesk.services import pay
+    from kpidesk.services.pay import payroll as pay
 
     with ctx.db.write() as session:
         budgets = pay.set_budget(session, ctx.actor, args.period, args.amount, args.department, args.measure)
@@ -164,7 +164,7 @@ def run_budget(args, ctx) -> int:
 
 
 def run_bonus(args, ctx) -> int:
-    from kpidesk.services import pay
+    from kpidesk.services.pay import payroll as pay
 
     with ctx.db.write() as session:
         bonus = pay.grant_bonus(session, ctx.actor, args.period, args.staff_no, args.amount, args.reason)

@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
 def run_pdf(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.printing import PrintRequest, print_documents
+    from kpidesk.services.printing.sheets import PrintRequest, print_documents
 
     if args.no_sheets and not args.summary:
         raise ValidationError(_("Nothing to print: --no-sheets needs --summary"))

@@ -57,7 +57,7 @@ _STATUS = {"open": "open", "review": "in review", "finalized": "finalized"}
 
 
 def run_list(args, ctx) -> int:
-    from kpidesk.services.periods import list_periods
+    from kpidesk.services.appraisal.periods import list_periods
 
     with ctx.db.session() as session:
         infos = list_periods(session, ctx.actor)
@@ -73,7 +73,7 @@ def run_list(args, ctx) -> int:
 
 
 def run_open(args, ctx) -> int:
-    from kpidesk.services.periods import open_period
+    from kpidesk.services.appraisal.periods import open_period
 
     with ctx.db.write() as session:
         record = open_period(session, ctx.actor, args.period)
@@ -83,7 +83,7 @@ def run_open(args, ctx) -> int:
 
 
 def run_review(args, ctx) -> int:
-    from kpidesk.services.periods import start_review
+    from kpidesk.services.appraisal.periods import start_review
 
     with ctx.db.write() as session:
         code = start_review(session, ctx.actor, args.period).code
@@ -93,7 +93,7 @@ def run_review(args, ctx) -> int:
 
 
 def run_finalize(args, ctx) -> int:
-    from kpidesk.services.periods import finalize_period
+    from kpidesk.services.appraisal.periods import finalize_period
 
     with ctx.db.write() as session:
         done = finalize_period(session, ctx.actor, args.period)
@@ -103,7 +103,7 @@ def run_finalize(args, ctx) -> int:
 
 
 def run_reopen(args, ctx) -> int:
-    from kpidesk.services.periods import reopen_period
+    from kpidesk.services.appraisal.periods import reopen_period
 
     with ctx.db.write() as session:
         code = reopen_period(session, ctx.actor, args.period, args.reason).code
@@ -112,7 +112,7 @@ def run_reopen(args, ctx) -> int:
 
 
 def run_acknowledge(args, ctx) -> int:
-    from kpidesk.services.periods import record_response
+    from kpidesk.services.appraisal.periods import record_response
 
     with ctx.db.write() as session:
         record_response(session, ctx.actor, args.period, args.staff_no, "acknowledge")
@@ -121,7 +121,7 @@ def run_acknowledge(args, ctx) -> int:
 
 
 def run_appeal(args, ctx) -> int:
-    from kpidesk.services.periods import record_response
+    from kpidesk.services.appraisal.periods import record_response
 
     with ctx.db.write() as session:
         appeal_id = record_response(session, ctx.actor, args.period, args.staff_no, "appeal", args.text).id
@@ -130,7 +130,7 @@ def run_appeal(args, ctx) -> int:
 
 
 def run_answer(args, ctx) -> int:
-    from kpidesk.services.periods import answer_appeal
+    from kpidesk.services.appraisal.periods import answer_appeal
 
     with ctx.db.write() as session:
         answer_appeal(session, ctx.actor, args.appeal_id, args.text)
@@ -139,7 +139,7 @@ def run_answer(args, ctx) -> int:
 
 
 def run_responses(args, ctx) -> int:
-    from kpidesk.services.periods import list_responses
+    from kpidesk.services.appraisal.periods import list_responses
 
     with ctx.db.session() as session:
         rows = list_responses(session, args.period, ctx.actor)

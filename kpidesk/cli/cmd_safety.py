@@ -11,7 +11,7 @@ from pathlib import Path
 from kpidesk.cli.output import print_json, print_table
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
-from kpidesk.services.context import Role
+from kpidesk.services.actor import Role
 
 NEW_PASSWORD_ENV = "KPIDESK_NEW_PASSWORD"
 
@@ -82,7 +82,7 @@ def _add_filters(parser) -> None:
 
 
 def _filters(args, **extra):
-    from kpidesk.services.audit import AuditFilter
+    from kpidesk.services.safety.audit import AuditFilter
 
     return AuditFilter(since=args.since, until=args.until, actor=args.by, action=args.action,
                        entity=args.entity, text=args.search, **extra)
@@ -91,7 +91,7 @@ def _filters(args, **extra):
 def _db(ctx):
     """Open the database through the checks that name the newest good backup when the file is unusable."""
     if getattr(ctx, "_db", None) is None:
-        from kpidesk.services.backup import open_checked
+        from kpidesk.services.safety.backup import open_checked
 
         ctx._db = open_checked(ctx.db_target)
         for warning in ctx._db.warnings:
@@ -103,7 +103,7 @@ def _db(ctx):
 
 
 def run_backup(args, ctx) -> int:
-    from kpidesk.services import backup
+    from kpidesk.services.safety import backup
 
     db = _db(ctx)
     if args.folder:
@@ -111,7 +111,7 @@ def run_backup(args, ctx) -> int:
         print(_("Backups are kept in {folder} ({count} moved there).").format(folder=folder, count=moved))
         return 0
     if args.list:
-        from kpidesk.services.access import Permission, require
+        from kpidesk.services.safety.access import Permission, require
 
         require(ctx.actor, Permission.BACKUP)
         if db.path is None:
@@ -126,8 +126,8 @@ def run_backup(args, ctx) -> int:
 
 
 def run_restore(args, ctx) -> int:
-    from kpidesk.services import backup
-    from kpidesk.services.access import Permission, require
+    from kpidesk.services.safety import backup
+    from kpidesk.services.safety.access import Permission, require
     from kpidesk.store.locations import resolve_url
 
     if bool(args.file) == bool(args.newest):
@@ -155,7 +155,7 @@ def run_restore(args, ctx) -> int:
 
 
 def run_audit_list(args, ctx) -> int:
-    from kpidesk.services import audit
+    from kpidesk.services.safety import audit
 
     db = _db(ctx)
     with db.session() as session:
@@ -179,7 +179,7 @@ def _short(value, width: int = 60):
 
 
 def run_audit_verify(args, ctx) -> int:
-    from kpidesk.services import audit
+    from kpidesk.services.safety import audit
 
     with _db(ctx).session() as session:
         check = audit.verify(session, ctx.actor)
@@ -188,7 +188,7 @@ def run_audit_verify(args, ctx) -> int:
 
 
 def run_audit_export(args, ctx) -> int:
-    from kpidesk.services import audit
+    from kpidesk.services.safety import audit
 
     with _db(ctx).session() as session:
         path = audit.export_entries(session, ctx.actor, Path(args.out), _filters(args, newest_first=False))
@@ -214,7 +214,7 @@ def _new_password(prompt_for: str) -> str:
 
 
 def run_enable_access(args, ctx) -> int:
-    from kpidesk.services import auth
+    from kpidesk.services.safety import auth
 
     db = _db(ctx)
     password = _new_password(args.admin)
@@ -226,7 +226,7 @@ def run_enable_access(args, ctx) -> int:
 
 
 def run_disable_access(args, ctx) -> int:
-    from kpidesk.services import auth
+    from kpidesk.services.safety import auth
 
     with _db(ctx).write() as session:
         auth.disable_access(session, ctx.actor)
@@ -235,8 +235,8 @@ def run_disable_access(args, ctx) -> int:
 
 
 def run_add_user(args, ctx) -> int:
-    from kpidesk.services import auth
-    from kpidesk.services.staff import employee_by_staff_no
+    from kpidesk.services.people.staff import employee_by_staff_no
+    from kpidesk.services.safety import auth
 
     db = _db(ctx)
     actor = ctx.actor
@@ -266,8 +266,8 @@ def _department_id(session, text: str) -> int:
 
 
 def run_passwd(args, ctx) -> int:
-    from kpidesk.services import auth
-    from kpidesk.services.access import Permission, can
+    from kpidesk.services.safety import auth
+    from kpidesk.services.safety.access import Permission, can
 
     db = _db(ctx)
     actor = ctx.actor
@@ -284,8 +284,8 @@ def run_passwd(args, ctx) -> int:
 
 
 def run_list_users(args, ctx) -> int:
-    from kpidesk.services import auth
-    from kpidesk.services.access import role_label
+    from kpidesk.services.safety import auth
+    from kpidesk.services.safety.access import role_label
 
     db = _db(ctx)
     with db.session() as session:
@@ -299,7 +299,7 @@ def run_list_users(args, ctx) -> int:
 
 
 def run_recover(args, ctx) -> int:
-    from kpidesk.services import auth
+    from kpidesk.services.safety import auth
 
     db = _db(ctx)
     code = os.environ.get("KPIDESK_RECOVERY_CODE")
@@ -318,7 +318,7 @@ def run_recover(args, ctx) -> int:
 
 
 def run_verify_sheet(args, ctx) -> int:
-    from kpidesk.services.sheet_verification import verify_sheet
+    from kpidesk.services.printing.verification import verify_sheet
 
     with _db(ctx).session() as session:
         result = verify_sheet(session, ctx.actor, args.period, args.employee, args.hash)

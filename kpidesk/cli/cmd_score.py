@@ -26,7 +26,7 @@ def register(subparsers) -> None:
 
 
 def run_score(args, ctx) -> int:
-    from kpidesk.services.scoring import period_scores, score_records
+    from kpidesk.services.appraisal.scoring import period_scores, score_records
 
     with ctx.db.session() as session:
         scores = period_scores(session, args.period, department=args.department, actor=ctx.actor)
@@ -61,7 +61,7 @@ def _number(value) -> str:
 
 
 def _table(records: list[dict], scores) -> None:
-    from kpidesk.services.scoring import flag_label
+    from kpidesk.services.appraisal.scoring import flag_label
 
     headers = [_("Staff no."), _("Name"), _("Department"), _("Team"), _("Quantitative"), _("Qualitative"),
                _("Adjustments"), _("Total"), _("Grade"), _("Rank (dept.)"), _("Rank (org.)"), _("Flags")]

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
 def run_init(args, ctx) -> int:
     db = ctx.db
     if args.starter:
-        from kpidesk.services.starter import install_starter
+        from kpidesk.services.library.starter import install_starter
 
         with db.write() as session:
             counts = install_starter(session, ctx.actor, args.starter)
@@ -49,7 +49,7 @@ def run_demo(args, ctx) -> int:
 
 
 def run_info(args, ctx) -> int:
-    from kpidesk.services.database import info
+    from kpidesk.services.safety.database import info
 
     data = info(ctx.db)
     if args.json:
@@ -78,7 +78,7 @@ def run_db_upgrade(args, ctx) -> int:
 
 
 def run_db_copy(args, ctx) -> int:
-    from kpidesk.services.db_copy import copy_database
+    from kpidesk.services.safety.db_copy import copy_database
     from kpidesk.store.db import open_database
 
     source = open_database(args.source)
@@ -94,7 +94,7 @@ def run_db_copy(args, ctx) -> int:
 
 
 def run_db_check(args, ctx) -> int:
-    from kpidesk.services.maintenance import check_database
+    from kpidesk.services.safety.maintenance import check_database
 
     problems = check_database(ctx.db)
     if problems:

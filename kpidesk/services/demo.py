@@ -17,8 +17,12 @@ from sqlalchemy.orm import Session
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
-from kpidesk.services import measurements, settings, staff, starter
-from kpidesk.services.context import Actor, ProgressCallback, report
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal import measurements
+from kpidesk.services.library import starter
+from kpidesk.services.people import staff
+from kpidesk.services.progress import ProgressCallback, report
+from kpidesk.services.safety import settings
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
@@ -130,7 +134,7 @@ GENERATORS: dict[str, Generator] = {"客服代表": _csr_values, "客户关系�
 
 def _ensure_period(session: Session, actor: Actor, period: Period) -> m.PeriodRecord:
     try:
-        from kpidesk.services.periods import open_period
+        from kpidesk.services.appraisal.periods import open_period
     except ImportError:
         open_period = None
     record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar()
@@ -215,7 +219,7 @@ def _level_for(form, skill: float, rng: random.Random) -> str:
 
 def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     """Self, manager and (for a few people) anonymous peer assessments, submitted through the forms service."""
-    from kpidesk.services import forms as form_service
+    from kpidesk.services.forms import responses as form_service
 
     rng = random.Random(SEED + 1)
     templates = {t.position_id: t for t in session.execute(select(m.Template).where(m.Template.is_current)).scalars()}
@@ -263,7 +267,7 @@ def add_pay(session: Session, actor: Actor) -> None:
     """Base pay for everyone, the default grade coefficients with a meal allowance from the first month, and a
     budget for the open month; finalizing then freezes each month's pay, as it does for an office using pay."""
     from kpidesk.domain.pay_rules import Allowance, PayRules
-    from kpidesk.services import pay
+    from kpidesk.services.pay import payroll as pay
 
     for staff_no, _name, _team, position, *_rest in DEMO_STAFF:
         pay.set_base_pay(session, actor, staff_no, BASE_PAY[position] + 200 * (int(staff_no[2:]) % 3))
@@ -274,7 +278,7 @@ def add_pay(session: Session, actor: Actor) -> None:
 
 
 def add_adjustments(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
-    from kpidesk.services.adjustments import add_adjustment
+    from kpidesk.services.appraisal.adjustments import add_adjustment
 
     for staff_no, period, points, reason in ADJUSTMENTS:
         add_adjustment(session, actor, period, people[staff_no].id, points, reason)
@@ -282,7 +286,7 @@ def add_adjustments(session: Session, actor: Actor, people: dict[str, m.Employee
 
 def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = None) -> dict[str, int]:
     """Fill an empty database with the demo; refuses a database that already holds data."""
-    from kpidesk.services.database import has_data
+    from kpidesk.services.safety.database import has_data
 
     if has_data(db):
         raise ValidationError(_("The database already holds data; the demo needs an empty database."))
@@ -305,12 +309,12 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
             row = next(r for r in DEMO_STAFF if r[0] == staff_no)
             staff.mark_left(session, actor, people[staff_no].id, on=row[6], reason="个人原因离职")
         report(progress, 4, steps, _("Finalizing past periods"))
-        from kpidesk.services.periods import finalize_period
+        from kpidesk.services.appraisal.periods import finalize_period
 
         for period in _months():
             if period.index < OPEN_MONTH:
                 finalize_period(session, actor, period.code)
     report(progress, steps, steps, _("Done"))
-    from kpidesk.services.database import info
+    from kpidesk.services.safety.database import info
 
     return info(db)["counts"]

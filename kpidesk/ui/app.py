@@ -37,7 +37,7 @@ def register_cjk_font(app: QApplication) -> str | None:
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
-    from kpidesk.ui.import_scan import skip_pyside_source_scan
+    from kpidesk.ui.pyside_source_scan import skip_pyside_source_scan
 
     skip_pyside_source_scan()
     QCoreApplication.setOrganizationName(ORGANISATION)
@@ -63,7 +63,7 @@ def apply_language(settings: QSettings) -> str:
 
 def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None):
     """The main window with its context; tests and benchmarks pass their own settings/tasks/dialogs."""
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
     from kpidesk.ui.context import AppContext
     from kpidesk.ui.dialogs import Dialogs
     from kpidesk.ui.main_window import MainWindow

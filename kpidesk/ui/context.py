@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from kpidesk.i18n import current_language, on_language_changed
 
 if TYPE_CHECKING:
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
     from kpidesk.store.db import Database
     from kpidesk.ui.dialogs import Dialogs
     from kpidesk.ui.tasks import TaskRunner

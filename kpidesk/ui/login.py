@@ -35,7 +35,7 @@ def log_in_if_required(parent: QWidget | None, dialogs, db, current_actor):
 
     Returns None when the user gives up (the database must then not be used)."""
     from kpidesk.errors import KpiDeskError
-    from kpidesk.services import auth
+    from kpidesk.services.safety import auth
 
     with db.session() as session:
         if not auth.access_enabled(session):

@@ -576,7 +576,7 @@ class MainWindow(QMainWindow):
         actor = self.ctx.actor
 
         def copy() -> str:
-            from kpidesk.services.backup import backup_to
+            from kpidesk.services.safety.backup import backup_to
 
             return str(backup_to(db, actor, Path(target)))
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpidesk.services.context import Actor, CancelToken, ProgressCallback, report
+from kpidesk.services.actor import Actor
+from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
 if TYPE_CHECKING:
     from kpidesk.store.db import Database
@@ -69,8 +70,8 @@ def demo_database_path() -> Path:
 def open_file(target: str | Path | None) -> Opened:
     """Open (creating, migrating and taking the daily backup as needed); a damaged file is refused with
     the newest good backup named, never overwritten."""
-    from kpidesk.services.backup import open_checked
-    from kpidesk.services.database import has_data
+    from kpidesk.services.safety.backup import open_checked
+    from kpidesk.services.safety.database import has_data
 
     db = open_checked(target)
     return Opened(db=db, has_data=has_data(db), periods=list_periods(db))
@@ -78,7 +79,7 @@ def open_file(target: str | Path | None) -> Opened:
 
 def create_with_starter(target: str | Path, actor: Actor, starter: str = "customer-service") -> Opened:
     """A database with the starter library; an existing library in the file is kept as it is."""
-    from kpidesk.services.starter import install_starter
+    from kpidesk.services.library.starter import install_starter
 
     opened = open_file(target)
     with opened.db.write() as session:
@@ -107,7 +108,7 @@ def warm_imports(modules: tuple[str, ...]) -> None:
     for it after the database is adopted (imports never run twice; the page finds them loaded)."""
     import importlib
 
-    from kpidesk.ui.pages.heap import quiet_imports
+    from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
         for name in modules:

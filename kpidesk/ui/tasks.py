@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kpidesk.errors import Cancelled, KpiDeskError
 from kpidesk.i18n import _
-from kpidesk.services.context import CancelToken, Progress
+from kpidesk.services.progress import CancelToken, Progress
 from kpidesk.ui.context import AppContext, Changes, _alive
 
 log = logging.getLogger(__name__)

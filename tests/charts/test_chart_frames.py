@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kpidesk.charts.fast import FrameCache
+from kpidesk.charts.frame_cache import FrameCache
 from kpidesk.charts.history import employee_history_chart
 from kpidesk.charts.radar import qualitative_radar_chart
 from kpidesk.charts.render import figure_to_png

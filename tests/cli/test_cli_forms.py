@@ -12,7 +12,7 @@ from kpidesk.cli import main
 from kpidesk.domain.periods import parse_period
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.resources import FORMS_DIR
-from kpidesk.services.staff import add_employee, get_or_create_department, get_or_create_position
+from kpidesk.services.people.staff import add_employee, get_or_create_department, get_or_create_position
 from kpidesk.store import models as m
 
 SHIPPED = {

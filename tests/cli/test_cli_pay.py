@@ -6,7 +6,7 @@ import pytest
 from tests_support import pay_office as office_module
 
 from kpidesk.cli import main
-from kpidesk.services import periods
+from kpidesk.services.appraisal import periods
 
 RULES_JSON = {
     "coefficient": {"source": "score", "cap": "1.1"},

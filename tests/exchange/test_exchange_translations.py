@@ -10,8 +10,8 @@ from kpidesk.i18n.compile import merged_catalog
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "exchange/aliases.py", "exchange/grids.py", "exchange/layout.py", "exchange/readers.py",
-    "exchange/textfiles.py", "exchange/values.py", "exchange/writers.py", "services/importing.py",
-    "services/import_data.py", "services/import_staff.py", "services/import_kpis.py", "services/exporting.py",
+    "exchange/textfiles.py", "exchange/values.py", "exchange/writers.py", "services/imports/registry.py",
+    "services/imports/data.py", "services/imports/staff.py", "services/imports/kpis.py", "services/imports/exporting.py",
     "cli/cmd_import.py", "cli/cmd_export.py",
 ]
 SOURCES = [ROOT / "kpidesk" / name for name in MODULES]

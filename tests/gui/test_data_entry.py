@@ -9,13 +9,14 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
-from kpidesk.ui.pages.data_entry_model import STATE_ROLE
+from kpidesk.ui.pages.data_entry.model import STATE_ROLE
 
 PERIOD = "2025-12"
 
 
 def stored(window, staff_no: str, code: str, period: str = PERIOD):
-    from kpidesk.services import measurements, staff
+    from kpidesk.services.appraisal import measurements
+    from kpidesk.services.people import staff
 
     with window.ctx.db.session() as session:
         employee = staff.employee_by_staff_no(session, staff_no)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpidesk.ui.pages.entry_cells import format_block, format_value, parse_block, read_cell, to_decimal
+from kpidesk.ui.pages.data_entry.cells import format_block, format_value, parse_block, read_cell, to_decimal
 
 
 @pytest.mark.parametrize(("text", "unit", "value"), [
@@ -62,7 +62,7 @@ def test_clipboard_blocks_from_excel():
 
 
 def test_entry_sheet_lists_appraisees_with_their_template_columns(demo_db):
-    from kpidesk.services.measurements import entry_sheet
+    from kpidesk.services.appraisal.measurements import entry_sheet
 
     with demo_db.session() as session:
         sheet = entry_sheet(session, "2025-12")
@@ -83,7 +83,12 @@ def test_save_values_is_one_unit_of_work_and_refuses_a_finalized_period(demo_db,
     from sqlalchemy import update
 
     from kpidesk.errors import LockedPeriodError
-    from kpidesk.services.measurements import ValueChange, entry_sheet, save_values, values_for_period
+    from kpidesk.services.appraisal.measurements import (
+        ValueChange,
+        entry_sheet,
+        save_values,
+        values_for_period,
+    )
     from kpidesk.store import models as m
 
     with demo_db.session() as session:

@@ -20,7 +20,7 @@ def window(main_window):
 
 def open_new_month(window) -> None:
     """A new month: its appraisals exist, nobody has rated anyone yet."""
-    from kpidesk.services.periods import open_period
+    from kpidesk.services.appraisal.periods import open_period
     from kpidesk.ui.context import Changes
 
     with window.ctx.db.write() as session:
@@ -41,8 +41,8 @@ def forms(window, qtbot):
 
 
 def responses(window, staff_no: str, role: str, period: str = NEW_PERIOD):
-    from kpidesk.services import forms as forms_service
-    from kpidesk.services import staff
+    from kpidesk.services.forms import responses as forms_service
+    from kpidesk.services.people import staff
 
     with window.ctx.db.session() as session:
         employee = staff.employee_by_staff_no(session, staff_no)

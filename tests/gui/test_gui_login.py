@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kpidesk.services import auth
-from kpidesk.services.context import Role
+from kpidesk.services.actor import Role
+from kpidesk.services.safety import auth
 
 
 def _protect(db, actor):

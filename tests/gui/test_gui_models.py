@@ -10,7 +10,7 @@ import pandas as pd
 from PySide6.QtCore import Qt
 
 from kpidesk.ui.models import Column, DataFrameModel, RowsModel, SortFilterProxy
-from kpidesk.ui.pages.template_items import DraftItem, TemplateItemsModel
+from kpidesk.ui.pages.templates.items import DraftItem, TemplateItemsModel
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
-from kpidesk.services import organisation as org_service
+from kpidesk.services.people import organisation as org_service
 
 
 @pytest.fixture

@@ -104,7 +104,7 @@ def test_standard_shortcuts_are_installed_after_the_first_paint(make_window, qtb
 def test_opening_another_database_loads_the_shown_page_once(main_window, tmp_path, monkeypatch):
     import shutil
 
-    from kpidesk.ui.pages.overview import OverviewPage
+    from kpidesk.ui.pages.overview.page import OverviewPage
 
     page = main_window.show_page("overview")
     assert page.overview is not None and page.is_current()
@@ -125,7 +125,7 @@ def test_the_first_pages_modules_load_while_the_database_opens(make_window, demo
     demo_db.dispose()
     ui_settings.setValue("window/last_page", "overview")
     window = make_window()
-    assert window._first_page_modules() == ("kpidesk.ui.pages.overview", "kpidesk.services.overview")
+    assert window._first_page_modules() == ("kpidesk.ui.pages.overview.page", "kpidesk.services.appraisal.overview")
     window.show()
     qtbot.waitExposed(window)
     window.open_path(path)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from kpidesk.services import staff
+from kpidesk.services.people import staff
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -96,8 +96,8 @@ def test_transfer_keeps_history(page, main_window, qtbot):
 
 
 def test_a_transfer_can_be_undone_and_redone(page, main_window, qtbot):
-    from kpidesk.services import audit
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.safety import audit
 
     _select(page, qtbot, "CS003")
     dialog = page.transfer_employee()
@@ -120,7 +120,7 @@ def test_a_transfer_can_be_undone_and_redone(page, main_window, qtbot):
 
 def test_an_old_transfer_is_not_undone_over_a_later_change(main_window):
     from kpidesk.errors import ValidationError
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
 
     actor = Actor("admin")
     with main_window.ctx.db.write() as session:

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from kpidesk.errors import Cancelled, ValidationError
-from kpidesk.services.context import Actor, Progress
+from kpidesk.services.actor import Actor
+from kpidesk.services.progress import Progress
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import ScriptedDialogs
 from kpidesk.ui.tasks import Task, TaskRunner

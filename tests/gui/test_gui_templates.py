@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
-from kpidesk.services import templates as template_service
+from kpidesk.services.library import templates as template_service
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
-from kpidesk.ui.pages.history import CHARTS
+from kpidesk.ui.pages.history.page import CHARTS
 
 
 def _history(main_window):
@@ -60,7 +60,7 @@ def test_a_department_chart_and_its_export(main_window, dialogs, tmp_path):
     page = _history(main_window)
     page.choose("distribution", group="一组")
     assert page.chart_data.department == "一组"
-    from kpidesk.services.scoring import period_scores
+    from kpidesk.services.appraisal.scoring import period_scores
 
     with main_window.ctx.db.session() as session:
         frame = period_scores(session, "2025-12").frame

@@ -33,7 +33,7 @@ def test_pyside_reads_a_new_modules_source_unless_switched_off(tmp_path):
     if not callable(getattr(feature, "_mod_uses_pyside", None)):
         pytest.skip("this PySide6 has no per-import source scan")
     assert _run(PROBE.format(switch=""), tmp_path) == "42 True"  # the cost being avoided exists
-    switched = "from kpidesk.ui.import_scan import skip_pyside_source_scan; assert skip_pyside_source_scan()"
+    switched = "from kpidesk.ui.pyside_source_scan import skip_pyside_source_scan; assert skip_pyside_source_scan()"
     assert _run(PROBE.format(switch=switched), tmp_path) == "42 False"
 
 
@@ -41,7 +41,7 @@ def test_the_application_switches_it_off(qapp):
     from shibokensupport import feature
 
     from kpidesk.ui.app import make_application
-    from kpidesk.ui.import_scan import _uses_no_features
+    from kpidesk.ui.pyside_source_scan import _uses_no_features
 
     make_application([])
     assert feature._mod_uses_pyside is _uses_no_features

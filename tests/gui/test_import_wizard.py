@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from kpidesk.ui.import_wizard import IGNORED
+from kpidesk.ui.import_wizard.wizard import IGNORED
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PERIOD = "2025-12"
@@ -48,7 +48,8 @@ def click_next(qtbot, wizard) -> None:
 
 
 def stored(window, staff_no, code):
-    from kpidesk.services import measurements, staff
+    from kpidesk.services.appraisal import measurements
+    from kpidesk.services.people import staff
 
     with window.ctx.db.session() as session:
         employee = staff.employee_by_staff_no(session, staff_no)
@@ -127,7 +128,7 @@ def test_import_a_file_with_problems_and_see_the_values_in_the_grid(window, qtbo
     assert page.cell("CS001", "csat").data() == "96.8%"
     assert page.cell("CS002", "avg_handle_time").data() == "3 min 30 s"
 
-    from kpidesk.services.importing import load_profile
+    from kpidesk.services.imports.registry import load_profile
 
     with window.ctx.db.session() as session:
         profile = load_profile(session, "工单系统导出")
@@ -147,7 +148,7 @@ def test_import_a_file_with_problems_and_see_the_values_in_the_grid(window, qtbo
 
 
 def test_cancelling_the_import_writes_nothing(window, qtbot, problem_file, monkeypatch):
-    from kpidesk.services import import_data
+    from kpidesk.services.imports import data as import_data
 
     page = window.show_page("data_entry")
     qtbot.waitUntil(lambda: page.sheet is not None)

@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from tests_support import pay_office as office_module
 
-from kpidesk.services import pay, periods
-from kpidesk.services.context import Actor, Role
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import periods
+from kpidesk.services.pay import payroll as pay
 from kpidesk.ui.context import AppContext
 from kpidesk.ui.pages import page_entry
 

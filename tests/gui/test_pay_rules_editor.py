@@ -12,8 +12,9 @@ from tests_support import pay_office as office
 from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, Bracket, CommissionStyle, commission_table
 from kpidesk.domain.pay_rules import Allowance, CoefficientSource, PayRules
 from kpidesk.domain.periods import parse_period
-from kpidesk.services import pay, periods
-from kpidesk.services.context import Actor, Role
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import periods
+from kpidesk.services.pay import payroll as pay
 from kpidesk.ui.context import AppContext
 from kpidesk.ui.pages import page_entry
 
@@ -269,9 +270,9 @@ def test_only_those_who_manage_pay_get_the_editor(qtbot, office_db, sync_tasks, 
     assert page.rules_button.isVisible() and page.rules_button.isEnabled()
 
 
-EDITOR_MODULES = ["kpidesk/ui/pages/pay_rules_editor.py", "kpidesk/ui/pages/pay_rules_sections.py",
-                  "kpidesk/ui/pages/pay_rules_commission.py", "kpidesk/ui/pages/pay_rules_tables.py",
-                  "kpidesk/ui/pages/pay_rules_chart.py"]
+EDITOR_MODULES = ["kpidesk/ui/pages/pay/rules_editor.py", "kpidesk/ui/pages/pay/rules_sections.py",
+                  "kpidesk/ui/pages/pay/rules_commission.py", "kpidesk/ui/pages/pay/rules_tables.py",
+                  "kpidesk/ui/pages/pay/rules_chart.py"]
 
 
 def test_every_editor_message_has_its_chinese_with_the_same_placeholders():

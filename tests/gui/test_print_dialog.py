@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from sqlalchemy import select
 
-from kpidesk.services.context import Actor, Role
+from kpidesk.services.actor import Actor, Role
 from kpidesk.store import models as m
 from kpidesk.ui.context import AppContext
 from kpidesk.ui.pages import page_entry
@@ -164,7 +164,7 @@ def test_pay_choice_is_offered_to_an_administrator_and_reaches_the_sheet(qtbot, 
 # --- translations -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["kpidesk/ui/pages/print_page.py", "kpidesk/ui/pages/print_spool.py"])
+@pytest.mark.parametrize("module", ["kpidesk/ui/pages/print/page.py", "kpidesk/ui/pages/print/spool.py"])
 def test_print_page_strings_have_their_chinese(module):
     from babel.messages.extract import extract_from_file
 

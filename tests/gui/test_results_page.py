@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from kpidesk.services import audit
+from kpidesk.services.safety import audit
 from kpidesk.store import models as m
 
 
@@ -114,7 +114,7 @@ def test_finalize_locks_the_period_and_reopen_is_audited(main_window, qtbot, dia
     assert "finalized" in forms_page.banner.text()
 
     # a form change sent to the service anyway is refused with the lock's message
-    from kpidesk.services import forms
+    from kpidesk.services.forms import responses as forms
     from kpidesk.ui.tasks import Task
 
     db, actor = main_window.ctx.db, main_window.ctx.actor

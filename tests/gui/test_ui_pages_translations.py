@@ -8,9 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
-    "kpidesk/ui/pages/data_entry.py", "kpidesk/ui/pages/data_entry_model.py", "kpidesk/ui/pages/entry_cells.py",
-    "kpidesk/ui/import_wizard.py", "kpidesk/ui/import_models.py", "kpidesk/ui/pages/forms_page.py",
-    "kpidesk/ui/pages/form_widgets.py",
+    "kpidesk/ui/pages/data_entry/page.py", "kpidesk/ui/pages/data_entry/model.py", "kpidesk/ui/pages/data_entry/cells.py",
+    "kpidesk/ui/import_wizard/wizard.py", "kpidesk/ui/import_wizard/models.py", "kpidesk/ui/pages/forms/page.py",
+    "kpidesk/ui/pages/forms/widgets.py",
 ]
 
 

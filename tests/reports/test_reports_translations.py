@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from kpidesk.resources import PROJECT_ROOT, TRANSLATIONS_DIR
 
 _CALL = re.compile(r"""\bN?_\(\s*(["'])(.+?)\1\s*\)""")
-_FILES = ("kpidesk/services/printing.py", "kpidesk/services/charts.py", "kpidesk/cli/cmd_pdf.py",
+_FILES = ("kpidesk/services/printing/sheets.py", "kpidesk/services/printing/chart_data.py", "kpidesk/cli/cmd_pdf.py",
           "kpidesk/cli/cmd_chart.py")
 
 

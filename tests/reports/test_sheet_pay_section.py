@@ -20,11 +20,11 @@ from kpidesk.domain.pay_rules import Allowance, CoefficientRule, PayRules
 from kpidesk.domain.periods import parse_period
 from kpidesk.errors import PermissionDenied
 from kpidesk.reports.document import render_sheet
-from kpidesk.services import pay
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.pay import PeriodPay
-from kpidesk.services.print_pay import PayPrint, pay_section
-from kpidesk.services.printing import PrintRequest, print_documents
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.pay import payroll as pay
+from kpidesk.services.pay.payroll import PeriodPay
+from kpidesk.services.pay.sheet_section import PayPrint, pay_section
+from kpidesk.services.printing.sheets import PrintRequest, print_documents
 from kpidesk.store import models as m
 
 from .conftest import make_sheet, page_texts
@@ -260,7 +260,7 @@ def test_every_pay_section_string_has_its_chinese():
     from kpidesk.resources import PROJECT_ROOT, TRANSLATIONS_DIR
 
     catalog = merged_catalog(TRANSLATIONS_DIR / "zh_CN")
-    modules = ("kpidesk/services/print_pay.py", "kpidesk/reports/pay_section.py")
+    modules = ("kpidesk/services/pay/sheet_section.py", "kpidesk/reports/pay_section.py")
     messages = [message for module in modules for _line, message, _comments, _context in
                 extract_from_file("python", str(PROJECT_ROOT / module), keywords={"_": None, "N_": None})]
     assert len(messages) > 20

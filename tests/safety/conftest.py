@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 @pytest.fixture(autouse=True)
 def _cheap_password_hashing(monkeypatch):
     """argon2 with tiny costs so login tests run fast; the algorithm and the code path are the same."""
-    from kpidesk.services import auth
+    from kpidesk.services.safety import auth
 
     monkeypatch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
     monkeypatch.setattr(auth, "_DUMMY_HASH", None)
@@ -20,8 +20,8 @@ def _cheap_password_hashing(monkeypatch):
 @pytest.fixture
 def db_file(tmp_path):
     """A migrated database file with two departments, three employees and one audited change; closed."""
-    from kpidesk.services import staff
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.people import staff
     from kpidesk.store.db import open_database
 
     path = tmp_path / "office" / "kpidesk.db"

@@ -21,7 +21,7 @@ def main() -> None:
     data_file = sys.argv[5] if len(sys.argv) > 5 else None
     from sqlalchemy import event
 
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
     from kpidesk.store import sqlite as sq
     from kpidesk.store.db import open_database
 
@@ -42,20 +42,20 @@ def main() -> None:
     db.engine.dispose()  # new connections get the trace
     admin = Actor("hr")
     if action == "import":
-        from kpidesk.services import importing
+        from kpidesk.services.imports import registry as importing
 
         with db.session() as session:
             preview = importing.preview_import(session, data_file, kind="data")
         state["armed"] = True
         importing.apply_import(db, admin, preview, backup=False)
     elif action == "finalize":
-        from kpidesk.services.periods import finalize_period
+        from kpidesk.services.appraisal.periods import finalize_period
 
         with db.write() as session:
             state["armed"] = True
             finalize_period(session, admin, "2025-12")
     elif action == "recompute":
-        from kpidesk.services.scoring import compute_scores
+        from kpidesk.services.appraisal.scoring import compute_scores
 
         with db.write() as session:
             state["armed"] = True

@@ -12,8 +12,8 @@ from pathlib import Path
 
 
 def main() -> None:
-    from kpidesk.services import staff
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.people import staff
     from kpidesk.store import sqlite as sq
     from kpidesk.store.db import open_database
 

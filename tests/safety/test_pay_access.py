@@ -12,9 +12,12 @@ from sqlalchemy import select
 
 from kpidesk.domain.pay_rules import Allowance, PayRules
 from kpidesk.errors import PermissionDenied
-from kpidesk.services import access, auth, measurements, pay, periods, staff
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.pay_export import export_payroll
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import measurements, periods
+from kpidesk.services.pay import payroll as pay
+from kpidesk.services.pay.export import export_payroll
+from kpidesk.services.people import staff
+from kpidesk.services.safety import access, auth
 from kpidesk.store import models as m
 
 D = Decimal

@@ -9,8 +9,8 @@ import pytest
 from tests_support.dbs import db_target, run_sql
 
 from kpidesk.errors import PermissionDenied, ValidationError
-from kpidesk.services import audit
-from kpidesk.services.context import Actor, Role
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.safety import audit
 
 HR = Actor("hr")
 

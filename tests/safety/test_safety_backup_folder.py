@@ -6,10 +6,10 @@ import pytest
 
 from kpidesk.cli import main as cli_main
 from kpidesk.errors import PermissionDenied, ValidationError
-from kpidesk.services import backup
-from kpidesk.services.audit import AuditFilter, list_entries
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.database import open_for_use
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.safety import backup
+from kpidesk.services.safety.audit import AuditFilter, list_entries
+from kpidesk.services.safety.database import open_for_use
 from kpidesk.store import backups as files
 from kpidesk.store.db import open_database
 

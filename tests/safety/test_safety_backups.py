@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kpidesk.errors import PermissionDenied, ValidationError
-from kpidesk.services import backup
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.database import open_for_use
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.safety import backup
+from kpidesk.services.safety.database import open_for_use
 from kpidesk.store import backups as files
 from kpidesk.store import sqlite as sq
 
@@ -124,7 +124,7 @@ def test_prune_deletes_files_but_never_foreign_ones(tmp_path):
 
 
 def test_retention_follows_the_organisation_settings(db_file):
-    from kpidesk.services.settings import set_setting
+    from kpidesk.services.safety.settings import set_setting
 
     folder = db_file.parent / "backups"
     folder.mkdir()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from kpidesk.errors import KpiDeskError, LockedPeriodError, ValidationError
-from kpidesk.services.context import Actor
+from kpidesk.services.actor import Actor
 
 PERIOD = "2025-10"  # finalized in the demo
 ADMIN = Actor("hr")
@@ -32,7 +32,7 @@ def period_state(db) -> dict[str, list[tuple]]:
 
 
 def _ids(session):
-    from kpidesk.services.staff import employee_by_staff_no
+    from kpidesk.services.people.staff import employee_by_staff_no
     from kpidesk.store import models as m
 
     employee = employee_by_staff_no(session, "CS001")
@@ -45,7 +45,9 @@ def _ids(session):
 
 def _write_paths(db, tmp_path):
     """(label, callable) for every way appraisal data of a period can be written."""
-    from kpidesk.services import adjustments, forms, importing, measurements, periods
+    from kpidesk.services.appraisal import adjustments, measurements, periods
+    from kpidesk.services.forms import responses as forms
+    from kpidesk.services.imports import registry as importing
 
     with db.session() as session:
         employee, record, response, adjustment, exemption = _ids(session)
@@ -99,7 +101,7 @@ def _write_paths(db, tmp_path):
 
 def _import_form_sheet(db, form_key, folder):
     """A paper form sheet of the period, exported (it lists the people) and imported back."""
-    from kpidesk.services import form_sheets
+    from kpidesk.services.forms import sheets as form_sheets
 
     path = folder / "sheet.xlsx"
     with db.session() as session:
@@ -152,8 +154,8 @@ def test_the_write_paths_cover_data_forms_adjustments_and_imports(demo_db, tmp_p
 
 
 def test_an_exemption_cannot_be_removed_once_finalized(demo_db):
-    from kpidesk.services import adjustments, periods
-    from kpidesk.services.staff import employee_by_staff_no
+    from kpidesk.services.appraisal import adjustments, periods
+    from kpidesk.services.people.staff import employee_by_staff_no
 
     with demo_db.write() as session:
         employee = employee_by_staff_no(session, "CS001")
@@ -165,7 +167,7 @@ def test_an_exemption_cannot_be_removed_once_finalized(demo_db):
 
 
 def test_the_import_message_names_the_lock(demo_db, tmp_path):
-    from kpidesk.services import importing
+    from kpidesk.services.imports import registry as importing
 
     path = tmp_path / "data.csv"
     path.write_text(f"工号,考核周期,指标,数值\nCS001,{PERIOD},csat,88\n", encoding="utf-8")
@@ -174,7 +176,8 @@ def test_the_import_message_names_the_lock(demo_db, tmp_path):
 
 
 def test_editing_the_template_makes_a_new_version_and_leaves_the_period_alone(demo_db):
-    from kpidesk.services import scoring, templates
+    from kpidesk.services.appraisal import scoring
+    from kpidesk.services.library import templates
     from kpidesk.store import models as m
 
     with demo_db.session() as session:
@@ -198,7 +201,8 @@ def test_editing_the_template_makes_a_new_version_and_leaves_the_period_alone(de
 
 
 def test_reopening_needs_a_reason_and_is_logged(demo_db):
-    from kpidesk.services import audit, periods
+    from kpidesk.services.appraisal import periods
+    from kpidesk.services.safety import audit
 
     with pytest.raises(ValidationError), demo_db.write() as session:
         periods.reopen_period(session, ADMIN, PERIOD, "  ")
@@ -212,8 +216,8 @@ def test_reopening_needs_a_reason_and_is_logged(demo_db):
 
 def test_only_an_administrator_reopens(demo_db):
     from kpidesk.errors import PermissionDenied
-    from kpidesk.services import periods
-    from kpidesk.services.context import Role
+    from kpidesk.services.actor import Role
+    from kpidesk.services.appraisal import periods
 
     head = Actor("lq", role=Role.HEAD, department_ids=frozenset({1, 2, 3}))
     with pytest.raises(PermissionDenied), demo_db.write() as session:

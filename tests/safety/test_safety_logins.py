@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
-from kpidesk.services import access, auth
-from kpidesk.services.context import Actor, Role
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.safety import access, auth
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -18,7 +18,7 @@ SYSTEM = Actor("owner")
 @pytest.fixture
 def office(db):
     """Access control on, with a head of 客服部 (which has a sub-department), an employee and an auditor."""
-    from kpidesk.services import staff
+    from kpidesk.services.people import staff
 
     with db.write() as session:
         service = staff.get_or_create_department(session, "客服部")
@@ -181,7 +181,7 @@ def test_cli_actor_needs_a_user_and_password_when_access_is_on(office, monkeypat
 
 
 def test_user_management_is_audited(office):
-    from kpidesk.services import audit
+    from kpidesk.services.safety import audit
 
     with office.session() as session:
         actions = [r.action for r in audit.list_entries(session, SYSTEM, audit.AuditFilter(newest_first=False))]

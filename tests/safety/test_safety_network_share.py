@@ -29,8 +29,8 @@ def test_network_share_falls_back_to_the_rollback_journal(tmp_path, monkeypatch)
     assert sq.journal_mode(db.engine) == "delete"
     assert any("network share" in w and "server" in w for w in db.warnings)
     with db.write() as session:
-        from kpidesk.services import staff
-        from kpidesk.services.context import Actor
+        from kpidesk.services.actor import Actor
+        from kpidesk.services.people import staff
 
         staff.add_employee(session, Actor("hr"), staff_no="E1", name="张三")
     db.dispose()

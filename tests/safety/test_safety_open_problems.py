@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from kpidesk.services import backup
+from kpidesk.services.safety import backup
 from kpidesk.store.db import open_database
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kpidesk.errors import PermissionDenied
-from kpidesk.services.access import (
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.safety.access import (
     ROLE_PERMISSIONS,
     Permission,
     can,
@@ -14,7 +15,6 @@ from kpidesk.services.access import (
     require,
     role_label,
 )
-from kpidesk.services.context import Actor, Role
 
 P = Permission
 ADMIN = Actor("admin", role=Role.ADMIN)

@@ -9,15 +9,15 @@ import sqlite3
 import pytest
 
 from kpidesk.errors import CorruptDatabase, KpiDeskError, NotFound
-from kpidesk.services import audit, backup
-from kpidesk.services.context import Actor
+from kpidesk.services.actor import Actor
+from kpidesk.services.safety import audit, backup
 from kpidesk.store.db import DatabaseBusy, open_database
 
 
 @pytest.fixture
 def good_backup(db_file, tmp_path):
     """A backup holding E001–E003; afterwards the live database gains E004."""
-    from kpidesk.services import staff
+    from kpidesk.services.people import staff
 
     db = open_database(db_file)
     target = backup.backup_before(db, "import")

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kpidesk.errors import KpiDeskError
-from kpidesk.services import backup
+from kpidesk.services.safety import backup
 from kpidesk.store import sqlite as sq
 from kpidesk.store.db import open_database
 
@@ -20,8 +20,8 @@ from kpidesk.store.db import open_database
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
     """A database and a good backup of it, made once; each example works on copies."""
-    from kpidesk.services import staff
-    from kpidesk.services.context import Actor
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.people import staff
 
     folder = tmp_path_factory.mktemp("fuzz")
     path = folder / "kpidesk.db"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kpidesk.errors import KpiDeskError, PermissionDenied
-from kpidesk.services.context import Actor
+from kpidesk.services.actor import Actor
 
 PERIOD = "2025-10"
 ADMIN = Actor("hr")
@@ -26,7 +26,9 @@ OTHERS = {"CS000": "周杰", "CS008": "赵敏", "CS004": "陈静", "CS005": "杨
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, _demo_template):
     """The demo (January–November finalized), a sign-off and an appeal on 二组, and logins switched on."""
-    from kpidesk.services import auth, periods, signoffs, staff
+    from kpidesk.services.appraisal import periods, signoffs
+    from kpidesk.services.people import staff
+    from kpidesk.services.safety import auth
     from kpidesk.store.db import open_database
 
     path = tmp_path_factory.mktemp("roles") / "office.db"
@@ -62,7 +64,7 @@ def db(office, tmp_path):
 def _actor(db, username):
     from sqlalchemy import select
 
-    from kpidesk.services import auth
+    from kpidesk.services.safety import auth
     from kpidesk.store import models as m
 
     with db.session() as session:
@@ -114,17 +116,12 @@ def _file_text(path: Path) -> str:
 
 def _service_calls(tmp_path):
     """(label, function of (session, actor) -> anything the actor gets back)."""
-    from kpidesk.services import (
-        adjustments,
-        audit,
-        exporting,
-        forms,
-        pay,
-        pay_export,
-        periods,
-        scoring,
-        signoffs,
-    )
+    from kpidesk.services.appraisal import adjustments, periods, scoring, signoffs
+    from kpidesk.services.forms import responses as forms
+    from kpidesk.services.imports import exporting
+    from kpidesk.services.pay import export as pay_export
+    from kpidesk.services.pay import payroll as pay
+    from kpidesk.services.safety import audit
 
     return [
         ("scoring.period_scores", lambda s, a: scoring.period_scores(s, PERIOD, actor=a).frame),
@@ -166,14 +163,14 @@ def _service_calls(tmp_path):
 
 
 def _chart(kind, **where):
-    from kpidesk.services import charts
+    from kpidesk.services.printing import chart_data as charts
 
     return lambda s, a: charts.chart_data(s, a, kind, PERIOD, **where)
 
 
 def _printed(folder, name, **request):
     """A print job; it opens its own sessions, so it runs on the database the session belongs to."""
-    from kpidesk.services import printing
+    from kpidesk.services.printing import sheets as printing
 
     def run(session, actor):
         from kpidesk.store.db import Database
@@ -238,7 +235,7 @@ def _unexpected(request: list[str], text: str, refused: bool, *, document: bool 
 
 
 def test_head_still_sees_their_own_team(db, head):
-    from kpidesk.services import scoring
+    from kpidesk.services.appraisal import scoring
 
     with db.session() as session:
         frame = scoring.period_scores(session, PERIOD, actor=head).frame
@@ -407,7 +404,8 @@ def test_the_cli_matrix_is_not_vacuous(db, tmp_path, monkeypatch, capsys):
 
 
 def test_employee_sees_only_their_own_finalized_result(db):
-    from kpidesk.services import forms, periods, scoring
+    from kpidesk.services.appraisal import periods, scoring
+    from kpidesk.services.forms import responses as forms
 
     clerk = _actor(db, "wf")
     with db.write() as session:

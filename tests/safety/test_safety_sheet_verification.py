@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 
 from kpidesk.errors import PermissionDenied, ValidationError
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.sheet_verification import period_snapshot_hash, verify_sheet
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.printing.verification import period_snapshot_hash, verify_sheet
 
 PERIOD = "2025-10"
 ADMIN = Actor("hr")
@@ -63,8 +63,8 @@ def test_an_employee_not_appraised_is_named(demo_db, printed):
 def test_a_sheet_from_before_a_reopening_is_out_of_date(demo_db, printed):
     from decimal import Decimal
 
-    from kpidesk.services import measurements, periods
-    from kpidesk.services.staff import employee_by_staff_no
+    from kpidesk.services.appraisal import measurements, periods
+    from kpidesk.services.people.staff import employee_by_staff_no
 
     with demo_db.write() as session:
         periods.reopen_period(session, ADMIN, PERIOD, "更正数据")
@@ -79,7 +79,7 @@ def test_a_sheet_from_before_a_reopening_is_out_of_date(demo_db, printed):
 
 def test_a_head_cannot_probe_another_departments_sheet(demo_db, printed):
     with demo_db.session() as session:
-        from kpidesk.services.staff import employee_by_staff_no
+        from kpidesk.services.people.staff import employee_by_staff_no
 
         team = employee_by_staff_no(session, "CS007").department_id
     head = Actor("lq", role=Role.HEAD, department_ids=frozenset({team}))

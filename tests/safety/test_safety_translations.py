@@ -12,8 +12,8 @@ import kpidesk
 from kpidesk.i18n import _, set_language
 
 ROOT = Path(kpidesk.__file__).parent
-FILES = ["services/backup.py", "services/auth.py", "services/access.py", "services/audit.py",
-         "services/sheet_verification.py", "cli/cmd_safety.py", "store/backups.py", "store/sqlite.py"]
+FILES = ["services/safety/backup.py", "services/safety/auth.py", "services/safety/access.py", "services/safety/audit.py",
+         "services/printing/verification.py", "cli/cmd_safety.py", "store/backups.py", "store/sqlite.py"]
 
 
 def _messages() -> list[str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kpidesk.services import staff
-from kpidesk.services.context import Actor
+from kpidesk.services.actor import Actor
+from kpidesk.services.people import staff
 from kpidesk.store import sqlite as sq
 from kpidesk.store.db import DatabaseBusy, open_database
 

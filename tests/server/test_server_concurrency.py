@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.errors import ConflictError, LockedPeriodError
-from kpidesk.services import measurements
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.db_copy import copy_database
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import measurements
 from kpidesk.services.demo import build_demo
+from kpidesk.services.safety.db_copy import copy_database
 from kpidesk.store import models as m
 from kpidesk.store.db import open_database
 
@@ -120,7 +120,7 @@ def test_two_people_editing_the_same_cell_get_a_conflict_not_an_overwrite(server
 
 
 def test_a_write_racing_finalize_either_lands_before_it_or_is_refused(server):
-    from kpidesk.services.periods import finalize_period
+    from kpidesk.services.appraisal.periods import finalize_period
 
     people = _people(server)
     employee = people["CS005"]

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from kpidesk.cli import main
 from kpidesk.errors import KpiDeskError
-from kpidesk.services import audit
-from kpidesk.services.context import Actor
-from kpidesk.services.db_copy import copy_database
+from kpidesk.services.actor import Actor
 from kpidesk.services.demo import build_demo
+from kpidesk.services.safety import audit
+from kpidesk.services.safety.db_copy import copy_database
 from kpidesk.store import models as m
 from kpidesk.store.db import open_database
 from kpidesk.store.schema_versions import schema_state
@@ -55,7 +55,7 @@ def _snapshot(db):
 
 def _scores(db, period):
     """The period's results in the CLI's JSON shape (finalized: from the snapshot; open: computed)."""
-    from kpidesk.services.scoring import period_scores, score_records
+    from kpidesk.services.appraisal.scoring import period_scores, score_records
 
     with db.session() as session:
         return score_records(period_scores(session, period))

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.errors import LockedPeriodError, PermissionDenied, ValidationError
-from kpidesk.services import adjustments
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.scoring import compute_period
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import adjustments
+from kpidesk.services.appraisal.scoring import compute_period
 from kpidesk.store import models as m
 
 
@@ -52,7 +52,7 @@ def test_finalized_periods_refuse_adjustments_and_exemptions(demo_db, actor):
     with demo_db.session() as session:
         status = session.execute(select(m.PeriodRecord.status).where(m.PeriodRecord.code == "2025-11")).scalar()
     if status != "finalized":
-        from kpidesk.services.periods import finalize_period
+        from kpidesk.services.appraisal.periods import finalize_period
 
         with demo_db.write() as session:
             finalize_period(session, actor, "2025-11")

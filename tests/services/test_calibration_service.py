@@ -3,10 +3,10 @@
 import pytest
 
 from kpidesk.errors import LockedPeriodError, PermissionDenied
-from kpidesk.services import calibration
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.scoring import period_scores
-from kpidesk.services.settings import get_setting
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import calibration
+from kpidesk.services.appraisal.scoring import period_scores
+from kpidesk.services.safety.settings import get_setting
 
 QUOTAS = (("excellent", 20.0), ("good", 40.0), ("fair", 30.0), ("poor", 10.0))
 

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
 
-from kpidesk.services import pay
-from kpidesk.services.periods import finalize_period
+from kpidesk.services.appraisal.periods import finalize_period
+from kpidesk.services.pay import payroll as pay
 from kpidesk.store import models as m
 
 

@@ -16,16 +16,16 @@ from kpidesk.domain.periods import parse_period
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.resources import FORMS_DIR
-from kpidesk.services import forms as service
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.form_sheets import (
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.forms import responses as service
+from kpidesk.services.forms.responses import ResponseInput
+from kpidesk.services.forms.sheets import (
     apply_forms_import,
     export_blank_form_sheet,
     export_form_sheets,
     preview_forms_import,
 )
-from kpidesk.services.forms import ResponseInput
-from kpidesk.services.staff import add_employee, get_or_create_department, get_or_create_position
+from kpidesk.services.people.staff import add_employee, get_or_create_department, get_or_create_position
 from kpidesk.store import models as m
 
 PERIOD = "2025-03"

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from tests_support.dbs import all_rows
 
 from kpidesk.errors import Cancelled, LockedPeriodError, ValidationError
-from kpidesk.services import audit
-from kpidesk.services.context import CancelToken
-from kpidesk.services.exporting import export_import_template
-from kpidesk.services.importing import apply_import, load_profile, preview_import, save_profile
+from kpidesk.services.imports.exporting import export_import_template
+from kpidesk.services.imports.registry import apply_import, load_profile, preview_import, save_profile
+from kpidesk.services.progress import CancelToken
+from kpidesk.services.safety import audit
 from kpidesk.store import models as m
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -12,8 +12,8 @@ from tests_support.dbs import all_rows
 
 from kpidesk.errors import Cancelled
 from kpidesk.exchange import values
-from kpidesk.services.context import CancelToken
-from kpidesk.services.importing import apply_import, preview_import
+from kpidesk.services.imports.registry import apply_import, preview_import
+from kpidesk.services.progress import CancelToken
 from kpidesk.store import models as m
 
 FIELDS = [("contacts", "接待总数", "count"), ("handle_time", "平均处理时长", "duration"),

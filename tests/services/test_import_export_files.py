@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kpidesk.errors import ValidationError
-from kpidesk.services.exporting import export_period
+from kpidesk.services.imports.exporting import export_period
 from kpidesk.store import models as m
 
 

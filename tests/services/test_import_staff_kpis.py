@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kpidesk.services.import_kpis import formula_from_text, normalise_formula_text
-from kpidesk.services.importing import apply_import, preview_import
-from kpidesk.services.staff import list_employees
+from kpidesk.services.imports.kpis import formula_from_text, normalise_formula_text
+from kpidesk.services.imports.registry import apply_import, preview_import
+from kpidesk.services.people.staff import list_employees
 from kpidesk.store import models as m
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.errors import ConflictError, LockedPeriodError
-from kpidesk.services import measurements
-from kpidesk.services.context import Actor
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal import measurements
 from kpidesk.store import models as m
 
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
-from kpidesk.services import measurements, periods
-from kpidesk.services.overview import period_overview
+from kpidesk.services.appraisal import measurements, periods
+from kpidesk.services.appraisal.overview import period_overview
 from kpidesk.store import models as m
 
 
@@ -67,7 +67,7 @@ def test_a_finalized_period_asks_for_signatures_and_an_open_appeal_is_missing(de
 def test_movers_follow_a_changed_total(demo_db, actor):
     with demo_db.write() as session:
         chen = _employee(session, "CS004")
-        from kpidesk.services.adjustments import add_adjustment
+        from kpidesk.services.appraisal.adjustments import add_adjustment
 
         add_adjustment(session, actor, "2025-12", chen.id, Decimal(-40), "serious complaint")
     with demo_db.session() as session:

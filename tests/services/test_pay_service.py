@@ -11,9 +11,10 @@ from tests_support.pay_office import MONTHS, RULES, build_office, put
 
 from kpidesk.domain.pay_rules import Allowance, PayRules
 from kpidesk.errors import CorruptDatabase, LockedPeriodError, NotFound, PermissionDenied, ValidationError
-from kpidesk.services import pay, periods
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.pay_export import export_payroll, pay_rows
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import periods
+from kpidesk.services.pay import payroll as pay
+from kpidesk.services.pay.export import export_payroll, pay_rows
 from kpidesk.store import models as m
 
 D = Decimal
@@ -327,7 +328,7 @@ def test_a_tampered_frozen_payroll_is_detected(office, db, actor):
 
 
 def test_streak_length_follows_the_scoring_setting(office, db, actor):
-    from kpidesk.services.settings import set_setting
+    from kpidesk.services.safety.settings import set_setting
 
     with db.write() as s:
         set_setting(s, actor, "streak_rules", [{"flag": "reward_streak", "grade": "excellent", "length": 2,

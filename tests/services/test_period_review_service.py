@@ -3,7 +3,7 @@
 import pytest
 
 from kpidesk.errors import LockedPeriodError, ValidationError
-from kpidesk.services import period_review, periods
+from kpidesk.services.appraisal import period_review, periods
 
 
 def test_lock_summary_counts_what_finalizing_freezes(demo_db):

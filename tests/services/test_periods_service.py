@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.errors import CorruptDatabase, LockedPeriodError, PermissionDenied, ValidationError
-from kpidesk.services import measurements, periods
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.scoring import period_scores, score_records
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import measurements, periods
+from kpidesk.services.appraisal.scoring import period_scores, score_records
 from kpidesk.store import models as m
 
 
@@ -174,7 +174,7 @@ def test_review_acknowledge_appeal_and_answer(office, db, actor):
         periods.start_review(s, actor, "2025-03")
     employee = Actor("e2", Role.EMPLOYEE, employee_id=office["E2"])
     with db.session() as s:
-        from kpidesk.services.scoring import compute_period
+        from kpidesk.services.appraisal.scoring import compute_period
 
         own = compute_period(s, "2025-03", actor=employee)
     assert own["staff_no"].tolist() == ["E2"]
@@ -272,7 +272,7 @@ def test_two_thirds_rule_is_recorded_as_automatic_exemptions(db, actor):
 
 
 def test_organisation_settings_for_forced_distribution_rsr_and_streaks(office, db, actor):
-    from kpidesk.services.settings import set_setting
+    from kpidesk.services.safety.settings import set_setting
 
     with db.write() as s:
         set_setting(s, actor, "forced_distribution", {"quotas": [["excellent", 20], ["good", 60], ["fair", 20]],

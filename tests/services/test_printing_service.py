@@ -11,9 +11,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from kpidesk.errors import Cancelled, NotFound, PermissionDenied, ValidationError
-from kpidesk.services.context import Actor, CancelToken, Role
-from kpidesk.services.printing import PrintRequest, gather_documents, print_documents
-from kpidesk.services.scoring import period_scores, score_records
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.scoring import period_scores, score_records
+from kpidesk.services.printing.sheets import PrintRequest, gather_documents, print_documents
+from kpidesk.services.progress import CancelToken
 from kpidesk.store import models as m
 
 FINAL, OPEN = "2025-10", "2025-12"
@@ -155,7 +156,7 @@ def test_nothing_to_print_is_refused(demo_db):
 
 def test_every_chart_kind_has_data(demo_db):
     from kpidesk.charts import data as chart_types
-    from kpidesk.services.charts import CHART_KINDS, chart_bytes, chart_data
+    from kpidesk.services.printing.chart_data import CHART_KINDS, chart_bytes, chart_data
 
     expected = {"trend": chart_types.EmployeeHistory, "bullet": chart_types.KpiAttainment,
                 "radar": chart_types.RadarData, "distribution": chart_types.GradeDistribution,
@@ -175,7 +176,7 @@ def test_every_chart_kind_has_data(demo_db):
 
 
 def test_history_ends_with_the_open_period_and_knows_the_medians(demo_db):
-    from kpidesk.services.charts import chart_data
+    from kpidesk.services.printing.chart_data import chart_data
 
     with demo_db.session() as session:
         history = chart_data(session, None, "trend", OPEN, employee="CS003", lang="zh")
@@ -187,7 +188,7 @@ def test_history_ends_with_the_open_period_and_knows_the_medians(demo_db):
 
 
 def test_bullet_shows_durations_in_readable_units(demo_db):
-    from kpidesk.services.charts import chart_data
+    from kpidesk.services.printing.chart_data import chart_data
 
     with demo_db.session() as session:
         attainment = chart_data(session, None, "bullet", FINAL, employee="CS003", lang="zh")
@@ -197,7 +198,7 @@ def test_bullet_shows_durations_in_readable_units(demo_db):
 
 
 def test_radar_compares_self_and_manager_on_the_form_scale(demo_db):
-    from kpidesk.services.charts import chart_data
+    from kpidesk.services.printing.chart_data import chart_data
 
     with demo_db.session() as session:
         radar = chart_data(session, None, "radar", FINAL, employee="CS003", lang="zh")
@@ -218,7 +219,7 @@ def test_pdf_bytes_in_memory(demo_db):
 
 @pytest.mark.slow
 def test_charts_drawn_in_the_pool_give_the_same_file(demo_db, tmp_path, monkeypatch):
-    from kpidesk.services import printing
+    from kpidesk.services.printing import sheets as printing
 
     request = PrintRequest(FINAL, ("CS001", "CS003"), lang="zh")
     here = tmp_path / "here.pdf"

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.errors import NotFound, PermissionDenied
-from kpidesk.services import measurements, periods, staff
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.scoring import compute_period, period_scores, score_records
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import measurements, periods
+from kpidesk.services.appraisal.scoring import compute_period, period_scores, score_records
+from kpidesk.services.people import staff
 from kpidesk.store import models as m
 
 FIELDS = ("resolved", "contacts", "cost", "budget")
@@ -252,7 +253,7 @@ def test_permissions_limit_what_people_see(office, db):
 
 
 def test_qualitative_part_from_submitted_forms(office, db, actor):
-    forms = pytest.importorskip("kpidesk.services.forms")
+    forms = pytest.importorskip("kpidesk.services.forms.responses")
     with db.write() as s:
         template = s.execute(select(m.Template).where(m.Template.key == "rep")).scalar_one()
         attached = forms.attach_form(s, actor, template.id, "teamwork", 100)

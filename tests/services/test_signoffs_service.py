@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.errors import PermissionDenied, ValidationError
-from kpidesk.services import audit, periods, signoffs
-from kpidesk.services.context import Actor, Role
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import periods, signoffs
+from kpidesk.services.safety import audit
 from kpidesk.store import models as m
 
 

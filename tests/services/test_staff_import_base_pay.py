@@ -10,10 +10,12 @@ from sqlalchemy import select
 from kpidesk.cli import main
 from kpidesk.errors import PermissionDenied, ValidationError
 from kpidesk.exchange.money_cells import parse_money_cell
-from kpidesk.services import access, auth, pay, staff
-from kpidesk.services.context import Actor, Role
-from kpidesk.services.import_staff import apply_staff_import, preview_staff_import
-from kpidesk.services.importing import apply_import, preview_import
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.imports.registry import apply_import, preview_import
+from kpidesk.services.imports.staff import apply_staff_import, preview_staff_import
+from kpidesk.services.pay import payroll as pay
+from kpidesk.services.people import staff
+from kpidesk.services.safety import access, auth
 from kpidesk.store import models as m
 from kpidesk.store.db import open_database
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from kpidesk.services.context import Actor
+from kpidesk.services.actor import Actor
 from kpidesk.services.demo import build_demo
 from kpidesk.store import models as m
 from kpidesk.store.db import open_database

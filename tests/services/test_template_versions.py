@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from kpidesk.domain.formulas import FormulaError
 from kpidesk.errors import ValidationError
-from kpidesk.services import kpis, templates
+from kpidesk.services.library import kpis, templates
 from kpidesk.store import models as m
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from kpidesk.errors import ValidationError
-from kpidesk.services import staff
+from kpidesk.services.people import staff
 from kpidesk.store import models as m
 
 

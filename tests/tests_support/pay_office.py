@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, commission_table
 from kpidesk.domain.pay_rules import Allowance, PayRules
-from kpidesk.services import measurements, periods, staff
+from kpidesk.services.appraisal import measurements, periods
+from kpidesk.services.people import staff
 from kpidesk.store import models as m
 
 D = Decimal
@@ -53,7 +54,7 @@ BASE_PAY = (("E1", "8000"), ("E2", "6000"), ("E3", "5000"), ("E4", "7000"))
 def january_office(db, actor, rules: PayRules):
     """The office with January's figures (E1 sells 55,000, E4 90,000), everyone's base pay and ``rules``
     in force from January; returns the employee ids."""
-    from kpidesk.services import pay
+    from kpidesk.services.pay import payroll as pay
 
     ids = build_office(db, actor)
     put(db, actor, "2025-01", {ids["E1"]: {"qa": 97, "sales": 55000}, ids["E2"]: {"qa": 88},

@@ -48,7 +48,7 @@ def _template(kind: str, demo_file: Path | None) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     target = open_database(_url_for(name), migrate=True)
     if demo_file is not None:
-        from kpidesk.services.db_copy import copy_database
+        from kpidesk.services.safety.db_copy import copy_database
 
         source = open_database(demo_file)
         copy_database(source, target)

@@ -32,17 +32,17 @@ class PageEntry:
 
 
 PAGES: list[PageEntry] = [
-    PageEntry("overview", N_("Overview"), "overview", "kpidesk.ui.pages.overview:OverviewPage",
-              services=("kpidesk.services.overview",)),
-    PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff:StaffPage"),
-    PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates:TemplatesPage"),
-    PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry:DataEntryPage"),
-    PageEntry("forms", N_("Appraisal forms"), "forms", "kpidesk.ui.pages.forms_page:FormsPage"),
-    PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results:ResultsPage"),
-    PageEntry("history", N_("History & charts"), "history", "kpidesk.ui.pages.history:HistoryPage"),
-    PageEntry("print", N_("Print"), "print", "kpidesk.ui.pages.print_page:PrintPage"),
-    PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay_page:PayPage"),
-    PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings:SettingsPage"),
+    PageEntry("overview", N_("Overview"), "overview", "kpidesk.ui.pages.overview.page:OverviewPage",
+              services=("kpidesk.services.appraisal.overview",)),
+    PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff.page:StaffPage"),
+    PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates.page:TemplatesPage"),
+    PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry.page:DataEntryPage"),
+    PageEntry("forms", N_("Appraisal forms"), "forms", "kpidesk.ui.pages.forms.page:FormsPage"),
+    PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results.page:ResultsPage"),
+    PageEntry("history", N_("History & charts"), "history", "kpidesk.ui.pages.history.page:HistoryPage"),
+    PageEntry("print", N_("Print"), "print", "kpidesk.ui.pages.print.page:PrintPage"),
+    PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay.page:PayPage"),
+    PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings.page:SettingsPage"),
 ]
 
 

@@ -1,0 +1,2 @@
+"""A period's appraisal: measurements, scores, snapshots, the period workflow, adjustments,
+calibration and sign-offs."""

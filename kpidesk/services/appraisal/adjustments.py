@@ -1,0 +1,148 @@
+"""Adjustments (bonus/penalty points) and exemptions: each with a reason, an author and an audit entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.errors import NotFound, PermissionDenied, ValidationError
+from kpidesk.i18n import _
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal.measurements import ensure_writable, period_record
+from kpidesk.services.safety import audit
+from kpidesk.services.safety.access import Permission, require_for_employee
+from kpidesk.store import models as m
+
+MAX_POINTS = Decimal(50)
+
+
+@dataclass(frozen=True)
+class AdjustmentRow:
+    id: int
+    employee_id: int
+    points: Decimal
+    reason: str
+    author: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ExemptionRow:
+    id: int
+    employee_id: int
+    kpi_code: str
+    reason: str
+    author: str
+    automatic: bool
+
+
+def _may_read(session: Session, actor: Actor, employee_id: int) -> bool:
+    """Lists leave out the people the reader may not see, rather than refusing the whole list."""
+    try:
+        require_for_employee(session, actor, Permission.RESULTS_READ, employee_id)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _reason(text: str | None) -> str:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise ValidationError(_("A reason is required."))
+    return cleaned
+
+
+def _points(value) -> Decimal:
+    try:
+        points = Decimal(str(value).strip().replace("＋", "+").replace("−", "-"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("Points must be a number, e.g. 2 or -1.5.")) from exc
+    if not points.is_finite() or points == 0 or abs(points) > MAX_POINTS:
+        raise ValidationError(_("Points must be non-zero and at most {limit} either way.").format(limit=MAX_POINTS))
+    return points
+
+
+def add_adjustment(session: Session, actor: Actor, period: str, employee_id: int, points, reason: str) -> m.Adjustment:
+    record = period_record(session, period)
+    ensure_writable(record)
+    require_for_employee(session, actor, Permission.ADJUST, employee_id)
+    row = m.Adjustment(period_id=record.id, employee_id=employee_id, points=_points(points),
+                       reason=_reason(reason), author=actor.name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "adjustment.add", entity="adjustment", entity_id=row.id,
+                 new={"period": record.code, "employee_id": employee_id, "points": str(row.points)}, reason=row.reason)
+    return row
+
+
+def remove_adjustment(session: Session, actor: Actor, adjustment_id: int, reason: str | None = None) -> None:
+    row = session.get(m.Adjustment, adjustment_id)
+    if row is None:
+        raise NotFound(_("The adjustment no longer exists."))
+    record = session.get(m.PeriodRecord, row.period_id)
+    ensure_writable(record)
+    require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
+    audit.record(session, actor, "adjustment.remove", entity="adjustment", entity_id=row.id,
+                 old={"period": record.code, "employee_id": row.employee_id, "points": str(row.points),
+                      "reason": row.reason}, reason=reason)
+    session.delete(row)
+
+
+def list_adjustments(session: Session, actor: Actor, period: str, employee_id: int | None = None) -> list[AdjustmentRow]:
+    record = period_record(session, period)
+    query = select(m.Adjustment).where(m.Adjustment.period_id == record.id).order_by(m.Adjustment.id)
+    if employee_id is not None:
+        query = query.where(m.Adjustment.employee_id == employee_id)
+    return [
+        AdjustmentRow(a.id, a.employee_id, a.points, a.reason, a.author, a.created_at)
+        for a in session.execute(query).scalars()
+        if _may_read(session, actor, a.employee_id)
+    ]
+
+
+def add_exemption(session: Session, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str) -> m.Exemption:
+    record = period_record(session, period)
+    ensure_writable(record)
+    require_for_employee(session, actor, Permission.ADJUST, employee_id)
+    kpi = session.execute(select(m.Kpi).where(m.Kpi.code == kpi_code)).scalar()
+    if kpi is None:
+        raise NotFound(_("No KPI with code {code}").format(code=kpi_code))
+    existing = session.execute(select(m.Exemption).where(
+        m.Exemption.period_id == record.id, m.Exemption.employee_id == employee_id, m.Exemption.kpi_id == kpi.id)).scalar()
+    if existing is not None:
+        raise ValidationError(_("This KPI is already exempt for this employee."))
+    row = m.Exemption(period_id=record.id, employee_id=employee_id, kpi_id=kpi.id, reason=_reason(reason),
+                      author=actor.name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "exemption.add", entity="exemption", entity_id=row.id,
+                 new={"period": record.code, "employee_id": employee_id, "kpi": kpi_code}, reason=row.reason)
+    return row
+
+
+def remove_exemption(session: Session, actor: Actor, exemption_id: int, reason: str | None = None) -> None:
+    row = session.get(m.Exemption, exemption_id)
+    if row is None:
+        raise NotFound(_("The exemption no longer exists."))
+    ensure_writable(session.get(m.PeriodRecord, row.period_id))
+    require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
+    audit.record(session, actor, "exemption.remove", entity="exemption", entity_id=row.id,
+                 old={"employee_id": row.employee_id, "kpi_id": row.kpi_id, "reason": row.reason}, reason=reason)
+    session.delete(row)
+
+
+def list_exemptions(session: Session, actor: Actor, period: str) -> list[ExemptionRow]:
+    record = period_record(session, period)
+    rows = []
+    for ex, code in session.execute(
+        select(m.Exemption, m.Kpi.code).join(m.Kpi, m.Kpi.id == m.Exemption.kpi_id)
+        .where(m.Exemption.period_id == record.id).order_by(m.Exemption.id)
+    ):
+        if not _may_read(session, actor, ex.employee_id):
+            continue
+        rows.append(ExemptionRow(ex.id, ex.employee_id, code, ex.reason, ex.author, ex.automatic))
+    return rows

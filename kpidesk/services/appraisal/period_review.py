@@ -1,0 +1,92 @@
+"""The last steps before a period is locked: every appeal answered, and a plain list of what finalizing locks.
+
+``finalize_after_review`` is what the Results page calls: it refuses while an appeal (申诉) is unanswered,
+then finalizes through :func:`kpidesk.services.appraisal.periods.finalize_period` in the same unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kpidesk.errors import LockedPeriodError, ValidationError
+from kpidesk.i18n import _
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal import periods
+from kpidesk.store import models as m
+
+
+@dataclass(frozen=True)
+class LockSummary:
+    """What finalizing ``period`` freezes."""
+
+    period: str
+    status: str
+    employees: int
+    measurements: int
+    responses: int
+    drafts: int  # form responses still drafts: they will never count
+    adjustments: int
+    exemptions: int
+    unanswered_appeals: tuple[str, ...]  # "staff no name" of each appeal without an answer
+
+    def lines(self) -> list[str]:
+        """The summary as sentences for a confirmation dialog."""
+        out = [
+            _("Results of {count} employees, with their grades and ranks, as a checksummed snapshot").format(
+                count=self.employees),
+            _("{count} measurements").format(count=self.measurements),
+            _("{count} submitted form responses").format(count=self.responses),
+            _("{count} adjustments and {exemptions} exemptions").format(count=self.adjustments,
+                                                                       exemptions=self.exemptions),
+        ]
+        if self.drafts:
+            out.append(_("{count} draft form responses will not count").format(count=self.drafts))
+        return out
+
+
+def _count(session: Session, model, period_id: int, *conditions) -> int:
+    return int(session.execute(select(func.count()).select_from(model).where(
+        model.period_id == period_id, *conditions)).scalar() or 0)
+
+
+def _appraised(session: Session, record: m.PeriodRecord) -> int:
+    """How many people the snapshot would hold (appraisal rows may still list someone who left)."""
+    if record.status == periods.FINALIZED:
+        return _count(session, m.Result, record.id)
+    from kpidesk.services.appraisal.scoring import compute_scores
+
+    return len(compute_scores(session, record.code).frame)
+
+
+def lock_summary(session: Session, period: str) -> LockSummary:
+    record = periods.get_period(session, period)
+    appeals = session.execute(
+        select(m.Employee.staff_no, m.Employee.name).join(m.Appeal, m.Appeal.employee_id == m.Employee.id)
+        .where(m.Appeal.period_id == record.id, m.Appeal.kind == "appeal", m.Appeal.answer.is_(None))
+        .order_by(m.Appeal.id)
+    ).all()
+    return LockSummary(
+        period=record.code,
+        status=record.status,
+        employees=_appraised(session, record),
+        measurements=_count(session, m.Measurement, record.id),
+        responses=_count(session, m.FormResponse, record.id, m.FormResponse.status == "submitted"),
+        drafts=_count(session, m.FormResponse, record.id, m.FormResponse.status == "draft"),
+        adjustments=_count(session, m.Adjustment, record.id),
+        exemptions=_count(session, m.Exemption, record.id),
+        unanswered_appeals=tuple(f"{no} {name}" for no, name in appeals),
+    )
+
+
+def finalize_after_review(session: Session, actor: Actor, period: str) -> periods.Finalized:
+    """Finalize unless an appeal is still waiting for its answer."""
+    summary = lock_summary(session, period)
+    if summary.status == periods.FINALIZED:
+        raise LockedPeriodError(_("Period {period} is already finalized.").format(period=summary.period))
+    if summary.unanswered_appeals:
+        raise ValidationError(_("Answer every appeal before finalizing; waiting: {who}").format(
+            who=", ".join(summary.unanswered_appeals)))
+    return periods.finalize_period(session, actor, period)

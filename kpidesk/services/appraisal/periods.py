@@ -1,0 +1,331 @@
+"""The period workflow: open → review → finalize, and the audited reopening.
+
+Opening records who is appraised, in which department and position, with which template (carried over from
+their previous appraisal, else their position's template). Review releases the results to employees, who
+acknowledge them or appeal (申诉). Finalizing stores the snapshot with its content hash and the result rows;
+from then on nothing changes without a reopening that states its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kpidesk.domain.periods import Period
+from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
+from kpidesk.i18n import _
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.scoring import compute_scores, resolve_period
+from kpidesk.services.appraisal.scoring_inputs import (
+    DepartmentTree,
+    appraisees,
+    current_templates,
+    find_period_record,
+)
+from kpidesk.services.appraisal.snapshots import build_snapshot, content_hash, current_snapshot
+from kpidesk.services.safety import audit
+from kpidesk.services.safety.access import Permission, require, require_for_employee
+from kpidesk.store import models as m
+from kpidesk.store.models.base import utcnow
+
+OPEN, REVIEW, FINALIZED = "open", "review", "finalized"
+DEPARTMENT_RULE_REASON = "two thirds of the department missed the target"
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    code: str
+    kind: str
+    status: str
+    starts_on: date
+    ends_on: date
+    appraisees: int
+    finalized_at: datetime | None
+    finalized_by: str | None
+    snapshot_hash: str | None
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code, "kind": self.kind, "status": self.status, "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(), "appraisees": self.appraisees,
+            "finalized_at": self.finalized_at.isoformat(timespec="seconds") if self.finalized_at else None,
+            "finalized_by": self.finalized_by, "snapshot_hash": self.snapshot_hash,
+        }
+
+
+@dataclass(frozen=True)
+class Finalized:
+    code: str
+    content_hash: str
+    employees: int
+
+
+def _require(actor: Actor | None, permission: Permission) -> None:
+    """Services called without an actor (the demo, scripts) act with every right."""
+    if actor is not None:
+        require(actor, permission)
+
+
+def get_period(session: Session, period: str | Period) -> m.PeriodRecord:
+    target = resolve_period(period)
+    record = find_period_record(session, target.code)
+    if record is None:
+        raise NotFound(_("Period {period} has not been opened.").format(period=target.code))
+    return record
+
+
+def list_periods(session: Session, actor: Actor | None = None) -> list[PeriodInfo]:
+    _require(actor, Permission.PERIODS_READ)
+    counts = dict(session.execute(
+        select(m.Appraisal.period_id, func.count()).group_by(m.Appraisal.period_id)).all())
+    hashes = dict(session.execute(
+        select(m.Snapshot.period_id, m.Snapshot.content_hash).where(m.Snapshot.superseded.is_(False))).all())
+    records = session.execute(select(m.PeriodRecord).order_by(m.PeriodRecord.starts_on, m.PeriodRecord.ends_on))
+    return [
+        PeriodInfo(r.code, r.kind, r.status, r.starts_on, r.ends_on, counts.get(r.id, 0), r.finalized_at,
+                   r.finalized_by, hashes.get(r.id) if r.status == FINALIZED else None)
+        for r in records.scalars()
+    ]
+
+
+def _previous_template_keys(session: Session, before: date) -> dict[int, str]:
+    """Each employee's template key on their latest appraisal that started before ``before``."""
+    rows = session.execute(
+        select(m.Appraisal.employee_id, m.Template.key)
+        .join(m.PeriodRecord, m.PeriodRecord.id == m.Appraisal.period_id)
+        .join(m.Template, m.Template.id == m.Appraisal.template_id)
+        .where(m.PeriodRecord.starts_on < before)
+        .order_by(m.PeriodRecord.starts_on, m.PeriodRecord.ends_on)
+    )
+    return {employee_id: key for employee_id, key in rows}
+
+
+def open_period(session: Session, actor: Actor | None, period: str | Period) -> m.PeriodRecord:
+    """Open a period and record its appraisees with the templates carried over from their last appraisal."""
+    _require(actor, Permission.PERIODS_MANAGE)
+    target = resolve_period(period)
+    existing = find_period_record(session, target.code)
+    if existing is not None:
+        raise ValidationError(_("Period {period} already exists ({status}).").format(
+            period=target.code, status=existing.status))
+    record = m.PeriodRecord(code=target.code, kind=target.kind.value, starts_on=target.start, ends_on=target.end,
+                            status=OPEN)
+    session.add(record)
+    session.flush()
+    by_key, _for_position = current_templates(session)
+    carried = _previous_template_keys(session, target.start)
+    people = appraisees(session, target, None)
+    for person in people:
+        key = carried.get(person.employee_id) if carried.get(person.employee_id) in by_key else person.template_key
+        session.add(m.Appraisal(
+            period_id=record.id, employee_id=person.employee_id, department_id=person.department_id,
+            position_id=person.position_id, template_id=by_key[key].id if key in by_key else None,
+            flags=list(person.flags) or None,
+        ))
+    session.flush()
+    audit.record(session, actor or "system", "period.open", entity="period", entity_id=target.code,
+                 new={"appraisees": len(people)})
+    return record
+
+
+def start_review(session: Session, actor: Actor | None, period: str | Period) -> m.PeriodRecord:
+    """Release the results to employees for acknowledgement or appeal."""
+    _require(actor, Permission.PERIODS_MANAGE)
+    record = get_period(session, period)
+    if record.status == FINALIZED:
+        raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
+    if record.status == REVIEW:
+        raise ValidationError(_("Period {period} is already in review.").format(period=record.code))
+    compute_scores(session, record.code)  # refuse to release results that cannot be computed
+    record.status = REVIEW
+    audit.record(session, actor or "system", "period.review", entity="period", entity_id=record.code,
+                 old={"status": OPEN}, new={"status": REVIEW})
+    return record
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    number = float(value)
+    if number != number:
+        return None
+    return Decimal(repr(number)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def finalize_period(session: Session, actor: Actor | None, period: str | Period) -> Finalized:
+    """Compute, store the hashed snapshot and the result rows, and lock the period."""
+    _require(actor, Permission.PERIODS_MANAGE)
+    record = get_period(session, period)
+    session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
+    if record.status == FINALIZED:
+        raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
+    scores = compute_scores(session, record.code)
+    if scores.frame.empty:
+        raise ValidationError(_("Period {period} has nobody to appraise.").format(period=record.code))
+    content = build_snapshot(session, scores)
+    digest = content_hash(content)
+    name = actor.name if actor else "system"
+    session.add(m.Snapshot(period_id=record.id, content=content, content_hash=digest, created_by=name))
+
+    session.execute(delete(m.Result).where(m.Result.period_id == record.id))
+    frame = scores.frame
+    for employee_id, row in frame.iterrows():
+        session.add(m.Result(
+            period_id=record.id, employee_id=int(employee_id), department_id=_int(row["department_id"]),
+            quantitative=_decimal(row["quantitative"]), qualitative=_decimal(row["qualitative"]),
+            adjustments=_decimal(row["adjustments"]), total=_decimal(row["total"]),
+            grade_code=row["grade_code"], grade_computed=row["grade_computed"],
+            rank_department=_int(row["rank_department"]), rank_organisation=_int(row["rank_organisation"]),
+            flags=list(row["flags"] or ()) or None,
+        ))
+    _fix_appraisals(session, record, scores)
+    _record_automatic_exemptions(session, record, scores, name)
+    record.status = FINALIZED
+    record.finalized_at = utcnow()
+    record.finalized_by = name
+    session.flush()
+    from kpidesk.services.pay.payroll import freeze_pay, pay_in_use
+
+    if pay_in_use(session):
+        freeze_pay(session, actor, record.code)  # pay is fixed with the scores it was computed from
+    audit.record(session, actor or "system", "period.finalize", entity="period", entity_id=record.code,
+                 new={"content_hash": digest, "employees": len(frame)})
+    return Finalized(record.code, digest, len(frame))
+
+
+def _int(value) -> int | None:
+    try:
+        return None if value is None or value != value else int(value)
+    except TypeError:  # pandas NA
+        return None
+
+
+def _fix_appraisals(session: Session, record: m.PeriodRecord, scores) -> None:
+    """The appraisal rows say exactly who was appraised, where, and with which template version."""
+    loaded = scores.loaded
+    existing = {a.employee_id: a for a in session.execute(
+        select(m.Appraisal).where(m.Appraisal.period_id == record.id)).scalars()}
+    appraised = {p.employee_id for p in loaded.appraisees}
+    for employee_id, appraisal in existing.items():
+        if employee_id not in appraised:
+            session.delete(appraisal)
+    flags = scores.frame["flags"]
+    for person in loaded.appraisees:
+        bundle = loaded.templates.get(person.template_key or "")
+        appraisal = existing.get(person.employee_id)
+        if appraisal is None:
+            appraisal = m.Appraisal(period_id=record.id, employee_id=person.employee_id)
+            session.add(appraisal)
+        appraisal.department_id = person.department_id
+        appraisal.position_id = person.position_id
+        appraisal.template_id = bundle.row.id if bundle else None
+        appraisal.flags = list(flags.get(person.employee_id) or ()) or None
+
+
+def _record_automatic_exemptions(session: Session, record: m.PeriodRecord, scores, author: str) -> None:
+    result = scores.result
+    kpi_ids = dict(session.execute(select(m.Kpi.code, m.Kpi.id)).all())
+    rows, columns = result.auto.nonzero()
+    for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+        session.add(m.Exemption(
+            period_id=record.id, employee_id=int(result.input.employees[row]), kpi_id=kpi_ids[result.codes[column]],
+            reason=DEPARTMENT_RULE_REASON, author=author, automatic=True,
+        ))
+
+
+def reopen_period(session: Session, actor: Actor | None, period: str | Period, reason: str) -> m.PeriodRecord:
+    """Unlock a finalized period; the reason is required and audited, the old snapshot kept as superseded."""
+    _require(actor, Permission.PERIODS_MANAGE)
+    record = get_period(session, period)
+    if not (reason or "").strip():
+        raise ValidationError(_("Reopening a period needs a reason."))
+    if record.status != FINALIZED:
+        raise ValidationError(_("Period {period} is not finalized.").format(period=record.code))
+    snapshot = current_snapshot(session, record)
+    if snapshot is not None:
+        snapshot.superseded = True
+    session.execute(delete(m.Result).where(m.Result.period_id == record.id))
+    session.execute(delete(m.Exemption).where(m.Exemption.period_id == record.id, m.Exemption.automatic.is_(True)))
+    record.status = OPEN
+    record.finalized_at = None
+    record.finalized_by = None
+    audit.record(session, actor or "system", "period.reopen", entity="period", entity_id=record.code,
+                 old={"status": FINALIZED, "content_hash": snapshot.content_hash if snapshot else None},
+                 new={"status": OPEN}, reason=reason.strip())
+    return record
+
+
+def record_response(
+    session: Session, actor: Actor | None, period: str | Period, staff_no: str, kind: str, text: str | None = None
+) -> m.Appeal:
+    """An employee's acknowledgement of their result, or their appeal (申诉) with its text."""
+    record = get_period(session, period)
+    if record.status != REVIEW:
+        raise ValidationError(_("Results of {period} are not in review.").format(period=record.code))
+    if kind not in ("acknowledge", "appeal"):
+        raise ValidationError(_("A response is an acknowledgement or an appeal."))
+    if kind == "appeal" and not (text or "").strip():
+        raise ValidationError(_("An appeal needs a text."))
+    employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no)).scalar()
+    if employee is None:
+        raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
+    if actor is not None and actor.role is Role.EMPLOYEE:
+        if actor.employee_id != employee.id:
+            raise PermissionDenied(_("You can respond only to your own result."))
+    elif actor is not None:  # a head or HR records the response on the employee's behalf
+        require_for_employee(session, actor, Permission.ADJUST, employee.id)
+    appeal = m.Appeal(period_id=record.id, employee_id=employee.id, kind=kind, text=(text or "").strip() or None)
+    session.add(appeal)
+    session.flush()
+    audit.record(session, actor or "system", f"period.{kind}", entity="appeal", entity_id=appeal.id,
+                 new={"period": record.code, "staff_no": staff_no, "text": appeal.text})
+    return appeal
+
+
+def answer_appeal(session: Session, actor: Actor | None, appeal_id: int, answer: str) -> m.Appeal:
+    """The manager's answer to an appeal."""
+    appeal = session.get(m.Appeal, appeal_id)
+    if appeal is None or appeal.kind != "appeal":
+        raise NotFound(_("No appeal {id}").format(id=appeal_id))
+    if actor is not None:
+        require_for_employee(session, actor, Permission.ADJUST, appeal.employee_id)
+    if not (answer or "").strip():
+        raise ValidationError(_("An answer needs a text."))
+    record = session.get(m.PeriodRecord, appeal.period_id)
+    if record.status == FINALIZED:
+        raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
+    appeal.answer = answer.strip()
+    appeal.answered_by = actor.name if actor else "system"
+    appeal.answered_at = utcnow()
+    audit.record(session, actor or "system", "period.answer", entity="appeal", entity_id=appeal.id,
+                 new={"answer": appeal.answer})
+    return appeal
+
+
+def list_responses(session: Session, period: str | Period, actor: Actor | None = None) -> list[dict]:
+    """Acknowledgements and appeals of a period, as far as ``actor`` may see them."""
+    from kpidesk.services.safety.access import department_scope, own_employee_scope
+
+    record = get_period(session, period)
+    query = (
+        select(m.Appeal, m.Employee.staff_no, m.Employee.name)
+        .join(m.Employee, m.Employee.id == m.Appeal.employee_id)
+        .where(m.Appeal.period_id == record.id).order_by(m.Appeal.id)
+    )
+    if actor is not None:
+        require(actor, Permission.PERIODS_READ)
+        own = own_employee_scope(actor)
+        scope = department_scope(actor)
+        if own is not None:
+            query = query.where(m.Appeal.employee_id == own)
+        elif scope is not None:
+            query = query.where(m.Employee.department_id.in_(DepartmentTree.load(session).with_descendants(scope)))
+    return [
+        {"id": a.id, "staff_no": staff_no, "name": name, "kind": a.kind, "text": a.text, "answer": a.answer,
+         "answered_by": a.answered_by, "created_at": a.created_at.isoformat(timespec="seconds")}
+        for a, staff_no, name in session.execute(query)
+    ]

@@ -1,0 +1,265 @@
+"""Computing a period's results: the use case behind ``kpidesk score``, the results page and finalization.
+
+An open (or in-review) period is computed from the database each time; a finalized period is read from
+its snapshot, so what was signed is what is shown, whatever changed in templates or data afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.domain.explanations import Explanation, render_explanation
+from kpidesk.domain.grades import GradeScale
+from kpidesk.domain.periods import Period, PeriodKind, parse_period
+from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
+from kpidesk.errors import NotFound, PermissionDenied, ValidationError
+from kpidesk.i18n import N_, _
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal.scoring_inputs import (
+    DepartmentTree,
+    LoadedPeriod,
+    find_period_record,
+    load_period,
+)
+from kpidesk.store import models as m
+
+#: Columns that describe the person, in front of the engine's columns.
+PERSON_COLUMNS = ("staff_no", "name", "department", "team", "department_id", "position", "template",
+                  "template_version")
+
+
+FLAG_LABELS = {
+    "joined": N_("joined in the period"),
+    "left": N_("left in the period"),
+    "quantitative_only": N_("no qualitative ratings"),
+    "qualitative_only": N_("no KPI counted"),
+    "qualitative_partial": N_("qualitative part incomplete"),
+    "rating_disagreement": N_("self and manager ratings far apart"),
+    "no_result": N_("no result"),
+    "no_template": N_("no template"),
+    "kpis_excluded": N_("some KPIs not counted"),
+    "department_rule": N_("two-thirds department rule applied"),
+    "clipped": N_("total limited to the bounds"),
+    "forced_grade": N_("grade set by forced distribution"),
+    "reward_streak": N_("3 periods excellent and first"),
+    "improvement_plan": N_("3 periods poor: improvement plan"),
+}
+
+
+def flag_label(code: str) -> str:
+    """A flag code in the reader's language (unknown codes are shown as they are)."""
+    return _(FLAG_LABELS[code]) if code in FLAG_LABELS else code
+
+
+@dataclass
+class PeriodScores:
+    """A period's results: ``frame`` (one row per employee, indexed by employee id, sorted by staff number)
+    and each KPI's explanation on demand."""
+
+    period: Period
+    status: str  # open | review | finalized | not_opened
+    frame: pd.DataFrame
+    kpi_codes: tuple[str, ...]
+    grade_scale: GradeScale
+    source: str  # computed | snapshot
+    snapshot_hash: str | None = None
+    result: ScoringResult | None = field(default=None, repr=False)
+    loaded: LoadedPeriod | None = field(default=None, repr=False)
+    stored_explanations: dict[str, dict[str, dict]] | None = field(default=None, repr=False)
+
+    def explain(self, employee_id: Hashable, code: str) -> Explanation | None:
+        if self.result is not None:
+            return self.result.explain(employee_id, code)
+        data = (self.stored_explanations or {}).get(str(employee_id), {}).get(code)
+        return None if data is None else Explanation.from_dict(data)
+
+    def explanation_text(self, employee_id: Hashable, code: str, lang: str | None = None) -> str | None:
+        explanation = self.explain(employee_id, code)
+        return None if explanation is None else render_explanation(explanation, lang)
+
+    def explanations(self, employee_id: Hashable) -> dict[str, Explanation]:
+        codes = [c for c in self.kpi_codes if _present(self.frame.at[employee_id, f"{c}.status"])]
+        return {code: self.explain(employee_id, code) for code in codes}
+
+    def kpis(self, employee_id: Hashable) -> dict[str, dict[str, Any]]:
+        """``{code: {value, score, weight, weighted, status}}`` of the KPIs on the person's template."""
+        row = self.frame.loc[employee_id]
+        out = {}
+        for code in self.kpi_codes:
+            status = row[f"{code}.status"]
+            if not _present(status):
+                continue
+            out[code] = {
+                "value": _plain(row[f"{code}.value"], 4), "score": _plain(row[f"{code}.score"], 2),
+                "weight": _plain(row[f"{code}.weight"], 4), "weighted": _plain(row[f"{code}.weighted"], 2),
+                "status": str(status),
+            }
+        return out
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value)) and value is not pd.NA
+
+
+def _plain(value: Any, digits: int) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)
+    return None if np.isnan(number) else float(round_half_up(number, digits))
+
+
+def _plain_int(value: Any) -> int | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else int(value)
+
+
+def resolve_period(period: str | Period) -> Period:
+    try:
+        return parse_period(period)
+    except ValueError as exc:
+        raise ValidationError(_("Not a period: {text}").format(text=period)) from exc
+
+
+def _computed_frame(session: Session, loaded: LoadedPeriod, result: ScoringResult) -> pd.DataFrame:
+    tree = loaded.departments
+    positions = dict(session.execute(select(m.Position.id, m.Position.name)).all())
+    people = loaded.appraisees
+    templates = loaded.templates
+    index = result.frame.index
+
+    def text(values) -> pd.Series:  # object dtype keeps None as None
+        return pd.Series(values, index=index, dtype=object)
+
+    person = {
+        "staff_no": text([p.staff_no for p in people]),
+        "name": text([p.name for p in people]),
+        "department": text([tree.names.get(tree.top(p.department_id)) for p in people]),
+        "team": text([tree.names.get(tree.team(p.department_id)) for p in people]),
+        "department_id": pd.array([p.department_id for p in people], dtype="Int64"),
+        "position": text([positions.get(p.position_id) for p in people]),
+        "template": text([p.template_key for p in people]),
+        "template_version": pd.array(
+            [templates[p.template_key].row.version if p.template_key in templates else None for p in people],
+            dtype="Int64"),
+    }
+    engine_frame = result.frame.drop(columns=["department", "template"])
+    frame = pd.concat([pd.DataFrame(person, index=index), engine_frame], axis=1)
+    return frame.sort_values("staff_no", kind="stable")
+
+
+def _with_grade_labels(frame: pd.DataFrame, scale: GradeScale) -> pd.DataFrame:
+    labels = [scale.label(code) if isinstance(code, str) else None for code in frame["grade_code"]]
+    position = frame.columns.get_loc("grade_code")
+    frame = frame.copy()
+    frame.insert(position, "grade", pd.Series(labels, index=frame.index, dtype=object))
+    return frame
+
+
+def _restrict(session: Session, scores: PeriodScores, actor: Actor | None, department: str | None) -> PeriodScores:
+    """Keep the rows of ``department`` (with its teams) and the rows ``actor`` may read: a head their
+    departments, an employee their own row once the results are released (in review or finalized)."""
+    from kpidesk.services.safety import access
+
+    frame = scores.frame
+    tree = None
+    if department:
+        tree = DepartmentTree.load(session)
+        wanted = department.strip()
+        matches = [dep_id for dep_id, name in tree.names.items() if name == wanted]
+        if not matches:
+            raise NotFound(_("No department named {name}").format(name=wanted))
+        frame = frame[_in_departments(frame, tree.with_descendants(matches))]
+    if actor is not None:
+        permission = access.Permission.RESULTS_READ
+        own = access.own_employee_scope(actor)
+        scope = access.department_scope(actor, permission)
+        if own is not None:
+            if scores.status not in ("review", "finalized"):
+                raise PermissionDenied(_("Results of {period} are not released yet.").format(
+                    period=scores.period.code))
+            frame = frame[frame.index == own]
+        elif scope is not None:
+            if not scope:
+                access.require(actor, permission)
+            tree = tree or DepartmentTree.load(session)
+            frame = frame[_in_departments(frame, tree.with_descendants(scope))]
+    if frame is scores.frame:
+        return scores
+    return PeriodScores(scores.period, scores.status, frame, scores.kpi_codes, scores.grade_scale, scores.source,
+                        scores.snapshot_hash, scores.result, scores.loaded, scores.stored_explanations)
+
+
+def _in_departments(frame: pd.DataFrame, department_ids: set[int]):
+    return frame["department_id"].isin(list(department_ids)).fillna(False).astype(bool)
+
+
+def compute_scores(session: Session, period: str | Period) -> PeriodScores:
+    """Compute from the database (ignoring any snapshot): every appraisee of the period, unfiltered."""
+    target = resolve_period(period)
+    if find_period_record(session, target.code) is None and target.kind is PeriodKind.MONTH:
+        raise NotFound(_("Period {period} has not been opened.").format(period=target.code))
+    loaded = load_period(session, target)
+    if loaded.record is None and not loaded.months_used:
+        raise NotFound(_("Period {period} has not been opened and none of its months has data.").format(
+            period=target.code))
+    result = score_period(loaded.scoring_input)
+    frame = _with_grade_labels(_computed_frame(session, loaded, result), loaded.grade_scale)
+    status = loaded.record.status if loaded.record is not None else "not_opened"
+    return PeriodScores(target, status, frame, result.codes, loaded.grade_scale, "computed", None, result, loaded)
+
+
+def period_scores(
+    session: Session, period: str | Period, *, department: str | None = None, actor: Actor | None = None
+) -> PeriodScores:
+    """The period's results as people may see them: a finalized period from its snapshot, others computed;
+    ``department`` (a department or team name) keeps its people and their teams', ranks stay as computed
+    over the whole organisation."""
+    from kpidesk.services.appraisal.snapshots import current_snapshot, scores_from_snapshot
+
+    target = resolve_period(period)
+    record = find_period_record(session, target.code)
+    if record is not None and record.status == "finalized":
+        snapshot = current_snapshot(session, record)
+        if snapshot is not None:
+            return _restrict(session, scores_from_snapshot(snapshot, target), actor, department)
+    return _restrict(session, compute_scores(session, target), actor, department)
+
+
+def compute_period(
+    session: Session, period: str | Period, *, department: str | None = None, actor: Actor | None = None
+) -> pd.DataFrame:
+    """One row per employee: each KPI's ``value/score/weight/weighted/status``, totals, grades, ranks, flags.
+    Explanations are available through ``period_scores(...).explain``."""
+    return period_scores(session, period, department=department, actor=actor).frame
+
+
+def score_records(scores: PeriodScores) -> list[dict[str, Any]]:
+    """The results as plain data sorted by staff number (the CLI's JSON shape)."""
+    frame = scores.frame.sort_values("staff_no", kind="stable")
+    records = []
+    for employee_id, row in frame.iterrows():
+        records.append({
+            "staff_no": row["staff_no"],
+            "name": row["name"],
+            "department": row["department"],
+            "team": row["team"],
+            "quantitative": _plain(row["quantitative"], 2),
+            "qualitative": _plain(row["qualitative"], 2),
+            "adjustments": _plain(row["adjustments"], 2),
+            "total": _plain(row["total"], 2),
+            "grade": row["grade"],
+            "grade_code": row["grade_code"],
+            "grade_computed": row["grade_computed"],
+            "rank_department": _plain_int(row["rank_department"]),
+            "rank_organisation": _plain_int(row["rank_organisation"]),
+            "flags": list(row["flags"] or ()),
+            "kpis": {code: {k: v for k, v in item.items() if k != "weighted"}
+                     for code, item in scores.kpis(employee_id).items()},
+        })
+    return records

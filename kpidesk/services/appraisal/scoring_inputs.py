@@ -1,0 +1,457 @@
+"""Reading one period's appraisal data from the database into the scoring engine's plain input.
+
+Who is appraised, with which department, position and template version; the measurements (or, for a
+quarter, half-year or year without data of its own, its months rolled up); exemptions, adjustments,
+qualitative form responses and the previous periods' grades for the streak rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kpidesk.domain import grades as domain_grades
+from kpidesk.domain.eligibility import MIN_DAYS, appraisal_eligibility
+from kpidesk.domain.formulas import parse_formula
+from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.domain.rollups import roll_up
+from kpidesk.domain.scoring import (
+    Adjustment,
+    Exemption,
+    History,
+    ScoringInput,
+    ScoringOptions,
+    Template,
+    TemplateItem,
+)
+from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
+from kpidesk.services.safety.settings import get_setting
+from kpidesk.store import models as m
+
+NO_TEMPLATE = Template("", (), quantitative_share=100, qualitative_share=0)
+_MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}
+
+
+@dataclass
+class Appraisee:
+    employee_id: int
+    staff_no: str
+    name: str
+    department_id: int | None
+    position_id: int | None
+    template_key: str | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass
+class DepartmentTree:
+    """Names and the top-level department of every department (teams are child departments)."""
+
+    names: dict[int, str]
+    parents: dict[int, int | None]
+
+    @classmethod
+    def load(cls, session: Session) -> DepartmentTree:
+        rows = session.execute(select(m.Department.id, m.Department.name, m.Department.parent_id)).all()
+        return cls({r.id: r.name for r in rows}, {r.id: r.parent_id for r in rows})
+
+    def top(self, department_id: int | None) -> int | None:
+        seen = set()
+        while department_id is not None and self.parents.get(department_id) is not None and department_id not in seen:
+            seen.add(department_id)
+            department_id = self.parents[department_id]
+        return department_id
+
+    def team(self, department_id: int | None) -> int | None:
+        """The employee's own department when it is a team (has a parent), else None."""
+        if department_id is None or self.parents.get(department_id) is None:
+            return None
+        return department_id
+
+    def with_descendants(self, department_ids: Iterable[int]) -> set[int]:
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for child, parent in self.parents.items():
+            children[parent].append(child)
+        found: set[int] = set()
+        stack = list(department_ids)
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(children.get(current, []))
+        return found
+
+
+@dataclass
+class TemplateBundle:
+    """A template version as stored, and as the engine sees it."""
+
+    row: m.Template
+    domain: Template
+    forms: list[tuple[str, Decimal, m.FormVersion]] = field(default_factory=list)
+
+
+@dataclass
+class LoadedPeriod:
+    period: Period
+    record: m.PeriodRecord | None
+    appraisees: list[Appraisee]
+    departments: DepartmentTree
+    templates: dict[str, TemplateBundle]
+    scoring_input: ScoringInput
+    inputs: dict[int, dict[str, float]]  # employee → raw values used
+    qualitative: dict[int, dict]  # employee → per-form detail
+    computed_from: str  # "own" | "months"
+    grade_scale: domain_grades.GradeScale
+    months_used: list[str] = field(default_factory=list)  # the months a longer period was rolled up from
+
+
+def _float(value: Decimal | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def find_period_record(session: Session, code: str) -> m.PeriodRecord | None:
+    return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == code)).scalar()
+
+
+def domain_template(row: m.Template) -> Template:
+    items = tuple(
+        TemplateItem(
+            code=item.kpi.code, weight=item.weight, rule=item.rule or "three_level", direction=item.kpi.direction,
+            baseline=item.baseline, target=item.target, challenge=item.challenge, params=dict(item.params or {}),
+            formula=item.kpi.formula, period_kind=item.kpi.period_kind or "month",
+            aggregation=item.kpi.aggregation, unit=item.kpi.unit,
+        )
+        for item in row.items
+    )
+    return Template(
+        code=row.key, items=items, version=row.version, quantitative_share=row.quantitative_share,
+        qualitative_share=row.qualitative_share, missing_policy=row.missing_policy or "exclude",
+        bounds=(float(row.score_min), float(row.score_max)), department_rule=bool(row.two_thirds_rule),
+    )
+
+
+def _template_query():
+    return select(m.Template).options(
+        selectinload(m.Template.items).selectinload(m.TemplateItem.kpi),
+        selectinload(m.Template.forms).selectinload(m.TemplateForm.form_version),
+    )
+
+
+def current_templates(session: Session) -> tuple[dict[str, m.Template], dict[int, str]]:
+    """The current version of every template key, and the key used for each position."""
+    by_key: dict[str, m.Template] = {}
+    for row in session.execute(_template_query().order_by(m.Template.key, m.Template.version)).scalars():
+        chosen = by_key.get(row.key)
+        if chosen is None or (row.is_current and not chosen.is_current) or (
+            row.is_current == chosen.is_current and row.version > chosen.version
+        ):
+            by_key[row.key] = row
+    for_position = {row.position_id: key for key, row in sorted(by_key.items()) if row.position_id is not None}
+    return by_key, for_position
+
+
+def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) -> list[Appraisee]:
+    """Everyone appraised in the period: active at its end, or joined/left with enough days in it."""
+    _by_key, for_position = current_templates(session)
+    template_keys = dict(session.execute(select(m.Template.id, m.Template.key)).all())
+    recorded: dict[int, m.Appraisal] = {}
+    if record is not None:
+        recorded = {a.employee_id: a for a in session.execute(
+            select(m.Appraisal).where(m.Appraisal.period_id == record.id)).scalars()}
+    employees = session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars().all()
+    if not employees:
+        return []
+    before = period.start - timedelta(days=1)
+    left = [e.leave_date or (None if e.active or e.id in recorded else before) for e in employees]
+    min_days = int(get_setting(session, "min_days_active") or MIN_DAYS)
+    eligibility = appraisal_eligibility(period, [e.hire_date for e in employees], left, min_days)
+    out = []
+    for index, employee in enumerate(employees):
+        if not eligibility.included[index]:
+            continue
+        appraisal = recorded.get(employee.id)
+        department_id = appraisal.department_id if appraisal else employee.department_id
+        position_id = appraisal.position_id if appraisal else employee.position_id
+        key = template_keys.get(appraisal.template_id) if appraisal and appraisal.template_id else None
+        key = key or for_position.get(position_id)
+        out.append(Appraisee(employee.id, employee.staff_no, employee.name, department_id, position_id, key,
+                             eligibility.flags(index)))
+    return out
+
+
+def grade_scale(session: Session, templates: Iterable[m.Template]) -> domain_grades.GradeScale:
+    """The templates' common scale, else the organisation's default scale, else the built-in one."""
+    scale_ids = {t.grade_scale_id for t in templates if t.grade_scale_id is not None}
+    query = select(m.GradeScale).options(selectinload(m.GradeScale.bands))
+    row = None
+    if len(scale_ids) == 1:
+        row = session.execute(query.where(m.GradeScale.id == next(iter(scale_ids)))).scalar()
+    if row is None:
+        row = session.execute(query.where(m.GradeScale.is_default)).scalar()
+    if row is None or not row.bands:
+        return domain_grades.DEFAULT_SCALE
+    bands = sorted(row.bands, key=lambda b: b.lower_bound, reverse=True)
+    return domain_grades.GradeScale(tuple(
+        domain_grades.GradeBand(b.code, None if i == len(bands) - 1 else float(b.lower_bound), b.label_zh, b.label_en)
+        for i, b in enumerate(bands)
+    ))
+
+
+def scoring_options(session: Session, scale: domain_grades.GradeScale) -> ScoringOptions:
+    """Organisation settings: ``forced_distribution`` ({"quotas": [[code, %], …], "scope": …}),
+    ``rank_sum_ratio`` (true to report RSR beside the weighted total) and ``streak_rules``
+    ([{"flag", "grade", "length", "max_rank"}, …], default: 3 × excellent and first; 3 × poor)."""
+    forced = get_setting(session, "forced_distribution")
+    distribution = None
+    if forced:
+        distribution = domain_grades.ForcedDistribution(
+            tuple((str(code), float(share)) for code, share in forced["quotas"]), forced.get("scope", "department"))
+    rules = get_setting(session, "streak_rules")
+    streaks = DEFAULT_STREAK_RULES if not rules else tuple(
+        StreakRule(str(r["flag"]), str(r["grade"]), int(r.get("length", 3)), r.get("max_rank")) for r in rules)
+    return ScoringOptions(grade_scale=scale, forced_distribution=distribution,
+                          rsr=bool(get_setting(session, "rank_sum_ratio")), streak_rules=streaks)
+
+
+def _measurement_arrays(
+    session: Session, period_ids: Sequence[int], row_of: dict[int, int], n: int
+) -> dict[int, dict[str, np.ndarray]]:
+    """Per period id: field code → values aligned with the appraisees (NaN where nothing was entered)."""
+    out: dict[int, dict[str, np.ndarray]] = {pid: {} for pid in period_ids}
+    if not period_ids or not row_of:
+        return out
+    rows = session.execute(
+        select(m.Measurement.period_id, m.Measurement.employee_id, m.Measurement.field_code, m.Measurement.value)
+        .where(m.Measurement.period_id.in_(period_ids))
+    )
+    for period_id, employee_id, code, value in rows:
+        row = row_of.get(employee_id)
+        if row is None or value is None:
+            continue
+        arrays = out[period_id]
+        if code not in arrays:
+            arrays[code] = np.full(n, np.nan)
+        arrays[code][row] = float(value)
+    return out
+
+
+def _records_for(session: Session, periods: Iterable[Period]) -> dict[str, m.PeriodRecord]:
+    codes = [p.code for p in periods]
+    return {r.code: r for r in session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code.in_(codes))).scalars()}
+
+
+def _months_data(session, months: list[Period], row_of, n) -> tuple[list[dict], list[m.PeriodRecord]]:
+    records = _records_for(session, months)
+    present = [records[p.code] for p in months if p.code in records]
+    arrays = _measurement_arrays(session, [r.id for r in present], row_of, n)
+    return [arrays[r.id] for r in present], present
+
+
+def _values_of_longer_items(
+    session: Session, period: Period, items: Sequence[TemplateItem], row_of, n
+) -> dict[str, np.ndarray]:
+    """A KPI of a longer period (half-year budget control in the June sheet) is valued over that period."""
+    out: dict[str, np.ndarray] = {}
+    for item in items:
+        kind = PeriodKind(item.period_kind)
+        if _MONTHS[kind] <= _MONTHS[period.kind] or not period.ends_with(period.enclosing(kind)):
+            continue
+        enclosing = period.enclosing(kind)
+        records = _records_for(session, [enclosing])
+        own = _measurement_arrays(session, [records[enclosing.code].id], row_of, n) if enclosing.code in records else {}
+        own_arrays = next(iter(own.values()), {})
+        if own_arrays:
+            months_values = [own_arrays]
+        else:
+            months_values, _ = _months_data(session, enclosing.months(), row_of, n)
+        if not months_values:
+            continue
+        values, fields = roll_up([item], months_values, months_values)
+        if item.code in values:
+            out[item.code] = values[item.code]
+        elif item.formula:
+            out[item.code] = parse_formula(item.formula).evaluate(fields, n).values
+    return out
+
+
+def load_period(session: Session, period: Period) -> LoadedPeriod:
+    """Everything the engine needs for ``period``, read in a handful of queries."""
+    record = find_period_record(session, period.code)
+    people = appraisees(session, period, record)
+    departments = DepartmentTree.load(session)
+    by_key, _for_position = current_templates(session)
+    keys = sorted({p.template_key for p in people if p.template_key})
+    bundles: dict[str, TemplateBundle] = {}
+    for key in keys:
+        row = by_key[key]
+        forms = [(tf.form_version.form_key, tf.share, tf.form_version) for tf in row.forms]
+        bundles[key] = TemplateBundle(row, domain_template(row), forms)
+    n = len(people)
+    row_of = {p.employee_id: i for i, p in enumerate(people)}
+    templates = [NO_TEMPLATE] + [bundles[k].domain for k in keys]
+    template_index = {k: i + 1 for i, k in enumerate(keys)}
+    template_of = np.array([template_index.get(p.template_key, 0) for p in people], dtype=np.int64)
+    all_items = list({item.code: item for t in templates for item in t.items}.values())
+
+    own = _measurement_arrays(session, [record.id], row_of, n)[record.id] if record is not None else {}
+    computed_from = "own"
+    months_used: list[str] = []
+    qualitative_records = [record] if record is not None else []
+    if own or period.kind is PeriodKind.MONTH:
+        values, fields = own, own
+    else:
+        months_values, month_records = _months_data(session, period.months(), row_of, n)
+        values, fields = roll_up(all_items, months_values, months_values) if months_values else ({}, {})
+        computed_from = "months"
+        months_used = [r.code for r in month_records]
+        qualitative_records = month_records
+    values = dict(values)
+    values.update(_values_of_longer_items(session, period, all_items, row_of, n))
+
+    inputs = _inputs_used(people, all_items, values, fields)
+    qualitative, details, extra_flags = _qualitative(session, people, qualitative_records)
+    flags = {p.employee_id: tuple(p.flags) + extra_flags.get(p.employee_id, ()) +
+             (("no_template",) if not p.template_key else ()) for p in people}
+    scale = grade_scale(session, [b.row for b in bundles.values()])
+    options = scoring_options(session, scale)
+    longest = max((rule.length for rule in options.streak_rules), default=1)
+    data = ScoringInput(
+        period=period,
+        employees=[p.employee_id for p in people],
+        departments=[departments.top(p.department_id) or 0 for p in people],
+        templates=templates,
+        template_of=template_of,
+        values=values,
+        fields=fields,
+        exemptions=_exemptions(session, record),
+        adjustments=_adjustments(session, record),
+        qualitative=qualitative,
+        flags={k: v for k, v in flags.items() if v},
+        history=_history(session, period, people, max(longest - 1, 0)),
+        options=options,
+    )
+    return LoadedPeriod(period, record, people, departments, bundles, data, inputs, details, computed_from, scale,
+                        months_used)
+
+
+def _inputs_used(people, items, values, fields) -> dict[int, dict[str, float]]:
+    """The raw values each person's scores were computed from (kept in the snapshot)."""
+    names = set()
+    for item in items:
+        names.add(item.code)
+        if item.formula:
+            names.update(parse_formula(item.formula).fields)
+    out: dict[int, dict[str, float]] = {p.employee_id: {} for p in people}
+    for source in (fields, values):
+        for name, array in source.items():
+            if name not in names:
+                continue
+            for i, value in enumerate(np.asarray(array, dtype=float)):
+                if not np.isnan(value):
+                    out[people[i].employee_id][name] = float(value)
+    return out
+
+
+def _exemptions(session: Session, record: m.PeriodRecord | None) -> list[Exemption]:
+    if record is None:
+        return []
+    rows = session.execute(
+        select(m.Exemption.employee_id, m.Kpi.code, m.Exemption.reason)
+        .join(m.Kpi, m.Kpi.id == m.Exemption.kpi_id)
+        .where(m.Exemption.period_id == record.id, m.Exemption.automatic.is_(False))
+    )
+    return [Exemption(employee_id, code, reason) for employee_id, code, reason in rows]
+
+
+def _adjustments(session: Session, record: m.PeriodRecord | None) -> list[Adjustment]:
+    if record is None:
+        return []
+    rows = session.execute(
+        select(m.Adjustment).where(m.Adjustment.period_id == record.id).order_by(m.Adjustment.id)).scalars()
+    return [Adjustment(a.employee_id, a.points, a.reason) for a in rows]
+
+
+def _history(session: Session, period: Period, people: list[Appraisee], length: int = 2) -> History | None:
+    """Grades and department ranks of the ``length`` finalized periods before this one (oldest first)."""
+    if not people or length <= 0:
+        return None
+    earlier = []
+    current = period
+    for _ in range(length):
+        current = current.previous()
+        earlier.insert(0, current)
+    records = _records_for(session, earlier)
+    row_of = {p.employee_id: i for i, p in enumerate(people)}
+    grades = np.full((len(people), length), None, dtype=object)
+    ranks = np.zeros((len(people), length), dtype=np.int64)
+    for column, past in enumerate(earlier):
+        record = records.get(past.code)
+        if record is None or record.status != "finalized":
+            continue
+        for result in session.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars():
+            row = row_of.get(result.employee_id)
+            if row is not None:
+                grades[row, column] = result.grade_code
+                ranks[row, column] = result.rank_department or 0
+    return History(grades, ranks)
+
+
+def _qualitative(
+    session: Session, people: list[Appraisee], records: list[m.PeriodRecord]
+) -> tuple[dict[int, float | None], dict[int, dict], dict[int, tuple[str, ...]]]:
+    """Each person's qualitative score: the forms service combines every form's raters (the form's scale
+    gives the points); forms are weighted by their share on the template, a form nobody answered is left
+    out and the others re-normalised; over several months, the mean of the months."""
+    scores: dict[int, float | None] = {}
+    details: dict[int, dict] = {}
+    flags: dict[int, tuple[str, ...]] = {}
+    try:
+        from kpidesk.services.forms.responses import form_scores
+    except ImportError:  # without the forms service there is no qualitative part
+        return scores, details, flags
+    if not records or not people:
+        return scores, details, flags
+    ids = [p.employee_id for p in people]
+    monthly: dict[int, list[float]] = defaultdict(list)
+    for record in records:
+        for employee_id, items in form_scores(session, record.code, ids).items():
+            total = share_sum = Decimal(0)
+            person_flags = set(flags.get(employee_id, ()))
+            entry = details.setdefault(employee_id, {"score": None, "forms": []})
+            for item in items:
+                result = item.score
+                entry["forms"].append({
+                    "form": item.form_key, "version": item.form_version, "period": record.code,
+                    "share": float(item.share), "score": None if result.score is None else float(result.score),
+                    "roles": {str(r.role): {"score": None if r.score is None else float(r.score), "raters": r.raters,
+                                            "weight": float(r.weight), "counted": r.counted, "reason": r.reason}
+                              for r in result.roles if r.raters or r.weight > 0},
+                    "disagreements": [d.criterion_id for d in result.disagreements],
+                })
+                if result.flagged:
+                    person_flags.add("rating_disagreement")
+                if result.score is None or item.share <= 0:
+                    person_flags.add("qualitative_partial")
+                    continue
+                if result.excluded:
+                    person_flags.add("qualitative_partial")
+                total += item.share * result.score
+                share_sum += item.share
+            if share_sum > 0:
+                monthly[employee_id].append(float(total / share_sum))
+            flags[employee_id] = tuple(sorted(person_flags))
+    for employee_id, entry in details.items():
+        values = monthly.get(employee_id)
+        scores[employee_id] = sum(values) / len(values) if values else None
+        entry["score"] = scores[employee_id]
+        if scores[employee_id] is None:  # no responses at all: the engine flags quantitative_only
+            flags[employee_id] = tuple(f for f in flags.get(employee_id, ()) if f != "qualitative_partial")
+    return scores, details, {k: v for k, v in flags.items() if v}

@@ -1,0 +1,180 @@
+"""The snapshot a finalized period keeps: everything its sheets are printed from, hashed.
+
+Content: the template versions (weights, rule parameters), the form versions, the grade scale and options,
+the values each score was computed from, every result row and every KPI explanation. It is stored as
+canonical JSON (sorted keys, no spaces, UTF-8) and its SHA-256 is kept beside it, so a printed sheet can be
+reproduced exactly and any later change to the stored content is detectable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.domain.grades import GradeScale
+from kpidesk.domain.periods import Period
+from kpidesk.domain.scoring import STATUS_NAMES, Status
+from kpidesk.errors import CorruptDatabase
+from kpidesk.i18n import _
+from kpidesk.store import models as m
+
+SNAPSHOT_SCHEMA = 1
+
+
+def canonical_json(content: Any) -> str:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def content_hash(content: Any) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def _kind(series: pd.Series) -> str:
+    if series.name == "flags":
+        return "flags"
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return "status"
+    if isinstance(series.dtype, pd.Int64Dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(series.dtype):
+        return "float"
+    return "text"
+
+
+def _cell(value: Any, kind: str) -> Any:
+    if kind == "flags":
+        return list(value or ())
+    if value is None or value is pd.NA:
+        return None
+    if kind == "float":
+        number = float(value)
+        return None if np.isnan(number) else number
+    if kind == "int":
+        return int(value)
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return str(value) if kind == "status" else value
+
+
+def build_snapshot(session: Session, scores) -> dict[str, Any]:
+    """The snapshot content of freshly computed ``PeriodScores`` (from ``compute_scores``)."""
+    loaded, result = scores.loaded, scores.result
+    frame = scores.frame.drop(columns=["grade"])
+    columns = [[name, _kind(frame[name])] for name in frame.columns]
+    rows = []
+    for employee_id, row in frame.iterrows():
+        cells = {name: _cell(row[name], kind) for name, kind in columns}
+        cells["employee_id"] = int(employee_id)
+        rows.append(cells)
+    kpis = {
+        k.code: {"name_zh": k.name_zh, "name_en": k.name_en, "unit": k.unit, "direction": k.direction,
+                 "formula": k.formula, "period_kind": k.period_kind}
+        for k in session.execute(select(m.Kpi).where(m.Kpi.code.in_(scores.kpi_codes))).scalars()
+    }
+    templates = {}
+    for key, bundle in loaded.templates.items():
+        templates[key] = {
+            **bundle.domain.to_dict(), "id": bundle.row.id, "name_zh": bundle.row.name_zh, "name_en": bundle.row.name_en,
+            "rater_weights": bundle.row.rater_weights,
+            "forms": [{"form": form_key, "version": version.version, "form_version_id": version.id,
+                       "content_hash": version.content_hash, "share": str(share)}
+                      for form_key, share, version in bundle.forms],
+        }
+    explanations = {}
+    for employee_id in frame.index:
+        explanations[str(employee_id)] = {code: e.to_dict() for code, e in result.explanations(employee_id).items()}
+    exemptions: dict[str, list] = {}
+    for exemption in loaded.scoring_input.exemptions:
+        exemptions.setdefault(str(exemption.employee), []).append(
+            {"kpi": exemption.kpi, "reason": exemption.reason, "automatic": False})
+    rows_of_auto, columns_of_auto = np.nonzero(result.auto)
+    for row, column in zip(rows_of_auto.tolist(), columns_of_auto.tolist(), strict=True):
+        exemptions.setdefault(str(result.input.employees[row]), []).append(
+            {"kpi": result.codes[column], "reason": "department_rule", "automatic": True})
+    adjustments: dict[str, list] = {}
+    if loaded.record is not None:
+        for a in session.execute(select(m.Adjustment).where(m.Adjustment.period_id == loaded.record.id)
+                                 .order_by(m.Adjustment.id)).scalars():
+            adjustments.setdefault(str(a.employee_id), []).append(
+                {"points": str(a.points), "reason": a.reason, "author": a.author})
+    options = loaded.scoring_input.options
+    forced = options.forced_distribution
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "period": scores.period.code,
+        "computed_from": loaded.computed_from,
+        "months_used": loaded.months_used,
+        "grade_scale": scores.grade_scale.to_dict(),
+        "options": {
+            "forced_distribution": None if forced is None else {"quotas": [list(q) for q in forced.quotas],
+                                                                 "scope": forced.scope},
+            "rank_sum_ratio": options.rsr,
+        },
+        "templates": templates,
+        "kpis": kpis,
+        "kpi_codes": list(scores.kpi_codes),
+        "columns": columns,
+        "rows": rows,
+        "inputs": {str(k): v for k, v in loaded.inputs.items()},
+        "qualitative": {str(k): v for k, v in loaded.qualitative.items()},
+        "explanations": explanations,
+        "exemptions": exemptions,
+        "adjustments": adjustments,
+    }
+
+
+def current_snapshot(session: Session, record: m.PeriodRecord) -> m.Snapshot | None:
+    return session.execute(
+        select(m.Snapshot).where(m.Snapshot.period_id == record.id, m.Snapshot.superseded.is_(False))
+        .order_by(m.Snapshot.id.desc()).limit(1)
+    ).scalar()
+
+
+def verify(snapshot: m.Snapshot) -> bool:
+    return content_hash(snapshot.content) == snapshot.content_hash
+
+
+def frame_from_content(content: dict[str, Any]) -> pd.DataFrame:
+    columns = content["columns"]
+    rows = content["rows"]
+    index = pd.Index([r["employee_id"] for r in rows], name="employee")
+    data: dict[str, Any] = {}
+    categories = pd.Index(STATUS_NAMES, dtype=object)
+    for name, kind in columns:
+        raw = [r.get(name) for r in rows]
+        if kind == "float":
+            data[name] = pd.Series(np.array([np.nan if v is None else v for v in raw], dtype=float), index=index)
+        elif kind == "int":
+            data[name] = pd.Series(pd.array(raw, dtype="Int64"), index=index)
+        elif kind == "status":
+            codes = [Status.ABSENT if v is None else STATUS_NAMES.index(v) for v in raw]
+            data[name] = pd.Series(pd.Categorical.from_codes(np.array(codes, dtype=np.int8), categories=categories),
+                                   index=index)
+        elif kind == "flags":
+            values = np.empty(len(raw), dtype=object)
+            values[:] = [tuple(v or ()) for v in raw]
+            data[name] = pd.Series(values, index=index, dtype=object)
+        else:
+            data[name] = pd.Series(raw, index=index, dtype=object)
+    return pd.DataFrame(data, index=index)
+
+
+def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
+    """``PeriodScores`` exactly as finalized, read back from the snapshot."""
+    from kpidesk.services.appraisal.scoring import PeriodScores, _with_grade_labels
+
+    if not verify(snapshot):
+        raise CorruptDatabase(
+            _("The stored results of {period} do not match their checksum; they were changed after finalizing.")
+            .format(period=period.code))
+    content = snapshot.content
+    scale = GradeScale.from_dict(content["grade_scale"])
+    frame = _with_grade_labels(frame_from_content(content), scale)
+    return PeriodScores(period, "finalized", frame, tuple(content["kpi_codes"]), scale, "snapshot",
+                        snapshot.content_hash, stored_explanations=content["explanations"])

@@ -1,0 +1,1 @@
+"""Qualitative appraisal forms: the catalogue, responses and their scores, fillable sheets."""

@@ -1,0 +1,465 @@
+"""Importing performance data (raw fields and directly entered KPIs) in long or wide form.
+
+Long form has one row per employee × period × field (columns like 工号, 考核周期, 指标, 数值); wide form
+one row per employee and one column per field (工号, 姓名, 接待总数, 一次解决数 …). The period comes from a
+period column or is chosen for the whole file. Blank cells are not written: they never clear a value.
+
+Each column is worked on whole (numpy/pandas), and each distinct cell of a column is parsed once: a file of
+120,000 rows usually holds a few hundred staff numbers, twelve periods and a thousand value spellings.
+
+Writing is one transaction through the measurements service's bulk writer (Core statements, DBAPI
+executemany): new values are inserted, changed values updated, equal values left alone — so importing the
+same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.domain.periods import PeriodParseError, parse_period
+from kpidesk.domain.units import Direction, Unit
+from kpidesk.errors import ValidationError
+from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
+from kpidesk.exchange.grids import RawWorkbook, open_workbook
+from kpidesk.exchange.readers import SheetTable, read_table
+from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
+from kpidesk.i18n import _
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal.measurements import (
+    INSERT,
+    KEEP,
+    UPDATE,
+    ImportedValues,
+    compare_with_stored,
+    write_imported_values,
+)
+from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.progress import CancelToken, ProgressCallback
+from kpidesk.services.safety import audit
+from kpidesk.store import models as m
+
+IDENTITY_FIELDS = {"staff_no", "name", "department", "period", "field", "value", "unit"}
+VALUE_SCALE = 10**6  # Measurement.value is FixedDecimal(6): stored as value × 10⁶
+CHUNK_ROWS = 10_000
+
+@dataclass(frozen=True)
+class FieldInfo:
+    code: str
+    unit: Unit
+    bounded_rate: bool  # a rate that cannot leave 0–100 %
+
+
+def field_catalogue(session: Session) -> tuple[dict[str, FieldInfo], dict[str, str]]:
+    """Known raw fields and KPIs (code → info) and a header lookup (name, English name, code, aliases)."""
+    infos: dict[str, FieldInfo] = {}
+    pairs: list[tuple[str, str]] = []
+    for code, zh, en, unit, aliases in session.execute(
+        select(m.RawField.code, m.RawField.name_zh, m.RawField.name_en, m.RawField.unit, m.RawField.aliases)
+    ):
+        infos[code] = FieldInfo(code, _unit(unit), _unit(unit) is Unit.PERCENT)
+        pairs += [(code, code), (zh, code), (en, code)]
+        pairs += [(alias, code) for alias in (aliases or "").splitlines() if alias.strip()]
+    for code, zh, en, unit, direction in session.execute(
+        select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en, m.Kpi.unit, m.Kpi.direction)
+    ):
+        if code in infos:
+            continue
+        bounded = _unit(unit) is Unit.PERCENT and direction != Direction.BAND.value
+        infos[code] = FieldInfo(code, _unit(unit), bounded)
+        pairs += [(code, code), (zh, code), (en, code)]
+    return infos, build_index(pairs)
+
+
+def _unit(text: str | None) -> Unit:
+    try:
+        return Unit(text)
+    except ValueError:
+        return Unit.NUMBER
+
+
+def template_overrides(book: RawWorkbook) -> dict[str, str]:
+    """Header → field code from the hidden description sheet of a KPI Desk import template, if any."""
+    if TEMPLATE_FIELDS_SHEET not in book.sheet_names:
+        return {}
+    rows = book.sheet(TEMPLATE_FIELDS_SHEET).rows
+    overrides = {}
+    for row in rows[1:]:
+        if len(row) >= 2 and isinstance(row[0], str) and isinstance(row[1], str) and row[0] and row[1]:
+            overrides[row[0]] = row[1]
+    return overrides
+
+
+# --------------------------------------------------------------------------- preview
+
+
+def preview_data_import(
+    session: Session,
+    path: str | Path,
+    *,
+    period: str | None = None,
+    sheet: str | None = None,
+    overrides: Mapping[str, str | None] | None = None,
+    header_row: int | None = None,
+) -> ImportPreview:
+    """Read, parse and validate a data file; nothing is written."""
+    path = Path(path)
+    infos, index = field_catalogue(session)
+    book = open_workbook(path)
+    merged = {**template_overrides(book), **dict(overrides or {})}
+    table_ = read_table(book, kind="data", sheet=sheet, overrides=merged, header_row=header_row)
+    default_period = None
+    if period:
+        try:
+            default_period = parse_period(period).code
+        except PeriodParseError:
+            raise ValidationError(_("“{period}” is not a period").format(period=period)) from None
+    long_form = table_.column_for("field") is not None and table_.column_for("value") is not None
+    problems: list[ImportProblem] = []
+    ignored: list[str] = []
+
+    if long_form:
+        cells = _long_cells(table_, index, problems)
+    else:
+        cells = _wide_cells(table_, index, infos, ignored)
+    if not long_form and cells.empty and not table_.frame.empty:
+        raise ValidationError(
+            _("no column matches a known field or KPI; headers: {headers}").format(
+                headers=", ".join(c.header for c in table_.columns)
+            ),
+            table_.place(),
+        )
+
+    row_employee = _row_employees(session, table_, problems)
+    period_codes, period_at = _row_periods(table_, default_period, problems)
+    period_ids = _period_ids(session, table_, period_codes, period_at, problems)
+
+    # Attach employee and period to every value cell, then check the values themselves.
+    at = table_.rows.get_indexer(cells["row"].to_numpy())
+    employee_ids = row_employee[at]
+    cell_period_ids = period_ids[period_at[at]]
+    values, missing = _value_problems(table_, cells, infos, problems)
+
+    keep = ~np.isnan(values) & ~np.isnan(employee_ids) & ~np.isnan(cell_period_ids)
+    written = {name: cells[name].to_numpy(dtype=object)[keep] for name in ("column", "field_code", "raw", "unit_hint")}
+    written.update(row=cells["row"].to_numpy()[keep], employee_id=employee_ids[keep].astype("int64"),
+                   period=period_codes[period_at[at[keep]]], period_id=cell_period_ids[keep].astype("int64"),
+                   value=values[keep], missing=missing[keep])
+    duplicated = _duplicates(table_, written, problems)
+    if duplicated.any():
+        written = {name: column[~duplicated] for name, column in written.items()}
+    written["value_scaled"] = _scaled(written["value"])
+    frame = pd.DataFrame({name: pd.Series(written[name], dtype=dtype, copy=False)
+                          for name, dtype in _ROW_COLUMNS.items()})
+    counts = _compare_existing(session, frame)
+    counts.update({"rows": len(table_.frame), "values": len(frame), "blank": int(missing.sum()),
+                   "problems": len(problems)})
+    problems.sort(key=lambda p: (p.place.row or 0, p.place.column or ""))
+    notes = [_("column {column} is hidden and was not imported").format(column=c) for c in table_.hidden_columns
+             if c not in table_.mapping]
+    return ImportPreview(
+        kind="data", file=table_.file, sheet=table_.sheet, checksum=table_.checksum, header_row=table_.header_row,
+        mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,
+        notes=notes, ignored_columns=ignored, skipped_lines=list(table_.skipped), path=path,
+        extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"])))},
+    )
+
+
+#: The columns of a data preview's rows, and their types.
+_ROW_COLUMNS = {
+    "row": "int64", "column": object, "field_code": object, "raw": object, "unit_hint": object,
+    "employee_id": "int64", "period": object, "period_id": "int64", "value": "float64", "missing": bool,
+    "value_scaled": "int64",
+}
+
+
+def _problem(table_: SheetTable, row: int | None, label: str | None, message: str, code: str,
+             blocking: bool = True) -> ImportProblem:
+    return ImportProblem(table_.place(row=row, column=label), message, code, blocking)
+
+
+def _distinct(cells: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes into the distinct cells and one cell per code (every cell its own code when they hardly repeat)."""
+    distinct = distinct_cells(cells, min_cells=0)
+    if distinct is None:
+        return np.arange(len(cells)), pd.Series(cells.to_numpy(dtype=object), dtype=object)
+    return distinct
+
+
+def _row_employees(session: Session, table_: SheetTable, problems: list[ImportProblem]) -> np.ndarray:
+    """The employee id of every row (NaN where the staff number is missing or unknown)."""
+    label = table_.column_for("staff_no")
+    codes, distinct = _distinct(table_.frame[label])
+    keys = parse_keys(distinct).values
+    employees = dict(session.execute(select(m.Employee.staff_no, m.Employee.id)).all())
+    ids = keys.map(employees).to_numpy(dtype=float)
+    blank = keys.isna().to_numpy()
+    rows = table_.rows
+    for position in np.flatnonzero(blank[codes]):
+        problems.append(_problem(table_, int(rows[position]), label, _("no staff number"), "missing_staff"))
+    for position in np.flatnonzero((~blank & np.isnan(ids))[codes]):
+        problems.append(_problem(table_, int(rows[position]), label, _("unknown staff number {staff_no}").format(
+            staff_no=keys.iat[codes[position]]), "unknown_staff"))
+    return ids[codes]
+
+
+def _row_periods(table_: SheetTable, default: str | None, problems: list[ImportProblem]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct period codes (None where there is none) and, per row, which one it has."""
+    label = table_.column_for("period")
+    if label is None:
+        if default is None:
+            raise ValidationError(
+                _("the file has no period column; choose the period to import into"), table_.place()
+            )
+        return np.array([default], dtype=object), np.zeros(len(table_.frame), dtype=np.int64)
+    cells = table_.frame[label]
+    codes, distinct = _distinct(cells)
+    parsed = parse_periods(distinct)
+    bad = parsed.problem_mask.to_numpy()
+    reasons = parsed.problems.to_numpy(dtype=object)
+    values = parsed.values.to_numpy(dtype=object)
+    rows = table_.rows
+    for position in np.flatnonzero(bad[codes]):
+        problems.append(_problem(table_, int(rows[position]), label,
+                                 problem_message(reasons[codes[position]], cells.iat[position]), "bad_period"))
+    blank = pd.isna(values) & ~bad
+    if default is not None:
+        values[blank] = default
+    else:
+        for position in np.flatnonzero(blank[codes]):
+            problems.append(_problem(table_, int(rows[position]), label, _("no period"), "missing_period"))
+    return values, codes
+
+
+def _period_ids(session: Session, table_: SheetTable, period_codes: np.ndarray, period_at: np.ndarray,
+                problems: list[ImportProblem]) -> np.ndarray:
+    """The id of each distinct period (NaN for none, or one not opened); problems name unopened and
+    finalized periods."""
+    wanted = {code for code in period_codes if code is not None}
+    records = {
+        code: (pid, status)
+        for pid, code, status in session.execute(
+            select(m.PeriodRecord.id, m.PeriodRecord.code, m.PeriodRecord.status).where(
+                m.PeriodRecord.code.in_(wanted)
+            )
+        )
+    }
+    label = table_.column_for("period")
+    rows = table_.rows
+    unknown = np.array([code is not None and code not in records for code in period_codes], dtype=bool)
+    locked = np.array([code in records and records[code][1] == "finalized" for code in period_codes], dtype=bool)
+    for position in np.flatnonzero(unknown[period_at]):
+        problems.append(_problem(table_, int(rows[position]), label, _("period {period} has not been opened").format(
+            period=period_codes[period_at[position]]), "unknown_period"))
+    for position in np.flatnonzero(locked[period_at]):
+        problems.append(_problem(table_, int(rows[position]), label, _("period {period} is finalized").format(
+            period=period_codes[period_at[position]]), "locked"))
+    return np.array([records[code][0] if code in records else np.nan for code in period_codes], dtype=float)
+
+
+def _duplicates(table_: SheetTable, written: dict[str, np.ndarray], problems: list[ImportProblem]) -> np.ndarray:
+    """Which values repeat an earlier one's staff number, period and field (the first one is kept)."""
+    keys = pd.DataFrame({"employee_id": written["employee_id"], "period_id": written["period_id"],
+                         "field": pd.factorize(written["field_code"])[0]})
+    duplicated = keys.duplicated(keep="first").to_numpy()
+    if duplicated.any():
+        first_rows = pd.Series(written["row"], index=pd.MultiIndex.from_frame(keys))
+        first_rows = first_rows[~first_rows.index.duplicated(keep="first")]
+        for position in np.flatnonzero(duplicated):
+            first = first_rows[tuple(keys.iloc[position])]
+            problems.append(_problem(table_, int(written["row"][position]), written["column"][position], _(
+                "duplicate: the same staff number, period and field as row {row}").format(row=first), "duplicate"))
+    return duplicated
+
+
+def _wide_cells(table_: SheetTable, index: dict[str, str], infos: dict[str, FieldInfo],
+                ignored: list[str]) -> pd.DataFrame:
+    parts = []
+    for info in table_.columns:
+        target = table_.mapping.get(info.label)
+        if target in IDENTITY_FIELDS:
+            continue
+        if target is None:
+            if info.hidden:
+                continue
+            target = match_header(info.label, index) or match_header(info.header.split("/")[-1], index)
+        if target is None or target not in infos:
+            if info.label not in table_.mapping:
+                ignored.append(info.label)
+            continue
+        parts.append(_cells_frame(table_.rows.to_numpy(), info.label, target, table_.frame[info.label].to_numpy(),
+                                  info.unit_hint))
+    if not parts:
+        return _cells_frame(np.empty(0, dtype=np.int64), None, None, None, None)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _cells_frame(rows: np.ndarray, column, field_code, raw, unit_hint) -> pd.DataFrame:
+    """Value cells to parse: Excel row, column label, field code, raw cell and the header's unit; each of
+    the last four is an array or one value for all."""
+    def objects(values) -> pd.Series:
+        if not isinstance(values, np.ndarray):
+            values = np.full(len(rows), values, dtype=object)
+        return pd.Series(values, dtype=object, copy=False)
+
+    return pd.DataFrame({"row": pd.Series(rows, dtype="int64", copy=False), "column": objects(column),
+                         "field_code": objects(field_code), "raw": objects(raw), "unit_hint": objects(unit_hint)})
+
+
+def _long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportProblem]) -> pd.DataFrame:
+    field_label = table_.column_for("field")
+    value_label = table_.column_for("value")
+    names = table_.frame[field_label]
+    field_codes = pd.Series(_each_distinct(names, lambda v: None if v is None else match_header(str(v), index)),
+                            index=table_.rows, dtype=object)
+    unit_label = table_.column_for("unit")
+    hints = table_.frame[unit_label] if unit_label else pd.Series(None, index=table_.rows, dtype=object)
+    for row in field_codes.index[field_codes.isna()]:
+        name = names[row]
+        message = _("no field or KPI named") if name is None else _(
+            "unknown field or KPI “{name}”").format(name=name)
+        problems.append(_problem(table_, int(row), field_label, message, "unknown_field"))
+    known = field_codes.notna().to_numpy()
+    unit_hints = _each_distinct(hints, lambda h: normalise_header(h) if isinstance(h, str) else None)
+    return _cells_frame(table_.rows.to_numpy()[known], value_label, field_codes.to_numpy(dtype=object)[known],
+                        table_.frame[value_label].to_numpy(dtype=object)[known], unit_hints[known])
+
+
+def _each_distinct(cells: pd.Series, function) -> np.ndarray:
+    """``function`` of every cell, called once per distinct cell."""
+    distinct = distinct_cells(cells, min_cells=0)
+    if distinct is None:
+        return np.array([function(cell) for cell in cells], dtype=object)
+    codes, representatives = distinct
+    return np.array([function(cell) for cell in representatives], dtype=object)[codes]
+
+
+def _value_problems(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, FieldInfo],
+                    problems: list[ImportProblem]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse every value cell by its field's unit and the unit in its header, each distinct cell once per
+    unit; collect the problems. Returns the values (NaN when missing or wrong) and which cells are blank."""
+    size = len(cells)
+    values = np.full(size, np.nan)
+    missing = np.zeros(size, dtype=bool)
+    if not size:
+        return values, missing
+    raw = cells["raw"].to_numpy(dtype=object)
+    field_at, fields = pd.factorize(cells["field_code"].to_numpy(dtype=object))
+    hint_at, hints = pd.factorize(cells["unit_hint"].to_numpy(dtype=object))  # no hint: -1
+    unit_at, units = pd.factorize(np.array([infos[f].unit.value if f in infos else None for f in fields],
+                                           dtype=object))  # a field we do not know: -1
+    bounded = np.array([f in infos and infos[f].bounded_rate for f in fields], dtype=bool)[field_at]
+    group = np.where(unit_at[field_at] < 0, -1, unit_at[field_at] * (len(hints) + 1) + hint_at + 1)
+    raw_at, distinct = _distinct(cells["raw"])
+    pair_at, pairs = pd.factorize(group * len(distinct) + raw_at)
+    pair_values = np.full(len(pairs), np.nan)
+    pair_missing = np.zeros(len(pairs), dtype=bool)
+    pair_reasons = np.full(len(pairs), None, dtype=object)
+    for key in np.unique(pairs // len(distinct)):
+        if key < 0:
+            continue  # not parsed: neither a value nor blank
+        members = np.flatnonzero(pairs // len(distinct) == key)
+        unit, hint = units[key // (len(hints) + 1)], key % (len(hints) + 1) - 1
+        parsed = parse_values(distinct.iloc[pairs[members] % len(distinct)].reset_index(drop=True), unit,
+                              unit_hint=hints[hint] if hint >= 0 and hints[hint] else None)
+        pair_values[members] = parsed.values.to_numpy()
+        pair_missing[members] = parsed.missing_mask.to_numpy()
+        pair_reasons[members] = parsed.problems.to_numpy(dtype=object)
+    values = pair_values[pair_at]
+    missing = pair_missing[pair_at]
+    reasons = pair_reasons[pair_at]
+    bad = pd.notna(reasons)
+    rows = cells["row"].to_numpy()
+    labels = cells["column"].to_numpy(dtype=object)
+    for position in np.flatnonzero(bad):
+        problems.append(_problem(table_, int(rows[position]), labels[position],
+                                 problem_message(reasons[position], raw[position]), "bad_value"))
+    with np.errstate(invalid="ignore"):
+        outside = bounded & ((values < 0) | (values > 100))
+    for position in np.flatnonzero(outside & ~bad):
+        problems.append(_problem(table_, int(rows[position]), labels[position], _(
+            "{value}% is impossible for a rate (0–100%)").format(value=round(float(values[position]), 4)),
+            "impossible"))
+    values[outside] = np.nan
+    return values, missing
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    """Values as FixedDecimal(6) stores them (× 10⁶, rounded half away from zero)."""
+    scaled = np.asarray(values, dtype=float) * VALUE_SCALE
+    return (np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)).astype("int64")
+
+
+def _imported(rows: pd.DataFrame) -> ImportedValues:
+    """Preview rows as the parallel lists the bulk writer takes."""
+    return ImportedValues(
+        employee_ids=rows["employee_id"].astype("int64").tolist(), period_ids=rows["period_id"].astype("int64").tolist(),
+        field_codes=rows["field_code"].tolist(), scaled_values=rows["value_scaled"].astype("int64").tolist(),
+        source_rows=rows["row"].astype("int64").tolist(),
+    )
+
+
+def _compare_existing(session: Session, written: pd.DataFrame) -> dict[str, int]:
+    changes = compare_with_stored(session, _imported(written))
+    return {"new": changes.count(INSERT), "changed": changes.count(UPDATE), "unchanged": changes.count(KEEP)}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def apply_data_import(
+    db,
+    actor: Actor,
+    preview: ImportPreview,
+    *,
+    skip_problem_rows: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    backup: bool = True,
+) -> ImportResult:
+    """Write a data preview in one transaction; cancelling or any failure leaves the database unchanged."""
+    ensure_importable(preview, skip_problem_rows)
+    rows: pd.DataFrame = preview.rows
+    if skip_problem_rows and preview.problem_rows:
+        rows = rows[~rows["row"].isin(preview.problem_rows)]
+    if backup:
+        from kpidesk.store.backups import backup_now
+
+        backup_now(db, reason="pre-import")
+    with db.write() as session:
+        counts = write_values(session, actor, rows, file=preview.file, sheet=preview.sheet,
+                              checksum=preview.checksum, progress=progress, cancel=cancel, chunk_rows=chunk_rows)
+        counts["skipped_rows"] = len(preview.problem_rows) if skip_problem_rows else 0
+        entry = audit.record(
+            session, actor, "import.data", entity="file", entity_id=preview.file,
+            new={"file": preview.file, "sheet": preview.sheet, "checksum": preview.checksum, "counts": counts,
+                 "periods": preview.extra.get("periods", [])},
+        )
+        audit_id = entry.id
+    return ImportResult("data", preview.file, preview.checksum, counts, audit_id)
+
+
+def write_values(
+    session: Session,
+    actor: Actor,
+    rows: pd.DataFrame,
+    *,
+    file: str,
+    sheet: str | None,
+    checksum: str,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> dict[str, int]:
+    """Upsert value rows (employee_id, period_id, field_code, value_scaled, row) inside the caller's
+    transaction; returns counts of inserted, updated and unchanged values."""
+    return write_imported_values(session, actor, _imported(rows), file=file, sheet=sheet, checksum=checksum,
+                                 progress=progress, cancel=cancel, chunk_rows=chunk_rows)

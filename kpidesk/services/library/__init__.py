@@ -1,0 +1,1 @@
+"""What is measured: the KPI library, appraisal templates and the starter libraries."""

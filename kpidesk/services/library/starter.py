@@ -1,0 +1,167 @@
+"""Starter content: the customer-service KPI library, its raw fields, positions and templates."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.errors import NotFound, ValidationError
+from kpidesk.i18n import _
+from kpidesk.resources import STARTER_DIR
+from kpidesk.services.actor import Actor
+from kpidesk.services.safety import audit
+from kpidesk.store import models as m
+
+DEFAULT_GRADES = [
+    ("excellent", "优秀", "Excellent", 95, "#2e7d32"),
+    ("good", "良好", "Good", 85, "#1565c0"),
+    ("fair", "一般", "Fair", 70, "#ef6c00"),
+    ("poor", "差", "Poor", 0, "#c62828"),
+]
+
+
+def available_starters() -> list[str]:
+    return sorted(p.stem for p in STARTER_DIR.glob("*.toml"))
+
+
+def load_starter(name: str) -> dict[str, Any]:
+    path = STARTER_DIR / f"{name}.toml"
+    if not path.is_file():
+        raise NotFound(
+            _("No starter library named {name}; available: {names}").format(
+                name=name, names=", ".join(available_starters())
+            )
+        )
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def ensure_default_grade_scale(session: Session) -> m.GradeScale:
+    scale = session.execute(select(m.GradeScale).where(m.GradeScale.is_default)).scalar()
+    if scale is None:
+        scale = m.GradeScale(name="default", is_default=True)
+        scale.bands = [
+            m.GradeBand(code=c, label_zh=zh, label_en=en, lower_bound=Decimal(lb), colour=colour)
+            for c, zh, en, lb, colour in DEFAULT_GRADES
+        ]
+        session.add(scale)
+        session.flush()
+    return scale
+
+
+def _position(session: Session, name_zh: str, name_en: str | None) -> m.Position:
+    position = session.execute(select(m.Position).where(m.Position.name == name_zh)).scalar()
+    if position is None:
+        position = m.Position(name=name_zh, name_en=name_en)
+        session.add(position)
+        session.flush()
+    return position
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def install_starter(session: Session, actor: Actor, name: str = "customer-service", *, path: Path | None = None) -> dict[str, int]:
+    """Create what the starter file defines; existing KPIs/fields/templates with the same code are kept."""
+    data = load_starter(name) if path is None else tomllib.loads(path.read_text(encoding="utf-8"))
+    scale = ensure_default_grade_scale(session)
+    existing_fields = set(session.execute(select(m.RawField.code)).scalars())
+    for spec in data.get("fields", []):
+        if spec["code"] in existing_fields:
+            continue
+        session.add(
+            m.RawField(
+                code=spec["code"],
+                name_zh=spec["name_zh"],
+                name_en=spec["name_en"],
+                unit=spec["unit"],
+                aggregation=spec.get("aggregation", "sum"),
+                aliases="\n".join(spec.get("aliases", [])) or None,
+            )
+        )
+    kpis = {k.code: k for k in session.execute(select(m.Kpi)).scalars()}
+    for spec in data.get("kpis", []):
+        if spec["code"] in kpis:
+            continue
+        kpi = m.Kpi(
+            code=spec["code"],
+            name_zh=spec["name_zh"],
+            name_en=spec["name_en"],
+            definition=spec.get("definition"),
+            unit=spec["unit"],
+            direction=spec["direction"],
+            formula=spec.get("formula"),
+            baseline=_dec(spec.get("baseline")),
+            target=_dec(spec.get("target")),
+            challenge=_dec(spec.get("challenge")),
+            perspective=spec.get("perspective"),
+            category=spec.get("category"),
+            data_source=spec.get("data_source"),
+            period_kind=spec.get("period_kind", "month"),
+            aggregation=spec.get("aggregation", "recompute" if spec.get("formula") else "mean"),
+        )
+        session.add(kpi)
+        kpis[kpi.code] = kpi
+    session.flush()
+    templates = 0
+    existing_templates = set(session.execute(select(m.Template.key)).scalars())
+    for spec in data.get("templates", []):
+        if spec["key"] in existing_templates:
+            continue
+        total = sum(Decimal(str(item["weight"])) for item in spec["items"])
+        if total != 100:
+            raise ValidationError(_("Template {name}: weights sum to {total}, not 100").format(name=spec["key"], total=total))
+        position = _position(session, spec["position_zh"], spec.get("position_en"))
+        template = m.Template(
+            key=spec["key"],
+            version=1,
+            name_zh=spec["name_zh"],
+            name_en=spec["name_en"],
+            position_id=position.id,
+            quantitative_share=_dec(spec.get("quantitative_share", 70)),
+            qualitative_share=_dec(spec.get("qualitative_share", 30)),
+            grade_scale_id=scale.id,
+            created_by=actor.name,
+        )
+        for order, item in enumerate(spec["items"]):
+            kpi = kpis[item["kpi"]]
+            template.items.append(
+                m.TemplateItem(
+                    kpi_id=kpi.id,
+                    sort_order=order,
+                    weight=_dec(item["weight"]),
+                    baseline=_dec(item.get("baseline", kpi.baseline)),
+                    target=_dec(item.get("target", kpi.target)),
+                    challenge=_dec(item.get("challenge", kpi.challenge)),
+                    rule=item.get("rule", "three_level"),
+                    params=item.get("params"),
+                )
+            )
+        session.add(template)
+        session.flush()
+        _attach_forms(session, template, spec.get("forms", []))
+        templates += 1
+    counts = {"fields": len(data.get("fields", [])), "kpis": len(data.get("kpis", [])), "templates": templates}
+    audit.record(session, actor, "starter.install", entity="starter", entity_id=name, new=counts)
+    return counts
+
+
+def _attach_forms(session: Session, template: m.Template, form_keys: list[str]) -> None:
+    """Pin the named forms into the database and attach them in equal shares."""
+    if not form_keys:
+        return
+    try:
+        from kpidesk.services.forms.responses import pin_form
+    except ImportError:
+        return
+    share = Decimal(100) / len(form_keys)
+    for key in form_keys:
+        version = pin_form(session, key)
+        template.forms.append(m.TemplateForm(form_version_id=version.id, share=share))
+    session.flush()

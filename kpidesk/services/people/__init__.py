@@ -1,0 +1,1 @@
+"""Who works here: employees, departments and the organisation's own settings."""

@@ -1,0 +1,563 @@
+"""Chart data from the database: what :mod:`kpidesk.charts` draws, for the GUI, the CLI and the sheets.
+
+A finalized period is read from its snapshot (through :func:`kpidesk.services.appraisal.scoring.period_scores`
+and the snapshot's template and KPI copies), so a chart of a signed period does not move when a
+template is edited later. History comes from the stored results of finalized periods, plus the
+period asked for when it is still open.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.charts.data import (
+    EmployeeHistory,
+    GradeBand,
+    GradeDistribution,
+    HistoryPoint,
+    KpiAttainment,
+    KpiAttainmentRow,
+    KpiBone,
+    KpiRib,
+    KpiSystem,
+    RadarData,
+    RadarSeries,
+    Ranking,
+    RankingEntry,
+    TeamKpiTrend,
+    TeamScores,
+)
+from kpidesk.charts.translate import Translate, language_code, translator
+from kpidesk.domain.grades import GradeScale
+from kpidesk.domain.periods import Period
+from kpidesk.errors import NotFound, ValidationError
+from kpidesk.i18n import N_
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal.scoring import PeriodScores, period_scores, resolve_period
+from kpidesk.services.appraisal.scoring_inputs import DepartmentTree, find_period_record
+from kpidesk.services.safety import access
+from kpidesk.store import models as m
+
+HISTORY_LENGTH = 12
+
+PERSPECTIVE_NAMES = {
+    "financial": N_("Financial"),
+    "customer": N_("Customer"),
+    "process": N_("Internal process"),
+    "growth": N_("Learning and growth"),
+}
+RATER_NAMES = {"self": N_("Self rating"), "manager": N_("Manager rating"), "peer": N_("Peer rating"),
+               "hr": N_("HR rating")}
+RATER_ORDER = ("self", "manager", "peer", "hr")
+
+
+# --- what a period's sheets were scored with --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One KPI of a template as the period used it: levels in stored units (durations in seconds)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: str
+    weight: float | None
+    baseline: float | None
+    target: float | None
+    challenge: float | None
+    perspective: str | None = None
+
+    def name(self, lang: str) -> str:
+        return (self.name_zh or self.name_en) if lang == "zh_CN" else (self.name_en or self.name_zh)
+
+
+@dataclass
+class ScoredPeriod:
+    """A period's scores together with the template lines and names they were computed with."""
+
+    scores: PeriodScores
+    templates: dict[str, list[KpiLine]]  # template key → its KPI lines in sheet order
+    template_names: dict[str, tuple[str, str]]  # template key → (zh, en)
+    shares: dict[str, tuple[float | None, float | None]]  # template key → (quantitative, qualitative) %
+    snapshot: dict[str, Any] | None = None
+
+    @property
+    def finalized(self) -> bool:
+        return self.scores.status == "finalized"
+
+    def lines(self, employee_id: Hashable) -> list[KpiLine]:
+        key = self.scores.frame.at[employee_id, "template"]
+        return list(self.templates.get(key, [])) if isinstance(key, str) else []
+
+    def template_shares(self, employee_id: Hashable) -> tuple[float | None, float | None]:
+        key = self.scores.frame.at[employee_id, "template"]
+        return self.shares.get(key, (None, None)) if isinstance(key, str) else (None, None)
+
+    def template_name(self, employee_id: Hashable, lang: str) -> str:
+        key = self.scores.frame.at[employee_id, "template"]
+        zh, en = self.template_names.get(key, ("", "")) if isinstance(key, str) else ("", "")
+        return (zh or en) if lang == "zh_CN" else (en or zh)
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def load_scored_period(
+    session: Session, period: str | Period, *, department: str | None = None, actor: Actor | None = None
+) -> ScoredPeriod:
+    """The scores people may see, with the KPI lines of the templates they were scored on — from the
+    snapshot once the period is finalized, from the template versions used otherwise."""
+    from kpidesk.services.appraisal.snapshots import current_snapshot
+
+    scores = period_scores(session, period, department=department, actor=actor)
+    perspectives = dict(session.execute(select(m.Kpi.code, m.Kpi.perspective)).all())
+    if scores.source == "snapshot":
+        record = find_period_record(session, scores.period.code)
+        snapshot = current_snapshot(session, record).content
+        kpis = snapshot.get("kpis", {})
+        templates, names, shares = {}, {}, {}
+        for key, template in snapshot.get("templates", {}).items():
+            names[key] = (template.get("name_zh", ""), template.get("name_en", ""))
+            shares[key] = (_float(template.get("quantitative_share")), _float(template.get("qualitative_share")))
+            templates[key] = [
+                KpiLine(item["code"], kpis.get(item["code"], {}).get("name_zh", item["code"]),
+                        kpis.get(item["code"], {}).get("name_en", item["code"]), item.get("unit", "number"),
+                        item.get("direction", "higher"), _float(item.get("weight")), _float(item.get("baseline")),
+                        _float(item.get("target")), _float(item.get("challenge")), perspectives.get(item["code"]))
+                for item in template.get("items", [])
+            ]
+        return ScoredPeriod(scores, templates, names, shares, snapshot)
+    templates, names, shares = {}, {}, {}
+    used = {(k, int(v)) for k, v in zip(scores.frame["template"], scores.frame["template_version"], strict=True)
+            if isinstance(k, str) and _int(v) is not None}
+    for key, version in sorted(used):
+        row = session.execute(select(m.Template).where(m.Template.key == key, m.Template.version == version)).scalar()
+        if row is None:
+            continue
+        names[key] = (row.name_zh, row.name_en)
+        shares[key] = (_float(row.quantitative_share), _float(row.qualitative_share))
+        templates[key] = [
+            KpiLine(item.kpi.code, item.kpi.name_zh, item.kpi.name_en, item.kpi.unit, item.kpi.direction,
+                    _float(item.weight), _float(item.baseline), _float(item.target), _float(item.challenge),
+                    item.kpi.perspective)
+            for item in row.items
+        ]
+    return ScoredPeriod(scores, templates, names, shares, None)
+
+
+# --- units on charts ---------------------------------------------------------------------------------
+
+
+def display_scale(unit: str, values: Iterable[float | None], _: Translate) -> tuple[float, str]:
+    """How to show stored values of ``unit`` on an axis: a divisor and the unit label (durations in
+    seconds become minutes or hours, whichever reads better)."""
+    if unit == "percent":
+        return 1.0, "%"
+    if unit == "permille":
+        return 1.0, "‰"
+    if unit == "duration":
+        known = [abs(v) for v in values if v is not None]
+        typical = statistics.median(known) if known else 0
+        if typical >= 7200:
+            return 3600.0, _("h")
+        if typical >= 120:
+            return 60.0, _("min")
+        return 1.0, _("s")
+    if unit == "hours":
+        return 1.0, _("h")
+    if unit == "currency":
+        return 1.0, "¥"
+    return 1.0, ""
+
+
+def grade_bands(scale: GradeScale, lang: str) -> tuple[GradeBand, ...]:
+    """The period's grade scale as chart bands, best first."""
+    bands = []
+    upper = None
+    for band in scale.bands:
+        label = scale.label(band.code, lang) or band.code
+        lower = band.minimum if band.minimum is not None else 0.0
+        bands.append(GradeBand(band.code, label, float(lower), upper))
+        upper = float(lower)
+    return tuple(bands)
+
+
+# --- one employee --------------------------------------------------------------------------------------
+
+
+def find_employee(session: Session, staff_no: str) -> m.Employee:
+    employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no.strip())).scalar()
+    if employee is None:
+        _ = translator()
+        raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
+    return employee
+
+
+def employee_history(
+    session: Session, employee_id: int, scored: ScoredPeriod, *, lang: str | None = None,
+    length: int = HISTORY_LENGTH,
+) -> EmployeeHistory:
+    """Totals of the finalized periods of the same kind up to this one (the last ``length``), with the
+    department's median in each; the period itself from its scores while it is still open."""
+    language = language_code(lang)
+    scores = scored.scores
+    period = scores.period
+    records = session.execute(
+        select(m.PeriodRecord).where(m.PeriodRecord.kind == period.kind.value, m.PeriodRecord.starts_on <= period.start)
+        .order_by(m.PeriodRecord.starts_on.desc()).limit(length)
+    ).scalars().all()
+    records = list(reversed(records))
+    tree = DepartmentTree.load(session)
+    results = session.execute(
+        select(m.Result).where(m.Result.period_id.in_([r.id for r in records]))
+    ).scalars().all()
+    by_period: dict[int, list[m.Result]] = {}
+    for row in results:
+        by_period.setdefault(row.period_id, []).append(row)
+    scale = scores.grade_scale
+    points = []
+    for record in records:
+        rows = by_period.get(record.id, [])
+        own = next((r for r in rows if r.employee_id == employee_id), None)
+        if record.code == period.code and employee_id in scores.frame.index and not scored.finalized:
+            frame_row = scores.frame.loc[employee_id]
+            total, code = _float(frame_row["total"]), frame_row["grade_code"]
+            department = tree.top(_int(frame_row["department_id"]))
+            peers = [_float(t) for t, d in zip(scores.frame["total"], scores.frame["department_id"], strict=True)
+                     if tree.top(_int(d)) == department]
+        else:
+            if own is None:
+                continue
+            total, code = _float(own.total), own.grade_code
+            department = tree.top(own.department_id)
+            peers = [_float(r.total) for r in rows if tree.top(r.department_id) == department]
+        known = [p for p in peers if p is not None]
+        label = _grade_label(scale, code, language)
+        points.append(HistoryPoint(record.code, total, code if isinstance(code, str) else None, label,
+                                   statistics.median(known) if known else None))
+    name = scores.frame.at[employee_id, "name"] if employee_id in scores.frame.index else ""
+    return EmployeeHistory(str(name), points, grade_bands(scale, language))
+
+
+def _int(value: Any) -> int | None:
+    try:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        return int(value)
+    except (TypeError, ValueError):  # pandas' NA among them
+        return None
+
+
+def _grade_label(scale: GradeScale, code: Any, lang: str) -> str | None:
+    if not isinstance(code, str):
+        return None
+    try:
+        return scale.label(code, lang)
+    except KeyError:
+        return code
+
+
+def kpi_attainment(scored: ScoredPeriod, employee_id: Hashable, *, lang: str | None = None) -> KpiAttainment:
+    """Each KPI of the employee's sheet: actual against baseline, target and challenge, in display units."""
+    language = language_code(lang)
+    _ = translator(lang)
+    kpis = scored.scores.kpis(employee_id)
+    rows = []
+    for line in scored.lines(employee_id):
+        item = kpis.get(line.code)
+        if item is None:
+            continue
+        actual = item["value"]
+        divisor, unit = display_scale(line.unit, [line.target, line.baseline, actual], _)
+
+        def shown(value: float | None, divisor: float = divisor) -> float | None:
+            return None if value is None else value / divisor
+
+        rows.append(KpiAttainmentRow(line.name(language), shown(actual), shown(line.baseline), shown(line.target),
+                                     shown(line.challenge), unit, line.direction))
+    frame = scored.scores.frame
+    return KpiAttainment(str(frame.at[employee_id, "name"]), scored.scores.period.code, rows)
+
+
+@dataclass(frozen=True)
+class RatedCriterion:
+    """One criterion of a qualitative form with each rater role's level(s) and comments."""
+
+    title: str
+    weight: float | None
+    levels: dict[str, list[str]]  # role → level labels (several for peers)
+    points: dict[str, float]  # role → mean position on the scale, 1 = lowest level
+    comments: dict[str, list[str]]  # role → comments
+
+
+@dataclass(frozen=True)
+class QualitativeDetail:
+    criteria: list[RatedCriterion]
+    roles: list[str]  # rater roles that answered, in RATER_ORDER
+    scale_labels: list[str]  # lowest level first
+    texts: dict[str, dict[str, str]]  # role → section id → text (strengths, improvements, goals)
+
+
+def qualitative_detail(session: Session, period: str, employee_id: int, *, lang: str | None = None) -> QualitativeDetail:
+    """The submitted responses about one employee, criterion by criterion; peers stay anonymous (their
+    levels and comments are listed without names)."""
+    from kpidesk.services.forms.responses import responses_for, stored_form
+
+    language = language_code(lang)
+    responses = responses_for(session, period, employee_id=employee_id, submitted_only=True)
+    criteria: dict[tuple[int, str], RatedCriterion] = {}
+    order: list[tuple[int, str]] = []
+    roles: set[str] = set()
+    texts: dict[str, dict[str, str]] = {}
+    scale_labels: list[str] = []
+    forms: dict[int, Any] = {}
+    for response in responses:
+        form = forms.get(response.form_version_id)
+        if form is None:
+            form = forms[response.form_version_id] = stored_form(session, response.form_version_id)
+            if not scale_labels:
+                scale_labels = [level.label.pick(language) for level in reversed(form.scale.levels)]
+            for criterion in form.criteria:
+                key = (response.form_version_id, criterion.id)
+                order.append(key)
+                criteria[key] = RatedCriterion(criterion.title.pick(language), float(criterion.weight), {}, {}, {})
+        role = response.role
+        roles.add(role)
+        for criterion_id, level_id in response.levels.items():
+            rated = criteria.get((response.form_version_id, criterion_id))
+            if rated is None or not level_id:
+                continue
+            try:
+                level = form.scale.level(level_id)
+            except KeyError:
+                continue
+            rated.levels.setdefault(role, []).append(level.label.pick(language))
+            position = len(form.scale.levels) - form.scale.rank(level_id)
+            count = len(rated.levels[role])
+            rated.points[role] = (rated.points.get(role, 0.0) * (count - 1) + position) / count
+        for criterion_id, comment in response.comments.items():
+            rated = criteria.get((response.form_version_id, criterion_id))
+            if rated is not None and comment and comment.strip():
+                rated.comments.setdefault(role, []).append(comment.strip())
+        for section, text in (response.texts or {}).items():
+            if text and text.strip():
+                texts.setdefault(role, {})[section] = text.strip()
+    return QualitativeDetail([criteria[k] for k in order], [r for r in RATER_ORDER if r in roles], scale_labels, texts)
+
+
+def qualitative_radar(detail: QualitativeDetail, *, lang: str | None = None) -> RadarData:
+    """Self against manager (and peers, HR when they rated) on each criterion, on the form's scale."""
+    _ = translator(lang)
+    series = [
+        RadarSeries(_(RATER_NAMES[role]), [c.points.get(role) for c in detail.criteria], role)
+        for role in detail.roles
+    ]
+    return RadarData([c.title for c in detail.criteria], series, float(len(detail.scale_labels) or 4),
+                     detail.scale_labels)
+
+
+# --- a department ------------------------------------------------------------------------------------
+
+
+def _department_label(scored: ScoredPeriod, department: str | None, _: Translate) -> str:
+    if department:
+        return department
+    names = {n for n in scored.scores.frame["department"] if isinstance(n, str)}
+    return next(iter(names)) if len(names) == 1 else _("All departments")
+
+
+def grade_distribution(session: Session, scored: ScoredPeriod, department: str | None = None, *,
+                       lang: str | None = None) -> GradeDistribution:
+    """Employees per grade; the forced-distribution quotas as targets when the organisation set them."""
+    from kpidesk.services.appraisal.calibration import forced_setting
+
+    language = language_code(lang)
+    frame = scored.scores.frame
+    counts = {str(code): int(n) for code, n in frame["grade_code"].value_counts().items()}
+    forced = forced_setting(session)
+    targets = None if forced is None else {code: share / 100.0 for code, share in forced.quotas}
+    return GradeDistribution(_department_label(scored, department, translator(lang)), scored.scores.period.code,
+                             counts, grade_bands(scored.scores.grade_scale, language), targets)
+
+
+def team_scores(scored: ScoredPeriod, department: str | None = None, *, lang: str | None = None) -> TeamScores:
+    import pandas as pd
+
+    _ = translator(lang)
+    frame = scored.scores.frame
+    teams = [t if isinstance(t, str) else (d if isinstance(d, str) else _("No team"))
+             for t, d in zip(frame["team"], frame["department"], strict=True)]
+    data = pd.DataFrame({"team": teams, "employee": list(frame["name"]),
+                         "score": [_float(t) for t in frame["total"]],
+                         "grade_key": [c if isinstance(c, str) else None for c in frame["grade_code"]]})
+    return TeamScores(_department_label(scored, department, _), scored.scores.period.code, data,
+                      grade_bands(scored.scores.grade_scale, language_code(lang)))
+
+
+def ranking(scored: ScoredPeriod, department: str | None = None, *, lang: str | None = None) -> Ranking:
+    language = language_code(lang)
+    frame = scored.scores.frame
+    rank_column = "rank_department" if department or frame["department"].nunique() <= 1 else "rank_organisation"
+    entries = []
+    for _employee, row in frame.iterrows():
+        total = _float(row["total"])
+        if total is None:
+            continue
+        code = row["grade_code"] if isinstance(row["grade_code"], str) else None
+        entries.append(RankingEntry(_int(row[rank_column]) or 0, str(row["name"]), total, code,
+                                    _grade_label(scored.scores.grade_scale, code, language)))
+    return Ranking(_department_label(scored, department, translator(lang)), scored.scores.period.code, entries)
+
+
+def team_kpi_trend(session: Session, period: str | Period, kpi_code: str, *, department: str | None = None,
+                   actor: Actor | None = None, lang: str | None = None,
+                   length: int = HISTORY_LENGTH) -> TeamKpiTrend:
+    """One KPI over the last ``length`` periods of the same kind, one line per employee."""
+    import pandas as pd
+
+    language = language_code(lang)
+    _ = translator(lang)
+    target = resolve_period(period)
+    kpi = session.execute(select(m.Kpi).where(m.Kpi.code == kpi_code)).scalar()
+    if kpi is None:
+        raise NotFound(_("No KPI with code {code}").format(code=kpi_code))
+    periods = [target]
+    while len(periods) < length:
+        periods.insert(0, periods[0].previous())
+    rows: list[dict[str, Any]] = []
+    levels: list[float | None] = []
+    for current in periods:
+        try:
+            scored = load_scored_period(session, current, department=department, actor=actor)
+        except NotFound:
+            continue
+        column = f"{kpi_code}.value"
+        if column not in scored.scores.frame.columns:
+            continue
+        for _employee, row in scored.scores.frame.iterrows():
+            value = _float(row[column])
+            if value is not None:
+                rows.append({"period": current.code, "employee": str(row["name"]), "value": value})
+        if current == target:
+            levels = [line.target for lines in scored.templates.values() for line in lines if line.code == kpi_code]
+    values = [r["value"] for r in rows]
+    divisor, unit = display_scale(kpi.unit, values, _)
+    frame = pd.DataFrame(rows, columns=["period", "employee", "value"])
+    frame["value"] = frame["value"] / divisor
+    goal = next((t for t in levels if t is not None), None)
+    name = (kpi.name_zh or kpi.name_en) if language == "zh_CN" else (kpi.name_en or kpi.name_zh)
+    return TeamKpiTrend(name, frame, unit, kpi.direction, None if goal is None else goal / divisor,
+                        [p.code for p in periods])
+
+
+def kpi_system(scored: ScoredPeriod, template_key: str, goal: str, *, lang: str | None = None) -> KpiSystem:
+    """A template as a fishbone: one bone per balanced-scorecard perspective, its KPIs with weights."""
+    language = language_code(lang)
+    _ = translator(lang)
+    bones: dict[str, list[KpiRib]] = {}
+    for line in scored.templates.get(template_key, []):
+        bones.setdefault(line.perspective or "", []).append(KpiRib(line.name(language), line.weight))
+    ordered = [key for key in PERSPECTIVE_NAMES if key in bones] + [k for k in bones if k not in PERSPECTIVE_NAMES]
+    return KpiSystem(goal, [
+        KpiBone(_(PERSPECTIVE_NAMES[key]) if key in PERSPECTIVE_NAMES else (key or _("Other")), bones[key],
+                sum(r.weight or 0 for r in bones[key]) or None, key)
+        for key in ordered
+    ])
+
+
+# --- by name, for the command line and the GUI --------------------------------------------------------
+
+
+CHART_KINDS = ("trend", "bullet", "radar", "distribution", "scores", "ranking", "team-trend", "fishbone")
+
+
+def chart_data(
+    session: Session, actor: Actor | None, kind: str, period: str, *, employee: str | None = None,
+    department: str | None = None, kpi: str | None = None, lang: str | None = None,
+) -> Any:
+    """The data of chart ``kind`` (one of :data:`CHART_KINDS`) for an employee (staff number) or a
+    department, checked against what ``actor`` may read."""
+    _ = translator(lang)
+    if kind not in CHART_KINDS:
+        raise ValidationError(_("Unknown chart {kind}; choose one of {kinds}").format(
+            kind=kind, kinds=", ".join(CHART_KINDS)))
+    if kind in ("trend", "bullet", "radar"):
+        if not employee:
+            raise ValidationError(_("This chart is about one employee: give --employee STAFF_NO"))
+        person = find_employee(session, employee)
+        scored = load_scored_period(session, period, actor=actor)
+        if person.id not in scored.scores.frame.index:
+            raise NotFound(_("{name} ({staff_no}) has no appraisal in {period} that you may see").format(
+                name=person.name, staff_no=person.staff_no, period=scored.scores.period.code))
+        if actor is not None:
+            access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id,
+                                        department_id=_int(scored.scores.frame.at[person.id, "department_id"]))
+        if kind == "trend":
+            return employee_history(session, person.id, scored, lang=lang)
+        if kind == "bullet":
+            return kpi_attainment(scored, person.id, lang=lang)
+        return qualitative_radar(qualitative_detail(session, scored.scores.period.code, person.id, lang=lang),
+                                 lang=lang)
+    if kind == "team-trend":
+        if not kpi:
+            raise ValidationError(_("The team trend is about one KPI: give --kpi CODE"))
+        return team_kpi_trend(session, period, kpi, department=department, actor=actor, lang=lang)
+    scored = load_scored_period(session, period, department=department, actor=actor)
+    if kind == "fishbone":
+        return _fishbone(session, scored, employee, department, lang)
+    if scored.scores.frame.empty:
+        raise NotFound(_("Nobody to show in {period}").format(period=scored.scores.period.code))
+    if kind == "distribution":
+        return grade_distribution(session, scored, department, lang=lang)
+    if kind == "scores":
+        return team_scores(scored, department, lang=lang)
+    return ranking(scored, department, lang=lang)
+
+
+def _fishbone(session: Session, scored: ScoredPeriod, employee: str | None, department: str | None,
+              lang: str | None) -> KpiSystem:
+    _ = translator(lang)
+    language = language_code(lang)
+    frame = scored.scores.frame
+    if employee:
+        person = find_employee(session, employee)
+        if person.id not in frame.index:
+            raise NotFound(_("{name} ({staff_no}) has no appraisal in {period} that you may see").format(
+                name=person.name, staff_no=person.staff_no, period=scored.scores.period.code))
+        key = frame.at[person.id, "template"]
+    else:
+        keys = [k for k in frame["template"] if isinstance(k, str)]
+        if not keys:
+            raise NotFound(_("Nobody to show in {period}").format(period=scored.scores.period.code))
+        key = max(sorted(set(keys)), key=keys.count)  # the template most of them are appraised on
+    zh, en = scored.template_names.get(key, (key, key))
+    template_name = (zh or en) if language == "zh_CN" else (en or zh)
+    unit = department or _department_label(scored, None, _)
+    return kpi_system(scored, key, f"{unit}\n{template_name}", lang=lang)
+
+
+def chart_bytes(kind: str, data: Any, suffix: str, *, lang: str | None = None) -> bytes:
+    """Render chart ``kind`` to PNG or SVG bytes."""
+    from kpidesk.charts.pool import draw_chart
+    from kpidesk.charts.render import figure_to_png, figure_to_svg
+
+    fig = draw_chart(kind, data, lang=lang)
+    if suffix == ".svg":
+        return figure_to_svg(fig)
+    if suffix == ".png":
+        return figure_to_png(fig)
+    _ = translator(lang)
+    raise ValidationError(_("Charts are written as .png or .svg, not {suffix}").format(suffix=suffix or "?"))

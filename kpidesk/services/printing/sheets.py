@@ -1,0 +1,610 @@
+"""Printing: appraisal sheets, department summaries and year sheets from the database, as PDF.
+
+The data is gathered in one read-only session (a finalized period from its snapshot, so a sheet
+printed a year later shows what was signed), the charts are drawn in a process pool, and the
+documents are laid out by :mod:`kpidesk.reports`. Progress goes through the usual callback and a
+cancel token is honoured between charts and between documents; nothing is left at the target
+after a cancel. Period sheets carry a pay section only when the request asks for it, and only for
+someone who may see pay (see :mod:`kpidesk.services.pay.sheet_section`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import statistics
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.charts.pool import ChartJob
+from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
+from kpidesk.charts.translate import Translate, language_code, translator
+from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.errors import NotFound, ValidationError
+from kpidesk.reports.sheet_data import (
+    AdjustmentRow,
+    ChartImage,
+    DepartmentSummaryData,
+    GradeCount,
+    ImprovementPlan,
+    KpiRow,
+    QualitativeRow,
+    RankingRow,
+    Rating,
+    SheetData,
+    YearMonthRow,
+    YearSheetData,
+)
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.scoring import FLAG_LABELS, resolve_period
+from kpidesk.services.appraisal.scoring_inputs import DepartmentTree
+from kpidesk.services.pay import payroll as pay
+from kpidesk.services.pay.sheet_section import PayPrint, pay_print, pay_section
+from kpidesk.services.printing.chart_data import (
+    RATER_NAMES,
+    KpiLine,
+    QualitativeDetail,
+    ScoredPeriod,
+    employee_history,
+    find_employee,
+    grade_bands,
+    grade_distribution,
+    load_scored_period,
+    qualitative_detail,
+    qualitative_radar,
+    ranking,
+    team_scores,
+)
+from kpidesk.services.progress import CancelToken, ProgressCallback, report
+from kpidesk.services.safety import access
+from kpidesk.services.safety.settings import get_setting
+from kpidesk.store import models as m
+from kpidesk.store.db import Database
+
+#: Fewer charts than this are drawn here: starting the worker processes would cost more than it saves.
+POOL_FROM_CHARTS = 40
+
+#: Result flags worth a line on a year sheet.
+STREAK_FLAGS = ("reward_streak", "improvement_plan")
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """What to print. Without employees or a department: everyone ``actor`` may see in the period."""
+
+    period: str
+    staff_nos: tuple[str, ...] = ()
+    department: str | None = None
+    sheets: bool = True  # one document per employee (a period sheet, or a year sheet with year_sheets)
+    summary: bool = False  # a department summary in front of the sheets
+    year_sheets: bool = False  # year sheets (for the year of ``period``) instead of period sheets
+    charts: bool = True
+    lang: str | None = None
+    split: bool = False  # one file per document in the folder ``out``
+    pay: bool = False  # a pay section on each period sheet (HR and administrators only)
+
+
+@dataclass
+class PrintOutcome:
+    paths: list[Path]
+    documents: int
+    pages: int | None  # in the combined file; None in split mode
+    finalized: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    """Documents gathered from the database, waiting for their chart images."""
+
+    documents: list[Any]
+    jobs: list[ChartJob]
+    slots: list[tuple[int, str]]  # for each job: (document index, field or "chart:<caption>")
+    finalized: bool
+
+
+# --- values as an office writes them ---------------------------------------------------------------
+
+
+def format_level(value: float | None, unit: str, lang: str, *, band: bool = False) -> str:
+    """A stored value in its unit ("93%", "4.5分钟"); band levels are tolerances (±4%)."""
+    from kpidesk.domain.explanations import _Renderer  # the same wording as the score explanations
+
+    if value is None:
+        return ""
+    text = _Renderer(lang).value(value, unit)
+    return f"±{text}" if band else text
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _int(value: Any) -> int | None:
+    number = _float(value)
+    return None if number is None else int(number)
+
+
+def _grade(scored: ScoredPeriod, code: Any, lang: str) -> str:
+    if not isinstance(code, str):
+        return ""
+    try:
+        return scored.scores.grade_scale.label(code, lang) or code
+    except KeyError:
+        return code
+
+
+# --- one employee's sheet --------------------------------------------------------------------------
+
+
+def _kpi_rows(scored: ScoredPeriod, employee_id: Hashable, lang: str) -> list[KpiRow]:
+    kpis = scored.scores.kpis(employee_id)
+    rows = []
+    lines: list[KpiLine] = scored.lines(employee_id)
+    for line in lines:
+        item = kpis.get(line.code)
+        if item is None:
+            continue
+        band = line.direction == "band"
+        counted = item["status"] == "ok"
+        explanation = scored.scores.explanation_text(employee_id, line.code, lang) or ""
+        rows.append(KpiRow(
+            indicator=line.name(lang),
+            weight=item["weight"] if item["weight"] is not None else line.weight,
+            baseline=format_level(line.baseline, line.unit, lang, band=band),
+            target=format_level(line.target, line.unit, lang, band=band),
+            challenge=format_level(line.challenge, line.unit, lang, band=band),
+            actual=format_level(item["value"], line.unit, lang),
+            score=item["score"] if counted else None,
+            weighted_score=item["weighted"] if counted else None,
+            explanation=explanation,
+        ))
+    return rows
+
+
+def _qualitative_rows(detail: QualitativeDetail, _: Translate, lang: str) -> list[QualitativeRow]:
+    separator = "、" if lang == "zh_CN" else ", "
+    rows = []
+    for criterion in detail.criteria:
+        ratings = []
+        for role in detail.roles:
+            levels = criterion.levels.get(role, [])
+            comments = criterion.comments.get(role, [])
+            ratings.append(Rating(_(RATER_NAMES[role]), separator.join(levels) or "—", "\n".join(comments)))
+        rows.append(QualitativeRow(criterion.title, ratings, criterion.weight))
+    return rows
+
+
+def _improvement(detail: QualitativeDetail) -> ImprovementPlan:
+    """The manager's strengths, areas to improve and goals (the employee's own where the manager wrote none)."""
+    texts: dict[str, str] = {}
+    for role in ("self", "hr", "manager"):  # later roles win; anonymous peers' texts are not printed
+        texts.update(detail.texts.get(role, {}))
+
+    def items(key: str) -> tuple[str, ...]:
+        return tuple(line.strip(" ;；") for line in texts.get(key, "").splitlines() if line.strip(" ;；"))
+
+    return ImprovementPlan(items("strengths"), items("improvements"), items("goals"))
+
+
+def _adjustments(session: Session, scored: ScoredPeriod, employee_id: int) -> list[AdjustmentRow]:
+    if scored.snapshot is not None:
+        stored = scored.snapshot.get("adjustments", {}).get(str(employee_id), [])
+        return [AdjustmentRow(a.get("reason", ""), float(a.get("points", 0))) for a in stored]
+    record = session.execute(
+        select(m.PeriodRecord).where(m.PeriodRecord.code == scored.scores.period.code)).scalar()
+    if record is None:
+        return []
+    rows = session.execute(select(m.Adjustment).where(
+        m.Adjustment.period_id == record.id, m.Adjustment.employee_id == employee_id).order_by(m.Adjustment.id)
+    ).scalars()
+    return [AdjustmentRow(a.reason, float(a.points)) for a in rows]
+
+
+@dataclass(frozen=True)
+class _Context:
+    session: Session
+    actor: Actor | None
+    lang: str
+    _: Translate
+    organisation: str
+    charts: bool
+    pay: PayPrint | None = None  # set when the sheets carry a pay section
+
+
+def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
+           jobs: list[tuple[str, ChartJob]]) -> SheetData:
+    _ = ctx._
+    frame = scored.scores.frame
+    row = frame.loc[employee_id]
+    employee = ctx.session.get(m.Employee, employee_id)
+    show_forms = not (ctx.actor is not None and ctx.actor.role is Role.EMPLOYEE and not scored.finalized)
+    detail = (qualitative_detail(ctx.session, scored.scores.period.code, employee_id, lang=ctx.lang) if show_forms
+              else QualitativeDetail([], [], [], {}))
+    department = " · ".join(str(p) for p in (row["department"], row["team"]) if isinstance(p, str))
+    quantitative_share, qualitative_share = scored.template_shares(employee_id)
+    adjustments = _adjustments(ctx.session, scored, employee_id)
+    title = scored.template_name(employee_id, ctx.lang) or _("Performance appraisal sheet")
+    if ctx.charts:
+        jobs.append(("history_chart", ChartJob("trend", employee_history(ctx.session, employee_id, scored, lang=ctx.lang),
+                                               size=PRINT_HALF_WIDTH, lang=ctx.lang)))
+        if detail.criteria and detail.roles:
+            jobs.append(("radar_chart", ChartJob("radar", qualitative_radar(detail, lang=ctx.lang),
+                                                 size=PRINT_HALF_WIDTH, lang=ctx.lang)))
+    return SheetData(
+        organisation=ctx.organisation,
+        title=title,
+        period=scored.scores.period.code,
+        employee=str(row["name"]),
+        staff_no=str(row["staff_no"]),
+        department=department,
+        position=str(row["position"]) if isinstance(row["position"], str) else "",
+        manager=_manager_name(ctx.session, employee),
+        kpi_rows=_kpi_rows(scored, employee_id, ctx.lang),
+        qualitative_rows=_qualitative_rows(detail, _, ctx.lang),
+        adjustments=adjustments,
+        quantitative_score=_float(row["quantitative"]),
+        qualitative_score=_float(row["qualitative"]),
+        quantitative_share=quantitative_share,
+        qualitative_share=qualitative_share,
+        adjustment_total=_float(row["adjustments"]),
+        total_score=_float(row["total"]),
+        grade=_grade(scored, row["grade_code"], ctx.lang),
+        grade_key=row["grade_code"] if isinstance(row["grade_code"], str) else None,
+        department_rank=_int(row["rank_department"]),
+        department_size=department_sizes.get(row["department"]),
+        improvement=_improvement(detail),
+        snapshot_hash=scored.scores.snapshot_hash if scored.finalized else None,
+        finalized=scored.finalized,
+        pay=pay_section(ctx.pay, employee_id, str(row["staff_no"])) if ctx.pay is not None else None,
+    )
+
+
+def _manager_name(session: Session, employee: m.Employee | None) -> str:
+    if employee is None:
+        return ""
+    if employee.manager is not None:
+        return employee.manager.name
+    department = employee.department
+    if department is not None and department.head is not None and department.head.id != employee.id:
+        return department.head.name
+    return ""
+
+
+# --- whom to print -------------------------------------------------------------------------------------
+
+
+def _selected(ctx: _Context, scored: ScoredPeriod, staff_nos: Sequence[str]) -> list[int]:
+    frame = scored.scores.frame
+    if not staff_nos:
+        return [int(e) for e in frame.index]
+    chosen = []
+    for staff_no in staff_nos:
+        employee = find_employee(ctx.session, staff_no)
+        if employee.id not in frame.index:
+            raise NotFound(ctx._("{name} ({staff_no}) has no appraisal in {period} that you may see").format(
+                name=employee.name, staff_no=employee.staff_no, period=scored.scores.period.code))
+        chosen.append(employee.id)
+    return chosen
+
+
+def _check_print(ctx: _Context, scored: ScoredPeriod, employee_ids: Sequence[int]) -> None:
+    if ctx.actor is None:
+        return
+    frame = scored.scores.frame
+    for employee_id in employee_ids:
+        access.require_for_employee(ctx.session, ctx.actor, access.Permission.PRINT, employee_id,
+                                    department_id=_int(frame.at[employee_id, "department_id"]))
+
+
+def _department_sizes(scored: ScoredPeriod) -> dict[Any, int]:
+    frame = scored.scores.frame
+    ranked = frame[frame["rank_department"].notna()]
+    return {name: int(count) for name, count in ranked["department"].value_counts().items()}
+
+
+# --- department summary --------------------------------------------------------------------------------
+
+
+def _summary(ctx: _Context, scored: ScoredPeriod, department: str | None,
+             jobs: list[tuple[str, ChartJob]]) -> DepartmentSummaryData:
+    from kpidesk.services.appraisal.calibration import forced_setting
+
+    _ = ctx._
+    frame = scored.scores.frame
+    lang = ctx.lang
+    rows = []
+    for _employee_id, row in frame.iterrows():
+        rows.append(RankingRow(
+            _int(row["rank_department"]), str(row["staff_no"]), str(row["name"]),
+            str(row["position"]) if isinstance(row["position"], str) else "", _float(row["quantitative"]),
+            _float(row["qualitative"]), _float(row["adjustments"]), _float(row["total"]),
+            _grade(scored, row["grade_code"], lang), row["grade_code"] if isinstance(row["grade_code"], str) else None,
+        ))
+    forced = forced_setting(ctx.session)
+    quotas = {} if forced is None else {code: share / 100.0 for code, share in forced.quotas}
+    counts = frame["grade_code"].value_counts()
+    grade_counts = [GradeCount(band.label, int(counts.get(band.key, 0)), band.key, quotas.get(band.key))
+                    for band in grade_bands(scored.scores.grade_scale, lang)]
+    totals = [t for t in (_float(v) for v in frame["total"]) if t is not None]
+    name = department or next((d for d in frame["department"] if isinstance(d, str)), "")
+    head = ctx.session.execute(select(m.Department).where(m.Department.name == name)).scalar() if name else None
+    notes = []
+    for employee_id in frame.index:
+        for adjustment in _adjustments(ctx.session, scored, int(employee_id)):
+            notes.append(ctx._("{name}: {points} points, {reason}").format(
+                name=frame.at[employee_id, "name"], points=f"{adjustment.points:+g}".replace("-", "−"),
+                reason=adjustment.reason))
+    if ctx.charts and totals:
+        jobs.append(("chart:", ChartJob("distribution", grade_distribution(ctx.session, scored, department, lang=lang),
+                                        size=PRINT_HALF_WIDTH, lang=lang)))
+        jobs.append(("chart:", ChartJob("scores", team_scores(scored, department, lang=lang),
+                                        size=PRINT_HALF_WIDTH, lang=lang)))
+        height = min(9.0, 1.0 + 0.24 * len(totals))
+        jobs.append(("chart:wide", ChartJob("ranking", ranking(scored, department, lang=lang),
+                                            size=(PRINT_FULL_WIDTH[0], max(2.6, height)), lang=lang)))
+    return DepartmentSummaryData(
+        organisation=ctx.organisation,
+        title=_("Department appraisal summary"),
+        period=scored.scores.period.code,
+        department=name,
+        manager=head.head.name if head is not None and head.head is not None else "",
+        ranking=rows,
+        grade_counts=grade_counts,
+        average_score=round(sum(totals) / len(totals), 2) if totals else None,
+        median_score=round(statistics.median(totals), 2) if totals else None,
+        notes=notes,
+        snapshot_hash=scored.scores.snapshot_hash if scored.finalized else None,
+        finalized=scored.finalized,
+    )
+
+
+# --- year sheets -----------------------------------------------------------------------------------------
+
+
+def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str, ChartJob]],
+                year_scored: ScoredPeriod | None, month_scores: dict[str, ScoredPeriod], scale) -> YearSheetData:
+    from kpidesk.charts.data import EmployeeHistory, HistoryPoint
+
+    _ = ctx._
+    session = ctx.session
+    employee = session.get(m.Employee, employee_id)
+    months = [Period(year, PeriodKind.MONTH, i) for i in range(1, 13)]
+    records = {r.code: r for r in session.execute(
+        select(m.PeriodRecord).where(m.PeriodRecord.code.in_([p.code for p in months]))).scalars()}
+    results = {r.period_id: r for r in session.execute(
+        select(m.Result).where(m.Result.employee_id == employee_id)).scalars()}
+    rows, points, streaks = [], [], []
+    tree = DepartmentTree.load(session)
+    for month in months:
+        record = records.get(month.code)
+        if record is None:
+            continue
+        result = results.get(record.id)
+        scored = month_scores.get(month.code)
+        if record.is_finalized and result is not None:
+            total, code, rank, flags = _float(result.total), result.grade_code, result.rank_department, result.flags
+            size = _results_in_department(session, record.id, tree.top(result.department_id), tree)
+        elif scored is not None and employee_id in scored.scores.frame.index:
+            row = scored.scores.frame.loc[employee_id]
+            total, code = _float(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
+            rank, flags = _int(row["rank_department"]), list(row["flags"] or ())
+            size = _department_sizes(scored).get(row["department"])
+        else:
+            continue
+        label = _grade_label_any(scale, code, ctx.lang)
+        flag_texts = [_(FLAG_LABELS[f]) for f in (flags or ()) if f in STREAK_FLAGS]
+        rows.append(YearMonthRow(month.code, total, label, code, rank, size, flag_texts))
+        points.append(HistoryPoint(month.code, total, code, label))
+        streaks += [f"{month.code}: {text}" for text in flag_texts]
+    year_total = year_code = year_rank = year_size = None
+    finalized, snapshot = False, None
+    if year_scored is not None and employee_id in year_scored.scores.frame.index:
+        row = year_scored.scores.frame.loc[employee_id]
+        year_total, year_code = _float(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
+        year_rank, year_size = _int(row["rank_department"]), _department_sizes(year_scored).get(row["department"])
+        finalized = year_scored.finalized
+        snapshot = year_scored.scores.snapshot_hash if finalized else None
+        scale = year_scored.scores.grade_scale
+    elif rows:
+        known = [r.total_score for r in rows if r.total_score is not None]
+        year_total = round(sum(known) / len(known), 2) if known else None
+    if year_code is None and year_total is not None and scale is not None:
+        year_code = scale.grade_one(year_total)
+    bands = grade_bands(scale, ctx.lang) if scale is not None else ()
+    if ctx.charts and points:
+        history = EmployeeHistory(employee.name, points, bands, show_median=False) if bands else \
+            EmployeeHistory(employee.name, points, show_median=False)
+        jobs.append(("trend_chart", ChartJob("trend", history, size=(PRINT_FULL_WIDTH[0], 2.4), lang=ctx.lang)))
+    top = tree.top(employee.department_id)
+    team = tree.team(employee.department_id)
+    department = " · ".join(tree.names[d] for d in (top, team) if d is not None and d in tree.names)
+    return YearSheetData(
+        organisation=ctx.organisation, title=_("Annual appraisal sheet"), year=str(year), employee=employee.name,
+        staff_no=employee.staff_no, department=department,
+        position=employee.position.name if employee.position is not None else "",
+        manager=_manager_name(session, employee), periods=rows, year_score=year_total,
+        year_grade=(scale.label(year_code, ctx.lang) if scale is not None and year_code else "") or "",
+        year_grade_key=year_code, year_rank=year_rank, year_rank_size=year_size, streak_flags=streaks,
+        snapshot_hash=snapshot, finalized=finalized,
+    )
+
+
+def _results_in_department(session: Session, period_id: int, department: int | None, tree: DepartmentTree) -> int:
+    rows = session.execute(select(m.Result.department_id, m.Result.rank_department)
+                           .where(m.Result.period_id == period_id)).all()
+    return sum(1 for d, rank in rows if rank is not None and tree.top(d) == department)
+
+
+def _grade_label_any(scale, code: str | None, lang: str) -> str:
+    if not code:
+        return ""
+    if scale is not None:
+        try:
+            return scale.label(code, lang) or code
+        except KeyError:
+            pass
+    return code
+
+
+# --- putting it together ---------------------------------------------------------------------------------
+
+
+def gather_documents(session: Session, actor: Actor | None, request: PrintRequest) -> _Pending:
+    """Everything to print as plain data, with the charts still to draw."""
+    lang = language_code(request.lang)
+    _ = translator(request.lang)
+    period = resolve_period(request.period)
+    if request.pay:
+        pay.require_pay(actor)
+    ctx = _Context(session, actor, lang, _, str(get_setting(session, "organisation_name") or ""), request.charts)
+    scored = load_scored_period(session, period, department=request.department, actor=actor)
+    chosen = _selected(ctx, scored, request.staff_nos)
+    if not chosen:
+        raise NotFound(_("Nobody to print in {period}").format(period=period.code))
+    _check_print(ctx, scored, chosen)
+    documents: list[Any] = []
+    slots: list[tuple[int, str]] = []
+    jobs: list[ChartJob] = []
+
+    def add(document: Any, pending: list[tuple[str, ChartJob]]) -> None:
+        documents.append(document)
+        for slot, job in pending:
+            slots.append((len(documents) - 1, slot))
+            jobs.append(job)
+
+    if request.summary:
+        subset = scored if not request.staff_nos else _subset(scored, chosen)
+        if request.department:
+            groups = [(request.department, subset)]
+        else:  # one summary per top-level department
+            frame = subset.scores.frame
+            names = sorted({d for d in frame["department"] if isinstance(d, str)})
+            groups = [(name, _subset(subset, [int(e) for e in frame.index[frame["department"] == name]]))
+                      for name in names]
+        for name, group in groups:
+            summary_jobs: list[tuple[str, ChartJob]] = []
+            add(_summary(ctx, group, name, summary_jobs), summary_jobs)
+    if request.sheets and request.year_sheets:
+        year = period.year
+        month_scores = _month_scores(session, actor, year)
+        try:
+            year_scored = load_scored_period(session, Period(year, PeriodKind.YEAR), actor=actor)
+        except NotFound:
+            year_scored = None
+        for employee_id in chosen:
+            pending: list[tuple[str, ChartJob]] = []
+            add(_year_sheet(ctx, year, employee_id, pending, year_scored, month_scores,
+                            scored.scores.grade_scale), pending)
+    elif request.sheets:
+        if request.pay:
+            ctx = dataclasses.replace(ctx, pay=pay_print(session, pay.period_pay(session, actor, period), lang, _,
+                                                         scored.scores.grade_scale))
+        sizes = _department_sizes(scored)
+        for employee_id in chosen:
+            pending = []
+            add(_sheet(ctx, scored, employee_id, sizes, pending), pending)
+    if not documents:
+        raise ValidationError(_("Nothing to print: ask for sheets, year sheets or a summary"))
+    return _Pending(documents, jobs, slots, scored.finalized)
+
+
+def _subset(scored: ScoredPeriod, employee_ids: Sequence[int]) -> ScoredPeriod:
+    frame = scored.scores.frame.loc[list(employee_ids)]
+    return dataclasses.replace(scored, scores=dataclasses.replace(scored.scores, frame=frame))
+
+
+def _month_scores(session: Session, actor: Actor | None, year: int) -> dict[str, ScoredPeriod]:
+    """The open months of ``year`` (finalized months are read from their stored results)."""
+    codes = [Period(year, PeriodKind.MONTH, i).code for i in range(1, 13)]
+    scored = {}
+    for record in session.execute(select(m.PeriodRecord).where(
+            m.PeriodRecord.code.in_(codes), m.PeriodRecord.status != "finalized")).scalars():
+        try:
+            scored[record.code] = load_scored_period(session, record.code, actor=actor)
+        except NotFound:
+            continue
+    return scored
+
+
+def attach_charts(pending: _Pending, images: Sequence[bytes]) -> list[Any]:
+    """The documents with their chart images filled in."""
+    documents = list(pending.documents)
+    charts: dict[int, list[ChartImage]] = {}
+    for (index, slot), image in zip(pending.slots, images, strict=True):
+        if slot.startswith("chart:"):
+            charts.setdefault(index, []).append(ChartImage("", image, wide=slot == "chart:wide"))
+        else:
+            documents[index] = dataclasses.replace(documents[index], **{slot: image})
+    for index, images_of in charts.items():
+        documents[index] = dataclasses.replace(documents[index], charts=tuple(images_of))
+    return documents
+
+
+def print_documents(
+    db: Database,
+    actor: Actor | None,
+    request: PrintRequest,
+    out: str | Path,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    processes: int | None = None,
+) -> PrintOutcome:
+    """Gather, draw and lay out; ``out`` is a file (or a folder in split mode).
+
+    With more than one process the charts are drawn in a process pool while the documents are
+    laid out (a page waits only for its own charts); with ``processes=1`` they are drawn first,
+    here. Progress: reading the data, then the charts (when drawn first), then the documents.
+    """
+    from kpidesk.charts.pool import ChartStream, render_charts
+
+    _ = translator(request.lang)
+    cancelled = (lambda: cancel.cancelled) if cancel is not None else None
+    report(progress, 0, 1, _("Reading the results"))
+    with db.session() as session:
+        pending = gather_documents(session, actor, request)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    workers = processes if processes is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(pending.jobs) >= POOL_FROM_CHARTS:
+        with ChartStream(pending.jobs, processes=workers) as stream:
+            documents = attach_charts(pending, [stream.pending(i) for i in range(len(pending.jobs))])
+            return _lay_out(documents, pending, request, out, progress, cancelled, 0, len(pending.documents))
+    total = len(pending.jobs) + len(pending.documents)
+    images: list[bytes] = []
+    if pending.jobs:
+        label = _("Drawing charts")
+        images = render_charts(pending.jobs, processes=1, cancelled=cancelled,
+                               progress=lambda done, _total: report(progress, done, total, label))
+    return _lay_out(attach_charts(pending, images), pending, request, out, progress, cancelled,
+                    len(pending.jobs), total)
+
+
+def _lay_out(documents: list[Any], pending: _Pending, request: PrintRequest, out: str | Path,
+             progress: ProgressCallback | None, cancelled, offset: int, total: int) -> PrintOutcome:
+    from kpidesk.reports.document import render_documents, render_split
+
+    label = translator(request.lang)("Laying out the documents")
+
+    def layout_progress(done: int, _total: int) -> None:
+        report(progress, offset + done, total, label)
+
+    target = Path(out)
+    if request.split:
+        paths = render_split(documents, target, lang=request.lang, progress=layout_progress, cancelled=cancelled)
+        return PrintOutcome(paths, len(documents), None, pending.finalized)
+    pages = render_documents(documents, target, lang=request.lang, progress=layout_progress, cancelled=cancelled)
+    return PrintOutcome([target], len(documents), pages, pending.finalized)

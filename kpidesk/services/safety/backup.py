@@ -1,0 +1,395 @@
+"""Never lose data: the daily backup, backups before risky actions, retention, restore, and what to do
+when a database file cannot be opened.
+
+Nothing here overwrites a file it could not read: a damaged database is moved into the backup folder
+untouched before a good backup takes its place, and the file being replaced by a restore is kept as a
+backup first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kpidesk.errors import CorruptDatabase, NotFound, ValidationError
+from kpidesk.i18n import _
+from kpidesk.services.actor import Actor
+from kpidesk.services.safety import audit
+from kpidesk.services.safety.access import Permission, require
+from kpidesk.store import backups as files
+from kpidesk.store import sqlite
+from kpidesk.store.db import Database, DatabaseBusy
+from kpidesk.store.locations import (
+    backup_folder_for,
+    default_backup_folder,
+    remember_backup_folder,
+    resolve_url,
+)
+
+log = logging.getLogger(__name__)
+
+DAILY = "daily"
+#: Tables every KPI Desk database has, whatever its schema version.
+CORE_TABLES = frozenset({"alembic_version", "employees", "departments", "periods", "kpis", "audit_log"})
+
+
+# --------------------------------------------------------------------------- taking backups
+
+
+def daily_backup(db: Database, *, today: date | None = None) -> Path | None:
+    """Back up once a day when the database is opened, then apply retention.
+
+    A failure never stops the open: it becomes a warning on ``db.warnings``.
+    """
+    if db.path is None or not db.path.exists() or db.backup_dir is None:
+        return None
+    today = today or date.today()
+    if any(b.day == today for b in files.list_backups(db.backup_dir, db.path.stem)):
+        return None
+    try:
+        target = _verified_backup(db.path, db.backup_dir, DAILY)
+        keep_daily, keep_monthly = retention(db)
+        files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly, today=today)
+    except Exception as exc:  # noqa: BLE001 - a backup problem must not block work
+        log.warning("daily backup failed", exc_info=True)
+        db.warnings.append(_("The daily backup could not be written: {error}").format(error=exc))
+        return None
+    return target
+
+
+def backup_before(db: Database, action: str) -> Path | None:
+    """A backup taken just before a migration, restore or bulk import (reason ``pre-<action>``)."""
+    if db.path is None or not db.path.exists() or db.backup_dir is None:
+        return None
+    target = _verified_backup(db.path, db.backup_dir, f"pre-{action}")
+    keep_daily, keep_monthly = retention(db)
+    files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly)
+    return target
+
+
+def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
+    """``kpidesk backup [--out FILE]``: a checked copy into the backup folder or to ``out``."""
+    require(actor, Permission.BACKUP)
+    if db.path is None or not db.path.exists():
+        raise ValidationError(_("Only a database file can be backed up here; use the server's own backups."))
+    if out is None:
+        target = _verified_backup(db.path, db.backup_dir, "manual")
+        keep_daily, keep_monthly = retention(db)
+        files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly)
+        return target
+    out = Path(out).expanduser().resolve()
+    if out == db.path.resolve() or out in [s.resolve() for s in sqlite.sidecar_files(db.path)]:
+        raise ValidationError(_("A backup cannot overwrite the database itself."))
+    if out.is_dir():
+        out = out / files.backup_name(db.path.stem, "manual")
+    sqlite.online_backup(db.path, out)
+    _require_sound(out)
+    return out
+
+
+def change_backup_folder(db: Database, actor: Actor, folder: Path | str | None) -> tuple[Path, int]:
+    """Keep this database's backups in ``folder`` from now on (None: the default beside the file) and move
+    the backups already taken there, so restore and the damaged-file diagnosis still find them.
+    Returns the folder and how many files were moved."""
+    require(actor, Permission.BACKUP)
+    if db.path is None:
+        raise ValidationError(_("Only a database file has a backup folder; use the server's own backups."))
+    old = backup_folder_for(db.path)
+    new = Path(folder).expanduser().resolve() if folder else default_backup_folder(db.path)
+    try:
+        new.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=new, prefix=".kpidesk-probe-"):
+            pass
+    except OSError as exc:
+        raise ValidationError(_("Backups cannot be written to {folder}: {error}").format(
+            folder=new, error=exc.strerror or exc)) from exc
+    moved = 0
+    if new.resolve() != old.resolve():
+        for backup in files.list_backups(old, db.path.stem, include_damaged=True):
+            destination = new / backup.path.name
+            if not destination.exists():
+                shutil.move(backup.path, destination)
+                moved += 1
+    remember_backup_folder(db.path, new)
+    with db.write() as session:
+        audit.record(session, actor, "backup.folder", entity="backup_folder", entity_id=db.path.name,
+                     old={"folder": str(old)}, new={"folder": str(new), "moved": moved})
+    return new, moved
+
+
+def retention(db: Database) -> tuple[int, int]:
+    from kpidesk.services.safety.settings import get_setting
+
+    try:
+        with db.session() as session:
+            return int(get_setting(session, "backup_keep_daily")), int(get_setting(session, "backup_keep_monthly"))
+    except Exception:  # noqa: BLE001 - unreadable settings fall back to the defaults
+        return 14, 12
+
+
+def _verified_backup(database: Path, folder: Path, reason: str) -> Path:
+    target = files.backup_file(database, folder, reason)
+    try:
+        _require_sound(target)
+    except CorruptDatabase:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _require_sound(path: Path) -> None:
+    check = sqlite.check_file(path)
+    if not check.ok:
+        raise CorruptDatabase(
+            _("The backup {path} failed its check ({detail}); the database itself may be damaged.").format(
+                path=path, detail=check.detail or check.kind
+            )
+        )
+
+
+def list_backups(database: Path) -> list[files.BackupFile]:
+    return files.list_backups(backup_folder_for(Path(database)), Path(database).stem)
+
+
+# --------------------------------------------------------------------------- checking files
+
+
+@dataclass(frozen=True)
+class FileVerdict:
+    """Whether a file can be used as a KPI Desk database, and its schema version if so."""
+
+    ok: bool
+    kind: str  # ok | missing | empty | not_database | truncated | damaged | locked | not_kpidesk | unknown_schema
+    detail: str
+    schema_version: str | None = None
+
+
+def examine(path: Path, *, timeout: float = 1.0) -> FileVerdict:
+    """Look at a file without changing it: SQLite header and size, readability, ``PRAGMA integrity_check``,
+    the KPI Desk tables and a schema version this program knows."""
+    from kpidesk.store.schema_versions import is_known
+
+    check = sqlite.check_file(Path(path), timeout=timeout)
+    if not check.ok:
+        return FileVerdict(False, check.kind, check.detail)
+    missing = CORE_TABLES - check.tables
+    if missing:
+        return FileVerdict(False, "not_kpidesk", ", ".join(sorted(missing)))
+    version = check.schema_version
+    if not is_known(version):
+        return FileVerdict(False, "unknown_schema", str(version), version)
+    return FileVerdict(True, "ok", "", version)
+
+
+def verdict_message(path: Path, verdict: FileVerdict) -> str:
+    messages = {
+        "missing": _("{path} does not exist."),
+        "empty": _("{path} is empty."),
+        "not_database": _("{path} is not a database file."),
+        "truncated": _("{path} is incomplete (cut short, perhaps by an interrupted copy)."),
+        "damaged": _("{path} is damaged and fails the integrity check."),
+        "locked": _("{path} is locked by another program; close that program and try again."),
+        "not_kpidesk": _("{path} is a database, but not a KPI Desk database."),
+        "unknown_schema": _("{path} was written by a version of KPI Desk this program does not know."),
+    }
+    text = messages.get(verdict.kind, _("{path} cannot be used."))
+    return text.format(path=path)
+
+
+# --------------------------------------------------------------------------- on open
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    """Why a database cannot be opened, and the newest backup that passes every check (if any)."""
+
+    path: Path
+    kind: str
+    detail: str
+    good_backup: Path | None
+
+    @property
+    def message(self) -> str:
+        text = verdict_message(self.path, FileVerdict(False, self.kind, self.detail))
+        if self.good_backup is not None:
+            taken = files.parse_backup_name(self.good_backup)
+            when = taken.taken_at.strftime("%Y-%m-%d %H:%M") if taken else ""
+            text += " " + _(
+                "The newest good backup is {backup} ({when}); restore it with: kpidesk restore --newest"
+            ).format(backup=self.good_backup, when=when)
+        elif self.kind != "locked":
+            text += " " + _("No good backup was found in {folder}.").format(folder=backup_folder_for(self.path))
+        return text
+
+
+class DatabaseProblem(CorruptDatabase):
+    """Raised by :func:`open_checked`; ``problem`` carries what the UI needs to offer a restore."""
+
+    def __init__(self, problem: OpenProblem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def diagnose(path: Path) -> OpenProblem | None:
+    """None when ``path`` can be opened (or does not exist yet and will be created); else the problem.
+
+    A database from a newer KPI Desk is not a problem here: it opens read-only.
+    """
+    path = Path(path)
+    verdict = examine(path)
+    if verdict.ok or verdict.kind in ("missing", "empty", "unknown_schema"):
+        return None
+    return OpenProblem(path, verdict.kind, verdict.detail, newest_good_backup(path))
+
+
+def newest_good_backup(path: Path) -> Path | None:
+    """The newest backup of ``path`` that passes every check of :func:`examine`."""
+    for backup in list_backups(path):
+        if examine(backup.path).ok:
+            return backup.path
+    return None
+
+
+def open_checked(target: str | Path | None = None) -> Database:
+    """Open for use like :func:`kpidesk.services.safety.database.open_for_use`, but look at the file first:
+    a file that cannot be used raises :class:`DatabaseProblem` naming the newest good backup."""
+    from kpidesk.services.safety.database import open_for_use
+
+    url = resolve_url(target)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        problem = diagnose(Path(url.database))
+        if problem is not None:
+            raise DatabaseProblem(problem)
+    return open_for_use(target)
+
+
+# --------------------------------------------------------------------------- restore
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    database: Path
+    source: Path
+    replaced_copy: Path | None  # where the file that was replaced is kept
+    schema_version: str
+    checksum: str
+
+
+def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None) -> RestoreResult:
+    """Replace the database at ``db_path`` with ``file`` after checking ``file`` is a sound KPI Desk
+    database of a known schema version. The replaced file is kept in the backup folder (a sound one as a
+    ``pre-restore`` backup, a damaged one moved there untouched). Close every connection to ``db_path``
+    first; another program still using it makes the restore fail without changing anything.
+    """
+    db_path, file = Path(db_path).expanduser().resolve(), Path(file).expanduser().resolve()
+    if not file.exists():
+        raise NotFound(_("{path} does not exist.").format(path=file))
+    if file == db_path:
+        raise ValidationError(_("A database cannot be restored from itself."))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    folder = backup_folder_for(db_path)
+    with tempfile.TemporaryDirectory(dir=db_path.parent, prefix=".kpidesk-restore-") as work:
+        candidate = _checked_candidate(file, Path(work))
+        verdict = examine(candidate)
+        checksum = _sha256(candidate)
+        current = examine(db_path, timeout=sqlite.BUSY_TIMEOUT_MS / 1000)
+        if current.kind == "locked":
+            raise DatabaseBusy(verdict_message(db_path, current))
+        replaced: Path | None = None
+        if current.ok or current.kind in ("not_kpidesk", "unknown_schema"):  # a sound SQLite file
+            replaced = _verified_backup(db_path, folder, "pre-restore")
+            try:
+                sqlite.replace_contents(candidate, db_path)
+            except sqlite.FileBusy as exc:
+                raise DatabaseBusy(
+                    _("{path} is in use by another program (or another KPI Desk window); close it and try again.")
+                    .format(path=db_path)
+                ) from exc
+        else:
+            if current.kind == "missing":
+                for sidecar in sqlite.sidecar_files(db_path):  # journals without their database
+                    sidecar.unlink(missing_ok=True)
+            else:
+                replaced = files.set_aside(db_path, folder)
+            candidate.replace(db_path)
+    after = examine(db_path)
+    if not after.ok:  # should not happen: the candidate was checked; say so rather than hide it
+        raise CorruptDatabase(verdict_message(db_path, after))
+    _record_restore(db_path, file, replaced, checksum, actor)
+    return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
+
+
+def restore_newest_good_backup(db_path: str | Path, *, actor: Actor | None = None) -> RestoreResult:
+    """What the "restore the newest good backup" button and ``kpidesk restore --newest`` do."""
+    backup = newest_good_backup(Path(db_path))
+    if backup is None:
+        raise NotFound(_("No good backup was found in {folder}.").format(folder=backup_folder_for(Path(db_path))))
+    return restore(db_path, backup, actor=actor)
+
+
+def _checked_candidate(file: Path, work: Path) -> Path:
+    """Copy ``file`` (with its WAL, if any) into ``work``, fold the WAL in, and check the copy: the
+    user's file is only ever read."""
+    candidate = work / "candidate.db"
+    try:
+        shutil.copyfile(file, candidate)
+        wal = file.with_name(file.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, candidate.with_name(candidate.name + "-wal"))
+    except OSError as exc:
+        raise ValidationError(_("{path} cannot be read: {error}").format(path=file, error=exc.strerror or exc)) from exc
+    verdict = examine(candidate)
+    if not verdict.ok:
+        raise CorruptDatabase(_("Nothing was restored: {reason}").format(reason=verdict_message(file, verdict)))
+    try:
+        sqlite.make_self_contained(candidate)
+    except Exception as exc:  # noqa: BLE001 - any failure here means the file is not usable
+        raise CorruptDatabase(_("Nothing was restored: {reason}").format(reason=str(exc))) from exc
+    if not examine(candidate).ok:
+        raise CorruptDatabase(_("Nothing was restored: {reason}").format(
+            reason=verdict_message(file, FileVerdict(False, "damaged", ""))))
+    return candidate
+
+
+def _record_restore(db_path: Path, source: Path, replaced: Path | None, checksum: str, actor: Actor | None) -> None:
+    from kpidesk.services.safety import audit
+    from kpidesk.store.db import open_database
+
+    db = open_database(db_path)
+    try:
+        if db.schema_too_new:
+            return
+        with db.write() as session:
+            audit.record(
+                session, actor or Actor.system_user(), "database.restore", entity="database",
+                entity_id=db_path.name,
+                new={"source": str(source), "sha256": checksum, "replaced_copy": str(replaced) if replaced else None},
+            )
+    finally:
+        db.dispose()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_backups(database: Path) -> list[dict]:
+    """Rows for a backups list: file, when, why, size."""
+    rows = []
+    for backup in list_backups(database):
+        rows.append({
+            "file": str(backup.path),
+            "taken_at": backup.taken_at.isoformat(sep=" ", timespec="seconds"),
+            "reason": backup.reason,
+            "size": backup.path.stat().st_size if backup.path.exists() else None,
+        })
+    return rows

@@ -1,0 +1,65 @@
+"""Opening the database for use, and what ``kpidesk info`` reports about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kpidesk.store import models as m
+from kpidesk.store.db import Database, open_database
+from kpidesk.store.schema_versions import schema_state
+
+
+def open_for_use(target: str | Path | None = None) -> Database:
+    """Open (creating and migrating as needed) and take the daily backup."""
+    db = open_database(target)
+    try:
+        from kpidesk.services.safety.backup import daily_backup
+    except ImportError:  # backups service not present
+        return db
+    daily_backup(db)
+    return db
+
+
+def has_data(db: Database) -> bool:
+    with db.session() as session:
+        return any(
+            session.execute(select(func.count()).select_from(model)).scalar()
+            for model in (m.Employee, m.Kpi, m.PeriodRecord)
+        )
+
+
+def info(db: Database) -> dict[str, Any]:
+    counts = {}
+    with db.session() as session:
+        for label, model in (
+            ("departments", m.Department),
+            ("positions", m.Position),
+            ("employees", m.Employee),
+            ("kpis", m.Kpi),
+            ("raw_fields", m.RawField),
+            ("templates", m.Template),
+            ("periods", m.PeriodRecord),
+            ("measurements", m.Measurement),
+            ("form_responses", m.FormResponse),
+            ("adjustments", m.Adjustment),
+            ("audit_entries", m.AuditEntry),
+        ):
+            counts[label] = session.execute(select(func.count()).select_from(model)).scalar()
+        periods = [
+            {"code": code, "status": status}
+            for code, status in session.execute(
+                select(m.PeriodRecord.code, m.PeriodRecord.status).order_by(m.PeriodRecord.starts_on, m.PeriodRecord.code)
+            )
+        ]
+    state = schema_state(db.engine)
+    return {
+        "path": db.display_name,
+        "schema_version": state.current,
+        "schema_head": state.head,
+        "read_only": db.schema_too_new,
+        "counts": counts,
+        "periods": periods,
+    }

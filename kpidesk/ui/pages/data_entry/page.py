@@ -1,0 +1,569 @@
+"""Data entry: the chosen period's grid of employees × raw fields, with computed KPIs and scores beside.
+
+Typing, pasting a block from Excel and clearing cells all become one undoable command each; a command
+shows the new values at once and saves them through the measurements service on the write pool (its
+undo saves the old values back). Text that cannot be read stays in the cell, tinted, with the reason as
+its tooltip, and is never saved. A finalized period is shown read-only under a banner that says why.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.i18n import _, pick
+from kpidesk.services.actor import Role
+from kpidesk.services.appraisal import measurements
+from kpidesk.ui.context import Changes
+from kpidesk.ui.icons import icon
+from kpidesk.ui.pages.base import Page
+from kpidesk.ui.pages.data_entry.cells import format_block, parse_block, read_cell, to_decimal
+from kpidesk.ui.pages.data_entry.model import (
+    INVALID_TINT,
+    WARNING_TINT,
+    CellEdit,
+    Computed,
+    EntryModel,
+    KpiCell,
+)
+from kpidesk.ui.tasks import Task
+
+MAX_COLUMN_WIDTH = 170
+COMPUTE_DELAY_MS = 250
+
+
+def compute_grid_scores(db, period: str, actor=None) -> Computed:
+    """The period's KPI values, scores, totals and grades as plain data (runs in a worker)."""
+    import math
+
+    from kpidesk.services.appraisal.scoring import period_scores
+
+    with db.session() as session:
+        scores = period_scores(session, period, actor=actor)
+        frame = scores.frame
+        kpis: dict[tuple[int, str], KpiCell] = {}
+        totals: dict[int, tuple[float | None, str | None]] = {}
+        for employee_id in frame.index:
+            row = frame.loc[employee_id]
+            for code, item in scores.kpis(employee_id).items():
+                kpis[(int(employee_id), code)] = KpiCell(
+                    item["value"], item["score"], item["status"], scores.explanation_text(employee_id, code))
+            total = row["total"]
+            total = None if total is None or (isinstance(total, float) and math.isnan(total)) else float(total)
+            grade = row.get("grade")
+            totals[int(employee_id)] = (total, grade if isinstance(grade, str) else None)
+    return Computed(period, kpis, totals)
+
+
+class SetValuesCommand(QUndoCommand):
+    """One typed, pasted or cleared change; redo saves the new values, undo the old ones."""
+
+    def __init__(self, page: DataEntryPage, edits: list[CellEdit], text: str) -> None:
+        super().__init__(text)
+        self.page = page
+        self.edits = edits
+
+    def redo(self) -> None:
+        self.page.save(self, [(e.employee_id, e.code, e.new) for e in self.edits])
+
+    def undo(self) -> None:
+        self.page.save(self, [(e.employee_id, e.code, e.old) for e in self.edits])
+
+
+class EntryDelegate(QStyledItemDelegate):
+    """A line editor that reads the text as it is typed and tints itself with the reason."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        model = index.model()
+        spec = model.columns[index.column()]
+        editor.textEdited.connect(functools.partial(self._check, editor, spec.unit, spec.entry.bounded_rate))
+        return editor
+
+    def _check(self, editor: QLineEdit, unit: str, bounded: bool, text: str) -> None:
+        reading = read_cell(text, unit, bounded_rate=bounded)
+        if not reading.ok:
+            colour, tip = INVALID_TINT, reading.error
+        elif reading.warning:
+            colour, tip = WARNING_TINT, reading.warning
+        else:
+            colour, tip = None, ""
+        editor.setProperty("reading", "invalid" if not reading.ok else ("warning" if reading.warning else "ok"))
+        editor.setStyleSheet("" if colour is None else
+                             f"QLineEdit {{ background: rgba({colour.red()},{colour.green()},{colour.blue()},110); }}")
+        editor.setToolTip(tip or "")
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+class EntryView(QTableView):
+    """The grid: Excel-like keys (type to replace, Enter moves down, Delete clears, Ctrl+C/V)."""
+
+    refused = Signal()  # typing or pasting into a read-only period
+    not_editable = Signal(object)  # typing into a cell that takes no value (QModelIndex)
+    paste_requested = Signal()
+    copy_requested = Signal()
+    clear_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._moving_down = False
+        self.setItemDelegate(EntryDelegate(self))
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setCornerButtonEnabled(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setHighlightSections(True)
+        self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_requested.emit()
+            return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_requested.emit()
+            return
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if not editing and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.clear_requested.emit()
+            return
+        model = self.model()
+        typing = bool(event.text().strip()) and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if not editing and (typing or event.key() == Qt.Key.Key_F2) and model is not None:
+            index = self.currentIndex()
+            if model.locked:
+                self.refused.emit()
+                return
+            if index.isValid() and not model.is_editable(index):
+                self.not_editable.emit(index)
+                return
+        if not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._move_down()
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: N802
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            self._move_down()
+
+    def _move_down(self) -> None:
+        index = self.currentIndex()
+        if index.isValid() and index.row() + 1 < self.model().rowCount():
+            self.setCurrentIndex(index.sibling(index.row() + 1, index.column()))
+
+
+class DataEntryPage(Page):
+    watches = (Changes.MEASUREMENTS | Changes.STAFF | Changes.KPIS | Changes.TEMPLATES | Changes.PERIODS
+               | Changes.RESULTS | Changes.ADJUSTMENTS | Changes.FORMS | Changes.SETTINGS)
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("dataEntryPage")
+        self.stack = QUndoStack(self)
+        self.sheet: measurements.EntrySheet | None = None
+        self._own_writes = 0
+        self._compute_generation = 0
+        self.wizard = None
+
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.template_label = QLabel()
+        self.template_combo = QComboBox()
+        self.template_combo.setObjectName("templateFilter")
+        self.template_combo.setMinimumContentsLength(12)
+        self.template_combo.currentIndexChanged.connect(self._on_template_filter)
+        self.template_label.setBuddy(self.template_combo)
+        self.import_button = QPushButton(icon("import"), "")
+        self.import_button.setObjectName("importButton")
+        self.import_button.clicked.connect(self.open_import_wizard)
+
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addSpacing(16)
+        header.addWidget(self.template_label)
+        header.addWidget(self.template_combo)
+        header.addStretch(1)
+        header.addWidget(self.import_button)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("lockBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel#lockBanner { background: rgba(251,170,25,60); border: 1px solid rgba(200,120,0,160);"
+            " border-radius: 4px; padding: 6px 10px; }")
+        self.banner.hide()
+
+        self.model = EntryModel(self)
+        self.model.edits_requested.connect(self._push_edits)
+        self.view = EntryView(self)
+        self.view.setObjectName("entryGrid")
+        self.view.setModel(self.model)
+        self.view.refused.connect(self._refused)
+        self.view.not_editable.connect(self._not_editable)
+        self.view.paste_requested.connect(self.paste)
+        self.view.copy_requested.connect(self.copy)
+        self.view.clear_requested.connect(self.clear_selection)
+        self._fitting = False
+        self.view.horizontalHeader().sectionResized.connect(self._column_resized)
+
+        self.message = QLabel()
+        self.message.setObjectName("entryMessage")
+        self.legend = QLabel()
+        self.legend.setObjectName("entryLegend")
+        footer = QHBoxLayout()
+        footer.addWidget(self.message, 1)
+        footer.addWidget(self.legend)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(footer)
+
+        self._compute_timer = QTimer(self)
+        self._compute_timer.setSingleShot(True)
+        self._compute_timer.setInterval(COMPUTE_DELAY_MS)
+        self._compute_timer.timeout.connect(self.compute)
+        ctx.period_changed.connect(self._on_period_changed)
+        self.retranslate()
+
+    # -- page protocol ------------------------------------------------------------------------------
+    def undo_stack(self) -> QUndoStack:
+        return self.stack
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Data entry"))
+        self.template_label.setText(_("&Template:"))
+        self.import_button.setText(_("&Import…"))
+        self.import_button.setToolTip(_("Import a file of performance data into this period"))
+        self.legend.setText(_("Red: not saved · Amber: check the figure · Hatched: not on the template · "
+                              "Grey: computed"))
+        if self.template_combo.count():
+            self.template_combo.setItemText(0, _("All templates"))
+        self._update_banner()
+
+    def refresh(self) -> None:
+        period = self.ctx.period_code
+        current = self._current_key()
+        if period is None:
+            self.sheet = None
+            self.model.set_sheet(None)
+            self._update_banner()
+            self.message.setText(_("No period is open; open one first."))
+            return
+        if self.sheet is not None and self.sheet.period != period:
+            self.stack.clear()
+        with self.ctx.db.session() as session:
+            self.sheet = measurements.entry_sheet(session, period)
+        self.model.set_sheet(self.sheet, locked=self._read_only_reason() is not None)
+        if self.model.locked:
+            self.stack.clear()
+        self._fill_template_combo()
+        self._fit_columns()
+        self._update_banner()
+        self._restore_current(current)
+        self._note_left_out()
+        self.compute()
+
+    def _note_left_out(self) -> None:
+        names = self.sheet.without_template if self.sheet else ()
+        self.message.setText(_("Not listed, as their position has no template: {names}").format(
+            names="、".join(names)) if names else "")
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self._own_writes and not changes & ~Changes.MEASUREMENTS:
+            return  # our own save: the grid already shows it
+        super()._on_changed(changes)
+
+    def _on_period_changed(self, code: str) -> None:
+        if self.sheet is None or self.sheet.period != code:
+            self.stack.clear()
+            self.mark_stale()
+
+    # -- read-only states ---------------------------------------------------------------------------
+    def _read_only_reason(self) -> str | None:
+        if self.ctx.read_only:
+            return _("This database was written by a newer version of KPI Desk; it is open read-only.")
+        if self.ctx.actor.role is Role.AUDITOR:
+            return _("You are signed in as an auditor: you can read the data but not change it.")
+        sheet = self.sheet
+        if sheet is not None and sheet.locked:
+            when = sheet.finalized_at.strftime("%Y-%m-%d") if sheet.finalized_at else ""
+            who = sheet.finalized_by or ""
+            if when or who:
+                return _("Period {period} was finalized by {who} on {when}, so its data is read-only. To change "
+                         "anything, reopen the period with a reason on the Results page.").format(
+                    period=sheet.period, who=who or "—", when=when or "—")
+            return _("Period {period} is finalized, so its data is read-only. To change anything, reopen the "
+                     "period with a reason on the Results page.").format(period=sheet.period)
+        return None
+
+    def _update_banner(self) -> None:
+        reason = self._read_only_reason() if self.ctx.db is not None else None
+        self.banner.setText("🔒 " + reason if reason else "")
+        self.banner.setVisible(bool(reason))
+        self.import_button.setEnabled(self.sheet is not None and reason is None)
+
+    def _refused(self) -> None:
+        self.message.setText(_("Nothing was changed: {reason}").format(reason=self._read_only_reason() or ""))
+
+    def _not_editable(self, index) -> None:
+        spec = self.model.columns[index.column()]
+        person = self.model.rows[index.row()]
+        if spec.kind == "field":
+            text = self.model.data(index, Qt.ItemDataRole.ToolTipRole)
+        else:
+            text = _("{column} is computed from the raw fields; type into those instead.").format(
+                column=spec.title())
+        self.message.setText(text or _("{name}: this cell takes no value.").format(name=person.name))
+
+    # -- template filter ----------------------------------------------------------------------------
+    def _fill_template_combo(self) -> None:
+        combo = self.template_combo
+        wanted = self.model.template_filter or self.ctx.settings.value("data_entry/template") or None
+        templates: dict[str, str] = {}
+        for row in self.sheet.rows if self.sheet else ():
+            if row.template_key and row.template_key not in templates:
+                templates[row.template_key] = pick(row.template_name_zh, row.template_name_en)
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("All templates"), None)
+        for key, name in templates.items():
+            combo.addItem(name, key)
+        index = combo.findData(wanted) if wanted in templates else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        chosen = combo.currentData()
+        if chosen != self.model.template_filter:
+            self.model.set_template_filter(chosen)
+
+    def _on_template_filter(self, index: int) -> None:
+        key = self.template_combo.itemData(index)
+        self.ctx.settings.setValue("data_entry/template", key or "")
+        current = self._current_key()
+        self.model.set_template_filter(key)
+        self._fit_columns()
+        self._restore_current(current)
+
+    # -- layout helpers -----------------------------------------------------------------------------
+    def _fit_columns(self, computed_only: bool = False) -> None:
+        """Fit columns to their contents, within limits, except those the user sized (remembered)."""
+        header = self.view.horizontalHeader()
+        remembered = self._remembered_widths()
+        self._fitting = True
+        try:
+            for column, spec in enumerate(self.model.columns):
+                if computed_only and spec.kind == "field":
+                    continue
+                width = remembered.get(f"{spec.kind}:{spec.code}")
+                if width:
+                    header.resizeSection(column, int(width))
+                    continue
+                self.view.resizeColumnToContents(column)
+                header.resizeSection(column, max(64, min(MAX_COLUMN_WIDTH, header.sectionSize(column))))
+        finally:
+            self._fitting = False
+
+    def _remembered_widths(self) -> dict[str, int]:
+        import json
+
+        try:
+            value = json.loads(str(self.ctx.settings.value("data_entry/column_widths", "{}")))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _column_resized(self, column: int, _old: int, new: int) -> None:
+        import json
+
+        if self._fitting or not 0 <= column < len(self.model.columns):
+            return
+        spec = self.model.columns[column]
+        widths = self._remembered_widths()
+        widths[f"{spec.kind}:{spec.code}"] = new
+        self.ctx.settings.setValue("data_entry/column_widths", json.dumps(widths))
+
+    def _current_key(self):
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.rows[index.row()].employee_id, self.model.columns[index.column()].code
+
+    def _restore_current(self, key) -> None:
+        if key is None:
+            first = next((c for c in range(self.model.columnCount()) if self.model.columns[c].kind == "field"), 0)
+            if self.model.rowCount():
+                self.view.setCurrentIndex(self.model.index(0, first))
+            return
+        row = self.model.row_of(key[0])
+        column = next((c for c, spec in enumerate(self.model.columns) if spec.code == key[1]), -1)
+        if row >= 0 and column >= 0:
+            self.view.setCurrentIndex(self.model.index(row, column))
+
+    def cell(self, staff_no: str, code: str):
+        """The model index of an employee's field (for tests and for links from other pages)."""
+        row = next((i for i, r in enumerate(self.model.rows) if r.staff_no == staff_no), -1)
+        column = self.model.column_of(code)
+        return self.model.index(row, column) if row >= 0 and column >= 0 else self.model.index(-1, -1)
+
+    # -- editing ------------------------------------------------------------------------------------
+    def _push_edits(self, edits: list[CellEdit], text: str) -> None:
+        if edits:
+            self.stack.push(SetValuesCommand(self, edits, text))
+
+    def save(self, command: SetValuesCommand, values: list[tuple[int, str, float | None]]) -> None:
+        """Show ``values`` and save them; a failed save withdraws the command and reloads the grid."""
+        self.model.apply(values)
+        db, period = self.ctx.db, self.sheet.period
+        changes = [measurements.ValueChange(employee_id, code, to_decimal(value))
+                   for employee_id, code, value in values]
+        self._own_writes += 1
+        (Task(self, measurements.save_values, db, self.ctx.actor, period, changes)
+         .writes(Changes.MEASUREMENTS)
+         .success(self._saved)
+         .failure(functools.partial(self._save_failed, command))
+         .start())
+
+    def _saved(self, written: int) -> None:
+        self._own_writes -= 1
+        self.message.setText(_("Saved."))
+        self._compute_timer.start()
+
+    def _save_failed(self, command: SetValuesCommand, error: BaseException) -> None:
+        self._own_writes -= 1
+        command.setObsolete(True)
+        self.ctx.dialogs.error(self, error, _("The change was not saved"))
+        QTimer.singleShot(0, self.reload)
+
+    def paste(self) -> None:
+        if self.model.locked:
+            self._refused()
+            return
+        block = parse_block(QGuiApplication.clipboard().text())
+        if not block:
+            return
+        current = self.view.currentIndex()
+        selected = self.view.selectionModel().selectedIndexes()
+        if current.isValid() and current not in selected:
+            selected = [current]  # the active cell wins over a selection it is not part of
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            rows = [index.row() for index in selected]
+            columns = [index.column() for index in selected]
+            top, left = min(rows), min(columns)
+            grid = [[""] * (max(columns) - left + 1) for _r in range(max(rows) - top + 1)]
+            for index in selected:
+                grid[index.row() - top][index.column() - left] = block[0][0]
+            block = grid
+        else:
+            if selected:
+                top, left = min(i.row() for i in selected), min(i.column() for i in selected)
+            elif current.isValid():
+                top, left = current.row(), current.column()
+            else:
+                return
+        outcome = self.model.plan_paste(top, left, block)
+        if outcome.edits:
+            self.stack.push(SetValuesCommand(self, outcome.edits, _("Paste {count} values").format(
+                count=len(outcome.edits))))
+        self._select_block(top, left, block)
+        parts = [_("Pasted {count} values.").format(count=len(outcome.edits))]
+        if outcome.invalid:
+            parts.append(_("{count} cells could not be read (red; not saved).").format(count=outcome.invalid))
+        if outcome.skipped:
+            parts.append(_("{count} cells fell on cells that take no value and were left out.").format(
+                count=outcome.skipped))
+        self.message.setText(" ".join(parts))
+
+    def _select_block(self, top: int, left: int, block: list[list[str]]) -> None:
+        bottom = min(top + len(block), self.model.rowCount()) - 1
+        right = min(left + max(len(r) for r in block), self.model.columnCount()) - 1
+        if bottom < top or right < left:
+            return
+        selection = QItemSelection(self.model.index(top, left), self.model.index(bottom, right))
+        self.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def copy(self) -> None:
+        selected = self.view.selectionModel().selectedIndexes()
+        if not selected:
+            return
+        rows = sorted({i.row() for i in selected})
+        columns = sorted({i.column() for i in selected})
+        chosen = {(i.row(), i.column()) for i in selected}
+        lines = [[self.model.index(r, c).data() or "" if (r, c) in chosen else "" for c in columns] for r in rows]
+        QGuiApplication.clipboard().setText(format_block(lines))
+
+    def clear_selection(self) -> None:
+        if self.model.locked:
+            self._refused()
+            return
+        edits = self.model.plan_clear(self.view.selectionModel().selectedIndexes())
+        if edits:
+            self.stack.push(SetValuesCommand(self, edits, _("Clear {count} values").format(count=len(edits))))
+
+    # -- computed columns ---------------------------------------------------------------------------
+    def compute(self) -> None:
+        """Recompute KPI values, scores, totals and grades in a worker; only the latest answer is shown."""
+        if self.sheet is None or self.ctx.db is None:
+            return
+        self._compute_generation += 1
+        generation = self._compute_generation
+        (Task(self, compute_grid_scores, self.ctx.db, self.sheet.period, self.ctx.actor)
+         .rendering()
+         .success(lambda computed: self._computed(generation, computed))
+         .failure(lambda error: self._compute_failed(generation, error))
+         .start())
+
+    def _computed(self, generation: int, computed: Computed) -> None:
+        if generation != self._compute_generation:
+            return
+        fresh = not self.model.computed.kpis and not self.model.computed.totals
+        self.model.set_computed(computed)
+        if fresh:
+            self._fit_columns(computed_only=True)
+
+    def _compute_failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._compute_generation:
+            self.message.setText(_("Scores could not be computed: {error}").format(error=error))
+
+    # -- import -------------------------------------------------------------------------------------
+    def open_import_wizard(self):
+        """Open the import wizard for this period (non-blocking); returns it."""
+        from kpidesk.ui.import_wizard.wizard import ImportWizard
+
+        if self.wizard is not None:
+            self.wizard.close()
+        self.wizard = ImportWizard(self.ctx, period=self.sheet.period if self.sheet else None, parent=self)
+        self.wizard.open()
+        return self.wizard

@@ -1,0 +1,1 @@
+"""The Appraisal forms page: self, manager and peer forms filled in."""

@@ -1,0 +1,1 @@
+"""The History & charts page: an employee's and a team's results over time."""

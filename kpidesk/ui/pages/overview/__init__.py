@@ -1,0 +1,1 @@
+"""The Overview page: the open period at a glance."""

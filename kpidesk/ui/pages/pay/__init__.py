@@ -1,0 +1,1 @@
+"""The Pay page and its pay rules editor."""

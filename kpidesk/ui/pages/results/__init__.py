@@ -1,0 +1,1 @@
+"""The Results & calibration page: scores, grades, ranks, review, calibration and sign-off."""

@@ -1,0 +1,161 @@
+"""What the Results page shows, loaded in a worker: the scores, the table frame and the period's side data.
+
+``load_results`` runs off the UI thread (it reports progress and checks the cancel token between steps)
+and returns a ``ResultsData`` of plain values and pandas frames; no ORM row and no session crosses back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kpidesk.i18n import N_, _, pick
+from kpidesk.services.progress import CancelToken, ProgressCallback, report
+
+if TYPE_CHECKING:  # pandas and the scoring service are loaded by the worker, not on the UI thread
+    import pandas as pd
+
+    from kpidesk.services.appraisal.scoring import PeriodScores
+
+#: The result columns, before and after the KPI scores, with their English titles.
+LEAD_COLUMNS = (
+    ("staff_no", N_("Staff no.")),
+    ("name", N_("Name")),
+    ("team", N_("Team")),
+    ("total", N_("Total")),
+    ("grade", N_("Grade")),
+    ("rank_department", N_("Rank (department)")),
+    ("quantitative", N_("Quantitative")),
+    ("qualitative", N_("Qualitative")),
+    ("adjustments", N_("Adjustments")),
+)
+TRAIL_COLUMNS = (("rank_organisation", N_("Rank (organisation)")), ("position", N_("Position")))
+
+
+@dataclass(frozen=True)
+class KpiInfo:
+    code: str
+    name: str
+    unit: str
+
+
+@dataclass
+class ResultsData:
+    period: str
+    status: str  # open | review | finalized | not_opened
+    scores: PeriodScores
+    table: pd.DataFrame  # the display frame, indexed by employee id
+    column_keys: list[str]  # per table column: a KPI code, a total column name or a person column name
+    kpis: dict[str, KpiInfo]
+    adjustments: list[Any] = field(default_factory=list)  # services.adjustments.AdjustmentRow
+    exemptions: list[Any] = field(default_factory=list)  # services.adjustments.ExemptionRow
+    responses: list[dict] = field(default_factory=list)  # acknowledgements and appeals
+    signoffs: list[Any] = field(default_factory=list)  # services.signoffs.SignOffRow
+    curve: tuple[tuple[str, float], ...] = ()
+    forced: Any = None  # the organisation's ForcedDistribution, or None
+    rater_stats: list[Any] = field(default_factory=list)
+    gaps: list[Any] = field(default_factory=list)
+    finalized_at: datetime | None = None
+    finalized_by: str | None = None
+    loaded_at: datetime = field(default_factory=datetime.now)
+
+    @property
+    def editable(self) -> bool:
+        return self.status in ("open", "review")
+
+    def kpi_name(self, code: str) -> str:
+        info = self.kpis.get(code)
+        return info.name if info else code
+
+    def person(self, employee_id: int) -> str:
+        frame = self.scores.frame
+        if employee_id not in frame.index:
+            return ""
+        return f"{frame.at[employee_id, 'name']} ({frame.at[employee_id, 'staff_no']})"
+
+    def kpi_codes_of(self, employee_id: int) -> list[str]:
+        """The KPIs on the person's template (any status)."""
+        return list(self.scores.kpis(employee_id)) if employee_id in self.scores.frame.index else []
+
+
+def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo]) -> tuple[pd.DataFrame, list[str]]:
+    """One row per employee: person, total, grade and its parts, each KPI's score, then the rest and the flags."""
+    import pandas as pd
+
+    from kpidesk.services.appraisal.scoring import flag_label
+
+    frame = scores.frame
+    data: dict[str, Any] = {}
+    keys: list[str] = []
+    for key, title in LEAD_COLUMNS:
+        data[_(title)] = frame[key]
+        keys.append(key)
+    for code in scores.kpi_codes:
+        info = kpis.get(code)
+        title = info.name if info else code
+        data[title if title not in data else f"{title} ({code})"] = frame[f"{code}.score"]
+        keys.append(code)
+    for key, title in TRAIL_COLUMNS:
+        data[_(title)] = frame[key]
+        keys.append(key)
+    data[_("Flags")] = pd.Series([", ".join(flag_label(f) for f in flags or ()) for flags in frame["flags"]],
+                                 index=frame.index, dtype=object)
+    keys.append("flags")
+    table = pd.DataFrame(data, index=frame.index)
+    return table, keys
+
+
+def _kpi_infos(session) -> dict[str, KpiInfo]:
+    from sqlalchemy import select
+
+    from kpidesk.store import models as m
+
+    return {code: KpiInfo(code, pick(zh, en), unit)
+            for code, zh, en, unit in session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en, m.Kpi.unit))}
+
+
+def load_results(db, actor, period: str, *, progress: ProgressCallback | None = None,
+                 cancel: CancelToken | None = None) -> ResultsData:
+    """Compute (or read the snapshot of) ``period`` and gather what the page's tabs show."""
+    from kpidesk.ui.gc_pause import quiet_imports
+
+    with quiet_imports():
+        from kpidesk.services.appraisal import adjustments, calibration, periods, signoffs
+        from kpidesk.services.appraisal.scoring import period_scores
+        from kpidesk.services.appraisal.scoring_inputs import find_period_record
+        from kpidesk.ui.pages.history.chart_canvas import warm_up
+
+        warm_up()  # matplotlib and its fonts load here, not when the calibration chart is first drawn
+    steps = 5
+    token = cancel or CancelToken()
+    report(progress, 0, steps, _("Reading the period…"))
+    with db.session() as session:
+        record = find_period_record(session, period)
+        report(progress, 1, steps, _("Computing scores…"))
+        scores = period_scores(session, period, actor=actor)
+        scores = replace(scores, loaded=None)  # ORM rows stay in this thread
+        token.raise_if_cancelled()
+        report(progress, 2, steps, _("Preparing the table…"))
+        kpis = _kpi_infos(session)
+        table, keys = results_table(scores, kpis)
+        data = ResultsData(period=scores.period.code, status=scores.status, scores=scores, table=table,
+                           column_keys=keys, kpis=kpis)
+        token.raise_if_cancelled()
+        report(progress, 3, steps, _("Reading adjustments and appeals…"))
+        if record is not None:
+            data.finalized_at, data.finalized_by = record.finalized_at, record.finalized_by
+            data.adjustments = adjustments.list_adjustments(session, actor, period)
+            data.exemptions = adjustments.list_exemptions(session, actor, period)
+            data.responses = periods.list_responses(session, period, actor)
+            data.signoffs = signoffs.list_signoffs(session, actor, period)
+        token.raise_if_cancelled()
+        report(progress, 4, steps, _("Calibration figures…"))
+        data.curve = calibration.target_curve(session, scores.grade_scale)
+        data.forced = calibration.forced_setting(session)
+        if record is not None:
+            ids = {int(i) for i in scores.frame.index}
+            data.rater_stats = calibration.rater_statistics(session, period, ids)
+            data.gaps = calibration.self_manager_gaps(session, period, ids)
+    report(progress, steps, steps, _("Done"))
+    return data

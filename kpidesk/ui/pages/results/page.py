@@ -1,0 +1,748 @@
+"""The Results & calibration page: the computed table, explanations, adjustments and exemptions,
+calibration, review with appeals, finalize / reopen, and sign-offs.
+
+Everything is read by ``results_data.load_results`` in a worker; every change is a service call in a
+write task (audited there), after which the context's ``changed`` signal makes the page reload. Adding an
+adjustment or exemption can be undone (the undo removes it again, with a reason in the audit log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.i18n import N_, _
+from kpidesk.services.safety.access import ROLE_PERMISSIONS, Permission, can
+from kpidesk.ui.context import Changes
+from kpidesk.ui.labels import PERIOD_STATUSES, label
+from kpidesk.ui.models import display_value
+from kpidesk.ui.pages.base import Page
+from kpidesk.ui.pages.results.calibration import CalibrationView
+from kpidesk.ui.pages.results.data import ResultsData, load_results
+from kpidesk.ui.pages.results.model import ResultsModel, ResultsProxy
+from kpidesk.ui.pages.results.review import ReviewView, SignoffsView
+from kpidesk.ui.pages.results.widgets import fit_from_sample
+from kpidesk.ui.tasks import Task
+from kpidesk.ui.widgets import Banner, SearchBox, Table, heading
+
+RESULT_CHANGES = Changes.RESULTS | Changes.ADJUSTMENTS
+PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Changes.FORMS | Changes.ADJUSTMENTS
+
+
+# --- service calls run in the write worker (plain values in, plain values out) ----------------------------
+
+def _in_write(db, work: Callable[[Any], Any]):
+    with db.write() as session:
+        return work(session)
+
+
+def add_adjustment(db, actor, period, employee_id, points, reason) -> int:
+    from kpidesk.services.appraisal import adjustments
+
+    return _in_write(db, lambda s: adjustments.add_adjustment(s, actor, period, employee_id, points, reason).id)
+
+
+def remove_adjustment(db, actor, adjustment_id, reason) -> None:
+    from kpidesk.services.appraisal import adjustments
+
+    _in_write(db, lambda s: adjustments.remove_adjustment(s, actor, adjustment_id, reason))
+
+
+def add_exemption(db, actor, period, employee_id, code, reason) -> int:
+    from kpidesk.services.appraisal import adjustments
+
+    return _in_write(db, lambda s: adjustments.add_exemption(s, actor, period, employee_id, code, reason).id)
+
+
+def remove_exemption(db, actor, exemption_id, reason) -> None:
+    from kpidesk.services.appraisal import adjustments
+
+    _in_write(db, lambda s: adjustments.remove_exemption(s, actor, exemption_id, reason))
+
+
+def start_review(db, actor, period) -> str:
+    from kpidesk.services.appraisal import periods
+
+    return _in_write(db, lambda s: periods.start_review(s, actor, period).code)
+
+
+def lock_summary(db, period):
+    from kpidesk.services.appraisal import period_review
+
+    with db.session() as session:
+        return period_review.lock_summary(session, period)
+
+
+def finalize(db, actor, period):
+    from kpidesk.services.appraisal import period_review
+
+    return _in_write(db, lambda s: period_review.finalize_after_review(s, actor, period))
+
+
+def reopen(db, actor, period, reason) -> str:
+    from kpidesk.services.appraisal import periods
+
+    return _in_write(db, lambda s: periods.reopen_period(s, actor, period, reason).code)
+
+
+def record_response(db, actor, period, staff_no, kind, text) -> int:
+    from kpidesk.services.appraisal import periods
+
+    return _in_write(db, lambda s: periods.record_response(s, actor, period, staff_no, kind, text).id)
+
+
+def answer_appeal(db, actor, appeal_id, answer) -> int:
+    from kpidesk.services.appraisal import periods
+
+    return _in_write(db, lambda s: periods.answer_appeal(s, actor, appeal_id, answer).id)
+
+
+def apply_forced(db, actor, period, quotas, scope) -> None:
+    from kpidesk.services.appraisal import calibration
+
+    _in_write(db, lambda s: calibration.apply_forced(s, actor, period, quotas, scope))
+
+
+def clear_forced(db, actor, period) -> None:
+    from kpidesk.services.appraisal import calibration
+
+    _in_write(db, lambda s: calibration.clear_forced(s, actor, period))
+
+
+def record_signoff(db, actor, period, employee_id, role, signed_by):
+    from kpidesk.services.appraisal import signoffs
+
+    return _in_write(db, lambda s: signoffs.record_signoff(s, actor, period, employee_id, role, signed_by))
+
+
+def remove_signoff(db, actor, signoff_id, reason) -> None:
+    from kpidesk.services.appraisal import signoffs
+
+    _in_write(db, lambda s: signoffs.remove_signoff(s, actor, signoff_id, reason))
+
+
+# --- undo ----------------------------------------------------------------------------------------------
+
+class AddCommand(QUndoCommand):
+    """Adding an adjustment or exemption; undo removes it (audited with the reason "undone")."""
+
+    def __init__(self, page: ResultsPage, text: str, add: Callable[[], Any], remove: Callable[[int], Any]) -> None:
+        super().__init__(text)
+        self.page, self.add, self.remove = page, add, remove
+        self.row_id: int | None = None
+
+    def redo(self) -> None:
+        self.page.run_write(self.add, RESULT_CHANGES, self._added, lambda _e: self.setObsolete(True))
+
+    def _added(self, row_id: int) -> None:
+        self.row_id = row_id
+
+    def undo(self) -> None:
+        if self.row_id is not None:
+            row_id, self.row_id = self.row_id, None
+            self.page.run_write(lambda: self.remove(row_id), RESULT_CHANGES)
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+class ResultsPage(Page):
+    """See the module docstring."""
+
+    watches = Changes.ALL & ~Changes.AUDIT
+    loaded = Signal()  # a ResultsData was shown
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.data: ResultsData | None = None
+        self.selected_employee: int | None = None
+        self.stack = QUndoStack(self)
+        self.last_task: Task | None = None
+
+        self.title = heading()
+        self.status = QLabel()
+        self.status.setObjectName("resultsStatus")
+        self.recompute_button = QPushButton()
+        self.adjust_button = QPushButton()
+        self.exempt_button = QPushButton()
+        self.remove_button = QPushButton()
+        self.review_button = QPushButton()
+        self.finalize_button = QPushButton()
+        self.reopen_button = QPushButton()
+        self.recompute_button.clicked.connect(self.recompute)
+        self.adjust_button.clicked.connect(self.add_adjustment)
+        self.exempt_button.clicked.connect(self.add_exemption)
+        self.remove_button.clicked.connect(self.remove_adjustment_or_exemption)
+        self.review_button.clicked.connect(self.move_to_review)
+        self.finalize_button.clicked.connect(self.finalize)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.banner = Banner()
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.status)
+        actions = QHBoxLayout()
+        for button in (self.recompute_button, self.adjust_button, self.exempt_button, self.remove_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        for button in (self.review_button, self.finalize_button, self.reopen_button):
+            actions.addWidget(button)
+
+        self.model = ResultsModel(self)
+        self.proxy = ResultsProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = Table(ctx.settings, "results/table")
+        self.table.setObjectName("resultsTable")
+        self.table.setSelectionBehavior(Table.SelectionBehavior.SelectItems)
+        self.table.setModel(self.proxy)
+        fit_from_sample(self.table)
+        self.table.clicked.connect(self.show_cell)
+        self.table.selectionModel().currentChanged.connect(lambda current, _prev: self.show_cell(current))
+        self.search = SearchBox()
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.group_combo = QComboBox()
+        self.group_combo.currentIndexChanged.connect(self._group_chosen)
+        self.flagged_check = QCheckBox()
+        self.flagged_check.toggled.connect(self.proxy.set_flagged_only)
+        self.explanation = QTextBrowser()
+        self.explanation.setObjectName("explanation")
+        self.explanation.setOpenLinks(False)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.group_combo, 1)
+        filters.addWidget(self.flagged_check)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(self.explanation)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        results_tab = QWidget()
+        results_layout = QVBoxLayout(results_tab)
+        results_layout.addLayout(filters)
+        results_layout.addWidget(split, 1)
+
+        self.calibration = CalibrationView(ctx.settings)
+        self.calibration.apply_requested.connect(self.apply_forced)
+        self.calibration.clear_requested.connect(self.clear_forced)
+        self.review = ReviewView(ctx.settings)
+        self.review.record_requested.connect(self.record_response)
+        self.review.answer_requested.connect(self.answer_appeal)
+        self.signoffs = SignoffsView(ctx.settings)
+        self.signoffs.record_requested.connect(self.record_signoff)
+        self.signoffs.remove_requested.connect(self.remove_signoff)
+        self.tabs = QTabWidget()
+        self._stale_tabs: set[QWidget] = set()
+        self.tabs.currentChanged.connect(lambda _i: self._fill_current_tab())
+        self.tabs.addTab(results_tab, "")
+        self.tabs.addTab(self.calibration, "")
+        self.tabs.addTab(self.review, "")
+        self.tabs.addTab(self.signoffs, "")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        ctx.period_changed.connect(lambda _code: self.mark_stale())
+        self.retranslate()
+        self._update_actions()
+
+    # -- page protocol --------------------------------------------------------------------------------
+    def undo_stack(self) -> QUndoStack:
+        return self.stack
+
+    def retranslate(self) -> None:
+        self.recompute_button.setText(_("Re&compute"))
+        self.adjust_button.setText(_("&Adjustment…"))
+        self.adjust_button.setToolTip(_("Add bonus or penalty points with a reason for the selected employee"))
+        self.exempt_button.setText(_("&Exemption…"))
+        self.exempt_button.setToolTip(_("Leave one KPI out for the selected employee, with a reason"))
+        self.remove_button.setText(_("Remo&ve…"))
+        self.remove_button.setToolTip(_("Remove an adjustment or exemption of the selected employee"))
+        self.review_button.setText(_("Move to re&view…"))
+        self.finalize_button.setText(_("&Finalize…"))
+        self.reopen_button.setText(_("Re&open…"))
+        self.search.setPlaceholderText(_("Search name, staff no., grade, flag…"))
+        self.flagged_check.setText(_("Flagged only"))
+        self.tabs.setTabText(0, _("Results"))
+        self.tabs.setTabText(1, _("Calibration"))
+        self.tabs.setTabText(2, _("Review && appeals"))
+        self.tabs.setTabText(3, _("Sign-offs"))
+        self.calibration.retranslate()
+        self.review.retranslate()
+        self.signoffs.retranslate()
+        self._show_header()
+
+    def refresh(self) -> None:
+        self.load()
+
+    def load(self, *, with_progress: bool = False) -> Task | None:
+        period = self.ctx.period_code
+        if period is None:
+            self._show(None)
+            self.banner.show_text(_("No period is open yet."))
+            return None
+        task = Task(self, load_results, self.ctx.db, self.ctx.actor, period)
+        if with_progress:
+            task.with_progress(_("Recomputing {period}…").format(period=period))
+        self.last_task = task.success(self._show).failure(self._load_failed).start()
+        return self.last_task
+
+    def recompute(self) -> Task | None:
+        """Compute the period again in a worker, with a progress dialog when it takes a while."""
+        return self.load(with_progress=True)
+
+    def focus_employee(self, employee_id: int) -> None:
+        self.selected_employee = employee_id
+        self.tabs.setCurrentIndex(0)
+        self._select(employee_id)
+
+    def prepare_screenshot(self) -> None:
+        """For the documentation: a score of someone below the top grade, explained."""
+        if self.data is None:
+            return
+        frame = self.data.scores.frame
+        graded = frame[frame["grade_code"].notna()].sort_values("total")
+        if graded.empty:
+            return
+        employee = int(graded.index[len(graded) // 3])
+        code = next((c for c, item in self.data.scores.kpis(employee).items() if item["status"] == "ok"), None)
+        row = self.model.row_of(employee)
+        column = self.model.column_of(code) if code else 1
+        index = self.proxy.mapFromSource(self.model.index(row, column))
+        self.tabs.setCurrentIndex(0)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self.show_cell(index)
+
+    def extra_screenshots(self):
+        return [("results-calibration", lambda: self.tabs.setCurrentWidget(self.calibration))]
+
+    # -- showing --------------------------------------------------------------------------------------
+    def _load_failed(self, error: BaseException) -> None:
+        from kpidesk.errors import Cancelled
+        from kpidesk.ui.dialogs import error_text
+
+        if isinstance(error, Cancelled):
+            return
+        self._show(None)
+        self.banner.show_text(error_text(error), "error")
+
+    def _show(self, data: ResultsData | None) -> None:
+        if data is not None and data.period != self.ctx.period_code:
+            return
+        self.data = data
+        self.model.set_results(data)
+        self._fill_groups()
+        self._show_header()
+        self._update_actions()
+        if data is None:
+            self.explanation.clear()
+            return
+        self.table.restore_columns()
+        self._stale_tabs = {self.calibration, self.review, self.signoffs}
+        self._fill_current_tab()
+        if self.selected_employee is not None:
+            self._select(self.selected_employee)
+            self.show_cell(self.table.currentIndex())
+        self.loaded.emit()
+
+    def _fill_current_tab(self) -> None:
+        """The other tabs are filled when first looked at after a load (a 500-person period stays quick)."""
+        tab = self.tabs.currentWidget()
+        if self.data is not None and tab in self._stale_tabs:
+            self._stale_tabs.discard(tab)
+            tab.show_data(self.data)
+
+    def _show_header(self) -> None:
+        data = self.data
+        if data is None:
+            self.title.setText(_("Results & calibration"))
+            self.status.setText("")
+            return
+        self.title.setText(_("Results & calibration · {period}").format(period=data.period))
+        self.status.setText(_("Status: {status}").format(status=label(PERIOD_STATUSES, data.status)))
+        if data.status == "finalized":
+            when = data.finalized_at.strftime("%Y-%m-%d %H:%M") if data.finalized_at else "—"
+            self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
+                                            "period (with a reason) to change anything.").format(
+                who=data.finalized_by or "—", when=when), "info")
+        elif data.status == "review":
+            self.banner.show_text(_("In review: employees acknowledge or appeal their results; answer every "
+                                    "appeal before finalizing."), "info")
+        else:
+            self.banner.hide()
+
+    def _fill_groups(self) -> None:
+        combo = self.group_combo
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("All departments, teams and positions"), None)
+        if self.data is not None:
+            frame = self.data.scores.frame
+            names = []
+            for column in ("department", "team", "position"):
+                names += [n for n in dict.fromkeys(frame[column]) if isinstance(n, str) and n not in names]
+            for name in names:
+                combo.addItem(name, name)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+        self.proxy.set_group(combo.currentData())
+        self._hide_empty_kpi_columns()
+
+    def _group_chosen(self, _index: int) -> None:
+        self.proxy.set_group(self.group_combo.currentData())
+        self._hide_empty_kpi_columns()
+
+    def _hide_empty_kpi_columns(self) -> None:
+        """KPI columns none of the shown people is appraised on are hidden (templates differ by position)."""
+        rows = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount())]
+        for column in range(self.model.columnCount()):
+            if self.model.is_kpi(column):
+                used = any(self.model.status(row, column) is not None for row in rows)
+                self.table.setColumnHidden(column, not used)
+
+    def _update_actions(self) -> None:
+        data, actor = self.data, self.ctx.actor
+        status = data.status if data else None
+        writable = not self.ctx.read_only
+        may_adjust = writable and Permission.ADJUST in ROLE_PERMISSIONS.get(actor.role, frozenset())
+        may_manage = writable and can(actor, Permission.PERIODS_MANAGE)
+        self.recompute_button.setEnabled(data is not None or self.ctx.period_code is not None)
+        editable = status in ("open", "review")
+        for button in (self.adjust_button, self.exempt_button, self.remove_button):
+            button.setEnabled(bool(editable and may_adjust))
+        self.review_button.setEnabled(bool(status == "open" and may_manage))
+        self.finalize_button.setEnabled(bool(editable and may_manage))
+        self.reopen_button.setEnabled(bool(status == "finalized" and may_manage))
+
+    # -- selection and explanations -----------------------------------------------------------------------
+    def _select(self, employee_id: int) -> None:
+        row = self.model.row_of(employee_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 1))
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.table.scrollTo(index)
+        self.signoffs.select_employee(employee_id)
+
+    def current_employee(self) -> int | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.employee_id(self.proxy.mapToSource(index).row())
+
+    def show_cell(self, index: QModelIndex) -> None:
+        """Explain the clicked score, or summarise the person for any other column."""
+        if not index.isValid() or self.data is None:
+            return
+        source = self.proxy.mapToSource(index)
+        employee = self.model.employee_id(source.row())
+        if employee is None:
+            return
+        self.selected_employee = employee
+        if self.model.is_kpi(source.column()):
+            self.explanation.setHtml(self._kpi_html(employee, self.model.key(source.column())))
+        else:
+            self.explanation.setHtml(self._person_html(employee))
+
+    def explanation_text(self) -> str:
+        return self.explanation.toPlainText()
+
+    def _kpi_html(self, employee: int, code: str) -> str:
+        data = self.data
+        item = data.scores.kpis(employee).get(code)
+        head = f"<h3>{_esc(data.person(employee))} · {_esc(data.kpi_name(code))}</h3>"
+        if item is None:
+            return head + "<p>" + _esc(_("This KPI is not on the employee's template.")) + "</p>"
+        text = data.scores.explanation_text(employee, code) or ""
+        facts = [
+            (_("Score"), display_value(item["score"])),
+            (_("Weight"), display_value(item["weight"]) + " %" if item["weight"] is not None else ""),
+            (_("Weighted"), display_value(item["weighted"])),
+        ]
+        rows = "".join(f"<tr><td>{_esc(k)}</td><td align='right'>{_esc(v)}</td></tr>" for k, v in facts)
+        exemption = next((e for e in data.exemptions if e.employee_id == employee and e.kpi_code == code), None)
+        extra = ("<p>" + _esc(_("Exempt: {reason} ({author})").format(reason=exemption.reason, author=exemption.author))
+                 + "</p>") if exemption else ""
+        return f"{head}<p><b>{_esc(text)}</b></p><table cellpadding='3'>{rows}</table>{extra}"
+
+    def _person_html(self, employee: int) -> str:
+        from kpidesk.services.appraisal.scoring import flag_label
+
+        data = self.data
+        frame = data.scores.frame
+        row = frame.loc[employee]
+        lines = [f"<h3>{_esc(data.person(employee))}</h3>", "<table cellpadding='3'>"]
+        for code, item in data.scores.kpis(employee).items():
+            score = display_value(item["score"]) if item["score"] is not None else _("no score")
+            lines.append(f"<tr><td>{_esc(data.kpi_name(code))}</td><td align='right'>{_esc(score)}</td>"
+                         f"<td align='right'>× {_esc(display_value(item['weight']))} %</td></tr>")
+        lines.append("</table><table cellpadding='3'>")
+        for key, title in (("quantitative", N_("Quantitative")), ("qualitative", N_("Qualitative")),
+                           ("adjustments", N_("Adjustments")), ("total", N_("Total"))):
+            value = row[key]
+            lines.append(f"<tr><td>{_esc(_(title))}</td><td align='right'><b>{_esc(display_value(value))}</b></td></tr>")
+        grade = row["grade"] if isinstance(row["grade"], str) else "—"
+        lines.append(f"<tr><td>{_esc(_('Grade'))}</td><td align='right'><b>{_esc(grade)}</b></td></tr></table>")
+        flags = [flag_label(f) for f in row["flags"] or ()]
+        if flags:
+            lines.append("<p>" + _esc(_("Flags: {flags}").format(flags=", ".join(flags))) + "</p>")
+        items = [a for a in data.adjustments if a.employee_id == employee]
+        if items:
+            lines.append("<p><b>" + _esc(_("Adjustments")) + "</b></p><ul>")
+            for a in items:
+                points = ("+" if a.points > 0 else "") + display_value(a.points)
+                lines.append(f"<li>{_esc(points)}: {_esc(a.reason)} ({_esc(a.author)})</li>")
+            lines.append("</ul>")
+        exempt = [e for e in data.exemptions if e.employee_id == employee]
+        if exempt:
+            lines.append("<p><b>" + _esc(_("Exemptions")) + "</b></p><ul>")
+            lines += [f"<li>{_esc(data.kpi_name(e.kpi_code))}: {_esc(e.reason)}</li>" for e in exempt]
+            lines.append("</ul>")
+        return "".join(lines)
+
+    # -- writes ---------------------------------------------------------------------------------------
+    def run_write(self, work: Callable[[], Any], changes: Changes, done: Callable[[Any], None] | None = None,
+                  failed: Callable[[BaseException], None] | None = None) -> Task:
+        def on_failure(error: BaseException) -> None:
+            self.ctx.dialogs.error(self, error)
+            if failed is not None:
+                failed(error)
+
+        task = Task(self, work).writes(changes).failure(on_failure)
+        if done is not None:
+            task.success(done)
+        self.last_task = task.start()
+        return self.last_task
+
+    def _employee_or_warn(self) -> int | None:
+        employee = self.current_employee() or self.selected_employee
+        if employee is None:
+            self.ctx.dialogs.warning(self, _("Results"), _("Select an employee in the table first."))
+        return employee
+
+    def add_adjustment(self) -> None:
+        employee = self._employee_or_warn()
+        if employee is None or self.data is None:
+            return
+        person = self.data.person(employee)
+        points = self.ctx.dialogs.ask_text(self, _("Adjustment for {person}").format(person=person),
+                                           _("Points to add (negative to deduct), e.g. 2 or -1.5:"))
+        if not points:
+            return
+        reason = self.ctx.dialogs.ask_text(self, _("Adjustment for {person}").format(person=person),
+                                           _("Reason (required, kept in the audit log):"), required=True)
+        if not reason:
+            return
+        db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
+        self.stack.push(AddCommand(
+            self, _("Adjustment {points} for {person}").format(points=points, person=person),
+            lambda: add_adjustment(db, actor, period, employee, points, reason),
+            lambda row_id: remove_adjustment(db, actor, row_id, _("undone"))))
+
+    def add_exemption(self) -> None:
+        employee = self._employee_or_warn()
+        if employee is None or self.data is None:
+            return
+        person = self.data.person(employee)
+        exempt = {e.kpi_code for e in self.data.exemptions if e.employee_id == employee}
+        codes = [c for c in self.data.kpi_codes_of(employee) if c not in exempt]
+        if not codes:
+            self.ctx.dialogs.warning(self, _("Exemption"), _("{person} has no KPI left to exempt.").format(person=person))
+            return
+        index = self.ctx.dialogs.choose(self, _("Exemption for {person}").format(person=person),
+                                        _("KPI to leave out:"), [self.data.kpi_name(c) for c in codes])
+        if index is None:
+            return
+        reason = self.ctx.dialogs.ask_text(self, _("Exemption for {person}").format(person=person),
+                                           _("Reason (required, e.g. exceptional workload):"), required=True)
+        if not reason:
+            return
+        code = codes[index]
+        db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
+        self.stack.push(AddCommand(
+            self, _("Exemption of {kpi} for {person}").format(kpi=self.data.kpi_name(code), person=person),
+            lambda: add_exemption(db, actor, period, employee, code, reason),
+            lambda row_id: remove_exemption(db, actor, row_id, _("undone"))))
+
+    def remove_adjustment_or_exemption(self) -> None:
+        employee = self._employee_or_warn()
+        if employee is None or self.data is None:
+            return
+        choices: list[tuple[str, Callable[[str], Any]]] = []
+        db, actor = self.ctx.db, self.ctx.actor
+        for a in self.data.adjustments:
+            if a.employee_id == employee:
+                text = _("Adjustment {points}: {reason}").format(points=display_value(a.points), reason=a.reason)
+                choices.append((text, lambda reason, i=a.id: remove_adjustment(db, actor, i, reason)))
+        for e in self.data.exemptions:
+            if e.employee_id == employee and not e.automatic:
+                text = _("Exemption of {kpi}: {reason}").format(kpi=self.data.kpi_name(e.kpi_code), reason=e.reason)
+                choices.append((text, lambda reason, i=e.id: remove_exemption(db, actor, i, reason)))
+        if not choices:
+            self.ctx.dialogs.info(self, _("Remove"), _("{person} has no adjustment or exemption.").format(
+                person=self.data.person(employee)))
+            return
+        index = self.ctx.dialogs.choose(self, _("Remove"), _("Remove which one?"), [c[0] for c in choices])
+        if index is None:
+            return
+        reason = self.ctx.dialogs.ask_text(self, _("Remove"), _("Reason (required):"), required=True)
+        if reason:
+            remove = choices[index][1]
+            self.run_write(lambda: remove(reason), RESULT_CHANGES)
+
+    def move_to_review(self) -> None:
+        if self.data is None:
+            return
+        period = self.data.period
+        if not self.ctx.dialogs.confirm(self, _("Move {period} to review?").format(period=period),
+                                        _("Employees can then see their results and acknowledge or appeal them. "
+                                          "Adjustments stay possible until the period is finalized.")):
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.run_write(lambda: start_review(db, actor, period), PERIOD_CHANGES)
+
+    def finalize(self) -> None:
+        if self.data is None:
+            return
+        Task(self, lock_summary, self.ctx.db, self.data.period).success(self._confirm_finalize).start()
+
+    def _confirm_finalize(self, summary) -> None:
+        period = summary.period
+        if summary.unanswered_appeals:
+            self.ctx.dialogs.warning(self, _("Finalize {period}").format(period=period),
+                                     _("Answer every appeal before finalizing; waiting: {who}").format(
+                                         who=", ".join(summary.unanswered_appeals)))
+            self.tabs.setCurrentWidget(self.review)
+            return
+        text = (_("Finalizing {period} locks:").format(period=period) + "\n• " + "\n• ".join(summary.lines())
+                + "\n\n" + _("Data entry, forms, adjustments and exemptions of the period become read-only; "
+                             "changing anything afterwards needs reopening the period with a reason."))
+        if not self.ctx.dialogs.confirm(self, _("Finalize {period}?").format(period=period), text, destructive=True):
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.stack.clear()  # what was added is now part of the signed record
+        self.run_write(lambda: finalize(db, actor, period), PERIOD_CHANGES)
+
+    def reopen(self) -> None:
+        if self.data is None:
+            return
+        period = self.data.period
+        reason = self.ctx.dialogs.ask_text(self, _("Reopen {period}").format(period=period),
+                                           _("Why must the finalized period change? (required, kept in the audit "
+                                             "log)"), required=True)
+        if not reason:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.run_write(lambda: reopen(db, actor, period, reason), PERIOD_CHANGES)
+
+    def record_response(self) -> None:
+        employee = self._employee_or_warn()
+        if employee is None or self.data is None:
+            return
+        person = self.data.person(employee)
+        kinds = ["acknowledge", "appeal"]
+        index = self.ctx.dialogs.choose(self, _("Response of {person}").format(person=person), _("The employee:"),
+                                        [_("acknowledges the result"), _("appeals against the result")])
+        if index is None:
+            return
+        text = None
+        if kinds[index] == "appeal":
+            text = self.ctx.dialogs.ask_text(self, _("Appeal of {person}").format(person=person),
+                                             _("What does the employee appeal against?"), required=True)
+            if not text:
+                return
+        staff_no = str(self.data.scores.frame.at[employee, "staff_no"])
+        db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
+        self.run_write(lambda: record_response(db, actor, period, staff_no, kinds[index], text), Changes.RESULTS)
+
+    def answer_appeal(self, appeal: dict) -> None:
+        answer = self.ctx.dialogs.ask_text(self, _("Answer to {name}").format(name=appeal["name"]),
+                                           _("Appeal: {text}\n\nYour answer:").format(text=appeal["text"] or ""),
+                                           required=True)
+        if not answer:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.run_write(lambda: answer_appeal(db, actor, appeal["id"], answer), Changes.RESULTS)
+
+    def apply_forced(self, quotas, scope: str) -> None:
+        if self.data is None:
+            return
+        moves = self.calibration.preview()
+        moved = sum(1 for mv in moves if mv.moved)
+        if not self.ctx.dialogs.confirm(
+                self, _("Apply the forced distribution?"),
+                _("{moved} people get another grade in {period}. The distribution is an organisation setting: "
+                  "it applies to every period computed from now on until you return to grades by score.").format(
+                    moved=moved, period=self.data.period)):
+            return
+        db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
+        self.run_write(lambda: apply_forced(db, actor, period, quotas, scope), Changes.SETTINGS | Changes.RESULTS)
+
+    def clear_forced(self) -> None:
+        if self.data is None or not self.ctx.dialogs.confirm(
+                self, _("Grades by score again?"), _("Grades follow the totals again (organisation setting).")):
+            return
+        db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
+        self.run_write(lambda: clear_forced(db, actor, period), Changes.SETTINGS | Changes.RESULTS)
+
+    def record_signoff(self, row) -> None:
+        from kpidesk.services.appraisal.signoffs import ROLES, role_label
+
+        open_roles = [role for role in ROLES if role not in row.signatures]
+        if not open_roles:
+            self.ctx.dialogs.info(self, _("Sign-offs"), _("{name}'s sheet is fully signed.").format(name=row.name))
+            return
+        index = self.ctx.dialogs.choose(self, _("Sign-off for {name}").format(name=row.name), _("Signed by:"),
+                                        [role_label(r) for r in open_roles])
+        if index is None:
+            return
+        role = open_roles[index]
+        default = row.name if role == "employee" else ""
+        signer = self.ctx.dialogs.ask_text(self, _("Sign-off for {name}").format(name=row.name),
+                                           _("Name of the person who signed:"), default, required=True)
+        if not signer:
+            return
+        db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
+        self.selected_employee = row.employee_id
+        self.run_write(lambda: record_signoff(db, actor, period, row.employee_id, role, signer), Changes.RESULTS)
+
+    def remove_signoff(self, row) -> None:
+        from kpidesk.services.appraisal.signoffs import role_label
+
+        signed = list(row.signatures.values())
+        if not signed:
+            return
+        index = self.ctx.dialogs.choose(self, _("Remove a sign-off"), _("Which signature?"),
+                                        [f"{role_label(s.role)}: {s.signed_by}" for s in signed])
+        if index is None:
+            return
+        reason = self.ctx.dialogs.ask_text(self, _("Remove a sign-off"), _("Reason (required):"), required=True)
+        if not reason:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.run_write(lambda: remove_signoff(db, actor, signed[index].id, reason), Changes.RESULTS)
+
+
+def _esc(text: object) -> str:
+    from html import escape
+
+    return escape(str(text if text is not None else ""))

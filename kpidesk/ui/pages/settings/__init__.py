@@ -1,0 +1,1 @@
+"""The Settings page: organisation, grades, backups and the machine's preferences."""

@@ -1,0 +1,1 @@
+"""The Staff page: employees, departments, transfers and the staff-list import."""

@@ -1,0 +1,1 @@
+"""The KPIs & templates page: the KPI library, templates and their rule parameters."""
