@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kpidesk.cli.output import print_json, print_table
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import _
 
 
@@ -53,7 +54,7 @@ def register(subparsers) -> None:
     s.set_defaults(handler=run_responses)
 
 
-_STATUS = {"open": "open", "review": "in review", "finalized": "finalized"}
+_STATUS = {PeriodStatus.OPEN: "open", PeriodStatus.REVIEW: "in review", PeriodStatus.FINALIZED: "finalized"}
 
 
 def run_list(args, ctx) -> int:

@@ -31,6 +31,7 @@ from kpidesk.i18n import N_, _, set_language
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.icons import icon
+from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 
 DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
 MAX_RECENT = 8
-STATUS_LABELS = {"open": N_("open"), "review": N_("in review"), "finalized": N_("finalized")}
 
 
 class _Placeholder(QWidget):
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
             self.period_status.setText(_("No period"))
         else:
             self.period_status.setText(
-                _("Period: {code} ({status})").format(code=period.code, status=_(STATUS_LABELS.get(period.status, period.status)))
+                _("Period: {code} ({status})").format(code=period.code, status=label(PERIOD_STATUSES, period.status))
             )
 
     # -- pages --------------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         combo.blockSignals(True)
         combo.clear()
         for period in reversed(self._periods):
-            combo.addItem(f"{period.code} · {_(STATUS_LABELS.get(period.status, period.status))}", period.code)
+            combo.addItem(f"{period.code} · {label(PERIOD_STATUSES, period.status)}", period.code)
         index = combo.findData(self.ctx.period_code)
         combo.setCurrentIndex(index)
         combo.setEnabled(bool(self._periods))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import RaterRole, form_from_dict, rater_score
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeScale, forced_grades
+from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.measurements import ensure_writable, period_record
@@ -173,7 +174,7 @@ class RaterStats:
 
 def _submitted(session: Session, record: m.PeriodRecord, employee_ids: set[int] | None):
     query = (select(m.FormResponse).where(m.FormResponse.period_id == record.id,
-                                          m.FormResponse.status == "submitted").order_by(m.FormResponse.id))
+                                          m.FormResponse.status == ResponseStatus.SUBMITTED).order_by(m.FormResponse.id))
     if employee_ids is not None:
         query = query.where(m.FormResponse.employee_id.in_(employee_ids))
     return list(session.execute(query).scalars())

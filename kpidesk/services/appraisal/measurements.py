@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, object_session
 
 from kpidesk.domain.periods import parse_period
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import ConflictError, LockedPeriodError, NotFound, Place, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
@@ -58,7 +59,7 @@ def ensure_writable(record: m.PeriodRecord) -> None:
     session = object_session(record)
     if session is not None and session.in_transaction():
         session.refresh(record, with_for_update={"read": True})
-    if record.status == "finalized":
+    if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(
             _("Period {period} is finalized; reopen it (with a reason) to change anything.").format(period=record.code)
         )
@@ -204,7 +205,7 @@ class EntrySheet:
     """Everything the data-entry grid shows for one period, as plain data."""
 
     period: str
-    status: str  # open | review | finalized
+    status: PeriodStatus
     finalized_at: datetime | None
     finalized_by: str | None
     fields: tuple[EntryField, ...]
@@ -215,7 +216,7 @@ class EntrySheet:
 
     @property
     def locked(self) -> bool:
-        return self.status == "finalized"
+        return self.status == PeriodStatus.FINALIZED
 
 
 def _template_needs(template: m.Template, known_fields: set[str]) -> tuple[list[str], list[str]]:
@@ -420,7 +421,7 @@ def write_imported_values(
     of inserted, updated, source_updated and unchanged values."""
     period_ids = sorted(set(values.period_ids))
     locked = session.execute(
-        select(m.PeriodRecord.code).where(m.PeriodRecord.id.in_(period_ids), m.PeriodRecord.status == "finalized")
+        select(m.PeriodRecord.code).where(m.PeriodRecord.id.in_(period_ids), m.PeriodRecord.status == PeriodStatus.FINALIZED)
     ).scalars().all()
     if locked:
         raise LockedPeriodError(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import RaterRole
+from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.appraisal.scoring import PeriodScores, flag_label, period_scores, resolve_period
 from kpidesk.services.appraisal.scoring_inputs import find_period_record
@@ -101,7 +102,7 @@ class MissingItem:
 @dataclass
 class PeriodOverview:
     period: str
-    status: str  # open | review | finalized | not_opened
+    status: PeriodStatus
     finalized_at: datetime | None
     employees: list[EmployeeProgress]
     raters: list[RaterProgress]
@@ -135,7 +136,7 @@ class PeriodOverview:
 
     @property
     def finalized(self) -> bool:
-        return self.status == "finalized"
+        return self.status == PeriodStatus.FINALIZED
 
 
 def _number(value) -> float | None:
@@ -208,7 +209,7 @@ def rater_progress(session: Session, record: m.PeriodRecord, employee_ids: set[i
                m.FormResponse.status).where(m.FormResponse.period_id == record.id)
     ):
         key = (employee_id, version_id, role)
-        if status.get(key) != "submitted":
+        if status.get(key) != ResponseStatus.SUBMITTED:
             status[key] = state
 
     groups: dict[tuple[str, int | None], dict] = {}
@@ -223,10 +224,10 @@ def rater_progress(session: Session, record: m.PeriodRecord, employee_ids: set[i
                                           {"expected": 0, "submitted": 0, "drafts": 0, "pending": {}})
                 group["expected"] += 1
                 state = status.get((employee_id, version_id, role.value))
-                if state == "submitted":
+                if state == ResponseStatus.SUBMITTED:
                     group["submitted"] += 1
                 else:
-                    group["drafts"] += state == "draft"
+                    group["drafts"] += state == ResponseStatus.DRAFT
                     group["pending"][employee_id] = person.name
     manager_names = dict(session.execute(select(m.Employee.id, m.Employee.name).where(
         m.Employee.id.in_({r for _role, r in groups if r is not None}))).all()) if groups else {}
@@ -307,7 +308,7 @@ def period_overview(session: Session, period: str, actor=None) -> PeriodOverview
     if record is not None:
         responses = periods.list_responses(session, target.code, actor)
         overview.unanswered_appeals = sum(1 for r in responses if r["kind"] == "appeal" and not r["answer"])
-        if record.status == "finalized":
+        if record.status == PeriodStatus.FINALIZED:
             signed = signoffs.signed_roles(signoffs.list_signoffs(session, actor, target.code)) if actor else {}
             overview.unsigned_sheets = sum(1 for e in employees if e.total is not None
                                            and len(signed.get(e.employee_id, ())) < len(signoffs.ROLES))

@@ -19,6 +19,7 @@ from kpidesk.domain.explanations import Explanation, render_explanation
 from kpidesk.domain.grades import GradeScale
 from kpidesk.domain.periods import Period, PeriodKind, parse_period
 from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
@@ -64,7 +65,7 @@ class PeriodScores:
     and each KPI's explanation on demand."""
 
     period: Period
-    status: str  # open | review | finalized | not_opened
+    status: PeriodStatus
     frame: pd.DataFrame
     kpi_codes: tuple[str, ...]
     grade_scale: GradeScale
@@ -180,7 +181,7 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor | None, depar
         own = access.own_employee_scope(actor)
         scope = access.department_scope(actor, permission)
         if own is not None:
-            if scores.status not in ("review", "finalized"):
+            if scores.status not in (PeriodStatus.REVIEW, PeriodStatus.FINALIZED):
                 raise PermissionDenied(_("Results of {period} are not released yet.").format(
                     period=scores.period.code))
             frame = frame[frame.index == own]
@@ -210,7 +211,7 @@ def compute_scores(session: Session, period: str | Period) -> PeriodScores:
             period=target.code))
     result = score_period(loaded.scoring_input)
     frame = _with_grade_labels(_computed_frame(session, loaded, result), loaded.grade_scale)
-    status = loaded.record.status if loaded.record is not None else "not_opened"
+    status = loaded.record.status if loaded.record is not None else PeriodStatus.NOT_OPENED
     return PeriodScores(target, status, frame, result.codes, loaded.grade_scale, "computed", None, result, loaded)
 
 
@@ -224,7 +225,7 @@ def period_scores(
 
     target = resolve_period(period)
     record = find_period_record(session, target.code)
-    if record is not None and record.status == "finalized":
+    if record is not None and record.status == PeriodStatus.FINALIZED:
         snapshot = current_snapshot(session, record)
         if snapshot is not None:
             return _restrict(session, scores_from_snapshot(snapshot, target), actor, department)

@@ -31,6 +31,7 @@ from kpidesk.domain.scoring import (
     Template,
     TemplateItem,
 )
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.services.safety.settings import get_setting
 from kpidesk.store import models as m
@@ -394,7 +395,7 @@ def _history(session: Session, period: Period, people: list[Appraisee], length: 
     ranks = np.zeros((len(people), length), dtype=np.int64)
     for column, past in enumerate(earlier):
         record = records.get(past.code)
-        if record is None or record.status != "finalized":
+        if record is None or record.status != PeriodStatus.FINALIZED:
             continue
         for result in session.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars():
             row = row_of.get(result.employee_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from kpidesk.domain.grades import GradeScale
 from kpidesk.domain.periods import Period
 from kpidesk.domain.scoring import STATUS_NAMES, Status
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import CorruptDatabase
 from kpidesk.i18n import _
 from kpidesk.store import models as m
@@ -176,5 +177,5 @@ def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
     content = snapshot.content
     scale = GradeScale.from_dict(content["grade_scale"])
     frame = _with_grade_labels(frame_from_content(content), scale)
-    return PeriodScores(period, "finalized", frame, tuple(content["kpi_codes"]), scale, "snapshot",
+    return PeriodScores(period, PeriodStatus.FINALIZED, frame, tuple(content["kpi_codes"]), scale, "snapshot",
                         snapshot.content_hash, stored_explanations=content["explanations"])

@@ -30,6 +30,7 @@ from kpidesk.domain.forms import (
     form_from_dict,
     form_to_dict,
 )
+from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.errors import NotFound, PermissionDenied, Place, ValidationError
 from kpidesk.exchange.form_files import load_form_file, load_forms
 from kpidesk.i18n import N_, _
@@ -322,7 +323,7 @@ class ResponseView:
     rater: str
     rater_id: int | None
     anonymous: bool
-    status: str
+    status: ResponseStatus
     levels: dict[str, str | None]
     comments: dict[str, str | None]
     texts: dict[str, str]
@@ -474,12 +475,12 @@ def save_response(
             rater_role=role.value,
             rater_id=rater_id,
             anonymous=anonymous,
-            status="draft",
+            status=ResponseStatus.DRAFT,
         )
         session.add(response)
     else:
         old = _audit_view(response, employee, record, form_key)
-        if response.status == "submitted" and not submit:
+        if response.status == ResponseStatus.SUBMITTED and not submit:
             raise ValidationError(_("This response was submitted; reopen it before saving it as a draft."))
         if data.anonymous is not None:
             response.anonymous = data.anonymous
@@ -498,7 +499,7 @@ def save_response(
     response.texts = texts or None
     response.updated_at = now
     if submit:
-        response.status = "submitted"
+        response.status = ResponseStatus.SUBMITTED
         response.submitted_at = now
     session.flush()
     audit.record(
@@ -552,9 +553,9 @@ def reopen_response(session: Session, actor: Actor, response_id: int, reason: st
     ensure_writable(record)
     employee = session.get(m.Employee, response.employee_id)
     _ensure_can_rate(session, actor, RaterRole(response.rater_role), employee, response.rater_id)
-    if response.status != "submitted":
+    if response.status != ResponseStatus.SUBMITTED:
         return
-    response.status = "draft"
+    response.status = ResponseStatus.DRAFT
     response.submitted_at = None
     response.updated_at = utcnow()
     session.flush()
@@ -625,7 +626,7 @@ def responses_for(
     if form_key is not None:
         query = query.where(m.FormVersion.form_key == form_key)
     if submitted_only:
-        query = query.where(m.FormResponse.status == "submitted")
+        query = query.where(m.FormResponse.status == ResponseStatus.SUBMITTED)
     if actor is not None:
         own = own_employee_scope(actor)
         if actor.role is Role.EMPLOYEE:
@@ -708,7 +709,7 @@ def form_scores(
     forms = FormCache(session)
     query = (
         select(m.FormResponse)
-        .where(m.FormResponse.period_id == record.id, m.FormResponse.status == "submitted")
+        .where(m.FormResponse.period_id == record.id, m.FormResponse.status == ResponseStatus.SUBMITTED)
         .order_by(m.FormResponse.id)
         .options(selectinload(m.FormResponse.ratings))
     )

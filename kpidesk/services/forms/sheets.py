@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import Form, RaterRole, form_fingerprint
+from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
@@ -507,7 +508,7 @@ def preview_forms_import(
         replaced = None
         if rater is not None or role is not RaterRole.PEER:  # an unnamed peer always adds a response
             replaced = existing.get((employee.id, role.value, rater.id if rater else None))
-        if replaced is not None and replaced.status == "submitted" and not complete:
+        if replaced is not None and replaced.status == ResponseStatus.SUBMITTED and not complete:
             problem(
                 row.row,
                 None,
@@ -538,7 +539,7 @@ def preview_forms_import(
                 "staff_no": p.staff_no,
                 "role": p.role.value,
                 "rater": _(ANONYMOUS_PEER) if p.anonymous else (p.rater_id or ""),
-                "status": "submitted" if p.submit else "draft",
+                "status": ResponseStatus.SUBMITTED if p.submit else ResponseStatus.DRAFT,
                 **{c.id: p.levels.get(c.id) for c in form.criteria},
             }
             for p in plans

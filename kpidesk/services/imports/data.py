@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.periods import PeriodParseError, parse_period
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.units import Direction, Unit
 from kpidesk.errors import ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
@@ -254,7 +255,7 @@ def _period_ids(session: Session, table_: SheetTable, period_codes: np.ndarray, 
     label = table_.column_for("period")
     rows = table_.rows
     unknown = np.array([code is not None and code not in records for code in period_codes], dtype=bool)
-    locked = np.array([code in records and records[code][1] == "finalized" for code in period_codes], dtype=bool)
+    locked = np.array([code in records and records[code][1] == PeriodStatus.FINALIZED for code in period_codes], dtype=bool)
     for position in np.flatnonzero(unknown[period_at]):
         problems.append(_problem(table_, int(rows[position]), label, _("period {period} has not been opened").format(
             period=period_codes[period_at[position]]), "unknown_period"))

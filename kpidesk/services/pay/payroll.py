@@ -36,6 +36,7 @@ from kpidesk.domain.pay import (
 from kpidesk.domain.pay_explanations import PayExplanation
 from kpidesk.domain.pay_rules import PayRuleBook, PayRules, PayRuleVersion
 from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
@@ -102,7 +103,7 @@ def save_rule_version(session: Session, actor: Actor | None, effective_from: str
     later = [v.effective_from.start for v in book.versions if v.effective_from.start > start.start]
     end = min(later) if later else None
     finalized = session.execute(select(m.PeriodRecord.code, m.PeriodRecord.starts_on)
-                                .where(m.PeriodRecord.status == "finalized").order_by(m.PeriodRecord.starts_on))
+                                .where(m.PeriodRecord.status == PeriodStatus.FINALIZED).order_by(m.PeriodRecord.starts_on))
     for code, starts_on in finalized:
         if starts_on >= start.start and (end is None or starts_on < end):
             raise LockedPeriodError(_(
@@ -212,7 +213,7 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def _refuse_if_frozen(session: Session, record: m.PeriodRecord, period: Period) -> None:
-    if record.status != "finalized":
+    if record.status != PeriodStatus.FINALIZED:
         return
     from kpidesk.services.appraisal.snapshots import current_snapshot
 
@@ -228,7 +229,7 @@ class PeriodPay:
     """A period's pay as one actor may see it."""
 
     period: Period
-    status: str  # open | review | finalized | not_opened
+    status: PeriodStatus
     source: str  # computed | frozen
     run: PayRun
     rules_from: str  # the period code the rule version in force took effect from
@@ -240,7 +241,7 @@ class PeriodPay:
 
     @property
     def is_final(self) -> bool:
-        return self.status == "finalized"
+        return self.status == PeriodStatus.FINALIZED
 
 
 def _number(value: Any) -> float | None:
@@ -287,7 +288,7 @@ def reward_runs(session: Session, period: Period, employees: Iterable[int], rule
             break
         current = current.previous()
         record = storage.period_record(session, current)
-        if record is None or record.status != "finalized":
+        if record is None or record.status != PeriodStatus.FINALIZED:
             break
         met = set()
         for result in session.execute(select(m.Result).where(
@@ -386,13 +387,13 @@ def _frozen(session: Session, period: Period) -> PeriodPay | None:
     from kpidesk.services.appraisal.snapshots import current_snapshot
 
     record = storage.period_record(session, period)
-    if record is None or record.status != "finalized":
+    if record is None or record.status != PeriodStatus.FINALIZED:
         return None
     snapshot = current_snapshot(session, record)
     frozen = storage.frozen_run(session, period, snapshot)
     if frozen is None:
         return None
-    return PeriodPay(period, "finalized", "frozen", frozen.run, frozen.rules_from, snapshot.content_hash,
+    return PeriodPay(period, PeriodStatus.FINALIZED, "frozen", frozen.run, frozen.rules_from, snapshot.content_hash,
                      frozen.department_ids, frozen_at=frozen.created_at, frozen_by=frozen.created_by)
 
 
@@ -410,7 +411,7 @@ def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> P
     require_pay(actor)
     target = resolve_period(period)
     record = storage.period_record(session, target)
-    if record is None or record.status != "finalized":
+    if record is None or record.status != PeriodStatus.FINALIZED:
         raise ValidationError(_("Period {period} is not finalized; pay is frozen only for a finalized period.")
                               .format(period=target.code))
     existing = _frozen(session, target)

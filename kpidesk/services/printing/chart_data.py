@@ -37,6 +37,7 @@ from kpidesk.charts.data import (
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.grades import GradeScale
 from kpidesk.domain.periods import Period
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import N_
 from kpidesk.services.actor import Actor
@@ -92,7 +93,7 @@ class ScoredPeriod:
 
     @property
     def finalized(self) -> bool:
-        return self.scores.status == "finalized"
+        return self.scores.status == PeriodStatus.FINALIZED
 
     def lines(self, employee_id: Hashable) -> list[KpiLine]:
         key = self.scores.frame.at[employee_id, "template"]

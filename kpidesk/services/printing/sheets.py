@@ -26,6 +26,7 @@ from kpidesk.charts.pool import ChartJob
 from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.reports.sheet_data import (
     AdjustmentRow,
@@ -531,7 +532,7 @@ def _month_scores(session: Session, actor: Actor | None, year: int) -> dict[str,
     codes = [Period(year, PeriodKind.MONTH, i).code for i in range(1, 13)]
     scored = {}
     for record in session.execute(select(m.PeriodRecord).where(
-            m.PeriodRecord.code.in_(codes), m.PeriodRecord.status != "finalized")).scalars():
+            m.PeriodRecord.code.in_(codes), m.PeriodRecord.status != PeriodStatus.FINALIZED)).scalars():
         try:
             scored[record.code] = load_scored_period(session, record.code, actor=actor)
         except NotFound:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
@@ -81,7 +82,7 @@ def period_snapshot_hash(session: Session, period: str) -> str:
     from kpidesk.services.appraisal.snapshots import current_snapshot
 
     record = period_record(session, period)
-    snapshot = current_snapshot(session, record) if record.status == "finalized" else None
+    snapshot = current_snapshot(session, record) if record.status == PeriodStatus.FINALIZED else None
     if snapshot is None:
         raise NotFound(_("Period {period} is not finalized.").format(period=record.code))
     return snapshot.content_hash

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, PermissionDenied
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
@@ -166,7 +167,7 @@ def employee_scope(session: Session, actor: Actor, permission: Permission = P.RE
 def results_scope(session: Session, actor: Actor, record: m.PeriodRecord) -> frozenset[int] | None:
     """Employees whose results of the period ``record`` the actor may read (None: everyone). An employee
     sees their own only once the results are released (review or finalized)."""
-    if actor.role == Role.EMPLOYEE and record.status not in ("review", "finalized"):
+    if actor.role == Role.EMPLOYEE and record.status not in (PeriodStatus.REVIEW, PeriodStatus.FINALIZED):
         raise PermissionDenied(_("Results of {period} are not released yet.").format(period=record.code))
     return employee_scope(session, actor, P.RESULTS_READ, period_id=record.id)
 
