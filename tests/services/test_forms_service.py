@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from kpidesk.domain.forms import RaterRole
@@ -485,7 +486,7 @@ def test_import_problems_name_row_and_column(office, tmp_path):
     by_code = {p.code: p for p in preview.problems}
     with office.db.session() as session:
         form = service.stored_form(session, office.form_version_id)
-    level_column = sheets.column_letter(sheets.column_keys(form).index("level:innovation"))
+    level_column = get_column_letter(sheets.column_keys(form).index("level:innovation") + 1)
     assert str(by_code["unknown_level"].place) == f"{path.name}, 考核表 Form, row 5, column {level_column}"
     assert "superb is not a level of this form" in by_code["unknown_level"].message
     assert by_code["comment_required"].place.row == 6 and by_code["comment_required"].place.column == "H"

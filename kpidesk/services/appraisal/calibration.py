@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import RaterRole, form_from_dict, rater_score
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeScale, forced_grades
+from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
@@ -124,17 +125,10 @@ def preview_forced(scores: PeriodScores, quotas: Sequence[tuple[str, float]], sc
             continue
         rank = row["rank_department"]
         out.append(GradeMove(int(employee_id), str(row["staff_no"]), str(row["name"]), row["department"], total,
-                             _int_or_none(rank),
+                             int_or_none(rank),
                              scale.label(row["grade_computed"]), scale.label(row["grade_code"]),
                              scale.label(new)))
     return sorted(out, key=lambda mv: (-mv.total, mv.staff_no))
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):  # None, NaN, pandas NA
-        return None
 
 
 def apply_forced(session: Session, actor: Actor, period: str, quotas: Sequence[tuple[str, float]],

@@ -7,7 +7,6 @@ item is a page key of the desktop app's registry; other front ends may ignore it
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import RaterRole
+from kpidesk.domain.numbers import float_or_none
 from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.appraisal.scoring import PeriodScores, flag_label, period_scores, resolve_period
@@ -139,14 +139,6 @@ class PeriodOverview:
         return self.status == PeriodStatus.FINALIZED
 
 
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def kpi_names(session: Session) -> dict[str, str]:
     """KPI code → name in the reader's language."""
     return {code: pick(zh, en) for code, zh, en in session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en))}
@@ -170,7 +162,7 @@ def employee_progress(scores: PeriodScores, names: dict[str, str]) -> list[Emplo
         flags = tuple(row["flags"] or ())
         out.append(EmployeeProgress(int(employee_id), str(row["staff_no"]), str(row["name"]),
                                     row["team"] if isinstance(row["team"], str) else None, expected, with_data,
-                                    tuple(missing), "no_template" not in flags, _number(row["total"])))
+                                    tuple(missing), "no_template" not in flags, float_or_none(row["total"])))
     return out
 
 
@@ -256,10 +248,10 @@ def movers(scores: PeriodScores, previous: PeriodScores | None, limit: int = 5) 
     before = previous.frame
     out = []
     for employee_id, row in scores.frame.iterrows():
-        total = _number(row["total"])
+        total = float_or_none(row["total"])
         if total is None or employee_id not in before.index:
             continue
-        old = _number(before.at[employee_id, "total"])
+        old = float_or_none(before.at[employee_id, "total"])
         if old is None:
             continue
         out.append(Mover(int(employee_id), str(row["staff_no"]), str(row["name"]), old, total,

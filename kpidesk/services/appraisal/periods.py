@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.periods import Period
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
@@ -175,11 +176,11 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     frame = scores.frame
     for employee_id, row in frame.iterrows():
         session.add(m.Result(
-            period_id=record.id, employee_id=int(employee_id), department_id=_int(row["department_id"]),
+            period_id=record.id, employee_id=int(employee_id), department_id=int_or_none(row["department_id"]),
             quantitative=_decimal(row["quantitative"]), qualitative=_decimal(row["qualitative"]),
             adjustments=_decimal(row["adjustments"]), total=_decimal(row["total"]),
             grade_code=row["grade_code"], grade_computed=row["grade_computed"],
-            rank_department=_int(row["rank_department"]), rank_organisation=_int(row["rank_organisation"]),
+            rank_department=int_or_none(row["rank_department"]), rank_organisation=int_or_none(row["rank_organisation"]),
             flags=list(row["flags"] or ()) or None,
         ))
     _fix_appraisals(session, record, scores)
@@ -195,13 +196,6 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     audit.record(session, actor or "system", "period.finalize", entity="period", entity_id=record.code,
                  new={"content_hash": digest, "employees": len(frame)})
     return Finalized(record.code, digest, len(frame))
-
-
-def _int(value) -> int | None:
-    try:
-        return None if value is None or value != value else int(value)
-    except TypeError:  # pandas NA
-        return None
 
 
 def _fix_appraisals(session: Session, record: m.PeriodRecord, scores) -> None:

@@ -114,10 +114,6 @@ class LoadedPeriod:
     months_used: list[str] = field(default_factory=list)  # the months a longer period was rolled up from
 
 
-def _float(value: Decimal | None) -> float:
-    return float("nan") if value is None else float(value)
-
-
 def find_period_record(session: Session, code: str) -> m.PeriodRecord | None:
     return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == code)).scalar()
 

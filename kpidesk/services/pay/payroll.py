@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.money import ZERO, money
+from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.pay import (
     BudgetCheck,
     PayInput,
@@ -244,22 +244,6 @@ class PeriodPay:
         return self.status == PeriodStatus.FINALIZED
 
 
-def _number(value: Any) -> float | None:
-    """A float from a frame cell; None, NaN and pandas' NA are all missing."""
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number
-
-
-def _int(value: Any) -> int | None:
-    number = _number(value)
-    return None if number is None else int(number)
-
-
 def streak_rule(session: Session, flag: str) -> StreakRule | None:
     """The scoring engine's streak rule raising ``flag`` (organisation setting ``streak_rules``, else the default)."""
     configured = get_setting(session, "streak_rules")
@@ -356,16 +340,16 @@ def pay_inputs(session: Session, scores: PeriodScores, rules: PayRules) -> tuple
     inputs, departments = [], {}
     for employee_id, row in frame.iterrows():
         employee = int(employee_id)
-        total = _number(row.get("total"))
+        total = float_or_none(row.get("total"))
         inputs.append(PayInput(
             employee=employee, staff_no=str(row.get("staff_no") or ""), name=str(row.get("name") or ""),
             department=str(row.get("department") or ""), position=row.get("position") or None,
             base_pay=base.get(employee), grade=row.get("grade_code") or None,
-            total=None if total is None else Decimal(repr(total)), rank=_int(row.get("rank_department")),
+            total=None if total is None else Decimal(repr(total)), rank=int_or_none(row.get("rank_department")),
             flags=frozenset(row.get("flags") or ()), sales=sales.get(employee), streak_run=runs.get(employee),
             bonus=granted.get(employee, (ZERO, ""))[0], bonus_note=granted.get(employee, (ZERO, ""))[1],
         ))
-        departments[employee] = _int(row.get("department_id"))
+        departments[employee] = int_or_none(row.get("department_id"))
     return inputs, departments
 
 
