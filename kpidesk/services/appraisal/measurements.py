@@ -30,6 +30,7 @@ from kpidesk.domain.periods import parse_period
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import ConflictError, LockedPeriodError, NotFound, Place, ValidationError
 from kpidesk.i18n import _
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.actor import Actor
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety import audit
@@ -133,7 +134,7 @@ def _conflict(session: Session, row: m.Measurement) -> ConflictError:
     return ConflictError(
         _("{name}'s {field} was changed by {who} at {time}; reload to see it, then enter your value again.").format(
             name=employee.name if employee else row.employee_id, field=row.field_code,
-            who=row.updated_by or "?", time=row.updated_at.strftime("%Y-%m-%d %H:%M"),
+            who=row.updated_by or "?", time=format_local_time(row.updated_at),
         )
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety.access import Permission, require_for_employee
 from kpidesk.store import models as m
@@ -72,7 +73,7 @@ def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, pri
     return SheetCheck(True, _("The sheet matches the finalized results of {period} for {name} ({staff_no}), "
                               "finalized {at} by {user}.").format(
         period=record.code, name=employee.name, staff_no=employee.staff_no,
-        at=match.created_at.strftime("%Y-%m-%d %H:%M"), user=match.created_by or "—"),
+        at=format_local_time(match.created_at), user=match.created_by or "—"),
         match.content_hash, match.created_at, match.created_by)
 
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from kpidesk.domain.forms import Form, RaterRole, check_response
 from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import _, pick
+from kpidesk.i18n.times import format_local_time
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.forms.widgets import ComparisonModel, CriterionWidget, text_of
@@ -468,7 +469,7 @@ class FormsPage(Page):
                                          "anything, reopen the period with a reason on the Results page.").format(
                 period=self.snapshot.period))
         elif self.submitted:
-            when = self.response.submitted_at.strftime("%Y-%m-%d %H:%M") if self.response.submitted_at else ""
+            when = format_local_time(self.response.submitted_at)
             self.banner.setText(_("Submitted on {when}. Reopen it (with a reason) to change it.").format(when=when))
         else:
             self.banner.setText("")
@@ -476,7 +477,7 @@ class FormsPage(Page):
         if self.response is None:
             self.status.setText(_("Not started") if self.form is not None else "")
         elif self.response.status == ResponseStatus.DRAFT:
-            self.status.setText(_("Draft saved {when}").format(when=self.response.updated_at.strftime("%H:%M")))
+            self.status.setText(_("Draft saved {when}").format(when=format_local_time(self.response.updated_at, "%H:%M")))
         else:
             self.status.setText(_("Submitted"))
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.safety.access import ROLE_PERMISSIONS, Permission, can
 from kpidesk.ui.context import Changes
 from kpidesk.ui.labels import PERIOD_STATUSES, label
@@ -379,7 +380,7 @@ class ResultsPage(Page):
         self.title.setText(_("Results & calibration · {period}").format(period=data.period))
         self.status.setText(_("Status: {status}").format(status=label(PERIOD_STATUSES, data.status)))
         if data.status == PeriodStatus.FINALIZED:
-            when = data.finalized_at.strftime("%Y-%m-%d %H:%M") if data.finalized_at else "—"
+            when = format_local_time(data.finalized_at) or "—"
             self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
                                             "period (with a reason) to change anything.").format(
                 who=data.finalized_by or "—", when=when), "info")

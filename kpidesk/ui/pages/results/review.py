@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
+from kpidesk.i18n.times import format_local_time
 from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
 from kpidesk.ui.pages.results.data import ResultsData
 from kpidesk.ui.pages.results.widgets import fit_from_sample
@@ -30,7 +31,7 @@ RESPONSE_COLUMNS = [
     Column(N_("Text"), lambda r: r["text"] or ""),
     Column(N_("Answer"), lambda r: r["answer"] or ("" if r["kind"] != "appeal" else _("(not answered)"))),
     Column(N_("Answered by"), lambda r: r["answered_by"] or ""),
-    Column(N_("Recorded"), lambda r: r["created_at"].replace("T", " ")),
+    Column(N_("Recorded"), lambda r: format_local_time(r["created_at"], "%Y-%m-%d %H:%M:%S")),
 ]
 
 

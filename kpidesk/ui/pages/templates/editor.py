@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from kpidesk.domain.numbers import float_or_none
 from kpidesk.domain.rules import RuleSpec
 from kpidesk.i18n import _, pick
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.library import templates as template_service
 from kpidesk.services.library.kpis import KpiRow
 from kpidesk.services.library.templates import FormInput, TemplateDetail, TemplateInput
@@ -299,7 +300,7 @@ class TemplateEditor(QWidget):
         if detail is None:
             self.version_label.setText(_("New template — not saved yet"))
             return
-        when = detail.created_at.strftime("%Y-%m-%d %H:%M") if detail.created_at else "—"
+        when = format_local_time(detail.created_at) or "—"
         text = _("Version {version} of {count} · saved {when} by {who}").format(
             version=detail.version, count=len(detail.versions), when=when, who=detail.created_by or "—")
         if not detail.is_current:
