@@ -225,3 +225,14 @@ def test_finalized_time_is_shown_in_local_time(main_window, qtbot, in_shanghai):
     overview = main_window.show_page("overview")
     qtbot.waitUntil(lambda: overview.overview is not None and overview.overview.period == "2025-11")
     assert "2025-12-04" in overview.final_card.detail.text()
+
+
+def test_a_sign_off_shows_its_local_day(in_shanghai):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from kpidesk.ui.pages.results.review import SignRow
+
+    late_evening_utc = SimpleNamespace(signed_by="王芳", signed_at=datetime(2025, 12, 3, 17, 30))
+    row = SignRow(1, "CS001", "王芳", "A", {"employee": late_evening_utc})
+    assert row.signed("employee") == "王芳 · 2025-12-04"

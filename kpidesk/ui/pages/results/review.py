@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
-from kpidesk.i18n.times import format_local_time
+from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
 from kpidesk.ui.pages.results.data import ResultsData
 from kpidesk.ui.pages.results.widgets import fit_from_sample
@@ -45,7 +45,7 @@ class SignRow:
 
     def signed(self, role: str) -> str:
         row = self.signatures.get(role)
-        return "" if row is None else f"{row.signed_by} · {row.signed_at:%Y-%m-%d}"
+        return "" if row is None else f"{row.signed_by} · {format_local_time(row.signed_at, DAY)}"
 
     @property
     def complete(self) -> bool:
