@@ -28,7 +28,7 @@ def int_or_none(value: object) -> int | None:
     if value is None or isinstance(value, float) and not math.isfinite(value):
         return None
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)  # type: ignore[call-overload,no-any-return]
     except (TypeError, ValueError, OverflowError):
         pass
     number = float_or_none(value)
