@@ -12,6 +12,7 @@ from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import measurements, periods
 from kpidesk.services.appraisal.scoring import compute_period, period_scores, score_records
 from kpidesk.services.people import staff
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
 FIELDS = ("resolved", "contacts", "cost", "budget")
@@ -174,7 +175,7 @@ def test_explanations_on_demand(office, db):
 def test_exemptions_and_adjustments_from_the_database(office, db, actor):
     with db.write() as s:
         fcr = s.execute(select(m.Kpi).where(m.Kpi.code == "fcr")).scalar_one()
-        record = measurements.period_record(s, "2025-03")
+        record = period_record(s, "2025-03")
         s.add(m.Exemption(period_id=record.id, employee_id=office["E2"], kpi_id=fcr.id, reason="系统故障", author="hr"))
         s.add(m.Adjustment(period_id=record.id, employee_id=office["E2"], points=Decimal("2.5"), reason="表扬",
                            author="hr"))

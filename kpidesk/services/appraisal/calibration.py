@@ -21,9 +21,9 @@ from kpidesk.domain.forms import RaterRole, form_from_dict, rater_score
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeScale, forced_grades
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
 from kpidesk.services.appraisal.scoring import PeriodScores
 from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.services.safety.settings import get_setting, set_setting
 from kpidesk.store import models as m
 

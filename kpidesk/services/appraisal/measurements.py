@@ -24,14 +24,15 @@ from sqlalchemy import (
     table,
     update,
 )
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from kpidesk.domain.periods import parse_period
-from kpidesk.errors import ConflictError, LockedPeriodError, NotFound, Place, ValidationError
+from kpidesk.errors import ConflictError, LockedPeriodError, Place, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety import audit
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -42,26 +43,6 @@ class ValueChange:
     field_code: str
     value: Decimal | None  # None clears the value
     expected_version: int | None = None  # the version the editor showed; None skips the check
-
-
-def period_record(session: Session, period: str) -> m.PeriodRecord:
-    code = parse_period(period).code
-    record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == code)).scalar()
-    if record is None:
-        raise NotFound(_("Period {period} has not been opened.").format(period=code))
-    return record
-
-
-def ensure_writable(record: m.PeriodRecord) -> None:
-    """Refuse writes to a finalized period. Inside a write, the period row is re-read under a shared lock
-    (FOR SHARE on a server), so finalizing, which locks it exclusively, cannot slip in between."""
-    session = object_session(record)
-    if session is not None and session.in_transaction():
-        session.refresh(record, with_for_update={"read": True})
-    if record.status == "finalized":
-        raise LockedPeriodError(
-            _("Period {period} is finalized; reopen it (with a reason) to change anything.").format(period=record.code)
-        )
 
 
 def known_field_codes(session: Session) -> set[str]:

@@ -35,7 +35,6 @@ from kpidesk.exchange.form_files import load_form_file, load_forms
 from kpidesk.i18n import N_, _
 from kpidesk.resources import FORMS_DIR
 from kpidesk.services.actor import Actor, Role
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import (
     Permission,
@@ -45,6 +44,7 @@ from kpidesk.services.safety.access import (
     require_for_employee,
     results_scope,
 )
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 

@@ -1,6 +1,6 @@
 """Offline forms: fillable sheets out (one per reviewer, or one blank sheet), filled sheets back in.
 
-Import goes through the same preview as every other import (:mod:`kpidesk.services.imports.registry`): the
+Import goes through the same preview as every other import (:mod:`kpidesk.services.import_preview`): the
 preview reads and checks every row without writing; applying it writes all rows in one unit of work.
 Rows with every criterion rated are submitted; rows only partly rated are kept as drafts.
 """
@@ -22,7 +22,6 @@ from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
 from kpidesk.services.forms.responses import (
     ANONYMOUS_PEER,
     FormCache,
@@ -32,9 +31,10 @@ from kpidesk.services.forms.responses import (
     save_response,
     templates_for,
 )
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, employee_scope
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 
 # --- who rates whom -----------------------------------------------------------------------------------

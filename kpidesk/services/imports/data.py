@@ -40,7 +40,7 @@ from kpidesk.services.appraisal.measurements import (
     compare_with_stored,
     write_imported_values,
 )
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -431,7 +431,7 @@ def apply_data_import(
     if skip_problem_rows and preview.problem_rows:
         rows = rows[~rows["row"].isin(preview.problem_rows)]
     if backup:
-        from kpidesk.store.backups import backup_now
+        from kpidesk.store.db import backup_now
 
         backup_now(db, reason="pre-import")
     with db.write() as session:
