@@ -236,7 +236,7 @@ class RatingGap:
 def self_manager_gaps(session: Session, period: str, employee_ids: set[int] | None = None) -> list[RatingGap]:
     """Everyone with both a self-assessment and a manager rating, largest gap first."""
     from kpidesk.i18n import pick
-    from kpidesk.services.forms.responses import form_scores
+    from kpidesk.services.forms.scores import form_scores
 
     period_record(session, period)
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}

@@ -22,15 +22,9 @@ from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor
-from kpidesk.services.forms.responses import (
-    ANONYMOUS_PEER,
-    FormCache,
-    ResponseInput,
-    latest_form_version,
-    role_label,
-    save_response,
-    templates_for,
-)
+from kpidesk.services.forms.catalogue import FormCache, latest_form_version, role_label
+from kpidesk.services.forms.responses import ANONYMOUS_PEER, ResponseInput, save_response
+from kpidesk.services.forms.scores import templates_for
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, employee_scope
