@@ -504,6 +504,35 @@ def test_import_problems_name_row_and_column(office, tmp_path):
     assert draft.status == "draft" and draft.levels == {"teamwork": "good"}
 
 
+def test_sheet_lines_follow_the_rater_rules_of_typed_responses(office, tmp_path):
+    with office.db.session() as session:
+        (path,) = [
+            p
+            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)
+            if "M01" in p.name
+        ]
+    fill(path, {("S01", "manager"): full_answer("良好"), ("S02", "manager"): full_answer("良好"),
+                ("S03", "manager"): full_answer("良好")})
+    book = load_workbook(path)
+    sheet = book[sheets.FORM_SHEET]
+    keys = {cell.value: cell.column_letter for cell in sheet[4] if cell.value}
+    sheet[f"{keys[sheets.KEY_RATER]}5"] = "S01"  # S01 would rate themself as manager
+    sheet[f"{keys[sheets.KEY_ROLE]}6"] = "自评"  # a self-assessment of S02 written by M01
+    sheet[f"{keys[sheets.KEY_ROLE]}7"] = "人事"  # the form asks for no HR rating
+    book.save(path)
+    with office.db.session() as session:
+        preview = preview_forms_import(session, path, period=PERIOD)
+    found = {(p.code, p.place.row, p.place.column) for p in preview.problems}
+    rater_column, role_column = keys[sheets.KEY_RATER], keys[sheets.KEY_ROLE]
+    assert ("rates_self", 5, rater_column) in found
+    assert ("self_rater", 6, rater_column) in found
+    assert ("role_not_on_form", 7, role_column) in found
+    assert preview.problem_rows == [5, 6, 7]
+    messages = {p.code: p.message for p in preview.problems}
+    assert messages["rates_self"] == "王芳 cannot give their own manager assessment."
+    assert messages["self_rater"] == "A self-assessment is written by the employee themself."
+
+
 def test_peer_sheet_import_is_anonymous(office, tmp_path):
     with office.db.session() as session:
         paths = export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)

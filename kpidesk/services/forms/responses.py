@@ -34,7 +34,47 @@ from kpidesk.store.models.base import utcnow
 ANONYMOUS_PEER = N_("anonymous peer")
 
 
-# --- permissions -----------------------------------------------------------------------------------
+# --- raters and permissions ------------------------------------------------------------------------
+
+
+#: The rater rule a role missing from the form breaks; reported on the role, not on the rater.
+ROLE_NOT_ON_FORM = "role_not_on_form"
+
+
+@dataclass(frozen=True)
+class RaterProblem:
+    """One rater rule broken; ``code`` names the rule (``role_not_on_form``, ``self_rater``, ``rates_self``)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RaterCheck:
+    """Who a rating is from once the rules are applied, and the rules it breaks (in that order)."""
+
+    rater_id: int | None
+    problems: tuple[RaterProblem, ...] = ()
+
+
+def validate_rater(form: Form, role: RaterRole, employee: m.Employee | None, rater_id: int | None) -> RaterCheck:
+    """The rater rules every way of rating shares (typed in, or read from a filled sheet): the form must
+    ask for this role; a self-assessment is the employee's own, whoever is named; nobody gives their own
+    manager, peer or HR rating. Without a known employee only the form is checked."""
+    problems = []
+    if role not in form.raters:
+        problems.append(RaterProblem(ROLE_NOT_ON_FORM, _("Form {form} has no {role}.").format(
+            form=form.title.pick(_current_language()), role=role_label(role))))
+    if employee is None:
+        return RaterCheck(rater_id, tuple(problems))
+    if role is RaterRole.SELF:
+        if rater_id not in (None, employee.id):
+            problems.append(RaterProblem("self_rater", _("A self-assessment is written by the employee themself.")))
+        rater_id = employee.id
+    elif rater_id == employee.id:
+        problems.append(RaterProblem("rates_self", _("{name} cannot give their own {role}.").format(
+            name=employee.name, role=role_label(role))))
+    return RaterCheck(rater_id, tuple(problems))
 
 
 def _ensure_can_rate(
@@ -175,27 +215,15 @@ def save_response(
     employee = session.get(m.Employee, data.employee_id)
     if employee is None:
         raise NotFound(_("There is no employee {id}.").format(id=data.employee_id))
-    rater_id = data.rater_id
-    if role is RaterRole.SELF:
-        if rater_id not in (None, employee.id):
-            raise ValidationError(_("A self-assessment is written by the employee themself."))
-        rater_id = employee.id
-    elif rater_id is not None:
-        if rater_id == employee.id:
-            raise ValidationError(
-                _("{name} cannot give their own {role}.").format(name=employee.name, role=role_label(role))
-            )
-        if session.get(m.Employee, rater_id) is None:
-            raise NotFound(_("There is no employee {id}.").format(id=rater_id))
+    form = stored_form(session, data.form_version_id)
+    rater = validate_rater(form, role, employee, data.rater_id)
+    if rater.problems:
+        raise ValidationError(rater.problems[0].message)
+    rater_id = rater.rater_id
+    if role is not RaterRole.SELF and rater_id is not None and session.get(m.Employee, rater_id) is None:
+        raise NotFound(_("There is no employee {id}.").format(id=rater_id))
     data = replace(data, rater_id=rater_id, role=role)
     _ensure_can_rate(session, actor, role, employee, rater_id)
-    form = stored_form(session, data.form_version_id)
-    if role not in form.raters:
-        raise ValidationError(
-            _("Form {form} has no {role}.").format(
-                form=form.title.pick(_current_language()), role=role_label(role)
-            )
-        )
     levels = {key: _clean(value) for key, value in data.levels.items()}
     comments = {key: _clean(value) for key, value in data.comments.items()}
     issues = check_response(form, levels, comments, complete=submit)

@@ -22,8 +22,15 @@ from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor
-from kpidesk.services.forms.catalogue import FormCache, latest_form_version, role_label
-from kpidesk.services.forms.responses import ANONYMOUS_PEER, ResponseInput, save_response
+from kpidesk.services.forms.catalogue import FormCache, latest_form_version
+from kpidesk.services.forms.responses import (
+    ANONYMOUS_PEER,
+    ROLE_NOT_ON_FORM,
+    RaterCheck,
+    ResponseInput,
+    save_response,
+    validate_rater,
+)
 from kpidesk.services.forms.scores import templates_for
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.safety import audit
@@ -270,6 +277,35 @@ def _choose_form(session: Session, sheet: sheets.FilledSheet, form_key: str | No
     return latest_form_version(session, key)
 
 
+@dataclass
+class _SheetCheck:
+    """What checking a filled sheet needs at every row, and the problems found so far."""
+
+    session: Session
+    sheet: sheets.FilledSheet
+    form: Form
+    columns: dict[str, int]
+    criteria_columns: list[str]
+    people: dict[str, m.Employee]
+    existing: dict[tuple, m.FormResponse]
+    problems: list[ImportProblem] = field(default_factory=list)
+    first_rows: dict[tuple, int] = field(default_factory=dict)  # rater line -> first row it is on
+
+    def problem(self, row: int | None, column: int | None, message: str, code: str, blocking: bool = True) -> None:
+        self.problems.append(ImportProblem(self.sheet.place(row, column), message, code, blocking))
+
+    def column(self, key: str) -> int | None:
+        return self.columns.get(key)
+
+    def cell(self, row: sheets.FilledRow, key: str) -> object:
+        index = self.columns.get(key)
+        return None if index is None else row.cells.get(index)
+
+    @property
+    def blocking(self) -> int:
+        return sum(p.blocking for p in self.problems)
+
+
 def preview_forms_import(
     session: Session,
     path: str | Path,
@@ -288,13 +324,44 @@ def preview_forms_import(
     version = _choose_form(session, sheet, form_key)
     form = FormCache(session)(version.id)
     columns, unmatched = sheet.columns_for(form)
-    problems: list[ImportProblem] = []
+    check = _SheetCheck(
+        session=session,
+        sheet=sheet,
+        form=form,
+        columns=columns,
+        criteria_columns=[c.id for c in form.criteria if sheets.LEVEL + c.id in columns],
+        people={e.staff_no: e for e in session.execute(select(m.Employee)).scalars()},
+        existing=_existing(session, record, version.id),
+    )
+    notes = _check_sheet(check, record)
+    plans = [plan for row in sheet.rows if (plan := _check_row(check, row)) is not None]
+    return ImportPreview(
+        kind="forms",
+        file=sheet.file,
+        sheet=sheet.sheet,
+        checksum=sheet.checksum,
+        header_row=sheet.header_row,
+        mapping={key: sheet.headers.get(index, key).replace("\n", " / ") for key, index in columns.items()},
+        rows=_plans_frame(form, plans),
+        problems=check.problems,
+        counts={
+            "rows": len(plans),
+            "submitted": sum(p.submit for p in plans),
+            "drafts": sum(not p.submit for p in plans),
+            "replacing": sum(p.replaces is not None for p in plans),
+        },
+        notes=notes,
+        ignored_columns=[text.replace("\n", " / ") for text in unmatched],
+        path=Path(path),
+        extra={"period": record.code, "form_version_id": version.id, "form": form.id, "plans": plans},
+    )
 
-    def problem(row: int | None, column: int | None, message: str, code: str, blocking: bool = True) -> None:
-        problems.append(ImportProblem(sheet.place(row, column), message, code, blocking))
 
+def _check_sheet(check: _SheetCheck, record: m.PeriodRecord) -> list[str]:
+    """Problems of the sheet as a whole (period, form copy, columns); returns notes for the preview."""
+    sheet, form = check.sheet, check.form
     if sheet.meta.get("period") and sheet.meta["period"] != record.code:
-        problem(
+        check.problem(
             None,
             None,
             _("The sheet was made for period {sheet}, not {period}.").format(
@@ -307,7 +374,7 @@ def preview_forms_import(
         and sheet.meta.get("version") == str(form.version)
         and sheet.meta["hash"] != form_fingerprint(form)
     ):
-        problem(
+        check.problem(
             None,
             None,
             _("The sheet was made from another copy of form {form} version {version}.").format(
@@ -316,216 +383,226 @@ def preview_forms_import(
             "form_changed",
             blocking=False,
         )
-    if sheets.KEY_STAFF_NO not in columns:
-        problem(
+    if sheets.KEY_STAFF_NO not in check.columns:
+        check.problem(
             sheet.header_row,
             None,
             _("The sheet has no staff number column (工号 / Staff no)."),
             "no_staff_column",
         )
-    criteria_columns = [c.id for c in form.criteria if sheets.LEVEL + c.id in columns]
-    if not criteria_columns:
-        problem(
+    if not check.criteria_columns:
+        check.problem(
             sheet.header_row,
             None,
             _("No column matches a criterion of form {form}.").format(form=form.id),
             "no_criteria",
         )
-    missing = [c.title.pick(current_language()) for c in form.criteria if c.id not in criteria_columns]
-    notes = []
-    if missing and criteria_columns:
-        notes.append(_("Columns missing for: {criteria}").format(criteria=", ".join(missing)))
+    missing = [c.title.pick(current_language()) for c in form.criteria if c.id not in check.criteria_columns]
+    if missing and check.criteria_columns:
+        return [_("Columns missing for: {criteria}").format(criteria=", ".join(missing))]
+    return []
 
-    people = {e.staff_no: e for e in session.execute(select(m.Employee)).scalars()}
-    existing = _existing(session, record, version.id)
-    plans: list[FormRowPlan] = []
-    seen: dict[tuple, int] = {}
-    labels = ", ".join(f"{lv.label.zh}/{lv.label.en}/{lv.points.normalize():f}" for lv in form.scale.levels)
 
-    def cell(row: sheets.FilledRow, key: str) -> object:
-        index = columns.get(key)
-        return None if index is None else row.cells.get(index)
+def _check_row(check: _SheetCheck, row: sheets.FilledRow) -> FormRowPlan | None:
+    """Check one line of a filled sheet: the plan to save it, or None when it is empty, unanswered or has
+    a blocking problem (the problems are added to ``check``)."""
+    before = check.blocking
+    staff_text = check.cell(row, sheets.KEY_STAFF_NO)
+    level_cells = {cid: check.cell(row, sheets.LEVEL + cid) for cid in check.criteria_columns}
+    if staff_text is None and all(v is None for v in level_cells.values()):
+        return None  # a note or an empty line
+    employee = _row_employee(check, row, staff_text)
+    role, rater_id = _row_rater(check, row, employee)
+    anonymous = _row_anonymous(check, row, role)
+    levels, comments = _row_ratings(check, row, level_cells)
+    complete = len(levels) == len(check.form.criteria)
+    if complete:
+        _check_comments(check, row, levels, comments)
+    texts = _row_texts(check, row, role)
+    if not levels and check.blocking == before:
+        return None  # a row sent out but not answered
+    if employee is not None and role is not None:
+        _check_repeated(check, row, employee, role, rater_id)
+    if check.blocking > before or employee is None or role is None:
+        return None
+    if not complete:
+        check.problem(row.row, None, _("Not every criterion is rated; the line is saved as a draft."), "draft",
+                      blocking=False)
+    replaced = None
+    if rater_id is not None or role is not RaterRole.PEER:  # an unnamed peer always adds a response
+        replaced = check.existing.get((employee.id, role.value, rater_id))
+    if replaced is not None and replaced.status == "submitted" and not complete:
+        check.problem(row.row, None, _("A submitted response cannot be replaced by an incomplete one."),
+                      "incomplete_over_submitted")
+        return None
+    return FormRowPlan(
+        row=row.row,
+        employee_id=employee.id,
+        staff_no=employee.staff_no,
+        role=role,
+        rater_id=rater_id,
+        anonymous=anonymous,
+        levels=levels,
+        comments=comments,
+        texts=texts,
+        submit=complete,
+        replaces=replaced.id if replaced is not None else None,
+    )
 
-    for row in sheet.rows:
-        before = len([p for p in problems if p.blocking])
-        staff_text = cell(row, sheets.KEY_STAFF_NO)
-        level_cells = {cid: cell(row, sheets.LEVEL + cid) for cid in criteria_columns}
-        if staff_text is None and all(v is None for v in level_cells.values()):
-            continue  # a note or an empty line
-        staff_no = str(staff_text).strip() if staff_text is not None else ""
-        if isinstance(staff_text, float) and staff_text.is_integer():
-            staff_no = str(int(staff_text))
-        employee = people.get(staff_no)
-        if employee is None:
-            problem(
-                row.row,
-                columns.get(sheets.KEY_STAFF_NO),
-                _("Unknown staff number {staff_no}.").format(staff_no=staff_no or "—"),
-                "unknown_employee",
-            )
-        role = sheets.role_from_text(cell(row, sheets.KEY_ROLE))
-        if role is None:
-            problem(
-                row.row,
-                columns.get(sheets.KEY_ROLE),
-                _("Unknown rater role {value}; write 自评/self, 上级/manager, 同事/peer or 人事/HR.").format(
-                    value=cell(row, sheets.KEY_ROLE) or "—"
-                ),
-                "unknown_role",
-            )
-        elif role not in form.raters:
-            problem(
-                row.row,
-                columns.get(sheets.KEY_ROLE),
-                _("Form {form} has no {role}.").format(
-                    form=form.title.pick(current_language()), role=role_label(role)
-                ),
-                "role_not_on_form",
-            )
-        rater_text = cell(row, sheets.KEY_RATER)
-        rater = None
-        if rater_text is not None:
-            rater_no = (
-                str(int(rater_text))
-                if isinstance(rater_text, float) and rater_text.is_integer()
-                else str(rater_text).strip()
-            )
-            rater = people.get(rater_no)
-            if rater is None:
-                problem(
-                    row.row,
-                    columns.get(sheets.KEY_RATER),
-                    _("Unknown staff number {staff_no}.").format(staff_no=rater_no),
-                    "unknown_rater",
-                )
-        if role is RaterRole.SELF and employee is not None:
-            if rater is not None and rater.id != employee.id:
-                problem(
-                    row.row,
-                    columns.get(sheets.KEY_RATER),
-                    _("A self-assessment is written by the employee themself."),
-                    "self_rater",
-                )
-            rater = employee
-        elif role is RaterRole.MANAGER and rater is None and employee is not None and employee.manager_id:
-            rater = session.get(m.Employee, employee.manager_id)
-        if (
-            role not in (None, RaterRole.SELF)
-            and rater is not None
-            and employee is not None
-            and rater.id == employee.id
-        ):
-            problem(
-                row.row,
-                columns.get(sheets.KEY_RATER),
-                _("{name} cannot give their own {role}.").format(name=employee.name, role=role_label(role)),
-                "rates_self",
-            )
-        anonymous_cell = cell(row, sheets.KEY_ANONYMOUS)
-        anonymous = sheets.yes_no(anonymous_cell)
-        if anonymous is None:
-            if anonymous_cell is not None:
-                problem(
-                    row.row,
-                    columns.get(sheets.KEY_ANONYMOUS),
-                    _("Write 是/yes or 否/no, not {value}.").format(value=anonymous_cell),
-                    "bad_anonymous",
-                )
-            anonymous = role is RaterRole.PEER
 
-        levels: dict[str, str] = {}
-        comments: dict[str, str] = {}
-        for criterion in form.criteria:
-            raw = level_cells.get(criterion.id)
-            comment = cell(row, sheets.COMMENT + criterion.id)
-            if comment is not None:
-                comments[criterion.id] = str(comment).strip()
-            if raw is None:
-                continue
-            level = sheets.level_from_text(form, _level_value(raw))
-            if level is None:
-                problem(
-                    row.row,
-                    columns.get(sheets.LEVEL + criterion.id),
-                    _("{value} is not a level of this form; use one of {levels}.").format(
-                        value=raw, levels=labels
-                    ),
-                    "unknown_level",
-                )
-                continue
-            levels[criterion.id] = level.id
-        complete = len(levels) == len(form.criteria)
-        for criterion_id, level_id in levels.items():
-            if complete and form.requires_comment(criterion_id, level_id) and not comments.get(criterion_id):
-                column = columns.get(sheets.COMMENT + criterion_id, columns.get(sheets.LEVEL + criterion_id))
-                title = form.criterion(criterion_id).title.pick(current_language())
-                label = form.scale.level(level_id).label.pick(current_language())
-                problem(
-                    row.row,
-                    column,
-                    _('"{criterion}" rated "{level}" needs a comment').format(criterion=title, level=label),
-                    "comment_required",
-                )
-        texts = {}
-        for section in form.sections:
-            value = cell(row, sheets.TEXT + section.id)
-            if value is not None and str(value).strip():
-                if role is not None and section.raters and role not in section.raters:
-                    continue
-                texts[section.id] = str(value).strip()
-        if not levels and len([p for p in problems if p.blocking]) == before:
-            continue  # a row sent out but not answered
-        if employee is not None and role is not None:
-            identity = (employee.id, role.value, rater.id if rater else None)
-            if rater is not None or role is not RaterRole.PEER:
-                if identity in seen:
-                    problem(
-                        row.row,
-                        None,
-                        _("This rater's line for {name} is repeated (first at row {first}).").format(
-                            name=employee.name, first=seen[identity]
-                        ),
-                        "duplicate",
-                    )
-                seen.setdefault(identity, row.row)
-        if len([p for p in problems if p.blocking]) > before or employee is None or role is None:
-            continue
-        if not complete:
-            problem(
-                row.row,
-                None,
-                _("Not every criterion is rated; the line is saved as a draft."),
-                "draft",
-                blocking=False,
-            )
-        replaced = None
-        if rater is not None or role is not RaterRole.PEER:  # an unnamed peer always adds a response
-            replaced = existing.get((employee.id, role.value, rater.id if rater else None))
-        if replaced is not None and replaced.status == "submitted" and not complete:
-            problem(
-                row.row,
-                None,
-                _("A submitted response cannot be replaced by an incomplete one."),
-                "incomplete_over_submitted",
-            )
-            continue
-        plans.append(
-            FormRowPlan(
-                row=row.row,
-                employee_id=employee.id,
-                staff_no=employee.staff_no,
-                role=role,
-                rater_id=rater.id if rater else None,
-                anonymous=anonymous,
-                levels=levels,
-                comments=comments,
-                texts=texts,
-                submit=complete,
-                replaces=replaced.id if replaced is not None else None,
-            )
+def _staff_no(value: object) -> str:
+    """A staff number as typed; Excel turns ``1001`` into ``1001.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _row_employee(check: _SheetCheck, row: sheets.FilledRow, staff_text: object) -> m.Employee | None:
+    staff_no = _staff_no(staff_text) if staff_text is not None else ""
+    employee = check.people.get(staff_no)
+    if employee is None:
+        check.problem(
+            row.row,
+            check.column(sheets.KEY_STAFF_NO),
+            _("Unknown staff number {staff_no}.").format(staff_no=staff_no or "—"),
+            "unknown_employee",
         )
+    return employee
 
-    frame = pd.DataFrame(
+
+def _row_rater(
+    check: _SheetCheck, row: sheets.FilledRow, employee: m.Employee | None
+) -> tuple[RaterRole | None, int | None]:
+    """The line's rater role and rater, checked by the same rules as a response typed in
+    (:func:`validate_rater`); a manager line naming nobody is the employee's manager's."""
+    role = sheets.role_from_text(check.cell(row, sheets.KEY_ROLE))
+    rater_text = check.cell(row, sheets.KEY_RATER)
+    rater_no = None if rater_text is None else _staff_no(rater_text)
+    rater = None if rater_no is None else check.people.get(rater_no)
+    if role is RaterRole.MANAGER and rater is None and employee is not None and employee.manager_id:
+        rater = check.session.get(m.Employee, employee.manager_id)
+    rules = RaterCheck(rater.id if rater else None)
+    if role is None:
+        check.problem(
+            row.row,
+            check.column(sheets.KEY_ROLE),
+            _("Unknown rater role {value}; write 自评/self, 上级/manager, 同事/peer or 人事/HR.").format(
+                value=check.cell(row, sheets.KEY_ROLE) or "—"
+            ),
+            "unknown_role",
+        )
+    else:
+        rules = validate_rater(check.form, role, employee, rules.rater_id)
+    for problem in rules.problems:
+        if problem.code == ROLE_NOT_ON_FORM:
+            check.problem(row.row, check.column(sheets.KEY_ROLE), problem.message, problem.code)
+    if rater_no is not None and check.people.get(rater_no) is None:
+        check.problem(
+            row.row,
+            check.column(sheets.KEY_RATER),
+            _("Unknown staff number {staff_no}.").format(staff_no=rater_no),
+            "unknown_rater",
+        )
+    for problem in rules.problems:
+        if problem.code != ROLE_NOT_ON_FORM:
+            check.problem(row.row, check.column(sheets.KEY_RATER), problem.message, problem.code)
+    return role, rules.rater_id
+
+
+def _row_anonymous(check: _SheetCheck, row: sheets.FilledRow, role: RaterRole | None) -> bool:
+    value = check.cell(row, sheets.KEY_ANONYMOUS)
+    anonymous = sheets.yes_no(value)
+    if anonymous is not None:
+        return anonymous
+    if value is not None:
+        check.problem(
+            row.row,
+            check.column(sheets.KEY_ANONYMOUS),
+            _("Write 是/yes or 否/no, not {value}.").format(value=value),
+            "bad_anonymous",
+        )
+    return role is RaterRole.PEER
+
+
+def _row_ratings(
+    check: _SheetCheck, row: sheets.FilledRow, level_cells: dict[str, object]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The levels (by criterion) the line gives, and its comments."""
+    form = check.form
+    levels: dict[str, str] = {}
+    comments: dict[str, str] = {}
+    for criterion in form.criteria:
+        raw = level_cells.get(criterion.id)
+        comment = check.cell(row, sheets.COMMENT + criterion.id)
+        if comment is not None:
+            comments[criterion.id] = str(comment).strip()
+        if raw is None:
+            continue
+        level = sheets.level_from_text(form, _level_value(raw))
+        if level is None:
+            labels = ", ".join(f"{lv.label.zh}/{lv.label.en}/{lv.points.normalize():f}" for lv in form.scale.levels)
+            check.problem(
+                row.row,
+                check.column(sheets.LEVEL + criterion.id),
+                _("{value} is not a level of this form; use one of {levels}.").format(value=raw, levels=labels),
+                "unknown_level",
+            )
+            continue
+        levels[criterion.id] = level.id
+    return levels, comments
+
+
+def _check_comments(
+    check: _SheetCheck, row: sheets.FilledRow, levels: dict[str, str], comments: dict[str, str]
+) -> None:
+    """A complete line needs the comments its levels ask for."""
+    form = check.form
+    for criterion_id, level_id in levels.items():
+        if form.requires_comment(criterion_id, level_id) and not comments.get(criterion_id):
+            column = check.columns.get(sheets.COMMENT + criterion_id, check.columns.get(sheets.LEVEL + criterion_id))
+            title = form.criterion(criterion_id).title.pick(current_language())
+            label = form.scale.level(level_id).label.pick(current_language())
+            check.problem(
+                row.row,
+                column,
+                _('"{criterion}" rated "{level}" needs a comment').format(criterion=title, level=label),
+                "comment_required",
+            )
+
+
+def _row_texts(check: _SheetCheck, row: sheets.FilledRow, role: RaterRole | None) -> dict[str, str]:
+    """The free texts of the sections this rater writes."""
+    texts = {}
+    for section in check.form.sections:
+        value = check.cell(row, sheets.TEXT + section.id)
+        if value is not None and str(value).strip():
+            if role is not None and section.raters and role not in section.raters:
+                continue
+            texts[section.id] = str(value).strip()
+    return texts
+
+
+def _check_repeated(
+    check: _SheetCheck, row: sheets.FilledRow, employee: m.Employee, role: RaterRole, rater_id: int | None
+) -> None:
+    """The same rater's line for the same person twice (unnamed peers may repeat)."""
+    if rater_id is None and role is RaterRole.PEER:
+        return
+    identity = (employee.id, role.value, rater_id)
+    if identity in check.first_rows:
+        check.problem(
+            row.row,
+            None,
+            _("This rater's line for {name} is repeated (first at row {first}).").format(
+                name=employee.name, first=check.first_rows[identity]
+            ),
+            "duplicate",
+        )
+    check.first_rows.setdefault(identity, row.row)
+
+
+def _plans_frame(form: Form, plans: list[FormRowPlan]) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {
                 "row": p.row,
@@ -537,27 +614,6 @@ def preview_forms_import(
             }
             for p in plans
         ]
-    )
-    counts = {
-        "rows": len(plans),
-        "submitted": sum(p.submit for p in plans),
-        "drafts": sum(not p.submit for p in plans),
-        "replacing": sum(p.replaces is not None for p in plans),
-    }
-    return ImportPreview(
-        kind="forms",
-        file=sheet.file,
-        sheet=sheet.sheet,
-        checksum=sheet.checksum,
-        header_row=sheet.header_row,
-        mapping={key: sheet.headers.get(index, key).replace("\n", " / ") for key, index in columns.items()},
-        rows=frame,
-        problems=problems,
-        counts=counts,
-        notes=notes,
-        ignored_columns=[text.replace("\n", " / ") for text in unmatched],
-        path=Path(path),
-        extra={"period": record.code, "form_version_id": version.id, "form": form.id, "plans": plans},
     )
 
 
