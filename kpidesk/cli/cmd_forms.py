@@ -171,7 +171,7 @@ def _print_preview(preview) -> None:
 
 def run_import(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.forms.sheets import apply_forms_import, preview_forms_import
+    from kpidesk.services.forms.sheet_import import apply_forms_import, preview_forms_import
 
     previews = []
     with ctx.db.session() as session:

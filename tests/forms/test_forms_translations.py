@@ -69,6 +69,7 @@ def test_every_string_of_the_forms_services_and_commands_is_translated():
         "kpidesk/services/forms/responses.py",
         "kpidesk/services/forms/scores.py",
         "kpidesk/services/forms/sheets.py",
+        "kpidesk/services/forms/sheet_import.py",
         "kpidesk/exchange/form_sheets.py",
         "kpidesk/cli/cmd_forms.py",
     ]

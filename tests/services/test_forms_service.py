@@ -21,12 +21,8 @@ from kpidesk.services.forms import catalogue
 from kpidesk.services.forms import responses as service
 from kpidesk.services.forms import scores as form_scores
 from kpidesk.services.forms.responses import ResponseInput
-from kpidesk.services.forms.sheets import (
-    apply_forms_import,
-    export_blank_form_sheet,
-    export_form_sheets,
-    preview_forms_import,
-)
+from kpidesk.services.forms.sheet_import import apply_forms_import, preview_forms_import
+from kpidesk.services.forms.sheets import export_blank_form_sheet, export_form_sheets
 from kpidesk.services.people.staff import add_employee, get_or_create_department, get_or_create_position
 from kpidesk.store import models as m
 

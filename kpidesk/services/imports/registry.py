@@ -8,7 +8,7 @@ Every kind of import goes through the same two steps:
    the caller chose to skip the rows that have problems.
 
 The kinds live in their own modules (:mod:`.data`, :mod:`.staff`, :mod:`.kpis`, and filled forms in
-:mod:`kpidesk.services.forms.sheets`) and share the preview types of :mod:`kpidesk.services.import_preview`;
+:mod:`kpidesk.services.forms.sheet_import`) and share the preview types of :mod:`kpidesk.services.import_preview`;
 this module holds the import profiles and the one entry point :func:`preview_import` used by the CLI and
 the import wizard.
 """
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.forms import sheets as form_sheets
+from kpidesk.services.forms import sheet_import as form_sheets
 from kpidesk.services.import_preview import ImportPreview, ImportResult
 from kpidesk.services.imports import data, kpis, staff
 from kpidesk.store import models as m
