@@ -32,7 +32,7 @@ from kpidesk.exchange.readers import SheetTable, read_table
 from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import (
+from kpidesk.services.appraisal.imported_values import (
     INSERT,
     KEEP,
     UPDATE,
