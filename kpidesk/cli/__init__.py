@@ -35,7 +35,7 @@ class CliContext:
     @property
     def db(self):
         if self._db is None:
-            from kpidesk.services.safety.backup import open_checked
+            from kpidesk.services.safety.database import open_checked
 
             self._db = open_checked(self.db_target)  # a damaged file is named with its newest good backup
             for warning in self._db.warnings:
@@ -45,7 +45,7 @@ class CliContext:
     @property
     def actor(self):
         if self._actor is None:
-            from kpidesk.services.safety.access import actor_for_cli
+            from kpidesk.services.safety.auth import actor_for_cli
 
             self._actor = actor_for_cli(self.db, self.user)
         return self._actor

@@ -63,7 +63,7 @@ def _existing_database(ctx):
 
 
 def run_list(args, ctx) -> int:
-    from kpidesk.services.forms.responses import list_forms
+    from kpidesk.services.forms.catalogue import list_forms
 
     db = _existing_database(ctx)
     if db is None:
@@ -96,7 +96,7 @@ def run_list(args, ctx) -> int:
 def run_check(args, ctx) -> int:
     from kpidesk.exchange.form_files import load_forms
     from kpidesk.resources import FORMS_DIR
-    from kpidesk.services.forms.responses import check_form_file
+    from kpidesk.services.forms.catalogue import check_form_file
 
     problems = []
     checked = 0
@@ -171,7 +171,7 @@ def _print_preview(preview) -> None:
 
 def run_import(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.forms.sheets import apply_forms_import, preview_forms_import
+    from kpidesk.services.forms.sheet_import import apply_forms_import, preview_forms_import
 
     previews = []
     with ctx.db.session() as session:
@@ -192,7 +192,7 @@ def run_import(args, ctx) -> int:
 
 
 def run_scores(args, ctx) -> int:
-    from kpidesk.services.forms.responses import form_score_rows
+    from kpidesk.services.forms.scores import form_score_rows
 
     with ctx.db.session() as session:
         data = form_score_rows(session, args.period, ctx.actor)

@@ -91,7 +91,7 @@ def _filters(args, **extra):
 def _db(ctx):
     """Open the database through the checks that name the newest good backup when the file is unusable."""
     if getattr(ctx, "_db", None) is None:
-        from kpidesk.services.safety.backup import open_checked
+        from kpidesk.services.safety.database import open_checked
 
         ctx._db = open_checked(ctx.db_target)
         for warning in ctx._db.warnings:

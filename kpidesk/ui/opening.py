@@ -71,8 +71,7 @@ def demo_database_path() -> Path:
 def open_file(target: str | Path | None) -> Opened:
     """Open (creating, migrating and taking the daily backup as needed); a damaged file is refused with
     the newest good backup named, never overwritten."""
-    from kpidesk.services.safety.backup import open_checked
-    from kpidesk.services.safety.database import has_data
+    from kpidesk.services.safety.database import has_data, open_checked
 
     db = open_checked(target)
     return Opened(db=db, has_data=has_data(db), periods=list_periods(db))

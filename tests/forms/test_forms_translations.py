@@ -65,8 +65,11 @@ def test_every_string_of_the_forms_services_and_commands_is_translated():
         with fragment.open("rb") as fh:
             catalogue.update({m.id: m.string for m in read_po(fh) if m.id and m.string})
     modules = [
+        "kpidesk/services/forms/catalogue.py",
         "kpidesk/services/forms/responses.py",
+        "kpidesk/services/forms/scores.py",
         "kpidesk/services/forms/sheets.py",
+        "kpidesk/services/forms/sheet_import.py",
         "kpidesk/exchange/form_sheets.py",
         "kpidesk/cli/cmd_forms.py",
     ]

@@ -23,9 +23,9 @@ from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
 from kpidesk.services.appraisal.scoring import PeriodScores
 from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.services.safety.settings import get_setting, set_setting
 from kpidesk.store import models as m
 
@@ -231,7 +231,7 @@ class RatingGap:
 def self_manager_gaps(session: Session, period: str, employee_ids: set[int] | None = None) -> list[RatingGap]:
     """Everyone with both a self-assessment and a manager rating, largest gap first."""
     from kpidesk.i18n import pick
-    from kpidesk.services.forms.responses import form_scores
+    from kpidesk.services.forms.scores import form_scores
 
     period_record(session, period)
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}

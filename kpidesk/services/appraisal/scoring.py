@@ -20,7 +20,7 @@ from kpidesk.domain.grades import GradeScale
 from kpidesk.domain.periods import Period, PeriodKind, parse_period
 from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
 from kpidesk.domain.statuses import PeriodStatus
-from kpidesk.errors import NotFound, PermissionDenied, ValidationError
+from kpidesk.errors import CorruptDatabase, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring_inputs import (
@@ -29,6 +29,7 @@ from kpidesk.services.appraisal.scoring_inputs import (
     find_period_record,
     load_period,
 )
+from kpidesk.services.appraisal.snapshots import current_snapshot, frame_from_content, verify
 from kpidesk.store import models as m
 
 #: Columns that describe the person, in front of the engine's columns.
@@ -215,14 +216,25 @@ def compute_scores(session: Session, period: str | Period) -> PeriodScores:
     return PeriodScores(target, status, frame, result.codes, loaded.grade_scale, "computed", None, result, loaded)
 
 
+def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
+    """``PeriodScores`` exactly as finalized, read back from the snapshot."""
+    if not verify(snapshot):
+        raise CorruptDatabase(
+            _("The stored results of {period} do not match their checksum; they were changed after finalizing.")
+            .format(period=period.code))
+    content = snapshot.content
+    scale = GradeScale.from_dict(content["grade_scale"])
+    frame = _with_grade_labels(frame_from_content(content), scale)
+    return PeriodScores(period, PeriodStatus.FINALIZED, frame, tuple(content["kpi_codes"]), scale, "snapshot",
+                        snapshot.content_hash, stored_explanations=content["explanations"])
+
+
 def period_scores(
     session: Session, period: str | Period, *, department: str | None = None, actor: Actor | None = None
 ) -> PeriodScores:
     """The period's results as people may see them: a finalized period from its snapshot, others computed;
     ``department`` (a department or team name) keeps its people and their teams', ranks stay as computed
     over the whole organisation."""
-    from kpidesk.services.appraisal.snapshots import current_snapshot, scores_from_snapshot
-
     target = resolve_period(period)
     record = find_period_record(session, target.code)
     if record is not None and record.status == PeriodStatus.FINALIZED:

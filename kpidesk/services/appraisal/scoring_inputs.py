@@ -411,7 +411,7 @@ def _qualitative(
     details: dict[int, dict] = {}
     flags: dict[int, tuple[str, ...]] = {}
     try:
-        from kpidesk.services.forms.responses import form_scores
+        from kpidesk.services.forms.scores import form_scores
     except ImportError:  # without the forms service there is no qualitative part
         return scores, details, flags
     if not records or not people:

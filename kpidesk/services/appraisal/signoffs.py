@@ -18,7 +18,6 @@ from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import period_record
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import (
     Permission,
@@ -27,6 +26,7 @@ from kpidesk.services.safety.access import (
     require,
     require_for_employee,
 )
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 

@@ -33,7 +33,7 @@ from kpidesk.exchange.readers import SheetTable, read_table
 from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import (
+from kpidesk.services.appraisal.imported_values import (
     INSERT,
     KEEP,
     UPDATE,
@@ -41,7 +41,7 @@ from kpidesk.services.appraisal.measurements import (
     compare_with_stored,
     write_imported_values,
 )
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -432,7 +432,7 @@ def apply_data_import(
     if skip_problem_rows and preview.problem_rows:
         rows = rows[~rows["row"].isin(preview.problem_rows)]
     if backup:
-        from kpidesk.store.backups import backup_now
+        from kpidesk.store.db import backup_now
 
         backup_now(db, reason="pre-import")
     with db.write() as session:

@@ -293,7 +293,7 @@ def _fill(session: Session, template: m.Template, data: TemplateInput, actor: Ac
     for form in data.forms:
         version_id = form.form_version_id
         if version_id is None:
-            from kpidesk.services.forms.responses import pin_form
+            from kpidesk.services.forms.catalogue import pin_form
 
             version_id = pin_form(session, form.form_key, actor=actor).id
         template.forms.append(m.TemplateForm(form_version_id=version_id, share=Decimal(str(form.share))))

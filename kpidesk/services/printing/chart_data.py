@@ -299,7 +299,8 @@ class QualitativeDetail:
 def qualitative_detail(session: Session, period: str, employee_id: int, *, lang: str | None = None) -> QualitativeDetail:
     """The submitted responses about one employee, criterion by criterion; peers stay anonymous (their
     levels and comments are listed without names)."""
-    from kpidesk.services.forms.responses import responses_for, stored_form
+    from kpidesk.services.forms.catalogue import stored_form
+    from kpidesk.services.forms.responses import responses_for
 
     language = language_code(lang)
     responses = responses_for(session, period, employee_id=employee_id, submitted_only=True)

@@ -35,9 +35,9 @@ class SheetCheck:
 def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, printed_hash: str) -> SheetCheck:
     """Whether a sheet printed with ``printed_hash`` for ``staff_no`` in ``period`` is the one the database
     holds now. ``printed_hash`` may be the start of the hash (at least 16 hex digits), spaces ignored."""
-    from kpidesk.services.appraisal.measurements import period_record
     from kpidesk.services.appraisal.snapshots import content_hash
     from kpidesk.services.people.staff import employee_by_staff_no
+    from kpidesk.services.safety.period_lock import period_record
 
     digits = "".join(printed_hash.split()).lower()
     if len(digits) < MIN_PRINTED_DIGITS or any(ch not in string.hexdigits for ch in digits):
@@ -79,8 +79,8 @@ def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, pri
 
 def period_snapshot_hash(session: Session, period: str) -> str:
     """The hash a sheet of ``period`` printed now carries (NotFound before finalization)."""
-    from kpidesk.services.appraisal.measurements import period_record
     from kpidesk.services.appraisal.snapshots import current_snapshot
+    from kpidesk.services.safety.period_lock import period_record
 
     record = period_record(session, period)
     snapshot = current_snapshot(session, record) if record.status == PeriodStatus.FINALIZED else None

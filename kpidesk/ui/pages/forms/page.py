@@ -65,14 +65,16 @@ class FormsSnapshot:
 def load_forms_snapshot(db, period: str, actor) -> FormsSnapshot:
     from kpidesk.services.appraisal import measurements
     from kpidesk.services.forms import responses as forms_service
+    from kpidesk.services.forms.catalogue import stored_form
     from kpidesk.services.people import staff
+    from kpidesk.services.safety.period_lock import period_record
 
     with db.session() as session:
-        record = measurements.period_record(session, period)
+        record = period_record(session, period)
         roster = [r for r in measurements.appraisal_roster(session, period) if r.forms]
         names = {row.id: row.name for row in staff.list_employees(session, include_left=True)}
         versions = {ref.form_version_id for entry in roster for ref in entry.forms}
-        forms = {version: forms_service.stored_form(session, version) for version in versions}
+        forms = {version: stored_form(session, version) for version in versions}
         responses = forms_service.responses_for(session, period, actor=actor)
     return FormsSnapshot(record.code, record.status, roster, names, forms, responses)
 
