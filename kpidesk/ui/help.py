@@ -34,8 +34,13 @@ class GuideWindow(QDialog):
     def show_language(self, language: str) -> None:
         from kpidesk.resources import guide_file
 
-        self.guide = guide_file(language)
         self.setWindowTitle(_("KPI Desk user guide"))
+        try:
+            self.guide = guide_file(language)
+        except FileNotFoundError:
+            self.guide = None
+            self.browser.setPlainText(_("This copy of KPI Desk was installed without its user guide."))
+            return
         # a Markdown source resolves the screenshots beside the guide (screenshots/…)
         self.browser.setSource(QUrl.fromLocalFile(str(self.guide)), QTextDocument.ResourceType.MarkdownResource)
 

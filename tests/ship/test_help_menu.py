@@ -56,3 +56,15 @@ def test_about_names_version_database_and_licence(open_window, dialogs):
     assert __version__ in about
     assert str(open_window.ctx.db.path) in about
     assert "MIT" in about
+
+
+def test_a_build_without_the_guide_says_so(new_window, monkeypatch):
+    from kpidesk import resources
+
+    def missing(_language):
+        raise FileNotFoundError("kpidesk/_bundled/guide")
+
+    monkeypatch.setattr(resources, "guide_file", missing)
+    new_window.guide_action.trigger()
+    assert new_window.guide_window.guide is None
+    assert "without its user guide" in new_window.guide_window.browser.toPlainText()

@@ -73,7 +73,7 @@ def test_the_unpacked_wheel_reads_its_bundled_files_from_anywhere(wheel_file, tm
     env = {**os.environ, "PYTHONPATH": str(site), "HOME": str(tmp_path / "home"), "KPIDESK_LANG": "zh"}
     script = (
         "import kpidesk.resources as r\n"
-        "for p in (r.RESOURCES, r.FORMS_DIR, r.GUIDE_DIR, r.CJK_FONT_FILE): print(p)\n"
+        "for p in (r.RESOURCES, r.FORMS_DIR, r.guide_file('zh').parent, r.CJK_FONT_FILE): print(p)\n"
         "from kpidesk.i18n import _, set_language\n"
         "set_language('zh'); print(_('Welcome to KPI Desk'))\n"
         "from kpidesk.services.library.starter import available_starters; print(available_starters())\n"
