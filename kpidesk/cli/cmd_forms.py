@@ -52,9 +52,12 @@ def register(subparsers) -> None:
 
 
 def _existing_database(ctx):
-    """The database, when one exists already: listing forms must not create an empty database file."""
+    """The database, when one exists already: listing forms must not create an empty database file.
+    A ``--db`` or ``KPIDESK_DB`` that names a missing file is an error, as for every other command."""
     from kpidesk.store.locations import resolve_url
 
+    if ctx.db_target is not None or os.environ.get("KPIDESK_DB"):
+        return ctx.db
     url = resolve_url(ctx.db_target)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         if not os.path.exists(url.database):

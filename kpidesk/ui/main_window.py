@@ -489,12 +489,35 @@ class MainWindow(QMainWindow):
     def _welcome_choice(self, choice: str) -> None:
         from kpidesk.ui.welcome import DEMO, OPEN, STARTER
 
-        if choice == STARTER:
-            self.create_starter_database(opening.default_database_path())
-        elif choice == DEMO:
-            self.open_demo()
-        elif choice == OPEN:
+        if choice == OPEN:
             self.choose_database()
+            return
+        default = opening.default_database_path() if choice == STARTER else opening.demo_database_path()
+        path = self._writable_database_path(default)
+        if path is None:
+            self.show_welcome()
+        elif choice == STARTER:
+            self.create_starter_database(path)
+        elif choice == DEMO:
+            self.open_demo(path)
+
+    def _writable_database_path(self, path: Path | str) -> Path | None:
+        """``path`` once its folder exists and can be written; otherwise the user is told which folder is in
+        the way and picks another place (None when they cancel)."""
+        from kpidesk.store.locations import UnwritableLocation, prepare_folder
+
+        path = Path(path)
+        while True:
+            try:
+                prepare_folder(path.parent)
+                return path
+            except UnwritableLocation as exc:
+                self.ctx.dialogs.warning(self, _("Choose another location"), str(exc))
+                chosen = self.ctx.dialogs.save_file(self, _("Choose another location"), _(DB_FILTER_SOURCE),
+                                                    path.name)
+                if not chosen:
+                    return None
+                path = Path(chosen)
 
     def create_starter_database(self, path: Path | str) -> Task:
         actor = self.ctx.actor
@@ -555,6 +578,10 @@ class MainWindow(QMainWindow):
             self.ctx.dialogs.warning(self, _("New database"),
                                      _("{path} already exists; choose Open to use it.").format(path=path))
             return
+        checked = self._writable_database_path(path)
+        if checked is None:
+            return
+        path = str(checked)
         if self.ctx.dialogs.confirm(self, _("New database"),
                                     _("Install the customer-service starter library (KPIs, forms, templates)?")):
             self.create_starter_database(path)

@@ -46,6 +46,8 @@ def test_cli_speaks_chinese(tmp_path, capsys):
     from kpidesk.cli import main
 
     db = str(tmp_path / "k.db")
+    assert main(["--db", db, "init"]) == 0
+    capsys.readouterr()
     assert main(["--lang", "zh", "--db", db, "backup"]) == 0
     assert "备份已写入" in capsys.readouterr().out
     assert main(["--lang", "zh", "--db", db, "audit", "verify"]) == 0
