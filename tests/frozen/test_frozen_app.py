@@ -29,6 +29,7 @@ def test_the_folder_holds_both_programs_the_data_and_the_migrations(frozen_app):
     assert (bundled / "resources" / "translations" / "zh_CN" / "LC_MESSAGES" / "kpidesk.mo").is_file()
     assert (bundled / "resources" / "icons" / "kpidesk.svg").is_file()
     assert (bundled / "forms" / "teamwork.toml").is_file()
+    assert (bundled / "guide" / "guide.zh.md").is_file() and list((bundled / "guide" / "screenshots").glob("*.png"))
     migrations = internal / "kpidesk" / "store" / "migrations"
     assert (migrations / "env.py").is_file() and list((migrations / "versions").glob("*.py"))
     assert list(internal.glob("kpidesk-*.dist-info/METADATA")), "copy_metadata('kpidesk') is missing"
