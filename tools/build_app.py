@@ -186,7 +186,7 @@ def build_deb(app_dir: Path = APP_DIR, out_dir: Path = DIST) -> Path:
         debian.mkdir(mode=0o755)
         (debian / "control").write_text(deb_control(package_version, -(-installed_kb // 1024)), encoding="utf-8")
         out.unlink(missing_ok=True)
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", str(staging), str(out)],
+        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(staging), str(out)],
                        check=True, stdout=subprocess.DEVNULL)
     return out
 
