@@ -32,7 +32,7 @@ SIZE_BUDGET_MB = 250
 
 #: Libraries of the system the frozen Qt loads (PyInstaller does not bundle the graphics stack).
 DEB_DEPENDS = (
-    "libc6 (>= 2.31), libegl1, libgl1, libfontconfig1, libfreetype6, libxkbcommon0, libxkbcommon-x11-0, "
+    "libegl1, libgl1, libfontconfig1, libfreetype6, libxkbcommon0, libxkbcommon-x11-0, "
     "libdbus-1-3, libglib2.0-0, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, "
     "libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-xinerama0, libxcb-xkb1"
 )
@@ -135,6 +135,13 @@ def build_folder() -> float:
 
 
 # -- the .deb ---------------------------------------------------------------------------------------------
+def glibc_version() -> str:
+    """The C library of the build machine: the bundled libraries need at least that one."""
+    import platform
+
+    return platform.libc_ver()[1] or "2.31"
+
+
 def deb_control(package_version: str, installed_kb: int) -> str:
     return (
         "Package: kpidesk\n"
@@ -142,11 +149,10 @@ def deb_control(package_version: str, installed_kb: int) -> str:
         "Architecture: amd64\n"
         "Maintainer: KPI Desk maintainers <kpidesk@localhost>\n"
         f"Installed-Size: {installed_kb}\n"
-        f"Depends: {DEB_DEPENDS}\n"
+        f"Depends: libc6 (>= {glibc_version()}), {DEB_DEPENDS}\n"
         "Recommends: libpq5\n"
         "Section: office\n"
         "Priority: optional\n"
-        "Homepage: https://github.com/kpidesk/kpidesk\n"
         "Description: staff performance appraisal (员工绩效考核), offline\n"
         " KPI Desk keeps staff, KPIs, appraisal templates and results in a local\n"
         " database and prints the sheets to sign. Installed in /opt/kpidesk;\n"

@@ -46,6 +46,7 @@ def test_deb_control_names_the_package_its_size_and_the_system_libraries(build_a
     assert fields["Package"] == "kpidesk" and fields["Version"] == "1.2.3"
     assert fields["Architecture"] == "amd64" and fields["Installed-Size"] == "204800"
     assert "libxcb-cursor0" in fields["Depends"] and "libegl1" in fields["Depends"]
+    assert fields["Depends"].startswith(f"libc6 (>= {build_app.glibc_version()}), ")
     assert control.endswith("\n")
 
 

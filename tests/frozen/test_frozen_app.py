@@ -32,7 +32,8 @@ def test_the_folder_holds_both_programs_the_data_and_the_migrations(frozen_app):
     assert (bundled / "guide" / "guide.zh.md").is_file() and list((bundled / "guide" / "screenshots").glob("*.png"))
     migrations = internal / "kpidesk" / "store" / "migrations"
     assert (migrations / "env.py").is_file() and list((migrations / "versions").glob("*.py"))
-    assert list(internal.glob("kpidesk-*.dist-info/METADATA")), "copy_metadata('kpidesk') is missing"
+    metadata = list(internal.glob("kpidesk-*.dist-info/METADATA")) + list(internal.glob("kpidesk*.egg-info/PKG-INFO"))
+    assert metadata, "copy_metadata('kpidesk') is missing"
 
 
 def test_the_folder_is_within_its_size_budget_and_the_build_prints_it(frozen_app, build_app):
@@ -78,6 +79,7 @@ def test_command_line_prints_sheets_with_charts_and_embedded_fonts(frozen_demo, 
     done = run(["--db", str(frozen_demo), "--lang", "zh", "pdf", "--period", "2025-10", "--employee", "CS001",
                 "CS003", "--out", str(out)], frozen_env)
     assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert time.monotonic() - started < 240  # chart child processes that started the CLI again would hang
     reader = PdfReader(str(out))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
@@ -105,7 +107,7 @@ def test_window_starts_offscreen_on_the_demo_and_stays_up(frozen_demo, frozen_en
     finally:
         process.terminate()
         _out, err = process.communicate(timeout=30)
-    assert "Traceback" not in err, err
+    assert "Traceback" not in err and "UserWarning" not in err, err
     # the window opened the database: it is the first of the recent files in the user's settings
     settings = [p.read_text(encoding="utf-8", errors="replace") for p in (frozen_home / "config").rglob("*.conf")]
     assert any(str(frozen_demo) in text for text in settings), settings
@@ -119,6 +121,7 @@ def test_printing_from_the_window_makes_a_pdf_without_a_second_window(frozen_dem
                           capture_output=True, text=True, env=frozen_env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"printed {out}" in done.stdout
+    assert "UserWarning" not in done.stderr, done.stderr
     assert len(PdfReader(str(out)).pages) >= 1
 
 
