@@ -26,11 +26,13 @@ class BuildPyWithBundledData(build_py):
         super().run()
         if getattr(self, "editable_mode", False):
             return
+        bundled_root = Path(self.build_lib, "kpidesk", "_bundled")
+        shutil.rmtree(bundled_root, ignore_errors=True)  # a file removed from the source must not linger
         for name, (source, patterns) in BUNDLED.items():
             for pattern in patterns:
                 for path in sorted((TOP / source).glob(pattern)):
                     if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
-                        target = Path(self.build_lib, "kpidesk", "_bundled", name, path.relative_to(TOP / source))
+                        target = bundled_root / name / path.relative_to(TOP / source)
                         target.parent.mkdir(parents=True, exist_ok=True)
                         shutil.copy2(path, target)
 

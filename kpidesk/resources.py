@@ -50,7 +50,6 @@ def bundled_path(name: str) -> Path:
 
 RESOURCES = bundled_path("resources")
 FORMS_DIR = bundled_path("forms")
-GUIDE_DIR = bundled_path("guide")
 FONTS_DIR = RESOURCES / "fonts"
 ICONS_DIR = RESOURCES / "icons"
 TRANSLATIONS_DIR = RESOURCES / "translations"
@@ -62,5 +61,6 @@ CJK_FONT_NAME = "WenQuanYi Micro Hei"
 
 
 def guide_file(language: str) -> Path:
-    """The user guide in ``language`` ("zh" or "en"; anything else gets English)."""
-    return GUIDE_DIR / ("guide.zh.md" if language.startswith("zh") else "guide.en.md")
+    """The user guide in ``language`` ("zh" or "en"; anything else gets English). Looked up when asked
+    for, so a build without the guide still starts; it raises FileNotFoundError then."""
+    return bundled_path("guide") / ("guide.zh.md" if language.startswith("zh") else "guide.en.md")

@@ -1,5 +1,8 @@
 """The main window: sidebar of pages, the page stack, menus, toolbar and status bar.
 
+Over 500 lines: menus, pages, periods and opening databases share the window's state; Help's windows are
+in ``kpidesk.ui.help``.
+
 Pages come from the registry in ``kpidesk.ui.pages`` and are built the first time they are shown.
 Opening a database always happens in the background; the window is painted before it starts.
 """
@@ -141,6 +144,9 @@ class MainWindow(QMainWindow):
         self._shortcuts.append((self.redo_action, QKeySequence.StandardKey.Redo))
         self.redo_action.setIcon(icon("redo"))
         self.about_action = self._action("about", None, self.show_about)
+        self.guide_action = self._action("userGuide", QKeySequence.StandardKey.HelpContents, self.show_user_guide)
+        self.log_folder_action = self._action("logFolder", None, self.open_log_folder)
+        self.guide_window = None
         self.page_actions: list[QAction] = []
         for number, entry in enumerate(PAGES, start=1):
             shortcut = QKeySequence(f"Ctrl+{number}") if number <= 9 else None
@@ -181,6 +187,9 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
         self.view_menu.addMenu(self.language_menu)
         self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.guide_action)
+        self.help_menu.addAction(self.log_folder_action)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
@@ -232,6 +241,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(_("&Undo"))
         self.redo_action.setText(_("&Redo"))
         self.about_action.setText(_("&About KPI Desk"))
+        self.guide_action.setText(_("User &guide"))
+        self.log_folder_action.setText(_("Open &log folder"))
         self.language_menu.setTitle(_("&Language"))
         self.language_actions["system"].setText(_("Follow the system"))
         self.language_actions["zh_CN"].setText("中文")
@@ -646,10 +657,19 @@ class MainWindow(QMainWindow):
         set_language(preference)
 
     def show_about(self) -> None:
-        from kpidesk import __version__
+        from kpidesk.ui.help import about_text
 
-        self.ctx.dialogs.info(self, _("About KPI Desk"),
-                              _("KPI Desk {version} — staff performance appraisal, offline.").format(version=__version__))
+        self.ctx.dialogs.info(self, _("About KPI Desk"), about_text(self.ctx))
+
+    def show_user_guide(self) -> None:
+        from kpidesk.ui.help import show_user_guide
+
+        self.guide_window = show_user_guide(self, self.guide_window)
+
+    def open_log_folder(self) -> None:
+        from kpidesk.ui.help import open_log_folder
+
+        open_log_folder(self, self.ctx)
 
     def _restore_geometry(self) -> None:
         geometry = self.ctx.settings.value("window/geometry")

@@ -60,7 +60,6 @@ def gettext_calls(path: Path) -> set[str]:
 def test_every_string_of_the_forms_services_and_commands_is_translated():
     from tests_support.repo import REPO_ROOT
 
-
     catalogue: dict[str, str] = {}
     for fragment in sorted((TRANSLATIONS_DIR / "zh_CN").glob("*.po")):
         with fragment.open("rb") as fh:

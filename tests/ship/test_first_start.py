@@ -10,33 +10,6 @@ from kpidesk.store.locations import default_database_path, user_data_folder
 from kpidesk.ui import opening
 
 
-@pytest.fixture
-def dialogs():
-    from kpidesk.ui.dialogs import ScriptedDialogs
-
-    return ScriptedDialogs()
-
-
-@pytest.fixture
-def new_window(qtbot, tmp_path, dialogs):
-    """The main window as a first start builds it, on the test's own settings file and synchronous tasks."""
-    from PySide6.QtCore import QSettings
-
-    from kpidesk.ui.app import build_window
-    from kpidesk.ui.tasks import TaskRunner
-
-    runner = TaskRunner.synchronous()
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = build_window(settings, tasks=runner, dialogs=dialogs)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.start()
-    yield window
-    window.ctx.close()
-    runner.shutdown()
-
-
 def click(qtbot, button):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 

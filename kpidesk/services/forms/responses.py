@@ -31,7 +31,7 @@ from kpidesk.domain.forms import (
     form_to_dict,
 )
 from kpidesk.errors import NotFound, PermissionDenied, Place, ValidationError
-from kpidesk.exchange.form_files import load_form_file, load_forms
+from kpidesk.exchange.form_files import BUNDLED, USER, load_catalogue, load_form_file
 from kpidesk.i18n import N_, _
 from kpidesk.resources import FORMS_DIR
 from kpidesk.services.actor import Actor, Role
@@ -88,30 +88,35 @@ class FormListing:
     title_en: str
     criteria: int
     raters: tuple[str, ...]
-    file: str
+    path: str
+    source: str = BUNDLED  # BUNDLED or USER (the office's own folder)
     stored_versions: tuple[int, ...] = ()
     #: The file's version is stored with different content: HR edited it without raising ``version``.
     changed_without_new_version: bool = False
 
 
+def form_folders(forms_dir: Path | None = None) -> list[tuple[str, Path]]:
+    """Where forms are read: the folder given, else the bundled forms with the office's own folder
+    (user data) over them, where a form with the same id replaces the bundled one."""
+    if forms_dir is not None:
+        return [(USER, Path(forms_dir))]
+    from kpidesk.store.locations import user_forms_folder
+
+    return [(BUNDLED, FORMS_DIR), (USER, user_forms_folder())]
+
+
 def find_form(key: str, forms_dir: Path | None = None) -> Form:
-    """The form with id ``key`` from the forms folder; a file with errors raises them."""
-    directory = Path(forms_dir or FORMS_DIR)
-    named = directory / f"{key}.toml"
-    if named.is_file():
-        form, problems = load_form_file(named)
-        if form is not None and form.id == key:
-            return form
-        if form is None:
-            raise problem_error(problems)
-    forms, problems = load_forms(directory)
-    for form in forms:
-        if form.id == key:
-            return form
+    """The form with id ``key``; a broken file meant for it (named after it) raises its errors."""
+    folders = form_folders(forms_dir)
+    entries, problems = load_catalogue(folders)
     broken = [p for p in problems if p.is_error and Path(p.file).stem == key]
-    if broken:
-        raise problem_error(broken)
-    raise NotFound(_("There is no form {key} in {folder}.").format(key=key, folder=directory))
+    own_copy_broken = any(Path(p.file).parent == Path(folders[-1][1]) for p in broken)
+    if broken and (own_copy_broken or key not in entries):
+        raise problem_error(broken)  # the office's own copy is broken: never fall back silently
+    if key in entries:
+        return entries[key].form
+    raise NotFound(_("There is no form {key} in {folder}.").format(
+        key=key, folder=", ".join(str(folder) for _source, folder in folders)))
 
 
 def _stored(session: Session, key: str, version: int) -> m.FormVersion | None:
@@ -239,9 +244,9 @@ def latest_form_version(session: Session, key: str) -> m.FormVersion:
 def list_forms(
     forms_dir: Path | None = None, session: Session | None = None
 ) -> tuple[list[FormListing], list[FormProblem]]:
-    """The forms folder as a list, noting for each form the versions stored in the database."""
-    directory = Path(forms_dir or FORMS_DIR)
-    forms, problems = load_forms(directory)
+    """The forms (bundled and the office's own) as a list, noting for each the versions stored in the
+    database."""
+    entries, problems = load_catalogue(form_folders(forms_dir))
     stored: dict[str, dict[int, str]] = {}
     if session is not None:
         for key, version, content_hash in session.execute(
@@ -249,7 +254,8 @@ def list_forms(
         ):
             stored.setdefault(key, {})[version] = content_hash
     listings = []
-    for form in forms:
+    for entry in entries.values():
+        form = entry.form
         versions = stored.get(form.id, {})
         changed = form.version in versions and versions[form.version] != form_fingerprint(form)
         listings.append(
@@ -260,7 +266,8 @@ def list_forms(
                 title_en=form.title.en or form.title.zh,
                 criteria=len(form.criteria),
                 raters=tuple(role.value for role in form.raters),
-                file=str(directory / f"{form.id}.toml"),
+                path=str(entry.path),
+                source=entry.source,
                 stored_versions=tuple(sorted(versions)),
                 changed_without_new_version=changed,
             )
