@@ -11,7 +11,9 @@ from PySide6.QtGui import QImage
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_icons_are_rendered_from_the_svg_in_windows_and_macos_formats(build_app, tmp_path):
+def test_icons_are_rendered_from_the_svg_in_windows_and_macos_formats(qapp, build_app, tmp_path):
+    # qapp: the QApplication of the test session, which the renderer reuses (a QGuiApplication of its own
+    # would leave later widget tests without one)
     files = build_app.make_icons(tmp_path)
     png = QImage(str(files["png"]))
     assert png.width() == png.height() == 256
