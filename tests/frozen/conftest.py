@@ -1,13 +1,15 @@
 """The frozen app, built once per test session with ``tools/build_app.py --deb``.
 
-Every test that uses the built app is marked ``frozen`` and skipped when PyInstaller is not installed (the plain ``pytest``
-of a developer set-up). ``KPIDESK_BUILT_APP=1`` tests the app already in dist/ instead of building it.
+Every test that uses the built app is marked ``frozen``; they run with ``pytest -m frozen`` and are skipped
+by a plain ``pytest`` and wherever PyInstaller is not installed. ``KPIDESK_BUILT_APP=1`` tests the app
+already in dist/ instead of building it.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,14 +25,25 @@ HAVE_PYINSTALLER = importlib.util.find_spec("PyInstaller") is not None
 BUILD_TIME_LIMIT_S = 900
 
 
+def frozen_selected(config) -> bool:
+    """Whether the run asks for the frozen tests (``-m frozen``): a plain ``pytest`` does not build the app."""
+    expression = config.getoption("markexpr", "") or ""
+    return bool(re.search(r"(?<!not )\bfrozen\b", expression))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests that need the built app are ``frozen`` ones, skipped without PyInstaller."""
-    skip = pytest.mark.skip(reason="PyInstaller is not installed (pip install -e '.[build]')")
+    """Tests that need the built app are ``frozen`` ones: skipped without PyInstaller, and unless asked for."""
+    if not HAVE_PYINSTALLER:
+        skip = pytest.mark.skip(reason="PyInstaller is not installed (pip install -e '.[build]')")
+    elif not frozen_selected(config):
+        skip = pytest.mark.skip(reason="builds the app for minutes: run with -m frozen")
+    else:
+        skip = None
     for item in items:
         if "frozen_app" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.frozen)
-            if not HAVE_PYINSTALLER:
+            if skip is not None:
                 item.add_marker(skip)
 
 
