@@ -99,5 +99,7 @@ def self_check_print(argv: Sequence[str]) -> int:
         window.close()
         window.ctx.close()
     code, message = check.result or (1, "the window closed before the check ended")
-    print(message, file=sys.stdout if code == 0 else sys.stderr)
+    stream = sys.stdout if code == 0 else sys.stderr
+    if stream is not None:  # None in a Windows program without a console that was started from a shortcut
+        print(message, file=stream, flush=True)
     return code
