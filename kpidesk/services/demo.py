@@ -294,7 +294,7 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
     with db.write() as session:
         report(progress, 0, steps, _("Starter library"))
         starter.install_starter(session, actor, "customer-service")
-        settings.set_setting(session, actor, "organisation_name", "示例客服中心")
+        settings.update_settings(session, actor, name="示例客服中心")
         report(progress, 1, steps, _("Staff"))
         people = build_staff(session, actor)
         report(progress, 2, steps, _("Periods and data"))

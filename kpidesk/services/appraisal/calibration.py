@@ -24,10 +24,9 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.measurements import ensure_writable, period_record
 from kpidesk.services.appraisal.scoring import PeriodScores
 from kpidesk.services.safety.access import Permission, require
-from kpidesk.services.safety.settings import get_setting, set_setting
+from kpidesk.services.safety.settings import load_settings, update_settings
 from kpidesk.store import models as m
 
-SETTING = "forced_distribution"
 #: The curve shown when the organisation has not set one: a few excellent, most good or fair, a few poor.
 DEFAULT_CURVE = (("excellent", 20.0), ("good", 40.0), ("fair", 30.0), ("poor", 10.0))
 ANONYMOUS_PEERS = N_("Anonymous peers")
@@ -52,10 +51,7 @@ class DistributionRow:
 
 
 def forced_setting(session: Session) -> ForcedDistribution | None:
-    value = get_setting(session, SETTING)
-    if not value:
-        return None
-    return ForcedDistribution(tuple((str(c), float(q)) for c, q in value["quotas"]), value.get("scope", "department"))
+    return load_settings(session).forced_distribution
 
 
 def target_curve(session: Session, scale: GradeScale) -> tuple[tuple[str, float], ...]:
@@ -142,14 +138,14 @@ def apply_forced(session: Session, actor: Actor, period: str, quotas: Sequence[t
     require(actor, Permission.SETTINGS_WRITE)
     ensure_writable(period_record(session, period))
     plan = ForcedDistribution(tuple((str(c), float(q)) for c, q in quotas), scope)
-    set_setting(session, actor, SETTING, {"quotas": [[c, q] for c, q in plan.quotas], "scope": plan.scope})
+    update_settings(session, actor, forced_distribution=plan)
 
 
 def clear_forced(session: Session, actor: Actor, period: str) -> None:
     """Grades follow the totals again."""
     require(actor, Permission.SETTINGS_WRITE)
     ensure_writable(period_record(session, period))
-    set_setting(session, actor, SETTING, None)
+    update_settings(session, actor, forced_distribution=None)
 
 
 # --- raters ----------------------------------------------------------------------------------------

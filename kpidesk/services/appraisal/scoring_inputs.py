@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kpidesk.domain import grades as domain_grades
-from kpidesk.domain.eligibility import MIN_DAYS, appraisal_eligibility
+from kpidesk.domain.eligibility import appraisal_eligibility
 from kpidesk.domain.formulas import parse_formula
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.rollups import roll_up
@@ -31,8 +31,8 @@ from kpidesk.domain.scoring import (
     Template,
     TemplateItem,
 )
-from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
-from kpidesk.services.safety.settings import get_setting
+from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
+from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 NO_TEMPLATE = Template("", (), quantitative_share=100, qualitative_share=0)
@@ -171,7 +171,7 @@ def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) 
         return []
     before = period.start - timedelta(days=1)
     left = [e.leave_date or (None if e.active or e.id in recorded else before) for e in employees]
-    min_days = int(get_setting(session, "min_days_active") or MIN_DAYS)
+    min_days = load_settings(session).min_days_active
     eligibility = appraisal_eligibility(period, [e.hire_date for e in employees], left, min_days)
     out = []
     for index, employee in enumerate(employees):
@@ -209,16 +209,9 @@ def scoring_options(session: Session, scale: domain_grades.GradeScale) -> Scorin
     """Organisation settings: ``forced_distribution`` ({"quotas": [[code, %], …], "scope": …}),
     ``rank_sum_ratio`` (true to report RSR beside the weighted total) and ``streak_rules``
     ([{"flag", "grade", "length", "max_rank"}, …], default: 3 × excellent and first; 3 × poor)."""
-    forced = get_setting(session, "forced_distribution")
-    distribution = None
-    if forced:
-        distribution = domain_grades.ForcedDistribution(
-            tuple((str(code), float(share)) for code, share in forced["quotas"]), forced.get("scope", "department"))
-    rules = get_setting(session, "streak_rules")
-    streaks = DEFAULT_STREAK_RULES if not rules else tuple(
-        StreakRule(str(r["flag"]), str(r["grade"]), int(r.get("length", 3)), r.get("max_rank")) for r in rules)
-    return ScoringOptions(grade_scale=scale, forced_distribution=distribution,
-                          rsr=bool(get_setting(session, "rank_sum_ratio")), streak_rules=streaks)
+    settings = load_settings(session)
+    return ScoringOptions(grade_scale=scale, forced_distribution=settings.forced_distribution,
+                          rsr=settings.rank_sum_ratio, streak_rules=settings.streak_rules or DEFAULT_STREAK_RULES)
 
 
 def _measurement_arrays(

@@ -45,7 +45,7 @@ from kpidesk.services.pay import storage
 from kpidesk.services.pay.storage import Budgets
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, can
-from kpidesk.services.safety.settings import get_setting
+from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 BUDGET_MEASURES = ("total", "performance", "variable")
@@ -261,9 +261,7 @@ def _int(value: Any) -> int | None:
 
 def streak_rule(session: Session, flag: str) -> StreakRule | None:
     """The scoring engine's streak rule raising ``flag`` (organisation setting ``streak_rules``, else the default)."""
-    configured = get_setting(session, "streak_rules")
-    rules = DEFAULT_STREAK_RULES if not configured else tuple(
-        StreakRule(str(r["flag"]), str(r["grade"]), int(r.get("length", 3)), r.get("max_rank")) for r in configured)
+    rules = load_settings(session).streak_rules or DEFAULT_STREAK_RULES
     return next((rule for rule in rules if rule.flag == flag), None)
 
 

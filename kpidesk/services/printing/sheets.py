@@ -63,7 +63,7 @@ from kpidesk.services.printing.chart_data import (
 )
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety import access
-from kpidesk.services.safety.settings import get_setting
+from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
@@ -469,7 +469,7 @@ def gather_documents(session: Session, actor: Actor | None, request: PrintReques
     period = resolve_period(request.period)
     if request.pay:
         pay.require_pay(actor)
-    ctx = _Context(session, actor, lang, _, str(get_setting(session, "organisation_name") or ""), request.charts)
+    ctx = _Context(session, actor, lang, _, load_settings(session).name, request.charts)
     scored = load_scored_period(session, period, department=request.department, actor=actor)
     chosen = _selected(ctx, scored, request.staff_nos)
     if not chosen:

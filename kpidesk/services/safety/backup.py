@@ -123,11 +123,12 @@ def change_backup_folder(db: Database, actor: Actor, folder: Path | str | None) 
 
 
 def retention(db: Database) -> tuple[int, int]:
-    from kpidesk.services.safety.settings import get_setting
+    from kpidesk.services.safety.settings import load_settings
 
     try:
         with db.session() as session:
-            return int(get_setting(session, "backup_keep_daily")), int(get_setting(session, "backup_keep_monthly"))
+            settings = load_settings(session)
+            return settings.keep_daily, settings.keep_monthly
     except Exception:  # noqa: BLE001 - unreadable settings fall back to the defaults
         return 14, 12
 
