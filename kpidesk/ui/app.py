@@ -57,8 +57,9 @@ def after_first_paint() -> None:
 
 def apply_language(settings: QSettings) -> str:
     from kpidesk.i18n import set_language
+    from kpidesk.ui.machine_settings import LANGUAGE
 
-    return set_language(str(settings.value("language", "system")))
+    return set_language(LANGUAGE.read(settings))
 
 
 def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None):

@@ -33,6 +33,7 @@ from kpidesk.services.people import organisation as org_service
 from kpidesk.services.people.organisation import BandRow
 from kpidesk.services.safety import settings as settings_service
 from kpidesk.services.safety.settings import RATERS, OrganisationSettings
+from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
 from kpidesk.ui.pages.base import Page
@@ -89,7 +90,7 @@ class SettingsPage(Page):
         self.language.setObjectName("languageCombo")
         for preference in ("system", "zh_CN", "en"):
             self.language.addItem("", preference)
-        current = str(ctx.settings.value("language", "system"))
+        current = machine.LANGUAGE.read(ctx.settings)
         self.language.setCurrentIndex(max(self.language.findData(current), 0))
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.language_note = QLabel()
@@ -252,7 +253,7 @@ class SettingsPage(Page):
         self.language.setItemText(0, _("Follow the system"))
         self.language.setItemText(1, "中文")
         self.language.setItemText(2, "English")
-        current = str(self.ctx.settings.value("language", "system"))
+        current = machine.LANGUAGE.read(self.ctx.settings)
         self.language.setCurrentIndex(max(self.language.findData(current), 0))
         self.language.blockSignals(False)
         self.language_note.setText(_("Applies at once, on this computer only."))
@@ -299,7 +300,7 @@ class SettingsPage(Page):
         else:
             from kpidesk.i18n import set_language
 
-            self.ctx.settings.setValue("language", preference)
+            machine.LANGUAGE.write(self.ctx.settings, preference)
             set_language(preference)
 
     # -- loading ------------------------------------------------------------------------------------
