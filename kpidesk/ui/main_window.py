@@ -1,4 +1,4 @@
-"""The main window: sidebar of pages, the page stack, menus, toolbar and status bar.
+"""The main window: sidebar of pages, the page stack, menus, toolbar and status bar. (long: menus, toolbar, status bar, opening files and the period choice all wire into the one window)
 
 Pages come from the registry in ``kpidesk.ui.pages`` and are built the first time they are shown.
 Opening a database always happens in the background; the window is painted before it starts.

@@ -1,4 +1,4 @@
-"""Raw measurements typed in (data entry), set by the demo or imported in bulk: checked against the period's
+"""(long: single edits, bulk imports and the lock checks share one validation path) Raw measurements typed in (data entry), set by the demo or imported in bulk: checked against the period's
 lock."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Qualitative forms in use: pinning form versions, raters' responses, and the scores they give.
+"""Qualitative forms in use: pinning form versions, raters' responses, and the scores they give. (long: pinning form versions, responses and their scores are one workflow; a split into catalogue, responses and scores is planned)
 
 A form file is copied into the database (``form_versions``) the first time a template uses it; responses
 point at that copy, so editing the file later never changes an appraisal already made. Peers may answer

@@ -1,4 +1,4 @@
-"""Offline forms: fillable sheets out (one per reviewer, or one blank sheet), filled sheets back in.
+"""Offline forms: fillable sheets out (one per reviewer, or one blank sheet), filled sheets back in. (long: writing fillable sheets and reading them back share the layout; the row checks are to become one validator)
 
 Import goes through the same preview as every other import (:mod:`kpidesk.services.imports.registry`): the
 preview reads and checks every row without writing; applying it writes all rows in one unit of work.

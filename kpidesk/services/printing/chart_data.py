@@ -1,4 +1,4 @@
-"""Chart data from the database: what :mod:`kpidesk.charts` draws, for the GUI, the CLI and the sheets.
+"""Chart data from the database: what :mod:`kpidesk.charts` draws, for the GUI, the CLI and the sheets. (long: one reader per chart kind, kept together so the GUI, CLI and sheets draw the same data)
 
 A finalized period is read from its snapshot (through :func:`kpidesk.services.appraisal.scoring.period_scores`
 and the snapshot's template and KPI copies), so a chart of a signed period does not move when a

@@ -1,4 +1,4 @@
-"""Printing: appraisal sheets, department summaries and year sheets from the database, as PDF.
+"""Printing: appraisal sheets, department summaries and year sheets from the database, as PDF. (long: gathers every document kind's data for the PDFs in one pass over the period)
 
 The data is gathered in one read-only session (a finalized period from its snapshot, so a sheet
 printed a year later shows what was signed), the charts are drawn in a process pool, and the

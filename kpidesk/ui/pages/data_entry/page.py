@@ -1,4 +1,4 @@
-"""Data entry: the chosen period's grid of employees × raw fields, with computed KPIs and scores beside.
+"""Data entry: the chosen period's grid of employees × raw fields, with computed KPIs and scores beside. (long: grid editing with paste, undo, filters and a remembered layout)
 
 Typing, pasting a block from Excel and clearing cells all become one undoable command each; a command
 shows the new values at once and saves them through the measurements service on the write pool (its

@@ -1,4 +1,4 @@
-"""The Print page: appraisal sheets, the department summary or year sheets as PDF, previewed in the app.
+"""The Print page: appraisal sheets, the department summary or year sheets as PDF, previewed in the app. (long: choices, preview, saving and printing for every document kind)
 
 Choose everyone, a department or team, or some employees; choose sheets and/or the summary, or year
 sheets (and, for those who may see pay, a pay section on each period sheet); preview the pages, then
