@@ -133,15 +133,16 @@ GENERATORS: dict[str, Generator] = {"客服代表": _csr_values, "客户关系�
 
 
 def _ensure_period(session: Session, actor: Actor, period: Period) -> m.PeriodRecord:
+    opener: Callable[[Session, Actor | None, str | Period], m.PeriodRecord] | None
     try:
-        from kpidesk.services.appraisal.periods import open_period
+        from kpidesk.services.appraisal.periods import open_period as opener
     except ImportError:
-        open_period = None
+        opener = None
     record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar()
     if record is not None:
         return record
-    if open_period is not None:
-        open_period(session, actor, period.code)
+    if opener is not None:
+        opener(session, actor, period.code)
         return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar_one()
     record = m.PeriodRecord(code=period.code, kind=period.kind.value, starts_on=period.start, ends_on=period.end)
     session.add(record)

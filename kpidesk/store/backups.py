@@ -63,7 +63,8 @@ def list_backups(folder: Path, stem: str, *, include_damaged: bool = False) -> l
     found = []
     for path in folder.glob(f"{glob_escape(stem)}-*.db"):
         parsed = parse_backup_name(path)
-        if parsed is None or _NAME.match(path.name)["stem"] != stem:
+        named = _NAME.match(path.name)
+        if parsed is None or named is None or named["stem"] != stem:
             continue
         if parsed.reason == DAMAGED and not include_damaged:
             continue
@@ -79,7 +80,10 @@ def backup_now(db: Database, reason: str = "manual", folder: Path | None = None)
     """Write ``<name>-<timestamp>-<reason>.db`` into the backup folder; None for non-file databases."""
     if db.path is None or not db.path.exists():
         return None
-    return backup_file(db.path, folder or db.backup_dir, reason)
+    target = folder or db.backup_dir
+    if target is None:
+        return None
+    return backup_file(db.path, target, reason)
 
 
 def backup_file(database: Path, folder: Path, reason: str) -> Path:

@@ -106,7 +106,7 @@ def make_engine(url: URL) -> tuple[Engine, list[str]]:
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         wal = False
     else:
-        path = Path(url.database)
+        path = Path(url.database or "")
         if sqlite.looks_like_network_share(path):
             wal = False
             warnings.append(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.domain.forms import RaterRole, form_from_dict, rater_score
+from kpidesk.domain.forms import Form, RaterRole, form_from_dict, rater_score
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeScale, forced_grades
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
@@ -178,7 +178,7 @@ def _submitted(session: Session, record: m.PeriodRecord, employee_ids: set[int] 
 def rater_statistics(session: Session, period: str, employee_ids: set[int] | None = None) -> list[RaterStats]:
     """Per rater (self-assessments together, anonymous peers together), the scores they gave."""
     record = period_record(session, period)
-    forms: dict[int, object] = {}
+    forms: dict[int, Form] = {}
     scores: dict[tuple[str, int | None], list[float]] = defaultdict(list)
     for response in _submitted(session, record, employee_ids):
         form = forms.get(response.form_version_id)

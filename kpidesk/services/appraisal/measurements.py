@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from itertools import repeat
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -252,7 +253,7 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
     roster = []
     for person in appraisees(session, parse_period(record.code), record):
         template = by_key.get(person.template_key) if person.template_key else None
-        fields, kpis = needs.get(person.template_key, ([], [])) if template is not None else ([], [])
+        fields, kpis = needs.get(person.template_key or "", ([], [])) if template is not None else ([], [])
         forms = tuple(
             FormRef(tf.form_version_id, tf.form_version.form_key, tf.form_version.version,
                     tf.form_version.title_zh, tf.form_version.title_en)
@@ -295,9 +296,9 @@ def entry_sheet(session: Session, period: str) -> EntrySheet:
             row = raw[code]
             columns.append(EntryField(code, row.name_zh, row.name_en, row.unit, "field", row.unit == "percent"))
         elif code in kpis:
-            row = kpis[code]
-            columns.append(EntryField(code, row.name_zh, row.name_en, row.unit, "kpi",
-                                      row.unit == "percent" and row.direction != "band"))
+            kpi = kpis[code]
+            columns.append(EntryField(code, kpi.name_zh, kpi.name_en, kpi.unit, "kpi",
+                                      kpi.unit == "percent" and kpi.direction != "band"))
     kpi_order: dict[str, None] = {}
     for entry in roster:
         for code in entry.kpis:
@@ -448,11 +449,11 @@ def write_imported_values(
         value=bindparam("b_value"), source_row=bindparam("b_row"), version=t.c.version + 1,
         **{name: bulk.constant(f"b_{name}", value) for name, value in source.items()},
     )
-    insert_columns = {
+    insert_columns: dict[str, Any] = {  # column → a sequence of values, one per row
         "employee_id": values.employee_ids, "period_id": values.period_ids, "field_code": values.field_codes,
         "value": values.scaled_values, "source_row": values.source_rows,
     }
-    update_columns = {"b_id": changes.stored_ids, "b_value": values.scaled_values, "b_row": values.source_rows}
+    update_columns: dict[str, Any] = {"b_id": changes.stored_ids, "b_value": values.scaled_values, "b_row": values.source_rows}
     steps = [(insert_statement, insert_columns, inserts), (update_statement, update_columns, updates)]
     total = (len(values) if inserts is None else len(inserts)) + len(updates)
     done = 0
@@ -532,6 +533,7 @@ class _BulkWriter:
         fixed = compiled.params
         names = compiled.positiontup if compiled.positional else list(fixed)
         series = [columns[name] if name in columns else repeat(fixed[name], size) for name in names]
+        rows: list[tuple[Any, ...]] | list[dict[str, Any]]
         if compiled.positional:
             rows = list(zip(*series, strict=False))
         else:

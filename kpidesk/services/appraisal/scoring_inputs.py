@@ -54,7 +54,7 @@ class Appraisee:
 class DepartmentTree:
     """Names and the top-level department of every department (teams are child departments)."""
 
-    names: dict[int, str]
+    names: dict[int | None, str]
     parents: dict[int, int | None]
 
     @classmethod
@@ -181,7 +181,7 @@ def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) 
         department_id = appraisal.department_id if appraisal else employee.department_id
         position_id = appraisal.position_id if appraisal else employee.position_id
         key = template_keys.get(appraisal.template_id) if appraisal and appraisal.template_id else None
-        key = key or for_position.get(position_id)
+        key = key or (for_position.get(position_id) if position_id is not None else None)
         out.append(Appraisee(employee.id, employee.staff_no, employee.name, department_id, position_id, key,
                              eligibility.flags(index)))
     return out
@@ -290,7 +290,7 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
     n = len(people)
     row_of = {p.employee_id: i for i, p in enumerate(people)}
     templates = [NO_TEMPLATE] + [bundles[k].domain for k in keys]
-    template_index = {k: i + 1 for i, k in enumerate(keys)}
+    template_index: dict[str | None, int] = {k: i + 1 for i, k in enumerate(keys)}
     template_of = np.array([template_index.get(p.template_key, 0) for p in people], dtype=np.int64)
     all_items = list({item.code: item for t in templates for item in t.items}.values())
 
@@ -376,7 +376,7 @@ def _history(session: Session, period: Period, people: list[Appraisee], length: 
     """Grades and department ranks of the ``length`` finalized periods before this one (oldest first)."""
     if not people or length <= 0:
         return None
-    earlier = []
+    earlier: list[Period] = []
     current = period
     for _ in range(length):
         current = current.previous()

@@ -126,7 +126,8 @@ def load_scored_period(
     perspectives = dict(session.execute(select(m.Kpi.code, m.Kpi.perspective)).all())
     if scores.source == "snapshot":
         record = find_period_record(session, scores.period.code)
-        snapshot = current_snapshot(session, record).content
+        stored = current_snapshot(session, record) if record is not None else None
+        snapshot = stored.content if stored is not None else {}
         kpis = snapshot.get("kpis", {})
         templates, names, shares = {}, {}, {}
         for key, template in snapshot.get("templates", {}).items():

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.charts.pool import ChartJob
+from kpidesk.charts.pool import ChartJob, PendingImage
 from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.periods import Period, PeriodKind
@@ -380,7 +380,7 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
 
     _ = ctx._
     session = ctx.session
-    employee = session.get(m.Employee, employee_id)
+    employee = session.get_one(m.Employee, employee_id)
     months = [Period(year, PeriodKind.MONTH, i) for i in range(1, 13)]
     records = {r.code: r for r in session.execute(
         select(m.PeriodRecord).where(m.PeriodRecord.code.in_([p.code for p in months]))).scalars()}
@@ -396,7 +396,7 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
         scored = month_scores.get(month.code)
         if record.is_finalized and result is not None:
             total, code, rank, flags = _float(result.total), result.grade_code, result.rank_department, result.flags
-            size = _results_in_department(session, record.id, tree.top(result.department_id), tree)
+            size: int | None = _results_in_department(session, record.id, tree.top(result.department_id), tree)
         elif scored is not None and employee_id in scored.scores.frame.index:
             row = scored.scores.frame.loc[employee_id]
             total, code = _float(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
@@ -539,7 +539,7 @@ def _month_scores(session: Session, actor: Actor | None, year: int) -> dict[str,
     return scored
 
 
-def attach_charts(pending: _Pending, images: Sequence[bytes]) -> list[Any]:
+def attach_charts(pending: _Pending, images: Sequence[bytes | PendingImage]) -> list[Any]:
     """The documents with their chart images filled in."""
     documents = list(pending.documents)
     charts: dict[int, list[ChartImage]] = {}

@@ -75,7 +75,7 @@ def backup_before(db: Database, action: str) -> Path | None:
 def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     """``kpidesk backup [--out FILE]``: a checked copy into the backup folder or to ``out``."""
     require(actor, Permission.BACKUP)
-    if db.path is None or not db.path.exists():
+    if db.path is None or db.backup_dir is None or not db.path.exists():
         raise ValidationError(_("Only a database file can be backed up here; use the server's own backups."))
     if out is None:
         target = _verified_backup(db.path, db.backup_dir, "manual")

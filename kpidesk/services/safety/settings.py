@@ -165,7 +165,8 @@ def stored_values(settings: OrganisationSettings) -> dict[str, Any]:
 
 def load_settings(session: Session) -> OrganisationSettings:
     """The stored settings; a missing or empty row (or one that cannot be read) keeps the field's default."""
-    rows = dict(session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(STORED_KEYS))).all())
+    rows: dict[str, Any] = dict(
+        session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(STORED_KEYS))).all())
     values: dict[str, Any] = {}
     for key, name in STORED_KEYS.items():
         if rows.get(key) is None:
