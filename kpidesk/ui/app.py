@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -104,7 +105,8 @@ def install_error_reporting(window: MainWindow) -> Callable[[], None]:
 
     def show(error: BaseException) -> None:
         nonlocal showing
-        if showing:  # a message raised by the dialog itself is logged, not shown again
+        # a message raised by the dialog itself is logged, not shown again; widgets live on the main thread
+        if showing or threading.current_thread() is not threading.main_thread():
             return
         showing = True
         try:

@@ -4,6 +4,7 @@ through the error dialog naming the log file; Qt's own messages reach the log as
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 
 import pytest
@@ -72,6 +73,20 @@ def test_an_exception_in_a_worker_thread_is_logged(reporting, dialogs):
     assert dialogs.messages("error") == []
 
 
+def test_an_exception_reported_off_the_main_thread_is_logged_without_a_dialog(reporting, dialogs):
+    def report_from_worker() -> None:
+        try:
+            raise ValueError("raised off the main thread")
+        except ValueError:
+            sys.excepthook(*sys.exc_info())
+
+    worker = threading.Thread(target=report_from_worker)
+    worker.start()
+    worker.join()
+    assert "ValueError: raised off the main thread" in _log_text()
+    assert dialogs.messages("error") == []
+
+
 def test_qt_warnings_are_logged_and_critical_messages_also_shown(reporting, dialogs):
     qWarning("a Qt warning for the log")
     assert dialogs.messages("error") == []
@@ -83,8 +98,6 @@ def test_qt_warnings_are_logged_and_critical_messages_also_shown(reporting, dial
 
 
 def test_restoring_puts_the_previous_hooks_back(main_window):
-    import sys
-
     before = sys.excepthook, threading.excepthook
     restore = install_error_reporting(main_window)
     assert sys.excepthook is not before[0]
