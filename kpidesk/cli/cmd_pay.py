@@ -9,6 +9,7 @@ from kpidesk.cli.output import print_json, print_table
 from kpidesk.domain.money import format_money, format_plain
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
+from kpidesk.i18n.times import format_local_time
 
 
 def register(subparsers) -> None:
@@ -91,7 +92,7 @@ def run_pay(args, ctx) -> int:
                 print(f"  {r[key]}")
     if view.source == "frozen":
         print(_("Final: frozen on {at} by {user}, from the finalized results {hash}.").format(
-            at=view.frozen_at, user=view.frozen_by, hash=(view.snapshot_hash or "")[:12]))
+            at=format_local_time(view.frozen_at), user=view.frozen_by, hash=(view.snapshot_hash or "")[:12]))
     elif view.is_final:
         print(_("Finalized; the pay is frozen when the payroll is first exported."))
     else:

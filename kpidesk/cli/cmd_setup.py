@@ -9,10 +9,10 @@ from kpidesk.i18n import _
 def register(subparsers) -> None:
     p = subparsers.add_parser("init", help=_("create the database, optionally with a starter library"))
     p.add_argument("--starter", metavar="NAME", help=_("starter library to install, e.g. customer-service"))
-    p.set_defaults(handler=run_init)
+    p.set_defaults(handler=run_init, creates_database=True)
 
     p = subparsers.add_parser("demo", help=_("fill an empty database with the demo department"))
-    p.set_defaults(handler=run_demo)
+    p.set_defaults(handler=run_demo, creates_database=True)
 
     p = subparsers.add_parser("info", help=_("show counts, schema version, path and periods"))
     p.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -65,9 +65,11 @@ def run_info(args, ctx) -> int:
 
 
 def run_db_upgrade(args, ctx) -> int:
+    from kpidesk.cli import require_existing_database
     from kpidesk.store.db import open_database
     from kpidesk.store.schema_versions import schema_state
 
+    require_existing_database(ctx.db_target)
     db = open_database(ctx.db_target, migrate=True)
     try:
         state = schema_state(db.engine)
@@ -78,9 +80,11 @@ def run_db_upgrade(args, ctx) -> int:
 
 
 def run_db_copy(args, ctx) -> int:
+    from kpidesk.cli import require_existing_database
     from kpidesk.services.safety.db_copy import copy_database
     from kpidesk.store.db import open_database
 
+    require_existing_database(args.source)  # only the target may be created
     source = open_database(args.source)
     target = open_database(args.target, migrate=True)
     try:

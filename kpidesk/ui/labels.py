@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 
 UNITS = {
@@ -33,10 +34,10 @@ PERIOD_KINDS = {
 }
 
 PERIOD_STATUSES = {
-    "open": N_("open"),
-    "review": N_("in review"),
-    "finalized": N_("finalized"),
-    "not_opened": N_("not opened"),
+    PeriodStatus.OPEN: N_("open"),
+    PeriodStatus.REVIEW: N_("in review"),
+    PeriodStatus.FINALIZED: N_("finalized"),
+    PeriodStatus.NOT_OPENED: N_("not opened"),
 }
 
 AXIS_UNITS = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.services.actor import Actor
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
@@ -22,7 +23,7 @@ DEMO_FILENAME = "kpidesk-demo.db"
 @dataclass(frozen=True)
 class PeriodInfo:
     code: str
-    status: str  # open | review | finalized
+    status: PeriodStatus
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Opened:
 def default_period(periods: list[PeriodInfo]) -> str | None:
     """The latest period still open for data, else the latest one."""
     for period in reversed(periods):
-        if period.status != "finalized":
+        if period.status != PeriodStatus.FINALIZED:
             return period.code
     return periods[-1].code if periods else None
 
@@ -70,8 +71,7 @@ def demo_database_path() -> Path:
 def open_file(target: str | Path | None) -> Opened:
     """Open (creating, migrating and taking the daily backup as needed); a damaged file is refused with
     the newest good backup named, never overwritten."""
-    from kpidesk.services.safety.backup import open_checked
-    from kpidesk.services.safety.database import has_data
+    from kpidesk.services.safety.database import has_data, open_checked
 
     db = open_checked(target)
     return Opened(db=db, has_data=has_data(db), periods=list_periods(db))

@@ -45,3 +45,11 @@ def test_placeholders_survive_translation():
         for message in _messages(ROOT / module):
             translated = catalog.get(message).string
             assert set(fields.findall(message)) == set(fields.findall(translated)), (message, translated)
+
+
+def test_every_period_status_has_a_label():
+    from kpidesk.domain.statuses import PeriodStatus
+    from kpidesk.ui.labels import PERIOD_STATUSES, label
+
+    assert set(PERIOD_STATUSES) == set(PeriodStatus)
+    assert label(PERIOD_STATUSES, "review") == label(PERIOD_STATUSES, PeriodStatus.REVIEW) != "review"

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import Cancelled
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.progress import CancelToken
@@ -198,7 +199,7 @@ class FilePage(QWizardPage):
         db = self.wiz.ctx.db
         self.period_combo.clear()
         for period in reversed(list_periods(db)):
-            if period.status != "finalized":
+            if period.status != PeriodStatus.FINALIZED:
                 self.period_combo.addItem(period.code, period.code)
         index = self.period_combo.findData(self.wiz.period)
         self.period_combo.setCurrentIndex(max(index, 0))

@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.domain.forms import Form, RaterRole, check_response
+from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import _, pick
+from kpidesk.i18n.times import format_local_time
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.forms.widgets import ComparisonModel, CriterionWidget, text_of
@@ -53,7 +55,7 @@ class FormsSnapshot:
     """What the page shows for a period, read in one go (plain data)."""
 
     period: str
-    status: str
+    status: PeriodStatus
     roster: list  # RosterEntry with forms
     names: dict[int, str]
     forms: dict[int, Form]  # form version id → form
@@ -63,14 +65,16 @@ class FormsSnapshot:
 def load_forms_snapshot(db, period: str, actor) -> FormsSnapshot:
     from kpidesk.services.appraisal import measurements
     from kpidesk.services.forms import responses as forms_service
+    from kpidesk.services.forms.catalogue import stored_form
     from kpidesk.services.people import staff
+    from kpidesk.services.safety.period_lock import period_record
 
     with db.session() as session:
-        record = measurements.period_record(session, period)
+        record = period_record(session, period)
         roster = [r for r in measurements.appraisal_roster(session, period) if r.forms]
         names = {row.id: row.name for row in staff.list_employees(session, include_left=True)}
         versions = {ref.form_version_id for entry in roster for ref in entry.forms}
-        forms = {version: forms_service.stored_form(session, version) for version in versions}
+        forms = {version: stored_form(session, version) for version in versions}
         responses = forms_service.responses_for(session, period, actor=actor)
     return FormsSnapshot(record.code, record.status, roster, names, forms, responses)
 
@@ -281,7 +285,7 @@ class FormsPage(Page):
         """✓ when the manager has submitted, ✎ while only a draft exists."""
         states = {r.status for r in self.snapshot.responses
                   if r.employee_id == entry.employee_id and r.role == RaterRole.MANAGER.value}
-        return "  ✓" if "submitted" in states else ("  ✎" if states else "")
+        return "  ✓" if ResponseStatus.SUBMITTED in states else ("  ✎" if states else "")
 
     def entry(self):
         employee_id = self.employee_combo.currentData()
@@ -444,11 +448,11 @@ class FormsPage(Page):
     # -- state --------------------------------------------------------------------------------------
     @property
     def locked(self) -> bool:
-        return bool(self.snapshot and self.snapshot.status == "finalized") or self.ctx.read_only
+        return bool(self.snapshot and self.snapshot.status == PeriodStatus.FINALIZED) or self.ctx.read_only
 
     @property
     def submitted(self) -> bool:
-        return self.response is not None and self.response.status == "submitted"
+        return self.response is not None and self.response.status == ResponseStatus.SUBMITTED
 
     @property
     def read_only(self) -> bool:
@@ -467,15 +471,15 @@ class FormsPage(Page):
                                          "anything, reopen the period with a reason on the Results page.").format(
                 period=self.snapshot.period))
         elif self.submitted:
-            when = self.response.submitted_at.strftime("%Y-%m-%d %H:%M") if self.response.submitted_at else ""
+            when = format_local_time(self.response.submitted_at)
             self.banner.setText(_("Submitted on {when}. Reopen it (with a reason) to change it.").format(when=when))
         else:
             self.banner.setText("")
         self.banner.setVisible(bool(self.banner.text()))
         if self.response is None:
             self.status.setText(_("Not started") if self.form is not None else "")
-        elif self.response.status == "draft":
-            self.status.setText(_("Draft saved {when}").format(when=self.response.updated_at.strftime("%H:%M")))
+        elif self.response.status == ResponseStatus.DRAFT:
+            self.status.setText(_("Draft saved {when}").format(when=format_local_time(self.response.updated_at, "%H:%M")))
         else:
             self.status.setText(_("Submitted"))
 
@@ -621,7 +625,7 @@ class FormsPage(Page):
         levels = {k: v for k, v in data.levels.items() if v}
         comments = {k: v for k, v in data.comments.items() if v}
         texts = {k: v for k, v in data.texts.items() if v}
-        status = "submitted" if submit else "draft"
+        status = ResponseStatus.SUBMITTED if submit else ResponseStatus.DRAFT
         if existing is not None:
             updated = replace(existing, levels=levels, comments=comments, texts=texts, status=status, updated_at=now,
                               submitted_at=now if submit else existing.submitted_at)
@@ -663,7 +667,7 @@ class FormsPage(Page):
         existing = next((r for r in self.snapshot.responses if r.id == response_id), None)
         if existing is not None:
             index = self.snapshot.responses.index(existing)
-            self.snapshot.responses[index] = replace(existing, status="draft", submitted_at=None)
+            self.snapshot.responses[index] = replace(existing, status=ResponseStatus.DRAFT, submitted_at=None)
         self._build_form()
         self._fill_employee_marks()
 

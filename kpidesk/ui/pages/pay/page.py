@@ -33,6 +33,7 @@ from kpidesk.domain.pay import BudgetCheck, BudgetRow, WhatIf, budget_check
 from kpidesk.domain.pay_explanations import render_pay_explanation
 from kpidesk.domain.pay_rules import PayRules
 from kpidesk.i18n import N_, _, pick
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.pay import payroll as pay
 from kpidesk.services.pay.export import flag_text
 from kpidesk.ui.context import Changes
@@ -354,7 +355,7 @@ class PayPage(Page):
         view = data.view
         if view.source == "frozen":
             text = _("Final: frozen on {at} by {user}, from the finalized results {hash}.").format(
-                at=view.frozen_at, user=view.frozen_by, hash=(view.snapshot_hash or "")[:12])
+                at=format_local_time(view.frozen_at), user=view.frozen_by, hash=(view.snapshot_hash or "")[:12])
         elif view.is_final:
             text = _("Finalized; the pay is frozen when the payroll is first exported.")
         else:

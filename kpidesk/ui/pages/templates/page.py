@@ -55,7 +55,7 @@ def load_templates_data(db, include_old: bool = False) -> TemplatesData:
 
 def _form_choices(session) -> list[FormChoice]:
     try:
-        from kpidesk.services.forms.responses import list_forms
+        from kpidesk.services.forms.catalogue import list_forms
     except ImportError:
         return []
     listings, _problems = list_forms(session=session)
