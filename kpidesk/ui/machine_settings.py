@@ -7,6 +7,7 @@ a write is checked by the same parser, so a wrong value fails where it is writte
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,11 +37,11 @@ class MachineSetting(Generic[T]):
     def read(self, settings: QSettings) -> T:
         raw = settings.value(self.key)
         if raw is None:
-            return self.default
+            return copy.copy(self.default)  # a caller may change what it reads; the default must stay
         try:
             return self.parse(raw)
         except (TypeError, ValueError):
-            return self.default
+            return copy.copy(self.default)
 
     def write(self, settings: QSettings, value: T) -> None:
         stored = self.encode(value)

@@ -74,6 +74,12 @@ def test_a_value_that_cannot_be_read_gives_the_default(ini):
     assert machine.WINDOW_GEOMETRY.read(settings) is None
 
 
+def test_changing_a_default_that_was_read_leaves_the_default_alone(ini):
+    settings = _reopened(ini)
+    machine.DATA_ENTRY_COLUMN_WIDTHS.read(settings)["field:calls"] = 150
+    assert machine.DATA_ENTRY_COLUMN_WIDTHS.read(settings) == {}
+
+
 def test_a_wrong_value_is_refused_where_it_is_written(ini):
     settings = _reopened(ini)
     with pytest.raises(ValueError, match="setting language: 'fr' is not one of system, zh_CN, en"):
