@@ -30,7 +30,10 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.services.people import organisation as org_service
-from kpidesk.services.people.organisation import BandRow, OrganisationSettings
+from kpidesk.services.people.organisation import BandRow
+from kpidesk.services.safety import settings as settings_service
+from kpidesk.services.safety.settings import RATERS, OrganisationSettings
+from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
 from kpidesk.ui.pages.base import Page
@@ -53,7 +56,7 @@ class SettingsData:
 
 def load_settings(db) -> SettingsData:
     with db.session() as session:
-        organisation = org_service.load_organisation(session)
+        organisation = settings_service.load_settings(session)
         bands = org_service.grade_bands(session)
     return SettingsData(organisation, bands, str(db.backup_dir) if db.backup_dir else None)
 
@@ -87,7 +90,7 @@ class SettingsPage(Page):
         self.language.setObjectName("languageCombo")
         for preference in ("system", "zh_CN", "en"):
             self.language.addItem("", preference)
-        current = str(ctx.settings.value("language", "system"))
+        current = machine.LANGUAGE.read(ctx.settings)
         self.language.setCurrentIndex(max(self.language.findData(current), 0))
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.language_note = QLabel()
@@ -140,7 +143,7 @@ class SettingsPage(Page):
         shares_layout.addWidget(self.qualitative_label, 1, 0)
         shares_layout.addWidget(self.qualitative, 1, 1)
         shares_layout.addWidget(self.raters_heading, 2, 0, 1, 2)
-        for row, role in enumerate(org_service.RATERS, start=3):
+        for row, role in enumerate(RATERS, start=3):
             spin = QSpinBox()
             spin.setRange(0, 100)
             spin.setSuffix(" %")
@@ -149,7 +152,7 @@ class SettingsPage(Page):
             self.rater_labels[role] = QLabel()
             shares_layout.addWidget(self.rater_labels[role], row, 0)
             shares_layout.addWidget(spin, row, 1)
-        shares_layout.addWidget(self.rater_sum, 3 + len(org_service.RATERS), 0, 1, 2)
+        shares_layout.addWidget(self.rater_sum, 3 + len(RATERS), 0, 1, 2)
         shares_layout.setColumnStretch(2, 1)
 
         # grade scale
@@ -254,7 +257,7 @@ class SettingsPage(Page):
         self.language.setItemText(0, _("Follow the system"))
         self.language.setItemText(1, "中文")
         self.language.setItemText(2, "English")
-        current = str(self.ctx.settings.value("language", "system"))
+        current = machine.LANGUAGE.read(self.ctx.settings)
         self.language.setCurrentIndex(max(self.language.findData(current), 0))
         self.language.blockSignals(False)
         self.language_note.setText(_("Applies at once, on this computer only."))
@@ -302,7 +305,7 @@ class SettingsPage(Page):
         else:
             from kpidesk.i18n import set_language
 
-            self.ctx.settings.setValue("language", preference)
+            machine.LANGUAGE.write(self.ctx.settings, preference)
             set_language(preference)
 
     # -- loading ------------------------------------------------------------------------------------

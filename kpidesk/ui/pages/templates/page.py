@@ -47,9 +47,9 @@ def load_templates_data(db, include_old: bool = False) -> TemplatesData:
         kpis = kpi_service.list_kpis(session)
         fields = kpi_service.list_raw_fields(session)
         positions = staff_service.list_positions(session)
-        values = settings_service.all_settings(session)
+        organisation = settings_service.load_settings(session)
         forms = _form_choices(session)
-    shares = (int(values.get("quantitative_share") or 70), int(values.get("qualitative_share") or 30))
+    shares = (organisation.quantitative_share, organisation.qualitative_share)
     return TemplatesData(summaries, TemplateLists(kpis, positions, forms, shares), fields)
 
 
