@@ -105,7 +105,7 @@ def print_preview(preview) -> None:
     if preview.ignored_columns:
         print(_("Ignored columns: {columns}").format(columns=", ".join(preview.ignored_columns)))
     for line in preview.skipped_lines:
-        print(_("Row {row} skipped ({reason}): {text}").format(row=line.row, reason=_(line.reason), text=line.text))
+        print(line.describe())
     for note in preview.notes:
         print(note)
     print(_("Counts: {counts}").format(counts=_counts(preview.counts)))

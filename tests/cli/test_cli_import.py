@@ -43,7 +43,7 @@ def test_dry_run_shows_the_preview_and_writes_nothing(cli_db, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "File: ticket_export_2025-10.xlsx [坐席绩效], header row 4" in out
-    assert "Row 11 skipped (totals)" in out
+    assert "not imported: totals row (row 11)" in out
     assert "values 24" in out and "Dry run: nothing was written." in out
     assert measurement_count(cli_db) == 0
 

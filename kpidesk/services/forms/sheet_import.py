@@ -160,6 +160,7 @@ def preview_forms_import(
         },
         notes=notes,
         ignored_columns=[text.replace("\n", " / ") for text in unmatched],
+        skipped_lines=list(sheet.skipped),
         path=Path(path),
         extra={"period": record.code, "form_version_id": version.id, "form": form.id, "plans": plans},
     )
