@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 from kpidesk.errors import NotFound, ValidationError
-from kpidesk.i18n import _
+from kpidesk.i18n import N_, _
 
 EXIT_INPUT = 3
 MAX_PROBLEMS_SHOWN = 50
+#: What to type about a problem, by its code (services name no command-line options).
+_CLI_HINTS = {"unconfirmed_guess": N_("confirm with --accept-guesses, or --map HEADER=FIELD")}
 
 
 def register(subparsers) -> None:
@@ -27,6 +29,8 @@ def register(subparsers) -> None:
                    help=_("map a column header to a field (FIELD empty ignores the column); repeatable"))
     p.add_argument("--header-row", type=int, metavar="N", help=_("the header is on row N (as Excel numbers it)"))
     p.add_argument("--position", metavar="NAME", help=_("with --kind kpis: also make the template of this position"))
+    p.add_argument("--accept-guesses", action="store_true",
+                   help=_("also import the columns whose field is only an unsure guess"))
     p.add_argument("--skip-problem-rows", action="store_true",
                    help=_("import the rows without problems and leave the others out"))
     p.add_argument("--dry-run", action="store_true", help=_("show the preview only; write nothing"))
@@ -70,7 +74,8 @@ def run_import(args, ctx) -> int:
     overrides.update(_parse_maps(args.map))
     with db.session() as session:
         preview = importing.preview_import(session, path, kind=args.kind, period=args.period, sheet=sheet,
-                                           overrides=overrides, header_row=header_row, actor=ctx.actor)
+                                           overrides=overrides, header_row=header_row, actor=ctx.actor,
+                                           accept_guesses=args.accept_guesses)
     print_preview(preview)
     blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
     if blocked:
@@ -100,8 +105,14 @@ def _counts(counts: dict) -> str:
 def print_preview(preview) -> None:
     sheet = f" [{preview.sheet}]" if preview.sheet else ""
     print(_("File: {file}{sheet}, header row {row}").format(file=preview.file, sheet=sheet, row=preview.header_row))
-    mapped = ", ".join(f"{header} → {field}" for header, field in preview.mapping.items())
-    print(_("Columns: {mapping}").format(mapping=mapped or "—"))
+    columns = preview.extra.get("columns")
+    if columns:
+        print(_("Columns:"))
+        for column in columns:
+            print(f"  {column.describe()}")
+    else:
+        mapped = ", ".join(f"{header} → {field}" for header, field in preview.mapping.items())
+        print(_("Columns: {mapping}").format(mapping=mapped or "—"))
     if preview.ignored_columns:
         print(_("Ignored columns: {columns}").format(columns=", ".join(preview.ignored_columns)))
     for line in preview.skipped_lines:
@@ -111,7 +122,8 @@ def print_preview(preview) -> None:
     print(_("Counts: {counts}").format(counts=_counts(preview.counts)))
     for problem in preview.problems[:MAX_PROBLEMS_SHOWN]:
         label = _("problem") if problem.blocking else _("warning")
-        print(f"{label}: {problem}")
+        hint = f" ({_(_CLI_HINTS[problem.code])})" if problem.code in _CLI_HINTS else ""
+        print(f"{label}: {problem}{hint}")
     if len(preview.problems) > MAX_PROBLEMS_SHOWN:
         print(_("… and {count} more").format(count=len(preview.problems) - MAX_PROBLEMS_SHOWN))
 

@@ -13,7 +13,8 @@ MODULES = [
     "exchange/textfiles.py", "exchange/values.py", "exchange/writers.py", "services/imports/registry.py",
     "services/import_preview.py",
     "services/imports/data.py", "services/imports/staff.py", "services/imports/kpis.py", "services/imports/exporting.py",
-    "cli/cmd_import.py", "cli/cmd_export.py",
+    "cli/cmd_import.py", "cli/cmd_export.py", "exchange/non_data_rows.py", "exchange/header_dictionary.py",
+    "services/imports/column_matching.py",
 ]
 SOURCES = [ROOT / "kpidesk" / name for name in MODULES]
 MARKED = re.compile(r"\bN?_\(\s*\"((?:[^\"\\]|\\.)*)\"")

@@ -1,9 +1,15 @@
 """Office exports as real systems write them import with no mapping by hand and no skipped problem rows."""
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
+
+import pytest
+from sqlalchemy import select
 
 from kpidesk.cli import main
 from kpidesk.services.imports.registry import apply_import, preview_import
+from kpidesk.store import models as m
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "real"
 
@@ -35,3 +41,89 @@ def test_cli_preview_lists_the_set_aside_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "not imported: totals row (row 9): 合计：5人" in out
     assert "problem:" not in out and "warning:" not in out
+
+
+# --------------------------------------------------------------------------- value columns recognised
+
+
+@pytest.fixture
+def november(starter_db, actor):
+    """The starter library, the roster's five people and an open 2025-11."""
+    apply_import(starter_db, actor, preview(starter_db, REAL / "roster_2025-11.xlsx", kind="staff"))
+    with starter_db.write() as session:
+        session.add(m.PeriodRecord(code="2025-11", kind="month", starts_on=dt.date(2025, 11, 1),
+                                   ends_on=dt.date(2025, 11, 30), status="open"))
+    return starter_db
+
+
+def stored(db, period="2025-11") -> dict:
+    with db.session() as session:
+        rows = session.execute(
+            select(m.Employee.staff_no, m.Measurement.field_code, m.Measurement.value)
+            .join(m.Employee, m.Employee.id == m.Measurement.employee_id)
+            .join(m.PeriodRecord, m.PeriodRecord.id == m.Measurement.period_id)
+            .where(m.PeriodRecord.code == period)
+        ).all()
+    return {(s, f): v for s, f, v in rows}
+
+
+def test_agent_report_imports_every_column_exactly_with_no_mapping(november, actor):
+    p = preview(november, REAL / "agent_report_2025-11.xlsx", period="2025-11")
+    assert p.problems == []
+    how = {c.column: (c.field, c.how) for c in p.extra["columns"]}
+    assert how["话务/接通量(次)"] == ("contacts", "alias")
+    assert how["满意度(%)"] == ("csat", "alias") and how["内部编码"] == (None, None)
+    assert [c.samples for c in p.extra["columns"] if c.field == "contacts"] == [("４１２", "380", "455")]
+    apply_import(november, actor, p)
+    values = stored(november)
+    assert values[("RF101", "contacts")] == Decimal("412")
+    assert values[("RF101", "avg_handle_time")] == Decimal("252")
+    assert values[("RF102", "avg_handle_time")] == Decimal("72")
+    assert values[("RF103", "avg_handle_time")] == Decimal("38")
+    assert values[("RF101", "csat")] == Decimal("88.5") and values[("RF102", "csat")] == Decimal("91")
+    assert values[("RF102", "qa_score")] == Decimal("90")
+    assert ("RF103", "csat") not in values and ("RF103", "complaints") not in values  # — and 无 are missing
+    assert ("RF104", "avg_handle_time") not in values
+    assert len([k for k in values if k[0] == "RF101"]) == 6
+
+
+@pytest.mark.parametrize("name", ["survey_2025-11_gbk.csv", "survey_2025-11_utf8.csv"])
+def test_survey_exports_in_either_spelling_land_on_the_survey_fields(november, actor, name):
+    p = preview(november, REAL / name, period="2025-11")
+    assert p.problems == []
+    assert {c.field for c in p.extra["columns"]} >= {
+        "survey_score", "callbacks_planned", "callbacks_done", "promoters", "passives", "detractors"}
+    apply_import(november, actor, p)
+    values = stored(november)
+    assert values[("RF101", "survey_score")] == Decimal("4.8")
+    assert values[("RF102", "survey_score")] == Decimal("4.6")
+    assert values[("RF103", "callbacks_done")] == Decimal("40")
+    assert values[("RF101", "promoters")] == Decimal("30") and values[("RF103", "detractors")] == Decimal("0")
+
+
+def test_an_unsure_guess_is_left_out_until_confirmed(november, actor, tmp_path):
+    path = tmp_path / "qa.csv"
+    path.write_text("工号,质检平均分\nRF101,92\nRF102,88\n", encoding="utf-8")
+    p = preview(november, path, period="2025-11")
+    assert [(pr.code, pr.blocking) for pr in p.problems] == [("unconfirmed_guess", False)]
+    assert p.counts["values"] == 0
+    confirmed = preview(november, path, period="2025-11", accept_guesses=True)
+    assert confirmed.problems == [] and confirmed.counts["values"] == 2
+    apply_import(november, actor, confirmed)
+    assert stored(november)[("RF101", "qa_score")] == Decimal("92")
+
+
+def test_cli_lists_every_column_and_accepts_guesses(tmp_path, capsys):
+    path = str(tmp_path / "k.db")
+    assert main(["--db", path, "init", "--starter", "customer-service"]) == 0
+    assert main(["--db", path, "import", str(REAL / "roster_2025-11.xlsx"), "--kind", "staff"]) == 0
+    assert main(["--db", path, "period", "open", "2025-11"]) == 0
+    qa = tmp_path / "qa.csv"
+    qa.write_text("工号,质检平均分\nRF101,92\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--db", path, "import", str(qa), "--period", "2025-11", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "  工号 → staff_no (exact)" in out
+    assert "质检平均分 → qa_score (guess" in out and "--accept-guesses" in out
+    assert main(["--db", path, "import", str(qa), "--period", "2025-11", "--accept-guesses"]) == 0
+    assert "inserted 1" in capsys.readouterr().out

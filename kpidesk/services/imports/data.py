@@ -29,6 +29,7 @@ from kpidesk.domain.units import Direction, Unit
 from kpidesk.errors import ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
 from kpidesk.exchange.grids import RawWorkbook, open_workbook
+from kpidesk.exchange.header_dictionary import ColumnMatch
 from kpidesk.exchange.readers import SheetTable, read_table
 from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
 from kpidesk.i18n import _
@@ -42,6 +43,7 @@ from kpidesk.services.appraisal.imported_values import (
     write_imported_values,
 )
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.imports.column_matching import match_data_columns, unconfirmed_guess_problems
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -108,12 +110,16 @@ def preview_data_import(
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
+    profile_columns: Mapping[str, str | None] | None = None,
+    accept_guesses: bool = False,
 ) -> ImportPreview:
-    """Read, parse and validate a data file; nothing is written."""
+    """Read, parse and validate a data file; nothing is written. ``profile_columns`` is a remembered
+    mapping (``overrides`` win over it); ``accept_guesses`` confirms every guessed column."""
     path = Path(path)
     infos, index = field_catalogue(session)
     book = open_workbook(path)
-    merged = {**template_overrides(book), **dict(overrides or {})}
+    by_hand = {**template_overrides(book), **dict(overrides or {})}
+    merged = {**dict(profile_columns or {}), **by_hand}
     table_ = read_table(book, kind="data", sheet=sheet, overrides=merged, header_row=header_row)
     default_period = None
     if period:
@@ -124,12 +130,16 @@ def preview_data_import(
     long_form = table_.column_for("field") is not None and table_.column_for("value") is not None
     problems: list[ImportProblem] = []
     ignored: list[str] = []
+    columns = match_data_columns(session, table_, IDENTITY_FIELDS, by_hand=by_hand,
+                                 from_profile=dict(profile_columns or {}), accept_guesses=accept_guesses)
 
     if long_form:
         cells = _long_cells(table_, index, problems)
     else:
-        cells = _wide_cells(table_, index, infos, ignored)
-    if not long_form and cells.empty and not table_.frame.empty:
+        cells = _wide_cells(table_, columns, infos, ignored)
+        problems += unconfirmed_guess_problems(table_, columns)
+    waiting = any(match.field and not match.confirmed for match in columns)
+    if not long_form and cells.empty and not table_.frame.empty and not waiting:
         raise ValidationError(
             _("no column matches a known field or KPI; headers: {headers}").format(
                 headers=", ".join(c.header for c in table_.columns)
@@ -168,7 +178,8 @@ def preview_data_import(
         kind="data", file=table_.file, sheet=table_.sheet, checksum=table_.checksum, header_row=table_.header_row,
         mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,
         notes=notes, ignored_columns=ignored, skipped_lines=list(table_.skipped), path=path,
-        extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"])))},
+        extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"]))),
+               "columns": columns},
     )
 
 
@@ -280,17 +291,15 @@ def _duplicates(table_: SheetTable, written: dict[str, np.ndarray], problems: li
     return duplicated
 
 
-def _wide_cells(table_: SheetTable, index: dict[str, str], infos: dict[str, FieldInfo],
+def _wide_cells(table_: SheetTable, columns: list[ColumnMatch], infos: dict[str, FieldInfo],
                 ignored: list[str]) -> pd.DataFrame:
+    """The value cells of a wide table: one part per column matched (and confirmed) to a known field."""
+    targets = {match.column: match.field for match in columns if match.confirmed}
     parts = []
     for info in table_.columns:
-        target = table_.mapping.get(info.label)
-        if target in IDENTITY_FIELDS:
+        target = targets.get(info.label)
+        if target in IDENTITY_FIELDS or (target is None and info.hidden):
             continue
-        if target is None:
-            if info.hidden:
-                continue
-            target = match_header(info.label, index) or match_header(info.header.split("/")[-1], index)
         if target is None or target not in infos:
             if info.label not in table_.mapping:
                 ignored.append(info.label)

@@ -82,12 +82,14 @@ def preview_import(
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
     actor: Actor | None = None,
+    accept_guesses: bool = False,
 ) -> ImportPreview:
     """Read and validate a file of any kind without writing anything. ``actor`` (who will import) lets a
-    staff list's preview say when its base-pay column will be ignored."""
+    staff list's preview say when its base-pay column will be ignored; ``accept_guesses`` confirms every
+    column of a data file whose field was guessed."""
     if kind == "data":
         return data.preview_data_import(session, path, period=period, sheet=sheet, overrides=overrides,
-                                   header_row=header_row)
+                                        header_row=header_row, accept_guesses=accept_guesses)
     if kind == "staff":
         return staff.preview_staff_import(session, path, sheet=sheet, overrides=overrides, header_row=header_row,
                                     actor=actor)
