@@ -75,7 +75,7 @@ def run_import(args, ctx) -> int:
     with db.session() as session:
         preview = importing.preview_import(session, path, kind=args.kind, period=args.period, sheet=sheet,
                                            overrides=overrides, header_row=header_row, actor=ctx.actor,
-                                           accept_guesses=args.accept_guesses)
+                                           accept_guesses=args.accept_guesses, remembered=not args.profile)
     print_preview(preview)
     blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
     if blocked:

@@ -127,3 +127,37 @@ def test_cli_lists_every_column_and_accepts_guesses(tmp_path, capsys):
     assert "质检平均分 → qa_score (guess" in out and "--accept-guesses" in out
     assert main(["--db", path, "import", str(qa), "--period", "2025-11", "--accept-guesses"]) == 0
     assert "inserted 1" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- remembered mappings
+
+
+def open_period(db, code, start, end):
+    with db.write() as session:
+        session.add(m.PeriodRecord(code=code, kind="month", starts_on=start, ends_on=end, status="open"))
+
+
+def test_a_confirmed_mapping_is_used_again_next_month(november, actor, tmp_path):
+    open_period(november, "2025-12", dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    first = tmp_path / "质检_2025-11.csv"
+    first.write_text("工号,质检平均分,录音编号\nRF101,92,L1\n", encoding="utf-8")
+    apply_import(november, actor, preview(november, first, period="2025-11", accept_guesses=True))
+    second = tmp_path / "质检_2025-12.csv"
+    second.write_text("工号,质检平均分,录音编号\nRF101,94,L7\nRF102,81,L8\n", encoding="utf-8")
+    p = preview(november, second, period="2025-12")
+    assert p.problems == [] and p.extra["profile"] == "auto: 质检_#-#.csv"
+    assert [(c.field, c.how) for c in p.extra["columns"] if c.column == "质检平均分"] == [("qa_score", "profile")]
+    apply_import(november, actor, p)
+    assert stored(november, "2025-12")[("RF102", "qa_score")] == Decimal("81")
+
+
+def test_a_file_named_otherwise_with_the_same_columns_finds_the_profile_and_a_named_one_wins(november, actor,
+                                                                                             tmp_path):
+    first = tmp_path / "qa.csv"
+    first.write_text("工号,服务质量分\nRF101,92\n", encoding="utf-8")
+    apply_import(november, actor, preview(november, first, period="2025-11", overrides={"服务质量分": "qa_score"}))
+    renamed = tmp_path / "export (3).csv"
+    renamed.write_text("工号,服务质量分\nRF101,93\n", encoding="utf-8")
+    assert [c.how for c in preview(november, renamed, period="2025-11").extra["columns"]] == ["exact", "profile"]
+    named = preview(november, renamed, period="2025-11", remembered=False)
+    assert [(c.field, c.how) for c in named.extra["columns"]][1] != ("qa_score", "profile")

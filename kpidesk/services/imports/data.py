@@ -44,6 +44,7 @@ from kpidesk.services.appraisal.imported_values import (
 )
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.imports.column_matching import match_data_columns, unconfirmed_guess_problems
+from kpidesk.services.imports.remembered_profiles import find_profile
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -110,17 +111,19 @@ def preview_data_import(
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
-    profile_columns: Mapping[str, str | None] | None = None,
     accept_guesses: bool = False,
+    remembered: bool = True,
 ) -> ImportPreview:
-    """Read, parse and validate a data file; nothing is written. ``profile_columns`` is a remembered
-    mapping (``overrides`` win over it); ``accept_guesses`` confirms every guessed column."""
+    """Read, parse and validate a data file; nothing is written. ``accept_guesses`` confirms every guessed
+    column; with ``remembered``, the columns of a remembered profile that fits the file are used (``overrides``
+    win over them)."""
     path = Path(path)
     infos, index = field_catalogue(session)
     book = open_workbook(path)
     by_hand = {**template_overrides(book), **dict(overrides or {})}
-    merged = {**dict(profile_columns or {}), **by_hand}
-    table_ = read_table(book, kind="data", sheet=sheet, overrides=merged, header_row=header_row)
+    table_ = read_table(book, kind="data", sheet=sheet, overrides=by_hand, header_row=header_row)
+    found = find_profile(session, "data", path.name, [c.label for c in table_.columns]) if remembered else None
+    profile_name, profile_columns = found if found else (None, {})
     default_period = None
     if period:
         try:
@@ -131,7 +134,7 @@ def preview_data_import(
     problems: list[ImportProblem] = []
     ignored: list[str] = []
     columns = match_data_columns(session, table_, IDENTITY_FIELDS, by_hand=by_hand,
-                                 from_profile=dict(profile_columns or {}), accept_guesses=accept_guesses)
+                                 from_profile=profile_columns, accept_guesses=accept_guesses)
 
     if long_form:
         cells = _long_cells(table_, index, problems)
@@ -179,7 +182,7 @@ def preview_data_import(
         mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,
         notes=notes, ignored_columns=ignored, skipped_lines=list(table_.skipped), path=path,
         extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"]))),
-               "columns": columns},
+               "columns": columns, "profile": profile_name},
     )
 
 
