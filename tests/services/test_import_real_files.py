@@ -161,3 +161,31 @@ def test_a_file_named_otherwise_with_the_same_columns_finds_the_profile_and_a_na
     assert [c.how for c in preview(november, renamed, period="2025-11").extra["columns"]] == ["exact", "profile"]
     named = preview(november, renamed, period="2025-11", remembered=False)
     assert [(c.field, c.how) for c in named.extra["columns"]][1] != ("qa_score", "profile")
+
+
+# --------------------------------------------------------------------------- scales
+
+
+def test_five_point_scores_are_never_stored_as_percentages(november, actor, tmp_path):
+    p = preview(november, REAL / "survey_2025-11_gbk.csv", period="2025-11",
+                overrides={"满意度(5分制)": "csat"})
+    assert (p.problems[0].code, p.problems[0].row, p.problems[0].blocking) == ("wrong_scale", None, True)
+    assert "scores out of 5 (4.8分, 4.6, 4.9分)" in p.problems[0].message
+    plain = tmp_path / "csat.csv"
+    plain.write_text("工号,客户满意度\nRF101,4.6\nRF102,4.8\n", encoding="utf-8")
+    routed = preview(november, plain, period="2025-11")  # the values' scale sends the column to the 5-point field
+    assert routed.problems == []
+    assert [(c.field, c.how) for c in routed.extra["columns"]][1] == ("survey_score", "alias")
+
+
+def test_a_value_above_the_five_point_scale_is_a_problem_at_its_row(november, tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("工号,满意度(5分制)\nRF101,4.8分\nRF102,92\n", encoding="utf-8")
+    p = preview(november, path, period="2025-11")
+    assert [(pr.code, pr.row) for pr in p.problems] == [("wrong_scale", 3)]
+    assert "above the 5-point scale of survey_score" in p.problems[0].message
+
+
+def test_percentages_and_fractions_still_go_to_percent_fields(november):
+    p = preview(november, REAL / "agent_report_2025-11.xlsx", period="2025-11")
+    assert not [pr for pr in p.problems if pr.code == "wrong_scale"]

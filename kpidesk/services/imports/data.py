@@ -43,7 +43,12 @@ from kpidesk.services.appraisal.imported_values import (
     write_imported_values,
 )
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
-from kpidesk.services.imports.column_matching import match_data_columns, unconfirmed_guess_problems
+from kpidesk.services.imports.column_matching import (
+    database_fields,
+    match_data_columns,
+    scale_problems,
+    unconfirmed_guess_problems,
+)
 from kpidesk.services.imports.remembered_profiles import find_profile
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
@@ -141,6 +146,7 @@ def preview_data_import(
     else:
         cells = _wide_cells(table_, columns, infos, ignored)
         problems += unconfirmed_guess_problems(table_, columns)
+        problems += scale_problems(table_, columns, database_fields(session))
     waiting = any(match.field and not match.confirmed for match in columns)
     if not long_form and cells.empty and not table_.frame.empty and not waiting:
         raise ValidationError(
