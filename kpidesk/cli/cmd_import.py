@@ -13,7 +13,8 @@ from kpidesk.i18n import N_, _
 EXIT_INPUT = 3
 MAX_PROBLEMS_SHOWN = 50
 #: What to type about a problem, by its code (services name no command-line options).
-_CLI_HINTS = {"unconfirmed_guess": N_("confirm with --accept-guesses, or --map HEADER=FIELD")}
+_CLI_HINTS = {"unconfirmed_guess": N_("confirm with --accept-guesses, or --map HEADER=FIELD"),
+              "period_mismatch": N_("confirm with --period-mismatch-ok")}
 
 
 def register(subparsers) -> None:
@@ -29,6 +30,8 @@ def register(subparsers) -> None:
                    help=_("map a column header to a field (FIELD empty ignores the column); repeatable"))
     p.add_argument("--header-row", type=int, metavar="N", help=_("the header is on row N (as Excel numbers it)"))
     p.add_argument("--position", metavar="NAME", help=_("with --kind kpis: also make the template of this position"))
+    p.add_argument("--period-mismatch-ok", action="store_true",
+                   help=_("import into --period even though the file names another month"))
     p.add_argument("--accept-guesses", action="store_true",
                    help=_("also import the columns whose field is only an unsure guess"))
     p.add_argument("--skip-problem-rows", action="store_true",
@@ -75,7 +78,8 @@ def run_import(args, ctx) -> int:
     with db.session() as session:
         preview = importing.preview_import(session, path, kind=args.kind, period=args.period, sheet=sheet,
                                            overrides=overrides, header_row=header_row, actor=ctx.actor,
-                                           accept_guesses=args.accept_guesses, remembered=not args.profile)
+                                           accept_guesses=args.accept_guesses, remembered=not args.profile,
+                                           period_mismatch_ok=args.period_mismatch_ok)
     print_preview(preview)
     blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
     if blocked:

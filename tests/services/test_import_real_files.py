@@ -1,6 +1,7 @@
 """Office exports as real systems write them import with no mapping by hand and no skipped problem rows."""
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.cli import main
+from kpidesk.errors import ValidationError
 from kpidesk.services.imports.registry import apply_import, preview_import
 from kpidesk.store import models as m
 
@@ -189,3 +191,45 @@ def test_a_value_above_the_five_point_scale_is_a_problem_at_its_row(november, tm
 def test_percentages_and_fractions_still_go_to_percent_fields(november):
     p = preview(november, REAL / "agent_report_2025-11.xlsx", period="2025-11")
     assert not [pr for pr in p.problems if pr.code == "wrong_scale"]
+
+
+# --------------------------------------------------------------------------- the right month
+
+
+def test_a_month_the_file_contradicts_blocks_until_confirmed(november, actor):
+    open_period(november, "2025-12", dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    p = preview(november, REAL / "agent_report_2025-11.xlsx", period="2025-12")
+    assert [(pr.code, pr.blocking) for pr in p.problems] == [("period_mismatch", True)]
+    assert p.problems[0].message == "the file says 2025-11 (file name); you chose 2025-12"
+    with pytest.raises(ValidationError):
+        apply_import(november, actor, p, skip_problem_rows=True)
+    confirmed = preview(november, REAL / "agent_report_2025-11.xlsx", period="2025-12", period_mismatch_ok=True)
+    assert not confirmed.blocked
+    apply_import(november, actor, confirmed)
+    assert stored(november, "2025-12")[("RF101", "contacts")] == Decimal("412")
+
+
+def test_the_title_row_names_the_month_when_the_file_name_does_not(november, tmp_path):
+    renamed = tmp_path / "坐席报表.xlsx"
+    shutil.copy(REAL / "agent_report_2025-11.xlsx", renamed)
+    open_period(november, "2025-12", dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    p = preview(november, renamed, period="2025-12")
+    assert p.problems[0].message == "the file says 2025-11 (title row 1); you chose 2025-12"
+
+
+def test_with_no_period_chosen_the_files_month_is_proposed(november):
+    p = preview(november, REAL / "survey_2025-11_gbk.csv")
+    assert p.problems == [] and p.extra["periods"] == ["2025-11"]
+    assert "period 2025-11 taken from the file's file name" in p.notes
+
+
+def test_cli_names_the_option_that_confirms_a_mismatch(tmp_path, capsys):
+    path = str(tmp_path / "k.db")
+    assert main(["--db", path, "init", "--starter", "customer-service"]) == 0
+    assert main(["--db", path, "import", str(REAL / "roster_2025-11.xlsx"), "--kind", "staff"]) == 0
+    assert main(["--db", path, "period", "open", "2025-12"]) == 0
+    capsys.readouterr()
+    args = ["--db", path, "import", str(REAL / "agent_report_2025-11.xlsx"), "--period", "2025-12"]
+    assert main(args) == 3
+    assert "you chose 2025-12 (confirm with --period-mismatch-ok)" in capsys.readouterr().out
+    assert main([*args, "--period-mismatch-ok"]) == 0

@@ -49,6 +49,7 @@ from kpidesk.services.imports.column_matching import (
     scale_problems,
     unconfirmed_guess_problems,
 )
+from kpidesk.services.imports.period_check import check_period
 from kpidesk.services.imports.remembered_profiles import find_profile
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
@@ -118,9 +119,10 @@ def preview_data_import(
     header_row: int | None = None,
     accept_guesses: bool = False,
     remembered: bool = True,
+    period_mismatch_ok: bool = False,
 ) -> ImportPreview:
     """Read, parse and validate a data file; nothing is written. ``accept_guesses`` confirms every guessed
-    column; with ``remembered``, the columns of a remembered profile that fits the file are used (``overrides``
+    column; ``period_mismatch_ok`` lets a chosen period differ from the month the file names; with ``remembered``, the columns of a remembered profile that fits the file are used (``overrides``
     win over them)."""
     path = Path(path)
     infos, index = field_catalogue(session)
@@ -135,8 +137,8 @@ def preview_data_import(
             default_period = parse_period(period).code
         except PeriodParseError:
             raise ValidationError(_("“{period}” is not a period").format(period=period)) from None
+    default_period, problems, period_notes, _hints = check_period(book, table_, default_period, period_mismatch_ok)
     long_form = table_.column_for("field") is not None and table_.column_for("value") is not None
-    problems: list[ImportProblem] = []
     ignored: list[str] = []
     columns = match_data_columns(session, table_, IDENTITY_FIELDS, by_hand=by_hand,
                                  from_profile=profile_columns, accept_guesses=accept_guesses)
@@ -181,8 +183,8 @@ def preview_data_import(
     counts.update({"rows": len(table_.frame), "values": len(frame), "blank": int(missing.sum()),
                    "problems": len(problems)})
     problems.sort(key=lambda p: (p.place.row or 0, p.place.column or ""))
-    notes = [_("column {column} is hidden and was not imported").format(column=c) for c in table_.hidden_columns
-             if c not in table_.mapping]
+    notes = period_notes + [_("column {column} is hidden and was not imported").format(column=c)
+                            for c in table_.hidden_columns if c not in table_.mapping]
     return ImportPreview(
         kind="data", file=table_.file, sheet=table_.sheet, checksum=table_.checksum, header_row=table_.header_row,
         mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,

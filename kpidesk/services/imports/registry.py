@@ -85,15 +85,17 @@ def preview_import(
     actor: Actor | None = None,
     accept_guesses: bool = False,
     remembered: bool = True,
+    period_mismatch_ok: bool = False,
 ) -> ImportPreview:
     """Read and validate a file of any kind without writing anything. ``actor`` (who will import) lets a
     staff list's preview say when its base-pay column will be ignored; ``accept_guesses`` confirms every
     column of a data file whose field was guessed; ``remembered`` (off when the user named a profile) uses
-    the remembered profile that fits a data file."""
+    the remembered profile that fits a data file; ``period_mismatch_ok`` confirms a chosen period the file
+    contradicts."""
     if kind == "data":
         return data.preview_data_import(session, path, period=period, sheet=sheet, overrides=overrides,
                                         header_row=header_row, accept_guesses=accept_guesses,
-                                        remembered=remembered)
+                                        remembered=remembered, period_mismatch_ok=period_mismatch_ok)
     if kind == "staff":
         return staff.preview_staff_import(session, path, sheet=sheet, overrides=overrides, header_row=header_row,
                                     actor=actor)
