@@ -32,6 +32,8 @@ def register(subparsers) -> None:
     p.add_argument("--position", metavar="NAME", help=_("with --kind kpis: also make the template of this position"))
     p.add_argument("--period-mismatch-ok", action="store_true",
                    help=_("import into --period even though the file names another month"))
+    p.add_argument("--show-changes", action="store_true",
+                   help=_("list every value the import changes (old → new) and adds"))
     p.add_argument("--accept-guesses", action="store_true",
                    help=_("also import the columns whose field is only an unsure guess"))
     p.add_argument("--skip-problem-rows", action="store_true",
@@ -80,7 +82,7 @@ def run_import(args, ctx) -> int:
                                            overrides=overrides, header_row=header_row, actor=ctx.actor,
                                            accept_guesses=args.accept_guesses, remembered=not args.profile,
                                            period_mismatch_ok=args.period_mismatch_ok)
-    print_preview(preview)
+    print_preview(preview, show_changes=args.show_changes)
     blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
     if blocked:
         print(_("Nothing was imported: {count} problem(s) block the import.").format(
@@ -106,7 +108,7 @@ def _counts(counts: dict) -> str:
     return ", ".join(f"{key} {value}" for key, value in counts.items())
 
 
-def print_preview(preview) -> None:
+def print_preview(preview, show_changes: bool = False) -> None:
     sheet = f" [{preview.sheet}]" if preview.sheet else ""
     print(_("File: {file}{sheet}, header row {row}").format(file=preview.file, sheet=sheet, row=preview.header_row))
     columns = preview.extra.get("columns")
@@ -124,12 +126,24 @@ def print_preview(preview) -> None:
     for note in preview.notes:
         print(note)
     print(_("Counts: {counts}").format(counts=_counts(preview.counts)))
+    if show_changes and preview.extra.get("changes") is not None:
+        _print_changes(preview.extra["changes"])
     for problem in preview.problems[:MAX_PROBLEMS_SHOWN]:
         label = _("problem") if problem.blocking else _("warning")
         hint = f" ({_(_CLI_HINTS[problem.code])})" if problem.code in _CLI_HINTS else ""
         print(f"{label}: {problem}{hint}")
     if len(preview.problems) > MAX_PROBLEMS_SHOWN:
         print(_("… and {count} more").format(count=len(preview.problems) - MAX_PROBLEMS_SHOWN))
+
+
+def _print_changes(changes) -> None:
+    for title, shown, total in ((_("Changed values (old → new): {count}"), changes.changed, changes.changed_total),
+                                (_("New values: {count}"), changes.new, changes.new_total)):
+        print(title.format(count=total))
+        for change in shown:
+            print(f"  {change.describe()}")
+        if total > len(shown):
+            print(_("  … and {count} more").format(count=total - len(shown)))
 
 
 def run_import_columns(args, ctx) -> int:

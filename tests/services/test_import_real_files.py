@@ -233,3 +233,32 @@ def test_cli_names_the_option_that_confirms_a_mismatch(tmp_path, capsys):
     assert main(args) == 3
     assert "you chose 2025-12 (confirm with --period-mismatch-ok)" in capsys.readouterr().out
     assert main([*args, "--period-mismatch-ok"]) == 0
+
+
+# --------------------------------------------------------------------------- what changes
+
+
+def test_the_preview_lists_old_to_new_per_person_and_field(november, actor, tmp_path):
+    apply_import(november, actor, preview(november, REAL / "agent_report_2025-11.xlsx", period="2025-11"))
+    corrected = tmp_path / "agent_report_2025-11.csv"
+    corrected.write_text("坐席工号,坐席姓名,接通量(次),投诉(次)\nRF101,周敏,420,1\nRF103,郑爽,455,2\n", encoding="utf-8")
+    p = preview(november, corrected, period="2025-11")
+    changes = p.extra["changes"]
+    assert [c.describe() for c in changes.changed] == ["RF101 周敏 · contacts 2025-11: 412 → 420"]
+    assert [c.describe() for c in changes.new] == ["RF103 郑爽 · complaints 2025-11: — → 2"]
+    assert (changes.changed_total, changes.new_total) == (1, 1)
+    assert changes.changed[0].row == 2
+
+
+def test_cli_show_changes(tmp_path, capsys):
+    path = str(tmp_path / "k.db")
+    assert main(["--db", path, "init", "--starter", "customer-service"]) == 0
+    assert main(["--db", path, "import", str(REAL / "roster_2025-11.xlsx"), "--kind", "staff"]) == 0
+    assert main(["--db", path, "period", "open", "2025-11"]) == 0
+    assert main(["--db", path, "import", str(REAL / "survey_2025-11_gbk.csv"), "--period", "2025-11"]) == 0
+    fixed = tmp_path / "survey_2025-11.csv"
+    fixed.write_text("工号,姓名,已回访数\nRF101,周敏,39\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--db", path, "import", str(fixed), "--period", "2025-11", "--dry-run", "--show-changes"]) == 0
+    out = capsys.readouterr().out
+    assert "Changed values (old → new): 1\n  RF101 周敏 · callbacks_done 2025-11: 38 → 39\nNew values: 0" in out

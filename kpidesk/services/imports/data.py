@@ -51,6 +51,7 @@ from kpidesk.services.imports.column_matching import (
 )
 from kpidesk.services.imports.period_check import check_period
 from kpidesk.services.imports.remembered_profiles import find_profile
+from kpidesk.services.imports.value_changes import list_changes
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -179,7 +180,8 @@ def preview_data_import(
     written["value_scaled"] = _scaled(written["value"])
     frame = pd.DataFrame({name: pd.Series(written[name], dtype=dtype, copy=False)
                           for name, dtype in _ROW_COLUMNS.items()})
-    counts = _compare_existing(session, frame)
+    changes = compare_with_stored(session, _imported(frame))
+    counts = {"new": changes.count(INSERT), "changed": changes.count(UPDATE), "unchanged": changes.count(KEEP)}
     counts.update({"rows": len(table_.frame), "values": len(frame), "blank": int(missing.sum()),
                    "problems": len(problems)})
     problems.sort(key=lambda p: (p.place.row or 0, p.place.column or ""))
@@ -190,7 +192,7 @@ def preview_data_import(
         mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,
         notes=notes, ignored_columns=ignored, skipped_lines=list(table_.skipped), path=path,
         extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"]))),
-               "columns": columns, "profile": profile_name},
+               "columns": columns, "profile": profile_name, "changes": list_changes(session, frame, changes)},
     )
 
 
@@ -425,11 +427,6 @@ def _imported(rows: pd.DataFrame) -> ImportedValues:
         field_codes=rows["field_code"].tolist(), scaled_values=rows["value_scaled"].astype("int64").tolist(),
         source_rows=rows["row"].astype("int64").tolist(),
     )
-
-
-def _compare_existing(session: Session, written: pd.DataFrame) -> dict[str, int]:
-    changes = compare_with_stored(session, _imported(written))
-    return {"new": changes.count(INSERT), "changed": changes.count(UPDATE), "unchanged": changes.count(KEEP)}
 
 
 # --------------------------------------------------------------------------- writing
