@@ -262,3 +262,27 @@ def test_cli_show_changes(tmp_path, capsys):
     assert main(["--db", path, "import", str(fixed), "--period", "2025-11", "--dry-run", "--show-changes"]) == 0
     out = capsys.readouterr().out
     assert "Changed values (old → new): 1\n  RF101 周敏 · callbacks_done 2025-11: 38 → 39\nNew values: 0" in out
+
+
+# --------------------------------------------------------------------------- right file, right kind
+
+
+def test_a_survey_imported_as_a_staff_list_is_refused_and_says_what_it_looks_like(november):
+    p = preview(november, REAL / "survey_2025-11_gbk.csv", kind="staff")
+    assert [(pr.code, pr.blocking) for pr in p.problems] == [("wrong_kind", True)]
+    assert "looks like performance data (columns 满意度(5分制), 应回访数(个)" in p.problems[0].message
+
+
+def test_a_staff_list_imported_as_data_says_it_is_a_staff_list(november):
+    with pytest.raises(ValidationError, match=r"looks like a staff list \(columns 班组, 岗位, 入职日期\)"):
+        preview(november, REAL / "roster_2025-11.xlsx", period="2025-11")
+
+
+def test_form_sheet_messages_name_no_command_line_option(db, tmp_path):
+    from kpidesk.services.forms.sheet_import import preview_forms_import
+
+    path = tmp_path / "forms.csv"
+    path.write_text("工号,姓名,评价角色,服务态度\nRF101,周敏,上级,优秀\n", encoding="utf-8")
+    with db.session() as session, pytest.raises(ValidationError) as raised:
+        preview_forms_import(session, path)
+    assert "--" not in str(raised.value)

@@ -49,6 +49,7 @@ from kpidesk.services.imports.column_matching import (
     scale_problems,
     unconfirmed_guess_problems,
 )
+from kpidesk.services.imports.kind_check import looks_like_staff_list
 from kpidesk.services.imports.period_check import check_period
 from kpidesk.services.imports.remembered_profiles import find_profile
 from kpidesk.services.imports.value_changes import list_changes
@@ -152,6 +153,9 @@ def preview_data_import(
         problems += scale_problems(table_, columns, database_fields(session))
     waiting = any(match.field and not match.confirmed for match in columns)
     if not long_form and cells.empty and not table_.frame.empty and not waiting:
+        other_kind = looks_like_staff_list(table_)
+        if other_kind:
+            raise ValidationError(other_kind, table_.place())
         raise ValidationError(
             _("no column matches a known field or KPI; headers: {headers}").format(
                 headers=", ".join(c.header for c in table_.columns)
