@@ -36,10 +36,17 @@ class ValueChange:
     new: Decimal
     row: int
 
+    @property
+    def old_text(self) -> str:
+        return "—" if self.old is None else _plain(self.old)
+
+    @property
+    def new_text(self) -> str:
+        return _plain(self.new)
+
     def describe(self) -> str:
         """``RF101 周敏 · contacts 2025-11: 400 → 412`` (a new value: ``— → 412``)."""
-        old = "—" if self.old is None else _plain(self.old)
-        return f"{self.staff_no} {self.name} · {self.field} {self.period}: {old} → {_plain(self.new)}"
+        return f"{self.staff_no} {self.name} · {self.field} {self.period}: {self.old_text} → {self.new_text}"
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,7 @@ class ChangeList:
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def list_changes(session: Session, rows: pd.DataFrame, changes: ValueChanges) -> ChangeList:
