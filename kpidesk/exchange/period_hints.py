@@ -21,6 +21,7 @@ _YEAR_MONTH = re.compile(r"(?<!\d)(20\d{2})\s*(?:年\s*|[-_./]\s*)?(0?[1-9]|1[0-
 _DAY_FOLLOWS = re.compile(r"\s*月?\s*[-_./]?\s*\d")
 
 FILE_NAME, SHEET_NAME, TITLE_ROW = N_("file name"), N_("sheet name"), N_("title row")
+PERIOD_COLUMN = N_("period column")
 
 
 @dataclass(frozen=True)

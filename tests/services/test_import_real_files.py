@@ -286,3 +286,13 @@ def test_form_sheet_messages_name_no_command_line_option(db, tmp_path):
     with db.session() as session, pytest.raises(ValidationError) as raised:
         preview_forms_import(session, path)
     assert "--" not in str(raised.value)
+
+
+def test_a_period_column_that_contradicts_the_chosen_period_blocks(november, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("工号,考核周期,接待总数\nRF101,2025年11月,400\n", encoding="utf-8")
+    open_period(november, "2025-12", dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    p = preview(november, path, period="2025-12")
+    assert [pr.message for pr in p.problems if pr.code == "period_mismatch"] == [
+        "the file says 2025-11 (period column); you chose 2025-12"]
+    assert not preview(november, path, period="2025-11").problems

@@ -253,7 +253,7 @@ def _row_periods(table_: SheetTable, default: str | None, problems: list[ImportP
     parsed = parse_periods(distinct)
     bad = parsed.problem_mask.to_numpy()
     reasons = parsed.problems.to_numpy(dtype=object)
-    values = parsed.values.to_numpy(dtype=object)
+    values = parsed.values.to_numpy(dtype=object, copy=True)  # parsed values may be shared: filled in below
     rows = table_.rows
     for position in np.flatnonzero(bad[codes]):
         problems.append(_problem(table_, int(rows[position]), label,

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from kpidesk.exchange.grids import RawWorkbook
-from kpidesk.exchange.period_hints import PeriodHint, period_hints
+from kpidesk.exchange.period_hints import PERIOD_COLUMN, PeriodHint, period_hints
 from kpidesk.exchange.readers import SheetTable
+from kpidesk.exchange.values import parse_periods
 from kpidesk.i18n import _
 from kpidesk.services.import_preview import ImportProblem
 
@@ -20,12 +23,17 @@ def _where(hint: PeriodHint) -> str:
 
 def check_period(book: RawWorkbook, table: SheetTable, chosen: str | None, mismatch_ok: bool
                  ) -> tuple[str | None, list[ImportProblem], list[str], list[PeriodHint]]:
-    """``(period to use, problems, notes, hints)``. A file with a period column says its months itself
-    and is not checked here. With no period chosen, the single month the file names is used (and said
-    so); a chosen month the file contradicts is a blocking problem unless ``mismatch_ok``."""
-    if table.column_for("period") is not None:
-        return chosen, [], [], []
-    hints = period_hints(book, table)
+    """``(period to use, problems, notes, hints)``. With no period chosen, the single month the file names
+    is used (and said so); a chosen month the file contradicts (in its name, sheet, title rows or period
+    column) is a blocking problem unless ``mismatch_ok``."""
+    label = table.column_for("period")
+    if label is not None:
+        if chosen is None:
+            return chosen, [], [], []
+        distinct = pd.Series(pd.unique(table.frame[label].dropna().to_numpy(dtype=object)), dtype=object)
+        hints = [PeriodHint(str(code), PERIOD_COLUMN) for code in pd.unique(parse_periods(distinct).values.dropna())]
+    else:
+        hints = period_hints(book, table)
     named = list(dict.fromkeys(hint.code for hint in hints))
     if chosen is None:
         if len(named) == 1:
