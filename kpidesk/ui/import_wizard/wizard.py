@@ -1,5 +1,7 @@
 """The import wizard: file → sheet → header row → column mapping → preview → confirm → import.
 
+Over 500 lines: its seven pages share one state; the column, set-aside and change views are in column_facts.
+
 Reading and checking use the import service's preview (nothing is written until the last step); the
 import itself runs on the write pool with a progress bar and a Cancel button, and either writes
 everything or nothing. The summary lists the rows that were skipped, each a link to the row itself.
