@@ -8,10 +8,13 @@ import sys
 from pathlib import Path
 
 from kpidesk.errors import NotFound, ValidationError
-from kpidesk.i18n import _
+from kpidesk.i18n import N_, _
 
 EXIT_INPUT = 3
 MAX_PROBLEMS_SHOWN = 50
+#: What to type about a problem, by its code (services name no command-line options).
+_CLI_HINTS = {"unconfirmed_guess": N_("confirm with --accept-guesses, or --map HEADER=FIELD"),
+              "period_mismatch": N_("confirm with --period-mismatch-ok")}
 
 
 def register(subparsers) -> None:
@@ -27,6 +30,12 @@ def register(subparsers) -> None:
                    help=_("map a column header to a field (FIELD empty ignores the column); repeatable"))
     p.add_argument("--header-row", type=int, metavar="N", help=_("the header is on row N (as Excel numbers it)"))
     p.add_argument("--position", metavar="NAME", help=_("with --kind kpis: also make the template of this position"))
+    p.add_argument("--period-mismatch-ok", action="store_true",
+                   help=_("import into --period even though the file names another month"))
+    p.add_argument("--show-changes", action="store_true",
+                   help=_("list every value the import changes (old → new) and adds"))
+    p.add_argument("--accept-guesses", action="store_true",
+                   help=_("also import the columns whose field is only an unsure guess"))
     p.add_argument("--skip-problem-rows", action="store_true",
                    help=_("import the rows without problems and leave the others out"))
     p.add_argument("--dry-run", action="store_true", help=_("show the preview only; write nothing"))
@@ -70,8 +79,10 @@ def run_import(args, ctx) -> int:
     overrides.update(_parse_maps(args.map))
     with db.session() as session:
         preview = importing.preview_import(session, path, kind=args.kind, period=args.period, sheet=sheet,
-                                           overrides=overrides, header_row=header_row, actor=ctx.actor)
-    print_preview(preview)
+                                           overrides=overrides, header_row=header_row, actor=ctx.actor,
+                                           accept_guesses=args.accept_guesses, remembered=not args.profile,
+                                           period_mismatch_ok=args.period_mismatch_ok)
+    print_preview(preview, show_changes=args.show_changes)
     blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
     if blocked:
         print(_("Nothing was imported: {count} problem(s) block the import.").format(
@@ -97,23 +108,42 @@ def _counts(counts: dict) -> str:
     return ", ".join(f"{key} {value}" for key, value in counts.items())
 
 
-def print_preview(preview) -> None:
+def print_preview(preview, show_changes: bool = False) -> None:
     sheet = f" [{preview.sheet}]" if preview.sheet else ""
     print(_("File: {file}{sheet}, header row {row}").format(file=preview.file, sheet=sheet, row=preview.header_row))
-    mapped = ", ".join(f"{header} → {field}" for header, field in preview.mapping.items())
-    print(_("Columns: {mapping}").format(mapping=mapped or "—"))
+    columns = preview.extra.get("columns")
+    if columns:
+        print(_("Columns:"))
+        for column in columns:
+            print(f"  {column.describe()}")
+    else:
+        mapped = ", ".join(f"{header} → {field}" for header, field in preview.mapping.items())
+        print(_("Columns: {mapping}").format(mapping=mapped or "—"))
     if preview.ignored_columns:
         print(_("Ignored columns: {columns}").format(columns=", ".join(preview.ignored_columns)))
     for line in preview.skipped_lines:
-        print(_("Row {row} skipped ({reason}): {text}").format(row=line.row, reason=_(line.reason), text=line.text))
+        print(line.describe())
     for note in preview.notes:
         print(note)
     print(_("Counts: {counts}").format(counts=_counts(preview.counts)))
+    if show_changes and preview.extra.get("changes") is not None:
+        _print_changes(preview.extra["changes"])
     for problem in preview.problems[:MAX_PROBLEMS_SHOWN]:
         label = _("problem") if problem.blocking else _("warning")
-        print(f"{label}: {problem}")
+        hint = f" ({_(_CLI_HINTS[problem.code])})" if problem.code in _CLI_HINTS else ""
+        print(f"{label}: {problem}{hint}")
     if len(preview.problems) > MAX_PROBLEMS_SHOWN:
         print(_("… and {count} more").format(count=len(preview.problems) - MAX_PROBLEMS_SHOWN))
+
+
+def _print_changes(changes) -> None:
+    for title, shown, total in ((_("Changed values (old → new): {count}"), changes.changed, changes.changed_total),
+                                (_("New values: {count}"), changes.new, changes.new_total)):
+        print(title.format(count=total))
+        for change in shown:
+            print(f"  {change.describe()}")
+        if total > len(shown):
+            print(_("  … and {count} more").format(count=total - len(shown)))
 
 
 def run_import_columns(args, ctx) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from kpidesk.domain.forms import Form, RaterRole
 from kpidesk.errors import Place, ValidationError
 from kpidesk.exchange.grids import open_workbook
+from kpidesk.exchange.non_data_rows import SkippedRow, row_summary_reason
 from kpidesk.exchange.writers import neutralise
 from kpidesk.i18n import _
 
@@ -340,6 +341,7 @@ class FilledSheet:
     headers: dict[int, str]  # column index → header text
     keys: dict[int, str]  # column index → column key (from the hidden key row), if present
     rows: list[FilledRow]
+    skipped: list[SkippedRow] = field(default_factory=list)  # totals and averages lines, not imported
 
     def place(self, row: int | None = None, column: int | None = None) -> Place:
         from openpyxl.utils import get_column_letter
@@ -441,13 +443,16 @@ def read_form_sheet(path: str | Path, display_name: str | None = None) -> Filled
         if key_index is not None:
             keys = {i: str(v).strip() for i, v in enumerate(rows[key_index]) if not _is_blank(v)}
         start = (key_index if key_index is not None else header_index) + 1
-        data = []
+        data, skipped = [], []
         for index in range(start, len(rows)):
             cells = {i: unneutralise(v) for i, v in enumerate(rows[index]) if not _is_blank(v)}
-            if cells:
+            reason = row_summary_reason(list(cells.values())) if cells else None
+            if reason:
+                skipped.append(SkippedRow(index + 1, reason, " ".join(str(v) for v in cells.values())))
+            elif cells:
                 data.append(FilledRow(index + 1, cells))
         return FilledSheet(
-            book.display_name, name, book.checksum, meta, header_index + 1, headers, keys, data
+            book.display_name, name, book.checksum, meta, header_index + 1, headers, keys, data, skipped
         )
     raise ValidationError(
         _("no form sheet found: no row has a 工号 / Staff no column header"), Place(file=book.display_name)

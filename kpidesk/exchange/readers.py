@@ -8,7 +8,6 @@ Excel shows.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -26,35 +25,12 @@ from kpidesk.exchange.aliases import (
     split_header,
 )
 from kpidesk.exchange.grids import RawSheet, RawWorkbook, open_workbook
+from kpidesk.exchange.non_data_rows import SkippedRow, set_aside_non_data_rows
 from kpidesk.exchange.textfiles import TextRows
 from kpidesk.i18n import _
 
 #: How far down a header row is looked for.
 HEADER_SCAN_ROWS = 30
-
-_TOTAL_WORDS = ("合计", "总计", "小计", "总和", "汇总", "平均", "平均值", "均值", "累计")
-_TOTAL_WORDS_EN = ("total", "totals", "sum", "subtotal", "sub-total", "grand total", "average", "avg", "mean")
-_NOTE_PREFIXES = ("说明", "备注", "注：", "注:", "注意", "附注", "填表说明", "数据来源", "制表", "审核", "note", "notes",
-                  "remark", "remarks", "*", "※", "注1", "注 ")
-_NOTE_PUNCTUATION = re.compile(r"[：:，,。；;（）()、]")
-
-
-def _total_variants() -> frozenset[str]:
-    variants: set[str] = set()
-    for word in _TOTAL_WORDS:
-        spaced = [word, " ".join(word), "  ".join(word), "\u3000".join(word)]
-        for form in spaced:
-            for end in ("", ":", "：", " "):
-                variants.add(form + end)
-                variants.add(" " + form + end)
-    for word in _TOTAL_WORDS_EN:
-        for form in (word, word.upper(), word.title(), word.capitalize()):
-            for end in ("", ":", " "):
-                variants.add(form + end)
-    return frozenset(variants)
-
-
-TOTAL_VARIANTS = _total_variants()
 
 
 @dataclass(frozen=True)
@@ -69,13 +45,6 @@ class ColumnInfo:
     @property
     def display(self) -> str:
         return f"{self.letter} ({self.header})" if self.header else self.letter
-
-
-@dataclass(frozen=True)
-class SkippedRow:
-    row: int  # Excel row number
-    reason: str  # "totals" or "notes"
-    text: str
 
 
 @dataclass
@@ -394,14 +363,16 @@ def _build_table(
 
     kept = [cells[c] for c in keep]
     excel_rows = np.arange(first_data + 1, first_data + 1 + len(body))
-    data, skipped = _set_aside_non_data_rows(kept, excel_rows, raw.merges, width)
-    frame = pd.DataFrame(
-        {c.label: column for c, column in zip(columns, data[0], strict=True)},
-        index=pd.Index(data[1]), columns=[c.label for c in columns], dtype=object,
-    )
     mapping = map_columns(
         [c.label for c in columns], kind, overrides=overrides, extra=extra,
         skip=[c.label for c in columns if c.hidden],
+    )
+    key_fields = {*REQUIRED.get(kind, ()), "name"}
+    keys = [i for i, c in enumerate(columns) if mapping.get(c.label) in key_fields]
+    data, skipped = set_aside_non_data_rows(kept, excel_rows, raw.merges, width, key_columns=keys)
+    frame = pd.DataFrame(
+        {c.label: column for c, column in zip(columns, data[0], strict=True)},
+        index=pd.Index(data[1]), columns=[c.label for c in columns], dtype=object,
     )
     return SheetTable(
         file=book.display_name,
@@ -447,54 +418,3 @@ def _body_columns(body: list[list[object]] | np.ndarray, width: int) -> list[np.
     for column in columns:
         column[column == ""] = None
     return columns
-
-
-def _set_aside_non_data_rows(
-    columns: list[np.ndarray], excel_rows: np.ndarray, merges: list[tuple[int, int, int, int]], width: int
-) -> tuple[tuple[list[np.ndarray], np.ndarray], list[SkippedRow]]:
-    """Drop blank rows; move totals (合计, Total …) and notes (说明：…) lines out of the data. Returns the
-    remaining cells (per column) with their Excel row numbers, and the lines set aside."""
-    if not columns or not len(excel_rows):
-        return (columns, excel_rows), []
-    filled = [~pd.isna(column) for column in columns]
-    counts = np.sum(filled, axis=0)
-    totals = np.zeros(len(excel_rows), dtype=bool)
-    for column in columns:
-        totals |= pd.Series(column, dtype=object, copy=False).isin(TOTAL_VARIANTS).to_numpy()
-    totals &= counts > 0
-
-    wide_merged_rows: set[int] = set()
-    for r0, _c0, r1, _c1 in merges:
-        if (_c1 - _c0 + 1) * 2 >= max(width, 2):
-            wide_merged_rows.update(range(r0 + 1, r1 + 2))
-    candidates = (counts == 1) | np.isin(excel_rows, list(wide_merged_rows))
-    candidates &= (counts > 0) & ~totals
-
-    def row_values(position: int) -> list[object]:
-        return [column[position] for column in columns if column[position] is not None]
-
-    skipped: list[SkippedRow] = []
-    drop = ~(counts > 0)
-    for position in np.flatnonzero(candidates):
-        values = row_values(int(position))
-        if not values or not isinstance(values[0], str) or len({str(v) for v in values}) != 1:
-            continue
-        row = int(excel_rows[position])
-        text = values[0].strip()
-        lowered = text.lower()
-        if (
-            lowered.startswith(_NOTE_PREFIXES)
-            or row in wide_merged_rows
-            or (len(text) >= 8 and _NOTE_PUNCTUATION.search(text))
-        ):
-            drop[position] = True
-            skipped.append(SkippedRow(row, "notes", text))
-    for position in np.flatnonzero(totals):
-        text = " ".join(str(v) for v in row_values(int(position)))
-        skipped.append(SkippedRow(int(excel_rows[position]), "totals", text))
-    drop |= totals
-    if drop.any():
-        kept = ~drop
-        columns, excel_rows = [column[kept] for column in columns], excel_rows[kept]
-    skipped.sort(key=lambda s: s.row)
-    return (columns, excel_rows), skipped

@@ -34,6 +34,7 @@ from kpidesk.i18n import N_, _, set_language
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.file_drop import ImportFileDrops
 from kpidesk.ui.icons import icon
 from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.pages import PAGES, PageEntry
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         ctx.period_changed.connect(self._on_period_changed)
         ctx.changed.connect(self._on_changes)
         ctx.language_changed.connect(self._on_language_changed)
+        self.file_drops = ImportFileDrops(self)
         self.retranslate()
         self._restore_geometry()
 

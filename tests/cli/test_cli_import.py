@@ -43,18 +43,18 @@ def test_dry_run_shows_the_preview_and_writes_nothing(cli_db, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "File: ticket_export_2025-10.xlsx [坐席绩效], header row 4" in out
-    assert "Row 11 skipped (totals)" in out
-    assert "values 24" in out and "Dry run: nothing was written." in out
+    assert "not imported: totals row (row 11)" in out
+    assert "values 42" in out and "Dry run: nothing was written." in out  # 7 value columns × 6 people: response time, handle time and satisfaction are known spellings
     assert measurement_count(cli_db) == 0
 
 
 def test_import_writes_and_reimport_changes_nothing(cli_db, capsys):
     args = ["--db", cli_db, "import", str(DATA / "ticket_export_2025-10.xlsx"), "--period", "2025-10"]
     assert main(args) == 0
-    assert "inserted 24" in capsys.readouterr().out
+    assert "inserted 42" in capsys.readouterr().out
     assert main(args) == 0
-    assert "inserted 0, updated 0, source_updated 0, unchanged 24" in capsys.readouterr().out
-    assert measurement_count(cli_db) == 24
+    assert "inserted 0, updated 0, source_updated 0, unchanged 42" in capsys.readouterr().out
+    assert measurement_count(cli_db) == 42
 
 
 def test_problems_block_with_exit_code_3(cli_db, tmp_path, capsys):

@@ -13,7 +13,9 @@ MODULES = [
     "exchange/textfiles.py", "exchange/values.py", "exchange/writers.py", "services/imports/registry.py",
     "services/import_preview.py",
     "services/imports/data.py", "services/imports/staff.py", "services/imports/kpis.py", "services/imports/exporting.py",
-    "cli/cmd_import.py", "cli/cmd_export.py",
+    "cli/cmd_import.py", "cli/cmd_export.py", "exchange/non_data_rows.py", "exchange/header_dictionary.py",
+    "services/imports/column_matching.py", "exchange/period_hints.py", "services/imports/period_check.py",
+    "services/imports/remembered_profiles.py", "services/imports/value_changes.py", "services/imports/kind_check.py",
 ]
 SOURCES = [ROOT / "kpidesk" / name for name in MODULES]
 MARKED = re.compile(r"\bN?_\(\s*\"((?:[^\"\\]|\\.)*)\"")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QTableWidget, QWizard
 
 from kpidesk.ui.import_wizard.wizard import IGNORED
 
@@ -95,7 +95,15 @@ def test_import_a_file_with_problems_and_see_the_values_in_the_grid(window, qtbo
 
     preview = wizard.preview_page
     qtbot.waitUntil(lambda: wizard.preview is not None)
-    problems = {p.row: p.message for p in wizard.preview.problems}
+    mismatch = [p.message for p in wizard.preview.problems if p.code == "period_mismatch"]
+    assert mismatch == ["the file says 2025-10 (title row 1); you chose 2025-12"]
+    assert preview.period_ok.isVisible() and not preview.isComplete()
+    preview.period_ok.setChecked(True)  # one click: October's export goes into December on purpose
+    qtbot.waitUntil(lambda: wizard.preview is not None and not any(
+        p.blocking for p in wizard.preview.problems if p.code == "period_mismatch"))
+    assert preview.facts.findChild(QTableWidget, "previewSetAside").item(0, 0).text().startswith(
+        "not imported: totals row (row 11)")
+    problems = {p.row: p.message for p in wizard.preview.problems if p.code != "period_mismatch"}
     assert set(problems) == {7, 9}
     assert "CS099" in problems[7] and "四百多" in problems[9]
     assert "2 rows" in preview.counts.text() and "1 totals or notes lines" in preview.counts.text()
@@ -160,6 +168,8 @@ def test_cancelling_the_import_writes_nothing(window, qtbot, problem_file, monke
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.preview is not None)
+    wizard.preview_page.period_ok.setChecked(True)  # the October file goes into December on purpose
     qtbot.waitUntil(lambda: wizard.preview is not None)
     wizard.preview_page.skip.setChecked(True)
     click_next(qtbot, wizard)

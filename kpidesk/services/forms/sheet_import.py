@@ -69,9 +69,7 @@ def _choose_form(session: Session, sheet: sheets.FilledSheet, form_key: str | No
     key = form_key or sheet.meta.get("form")
     if not key:
         raise ValidationError(
-            _(
-                "The sheet does not say which form it is; name the form (for example --form customer_service_staff)."
-            ),
+            _("The sheet does not say which form it is; choose the form (for example customer_service_staff)."),
             sheet.place(),
         )
     if form_key is None and sheet.meta.get("version", "").isdigit():
@@ -126,7 +124,7 @@ def preview_forms_import(
     sheet = sheets.read_form_sheet(path, display_name)
     period = period or sheet.meta.get("period")
     if not period:
-        raise ValidationError(_("Name the period the forms belong to (--period)."), sheet.place())
+        raise ValidationError(_("Choose the period the forms belong to."), sheet.place())
     record = period_record(session, period)
     ensure_writable(record)
     version = _choose_form(session, sheet, form_key)
@@ -160,6 +158,7 @@ def preview_forms_import(
         },
         notes=notes,
         ignored_columns=[text.replace("\n", " / ") for text in unmatched],
+        skipped_lines=list(sheet.skipped),
         path=Path(path),
         extra={"period": record.code, "form_version_id": version.id, "form": form.id, "plans": plans},
     )

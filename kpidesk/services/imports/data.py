@@ -29,6 +29,7 @@ from kpidesk.domain.units import Direction, Unit
 from kpidesk.errors import ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
 from kpidesk.exchange.grids import RawWorkbook, open_workbook
+from kpidesk.exchange.header_dictionary import ColumnMatch
 from kpidesk.exchange.readers import SheetTable, read_table
 from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
 from kpidesk.i18n import _
@@ -42,6 +43,16 @@ from kpidesk.services.appraisal.imported_values import (
     write_imported_values,
 )
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.imports.column_matching import (
+    database_fields,
+    match_data_columns,
+    scale_problems,
+    unconfirmed_guess_problems,
+)
+from kpidesk.services.imports.kind_check import looks_like_staff_list
+from kpidesk.services.imports.period_check import check_period
+from kpidesk.services.imports.remembered_profiles import find_profile
+from kpidesk.services.imports.value_changes import list_changes
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -108,28 +119,43 @@ def preview_data_import(
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
+    accept_guesses: bool = False,
+    remembered: bool = True,
+    period_mismatch_ok: bool = False,
 ) -> ImportPreview:
-    """Read, parse and validate a data file; nothing is written."""
+    """Read, parse and validate a data file; nothing is written. ``accept_guesses`` confirms every guessed
+    column; ``period_mismatch_ok`` lets a chosen period differ from the month the file names; with ``remembered``, the columns of a remembered profile that fits the file are used (``overrides``
+    win over them)."""
     path = Path(path)
     infos, index = field_catalogue(session)
     book = open_workbook(path)
-    merged = {**template_overrides(book), **dict(overrides or {})}
-    table_ = read_table(book, kind="data", sheet=sheet, overrides=merged, header_row=header_row)
+    by_hand = {**template_overrides(book), **dict(overrides or {})}
+    table_ = read_table(book, kind="data", sheet=sheet, overrides=by_hand, header_row=header_row)
+    found = find_profile(session, "data", path.name, [c.label for c in table_.columns]) if remembered else None
+    profile_name, profile_columns = found if found else (None, {})
     default_period = None
     if period:
         try:
             default_period = parse_period(period).code
         except PeriodParseError:
             raise ValidationError(_("“{period}” is not a period").format(period=period)) from None
+    default_period, problems, period_notes, _hints = check_period(book, table_, default_period, period_mismatch_ok)
     long_form = table_.column_for("field") is not None and table_.column_for("value") is not None
-    problems: list[ImportProblem] = []
     ignored: list[str] = []
+    columns = match_data_columns(session, table_, IDENTITY_FIELDS, by_hand=by_hand,
+                                 from_profile=profile_columns, accept_guesses=accept_guesses)
 
     if long_form:
         cells = _long_cells(table_, index, problems)
     else:
-        cells = _wide_cells(table_, index, infos, ignored)
-    if not long_form and cells.empty and not table_.frame.empty:
+        cells = _wide_cells(table_, columns, infos, ignored)
+        problems += unconfirmed_guess_problems(table_, columns)
+        problems += scale_problems(table_, columns, database_fields(session))
+    waiting = any(match.field and not match.confirmed for match in columns)
+    if not long_form and cells.empty and not table_.frame.empty and not waiting:
+        other_kind = looks_like_staff_list(table_)
+        if other_kind:
+            raise ValidationError(other_kind, table_.place())
         raise ValidationError(
             _("no column matches a known field or KPI; headers: {headers}").format(
                 headers=", ".join(c.header for c in table_.columns)
@@ -158,17 +184,19 @@ def preview_data_import(
     written["value_scaled"] = _scaled(written["value"])
     frame = pd.DataFrame({name: pd.Series(written[name], dtype=dtype, copy=False)
                           for name, dtype in _ROW_COLUMNS.items()})
-    counts = _compare_existing(session, frame)
+    changes = compare_with_stored(session, _imported(frame))
+    counts = {"new": changes.count(INSERT), "changed": changes.count(UPDATE), "unchanged": changes.count(KEEP)}
     counts.update({"rows": len(table_.frame), "values": len(frame), "blank": int(missing.sum()),
                    "problems": len(problems)})
     problems.sort(key=lambda p: (p.place.row or 0, p.place.column or ""))
-    notes = [_("column {column} is hidden and was not imported").format(column=c) for c in table_.hidden_columns
-             if c not in table_.mapping]
+    notes = period_notes + [_("column {column} is hidden and was not imported").format(column=c)
+                            for c in table_.hidden_columns if c not in table_.mapping]
     return ImportPreview(
         kind="data", file=table_.file, sheet=table_.sheet, checksum=table_.checksum, header_row=table_.header_row,
         mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,
         notes=notes, ignored_columns=ignored, skipped_lines=list(table_.skipped), path=path,
-        extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"])))},
+        extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"]))),
+               "columns": columns, "profile": profile_name, "changes": list_changes(session, frame, changes)},
     )
 
 
@@ -225,7 +253,7 @@ def _row_periods(table_: SheetTable, default: str | None, problems: list[ImportP
     parsed = parse_periods(distinct)
     bad = parsed.problem_mask.to_numpy()
     reasons = parsed.problems.to_numpy(dtype=object)
-    values = parsed.values.to_numpy(dtype=object)
+    values = parsed.values.to_numpy(dtype=object, copy=True)  # parsed values may be shared: filled in below
     rows = table_.rows
     for position in np.flatnonzero(bad[codes]):
         problems.append(_problem(table_, int(rows[position]), label,
@@ -280,17 +308,15 @@ def _duplicates(table_: SheetTable, written: dict[str, np.ndarray], problems: li
     return duplicated
 
 
-def _wide_cells(table_: SheetTable, index: dict[str, str], infos: dict[str, FieldInfo],
+def _wide_cells(table_: SheetTable, columns: list[ColumnMatch], infos: dict[str, FieldInfo],
                 ignored: list[str]) -> pd.DataFrame:
+    """The value cells of a wide table: one part per column matched (and confirmed) to a known field."""
+    targets = {match.column: match.field for match in columns if match.confirmed}
     parts = []
     for info in table_.columns:
-        target = table_.mapping.get(info.label)
-        if target in IDENTITY_FIELDS:
+        target = targets.get(info.label)
+        if target in IDENTITY_FIELDS or (target is None and info.hidden):
             continue
-        if target is None:
-            if info.hidden:
-                continue
-            target = match_header(info.label, index) or match_header(info.header.split("/")[-1], index)
         if target is None or target not in infos:
             if info.label not in table_.mapping:
                 ignored.append(info.label)
@@ -405,11 +431,6 @@ def _imported(rows: pd.DataFrame) -> ImportedValues:
         field_codes=rows["field_code"].tolist(), scaled_values=rows["value_scaled"].astype("int64").tolist(),
         source_rows=rows["row"].astype("int64").tolist(),
     )
-
-
-def _compare_existing(session: Session, written: pd.DataFrame) -> dict[str, int]:
-    changes = compare_with_stored(session, _imported(written))
-    return {"new": changes.count(INSERT), "changed": changes.count(UPDATE), "unchanged": changes.count(KEEP)}
 
 
 # --------------------------------------------------------------------------- writing

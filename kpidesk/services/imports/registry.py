@@ -28,6 +28,7 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.forms import sheet_import as form_sheets
 from kpidesk.services.import_preview import ImportPreview, ImportResult
 from kpidesk.services.imports import data, kpis, staff
+from kpidesk.services.imports.remembered_profiles import remember_columns
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -82,12 +83,19 @@ def preview_import(
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
     actor: Actor | None = None,
+    accept_guesses: bool = False,
+    remembered: bool = True,
+    period_mismatch_ok: bool = False,
 ) -> ImportPreview:
     """Read and validate a file of any kind without writing anything. ``actor`` (who will import) lets a
-    staff list's preview say when its base-pay column will be ignored."""
+    staff list's preview say when its base-pay column will be ignored; ``accept_guesses`` confirms every
+    column of a data file whose field was guessed; ``remembered`` (off when the user named a profile) uses
+    the remembered profile that fits a data file; ``period_mismatch_ok`` confirms a chosen period the file
+    contradicts."""
     if kind == "data":
         return data.preview_data_import(session, path, period=period, sheet=sheet, overrides=overrides,
-                                   header_row=header_row)
+                                        header_row=header_row, accept_guesses=accept_guesses,
+                                        remembered=remembered, period_mismatch_ok=period_mismatch_ok)
     if kind == "staff":
         return staff.preview_staff_import(session, path, sheet=sheet, overrides=overrides, header_row=header_row,
                                     actor=actor)
@@ -99,9 +107,13 @@ def preview_import(
 
 
 def apply_import(db, actor, preview: ImportPreview, **options: Any) -> ImportResult:
-    """Write a preview made by :func:`preview_import` (one transaction)."""
+    """Write a preview made by :func:`preview_import` (one transaction). The columns of a data file mapped
+    by hand or confirmed from a guess are remembered for the next file of the same shape."""
     if preview.kind == "data":
-        return data.apply_data_import(db, actor, preview, **options)
+        result = data.apply_data_import(db, actor, preview, **options)
+        with db.write() as session:
+            remember_columns(session, preview)
+        return result
     if preview.kind == "staff":
         return staff.apply_staff_import(db, actor, preview, **options)
     if preview.kind == "kpis":

@@ -32,6 +32,7 @@ from kpidesk.exchange.values import (
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.imports.kind_check import staff_list_kind_problems
 from kpidesk.services.people import staff
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety import audit
@@ -61,7 +62,7 @@ def preview_staff_import(
     """Read and check a staff list; ``actor`` decides whether a base-pay column is read or ignored (None:
     the system, which may)."""
     table_ = read_table(path, kind="staff", sheet=sheet, overrides=overrides, header_row=header_row)
-    problems: list[ImportProblem] = []
+    problems: list[ImportProblem] = staff_list_kind_problems(table_)
 
     cells, place = table_.field_cells_or_blank, table_.place_of
 

@@ -1,5 +1,7 @@
 """The import wizard: file → sheet → header row → column mapping → preview → confirm → import. (long: seven wizard pages sharing one state; one module per page is planned)
 
+Over 500 lines: its seven pages share one state; the column, set-aside and change views are in column_facts.
+
 Reading and checking use the import service's preview (nothing is written until the last step); the
 import itself runs on the write pool with a progress bar and a Cancel button, and either writes
 everything or nothing. The summary lists the rows that were skipped, each a link to the row itself.
@@ -40,6 +42,7 @@ from kpidesk.i18n import N_, _, pick
 from kpidesk.services.progress import CancelToken
 from kpidesk.ui.context import Changes
 from kpidesk.ui.dialogs import error_text
+from kpidesk.ui.import_wizard.column_facts import PreviewFacts, match_cell, propose_columns
 from kpidesk.ui.import_wizard.models import RawSheetModel, SourceRowsModel, cell_text
 from kpidesk.ui.tasks import Task
 
@@ -361,7 +364,7 @@ class MappingPage(QWizardPage):
         self.setTitle(_("Match the columns"))
         self.setSubTitle(_("Each column is matched to a field by its header; change what was guessed wrong. "
                            "A staff-number column is required."))
-        self.grid = QTableWidget(0, 3)
+        self.grid = QTableWidget(0, 4)
         self.grid.setObjectName("mappingTable")
         self.grid.verticalHeader().setVisible(False)
         self.grid.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -390,13 +393,14 @@ class MappingPage(QWizardPage):
         from kpidesk.exchange.readers import read_table
         from kpidesk.services.imports.data import template_overrides
 
-        self.grid.setHorizontalHeaderLabels([_("Column"), _("Examples"), _("Imports as")])
+        self.grid.setHorizontalHeaderLabels([_("Column"), _("Examples"), _("Imports as"), _("Matched")])
         book = self.wiz.detected.book
         overrides = {**template_overrides(book), **self.wiz.profile_overrides()}
         self.table = read_table(book, kind=self.wiz.kind, sheet=self.wiz.sheet, header_row=self.wiz.header_row,
                                 overrides=overrides, strict=False)
         self.wiz.header_row = self.table.header_row
         choices, index = field_choices(self.wiz.ctx.db)
+        proposals = propose_columns(self.wiz.ctx.db, self.table, overrides) if self.wiz.kind == "data" else {}
         self.combos.clear()
         self.grid.setRowCount(len(self.table.columns))
         for row, column in enumerate(self.table.columns):
@@ -418,10 +422,14 @@ class MappingPage(QWizardPage):
                 guess = IGNORED  # the profile says: leave this column out
             elif guess is None and not column.hidden:
                 guess = match_header(column.label, index) or match_header(column.header.split("/")[-1], index)
+                proposal = proposals.get(column.label)
+                if guess is None and proposal is not None and proposal.confirmed:
+                    guess = proposal.field
             combo.setCurrentIndex(max(combo.findData(guess), 0) if guess else 0)
             combo.currentIndexChanged.connect(lambda _i: self.completeChanged.emit())
             self.combos[column.label] = combo
             self.grid.setCellWidget(row, 2, combo)
+            self.grid.setCellWidget(row, 3, match_cell(proposals.get(column.label), combo))
         self.grid.resizeColumnsToContents()
         self.grid.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         profile = self.wiz.profile or {}
@@ -480,14 +488,29 @@ class PreviewPage(QWizardPage):
         self.skip = QCheckBox()
         self.skip.setObjectName("skipProblemRows")
         self.skip.toggled.connect(lambda _c: self.completeChanged.emit())
+        self.period_ok = QCheckBox()
+        self.period_ok.setObjectName("periodMismatchOk")
+        self.period_ok.toggled.connect(lambda _c: self._run_preview())
+        self.facts = PreviewFacts()
+        self.facts.setMaximumHeight(180)
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.rows, 1)
+        layout.addWidget(self.facts)
         layout.addWidget(self.problems)
+        layout.addWidget(self.period_ok)
         layout.addWidget(self.skip)
         self.error: str | None = None
 
     def initializePage(self) -> None:  # noqa: N802
+        self.period_ok.blockSignals(True)
+        self.period_ok.setChecked(False)
+        self.period_ok.blockSignals(False)
+        self.period_ok.hide()
+        self._run_preview()
+
+    def _run_preview(self) -> None:
+        """Check the file again (at first, and when the user confirms a period the file contradicts)."""
         from kpidesk.services.imports.registry import preview_import
 
         self.wiz.preview = None
@@ -496,12 +519,13 @@ class PreviewPage(QWizardPage):
         self.problems.clear()
         self.skip.hide()
         self.skip.setChecked(False)
-        db, wiz = self.wiz.ctx.db, self.wiz
+        db, wiz, period_ok = self.wiz.ctx.db, self.wiz, self.period_ok.isChecked()
 
         def make_preview():
             with db.session() as session:
                 return preview_import(session, wiz.path, kind=wiz.kind, period=wiz.period, sheet=wiz.sheet,
-                                      overrides=wiz.overrides, header_row=wiz.header_row, actor=wiz.ctx.actor)
+                                      overrides=wiz.overrides, header_row=wiz.header_row, actor=wiz.ctx.actor,
+                                      period_mismatch_ok=period_ok)
 
         Task(self, make_preview).rendering().success(self._previewed).failure(self._failed).start()
 
@@ -523,6 +547,10 @@ class PreviewPage(QWizardPage):
         if ignored:
             parts.append(_("Not imported: {columns}.").format(columns=", ".join(ignored)))
         self.counts.setText(" ".join(parts + list(preview.notes)))
+        self.facts.show_preview(preview)
+        if any(p.code == "period_mismatch" for p in preview.problems):
+            self.period_ok.setText(_("Import into {period} anyway").format(period=self.wiz.period))
+            self.period_ok.show()
         for problem in preview.problems:
             item = QListWidgetItem(str(problem) if problem.row is None else _("Row {row}: {problem}").format(
                 row=problem.row, problem=problem.message if not problem.place.column else

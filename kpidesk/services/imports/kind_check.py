@@ -1,0 +1,53 @@
+"""Does a file look like the kind it is imported as? A survey imported as a staff list would otherwise
+pass as "5 unchanged", and a staff list imported as data fails with no hint of what it is.
+
+The look of a file is judged by its headers: the staff-list columns (department, team, position, hire
+date …) and the value columns the header dictionary knows (contacts, scores, callbacks …).
+"""
+
+from __future__ import annotations
+
+from kpidesk.exchange.aliases import alias_index, match_header, normalise_header
+from kpidesk.exchange.header_dictionary import dictionary
+from kpidesk.exchange.readers import SheetTable
+from kpidesk.i18n import _
+from kpidesk.services.import_preview import ImportProblem
+
+#: Staff-list columns a performance-data file does not carry.
+STAFF_ONLY = {"team", "position", "manager", "hire_date", "leave_date", "email", "status", "base_pay"}
+SHOWN_HEADERS = 4
+
+
+def _value_headers(headers: list[str]) -> list[str]:
+    """The headers the header dictionary knows as performance values."""
+    known = {normalise_header(text) for spelling in dictionary().values()
+             for text in (spelling.code, *spelling.aliases)}
+    return [h for h in headers if normalise_header(h) in known or normalise_header(h.rsplit("/", 1)[-1]) in known]
+
+
+def staff_headers(headers: list[str]) -> list[str]:
+    """The headers that name staff-list columns (team, position, hire date …)."""
+    index = alias_index("staff")
+    return [h for h in headers if match_header(h, index) in STAFF_ONLY]
+
+
+def staff_list_kind_problems(table: SheetTable) -> list[ImportProblem]:
+    """A blocking problem when a file imported as a staff list carries performance values and no staff-list
+    column beyond number, name and department."""
+    if any(field in STAFF_ONLY for field in table.mapping.values()):
+        return []
+    values = _value_headers([c.label for c in table.columns if c.label not in table.mapping])
+    if len(values) < 2:
+        return []
+    return [ImportProblem(table.place(), _(
+        "this file looks like performance data (columns {headers}), not a staff list; import it as data").format(
+            headers=", ".join(values[:SHOWN_HEADERS])), "wrong_kind")]
+
+
+def looks_like_staff_list(table: SheetTable) -> str | None:
+    """For a data file with no value column: a sentence saying it looks like a staff list, or None."""
+    found = staff_headers([c.label for c in table.columns])
+    if len(found) < 2:
+        return None
+    return _("this file looks like a staff list (columns {headers}); import it as a staff list").format(
+        headers=", ".join(found[:SHOWN_HEADERS]))
