@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from kpidesk.cli.output import print_json, print_table
@@ -53,12 +52,11 @@ def register(subparsers) -> None:
 
 def _existing_database(ctx):
     """The database, when one exists already: listing forms must not create an empty database file."""
-    from kpidesk.store.locations import resolve_url
+    from kpidesk.services.safety.use_cases import database_file
 
-    url = resolve_url(ctx.db_target)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        if not os.path.exists(url.database):
-            return None
+    path = database_file(ctx.db_target)
+    if path is not None and not path.exists():
+        return None
     return ctx.db
 
 

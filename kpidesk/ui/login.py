@@ -36,10 +36,10 @@ def log_in_if_required(parent: QWidget | None, dialogs, db, current_actor):
     Returns None when the user gives up (the database must then not be used)."""
     from kpidesk.errors import KpiDeskError
     from kpidesk.services.safety import auth
+    from kpidesk.services.safety.use_cases import access_enabled
 
-    with db.session() as session:
-        if not auth.access_enabled(session):
-            return current_actor
+    if not access_enabled(db):
+        return current_actor
     username, note = "", _("This database requires a login.")
     while True:
         answer = dialogs.credentials(parent, _("Log in to KPI Desk"), note, username)

@@ -34,6 +34,7 @@ from kpidesk.ui.icons import icon
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
+    from kpidesk.services.appraisal.use_cases import PeriodChoice
     from kpidesk.ui.tasks import Task
     from kpidesk.ui.welcome import WelcomeDialog
 
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.placeholders: dict[str, _Placeholder] = {}
         self.undo_group = QUndoGroup(self)
-        self._periods: list[opening.PeriodInfo] = []
+        self._periods: list[PeriodChoice] = []
         self._shortcuts: list[tuple[QAction, object]] = []
 
         self._build_central()
@@ -334,7 +335,7 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(row)
 
     # -- periods ------------------------------------------------------------------------------------
-    def _period_info(self, code: str | None) -> opening.PeriodInfo | None:
+    def _period_info(self, code: str | None) -> PeriodChoice | None:
         return next((p for p in self._periods if p.code == code), None)
 
     def _fill_period_combo(self) -> None:
@@ -364,11 +365,12 @@ class MainWindow(QMainWindow):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes & Changes.PERIODS and self.ctx.db is not None:
+            from kpidesk.services.appraisal.use_cases import list_periods
             from kpidesk.ui.tasks import Task
 
-            Task(self, opening.list_periods, self.ctx.db).success(self._periods_loaded).start()
+            Task(self, list_periods, self.ctx.db, self.ctx.actor).success(self._periods_loaded).start()
 
-    def _periods_loaded(self, periods: list[opening.PeriodInfo]) -> None:
+    def _periods_loaded(self, periods: list[PeriodChoice]) -> None:
         self._periods = periods
         if self.ctx.period_code not in {p.code for p in periods}:
             self.ctx.set_period(opening.default_period(periods))
@@ -402,11 +404,13 @@ class MainWindow(QMainWindow):
         if target is None:
             default = opening.default_database_path()
             if default.is_file() and default.stat().st_size > 0:
-                self._open(lambda: opening.open_file(default), welcome_if_empty=True)
+                actor = self.ctx.actor
+                self._open(lambda: opening.open_file(default, actor), welcome_if_empty=True)
                 return
             self.show_welcome()
             return
-        self._open(lambda: opening.open_file(target))
+        actor = self.ctx.actor
+        self._open(lambda: opening.open_file(target, actor))
 
     def _set_opening(self, opening_now: bool) -> None:
         self._opening = opening_now
@@ -510,32 +514,37 @@ class MainWindow(QMainWindow):
         )
 
     def open_path(self, path: Path | str) -> Task:
-        return self._open(lambda: opening.open_file(path))
+        actor = self.ctx.actor
+        return self._open(lambda: opening.open_file(path, actor))
 
     def connect_to_server(self) -> Task | None:
         """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""
-        from kpidesk.store.credentials import store_password, with_stored_password
+        from kpidesk.services.safety.use_cases import (
+            keep_server_password,
+            server_password_known,
+            server_url_needing_password,
+        )
 
         text = self.ctx.dialogs.ask_text(
             self, _("Connect to a server database"),
             _("Server address, e.g. postgresql+psycopg://zhang@dbserver/kpidesk"), required=True)
-        url = opening.server_url_needing_password(text or "")
+        url = server_url_needing_password(text or "")
         if url is None:
             if text:
                 self.ctx.dialogs.warning(self, _("Connect to a server database"),
                                          _("That is not a server database address."))
             return None
         if url.password:
-            store_password(url.set(password=None), url.password)
+            keep_server_password(url, url.password)
             url = url.set(password=None)
-        elif not with_stored_password(url).password:
+        elif not server_password_known(url):
             answer = self.ctx.dialogs.credentials(
                 self, _("Connect to a server database"),
                 _("Password for {user} on {host} (kept in the system keyring, if there is one):").format(
                     user=url.username, host=url.host), url.username or "")
             if answer is None:
                 return None
-            if not store_password(url, answer[1]):
+            if not keep_server_password(url, answer[1]):
                 self.statusBar().showMessage(
                     _("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used."), 15000)
         return self.open_path(url.render_as_string(hide_password=True))

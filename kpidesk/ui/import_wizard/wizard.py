@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.errors import Cancelled
-from kpidesk.i18n import N_, _, pick
+from kpidesk.i18n import N_, _
 from kpidesk.services.progress import CancelToken
 from kpidesk.ui.context import Changes
 from kpidesk.ui.dialogs import error_text
@@ -79,30 +79,16 @@ def open_and_detect(path: str, kind: str, overrides: dict, sheet: str | None = N
     return Detected(book, sheets, table.sheet, table.header_row)
 
 
-def field_choices(db) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """The fields a column can be imported as — ``(code, label)`` — and the header lookup of known names."""
-    from kpidesk.services.imports.data import field_catalogue
-    from kpidesk.store import models as m
-
-    with db.session() as session:
-        infos, index = field_catalogue(session)
-        names = {code: pick(zh, en) for code, zh, en in session.query(m.RawField.code, m.RawField.name_zh,
-                                                                      m.RawField.name_en)}
-        names.update({code: pick(zh, en) for code, zh, en in session.query(m.Kpi.code, m.Kpi.name_zh,
-                                                                           m.Kpi.name_en) if code not in names})
-    return [(code, f"{names.get(code, code)} ({code})") for code in infos], index
-
-
 def run_import(db, actor, preview, skip_problem_rows: bool, profile: dict | None, progress, cancel):
     """Write the preview (one transaction), then store the column profile if one was asked for."""
-    from kpidesk.services.imports.registry import apply_import, save_profile
+    from kpidesk.services.imports.registry import apply_import
+    from kpidesk.services.imports.use_cases import save_profile
 
     result = apply_import(db, actor, preview, skip_problem_rows=skip_problem_rows, progress=progress,
                           cancel=cancel)
     if profile:
-        with db.write() as session:
-            save_profile(session, profile["name"], preview.kind, profile["columns"], sheet=profile.get("sheet"),
-                         header_row=profile.get("header_row"))
+        save_profile(db, actor, profile["name"], preview.kind, profile["columns"], sheet=profile.get("sheet"),
+                     header_row=profile.get("header_row"))
     return result
 
 
@@ -192,22 +178,20 @@ class FilePage(QWizardPage):
         form.addRow(note)
 
     def initializePage(self) -> None:  # noqa: N802
-        from kpidesk.services.imports.registry import list_profiles
-        from kpidesk.ui.opening import list_periods
+        from kpidesk.services.appraisal.use_cases import list_periods
+        from kpidesk.services.imports.use_cases import profiles_for
 
-        db = self.wiz.ctx.db
+        db, actor = self.wiz.ctx.db, self.wiz.ctx.actor
         self.period_combo.clear()
-        for period in reversed(list_periods(db)):
+        for period in reversed(list_periods(db, actor)):
             if period.status != "finalized":
                 self.period_combo.addItem(period.code, period.code)
         index = self.period_combo.findData(self.wiz.period)
         self.period_combo.setCurrentIndex(max(index, 0))
         self.profile_combo.clear()
         self.profile_combo.addItem(_("None — recognise the columns"), None)
-        with db.session() as session:
-            for name, kind in list_profiles(session):
-                if kind == self.wiz.kind:
-                    self.profile_combo.addItem(name, name)
+        for name in profiles_for(db, actor, self.wiz.kind):
+            self.profile_combo.addItem(name, name)
 
     def browse(self) -> None:
         path = self.wiz.ctx.dialogs.open_file(self, _("Import data"), _(FILE_FILTER))
@@ -219,14 +203,13 @@ class FilePage(QWizardPage):
         return bool(text) and Path(text).is_file() and self.period_combo.count() > 0
 
     def validatePage(self) -> bool:  # noqa: N802
-        from kpidesk.services.imports.registry import load_profile
+        from kpidesk.services.imports.use_cases import load_profile
 
         self.wiz.path = self.path_edit.text().strip()
         self.wiz.period = self.period_combo.currentData()
         name = self.profile_combo.currentData()
         if name:
-            with self.wiz.ctx.db.session() as session:
-                self.wiz.profile = dict(load_profile(session, name), name=name)
+            self.wiz.profile = dict(load_profile(self.wiz.ctx.db, self.wiz.ctx.actor, name), name=name)
         else:
             self.wiz.profile = None
         return True
@@ -388,6 +371,7 @@ class MappingPage(QWizardPage):
         from kpidesk.exchange.aliases import match_header
         from kpidesk.exchange.readers import read_table
         from kpidesk.services.imports.data import template_overrides
+        from kpidesk.services.imports.use_cases import field_choices
 
         self.grid.setHorizontalHeaderLabels([_("Column"), _("Examples"), _("Imports as")])
         book = self.wiz.detected.book
@@ -395,7 +379,7 @@ class MappingPage(QWizardPage):
         self.table = read_table(book, kind=self.wiz.kind, sheet=self.wiz.sheet, header_row=self.wiz.header_row,
                                 overrides=overrides, strict=False)
         self.wiz.header_row = self.table.header_row
-        choices, index = field_choices(self.wiz.ctx.db)
+        choices, index = field_choices(self.wiz.ctx.db, self.wiz.ctx.actor)
         self.combos.clear()
         self.grid.setRowCount(len(self.table.columns))
         for row, column in enumerate(self.table.columns):
@@ -487,7 +471,7 @@ class PreviewPage(QWizardPage):
         self.error: str | None = None
 
     def initializePage(self) -> None:  # noqa: N802
-        from kpidesk.services.imports.registry import preview_import
+        from kpidesk.services.imports.use_cases import preview_import
 
         self.wiz.preview = None
         self.error = None
@@ -498,9 +482,8 @@ class PreviewPage(QWizardPage):
         db, wiz = self.wiz.ctx.db, self.wiz
 
         def make_preview():
-            with db.session() as session:
-                return preview_import(session, wiz.path, kind=wiz.kind, period=wiz.period, sheet=wiz.sheet,
-                                      overrides=wiz.overrides, header_row=wiz.header_row, actor=wiz.ctx.actor)
+            return preview_import(db, wiz.ctx.actor, wiz.path, kind=wiz.kind, period=wiz.period, sheet=wiz.sheet,
+                                  overrides=wiz.overrides, header_row=wiz.header_row)
 
         Task(self, make_preview).rendering().success(self._previewed).failure(self._failed).start()
 
@@ -547,12 +530,12 @@ class PreviewPage(QWizardPage):
             self.rows.scrollTo(self.model.index(position, 0))
 
     def isComplete(self) -> bool:  # noqa: N802
+        from kpidesk.services.imports.use_cases import import_allowed
+
         preview = self.wiz.preview
         if preview is None or not preview.counts.get("values"):
             return False
-        if preview.blocked:
-            return self.skip.isChecked() and all(p.row is not None for p in preview.blocking_problems)
-        return True
+        return import_allowed(preview, self.skip.isChecked())
 
 
 class ConfirmPage(QWizardPage):

@@ -612,11 +612,11 @@ class FormsPage(Page):
     def _remember(self, key, data, submit: bool, response_id: int) -> None:
         """Keep the page's copy of the responses in step with what was just saved."""
         from dataclasses import replace
+        from datetime import UTC, datetime
 
         from kpidesk.services.forms.responses import ResponseView
-        from kpidesk.store.models.base import utcnow
 
-        now = utcnow()
+        now = datetime.now(UTC).replace(tzinfo=None)  # stored times are naive UTC, as the database keeps them
         existing = next((r for r in self.snapshot.responses if r.id == response_id), None)
         levels = {k: v for k, v in data.levels.items() if v}
         comments = {k: v for k, v in data.comments.items() if v}

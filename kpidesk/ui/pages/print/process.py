@@ -48,9 +48,9 @@ def _child(url, actor, request, out: str, messages, cancel_event) -> None:
     set_language(request.lang)
     try:
         from kpidesk.services.printing.sheets import print_documents
-        from kpidesk.store.db import open_database
+        from kpidesk.services.safety.use_cases import open_without_upgrade
 
-        db = open_database(url, migrate=False)
+        db = open_without_upgrade(url)
         try:
             outcome = print_documents(
                 db, actor, request, out,
