@@ -32,13 +32,6 @@ PERIOD_KINDS = {
     "year": N_("Year"),
 }
 
-PERIOD_STATUSES = {
-    "open": N_("open"),
-    "review": N_("in review"),
-    "finalized": N_("finalized"),
-    "not_opened": N_("not opened"),
-}
-
 AXIS_UNITS = {
     "percent": "%",
     "permille": "‰",

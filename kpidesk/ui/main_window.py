@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _, set_language
+from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.icons import icon
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 
 DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
 MAX_RECENT = 8
-STATUS_LABELS = {"open": N_("open"), "review": N_("in review"), "finalized": N_("finalized")}
 
 
 class _Placeholder(QWidget):
@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
             self.period_status.setText(_("No period"))
         else:
             self.period_status.setText(
-                _("Period: {code} ({status})").format(code=period.code, status=_(STATUS_LABELS.get(period.status, period.status)))
+                _("Period: {code} ({status})").format(code=period.code, status=period_status_text(period.status))
             )
 
     # -- pages --------------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         combo.blockSignals(True)
         combo.clear()
         for period in reversed(self._periods):
-            combo.addItem(f"{period.code} · {_(STATUS_LABELS.get(period.status, period.status))}", period.code)
+            combo.addItem(f"{period.code} · {period_status_text(period.status)}", period.code)
         index = combo.findData(self.ctx.period_code)
         combo.setCurrentIndex(index)
         combo.setEnabled(bool(self._periods))

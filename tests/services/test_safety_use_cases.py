@@ -65,3 +65,14 @@ def test_schema_upgrade_and_copy_work_on_addresses(tmp_path, demo_db):
         assert not reopened.schema_too_new
     finally:
         reopened.dispose()
+
+
+def test_may_somewhere_counts_a_heads_own_departments():
+    from kpidesk.services.safety.access import Permission
+
+    assert safety.may_somewhere(Actor(name="hr", role=Role.HR), Permission.ADJUST)
+    assert safety.may_somewhere(Actor(name="head", role=Role.HEAD, department_ids=frozenset({3})), Permission.ADJUST)
+    assert not safety.may_somewhere(Actor(name="head", role=Role.HEAD), Permission.ADJUST)
+    assert not safety.may_somewhere(Actor(name="auditor", role=Role.AUDITOR), Permission.ADJUST)
+    assert not safety.may_somewhere(Actor(name="wang", role=Role.EMPLOYEE, employee_id=1), Permission.ADJUST)
+    assert safety.may_somewhere(Actor(name="wang", role=Role.EMPLOYEE, employee_id=1), Permission.FORMS_SELF)

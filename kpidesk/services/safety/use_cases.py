@@ -151,3 +151,15 @@ def export_audit(db: Database, actor: Actor, out: Path, filters) -> Path:
 
     with db.session() as session:
         return audit.export_entries(session, actor, out, filters)
+
+
+def may_somewhere(actor: Actor, permission) -> bool:
+    """Whether the actor may use ``permission`` on at least part of the organisation: a department head
+    on their own departments counts (``can`` without a department asks about the whole organisation)."""
+    from kpidesk.services.safety.access import can
+
+    if can(actor, permission):
+        return True
+    if actor.department_ids:
+        return any(can(actor, permission, department) for department in actor.department_ids)
+    return actor.employee_id is not None and can(actor, permission, employee_id=actor.employee_id)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _
+from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.ui.context import Changes
-from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.models import Column, RowsModel, SortFilterProxy, display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.widgets import Bar, GradeBars, ProgressCard, open_page, page_available
@@ -224,7 +224,7 @@ class OverviewPage(Page):
             self.raters_model.set_rows([])
             return
         self.title.setText(_("Overview · {period}").format(period=o.period))
-        self.status.setText(_("Status: {status}").format(status=label(PERIOD_STATUSES, o.status)))
+        self.status.setText(_("Status: {status}").format(status=period_status_text(o.status)))
         self.data_card.set_progress(o.data_complete, o.appraisees, _("employees with every KPI's data"))
         self.forms_card.set_progress(o.forms_submitted, o.forms_expected, _("self, manager and HR forms"))
         self.results_card.set_progress(o.with_result, o.appraisees, _("employees with a total and a grade"))
@@ -232,7 +232,7 @@ class OverviewPage(Page):
             when = o.finalized_at.strftime("%Y-%m-%d") if o.finalized_at else ""
             self.final_card.set_text(_("Yes"), _("locked on {date}").format(date=when) if when else "")
         else:
-            self.final_card.set_text(_("No"), _("status: {status}").format(status=label(PERIOD_STATUSES, o.status)))
+            self.final_card.set_text(_("No"), _("status: {status}").format(status=period_status_text(o.status)))
         self.grade_bars.set_bars([Bar(g.code, g.label, g.count) for g in o.grades])
         self.movers_model.set_rows(o.movers)
         self.movers_box.setTitle(_("Biggest movers since {period}").format(period=o.previous_period)

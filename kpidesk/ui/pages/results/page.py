@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _
-from kpidesk.services.safety.access import ROLE_PERMISSIONS, Permission, can
+from kpidesk.services.appraisal.status_words import period_status_text
+from kpidesk.services.safety.access import Permission, can
+from kpidesk.services.safety.use_cases import may_somewhere
 from kpidesk.ui.context import Changes
-from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.calibration import CalibrationView
@@ -376,7 +377,7 @@ class ResultsPage(Page):
             self.status.setText("")
             return
         self.title.setText(_("Results & calibration · {period}").format(period=data.period))
-        self.status.setText(_("Status: {status}").format(status=label(PERIOD_STATUSES, data.status)))
+        self.status.setText(_("Status: {status}").format(status=period_status_text(data.status)))
         if data.status == "finalized":
             when = data.finalized_at.strftime("%Y-%m-%d %H:%M") if data.finalized_at else "—"
             self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
@@ -422,7 +423,7 @@ class ResultsPage(Page):
         data, actor = self.data, self.ctx.actor
         status = data.status if data else None
         writable = not self.ctx.read_only
-        may_adjust = writable and Permission.ADJUST in ROLE_PERMISSIONS.get(actor.role, frozenset())
+        may_adjust = writable and may_somewhere(actor, Permission.ADJUST)
         may_manage = writable and can(actor, Permission.PERIODS_MANAGE)
         self.recompute_button.setEnabled(data is not None or self.ctx.period_code is not None)
         editable = status in ("open", "review")
