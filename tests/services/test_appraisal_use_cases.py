@@ -4,7 +4,7 @@ as the actor it is given."""
 import pytest
 from sqlalchemy import select
 
-from kpidesk.errors import PermissionDenied
+from kpidesk.errors import PermissionDenied, ValidationError
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import use_cases as appraisal
 from kpidesk.store import models as m
@@ -62,3 +62,62 @@ def test_period_results_read_the_side_data_and_report_each_step(demo_db, actor):
 def test_period_results_follow_the_actor(demo_db):
     own = appraisal.period_results(demo_db, _employee_login(demo_db, "CS001"), "2025-11")
     assert list(own.scores.frame["staff_no"]) == ["CS001"]
+
+
+AUDITOR = Actor(name="auditor", role=Role.AUDITOR)
+
+
+def test_the_review_workflow_one_unit_of_work_per_step(demo_db, actor):
+    assert appraisal.lock_summary(demo_db, actor, "2025-12").employees == 12
+    with pytest.raises(PermissionDenied):
+        appraisal.start_review(demo_db, AUDITOR, "2025-12")
+    assert appraisal.start_review(demo_db, actor, "2025-12") == "2025-12"
+    appeal = appraisal.record_response(demo_db, actor, "2025-12", "CS004", "appeal", "样本太少")
+    assert any(r["id"] == appeal for r in appraisal.list_responses(demo_db, actor, "2025-12"))
+    with pytest.raises(ValidationError, match="CS004"):
+        appraisal.finalize_after_review(demo_db, actor, "2025-12")
+    with pytest.raises(PermissionDenied):
+        appraisal.answer_appeal(demo_db, AUDITOR, appeal, "x")
+    assert appraisal.answer_appeal(demo_db, actor, appeal, "已核实") == appeal
+    assert appraisal.finalize_after_review(demo_db, actor, "2025-12").employees == 12
+    with pytest.raises(PermissionDenied):
+        appraisal.reopen_period(demo_db, AUDITOR, "2025-12", "a reason")
+    assert appraisal.reopen_period(demo_db, actor, "2025-12", "数据更正") == "2025-12"
+    statuses = {p.code: p.status for p in appraisal.period_list(demo_db, actor)}
+    assert statuses["2025-12"] == "open"
+
+
+def test_adjustments_and_exemptions_are_written_as_the_actor(demo_db, actor):
+    employee = _employee_login(demo_db, "CS001").employee_id
+    adjustment = appraisal.add_adjustment(demo_db, actor, "2025-12", employee, 2, "表彰")
+    exemption = appraisal.add_exemption(demo_db, actor, "2025-12", employee, "csat", "系统故障")
+    with pytest.raises(PermissionDenied):
+        appraisal.add_adjustment(demo_db, AUDITOR, "2025-12", employee, 2, "x")
+    results = appraisal.period_results(demo_db, actor, "2025-12")
+    assert [a.id for a in results.adjustments] == [adjustment] and [e.id for e in results.exemptions] == [exemption]
+    appraisal.remove_adjustment(demo_db, actor, adjustment, "撤销")
+    appraisal.remove_exemption(demo_db, actor, exemption, "撤销")
+    results = appraisal.period_results(demo_db, actor, "2025-12")
+    assert not [a for a in results.adjustments if a.id == adjustment and a.active]
+
+
+def test_a_finalized_period_is_signed_and_a_new_one_opened(demo_db, actor):
+    employee = _employee_login(demo_db, "CS001").employee_id
+    row = appraisal.record_signoff(demo_db, actor, "2025-11", employee, "manager", "李强")
+    with pytest.raises(PermissionDenied):
+        appraisal.remove_signoff(demo_db, AUDITOR, row.id, "x")
+    appraisal.remove_signoff(demo_db, actor, row.id, "签错了")
+    assert not appraisal.period_results(demo_db, actor, "2025-11").signoffs
+    with pytest.raises(PermissionDenied):
+        appraisal.open_period(demo_db, AUDITOR, "2026-01")
+    assert appraisal.open_period(demo_db, actor, "2026-01") == "2026-01"
+
+
+def test_forced_distribution_is_set_and_cleared_as_the_actor(demo_db, actor):
+    quotas = [("excellent", 20), ("good", 50), ("fair", 20), ("poor", 10)]
+    with pytest.raises(PermissionDenied):
+        appraisal.apply_forced(demo_db, AUDITOR, "2025-12", quotas)
+    appraisal.apply_forced(demo_db, actor, "2025-12", quotas)
+    assert appraisal.period_results(demo_db, actor, "2025-12").forced is not None
+    appraisal.clear_forced(demo_db, actor, "2025-12")
+    assert appraisal.period_results(demo_db, actor, "2025-12").forced is None

@@ -114,3 +114,144 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
             data.rater_stats = calibration.rater_statistics(session, period, ids)
             data.gaps = calibration.self_manager_gaps(session, period, ids)
     return data
+
+
+# --- the period workflow -----------------------------------------------------------------------------
+
+
+def period_list(db: Database, actor: Actor) -> list:
+    """Every period with its counts, finalization and snapshot (``periods.PeriodInfo``), start-date order."""
+    from kpidesk.services.appraisal import periods
+
+    with db.session() as session:
+        return periods.list_periods(session, actor)
+
+
+def open_period(db: Database, actor: Actor, period: str) -> str:
+    """Open a period for data; returns its code."""
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.open_period(session, actor, period).code
+
+
+def start_review(db: Database, actor: Actor, period: str) -> str:
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.start_review(session, actor, period).code
+
+
+def finalize_period(db: Database, actor: Actor, period: str):
+    """Finalize straight away (the command line); returns ``periods.Finalized``."""
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.finalize_period(session, actor, period)
+
+
+def lock_summary(db: Database, actor: Actor, period: str):
+    """What finalizing would lock: the appeals still open and the counts the confirmation shows."""
+    from kpidesk.services.appraisal import period_review
+
+    require(actor, Permission.PERIODS_READ)
+    with db.session() as session:
+        return period_review.lock_summary(session, period)
+
+
+def finalize_after_review(db: Database, actor: Actor, period: str):
+    """Finalize unless an appeal still waits for its answer (the window)."""
+    from kpidesk.services.appraisal import period_review
+
+    with db.write() as session:
+        return period_review.finalize_after_review(session, actor, period)
+
+
+def reopen_period(db: Database, actor: Actor, period: str, reason: str) -> str:
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.reopen_period(session, actor, period, reason).code
+
+
+def record_response(db: Database, actor: Actor, period: str, staff_no: str, kind: str,
+                    text: str | None = None) -> int:
+    """An acknowledgement or an appeal; returns its id."""
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.record_response(session, actor, period, staff_no, kind, text).id
+
+
+def answer_appeal(db: Database, actor: Actor, appeal_id: int, answer: str) -> int:
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.answer_appeal(session, actor, appeal_id, answer).id
+
+
+def list_responses(db: Database, actor: Actor, period: str) -> list[dict]:
+    from kpidesk.services.appraisal import periods
+
+    with db.session() as session:
+        return periods.list_responses(session, period, actor)
+
+
+# --- adjustments, exemptions, calibration and sign-offs ----------------------------------------------
+
+
+def add_adjustment(db: Database, actor: Actor, period: str, employee_id: int, points, reason: str) -> int:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        return adjustments.add_adjustment(session, actor, period, employee_id, points, reason).id
+
+
+def remove_adjustment(db: Database, actor: Actor, adjustment_id: int, reason: str | None = None) -> None:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        adjustments.remove_adjustment(session, actor, adjustment_id, reason)
+
+
+def add_exemption(db: Database, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str) -> int:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        return adjustments.add_exemption(session, actor, period, employee_id, kpi_code, reason).id
+
+
+def remove_exemption(db: Database, actor: Actor, exemption_id: int, reason: str | None = None) -> None:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        adjustments.remove_exemption(session, actor, exemption_id, reason)
+
+
+def apply_forced(db: Database, actor: Actor, period: str, quotas, scope: str = "department") -> None:
+    from kpidesk.services.appraisal import calibration
+
+    with db.write() as session:
+        calibration.apply_forced(session, actor, period, quotas, scope)
+
+
+def clear_forced(db: Database, actor: Actor, period: str) -> None:
+    from kpidesk.services.appraisal import calibration
+
+    with db.write() as session:
+        calibration.clear_forced(session, actor, period)
+
+
+def record_signoff(db: Database, actor: Actor, period: str, employee_id: int, role: str, signed_by: str):
+    """Record a signature on a finalized sheet; returns the ``SignOffRow``."""
+    from kpidesk.services.appraisal import signoffs
+
+    with db.write() as session:
+        return signoffs.record_signoff(session, actor, period, employee_id, role, signed_by)
+
+
+def remove_signoff(db: Database, actor: Actor, signoff_id: int, reason: str) -> None:
+    from kpidesk.services.appraisal import signoffs
+
+    with db.write() as session:
+        signoffs.remove_signoff(session, actor, signoff_id, reason)
