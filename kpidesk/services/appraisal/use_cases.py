@@ -255,3 +255,23 @@ def remove_signoff(db: Database, actor: Actor, signoff_id: int, reason: str) -> 
 
     with db.write() as session:
         signoffs.remove_signoff(session, actor, signoff_id, reason)
+
+
+# --- overview and data entry ---------------------------------------------------------------------------
+
+
+def period_overview(db: Database, actor: Actor, period: str):
+    """The Overview page's figures of a period, as the actor may see them."""
+    from kpidesk.services.appraisal import overview
+
+    with db.session() as session:
+        return overview.period_overview(session, period, actor)
+
+
+def entry_sheet(db: Database, actor: Actor, period: str):
+    """The data-entry grid of a period: appraisees × the columns their templates need, values and lock."""
+    from kpidesk.services.appraisal import measurements
+
+    del actor  # every role that opens the grid may read it; saving checks department by department
+    with db.session() as session:
+        return measurements.entry_sheet(session, period)

@@ -42,9 +42,8 @@ def load_overview(db, actor, period: str) -> PeriodOverview:
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
-        from kpidesk.services.appraisal.overview import period_overview
-    with db.session() as session:
-        return period_overview(session, period, actor)
+        from kpidesk.services.appraisal.use_cases import period_overview
+    return period_overview(db, actor, period)
 
 
 def _signed(value: float) -> str:
