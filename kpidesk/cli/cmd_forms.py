@@ -61,14 +61,12 @@ def _existing_database(ctx):
 
 
 def run_list(args, ctx) -> int:
-    from kpidesk.services.forms.responses import list_forms
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.forms.use_cases import list_forms
 
     db = _existing_database(ctx)
-    if db is None:
-        listings, problems = list_forms(args.dir)
-    else:
-        with db.session() as session:
-            listings, problems = list_forms(args.dir, session)
+    actor = ctx.actor if db is not None else Actor.system_user()  # without a database there is no login
+    listings, problems = list_forms(db, actor, args.dir)
     if args.json:
         print_json(
             {
@@ -127,20 +125,14 @@ def run_check(args, ctx) -> int:
 
 
 def run_export(args, ctx) -> int:
-    from kpidesk.services.forms.sheets import export_blank_form_sheet, export_form_sheets
+    from kpidesk.services.forms.use_cases import export_blank_sheet, export_sheets
 
-    with ctx.db.session() as session:
-        if args.blank:
-            target = (
-                args.out
-                if args.out.suffix.lower() == ".xlsx"
-                else args.out / f"{args.form}_{args.period}.xlsx"
-            )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            paths = [export_blank_form_sheet(session, args.period, args.form, target, actor=ctx.actor)]
-        else:
-            paths = export_form_sheets(session, args.period, args.form, args.out, upward=args.upward,
-                                       actor=ctx.actor)
+    if args.blank:
+        target = args.out if args.out.suffix.lower() == ".xlsx" else args.out / f"{args.form}_{args.period}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        paths = [export_blank_sheet(ctx.db, ctx.actor, args.period, args.form, target)]
+    else:
+        paths = export_sheets(ctx.db, ctx.actor, args.period, args.form, args.out, upward=args.upward)
     for path in paths:
         print(path)
     print(_("{count} sheet(s) written").format(count=len(paths)))
@@ -169,12 +161,10 @@ def _print_preview(preview) -> None:
 
 def run_import(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.forms.sheets import apply_forms_import, preview_forms_import
+    from kpidesk.services.forms.sheets import apply_forms_import
+    from kpidesk.services.forms.use_cases import preview_sheets
 
-    previews = []
-    with ctx.db.session() as session:
-        for path in args.file:
-            previews.append(preview_forms_import(session, path, period=args.period, form_key=args.form))
+    previews = preview_sheets(ctx.db, ctx.actor, args.file, period=args.period, form_key=args.form)
     blocked = False
     for preview in previews:
         _print_preview(preview)
@@ -190,10 +180,9 @@ def run_import(args, ctx) -> int:
 
 
 def run_scores(args, ctx) -> int:
-    from kpidesk.services.forms.responses import form_score_rows
+    from kpidesk.services.forms.use_cases import form_scores
 
-    with ctx.db.session() as session:
-        data = form_score_rows(session, args.period, ctx.actor)
+    data = form_scores(ctx.db, ctx.actor, args.period)
     if args.json:
         print_json(data)
         return EXIT_OK
