@@ -44,3 +44,70 @@ def install_starter(db: Database, actor: Actor, starter: str) -> dict:
 
     with db.write() as session:
         return install(session, actor, starter)
+
+
+@dataclass(frozen=True)
+class TemplateLibrary:
+    """What the Templates page lists and offers: templates, KPIs, raw fields, positions and the
+    organisation's quantitative / qualitative shares."""
+
+    templates: list
+    kpis: list
+    fields: list
+    positions: list
+    shares: tuple[int, int]
+
+
+def template_library(db: Database, actor: Actor, *, include_old: bool = False) -> TemplateLibrary:
+    from kpidesk.services.library import kpis, templates
+    from kpidesk.services.people import staff
+    from kpidesk.services.safety import settings
+
+    require(actor, Permission.LIBRARY_READ)
+    with db.session() as session:
+        values = settings.all_settings(session)
+        return TemplateLibrary(
+            templates.list_templates(session, include_old=include_old), kpis.list_kpis(session),
+            kpis.list_raw_fields(session), staff.list_positions(session),
+            (int(values.get("quantitative_share") or 70), int(values.get("qualitative_share") or 30)))
+
+
+def template_detail(db: Database, actor: Actor, template_id: int):
+    from kpidesk.services.library import templates
+
+    require(actor, Permission.LIBRARY_READ)
+    with db.session() as session:
+        return templates.template_detail(session, template_id)
+
+
+def save_template(db: Database, actor: Actor, template_id: int | None, data) -> int:
+    """A new template (``template_id`` None) or the next version of one; returns the version's id."""
+    from kpidesk.services.library import templates
+
+    with db.write() as session:
+        if template_id is None:
+            return templates.create_template(session, actor, data)
+        return templates.save_template_version(session, actor, template_id, data)
+
+
+def save_current_template_version(db: Database, actor: Actor, key: str, data) -> int:
+    """The next version of whichever version of template ``key`` is current now (undo and redo)."""
+    from kpidesk.services.library import templates
+
+    with db.write() as session:
+        current = templates.current_version_id(session, key)
+        return templates.save_template_version(session, actor, current, data)
+
+
+def duplicate_template(db: Database, actor: Actor, template_id: int) -> int:
+    from kpidesk.services.library import templates
+
+    with db.write() as session:
+        return templates.duplicate_template(session, actor, template_id)
+
+
+def save_kpi(db: Database, actor: Actor, data, kpi_id: int | None = None) -> int:
+    from kpidesk.services.library import kpis
+
+    with db.write() as session:
+        return kpis.save_kpi(session, actor, data, kpi_id)
