@@ -107,3 +107,22 @@ def mark_left(db: Database, actor: Actor, employee_id: int, on: date | None = No
 def reinstate_employee(db: Database, actor: Actor, employee_id: int, reason: str | None = None) -> None:
     with db.write() as session:
         staff.reinstate_employee(session, actor, employee_id, reason=reason)
+
+
+def organisation_settings(db: Database, actor: Actor):
+    """The organisation's settings and its grade bands, for the Settings page."""
+    from kpidesk.services.people import organisation
+
+    del actor  # every role may read them; saving is checked
+    with db.session() as session:
+        return organisation.load_organisation(session), organisation.grade_bands(session)
+
+
+def save_organisation_settings(db: Database, actor: Actor, settings, bands=None) -> None:
+    """Save the organisation's settings and, when given, its grade bands, in one unit of work."""
+    from kpidesk.services.people import organisation
+
+    with db.write() as session:
+        organisation.save_organisation(session, actor, settings)
+        if bands is not None:
+            organisation.save_grade_bands(session, actor, bands)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.services.people import organisation as org_service
+from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.organisation import BandRow, OrganisationSettings
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
@@ -51,10 +52,8 @@ class SettingsData:
     backup_folder: str | None
 
 
-def load_settings(db) -> SettingsData:
-    with db.session() as session:
-        organisation = org_service.load_organisation(session)
-        bands = org_service.grade_bands(session)
+def load_settings(db, actor) -> SettingsData:
+    organisation, bands = people.organisation_settings(db, actor)
     return SettingsData(organisation, bands, str(db.backup_dir) if db.backup_dir else None)
 
 
@@ -302,7 +301,7 @@ class SettingsPage(Page):
 
     # -- loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        Task(self, load_settings, self.ctx.db).success(self._loaded).start()
+        Task(self, load_settings, self.ctx.db, self.ctx.actor).success(self._loaded).start()
 
     def _loaded(self, data: SettingsData) -> None:
         self.data = data
@@ -402,16 +401,8 @@ class SettingsPage(Page):
         except (ValueError, org_service.ValidationError) as exc:
             self._fail(error_text(exc) if isinstance(exc, org_service.ValidationError) else str(exc))
             return False
-        db, actor = self.ctx.db, self.ctx.actor
-        bands_changed = self.data is None or bands != self.data.bands
-
-        def write() -> None:
-            with db.write() as session:
-                org_service.save_organisation(session, actor, organisation)
-                if bands_changed:
-                    org_service.save_grade_bands(session, actor, bands)
-
-        Task(self, write).writes(Changes.SETTINGS | Changes.RESULTS).success(self._saved) \
+        changed_bands = bands if self.data is None or bands != self.data.bands else None
+        Task(self, people.save_organisation_settings, self.ctx.db, self.ctx.actor, organisation, changed_bands).writes(Changes.SETTINGS | Changes.RESULTS).success(self._saved) \
             .failure(lambda e: self._fail(error_text(e))).start()
         return True
 
