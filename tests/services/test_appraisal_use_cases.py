@@ -121,3 +121,10 @@ def test_forced_distribution_is_set_and_cleared_as_the_actor(demo_db, actor):
     assert appraisal.period_results(demo_db, actor, "2025-12").forced is not None
     appraisal.clear_forced(demo_db, actor, "2025-12")
     assert appraisal.period_results(demo_db, actor, "2025-12").forced is None
+
+
+def test_the_overview_and_the_entry_grid(demo_db, actor):
+    overview = appraisal.period_overview(demo_db, actor, "2025-12")
+    assert overview.status == "open"
+    sheet = appraisal.entry_sheet(demo_db, actor, "2025-12")
+    assert sheet.period == "2025-12" and sheet.rows

@@ -57,3 +57,17 @@ def test_staff_writes_are_one_unit_of_work_each_and_checked(db, actor):
         people.update_employee(db, auditor, employee, name="x")
     with pytest.raises(PermissionDenied):
         people.add_employee(db, auditor, staff_no="E2", name="李四")
+
+
+def test_organisation_settings_are_read_and_saved_together(db, actor):
+    from dataclasses import replace
+
+    settings, bands = people.organisation_settings(db, actor)
+    renamed = replace(settings, name="星海客服中心")
+    with pytest.raises(PermissionDenied):
+        people.save_organisation_settings(db, Actor(name="auditor", role=Role.AUDITOR), renamed)
+    people.save_organisation_settings(db, actor, renamed)
+    assert people.organisation_settings(db, actor) == (renamed, bands)
+    relabelled = [replace(bands[0], label_en="Outstanding"), *bands[1:]]
+    people.save_organisation_settings(db, actor, renamed, relabelled)
+    assert people.organisation_settings(db, actor)[1] == relabelled
