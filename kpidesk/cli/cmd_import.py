@@ -48,7 +48,6 @@ def _parse_maps(items: list[str]) -> dict[str, str | None]:
 
 
 def run_import(args, ctx) -> int:
-    from kpidesk.services.imports import registry as importing
     from kpidesk.services.imports import use_cases as imports
 
     path = Path(args.file)
@@ -81,7 +80,7 @@ def run_import(args, ctx) -> int:
     options = {"skip_problem_rows": args.skip_problem_rows}
     if args.kind == "kpis" and args.position:
         options["position"] = args.position
-    result = importing.apply_import(db, ctx.actor, preview, **options)
+    result = imports.apply_import(db, ctx.actor, preview, **options)
     if args.profile:
         columns = {**overrides, **preview.mapping}
         imports.save_profile(db, ctx.actor, args.profile, args.kind, columns, sheet=preview.sheet if sheet else None,

@@ -41,14 +41,21 @@ def test_field_choices_label_fields_and_kpis(db, actor):
     assert index.get("接待总数") == "contacts"
 
 
-def test_profiles_are_saved_listed_and_loaded(db, actor):
+def test_profiles_are_saved_and_loaded(db, actor):
     imports.save_profile(db, actor, "工单系统", "data", {"工号": "staff_no"}, sheet="Sheet1")
-    imports.save_profile(db, actor, "员工表", "staff", {"姓名": "name"})
-    assert imports.profiles_for(db, actor, "data") == ["工单系统"]
     loaded = imports.load_profile(db, actor, "工单系统")
     assert loaded["columns"] == {"工号": "staff_no"} and loaded["sheet"] == "Sheet1"
     with pytest.raises(NotFound):
         imports.load_profile(db, actor, "none")
+
+
+def test_the_wizard_s_choices_are_read_at_once(demo_db, actor):
+    imports.save_profile(demo_db, actor, "工单系统", "data", {"工号": "staff_no"})
+    imports.save_profile(demo_db, actor, "员工表", "staff", {"姓名": "name"})
+    choices = imports.import_choices(demo_db, actor, "data")
+    assert "2025-12" in choices.periods and "2025-11" not in choices.periods  # finalized periods are not offered
+    assert list(choices.profiles) == ["工单系统"] and choices.profiles["工单系统"]["columns"] == {"工号": "staff_no"}
+    assert choices.fields and choices.header_index
 
 
 def test_the_preview_reads_as_the_actor(db, actor):
@@ -64,3 +71,11 @@ def test_exports_act_as_the_actor(demo_db, actor, tmp_path):
     assert counts["rows"] > 0 and (tmp_path / "out.xlsx").exists()
     with pytest.raises(PermissionDenied):
         imports.export_period(demo_db, Actor(name="x", role=Role.EMPLOYEE), "2025-11", tmp_path / "x.xlsx")
+
+
+def test_a_preview_is_written_as_the_actor(db, actor):
+    preview = imports.preview_import(db, actor, DATA / "staff_list.xlsx", kind="staff")
+    with pytest.raises(PermissionDenied):
+        imports.apply_import(db, Actor(name="auditor", role=Role.AUDITOR), preview)
+    result = imports.apply_import(db, actor, preview)
+    assert result.kind == "staff" and result.counts

@@ -35,3 +35,15 @@ def test_a_printed_sheet_is_verified(demo_db, actor):
         printing.verify_printed_sheet(demo_db, actor, "2025-11", "CS001", "not a hash")
     check = printing.verify_printed_sheet(demo_db, actor, "2025-11", "CS001", "0" * 16)
     assert not check.ok
+
+
+def test_sheets_are_printed_as_the_actor(demo_db, actor, tmp_path):
+    from kpidesk.errors import KpiDeskError
+    from kpidesk.services.printing.sheets import PrintRequest
+
+    request = PrintRequest("2025-11", ("CS003",), charts=False, lang="en")
+    outcome = printing.print_sheets(demo_db, actor, request, tmp_path / "cs003.pdf", processes=1)
+    assert outcome.documents == 1 and (tmp_path / "cs003.pdf").read_bytes()[:5] == b"%PDF-"
+    with pytest.raises(KpiDeskError):  # an employee prints only their own sheet
+        printing.print_sheets(demo_db, _employee_login(demo_db, "CS001"), request, tmp_path / "x.pdf", processes=1)
+    assert not (tmp_path / "x.pdf").exists()

@@ -8,6 +8,7 @@ take the actor all the same, so a rule can be added here without touching the ca
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,6 @@ def field_choices(db: Database, actor: Actor) -> tuple[list[tuple[str, str]], di
         names.update({code: pick(zh, en) for code, zh, en in
                       session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en)) if code not in names})
     return [(code, f"{names.get(code, code)} ({code})") for code in infos], index
-
-
-def profiles_for(db: Database, actor: Actor, kind: str) -> list[str]:
-    """The names of the saved column profiles of one import kind."""
-    del actor
-    with db.session() as session:
-        return [name for name, profile_kind in registry.list_profiles(session) if profile_kind == kind]
 
 
 def load_profile(db: Database, actor: Actor, name: str) -> dict[str, Any]:
@@ -80,3 +74,31 @@ def export_import_template(db: Database, actor: Actor, period: str, position: st
 
     with db.session() as session:
         return exporting.export_import_template(session, period, position, out, actor=actor)
+
+
+@dataclass(frozen=True)
+class ImportChoices:
+    """What the import wizard offers, read once when it opens: the periods still open for data (newest
+    first), the saved column profiles of the kind, and the fields a column can be imported as."""
+
+    periods: list[str]
+    profiles: dict[str, dict[str, Any]]
+    fields: list[tuple[str, str]]  # (code, label)
+    header_index: dict[str, str]  # a known header (name, English name, code, alias) → code
+
+
+def import_choices(db: Database, actor: Actor, kind: str) -> ImportChoices:
+    from kpidesk.services.appraisal.use_cases import list_periods
+
+    periods = [p.code for p in reversed(list_periods(db, actor)) if p.status != "finalized"]
+    with db.session() as session:
+        profiles = {name: registry.load_profile(session, name) for name, profile_kind
+                    in registry.list_profiles(session) if profile_kind == kind}
+    fields, header_index = field_choices(db, actor)
+    return ImportChoices(periods, profiles, fields, header_index)
+
+
+def apply_import(db: Database, actor: Actor, preview: ImportPreview, **options: Any):
+    """Write a preview (one transaction) as the actor; returns the ``ImportResult``. The options are the
+    import kind's own (``skip_problem_rows``; ``progress`` and ``cancel`` for data and staff lists)."""
+    return registry.apply_import(db, actor, preview, **options)

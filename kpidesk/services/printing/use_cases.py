@@ -42,3 +42,12 @@ def verify_printed_sheet(db: Database, actor: Actor, period: str, staff_no: str,
 
     with db.session() as session:
         return verify_sheet(session, actor, period, staff_no, printed_hash)
+
+
+def print_sheets(db: Database, actor: Actor, request, out, *, progress=None, cancel=None,
+                 processes: int | None = None):
+    """Write the sheets, summary or year sheets of ``request`` as the actor may see them (see
+    ``sheets.print_documents``); returns the ``PrintOutcome``."""
+    from kpidesk.services.printing.sheets import print_documents
+
+    return print_documents(db, actor, request, out, progress=progress, cancel=cancel, processes=processes)

@@ -81,8 +81,7 @@ def open_and_detect(path: str, kind: str, overrides: dict, sheet: str | None = N
 
 def run_import(db, actor, preview, skip_problem_rows: bool, profile: dict | None, progress, cancel):
     """Write the preview (one transaction), then store the column profile if one was asked for."""
-    from kpidesk.services.imports.registry import apply_import
-    from kpidesk.services.imports.use_cases import save_profile
+    from kpidesk.services.imports.use_cases import apply_import, save_profile
 
     result = apply_import(db, actor, preview, skip_problem_rows=skip_problem_rows, progress=progress,
                           cancel=cancel)
@@ -123,6 +122,7 @@ class ImportWizard(QWizard):
         self.overrides: dict[str, str | None] = {}
         self.preview = None
         self.result = None
+        self.choices = None  # ImportChoices, read in a worker when the first page opens
         self.file_page = FilePage(self)
         self.sheet_page = SheetPage(self)
         self.header_page = HeaderPage(self)
@@ -178,20 +178,23 @@ class FilePage(QWizardPage):
         form.addRow(note)
 
     def initializePage(self) -> None:  # noqa: N802
-        from kpidesk.services.appraisal.use_cases import list_periods
-        from kpidesk.services.imports.use_cases import profiles_for
+        from kpidesk.services.imports.use_cases import import_choices
 
-        db, actor = self.wiz.ctx.db, self.wiz.ctx.actor
         self.period_combo.clear()
-        for period in reversed(list_periods(db, actor)):
-            if period.status != "finalized":
-                self.period_combo.addItem(period.code, period.code)
+        self.profile_combo.clear()
+        Task(self, import_choices, self.wiz.ctx.db, self.wiz.ctx.actor, self.wiz.kind) \
+            .success(self._choices_loaded).start()
+
+    def _choices_loaded(self, choices) -> None:
+        self.wiz.choices = choices
+        for code in choices.periods:
+            self.period_combo.addItem(code, code)
         index = self.period_combo.findData(self.wiz.period)
         self.period_combo.setCurrentIndex(max(index, 0))
-        self.profile_combo.clear()
         self.profile_combo.addItem(_("None — recognise the columns"), None)
-        for name in profiles_for(db, actor, self.wiz.kind):
+        for name in choices.profiles:
             self.profile_combo.addItem(name, name)
+        self.completeChanged.emit()
 
     def browse(self) -> None:
         path = self.wiz.ctx.dialogs.open_file(self, _("Import data"), _(FILE_FILTER))
@@ -203,15 +206,10 @@ class FilePage(QWizardPage):
         return bool(text) and Path(text).is_file() and self.period_combo.count() > 0
 
     def validatePage(self) -> bool:  # noqa: N802
-        from kpidesk.services.imports.use_cases import load_profile
-
         self.wiz.path = self.path_edit.text().strip()
         self.wiz.period = self.period_combo.currentData()
         name = self.profile_combo.currentData()
-        if name:
-            self.wiz.profile = dict(load_profile(self.wiz.ctx.db, self.wiz.ctx.actor, name), name=name)
-        else:
-            self.wiz.profile = None
+        self.wiz.profile = dict(self.wiz.choices.profiles[name], name=name) if name else None
         return True
 
 
@@ -371,7 +369,6 @@ class MappingPage(QWizardPage):
         from kpidesk.exchange.aliases import match_header
         from kpidesk.exchange.readers import read_table
         from kpidesk.services.imports.data import template_overrides
-        from kpidesk.services.imports.use_cases import field_choices
 
         self.grid.setHorizontalHeaderLabels([_("Column"), _("Examples"), _("Imports as")])
         book = self.wiz.detected.book
@@ -379,7 +376,7 @@ class MappingPage(QWizardPage):
         self.table = read_table(book, kind=self.wiz.kind, sheet=self.wiz.sheet, header_row=self.wiz.header_row,
                                 overrides=overrides, strict=False)
         self.wiz.header_row = self.table.header_row
-        choices, index = field_choices(self.wiz.ctx.db, self.wiz.ctx.actor)
+        choices, index = self.wiz.choices.fields, self.wiz.choices.header_index
         self.combos.clear()
         self.grid.setRowCount(len(self.table.columns))
         for row, column in enumerate(self.table.columns):
