@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (median and best shown)")
     args = parser.parse_args()
     from kpidesk.services.actor import Actor
-    from kpidesk.store.backups import backup_now
+    from kpidesk.store.db import backup_now
 
     actor = Actor("bench")
     xlsx, csv_path = make_files(args.staff)

@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kpidesk import __version__
-from kpidesk.errors import KpiDeskError
+from kpidesk.errors import KpiDeskError, NotFound
 from kpidesk.i18n import _, set_language
 
 log = logging.getLogger("kpidesk.cli")
@@ -25,18 +27,24 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 
 @dataclass
 class CliContext:
-    """What a handler needs: the database (opened on first use) and the acting user."""
+    """What a handler needs: the database (opened on first use) and the acting user.
+
+    ``creates_database`` is set by the commands allowed to make a new database file (init, demo).
+    """
 
     db_target: str | None
     user: str | None = None
+    creates_database: bool = False
     _db: object = field(default=None, repr=False)
     _actor: object = field(default=None, repr=False)
 
     @property
     def db(self):
         if self._db is None:
-            from kpidesk.services.safety.backup import open_checked
+            from kpidesk.services.safety.database import open_checked
 
+            if not self.creates_database:
+                require_existing_database(self.db_target)
             self._db = open_checked(self.db_target)  # a damaged file is named with its newest good backup
             for warning in self._db.warnings:
                 print(_("Warning: {message}").format(message=warning), file=sys.stderr)
@@ -45,7 +53,7 @@ class CliContext:
     @property
     def actor(self):
         if self._actor is None:
-            from kpidesk.services.safety.access import actor_for_cli
+            from kpidesk.services.safety.auth import actor_for_cli
 
             self._actor = actor_for_cli(self.db, self.user)
         return self._actor
@@ -53,6 +61,17 @@ class CliContext:
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+
+
+def require_existing_database(target: str | None) -> None:
+    """Refuse a ``--db`` or ``KPIDESK_DB`` file that does not exist, so a mistyped path never turns into a
+    new empty database. Server URLs and the default location (created on first use) pass."""
+    raw = target if target is not None else os.environ.get("KPIDESK_DB") or None
+    if raw is None or "://" in raw:
+        return
+    path = Path(raw).expanduser().resolve()
+    if not path.exists():
+        raise NotFound(_("No database at {path}. Create one with: kpidesk --db \"{path}\" init").format(path=path))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    ctx = CliContext(db_target=args.db, user=args.user)
+    ctx = CliContext(db_target=args.db, user=args.user, creates_database=getattr(args, "creates_database", False))
     try:
         return int(args.handler(args, ctx) or 0)
     except KpiDeskError as exc:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kpidesk.cli.output import print_json, print_table
-from kpidesk.i18n import _, current_language
+from kpidesk.i18n import N_, _, current_language
 
 EXIT_OK, EXIT_INPUT = 0, 3
+#: kpidesk.exchange.form_files.BUNDLED / USER, as the list shows them
+SOURCE_LABELS = {"bundled": N_("bundled"), "user": N_("own")}
 
 
 def register(subparsers) -> None:
@@ -15,13 +18,15 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
 
     q = sub.add_parser("list", help=_("show the form files and the versions stored in the database"))
-    q.add_argument("--dir", type=Path, help=_("forms folder (default: the forms shipped with KPI Desk)"))
+    q.add_argument("--dir", type=Path,
+                   help=_("forms folder (default: the bundled forms and the office's own forms folder)"))
     q.add_argument("--json", action="store_true", help=_("print JSON"))
     q.set_defaults(handler=run_list)
 
     q = sub.add_parser("check", help=_("check one form file, or every file of the forms folder"))
     q.add_argument("file", nargs="*", type=Path, metavar="FILE", help=_("form file(s) to check"))
-    q.add_argument("--dir", type=Path, help=_("forms folder to check when no FILE is given"))
+    q.add_argument("--dir", type=Path,
+                   help=_("forms folder to check when no FILE is given (default: bundled and own forms)"))
     q.set_defaults(handler=run_check)
 
     q = sub.add_parser(
@@ -51,9 +56,12 @@ def register(subparsers) -> None:
 
 
 def _existing_database(ctx):
-    """The database, when one exists already: listing forms must not create an empty database file."""
+    """The database, when one exists already: listing forms must not create an empty database file.
+    A ``--db`` or ``KPIDESK_DB`` that names a missing file is an error, as for every other command."""
     from kpidesk.services.safety.use_cases import database_file
 
+    if ctx.db_target is not None or os.environ.get("KPIDESK_DB"):
+        return ctx.db
     path = database_file(ctx.db_target)
     if path is not None and not path.exists():
         return None
@@ -82,17 +90,21 @@ def run_list(args, ctx) -> int:
         if item.changed_without_new_version:
             stored += " " + _("(file changed without a new version)")
         title = item.title_zh if language == "zh_CN" else item.title_en
-        rows.append([item.key, item.version, title, item.criteria, ", ".join(item.raters), stored])
-    print_table([_("Form"), _("Version"), _("Title"), _("Criteria"), _("Raters"), _("Stored versions")], rows)
+        source = _(SOURCE_LABELS.get(item.source, item.source))
+        rows.append([item.key, item.version, title, item.criteria, ", ".join(item.raters), stored, source])
+    print_table([_("Form"), _("Version"), _("Title"), _("Criteria"), _("Raters"), _("Stored versions"),
+                 _("Source")], rows)
+    own = [item.path for item in listings if item.source == "user"]
+    if own:
+        print(_("The office's own forms: {paths}").format(paths=", ".join(own)))
     for problem in problems:
         print(problem.render(_))
     return EXIT_INPUT if any(p.is_error for p in problems) else EXIT_OK
 
 
 def run_check(args, ctx) -> int:
-    from kpidesk.exchange.form_files import load_forms
-    from kpidesk.resources import FORMS_DIR
-    from kpidesk.services.forms.responses import check_form_file
+    from kpidesk.exchange.form_files import load_catalogue
+    from kpidesk.services.forms.catalogue import check_form_file, form_folders
 
     problems = []
     checked = 0
@@ -108,7 +120,8 @@ def run_check(args, ctx) -> int:
                     )
                 )
     else:
-        forms, problems = load_forms(args.dir or FORMS_DIR)
+        entries, problems = load_catalogue(form_folders(args.dir))
+        forms = [entry.form for entry in entries.values()]
         checked = len(forms)
         for form in forms:
             print(
@@ -161,7 +174,7 @@ def _print_preview(preview) -> None:
 
 def run_import(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.forms.sheets import apply_forms_import
+    from kpidesk.services.forms.sheet_import import apply_forms_import
     from kpidesk.services.forms.use_cases import preview_sheets
 
     previews = preview_sheets(ctx.db, ctx.actor, args.file, period=args.period, form_key=args.form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kpidesk.cli.output import print_json, print_table
 from kpidesk.i18n import _
+from kpidesk.i18n.times import format_local_time
 
 
 def register(subparsers) -> None:
@@ -63,7 +64,7 @@ def run_list(args, ctx) -> int:
         return 0
     headers = [_("Period"), _("Status"), _("Appraisees"), _("Finalized"), _("By"), _("Snapshot")]
     rows = [[i.code, period_status_text(i.status), i.appraisees,
-             i.finalized_at.strftime("%Y-%m-%d %H:%M") if i.finalized_at else "", i.finalized_by or "",
+             format_local_time(i.finalized_at), i.finalized_by or "",
              (i.snapshot_hash or "")[:12]] for i in infos]
     print_table(headers, rows)
     return 0

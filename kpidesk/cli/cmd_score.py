@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from kpidesk.cli.output import print_table
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import _
 
 FORMATS = ("table", "csv", "json")
@@ -68,8 +69,8 @@ def _table(records: list[dict], scores) -> None:
     rows = [[r["staff_no"], r["name"], r["department"], r["team"], _number(r["quantitative"]),
              _number(r["qualitative"]), _number(r["adjustments"]), _number(r["total"]), r["grade"],
              r["rank_department"], r["rank_organisation"], ", ".join(flag_label(f) for f in r["flags"])] for r in records]
-    state = {"finalized": _("finalized"), "review": _("in review"), "open": _("open"),
-             "not_opened": _("computed from its months")}.get(scores.status, scores.status)
+    state = {PeriodStatus.FINALIZED: _("finalized"), PeriodStatus.REVIEW: _("in review"), PeriodStatus.OPEN: _("open"),
+             PeriodStatus.NOT_OPENED: _("computed from its months")}.get(scores.status, scores.status)
     print(_("Period {period} ({state})").format(period=scores.period.code, state=state))
     print_table(headers, rows)
 

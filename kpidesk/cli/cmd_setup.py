@@ -9,10 +9,10 @@ from kpidesk.i18n import _
 def register(subparsers) -> None:
     p = subparsers.add_parser("init", help=_("create the database, optionally with a starter library"))
     p.add_argument("--starter", metavar="NAME", help=_("starter library to install, e.g. customer-service"))
-    p.set_defaults(handler=run_init)
+    p.set_defaults(handler=run_init, creates_database=True)
 
     p = subparsers.add_parser("demo", help=_("fill an empty database with the demo department"))
-    p.set_defaults(handler=run_demo)
+    p.set_defaults(handler=run_demo, creates_database=True)
 
     p = subparsers.add_parser("info", help=_("show counts, schema version, path and periods"))
     p.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -64,16 +64,20 @@ def run_info(args, ctx) -> int:
 
 
 def run_db_upgrade(args, ctx) -> int:
+    from kpidesk.cli import require_existing_database
     from kpidesk.services.safety.use_cases import upgrade_schema
 
+    require_existing_database(ctx.db_target)
     version = upgrade_schema(ctx.db_target)
     print(_("Schema version: {version}").format(version=version))
     return 0
 
 
 def run_db_copy(args, ctx) -> int:
+    from kpidesk.cli import require_existing_database
     from kpidesk.services.safety.use_cases import copy_database_between
 
+    require_existing_database(args.source)  # only the target may be created
     result = copy_database_between(args.source, args.target)
     print(_("Copied {rows} rows; the audit chain of {entries} entries verifies.").format(
         rows=sum(result.counts.values()), entries=result.audit_entries))

@@ -353,8 +353,11 @@ def score_period(data: ScoringInput) -> ScoringResult:
         weighted = np.where(counted, np.nan_to_num(scores) * share, np.nan)
         quantitative = np.where(weight_sum > 0, np.nansum(weighted, axis=1), np.nan)
 
-    return _finish(data, compiled, template_of, dept_codes, codes, values, scores, weights, weighted, status,
-                   auto, problems, exemption_reasons, quantitative, missing_zero)
+    return _finish(_ScoringWork(
+        data=data, compiled=compiled, template_of=template_of, dept_codes=dept_codes, codes=codes, values=values,
+        scores=scores, weights=weights, weighted=weighted, status=status, auto=auto, problems=problems,
+        exemption_reasons=exemption_reasons, quantitative=quantitative, missing_zero=missing_zero,
+    ))
 
 
 def _apply_exemptions(data: ScoringInput, column: Mapping[str, int], status: np.ndarray) -> dict:
@@ -417,16 +420,40 @@ def _qualitative(data: ScoringInput, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(source, dtype=float).copy(), partial
 
 
-def _finish(data, compiled, template_of, dept_codes, codes, values, scores, weights, weighted, status, auto,
-            problems, exemption_reasons, quantitative, missing_zero) -> ScoringResult:
-    n = len(data.employees)
-    options = data.options
-    qualitative, qualitative_partial = _qualitative(data, n)
+@dataclass
+class _ScoringWork:
+    """What :func:`score_period` has worked out KPI by KPI, handed on to make totals, grades and flags.
+
+    Arrays are employees (rows) by ``codes`` (KPI columns); ``problems`` and ``exemption_reasons`` are keyed
+    by (row, column)."""
+
+    data: ScoringInput
+    compiled: list[_Compiled]
+    template_of: np.ndarray
+    dept_codes: np.ndarray
+    codes: list[str]
+    values: np.ndarray
+    scores: np.ndarray
+    weights: np.ndarray
+    weighted: np.ndarray
+    status: np.ndarray
+    auto: np.ndarray
+    problems: dict[tuple[int, int], tuple[str, str]]
+    exemption_reasons: dict[tuple[int, int], str]
+    quantitative: np.ndarray
+    missing_zero: np.ndarray
+
+
+def _finish(work: _ScoringWork) -> ScoringResult:
+    """Totals, grades, ranks and flags from the per-KPI arrays of ``work``."""
+    n = len(work.data.employees)
+    options = work.data.options
+    qualitative, qualitative_partial = _qualitative(work.data, n)
     adjustments = np.zeros(n)
     adjustment_lists: dict[int, list[Adjustment]] = {}
-    if data.adjustments:
-        index = {e: i for i, e in enumerate(data.employees)}
-        for adjustment in data.adjustments:
+    if work.data.adjustments:
+        index = {e: i for i, e in enumerate(work.data.employees)}
+        for adjustment in work.data.adjustments:
             i = index.get(adjustment.employee)
             if i is None:
                 continue
@@ -435,16 +462,16 @@ def _finish(data, compiled, template_of, dept_codes, codes, values, scores, weig
             adjustments[i] += float(adjustment.points)
             adjustment_lists.setdefault(i, []).append(adjustment)
 
-    q_share = np.array([float(c.template.quantitative_share) for c in compiled])[template_of] / 100.0
-    l_share = np.array([float(c.template.qualitative_share) for c in compiled])[template_of] / 100.0
-    lower = np.array([float(c.template.bounds[0]) for c in compiled])[template_of]
-    upper = np.array([float(c.template.bounds[1]) for c in compiled])[template_of]
-    has_q = ~np.isnan(quantitative)
+    q_share = np.array([float(c.template.quantitative_share) for c in work.compiled])[work.template_of] / 100.0
+    l_share = np.array([float(c.template.qualitative_share) for c in work.compiled])[work.template_of] / 100.0
+    lower = np.array([float(c.template.bounds[0]) for c in work.compiled])[work.template_of]
+    upper = np.array([float(c.template.bounds[1]) for c in work.compiled])[work.template_of]
+    has_q = ~np.isnan(work.quantitative)
     has_l = ~np.isnan(qualitative) & (l_share > 0)
     with np.errstate(invalid="ignore"):
         blended = np.where(
-            has_q & has_l, q_share * quantitative + l_share * np.nan_to_num(qualitative),
-            np.where(has_q, quantitative, np.where(has_l, qualitative, np.nan)),
+            has_q & has_l, q_share * work.quantitative + l_share * np.nan_to_num(qualitative),
+            np.where(has_q, work.quantitative, np.where(has_l, qualitative, np.nan)),
         )
         raw_total = blended + adjustments
         clipped = (raw_total < lower) | (raw_total > upper)
@@ -452,16 +479,17 @@ def _finish(data, compiled, template_of, dept_codes, codes, values, scores, weig
 
     scale = options.grade_scale
     grade_computed = scale.grade(total)
-    rank_department = competition_rank(total, dept_codes)
+    rank_department = competition_rank(total, work.dept_codes)
     rank_organisation = competition_rank(total)
     grade = grade_computed
     if options.forced_distribution is not None:
-        grade = forced_grades(options.forced_distribution, total, dept_codes)
+        grade = forced_grades(options.forced_distribution, total, work.dept_codes)
     rsr = None
     rank_rsr = None
     if options.rsr:
-        counted = (status == Status.OK) | missing_zero
-        rsr = rank_sum_ratio(np.where(counted, scores, np.nan), np.where(status == Status.ABSENT, 0.0, weights))
+        counted = (work.status == Status.OK) | work.missing_zero
+        rsr = rank_sum_ratio(np.where(counted, work.scores, np.nan),
+                             np.where(work.status == Status.ABSENT, 0.0, work.weights))
         rank_rsr = competition_rank(rsr)
 
     flag_masks: dict[str, np.ndarray] = {
@@ -469,21 +497,22 @@ def _finish(data, compiled, template_of, dept_codes, codes, values, scores, weig
         Flag.QUALITATIVE_ONLY: ~has_q & has_l & (q_share > 0),
         Flag.QUALITATIVE_PARTIAL: qualitative_partial & has_l,
         Flag.NO_RESULT: np.isnan(total),
-        Flag.KPIS_EXCLUDED: ((status == Status.MISSING) & ~missing_zero | (status == Status.EXEMPT)
-                             | (status == Status.NOT_COMPUTABLE)).any(axis=1),
-        Flag.DEPARTMENT_RULE: auto.any(axis=1),
+        Flag.KPIS_EXCLUDED: ((work.status == Status.MISSING) & ~work.missing_zero | (work.status == Status.EXEMPT)
+                             | (work.status == Status.NOT_COMPUTABLE)).any(axis=1),
+        Flag.DEPARTMENT_RULE: work.auto.any(axis=1),
         Flag.CLIPPED: clipped,
         Flag.FORCED_GRADE: grade != grade_computed,
     }
-    if data.history is not None:
-        grades_seen = np.column_stack([np.asarray(data.history.grades, dtype=object), grade])
-        ranks_seen = np.column_stack([np.asarray(data.history.ranks), rank_department])
+    if work.data.history is not None:
+        grades_seen = np.column_stack([np.asarray(work.data.history.grades, dtype=object), grade])
+        ranks_seen = np.column_stack([np.asarray(work.data.history.ranks), rank_department])
         flag_masks.update(streak_flags(grades_seen, ranks_seen, options.streak_rules))
 
     return ScoringResult(
-        input=data, compiled=tuple(compiled), template_of=template_of, codes=tuple(codes), values=values,
-        scores=scores, weights=weights, weighted=weighted, status=status, auto=auto, problems=problems,
-        exemption_reasons=exemption_reasons, missing_zero=missing_zero, quantitative=quantitative,
+        input=work.data, compiled=tuple(work.compiled), template_of=work.template_of, codes=tuple(work.codes),
+        values=work.values, scores=work.scores, weights=work.weights, weighted=work.weighted, status=work.status,
+        auto=work.auto, problems=work.problems, exemption_reasons=work.exemption_reasons,
+        missing_zero=work.missing_zero, quantitative=work.quantitative,
         qualitative=np.where(has_l, qualitative, np.nan), adjustments=adjustments,
         adjustment_lists=adjustment_lists, total=total, grade=grade, grade_computed=grade_computed,
         rank_department=rank_department, rank_organisation=rank_organisation, rsr=rsr, rank_rsr=rank_rsr,

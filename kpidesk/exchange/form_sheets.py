@@ -342,7 +342,9 @@ class FilledSheet:
     rows: list[FilledRow]
 
     def place(self, row: int | None = None, column: int | None = None) -> Place:
-        letter = None if column is None else column_letter(column)
+        from openpyxl.utils import get_column_letter
+
+        letter = None if column is None else get_column_letter(column + 1)
         return Place(file=self.file, sheet=self.sheet, row=row, column=letter)
 
     def columns_for(self, form: Form) -> tuple[dict[str, int], list[str]]:
@@ -397,15 +399,6 @@ def _match_header(text: str, names: dict[str, str]) -> str | None:
                 return COMMENT + key[len(LEVEL) :] if key.startswith(LEVEL) else None
             return key
     return None
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _is_blank(value: object) -> bool:

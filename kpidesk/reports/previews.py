@@ -25,9 +25,8 @@ from kpidesk.charts.style import PRINT_HALF_WIDTH
 from kpidesk.reports.document import render_documents
 from kpidesk.reports.samples import sample_history, sample_radar, sample_sheet, sample_summary
 from kpidesk.reports.sheet_data import ChartImage
-from kpidesk.resources import PROJECT_ROOT
 
-DEFAULT_OUT = PROJECT_ROOT / "docs" / "previews"
+DEFAULT_OUT = Path("docs") / "previews"  # run from the repository top, as the README says
 
 
 def sample_sheet_pdf(path: Path, lang: str) -> None:

@@ -220,6 +220,7 @@ def _level_for(form, skill: float, rng: random.Random) -> str:
 def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     """Self, manager and (for a few people) anonymous peer assessments, submitted through the forms service."""
     from kpidesk.services.forms import responses as form_service
+    from kpidesk.services.forms.catalogue import stored_form
 
     rng = random.Random(SEED + 1)
     templates = {t.position_id: t for t in session.execute(select(m.Template).where(m.Template.is_current)).scalars()}
@@ -240,7 +241,7 @@ def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) ->
             if staff_no in PEER_RATED:
                 raters += [("peer", peer.id, skill) for peer in team_one if peer.id != employee.id][:3]
             for attached in template.forms:
-                form = form_service.stored_form(session, attached.form_version_id)
+                form = stored_form(session, attached.form_version_id)
                 for role, rater_id, rater_skill in raters:
                     levels = {c.id: _level_for(form, rater_skill, rng) for c in form.criteria}
                     comments = {cid: LEVEL_COMMENTS[level][0] for cid, level in levels.items()}

@@ -11,12 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kpidesk.store import sqlite
-
-if TYPE_CHECKING:
-    from kpidesk.store.db import Database
 
 #: Reason of a file set aside because it was damaged; kept as evidence, never pruned or restored from.
 DAMAGED = "damaged"
@@ -73,13 +69,6 @@ def list_backups(folder: Path, stem: str, *, include_damaged: bool = False) -> l
 
 def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-def backup_now(db: Database, reason: str = "manual", folder: Path | None = None) -> Path | None:
-    """Write ``<name>-<timestamp>-<reason>.db`` into the backup folder; None for non-file databases."""
-    if db.path is None or not db.path.exists():
-        return None
-    return backup_file(db.path, folder or db.backup_dir, reason)
 
 
 def backup_file(database: Path, folder: Path, reason: str) -> Path:

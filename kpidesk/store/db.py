@@ -17,7 +17,7 @@ from sqlalchemy.pool import StaticPool
 
 from kpidesk.errors import ConflictError, CorruptDatabase, KpiDeskError, SchemaTooNew
 from kpidesk.i18n import _
-from kpidesk.store import sqlite
+from kpidesk.store import backups, sqlite
 from kpidesk.store.locations import backup_folder_for, resolve_url
 
 log = logging.getLogger(__name__)
@@ -158,8 +158,6 @@ def open_database(target: str | Path | URL | None = None, *, migrate: bool | Non
                     ).format(current=state.current or "-", head=state.head)
                 )
             if state.current and path is not None:
-                from kpidesk.store.backups import backup_now
-
                 backup_now(db, reason="pre-migration")
             from kpidesk.store import migrations_runner
 
@@ -175,3 +173,11 @@ def open_database(target: str | Path | URL | None = None, *, migrate: bool | Non
             _("{path} cannot be read as a database: {error}").format(path=db.display_name, error=exc.orig)
         ) from exc
     return db
+
+
+def backup_now(db: Database, reason: str = "manual", folder: Path | None = None) -> Path | None:
+    """Write ``<name>-<timestamp>-<reason>.db`` into the database's backup folder; None for non-file
+    databases."""
+    if db.path is None or not db.path.exists():
+        return None
+    return backups.backup_file(db.path, folder or db.backup_dir, reason)

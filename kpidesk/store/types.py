@@ -7,10 +7,12 @@ and scores are stored as integers scaled by 10**places and read back as ``Decima
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Text
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.types import TypeDecorator
 
 
@@ -58,3 +60,28 @@ class JSONText(TypeDecorator):
         if value is None:
             return None
         return json.loads(value)
+
+
+class EnumText(TypeDecorator):
+    """A ``StrEnum`` stored as its plain value and read back as the member, so loaded rows carry the type.
+
+    The allowed values are enforced by a CHECK constraint on the table (see the models), not by this type.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """The SQL of a CHECK that ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"

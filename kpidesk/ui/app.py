@@ -77,8 +77,21 @@ def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None)
     return window
 
 
+def _take_option(arguments: list[str], name: str) -> str | None:
+    """Remove ``name VALUE`` from the arguments and return VALUE (None when absent)."""
+    if name not in arguments:
+        return None
+    index = arguments.index(name)
+    value = arguments[index + 1] if index + 1 < len(arguments) else ""
+    del arguments[index:index + 2]
+    return value
+
+
 def run(argv: Sequence[str] | None = None) -> int:
+    """``kpidesk-gui [DATABASE] [--quit-after SECONDS]``; the option lets a check start the installed
+    window unattended and see it come up (it prints one line saying what was shown)."""
     arguments = list(argv if argv is not None else sys.argv)
+    quit_after = _take_option(arguments, "--quit-after")
     app = make_application(arguments)
     window = build_window()
     target = next((a for a in arguments[1:] if not a.startswith("-")), None)
@@ -86,7 +99,21 @@ def run(argv: Sequence[str] | None = None) -> int:
     def start() -> None:
         after_first_paint()
         window.start(target)
+        if quit_after is not None:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(int(float(quit_after or 0) * 1000), lambda: _quit_with_report(app, window))
 
     window.first_painted.connect(start)
     window.show()
     return app.exec()
+
+
+def _quit_with_report(app: QApplication, window) -> None:
+    from kpidesk.resources import CJK_FONT_NAME
+
+    shown = "database" if window.ctx.db is not None else "welcome" if window.welcome is not None else "nothing"
+    font = "yes" if CJK_FONT_NAME in QFontDatabase.families() else "no"
+    print(f"KPI Desk window shown: {shown}; CJK font loaded: {font}", flush=True)
+    window.close()
+    app.quit()

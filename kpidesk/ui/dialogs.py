@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QWidget
 
@@ -100,6 +102,13 @@ class Dialogs:
 
         return QFileDialog.getExistingDirectory(parent, caption, folder) or None
 
+    def open_folder(self, parent: QWidget | None, folder: Path | str) -> None:
+        """Show ``folder`` in the system's file manager."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
     def print_setup(self, parent: QWidget | None, printer: QPrinter, *, pages: int = 0, current_page: bool = False) -> bool:
         """The system print dialog on ``printer`` (printer, pages, copies); False when cancelled.
         ``pages`` bounds the page range; ``current_page`` offers "current page" (the one previewed)."""
@@ -180,6 +189,9 @@ class ScriptedDialogs(Dialogs):
     def choose_folder(self, parent, caption, folder=""):
         self.asked.append(Asked("choose_folder", caption, folder))
         return self._next(None)
+
+    def open_folder(self, parent, folder) -> None:
+        self.asked.append(Asked("open_folder", "", str(folder)))
 
     def print_setup(self, parent, printer, *, pages=0, current_page=False) -> bool:
         """Answers True or False, or a callable that sets the printer up as a user would and returns one."""

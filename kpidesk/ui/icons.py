@@ -1,4 +1,4 @@
-"""Icons from resources/icons (SVG), cached; an unknown name gives an empty icon rather than an error."""
+"""Icons from the bundled resources/icons (SVG), cached; an unknown name gives an empty icon rather than an error."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from functools import cache
 
 from PySide6.QtGui import QIcon
 
-from kpidesk.resources import RESOURCES
-
-ICONS_DIR = RESOURCES / "icons"
+from kpidesk.resources import ICONS_DIR
 
 
 @cache

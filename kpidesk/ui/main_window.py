@@ -1,5 +1,8 @@
 """The main window: sidebar of pages, the page stack, menus, toolbar and status bar.
 
+Over 500 lines: menus, pages, periods and opening databases share the window's state; Help's windows are
+in ``kpidesk.ui.help``.
+
 Pages come from the registry in ``kpidesk.ui.pages`` and are built the first time they are shown.
 Opening a database always happens in the background; the window is painted before it starts.
 """
@@ -142,6 +145,9 @@ class MainWindow(QMainWindow):
         self._shortcuts.append((self.redo_action, QKeySequence.StandardKey.Redo))
         self.redo_action.setIcon(icon("redo"))
         self.about_action = self._action("about", None, self.show_about)
+        self.guide_action = self._action("userGuide", QKeySequence.StandardKey.HelpContents, self.show_user_guide)
+        self.log_folder_action = self._action("logFolder", None, self.open_log_folder)
+        self.guide_window = None
         self.page_actions: list[QAction] = []
         for number, entry in enumerate(PAGES, start=1):
             shortcut = QKeySequence(f"Ctrl+{number}") if number <= 9 else None
@@ -182,6 +188,9 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
         self.view_menu.addMenu(self.language_menu)
         self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.guide_action)
+        self.help_menu.addAction(self.log_folder_action)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
@@ -233,6 +242,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(_("&Undo"))
         self.redo_action.setText(_("&Redo"))
         self.about_action.setText(_("&About KPI Desk"))
+        self.guide_action.setText(_("User &guide"))
+        self.log_folder_action.setText(_("Open &log folder"))
         self.language_menu.setTitle(_("&Language"))
         self.language_actions["system"].setText(_("Follow the system"))
         self.language_actions["zh_CN"].setText("中文")
@@ -493,12 +504,36 @@ class MainWindow(QMainWindow):
     def _welcome_choice(self, choice: str) -> None:
         from kpidesk.ui.welcome import DEMO, OPEN, STARTER
 
-        if choice == STARTER:
-            self.create_starter_database(opening.default_database_path())
-        elif choice == DEMO:
-            self.open_demo()
-        elif choice == OPEN:
+        if choice == OPEN:
             self.choose_database()
+            return
+        default = opening.default_database_path() if choice == STARTER else opening.demo_database_path()
+        path = self._writable_database_path(default)
+        if path is None:
+            self.show_welcome()
+        elif choice == STARTER:
+            self.create_starter_database(path)
+        elif choice == DEMO:
+            self.open_demo(path)
+
+    def _writable_database_path(self, path: Path | str) -> Path | None:
+        """``path`` once its folder exists and can be written; otherwise the user is told which folder is in
+        the way and picks another place (None when they cancel)."""
+        from kpidesk.errors import ValidationError
+        from kpidesk.services.safety.use_cases import writable_folder
+
+        path = Path(path)
+        while True:
+            try:
+                writable_folder(path.parent)
+                return path
+            except ValidationError as exc:  # the folder cannot be created or written
+                self.ctx.dialogs.warning(self, _("Choose another location"), str(exc))
+                chosen = self.ctx.dialogs.save_file(self, _("Choose another location"), _(DB_FILTER_SOURCE),
+                                                    path.name)
+                if not chosen:
+                    return None
+                path = Path(chosen)
 
     def create_starter_database(self, path: Path | str) -> Task:
         actor = self.ctx.actor
@@ -564,6 +599,10 @@ class MainWindow(QMainWindow):
             self.ctx.dialogs.warning(self, _("New database"),
                                      _("{path} already exists; choose Open to use it.").format(path=path))
             return
+        checked = self._writable_database_path(path)
+        if checked is None:
+            return
+        path = str(checked)
         if self.ctx.dialogs.confirm(self, _("New database"),
                                     _("Install the customer-service starter library (KPIs, forms, templates)?")):
             self.create_starter_database(path)
@@ -628,10 +667,19 @@ class MainWindow(QMainWindow):
         set_language(preference)
 
     def show_about(self) -> None:
-        from kpidesk import __version__
+        from kpidesk.ui.help import about_text
 
-        self.ctx.dialogs.info(self, _("About KPI Desk"),
-                              _("KPI Desk {version} — staff performance appraisal, offline.").format(version=__version__))
+        self.ctx.dialogs.info(self, _("About KPI Desk"), about_text(self.ctx))
+
+    def show_user_guide(self) -> None:
+        from kpidesk.ui.help import show_user_guide
+
+        self.guide_window = show_user_guide(self, self.guide_window)
+
+    def open_log_folder(self) -> None:
+        from kpidesk.ui.help import open_log_folder
+
+        open_log_folder(self, self.ctx)
 
     def _restore_geometry(self) -> None:
         geometry = self.ctx.settings.value("window/geometry")

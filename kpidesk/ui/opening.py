@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.services.actor import Actor
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
@@ -34,7 +35,7 @@ class Opened:
 def default_period(periods: list[PeriodChoice]) -> str | None:
     """The latest period still open for data, else the latest one."""
     for period in reversed(periods):
-        if period.status != "finalized":
+        if period.status != PeriodStatus.FINALIZED:
             return period.code
     return periods[-1].code if periods else None
 
@@ -54,8 +55,7 @@ def open_file(target: str | Path | None, actor: Actor) -> Opened:
     the newest good backup named, never overwritten. The periods are listed as ``actor`` (before a login
     the system user) sees them."""
     from kpidesk.services.appraisal.use_cases import list_periods
-    from kpidesk.services.safety.backup import open_checked
-    from kpidesk.services.safety.database import has_data
+    from kpidesk.services.safety.database import has_data, open_checked
 
     db = open_checked(target)
     return Opened(db=db, has_data=has_data(db), periods=list_periods(db, actor))

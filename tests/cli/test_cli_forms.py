@@ -27,19 +27,21 @@ SHIPPED = {
 }
 
 
-def test_list_shows_every_shipped_form(tmp_path, capsys):
-    assert main(["--db", str(tmp_path / "none.db"), "forms", "list"]) == 0
+def test_list_shows_every_shipped_form(capsys):
+    from kpidesk.store.locations import default_database_path
+
+    assert main(["forms", "list"]) == 0
     out = capsys.readouterr().out
     for key in SHIPPED:
         assert key in out
     assert "Customer service staff – qualitative appraisal" in out
-    assert not (tmp_path / "none.db").exists()  # listing forms does not create a database
+    assert not default_database_path().exists()  # listing forms does not create a database
 
 
 def test_list_in_chinese_and_as_json(tmp_path, capsys):
-    assert main(["--lang", "zh", "--db", str(tmp_path / "none.db"), "forms", "list"]) == 0
+    assert main(["--lang", "zh", "forms", "list"]) == 0
     assert "客服人员综合定性考核表" in capsys.readouterr().out
-    assert main(["--db", str(tmp_path / "none.db"), "forms", "list", "--json"]) == 0
+    assert main(["forms", "list", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {item["key"] for item in data["forms"]} == SHIPPED and data["problems"] == []
 

@@ -109,9 +109,9 @@ def test_export_and_import_template(cli_db, tmp_path, capsys):
 
 
 def test_forms_kind_goes_to_the_forms_service(cli_db, monkeypatch, capsys):
-    import kpidesk.services.forms.sheets as form_sheets
+    import kpidesk.services.forms.sheet_import as form_sheets
     from kpidesk.errors import Place
-    from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult
+    from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult
 
     calls = []
 

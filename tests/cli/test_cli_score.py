@@ -118,3 +118,26 @@ def test_quarter_rolls_up_its_months(demo, capsys):
     assert code == 0, err
     data = json.loads(out)
     assert any(r["total"] is not None for r in data)
+
+
+def test_period_list_shows_when_a_period_was_finalized_in_local_time(demo, capsys, monkeypatch):
+    import sqlite3
+    import time
+
+    con = sqlite3.connect(demo)
+    con.execute("UPDATE periods SET finalized_at = '2025-12-03 17:30:00' WHERE code = '2025-11'")
+    con.commit()
+    con.close()
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        code, out, _err = run(capsys, "--db", demo, "period", "list")
+        code_json, out_json, _err = run(capsys, "--db", demo, "period", "list", "--json")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert code == 0 and code_json == 0
+    line = next(text for text in out.splitlines() if text.lstrip().startswith("2025-11"))
+    assert "2025-12-04 01:30" in line
+    listed = {p["code"]: p for p in json.loads(out_json)}
+    assert listed["2025-11"]["finalized_at"] == "2025-12-03T17:30:00", "JSON keeps the stored UTC time"

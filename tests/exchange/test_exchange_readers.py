@@ -196,3 +196,23 @@ def test_undecodable_bytes(tmp_path):
 
 def test_column_letters():
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_column_letters_agree_with_openpyxl_over_all_of_excels_columns():
+    from openpyxl.utils import get_column_letter
+
+    assert all(column_letter(i) == get_column_letter(i + 1) for i in range(16384))
+
+
+def test_reading_a_workbook_does_not_load_openpyxl(data_dir):
+    """Why the reader keeps its own column letters: openpyxl would add a quarter second to every import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from kpidesk.exchange.readers import read_tables; "
+        f"read_tables({str(data_dir / 'staff_list.xlsx')!r}, kind='staff'); "
+        "print('openpyxl' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "exchange/aliases.py", "exchange/grids.py", "exchange/layout.py", "exchange/readers.py",
     "exchange/textfiles.py", "exchange/values.py", "exchange/writers.py", "services/imports/registry.py",
+    "services/import_preview.py",
     "services/imports/data.py", "services/imports/staff.py", "services/imports/kpis.py", "services/imports/exporting.py",
     "cli/cmd_import.py", "cli/cmd_export.py",
 ]

@@ -71,5 +71,7 @@ def test_headers_typed_by_hand_are_matched(mini_form):
     assert unmatched == ["备注"]
 
 
-def test_column_letters():
-    assert [sheets.column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+def test_a_problem_names_the_column_by_its_excel_letter():
+    sheet = sheets.FilledSheet("f.xlsx", "考核表 Form", "", {}, 4, {}, {}, [])
+    assert [sheet.place(5, i).column for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert sheet.place(5).column is None and sheet.place(5).row == 5

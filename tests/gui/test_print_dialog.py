@@ -167,13 +167,14 @@ def test_pay_choice_is_offered_to_an_administrator_and_reaches_the_sheet(qtbot, 
 @pytest.mark.parametrize("module", ["kpidesk/ui/pages/print/page.py", "kpidesk/ui/pages/print/spool.py"])
 def test_print_page_strings_have_their_chinese(module):
     from babel.messages.extract import extract_from_file
+    from tests_support.repo import REPO_ROOT
 
     from kpidesk.i18n.compile import merged_catalog
-    from kpidesk.resources import PROJECT_ROOT, TRANSLATIONS_DIR
+    from kpidesk.resources import TRANSLATIONS_DIR
 
     catalog = merged_catalog(TRANSLATIONS_DIR / "zh_CN")
     messages = [message for _line, message, _comments, _context in
-                extract_from_file("python", str(PROJECT_ROOT / module), keywords={"_": None, "N_": None})]
+                extract_from_file("python", str(REPO_ROOT / module), keywords={"_": None, "N_": None})]
     assert messages
     missing = [message for message in messages if not (catalog.get(message) and catalog.get(message).string)]
     assert missing == []

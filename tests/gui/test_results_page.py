@@ -198,3 +198,41 @@ def test_results_models_pass_the_model_tester(main_window, qtmodeltester):
     qtmodeltester.check(page.calibration.raters_model)
     qtmodeltester.check(page.calibration.gaps_model)
     qtmodeltester.check(page.signoffs.model)
+
+
+@pytest.fixture
+def in_shanghai(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_finalized_time_is_shown_in_local_time(main_window, qtbot, in_shanghai):
+    from datetime import datetime
+
+    with main_window.ctx.db.write() as session:
+        record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == "2025-11")).scalar_one()
+        record.finalized_at = datetime(2025, 12, 3, 17, 30)  # stored in UTC: 01:30 the next morning in Shanghai
+    page = _results(main_window)
+    main_window.ctx.set_period("2025-11")
+    qtbot.waitUntil(lambda: "2025-12-04 01:30" in page.banner.label.text())
+    assert "17:30" not in page.banner.label.text()
+
+    overview = main_window.show_page("overview")
+    qtbot.waitUntil(lambda: overview.overview is not None and overview.overview.period == "2025-11")
+    assert "2025-12-04" in overview.final_card.detail.text()
+
+
+def test_a_sign_off_shows_its_local_day(in_shanghai):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from kpidesk.ui.pages.results.review import SignRow
+
+    late_evening_utc = SimpleNamespace(signed_by="王芳", signed_at=datetime(2025, 12, 3, 17, 30))
+    row = SignRow(1, "CS001", "王芳", "A", {"employee": late_evening_utc})
+    assert row.signed("employee") == "王芳 · 2025-12-04"

@@ -45,3 +45,11 @@ def test_placeholders_survive_translation():
         for message in _messages(ROOT / module):
             translated = catalog.get(message).string
             assert set(fields.findall(message)) == set(fields.findall(translated)), (message, translated)
+
+
+def test_every_period_status_has_a_label():
+    from kpidesk.domain.statuses import PeriodStatus
+    from kpidesk.services.appraisal.status_words import PERIOD_STATUS_WORDS, period_status_text
+
+    assert set(PERIOD_STATUS_WORDS) == set(PeriodStatus)
+    assert period_status_text("review") == period_status_text(PeriodStatus.REVIEW) != "review"

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from tests_support.repo import REPO_ROOT
 
-from kpidesk.resources import PROJECT_ROOT, TRANSLATIONS_DIR
+from kpidesk.resources import TRANSLATIONS_DIR
 
 _CALL = re.compile(r"""\bN?_\(\s*(["'])(.+?)\1\s*\)""")
 _FILES = ("kpidesk/services/printing/sheets.py", "kpidesk/services/printing/chart_data.py", "kpidesk/cli/cmd_pdf.py",
@@ -15,8 +16,8 @@ _FILES = ("kpidesk/services/printing/sheets.py", "kpidesk/services/printing/char
 
 
 def _msgids() -> set[str]:
-    paths = [*(PROJECT_ROOT / "kpidesk" / "charts").glob("*.py"), *(PROJECT_ROOT / "kpidesk" / "reports").glob("*.py"),
-             *(PROJECT_ROOT / f for f in _FILES)]
+    paths = [*(REPO_ROOT / "kpidesk" / "charts").glob("*.py"), *(REPO_ROOT / "kpidesk" / "reports").glob("*.py"),
+             *(REPO_ROOT / f for f in _FILES)]
     found = set()
     for path in paths:
         found |= {m.group(2) for m in _CALL.finditer(path.read_text(encoding="utf-8"))}

@@ -255,14 +255,15 @@ def test_cli_with_pay_refuses_a_head_in_one_line(pay_db, tmp_path, capsys, monke
 
 def test_every_pay_section_string_has_its_chinese():
     from babel.messages.extract import extract_from_file
+    from tests_support.repo import REPO_ROOT
 
     from kpidesk.i18n.compile import merged_catalog
-    from kpidesk.resources import PROJECT_ROOT, TRANSLATIONS_DIR
+    from kpidesk.resources import TRANSLATIONS_DIR
 
     catalog = merged_catalog(TRANSLATIONS_DIR / "zh_CN")
     modules = ("kpidesk/services/pay/sheet_section.py", "kpidesk/reports/pay_section.py")
     messages = [message for module in modules for _line, message, _comments, _context in
-                extract_from_file("python", str(PROJECT_ROOT / module), keywords={"_": None, "N_": None})]
+                extract_from_file("python", str(REPO_ROOT / module), keywords={"_": None, "N_": None})]
     assert len(messages) > 20
     missing = [message for message in messages if not (catalog.get(message) and catalog.get(message).string)]
     assert missing == []

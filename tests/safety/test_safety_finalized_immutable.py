@@ -101,13 +101,14 @@ def _write_paths(db, tmp_path):
 
 def _import_form_sheet(db, form_key, folder):
     """A paper form sheet of the period, exported (it lists the people) and imported back."""
+    from kpidesk.services.forms import sheet_import
     from kpidesk.services.forms import sheets as form_sheets
 
     path = folder / "sheet.xlsx"
     with db.session() as session:
         form_sheets.export_blank_form_sheet(session, PERIOD, form_key, path)
-        preview = form_sheets.preview_forms_import(session, path, period=PERIOD, form_key=form_key)
-    form_sheets.apply_forms_import(db, ADMIN, preview, skip_problem_rows=True)
+        preview = sheet_import.preview_forms_import(session, path, period=PERIOD, form_key=form_key)
+    sheet_import.apply_forms_import(db, ADMIN, preview, skip_problem_rows=True)
 
 
 def _any_appeal(session) -> int:

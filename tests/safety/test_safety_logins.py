@@ -8,7 +8,7 @@ import pytest
 
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.services.actor import Actor, Role
-from kpidesk.services.safety import access, auth
+from kpidesk.services.safety import auth
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -40,7 +40,7 @@ def office(db):
 def test_single_user_mode_by_default(db):
     with db.session() as session:
         assert not auth.access_enabled(session)
-    actor = access.actor_for_cli(db, None)
+    actor = auth.actor_for_cli(db, None)
     assert actor.role == Role.ADMIN
 
 
@@ -171,12 +171,12 @@ def test_cli_actor_needs_a_user_and_password_when_access_is_on(office, monkeypat
     monkeypatch.delenv("KPIDESK_USER", raising=False)
     monkeypatch.delenv("KPIDESK_PASSWORD", raising=False)
     with pytest.raises(PermissionDenied, match="--user"):
-        access.actor_for_cli(office, None)
+        auth.actor_for_cli(office, None)
     monkeypatch.setenv("KPIDESK_PASSWORD", "zhang-secret")
-    assert access.actor_for_cli(office, "zhang").role == Role.HEAD
+    assert auth.actor_for_cli(office, "zhang").role == Role.HEAD
     monkeypatch.delenv("KPIDESK_PASSWORD")
     asked = []
-    actor = access.actor_for_cli(office, "li", prompt=lambda text: asked.append(text) or "li-secret-1")
+    actor = auth.actor_for_cli(office, "li", prompt=lambda text: asked.append(text) or "li-secret-1")
     assert actor.name == "li" and asked
 
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from kpidesk.services.safety import backup
+from kpidesk.services.safety import backup, database
 from kpidesk.store.db import open_database
 
 
@@ -31,7 +31,7 @@ def test_a_missing_file_is_no_problem_it_will_be_created(tmp_path):
 def _assert_refused_and_untouched(path, kind, newest):
     before = path.read_bytes()
     with pytest.raises(backup.DatabaseProblem) as caught:
-        backup.open_checked(path)
+        database.open_checked(path)
     problem = caught.value.problem
     assert problem.kind == kind
     assert problem.good_backup == newest
@@ -93,5 +93,5 @@ def test_offer_then_restore_recovers_and_keeps_the_broken_file(with_backup, staf
     assert result.source == newer
     assert result.replaced_copy.read_bytes() == b"junk" * 100
     assert staff_numbers(path) == ["E001", "E002", "E003"]
-    db = backup.open_checked(path)
+    db = database.open_checked(path)
     db.dispose()

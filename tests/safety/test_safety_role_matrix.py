@@ -118,6 +118,7 @@ def _service_calls(tmp_path):
     """(label, function of (session, actor) -> anything the actor gets back)."""
     from kpidesk.services.appraisal import adjustments, periods, scoring, signoffs
     from kpidesk.services.forms import responses as forms
+    from kpidesk.services.forms import scores as form_scores
     from kpidesk.services.imports import exporting
     from kpidesk.services.pay import export as pay_export
     from kpidesk.services.pay import payroll as pay
@@ -135,9 +136,9 @@ def _service_calls(tmp_path):
          lambda s, a: exporting.export_period(s, PERIOD, tmp_path / "e.xlsx", actor=a) and tmp_path / "e.xlsx"),
         ("exporting.export_period csv",
          lambda s, a: exporting.export_period(s, PERIOD, tmp_path / "e.csv", actor=a) and tmp_path / "e.csv"),
-        ("forms.form_scores", lambda s, a: _named(s, forms.form_scores(s, PERIOD, actor=a))),
-        ("forms.form_score_rows", lambda s, a: forms.form_score_rows(s, PERIOD, a)),
-        ("forms.qualitative_scores", lambda s, a: _named(s, forms.qualitative_scores(s, PERIOD, actor=a))),
+        ("forms.form_scores", lambda s, a: _named(s, form_scores.form_scores(s, PERIOD, actor=a))),
+        ("forms.form_score_rows", lambda s, a: form_scores.form_score_rows(s, PERIOD, a)),
+        ("forms.qualitative_scores", lambda s, a: _named(s, form_scores.qualitative_scores(s, PERIOD, actor=a))),
         ("forms.responses_for", lambda s, a: _named(s, [_About(r.employee_id) for r in
                                                           forms.responses_for(s, PERIOD, actor=a)])),
         ("pay.period_pay", lambda s, a: pay_export.pay_rows(pay.period_pay(s, a, PERIOD))),
@@ -405,7 +406,7 @@ def test_the_cli_matrix_is_not_vacuous(db, tmp_path, monkeypatch, capsys):
 
 def test_employee_sees_only_their_own_finalized_result(db):
     from kpidesk.services.appraisal import periods, scoring
-    from kpidesk.services.forms import responses as forms
+    from kpidesk.services.forms import scores as form_scores
 
     clerk = _actor(db, "wf")
     with db.write() as session:
@@ -413,8 +414,8 @@ def test_employee_sees_only_their_own_finalized_result(db):
     with db.session() as session:
         frame = scoring.period_scores(session, PERIOD, actor=clerk).frame
         assert list(frame["staff_no"]) == ["CS001"]
-        assert set(forms.qualitative_scores(session, PERIOD, actor=clerk)) <= {clerk.employee_id}
+        assert set(form_scores.qualitative_scores(session, PERIOD, actor=clerk)) <= {clerk.employee_id}
         with pytest.raises(PermissionDenied):
             scoring.period_scores(session, "2026-01", actor=clerk)
         with pytest.raises(PermissionDenied):
-            forms.form_scores(session, "2026-01", actor=clerk)
+            form_scores.form_scores(session, "2026-01", actor=clerk)

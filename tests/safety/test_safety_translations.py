@@ -13,7 +13,8 @@ from kpidesk.i18n import _, set_language
 
 ROOT = Path(kpidesk.__file__).parent
 FILES = ["services/safety/backup.py", "services/safety/auth.py", "services/safety/access.py", "services/safety/audit.py",
-         "services/printing/verification.py", "cli/cmd_safety.py", "store/backups.py", "store/sqlite.py"]
+         "services/printing/verification.py", "services/safety/period_lock.py", "cli/cmd_safety.py", "store/backups.py",
+         "store/sqlite.py"]
 
 
 def _messages() -> list[str]:
@@ -46,6 +47,8 @@ def test_cli_speaks_chinese(tmp_path, capsys):
     from kpidesk.cli import main
 
     db = str(tmp_path / "k.db")
+    assert main(["--db", db, "init"]) == 0
+    capsys.readouterr()
     assert main(["--lang", "zh", "--db", db, "backup"]) == 0
     assert "备份已写入" in capsys.readouterr().out
     assert main(["--lang", "zh", "--db", db, "audit", "verify"]) == 0

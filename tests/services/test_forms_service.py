@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from kpidesk.domain.forms import RaterRole
@@ -17,14 +18,12 @@ from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, Valida
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.resources import FORMS_DIR
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.forms import catalogue
 from kpidesk.services.forms import responses as service
+from kpidesk.services.forms import scores as form_scores
 from kpidesk.services.forms.responses import ResponseInput
-from kpidesk.services.forms.sheets import (
-    apply_forms_import,
-    export_blank_form_sheet,
-    export_form_sheets,
-    preview_forms_import,
-)
+from kpidesk.services.forms.sheet_import import apply_forms_import, preview_forms_import
+from kpidesk.services.forms.sheets import export_blank_form_sheet, export_form_sheets
 from kpidesk.services.people.staff import add_employee, get_or_create_department, get_or_create_position
 from kpidesk.store import models as m
 
@@ -88,7 +87,7 @@ def office(starter_db, actor) -> Office:
                 manager_id=manager.id,
             ).id
         _open_period(session, PERIOD)
-        version = service.latest_form_version(session, "customer_service_staff")
+        version = catalogue.latest_form_version(session, "customer_service_staff")
         return Office(starter_db, actor, manager.id, staff, version.id)
 
 
@@ -147,23 +146,23 @@ def copy_forms(tmp_path: Path) -> Path:
 def test_pin_stores_the_form_once_per_version(db, actor, tmp_path):
     folder = copy_forms(tmp_path)
     with db.write() as session:
-        first = service.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
-        again = service.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
+        first = catalogue.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
+        again = catalogue.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
         assert first.id == again.id
         assert first.content["criteria"][0]["id"] == "participation"
-        assert service.stored_form(session, first.id).scale.points("good") == 85
+        assert catalogue.stored_form(session, first.id).scale.points("good") == 85
 
 
 def test_editing_a_pinned_version_without_raising_it_is_refused(db, actor, tmp_path):
     folder = copy_forms(tmp_path)
     with db.write() as session:
-        service.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
+        catalogue.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
     path = folder / "teamwork.toml"
     path.write_text(path.read_text("utf-8").replace("points = 85", "points = 80"), "utf-8")
     with pytest.raises(ValidationError, match="raise its version number"), db.write() as session:
-        service.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
+        catalogue.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
     with db.session() as session:
-        listing = {item.key: item for item in service.list_forms(folder, session)[0]}
+        listing = {item.key: item for item in catalogue.list_forms(folder, session)[0]}
     assert listing["teamwork"].changed_without_new_version
     assert listing["teamwork"].stored_versions == (1,)
 
@@ -176,12 +175,12 @@ def test_a_broken_form_file_is_refused_with_its_place(db, actor, tmp_path):
         "utf-8",
     )
     with pytest.raises(ValidationError) as caught, db.write() as session:
-        service.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
+        catalogue.pin_form(session, "teamwork", forms_dir=folder, actor=actor)
     assert caught.value.place.file.endswith("teamwork.toml")
     assert caught.value.place.row is not None
     assert "criteria[2].anchors.superb" in caught.value.message
     with pytest.raises(NotFound), db.write() as session:
-        service.pin_form(session, "no_such_form", forms_dir=folder)
+        catalogue.pin_form(session, "no_such_form", forms_dir=folder)
 
 
 def test_finalized_period_keeps_its_form_after_the_file_changes(office, tmp_path):
@@ -196,7 +195,7 @@ def test_finalized_period_keeps_its_form_after_the_file_changes(office, tmp_path
     path.write_text(text, "utf-8")
     with office.db.write() as session:
         template = session.execute(select(m.Template).where(m.Template.key == "csr")).scalar_one()
-        service.attach_form(session, office.actor, template.id, "customer_service_staff", forms_dir=folder)
+        catalogue.attach_form(session, office.actor, template.id, "customer_service_staff", forms_dir=folder)
         versions = (
             session.execute(
                 select(m.FormVersion.version).where(m.FormVersion.form_key == "customer_service_staff")
@@ -206,8 +205,8 @@ def test_finalized_period_keeps_its_form_after_the_file_changes(office, tmp_path
         )
     assert sorted(versions) == [1, 2]
     with office.db.session() as session:
-        scores = service.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
-        stored = service.stored_form(session, office.form_version_id)
+        scores = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
+        stored = catalogue.stored_form(session, office.form_version_id)
     assert stored.scale.points("excellent") == 100
     by_version = {item.form_version: item.score.score for item in scores}
     assert by_version[1] == 100  # the responses keep the points of the version they were given on
@@ -343,7 +342,7 @@ def test_scores_use_the_forms_rater_weights_and_count_peers_from_three(office):
     save(office, "S01", "peer", "poor", rater=office.staff["S02"])
     save(office, "S01", "peer", "poor", rater=office.staff["S03"])
     with office.db.session() as session:
-        (item,) = service.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
+        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
     # the staff form weighs manager 60, self 25, peer 15; two peers are too few → (60×100 + 25×85) / 85
     assert item.score.score == Decimal("95.5882")
     assert item.score.renormalised
@@ -351,8 +350,8 @@ def test_scores_use_the_forms_rater_weights_and_count_peers_from_three(office):
     assert item.score.role(RaterRole.PEER).score is None
     save(office, "S01", "peer", "poor", rater=office.staff["S04"])
     with office.db.session() as session:
-        (item,) = service.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
-        qualitative = service.qualitative_scores(session, PERIOD, [office.staff["S01"]])
+        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
+        qualitative = form_scores.qualitative_scores(session, PERIOD, [office.staff["S01"]])
     assert item.score.score == Decimal("88.75")  # (60×100 + 25×85 + 15×50) / 100
     assert not item.score.renormalised
     assert qualitative == {office.staff["S01"]: Decimal("88.75")}
@@ -363,7 +362,7 @@ def test_drafts_do_not_count_and_disagreements_are_flagged(office):
     save(office, "S01", "manager", "fair", rater=office.manager)
     save(office, "S02", "self", "excellent", submit=False)
     with office.db.session() as session:
-        scores = service.form_scores(session, PERIOD)
+        scores = form_scores.form_scores(session, PERIOD)
     (first,) = scores[office.staff["S01"]]
     assert first.score.flagged
     assert {d.criterion_id for d in first.score.disagreements} == ALL
@@ -378,7 +377,7 @@ def test_template_rater_weights_override_the_forms(office):
         template = session.execute(select(m.Template).where(m.Template.key == "csr")).scalar_one()
         template.rater_weights = {"manager": 50, "self": 50}
     with office.db.session() as session:
-        (item,) = service.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
+        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
     assert item.score.score == Decimal("92.5")
 
 
@@ -484,8 +483,8 @@ def test_import_problems_name_row_and_column(office, tmp_path):
         preview = preview_forms_import(session, path, period=PERIOD)
     by_code = {p.code: p for p in preview.problems}
     with office.db.session() as session:
-        form = service.stored_form(session, office.form_version_id)
-    level_column = sheets.column_letter(sheets.column_keys(form).index("level:innovation"))
+        form = catalogue.stored_form(session, office.form_version_id)
+    level_column = get_column_letter(sheets.column_keys(form).index("level:innovation") + 1)
     assert str(by_code["unknown_level"].place) == f"{path.name}, 考核表 Form, row 5, column {level_column}"
     assert "superb is not a level of this form" in by_code["unknown_level"].message
     assert by_code["comment_required"].place.row == 6 and by_code["comment_required"].place.column == "H"
@@ -500,6 +499,35 @@ def test_import_problems_name_row_and_column(office, tmp_path):
     with office.db.session() as session:
         (draft,) = service.responses_for(session, PERIOD)
     assert draft.status == "draft" and draft.levels == {"teamwork": "good"}
+
+
+def test_sheet_lines_follow_the_rater_rules_of_typed_responses(office, tmp_path):
+    with office.db.session() as session:
+        (path,) = [
+            p
+            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)
+            if "M01" in p.name
+        ]
+    fill(path, {("S01", "manager"): full_answer("良好"), ("S02", "manager"): full_answer("良好"),
+                ("S03", "manager"): full_answer("良好")})
+    book = load_workbook(path)
+    sheet = book[sheets.FORM_SHEET]
+    keys = {cell.value: cell.column_letter for cell in sheet[4] if cell.value}
+    sheet[f"{keys[sheets.KEY_RATER]}5"] = "S01"  # S01 would rate themself as manager
+    sheet[f"{keys[sheets.KEY_ROLE]}6"] = "自评"  # a self-assessment of S02 written by M01
+    sheet[f"{keys[sheets.KEY_ROLE]}7"] = "人事"  # the form asks for no HR rating
+    book.save(path)
+    with office.db.session() as session:
+        preview = preview_forms_import(session, path, period=PERIOD)
+    found = {(p.code, p.place.row, p.place.column) for p in preview.problems}
+    rater_column, role_column = keys[sheets.KEY_RATER], keys[sheets.KEY_ROLE]
+    assert ("rates_self", 5, rater_column) in found
+    assert ("self_rater", 6, rater_column) in found
+    assert ("role_not_on_form", 7, role_column) in found
+    assert preview.problem_rows == [5, 6, 7]
+    messages = {p.code: p.message for p in preview.problems}
+    assert messages["rates_self"] == "王芳 cannot give their own manager assessment."
+    assert messages["self_rater"] == "A self-assessment is written by the employee themself."
 
 
 def test_peer_sheet_import_is_anonymous(office, tmp_path):
@@ -547,7 +575,7 @@ def test_hand_typed_sheet_is_read_by_its_headers(office, tmp_path):
     import csv
 
     with office.db.session() as session:
-        form = service.stored_form(session, office.form_version_id)
+        form = catalogue.stored_form(session, office.form_version_id)
     path = tmp_path / "typed.csv"
     header = (
         ["工号", "评价人类型"]
@@ -596,13 +624,13 @@ def test_score_rows_show_an_employee_only_their_own_finalized_scores(office):
     save(office, "S02", "self", "good")
     wang = Actor("wang", Role.EMPLOYEE, employee_id=office.staff["S01"])
     with office.db.session() as session:
-        assert service.form_score_rows(session, PERIOD, wang) == []
-        everyone = service.form_score_rows(session, PERIOD, office.actor)
+        assert form_scores.form_score_rows(session, PERIOD, wang) == []
+        everyone = form_scores.form_score_rows(session, PERIOD, office.actor)
     assert [(row["staff_no"], row["form"]) for row in everyone] == [("M01", "manager_stakeholder")] + [
         (number, "customer_service_staff") for number in ("S01", "S02", "S03", "S04", "S05")
     ]
     finalize(office)
     with office.db.session() as session:
-        (own,) = service.form_score_rows(session, PERIOD, wang)
+        (own,) = form_scores.form_score_rows(session, PERIOD, wang)
     assert own["staff_no"] == "S01" and own["score"] == 85
     assert own["left_out"] == ["manager:no_response", "peer:no_response"]

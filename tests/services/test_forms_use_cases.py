@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from kpidesk.errors import PermissionDenied
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.use_cases import period_forms
 from kpidesk.services.forms import use_cases as forms
 from kpidesk.services.forms.responses import ResponseInput
 from kpidesk.store import models as m
@@ -19,29 +20,29 @@ def _employee_login(db, staff_no: str) -> Actor:
 
 
 def test_a_period_s_forms_are_read_as_the_actor(demo_db, actor):
-    everything = forms.period_forms(demo_db, actor, "2025-12")
+    everything = period_forms(demo_db, actor, "2025-12")
     assert everything.roster and everything.forms and everything.responses
     assert all(ref.form_version_id in everything.forms for entry in everything.roster for ref in entry.forms)
     own = _employee_login(demo_db, "CS001")
-    mine = forms.period_forms(demo_db, own, "2025-12")
+    mine = period_forms(demo_db, own, "2025-12")
     assert own.employee_id in {r.employee_id for r in mine.responses}
     assert len(mine.responses) < len(everything.responses)
 
 
 def test_a_submitted_form_is_reopened_and_submitted_again(demo_db, actor):
-    submitted = next(r for r in forms.period_forms(demo_db, actor, "2025-12").responses
+    submitted = next(r for r in period_forms(demo_db, actor, "2025-12").responses
                      if r.status == "submitted" and r.role == "manager")
     with pytest.raises(PermissionDenied):
         forms.reopen_response(demo_db, AUDITOR, submitted.id, "看错了")
     assert forms.reopen_response(demo_db, actor, submitted.id, "看错了") == submitted.id
-    reopened = next(r for r in forms.period_forms(demo_db, actor, "2025-12").responses if r.id == submitted.id)
+    reopened = next(r for r in period_forms(demo_db, actor, "2025-12").responses if r.id == submitted.id)
     assert reopened.status == "draft"
     data = ResponseInput(submitted.period, submitted.employee_id, submitted.form_version_id, submitted.role,
                          submitted.levels, submitted.comments, submitted.texts, rater_id=submitted.rater_id)
     with pytest.raises(PermissionDenied):
         forms.save_response(demo_db, AUDITOR, data, submit=True, response_id=submitted.id)
     assert forms.save_response(demo_db, actor, data, submit=True, response_id=submitted.id) == submitted.id
-    again = next(r for r in forms.period_forms(demo_db, actor, "2025-12").responses if r.id == submitted.id)
+    again = next(r for r in period_forms(demo_db, actor, "2025-12").responses if r.id == submitted.id)
     assert again.status == "submitted"
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from kpidesk.errors import NotFound, PermissionDenied, Place
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.import_preview import ImportPreview, ImportProblem
 from kpidesk.services.imports import use_cases as imports
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem
 from kpidesk.store import models as m
 
 DATA = Path(__file__).resolve().parent.parent / "data"

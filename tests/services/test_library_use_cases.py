@@ -29,7 +29,7 @@ def test_the_template_library_and_versions_through_use_cases(starter_db, actor):
     from dataclasses import replace
 
     read = library.template_library(starter_db, actor)
-    assert read.templates and read.kpis and read.fields and read.positions and sum(read.shares) == 100
+    assert read.templates and read.kpis and read.fields and sum(read.shares) == 100
     detail = library.template_detail(starter_db, actor, read.templates[0].id)
     data = detail.as_input()
     with pytest.raises(PermissionDenied):

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
-from kpidesk.services.appraisal import measurements, periods
+from kpidesk.services.appraisal import periods
 from kpidesk.services.appraisal.overview import period_overview
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
 
@@ -31,7 +32,7 @@ def test_the_demo_month_in_progress(demo_db, actor):
 def test_missing_data_and_forms_are_listed_for_the_pages_that_fix_them(demo_db, actor):
     with demo_db.write() as session:
         wang = _employee(session, "CS001")
-        record = measurements.period_record(session, "2025-12")
+        record = period_record(session, "2025-12")
         session.execute(delete(m.Measurement).where(m.Measurement.period_id == record.id,
                                                     m.Measurement.employee_id == wang.id))
         response = session.execute(select(m.FormResponse).where(

@@ -14,6 +14,7 @@ from kpidesk.errors import CorruptDatabase, LockedPeriodError, PermissionDenied,
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import measurements, periods
 from kpidesk.services.appraisal.scoring import period_scores, score_records
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
 
@@ -50,7 +51,7 @@ def records(db, period):
 
 def test_open_records_appraisees_with_their_templates(office, db):
     with db.session() as s:
-        record = measurements.period_record(s, "2025-03")
+        record = period_record(s, "2025-03")
         appraisals = s.execute(select(m.Appraisal).where(m.Appraisal.period_id == record.id)).scalars().all()
         template = s.execute(select(m.Template).where(m.Template.key == "rep")).scalar_one()
     assert {a.template_id for a in appraisals} == {template.id}
@@ -66,12 +67,12 @@ def test_open_carries_the_previous_template_over(office, db, actor):
                                       rule=item.rule, params=item.params) for item in old.items]
         s.add(other)
         s.flush()
-        record = measurements.period_record(s, "2025-03")
+        record = period_record(s, "2025-03")
         appraisal = s.execute(select(m.Appraisal).where(
             m.Appraisal.period_id == record.id, m.Appraisal.employee_id == office["E1"])).scalar_one()
         appraisal.template_id = other.id
         periods.open_period(s, actor, "2025-04")
-        record = measurements.period_record(s, "2025-04")
+        record = period_record(s, "2025-04")
         carried = s.execute(select(m.Appraisal).where(
             m.Appraisal.period_id == record.id, m.Appraisal.employee_id == office["E1"])).scalar_one()
         others = s.execute(select(m.Appraisal).where(
@@ -90,7 +91,7 @@ def test_finalize_stores_a_hashed_snapshot_and_results(office, db, actor):
     with db.write() as s:
         done = periods.finalize_period(s, actor, "2025-03")
     with db.session() as s:
-        record = measurements.period_record(s, "2025-03")
+        record = period_record(s, "2025-03")
         snapshot = s.execute(select(m.Snapshot).where(m.Snapshot.period_id == record.id)).scalar_one()
         results = s.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars().all()
         audit = s.execute(select(m.AuditEntry).where(m.AuditEntry.action == "period.finalize")).scalar_one()
@@ -143,7 +144,7 @@ def test_reopen_requires_a_reason_and_recomputes(office, db, actor):
         template.items[1].params = {"points": 10, "step": 1}
         periods.reopen_period(s, actor, "2025-03", "csat survey was re-run")
     with db.session() as s:
-        record = measurements.period_record(s, "2025-03")
+        record = period_record(s, "2025-03")
         assert record.status == "open"
         assert s.execute(select(m.Snapshot.superseded).where(m.Snapshot.period_id == record.id)).scalar_one()
         assert not s.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars().all()

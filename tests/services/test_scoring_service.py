@@ -12,6 +12,7 @@ from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import measurements, periods
 from kpidesk.services.appraisal.scoring import compute_period, period_scores, score_records
 from kpidesk.services.people import staff
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
 FIELDS = ("resolved", "contacts", "cost", "budget")
@@ -174,7 +175,7 @@ def test_explanations_on_demand(office, db):
 def test_exemptions_and_adjustments_from_the_database(office, db, actor):
     with db.write() as s:
         fcr = s.execute(select(m.Kpi).where(m.Kpi.code == "fcr")).scalar_one()
-        record = measurements.period_record(s, "2025-03")
+        record = period_record(s, "2025-03")
         s.add(m.Exemption(period_id=record.id, employee_id=office["E2"], kpi_id=fcr.id, reason="系统故障", author="hr"))
         s.add(m.Adjustment(period_id=record.id, employee_id=office["E2"], points=Decimal("2.5"), reason="表扬",
                            author="hr"))
@@ -253,10 +254,12 @@ def test_permissions_limit_what_people_see(office, db):
 
 
 def test_qualitative_part_from_submitted_forms(office, db, actor):
-    forms = pytest.importorskip("kpidesk.services.forms.responses")
+    from kpidesk.services.forms import catalogue
+    from kpidesk.services.forms import responses as forms
+
     with db.write() as s:
         template = s.execute(select(m.Template).where(m.Template.key == "rep")).scalar_one()
-        attached = forms.attach_form(s, actor, template.id, "teamwork", 100)
+        attached = catalogue.attach_form(s, actor, template.id, "teamwork", 100)
         criteria = ("participation", "sharing", "helping", "conflict")
         for role, level in (("manager", "good"), ("self", "excellent")):
             forms.save_response(s, actor, forms.ResponseInput(

@@ -149,3 +149,60 @@ def test_opening_an_up_to_date_file_does_not_load_alembic(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _fill_at_revision_0004(path):
+    """A period in each state and a response in each, as the program before the status checks wrote them."""
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        INSERT INTO employees (id, staff_no, name, active, created_at) VALUES (1, 'CS001', '王芳', 1, '2025-01-01 00:00:00');
+        INSERT INTO periods (id, code, kind, starts_on, ends_on, status, opened_at) VALUES
+            (1, '2025-01', 'month', '2025-01-01', '2025-01-31', 'finalized', '2025-01-01 00:00:00'),
+            (2, '2025-02', 'month', '2025-02-01', '2025-02-28', 'review', '2025-02-01 00:00:00'),
+            (3, '2025-03', 'month', '2025-03-01', '2025-03-31', 'open', '2025-03-01 00:00:00');
+        INSERT INTO form_versions (id, form_key, version, title_zh, title_en, content, content_hash, created_at)
+            VALUES (1, 'teamwork', 1, '团队协作', 'Teamwork', '{}', 'x', '2025-01-01 00:00:00');
+        INSERT INTO form_responses (id, period_id, employee_id, form_version_id, rater_role, anonymous, status, updated_at)
+            VALUES (1, 1, 1, 1, 'self', 0, 'submitted', '2025-01-01 00:00:00'),
+                   (2, 3, 1, 1, 'self', 0, 'draft', '2025-03-01 00:00:00');
+        """
+    )
+    con.commit()
+    con.close()
+
+
+def test_status_checks_keep_existing_rows_and_refuse_an_unknown_state(tmp_path):
+    import sqlalchemy as sa
+
+    from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
+    from kpidesk.store import models as m
+
+    path = tmp_path / "0004.db"
+    engine = create_engine(f"sqlite:///{path}")
+    sqlite_helpers.configure(engine)
+    migrations_runner.upgrade(engine, "0004")
+    engine.dispose()
+    _fill_at_revision_0004(path)
+
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            periods = dict(session.execute(sa.select(m.PeriodRecord.code, m.PeriodRecord.status)).all())
+            responses = dict(session.execute(sa.select(m.FormResponse.id, m.FormResponse.status)).all())
+        assert periods == {"2025-01": PeriodStatus.FINALIZED, "2025-02": PeriodStatus.REVIEW,
+                           "2025-03": PeriodStatus.OPEN}
+        assert all(type(s) is PeriodStatus for s in periods.values()), "rows read back as the enum"
+        assert responses == {1: ResponseStatus.SUBMITTED, 2: ResponseStatus.DRAFT}
+        with db.engine.connect() as connection:
+            with pytest.raises(sa.exc.IntegrityError):
+                connection.exec_driver_sql("UPDATE periods SET status = 'closed' WHERE id = 3")
+            with pytest.raises(sa.exc.IntegrityError):
+                connection.exec_driver_sql("UPDATE form_responses SET status = 'Submitted' WHERE id = 2")
+            with pytest.raises(sa.exc.IntegrityError):
+                connection.exec_driver_sql("UPDATE periods SET status = 'not_opened' WHERE id = 3")
+    finally:
+        db.dispose()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT status FROM periods WHERE id = 3").fetchone()[0] == "open"
+    con.close()

@@ -90,3 +90,19 @@ def test_sqlite_pragmas_protect_the_data(db):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_statuses_are_read_back_as_their_enums_and_a_misspelt_one_is_refused(db):
+    from kpidesk.domain.statuses import PeriodStatus
+
+    with db.write() as session:
+        session.add(m.PeriodRecord(code="2025-01", kind="month", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 31)))
+    with db.session() as session:
+        status = session.execute(select(m.PeriodRecord.status)).scalar_one()
+    assert status is PeriodStatus.OPEN
+
+    with pytest.raises(IntegrityError, match="ck_periods_status"):
+        with db.write() as session:
+            session.execute(select(m.PeriodRecord)).scalar_one().status = "finalised"
+    with db.session() as session:
+        assert session.execute(select(m.PeriodRecord.status)).scalar_one() is PeriodStatus.OPEN

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, require_for_employee
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 
 MAX_POINTS = Decimal(50)

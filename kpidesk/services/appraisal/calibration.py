@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import RaterRole, form_from_dict, rater_score
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeScale, forced_grades
+from kpidesk.domain.numbers import int_or_none
+from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
 from kpidesk.services.appraisal.scoring import PeriodScores
 from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.services.safety.settings import get_setting, set_setting
 from kpidesk.store import models as m
 
@@ -123,17 +125,10 @@ def preview_forced(scores: PeriodScores, quotas: Sequence[tuple[str, float]], sc
             continue
         rank = row["rank_department"]
         out.append(GradeMove(int(employee_id), str(row["staff_no"]), str(row["name"]), row["department"], total,
-                             _int_or_none(rank),
+                             int_or_none(rank),
                              scale.label(row["grade_computed"]), scale.label(row["grade_code"]),
                              scale.label(new)))
     return sorted(out, key=lambda mv: (-mv.total, mv.staff_no))
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):  # None, NaN, pandas NA
-        return None
 
 
 def apply_forced(session: Session, actor: Actor, period: str, quotas: Sequence[tuple[str, float]],
@@ -173,7 +168,7 @@ class RaterStats:
 
 def _submitted(session: Session, record: m.PeriodRecord, employee_ids: set[int] | None):
     query = (select(m.FormResponse).where(m.FormResponse.period_id == record.id,
-                                          m.FormResponse.status == "submitted").order_by(m.FormResponse.id))
+                                          m.FormResponse.status == ResponseStatus.SUBMITTED).order_by(m.FormResponse.id))
     if employee_ids is not None:
         query = query.where(m.FormResponse.employee_id.in_(employee_ids))
     return list(session.execute(query).scalars())
@@ -236,7 +231,7 @@ class RatingGap:
 def self_manager_gaps(session: Session, period: str, employee_ids: set[int] | None = None) -> list[RatingGap]:
     """Everyone with both a self-assessment and a manager rating, largest gap first."""
     from kpidesk.i18n import pick
-    from kpidesk.services.forms.responses import form_scores
+    from kpidesk.services.forms.scores import form_scores
 
     period_record(session, period)
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}

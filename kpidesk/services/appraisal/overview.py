@@ -7,7 +7,6 @@ item is a page key of the desktop app's registry; other front ends may ignore it
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import RaterRole
+from kpidesk.domain.numbers import float_or_none
+from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.appraisal.scoring import PeriodScores, flag_label, period_scores, resolve_period
 from kpidesk.services.appraisal.scoring_inputs import find_period_record
@@ -101,7 +102,7 @@ class MissingItem:
 @dataclass
 class PeriodOverview:
     period: str
-    status: str  # open | review | finalized | not_opened
+    status: PeriodStatus
     finalized_at: datetime | None
     employees: list[EmployeeProgress]
     raters: list[RaterProgress]
@@ -135,15 +136,7 @@ class PeriodOverview:
 
     @property
     def finalized(self) -> bool:
-        return self.status == "finalized"
-
-
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
+        return self.status == PeriodStatus.FINALIZED
 
 
 def kpi_names(session: Session) -> dict[str, str]:
@@ -169,7 +162,7 @@ def employee_progress(scores: PeriodScores, names: dict[str, str]) -> list[Emplo
         flags = tuple(row["flags"] or ())
         out.append(EmployeeProgress(int(employee_id), str(row["staff_no"]), str(row["name"]),
                                     row["team"] if isinstance(row["team"], str) else None, expected, with_data,
-                                    tuple(missing), "no_template" not in flags, _number(row["total"])))
+                                    tuple(missing), "no_template" not in flags, float_or_none(row["total"])))
     return out
 
 
@@ -208,7 +201,7 @@ def rater_progress(session: Session, record: m.PeriodRecord, employee_ids: set[i
                m.FormResponse.status).where(m.FormResponse.period_id == record.id)
     ):
         key = (employee_id, version_id, role)
-        if status.get(key) != "submitted":
+        if status.get(key) != ResponseStatus.SUBMITTED:
             status[key] = state
 
     groups: dict[tuple[str, int | None], dict] = {}
@@ -223,10 +216,10 @@ def rater_progress(session: Session, record: m.PeriodRecord, employee_ids: set[i
                                           {"expected": 0, "submitted": 0, "drafts": 0, "pending": {}})
                 group["expected"] += 1
                 state = status.get((employee_id, version_id, role.value))
-                if state == "submitted":
+                if state == ResponseStatus.SUBMITTED:
                     group["submitted"] += 1
                 else:
-                    group["drafts"] += state == "draft"
+                    group["drafts"] += state == ResponseStatus.DRAFT
                     group["pending"][employee_id] = person.name
     manager_names = dict(session.execute(select(m.Employee.id, m.Employee.name).where(
         m.Employee.id.in_({r for _role, r in groups if r is not None}))).all()) if groups else {}
@@ -255,10 +248,10 @@ def movers(scores: PeriodScores, previous: PeriodScores | None, limit: int = 5) 
     before = previous.frame
     out = []
     for employee_id, row in scores.frame.iterrows():
-        total = _number(row["total"])
+        total = float_or_none(row["total"])
         if total is None or employee_id not in before.index:
             continue
-        old = _number(before.at[employee_id, "total"])
+        old = float_or_none(before.at[employee_id, "total"])
         if old is None:
             continue
         out.append(Mover(int(employee_id), str(row["staff_no"]), str(row["name"]), old, total,
@@ -307,7 +300,7 @@ def period_overview(session: Session, period: str, actor=None) -> PeriodOverview
     if record is not None:
         responses = periods.list_responses(session, target.code, actor)
         overview.unanswered_appeals = sum(1 for r in responses if r["kind"] == "appeal" and not r["answer"])
-        if record.status == "finalized":
+        if record.status == PeriodStatus.FINALIZED:
             signed = signoffs.signed_roles(signoffs.list_signoffs(session, actor, target.code)) if actor else {}
             overview.unsigned_sheets = sum(1 for e in employees if e.total is not None
                                            and len(signed.get(e.employee_id, ())) < len(signoffs.ROLES))

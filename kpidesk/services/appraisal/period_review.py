@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.errors import LockedPeriodError, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
@@ -23,7 +24,7 @@ class LockSummary:
     """What finalizing ``period`` freezes."""
 
     period: str
-    status: str
+    status: PeriodStatus
     employees: int
     measurements: int
     responses: int
@@ -54,7 +55,7 @@ def _count(session: Session, model, period_id: int, *conditions) -> int:
 
 def _appraised(session: Session, record: m.PeriodRecord) -> int:
     """How many people the snapshot would hold (appraisal rows may still list someone who left)."""
-    if record.status == periods.FINALIZED:
+    if record.status == PeriodStatus.FINALIZED:
         return _count(session, m.Result, record.id)
     from kpidesk.services.appraisal.scoring import compute_scores
 
@@ -73,8 +74,8 @@ def lock_summary(session: Session, period: str) -> LockSummary:
         status=record.status,
         employees=_appraised(session, record),
         measurements=_count(session, m.Measurement, record.id),
-        responses=_count(session, m.FormResponse, record.id, m.FormResponse.status == "submitted"),
-        drafts=_count(session, m.FormResponse, record.id, m.FormResponse.status == "draft"),
+        responses=_count(session, m.FormResponse, record.id, m.FormResponse.status == ResponseStatus.SUBMITTED),
+        drafts=_count(session, m.FormResponse, record.id, m.FormResponse.status == ResponseStatus.DRAFT),
         adjustments=_count(session, m.Adjustment, record.id),
         exemptions=_count(session, m.Exemption, record.id),
         unanswered_appeals=tuple(f"{no} {name}" for no, name in appeals),
@@ -84,7 +85,7 @@ def lock_summary(session: Session, period: str) -> LockSummary:
 def finalize_after_review(session: Session, actor: Actor, period: str) -> periods.Finalized:
     """Finalize unless an appeal is still waiting for its answer."""
     summary = lock_summary(session, period)
-    if summary.status == periods.FINALIZED:
+    if summary.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=summary.period))
     if summary.unanswered_appeals:
         raise ValidationError(_("Answer every appeal before finalizing; waiting: {who}").format(

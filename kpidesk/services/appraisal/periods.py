@@ -15,7 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.periods import Period
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
@@ -32,7 +34,6 @@ from kpidesk.services.safety.access import Permission, require, require_for_empl
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
-OPEN, REVIEW, FINALIZED = "open", "review", "finalized"
 DEPARTMENT_RULE_REASON = "two thirds of the department missed the target"
 
 
@@ -40,7 +41,7 @@ DEPARTMENT_RULE_REASON = "two thirds of the department missed the target"
 class PeriodInfo:
     code: str
     kind: str
-    status: str
+    status: PeriodStatus
     starts_on: date
     ends_on: date
     appraisees: int
@@ -87,7 +88,7 @@ def list_periods(session: Session, actor: Actor | None = None) -> list[PeriodInf
     records = session.execute(select(m.PeriodRecord).order_by(m.PeriodRecord.starts_on, m.PeriodRecord.ends_on))
     return [
         PeriodInfo(r.code, r.kind, r.status, r.starts_on, r.ends_on, counts.get(r.id, 0), r.finalized_at,
-                   r.finalized_by, hashes.get(r.id) if r.status == FINALIZED else None)
+                   r.finalized_by, hashes.get(r.id) if r.status == PeriodStatus.FINALIZED else None)
         for r in records.scalars()
     ]
 
@@ -113,7 +114,7 @@ def open_period(session: Session, actor: Actor | None, period: str | Period) -> 
         raise ValidationError(_("Period {period} already exists ({status}).").format(
             period=target.code, status=existing.status))
     record = m.PeriodRecord(code=target.code, kind=target.kind.value, starts_on=target.start, ends_on=target.end,
-                            status=OPEN)
+                            status=PeriodStatus.OPEN)
     session.add(record)
     session.flush()
     by_key, _for_position = current_templates(session)
@@ -136,14 +137,14 @@ def start_review(session: Session, actor: Actor | None, period: str | Period) ->
     """Release the results to employees for acknowledgement or appeal."""
     _require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
-    if record.status == FINALIZED:
+    if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
-    if record.status == REVIEW:
+    if record.status == PeriodStatus.REVIEW:
         raise ValidationError(_("Period {period} is already in review.").format(period=record.code))
     compute_scores(session, record.code)  # refuse to release results that cannot be computed
-    record.status = REVIEW
+    record.status = PeriodStatus.REVIEW
     audit.record(session, actor or "system", "period.review", entity="period", entity_id=record.code,
-                 old={"status": OPEN}, new={"status": REVIEW})
+                 old={"status": PeriodStatus.OPEN}, new={"status": PeriodStatus.REVIEW})
     return record
 
 
@@ -161,7 +162,7 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     _require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
     session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
-    if record.status == FINALIZED:
+    if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
     scores = compute_scores(session, record.code)
     if scores.frame.empty:
@@ -175,16 +176,16 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     frame = scores.frame
     for employee_id, row in frame.iterrows():
         session.add(m.Result(
-            period_id=record.id, employee_id=int(employee_id), department_id=_int(row["department_id"]),
+            period_id=record.id, employee_id=int(employee_id), department_id=int_or_none(row["department_id"]),
             quantitative=_decimal(row["quantitative"]), qualitative=_decimal(row["qualitative"]),
             adjustments=_decimal(row["adjustments"]), total=_decimal(row["total"]),
             grade_code=row["grade_code"], grade_computed=row["grade_computed"],
-            rank_department=_int(row["rank_department"]), rank_organisation=_int(row["rank_organisation"]),
+            rank_department=int_or_none(row["rank_department"]), rank_organisation=int_or_none(row["rank_organisation"]),
             flags=list(row["flags"] or ()) or None,
         ))
     _fix_appraisals(session, record, scores)
     _record_automatic_exemptions(session, record, scores, name)
-    record.status = FINALIZED
+    record.status = PeriodStatus.FINALIZED
     record.finalized_at = utcnow()
     record.finalized_by = name
     session.flush()
@@ -195,13 +196,6 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     audit.record(session, actor or "system", "period.finalize", entity="period", entity_id=record.code,
                  new={"content_hash": digest, "employees": len(frame)})
     return Finalized(record.code, digest, len(frame))
-
-
-def _int(value) -> int | None:
-    try:
-        return None if value is None or value != value else int(value)
-    except TypeError:  # pandas NA
-        return None
 
 
 def _fix_appraisals(session: Session, record: m.PeriodRecord, scores) -> None:
@@ -243,19 +237,19 @@ def reopen_period(session: Session, actor: Actor | None, period: str | Period, r
     record = get_period(session, period)
     if not (reason or "").strip():
         raise ValidationError(_("Reopening a period needs a reason."))
-    if record.status != FINALIZED:
+    if record.status != PeriodStatus.FINALIZED:
         raise ValidationError(_("Period {period} is not finalized.").format(period=record.code))
     snapshot = current_snapshot(session, record)
     if snapshot is not None:
         snapshot.superseded = True
     session.execute(delete(m.Result).where(m.Result.period_id == record.id))
     session.execute(delete(m.Exemption).where(m.Exemption.period_id == record.id, m.Exemption.automatic.is_(True)))
-    record.status = OPEN
+    record.status = PeriodStatus.OPEN
     record.finalized_at = None
     record.finalized_by = None
     audit.record(session, actor or "system", "period.reopen", entity="period", entity_id=record.code,
-                 old={"status": FINALIZED, "content_hash": snapshot.content_hash if snapshot else None},
-                 new={"status": OPEN}, reason=reason.strip())
+                 old={"status": PeriodStatus.FINALIZED, "content_hash": snapshot.content_hash if snapshot else None},
+                 new={"status": PeriodStatus.OPEN}, reason=reason.strip())
     return record
 
 
@@ -264,7 +258,7 @@ def record_response(
 ) -> m.Appeal:
     """An employee's acknowledgement of their result, or their appeal (申诉) with its text."""
     record = get_period(session, period)
-    if record.status != REVIEW:
+    if record.status != PeriodStatus.REVIEW:
         raise ValidationError(_("Results of {period} are not in review.").format(period=record.code))
     if kind not in ("acknowledge", "appeal"):
         raise ValidationError(_("A response is an acknowledgement or an appeal."))
@@ -296,7 +290,7 @@ def answer_appeal(session: Session, actor: Actor | None, appeal_id: int, answer:
     if not (answer or "").strip():
         raise ValidationError(_("An answer needs a text."))
     record = session.get(m.PeriodRecord, appeal.period_id)
-    if record.status == FINALIZED:
+    if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
     appeal.answer = answer.strip()
     appeal.answered_by = actor.name if actor else "system"

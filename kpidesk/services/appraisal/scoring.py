@@ -19,7 +19,8 @@ from kpidesk.domain.explanations import Explanation, render_explanation
 from kpidesk.domain.grades import GradeScale
 from kpidesk.domain.periods import Period, PeriodKind, parse_period
 from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
-from kpidesk.errors import NotFound, PermissionDenied, ValidationError
+from kpidesk.domain.statuses import PeriodStatus
+from kpidesk.errors import CorruptDatabase, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring_inputs import (
@@ -28,6 +29,7 @@ from kpidesk.services.appraisal.scoring_inputs import (
     find_period_record,
     load_period,
 )
+from kpidesk.services.appraisal.snapshots import current_snapshot, frame_from_content, verify
 from kpidesk.store import models as m
 
 #: Columns that describe the person, in front of the engine's columns.
@@ -64,7 +66,7 @@ class PeriodScores:
     and each KPI's explanation on demand."""
 
     period: Period
-    status: str  # open | review | finalized | not_opened
+    status: PeriodStatus
     frame: pd.DataFrame
     kpi_codes: tuple[str, ...]
     grade_scale: GradeScale
@@ -180,7 +182,7 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor | None, depar
         own = access.own_employee_scope(actor)
         scope = access.department_scope(actor, permission)
         if own is not None:
-            if scores.status not in ("review", "finalized"):
+            if scores.status not in (PeriodStatus.REVIEW, PeriodStatus.FINALIZED):
                 raise PermissionDenied(_("Results of {period} are not released yet.").format(
                     period=scores.period.code))
             frame = frame[frame.index == own]
@@ -210,8 +212,21 @@ def compute_scores(session: Session, period: str | Period) -> PeriodScores:
             period=target.code))
     result = score_period(loaded.scoring_input)
     frame = _with_grade_labels(_computed_frame(session, loaded, result), loaded.grade_scale)
-    status = loaded.record.status if loaded.record is not None else "not_opened"
+    status = loaded.record.status if loaded.record is not None else PeriodStatus.NOT_OPENED
     return PeriodScores(target, status, frame, result.codes, loaded.grade_scale, "computed", None, result, loaded)
+
+
+def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
+    """``PeriodScores`` exactly as finalized, read back from the snapshot."""
+    if not verify(snapshot):
+        raise CorruptDatabase(
+            _("The stored results of {period} do not match their checksum; they were changed after finalizing.")
+            .format(period=period.code))
+    content = snapshot.content
+    scale = GradeScale.from_dict(content["grade_scale"])
+    frame = _with_grade_labels(frame_from_content(content), scale)
+    return PeriodScores(period, PeriodStatus.FINALIZED, frame, tuple(content["kpi_codes"]), scale, "snapshot",
+                        snapshot.content_hash, stored_explanations=content["explanations"])
 
 
 def period_scores(
@@ -220,11 +235,9 @@ def period_scores(
     """The period's results as people may see them: a finalized period from its snapshot, others computed;
     ``department`` (a department or team name) keeps its people and their teams', ranks stay as computed
     over the whole organisation."""
-    from kpidesk.services.appraisal.snapshots import current_snapshot, scores_from_snapshot
-
     target = resolve_period(period)
     record = find_period_record(session, target.code)
-    if record is not None and record.status == "finalized":
+    if record is not None and record.status == PeriodStatus.FINALIZED:
         snapshot = current_snapshot(session, record)
         if snapshot is not None:
             return _restrict(session, scores_from_snapshot(snapshot, target), actor, department)

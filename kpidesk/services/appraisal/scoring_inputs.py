@@ -31,6 +31,7 @@ from kpidesk.domain.scoring import (
     Template,
     TemplateItem,
 )
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.services.safety.settings import get_setting
 from kpidesk.store import models as m
@@ -111,10 +112,6 @@ class LoadedPeriod:
     computed_from: str  # "own" | "months"
     grade_scale: domain_grades.GradeScale
     months_used: list[str] = field(default_factory=list)  # the months a longer period was rolled up from
-
-
-def _float(value: Decimal | None) -> float:
-    return float("nan") if value is None else float(value)
 
 
 def find_period_record(session: Session, code: str) -> m.PeriodRecord | None:
@@ -394,7 +391,7 @@ def _history(session: Session, period: Period, people: list[Appraisee], length: 
     ranks = np.zeros((len(people), length), dtype=np.int64)
     for column, past in enumerate(earlier):
         record = records.get(past.code)
-        if record is None or record.status != "finalized":
+        if record is None or record.status != PeriodStatus.FINALIZED:
             continue
         for result in session.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars():
             row = row_of.get(result.employee_id)
@@ -414,7 +411,7 @@ def _qualitative(
     details: dict[int, dict] = {}
     flags: dict[int, tuple[str, ...]] = {}
     try:
-        from kpidesk.services.forms.responses import form_scores
+        from kpidesk.services.forms.scores import form_scores
     except ImportError:  # without the forms service there is no qualitative part
         return scores, details, flags
     if not records or not people:

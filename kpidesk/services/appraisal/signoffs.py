@@ -14,10 +14,10 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import period_record
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import (
     Permission,
@@ -26,6 +26,7 @@ from kpidesk.services.safety.access import (
     require,
     require_for_employee,
 )
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -57,7 +58,7 @@ def _finalized_on(record: m.PeriodRecord) -> date | None:
 
 def _is_current(row: m.SignOff, record: m.PeriodRecord) -> bool:
     finalized = _finalized_on(record)
-    return record.status == "finalized" and finalized is not None and row.signed_at.date() >= finalized
+    return record.status == PeriodStatus.FINALIZED and finalized is not None and row.signed_at.date() >= finalized
 
 
 def record_signoff(
@@ -71,7 +72,7 @@ def record_signoff(
 ) -> SignOffRow:
     """Record that ``signed_by`` signed ``employee_id``'s sheet as ``role`` (employee, manager or hr)."""
     record = period_record(session, period)
-    if record.status != "finalized":
+    if record.status != PeriodStatus.FINALIZED:
         raise ValidationError(_("Sheets of {period} are signed once the period is finalized.").format(
             period=record.code))
     if role not in ROLES:

@@ -17,11 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.domain.grades import GradeScale
-from kpidesk.domain.periods import Period
 from kpidesk.domain.scoring import STATUS_NAMES, Status
-from kpidesk.errors import CorruptDatabase
-from kpidesk.i18n import _
 from kpidesk.store import models as m
 
 SNAPSHOT_SCHEMA = 1
@@ -163,18 +159,3 @@ def frame_from_content(content: dict[str, Any]) -> pd.DataFrame:
         else:
             data[name] = pd.Series(raw, index=index, dtype=object)
     return pd.DataFrame(data, index=index)
-
-
-def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
-    """``PeriodScores`` exactly as finalized, read back from the snapshot."""
-    from kpidesk.services.appraisal.scoring import PeriodScores, _with_grade_labels
-
-    if not verify(snapshot):
-        raise CorruptDatabase(
-            _("The stored results of {period} do not match their checksum; they were changed after finalizing.")
-            .format(period=period.code))
-    content = snapshot.content
-    scale = GradeScale.from_dict(content["grade_scale"])
-    frame = _with_grade_labels(frame_from_content(content), scale)
-    return PeriodScores(period, "finalized", frame, tuple(content["kpi_codes"]), scale, "snapshot",
-                        snapshot.content_hash, stored_explanations=content["explanations"])

@@ -3,13 +3,14 @@ line (kept free of the database so the window can show them before anything else
 
 from __future__ import annotations
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 
 PERIOD_STATUS_WORDS = {
-    "open": N_("open"),
-    "review": N_("in review"),
-    "finalized": N_("finalized"),
-    "not_opened": N_("not opened"),
+    PeriodStatus.OPEN: N_("open"),
+    PeriodStatus.REVIEW: N_("in review"),
+    PeriodStatus.FINALIZED: N_("finalized"),
+    PeriodStatus.NOT_OPENED: N_("not opened"),
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.library.use_cases import KpiLabel, labels_of_kpis
@@ -26,7 +27,7 @@ class PeriodChoice:
     """A period as the window's period picker shows it."""
 
     code: str
-    status: str  # open | review | finalized
+    status: PeriodStatus
 
 
 def list_periods(db: Database, actor: Actor) -> list[PeriodChoice]:
@@ -275,3 +276,37 @@ def entry_sheet(db: Database, actor: Actor, period: str):
     del actor  # every role that opens the grid may read it; saving checks department by department
     with db.session() as session:
         return measurements.entry_sheet(session, period)
+
+
+# --- the Forms page -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodForms:
+    """What the Forms page fills in for a period: who is appraised with which forms, their names, the forms
+    themselves and the responses the actor may see (here rather than in forms, as it joins the roster and
+    the people)."""
+
+    period: str
+    status: PeriodStatus
+    roster: list  # RosterEntry with forms
+    names: dict[int, str]
+    forms: dict[int, Any]  # form version id → Form
+    responses: list  # ResponseView
+
+
+def period_forms(db: Database, actor: Actor, period: str) -> PeriodForms:
+    from kpidesk.services.appraisal import measurements
+    from kpidesk.services.forms.catalogue import stored_form
+    from kpidesk.services.forms.responses import responses_for
+    from kpidesk.services.people import staff
+    from kpidesk.services.safety.period_lock import period_record
+
+    with db.session() as session:
+        record = period_record(session, period)
+        roster = [r for r in measurements.appraisal_roster(session, period) if r.forms]
+        names = {row.id: row.name for row in staff.list_employees(session, include_left=True)}
+        versions = {ref.form_version_id for entry in roster for ref in entry.forms}
+        forms = {version: stored_form(session, version) for version in versions}
+        responses = responses_for(session, period, actor=actor)
+    return PeriodForms(record.code, record.status, roster, names, forms, responses)

@@ -1,1 +1,2 @@
-"""Qualitative appraisal forms: the catalogue, responses and their scores, fillable sheets."""
+"""Qualitative appraisal forms: the catalogue of form files and pinned versions, raters' responses and
+the scores they give, fillable sheets out and filled sheets back in."""

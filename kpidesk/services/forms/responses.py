@@ -1,279 +1,81 @@
-"""Qualitative forms in use: pinning form versions, raters' responses, and the scores they give.
+"""Raters' responses to the pinned forms: drafts, submissions, reopening, and who may read them.
 
-A form file is copied into the database (``form_versions``) the first time a template uses it; responses
-point at that copy, so editing the file later never changes an appraisal already made. Peers may answer
-anonymously: results, listings and the audit trail show them only as "anonymous peer", and the link
-from a response to its author is given to administrators alone.
+Peers may answer anonymously: results, listings and the audit trail show them only as "anonymous peer",
+and the link from a response to its author is given to administrators alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from kpidesk.domain.form_parsing import FormProblem
-from kpidesk.domain.forms import (
-    Form,
-    FormScore,
-    RaterResponse,
-    RaterRole,
-    check_response,
-    combine_raters,
-    form_fingerprint,
-    form_from_dict,
-    form_to_dict,
-)
-from kpidesk.errors import NotFound, PermissionDenied, Place, ValidationError
-from kpidesk.exchange.form_files import load_form_file, load_forms
+from kpidesk.domain.forms import Form, RaterRole, check_response
+from kpidesk.domain.statuses import ResponseStatus
+from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
-from kpidesk.resources import FORMS_DIR
 from kpidesk.services.actor import Actor, Role
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
+from kpidesk.services.forms.catalogue import role_label, stored_form
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import (
     Permission,
     department_scope,
     own_employee_scope,
-    require,
     require_for_employee,
-    results_scope,
 )
+from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
 #: How an anonymous peer is named wherever people can read it (translated when shown).
 ANONYMOUS_PEER = N_("anonymous peer")
 
-ROLE_LABELS = {
-    RaterRole.SELF: N_("self-assessment"),
-    RaterRole.MANAGER: N_("manager assessment"),
-    RaterRole.PEER: N_("peer assessment"),
-    RaterRole.HR: N_("HR assessment"),
-}
+
+# --- raters and permissions ------------------------------------------------------------------------
 
 
-def role_label(role: RaterRole | str) -> str:
-    return _(ROLE_LABELS[RaterRole(role)])
-
-
-def problem_error(problems: Iterable[FormProblem]) -> ValidationError:
-    """The first error of a form file as an exception (the other problems are in its message count)."""
-    errors = [p for p in problems if p.is_error]
-    first = errors[0]
-    message = first.message(_)
-    if first.path:
-        message = f"{first.path}: {message}"
-    if len(errors) > 1:
-        message += " " + _("(and {count} more problems)").format(count=len(errors) - 1)
-    return ValidationError(message, Place(file=first.file, row=first.line))
-
-
-# --- form files and pinned versions --------------------------------------------------------------
+#: The rater rule a role missing from the form breaks; reported on the role, not on the rater.
+ROLE_NOT_ON_FORM = "role_not_on_form"
 
 
 @dataclass(frozen=True)
-class FormListing:
-    """One form file as ``forms list`` shows it, with the versions already stored in the database."""
+class RaterProblem:
+    """One rater rule broken; ``code`` names the rule (``role_not_on_form``, ``self_rater``, ``rates_self``)."""
 
-    key: str
-    version: int
-    title_zh: str
-    title_en: str
-    criteria: int
-    raters: tuple[str, ...]
-    file: str
-    stored_versions: tuple[int, ...] = ()
-    #: The file's version is stored with different content: HR edited it without raising ``version``.
-    changed_without_new_version: bool = False
+    code: str
+    message: str
 
 
-def find_form(key: str, forms_dir: Path | None = None) -> Form:
-    """The form with id ``key`` from the forms folder; a file with errors raises them."""
-    directory = Path(forms_dir or FORMS_DIR)
-    named = directory / f"{key}.toml"
-    if named.is_file():
-        form, problems = load_form_file(named)
-        if form is not None and form.id == key:
-            return form
-        if form is None:
-            raise problem_error(problems)
-    forms, problems = load_forms(directory)
-    for form in forms:
-        if form.id == key:
-            return form
-    broken = [p for p in problems if p.is_error and Path(p.file).stem == key]
-    if broken:
-        raise problem_error(broken)
-    raise NotFound(_("There is no form {key} in {folder}.").format(key=key, folder=directory))
+@dataclass(frozen=True)
+class RaterCheck:
+    """Who a rating is from once the rules are applied, and the rules it breaks (in that order)."""
+
+    rater_id: int | None
+    problems: tuple[RaterProblem, ...] = ()
 
 
-def _stored(session: Session, key: str, version: int) -> m.FormVersion | None:
-    return session.execute(
-        select(m.FormVersion).where(m.FormVersion.form_key == key, m.FormVersion.version == version)
-    ).scalar()
-
-
-def pin_loaded_form(session: Session, form: Form, actor: Actor | None = None) -> m.FormVersion:
-    """Store this exact form under its id and version, or return the copy already stored.
-
-    A stored version with other content means the file was edited without raising its version; that is
-    refused, because the appraisals made with the stored copy must keep it.
-    """
-    fingerprint = form_fingerprint(form)
-    existing = _stored(session, form.id, form.version)
-    if existing is not None:
-        if existing.content_hash != fingerprint:
-            raise ValidationError(
-                _(
-                    "Form {key} version {version} was changed after it was stored; raise its version "
-                    "number in the file to use the new content."
-                ).format(key=form.id, version=form.version)
-            )
-        return existing
-    row = m.FormVersion(
-        form_key=form.id,
-        version=form.version,
-        title_zh=form.title.zh or form.title.en,
-        title_en=form.title.en or form.title.zh,
-        content=form_to_dict(form),
-        content_hash=fingerprint,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor or "system",
-        "form.pin",
-        entity="form_version",
-        entity_id=f"{form.id}@{form.version}",
-        new={"hash": fingerprint},
-    )
-    return row
-
-
-def pin_form(
-    session: Session, key: str, *, forms_dir: Path | None = None, actor: Actor | None = None
-) -> m.FormVersion:
-    """Copy the form file ``key`` into the database (once per version) and return the stored version."""
-    return pin_loaded_form(session, find_form(key, forms_dir), actor)
-
-
-def attach_form(
-    session: Session,
-    actor: Actor,
-    template_id: int,
-    key: str,
-    share: Decimal | int | str = 100,
-    *,
-    forms_dir: Path | None = None,
-) -> m.TemplateForm:
-    """Attach a form (pinned now) to a template with its share of the qualitative part."""
-    require(actor, Permission.LIBRARY_WRITE)
-    template = session.get(m.Template, template_id)
-    if template is None:
-        raise NotFound(_("There is no template {id}.").format(id=template_id))
-    share = Decimal(str(share))
-    if share <= 0 or share > 100:
-        raise ValidationError(_("A form's share must be above 0 and at most 100."))
-    version = pin_form(session, key, forms_dir=forms_dir, actor=actor)
-    for attached in template.forms:
-        if attached.form_version_id == version.id:
-            attached.share = share
-            break
-    else:
-        attached = m.TemplateForm(form_version_id=version.id, share=share)
-        template.forms.append(attached)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "template.form",
-        entity="template",
-        entity_id=template.key,
-        new={"form": f"{key}@{version.version}", "share": str(share)},
-    )
-    return attached
-
-
-class FormCache:
-    """Stored forms read back once per use case."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self._forms: dict[int, Form] = {}
-
-    def __call__(self, form_version_id: int) -> Form:
-        if form_version_id not in self._forms:
-            row = self.session.get(m.FormVersion, form_version_id)
-            if row is None:
-                raise NotFound(_("There is no stored form version {id}.").format(id=form_version_id))
-            self._forms[form_version_id] = form_from_dict(row.content)
-        return self._forms[form_version_id]
-
-
-def stored_form(session: Session, form_version_id: int) -> Form:
-    """The form exactly as it was pinned (never the current file)."""
-    return FormCache(session)(form_version_id)
-
-
-def latest_form_version(session: Session, key: str) -> m.FormVersion:
-    row = (
-        session.execute(
-            select(m.FormVersion).where(m.FormVersion.form_key == key).order_by(m.FormVersion.version.desc())
-        )
-        .scalars()
-        .first()
-    )
-    if row is None:
-        raise NotFound(_("Form {key} is not used by any template yet.").format(key=key))
-    return row
-
-
-def list_forms(
-    forms_dir: Path | None = None, session: Session | None = None
-) -> tuple[list[FormListing], list[FormProblem]]:
-    """The forms folder as a list, noting for each form the versions stored in the database."""
-    directory = Path(forms_dir or FORMS_DIR)
-    forms, problems = load_forms(directory)
-    stored: dict[str, dict[int, str]] = {}
-    if session is not None:
-        for key, version, content_hash in session.execute(
-            select(m.FormVersion.form_key, m.FormVersion.version, m.FormVersion.content_hash)
-        ):
-            stored.setdefault(key, {})[version] = content_hash
-    listings = []
-    for form in forms:
-        versions = stored.get(form.id, {})
-        changed = form.version in versions and versions[form.version] != form_fingerprint(form)
-        listings.append(
-            FormListing(
-                key=form.id,
-                version=form.version,
-                title_zh=form.title.zh or form.title.en,
-                title_en=form.title.en or form.title.zh,
-                criteria=len(form.criteria),
-                raters=tuple(role.value for role in form.raters),
-                file=str(directory / f"{form.id}.toml"),
-                stored_versions=tuple(sorted(versions)),
-                changed_without_new_version=changed,
-            )
-        )
-    return sorted(listings, key=lambda item: item.key), problems
-
-
-def check_form_file(path: Path) -> tuple[Form | None, list[FormProblem]]:
-    """Read and check one form file, as ``forms check FILE`` does."""
-    return load_form_file(Path(path))
-
-
-# --- permissions -----------------------------------------------------------------------------------
+def validate_rater(form: Form, role: RaterRole, employee: m.Employee | None, rater_id: int | None) -> RaterCheck:
+    """The rater rules every way of rating shares (typed in, or read from a filled sheet): the form must
+    ask for this role; a self-assessment is the employee's own, whoever is named; nobody gives their own
+    manager, peer or HR rating. Without a known employee only the form is checked."""
+    problems = []
+    if role not in form.raters:
+        problems.append(RaterProblem(ROLE_NOT_ON_FORM, _("Form {form} has no {role}.").format(
+            form=form.title.pick(_current_language()), role=role_label(role))))
+    if employee is None:
+        return RaterCheck(rater_id, tuple(problems))
+    if role is RaterRole.SELF:
+        if rater_id not in (None, employee.id):
+            problems.append(RaterProblem("self_rater", _("A self-assessment is written by the employee themself.")))
+        rater_id = employee.id
+    elif rater_id == employee.id:
+        problems.append(RaterProblem("rates_self", _("{name} cannot give their own {role}.").format(
+            name=employee.name, role=role_label(role))))
+    return RaterCheck(rater_id, tuple(problems))
 
 
 def _ensure_can_rate(
@@ -286,9 +88,6 @@ def _ensure_can_rate(
             return
     permission = Permission.FORMS_SELF if role is RaterRole.SELF else Permission.FORMS_WRITE
     require_for_employee(session, actor, permission, employee.id)
-
-
-# --- responses -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -322,7 +121,7 @@ class ResponseView:
     rater: str
     rater_id: int | None
     anonymous: bool
-    status: str
+    status: ResponseStatus
     levels: dict[str, str | None]
     comments: dict[str, str | None]
     texts: dict[str, str]
@@ -417,27 +216,15 @@ def save_response(
     employee = session.get(m.Employee, data.employee_id)
     if employee is None:
         raise NotFound(_("There is no employee {id}.").format(id=data.employee_id))
-    rater_id = data.rater_id
-    if role is RaterRole.SELF:
-        if rater_id not in (None, employee.id):
-            raise ValidationError(_("A self-assessment is written by the employee themself."))
-        rater_id = employee.id
-    elif rater_id is not None:
-        if rater_id == employee.id:
-            raise ValidationError(
-                _("{name} cannot give their own {role}.").format(name=employee.name, role=role_label(role))
-            )
-        if session.get(m.Employee, rater_id) is None:
-            raise NotFound(_("There is no employee {id}.").format(id=rater_id))
+    form = stored_form(session, data.form_version_id)
+    rater = validate_rater(form, role, employee, data.rater_id)
+    if rater.problems:
+        raise ValidationError(rater.problems[0].message)
+    rater_id = rater.rater_id
+    if role is not RaterRole.SELF and rater_id is not None and session.get(m.Employee, rater_id) is None:
+        raise NotFound(_("There is no employee {id}.").format(id=rater_id))
     data = replace(data, rater_id=rater_id, role=role)
     _ensure_can_rate(session, actor, role, employee, rater_id)
-    form = stored_form(session, data.form_version_id)
-    if role not in form.raters:
-        raise ValidationError(
-            _("Form {form} has no {role}.").format(
-                form=form.title.pick(_current_language()), role=role_label(role)
-            )
-        )
     levels = {key: _clean(value) for key, value in data.levels.items()}
     comments = {key: _clean(value) for key, value in data.comments.items()}
     issues = check_response(form, levels, comments, complete=submit)
@@ -474,12 +261,12 @@ def save_response(
             rater_role=role.value,
             rater_id=rater_id,
             anonymous=anonymous,
-            status="draft",
+            status=ResponseStatus.DRAFT,
         )
         session.add(response)
     else:
         old = _audit_view(response, employee, record, form_key)
-        if response.status == "submitted" and not submit:
+        if response.status == ResponseStatus.SUBMITTED and not submit:
             raise ValidationError(_("This response was submitted; reopen it before saving it as a draft."))
         if data.anonymous is not None:
             response.anonymous = data.anonymous
@@ -498,7 +285,7 @@ def save_response(
     response.texts = texts or None
     response.updated_at = now
     if submit:
-        response.status = "submitted"
+        response.status = ResponseStatus.SUBMITTED
         response.submitted_at = now
     session.flush()
     audit.record(
@@ -552,9 +339,9 @@ def reopen_response(session: Session, actor: Actor, response_id: int, reason: st
     ensure_writable(record)
     employee = session.get(m.Employee, response.employee_id)
     _ensure_can_rate(session, actor, RaterRole(response.rater_role), employee, response.rater_id)
-    if response.status != "submitted":
+    if response.status != ResponseStatus.SUBMITTED:
         return
-    response.status = "draft"
+    response.status = ResponseStatus.DRAFT
     response.submitted_at = None
     response.updated_at = utcnow()
     session.flush()
@@ -625,7 +412,7 @@ def responses_for(
     if form_key is not None:
         query = query.where(m.FormVersion.form_key == form_key)
     if submitted_only:
-        query = query.where(m.FormResponse.status == "submitted")
+        query = query.where(m.FormResponse.status == ResponseStatus.SUBMITTED)
     if actor is not None:
         own = own_employee_scope(actor)
         if actor.role is Role.EMPLOYEE:
@@ -650,168 +437,3 @@ def response_author(session: Session, actor: Actor, response_id: int) -> int | N
     if response.anonymous:
         audit.record(session, actor, "form.author_read", entity="form_response", entity_id=response.id)
     return response.rater_id
-
-
-# --- scores ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EmployeeFormScore:
-    """One form's combined score for one employee, without any rater's name."""
-
-    employee_id: int
-    form_key: str
-    form_version: int
-    form_version_id: int
-    share: Decimal
-    score: FormScore
-
-
-def templates_for(session: Session, record: m.PeriodRecord, employees: Iterable[m.Employee]) -> dict[int, m.Template | None]:
-    """Each employee's template in the period: the one recorded on their appraisal, else their position's
-    current one. Loaded in a few queries: one query per person would make a 500-person period ask a
-    thousand times, and each small query hands the interpreter lock around, starving the window."""
-    employees = list(employees)
-    chosen = dict(session.execute(
-        select(m.Appraisal.employee_id, m.Appraisal.template_id).where(
-            m.Appraisal.period_id == record.id, m.Appraisal.employee_id.in_([e.id for e in employees]),
-            m.Appraisal.template_id.is_not(None))
-    ).all())
-    by_id = {t.id: t for t in session.execute(
-        select(m.Template).where(m.Template.id.in_(set(chosen.values()))).options(selectinload(m.Template.forms))
-    ).scalars()}
-    positions = {e.position_id for e in employees if e.id not in chosen and e.position_id is not None}
-    current: dict[int, m.Template] = {}
-    for template in session.execute(
-        select(m.Template).where(m.Template.position_id.in_(positions), m.Template.is_current.is_(True))
-        .order_by(m.Template.version.desc()).options(selectinload(m.Template.forms))
-    ).scalars():
-        current.setdefault(template.position_id, template)
-    return {
-        e.id: by_id.get(chosen[e.id]) if e.id in chosen else current.get(e.position_id)
-        for e in employees
-    }
-
-
-def form_scores(
-    session: Session, period: str, employee_ids: Iterable[int] | None = None, *, actor: Actor | None = None
-) -> dict[int, list[EmployeeFormScore]]:
-    """Per employee, each form of their template scored from the submitted responses (drafts never count).
-
-    Without ``employee_ids``: everyone appraised in the period, on a current template, or rated in it.
-
-    The forms and shares come from the employee's template in the period; an employee whose template
-    has no forms is scored on the forms they were rated on, in equal shares. Rater weights are the
-    template's when it sets them, else the form's own.
-    """
-    record = period_record(session, period)
-    forms = FormCache(session)
-    query = (
-        select(m.FormResponse)
-        .where(m.FormResponse.period_id == record.id, m.FormResponse.status == "submitted")
-        .order_by(m.FormResponse.id)
-        .options(selectinload(m.FormResponse.ratings))
-    )
-    wanted = None if employee_ids is None else set(employee_ids)
-    readable = None if actor is None else results_scope(session, actor, record)
-    if readable is not None:  # with ``actor``: only the people whose results they may read
-        wanted = set(readable) if wanted is None else wanted & readable
-    if wanted is not None:
-        query = query.where(m.FormResponse.employee_id.in_(wanted))
-    answers: dict[tuple[int, int], list[RaterResponse]] = {}
-    for response in session.execute(query).scalars():
-        answers.setdefault((response.employee_id, response.form_version_id), []).append(
-            RaterResponse(
-                RaterRole(response.rater_role),
-                {r.criterion_key: r.level_key for r in response.ratings if r.level_key},
-            )
-        )
-    if wanted is None:
-        appraised = select(m.Appraisal.employee_id).where(m.Appraisal.period_id == record.id)
-        templated = (
-            select(m.Employee.id)
-            .join(m.Template, m.Template.position_id == m.Employee.position_id)
-            .where(m.Employee.active.is_(True), m.Template.is_current.is_(True))
-        )
-        responding = select(m.FormResponse.employee_id).where(m.FormResponse.period_id == record.id)
-        wanted = {employee_id for employee_id, _v in answers}
-        for query in (appraised, templated, responding):
-            wanted |= set(session.execute(query).scalars())
-    results: dict[int, list[EmployeeFormScore]] = {}
-    employees = session.execute(select(m.Employee).where(m.Employee.id.in_(wanted))).scalars().all()
-    templates = templates_for(session, record, employees)
-    for employee_id in sorted(templates):
-        template = templates[employee_id]
-        attached = [(tf.form_version_id, tf.share) for tf in template.forms] if template else []
-        if not attached:
-            answered = sorted({v for e, v in answers if e == employee_id})
-            attached = [(v, Decimal(100) / len(answered)) for v in answered] if answered else []
-        weights = template.rater_weights if template is not None and template.rater_weights else None
-        scored = []
-        for form_version_id, share in attached:
-            form = forms(form_version_id)
-            combined = combine_raters(form, answers.get((employee_id, form_version_id), []), weights)
-            scored.append(
-                EmployeeFormScore(
-                    employee_id, form.id, form.version, form_version_id, Decimal(share), combined
-                )
-            )
-        results[employee_id] = scored
-    return results
-
-
-def qualitative_scores(
-    session: Session, period: str, employee_ids: Iterable[int] | None = None, *, actor: Actor | None = None
-) -> dict[int, Decimal | None]:
-    """Each employee's qualitative score: the forms' scores weighted by their shares on the template.
-
-    A form nobody answered is left out and the other shares re-normalised; None when no form has a score.
-    The scoring engine combines the same domain functions itself; this is the figure forms pages show.
-    """
-    results: dict[int, Decimal | None] = {}
-    for employee_id, items in form_scores(session, period, employee_ids, actor=actor).items():
-        scored = [item for item in items if item.score.score is not None and item.share > 0]
-        total = sum((item.share for item in scored), Decimal(0))
-        value = sum((item.share * item.score.score for item in scored), Decimal(0)) / total if total else None
-        results[employee_id] = None if value is None else value.quantize(Decimal("0.0001"))
-    return results
-
-
-def form_score_rows(session: Session, period: str, actor: Actor | None = None) -> list[dict[str, Any]]:
-    """Plain rows for lists and the command line: one per employee and form, raters only by role.
-
-    With ``actor``, only the employees they may read (a head's departments; an employee login never
-    sees qualitative detail before the period is finalized, and then only their own).
-    """
-    record = period_record(session, period)
-    people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
-    scope = None if actor is None else department_scope(actor, Permission.RESULTS_READ)
-    own = None if actor is None else own_employee_scope(actor)
-    rows = []
-    for employee_id, items in form_scores(session, record.code).items():
-        employee = people[employee_id]
-        if actor is not None and actor.role is Role.EMPLOYEE:
-            if employee_id != own or not record.is_finalized:
-                continue
-        elif scope is not None and employee.department_id not in scope:
-            continue
-        for item in items:
-            score = item.score
-            rows.append(
-                {
-                    "staff_no": employee.staff_no,
-                    "name": employee.name,
-                    "form": item.form_key,
-                    "version": item.form_version,
-                    "share": float(item.share),
-                    "score": None if score.score is None else float(score.score),
-                    "roles": {
-                        r.role.value: None if r.score is None else float(r.score)
-                        for r in score.roles
-                        if r.raters
-                    },
-                    "left_out": [f"{r.role.value}:{r.reason}" for r in score.excluded],
-                    "disagreements": [d.criterion_id for d in score.disagreements],
-                }
-            )
-    return sorted(rows, key=lambda row: (row["staff_no"], row["form"], row["version"]))

@@ -1,8 +1,6 @@
-"""Offline forms: fillable sheets out (one per reviewer, or one blank sheet), filled sheets back in.
+"""Offline forms, the way out: fillable sheets, one per reviewer (who rates whom), or one blank sheet.
 
-Import goes through the same preview as every other import (:mod:`kpidesk.services.imports.registry`): the
-preview reads and checks every row without writing; applying it writes all rows in one unit of work.
-Rows with every criterion rated are submitted; rows only partly rated are kept as drafts.
+Filled sheets come back in through :mod:`kpidesk.services.forms.sheet_import`.
 """
 
 from __future__ import annotations
@@ -10,31 +8,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import Form, RaterRole, form_fingerprint
-from kpidesk.errors import NotFound, ValidationError
+from kpidesk.errors import NotFound
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import ensure_writable, period_record
-from kpidesk.services.forms.responses import (
-    ANONYMOUS_PEER,
-    FormCache,
-    ResponseInput,
-    latest_form_version,
-    role_label,
-    save_response,
-    templates_for,
-)
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
-from kpidesk.services.safety import audit
+from kpidesk.services.forms.catalogue import FormCache, latest_form_version
+from kpidesk.services.forms.scores import templates_for
 from kpidesk.services.safety.access import Permission, employee_scope
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
 # --- who rates whom -----------------------------------------------------------------------------------
@@ -108,7 +96,10 @@ def _safe_file_part(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "x"
 
 
-def _existing(session: Session, record: m.PeriodRecord, form_version_id: int) -> dict[tuple, m.FormResponse]:
+def responses_by_rater(
+    session: Session, record: m.PeriodRecord, form_version_id: int
+) -> dict[tuple, m.FormResponse]:
+    """A period's responses to one form version by (employee, role, rater): what a sheet line fills in."""
     rows = session.execute(
         select(m.FormResponse).where(
             m.FormResponse.period_id == record.id, m.FormResponse.form_version_id == form_version_id
@@ -165,7 +156,7 @@ def export_form_sheets(
         assignments = default_assignments(session, record.code, form, employees, upward=upward)
     assignments = [a for a in assignments if scope is None or a.employee_id in scope]
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
-    existing = _existing(session, record, version.id)
+    existing = responses_by_rater(session, record, version.id)
     groups: dict[int | None, list[sheets.SheetRow]] = {}
     for assignment in assignments:
         employee, rater = people.get(assignment.employee_id), people.get(assignment.rater_id)
@@ -225,404 +216,3 @@ def export_blank_form_sheet(
             rows.append(_sheet_row(employee, assignment, rater, None))
     spec = sheets.FormSheetSpec(form, record.code, rows, current_language(), "", form_fingerprint(form))
     return sheets.write_form_sheet(Path(path), spec)
-
-
-# --- import -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class FormRowPlan:
-    """One row of a filled sheet, checked and ready to save."""
-
-    row: int
-    employee_id: int
-    staff_no: str
-    role: RaterRole
-    rater_id: int | None
-    anonymous: bool
-    levels: dict[str, str] = field(default_factory=dict)
-    comments: dict[str, str] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    submit: bool = True
-    replaces: int | None = None
-
-
-def _level_value(value: object) -> object:
-    """Numbers stay numbers; ``85分`` / ``85 points`` become 85."""
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:分|points?|pts?)?", text, flags=re.I)
-        return match.group(1) if match else text
-    return value
-
-
-def _choose_form(session: Session, sheet: sheets.FilledSheet, form_key: str | None) -> m.FormVersion:
-    key = form_key or sheet.meta.get("form")
-    if not key:
-        raise ValidationError(
-            _(
-                "The sheet does not say which form it is; name the form (for example --form customer_service_staff)."
-            ),
-            sheet.place(),
-        )
-    if form_key is None and sheet.meta.get("version", "").isdigit():
-        row = session.execute(
-            select(m.FormVersion).where(
-                m.FormVersion.form_key == key, m.FormVersion.version == int(sheet.meta["version"])
-            )
-        ).scalar()
-        if row is not None:
-            return row
-    return latest_form_version(session, key)
-
-
-def preview_forms_import(
-    session: Session,
-    path: str | Path,
-    *,
-    period: str | None = None,
-    form_key: str | None = None,
-    display_name: str | None = None,
-) -> ImportPreview:
-    """Read a filled form sheet and check every row, writing nothing."""
-    sheet = sheets.read_form_sheet(path, display_name)
-    period = period or sheet.meta.get("period")
-    if not period:
-        raise ValidationError(_("Name the period the forms belong to (--period)."), sheet.place())
-    record = period_record(session, period)
-    ensure_writable(record)
-    version = _choose_form(session, sheet, form_key)
-    form = FormCache(session)(version.id)
-    columns, unmatched = sheet.columns_for(form)
-    problems: list[ImportProblem] = []
-
-    def problem(row: int | None, column: int | None, message: str, code: str, blocking: bool = True) -> None:
-        problems.append(ImportProblem(sheet.place(row, column), message, code, blocking))
-
-    if sheet.meta.get("period") and sheet.meta["period"] != record.code:
-        problem(
-            None,
-            None,
-            _("The sheet was made for period {sheet}, not {period}.").format(
-                sheet=sheet.meta["period"], period=record.code
-            ),
-            "period_mismatch",
-        )
-    if (
-        sheet.meta.get("hash")
-        and sheet.meta.get("version") == str(form.version)
-        and sheet.meta["hash"] != form_fingerprint(form)
-    ):
-        problem(
-            None,
-            None,
-            _("The sheet was made from another copy of form {form} version {version}.").format(
-                form=form.id, version=form.version
-            ),
-            "form_changed",
-            blocking=False,
-        )
-    if sheets.KEY_STAFF_NO not in columns:
-        problem(
-            sheet.header_row,
-            None,
-            _("The sheet has no staff number column (工号 / Staff no)."),
-            "no_staff_column",
-        )
-    criteria_columns = [c.id for c in form.criteria if sheets.LEVEL + c.id in columns]
-    if not criteria_columns:
-        problem(
-            sheet.header_row,
-            None,
-            _("No column matches a criterion of form {form}.").format(form=form.id),
-            "no_criteria",
-        )
-    missing = [c.title.pick(current_language()) for c in form.criteria if c.id not in criteria_columns]
-    notes = []
-    if missing and criteria_columns:
-        notes.append(_("Columns missing for: {criteria}").format(criteria=", ".join(missing)))
-
-    people = {e.staff_no: e for e in session.execute(select(m.Employee)).scalars()}
-    existing = _existing(session, record, version.id)
-    plans: list[FormRowPlan] = []
-    seen: dict[tuple, int] = {}
-    labels = ", ".join(f"{lv.label.zh}/{lv.label.en}/{lv.points.normalize():f}" for lv in form.scale.levels)
-
-    def cell(row: sheets.FilledRow, key: str) -> object:
-        index = columns.get(key)
-        return None if index is None else row.cells.get(index)
-
-    for row in sheet.rows:
-        before = len([p for p in problems if p.blocking])
-        staff_text = cell(row, sheets.KEY_STAFF_NO)
-        level_cells = {cid: cell(row, sheets.LEVEL + cid) for cid in criteria_columns}
-        if staff_text is None and all(v is None for v in level_cells.values()):
-            continue  # a note or an empty line
-        staff_no = str(staff_text).strip() if staff_text is not None else ""
-        if isinstance(staff_text, float) and staff_text.is_integer():
-            staff_no = str(int(staff_text))
-        employee = people.get(staff_no)
-        if employee is None:
-            problem(
-                row.row,
-                columns.get(sheets.KEY_STAFF_NO),
-                _("Unknown staff number {staff_no}.").format(staff_no=staff_no or "—"),
-                "unknown_employee",
-            )
-        role = sheets.role_from_text(cell(row, sheets.KEY_ROLE))
-        if role is None:
-            problem(
-                row.row,
-                columns.get(sheets.KEY_ROLE),
-                _("Unknown rater role {value}; write 自评/self, 上级/manager, 同事/peer or 人事/HR.").format(
-                    value=cell(row, sheets.KEY_ROLE) or "—"
-                ),
-                "unknown_role",
-            )
-        elif role not in form.raters:
-            problem(
-                row.row,
-                columns.get(sheets.KEY_ROLE),
-                _("Form {form} has no {role}.").format(
-                    form=form.title.pick(current_language()), role=role_label(role)
-                ),
-                "role_not_on_form",
-            )
-        rater_text = cell(row, sheets.KEY_RATER)
-        rater = None
-        if rater_text is not None:
-            rater_no = (
-                str(int(rater_text))
-                if isinstance(rater_text, float) and rater_text.is_integer()
-                else str(rater_text).strip()
-            )
-            rater = people.get(rater_no)
-            if rater is None:
-                problem(
-                    row.row,
-                    columns.get(sheets.KEY_RATER),
-                    _("Unknown staff number {staff_no}.").format(staff_no=rater_no),
-                    "unknown_rater",
-                )
-        if role is RaterRole.SELF and employee is not None:
-            if rater is not None and rater.id != employee.id:
-                problem(
-                    row.row,
-                    columns.get(sheets.KEY_RATER),
-                    _("A self-assessment is written by the employee themself."),
-                    "self_rater",
-                )
-            rater = employee
-        elif role is RaterRole.MANAGER and rater is None and employee is not None and employee.manager_id:
-            rater = session.get(m.Employee, employee.manager_id)
-        if (
-            role not in (None, RaterRole.SELF)
-            and rater is not None
-            and employee is not None
-            and rater.id == employee.id
-        ):
-            problem(
-                row.row,
-                columns.get(sheets.KEY_RATER),
-                _("{name} cannot give their own {role}.").format(name=employee.name, role=role_label(role)),
-                "rates_self",
-            )
-        anonymous_cell = cell(row, sheets.KEY_ANONYMOUS)
-        anonymous = sheets.yes_no(anonymous_cell)
-        if anonymous is None:
-            if anonymous_cell is not None:
-                problem(
-                    row.row,
-                    columns.get(sheets.KEY_ANONYMOUS),
-                    _("Write 是/yes or 否/no, not {value}.").format(value=anonymous_cell),
-                    "bad_anonymous",
-                )
-            anonymous = role is RaterRole.PEER
-
-        levels: dict[str, str] = {}
-        comments: dict[str, str] = {}
-        for criterion in form.criteria:
-            raw = level_cells.get(criterion.id)
-            comment = cell(row, sheets.COMMENT + criterion.id)
-            if comment is not None:
-                comments[criterion.id] = str(comment).strip()
-            if raw is None:
-                continue
-            level = sheets.level_from_text(form, _level_value(raw))
-            if level is None:
-                problem(
-                    row.row,
-                    columns.get(sheets.LEVEL + criterion.id),
-                    _("{value} is not a level of this form; use one of {levels}.").format(
-                        value=raw, levels=labels
-                    ),
-                    "unknown_level",
-                )
-                continue
-            levels[criterion.id] = level.id
-        complete = len(levels) == len(form.criteria)
-        for criterion_id, level_id in levels.items():
-            if complete and form.requires_comment(criterion_id, level_id) and not comments.get(criterion_id):
-                column = columns.get(sheets.COMMENT + criterion_id, columns.get(sheets.LEVEL + criterion_id))
-                title = form.criterion(criterion_id).title.pick(current_language())
-                label = form.scale.level(level_id).label.pick(current_language())
-                problem(
-                    row.row,
-                    column,
-                    _('"{criterion}" rated "{level}" needs a comment').format(criterion=title, level=label),
-                    "comment_required",
-                )
-        texts = {}
-        for section in form.sections:
-            value = cell(row, sheets.TEXT + section.id)
-            if value is not None and str(value).strip():
-                if role is not None and section.raters and role not in section.raters:
-                    continue
-                texts[section.id] = str(value).strip()
-        if not levels and len([p for p in problems if p.blocking]) == before:
-            continue  # a row sent out but not answered
-        if employee is not None and role is not None:
-            identity = (employee.id, role.value, rater.id if rater else None)
-            if rater is not None or role is not RaterRole.PEER:
-                if identity in seen:
-                    problem(
-                        row.row,
-                        None,
-                        _("This rater's line for {name} is repeated (first at row {first}).").format(
-                            name=employee.name, first=seen[identity]
-                        ),
-                        "duplicate",
-                    )
-                seen.setdefault(identity, row.row)
-        if len([p for p in problems if p.blocking]) > before or employee is None or role is None:
-            continue
-        if not complete:
-            problem(
-                row.row,
-                None,
-                _("Not every criterion is rated; the line is saved as a draft."),
-                "draft",
-                blocking=False,
-            )
-        replaced = None
-        if rater is not None or role is not RaterRole.PEER:  # an unnamed peer always adds a response
-            replaced = existing.get((employee.id, role.value, rater.id if rater else None))
-        if replaced is not None and replaced.status == "submitted" and not complete:
-            problem(
-                row.row,
-                None,
-                _("A submitted response cannot be replaced by an incomplete one."),
-                "incomplete_over_submitted",
-            )
-            continue
-        plans.append(
-            FormRowPlan(
-                row=row.row,
-                employee_id=employee.id,
-                staff_no=employee.staff_no,
-                role=role,
-                rater_id=rater.id if rater else None,
-                anonymous=anonymous,
-                levels=levels,
-                comments=comments,
-                texts=texts,
-                submit=complete,
-                replaces=replaced.id if replaced is not None else None,
-            )
-        )
-
-    frame = pd.DataFrame(
-        [
-            {
-                "row": p.row,
-                "staff_no": p.staff_no,
-                "role": p.role.value,
-                "rater": _(ANONYMOUS_PEER) if p.anonymous else (p.rater_id or ""),
-                "status": "submitted" if p.submit else "draft",
-                **{c.id: p.levels.get(c.id) for c in form.criteria},
-            }
-            for p in plans
-        ]
-    )
-    counts = {
-        "rows": len(plans),
-        "submitted": sum(p.submit for p in plans),
-        "drafts": sum(not p.submit for p in plans),
-        "replacing": sum(p.replaces is not None for p in plans),
-    }
-    return ImportPreview(
-        kind="forms",
-        file=sheet.file,
-        sheet=sheet.sheet,
-        checksum=sheet.checksum,
-        header_row=sheet.header_row,
-        mapping={key: sheet.headers.get(index, key).replace("\n", " / ") for key, index in columns.items()},
-        rows=frame,
-        problems=problems,
-        counts=counts,
-        notes=notes,
-        ignored_columns=[text.replace("\n", " / ") for text in unmatched],
-        path=Path(path),
-        extra={"period": record.code, "form_version_id": version.id, "form": form.id, "plans": plans},
-    )
-
-
-def apply_forms_import(
-    db, actor: Actor, preview: ImportPreview, *, skip_problem_rows: bool = False
-) -> ImportResult:
-    """Save every checked row of the preview in one unit of work (all rows or none)."""
-    ensure_importable(preview, skip_problem_rows)
-    period = preview.extra["period"]
-    form_version_id = preview.extra["form_version_id"]
-    blocked_rows = set(preview.problem_rows)
-    plans = [p for p in preview.extra["plans"] if p.row not in blocked_rows]
-    with db.write() as session:
-        ensure_writable(period_record(session, period))
-        for plan in plans:
-            save_response(
-                session,
-                actor,
-                ResponseInput(
-                    period=period,
-                    employee_id=plan.employee_id,
-                    form_version_id=form_version_id,
-                    role=plan.role,
-                    levels=plan.levels,
-                    comments=plan.comments,
-                    texts=plan.texts,
-                    rater_id=plan.rater_id,
-                    anonymous=plan.anonymous,
-                ),
-                submit=plan.submit,
-                response_id=plan.replaces,
-            )
-        entry = audit.record(
-            session,
-            actor,
-            "import.forms",
-            entity="file",
-            entity_id=preview.file,
-            new={
-                "checksum": preview.checksum,
-                "form": preview.extra["form"],
-                "period": period,
-                "rows": len(plans),
-            },
-        )
-    counts = dict(preview.counts, saved=len(plans))
-    return ImportResult("forms", preview.file, preview.checksum, counts, entry.id)
-
-
-def import_filled_forms(
-    db,
-    actor: Actor,
-    path: str | Path,
-    *,
-    period: str | None = None,
-    form_key: str | None = None,
-    skip_problem_rows: bool = False,
-) -> ImportResult:
-    """Preview and apply in one call (for scripts and the demo)."""
-    with db.session() as session:
-        preview = preview_forms_import(session, path, period=period, form_key=form_key)
-    return apply_forms_import(db, actor, preview, skip_problem_rows=skip_problem_rows)

@@ -4,40 +4,11 @@ each function takes the ``Database`` handle and the acting user and opens its ow
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kpidesk.services.actor import Actor
 from kpidesk.store.db import Database
-
-
-@dataclass
-class PeriodForms:
-    """What the Forms page fills in for a period: who is appraised with which forms, their names, the
-    forms themselves and the responses the actor may see."""
-
-    period: str
-    status: str
-    roster: list  # RosterEntry with forms
-    names: dict[int, str]
-    forms: dict[int, Any]  # form version id → Form
-    responses: list  # ResponseView
-
-
-def period_forms(db: Database, actor: Actor, period: str) -> PeriodForms:
-    from kpidesk.services.appraisal import measurements
-    from kpidesk.services.forms import responses as forms_service
-    from kpidesk.services.people import staff
-
-    with db.session() as session:
-        record = measurements.period_record(session, period)
-        roster = [r for r in measurements.appraisal_roster(session, period) if r.forms]
-        names = {row.id: row.name for row in staff.list_employees(session, include_left=True)}
-        versions = {ref.form_version_id for entry in roster for ref in entry.forms}
-        forms = {version: forms_service.stored_form(session, version) for version in versions}
-        responses = forms_service.responses_for(session, period, actor=actor)
-    return PeriodForms(record.code, record.status, roster, names, forms, responses)
 
 
 def save_response(db: Database, actor: Actor, data, *, submit: bool, response_id: int | None = None) -> int:
@@ -59,21 +30,21 @@ def reopen_response(db: Database, actor: Actor, response_id: int, reason: str) -
 
 def list_forms(db: Database | None, actor: Actor, forms_dir: Path | None = None):
     """The forms folder as a list, with the versions stored in the database when there is one."""
-    from kpidesk.services.forms import responses
+    from kpidesk.services.forms import catalogue
 
     del actor  # the form library is readable by every role
     if db is None:
-        return responses.list_forms(forms_dir)
+        return catalogue.list_forms(forms_dir)
     with db.session() as session:
-        return responses.list_forms(forms_dir, session)
+        return catalogue.list_forms(forms_dir, session)
 
 
 def form_scores(db: Database, actor: Actor, period: str) -> list[dict[str, Any]]:
     """One row per employee and form, for those the actor may read."""
-    from kpidesk.services.forms import responses
+    from kpidesk.services.forms import scores
 
     with db.session() as session:
-        return responses.form_score_rows(session, period, actor)
+        return scores.form_score_rows(session, period, actor)
 
 
 def export_blank_sheet(db: Database, actor: Actor, period: str, form_key: str, path: Path) -> Path:
@@ -95,8 +66,16 @@ def export_sheets(db: Database, actor: Actor, period: str, form_key: str, folder
 def preview_sheets(db: Database, actor: Actor, paths, *, period: str | None = None,
                    form_key: str | None = None) -> list:
     """Read filled form sheets and check every row, writing nothing (the import checks the actor)."""
-    from kpidesk.services.forms import sheets
+    from kpidesk.services.forms import sheet_import
 
     del actor
     with db.session() as session:
-        return [sheets.preview_forms_import(session, path, period=period, form_key=form_key) for path in paths]
+        return [sheet_import.preview_forms_import(session, path, period=period, form_key=form_key)
+                for path in paths]
+
+
+def own_forms_folder() -> Path:
+    """Where the office keeps its own or edited form files (beside the user's data)."""
+    from kpidesk.store.locations import user_forms_folder
+
+    return user_forms_folder()

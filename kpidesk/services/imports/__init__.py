@@ -1,1 +1,2 @@
-"""Files in and out: the import kinds behind one registry, and the results export."""
+"""Files in and out: the import kinds (data, staff, KPIs) and the registry that dispatches to them and to
+the filled-forms kind, import profiles, and the results export."""

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.periods import PeriodParseError, parse_period
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.units import Direction, Unit
 from kpidesk.errors import ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
@@ -32,7 +33,7 @@ from kpidesk.exchange.readers import SheetTable, read_table
 from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import (
+from kpidesk.services.appraisal.imported_values import (
     INSERT,
     KEEP,
     UPDATE,
@@ -40,7 +41,7 @@ from kpidesk.services.appraisal.measurements import (
     compare_with_stored,
     write_imported_values,
 )
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -254,7 +255,7 @@ def _period_ids(session: Session, table_: SheetTable, period_codes: np.ndarray, 
     label = table_.column_for("period")
     rows = table_.rows
     unknown = np.array([code is not None and code not in records for code in period_codes], dtype=bool)
-    locked = np.array([code in records and records[code][1] == "finalized" for code in period_codes], dtype=bool)
+    locked = np.array([code in records and records[code][1] == PeriodStatus.FINALIZED for code in period_codes], dtype=bool)
     for position in np.flatnonzero(unknown[period_at]):
         problems.append(_problem(table_, int(rows[position]), label, _("period {period} has not been opened").format(
             period=period_codes[period_at[position]]), "unknown_period"))
@@ -431,7 +432,7 @@ def apply_data_import(
     if skip_problem_rows and preview.problem_rows:
         rows = rows[~rows["row"].isin(preview.problem_rows)]
     if backup:
-        from kpidesk.store.backups import backup_now
+        from kpidesk.store.db import backup_now
 
         backup_now(db, reason="pre-import")
     with db.write() as session:

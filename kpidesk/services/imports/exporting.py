@@ -15,8 +15,8 @@ from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET
 from kpidesk.exchange.writers import SheetSpec, write_csv, write_xlsx
 from kpidesk.i18n import _, current_language, pick
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.measurements import period_record
 from kpidesk.services.safety.access import Permission, employee_scope, require
+from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
 _UNIT_LABELS = {

@@ -26,7 +26,7 @@ from kpidesk.exchange.readers import read_table
 from kpidesk.exchange.values import parse_text, parse_values, problem_message
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.people import staff
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
@@ -234,7 +234,7 @@ def apply_kpi_import(
     if position and abs(float(rows["weight"].fillna(0).sum()) - 100) > 1e-6:
         raise ValidationError(_("weights sum to {total}%, not 100%").format(total=round(float(rows["weight"].sum()), 4)))
     if backup:
-        from kpidesk.store.backups import backup_now
+        from kpidesk.store.db import backup_now
 
         backup_now(db, reason="pre-import")
     counts = {"added": 0, "updated": 0, "template_items": 0}

@@ -30,7 +30,7 @@ from kpidesk.exchange.values import (
 )
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.imports.registry import ImportPreview, ImportProblem, ImportResult, ensure_importable
+from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.people import staff
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety import audit
@@ -193,7 +193,7 @@ def apply_staff_import(
         rows = rows[~rows["row"].isin(preview.problem_rows)]
     rows = rows[rows["staff_no"].notna()]
     if backup:
-        from kpidesk.store.backups import backup_now
+        from kpidesk.store.db import backup_now
 
         backup_now(db, reason="pre-import")
     counts = {"added": 0, "updated": 0, "transferred": 0, "left": 0, "unchanged": 0}

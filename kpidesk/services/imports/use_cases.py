@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from kpidesk.i18n import pick
 from kpidesk.services.actor import Actor
+from kpidesk.services.import_preview import ImportPreview
 from kpidesk.services.imports import registry
-from kpidesk.services.imports.registry import ImportPreview
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 

@@ -157,7 +157,7 @@ def _attach_forms(session: Session, template: m.Template, form_keys: list[str]) 
     if not form_keys:
         return
     try:
-        from kpidesk.services.forms.responses import pin_form
+        from kpidesk.services.forms.catalogue import pin_form
     except ImportError:
         return
     share = Decimal(100) / len(form_keys)

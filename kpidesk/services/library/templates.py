@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from kpidesk.domain.numbers import float_or_none
 from kpidesk.domain.rules import RuleSpec, make_rule
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _, pick
@@ -260,13 +261,9 @@ def validate_template(session: Session, data: TemplateInput) -> None:
 
 def check_rule(item: ItemInput, code: str, direction: str, unit: str):
     """Build the item's scoring rule (RuleError says what is wrong) and return it."""
-    spec = RuleSpec(item.rule, direction, _float(item.baseline), _float(item.target), _float(item.challenge),
+    spec = RuleSpec(item.rule, direction, float_or_none(item.baseline), float_or_none(item.target), float_or_none(item.challenge),
                     dict(item.params or {}))
     return make_rule(spec, code, unit)
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
 
 
 def _position_clash(session: Session, position_id: int | None, key: str | None) -> None:
@@ -296,7 +293,7 @@ def _fill(session: Session, template: m.Template, data: TemplateInput, actor: Ac
     for form in data.forms:
         version_id = form.form_version_id
         if version_id is None:
-            from kpidesk.services.forms.responses import pin_form
+            from kpidesk.services.forms.catalogue import pin_form
 
             version_id = pin_form(session, form.form_key, actor=actor).id
         template.forms.append(m.TemplateForm(form_version_id=version_id, share=Decimal(str(form.share))))

@@ -48,19 +48,17 @@ def install_starter(db: Database, actor: Actor, starter: str) -> dict:
 
 @dataclass(frozen=True)
 class TemplateLibrary:
-    """What the Templates page lists and offers: templates, KPIs, raw fields, positions and the
-    organisation's quantitative / qualitative shares."""
+    """What the Templates page lists and offers from the library: templates, KPIs, raw fields and the
+    organisation's quantitative / qualitative shares (positions come from people, a floor above)."""
 
     templates: list
     kpis: list
     fields: list
-    positions: list
     shares: tuple[int, int]
 
 
 def template_library(db: Database, actor: Actor, *, include_old: bool = False) -> TemplateLibrary:
     from kpidesk.services.library import kpis, templates
-    from kpidesk.services.people import staff
     from kpidesk.services.safety import settings
 
     require(actor, Permission.LIBRARY_READ)
@@ -68,7 +66,7 @@ def template_library(db: Database, actor: Actor, *, include_old: bool = False) -
         values = settings.all_settings(session)
         return TemplateLibrary(
             templates.list_templates(session, include_old=include_old), kpis.list_kpis(session),
-            kpis.list_raw_fields(session), staff.list_positions(session),
+            kpis.list_raw_fields(session),
             (int(values.get("quantitative_share") or 70), int(values.get("qualitative_share") or 30)))
 
 

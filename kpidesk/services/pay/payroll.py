@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.money import ZERO, money
+from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.pay import (
     BudgetCheck,
     PayInput,
@@ -36,6 +36,7 @@ from kpidesk.domain.pay import (
 from kpidesk.domain.pay_explanations import PayExplanation
 from kpidesk.domain.pay_rules import PayRuleBook, PayRules, PayRuleVersion
 from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
@@ -102,7 +103,7 @@ def save_rule_version(session: Session, actor: Actor | None, effective_from: str
     later = [v.effective_from.start for v in book.versions if v.effective_from.start > start.start]
     end = min(later) if later else None
     finalized = session.execute(select(m.PeriodRecord.code, m.PeriodRecord.starts_on)
-                                .where(m.PeriodRecord.status == "finalized").order_by(m.PeriodRecord.starts_on))
+                                .where(m.PeriodRecord.status == PeriodStatus.FINALIZED).order_by(m.PeriodRecord.starts_on))
     for code, starts_on in finalized:
         if starts_on >= start.start and (end is None or starts_on < end):
             raise LockedPeriodError(_(
@@ -212,7 +213,7 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def _refuse_if_frozen(session: Session, record: m.PeriodRecord, period: Period) -> None:
-    if record.status != "finalized":
+    if record.status != PeriodStatus.FINALIZED:
         return
     from kpidesk.services.appraisal.snapshots import current_snapshot
 
@@ -228,7 +229,7 @@ class PeriodPay:
     """A period's pay as one actor may see it."""
 
     period: Period
-    status: str  # open | review | finalized | not_opened
+    status: PeriodStatus
     source: str  # computed | frozen
     run: PayRun
     rules_from: str  # the period code the rule version in force took effect from
@@ -240,23 +241,7 @@ class PeriodPay:
 
     @property
     def is_final(self) -> bool:
-        return self.status == "finalized"
-
-
-def _number(value: Any) -> float | None:
-    """A float from a frame cell; None, NaN and pandas' NA are all missing."""
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number
-
-
-def _int(value: Any) -> int | None:
-    number = _number(value)
-    return None if number is None else int(number)
+        return self.status == PeriodStatus.FINALIZED
 
 
 def streak_rule(session: Session, flag: str) -> StreakRule | None:
@@ -287,7 +272,7 @@ def reward_runs(session: Session, period: Period, employees: Iterable[int], rule
             break
         current = current.previous()
         record = storage.period_record(session, current)
-        if record is None or record.status != "finalized":
+        if record is None or record.status != PeriodStatus.FINALIZED:
             break
         met = set()
         for result in session.execute(select(m.Result).where(
@@ -355,16 +340,16 @@ def pay_inputs(session: Session, scores: PeriodScores, rules: PayRules) -> tuple
     inputs, departments = [], {}
     for employee_id, row in frame.iterrows():
         employee = int(employee_id)
-        total = _number(row.get("total"))
+        total = float_or_none(row.get("total"))
         inputs.append(PayInput(
             employee=employee, staff_no=str(row.get("staff_no") or ""), name=str(row.get("name") or ""),
             department=str(row.get("department") or ""), position=row.get("position") or None,
             base_pay=base.get(employee), grade=row.get("grade_code") or None,
-            total=None if total is None else Decimal(repr(total)), rank=_int(row.get("rank_department")),
+            total=None if total is None else Decimal(repr(total)), rank=int_or_none(row.get("rank_department")),
             flags=frozenset(row.get("flags") or ()), sales=sales.get(employee), streak_run=runs.get(employee),
             bonus=granted.get(employee, (ZERO, ""))[0], bonus_note=granted.get(employee, (ZERO, ""))[1],
         ))
-        departments[employee] = _int(row.get("department_id"))
+        departments[employee] = int_or_none(row.get("department_id"))
     return inputs, departments
 
 
@@ -386,13 +371,13 @@ def _frozen(session: Session, period: Period) -> PeriodPay | None:
     from kpidesk.services.appraisal.snapshots import current_snapshot
 
     record = storage.period_record(session, period)
-    if record is None or record.status != "finalized":
+    if record is None or record.status != PeriodStatus.FINALIZED:
         return None
     snapshot = current_snapshot(session, record)
     frozen = storage.frozen_run(session, period, snapshot)
     if frozen is None:
         return None
-    return PeriodPay(period, "finalized", "frozen", frozen.run, frozen.rules_from, snapshot.content_hash,
+    return PeriodPay(period, PeriodStatus.FINALIZED, "frozen", frozen.run, frozen.rules_from, snapshot.content_hash,
                      frozen.department_ids, frozen_at=frozen.created_at, frozen_by=frozen.created_by)
 
 
@@ -410,7 +395,7 @@ def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> P
     require_pay(actor)
     target = resolve_period(period)
     record = storage.period_record(session, target)
-    if record is None or record.status != "finalized":
+    if record is None or record.status != PeriodStatus.FINALIZED:
         raise ValidationError(_("Period {period} is not finalized; pay is frozen only for a finalized period.")
                               .format(period=target.code))
     existing = _frozen(session, target)

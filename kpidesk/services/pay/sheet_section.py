@@ -20,6 +20,7 @@ from kpidesk.domain.money import ZERO, format_money, format_plain, to_decimal
 from kpidesk.domain.pay import PayLine
 from kpidesk.domain.pay_explanations import PayExplanation, render_pay_explanation
 from kpidesk.domain.pay_rules import DEFAULT_RULE_BOOK
+from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.reports.numbers import DASH
 from kpidesk.reports.sheet_data import PayRow, PaySection
 from kpidesk.services.pay.payroll import PeriodPay
@@ -106,7 +107,7 @@ def _notice(printing: PayPrint) -> str:
     _ = printing._
     pay = printing.pay
     if pay.source == "frozen":
-        when = (pay.frozen_at or "")[:10] or DASH
+        when = format_local_time(pay.frozen_at, DAY) or DASH
         status = _("Frozen with the finalized results on {date}.").format(date=when)
     elif not pay.is_final:
         status = _("Draft — the period is not finalized: pay is computed from the current results and may still change.")

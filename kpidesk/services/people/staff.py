@@ -91,19 +91,6 @@ def employee_by_staff_no(session: Session, staff_no: str) -> m.Employee:
     return employee
 
 
-def department_and_descendants(session: Session, department_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for dep_id, parent_id in session.execute(select(m.Department.id, m.Department.parent_id)):
-        children.setdefault(parent_id, []).append(dep_id)
-    found, stack = set(), [department_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
-
-
 def add_employee(
     session: Session,
     actor: Actor,

@@ -56,6 +56,13 @@ def staff_lists(db: Database, actor: Actor) -> tuple[list[staff.DepartmentRow], 
                 staff.list_employees(session, include_left=True))
 
 
+def positions(db: Database, actor: Actor) -> list[staff.PositionRow]:
+    """Every position, for pickers (the Templates page ties a template to one)."""
+    del actor  # position names are no secret to any role
+    with db.session() as session:
+        return staff.list_positions(session)
+
+
 def employee_moves(db: Database, actor: Actor, employee_id: int) -> list[staff.MoveRow]:
     del actor  # shown beside the Staff page's list, which is not limited yet either
     with db.session() as session:

@@ -8,7 +8,6 @@ period asked for when it is still open.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -36,7 +35,9 @@ from kpidesk.charts.data import (
 )
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.grades import GradeScale
+from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.periods import Period
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import N_
 from kpidesk.services.actor import Actor
@@ -92,7 +93,7 @@ class ScoredPeriod:
 
     @property
     def finalized(self) -> bool:
-        return self.scores.status == "finalized"
+        return self.scores.status == PeriodStatus.FINALIZED
 
     def lines(self, employee_id: Hashable) -> list[KpiLine]:
         key = self.scores.frame.at[employee_id, "template"]
@@ -106,13 +107,6 @@ class ScoredPeriod:
         key = self.scores.frame.at[employee_id, "template"]
         zh, en = self.template_names.get(key, ("", "")) if isinstance(key, str) else ("", "")
         return (zh or en) if lang == "zh_CN" else (en or zh)
-
-
-def _float(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
 
 
 def load_scored_period(
@@ -131,27 +125,27 @@ def load_scored_period(
         templates, names, shares = {}, {}, {}
         for key, template in snapshot.get("templates", {}).items():
             names[key] = (template.get("name_zh", ""), template.get("name_en", ""))
-            shares[key] = (_float(template.get("quantitative_share")), _float(template.get("qualitative_share")))
+            shares[key] = (float_or_none(template.get("quantitative_share")), float_or_none(template.get("qualitative_share")))
             templates[key] = [
                 KpiLine(item["code"], kpis.get(item["code"], {}).get("name_zh", item["code"]),
                         kpis.get(item["code"], {}).get("name_en", item["code"]), item.get("unit", "number"),
-                        item.get("direction", "higher"), _float(item.get("weight")), _float(item.get("baseline")),
-                        _float(item.get("target")), _float(item.get("challenge")), perspectives.get(item["code"]))
+                        item.get("direction", "higher"), float_or_none(item.get("weight")), float_or_none(item.get("baseline")),
+                        float_or_none(item.get("target")), float_or_none(item.get("challenge")), perspectives.get(item["code"]))
                 for item in template.get("items", [])
             ]
         return ScoredPeriod(scores, templates, names, shares, snapshot)
     templates, names, shares = {}, {}, {}
     used = {(k, int(v)) for k, v in zip(scores.frame["template"], scores.frame["template_version"], strict=True)
-            if isinstance(k, str) and _int(v) is not None}
+            if isinstance(k, str) and int_or_none(v) is not None}
     for key, version in sorted(used):
         row = session.execute(select(m.Template).where(m.Template.key == key, m.Template.version == version)).scalar()
         if row is None:
             continue
         names[key] = (row.name_zh, row.name_en)
-        shares[key] = (_float(row.quantitative_share), _float(row.qualitative_share))
+        shares[key] = (float_or_none(row.quantitative_share), float_or_none(row.qualitative_share))
         templates[key] = [
             KpiLine(item.kpi.code, item.kpi.name_zh, item.kpi.name_en, item.kpi.unit, item.kpi.direction,
-                    _float(item.weight), _float(item.baseline), _float(item.target), _float(item.challenge),
+                    float_or_none(item.weight), float_or_none(item.baseline), float_or_none(item.target), float_or_none(item.challenge),
                     item.kpi.perspective)
             for item in row.items
         ]
@@ -234,31 +228,22 @@ def employee_history(
         own = next((r for r in rows if r.employee_id == employee_id), None)
         if record.code == period.code and employee_id in scores.frame.index and not scored.finalized:
             frame_row = scores.frame.loc[employee_id]
-            total, code = _float(frame_row["total"]), frame_row["grade_code"]
-            department = tree.top(_int(frame_row["department_id"]))
-            peers = [_float(t) for t, d in zip(scores.frame["total"], scores.frame["department_id"], strict=True)
-                     if tree.top(_int(d)) == department]
+            total, code = float_or_none(frame_row["total"]), frame_row["grade_code"]
+            department = tree.top(int_or_none(frame_row["department_id"]))
+            peers = [float_or_none(t) for t, d in zip(scores.frame["total"], scores.frame["department_id"], strict=True)
+                     if tree.top(int_or_none(d)) == department]
         else:
             if own is None:
                 continue
-            total, code = _float(own.total), own.grade_code
+            total, code = float_or_none(own.total), own.grade_code
             department = tree.top(own.department_id)
-            peers = [_float(r.total) for r in rows if tree.top(r.department_id) == department]
+            peers = [float_or_none(r.total) for r in rows if tree.top(r.department_id) == department]
         known = [p for p in peers if p is not None]
         label = _grade_label(scale, code, language)
         points.append(HistoryPoint(record.code, total, code if isinstance(code, str) else None, label,
                                    statistics.median(known) if known else None))
     name = scores.frame.at[employee_id, "name"] if employee_id in scores.frame.index else ""
     return EmployeeHistory(str(name), points, grade_bands(scale, language))
-
-
-def _int(value: Any) -> int | None:
-    try:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return None
-        return int(value)
-    except (TypeError, ValueError):  # pandas' NA among them
-        return None
 
 
 def _grade_label(scale: GradeScale, code: Any, lang: str) -> str | None:
@@ -314,7 +299,8 @@ class QualitativeDetail:
 def qualitative_detail(session: Session, period: str, employee_id: int, *, lang: str | None = None) -> QualitativeDetail:
     """The submitted responses about one employee, criterion by criterion; peers stay anonymous (their
     levels and comments are listed without names)."""
-    from kpidesk.services.forms.responses import responses_for, stored_form
+    from kpidesk.services.forms.catalogue import stored_form
+    from kpidesk.services.forms.responses import responses_for
 
     language = language_code(lang)
     responses = responses_for(session, period, employee_id=employee_id, submitted_only=True)
@@ -401,7 +387,7 @@ def team_scores(scored: ScoredPeriod, department: str | None = None, *, lang: st
     teams = [t if isinstance(t, str) else (d if isinstance(d, str) else _("No team"))
              for t, d in zip(frame["team"], frame["department"], strict=True)]
     data = pd.DataFrame({"team": teams, "employee": list(frame["name"]),
-                         "score": [_float(t) for t in frame["total"]],
+                         "score": [float_or_none(t) for t in frame["total"]],
                          "grade_key": [c if isinstance(c, str) else None for c in frame["grade_code"]]})
     return TeamScores(_department_label(scored, department, _), scored.scores.period.code, data,
                       grade_bands(scored.scores.grade_scale, language_code(lang)))
@@ -413,11 +399,11 @@ def ranking(scored: ScoredPeriod, department: str | None = None, *, lang: str | 
     rank_column = "rank_department" if department or frame["department"].nunique() <= 1 else "rank_organisation"
     entries = []
     for _employee, row in frame.iterrows():
-        total = _float(row["total"])
+        total = float_or_none(row["total"])
         if total is None:
             continue
         code = row["grade_code"] if isinstance(row["grade_code"], str) else None
-        entries.append(RankingEntry(_int(row[rank_column]) or 0, str(row["name"]), total, code,
+        entries.append(RankingEntry(int_or_none(row[rank_column]) or 0, str(row["name"]), total, code,
                                     _grade_label(scored.scores.grade_scale, code, language)))
     return Ranking(_department_label(scored, department, translator(lang)), scored.scores.period.code, entries)
 
@@ -448,7 +434,7 @@ def team_kpi_trend(session: Session, period: str | Period, kpi_code: str, *, dep
         if column not in scored.scores.frame.columns:
             continue
         for _employee, row in scored.scores.frame.iterrows():
-            value = _float(row[column])
+            value = float_or_none(row[column])
             if value is not None:
                 rows.append({"period": current.code, "employee": str(row["name"]), "value": value})
         if current == target:
@@ -504,7 +490,7 @@ def chart_data(
                 name=person.name, staff_no=person.staff_no, period=scored.scores.period.code))
         if actor is not None:
             access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id,
-                                        department_id=_int(scored.scores.frame.at[person.id, "department_id"]))
+                                        department_id=int_or_none(scored.scores.frame.at[person.id, "department_id"]))
         if kind == "trend":
             return employee_history(session, person.id, scored, lang=lang)
         if kind == "bullet":

@@ -11,7 +11,6 @@ someone who may see pay (see :mod:`kpidesk.services.pay.sheet_section`).
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import statistics
 from collections.abc import Hashable, Sequence
@@ -25,7 +24,9 @@ from sqlalchemy.orm import Session
 from kpidesk.charts.pool import ChartJob
 from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
+from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.periods import Period, PeriodKind
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.reports.sheet_data import (
     AdjustmentRow,
@@ -120,21 +121,6 @@ def format_level(value: float | None, unit: str, lang: str, *, band: bool = Fals
         return ""
     text = _Renderer(lang).value(value, unit)
     return f"±{text}" if band else text
-
-
-def _float(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def _int(value: Any) -> int | None:
-    number = _float(value)
-    return None if number is None else int(number)
 
 
 def _grade(scored: ScoredPeriod, code: Any, lang: str) -> str:
@@ -255,15 +241,15 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         kpi_rows=_kpi_rows(scored, employee_id, ctx.lang),
         qualitative_rows=_qualitative_rows(detail, _, ctx.lang),
         adjustments=adjustments,
-        quantitative_score=_float(row["quantitative"]),
-        qualitative_score=_float(row["qualitative"]),
+        quantitative_score=float_or_none(row["quantitative"]),
+        qualitative_score=float_or_none(row["qualitative"]),
         quantitative_share=quantitative_share,
         qualitative_share=qualitative_share,
-        adjustment_total=_float(row["adjustments"]),
-        total_score=_float(row["total"]),
+        adjustment_total=float_or_none(row["adjustments"]),
+        total_score=float_or_none(row["total"]),
         grade=_grade(scored, row["grade_code"], ctx.lang),
         grade_key=row["grade_code"] if isinstance(row["grade_code"], str) else None,
-        department_rank=_int(row["rank_department"]),
+        department_rank=int_or_none(row["rank_department"]),
         department_size=department_sizes.get(row["department"]),
         improvement=_improvement(detail),
         snapshot_hash=scored.scores.snapshot_hash if scored.finalized else None,
@@ -306,7 +292,7 @@ def _check_print(ctx: _Context, scored: ScoredPeriod, employee_ids: Sequence[int
     frame = scored.scores.frame
     for employee_id in employee_ids:
         access.require_for_employee(ctx.session, ctx.actor, access.Permission.PRINT, employee_id,
-                                    department_id=_int(frame.at[employee_id, "department_id"]))
+                                    department_id=int_or_none(frame.at[employee_id, "department_id"]))
 
 
 def _department_sizes(scored: ScoredPeriod) -> dict[Any, int]:
@@ -328,9 +314,9 @@ def _summary(ctx: _Context, scored: ScoredPeriod, department: str | None,
     rows = []
     for _employee_id, row in frame.iterrows():
         rows.append(RankingRow(
-            _int(row["rank_department"]), str(row["staff_no"]), str(row["name"]),
-            str(row["position"]) if isinstance(row["position"], str) else "", _float(row["quantitative"]),
-            _float(row["qualitative"]), _float(row["adjustments"]), _float(row["total"]),
+            int_or_none(row["rank_department"]), str(row["staff_no"]), str(row["name"]),
+            str(row["position"]) if isinstance(row["position"], str) else "", float_or_none(row["quantitative"]),
+            float_or_none(row["qualitative"]), float_or_none(row["adjustments"]), float_or_none(row["total"]),
             _grade(scored, row["grade_code"], lang), row["grade_code"] if isinstance(row["grade_code"], str) else None,
         ))
     forced = forced_setting(ctx.session)
@@ -338,7 +324,7 @@ def _summary(ctx: _Context, scored: ScoredPeriod, department: str | None,
     counts = frame["grade_code"].value_counts()
     grade_counts = [GradeCount(band.label, int(counts.get(band.key, 0)), band.key, quotas.get(band.key))
                     for band in grade_bands(scored.scores.grade_scale, lang)]
-    totals = [t for t in (_float(v) for v in frame["total"]) if t is not None]
+    totals = [t for t in (float_or_none(v) for v in frame["total"]) if t is not None]
     name = department or next((d for d in frame["department"] if isinstance(d, str)), "")
     head = ctx.session.execute(select(m.Department).where(m.Department.name == name)).scalar() if name else None
     notes = []
@@ -395,12 +381,12 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
         result = results.get(record.id)
         scored = month_scores.get(month.code)
         if record.is_finalized and result is not None:
-            total, code, rank, flags = _float(result.total), result.grade_code, result.rank_department, result.flags
+            total, code, rank, flags = float_or_none(result.total), result.grade_code, result.rank_department, result.flags
             size = _results_in_department(session, record.id, tree.top(result.department_id), tree)
         elif scored is not None and employee_id in scored.scores.frame.index:
             row = scored.scores.frame.loc[employee_id]
-            total, code = _float(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
-            rank, flags = _int(row["rank_department"]), list(row["flags"] or ())
+            total, code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
+            rank, flags = int_or_none(row["rank_department"]), list(row["flags"] or ())
             size = _department_sizes(scored).get(row["department"])
         else:
             continue
@@ -413,8 +399,8 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
     finalized, snapshot = False, None
     if year_scored is not None and employee_id in year_scored.scores.frame.index:
         row = year_scored.scores.frame.loc[employee_id]
-        year_total, year_code = _float(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
-        year_rank, year_size = _int(row["rank_department"]), _department_sizes(year_scored).get(row["department"])
+        year_total, year_code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
+        year_rank, year_size = int_or_none(row["rank_department"]), _department_sizes(year_scored).get(row["department"])
         finalized = year_scored.finalized
         snapshot = year_scored.scores.snapshot_hash if finalized else None
         scale = year_scored.scores.grade_scale
@@ -531,7 +517,7 @@ def _month_scores(session: Session, actor: Actor | None, year: int) -> dict[str,
     codes = [Period(year, PeriodKind.MONTH, i).code for i in range(1, 13)]
     scored = {}
     for record in session.execute(select(m.PeriodRecord).where(
-            m.PeriodRecord.code.in_(codes), m.PeriodRecord.status != "finalized")).scalars():
+            m.PeriodRecord.code.in_(codes), m.PeriodRecord.status != PeriodStatus.FINALIZED)).scalars():
         try:
             scored[record.code] = load_scored_period(session, record.code, actor=actor)
         except NotFound:

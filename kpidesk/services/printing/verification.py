@@ -11,8 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety.access import Permission, require_for_employee
 from kpidesk.store import models as m
@@ -33,9 +35,9 @@ class SheetCheck:
 def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, printed_hash: str) -> SheetCheck:
     """Whether a sheet printed with ``printed_hash`` for ``staff_no`` in ``period`` is the one the database
     holds now. ``printed_hash`` may be the start of the hash (at least 16 hex digits), spaces ignored."""
-    from kpidesk.services.appraisal.measurements import period_record
     from kpidesk.services.appraisal.snapshots import content_hash
     from kpidesk.services.people.staff import employee_by_staff_no
+    from kpidesk.services.safety.period_lock import period_record
 
     digits = "".join(printed_hash.split()).lower()
     if len(digits) < MIN_PRINTED_DIGITS or any(ch not in string.hexdigits for ch in digits):
@@ -71,17 +73,17 @@ def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, pri
     return SheetCheck(True, _("The sheet matches the finalized results of {period} for {name} ({staff_no}), "
                               "finalized {at} by {user}.").format(
         period=record.code, name=employee.name, staff_no=employee.staff_no,
-        at=match.created_at.strftime("%Y-%m-%d %H:%M"), user=match.created_by or "—"),
+        at=format_local_time(match.created_at), user=match.created_by or "—"),
         match.content_hash, match.created_at, match.created_by)
 
 
 def period_snapshot_hash(session: Session, period: str) -> str:
     """The hash a sheet of ``period`` printed now carries (NotFound before finalization)."""
-    from kpidesk.services.appraisal.measurements import period_record
     from kpidesk.services.appraisal.snapshots import current_snapshot
+    from kpidesk.services.safety.period_lock import period_record
 
     record = period_record(session, period)
-    snapshot = current_snapshot(session, record) if record.status == "finalized" else None
+    snapshot = current_snapshot(session, record) if record.status == PeriodStatus.FINALIZED else None
     if snapshot is None:
         raise NotFound(_("Period {period} is not finalized.").format(period=record.code))
     return snapshot.content_hash

@@ -7,11 +7,12 @@ Single-user mode (the default) acts as the operating-system login with every rig
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, PermissionDenied
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
@@ -166,7 +167,7 @@ def employee_scope(session: Session, actor: Actor, permission: Permission = P.RE
 def results_scope(session: Session, actor: Actor, record: m.PeriodRecord) -> frozenset[int] | None:
     """Employees whose results of the period ``record`` the actor may read (None: everyone). An employee
     sees their own only once the results are released (review or finalized)."""
-    if actor.role == Role.EMPLOYEE and record.status not in ("review", "finalized"):
+    if actor.role == Role.EMPLOYEE and record.status not in (PeriodStatus.REVIEW, PeriodStatus.FINALIZED):
         raise PermissionDenied(_("Results of {period} are not released yet.").format(period=record.code))
     return employee_scope(session, actor, P.RESULTS_READ, period_id=record.id)
 
@@ -200,25 +201,15 @@ def role_label(role: Role | str) -> str:
     return labels.get(Role(role), str(role))
 
 
-def actor_for_cli(db, username: str | None, password: str | None = None, *, prompt=None) -> Actor:
-    """The command line's actor. With access control off every command runs as the system user; with it
-    on, ``--user NAME`` (or ``KPIDESK_USER``) is required and the password comes from ``KPIDESK_PASSWORD``
-    or a prompt."""
-    from kpidesk.services.safety import auth
-
-    with db.session() as session:
-        enabled = auth.access_enabled(session)
-    if not enabled:
-        return Actor.system_user()
-    username = username or os.environ.get("KPIDESK_USER")
-    if not username:
-        raise PermissionDenied(_("Access control is on: log in with --user NAME."))
-    if password is None:
-        password = os.environ.get("KPIDESK_PASSWORD")
-    if password is None:
-        if prompt is None:
-            import getpass
-
-            prompt = getpass.getpass
-        password = prompt(_("Password for {user}: ").format(user=username))
-    return auth.log_in(db, username, password)
+def department_and_descendants(session: Session, department_id: int) -> set[int]:
+    """A department and every department below it: the scope of its head."""
+    children: dict[int | None, list[int]] = {}
+    for dep_id, parent_id in session.execute(select(m.Department.id, m.Department.parent_id)):
+        children.setdefault(parent_id, []).append(dep_id)
+    found, stack = set(), [department_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
+from kpidesk.i18n.times import local_time
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety.access import Permission, require
 from kpidesk.store import postgres
@@ -170,7 +171,7 @@ class AuditRow:
 
     @property
     def local_time(self) -> datetime:
-        return self.at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+        return local_time(self.at)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ against other users of the app, not against someone who copies the database file
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.safety import audit
-from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.access import Permission, department_and_descendants, require
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -197,13 +198,33 @@ def log_in(db, username: str, password: str, *, now: datetime | None = None) -> 
 
 def actor_for_user(session: Session, user: m.User) -> Actor:
     """The acting user for a login; a head's scope is their department and every sub-department."""
-    from kpidesk.services.people.staff import department_and_descendants
-
     role = Role(user.role)
     departments: frozenset[int] = frozenset()
     if role == Role.HEAD and user.department_id is not None:
         departments = frozenset(department_and_descendants(session, user.department_id))
     return Actor(name=user.username, role=role, employee_id=user.employee_id, department_ids=departments)
+
+
+def actor_for_cli(db, username: str | None, password: str | None = None, *, prompt=None) -> Actor:
+    """The command line's actor. With access control off every command runs as the system user; with it
+    on, ``--user NAME`` (or ``KPIDESK_USER``) is required and the password comes from ``KPIDESK_PASSWORD``
+    or a prompt."""
+    with db.session() as session:
+        enabled = access_enabled(session)
+    if not enabled:
+        return Actor.system_user()
+    username = username or os.environ.get("KPIDESK_USER")
+    if not username:
+        raise PermissionDenied(_("Access control is on: log in with --user NAME."))
+    if password is None:
+        password = os.environ.get("KPIDESK_PASSWORD")
+    if password is None:
+        if prompt is None:
+            import getpass
+
+            prompt = getpass.getpass
+        password = prompt(_("Password for {user}: ").format(user=username))
+    return log_in(db, username, password)
 
 
 # --------------------------------------------------------------------------- recovery

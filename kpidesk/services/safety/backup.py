@@ -28,7 +28,6 @@ from kpidesk.store.locations import (
     backup_folder_for,
     default_backup_folder,
     remember_backup_folder,
-    resolve_url,
 )
 
 log = logging.getLogger(__name__)
@@ -228,7 +227,8 @@ class OpenProblem:
 
 
 class DatabaseProblem(CorruptDatabase):
-    """Raised by :func:`open_checked`; ``problem`` carries what the UI needs to offer a restore."""
+    """Raised by :func:`kpidesk.services.safety.database.open_checked`; ``problem`` carries what the UI
+    needs to offer a restore."""
 
     def __init__(self, problem: OpenProblem):
         super().__init__(problem.message)
@@ -253,19 +253,6 @@ def newest_good_backup(path: Path) -> Path | None:
         if examine(backup.path).ok:
             return backup.path
     return None
-
-
-def open_checked(target: str | Path | None = None) -> Database:
-    """Open for use like :func:`kpidesk.services.safety.database.open_for_use`, but look at the file first:
-    a file that cannot be used raises :class:`DatabaseProblem` naming the newest good backup."""
-    from kpidesk.services.safety.database import open_for_use
-
-    url = resolve_url(target)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        problem = diagnose(Path(url.database))
-        if problem is not None:
-            raise DatabaseProblem(problem)
-    return open_for_use(target)
 
 
 # --------------------------------------------------------------------------- restore

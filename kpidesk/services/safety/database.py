@@ -1,4 +1,5 @@
-"""Opening the database for use, and what ``kpidesk info`` reports about it."""
+"""Opening the database for use (after a look at the file, then the daily backup), and what ``kpidesk info``
+reports about it."""
 
 from __future__ import annotations
 
@@ -7,20 +8,29 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from kpidesk.services.safety.backup import DatabaseProblem, daily_backup, diagnose
 from kpidesk.store import models as m
 from kpidesk.store.db import Database, open_database
+from kpidesk.store.locations import resolve_url
 from kpidesk.store.schema_versions import schema_state
 
 
 def open_for_use(target: str | Path | None = None) -> Database:
     """Open (creating and migrating as needed) and take the daily backup."""
     db = open_database(target)
-    try:
-        from kpidesk.services.safety.backup import daily_backup
-    except ImportError:  # backups service not present
-        return db
     daily_backup(db)
     return db
+
+
+def open_checked(target: str | Path | None = None) -> Database:
+    """Open for use like :func:`open_for_use`, but look at the file first:
+    a file that cannot be used raises :class:`DatabaseProblem` naming the newest good backup."""
+    url = resolve_url(target)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        problem = diagnose(Path(url.database))
+        if problem is not None:
+            raise DatabaseProblem(problem)
+    return open_for_use(target)
 
 
 def has_data(db: Database) -> bool:

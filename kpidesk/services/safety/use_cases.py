@@ -163,3 +163,11 @@ def may_somewhere(actor: Actor, permission) -> bool:
     if actor.department_ids:
         return any(can(actor, permission, department) for department in actor.department_ids)
     return actor.employee_id is not None and can(actor, permission, employee_id=actor.employee_id)
+
+
+def writable_folder(folder: Path) -> Path:
+    """``folder``, created if needed and checked writable; a ``ValidationError`` naming it otherwise (so the
+    window can ask for another place)."""
+    from kpidesk.store.locations import prepare_folder
+
+    return prepare_folder(folder)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.store.models.base import Base, utcnow
-from kpidesk.store.types import JSONText
+from kpidesk.store.types import EnumText, JSONText, one_of
 
 
 class FormVersion(Base):
@@ -32,6 +33,7 @@ class FormResponse(Base):
     """One rater's assessment of one employee on one form in one period."""
 
     __tablename__ = "form_responses"
+    __table_args__ = (CheckConstraint(one_of("status", ResponseStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="RESTRICT"))
@@ -40,7 +42,7 @@ class FormResponse(Base):
     rater_role: Mapped[str] = mapped_column(String(10))  # self | manager | peer | hr
     rater_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     anonymous: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | submitted
+    status: Mapped[ResponseStatus] = mapped_column(EnumText(ResponseStatus, 10), default=ResponseStatus.DRAFT)
     texts: Mapped[dict[str, str] | None] = mapped_column(JSONText)  # strengths, improve, goals
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]

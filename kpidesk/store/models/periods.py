@@ -5,31 +5,33 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.store.models.base import Base, utcnow
-from kpidesk.store.types import JSONText
+from kpidesk.store.types import EnumText, JSONText, one_of
 
 
 class PeriodRecord(Base):
     """A period as stored; ``code`` is the canonical spelling (``2025-03``, ``2025-Q1`` …)."""
 
     __tablename__ = "periods"
+    __table_args__ = (CheckConstraint(one_of("status", PeriodStatus.stored()), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(10), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open | review | finalized
+    status: Mapped[PeriodStatus] = mapped_column(EnumText(PeriodStatus, 12), default=PeriodStatus.OPEN)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     finalized_at: Mapped[datetime | None]
     finalized_by: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def is_finalized(self) -> bool:
-        return self.status == "finalized"
+        return self.status == PeriodStatus.FINALIZED
 
 
 class Appraisal(Base):

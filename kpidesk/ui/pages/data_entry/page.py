@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import _, pick
+from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.services.actor import Role
 from kpidesk.services.appraisal import measurements
 from kpidesk.ui.context import Changes
@@ -326,7 +327,7 @@ class DataEntryPage(Page):
             return _("You are signed in as an auditor: you can read the data but not change it.")
         sheet = self.sheet
         if sheet is not None and sheet.locked:
-            when = sheet.finalized_at.strftime("%Y-%m-%d") if sheet.finalized_at else ""
+            when = format_local_time(sheet.finalized_at, DAY)
             who = sheet.finalized_by or ""
             if when or who:
                 return _("Period {period} was finalized by {who} on {when}, so its data is read-only. To change "

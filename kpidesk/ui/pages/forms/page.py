@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.domain.forms import Form, RaterRole, check_response
+from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import _, pick
+from kpidesk.i18n.times import format_local_time
+from kpidesk.services.appraisal.use_cases import PeriodForms, period_forms
 from kpidesk.services.forms import use_cases as forms
-from kpidesk.services.forms.use_cases import PeriodForms
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.forms.widgets import ComparisonModel, CriterionWidget, text_of
@@ -207,7 +209,7 @@ class FormsPage(Page):
             self.banner.setText(_("No period is open; open one first."))
             self.banner.show()
             return
-        Task(self, forms.period_forms, self.ctx.db, self.ctx.actor, period).success(self._loaded).start()
+        Task(self, period_forms, self.ctx.db, self.ctx.actor, period).success(self._loaded).start()
 
     def _loaded(self, snapshot: PeriodForms) -> None:
         if snapshot.period != self.ctx.period_code:  # the period changed while the forms were read
@@ -245,7 +247,7 @@ class FormsPage(Page):
         """✓ when the manager has submitted, ✎ while only a draft exists."""
         states = {r.status for r in self.snapshot.responses
                   if r.employee_id == entry.employee_id and r.role == RaterRole.MANAGER.value}
-        return "  ✓" if "submitted" in states else ("  ✎" if states else "")
+        return "  ✓" if ResponseStatus.SUBMITTED in states else ("  ✎" if states else "")
 
     def entry(self):
         employee_id = self.employee_combo.currentData()
@@ -408,11 +410,11 @@ class FormsPage(Page):
     # -- state --------------------------------------------------------------------------------------
     @property
     def locked(self) -> bool:
-        return bool(self.snapshot and self.snapshot.status == "finalized") or self.ctx.read_only
+        return bool(self.snapshot and self.snapshot.status == PeriodStatus.FINALIZED) or self.ctx.read_only
 
     @property
     def submitted(self) -> bool:
-        return self.response is not None and self.response.status == "submitted"
+        return self.response is not None and self.response.status == ResponseStatus.SUBMITTED
 
     @property
     def read_only(self) -> bool:
@@ -431,15 +433,15 @@ class FormsPage(Page):
                                          "anything, reopen the period with a reason on the Results page.").format(
                 period=self.snapshot.period))
         elif self.submitted:
-            when = self.response.submitted_at.strftime("%Y-%m-%d %H:%M") if self.response.submitted_at else ""
+            when = format_local_time(self.response.submitted_at)
             self.banner.setText(_("Submitted on {when}. Reopen it (with a reason) to change it.").format(when=when))
         else:
             self.banner.setText("")
         self.banner.setVisible(bool(self.banner.text()))
         if self.response is None:
             self.status.setText(_("Not started") if self.form is not None else "")
-        elif self.response.status == "draft":
-            self.status.setText(_("Draft saved {when}").format(when=self.response.updated_at.strftime("%H:%M")))
+        elif self.response.status == ResponseStatus.DRAFT:
+            self.status.setText(_("Draft saved {when}").format(when=format_local_time(self.response.updated_at, "%H:%M")))
         else:
             self.status.setText(_("Submitted"))
 
@@ -543,7 +545,8 @@ class FormsPage(Page):
     def _write(self, data, *, submit: bool) -> None:
         self._own_writes += 1
         key = (data.employee_id, data.form_version_id, RaterRole(data.role), data.rater_id)
-        (Task(self, forms.save_response, self.ctx.db, self.ctx.actor, data, submit=submit, response_id=self.response_id)
+        (Task(self, forms.save_response, self.ctx.db, self.ctx.actor, data, submit=submit,
+              response_id=self.response_id)
          .writes(Changes.FORMS)
          .success(lambda response_id: self._saved(key, data, submit, response_id))
          .failure(self._save_failed)
@@ -585,7 +588,7 @@ class FormsPage(Page):
         levels = {k: v for k, v in data.levels.items() if v}
         comments = {k: v for k, v in data.comments.items() if v}
         texts = {k: v for k, v in data.texts.items() if v}
-        status = "submitted" if submit else "draft"
+        status = ResponseStatus.SUBMITTED if submit else ResponseStatus.DRAFT
         if existing is not None:
             updated = replace(existing, levels=levels, comments=comments, texts=texts, status=status, updated_at=now,
                               submitted_at=now if submit else existing.submitted_at)
@@ -627,7 +630,7 @@ class FormsPage(Page):
         existing = next((r for r in self.snapshot.responses if r.id == response_id), None)
         if existing is not None:
             index = self.snapshot.responses.index(existing)
-            self.snapshot.responses[index] = replace(existing, status="draft", submitted_at=None)
+            self.snapshot.responses[index] = replace(existing, status=ResponseStatus.DRAFT, submitted_at=None)
         self._build_form()
         self._fill_employee_marks()
 

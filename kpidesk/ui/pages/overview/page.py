@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _
+from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.ui.context import Changes
 from kpidesk.ui.models import Column, RowsModel, SortFilterProxy, display_value
@@ -228,7 +229,7 @@ class OverviewPage(Page):
         self.forms_card.set_progress(o.forms_submitted, o.forms_expected, _("self, manager and HR forms"))
         self.results_card.set_progress(o.with_result, o.appraisees, _("employees with a total and a grade"))
         if o.finalized:
-            when = o.finalized_at.strftime("%Y-%m-%d") if o.finalized_at else ""
+            when = format_local_time(o.finalized_at, DAY)
             self.final_card.set_text(_("Yes"), _("locked on {date}").format(date=when) if when else "")
         else:
             self.final_card.set_text(_("No"), _("status: {status}").format(status=period_status_text(o.status)))

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import Cancelled
 from kpidesk.i18n import N_, _, current_language
 from kpidesk.services.progress import CancelToken, Progress
@@ -51,7 +52,7 @@ STAFF_ROLE = Qt.ItemDataRole.UserRole + 30
 @dataclass(frozen=True)
 class PrintChoices:
     period: str
-    status: str
+    status: PeriodStatus
     employees: list[tuple[str, str, str | None]]  # (staff no., name, team or department)
     groups: list[str]
 
@@ -280,7 +281,7 @@ class PrintPage(Page):
             return
         self.choices = choices
         self.banner.hide()
-        if choices.status != "finalized":
+        if choices.status != PeriodStatus.FINALIZED:
             self.banner.show_text(_("Period {period} is not finalized: the sheets are marked as a draft.").format(
                 period=choices.period), "warning")
         chosen = set(self.chosen_staff())

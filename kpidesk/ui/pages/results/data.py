@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
@@ -43,7 +44,7 @@ class KpiInfo:
 @dataclass
 class ResultsData:
     period: str
-    status: str  # open | review | finalized | not_opened
+    status: PeriodStatus
     scores: PeriodScores
     table: pd.DataFrame  # the display frame, indexed by employee id
     column_keys: list[str]  # per table column: a KPI code, a total column name or a person column name
@@ -62,7 +63,7 @@ class ResultsData:
 
     @property
     def editable(self) -> bool:
-        return self.status in ("open", "review")
+        return self.status in (PeriodStatus.OPEN, PeriodStatus.REVIEW)
 
     def kpi_name(self, code: str) -> str:
         info = self.kpis.get(code)

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.appraisal import use_cases as appraisal
 from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.safety.access import Permission, can
@@ -287,12 +289,12 @@ class ResultsPage(Page):
             return
         self.title.setText(_("Results & calibration · {period}").format(period=data.period))
         self.status.setText(_("Status: {status}").format(status=period_status_text(data.status)))
-        if data.status == "finalized":
-            when = data.finalized_at.strftime("%Y-%m-%d %H:%M") if data.finalized_at else "—"
+        if data.status == PeriodStatus.FINALIZED:
+            when = format_local_time(data.finalized_at) or "—"
             self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
                                             "period (with a reason) to change anything.").format(
                 who=data.finalized_by or "—", when=when), "info")
-        elif data.status == "review":
+        elif data.status == PeriodStatus.REVIEW:
             self.banner.show_text(_("In review: employees acknowledge or appeal their results; answer every "
                                     "appeal before finalizing."), "info")
         else:
@@ -335,12 +337,12 @@ class ResultsPage(Page):
         may_adjust = writable and may_somewhere(actor, Permission.ADJUST)
         may_manage = writable and can(actor, Permission.PERIODS_MANAGE)
         self.recompute_button.setEnabled(data is not None or self.ctx.period_code is not None)
-        editable = status in ("open", "review")
+        editable = status in (PeriodStatus.OPEN, PeriodStatus.REVIEW)
         for button in (self.adjust_button, self.exempt_button, self.remove_button):
             button.setEnabled(bool(editable and may_adjust))
-        self.review_button.setEnabled(bool(status == "open" and may_manage))
+        self.review_button.setEnabled(bool(status == PeriodStatus.OPEN and may_manage))
         self.finalize_button.setEnabled(bool(editable and may_manage))
-        self.reopen_button.setEnabled(bool(status == "finalized" and may_manage))
+        self.reopen_button.setEnabled(bool(status == PeriodStatus.FINALIZED and may_manage))
 
     # -- selection and explanations -----------------------------------------------------------------------
     def _select(self, employee_id: int) -> None:

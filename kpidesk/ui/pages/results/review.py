@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
+from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
 from kpidesk.ui.pages.results.data import ResultsData
 from kpidesk.ui.pages.results.widgets import fit_from_sample
@@ -29,7 +31,7 @@ RESPONSE_COLUMNS = [
     Column(N_("Text"), lambda r: r["text"] or ""),
     Column(N_("Answer"), lambda r: r["answer"] or ("" if r["kind"] != "appeal" else _("(not answered)"))),
     Column(N_("Answered by"), lambda r: r["answered_by"] or ""),
-    Column(N_("Recorded"), lambda r: r["created_at"].replace("T", " ")),
+    Column(N_("Recorded"), lambda r: format_local_time(r["created_at"], "%Y-%m-%d %H:%M:%S")),
 ]
 
 
@@ -43,7 +45,7 @@ class SignRow:
 
     def signed(self, role: str) -> str:
         row = self.signatures.get(role)
-        return "" if row is None else f"{row.signed_by} · {row.signed_at:%Y-%m-%d}"
+        return "" if row is None else f"{row.signed_by} · {format_local_time(row.signed_at, DAY)}"
 
     @property
     def complete(self) -> bool:
@@ -129,16 +131,16 @@ class ReviewView(_ListWithActions):
         self.data = data
         self.model.set_rows(data.responses)
         waiting = sum(1 for r in data.responses if r["kind"] == "appeal" and not r["answer"])
-        if data.status == "open":
+        if data.status == PeriodStatus.OPEN:
             text = _("Move the period to review to release the results for acknowledgement or appeal.")
-        elif data.status == "review":
+        elif data.status == PeriodStatus.REVIEW:
             text = (_("{count} appeal(s) wait for an answer; finalizing needs every appeal answered.").format(
                 count=waiting) if waiting else _("In review: every appeal is answered."))
         else:
             text = _("The period is finalized.")
         self.note.setText(text)
-        self.record_button.setEnabled(data.status == "review")
-        self.answer_button.setEnabled(data.status == "review" and waiting > 0)
+        self.record_button.setEnabled(data.status == PeriodStatus.REVIEW)
+        self.answer_button.setEnabled(data.status == PeriodStatus.REVIEW and waiting > 0)
         self.view.restore_columns()
 
     def _answer(self) -> None:
@@ -172,7 +174,7 @@ class SignoffsView(_ListWithActions):
         self.data = data
         rows = sign_rows(data)
         self.model.set_rows(rows)
-        finalized = data.status == "finalized"
+        finalized = data.status == PeriodStatus.FINALIZED
         unsigned = sum(1 for r in rows if not r.complete)
         self.note.setText(_("{count} of {total} sheets still need a signature.").format(count=unsigned, total=len(rows))
                           if finalized else _("Sheets are signed once the period is finalized."))

@@ -220,6 +220,9 @@ class SettingsPage(Page):
         save_bar.addWidget(self.revert_button)
         save_bar.addWidget(self.save_button)
 
+        from kpidesk.ui.pages.settings.forms_folder import FormsFolderBox
+
+        self.forms_folder_box = FormsFolderBox(self.ctx)
         content = QWidget()
         grid = QGridLayout(content)
         grid.addWidget(self.language_box, 0, 0)
@@ -227,9 +230,10 @@ class SettingsPage(Page):
         grid.addWidget(self.shares_box, 2, 0)
         grid.addWidget(self.grades_box, 0, 1, 2, 1)
         grid.addWidget(self.backup_box, 2, 1)
+        grid.addWidget(self.forms_folder_box, 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(3, 1)
+        grid.setRowStretch(4, 1)
         self.language_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -271,6 +275,7 @@ class SettingsPage(Page):
         self.grades_note.setText(_("A grade applies from its lower bound (inclusive) up to the next grade; "
                                    "the lowest grade starts at 0."))
         self.backup_box.setTitle(_("Backups"))
+        self.forms_folder_box.retranslate()
         self.folder_label.setText(_("Folder"))
         self.open_folder_button.setText(_("Open folder"))
         self.backup_now_button.setText(_("Back up now"))

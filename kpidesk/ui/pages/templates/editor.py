@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.numbers import float_or_none
 from kpidesk.domain.rules import RuleSpec
 from kpidesk.i18n import _, pick
+from kpidesk.i18n.times import format_local_time
 from kpidesk.services.library import templates as template_service
 from kpidesk.services.library import use_cases as library
 from kpidesk.services.library.kpis import KpiRow
@@ -299,7 +301,7 @@ class TemplateEditor(QWidget):
         if detail is None:
             self.version_label.setText(_("New template — not saved yet"))
             return
-        when = detail.created_at.strftime("%Y-%m-%d %H:%M") if detail.created_at else "—"
+        when = format_local_time(detail.created_at) or "—"
         text = _("Version {version} of {count} · saved {when} by {who}").format(
             version=detail.version, count=len(detail.versions), when=when, who=detail.created_by or "—")
         if not detail.is_current:
@@ -417,8 +419,8 @@ class TemplateEditor(QWidget):
         self._plot(item)
 
     def _plot(self, item: DraftItem) -> None:
-        spec = RuleSpec(item.rule, item.direction, _float(item.baseline), _float(item.target),
-                        _float(item.challenge), dict(item.params))
+        spec = RuleSpec(item.rule, item.direction, float_or_none(item.baseline), float_or_none(item.target),
+                        float_or_none(item.challenge), dict(item.params))
         self.curve.plot(spec, item.code, item.unit, item.name)
 
     def _rule_changed(self, _index: int) -> None:
@@ -606,7 +608,3 @@ class TemplateEditor(QWidget):
     def _save_failed(self, error: BaseException) -> None:
         self._update_weight_label()
         self._show_refusal(error_text(error))
-
-
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)

@@ -39,13 +39,15 @@ class TemplatesData:
 
 
 def load_templates_data(db, actor, include_old: bool = False) -> TemplatesData:
-    """The library and the forms a template can use, read in a worker."""
+    """The library, the positions and the forms a template can use, read in a worker."""
     from kpidesk.services.forms.use_cases import list_forms
+    from kpidesk.services.people.use_cases import positions
 
     read = library.template_library(db, actor, include_old=include_old)
     listings, _problems = list_forms(db, actor)
     forms = [FormChoice(f.key, f.title_zh, f.title_en) for f in listings]
-    return TemplatesData(read.templates, TemplateLists(read.kpis, read.positions, forms, read.shares), read.fields)
+    lists = TemplateLists(read.kpis, positions(db, actor), forms, read.shares)
+    return TemplatesData(read.templates, lists, read.fields)
 
 
 class TemplatesPage(Page):

@@ -1,0 +1,35 @@
+"""Numbers out of data frames and stored values, where "missing" arrives as None, NaN, pandas' NA or text.
+
+One place decides what counts as missing, so a report, a chart and the pay sheet agree on the same cell.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def float_or_none(value: object) -> float | None:
+    """The value as a float, or None when it is missing (None, NaN, pandas' NA), not a number at all, or an
+    integer too large for a float."""
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def int_or_none(value: object) -> int | None:
+    """The value as an int (fractions truncated), or None when it is missing, infinite or not a number.
+
+    Whole values are converted directly, so large ids do not lose digits on a detour through float.
+    """
+    if value is None or isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        return int(value)  # type: ignore[call-overload,no-any-return]
+    except (TypeError, ValueError, OverflowError):
+        pass
+    number = float_or_none(value)
+    return None if number is None or math.isinf(number) else int(number)

@@ -1,0 +1,71 @@
+"""What counts as a missing number is decided once, for every report, chart and pay sheet."""
+
+import math
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpidesk.domain.numbers import float_or_none, int_or_none
+
+MISSING = [None, math.nan, np.nan, pd.NA, pd.NaT, Decimal("NaN"), "", "n/a", "nan", object()]
+
+
+@pytest.mark.parametrize("value", MISSING, ids=repr)
+def test_missing_values_are_none(value):
+    assert float_or_none(value) is None
+    assert int_or_none(value) is None
+
+
+@pytest.mark.parametrize(("value", "as_float", "as_int"), [
+    (np.float64(2.5), 2.5, 2),
+    (np.int64(3), 3.0, 3),
+    (Decimal("81.25"), 81.25, 81),
+    ("3.5", 3.5, 3),
+    (" 7 ", 7.0, 7),
+    (-3.9, -3.9, -3),
+    (True, 1.0, 1),
+])
+def test_numbers_in_their_usual_disguises(value, as_float, as_int):
+    assert float_or_none(value) == as_float
+    assert int_or_none(value) == as_int
+
+
+def test_infinity_is_a_float_but_not_an_int():
+    assert float_or_none(math.inf) == math.inf
+    assert int_or_none(math.inf) is None
+    assert int_or_none(Decimal("-Infinity")) is None
+    assert int_or_none("1e400") is None
+
+
+def test_large_ids_keep_every_digit():
+    big = 2**60 + 1
+    assert int_or_none(big) == big
+    assert int_or_none(np.int64(big)) == big
+    assert int_or_none(str(big)) == big
+
+
+@given(st.floats(allow_nan=False))
+def test_any_float_comes_back_unchanged(number):
+    assert float_or_none(number) == number
+    assert float_or_none(np.float64(number)) == number
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_int_truncates_towards_zero_like_int(number):
+    assert int_or_none(number) == int(number)
+    assert int_or_none(pd.Series([number]).iloc[0]) == int(number)
+
+
+@given(st.integers())
+def test_any_int_survives(number):
+    assert int_or_none(number) == number
+    assert float_or_none(number) == float(number)
+
+
+def test_an_integer_beyond_float_range_is_no_float():
+    assert float_or_none(10**400) is None
+    assert int_or_none(10**400) == 10**400
