@@ -1,8 +1,11 @@
 """The forms use cases the window and the command line call: one unit of work each, as the actor given."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
+import kpidesk
 from kpidesk.errors import PermissionDenied
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal.use_cases import period_forms
@@ -60,3 +63,9 @@ def test_scores_listing_and_sheets(demo_db, actor, tmp_path):
     assert len(previews) == 1 and previews[0].kind == "forms"
     sheets = forms.export_sheets(demo_db, actor, "2025-12", key, tmp_path / "sheets")
     assert sheets and all(path.exists() for path in sheets)
+
+
+def test_the_own_forms_folder_lives_with_the_user_data():
+    folder = forms.own_forms_folder()
+    assert folder.name and forms.own_forms_folder() == folder
+    assert not folder.is_relative_to(Path(kpidesk.__file__).parent)  # never inside the program

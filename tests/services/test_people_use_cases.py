@@ -71,3 +71,9 @@ def test_organisation_settings_are_read_and_saved_together(db, actor):
     relabelled = [replace(bands[0], label_en="Outstanding"), *bands[1:]]
     people.save_organisation_settings(db, actor, renamed, relabelled)
     assert people.organisation_settings(db, actor)[1] == relabelled
+
+
+def test_positions_are_listed_for_pickers(db, actor):
+    department = people.add_department(db, actor, "客服部")
+    people.add_employee(db, actor, staff_no="E1", name="张三", department_id=department, position_name="坐席")
+    assert [p.name for p in people.positions(db, actor)] == ["坐席"]

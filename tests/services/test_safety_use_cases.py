@@ -76,3 +76,13 @@ def test_may_somewhere_counts_a_heads_own_departments():
     assert not safety.may_somewhere(Actor(name="auditor", role=Role.AUDITOR), Permission.ADJUST)
     assert not safety.may_somewhere(Actor(name="wang", role=Role.EMPLOYEE, employee_id=1), Permission.ADJUST)
     assert safety.may_somewhere(Actor(name="wang", role=Role.EMPLOYEE, employee_id=1), Permission.FORMS_SELF)
+
+
+def test_writable_folder_creates_the_folder_or_names_it(tmp_path):
+    from kpidesk.errors import ValidationError
+
+    assert safety.writable_folder(tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    assert (tmp_path / "a" / "b").is_dir()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValidationError, match="file"):
+        safety.writable_folder(tmp_path / "file")
