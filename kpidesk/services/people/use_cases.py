@@ -94,8 +94,8 @@ def transfer_employee(db: Database, actor: Actor, employee_id: int, *, departmen
     """Move someone; a position typed that does not exist yet is created with the move."""
     with db.write() as session:
         position_id = staff.get_or_create_position(session, position_name).id if position_name else None
-        staff.transfer_employee(session, actor, employee_id, department_id=department_id, position_id=position_id,
-                                on=on, reason=reason)
+        staff.transfer_employee(session, actor, employee_id, department_id=department_id,
+                                position_id=position_id, on=on, reason=reason)
     return employee_id
 
 

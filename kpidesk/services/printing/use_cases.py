@@ -23,8 +23,8 @@ def chart(db: Database, actor: Actor, kind: str, period: str, *, employee: str |
             return charts.chart_data(session, actor, kind, period, employee=employee, department=department,
                                      kpi=kpi, lang=lang)
         if kind == "team-trend":
-            return charts.team_kpi_trend(session, period, kpi or "", department=department, actor=actor, lang=lang,
-                                         length=length)
+            return charts.team_kpi_trend(session, period, kpi or "", department=department, actor=actor,
+                                         lang=lang, length=length)
         if kind == "trend" and employee:
             person = charts.find_employee(session, employee)
             scored = charts.load_scored_period(session, period, actor=actor)

@@ -117,7 +117,8 @@ def add_user(db: Database, actor: Actor, name: str, password: str, role: str, *,
                              department_id=department_id).username
 
 
-def set_password(db: Database, actor: Actor, name: str, password: str, *, old_password: str | None = None) -> None:
+def set_password(db: Database, actor: Actor, name: str, password: str, *,
+                 old_password: str | None = None) -> None:
     from kpidesk.services.safety import auth
 
     with db.write() as session:
