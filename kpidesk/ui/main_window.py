@@ -462,7 +462,7 @@ class MainWindow(QMainWindow):
             return
         from kpidesk.ui.login import log_in_if_required
 
-        actor = log_in_if_required(self, self.ctx.dialogs, opened.db, self.ctx.actor)
+        actor = log_in_if_required(self, self.ctx.dialogs, opened.db, self.ctx.actor, opened.needs_login)
         if actor is None:  # no login: the database stays closed
             opened.db.dispose()
             self.retranslate()

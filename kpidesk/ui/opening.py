@@ -26,6 +26,7 @@ class Opened:
     db: Database
     has_data: bool
     periods: list[PeriodChoice] = field(default_factory=list)
+    needs_login: bool = False  # access control is on: someone must log in before the database is used
 
     @property
     def current_period(self) -> str | None:
@@ -56,9 +57,10 @@ def open_file(target: str | Path | None, actor: Actor) -> Opened:
     the system user) sees them."""
     from kpidesk.services.appraisal.use_cases import list_periods
     from kpidesk.services.safety.database import has_data, open_checked
+    from kpidesk.services.safety.use_cases import access_enabled
 
     db = open_checked(target)
-    return Opened(db=db, has_data=has_data(db), periods=list_periods(db, actor))
+    return Opened(db=db, has_data=has_data(db), periods=list_periods(db, actor), needs_login=access_enabled(db))
 
 
 def create_with_starter(target: str | Path, actor: Actor, starter: str = "customer-service") -> Opened:
@@ -83,7 +85,8 @@ def open_demo(target: str | Path, actor: Actor, *, progress: ProgressCallback | 
         if cancel is not None:
             cancel.raise_if_cancelled()
         build_demo(opened.db, actor, progress)
-        opened = Opened(db=opened.db, has_data=True, periods=list_periods(opened.db, actor))
+        opened = Opened(db=opened.db, has_data=True, periods=list_periods(opened.db, actor),
+                        needs_login=opened.needs_login)
     return opened
 
 
