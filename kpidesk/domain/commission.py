@@ -82,8 +82,8 @@ class CommissionTable:
     def __post_init__(self) -> None:
         if not self.brackets:
             raise ValidationError(_("a commission table needs at least one bracket"))
-        limits = [b.upto for b in self.brackets[:-1]]
-        if any(limit is None for limit in limits):
+        limits = [b.upto for b in self.brackets[:-1] if b.upto is not None]
+        if len(limits) != len(self.brackets) - 1:
             raise ValidationError(_("only the last commission bracket may be open-ended"))
         if self.brackets[-1].upto is not None:
             raise ValidationError(_("the last commission bracket must have no upper limit"))
@@ -111,6 +111,8 @@ class CommissionTable:
         figure = to_decimal(sales) or ZERO
         counted = max(figure, ZERO)
         reached = self.bracket_index(counted)
+        slices: tuple[CommissionSlice, ...]
+        add_ons: tuple[Decimal, ...]
         if self.style is CommissionStyle.WHOLE:
             bracket = self.brackets[reached]
             slices = (CommissionSlice(self.lower_limit(reached), bracket.upto, counted, bracket.rate_percent,

@@ -8,8 +8,10 @@ the finalization snapshot, and rendered by ``render_explanation`` for a sheet, a
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 from kpidesk.i18n import DOMAIN, N_, current_language, resolve_language
 from kpidesk.resources import TRANSLATIONS_DIR
@@ -49,12 +51,12 @@ class Explanation:
     counted_as_zero: bool = False
     period_kind: str | None = None  # not due: the KPI's own period
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data without the empty fields."""
         return {k: v for k, v in asdict(self).items() if v is not None and v is not False}
 
     @classmethod
-    def from_dict(cls, data: dict) -> Explanation:
+    def from_dict(cls, data: Mapping[str, Any]) -> Explanation:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -135,7 +137,7 @@ class _Renderer:
         self.t = _translation(language).gettext
         self.language = language
 
-    def m(self, key: str, **kwargs) -> str:
+    def m(self, key: str, **kwargs: Any) -> str:
         return self.t(_M[key]).format(**kwargs)
 
     def value(self, value: float | None, unit: str) -> str:
@@ -260,9 +262,9 @@ class _Renderer:
         return [how]
 
 
-def render_explanation(explanation: Explanation | dict, lang: str | None = None) -> str:
+def render_explanation(explanation: Explanation | Mapping[str, Any], lang: str | None = None) -> str:
     """One line such as "实际 87% · 目标 90% · 低于目标 3 个百分点 × 2 分 = −6 → 94 分"."""
-    if isinstance(explanation, dict):
+    if not isinstance(explanation, Explanation):
         explanation = Explanation.from_dict(explanation)
     language = resolve_language(lang) if lang else current_language()
     return _Renderer(language).render(explanation)

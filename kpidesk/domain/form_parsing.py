@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -63,14 +63,14 @@ class FormProblem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def message(self, translate=lambda text: text) -> str:
+    def message(self, translate: Callable[[str], str] = lambda text: text) -> str:
         return translate(self.template).format(**self.params)
 
     def location(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.path}" if self.path else where
 
-    def render(self, translate=lambda text: text) -> str:
+    def render(self, translate: Callable[[str], str] = lambda text: text) -> str:
         """``forms/x.toml:42: criteria[2].anchors.superb: unknown level …`` (warnings say so)."""
         text = f"{self.location()}: {self.message(translate)}"
         if self.severity is Severity.WARNING:
@@ -243,7 +243,7 @@ class _Reader:
         if not isinstance(value, list):
             self.report((key,), "must be a list of [[{key}]] tables", key=key)
             return []
-        entries = []
+        entries: list[tuple[KeyPath, dict[str, Any]]] = []
         for index, item in enumerate(value):
             table = self.table(item, (key, index))
             if table is not None:
@@ -383,7 +383,7 @@ class _Reader:
             version = self.whole_number(document["version"], ("version",), 1)
         title = self.text(document, "title", (), required=True)
         instructions = self.text(document, "instructions", ())
-        raters = (RaterRole.SELF, RaterRole.MANAGER)
+        raters: tuple[RaterRole, ...] = (RaterRole.SELF, RaterRole.MANAGER)
         if "raters" in document:
             raters = self.roles(document["raters"], ("raters",))
             if not raters:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -241,7 +241,7 @@ class ResponseIssue:
     template: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def message(self, translate=lambda text: text) -> str:
+    def message(self, translate: Callable[[str], str] = lambda text: text) -> str:
         return translate(self.template).format(**self.params)
 
 

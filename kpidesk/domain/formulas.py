@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
@@ -167,21 +168,26 @@ class Field:
 @dataclass(frozen=True)
 class Unary:
     op: str  # "-" or "not"
-    operand: object
+    operand: Node
 
 
 @dataclass(frozen=True)
 class Binary:
     op: str
-    left: object
-    right: object
+    left: Node
+    right: Node
     position: int
 
 
 @dataclass(frozen=True)
 class Call:
     name: str
-    args: tuple
+    args: tuple[Node, ...]
+
+
+Node = Num | Field | Unary | Binary | Call
+#: Per row: values, a problem code and the index of the detail the problem refers to.
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 _BINARY_POWER = {
@@ -232,7 +238,7 @@ class _Parser:
             raise self.fail(_("expected '{op}'").format(op=op), token)
         return token
 
-    def parse(self):
+    def parse(self) -> Node:
         if self.peek().kind == "end":
             raise self.fail(_("the formula is empty"), self.peek())
         node = self.expression(0)
@@ -250,7 +256,7 @@ class _Parser:
             return token.text.lower()
         return None
 
-    def expression(self, min_power: int):
+    def expression(self, min_power: int) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.fail(_("the formula is nested too deeply"), self.peek())
@@ -276,7 +282,7 @@ class _Parser:
         self.depth -= 1
         return left
 
-    def prefix(self):
+    def prefix(self) -> Node:
         token = self.advance()
         if token.kind == "num":
             return Num(token.value)
@@ -347,14 +353,14 @@ class FormulaResult:
 
     @property
     def ok(self) -> np.ndarray:
-        return self.problems == Problem.OK
+        return np.asarray(self.problems == Problem.OK)
 
     def reason(self, row: int) -> tuple[Problem, str] | None:
         code = Problem(int(self.problems[row]))
         return None if code is Problem.OK else (code, str(self.details[row]))
 
 
-def _source(node) -> str:
+def _source(node: Node) -> str:
     """A compact text of a subtree, used to name the denominator that was zero."""
     if isinstance(node, Num):
         return f"{node.value:g}"
@@ -370,13 +376,14 @@ def _source(node) -> str:
 def _round_half_up(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
     scale = np.power(10.0, digits)
     scaled = np.round(np.abs(values) * scale, 9)
-    return np.sign(values) * np.floor(scaled + 0.5) / scale
+    rounded: np.ndarray = np.sign(values) * np.floor(scaled + 0.5) / scale
+    return rounded
 
 
 class _Evaluator:
     """Walks the tree once over whole arrays; remembers the texts that problem codes refer to."""
 
-    def __init__(self, data: Mapping[str, object], size: int):
+    def __init__(self, data: Mapping[str, ArrayLike], size: int):
         self.data = data
         self.size = size
         self.issues: list[str] = [""]
@@ -386,7 +393,7 @@ class _Evaluator:
         self.issues.append(detail)
         return len(self.issues) - 1
 
-    def eval(self, node):
+    def eval(self, node: Node) -> Arrays:
         size = self.size
         if isinstance(node, Num):
             return np.full(size, node.value), self.zeros, self.zeros
@@ -401,7 +408,7 @@ class _Evaluator:
             return self.binary(node)
         return self.call(node)
 
-    def field(self, name: str):
+    def field(self, name: str) -> Arrays:
         size = self.size
         raw = self.data.get(name)
         if raw is None:
@@ -414,7 +421,7 @@ class _Evaluator:
             return values, np.where(missing, int(Problem.MISSING_FIELD), 0), np.where(missing, code, 0)
         return values, self.zeros, self.zeros
 
-    def binary(self, node: Binary):
+    def binary(self, node: Binary) -> Arrays:
         lv, lp, ld = self.eval(node.left)
         rv, rp, rd = self.eval(node.right)
         problems = np.where(lp != 0, lp, rp)
@@ -441,7 +448,7 @@ class _Evaluator:
             values = _COMPARISONS[op](lv, rv).astype(float)
         return values, problems, details
 
-    def call(self, node: Call):
+    def call(self, node: Call) -> Arrays:
         if node.name == "if":
             cv, cp, cd = self.eval(node.args[0])
             av, ap, ad = self.eval(node.args[1])
@@ -481,13 +488,13 @@ class Formula:
     """A parsed formula; ``fields`` are the raw-field names it reads, in order of first use."""
 
     text: str
-    tree: object = field(repr=False, compare=False)
+    tree: Node = field(repr=False, compare=False)
     fields: tuple[str, ...] = ()
 
-    def evaluate(self, data: Mapping[str, object], size: int | None = None) -> FormulaResult:
+    def evaluate(self, data: Mapping[str, ArrayLike], size: int | None = None) -> FormulaResult:
         """Evaluate over arrays of raw fields (NaN = missing). Scalars broadcast; absent fields are missing."""
         if size is None:
-            size = next((len(v) for v in data.values() if np.ndim(v) > 0), 1)
+            size = next((np.shape(v)[0] for v in data.values() if np.ndim(v) > 0), 1)
         evaluator = _Evaluator(data, size)
         with np.errstate(all="ignore"):
             values, problems, details = evaluator.eval(self.tree)
@@ -503,10 +510,11 @@ class Formula:
         """One row: the value, or the (problem, detail) that stops it."""
         prepared = {k: (np.nan if v is None else float(v)) for k, v in data.items()}
         result = self.evaluate(prepared, size=1)
-        return float(result.values[0]) if result.ok[0] else result.reason(0)
+        reason = result.reason(0)
+        return float(result.values[0]) if reason is None else reason
 
 
-def _collect_fields(node, found: dict[str, None]) -> None:
+def _collect_fields(node: Node, found: dict[str, None]) -> None:
     if isinstance(node, Field):
         found.setdefault(node.name, None)
     elif isinstance(node, Unary):

@@ -8,8 +8,9 @@ beside it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,8 +41,8 @@ class GradeScale:
         codes = [b.code for b in self.bands]
         if len(set(codes)) != len(codes):
             raise ValidationError(_("grade codes must be unique: {codes}").format(codes=", ".join(codes)))
-        bounds = [b.minimum for b in self.bands[:-1]]
-        if any(b is None for b in bounds):
+        bounds = [b.minimum for b in self.bands[:-1] if b.minimum is not None]
+        if len(bounds) != len(self.bands) - 1:
             raise ValidationError(_("only the last grade may have no lower bound"))
         if any(a <= b for a, b in zip(bounds, bounds[1:], strict=False)):
             raise ValidationError(_("grade lower bounds must fall from the best grade to the worst"))
@@ -78,18 +79,20 @@ class GradeScale:
         """Grade codes per total (None where the total is NaN)."""
         index = self.grade_index(totals)
         codes = np.array([*self.codes, None], dtype=object)
-        return codes[index]
+        graded: np.ndarray = codes[index]
+        return graded
 
     def grade_one(self, total: float | None) -> str | None:
         if total is None:
             return None
-        return self.grade(np.array([total], dtype=float))[0]
+        code = self.grade(np.array([total], dtype=float))[0]
+        return None if code is None else str(code)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"bands": [{"code": b.code, "min": b.minimum, "zh": b.label_zh, "en": b.label_en} for b in self.bands]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> GradeScale:
+    def from_dict(cls, data: Mapping[str, Any]) -> GradeScale:
         return cls(tuple(GradeBand(b["code"], b.get("min"), b.get("zh", b["code"]), b.get("en", b["code"]))
                          for b in data["bands"]))
 

@@ -7,6 +7,7 @@ shortest repr, so 0.1 becomes Decimal("0.1") and not 0.1000000000000000055….
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import overload
 
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
@@ -16,6 +17,10 @@ ZERO = Decimal("0.00")
 COEFFICIENT_PLACES = Decimal("0.0001")
 
 
+@overload
+def to_decimal(value: Decimal | int | float | str) -> Decimal: ...
+@overload
+def to_decimal(value: Decimal | int | float | str | None) -> Decimal | None: ...
 def to_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
     """An exact Decimal from what people and files give us; None stays None, NaN and infinity are refused."""
     if value is None:

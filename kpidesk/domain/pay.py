@@ -201,7 +201,7 @@ def _bonus_component(item: PayInput, rules: PayRules) -> tuple[Decimal, PayExpla
         flags.append(STREAK_BONUS)
     if item.bonus:
         items.append({"type": "manual", "amount": str(round_cents(item.bonus)), "note": item.bonus_note or None})
-    earned = sum((Decimal(i["amount"]) for i in items), ZERO)
+    earned = sum((Decimal(i["amount"] or 0) for i in items), ZERO)
     if rules.withhold_flag and rules.withhold_flag in item.flags:
         flags = [IMPROVEMENT_PLAN]
         return ZERO, PayExplanation("bonus", "withheld", ZERO, {"withheld": str(earned), "flag": rules.withhold_flag},

@@ -8,7 +8,7 @@ file unchanged and renders in Chinese or English later, e.g.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -85,9 +85,16 @@ def _translation(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=str(TRANSLATIONS_DIR), languages=[language], fallback=True)
 
 
-def translator(lang: str | None = None):
+def translator(lang: str | None = None) -> Callable[[str], str]:
     """``gettext`` for ``lang`` (default: the current language), for texts rendered in a chosen language."""
     return _translation(resolve_language(lang) if lang else current_language()).gettext
+
+
+def _decimal(text: str | None) -> Decimal:
+    """A decimal entry of an explanation (``PayExplanation`` drops empty entries, so one is never None)."""
+    if text is None:
+        raise ValueError("an explanation entry is missing")
+    return Decimal(text)
 
 
 class _Renderer:
@@ -108,7 +115,8 @@ class _Renderer:
             return code
 
     def render(self, e: PayExplanation) -> str:
-        return getattr(self, f"render_{e.component}")(e)
+        render: Callable[[PayExplanation], str] = getattr(self, f"render_{e.component}")
+        return render(e)
 
     def render_base(self, e: PayExplanation) -> str:
         v = e.values
@@ -118,14 +126,14 @@ class _Renderer:
             why = self.grade(v.get("grade"))
         elif e.kind == "score":
             key = {"cap": "why_score_cap", "floor": "why_score_floor"}.get(v.get("limited") or "", "why_score")
-            why = self.m(key, total=format_plain(Decimal(v["total"])), divisor=format_plain(Decimal(v["divisor"])),
-                         limit=format_plain(Decimal(v["limit"])) if v.get("limit") else "")
+            why = self.m(key, total=format_plain(_decimal(v["total"])), divisor=format_plain(_decimal(v["divisor"])),
+                         limit=format_plain(_decimal(v["limit"])) if v.get("limit") else "")
         elif v.get("reason") == "unknown_grade":
             why = self.m("why_unknown_grade", grade=v.get("grade") or "—")
         else:
             why = self.m("why_no_result")
-        return self.m("product", base=format_money(Decimal(v["base"])),
-                      coefficient=format_plain(Decimal(v["coefficient"])), why=why, amount=format_money(e.amount))
+        return self.m("product", base=format_money(_decimal(v["base"])),
+                      coefficient=format_plain(_decimal(v["coefficient"])), why=why, amount=format_money(e.amount))
 
     def render_commission(self, e: PayExplanation) -> str:
         v = e.values
@@ -133,16 +141,16 @@ class _Renderer:
             return self.m("no_table")
         if e.kind == "no_sales":
             return self.m("no_sales", basis=v.get("basis") or "—")
-        parts = [f"{format_money(Decimal(i['on']))} × {format_plain(Decimal(i['rate_percent']))}%"
+        parts = [f"{format_money(_decimal(i['on']))} × {format_plain(_decimal(i['rate_percent']))}%"
                  for i in e.items if i.get("type") == "slice"]
-        parts += [self.m("add_on", amount=format_money(Decimal(i["amount"])))
+        parts += [self.m("add_on", amount=format_money(_decimal(i["amount"])))
                   for i in e.items if i.get("type") == "add_on"]
         working = " + ".join(parts)
-        sales = format_money(Decimal(v["sales"]))
+        sales = format_money(_decimal(v["sales"]))
         if e.kind == "whole":
-            lower = format_money(Decimal(v["lower"]))
+            lower = format_money(_decimal(v["lower"]))
             if v.get("upper"):
-                return self.m("whole", sales=sales, lower=lower, upper=format_money(Decimal(v["upper"])),
+                return self.m("whole", sales=sales, lower=lower, upper=format_money(_decimal(v["upper"])),
                               working=working, amount=format_money(e.amount))
             return self.m("whole_open", sales=sales, lower=lower, working=working, amount=format_money(e.amount))
         return self.m("marginal", sales=sales, working=working, amount=format_money(e.amount))
@@ -155,7 +163,7 @@ class _Renderer:
             return self.m("no_bonus")
         parts = []
         for item in e.items:
-            amount = format_money(Decimal(item["amount"]))
+            amount = format_money(_decimal(item["amount"]))
             if item.get("type") == "streak":
                 if item.get("flag") == "reward_streak":
                     parts.append(self.m("streak", length=item.get("length") or "3", amount=amount))
@@ -176,7 +184,7 @@ class _Renderer:
         for item in e.items:
             label = (item.get("zh") if self.language.startswith("zh") else item.get("en")) or item.get("zh") \
                 or item.get("en") or item.get("code") or ""
-            labels.append(f"{label} {format_money(Decimal(item['amount']))}")
+            labels.append(f"{label} {format_money(_decimal(item['amount']))}")
         if len(labels) == 1:
             return labels[0]
         return f"{' + '.join(labels)} = {format_money(e.amount)}"

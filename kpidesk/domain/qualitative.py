@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class FormScore:
     weights_used: Mapping[str, float]  # role → weight actually applied, re-normalised to 100
     absent: tuple[Absence, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "form": self.form, "score": self.score, "components": dict(self.components),
             "weights_used": dict(self.weights_used),
@@ -44,6 +45,6 @@ class QualitativeResult:
     def partial(self) -> bool:
         return bool(self.missing_forms) or any(f.absent for f in self.forms)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"score": self.score, "forms": [f.to_dict() for f in self.forms],
                 "missing_forms": list(self.missing_forms)}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def competition_rank(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
@@ -30,11 +33,11 @@ def competition_rank(values: np.ndarray, groups: np.ndarray | None = None) -> np
     return ranks
 
 
-def group_codes(groups) -> np.ndarray:
+def group_codes(groups: ArrayLike | Sequence[Hashable]) -> np.ndarray:
     """Integer codes for any group labels (ids, names, None), so they can be sorted together."""
     groups = np.asarray(groups)
     if groups.dtype.kind in "iub":
-        return groups.astype(np.int64, copy=False)
+        return np.asarray(groups, dtype=np.int64)
     if groups.dtype.kind == "O":
         labels = [g for g in groups]
         if all(isinstance(g, (int, np.integer)) and not isinstance(g, bool) for g in labels):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def sum_fields(months: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarr
 
 
 def roll_up(
-    items: Sequence,
+    items: Sequence[Any],  # template items: code, and optionally formula and aggregation
     months_values: Sequence[Mapping[str, np.ndarray]],
     months_fields: Sequence[Mapping[str, np.ndarray]],
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -76,18 +77,17 @@ def roll_up(
         has_fields = formula is not None and any(all(f in m for f in formula.fields) for m in months_fields)
         if how is Aggregation.RECOMPUTE and has_fields:
             continue
-        monthly = []
+        monthly: list[np.ndarray] = []
         for month_values, month_fields in zip(months_values, months_fields, strict=True):
             entered = month_values.get(item.code)
             computed = None
             if formula is not None and month_fields:
                 computed = formula.evaluate(month_fields).values
-            if entered is None and computed is None:
-                continue
-            if entered is None:
+            if computed is None:
+                if entered is not None:
+                    monthly.append(np.asarray(entered, dtype=float))
+            elif entered is None:
                 monthly.append(computed)
-            elif computed is None:
-                monthly.append(np.asarray(entered, dtype=float))
             else:
                 entered = np.asarray(entered, dtype=float)
                 monthly.append(np.where(np.isnan(entered), computed, entered))

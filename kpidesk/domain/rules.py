@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -39,6 +39,10 @@ class RuleError(ValidationError):
 _EPS = 1e-9
 
 
+@overload
+def _number(params: Mapping[str, Any], key: str, default: float, kpi: str) -> float: ...
+@overload
+def _number(params: Mapping[str, Any], key: str, default: float | None, kpi: str) -> float | None: ...
 def _number(params: Mapping[str, Any], key: str, default: float | None, kpi: str) -> float | None:
     value = params.get(key, default)
     if value is None:
@@ -61,7 +65,8 @@ def _required(params: Mapping[str, Any], key: str, kpi: str, rule: str) -> float
 
 
 def _limit(raw: np.ndarray, floor: float, cap: float) -> np.ndarray:
-    return np.clip(raw, floor, cap)
+    clipped: np.ndarray = np.clip(raw, floor, cap)
+    return clipped
 
 
 def _limited(raw: float, floor: float, cap: float) -> str | None:
@@ -105,10 +110,10 @@ class Rule:
             return np.zeros(len(actual), dtype=bool)
         return self.scores(actual) < self.target_points - _EPS
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _base(self, actual: float, **extra) -> Explanation:
+    def _base(self, actual: float, **extra: Any) -> Explanation:
         fields = {"cap": self.cap, "floor": self.floor, **extra}
         return Explanation(
             kpi=self.kpi, rule=str(self.kind), status="ok", actual=float(actual), unit=self.unit,
@@ -152,7 +157,7 @@ class ThreeLevelRule(Rule):
         return self._base(actual, baseline=self.baseline, target=self.target, challenge=self.challenge,
                           limited=limited)
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"baseline": self.baseline, "target": self.target, "challenge": self.challenge,
                 "points": list(self.points), "cap": self.cap, "floor": self.floor}
 
@@ -177,7 +182,7 @@ class BandRule(ThreeLevelRule):
         return self._base(actual, baseline=self.baseline, target=self.target, challenge=self.challenge,
                           centre=self.centre, deviation=deviation, limited=limited)
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {**super().params(), "centre": self.centre}
 
 
@@ -203,7 +208,7 @@ class RatioRule(Rule):
         raw = float(self._raw(np.array([actual], dtype=float))[0])
         return self._base(actual, target=self.target, limited=_limited(raw, self.floor, self.cap))
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"target": self.target, "cap": self.cap, "floor": self.floor}
 
 
@@ -251,7 +256,7 @@ class DeductionRule(Rule):
             limited=_limited(self.full - deducted, self.floor, self.cap),
         )
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"target": self.target, "points": self.points, "step": self.step, "tolerance": self.tolerance,
                 "mode": "full_steps" if self.full_steps else "proportional", "full": self.full,
                 "cap": self.cap, "floor": self.floor}
@@ -279,7 +284,7 @@ class OccurrenceRule(Rule):
         return self._base(actual, occurrences=actual, free=self.free or None, points_per_step=self.points,
                           deducted=deducted, limited=_limited(self.full - deducted, self.floor, self.cap))
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"points": self.points, "free": self.free, "full": self.full, "cap": self.cap, "floor": self.floor}
 
 
@@ -313,7 +318,7 @@ class TableRule(Rule):
         )
         return self._base(actual, threshold=reached, cap=None, floor=None)
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"bands": [list(b) for b in self._ordered()], "otherwise": self.otherwise}
 
 
@@ -329,7 +334,7 @@ class DirectRule(Rule):
     def explain(self, actual: float) -> Explanation:
         return self._base(actual, limited=_limited(actual, self.floor, self.cap))
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         return {"cap": self.cap, "floor": self.floor}
 
 
@@ -350,7 +355,10 @@ def _points(params: Mapping[str, Any], kpi: str) -> tuple[float, float, float]:
     if isinstance(listed, Sequence) and not isinstance(listed, str):
         if len(listed) != 3:
             raise RuleError(_("{kpi}: 'points' must list three numbers (baseline, target, challenge)").format(kpi=kpi))
-        values = [_number({"p": v}, "p", None, kpi) for v in listed]
+        listed_values = [_number({"p": v}, "p", None, kpi) for v in listed]
+        values = [v for v in listed_values if v is not None]
+        if len(values) != 3:
+            raise RuleError(_("{kpi}: 'points' must list three numbers (baseline, target, challenge)").format(kpi=kpi))
     else:
         values = [
             _number(params, "points_baseline", 60.0, kpi),
@@ -363,7 +371,8 @@ def _points(params: Mapping[str, Any], kpi: str) -> tuple[float, float, float]:
     return low, mid, high
 
 
-def _three_level(kpi, direction, unit, baseline, target, challenge, params) -> ThreeLevelRule:
+def _three_level(kpi: str, direction: Direction, unit: str, baseline: float | None, target: float | None,
+                 challenge: float | None, params: Mapping[str, Any]) -> ThreeLevelRule:
     if baseline is None or target is None:
         raise RuleError(_("{kpi}: the three-level rule needs a baseline and a target").format(kpi=kpi))
     if baseline == target:
@@ -384,7 +393,8 @@ def _three_level(kpi, direction, unit, baseline, target, challenge, params) -> T
                           baseline=baseline, target=target, challenge=challenge, points=points)
 
 
-def _band(kpi, unit, baseline, target, challenge, params) -> BandRule:
+def _band(kpi: str, unit: str, baseline: float | None, target: float | None, challenge: float | None,
+          params: Mapping[str, Any]) -> BandRule:
     widths = [w for w in (baseline, target, challenge) if w is not None]
     if baseline is None or target is None:
         raise RuleError(_("{kpi}: the band rule needs a baseline and a target width").format(kpi=kpi))

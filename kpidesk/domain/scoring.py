@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from kpidesk.domain.explanations import Explanation
 from kpidesk.domain.formulas import Formula, Problem, parse_formula
@@ -30,6 +31,9 @@ from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule, streak_flag
 from kpidesk.domain.units import Direction
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Status(IntEnum):
@@ -79,11 +83,15 @@ def is_due(kpi_period: PeriodKind | str, period: Period) -> bool:
     return period.ends_with(period.enclosing(kind))
 
 
-def round_half_up(values, digits: int = 2):
+@overload
+def round_half_up(values: float, digits: int = 2) -> float: ...
+@overload
+def round_half_up(values: np.ndarray, digits: int = 2) -> np.ndarray: ...
+def round_half_up(values: float | np.ndarray, digits: int = 2) -> float | np.ndarray:
     """Round half away from zero on the decimal value people see (94.125 → 94.13), NaN kept."""
     array = np.asarray(values, dtype=float)
     scale = 10.0 ** digits
-    rounded = np.sign(array) * np.floor(np.round(np.abs(array) * scale, 6) + 0.5) / scale
+    rounded: np.ndarray = np.sign(array) * np.floor(np.round(np.abs(array) * scale, 6) + 0.5) / scale
     return rounded if np.ndim(values) else float(rounded)
 
 
@@ -112,7 +120,7 @@ class TemplateItem:
         return RuleSpec(self.rule, self.direction, _as_float(self.baseline), _as_float(self.target),
                         _as_float(self.challenge), self.params)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain data for the finalization snapshot."""
         return {
             "code": self.code, "weight": str(self.weight), "rule": str(self.rule), "direction": str(self.direction),
@@ -171,7 +179,7 @@ class Template:
             raise ValidationError(_("template {template}: the lower bound must be below the upper bound").format(
                 template=self.code))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code, "version": self.version, "items": [i.to_dict() for i in self.items],
             "quantitative_share": str(self.quantitative_share), "qualitative_share": str(self.qualitative_share),
@@ -260,7 +268,7 @@ def _compile(template: Template, cache: dict[str, Formula]) -> _Compiled:
     return _Compiled(template, tuple(rules), tuple(formulas))
 
 
-def _column(source: Mapping[str, Any], name: str, rows, n: int) -> np.ndarray | None:
+def _column(source: Mapping[str, Any], name: str, rows: np.ndarray | None, n: int) -> np.ndarray | None:
     raw = source.get(name)
     if raw is None:
         return None
@@ -325,8 +333,10 @@ def score_period(data: ScoringInput) -> ScoringResult:
                 state = np.where(need & result.ok, Status.OK, state)
                 state = np.where(broken, Status.NOT_COMPUTABLE, state).astype(np.int8)
                 for local in np.nonzero(broken)[0]:
-                    code, detail = result.reason(int(local))
-                    problems[(int(members[local]), j)] = (code.name.lower(), detail)
+                    reason = result.reason(int(local))
+                    if reason is not None:
+                        code, detail = reason
+                        problems[(int(members[local]), j)] = (code.name.lower(), detail)
             values[cells] = actual
             if not is_due(item.period_kind, data.period):
                 status[cells] = Status.NOT_DUE
@@ -360,7 +370,7 @@ def score_period(data: ScoringInput) -> ScoringResult:
     ))
 
 
-def _apply_exemptions(data: ScoringInput, column: Mapping[str, int], status: np.ndarray) -> dict:
+def _apply_exemptions(data: ScoringInput, column: Mapping[str, int], status: np.ndarray) -> dict[tuple[int, int], str]:
     reasons: dict[tuple[int, int], str] = {}
     if not data.exemptions:
         return reasons
@@ -377,7 +387,9 @@ def _apply_exemptions(data: ScoringInput, column: Mapping[str, int], status: np.
     return reasons
 
 
-def _department_rule(comp, t_index, template_of, template_count, column, values, scores, status, auto, dept_codes):
+def _department_rule(comp: _Compiled, t_index: int, template_of: np.ndarray, template_count: int,
+                     column: Mapping[str, int], values: np.ndarray, scores: np.ndarray, status: np.ndarray,
+                     auto: np.ndarray, dept_codes: np.ndarray) -> None:
     """No deduction when at least two thirds of a department missed a target: those who missed score as at
     target, recorded as an automatic exemption. Departments smaller than the template's minimum are left out."""
     members = np.arange(len(template_of)) if template_count == 1 else np.nonzero(template_of == t_index)[0]
@@ -497,9 +509,9 @@ def _finish(work: _ScoringWork) -> ScoringResult:
         Flag.QUALITATIVE_ONLY: ~has_q & has_l & (q_share > 0),
         Flag.QUALITATIVE_PARTIAL: qualitative_partial & has_l,
         Flag.NO_RESULT: np.isnan(total),
-        Flag.KPIS_EXCLUDED: ((work.status == Status.MISSING) & ~work.missing_zero | (work.status == Status.EXEMPT)
-                             | (work.status == Status.NOT_COMPUTABLE)).any(axis=1),
-        Flag.DEPARTMENT_RULE: work.auto.any(axis=1),
+        Flag.KPIS_EXCLUDED: np.asarray(((work.status == Status.MISSING) & ~work.missing_zero
+                                        | (work.status == Status.EXEMPT) | (work.status == Status.NOT_COMPUTABLE)).any(axis=1)),
+        Flag.DEPARTMENT_RULE: np.asarray(work.auto.any(axis=1)),
         Flag.CLIPPED: clipped,
         Flag.FORCED_GRADE: grade != grade_computed,
     }
@@ -534,13 +546,13 @@ class ScoringResult:
     weighted: np.ndarray
     status: np.ndarray
     auto: np.ndarray
-    problems: dict
-    exemption_reasons: dict
+    problems: dict[tuple[int, int], tuple[str, str]]
+    exemption_reasons: dict[tuple[int, int], str]
     missing_zero: np.ndarray
     quantitative: np.ndarray
     qualitative: np.ndarray
     adjustments: np.ndarray
-    adjustment_lists: dict
+    adjustment_lists: dict[int, list[Adjustment]]
     total: np.ndarray
     grade: np.ndarray
     grade_computed: np.ndarray
@@ -548,7 +560,7 @@ class ScoringResult:
     rank_organisation: np.ndarray
     rsr: np.ndarray | None
     rank_rsr: np.ndarray | None
-    flag_masks: dict
+    flag_masks: dict[str, np.ndarray]
 
     @cached_property
     def row_of(self) -> dict[Hashable, int]:
@@ -573,14 +585,14 @@ class ScoringResult:
         return out
 
     @cached_property
-    def frame(self):
+    def frame(self) -> pd.DataFrame:
         """One row per employee: per KPI ``<code>.value/.score/.weight/.weighted/.status``, then totals,
         grades, ranks and flags."""
         import pandas as pd
 
         index = pd.Index(self.input.employees, name="employee")
 
-        def text(values) -> pd.Series:  # object dtype keeps None as None (no string inference)
+        def text(values: ArrayLike) -> pd.Series:  # object dtype keeps None as None (no string inference)
             return pd.Series(values, index=index, dtype=object)
 
         columns: dict[str, Any] = {
@@ -630,7 +642,7 @@ class ScoringResult:
         j = self.codes.index(code)
         state = Status(int(self.status[row, j]))
         actual = None if np.isnan(self.values[row, j]) else float(self.values[row, j])
-        base = dict(kpi=code, rule=str(rule.kind), unit=item.unit, direction=str(rule.direction), actual=actual,
+        base: dict[str, Any] = dict(kpi=code, rule=str(rule.kind), unit=item.unit, direction=str(rule.direction), actual=actual,
                     target=getattr(rule, "target", None))
         if state is Status.NOT_DUE:
             return Explanation(status="not_due", period_kind=str(item.period_kind), **base)
@@ -642,7 +654,7 @@ class ScoringResult:
         if state is Status.NOT_COMPUTABLE:
             problem, detail = self.problems.get((row, j), (Problem.INVALID.name.lower(), ""))
             return Explanation(status="not_computable", problem=problem, reason=detail, **base)
-        explanation = rule.explain(actual)
+        explanation = rule.explain(float(self.values[row, j]))
         if self.auto[row, j]:
             explanation = replace(explanation, auto_exemption="department_rule", score=float(self.scores[row, j]),
                                   limited=None)
@@ -650,8 +662,8 @@ class ScoringResult:
 
     def explanations(self, employee: Hashable) -> dict[str, Explanation]:
         row = self.row_of[employee]
-        return {code: self.explain(employee, code) for j, code in enumerate(self.codes)
-                if self.status[row, j] != Status.ABSENT}
+        return {code: explained for j, code in enumerate(self.codes)
+                if self.status[row, j] != Status.ABSENT and (explained := self.explain(employee, code)) is not None}
 
     def not_counted(self, employee: Hashable) -> list[tuple[str, str]]:
         """Every KPI of the employee's template that did not count, with the status saying why."""
@@ -664,11 +676,11 @@ class ScoringResult:
             out.append((code, STATUS_NAMES[state]))
         return out
 
-    def kpis(self, employee: Hashable) -> dict[str, dict]:
+    def kpis(self, employee: Hashable) -> dict[str, dict[str, Any]]:
         """``{code: {value, score, weight, weighted, status}}`` for one employee, plain Python numbers."""
         row = self.row_of[employee]
 
-        def plain(x):
+        def plain(x: float | None) -> float | None:
             return None if x is None or np.isnan(x) else float(x)
 
         out = {}

@@ -228,20 +228,20 @@ def map_columns(
     index = alias_index(kind, extra)
     mapping: dict[str, str] = {}
     taken: set[str] = set()
-    headers = [str(h) for h in headers]
-    for header in headers:
+    texts = [str(h) for h in headers]
+    for header in texts:
         if header in overrides:
             field = overrides[header]
             if field:
                 mapping[header] = field
                 taken.add(field)
-    for header in headers:
+    for header in texts:
         if header in overrides or header in skipped:
             continue
-        field = match_header(header, index)
-        if field and field not in taken:
-            mapping[header] = field
-            taken.add(field)
+        matched = match_header(header, index)
+        if matched and matched not in taken:
+            mapping[header] = matched
+            taken.add(matched)
     return mapping
 
 

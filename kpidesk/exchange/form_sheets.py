@@ -252,12 +252,12 @@ def write_form_sheet(path: str | Path, spec: FormSheetSpec) -> Path:
         if target is not None:
             target.add(f"{letter}{first_data}:{letter}{last}")
         if key.startswith((COMMENT, TEXT)):
-            for row in range(first_data, last + 1):
-                sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+            for number in range(first_data, last + 1):
+                sheet.cell(row=number, column=column).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=first_data, column=3)
     _write_guide(book.create_sheet(GUIDE_SHEET), form)
     meta = book.create_sheet(META_SHEET)
-    for row, (key, value) in enumerate(
+    for meta_row, (key, value) in enumerate(
         (
             ("form", form.id),
             ("version", form.version),
@@ -267,8 +267,8 @@ def write_form_sheet(path: str | Path, spec: FormSheetSpec) -> Path:
         ),
         start=1,
     ):
-        meta.cell(row=row, column=1, value=key)
-        meta.cell(row=row, column=2, value=neutralise(value))
+        meta.cell(row=meta_row, column=1, value=key)
+        meta.cell(row=meta_row, column=2, value=neutralise(value))
     meta.sheet_state = "hidden"
     temporary = path.with_name(f".{path.name}.part")
     try:
@@ -366,14 +366,14 @@ class FilledSheet:
             for text in (section.id, section.title.zh, section.title.en):
                 if text:
                     names[normalise(text)] = TEXT + section.id
-        mapped: dict[str, int] = {}
+        mapped = {}
         unmatched = []
         for index, text in self.headers.items():
-            key = _match_header(text, names)
-            if key is None or key in mapped:
+            matched = _match_header(text, names)
+            if matched is None or matched in mapped:
                 unmatched.append(text)
             else:
-                mapped[key] = index
+                mapped[matched] = index
         return mapped, unmatched
 
 

@@ -140,7 +140,7 @@ class SheetTable:
 
     def place(self, row: int | None = None, column: str | None = None) -> Place:
         """Where a cell is, for messages: file, sheet, Excel row, column letter and header."""
-        shown = self.column_info(column).display if column in self.frame.columns else column
+        shown = self.column_info(column).display if column is not None and column in self.frame.columns else column
         sheet = self.sheet if self.format != "csv" else None
         return Place(file=self.file, sheet=sheet, row=row, column=shown)
 
@@ -476,7 +476,7 @@ def _set_aside_non_data_rows(
     skipped: list[SkippedRow] = []
     drop = ~(counts > 0)
     for position in np.flatnonzero(candidates):
-        values = row_values(position)
+        values = row_values(int(position))
         if not values or not isinstance(values[0], str) or len({str(v) for v in values}) != 1:
             continue
         row = int(excel_rows[position])
@@ -490,7 +490,7 @@ def _set_aside_non_data_rows(
             drop[position] = True
             skipped.append(SkippedRow(row, "notes", text))
     for position in np.flatnonzero(totals):
-        text = " ".join(str(v) for v in row_values(position))
+        text = " ".join(str(v) for v in row_values(int(position)))
         skipped.append(SkippedRow(int(excel_rows[position]), "totals", text))
     drop |= totals
     if drop.any():

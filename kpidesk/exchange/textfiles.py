@@ -68,9 +68,9 @@ def read_text_rows(data: bytes, file: str) -> tuple[Sequence[list[str]], str]:
         raise ValidationError(_("the file contains binary data and is not a CSV file"), Place(file=file))
     delimiter = sniff_delimiter(text)
     if len(text) > _FAST_PATH_CHARS:
-        rows = _fast_rows(text, delimiter)
-        if rows is not None:
-            return rows, encoding
+        fast = _fast_rows(text, delimiter)
+        if fast is not None:
+            return fast, encoding
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:

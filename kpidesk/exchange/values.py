@@ -487,7 +487,7 @@ def parse_text(cells: pd.Series | list) -> pd.Series:
     return _none_for_na(stripped.where(stripped.map(lambda v: bool(v)), None))
 
 
-def _number_key(value: object) -> str:
+def _number_key(value: float | int | str) -> str:
     number = float(value)
     if math.isfinite(number) and number.is_integer():
         return str(int(number))
@@ -538,7 +538,7 @@ def _parse_dates_cells(cells: pd.Series) -> ParsedLabels:
         missing = uniques.isin(MISSING_TOKENS)
         out[strings] = parsed.to_numpy()[codes]
         bad = (parsed.isna() & ~missing).to_numpy()[codes]
-        problems[strings] = np.where(bad, Problem.NOT_A_DATE.value, None)
+        problems[strings] = np.where(bad, Problem.NOT_A_DATE.value, np.array(None))
 
     problems[kinds.isin(["bool", "time", "delta", "other"])] = Problem.NOT_A_DATE.value
     out[problems.notna()] = None
@@ -585,7 +585,7 @@ def _parse_periods_cells(cells: pd.Series) -> ParsedLabels:
         missing = uniques.str.lower().str.replace(_SPACES, "", regex=True).isin(MISSING_TOKENS)
         out[readable] = parsed.to_numpy()[codes]
         bad = (parsed.isna() & ~missing).to_numpy()[codes]
-        problems[readable] = np.where(bad, Problem.NOT_A_PERIOD.value, None)
+        problems[readable] = np.where(bad, Problem.NOT_A_PERIOD.value, np.array(None))
 
     problems[kinds.isin(["bool", "time", "delta", "other"])] = Problem.NOT_A_PERIOD.value
     out[problems.notna()] = None

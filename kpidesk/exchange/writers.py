@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -126,7 +127,7 @@ def write_xlsx(path: str | Path, sheets: list[SheetSpec]) -> Path:
     taken: set[str] = set()
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    fills = {}
+    fills: dict[str, Any] = {}  # colour → PatternFill, one per colour
     for spec in sheets:
         sheet = workbook.create_sheet(safe_sheet_name(spec.title, taken))
         first = 1
@@ -144,8 +145,9 @@ def write_xlsx(path: str | Path, sheets: list[SheetSpec]) -> Path:
         for i, row in enumerate(spec.frame.itertuples(index=False, name=None), start=first + 1):
             for j, value in enumerate(row):
                 cell = sheet.cell(row=i, column=j + 1, value=_cell_value(value, kinds[j]))
-                if kinds[j]:
-                    cell.number_format = NUMBER_FORMATS.get(kinds[j], "General")
+                kind = kinds[j]
+                if kind:
+                    cell.number_format = NUMBER_FORMATS.get(kind, "General")
                 if j in grade_idx and value is not None:
                     colour = spec.grade_colours.get(str(value))
                     if colour:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -149,7 +150,7 @@ class LaterImage(Flowable):
         image.draw()
 
 
-def chart_row(ctx: Context, charts: Sequence[tuple[str, bytes | None]], *, per_row: int = 2,
+def chart_row(ctx: Context, charts: Sequence[tuple[str, bytes | PendingImage | None]], *, per_row: int = 2,
               max_height: float = 70 * mm) -> Flowable | None:
     """Chart images side by side with their captions; None when there is no image at all."""
     present = [(caption, png) for caption, png in charts if png]
@@ -158,7 +159,7 @@ def chart_row(ctx: Context, charts: Sequence[tuple[str, bytes | None]], *, per_r
     column = CONTENT_WIDTH / per_row
     cells = [[_image(png, max_width=column - 4 * mm, max_height=max_height)]
              + ([paragraph(caption, ctx.styles.caption)] if caption else []) for caption, png in present]
-    rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+    rows: list[list[Any]] = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
     rows[-1] += [""] * (per_row - len(rows[-1]))
     table = Grid(rows, colWidths=[column] * per_row)
     table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP"),

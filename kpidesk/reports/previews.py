@@ -44,7 +44,7 @@ def sample_summary_pdf(path: Path, lang: str) -> None:
     teams = ("一组", "二组", "投诉组")
     scores = pd.DataFrame([{"team": teams[i % 3], "employee": r.employee, "score": r.total_score,
                             "grade_key": r.grade_key} for i, r in enumerate(summary.ranking)])
-    entries = [RankingEntry(r.rank, r.employee, r.total_score or 0, r.grade_key, r.grade) for r in summary.ranking]
+    entries = [RankingEntry(r.rank or 0, r.employee, r.total_score or 0, r.grade_key, r.grade) for r in summary.ranking]
     bands = default_grade_bands(lang)
     charts = [
         ChartImage("", figure_to_png(grade_distribution_chart(

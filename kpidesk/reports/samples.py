@@ -102,7 +102,8 @@ def sample_history(index: int, bands: Sequence[GradeBand] | None = None, months:
     for month in range(1, months + 1):
         total = max(50.0, min(103.0, level + rng.uniform(-6, 6)))
         band = band_for(total, bands)
-        points.append(HistoryPoint(f"2025-{month:02d}", round(total, 2), band and band.key, band and band.label,
+        points.append(HistoryPoint(f"2025-{month:02d}", round(total, 2), band.key if band else None,
+                                   band.label if band else None,
                                    round(86 + rng.uniform(-2, 2), 2)))
     return EmployeeHistory(_name(index), points, bands)
 
@@ -133,8 +134,8 @@ def sample_sheet(index: int = 0, *, finalized: bool = False, history_png: bytes 
     radar = sample_radar(index)
     qualitative_rows = []
     for position, criterion in enumerate(_CRITERIA):
-        self_level = int(radar.series[0].values[position])
-        manager_level = int(radar.series[1].values[position])
+        self_level = int(radar.series[0].values[position] or 0)
+        manager_level = int(radar.series[1].values[position] or 0)
         comment = _COMMENTS[(position + index) % len(_COMMENTS)]
         if long_comments and position == 1:
             comment = comment * 12

@@ -133,15 +133,16 @@ GENERATORS: dict[str, Generator] = {"客服代表": _csr_values, "客户关系�
 
 
 def _ensure_period(session: Session, actor: Actor, period: Period) -> m.PeriodRecord:
+    opener: Callable[[Session, Actor | None, str | Period], m.PeriodRecord] | None
     try:
-        from kpidesk.services.appraisal.periods import open_period
+        from kpidesk.services.appraisal.periods import open_period as opener
     except ImportError:
-        open_period = None
+        opener = None
     record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar()
     if record is not None:
         return record
-    if open_period is not None:
-        open_period(session, actor, period.code)
+    if opener is not None:
+        opener(session, actor, period.code)
         return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar_one()
     record = m.PeriodRecord(code=period.code, kind=period.kind.value, starts_on=period.start, ends_on=period.end)
     session.add(record)
@@ -295,7 +296,7 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
     with db.write() as session:
         report(progress, 0, steps, _("Starter library"))
         starter.install_starter(session, actor, "customer-service")
-        settings.set_setting(session, actor, "organisation_name", "示例客服中心")
+        settings.update_settings(session, actor, name="示例客服中心")
         report(progress, 1, steps, _("Staff"))
         people = build_staff(session, actor)
         report(progress, 2, steps, _("Periods and data"))

@@ -59,7 +59,8 @@ def list_backups(folder: Path, stem: str, *, include_damaged: bool = False) -> l
     found = []
     for path in folder.glob(f"{glob_escape(stem)}-*.db"):
         parsed = parse_backup_name(path)
-        if parsed is None or _NAME.match(path.name)["stem"] != stem:
+        named = _NAME.match(path.name)
+        if parsed is None or named is None or named["stem"] != stem:
             continue
         if parsed.reason == DAMAGED and not include_damaged:
             continue

@@ -106,7 +106,7 @@ def make_engine(url: URL) -> tuple[Engine, list[str]]:
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         wal = False
     else:
-        path = Path(url.database)
+        path = Path(url.database or "")
         if sqlite.looks_like_network_share(path):
             wal = False
             warnings.append(
@@ -178,6 +178,7 @@ def open_database(target: str | Path | URL | None = None, *, migrate: bool | Non
 def backup_now(db: Database, reason: str = "manual", folder: Path | None = None) -> Path | None:
     """Write ``<name>-<timestamp>-<reason>.db`` into the database's backup folder; None for non-file
     databases."""
-    if db.path is None or not db.path.exists():
+    target = folder or db.backup_dir
+    if db.path is None or target is None or not db.path.exists():
         return None
-    return backups.backup_file(db.path, folder or db.backup_dir, reason)
+    return backups.backup_file(db.path, target, reason)

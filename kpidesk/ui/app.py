@@ -6,14 +6,21 @@ first paint; the database is opened by a worker once the window is on screen.
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Sequence
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QMessageLogContext, QSettings, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from kpidesk.resources import CJK_FONT_FILE, CJK_FONT_NAME
+
+if TYPE_CHECKING:
+    from kpidesk.ui.main_window import MainWindow
 
 ORGANISATION = "KPI Desk"
 APPLICATION = "KPI Desk"
@@ -57,8 +64,9 @@ def after_first_paint() -> None:
 
 def apply_language(settings: QSettings) -> str:
     from kpidesk.i18n import set_language
+    from kpidesk.ui.machine_settings import LANGUAGE
 
-    return set_language(str(settings.value("language", "system")))
+    return set_language(LANGUAGE.read(settings))
 
 
 def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None):
@@ -75,6 +83,57 @@ def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None)
                      settings=settings)
     window = MainWindow(ctx)
     return window
+
+
+def _qt_log_levels() -> dict[QtMsgType, int]:
+    return {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+            QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+            QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def install_error_reporting(window: MainWindow) -> Callable[[], None]:
+    """An exception nothing caught (say, in a slot) is logged with its traceback and shown in the error
+    dialog naming the log file; Qt's own messages go to the log too, its critical ones also to the dialog.
+    Returns a function that restores the previous hooks."""
+    from kpidesk.i18n import _
+    from kpidesk.logging_setup import configure_logging, install_excepthook, log_file
+
+    qt_log = logging.getLogger("kpidesk.qt")
+    levels = _qt_log_levels()
+
+    showing = False
+
+    def show(error: BaseException) -> None:
+        nonlocal showing
+        # a message raised by the dialog itself is logged, not shown again; widgets live on the main thread
+        if showing or threading.current_thread() is not threading.main_thread():
+            return
+        showing = True
+        try:
+            window.ctx.dialogs.error(window, _("Something went wrong: {error} (details in {log})").format(
+                error=error, log=log_file()))
+        finally:
+            showing = False
+
+    def on_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        configure_logging()
+        level = levels.get(kind, logging.WARNING)
+        where = f" ({context.file}:{context.line})" if context.file else ""
+        if level < logging.ERROR:
+            qt_log.log(level, "%s%s", message, where)
+            return
+        stack = "".join(traceback.format_stack()[:-1])
+        qt_log.log(level, "%s%s\nPython stack when Qt reported it:\n%s", message, where, stack)
+        show(RuntimeError(message))
+
+    restore_hooks = install_excepthook(show)
+    previous_handler = qInstallMessageHandler(on_qt_message)
+
+    def restore() -> None:
+        restore_hooks()
+        qInstallMessageHandler(previous_handler)
+
+    return restore
 
 
 def _take_option(arguments: list[str], name: str) -> str | None:
@@ -94,6 +153,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     quit_after = _take_option(arguments, "--quit-after")
     app = make_application(arguments)
     window = build_window()
+    install_error_reporting(window)
     target = next((a for a in arguments[1:] if not a.startswith("-")), None)
 
     def start() -> None:

@@ -1,4 +1,4 @@
-"""The main window: sidebar of pages, the page stack, menus, toolbar and status bar.
+"""The main window: sidebar of pages, the page stack, menus, toolbar and status bar. (long: menus, toolbar, status bar, opening files and the period choice all wire into the one window)
 
 Over 500 lines: menus, pages, periods and opening databases share the window's state; Help's windows are
 in ``kpidesk.ui.help``.
@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _, set_language
 from kpidesk.services.appraisal.status_words import period_status_text
+from kpidesk.ui import machine_settings as machine
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.icons import icon
@@ -161,7 +162,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             self.language_group.addAction(action)
             self.language_actions[preference] = action
-        current = str(self.ctx.settings.value("language", "system"))
+        current = machine.LANGUAGE.read(self.ctx.settings)
         self.language_actions.get(current, self.language_actions["system"]).setChecked(True)
 
     def _build_menus(self) -> None:
@@ -324,14 +325,14 @@ class MainWindow(QMainWindow):
             return
         entry = PAGES[row]
         if self.ctx.db is not None:  # focus can select the first row before a database is open
-            self.ctx.settings.setValue("window/last_page", entry.key)
+            machine.LAST_PAGE.write(self.ctx.settings, entry.key)
         widget = self.page(entry.key)
         self.stack.setCurrentWidget(widget or self.placeholders[entry.key])
         stack = widget.undo_stack() if widget is not None and hasattr(widget, "undo_stack") else None
         self.undo_group.setActiveStack(stack)
 
     def _initial_row(self) -> int:
-        last = str(self.ctx.settings.value("window/last_page", PAGES[0].key if PAGES else ""))
+        last = machine.LAST_PAGE.read(self.ctx.settings)
         keys = self.page_keys()
         return keys.index(last) if last in keys else 0
 
@@ -364,7 +365,7 @@ class MainWindow(QMainWindow):
         code = self.period_combo.itemData(index)
         if code:
             self.ctx.set_period(code)
-            self.ctx.settings.setValue("window/last_period", code)
+            machine.LAST_PERIOD.write(self.ctx.settings, code)
 
     def _on_period_changed(self, code: str) -> None:
         index = self.period_combo.findData(code)
@@ -409,9 +410,9 @@ class MainWindow(QMainWindow):
     def start(self, target: str | None = None) -> None:
         """After the first paint: open the file named, else the last one used, else welcome the user."""
         if target is None:
-            last = self.ctx.settings.value("database/last")
-            if last and Path(str(last)).is_file():
-                target = str(last)
+            last = machine.LAST_DATABASE.read(self.ctx.settings)
+            if last and Path(last).is_file():
+                target = last
         if target is None:
             default = opening.default_database_path()
             if default.is_file() and default.stat().st_size > 0:
@@ -471,7 +472,7 @@ class MainWindow(QMainWindow):
             return
         self.ctx.actor = actor
         self._periods = list(opened.periods)
-        remembered = self.ctx.settings.value("window/last_period")
+        remembered = machine.LAST_PERIOD.read(self.ctx.settings)
         codes = {p.code for p in self._periods}
         period = remembered if remembered in codes else opened.current_period
         if opened.db.path is not None:
@@ -636,15 +637,12 @@ class MainWindow(QMainWindow):
 
     # -- recent files ---------------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
-        value = self.ctx.settings.value("database/recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        return list(machine.RECENT_DATABASES.read(self.ctx.settings))
 
     def _remember_recent(self, path: str) -> None:
         recent = [p for p in self.recent_files() if p != path]
-        self.ctx.settings.setValue("database/recent", [path, *recent][:MAX_RECENT])
-        self.ctx.settings.setValue("database/last", path)
+        machine.RECENT_DATABASES.write(self.ctx.settings, (path, *recent[:MAX_RECENT - 1]))
+        machine.LAST_DATABASE.write(self.ctx.settings, path)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -660,7 +658,7 @@ class MainWindow(QMainWindow):
 
     # -- language, about, closing ---------------------------------------------------------------------
     def switch_language(self, preference: str) -> None:
-        self.ctx.settings.setValue("language", preference)
+        machine.LANGUAGE.write(self.ctx.settings, preference)
         action = self.language_actions.get(preference)
         if action is not None and not action.isChecked():
             action.setChecked(True)
@@ -682,22 +680,22 @@ class MainWindow(QMainWindow):
         open_log_folder(self, self.ctx)
 
     def _restore_geometry(self) -> None:
-        geometry = self.ctx.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = machine.WINDOW_GEOMETRY.read(self.ctx.settings)
+        if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1180, 760)
-        state = self.ctx.settings.value("window/state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
+        state = machine.WINDOW_STATE.read(self.ctx.settings)
+        if state is not None:
             self.restoreState(state)
-        splitter = self.ctx.settings.value("window/splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+        splitter = machine.SIDEBAR_SPLITTER.read(self.ctx.settings)
+        if splitter is not None:
             self.splitter.restoreState(splitter)
 
     def save_geometry(self) -> None:
-        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
-        self.ctx.settings.setValue("window/state", self.saveState())
-        self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
+        machine.WINDOW_GEOMETRY.write(self.ctx.settings, self.saveGeometry())
+        machine.WINDOW_STATE.write(self.ctx.settings, self.saveState())
+        machine.SIDEBAR_SPLITTER.write(self.ctx.settings, self.splitter.saveState())
         self.ctx.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.ui.icons import icon
+from kpidesk.ui.machine_settings import table_columns
 
 
 class Table(QTableView):
@@ -24,7 +25,7 @@ class Table(QTableView):
     def __init__(self, settings: QSettings, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
-        self._key = f"tables/{key}"
+        self._columns = table_columns(key)
         self._restored = False
         self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
@@ -47,9 +48,9 @@ class Table(QTableView):
         """Call once the model is set: restores saved widths or fits the columns to their contents."""
         if self._restored:
             return
-        state = self._settings.value(self._key)
+        state = self._columns.read(self._settings)
         header = self.horizontalHeader()
-        if isinstance(state, QByteArray) and not state.isEmpty() and header.restoreState(state):
+        if state is not None and header.restoreState(state):
             self._restored = True
             return
         if self.model() is not None and self.model().rowCount() > 0:
@@ -60,7 +61,7 @@ class Table(QTableView):
 
     def _save(self, *_args) -> None:
         if self._restored:
-            self._settings.setValue(self._key, self.horizontalHeader().saveState())
+            self._columns.write(self._settings, self.horizontalHeader().saveState())
 
     def fit_header(self, mode: QHeaderView.ResizeMode = QHeaderView.ResizeMode.Interactive) -> None:
         self.horizontalHeader().setSectionResizeMode(mode)

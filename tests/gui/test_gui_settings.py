@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from kpidesk.services.people import organisation as org_service
+from kpidesk.services.safety.settings import load_settings
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def page(main_window):
 
 def _stored(window):
     with window.ctx.db.session() as session:
-        return org_service.load_organisation(session), org_service.grade_bands(session)
+        return load_settings(session), org_service.grade_bands(session)
 
 
 def test_settings_show_what_the_database_holds(page):

@@ -18,18 +18,18 @@ def test_an_employee_trend_is_drawn_with_hover_values(main_window, qtbot):
     page = _history(main_window)
     page.choose("trend", employee="CS001")
     assert page.shown_kind == "trend" and not page.banner.isVisible()
-    figure = page.chart.figure
-    ax = figure.axes[0]
+    # hover over the last point: the hover line names the period and the total (layout settled and any
+    # redraw after a resize done first, so the line and its pixel position are the ones the canvas uses)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: not page.chart._redraw.isActive())
+    page.chart.canvas.draw()
+    ax = page.chart.figure.axes[0]
     last = page.chart_data.points[-1]
     line = next(line for line in ax.lines if len(line.get_xdata()) > 3 and line.get_ydata()[-1] == last.total)
     points = len(page.chart_data.points)
     assert points >= 10 and len(line.get_xdata()) == points
-    # hover over the last point: the hover line names the period and the total (layout settled first,
-    # so the point's pixel position is the one the canvas will use)
-    from PySide6.QtWidgets import QApplication
-
-    QApplication.processEvents()
-    page.chart.canvas.draw()
     x, y = line.get_xdata()[-1], line.get_ydata()[-1]
     px, py = ax.transData.transform((x, y))
     with qtbot.waitSignal(page.chart.hovered) as hovered:

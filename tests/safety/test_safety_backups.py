@@ -124,7 +124,7 @@ def test_prune_deletes_files_but_never_foreign_ones(tmp_path):
 
 
 def test_retention_follows_the_organisation_settings(db_file):
-    from kpidesk.services.safety.settings import set_setting
+    from kpidesk.services.safety.settings import update_settings
 
     folder = db_file.parent / "backups"
     folder.mkdir()
@@ -134,8 +134,7 @@ def test_retention_follows_the_organisation_settings(db_file):
     db = open_for_use(db_file)  # today's daily backup, then retention with the defaults: all five stay
     assert len(files.list_backups(folder, "kpidesk")) == 6
     with db.write() as session:
-        set_setting(session, Actor("hr"), "backup_keep_daily", 2)
-        set_setting(session, Actor("hr"), "backup_keep_monthly", 0)
+        update_settings(session, Actor("hr"), keep_daily=2, keep_monthly=0)
     backup.backup_before(db, "import")
     db.dispose()
     kept = files.list_backups(folder, "kpidesk")

@@ -6,7 +6,7 @@ from kpidesk.errors import LockedPeriodError, PermissionDenied
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import calibration
 from kpidesk.services.appraisal.scoring import period_scores
-from kpidesk.services.safety.settings import get_setting
+from kpidesk.services.safety.settings import load_settings
 
 QUOTAS = (("excellent", 20.0), ("good", 40.0), ("fair", 30.0), ("poor", 10.0))
 
@@ -34,7 +34,7 @@ def test_forced_preview_moves_people_down_by_rank_and_apply_changes_the_grades(d
     assert [order.index(g) for g in forced] == sorted(order.index(g) for g in forced)
     with demo_db.write() as session:
         calibration.apply_forced(session, actor, "2025-12", QUOTAS)
-        assert get_setting(session, "forced_distribution")["quotas"][0] == ["excellent", 20.0]
+        assert load_settings(session).forced_distribution.quotas[0] == ("excellent", 20.0)
     with demo_db.session() as session:
         after = period_scores(session, "2025-12").frame
     for mv in moves:

@@ -54,3 +54,11 @@ def test_saving_a_kpi_is_checked_and_written_as_the_actor(starter_db, actor):
     kpi_id = library.save_kpi(starter_db, actor, data)
     assert library.kpi_labels(starter_db, actor)["callback_rate"].name == "Callback rate"
     assert library.save_kpi(starter_db, actor, data, kpi_id) == kpi_id
+
+
+def test_a_version_of_a_template_that_is_gone_is_refused(starter_db, actor):
+    from kpidesk.errors import NotFound
+
+    detail = library.template_detail(starter_db, actor, library.template_library(starter_db, actor).templates[0].id)
+    with pytest.raises(NotFound):
+        library.save_current_template_version(starter_db, actor, "no-such-template", detail.as_input())

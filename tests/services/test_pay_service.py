@@ -328,11 +328,11 @@ def test_a_tampered_frozen_payroll_is_detected(office, db, actor):
 
 
 def test_streak_length_follows_the_scoring_setting(office, db, actor):
-    from kpidesk.services.safety.settings import set_setting
+    from kpidesk.domain.streaks import StreakRule
+    from kpidesk.services.safety.settings import update_settings
 
     with db.write() as s:
-        set_setting(s, actor, "streak_rules", [{"flag": "reward_streak", "grade": "excellent", "length": 2,
-                                                "max_rank": 1}])
+        update_settings(s, actor, streak_rules=(StreakRule("reward_streak", "excellent", 2, max_rank=1),))
     finalize(db, actor, *MONTHS)
     with db.session() as s:
         bonuses = [lines(pay.period_pay(s, actor, code))["E1"].bonus for code in MONTHS]

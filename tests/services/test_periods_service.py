@@ -273,13 +273,14 @@ def test_two_thirds_rule_is_recorded_as_automatic_exemptions(db, actor):
 
 
 def test_organisation_settings_for_forced_distribution_rsr_and_streaks(office, db, actor):
-    from kpidesk.services.safety.settings import set_setting
+    from kpidesk.domain.grades import ForcedDistribution
+    from kpidesk.domain.streaks import StreakRule
+    from kpidesk.services.safety.settings import update_settings
 
     with db.write() as s:
-        set_setting(s, actor, "forced_distribution", {"quotas": [["excellent", 20], ["good", 60], ["fair", 20]],
-                                                      "scope": "organisation"})
-        set_setting(s, actor, "rank_sum_ratio", True)
-        set_setting(s, actor, "streak_rules", [{"flag": "steady", "grade": "good", "length": 2}])
+        update_settings(s, actor, rank_sum_ratio=True, streak_rules=(StreakRule("steady", "good", 2),),
+                        forced_distribution=ForcedDistribution(
+                            (("excellent", 20), ("good", 60), ("fair", 20)), "organisation"))
     with db.session() as s:
         frame = period_scores(s, "2025-01").frame.set_index("staff_no")
     scored = frame[frame["total"].notna()]

@@ -83,7 +83,7 @@ def remove_adjustment(session: Session, actor: Actor, adjustment_id: int, reason
     row = session.get(m.Adjustment, adjustment_id)
     if row is None:
         raise NotFound(_("The adjustment no longer exists."))
-    record = session.get(m.PeriodRecord, row.period_id)
+    record = session.get_one(m.PeriodRecord, row.period_id)
     ensure_writable(record)
     require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
     audit.record(session, actor, "adjustment.remove", entity="adjustment", entity_id=row.id,
@@ -128,7 +128,7 @@ def remove_exemption(session: Session, actor: Actor, exemption_id: int, reason: 
     row = session.get(m.Exemption, exemption_id)
     if row is None:
         raise NotFound(_("The exemption no longer exists."))
-    ensure_writable(session.get(m.PeriodRecord, row.period_id))
+    ensure_writable(session.get_one(m.PeriodRecord, row.period_id))
     require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
     audit.record(session, actor, "exemption.remove", entity="exemption", entity_id=row.id,
                  old={"employee_id": row.employee_id, "kpi_id": row.kpi_id, "reason": row.reason}, reason=reason)

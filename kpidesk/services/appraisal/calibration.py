@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.domain.forms import RaterRole, form_from_dict, rater_score
+from kpidesk.domain.forms import Form, RaterRole, form_from_dict, rater_score
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeScale, forced_grades
 from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.statuses import ResponseStatus
@@ -26,10 +26,9 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring import PeriodScores
 from kpidesk.services.safety.access import Permission, require
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
-from kpidesk.services.safety.settings import get_setting, set_setting
+from kpidesk.services.safety.settings import load_settings, update_settings
 from kpidesk.store import models as m
 
-SETTING = "forced_distribution"
 #: The curve shown when the organisation has not set one: a few excellent, most good or fair, a few poor.
 DEFAULT_CURVE = (("excellent", 20.0), ("good", 40.0), ("fair", 30.0), ("poor", 10.0))
 ANONYMOUS_PEERS = N_("Anonymous peers")
@@ -54,10 +53,7 @@ class DistributionRow:
 
 
 def forced_setting(session: Session) -> ForcedDistribution | None:
-    value = get_setting(session, SETTING)
-    if not value:
-        return None
-    return ForcedDistribution(tuple((str(c), float(q)) for c, q in value["quotas"]), value.get("scope", "department"))
+    return load_settings(session).forced_distribution
 
 
 def target_curve(session: Session, scale: GradeScale) -> tuple[tuple[str, float], ...]:
@@ -137,14 +133,14 @@ def apply_forced(session: Session, actor: Actor, period: str, quotas: Sequence[t
     require(actor, Permission.SETTINGS_WRITE)
     ensure_writable(period_record(session, period))
     plan = ForcedDistribution(tuple((str(c), float(q)) for c, q in quotas), scope)
-    set_setting(session, actor, SETTING, {"quotas": [[c, q] for c, q in plan.quotas], "scope": plan.scope})
+    update_settings(session, actor, forced_distribution=plan)
 
 
 def clear_forced(session: Session, actor: Actor, period: str) -> None:
     """Grades follow the totals again."""
     require(actor, Permission.SETTINGS_WRITE)
     ensure_writable(period_record(session, period))
-    set_setting(session, actor, SETTING, None)
+    update_settings(session, actor, forced_distribution=None)
 
 
 # --- raters ----------------------------------------------------------------------------------------
@@ -177,7 +173,7 @@ def _submitted(session: Session, record: m.PeriodRecord, employee_ids: set[int] 
 def rater_statistics(session: Session, period: str, employee_ids: set[int] | None = None) -> list[RaterStats]:
     """Per rater (self-assessments together, anonymous peers together), the scores they gave."""
     record = period_record(session, period)
-    forms: dict[int, object] = {}
+    forms: dict[int, Form] = {}
     scores: dict[tuple[str, int | None], list[float]] = defaultdict(list)
     for response in _submitted(session, record, employee_ids):
         form = forms.get(response.form_version_id)

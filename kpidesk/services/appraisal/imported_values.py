@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -162,11 +163,11 @@ def write_imported_values(
         value=bindparam("b_value"), source_row=bindparam("b_row"), version=t.c.version + 1,
         **{name: bulk.constant(f"b_{name}", value) for name, value in source.items()},
     )
-    insert_columns = {
+    insert_columns: dict[str, Any] = {  # column → a sequence of values, one per row
         "employee_id": values.employee_ids, "period_id": values.period_ids, "field_code": values.field_codes,
         "value": values.scaled_values, "source_row": values.source_rows,
     }
-    update_columns = {"b_id": changes.stored_ids, "b_value": values.scaled_values, "b_row": values.source_rows}
+    update_columns: dict[str, Any] = {"b_id": changes.stored_ids, "b_value": values.scaled_values, "b_row": values.source_rows}
     steps = [(insert_statement, insert_columns, inserts), (update_statement, update_columns, updates)]
     total = (len(values) if inserts is None else len(inserts)) + len(updates)
     done = 0
@@ -246,6 +247,7 @@ class _BulkWriter:
         fixed = compiled.params
         names = compiled.positiontup if compiled.positional else list(fixed)
         series = [columns[name] if name in columns else repeat(fixed[name], size) for name in names]
+        rows: list[tuple[Any, ...]] | list[dict[str, Any]]
         if compiled.positional:
             rows = list(zip(*series, strict=False))
         else:

@@ -219,7 +219,7 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
     roster = []
     for person in appraisees(session, parse_period(record.code), record):
         template = by_key.get(person.template_key) if person.template_key else None
-        fields, kpis = needs.get(person.template_key, ([], [])) if template is not None else ([], [])
+        fields, kpis = needs.get(person.template_key or "", ([], [])) if template is not None else ([], [])
         forms = tuple(
             FormRef(tf.form_version_id, tf.form_version.form_key, tf.form_version.version,
                     tf.form_version.title_zh, tf.form_version.title_en)
@@ -262,9 +262,9 @@ def entry_sheet(session: Session, period: str) -> EntrySheet:
             row = raw[code]
             columns.append(EntryField(code, row.name_zh, row.name_en, row.unit, "field", row.unit == "percent"))
         elif code in kpis:
-            row = kpis[code]
-            columns.append(EntryField(code, row.name_zh, row.name_en, row.unit, "kpi",
-                                      row.unit == "percent" and row.direction != "band"))
+            kpi = kpis[code]
+            columns.append(EntryField(code, kpi.name_zh, kpi.name_en, kpi.unit, "kpi",
+                                      kpi.unit == "percent" and kpi.direction != "band"))
     kpi_order: dict[str, None] = {}
     for entry in roster:
         for code in entry.kpis:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -178,7 +179,7 @@ def rater_progress(session: Session, record: m.PeriodRecord, employee_ids: set[i
     for template_id, version_id in session.execute(select(m.TemplateForm.template_id, m.TemplateForm.form_version_id)
                                                    .where(m.TemplateForm.template_id.in_(template_ids))):
         forms_of[template_id].append(version_id)
-    template_weights = dict(session.execute(select(m.Template.id, m.Template.rater_weights).where(
+    template_weights: dict[int, dict[str, Any] | None] = dict(session.execute(select(m.Template.id, m.Template.rater_weights).where(
         m.Template.id.in_(template_ids))).all())
     forms = {
         v.id: form_from_dict(v.content)
@@ -205,21 +206,21 @@ def rater_progress(session: Session, record: m.PeriodRecord, employee_ids: set[i
             status[key] = state
 
     groups: dict[tuple[str, int | None], dict] = {}
-    for employee_id, template_id in appraisals:
+    for employee_id, appraised_with in appraisals:
         person = people.get(employee_id)
-        if person is None or template_id is None:
+        if person is None or appraised_with is None:
             continue
-        for version_id in forms_of.get(template_id, []):
-            for role in expected_roles(template_id, version_id):
+        for version_id in forms_of.get(appraised_with, []):
+            for role in expected_roles(appraised_with, version_id):
                 rater_id = person.manager_id if role is RaterRole.MANAGER else None
                 group = groups.setdefault((role.value, rater_id),
                                           {"expected": 0, "submitted": 0, "drafts": 0, "pending": {}})
                 group["expected"] += 1
-                state = status.get((employee_id, version_id, role.value))
-                if state == ResponseStatus.SUBMITTED:
+                answered = status.get((employee_id, version_id, role.value))
+                if answered == ResponseStatus.SUBMITTED:
                     group["submitted"] += 1
                 else:
-                    group["drafts"] += state == ResponseStatus.DRAFT
+                    group["drafts"] += answered == ResponseStatus.DRAFT
                     group["pending"][employee_id] = person.name
     manager_names = dict(session.execute(select(m.Employee.id, m.Employee.name).where(
         m.Employee.id.in_({r for _role, r in groups if r is not None}))).all()) if groups else {}

@@ -201,7 +201,7 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
 def _fix_appraisals(session: Session, record: m.PeriodRecord, scores) -> None:
     """The appraisal rows say exactly who was appraised, where, and with which template version."""
     loaded = scores.loaded
-    existing = {a.employee_id: a for a in session.execute(
+    existing: dict[int, m.Appraisal | None] = {a.employee_id: a for a in session.execute(
         select(m.Appraisal).where(m.Appraisal.period_id == record.id)).scalars()}
     appraised = {p.employee_id for p in loaded.appraisees}
     for employee_id, appraisal in existing.items():
@@ -289,7 +289,7 @@ def answer_appeal(session: Session, actor: Actor | None, appeal_id: int, answer:
         require_for_employee(session, actor, Permission.ADJUST, appeal.employee_id)
     if not (answer or "").strip():
         raise ValidationError(_("An answer needs a text."))
-    record = session.get(m.PeriodRecord, appeal.period_id)
+    record = session.get_one(m.PeriodRecord, appeal.period_id)
     if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
     appeal.answer = answer.strip()

@@ -88,7 +88,7 @@ class PeriodScores:
 
     def explanations(self, employee_id: Hashable) -> dict[str, Explanation]:
         codes = [c for c in self.kpi_codes if _present(self.frame.at[employee_id, f"{c}.status"])]
-        return {code: self.explain(employee_id, code) for code in codes}
+        return {code: explained for code in codes if (explained := self.explain(employee_id, code)) is not None}
 
     def kpis(self, employee_id: Hashable) -> dict[str, dict[str, Any]]:
         """``{code: {value, score, weight, weighted, status}}`` of the KPIs on the person's template."""
@@ -130,7 +130,7 @@ def resolve_period(period: str | Period) -> Period:
 
 def _computed_frame(session: Session, loaded: LoadedPeriod, result: ScoringResult) -> pd.DataFrame:
     tree = loaded.departments
-    positions = dict(session.execute(select(m.Position.id, m.Position.name)).all())
+    positions: dict[int | None, str] = dict(session.execute(select(m.Position.id, m.Position.name)).all())
     people = loaded.appraisees
     templates = loaded.templates
     index = result.frame.index
@@ -173,7 +173,7 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor | None, depar
     if department:
         tree = DepartmentTree.load(session)
         wanted = department.strip()
-        matches = [dep_id for dep_id, name in tree.names.items() if name == wanted]
+        matches = [dep_id for dep_id, name in tree.names.items() if name == wanted and dep_id is not None]
         if not matches:
             raise NotFound(_("No department named {name}").format(name=wanted))
         frame = frame[_in_departments(frame, tree.with_descendants(matches))]

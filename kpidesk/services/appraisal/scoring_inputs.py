@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kpidesk.domain import grades as domain_grades
-from kpidesk.domain.eligibility import MIN_DAYS, appraisal_eligibility
+from kpidesk.domain.eligibility import appraisal_eligibility
 from kpidesk.domain.formulas import parse_formula
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.rollups import roll_up
@@ -32,8 +32,8 @@ from kpidesk.domain.scoring import (
     TemplateItem,
 )
 from kpidesk.domain.statuses import PeriodStatus
-from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
-from kpidesk.services.safety.settings import get_setting
+from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
+from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 NO_TEMPLATE = Template("", (), quantitative_share=100, qualitative_share=0)
@@ -55,7 +55,7 @@ class Appraisee:
 class DepartmentTree:
     """Names and the top-level department of every department (teams are child departments)."""
 
-    names: dict[int, str]
+    names: dict[int | None, str]
     parents: dict[int, int | None]
 
     @classmethod
@@ -168,7 +168,7 @@ def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) 
         return []
     before = period.start - timedelta(days=1)
     left = [e.leave_date or (None if e.active or e.id in recorded else before) for e in employees]
-    min_days = int(get_setting(session, "min_days_active") or MIN_DAYS)
+    min_days = load_settings(session).min_days_active
     eligibility = appraisal_eligibility(period, [e.hire_date for e in employees], left, min_days)
     out = []
     for index, employee in enumerate(employees):
@@ -178,7 +178,7 @@ def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) 
         department_id = appraisal.department_id if appraisal else employee.department_id
         position_id = appraisal.position_id if appraisal else employee.position_id
         key = template_keys.get(appraisal.template_id) if appraisal and appraisal.template_id else None
-        key = key or for_position.get(position_id)
+        key = key or (for_position.get(position_id) if position_id is not None else None)
         out.append(Appraisee(employee.id, employee.staff_no, employee.name, department_id, position_id, key,
                              eligibility.flags(index)))
     return out
@@ -206,16 +206,9 @@ def scoring_options(session: Session, scale: domain_grades.GradeScale) -> Scorin
     """Organisation settings: ``forced_distribution`` ({"quotas": [[code, %], …], "scope": …}),
     ``rank_sum_ratio`` (true to report RSR beside the weighted total) and ``streak_rules``
     ([{"flag", "grade", "length", "max_rank"}, …], default: 3 × excellent and first; 3 × poor)."""
-    forced = get_setting(session, "forced_distribution")
-    distribution = None
-    if forced:
-        distribution = domain_grades.ForcedDistribution(
-            tuple((str(code), float(share)) for code, share in forced["quotas"]), forced.get("scope", "department"))
-    rules = get_setting(session, "streak_rules")
-    streaks = DEFAULT_STREAK_RULES if not rules else tuple(
-        StreakRule(str(r["flag"]), str(r["grade"]), int(r.get("length", 3)), r.get("max_rank")) for r in rules)
-    return ScoringOptions(grade_scale=scale, forced_distribution=distribution,
-                          rsr=bool(get_setting(session, "rank_sum_ratio")), streak_rules=streaks)
+    settings = load_settings(session)
+    return ScoringOptions(grade_scale=scale, forced_distribution=settings.forced_distribution,
+                          rsr=settings.rank_sum_ratio, streak_rules=settings.streak_rules or DEFAULT_STREAK_RULES)
 
 
 def _measurement_arrays(
@@ -294,7 +287,7 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
     n = len(people)
     row_of = {p.employee_id: i for i, p in enumerate(people)}
     templates = [NO_TEMPLATE] + [bundles[k].domain for k in keys]
-    template_index = {k: i + 1 for i, k in enumerate(keys)}
+    template_index: dict[str | None, int] = {k: i + 1 for i, k in enumerate(keys)}
     template_of = np.array([template_index.get(p.template_key, 0) for p in people], dtype=np.int64)
     all_items = list({item.code: item for t in templates for item in t.items}.values())
 
@@ -380,7 +373,7 @@ def _history(session: Session, period: Period, people: list[Appraisee], length: 
     """Grades and department ranks of the ``length`` finalized periods before this one (oldest first)."""
     if not people or length <= 0:
         return None
-    earlier = []
+    earlier: list[Period] = []
     current = period
     for _ in range(length):
         current = current.previous()

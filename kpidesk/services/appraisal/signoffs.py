@@ -120,7 +120,7 @@ def remove_signoff(session: Session, actor: Actor, signoff_id: int, reason: str)
     if row is None:
         raise NotFound(_("The sign-off no longer exists."))
     require_for_employee(session, actor, Permission.SIGNOFF, row.employee_id)
-    record = session.get(m.PeriodRecord, row.period_id)
+    record = session.get_one(m.PeriodRecord, row.period_id)
     employee = session.get(m.Employee, row.employee_id)
     audit.record(session, actor, "signoff.remove", entity="signoff", entity_id=row.id,
                  old={"period": record.code, "staff_no": employee.staff_no if employee else None, "role": row.role,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 
-PERIOD_STATUS_WORDS = {
+PERIOD_STATUS_WORDS: dict[str, str] = {  # PeriodStatus members are strings
     PeriodStatus.OPEN: N_("open"),
     PeriodStatus.REVIEW: N_("in review"),
     PeriodStatus.FINALIZED: N_("finalized"),

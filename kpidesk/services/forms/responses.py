@@ -310,7 +310,7 @@ def _response(session: Session, response_id: int) -> m.FormResponse:
 def submit_response(session: Session, actor: Actor, response_id: int) -> None:
     """Submit a saved draft as it stands (it must be complete)."""
     response = _response(session, response_id)
-    record = session.get(m.PeriodRecord, response.period_id)
+    record = session.get_one(m.PeriodRecord, response.period_id)
     save_response(
         session,
         actor,
@@ -335,9 +335,9 @@ def reopen_response(session: Session, actor: Actor, response_id: int, reason: st
     if not (reason or "").strip():
         raise ValidationError(_("Reopening a submitted response needs a reason."))
     response = _response(session, response_id)
-    record = session.get(m.PeriodRecord, response.period_id)
+    record = session.get_one(m.PeriodRecord, response.period_id)
     ensure_writable(record)
-    employee = session.get(m.Employee, response.employee_id)
+    employee = session.get_one(m.Employee, response.employee_id)
     _ensure_can_rate(session, actor, RaterRole(response.rater_role), employee, response.rater_id)
     if response.status != ResponseStatus.SUBMITTED:
         return

@@ -43,11 +43,11 @@ def templates_for(session: Session, record: m.PeriodRecord, employees: Iterable[
             m.Appraisal.period_id == record.id, m.Appraisal.employee_id.in_([e.id for e in employees]),
             m.Appraisal.template_id.is_not(None))
     ).all())
-    by_id = {t.id: t for t in session.execute(
+    by_id: dict[int | None, m.Template] = {t.id: t for t in session.execute(
         select(m.Template).where(m.Template.id.in_(set(chosen.values()))).options(selectinload(m.Template.forms))
     ).scalars()}
     positions = {e.position_id for e in employees if e.id not in chosen and e.position_id is not None}
-    current: dict[int, m.Template] = {}
+    current: dict[int | None, m.Template] = {}
     for template in session.execute(
         select(m.Template).where(m.Template.position_id.in_(positions), m.Template.is_current.is_(True))
         .order_by(m.Template.version.desc()).options(selectinload(m.Template.forms))
@@ -101,8 +101,8 @@ def form_scores(
         )
         responding = select(m.FormResponse.employee_id).where(m.FormResponse.period_id == record.id)
         wanted = {employee_id for employee_id, _v in answers}
-        for query in (appraised, templated, responding):
-            wanted |= set(session.execute(query).scalars())
+        for ids_query in (appraised, templated, responding):
+            wanted |= set(session.execute(ids_query).scalars())
     results: dict[int, list[EmployeeFormScore]] = {}
     employees = session.execute(select(m.Employee).where(m.Employee.id.in_(wanted))).scalars().all()
     templates = templates_for(session, record, employees)
@@ -138,7 +138,7 @@ def qualitative_scores(
     for employee_id, items in form_scores(session, period, employee_ids, actor=actor).items():
         scored = [item for item in items if item.score.score is not None and item.share > 0]
         total = sum((item.share for item in scored), Decimal(0))
-        value = sum((item.share * item.score.score for item in scored), Decimal(0)) / total if total else None
+        value = sum((item.share * (item.score.score or Decimal(0)) for item in scored), Decimal(0)) / total if total else None
         results[employee_id] = None if value is None else value.quantize(Decimal("0.0001"))
     return results
 

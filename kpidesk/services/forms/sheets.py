@@ -47,8 +47,8 @@ def employees_using_form(session: Session, period: str, form_key: str) -> list[m
         ).scalars()
     )
     templates = templates_for(session, record, active)
-    using = [e for e in active if templates[e.id] is not None
-             and any(tf.form_version.form_key == form_key for tf in templates[e.id].forms)]
+    using = [e for e in active if (template := templates[e.id]) is not None
+             and any(tf.form_version.form_key == form_key for tf in template.forms)]
     return using or active
 
 
@@ -155,7 +155,7 @@ def export_form_sheets(
     if assignments is None:
         assignments = default_assignments(session, record.code, form, employees, upward=upward)
     assignments = [a for a in assignments if scope is None or a.employee_id in scope]
-    people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
+    people: dict[int | None, m.Employee] = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
     existing = responses_by_rater(session, record, version.id)
     groups: dict[int | None, list[sheets.SheetRow]] = {}
     for assignment in assignments:
@@ -202,7 +202,7 @@ def export_blank_form_sheet(
     if scope is not None:  # with ``actor``: only the people whose forms they may handle
         employees = [e for e in employees if e.id in scope]
     rows = []
-    people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
+    people: dict[int | None, m.Employee] = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
     for employee in employees:
         for role in form.raters:
             rater = (

@@ -80,7 +80,7 @@ def field_catalogue(session: Session) -> tuple[dict[str, FieldInfo], dict[str, s
 
 def _unit(text: str | None) -> Unit:
     try:
-        return Unit(text)
+        return Unit(text or "")
     except ValueError:
         return Unit.NUMBER
 

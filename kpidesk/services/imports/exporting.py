@@ -32,7 +32,7 @@ _FORMAT_FOR_UNIT = {Unit.PERCENT: "percent", Unit.DURATION: "duration", Unit.COU
 
 def _unit(text: str | None) -> Unit:
     try:
-        return Unit(text)
+        return Unit(text or "")
     except ValueError:
         return Unit.NUMBER
 
@@ -49,7 +49,7 @@ def header_with_unit(name: str, unit: Unit, chinese: bool = True) -> str:
 
 
 def _staff_frame(session: Session) -> pd.DataFrame:
-    departments = {d.id: d for d in session.execute(select(m.Department)).scalars()}
+    departments: dict[int | None, m.Department] = {d.id: d for d in session.execute(select(m.Department)).scalars()}
     rows = []
     for e in session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars():
         dep = departments.get(e.department_id)

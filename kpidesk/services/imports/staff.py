@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -145,7 +146,7 @@ def _base_pay_column(table_, actor: Actor | None, problems: list[ImportProblem])
         return None
     if not may_write_base_pay(actor):
         problems.append(ImportProblem(table_.place(column=column), _(
-            "the base pay column is ignored: {user} may not change pay").format(user=actor.name),
+            "the base pay column is ignored: {user} may not change pay").format(user=actor.name if actor is not None else "system"),
             "base_pay_ignored", blocking=False))
         return None
     cells = table_.field_cells("base_pay")
@@ -261,7 +262,7 @@ def apply_staff_import(
         session.flush()
         if write_base_pay:
             counts["base_pay"] = len(base_pay_changes)
-        new = {"file": preview.file, "sheet": preview.sheet, "checksum": preview.checksum, "counts": counts}
+        new: dict[str, Any] = {"file": preview.file, "sheet": preview.sheet, "checksum": preview.checksum, "counts": counts}
         if base_pay_changes:
             new["base_pay"] = base_pay_changes
         entry = audit.record(session, actor, "import.staff", entity="file", entity_id=preview.file, new=new)

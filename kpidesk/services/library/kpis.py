@@ -156,15 +156,15 @@ def save_kpi(session: Session, actor: Actor, data: KpiInput, kpi_id: int | None 
         session.flush()
         audit.record(session, actor, "kpi.add", entity="kpi", entity_id=kpi.code, new=values)
         return kpi.id
-    kpi = session.get(m.Kpi, kpi_id)
-    if kpi is None:
+    stored = session.get(m.Kpi, kpi_id)
+    if stored is None:
         raise NotFound(_("The KPI no longer exists."))
-    old = {key: getattr(kpi, key) for key in values if getattr(kpi, key) != values[key]}
+    old = {key: getattr(stored, key) for key in values if getattr(stored, key) != values[key]}
     for key, value in values.items():
-        setattr(kpi, key, value)
+        setattr(stored, key, value)
     session.flush()
     if old:
-        audit.record(session, actor, "kpi.edit", entity="kpi", entity_id=kpi.code, old=old,
+        audit.record(session, actor, "kpi.edit", entity="kpi", entity_id=stored.code, old=old,
                      new={key: values[key] for key in old})
-    return kpi.id
+    return stored.id
 

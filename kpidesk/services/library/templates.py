@@ -376,6 +376,6 @@ def duplicate_template(session: Session, actor: Actor, template_id: int, *, name
         two_thirds_rule=source.two_thirds_rule,
     )
     new_id = create_template(session, actor, copy)
-    scale = session.get(m.Template, template_id).grade_scale_id
-    session.get(m.Template, new_id).grade_scale_id = scale
+    scale = session.get_one(m.Template, template_id).grade_scale_id
+    session.get_one(m.Template, new_id).grade_scale_id = scale
     return new_id

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.i18n import pick
+from kpidesk.errors import NotFound
+from kpidesk.i18n import _, pick
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety.access import Permission, require
 from kpidesk.store import models as m
@@ -63,11 +64,10 @@ def template_library(db: Database, actor: Actor, *, include_old: bool = False) -
 
     require(actor, Permission.LIBRARY_READ)
     with db.session() as session:
-        values = settings.all_settings(session)
+        organisation = settings.load_settings(session)
         return TemplateLibrary(
             templates.list_templates(session, include_old=include_old), kpis.list_kpis(session),
-            kpis.list_raw_fields(session),
-            (int(values.get("quantitative_share") or 70), int(values.get("qualitative_share") or 30)))
+            kpis.list_raw_fields(session), (organisation.quantitative_share, organisation.qualitative_share))
 
 
 def template_detail(db: Database, actor: Actor, template_id: int):
@@ -94,6 +94,8 @@ def save_current_template_version(db: Database, actor: Actor, key: str, data) ->
 
     with db.write() as session:
         current = templates.current_version_id(session, key)
+        if current is None:
+            raise NotFound(_("The template no longer exists."))
         return templates.save_template_version(session, actor, current, data)
 
 

@@ -14,9 +14,10 @@ bonus and allowances without base pay; an employee sees their own finalized line
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,7 +47,7 @@ from kpidesk.services.pay import storage
 from kpidesk.services.pay.storage import Budgets
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, can
-from kpidesk.services.safety.settings import get_setting
+from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 BUDGET_MEASURES = ("total", "performance", "variable")
@@ -192,7 +193,7 @@ def remove_bonus(session: Session, actor: Actor | None, bonus_id: int, reason: s
     row = session.get(m.PayBonus, bonus_id)
     if row is None:
         raise NotFound(_("No bonus {id}").format(id=bonus_id))
-    record = session.get(m.PeriodRecord, row.period_id)
+    record = session.get_one(m.PeriodRecord, row.period_id)
     _refuse_if_frozen(session, record, resolve_period(record.code))
     if not (reason or "").strip():
         raise ValidationError(_("Removing a bonus needs a reason."))
@@ -234,7 +235,7 @@ class PeriodPay:
     run: PayRun
     rules_from: str  # the period code the rule version in force took effect from
     snapshot_hash: str | None = None
-    department_ids: Mapping[Hashable, int | None] = field(default_factory=dict)
+    department_ids: Mapping[Any, int | None] = field(default_factory=dict)  # employee id → department id
     redacted: bool = False  # base pay, base × coefficient and totals are hidden
     frozen_at: str | None = None
     frozen_by: str | None = None
@@ -246,9 +247,7 @@ class PeriodPay:
 
 def streak_rule(session: Session, flag: str) -> StreakRule | None:
     """The scoring engine's streak rule raising ``flag`` (organisation setting ``streak_rules``, else the default)."""
-    configured = get_setting(session, "streak_rules")
-    rules = DEFAULT_STREAK_RULES if not configured else tuple(
-        StreakRule(str(r["flag"]), str(r["grade"]), int(r.get("length", 3)), r.get("max_rank")) for r in configured)
+    rules = load_settings(session).streak_rules or DEFAULT_STREAK_RULES
     return next((rule for rule in rules if rule.flag == flag), None)
 
 
@@ -375,7 +374,7 @@ def _frozen(session: Session, period: Period) -> PeriodPay | None:
         return None
     snapshot = current_snapshot(session, record)
     frozen = storage.frozen_run(session, period, snapshot)
-    if frozen is None:
+    if frozen is None or snapshot is None:
         return None
     return PeriodPay(period, PeriodStatus.FINALIZED, "frozen", frozen.run, frozen.rules_from, snapshot.content_hash,
                      frozen.department_ids, frozen_at=frozen.created_at, frozen_by=frozen.created_by)

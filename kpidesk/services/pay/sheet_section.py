@@ -83,7 +83,7 @@ def pay_section(printing: PayPrint, employee_id: Hashable, staff_no: str = "") -
     hidden = pay.redacted or line.base_pay is None
     rows = [
         PayRow(_("Base pay"), _base_basis(printing, line, pay.redacted),
-               DASH if hidden else format_money(line.base_pay)),
+               DASH if line.base_pay is None or pay.redacted else format_money(line.base_pay)),
         PayRow(_("Performance coefficient"), _coefficient_basis(printing, base),
                f"× {format_plain(line.coefficient)}"),
         PayRow(_("Base pay × coefficient"), "", DASH if hidden else format_money(line.performance_pay),
@@ -146,12 +146,12 @@ def _coefficient_basis(printing: PayPrint, explanation: PayExplanation | None) -
     if v.get("reason"):
         return _("Fallback: no result this period")
     if v.get("divisor"):
-        text = _("Total score {total} ÷ {divisor}").format(total=format_plain(to_decimal(v["total"])),
-                                                              divisor=format_plain(to_decimal(v["divisor"])))
+        text = _("Total score {total} ÷ {divisor}").format(total=format_plain(to_decimal(v["total"] or "0")),
+                                                              divisor=format_plain(to_decimal(v["divisor"] or "0")))
         if v.get("limited") == "cap":
-            text += ", " + _("capped at {limit}").format(limit=format_plain(to_decimal(v["limit"])))
+            text += ", " + _("capped at {limit}").format(limit=format_plain(to_decimal(v["limit"] or "0")))
         elif v.get("limited") == "floor":
-            text += ", " + _("not below {limit}").format(limit=format_plain(to_decimal(v["limit"])))
+            text += ", " + _("not below {limit}").format(limit=format_plain(to_decimal(v["limit"] or "0")))
         return text
     if v.get("grade"):
         return _("Grade: {grade}").format(grade=_grade_label(printing, v.get("grade")))

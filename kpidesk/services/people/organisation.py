@@ -1,10 +1,9 @@
-"""Organisation-wide settings as one checked unit (name, logo, default shares, rater weights, backup
-retention) and the default grade scale. They are stored in the database so they travel with it."""
+"""The organisation's own settings as the settings page saves them (name, logo, default shares, rater
+weights, backup retention) and the default grade scale; both are stored in the database so they travel with it."""
 
 from __future__ import annotations
 
-import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -16,23 +15,11 @@ from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, require
-from kpidesk.services.safety.settings import all_settings, set_setting
+from kpidesk.services.safety.settings import OrganisationSettings, save_settings
 from kpidesk.store import models as m
 
-RATERS = ("manager", "self", "peer", "hr")
-LOGO_KEY = "organisation_logo"  # base64 of a PNG or JPEG
-MAX_LOGO_BYTES = 512 * 1024
-
-
-@dataclass(frozen=True)
-class OrganisationSettings:
-    name: str = ""
-    logo: bytes | None = None
-    quantitative_share: int = 70
-    qualitative_share: int = 30
-    rater_weights: dict[str, int] = field(default_factory=lambda: {"manager": 70, "self": 30, "peer": 0, "hr": 0})
-    keep_daily: int = 14
-    keep_monthly: int = 12
+#: The settings the settings page edits; the scoring options are changed where they are used.
+PAGE_FIELDS = ("name", "logo", "quantitative_share", "qualitative_share", "rater_weights", "keep_daily", "keep_monthly")
 
 
 @dataclass(frozen=True)
@@ -44,57 +31,16 @@ class BandRow:
     colour: str | None = None
 
 
-def load_organisation(session: Session) -> OrganisationSettings:
-    values = all_settings(session)
-    logo = values.get(LOGO_KEY)
-    weights = {role: int(values.get("rater_weights", {}).get(role, 0) or 0) for role in RATERS}
-    return OrganisationSettings(
-        name=str(values.get("organisation_name") or ""),
-        logo=base64.b64decode(logo) if logo else None,
-        quantitative_share=int(values.get("quantitative_share") or 0),
-        qualitative_share=int(values.get("qualitative_share") or 0),
-        rater_weights=weights,
-        keep_daily=int(values.get("backup_keep_daily") or 0),
-        keep_monthly=int(values.get("backup_keep_monthly") or 0),
-    )
-
-
 def check_organisation(data: OrganisationSettings) -> None:
-    if data.quantitative_share < 0 or data.qualitative_share < 0 or data.quantitative_share + data.qualitative_share != 100:
-        raise ValidationError(_("The default quantitative and qualitative shares sum to {total}%; they must sum to 100%.")
-                              .format(total=data.quantitative_share + data.qualitative_share))
-    weights = [int(data.rater_weights.get(role, 0)) for role in RATERS]
-    if any(w < 0 for w in weights) or sum(weights) != 100:
-        raise ValidationError(_("The rater weights sum to {total}%; they must sum to 100%.").format(total=sum(weights)))
-    if data.keep_daily < 1 or data.keep_monthly < 0:
-        raise ValidationError(_("Keep at least one daily backup."))
-    if data.logo is not None and len(data.logo) > MAX_LOGO_BYTES:
-        raise ValidationError(_("The logo is larger than {size} KB; choose a smaller image.").format(
-            size=MAX_LOGO_BYTES // 1024))
-    if data.logo is not None and not (data.logo.startswith(b"\x89PNG") or data.logo.startswith(b"\xff\xd8")):
-        raise ValidationError(_("The logo must be a PNG or JPEG image."))
+    """ValidationError when a setting the page edits breaks a rule."""
+    data.check(PAGE_FIELDS)
 
 
 def save_organisation(session: Session, actor: Actor, data: OrganisationSettings) -> list[str]:
-    """Check everything, then store what changed; returns the keys written."""
+    """Check the page's settings, then store what changed; returns the stored keys written."""
     require(actor, Permission.SETTINGS_WRITE)
     check_organisation(data)
-    current = all_settings(session)
-    wanted = {
-        "organisation_name": data.name.strip(),
-        LOGO_KEY: base64.b64encode(data.logo).decode("ascii") if data.logo else None,
-        "quantitative_share": data.quantitative_share,
-        "qualitative_share": data.qualitative_share,
-        "rater_weights": {role: int(data.rater_weights.get(role, 0)) for role in RATERS},
-        "backup_keep_daily": data.keep_daily,
-        "backup_keep_monthly": data.keep_monthly,
-    }
-    written = []
-    for key, value in wanted.items():
-        if current.get(key) != value:
-            set_setting(session, actor, key, value)
-            written.append(key)
-    return written
+    return save_settings(session, actor, replace(data, name=data.name.strip()), only=PAGE_FIELDS)
 
 
 # ----------------------------------------------------------------------------------- grade scale

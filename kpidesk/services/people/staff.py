@@ -66,7 +66,7 @@ class MoveRow:
 
 def get_or_create_department(session: Session, name: str, parent: m.Department | None = None) -> m.Department:
     query = select(m.Department).where(m.Department.name == name)
-    query = query.where(m.Department.parent_id == (parent.id if parent else None)) if parent else query
+    query = query.where(m.Department.parent_id == parent.id) if parent else query
     department = session.execute(query).scalars().first()
     if department is None:
         department = m.Department(name=name, parent_id=parent.id if parent else None)
@@ -268,7 +268,7 @@ def list_departments(session: Session) -> list[DepartmentRow]:
             select(m.Employee.department_id, func.count()).where(m.Employee.active).group_by(m.Employee.department_id)
         ).all()
     )
-    heads = dict(session.execute(select(m.Employee.id, m.Employee.name)).all())
+    heads: dict[int | None, str] = dict(session.execute(select(m.Employee.id, m.Employee.name)).all())
     rows = [
         DepartmentRow(d.id, d.name, d.parent_id, heads.get(d.head_id), counts.get(d.id, 0))
         for d in session.execute(select(m.Department).order_by(m.Department.name)).scalars()
@@ -294,8 +294,8 @@ def list_positions(session: Session) -> list[PositionRow]:
 
 def list_moves(session: Session, employee_id: int) -> list[MoveRow]:
     """An employee's transfers, oldest first, with department and position names."""
-    departments = dict(session.execute(select(m.Department.id, m.Department.name)).all())
-    positions = dict(session.execute(select(m.Position.id, m.Position.name)).all())
+    departments: dict[int | None, str] = dict(session.execute(select(m.Department.id, m.Department.name)).all())
+    positions: dict[int | None, str] = dict(session.execute(select(m.Position.id, m.Position.name)).all())
     moves = session.execute(
         select(m.EmployeeMove).where(m.EmployeeMove.employee_id == employee_id).order_by(m.EmployeeMove.moved_on, m.EmployeeMove.id)
     ).scalars()
@@ -307,7 +307,7 @@ def list_moves(session: Session, employee_id: int) -> list[MoveRow]:
 
 
 def list_employees(session: Session, *, include_left: bool = False, department_ids: set[int] | None = None) -> list[EmployeeRow]:
-    departments = {d.id: d for d in session.execute(select(m.Department)).scalars()}
+    departments: dict[int | None, m.Department] = {d.id: d for d in session.execute(select(m.Department)).scalars()}
     query = select(m.Employee).options(selectinload(m.Employee.position), selectinload(m.Employee.manager))
     query = query.order_by(m.Employee.staff_no)
     if not include_left:

@@ -119,10 +119,11 @@ def reinstate_employee(db: Database, actor: Actor, employee_id: int, reason: str
 def organisation_settings(db: Database, actor: Actor):
     """The organisation's settings and its grade bands, for the Settings page."""
     from kpidesk.services.people import organisation
+    from kpidesk.services.safety.settings import load_settings
 
     del actor  # every role may read them; saving is checked
     with db.session() as session:
-        return organisation.load_organisation(session), organisation.grade_bands(session)
+        return load_settings(session), organisation.grade_bands(session)
 
 
 def save_organisation_settings(db: Database, actor: Actor, settings, bands=None) -> None:

@@ -1,4 +1,4 @@
-"""Chart data from the database: what :mod:`kpidesk.charts` draws, for the GUI, the CLI and the sheets.
+"""Chart data from the database: what :mod:`kpidesk.charts` draws, for the GUI, the CLI and the sheets. (long: one reader per chart kind, kept together so the GUI, CLI and sheets draw the same data)
 
 A finalized period is read from its snapshot (through :func:`kpidesk.services.appraisal.scoring.period_scores`
 and the snapshot's template and KPI copies), so a chart of a signed period does not move when a
@@ -120,7 +120,8 @@ def load_scored_period(
     perspectives = dict(session.execute(select(m.Kpi.code, m.Kpi.perspective)).all())
     if scores.source == "snapshot":
         record = find_period_record(session, scores.period.code)
-        snapshot = current_snapshot(session, record).content
+        stored = current_snapshot(session, record) if record is not None else None
+        snapshot = stored.content if stored is not None else {}
         kpis = snapshot.get("kpis", {})
         templates, names, shares = {}, {}, {}
         for key, template in snapshot.get("templates", {}).items():

@@ -1,4 +1,4 @@
-"""Printing: appraisal sheets, department summaries and year sheets from the database, as PDF.
+"""Printing: appraisal sheets, department summaries and year sheets from the database, as PDF. (long: gathers every document kind's data for the PDFs in one pass over the period)
 
 The data is gathered in one read-only session (a finalized period from its snapshot, so a sheet
 printed a year later shows what was signed), the charts are drawn in a process pool, and the
@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.charts.pool import ChartJob
+from kpidesk.charts.pool import ChartJob, PendingImage
 from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.numbers import float_or_none, int_or_none
@@ -64,7 +64,7 @@ from kpidesk.services.printing.chart_data import (
 )
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety import access
-from kpidesk.services.safety.settings import get_setting
+from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
@@ -366,7 +366,7 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
 
     _ = ctx._
     session = ctx.session
-    employee = session.get(m.Employee, employee_id)
+    employee = session.get_one(m.Employee, employee_id)
     months = [Period(year, PeriodKind.MONTH, i) for i in range(1, 13)]
     records = {r.code: r for r in session.execute(
         select(m.PeriodRecord).where(m.PeriodRecord.code.in_([p.code for p in months]))).scalars()}
@@ -382,7 +382,7 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
         scored = month_scores.get(month.code)
         if record.is_finalized and result is not None:
             total, code, rank, flags = float_or_none(result.total), result.grade_code, result.rank_department, result.flags
-            size = _results_in_department(session, record.id, tree.top(result.department_id), tree)
+            size: int | None = _results_in_department(session, record.id, tree.top(result.department_id), tree)
         elif scored is not None and employee_id in scored.scores.frame.index:
             row = scored.scores.frame.loc[employee_id]
             total, code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
@@ -455,7 +455,7 @@ def gather_documents(session: Session, actor: Actor | None, request: PrintReques
     period = resolve_period(request.period)
     if request.pay:
         pay.require_pay(actor)
-    ctx = _Context(session, actor, lang, _, str(get_setting(session, "organisation_name") or ""), request.charts)
+    ctx = _Context(session, actor, lang, _, load_settings(session).name, request.charts)
     scored = load_scored_period(session, period, department=request.department, actor=actor)
     chosen = _selected(ctx, scored, request.staff_nos)
     if not chosen:
@@ -525,7 +525,7 @@ def _month_scores(session: Session, actor: Actor | None, year: int) -> dict[str,
     return scored
 
 
-def attach_charts(pending: _Pending, images: Sequence[bytes]) -> list[Any]:
+def attach_charts(pending: _Pending, images: Sequence[bytes | PendingImage]) -> list[Any]:
     """The documents with their chart images filled in."""
     documents = list(pending.documents)
     charts: dict[int, list[ChartImage]] = {}

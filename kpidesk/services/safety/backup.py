@@ -74,7 +74,7 @@ def backup_before(db: Database, action: str) -> Path | None:
 def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     """``kpidesk backup [--out FILE]``: a checked copy into the backup folder or to ``out``."""
     require(actor, Permission.BACKUP)
-    if db.path is None or not db.path.exists():
+    if db.path is None or db.backup_dir is None or not db.path.exists():
         raise ValidationError(_("Only a database file can be backed up here; use the server's own backups."))
     if out is None:
         target = _verified_backup(db.path, db.backup_dir, "manual")
@@ -122,11 +122,12 @@ def change_backup_folder(db: Database, actor: Actor, folder: Path | str | None) 
 
 
 def retention(db: Database) -> tuple[int, int]:
-    from kpidesk.services.safety.settings import get_setting
+    from kpidesk.services.safety.settings import load_settings
 
     try:
         with db.session() as session:
-            return int(get_setting(session, "backup_keep_daily")), int(get_setting(session, "backup_keep_monthly"))
+            settings = load_settings(session)
+            return settings.keep_daily, settings.keep_monthly
     except Exception:  # noqa: BLE001 - unreadable settings fall back to the defaults
         return 14, 12
 

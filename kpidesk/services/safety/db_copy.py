@@ -35,7 +35,7 @@ def _deferred_columns(table: Table, done: set[str]) -> list[str]:
 def _row_counts(db: Database) -> dict[str, int]:
     with db.session() as session:
         return {
-            t.name: session.execute(select(func.count()).select_from(t)).scalar()
+            t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
             for t in Base.metadata.sorted_tables
         }
 

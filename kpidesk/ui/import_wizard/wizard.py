@@ -1,4 +1,4 @@
-"""The import wizard: file → sheet → header row → column mapping → preview → confirm → import.
+"""The import wizard: file → sheet → header row → column mapping → preview → confirm → import. (long: seven wizard pages sharing one state; one module per page is planned)
 
 Reading and checking use the import service's preview (nothing is written until the last step); the
 import itself runs on the write pool with a progress bar and a Cancel button, and either writes

@@ -1,4 +1,4 @@
-"""Data entry: the chosen period's grid of employees × raw fields, with computed KPIs and scores beside.
+"""Data entry: the chosen period's grid of employees × raw fields, with computed KPIs and scores beside. (long: grid editing with paste, undo, filters and a remembered layout)
 
 Typing, pasting a block from Excel and clearing cells all become one undoable command each; a command
 shows the new values at once and saves them through the measurements service on the write pool (its
@@ -31,6 +31,7 @@ from kpidesk.i18n import _, pick
 from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.services.actor import Role
 from kpidesk.services.appraisal import measurements
+from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.icons import icon
 from kpidesk.ui.pages.base import Page
@@ -359,7 +360,7 @@ class DataEntryPage(Page):
     # -- template filter ----------------------------------------------------------------------------
     def _fill_template_combo(self) -> None:
         combo = self.template_combo
-        wanted = self.model.template_filter or self.ctx.settings.value("data_entry/template") or None
+        wanted = self.model.template_filter or machine.DATA_ENTRY_TEMPLATE.read(self.ctx.settings) or None
         templates: dict[str, str] = {}
         for row in self.sheet.rows if self.sheet else ():
             if row.template_key and row.template_key not in templates:
@@ -378,7 +379,7 @@ class DataEntryPage(Page):
 
     def _on_template_filter(self, index: int) -> None:
         key = self.template_combo.itemData(index)
-        self.ctx.settings.setValue("data_entry/template", key or "")
+        machine.DATA_ENTRY_TEMPLATE.write(self.ctx.settings, key or "")
         current = self._current_key()
         self.model.set_template_filter(key)
         self._fit_columns()
@@ -404,23 +405,15 @@ class DataEntryPage(Page):
             self._fitting = False
 
     def _remembered_widths(self) -> dict[str, int]:
-        import json
-
-        try:
-            value = json.loads(str(self.ctx.settings.value("data_entry/column_widths", "{}")))
-        except ValueError:
-            return {}
-        return value if isinstance(value, dict) else {}
+        return machine.DATA_ENTRY_COLUMN_WIDTHS.read(self.ctx.settings)
 
     def _column_resized(self, column: int, _old: int, new: int) -> None:
-        import json
-
         if self._fitting or not 0 <= column < len(self.model.columns):
             return
         spec = self.model.columns[column]
         widths = self._remembered_widths()
         widths[f"{spec.kind}:{spec.code}"] = new
-        self.ctx.settings.setValue("data_entry/column_widths", json.dumps(widths))
+        machine.DATA_ENTRY_COLUMN_WIDTHS.write(self.ctx.settings, widths)
 
     def _current_key(self):
         index = self.view.currentIndex()

@@ -1,4 +1,4 @@
-"""Appraisal forms: one rater's answers on one employee's form, filled from the keyboard alone.
+"""Appraisal forms: one rater's answers on one employee's form, filled from the keyboard alone. (long: keyboard-only filling needs its own navigation and key handling beside the form widgets)
 
 Pick the employee and the rater; each criterion shows its levels with their behaviour anchors. Digits or
 arrows choose a level, Tab moves to the comment and on, Ctrl+Enter submits. Drafts are saved a moment

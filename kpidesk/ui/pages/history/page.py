@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _, current_language
+from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.tasks import Task
@@ -42,7 +43,6 @@ CHARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("fishbone", N_("The template's KPI system (fishbone)"), (EMPLOYEE,)),
 )
 RANGED = ("trend", "team-trend")
-DEFAULT_RANGE = 12
 EXPORT_FILTER = N_("PNG image (*.png);;SVG image (*.svg)")
 
 
@@ -108,7 +108,7 @@ class HistoryPage(Page):
         self.kpi_combo = QComboBox()
         self.range_spin = QSpinBox()
         self.range_spin.setRange(2, 36)
-        self.range_spin.setValue(int(ctx.settings.value("history/range", DEFAULT_RANGE)))
+        self.range_spin.setValue(machine.HISTORY_RANGE.read(ctx.settings))
         for combo in (self.employee_combo, self.group_combo, self.kpi_combo):
             combo.setMinimumContentsLength(10)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -170,7 +170,7 @@ class HistoryPage(Page):
         self.kpi_label.setText(_("&KPI:"))
         self.range_label.setText(_("&Periods back:"))
         self.export_button.setText(_("E&xport PNG/SVG…"))
-        kind = self.kind_combo.currentData() or str(self.ctx.settings.value("history/kind", "trend"))
+        kind = self.kind_combo.currentData() or machine.HISTORY_KIND.read(self.ctx.settings)
         self.kind_combo.blockSignals(True)
         self.kind_combo.clear()
         for code, title, _needs in CHARTS:
@@ -243,10 +243,10 @@ class HistoryPage(Page):
         self.choices = choices
         self.banner.hide()
         fill(self.employee_combo, [(f"{name} ({no})", no) for no, name in choices.employees],
-             self.employee_combo.currentData() or self.ctx.settings.value("history/employee"))
+             self.employee_combo.currentData() or machine.HISTORY_EMPLOYEE.read(self.ctx.settings))
         fill(self.group_combo, [(_("All"), None)] + [(g, g) for g in choices.groups], self.group_combo.currentData())
         fill(self.kpi_combo, [(name, code) for code, name in choices.kpis],
-             self.kpi_combo.currentData() or self.ctx.settings.value("history/kpi"))
+             self.kpi_combo.currentData() or machine.HISTORY_KPI.read(self.ctx.settings))
         self._enable_choices()
         self._timer.stop()
         self.draw()
@@ -259,12 +259,13 @@ class HistoryPage(Page):
         self.range_spin.setEnabled(self.kind_combo.currentData() in RANGED)
 
     def _kind_changed(self, _index: int) -> None:
-        self.ctx.settings.setValue("history/kind", self.kind_combo.currentData())
+        if self.kind_combo.currentData():
+            machine.HISTORY_KIND.write(self.ctx.settings, self.kind_combo.currentData())
         self._enable_choices()
         self._timer.start()
 
     def _range_changed(self, value: int) -> None:
-        self.ctx.settings.setValue("history/range", value)
+        machine.HISTORY_RANGE.write(self.ctx.settings, value)
         if self.kind_combo.currentData() in RANGED:
             self._timer.start()
 
@@ -281,9 +282,9 @@ class HistoryPage(Page):
             self._clear_chart()
             return None
         if employee:
-            self.ctx.settings.setValue("history/employee", employee)
+            machine.HISTORY_EMPLOYEE.write(self.ctx.settings, employee)
         if kpi:
-            self.ctx.settings.setValue("history/kpi", kpi)
+            machine.HISTORY_KPI.write(self.ctx.settings, kpi)
         lang = current_language()
         return (Task(self, load_chart, self.ctx.db, self.ctx.actor, kind, period, employee=employee,
                      department=group, kpi=kpi, length=self.range_spin.value(), lang=lang)
@@ -325,7 +326,7 @@ class HistoryPage(Page):
         if self.shown_kind is None:
             return None
         suggested = f"{self.shown_kind}-{self.ctx.period_code}.png"
-        folder = str(self.ctx.settings.value("history/export_folder", ""))
+        folder = machine.HISTORY_EXPORT_FOLDER.read(self.ctx.settings)
         path = self.ctx.dialogs.save_file(self, _("Export the chart"), _(EXPORT_FILTER),
                                           str(Path(folder) / suggested) if folder else suggested)
         if not path:
@@ -338,7 +339,7 @@ class HistoryPage(Page):
         except OSError as exc:
             self.ctx.dialogs.error(self, _("The chart could not be written: {error}").format(error=exc))
             return None
-        self.ctx.settings.setValue("history/export_folder", str(target.parent))
+        machine.HISTORY_EXPORT_FOLDER.write(self.ctx.settings, str(target.parent))
         return target
 
 

@@ -1,4 +1,4 @@
-"""The Print page: appraisal sheets, the department summary or year sheets as PDF, previewed in the app.
+"""The Print page: appraisal sheets, the department summary or year sheets as PDF, previewed in the app. (long: choices, preview, saving and printing for every document kind)
 
 Choose everyone, a department or team, or some employees; choose sheets and/or the summary, or year
 sheets (and, for those who may see pay, a pay section on each period sheet); preview the pages, then
@@ -38,6 +38,7 @@ from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import Cancelled
 from kpidesk.i18n import N_, _, current_language
 from kpidesk.services.progress import CancelToken, Progress
+from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.print.pdf_preview import PdfPreview, preview_available
@@ -387,7 +388,7 @@ class PrintPage(Page):
         request = self.request(split=split)
         if request is None:
             return None
-        folder = str(self.ctx.settings.value("print/folder", ""))
+        folder = machine.PRINT_FOLDER.read(self.ctx.settings)
         if split:
             chosen = self.ctx.dialogs.choose_folder(self, _("Save one PDF per employee in"), folder)
             if not chosen:
@@ -404,7 +405,7 @@ class PrintPage(Page):
                 shutil.copyfile(self._preview_file(), target)  # the previewed file is the one to keep
                 self._saved(target, None)
                 return None
-        self.ctx.settings.setValue("print/folder", str(target if split else target.parent))
+        machine.PRINT_FOLDER.write(self.ctx.settings, str(target if split else target.parent))
         return self._run(request, target, lambda outcome: self._saved(target, outcome))
 
     def print_documents(self) -> Task | None:

@@ -1,4 +1,4 @@
-"""The Results & calibration page: the computed table, explanations, adjustments and exemptions,
+"""(long: the page coordinates six tabs and the finalize flow; their widgets already live in sibling modules) The Results & calibration page: the computed table, explanations, adjustments and exemptions,
 calibration, review with appeals, finalize / reopen, and sign-offs.
 
 Everything is read by ``results_data.load_results`` in a worker; every change is a service call in a

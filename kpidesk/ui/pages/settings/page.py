@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 from kpidesk.i18n import N_, _
 from kpidesk.services.people import organisation as org_service
 from kpidesk.services.people import use_cases as people
-from kpidesk.services.people.organisation import BandRow, OrganisationSettings
+from kpidesk.services.people.organisation import BandRow
+from kpidesk.services.safety.settings import RATERS, OrganisationSettings
+from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
 from kpidesk.ui.pages.base import Page
@@ -86,7 +88,7 @@ class SettingsPage(Page):
         self.language.setObjectName("languageCombo")
         for preference in ("system", "zh_CN", "en"):
             self.language.addItem("", preference)
-        current = str(ctx.settings.value("language", "system"))
+        current = machine.LANGUAGE.read(ctx.settings)
         self.language.setCurrentIndex(max(self.language.findData(current), 0))
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.language_note = QLabel()
@@ -139,7 +141,7 @@ class SettingsPage(Page):
         shares_layout.addWidget(self.qualitative_label, 1, 0)
         shares_layout.addWidget(self.qualitative, 1, 1)
         shares_layout.addWidget(self.raters_heading, 2, 0, 1, 2)
-        for row, role in enumerate(org_service.RATERS, start=3):
+        for row, role in enumerate(RATERS, start=3):
             spin = QSpinBox()
             spin.setRange(0, 100)
             spin.setSuffix(" %")
@@ -148,7 +150,7 @@ class SettingsPage(Page):
             self.rater_labels[role] = QLabel()
             shares_layout.addWidget(self.rater_labels[role], row, 0)
             shares_layout.addWidget(spin, row, 1)
-        shares_layout.addWidget(self.rater_sum, 3 + len(org_service.RATERS), 0, 1, 2)
+        shares_layout.addWidget(self.rater_sum, 3 + len(RATERS), 0, 1, 2)
         shares_layout.setColumnStretch(2, 1)
 
         # grade scale
@@ -253,7 +255,7 @@ class SettingsPage(Page):
         self.language.setItemText(0, _("Follow the system"))
         self.language.setItemText(1, "中文")
         self.language.setItemText(2, "English")
-        current = str(self.ctx.settings.value("language", "system"))
+        current = machine.LANGUAGE.read(self.ctx.settings)
         self.language.setCurrentIndex(max(self.language.findData(current), 0))
         self.language.blockSignals(False)
         self.language_note.setText(_("Applies at once, on this computer only."))
@@ -301,7 +303,7 @@ class SettingsPage(Page):
         else:
             from kpidesk.i18n import set_language
 
-            self.ctx.settings.setValue("language", preference)
+            machine.LANGUAGE.write(self.ctx.settings, preference)
             set_language(preference)
 
     # -- loading ------------------------------------------------------------------------------------

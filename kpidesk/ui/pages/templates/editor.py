@@ -1,4 +1,4 @@
-"""Editing one template: names and position, shares, the KPI items with weights (running sum),
+"""(long: the editor's sections share one draft and its running checks) Editing one template: names and position, shares, the KPI items with weights (running sum),
 levels and rules, the scoring curve of the selected item, and the attached forms.
 
 Saving never changes a template in place: it creates the next version (``services.templates``).
