@@ -23,15 +23,15 @@ def register(subparsers) -> None:
 
 def run_chart(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.printing.chart_data import chart_bytes, chart_data
+    from kpidesk.services.printing.chart_data import chart_bytes
+    from kpidesk.services.printing.use_cases import chart
 
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ValidationError(_("Charts are written as .png or .svg, not {suffix}").format(suffix=suffix or "?"))
-    with ctx.db.session() as session:
-        data = chart_data(session, ctx.actor, args.kind, args.period, employee=args.employee,
-                          department=args.department, kpi=args.kpi, lang=args.lang)
+    data = chart(ctx.db, ctx.actor, args.kind, args.period, employee=args.employee, department=args.department,
+                 kpi=args.kpi, lang=args.lang)
     image = chart_bytes(args.kind, data, suffix, lang=args.lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.part")

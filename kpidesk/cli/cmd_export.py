@@ -20,19 +20,17 @@ def register(subparsers) -> None:
 
 
 def run_export(args, ctx) -> int:
-    from kpidesk.services.imports.exporting import export_period
+    from kpidesk.services.imports.use_cases import export_period
 
-    with ctx.db.session() as session:
-        counts = export_period(session, args.period, args.out, actor=ctx.actor)
+    counts = export_period(ctx.db, ctx.actor, args.period, args.out)
     print(_("Exported {rows} rows to {file}").format(rows=counts["rows"], file=args.out))
     return 0
 
 
 def run_import_template(args, ctx) -> int:
-    from kpidesk.services.imports.exporting import export_import_template
+    from kpidesk.services.imports.use_cases import export_import_template
 
-    with ctx.db.session() as session:
-        counts = export_import_template(session, args.period, args.position, args.out, actor=ctx.actor)
+    counts = export_import_template(ctx.db, ctx.actor, args.period, args.position, args.out)
     print(_("Wrote the import template for {staff} staff and {fields} fields to {file}").format(
         file=args.out, **counts))
     return 0

@@ -58,26 +58,23 @@ def register(subparsers) -> None:
 def _existing_database(ctx):
     """The database, when one exists already: listing forms must not create an empty database file.
     A ``--db`` or ``KPIDESK_DB`` that names a missing file is an error, as for every other command."""
-    from kpidesk.store.locations import resolve_url
+    from kpidesk.services.safety.use_cases import database_file
 
     if ctx.db_target is not None or os.environ.get("KPIDESK_DB"):
         return ctx.db
-    url = resolve_url(ctx.db_target)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        if not os.path.exists(url.database):
-            return None
+    path = database_file(ctx.db_target)
+    if path is not None and not path.exists():
+        return None
     return ctx.db
 
 
 def run_list(args, ctx) -> int:
-    from kpidesk.services.forms.catalogue import list_forms
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.forms.use_cases import list_forms
 
     db = _existing_database(ctx)
-    if db is None:
-        listings, problems = list_forms(args.dir)
-    else:
-        with db.session() as session:
-            listings, problems = list_forms(args.dir, session)
+    actor = ctx.actor if db is not None else Actor.system_user()  # without a database there is no login
+    listings, problems = list_forms(db, actor, args.dir)
     if args.json:
         print_json(
             {
@@ -141,20 +138,14 @@ def run_check(args, ctx) -> int:
 
 
 def run_export(args, ctx) -> int:
-    from kpidesk.services.forms.sheets import export_blank_form_sheet, export_form_sheets
+    from kpidesk.services.forms.use_cases import export_blank_sheet, export_sheets
 
-    with ctx.db.session() as session:
-        if args.blank:
-            target = (
-                args.out
-                if args.out.suffix.lower() == ".xlsx"
-                else args.out / f"{args.form}_{args.period}.xlsx"
-            )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            paths = [export_blank_form_sheet(session, args.period, args.form, target, actor=ctx.actor)]
-        else:
-            paths = export_form_sheets(session, args.period, args.form, args.out, upward=args.upward,
-                                       actor=ctx.actor)
+    if args.blank:
+        target = args.out if args.out.suffix.lower() == ".xlsx" else args.out / f"{args.form}_{args.period}.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        paths = [export_blank_sheet(ctx.db, ctx.actor, args.period, args.form, target)]
+    else:
+        paths = export_sheets(ctx.db, ctx.actor, args.period, args.form, args.out, upward=args.upward)
     for path in paths:
         print(path)
     print(_("{count} sheet(s) written").format(count=len(paths)))
@@ -183,12 +174,10 @@ def _print_preview(preview) -> None:
 
 def run_import(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.forms.sheet_import import apply_forms_import, preview_forms_import
+    from kpidesk.services.forms.sheet_import import apply_forms_import
+    from kpidesk.services.forms.use_cases import preview_sheets
 
-    previews = []
-    with ctx.db.session() as session:
-        for path in args.file:
-            previews.append(preview_forms_import(session, path, period=args.period, form_key=args.form))
+    previews = preview_sheets(ctx.db, ctx.actor, args.file, period=args.period, form_key=args.form)
     blocked = False
     for preview in previews:
         _print_preview(preview)
@@ -204,10 +193,9 @@ def run_import(args, ctx) -> int:
 
 
 def run_scores(args, ctx) -> int:
-    from kpidesk.services.forms.scores import form_score_rows
+    from kpidesk.services.forms.use_cases import form_scores
 
-    with ctx.db.session() as session:
-        data = form_score_rows(session, args.period, ctx.actor)
+    data = form_scores(ctx.db, ctx.actor, args.period)
     if args.json:
         print_json(data)
         return EXIT_OK

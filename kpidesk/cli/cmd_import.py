@@ -57,18 +57,17 @@ def _parse_maps(items: list[str]) -> dict[str, str | None]:
 
 
 def run_import(args, ctx) -> int:
-    from kpidesk.services.imports import registry as importing
+    from kpidesk.services.imports import use_cases as imports
 
     path = Path(args.file)
     overrides = {}
     sheet, header_row = args.sheet, args.header_row
     db = ctx.db
     if args.profile:
-        with db.session() as session:
-            try:
-                saved = importing.load_profile(session, args.profile)
-            except NotFound:
-                saved = None
+        try:
+            saved = imports.load_profile(db, ctx.actor, args.profile)
+        except NotFound:
+            saved = None
         if saved is not None:
             if saved["kind"] != args.kind:
                 raise ValidationError(_("Profile {name} is for {kind} imports").format(name=args.profile,
@@ -77,14 +76,12 @@ def run_import(args, ctx) -> int:
             sheet = sheet or saved.get("sheet")
             header_row = header_row or saved.get("header_row")
     overrides.update(_parse_maps(args.map))
-    with db.session() as session:
-        preview = importing.preview_import(session, path, kind=args.kind, period=args.period, sheet=sheet,
-                                           overrides=overrides, header_row=header_row, actor=ctx.actor,
-                                           accept_guesses=args.accept_guesses, remembered=not args.profile,
-                                           period_mismatch_ok=args.period_mismatch_ok)
+    preview = imports.preview_import(db, ctx.actor, path, kind=args.kind, period=args.period, sheet=sheet,
+                                     overrides=overrides, header_row=header_row,
+                                     accept_guesses=args.accept_guesses, remembered=not args.profile,
+                                     period_mismatch_ok=args.period_mismatch_ok)
     print_preview(preview, show_changes=args.show_changes)
-    blocked = preview.blocked and not (args.skip_problem_rows and all(p.row for p in preview.blocking_problems))
-    if blocked:
+    if not imports.import_allowed(preview, args.skip_problem_rows):
         print(_("Nothing was imported: {count} problem(s) block the import.").format(
             count=len(preview.blocking_problems)), file=sys.stderr)
         return EXIT_INPUT
@@ -94,12 +91,11 @@ def run_import(args, ctx) -> int:
     options = {"skip_problem_rows": args.skip_problem_rows}
     if args.kind == "kpis" and args.position:
         options["position"] = args.position
-    result = importing.apply_import(db, ctx.actor, preview, **options)
+    result = imports.apply_import(db, ctx.actor, preview, **options)
     if args.profile:
         columns = {**overrides, **preview.mapping}
-        with db.write() as session:
-            importing.save_profile(session, args.profile, args.kind, columns, sheet=preview.sheet if sheet else None,
-                                   header_row=header_row)
+        imports.save_profile(db, ctx.actor, args.profile, args.kind, columns, sheet=preview.sheet if sheet else None,
+                             header_row=header_row)
     print(_("Imported: {counts}").format(counts=_counts(result.counts)))
     return 0
 

@@ -9,7 +9,6 @@ from kpidesk.cli.output import print_json, print_table
 from kpidesk.domain.money import format_money, format_plain
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
-from kpidesk.i18n.times import format_local_time
 
 
 def register(subparsers) -> None:
@@ -54,18 +53,16 @@ def _money(value) -> str:
 
 
 def run_pay(args, ctx) -> int:
-    from kpidesk.services.pay import payroll as pay
-    from kpidesk.services.pay.export import export_payroll, pay_rows
+    from kpidesk.services.pay.export import pay_rows
+    from kpidesk.services.pay.use_cases import export_payroll, pay_overview, pay_status_text
 
     if args.out:
-        with ctx.db.write() as session:
-            result = export_payroll(session, ctx.actor, args.period, args.out)
+        result = export_payroll(ctx.db, ctx.actor, args.period, args.out)
         print(_("Payroll written: {path} ({people} people, total {total})").format(
             path=result.path, people=result.people, total=format_money(result.total)))
         return 0
-    with ctx.db.session() as session:
-        view = pay.period_pay(session, ctx.actor, args.period)
-        check = pay.check_budget(session, ctx.actor, args.period, pay=view) if pay.can_see_pay(ctx.actor) else None
+    overview = pay_overview(ctx.db, ctx.actor, args.period)
+    view, check = overview.view, overview.check
     rows = pay_rows(view)
     if args.json:
         print_json({
@@ -90,14 +87,7 @@ def run_pay(args, ctx) -> int:
             print(f"\n{r['staff_no']} {r['name']}")
             for key in ("why_base", "why_commission", "why_bonus", "why_allowances"):
                 print(f"  {r[key]}")
-    if view.source == "frozen":
-        print(_("Final: frozen on {at} by {user}, from the finalized results {hash}.").format(
-            at=format_local_time(view.frozen_at), user=view.frozen_by, hash=(view.snapshot_hash or "")[:12]))
-    elif view.is_final:
-        print(_("Finalized; the pay is frozen when the payroll is first exported."))
-    else:
-        print(_("Draft: period {period} is {status}; pay is final once the period is finalized.").format(
-            period=view.period.code, status=view.status))
+    print(pay_status_text(view))
     if check is not None and any(row.budget is not None for row in (*check.rows, check.overall)):
         print()
         print_table([_("Department"), _("Pay"), _("Budget"), _("Remaining"), _("Used")], [
@@ -112,21 +102,20 @@ _DECIMALS = {"base_pay", "coefficient", "performance_pay", "commission", "bonus"
 
 def run_rules(args, ctx) -> int:
     from kpidesk.services.pay import payroll as pay
+    from kpidesk.services.pay.use_cases import rule_book
 
-    with ctx.db.session() as session:
-        pay.require_pay(ctx.actor)
-        book = pay.load_rule_book(session)
-        if args.period:
-            version = book.version_for(pay.resolve_period(args.period))
-            print_json(version.to_dict())
-        else:
-            print_json(book.to_dict())
+    book = rule_book(ctx.db, ctx.actor)
+    if args.period:
+        print_json(book.version_for(pay.resolve_period(args.period)).to_dict())
+    else:
+        print_json(book.to_dict())
     return 0
 
 
 def run_set_rules(args, ctx) -> int:
     from kpidesk.domain.pay_rules import PayRules
     from kpidesk.services.pay import payroll as pay
+    from kpidesk.services.pay.use_cases import save_rules
 
     path = Path(args.file)
     try:
@@ -136,27 +125,25 @@ def run_set_rules(args, ctx) -> int:
     except json.JSONDecodeError as exc:
         raise ValidationError(_("{path} is not valid JSON: {error}").format(path=path, error=exc.msg)) from None
     rules = PayRules.from_dict(data.get("rules", data) if isinstance(data, dict) else {})
-    with ctx.db.write() as session:
-        book = pay.save_rule_version(session, ctx.actor, args.effective_from, rules, args.note)
+    book = save_rules(ctx.db, ctx.actor, args.effective_from, rules, args.note)
     print(_("Pay rules saved: in force from {period} ({count} versions)").format(
         period=pay.resolve_period(args.effective_from).code, count=len(book.versions)))
     return 0
 
 
 def run_base(args, ctx) -> int:
-    from kpidesk.services.pay import payroll as pay
+    from kpidesk.services.pay.use_cases import set_base_pay
 
-    with ctx.db.write() as session:
-        value = pay.set_base_pay(session, ctx.actor, args.staff_no, args.amount)
+    value = set_base_pay(ctx.db, ctx.actor, args.staff_no, args.amount)
     print(_("Base pay of {staff_no}: {amount}").format(staff_no=args.staff_no, amount=_money(value)))
     return 0
 
 
 def run_budget(args, ctx) -> int:
     from kpidesk.services.pay import payroll as pay
+    from kpidesk.services.pay.use_cases import set_budget
 
-    with ctx.db.write() as session:
-        budgets = pay.set_budget(session, ctx.actor, args.period, args.amount, args.department, args.measure)
+    budgets = set_budget(ctx.db, ctx.actor, args.period, args.amount, args.department, args.measure)
     shown = budgets.departments.get(args.department) if args.department else budgets.organisation
     print(_("Budget for {period}, {department}: {amount}").format(
         period=pay.resolve_period(args.period).code, department=args.department or _("All departments"),
@@ -166,9 +153,9 @@ def run_budget(args, ctx) -> int:
 
 def run_bonus(args, ctx) -> int:
     from kpidesk.services.pay import payroll as pay
+    from kpidesk.services.pay.use_cases import grant_bonus
 
-    with ctx.db.write() as session:
-        bonus = pay.grant_bonus(session, ctx.actor, args.period, args.staff_no, args.amount, args.reason)
+    bonus = grant_bonus(ctx.db, ctx.actor, args.period, args.staff_no, args.amount, args.reason)
     print(_("Bonus for {staff_no} in {period}: {amount} ({reason})").format(
         staff_no=bonus.staff_no, period=pay.resolve_period(args.period).code, amount=_money(bonus.amount),
         reason=bonus.reason))

@@ -30,7 +30,8 @@ def register(subparsers) -> None:
 
 def run_pdf(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.printing.sheets import PrintRequest, print_documents
+    from kpidesk.services.printing.sheets import PrintRequest
+    from kpidesk.services.printing.use_cases import print_sheets
 
     if args.no_sheets and not args.summary:
         raise ValidationError(_("Nothing to print: --no-sheets needs --summary"))
@@ -43,7 +44,7 @@ def run_pdf(args, ctx) -> int:
     )
     bar = ProgressBar(sys.stderr)
     try:
-        outcome = print_documents(ctx.db, ctx.actor, request, args.out, progress=bar)
+        outcome = print_sheets(ctx.db, ctx.actor, request, args.out, progress=bar)
     finally:
         bar.close()
     if args.split:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kpidesk.cli.output import print_json, print_table
-from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import _
 from kpidesk.i18n.times import format_local_time
 
@@ -55,19 +54,16 @@ def register(subparsers) -> None:
     s.set_defaults(handler=run_responses)
 
 
-_STATUS = {PeriodStatus.OPEN: "open", PeriodStatus.REVIEW: "in review", PeriodStatus.FINALIZED: "finalized"}
-
-
 def run_list(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import list_periods
+    from kpidesk.services.appraisal.status_words import period_status_text
+    from kpidesk.services.appraisal.use_cases import period_list
 
-    with ctx.db.session() as session:
-        infos = list_periods(session, ctx.actor)
+    infos = period_list(ctx.db, ctx.actor)
     if args.json:
         print_json([i.to_dict() for i in infos])
         return 0
     headers = [_("Period"), _("Status"), _("Appraisees"), _("Finalized"), _("By"), _("Snapshot")]
-    rows = [[i.code, _(_STATUS.get(i.status, i.status)), i.appraisees,
+    rows = [[i.code, period_status_text(i.status), i.appraisees,
              format_local_time(i.finalized_at), i.finalized_by or "",
              (i.snapshot_hash or "")[:12]] for i in infos]
     print_table(headers, rows)
@@ -75,76 +71,67 @@ def run_list(args, ctx) -> int:
 
 
 def run_open(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import open_period
+    from kpidesk.services.appraisal.use_cases import open_period
 
-    with ctx.db.write() as session:
-        record = open_period(session, ctx.actor, args.period)
-        code = record.code
+    code = open_period(ctx.db, ctx.actor, args.period)
     print(_("Opened period {period}").format(period=code))
     return 0
 
 
 def run_review(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import start_review
+    from kpidesk.services.appraisal.use_cases import start_review
 
-    with ctx.db.write() as session:
-        code = start_review(session, ctx.actor, args.period).code
+    code = start_review(ctx.db, ctx.actor, args.period)
     print(_("Period {period} is in review: employees can see and acknowledge or appeal their results").format(
         period=code))
     return 0
 
 
 def run_finalize(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import finalize_period
+    from kpidesk.services.appraisal.use_cases import finalize_period
 
-    with ctx.db.write() as session:
-        done = finalize_period(session, ctx.actor, args.period)
+    done = finalize_period(ctx.db, ctx.actor, args.period)
     print(_("Finalized {period}: {count} results, snapshot {hash}").format(
         period=done.code, count=done.employees, hash=done.content_hash))
     return 0
 
 
 def run_reopen(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import reopen_period
+    from kpidesk.services.appraisal.use_cases import reopen_period
 
-    with ctx.db.write() as session:
-        code = reopen_period(session, ctx.actor, args.period, args.reason).code
+    code = reopen_period(ctx.db, ctx.actor, args.period, args.reason)
     print(_("Reopened {period}").format(period=code))
     return 0
 
 
 def run_acknowledge(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import record_response
+    from kpidesk.services.appraisal.use_cases import record_response
 
-    with ctx.db.write() as session:
-        record_response(session, ctx.actor, args.period, args.staff_no, "acknowledge")
+    record_response(ctx.db, ctx.actor, args.period, args.staff_no, "acknowledge")
     print(_("Recorded the acknowledgement of {staff_no}").format(staff_no=args.staff_no))
     return 0
 
 
 def run_appeal(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import record_response
+    from kpidesk.services.appraisal.use_cases import record_response
 
-    with ctx.db.write() as session:
-        appeal_id = record_response(session, ctx.actor, args.period, args.staff_no, "appeal", args.text).id
+    appeal_id = record_response(ctx.db, ctx.actor, args.period, args.staff_no, "appeal", args.text)
     print(_("Recorded appeal {id} of {staff_no}").format(id=appeal_id, staff_no=args.staff_no))
     return 0
 
 
 def run_answer(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import answer_appeal
+    from kpidesk.services.appraisal.use_cases import answer_appeal
 
-    with ctx.db.write() as session:
-        answer_appeal(session, ctx.actor, args.appeal_id, args.text)
+    answer_appeal(ctx.db, ctx.actor, args.appeal_id, args.text)
     print(_("Recorded the answer to appeal {id}").format(id=args.appeal_id))
     return 0
 
 
 def run_responses(args, ctx) -> int:
-    from kpidesk.services.appraisal.periods import list_responses
+    from kpidesk.services.appraisal.use_cases import list_responses
 
-    with ctx.db.session() as session:
-        rows = list_responses(session, args.period, ctx.actor)
+    rows = list_responses(ctx.db, ctx.actor, args.period)
     if args.json:
         print_json(rows)
         return 0

@@ -130,14 +130,13 @@ def run_backup(args, ctx) -> int:
 def run_restore(args, ctx) -> int:
     from kpidesk.services.safety import backup
     from kpidesk.services.safety.access import Permission, require
-    from kpidesk.store.locations import resolve_url
+    from kpidesk.services.safety.use_cases import database_file
 
     if bool(args.file) == bool(args.newest):
         raise ValidationError(_("Give the backup FILE to restore, or --newest."))
-    url = resolve_url(ctx.db_target)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+    db_path = database_file(ctx.db_target)
+    if db_path is None:
         raise ValidationError(_("Restore works on database files; a server database has its own backups."))
-    db_path = Path(url.database)
     actor = None
     if backup.diagnose(db_path) is None and db_path.exists() and db_path.stat().st_size:
         _db(ctx)
@@ -158,10 +157,9 @@ def run_restore(args, ctx) -> int:
 
 def run_audit_list(args, ctx) -> int:
     from kpidesk.services.safety import audit
+    from kpidesk.services.safety.use_cases import audit_entries
 
-    db = _db(ctx)
-    with db.session() as session:
-        rows = audit.list_entries(session, ctx.actor, _filters(args, limit=args.limit or None))
+    rows = audit_entries(_db(ctx), ctx.actor, _filters(args, limit=args.limit or None))
     if args.json:
         print_json([{"id": r.id, "at": r.at.isoformat() + "Z", "actor": r.actor, "action": r.action,
                      "entity": r.entity, "entity_id": r.entity_id, "old": r.old, "new": r.new,
@@ -182,18 +180,17 @@ def _short(value, width: int = 60):
 
 def run_audit_verify(args, ctx) -> int:
     from kpidesk.services.safety import audit
+    from kpidesk.services.safety.use_cases import verify_audit
 
-    with _db(ctx).session() as session:
-        check = audit.verify(session, ctx.actor)
+    check = verify_audit(_db(ctx), ctx.actor)
     print(audit.describe_check(check))
     return 0 if check.ok else 1
 
 
 def run_audit_export(args, ctx) -> int:
-    from kpidesk.services.safety import audit
+    from kpidesk.services.safety.use_cases import export_audit
 
-    with _db(ctx).session() as session:
-        path = audit.export_entries(session, ctx.actor, Path(args.out), _filters(args, newest_first=False))
+    path = export_audit(_db(ctx), ctx.actor, Path(args.out), _filters(args, newest_first=False))
     print(_("Audit log written: {path}").format(path=path))
     return 0
 
@@ -216,60 +213,40 @@ def _new_password(prompt_for: str) -> str:
 
 
 def run_enable_access(args, ctx) -> int:
-    from kpidesk.services.safety import auth
+    from kpidesk.services.safety.use_cases import enable_access
 
     db = _db(ctx)
     password = _new_password(args.admin)
-    with db.write() as session:
-        enabled = auth.enable_access(session, ctx.actor, args.admin, password)
+    enabled = enable_access(db, ctx.actor, args.admin, password)
     print(_("Access control is on. Administrator: {name}").format(name=enabled.admin))
     print(_("Recovery code (shown once; keep it somewhere safe): {code}").format(code=enabled.recovery_code))
     return 0
 
 
 def run_disable_access(args, ctx) -> int:
-    from kpidesk.services.safety import auth
+    from kpidesk.services.safety.use_cases import disable_access
 
-    with _db(ctx).write() as session:
-        auth.disable_access(session, ctx.actor)
+    disable_access(_db(ctx), ctx.actor)
     print(_("Access control is off: single-user mode."))
     return 0
 
 
 def run_add_user(args, ctx) -> int:
-    from kpidesk.services.people.staff import employee_by_staff_no
-    from kpidesk.services.safety import auth
+    from kpidesk.services.people.use_cases import login_scope
+    from kpidesk.services.safety.use_cases import add_user
 
     db = _db(ctx)
     actor = ctx.actor
-    with db.session() as session:
-        employee_id = employee_by_staff_no(session, args.employee).id if args.employee else None
-        department_id = _department_id(session, args.department) if args.department else None
+    employee_id, department_id = login_scope(db, actor, args.employee, args.department)
     password = _new_password(args.name)
-    with db.write() as session:
-        row = auth.add_user(session, actor, args.name, password, args.role,
-                            employee_id=employee_id, department_id=department_id)
-    print(_("User {name} added.").format(name=row.username))
+    name = add_user(db, actor, args.name, password, args.role, employee_id=employee_id, department_id=department_id)
+    print(_("User {name} added.").format(name=name))
     return 0
 
 
-def _department_id(session, text: str) -> int:
-    from sqlalchemy import select
-
-    from kpidesk.errors import NotFound
-    from kpidesk.store import models as m
-
-    if text.isdigit() and session.get(m.Department, int(text)) is not None:
-        return int(text)
-    ids = list(session.execute(select(m.Department.id).where(m.Department.name == text)).scalars())
-    if len(ids) != 1:
-        raise NotFound(_("No single department named {name}").format(name=text))
-    return ids[0]
-
-
 def run_passwd(args, ctx) -> int:
-    from kpidesk.services.safety import auth
     from kpidesk.services.safety.access import Permission, can
+    from kpidesk.services.safety.use_cases import set_password
 
     db = _db(ctx)
     actor = ctx.actor
@@ -279,20 +256,16 @@ def run_passwd(args, ctx) -> int:
         if old is None:
             old = getpass.getpass(_("Current password: "))
     password = _new_password(args.name)
-    with db.write() as session:
-        auth.set_password(session, actor, args.name, password, old_password=old)
+    set_password(db, actor, args.name, password, old_password=old)
     print(_("Password changed for {name}.").format(name=args.name))
     return 0
 
 
 def run_list_users(args, ctx) -> int:
-    from kpidesk.services.safety import auth
     from kpidesk.services.safety.access import role_label
+    from kpidesk.services.safety.use_cases import list_users
 
-    db = _db(ctx)
-    with db.session() as session:
-        enabled = auth.access_enabled(session)
-        rows = auth.list_users(session, ctx.actor)
+    enabled, rows = list_users(_db(ctx), ctx.actor)
     print(_("Access control: {state}").format(state=_("on") if enabled else _("off (single-user mode)")))
     print_table([_("User"), _("Role"), _("Employee"), _("Department"), _("Enabled")],
                 [[r.username, role_label(r.role), r.employee_id, r.department_id, _("yes") if r.active else _("no")]
@@ -320,9 +293,8 @@ def run_recover(args, ctx) -> int:
 
 
 def run_verify_sheet(args, ctx) -> int:
-    from kpidesk.services.printing.verification import verify_sheet
+    from kpidesk.services.printing.use_cases import verify_printed_sheet
 
-    with _db(ctx).session() as session:
-        result = verify_sheet(session, ctx.actor, args.period, args.employee, args.hash)
+    result = verify_printed_sheet(_db(ctx), ctx.actor, args.period, args.employee, args.hash)
     print(result.message)
     return 0 if result.ok else 1

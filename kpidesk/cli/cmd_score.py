@@ -27,12 +27,12 @@ def register(subparsers) -> None:
 
 
 def run_score(args, ctx) -> int:
-    from kpidesk.services.appraisal.scoring import period_scores, score_records
+    from kpidesk.services.appraisal.scoring import score_records
+    from kpidesk.services.appraisal.use_cases import period_scores
 
-    with ctx.db.session() as session:
-        scores = period_scores(session, args.period, department=args.department, actor=ctx.actor)
-        records = score_records(scores)
-        codes = [c for c in scores.kpi_codes if any(c in r["kpis"] for r in records)]
+    scores = period_scores(ctx.db, ctx.actor, args.period, department=args.department)
+    records = score_records(scores)
+    codes = [c for c in scores.kpi_codes if any(c in r["kpis"] for r in records)]
     if args.format == "json":
         text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":

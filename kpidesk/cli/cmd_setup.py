@@ -31,10 +31,9 @@ def register(subparsers) -> None:
 def run_init(args, ctx) -> int:
     db = ctx.db
     if args.starter:
-        from kpidesk.services.library.starter import install_starter
+        from kpidesk.services.library.use_cases import install_starter
 
-        with db.write() as session:
-            counts = install_starter(session, ctx.actor, args.starter)
+        counts = install_starter(db, ctx.actor, args.starter)
         print(_("Installed starter library {name}: {kpis} KPIs, {templates} templates").format(name=args.starter, **counts))
     print(_("Database ready: {path}").format(path=db.display_name))
     return 0
@@ -66,32 +65,20 @@ def run_info(args, ctx) -> int:
 
 def run_db_upgrade(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.store.db import open_database
-    from kpidesk.store.schema_versions import schema_state
+    from kpidesk.services.safety.use_cases import upgrade_schema
 
     require_existing_database(ctx.db_target)
-    db = open_database(ctx.db_target, migrate=True)
-    try:
-        state = schema_state(db.engine)
-    finally:
-        db.dispose()
-    print(_("Schema version: {version}").format(version=state.current))
+    version = upgrade_schema(ctx.db_target)
+    print(_("Schema version: {version}").format(version=version))
     return 0
 
 
 def run_db_copy(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.services.safety.db_copy import copy_database
-    from kpidesk.store.db import open_database
+    from kpidesk.services.safety.use_cases import copy_database_between
 
     require_existing_database(args.source)  # only the target may be created
-    source = open_database(args.source)
-    target = open_database(args.target, migrate=True)
-    try:
-        result = copy_database(source, target)
-    finally:
-        source.dispose()
-        target.dispose()
+    result = copy_database_between(args.source, args.target)
     print(_("Copied {rows} rows; the audit chain of {entries} entries verifies.").format(
         rows=sum(result.counts.values()), entries=result.audit_entries))
     return 0

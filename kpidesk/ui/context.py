@@ -18,7 +18,7 @@ from kpidesk.i18n import current_language, on_language_changed
 
 if TYPE_CHECKING:
     from kpidesk.services.actor import Actor
-    from kpidesk.store.db import Database
+    from kpidesk.services.safety.database import Database
     from kpidesk.ui.dialogs import Dialogs
     from kpidesk.ui.tasks import TaskRunner
 

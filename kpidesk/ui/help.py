@@ -57,12 +57,13 @@ def show_user_guide(parent: QWidget, current: GuideWindow | None) -> GuideWindow
 
 def open_log_folder(parent: QWidget, ctx: AppContext) -> None:
     """Show the folder of the log file (created if it does not exist yet) in the file manager."""
+    from kpidesk.errors import ValidationError
     from kpidesk.logging_setup import log_file
-    from kpidesk.store.locations import UnwritableLocation, prepare_folder
+    from kpidesk.services.safety.use_cases import writable_folder
 
     try:
-        folder = prepare_folder(log_file().parent)
-    except UnwritableLocation as exc:
+        folder = writable_folder(log_file().parent)
+    except ValidationError as exc:  # the folder cannot be created or written
         ctx.dialogs.warning(parent, _("Open log folder"), str(exc))
         return
     ctx.dialogs.open_folder(parent, folder)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 
 UNITS = {
@@ -31,13 +30,6 @@ PERIOD_KINDS = {
     "quarter": N_("Quarter"),
     "half": N_("Half-year"),
     "year": N_("Year"),
-}
-
-PERIOD_STATUSES = {
-    PeriodStatus.OPEN: N_("open"),
-    PeriodStatus.REVIEW: N_("in review"),
-    PeriodStatus.FINALIZED: N_("finalized"),
-    PeriodStatus.NOT_OPENED: N_("not opened"),
 }
 
 AXIS_UNITS = {

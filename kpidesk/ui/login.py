@@ -30,16 +30,16 @@ class CredentialsDialog(QDialog):
         return self.user.text().strip(), self.password.text()
 
 
-def log_in_if_required(parent: QWidget | None, dialogs, db, current_actor):
-    """The actor to work as: unchanged in single-user mode; with access control on, whoever logs in.
+def log_in_if_required(parent: QWidget | None, dialogs, db, current_actor, needs_login: bool):
+    """The actor to work as: unchanged in single-user mode; with access control on (``needs_login``, read
+    when the database was opened), whoever logs in.
 
     Returns None when the user gives up (the database must then not be used)."""
     from kpidesk.errors import KpiDeskError
     from kpidesk.services.safety import auth
 
-    with db.session() as session:
-        if not auth.access_enabled(session):
-            return current_actor
+    if not needs_login:
+        return current_actor
     username, note = "", _("This database requires a login.")
     while True:
         answer = dialogs.credentials(parent, _("Log in to KPI Desk"), note, username)

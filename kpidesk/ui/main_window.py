@@ -31,15 +31,16 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _, set_language
+from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.file_drop import ImportFileDrops
 from kpidesk.ui.icons import icon
-from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
+    from kpidesk.services.appraisal.use_cases import PeriodChoice
     from kpidesk.ui.tasks import Task
     from kpidesk.ui.welcome import WelcomeDialog
 
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.placeholders: dict[str, _Placeholder] = {}
         self.undo_group = QUndoGroup(self)
-        self._periods: list[opening.PeriodInfo] = []
+        self._periods: list[PeriodChoice] = []
         self._shortcuts: list[tuple[QAction, object]] = []
 
         self._build_central()
@@ -281,7 +282,7 @@ class MainWindow(QMainWindow):
             self.period_status.setText(_("No period"))
         else:
             self.period_status.setText(
-                _("Period: {code} ({status})").format(code=period.code, status=label(PERIOD_STATUSES, period.status))
+                _("Period: {code} ({status})").format(code=period.code, status=period_status_text(period.status))
             )
 
     # -- pages --------------------------------------------------------------------------------------
@@ -348,7 +349,7 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(row)
 
     # -- periods ------------------------------------------------------------------------------------
-    def _period_info(self, code: str | None) -> opening.PeriodInfo | None:
+    def _period_info(self, code: str | None) -> PeriodChoice | None:
         return next((p for p in self._periods if p.code == code), None)
 
     def _fill_period_combo(self) -> None:
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
         combo.blockSignals(True)
         combo.clear()
         for period in reversed(self._periods):
-            combo.addItem(f"{period.code} · {label(PERIOD_STATUSES, period.status)}", period.code)
+            combo.addItem(f"{period.code} · {period_status_text(period.status)}", period.code)
         index = combo.findData(self.ctx.period_code)
         combo.setCurrentIndex(index)
         combo.setEnabled(bool(self._periods))
@@ -378,11 +379,12 @@ class MainWindow(QMainWindow):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes & Changes.PERIODS and self.ctx.db is not None:
+            from kpidesk.services.appraisal.use_cases import list_periods
             from kpidesk.ui.tasks import Task
 
-            Task(self, opening.list_periods, self.ctx.db).success(self._periods_loaded).start()
+            Task(self, list_periods, self.ctx.db, self.ctx.actor).success(self._periods_loaded).start()
 
-    def _periods_loaded(self, periods: list[opening.PeriodInfo]) -> None:
+    def _periods_loaded(self, periods: list[PeriodChoice]) -> None:
         self._periods = periods
         if self.ctx.period_code not in {p.code for p in periods}:
             self.ctx.set_period(opening.default_period(periods))
@@ -416,11 +418,13 @@ class MainWindow(QMainWindow):
         if target is None:
             default = opening.default_database_path()
             if default.is_file() and default.stat().st_size > 0:
-                self._open(lambda: opening.open_file(default), welcome_if_empty=True)
+                actor = self.ctx.actor
+                self._open(lambda: opening.open_file(default, actor), welcome_if_empty=True)
                 return
             self.show_welcome()
             return
-        self._open(lambda: opening.open_file(target))
+        actor = self.ctx.actor
+        self._open(lambda: opening.open_file(target, actor))
 
     def _set_opening(self, opening_now: bool) -> None:
         self._opening = opening_now
@@ -461,7 +465,7 @@ class MainWindow(QMainWindow):
             return
         from kpidesk.ui.login import log_in_if_required
 
-        actor = log_in_if_required(self, self.ctx.dialogs, opened.db, self.ctx.actor)
+        actor = log_in_if_required(self, self.ctx.dialogs, opened.db, self.ctx.actor, opened.needs_login)
         if actor is None:  # no login: the database stays closed
             opened.db.dispose()
             self.retranslate()
@@ -518,14 +522,15 @@ class MainWindow(QMainWindow):
     def _writable_database_path(self, path: Path | str) -> Path | None:
         """``path`` once its folder exists and can be written; otherwise the user is told which folder is in
         the way and picks another place (None when they cancel)."""
-        from kpidesk.store.locations import UnwritableLocation, prepare_folder
+        from kpidesk.errors import ValidationError
+        from kpidesk.services.safety.use_cases import writable_folder
 
         path = Path(path)
         while True:
             try:
-                prepare_folder(path.parent)
+                writable_folder(path.parent)
                 return path
-            except UnwritableLocation as exc:
+            except ValidationError as exc:  # the folder cannot be created or written
                 self.ctx.dialogs.warning(self, _("Choose another location"), str(exc))
                 chosen = self.ctx.dialogs.save_file(self, _("Choose another location"), _(DB_FILTER_SOURCE),
                                                     path.name)
@@ -547,32 +552,37 @@ class MainWindow(QMainWindow):
         )
 
     def open_path(self, path: Path | str) -> Task:
-        return self._open(lambda: opening.open_file(path))
+        actor = self.ctx.actor
+        return self._open(lambda: opening.open_file(path, actor))
 
     def connect_to_server(self) -> Task | None:
         """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""
-        from kpidesk.store.credentials import store_password, with_stored_password
+        from kpidesk.services.safety.use_cases import (
+            keep_server_password,
+            server_password_known,
+            server_url_needing_password,
+        )
 
         text = self.ctx.dialogs.ask_text(
             self, _("Connect to a server database"),
             _("Server address, e.g. postgresql+psycopg://zhang@dbserver/kpidesk"), required=True)
-        url = opening.server_url_needing_password(text or "")
+        url = server_url_needing_password(text or "")
         if url is None:
             if text:
                 self.ctx.dialogs.warning(self, _("Connect to a server database"),
                                          _("That is not a server database address."))
             return None
         if url.password:
-            store_password(url.set(password=None), url.password)
+            keep_server_password(url, url.password)
             url = url.set(password=None)
-        elif not with_stored_password(url).password:
+        elif not server_password_known(url):
             answer = self.ctx.dialogs.credentials(
                 self, _("Connect to a server database"),
                 _("Password for {user} on {host} (kept in the system keyring, if there is one):").format(
                     user=url.username, host=url.host), url.username or "")
             if answer is None:
                 return None
-            if not store_password(url, answer[1]):
+            if not keep_server_password(url, answer[1]):
                 self.statusBar().showMessage(
                     _("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used."), 15000)
         return self.open_path(url.render_as_string(hide_password=True))

@@ -14,30 +14,26 @@ from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.services.actor import Actor
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
-if TYPE_CHECKING:
-    from kpidesk.store.db import Database
+if TYPE_CHECKING:  # the services and SQLAlchemy load in the opening task, not with the window
+    from kpidesk.services.appraisal.use_cases import PeriodChoice
+    from kpidesk.services.safety.database import Database
 
 DEMO_FILENAME = "kpidesk-demo.db"
-
-
-@dataclass(frozen=True)
-class PeriodInfo:
-    code: str
-    status: PeriodStatus
 
 
 @dataclass
 class Opened:
     db: Database
     has_data: bool
-    periods: list[PeriodInfo] = field(default_factory=list)
+    periods: list[PeriodChoice] = field(default_factory=list)
+    needs_login: bool = False  # access control is on: someone must log in before the database is used
 
     @property
     def current_period(self) -> str | None:
         return default_period(self.periods)
 
 
-def default_period(periods: list[PeriodInfo]) -> str | None:
+def default_period(periods: list[PeriodChoice]) -> str | None:
     """The latest period still open for data, else the latest one."""
     for period in reversed(periods):
         if period.status != PeriodStatus.FINALIZED:
@@ -45,45 +41,34 @@ def default_period(periods: list[PeriodInfo]) -> str | None:
     return periods[-1].code if periods else None
 
 
-def list_periods(db: Database) -> list[PeriodInfo]:
-    """Every period in date order (month before the quarter that ends with it)."""
-    from sqlalchemy import select
-
-    from kpidesk.store import models as m
-
-    with db.session() as session:
-        rows = session.execute(
-            select(m.PeriodRecord.code, m.PeriodRecord.status).order_by(m.PeriodRecord.ends_on, m.PeriodRecord.starts_on.desc())
-        ).all()
-    return [PeriodInfo(code, status) for code, status in rows]
-
-
 def default_database_path() -> Path:
-    from kpidesk.store.locations import default_database_path as core_default
+    from kpidesk.services.safety.use_cases import default_database_path as located
 
-    return core_default()
+    return located()
 
 
 def demo_database_path() -> Path:
     return default_database_path().with_name(DEMO_FILENAME)
 
 
-def open_file(target: str | Path | None) -> Opened:
+def open_file(target: str | Path | None, actor: Actor) -> Opened:
     """Open (creating, migrating and taking the daily backup as needed); a damaged file is refused with
-    the newest good backup named, never overwritten."""
+    the newest good backup named, never overwritten. The periods are listed as ``actor`` (before a login
+    the system user) sees them."""
+    from kpidesk.services.appraisal.use_cases import list_periods
     from kpidesk.services.safety.database import has_data, open_checked
+    from kpidesk.services.safety.use_cases import access_enabled
 
     db = open_checked(target)
-    return Opened(db=db, has_data=has_data(db), periods=list_periods(db))
+    return Opened(db=db, has_data=has_data(db), periods=list_periods(db, actor), needs_login=access_enabled(db))
 
 
 def create_with_starter(target: str | Path, actor: Actor, starter: str = "customer-service") -> Opened:
     """A database with the starter library; an existing library in the file is kept as it is."""
-    from kpidesk.services.library.starter import install_starter
+    from kpidesk.services.library.use_cases import install_starter
 
-    opened = open_file(target)
-    with opened.db.write() as session:
-        install_starter(session, actor, starter)
+    opened = open_file(target, actor)
+    install_starter(opened.db, actor, starter)
     opened.has_data = True
     return opened
 
@@ -91,15 +76,17 @@ def create_with_starter(target: str | Path, actor: Actor, starter: str = "custom
 def open_demo(target: str | Path, actor: Actor, *, progress: ProgressCallback | None = None,
               cancel: CancelToken | None = None) -> Opened:
     """Open the demo file, building it first when it is new or empty."""
+    from kpidesk.services.appraisal.use_cases import list_periods
     from kpidesk.services.demo import build_demo
 
     report(progress, 0, 1, "")
-    opened = open_file(target)
+    opened = open_file(target, actor)
     if not opened.has_data:
         if cancel is not None:
             cancel.raise_if_cancelled()
         build_demo(opened.db, actor, progress)
-        opened = Opened(db=opened.db, has_data=True, periods=list_periods(opened.db))
+        opened = Opened(db=opened.db, has_data=True, periods=list_periods(opened.db, actor),
+                        needs_login=opened.needs_login)
     return opened
 
 
@@ -113,15 +100,3 @@ def warm_imports(modules: tuple[str, ...]) -> None:
     with quiet_imports():
         for name in modules:
             importlib.import_module(name)
-
-
-def server_url_needing_password(text: str):
-    """The URL typed for a server database, or None when it is not one; passwords never stay in it."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        url = make_url(text.strip())
-    except ArgumentError:
-        return None
-    return url if url.get_backend_name() != "sqlite" and url.host else None

@@ -47,6 +47,16 @@ def test_draft_pay_table_with_budget_and_explanations(office_db, capsys):
     assert "⚠" not in budget_line
 
 
+def test_the_draft_line_names_the_status_in_words(office_db, capsys):
+    assert main(["--db", office_db, "period", "review", "2025-01"]) == 0
+    capsys.readouterr()
+    assert main(["--db", office_db, "pay", "--period", "2025-01"]) == 0
+    assert "Draft: period 2025-01 is in review;" in capsys.readouterr().out
+    assert main(["--db", office_db, "--lang", "zh", "pay", "--period", "2025-01"]) == 0
+    out = capsys.readouterr().out
+    assert "2025-01" in out and "review" not in out
+
+
 def test_payroll_export_needs_a_finalized_period_then_freezes(office_db, tmp_path, capsys, actor):
     target = tmp_path / "payroll.csv"
     assert main(["--db", office_db, "pay", "--period", "2025-01", "--out", str(target)]) == 3

@@ -78,3 +78,15 @@ def test_a_department_chart_and_its_export(main_window, dialogs, tmp_path):
     svg = page.export()
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in svg.read_bytes()[:500]
+
+
+def test_a_link_to_an_employee_shows_their_trend(main_window):
+    from kpidesk.services.people.use_cases import staff_no_of
+
+    page = _history(main_window)
+    page.choose("ranking")
+    employee_id = next(i for i in range(1, 100) if staff_no_of(main_window.ctx.db, main_window.ctx.actor, i) == "CS004")
+    page.focus_employee(employee_id)
+    assert page.kind_combo.currentData() == "trend" and page.employee_combo.currentData() == "CS004"
+    page.focus_employee(999_999)  # someone no longer there: nothing changes
+    assert page.employee_combo.currentData() == "CS004"

@@ -77,3 +77,12 @@ def test_cancel_leaves_no_file(main_window, qtbot, dialogs, tmp_path):
     assert type(finished.args[0]).__name__ == "Cancelled"
     assert not target.exists()
     assert "no file" in page.status.text()
+
+
+def test_a_link_to_an_employee_chooses_them(main_window):
+    from kpidesk.services.people.use_cases import staff_no_of
+
+    page = _print_page(main_window)
+    employee_id = next(i for i in range(1, 100) if staff_no_of(main_window.ctx.db, main_window.ctx.actor, i) == "CS002")
+    page.focus_employee(employee_id)
+    assert page.chosen_staff() == ["CS002"] and page.chosen_radio.isChecked()

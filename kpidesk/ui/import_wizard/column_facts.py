@@ -17,18 +17,6 @@ from PySide6.QtWidgets import (
 from kpidesk.i18n import _
 
 
-def propose_columns(db, table, overrides: dict) -> dict:
-    """Column label → :class:`~kpidesk.exchange.header_dictionary.ColumnMatch` for a data file's columns,
-    as the import would match them (``overrides`` are the user's or the profile's choices)."""
-    from kpidesk.services.imports.column_matching import match_data_columns
-    from kpidesk.services.imports.data import IDENTITY_FIELDS
-
-    with db.session() as session:
-        matches = match_data_columns(session, table, IDENTITY_FIELDS, by_hand=overrides, from_profile={},
-                                     accept_guesses=False)
-    return {match.column: match for match in matches}
-
-
 def match_cell(match, combo: QComboBox) -> QWidget:
     """How a column was matched; an unsure guess is a button that takes the guess with one click."""
     if match is None or match.how is None:

@@ -36,13 +36,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import Cancelled
-from kpidesk.i18n import N_, _, pick
+from kpidesk.i18n import N_, _
+from kpidesk.services.imports.use_cases import propose_columns
 from kpidesk.services.progress import CancelToken
 from kpidesk.ui.context import Changes
 from kpidesk.ui.dialogs import error_text
-from kpidesk.ui.import_wizard.column_facts import PreviewFacts, match_cell, propose_columns
+from kpidesk.ui.import_wizard.column_facts import PreviewFacts, match_cell
 from kpidesk.ui.import_wizard.models import RawSheetModel, SourceRowsModel, cell_text
 from kpidesk.ui.tasks import Task
 
@@ -83,30 +83,15 @@ def open_and_detect(path: str, kind: str, overrides: dict, sheet: str | None = N
     return Detected(book, sheets, table.sheet, table.header_row)
 
 
-def field_choices(db) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """The fields a column can be imported as — ``(code, label)`` — and the header lookup of known names."""
-    from kpidesk.services.imports.data import field_catalogue
-    from kpidesk.store import models as m
-
-    with db.session() as session:
-        infos, index = field_catalogue(session)
-        names = {code: pick(zh, en) for code, zh, en in session.query(m.RawField.code, m.RawField.name_zh,
-                                                                      m.RawField.name_en)}
-        names.update({code: pick(zh, en) for code, zh, en in session.query(m.Kpi.code, m.Kpi.name_zh,
-                                                                           m.Kpi.name_en) if code not in names})
-    return [(code, f"{names.get(code, code)} ({code})") for code in infos], index
-
-
 def run_import(db, actor, preview, skip_problem_rows: bool, profile: dict | None, progress, cancel):
     """Write the preview (one transaction), then store the column profile if one was asked for."""
-    from kpidesk.services.imports.registry import apply_import, save_profile
+    from kpidesk.services.imports.use_cases import apply_import, save_profile
 
     result = apply_import(db, actor, preview, skip_problem_rows=skip_problem_rows, progress=progress,
                           cancel=cancel)
     if profile:
-        with db.write() as session:
-            save_profile(session, profile["name"], preview.kind, profile["columns"], sheet=profile.get("sheet"),
-                         header_row=profile.get("header_row"))
+        save_profile(db, actor, profile["name"], preview.kind, profile["columns"], sheet=profile.get("sheet"),
+                     header_row=profile.get("header_row"))
     return result
 
 
@@ -141,6 +126,7 @@ class ImportWizard(QWizard):
         self.overrides: dict[str, str | None] = {}
         self.preview = None
         self.result = None
+        self.choices = None  # ImportChoices, read in a worker when the first page opens
         self.file_page = FilePage(self)
         self.sheet_page = SheetPage(self)
         self.header_page = HeaderPage(self)
@@ -196,22 +182,23 @@ class FilePage(QWizardPage):
         form.addRow(note)
 
     def initializePage(self) -> None:  # noqa: N802
-        from kpidesk.services.imports.registry import list_profiles
-        from kpidesk.ui.opening import list_periods
+        from kpidesk.services.imports.use_cases import import_choices
 
-        db = self.wiz.ctx.db
         self.period_combo.clear()
-        for period in reversed(list_periods(db)):
-            if period.status != PeriodStatus.FINALIZED:
-                self.period_combo.addItem(period.code, period.code)
+        self.profile_combo.clear()
+        Task(self, import_choices, self.wiz.ctx.db, self.wiz.ctx.actor, self.wiz.kind) \
+            .success(self._choices_loaded).start()
+
+    def _choices_loaded(self, choices) -> None:
+        self.wiz.choices = choices
+        for code in choices.periods:
+            self.period_combo.addItem(code, code)
         index = self.period_combo.findData(self.wiz.period)
         self.period_combo.setCurrentIndex(max(index, 0))
-        self.profile_combo.clear()
         self.profile_combo.addItem(_("None — recognise the columns"), None)
-        with db.session() as session:
-            for name, kind in list_profiles(session):
-                if kind == self.wiz.kind:
-                    self.profile_combo.addItem(name, name)
+        for name in choices.profiles:
+            self.profile_combo.addItem(name, name)
+        self.completeChanged.emit()
 
     def browse(self) -> None:
         path = self.wiz.ctx.dialogs.open_file(self, _("Import data"), _(FILE_FILTER))
@@ -223,16 +210,10 @@ class FilePage(QWizardPage):
         return bool(text) and Path(text).is_file() and self.period_combo.count() > 0
 
     def validatePage(self) -> bool:  # noqa: N802
-        from kpidesk.services.imports.registry import load_profile
-
         self.wiz.path = self.path_edit.text().strip()
         self.wiz.period = self.period_combo.currentData()
         name = self.profile_combo.currentData()
-        if name:
-            with self.wiz.ctx.db.session() as session:
-                self.wiz.profile = dict(load_profile(session, name), name=name)
-        else:
-            self.wiz.profile = None
+        self.wiz.profile = dict(self.wiz.choices.profiles[name], name=name) if name else None
         return True
 
 
@@ -399,8 +380,9 @@ class MappingPage(QWizardPage):
         self.table = read_table(book, kind=self.wiz.kind, sheet=self.wiz.sheet, header_row=self.wiz.header_row,
                                 overrides=overrides, strict=False)
         self.wiz.header_row = self.table.header_row
-        choices, index = field_choices(self.wiz.ctx.db)
-        proposals = propose_columns(self.wiz.ctx.db, self.table, overrides) if self.wiz.kind == "data" else {}
+        choices, index = self.wiz.choices.fields, self.wiz.choices.header_index
+        proposals = (propose_columns(self.wiz.ctx.db, self.wiz.ctx.actor, self.table, overrides)
+                     if self.wiz.kind == "data" else {})
         self.combos.clear()
         self.grid.setRowCount(len(self.table.columns))
         for row, column in enumerate(self.table.columns):
@@ -511,7 +493,7 @@ class PreviewPage(QWizardPage):
 
     def _run_preview(self) -> None:
         """Check the file again (at first, and when the user confirms a period the file contradicts)."""
-        from kpidesk.services.imports.registry import preview_import
+        from kpidesk.services.imports.use_cases import preview_import
 
         self.wiz.preview = None
         self.error = None
@@ -522,10 +504,8 @@ class PreviewPage(QWizardPage):
         db, wiz, period_ok = self.wiz.ctx.db, self.wiz, self.period_ok.isChecked()
 
         def make_preview():
-            with db.session() as session:
-                return preview_import(session, wiz.path, kind=wiz.kind, period=wiz.period, sheet=wiz.sheet,
-                                      overrides=wiz.overrides, header_row=wiz.header_row, actor=wiz.ctx.actor,
-                                      period_mismatch_ok=period_ok)
+            return preview_import(db, wiz.ctx.actor, wiz.path, kind=wiz.kind, period=wiz.period, sheet=wiz.sheet,
+                                  overrides=wiz.overrides, header_row=wiz.header_row, period_mismatch_ok=period_ok)
 
         Task(self, make_preview).rendering().success(self._previewed).failure(self._failed).start()
 
@@ -576,12 +556,12 @@ class PreviewPage(QWizardPage):
             self.rows.scrollTo(self.model.index(position, 0))
 
     def isComplete(self) -> bool:  # noqa: N802
+        from kpidesk.services.imports.use_cases import import_allowed
+
         preview = self.wiz.preview
         if preview is None or not preview.counts.get("values"):
             return False
-        if preview.blocked:
-            return self.skip.isChecked() and all(p.row is not None for p in preview.blocking_problems)
-        return True
+        return import_allowed(preview, self.skip.isChecked())
 
 
 class ConfirmPage(QWizardPage):

@@ -50,26 +50,25 @@ MAX_COLUMN_WIDTH = 170
 COMPUTE_DELAY_MS = 250
 
 
-def compute_grid_scores(db, period: str, actor=None) -> Computed:
+def compute_grid_scores(db, actor, period: str) -> Computed:
     """The period's KPI values, scores, totals and grades as plain data (runs in a worker)."""
     import math
 
-    from kpidesk.services.appraisal.scoring import period_scores
+    from kpidesk.services.appraisal.use_cases import period_scores
 
-    with db.session() as session:
-        scores = period_scores(session, period, actor=actor)
-        frame = scores.frame
-        kpis: dict[tuple[int, str], KpiCell] = {}
-        totals: dict[int, tuple[float | None, str | None]] = {}
-        for employee_id in frame.index:
-            row = frame.loc[employee_id]
-            for code, item in scores.kpis(employee_id).items():
-                kpis[(int(employee_id), code)] = KpiCell(
-                    item["value"], item["score"], item["status"], scores.explanation_text(employee_id, code))
-            total = row["total"]
-            total = None if total is None or (isinstance(total, float) and math.isnan(total)) else float(total)
-            grade = row.get("grade")
-            totals[int(employee_id)] = (total, grade if isinstance(grade, str) else None)
+    scores = period_scores(db, actor, period)
+    frame = scores.frame
+    kpis: dict[tuple[int, str], KpiCell] = {}
+    totals: dict[int, tuple[float | None, str | None]] = {}
+    for employee_id in frame.index:
+        row = frame.loc[employee_id]
+        for code, item in scores.kpis(employee_id).items():
+            kpis[(int(employee_id), code)] = KpiCell(
+                item["value"], item["score"], item["status"], scores.explanation_text(employee_id, code))
+        total = row["total"]
+        total = None if total is None or (isinstance(total, float) and math.isnan(total)) else float(total)
+        grade = row.get("grade")
+        totals[int(employee_id)] = (total, grade if isinstance(grade, str) else None)
     return Computed(period, kpis, totals)
 
 
@@ -287,8 +286,15 @@ class DataEntryPage(Page):
             return
         if self.sheet is not None and self.sheet.period != period:
             self.stack.clear()
-        with self.ctx.db.session() as session:
-            self.sheet = measurements.entry_sheet(session, period)
+        from kpidesk.services.appraisal.use_cases import entry_sheet
+
+        Task(self, entry_sheet, self.ctx.db, self.ctx.actor, period) \
+            .success(lambda sheet: self._sheet_loaded(sheet, current)).start()
+
+    def _sheet_loaded(self, sheet: measurements.EntrySheet, current) -> None:
+        if sheet.period != self.ctx.period_code:  # the period changed while the sheet was read
+            return
+        self.sheet = sheet
         self.model.set_sheet(self.sheet, locked=self._read_only_reason() is not None)
         if self.model.locked:
             self.stack.clear()
@@ -533,7 +539,7 @@ class DataEntryPage(Page):
             return
         self._compute_generation += 1
         generation = self._compute_generation
-        (Task(self, compute_grid_scores, self.ctx.db, self.sheet.period, self.ctx.actor)
+        (Task(self, compute_grid_scores, self.ctx.db, self.ctx.actor, self.sheet.period)
          .rendering()
          .success(lambda computed: self._computed(generation, computed))
          .failure(lambda error: self._compute_failed(generation, error))

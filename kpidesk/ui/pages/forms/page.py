@@ -33,6 +33,8 @@ from kpidesk.domain.forms import Form, RaterRole, check_response
 from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import _, pick
 from kpidesk.i18n.times import format_local_time
+from kpidesk.services.appraisal.use_cases import PeriodForms, period_forms
+from kpidesk.services.forms import use_cases as forms
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.forms.widgets import ComparisonModel, CriterionWidget, text_of
@@ -50,58 +52,13 @@ class RaterChoice:
     label: str
 
 
-@dataclass
-class FormsSnapshot:
-    """What the page shows for a period, read in one go (plain data)."""
-
-    period: str
-    status: PeriodStatus
-    roster: list  # RosterEntry with forms
-    names: dict[int, str]
-    forms: dict[int, Form]  # form version id → form
-    responses: list  # ResponseView
-
-
-def load_forms_snapshot(db, period: str, actor) -> FormsSnapshot:
-    from kpidesk.services.appraisal import measurements
-    from kpidesk.services.forms import responses as forms_service
-    from kpidesk.services.forms.catalogue import stored_form
-    from kpidesk.services.people import staff
-    from kpidesk.services.safety.period_lock import period_record
-
-    with db.session() as session:
-        record = period_record(session, period)
-        roster = [r for r in measurements.appraisal_roster(session, period) if r.forms]
-        names = {row.id: row.name for row in staff.list_employees(session, include_left=True)}
-        versions = {ref.form_version_id for entry in roster for ref in entry.forms}
-        forms = {version: stored_form(session, version) for version in versions}
-        responses = forms_service.responses_for(session, period, actor=actor)
-    return FormsSnapshot(record.code, record.status, roster, names, forms, responses)
-
-
-def save_form(db, actor, data, submit: bool, response_id: int | None) -> int:
-    from kpidesk.services.forms.responses import save_response
-
-    with db.write() as session:
-        return save_response(session, actor, data, submit=submit, response_id=response_id)
-
-
-def reopen_form(db, actor, response_id: int, reason: str) -> int:
-    from kpidesk.services.forms.responses import reopen_response
-
-    with db.write() as session:
-        reopen_response(session, actor, response_id, reason)
-    return response_id
-
-
-
 class FormsPage(Page):
     watches = Changes.FORMS | Changes.STAFF | Changes.TEMPLATES | Changes.PERIODS | Changes.SETTINGS
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("formsPage")
-        self.snapshot: FormsSnapshot | None = None
+        self.snapshot: PeriodForms | None = None
         self.form: Form | None = None
         self.criteria: list[CriterionWidget] = []
         self.sections: dict[str, QPlainTextEdit] = {}
@@ -252,7 +209,12 @@ class FormsPage(Page):
             self.banner.setText(_("No period is open; open one first."))
             self.banner.show()
             return
-        self.snapshot = load_forms_snapshot(self.ctx.db, period, self.ctx.actor)
+        Task(self, period_forms, self.ctx.db, self.ctx.actor, period).success(self._loaded).start()
+
+    def _loaded(self, snapshot: PeriodForms) -> None:
+        if snapshot.period != self.ctx.period_code:  # the period changed while the forms were read
+            return
+        self.snapshot = snapshot
         current = self.employee_combo.currentData()
         self._fill_employees(current)
         self._employee_changed()
@@ -583,7 +545,8 @@ class FormsPage(Page):
     def _write(self, data, *, submit: bool) -> None:
         self._own_writes += 1
         key = (data.employee_id, data.form_version_id, RaterRole(data.role), data.rater_id)
-        (Task(self, save_form, self.ctx.db, self.ctx.actor, data, submit, self.response_id)
+        (Task(self, forms.save_response, self.ctx.db, self.ctx.actor, data, submit=submit,
+              response_id=self.response_id)
          .writes(Changes.FORMS)
          .success(lambda response_id: self._saved(key, data, submit, response_id))
          .failure(self._save_failed)
@@ -616,11 +579,11 @@ class FormsPage(Page):
     def _remember(self, key, data, submit: bool, response_id: int) -> None:
         """Keep the page's copy of the responses in step with what was just saved."""
         from dataclasses import replace
+        from datetime import UTC, datetime
 
         from kpidesk.services.forms.responses import ResponseView
-        from kpidesk.store.models.base import utcnow
 
-        now = utcnow()
+        now = datetime.now(UTC).replace(tzinfo=None)  # stored times are naive UTC, as the database keeps them
         existing = next((r for r in self.snapshot.responses if r.id == response_id), None)
         levels = {k: v for k, v in data.levels.items() if v}
         comments = {k: v for k, v in data.comments.items() if v}
@@ -654,7 +617,7 @@ class FormsPage(Page):
         if not reason:
             return
         self._own_writes += 1
-        (Task(self, reopen_form, self.ctx.db, self.ctx.actor, self.response.id, reason)
+        (Task(self, forms.reopen_response, self.ctx.db, self.ctx.actor, self.response.id, reason)
          .writes(Changes.FORMS)
          .success(self._reopened)
          .failure(self._save_failed)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpidesk.i18n import N_, _, current_language, pick
+from kpidesk.i18n import N_, _, current_language
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
@@ -60,14 +60,11 @@ def load_choices(db, actor, period: str) -> ChartChoices:
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
-        from sqlalchemy import select
+        from kpidesk.services.appraisal.use_cases import scores_with_kpi_labels
 
-        from kpidesk.services.appraisal.scoring import period_scores
-        from kpidesk.store import models as m
-
-    with db.session() as session:
-        frame = period_scores(session, period, actor=actor).frame
-        names = {code: pick(zh, en) for code, zh, en in session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en))}
+    scores, labels = scores_with_kpi_labels(db, actor, period)
+    frame = scores.frame
+    names = {code: label.name for code, label in labels.items()}
     employees = [(str(no), str(name)) for no, name in zip(frame["staff_no"], frame["name"], strict=True)]
     groups: list[str] = []
     for column in ("department", "team"):
@@ -83,24 +80,12 @@ def load_chart(db, actor, kind: str, period: str, *, employee: str | None, depar
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
-        from kpidesk.services.printing import chart_data as service
-        from kpidesk.services.safety import access
+        from kpidesk.services.printing.use_cases import chart
         from kpidesk.ui.pages.history.chart_canvas import warm_up
 
         warm_up()
-    with db.session() as session:
-        if kind == "team-trend":
-            return service.team_kpi_trend(session, period, kpi or "", department=department, actor=actor, lang=lang,
-                                          length=length)
-        if kind == "trend" and employee:
-            person = service.find_employee(session, employee)
-            scored = service.load_scored_period(session, period, actor=actor)
-            if person.id not in scored.scores.frame.index:
-                return service.chart_data(session, actor, kind, period, employee=employee, lang=lang)  # says why
-            access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id)
-            return service.employee_history(session, person.id, scored, lang=lang, length=length)
-        return service.chart_data(session, actor, kind, period, employee=employee, department=department, kpi=kpi,
-                                  lang=lang)
+    return chart(db, actor, kind, period, employee=employee, department=department, kpi=kpi, lang=lang,
+                 length=length)
 
 
 class HistoryPage(Page):
@@ -207,12 +192,12 @@ class HistoryPage(Page):
 
     def focus_employee(self, employee_id: int) -> None:
         """Show the employee's score trend (used by links from other pages)."""
-        from sqlalchemy import select
+        from kpidesk.services.people.use_cases import staff_no_of
 
-        from kpidesk.store import models as m
+        Task(self, staff_no_of, self.ctx.db, self.ctx.actor, employee_id).success(self._focus_staff_no) \
+            .failure(self._failed).start()
 
-        with self.ctx.db.session() as session:
-            staff_no = session.execute(select(m.Employee.staff_no).where(m.Employee.id == employee_id)).scalar()
+    def _focus_staff_no(self, staff_no: str | None) -> None:
         if staff_no is None:
             return
         if EMPLOYEE not in self.needs():

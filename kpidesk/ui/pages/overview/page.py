@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.i18n.times import DAY, format_local_time
+from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.ui.context import Changes
-from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.models import Column, RowsModel, SortFilterProxy, display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.widgets import Bar, GradeBars, ProgressCard, open_page, page_available
@@ -43,9 +43,8 @@ def load_overview(db, actor, period: str) -> PeriodOverview:
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
-        from kpidesk.services.appraisal.overview import period_overview
-    with db.session() as session:
-        return period_overview(session, period, actor)
+        from kpidesk.services.appraisal.use_cases import period_overview
+    return period_overview(db, actor, period)
 
 
 def _signed(value: float) -> str:
@@ -225,7 +224,7 @@ class OverviewPage(Page):
             self.raters_model.set_rows([])
             return
         self.title.setText(_("Overview · {period}").format(period=o.period))
-        self.status.setText(_("Status: {status}").format(status=label(PERIOD_STATUSES, o.status)))
+        self.status.setText(_("Status: {status}").format(status=period_status_text(o.status)))
         self.data_card.set_progress(o.data_complete, o.appraisees, _("employees with every KPI's data"))
         self.forms_card.set_progress(o.forms_submitted, o.forms_expected, _("self, manager and HR forms"))
         self.results_card.set_progress(o.with_result, o.appraisees, _("employees with a total and a grade"))
@@ -233,7 +232,7 @@ class OverviewPage(Page):
             when = format_local_time(o.finalized_at, DAY)
             self.final_card.set_text(_("Yes"), _("locked on {date}").format(date=when) if when else "")
         else:
-            self.final_card.set_text(_("No"), _("status: {status}").format(status=label(PERIOD_STATUSES, o.status)))
+            self.final_card.set_text(_("No"), _("status: {status}").format(status=period_status_text(o.status)))
         self.grade_bars.set_bars([Bar(g.code, g.label, g.count) for g in o.grades])
         self.movers_model.set_rows(o.movers)
         self.movers_box.setTitle(_("Biggest movers since {period}").format(period=o.previous_period)

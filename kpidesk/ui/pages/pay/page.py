@@ -29,53 +29,19 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.grades import DEFAULT_SCALE
 from kpidesk.domain.money import format_money, format_plain
-from kpidesk.domain.pay import BudgetCheck, BudgetRow, WhatIf, budget_check
+from kpidesk.domain.pay import BudgetCheck, BudgetRow, WhatIf
 from kpidesk.domain.pay_explanations import render_pay_explanation
 from kpidesk.domain.pay_rules import PayRules
 from kpidesk.i18n import N_, _, pick
-from kpidesk.i18n.times import format_local_time
 from kpidesk.services.pay import payroll as pay
 from kpidesk.services.pay.export import flag_text
+from kpidesk.services.pay.use_cases import PayOverview, export_payroll, pay_overview, pay_status_text, what_if
 from kpidesk.ui.context import Changes
-from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.models import SORT_ROLE, Column, RowsModel
 from kpidesk.ui.pages.base import Page
 
 GRADE_LABELS = {"excellent": ("优秀", "Excellent"), "good": ("良好", "Good"), "fair": ("一般", "Fair"),
                 "poor": ("差", "Poor")}
-
-
-@dataclass(frozen=True)
-class PayPageData:
-    """What the page shows, loaded off the UI thread (plain data only)."""
-
-    view: pay.PeriodPay
-    check: BudgetCheck | None
-    rules: PayRules | None
-    budgets: pay.Budgets | None
-
-
-def load_page_data(db, actor, period: str) -> PayPageData:
-    with db.session() as session:
-        view = pay.period_pay(session, actor, period)
-        if not pay.can_see_pay(actor):
-            return PayPageData(view, None, None, None)
-        budgets = pay.get_budgets(session, period)
-        check = pay.check_budget(session, actor, period, budgets, pay=view)
-        return PayPageData(view, check, pay.rules_in_force(session, period), budgets)
-
-
-def run_what_if(db, actor, period: str, proposed: PayRules, budgets: pay.Budgets) -> tuple[WhatIf, BudgetCheck]:
-    with db.session() as session:
-        result = pay.what_if_pay(session, actor, period, proposed)
-    return result, budget_check(result.after, budgets.departments, budgets.measure, budgets.organisation)
-
-
-def export_file(db, actor, period: str, path: str):
-    from kpidesk.services.pay.export import export_payroll
-
-    with db.write() as session:
-        return export_payroll(session, actor, period, path)
 
 
 @dataclass
@@ -182,7 +148,7 @@ class PayPage(Page):
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.data: PayPageData | None = None
+        self.data: PayOverview | None = None
         self.what_if: WhatIf | None = None
         self.title = QLabel()
         font = QFont(self.title.font())
@@ -273,11 +239,11 @@ class PayPage(Page):
             self.status.setText(_("No period is open; open one first."))
             self._show_controls()
             return
-        Task(self, load_page_data, self.ctx.db, self.ctx.actor, period).success(self._loaded).failure(
+        Task(self, pay_overview, self.ctx.db, self.ctx.actor, period).success(self._loaded).failure(
             self._load_failed).start()
 
     # -- loading ------------------------------------------------------------------------------------
-    def _loaded(self, data: PayPageData) -> None:
+    def _loaded(self, data: PayOverview) -> None:
         self.data = data
         self.what_if = None
         self._fill_spins()
@@ -353,14 +319,7 @@ class PayPage(Page):
             self.totals.setText("")
             return
         view = data.view
-        if view.source == "frozen":
-            text = _("Final: frozen on {at} by {user}, from the finalized results {hash}.").format(
-                at=format_local_time(view.frozen_at), user=view.frozen_by, hash=(view.snapshot_hash or "")[:12])
-        elif view.is_final:
-            text = _("Finalized; the pay is frozen when the payroll is first exported.")
-        else:
-            text = _("Draft: period {period} is {status}; pay is final once the period is finalized.").format(
-                period=view.period.code, status=label(PERIOD_STATUSES, view.status))
+        text = pay_status_text(view)
         if view.redacted:
             text += " " + _("Base pay is shown to HR and administrators only.")
         self.status.setText(text)
@@ -395,7 +354,7 @@ class PayPage(Page):
         proposed = self.proposed_rules()
         if proposed is None or self.ctx.period_code is None:
             return
-        Task(self, run_what_if, self.ctx.db, self.ctx.actor, self.ctx.period_code, proposed,
+        Task(self, what_if, self.ctx.db, self.ctx.actor, self.ctx.period_code, proposed,
              self.data.budgets or pay.Budgets()).success(self._what_if_done).failure(
             lambda error: self.ctx.dialogs.error(self, error)).start()
 
@@ -442,7 +401,7 @@ class PayPage(Page):
                                           f"payroll-{period}.xlsx")
         if not path:
             return
-        Task(self, export_file, self.ctx.db, self.ctx.actor, period, path).writes(Changes.SETTINGS).success(
+        Task(self, export_payroll, self.ctx.db, self.ctx.actor, period, path).writes(Changes.SETTINGS).success(
             lambda result: self.ctx.dialogs.info(self, _("Export payroll"), _(
                 "Payroll written: {path} ({people} people, total {total})").format(
                 path=result.path, people=result.people, total=format_money(result.total)))).failure(

@@ -9,7 +9,7 @@ the rules in force then; once edited, the edits stay and only the period they ta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.pay_rules import PayRuleBook, PayRules
 from kpidesk.domain.periods import Period, PeriodKind, PeriodParseError, parse_period
-from kpidesk.errors import KpiDeskError, ValidationError
+from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
-from kpidesk.services.library.kpis import FieldRow
 from kpidesk.services.pay import payroll as pay
+from kpidesk.services.pay.use_cases import RulesEditorData, rules_editor_data, save_rules
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
 from kpidesk.ui.pages.pay.rules_form import RulesForm, override_dict, same_rules
@@ -42,49 +42,20 @@ from kpidesk.ui.tasks import Task
 BAD_COLOUR, MUTED_COLOUR = "#c62828", "#666666"
 
 
-@dataclass(frozen=True)
-class EditorData:
-    """What the editor needs, loaded off the UI thread (plain data only)."""
-
-    book: PayRuleBook
-    fields: tuple[FieldRow, ...] = ()
-    positions: tuple[str, ...] = ()
-    periods: tuple[str, ...] = ()  # opened periods, oldest first
-    reward_length: int | None = None
-    poor_length: int | None = None
-
-
 def may_manage_pay(actor) -> bool:
     """Who may change pay rules (the pay.manage permission: HR and administrators)."""
     return pay.can_manage_pay(actor)
 
 
-def load_editor_data(db, actor) -> EditorData:
-    from kpidesk.services.appraisal import periods
-    from kpidesk.services.library import kpis
-    from kpidesk.services.people import staff
-
-    with db.session() as session:
-        pay.require_pay(actor)
-        try:
-            opened = tuple(p.code for p in periods.list_periods(session, actor))
-        except KpiDeskError:
-            opened = ()
-        reward, poor = pay.streak_rule(session, "reward_streak"), pay.streak_rule(session, IMPROVEMENT_FLAG)
-        return EditorData(pay.load_rule_book(session), tuple(kpis.list_raw_fields(session)),
-                          tuple(p.name for p in staff.list_positions(session)), opened,
-                          reward.length if reward else None, poor.length if poor else None)
-
-
-def save_rules(db, actor, effective_from: str, rules: PayRules, note: str = "") -> PayRuleBook:
-    with db.write() as session:
-        return pay.save_rule_version(session, actor, effective_from, rules, note)
+def load_editor_data(db, actor) -> RulesEditorData:
+    """What the editor offers, read in a worker."""
+    return rules_editor_data(db, actor, IMPROVEMENT_FLAG)
 
 
 class PayRulesEditor(QDialog):
     """Edit the pay rules and save them as a version in force from a chosen period."""
 
-    def __init__(self, ctx: AppContext, data: EditorData, period: str | None = None,
+    def __init__(self, ctx: AppContext, data: RulesEditorData, period: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -346,7 +317,7 @@ class PayRulesEditor(QDialog):
         self._refresh_state()
 
 
-def open_editor(page: QWidget, ctx: AppContext, data: EditorData, period: str | None) -> PayRulesEditor:
+def open_editor(page: QWidget, ctx: AppContext, data: RulesEditorData, period: str | None) -> PayRulesEditor:
     """Show the editor over ``page`` (window-modal, not blocking: tests drive it like a user)."""
     editor = PayRulesEditor(ctx, data, period, page)
     editor.open()

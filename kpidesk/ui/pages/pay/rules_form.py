@@ -14,7 +14,7 @@ from kpidesk.ui.pages.pay.rules_sections import AllowancesSection, CoefficientSe
 from kpidesk.ui.pages.pay.rules_tables import Reading
 
 if TYPE_CHECKING:
-    from kpidesk.ui.pages.pay.rules_editor import EditorData
+    from kpidesk.services.pay.use_cases import RulesEditorData
 
 
 def override_dict(values: dict) -> dict:
@@ -38,7 +38,7 @@ def same_rules(a: PayRules, b: PayRules) -> bool:
 class RulesForm(QWidget):
     """The four sections for the organisation (``position`` None) or for one position's override."""
 
-    def __init__(self, data: EditorData, position: str | None, parent: QWidget | None = None) -> None:
+    def __init__(self, data: RulesEditorData, position: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.position = position
         inherits = position is not None

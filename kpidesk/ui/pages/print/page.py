@@ -62,9 +62,8 @@ def load_print_choices(db, actor, period: str) -> PrintChoices:
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
-        from kpidesk.services.appraisal.scoring import period_scores
-    with db.session() as session:
-        scores = period_scores(session, period, actor=actor)
+        from kpidesk.services.appraisal.use_cases import period_scores
+    scores = period_scores(db, actor, period)
     frame = scores.frame
     employees = []
     for _id, row in frame.iterrows():
@@ -262,12 +261,12 @@ class PrintPage(Page):
         return True
 
     def focus_employee(self, employee_id: int) -> None:
-        from sqlalchemy import select
+        from kpidesk.services.people.use_cases import staff_no_of
 
-        from kpidesk.store import models as m
+        Task(self, staff_no_of, self.ctx.db, self.ctx.actor, employee_id).success(self._focus_staff_no) \
+            .failure(lambda error: self._show_error(error)).start()
 
-        with self.ctx.db.session() as session:
-            staff_no = session.execute(select(m.Employee.staff_no).where(m.Employee.id == employee_id)).scalar()
+    def _focus_staff_no(self, staff_no: str | None) -> None:
         if staff_no:
             self.choose_employees([staff_no])
 

@@ -3,7 +3,7 @@
 Laying out a hundred sheets builds millions of short-lived Python objects; the garbage collector's full
 passes over them hold the interpreter lock for up to a second, and in a thread of the app that freezes the
 window (measured by ``bench/bench_ui_stall.py``). In a child process the window's interpreter is never
-blocked. The child opens the same database, runs ``services.printing.print_documents`` and sends its
+blocked. The child opens the same database, runs ``services.printing.use_cases.print_sheets`` and sends its
 progress back; the Cancel button sets an event the child checks between charts and documents.
 """
 
@@ -47,12 +47,12 @@ def _child(url, actor, request, out: str, messages, cancel_event) -> None:
 
     set_language(request.lang)
     try:
-        from kpidesk.services.printing.sheets import print_documents
-        from kpidesk.store.db import open_database
+        from kpidesk.services.printing.use_cases import print_sheets
+        from kpidesk.services.safety.use_cases import open_without_upgrade
 
-        db = open_database(url, migrate=False)
+        db = open_without_upgrade(url)
         try:
-            outcome = print_documents(
+            outcome = print_sheets(
                 db, actor, request, out,
                 progress=lambda p: messages.put(("progress", (p.done, p.total, p.label))),
                 cancel=_EventToken(cancel_event),
@@ -75,7 +75,7 @@ def _portable(exc: BaseException) -> BaseException:
 
 def print_in_process(db, actor, request, out: str, *, progress: ProgressCallback | None = None,
                      cancel: CancelToken | None = None) -> Any:
-    """``print_documents`` in a child process (call from a worker thread); returns its PrintOutcome."""
+    """``print_sheets`` in a child process (call from a worker thread); returns its PrintOutcome."""
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     cancel_event = context.Event()

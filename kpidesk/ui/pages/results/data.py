@@ -6,12 +6,12 @@ and returns a ``ResultsData`` of plain values and pandas frames; no ORM row and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kpidesk.domain.statuses import PeriodStatus
-from kpidesk.i18n import N_, _, pick
+from kpidesk.i18n import N_, _
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
 if TYPE_CHECKING:  # pandas and the scoring service are loaded by the worker, not on the UI thread
@@ -107,56 +107,24 @@ def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo]) -> tuple[pd.Da
     return table, keys
 
 
-def _kpi_infos(session) -> dict[str, KpiInfo]:
-    from sqlalchemy import select
-
-    from kpidesk.store import models as m
-
-    return {code: KpiInfo(code, pick(zh, en), unit)
-            for code, zh, en, unit in session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en, m.Kpi.unit))}
-
-
 def load_results(db, actor, period: str, *, progress: ProgressCallback | None = None,
                  cancel: CancelToken | None = None) -> ResultsData:
     """Compute (or read the snapshot of) ``period`` and gather what the page's tabs show."""
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
-        from kpidesk.services.appraisal import adjustments, calibration, periods, signoffs
-        from kpidesk.services.appraisal.scoring import period_scores
-        from kpidesk.services.appraisal.scoring_inputs import find_period_record
+        from kpidesk.services.appraisal.use_cases import RESULTS_STEPS, period_results
         from kpidesk.ui.pages.history.chart_canvas import warm_up
 
         warm_up()  # matplotlib and its fonts load here, not when the calibration chart is first drawn
-    steps = 5
-    token = cancel or CancelToken()
-    report(progress, 0, steps, _("Reading the period…"))
-    with db.session() as session:
-        record = find_period_record(session, period)
-        report(progress, 1, steps, _("Computing scores…"))
-        scores = period_scores(session, period, actor=actor)
-        scores = replace(scores, loaded=None)  # ORM rows stay in this thread
-        token.raise_if_cancelled()
-        report(progress, 2, steps, _("Preparing the table…"))
-        kpis = _kpi_infos(session)
-        table, keys = results_table(scores, kpis)
-        data = ResultsData(period=scores.period.code, status=scores.status, scores=scores, table=table,
-                           column_keys=keys, kpis=kpis)
-        token.raise_if_cancelled()
-        report(progress, 3, steps, _("Reading adjustments and appeals…"))
-        if record is not None:
-            data.finalized_at, data.finalized_by = record.finalized_at, record.finalized_by
-            data.adjustments = adjustments.list_adjustments(session, actor, period)
-            data.exemptions = adjustments.list_exemptions(session, actor, period)
-            data.responses = periods.list_responses(session, period, actor)
-            data.signoffs = signoffs.list_signoffs(session, actor, period)
-        token.raise_if_cancelled()
-        report(progress, 4, steps, _("Calibration figures…"))
-        data.curve = calibration.target_curve(session, scores.grade_scale)
-        data.forced = calibration.forced_setting(session)
-        if record is not None:
-            ids = {int(i) for i in scores.frame.index}
-            data.rater_stats = calibration.rater_statistics(session, period, ids)
-            data.gaps = calibration.self_manager_gaps(session, period, ids)
+    read = period_results(db, actor, period, progress=progress, cancel=cancel)
+    kpis = {code: KpiInfo(label.code, label.name, label.unit) for code, label in read.kpis.items()}
+    table, keys = results_table(read.scores, kpis)
+    data = ResultsData(period=read.scores.period.code, status=read.scores.status, scores=read.scores, table=table,
+                       column_keys=keys, kpis=kpis, adjustments=read.adjustments, exemptions=read.exemptions,
+                       responses=read.responses, signoffs=read.signoffs, curve=read.curve, forced=read.forced,
+                       rater_stats=read.rater_stats, gaps=read.gaps, finalized_at=read.finalized_at,
+                       finalized_by=read.finalized_by)
+    steps = RESULTS_STEPS
     report(progress, steps, steps, _("Done"))
     return data

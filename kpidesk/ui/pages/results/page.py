@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 from kpidesk.i18n.times import format_local_time
-from kpidesk.services.safety.access import ROLE_PERMISSIONS, Permission, can
+from kpidesk.services.appraisal import use_cases as appraisal
+from kpidesk.services.appraisal.status_words import period_status_text
+from kpidesk.services.safety.access import Permission, can
+from kpidesk.services.safety.use_cases import may_somewhere
 from kpidesk.ui.context import Changes
-from kpidesk.ui.labels import PERIOD_STATUSES, label
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.calibration import CalibrationView
@@ -44,98 +46,6 @@ from kpidesk.ui.widgets import Banner, SearchBox, Table, heading
 
 RESULT_CHANGES = Changes.RESULTS | Changes.ADJUSTMENTS
 PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Changes.FORMS | Changes.ADJUSTMENTS
-
-
-# --- service calls run in the write worker (plain values in, plain values out) ----------------------------
-
-def _in_write(db, work: Callable[[Any], Any]):
-    with db.write() as session:
-        return work(session)
-
-
-def add_adjustment(db, actor, period, employee_id, points, reason) -> int:
-    from kpidesk.services.appraisal import adjustments
-
-    return _in_write(db, lambda s: adjustments.add_adjustment(s, actor, period, employee_id, points, reason).id)
-
-
-def remove_adjustment(db, actor, adjustment_id, reason) -> None:
-    from kpidesk.services.appraisal import adjustments
-
-    _in_write(db, lambda s: adjustments.remove_adjustment(s, actor, adjustment_id, reason))
-
-
-def add_exemption(db, actor, period, employee_id, code, reason) -> int:
-    from kpidesk.services.appraisal import adjustments
-
-    return _in_write(db, lambda s: adjustments.add_exemption(s, actor, period, employee_id, code, reason).id)
-
-
-def remove_exemption(db, actor, exemption_id, reason) -> None:
-    from kpidesk.services.appraisal import adjustments
-
-    _in_write(db, lambda s: adjustments.remove_exemption(s, actor, exemption_id, reason))
-
-
-def start_review(db, actor, period) -> str:
-    from kpidesk.services.appraisal import periods
-
-    return _in_write(db, lambda s: periods.start_review(s, actor, period).code)
-
-
-def lock_summary(db, period):
-    from kpidesk.services.appraisal import period_review
-
-    with db.session() as session:
-        return period_review.lock_summary(session, period)
-
-
-def finalize(db, actor, period):
-    from kpidesk.services.appraisal import period_review
-
-    return _in_write(db, lambda s: period_review.finalize_after_review(s, actor, period))
-
-
-def reopen(db, actor, period, reason) -> str:
-    from kpidesk.services.appraisal import periods
-
-    return _in_write(db, lambda s: periods.reopen_period(s, actor, period, reason).code)
-
-
-def record_response(db, actor, period, staff_no, kind, text) -> int:
-    from kpidesk.services.appraisal import periods
-
-    return _in_write(db, lambda s: periods.record_response(s, actor, period, staff_no, kind, text).id)
-
-
-def answer_appeal(db, actor, appeal_id, answer) -> int:
-    from kpidesk.services.appraisal import periods
-
-    return _in_write(db, lambda s: periods.answer_appeal(s, actor, appeal_id, answer).id)
-
-
-def apply_forced(db, actor, period, quotas, scope) -> None:
-    from kpidesk.services.appraisal import calibration
-
-    _in_write(db, lambda s: calibration.apply_forced(s, actor, period, quotas, scope))
-
-
-def clear_forced(db, actor, period) -> None:
-    from kpidesk.services.appraisal import calibration
-
-    _in_write(db, lambda s: calibration.clear_forced(s, actor, period))
-
-
-def record_signoff(db, actor, period, employee_id, role, signed_by):
-    from kpidesk.services.appraisal import signoffs
-
-    return _in_write(db, lambda s: signoffs.record_signoff(s, actor, period, employee_id, role, signed_by))
-
-
-def remove_signoff(db, actor, signoff_id, reason) -> None:
-    from kpidesk.services.appraisal import signoffs
-
-    _in_write(db, lambda s: signoffs.remove_signoff(s, actor, signoff_id, reason))
 
 
 # --- undo ----------------------------------------------------------------------------------------------
@@ -378,7 +288,7 @@ class ResultsPage(Page):
             self.status.setText("")
             return
         self.title.setText(_("Results & calibration · {period}").format(period=data.period))
-        self.status.setText(_("Status: {status}").format(status=label(PERIOD_STATUSES, data.status)))
+        self.status.setText(_("Status: {status}").format(status=period_status_text(data.status)))
         if data.status == PeriodStatus.FINALIZED:
             when = format_local_time(data.finalized_at) or "—"
             self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
@@ -424,7 +334,7 @@ class ResultsPage(Page):
         data, actor = self.data, self.ctx.actor
         status = data.status if data else None
         writable = not self.ctx.read_only
-        may_adjust = writable and Permission.ADJUST in ROLE_PERMISSIONS.get(actor.role, frozenset())
+        may_adjust = writable and may_somewhere(actor, Permission.ADJUST)
         may_manage = writable and can(actor, Permission.PERIODS_MANAGE)
         self.recompute_button.setEnabled(data is not None or self.ctx.period_code is not None)
         editable = status in (PeriodStatus.OPEN, PeriodStatus.REVIEW)
@@ -557,8 +467,8 @@ class ResultsPage(Page):
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
             self, _("Adjustment {points} for {person}").format(points=points, person=person),
-            lambda: add_adjustment(db, actor, period, employee, points, reason),
-            lambda row_id: remove_adjustment(db, actor, row_id, _("undone"))))
+            lambda: appraisal.add_adjustment(db, actor, period, employee, points, reason),
+            lambda row_id: appraisal.remove_adjustment(db, actor, row_id, _("undone"))))
 
     def add_exemption(self) -> None:
         employee = self._employee_or_warn()
@@ -582,8 +492,8 @@ class ResultsPage(Page):
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
             self, _("Exemption of {kpi} for {person}").format(kpi=self.data.kpi_name(code), person=person),
-            lambda: add_exemption(db, actor, period, employee, code, reason),
-            lambda row_id: remove_exemption(db, actor, row_id, _("undone"))))
+            lambda: appraisal.add_exemption(db, actor, period, employee, code, reason),
+            lambda row_id: appraisal.remove_exemption(db, actor, row_id, _("undone"))))
 
     def remove_adjustment_or_exemption(self) -> None:
         employee = self._employee_or_warn()
@@ -594,11 +504,11 @@ class ResultsPage(Page):
         for a in self.data.adjustments:
             if a.employee_id == employee:
                 text = _("Adjustment {points}: {reason}").format(points=display_value(a.points), reason=a.reason)
-                choices.append((text, lambda reason, i=a.id: remove_adjustment(db, actor, i, reason)))
+                choices.append((text, lambda reason, i=a.id: appraisal.remove_adjustment(db, actor, i, reason)))
         for e in self.data.exemptions:
             if e.employee_id == employee and not e.automatic:
                 text = _("Exemption of {kpi}: {reason}").format(kpi=self.data.kpi_name(e.kpi_code), reason=e.reason)
-                choices.append((text, lambda reason, i=e.id: remove_exemption(db, actor, i, reason)))
+                choices.append((text, lambda reason, i=e.id: appraisal.remove_exemption(db, actor, i, reason)))
         if not choices:
             self.ctx.dialogs.info(self, _("Remove"), _("{person} has no adjustment or exemption.").format(
                 person=self.data.person(employee)))
@@ -620,12 +530,13 @@ class ResultsPage(Page):
                                           "Adjustments stay possible until the period is finalized.")):
             return
         db, actor = self.ctx.db, self.ctx.actor
-        self.run_write(lambda: start_review(db, actor, period), PERIOD_CHANGES)
+        self.run_write(lambda: appraisal.start_review(db, actor, period), PERIOD_CHANGES)
 
     def finalize(self) -> None:
         if self.data is None:
             return
-        Task(self, lock_summary, self.ctx.db, self.data.period).success(self._confirm_finalize).start()
+        Task(self, appraisal.lock_summary, self.ctx.db, self.ctx.actor, self.data.period) \
+            .success(self._confirm_finalize).start()
 
     def _confirm_finalize(self, summary) -> None:
         period = summary.period
@@ -642,7 +553,7 @@ class ResultsPage(Page):
             return
         db, actor = self.ctx.db, self.ctx.actor
         self.stack.clear()  # what was added is now part of the signed record
-        self.run_write(lambda: finalize(db, actor, period), PERIOD_CHANGES)
+        self.run_write(lambda: appraisal.finalize_after_review(db, actor, period), PERIOD_CHANGES)
 
     def reopen(self) -> None:
         if self.data is None:
@@ -654,7 +565,7 @@ class ResultsPage(Page):
         if not reason:
             return
         db, actor = self.ctx.db, self.ctx.actor
-        self.run_write(lambda: reopen(db, actor, period, reason), PERIOD_CHANGES)
+        self.run_write(lambda: appraisal.reopen_period(db, actor, period, reason), PERIOD_CHANGES)
 
     def record_response(self) -> None:
         employee = self._employee_or_warn()
@@ -674,7 +585,8 @@ class ResultsPage(Page):
                 return
         staff_no = str(self.data.scores.frame.at[employee, "staff_no"])
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
-        self.run_write(lambda: record_response(db, actor, period, staff_no, kinds[index], text), Changes.RESULTS)
+        self.run_write(lambda: appraisal.record_response(db, actor, period, staff_no, kinds[index], text),
+                       Changes.RESULTS)
 
     def answer_appeal(self, appeal: dict) -> None:
         answer = self.ctx.dialogs.ask_text(self, _("Answer to {name}").format(name=appeal["name"]),
@@ -683,7 +595,7 @@ class ResultsPage(Page):
         if not answer:
             return
         db, actor = self.ctx.db, self.ctx.actor
-        self.run_write(lambda: answer_appeal(db, actor, appeal["id"], answer), Changes.RESULTS)
+        self.run_write(lambda: appraisal.answer_appeal(db, actor, appeal["id"], answer), Changes.RESULTS)
 
     def apply_forced(self, quotas, scope: str) -> None:
         if self.data is None:
@@ -697,14 +609,15 @@ class ResultsPage(Page):
                     moved=moved, period=self.data.period)):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
-        self.run_write(lambda: apply_forced(db, actor, period, quotas, scope), Changes.SETTINGS | Changes.RESULTS)
+        self.run_write(lambda: appraisal.apply_forced(db, actor, period, quotas, scope),
+                       Changes.SETTINGS | Changes.RESULTS)
 
     def clear_forced(self) -> None:
         if self.data is None or not self.ctx.dialogs.confirm(
                 self, _("Grades by score again?"), _("Grades follow the totals again (organisation setting).")):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
-        self.run_write(lambda: clear_forced(db, actor, period), Changes.SETTINGS | Changes.RESULTS)
+        self.run_write(lambda: appraisal.clear_forced(db, actor, period), Changes.SETTINGS | Changes.RESULTS)
 
     def record_signoff(self, row) -> None:
         from kpidesk.services.appraisal.signoffs import ROLES, role_label
@@ -725,7 +638,8 @@ class ResultsPage(Page):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.selected_employee = row.employee_id
-        self.run_write(lambda: record_signoff(db, actor, period, row.employee_id, role, signer), Changes.RESULTS)
+        self.run_write(lambda: appraisal.record_signoff(db, actor, period, row.employee_id, role, signer),
+                       Changes.RESULTS)
 
     def remove_signoff(self, row) -> None:
         from kpidesk.services.appraisal.signoffs import role_label
@@ -741,7 +655,7 @@ class ResultsPage(Page):
         if not reason:
             return
         db, actor = self.ctx.db, self.ctx.actor
-        self.run_write(lambda: remove_signoff(db, actor, signed[index].id, reason), Changes.RESULTS)
+        self.run_write(lambda: appraisal.remove_signoff(db, actor, signed[index].id, reason), Changes.RESULTS)
 
 
 def _esc(text: object) -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
-from kpidesk.store.locations import UnwritableLocation, prepare_folder, user_forms_folder
+from kpidesk.services.forms.use_cases import own_forms_folder
+from kpidesk.services.safety.use_cases import writable_folder
 from kpidesk.ui.context import AppContext
 
 
@@ -19,7 +21,7 @@ class FormsFolderBox(QGroupBox):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("formsFolderBox")
-        self.folder = QLabel(str(user_forms_folder()))
+        self.folder = QLabel(str(own_forms_folder()))
         self.folder.setObjectName("formsFolder")
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder.setWordWrap(True)
@@ -47,10 +49,10 @@ class FormsFolderBox(QGroupBox):
 
     def open_folder(self) -> None:
         """Create the folder on first use, then show it in the system's file manager."""
-        folder = user_forms_folder()
+        folder = own_forms_folder()
         try:
-            prepare_folder(folder)
-        except UnwritableLocation as exc:
+            writable_folder(folder)
+        except ValidationError as exc:  # the folder cannot be created or written
             self.ctx.dialogs.warning(self, _("Forms"), str(exc))
             return
         self.ctx.dialogs.open_folder(self, folder)

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.services.people import organisation as org_service
+from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.organisation import BandRow
-from kpidesk.services.safety import settings as settings_service
 from kpidesk.services.safety.settings import RATERS, OrganisationSettings
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import AppContext, Changes
@@ -54,10 +54,8 @@ class SettingsData:
     backup_folder: str | None
 
 
-def load_settings(db) -> SettingsData:
-    with db.session() as session:
-        organisation = settings_service.load_settings(session)
-        bands = org_service.grade_bands(session)
+def load_settings(db, actor) -> SettingsData:
+    organisation, bands = people.organisation_settings(db, actor)
     return SettingsData(organisation, bands, str(db.backup_dir) if db.backup_dir else None)
 
 
@@ -310,7 +308,7 @@ class SettingsPage(Page):
 
     # -- loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        Task(self, load_settings, self.ctx.db).success(self._loaded).start()
+        Task(self, load_settings, self.ctx.db, self.ctx.actor).success(self._loaded).start()
 
     def _loaded(self, data: SettingsData) -> None:
         self.data = data
@@ -410,16 +408,8 @@ class SettingsPage(Page):
         except (ValueError, org_service.ValidationError) as exc:
             self._fail(error_text(exc) if isinstance(exc, org_service.ValidationError) else str(exc))
             return False
-        db, actor = self.ctx.db, self.ctx.actor
-        bands_changed = self.data is None or bands != self.data.bands
-
-        def write() -> None:
-            with db.write() as session:
-                org_service.save_organisation(session, actor, organisation)
-                if bands_changed:
-                    org_service.save_grade_bands(session, actor, bands)
-
-        Task(self, write).writes(Changes.SETTINGS | Changes.RESULTS).success(self._saved) \
+        changed_bands = bands if self.data is None or bands != self.data.bands else None
+        Task(self, people.save_organisation_settings, self.ctx.db, self.ctx.actor, organisation, changed_bands).writes(Changes.SETTINGS | Changes.RESULTS).success(self._saved) \
             .failure(lambda e: self._fail(error_text(e))).start()
         return True
 

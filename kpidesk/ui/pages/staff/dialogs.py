@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import _
-from kpidesk.services.people import staff
+from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.staff import DepartmentRow, EmployeeRow, PositionRow
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
@@ -191,22 +191,11 @@ class EmployeeDialog(_ServiceDialog):
         if self.employee is not None:
             employee_id = self.employee.id
 
-            def edit() -> int:
-                with db.write() as session:
-                    staff.update_employee(session, actor, employee_id, **values)
-                return employee_id
-
-            return edit
+            return lambda: people.update_employee(db, actor, employee_id, **values)
         department_id = self.department.currentData()
         position_name = self.position.currentText().strip()
-
-        def add() -> int:
-            with db.write() as session:
-                position_id = staff.get_or_create_position(session, position_name).id if position_name else None
-                return staff.add_employee(session, actor, department_id=department_id, position_id=position_id,
-                                          **values).id
-
-        return add
+        return lambda: people.add_employee(db, actor, position_name=position_name, department_id=department_id,
+                                           **values)
 
 
 class TransferDialog(_ServiceDialog):
@@ -246,14 +235,8 @@ def transfer_write(db, actor, employee_id: int, department_id: int | None, posit
                    reason: str | None):
     """The transfer as a background write; the page runs it again to redo after an undo."""
 
-    def transfer() -> int:
-        with db.write() as session:
-            position_id = staff.get_or_create_position(session, position_name).id if position_name else None
-            staff.transfer_employee(session, actor, employee_id, department_id=department_id,
-                                    position_id=position_id, on=on, reason=reason)
-        return employee_id
-
-    return transfer
+    return lambda: people.transfer_employee(db, actor, employee_id, department_id=department_id,
+                                            position_name=position_name, on=on, reason=reason)
 
 
 class LeaveDialog(_ServiceDialog):
@@ -279,9 +262,4 @@ class LeaveDialog(_ServiceDialog):
         on = _to_date(self.leave_date) or date.today()
         reason = self.reason.text().strip() or None
 
-        def leave() -> int:
-            with db.write() as session:
-                staff.mark_left(session, actor, employee_id, on=on, reason=reason)
-            return employee_id
-
-        return leave
+        return lambda: people.mark_left(db, actor, employee_id, on=on, reason=reason)

@@ -14,11 +14,10 @@ SPREADSHEETS = N_("Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All fil
 MAX_LISTED_PROBLEMS = 8
 
 
-def _preview(db, path: str, actor=None):
-    from kpidesk.services.imports.staff import preview_staff_import
+def _preview(db, actor, path: str):
+    from kpidesk.services.imports.use_cases import preview_import
 
-    with db.session() as session:
-        return preview_staff_import(session, path, actor=actor)
+    return preview_import(db, actor, path, kind="staff")
 
 
 def _apply(db, actor, preview, skip: bool, progress=None, cancel=None):
@@ -47,7 +46,7 @@ def run_staff_import(page) -> None:
     path = ctx.dialogs.open_file(page, _("Import staff list"), _(SPREADSHEETS))
     if not path:
         return
-    Task(page, _preview, ctx.db, path, ctx.actor).with_progress(_("Reading {file}…").format(file=path), cancellable=False) \
+    Task(page, _preview, ctx.db, ctx.actor, path).with_progress(_("Reading {file}…").format(file=path), cancellable=False) \
         .success(lambda preview: _confirm(page, preview)).start()
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.services.people import staff
+from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.staff import EmployeeRow
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
@@ -68,18 +69,9 @@ class StaffFilter(SortFilterProxy):
         return super().filterAcceptsRow(source_row, source_parent)
 
 
-def load_lists(db) -> StaffLists:
-    with db.session() as session:
-        return StaffLists(
-            departments=staff.list_departments(session),
-            positions=staff.list_positions(session),
-            employees=staff.list_employees(session, include_left=True),
-        )
-
-
-def load_moves(db, employee_id: int) -> list[staff.MoveRow]:
-    with db.session() as session:
-        return staff.list_moves(session, employee_id)
+def load_lists(db, actor) -> StaffLists:
+    departments, positions, employees = people.staff_lists(db, actor)
+    return StaffLists(departments=departments, positions=positions, employees=employees)
 
 
 class StaffPage(Page):
@@ -187,7 +179,7 @@ class StaffPage(Page):
         self._update_count()
 
     def refresh(self) -> None:
-        Task(self, load_lists, self.ctx.db).success(self._loaded).start()
+        Task(self, load_lists, self.ctx.db, self.ctx.actor).success(self._loaded).start()
 
     def _loaded(self, lists: StaffLists) -> None:
         selected = self.selected_employee()
@@ -273,13 +265,8 @@ class StaffPage(Page):
                                          required=True)
         if not name:
             return
-        db, actor = self.ctx.db, self.ctx.actor
-
-        def add() -> int:
-            with db.write() as session:
-                return staff.add_department(session, actor, name, parent_id).id
-
-        Task(self, add).writes(Changes.STAFF).success(self._department_added).start()
+        Task(self, people.add_department, self.ctx.db, self.ctx.actor, name, parent_id).writes(Changes.STAFF) \
+            .success(self._department_added).start()
 
     def _department_added(self, department_id: int) -> None:
         self._department_filter = department_id
@@ -318,7 +305,7 @@ class StaffPage(Page):
         employee = self.selected_employee()
         self.history_label.clear()
         if employee is not None and self.ctx.db is not None:
-            Task(self, load_moves, self.ctx.db, employee.id).success(
+            Task(self, people.employee_moves, self.ctx.db, self.ctx.actor, employee.id).success(
                 lambda moves, e=employee: self._show_moves(e, moves)).start()
 
     def _show_moves(self, employee: EmployeeRow, moves: list[staff.MoveRow]) -> None:
@@ -400,11 +387,7 @@ class StaffPage(Page):
         db, actor, employee_id = self.ctx.db, self.ctx.actor, employee.id
 
         def apply(values: dict):
-            def write() -> int:
-                with db.write() as session:
-                    staff.update_employee(session, actor, employee_id, **values)
-                return employee_id
-            return write
+            return lambda: people.update_employee(db, actor, employee_id, **values)
 
         text = _("Edit {name}").format(name=employee.name)
         self._undo.push(WrittenChange(self, text, apply(after), apply(before), Changes.STAFF))
@@ -413,8 +396,7 @@ class StaffPage(Page):
         db, actor, employee_id = self.ctx.db, self.ctx.actor, employee.id
 
         def take_back() -> None:
-            with db.write() as session:
-                staff.undo_transfer(session, actor, employee_id, reason=_("Undo"))
+            people.undo_transfer(db, actor, employee_id, reason=_("Undo"))
 
         text = _("Transfer {name}").format(name=employee.name)
         self._undo.push(WrittenChange(self, text, transfer, take_back, Changes.STAFF))
@@ -423,12 +405,10 @@ class StaffPage(Page):
         db, actor, employee_id = self.ctx.db, self.ctx.actor, employee.id
 
         def reinstate() -> None:
-            with db.write() as session:
-                staff.reinstate_employee(session, actor, employee_id, reason=_("Undo"))
+            people.reinstate_employee(db, actor, employee_id, reason=_("Undo"))
 
         def leave_again() -> None:
-            with db.write() as session:
-                staff.mark_left(session, actor, employee_id)
+            people.mark_left(db, actor, employee_id)
 
         text = _("Mark {name} as left").format(name=employee.name)
         self._undo.push(WrittenChange(self, text, leave_again, reinstate, Changes.STAFF))

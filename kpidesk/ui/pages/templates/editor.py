@@ -36,6 +36,7 @@ from kpidesk.domain.rules import RuleSpec
 from kpidesk.i18n import _, pick
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.library import templates as template_service
+from kpidesk.services.library import use_cases as library
 from kpidesk.services.library.kpis import KpiRow
 from kpidesk.services.library.templates import FormInput, TemplateDetail, TemplateInput
 from kpidesk.services.people.staff import PositionRow
@@ -590,17 +591,11 @@ class TemplateEditor(QWidget):
         if self.params_editor.error:
             self._show_refusal(self.params_editor.error)
             return False
-        db, actor, detail = self.ctx.db, self.ctx.actor, self.detail
+        detail = self.detail
         self.last_save = (detail, data)  # what Undo needs: the version replaced and what replaced it
-
-        def write() -> int:
-            with db.write() as session:
-                if detail is None:
-                    return template_service.create_template(session, actor, data)
-                return template_service.save_template_version(session, actor, detail.id, data)
-
         self.save_button.setEnabled(False)
-        Task(self, write).writes(Changes.TEMPLATES).success(self._saved).failure(self._save_failed).start()
+        Task(self, library.save_template, self.ctx.db, self.ctx.actor, None if detail is None else detail.id, data) \
+            .writes(Changes.TEMPLATES).success(self._saved).failure(self._save_failed).start()
         return True
 
     def _saved(self, template_id: int) -> None:

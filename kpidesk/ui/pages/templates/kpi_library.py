@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.services.library import kpis as kpi_service
+from kpidesk.services.library import use_cases as library
 from kpidesk.services.library.kpis import FieldRow, KpiInput, KpiRow
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
@@ -312,13 +313,9 @@ class KpiLibraryPanel(QWidget):
         except ValueError as exc:
             self._fail(str(exc))
             return False
-        db, actor, kpi_id = self.ctx.db, self.ctx.actor, self.current.id if self.current else None
-
-        def write() -> int:
-            with db.write() as session:
-                return kpi_service.save_kpi(session, actor, data, kpi_id)
-
-        Task(self, write).writes(Changes.KPIS).success(self._saved).failure(lambda e: self._fail(error_text(e))).start()
+        kpi_id = self.current.id if self.current else None
+        Task(self, library.save_kpi, self.ctx.db, self.ctx.actor, data, kpi_id).writes(Changes.KPIS) \
+            .success(self._saved).failure(lambda e: self._fail(error_text(e))).start()
         return True
 
     def _saved(self, kpi_id: int) -> None:

@@ -19,12 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import _, pick
-from kpidesk.services.library import kpis as kpi_service
-from kpidesk.services.library import templates as template_service
+from kpidesk.services.library import use_cases as library
 from kpidesk.services.library.kpis import FieldRow
 from kpidesk.services.library.templates import TemplateSummary
-from kpidesk.services.people import staff as staff_service
-from kpidesk.services.safety import settings as settings_service
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.templates.editor import FormChoice, TemplateEditor, TemplateLists
@@ -41,30 +38,16 @@ class TemplatesData:
     fields: list[FieldRow]
 
 
-def load_templates_data(db, include_old: bool = False) -> TemplatesData:
-    with db.session() as session:
-        summaries = template_service.list_templates(session, include_old=include_old)
-        kpis = kpi_service.list_kpis(session)
-        fields = kpi_service.list_raw_fields(session)
-        positions = staff_service.list_positions(session)
-        organisation = settings_service.load_settings(session)
-        forms = _form_choices(session)
-    shares = (organisation.quantitative_share, organisation.qualitative_share)
-    return TemplatesData(summaries, TemplateLists(kpis, positions, forms, shares), fields)
+def load_templates_data(db, actor, include_old: bool = False) -> TemplatesData:
+    """The library, the positions and the forms a template can use, read in a worker."""
+    from kpidesk.services.forms.use_cases import list_forms
+    from kpidesk.services.people.use_cases import positions
 
-
-def _form_choices(session) -> list[FormChoice]:
-    try:
-        from kpidesk.services.forms.catalogue import list_forms
-    except ImportError:
-        return []
-    listings, _problems = list_forms(session=session)
-    return [FormChoice(f.key, f.title_zh, f.title_en) for f in listings]
-
-
-def load_detail(db, template_id: int):
-    with db.session() as session:
-        return template_service.template_detail(session, template_id)
+    read = library.template_library(db, actor, include_old=include_old)
+    listings, _problems = list_forms(db, actor)
+    forms = [FormChoice(f.key, f.title_zh, f.title_en) for f in listings]
+    lists = TemplateLists(read.kpis, positions(db, actor), forms, read.shares)
+    return TemplatesData(read.templates, lists, read.fields)
 
 
 class TemplatesPage(Page):
@@ -129,7 +112,8 @@ class TemplatesPage(Page):
         self._fill_list()
 
     def refresh(self) -> None:
-        Task(self, load_templates_data, self.ctx.db, self.show_old.isChecked()).success(self._loaded).start()
+        Task(self, load_templates_data, self.ctx.db, self.ctx.actor, self.show_old.isChecked()) \
+            .success(self._loaded).start()
 
     def _loaded(self, data: TemplatesData) -> None:
         self.data = data
@@ -188,7 +172,8 @@ class TemplatesPage(Page):
             self.template_list.blockSignals(False)
             return
         self._select_after = None
-        Task(self, load_detail, self.ctx.db, template_id).success(self.editor.load).start()
+        Task(self, library.template_detail, self.ctx.db, self.ctx.actor, template_id) \
+            .success(self.editor.load).start()
 
     def new_template(self) -> None:
         if self.editor.dirty and not self.ctx.dialogs.confirm(
@@ -206,13 +191,8 @@ class TemplatesPage(Page):
         detail = self.editor.detail
         if detail is None:
             return
-        db, actor = self.ctx.db, self.ctx.actor
-
-        def write() -> int:
-            with db.write() as session:
-                return template_service.duplicate_template(session, actor, detail.id)
-
-        Task(self, write).writes(Changes.TEMPLATES).success(self._saved).start()
+        Task(self, library.duplicate_template, self.ctx.db, self.ctx.actor, detail.id).writes(Changes.TEMPLATES) \
+            .success(self._saved).start()
 
     def undo_stack(self) -> QUndoStack:
         return self._undo
@@ -226,11 +206,7 @@ class TemplatesPage(Page):
         db, actor, key = self.ctx.db, self.ctx.actor, before.key
 
         def save(data):
-            def write() -> int:
-                with db.write() as session:
-                    current = template_service.current_version_id(session, key)
-                    return template_service.save_template_version(session, actor, current, data)
-            return write
+            return lambda: library.save_current_template_version(db, actor, key, data)
 
         text = _("Edit template {name}").format(name=pick(before.name_zh, before.name_en))
         self._undo.push(WrittenChange(self, text, save(after), save(before.as_input()), Changes.TEMPLATES,

@@ -1,0 +1,312 @@
+"""What the window and the command line ask of a period's appraisal, one call per user action.
+
+Each function takes the ``Database`` handle and the acting user and opens its own unit of work; what
+it returns is plain data (no ORM row leaves the session).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from kpidesk.domain.statuses import PeriodStatus
+from kpidesk.i18n import _
+from kpidesk.services.actor import Actor
+from kpidesk.services.library.use_cases import KpiLabel, labels_of_kpis
+from kpidesk.services.progress import CancelToken, ProgressCallback, report
+from kpidesk.services.safety.access import Permission, require
+from kpidesk.store import models as m
+from kpidesk.store.db import Database
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """A period as the window's period picker shows it."""
+
+    code: str
+    status: PeriodStatus
+
+
+def list_periods(db: Database, actor: Actor) -> list[PeriodChoice]:
+    """Every period in date order (a month before the quarter that ends with it)."""
+    require(actor, Permission.PERIODS_READ)
+    with db.session() as session:
+        rows = session.execute(
+            select(m.PeriodRecord.code, m.PeriodRecord.status)
+            .order_by(m.PeriodRecord.ends_on, m.PeriodRecord.starts_on.desc())
+        ).all()
+    return [PeriodChoice(code, status) for code, status in rows]
+
+
+def period_scores(db: Database, actor: Actor, period: str, *, department: str | None = None):
+    """The period's results as the actor may see them (a finalized period from its snapshot)."""
+    from kpidesk.services.appraisal import scoring
+
+    with db.session() as session:
+        scores = scoring.period_scores(session, period, department=department, actor=actor)
+    return replace(scores, loaded=None)  # ORM rows stay with the session
+
+
+def scores_with_kpi_labels(db: Database, actor: Actor, period: str):
+    """The period's results and every KPI's label, read together (charts offer the KPIs scored)."""
+    from kpidesk.services.appraisal import scoring
+
+    with db.session() as session:
+        scores = scoring.period_scores(session, period, actor=actor)
+        labels = labels_of_kpis(session)
+    return replace(scores, loaded=None), labels
+
+
+@dataclass
+class PeriodResults:
+    """Everything the Results page shows of a period, as plain values."""
+
+    scores: Any  # PeriodScores, without its ORM rows
+    kpis: dict[str, KpiLabel]
+    opened: bool = False  # whether the period exists (it may be one not opened yet)
+    finalized_at: datetime | None = None
+    finalized_by: str | None = None
+    adjustments: list[Any] = field(default_factory=list)
+    exemptions: list[Any] = field(default_factory=list)
+    responses: list[dict] = field(default_factory=list)
+    signoffs: list[Any] = field(default_factory=list)
+    curve: tuple[tuple[str, float], ...] = ()
+    forced: Any = None
+    rater_stats: list[Any] = field(default_factory=list)
+    gaps: list[Any] = field(default_factory=list)
+
+
+RESULTS_STEPS = 5
+
+
+def period_results(db: Database, actor: Actor, period: str, *, progress: ProgressCallback | None = None,
+                   cancel: CancelToken | None = None) -> PeriodResults:
+    """Compute (or read the snapshot of) ``period`` with its adjustments, responses, sign-offs and
+    calibration figures, reporting each step and checking ``cancel`` between them."""
+    from kpidesk.services.appraisal import adjustments, calibration, periods, scoring, signoffs
+    from kpidesk.services.appraisal.scoring_inputs import find_period_record
+
+    token = cancel or CancelToken()
+    report(progress, 0, RESULTS_STEPS, _("Reading the period…"))
+    with db.session() as session:
+        record = find_period_record(session, period)
+        report(progress, 1, RESULTS_STEPS, _("Computing scores…"))
+        scores = replace(scoring.period_scores(session, period, actor=actor), loaded=None)
+        token.raise_if_cancelled()
+        report(progress, 2, RESULTS_STEPS, _("Preparing the table…"))
+        data = PeriodResults(scores=scores, kpis=labels_of_kpis(session), opened=record is not None)
+        token.raise_if_cancelled()
+        report(progress, 3, RESULTS_STEPS, _("Reading adjustments and appeals…"))
+        if record is not None:
+            data.finalized_at, data.finalized_by = record.finalized_at, record.finalized_by
+            data.adjustments = adjustments.list_adjustments(session, actor, period)
+            data.exemptions = adjustments.list_exemptions(session, actor, period)
+            data.responses = periods.list_responses(session, period, actor)
+            data.signoffs = signoffs.list_signoffs(session, actor, period)
+        token.raise_if_cancelled()
+        report(progress, 4, RESULTS_STEPS, _("Calibration figures…"))
+        data.curve = calibration.target_curve(session, scores.grade_scale)
+        data.forced = calibration.forced_setting(session)
+        if record is not None:
+            ids = {int(i) for i in scores.frame.index}
+            data.rater_stats = calibration.rater_statistics(session, period, ids)
+            data.gaps = calibration.self_manager_gaps(session, period, ids)
+    return data
+
+
+# --- the period workflow -----------------------------------------------------------------------------
+
+
+def period_list(db: Database, actor: Actor) -> list:
+    """Every period with its counts, finalization and snapshot (``periods.PeriodInfo``), start-date order."""
+    from kpidesk.services.appraisal import periods
+
+    with db.session() as session:
+        return periods.list_periods(session, actor)
+
+
+def open_period(db: Database, actor: Actor, period: str) -> str:
+    """Open a period for data; returns its code."""
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.open_period(session, actor, period).code
+
+
+def start_review(db: Database, actor: Actor, period: str) -> str:
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.start_review(session, actor, period).code
+
+
+def finalize_period(db: Database, actor: Actor, period: str):
+    """Finalize straight away (the command line); returns ``periods.Finalized``."""
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.finalize_period(session, actor, period)
+
+
+def lock_summary(db: Database, actor: Actor, period: str):
+    """What finalizing would lock: the appeals still open and the counts the confirmation shows."""
+    from kpidesk.services.appraisal import period_review
+
+    require(actor, Permission.PERIODS_READ)
+    with db.session() as session:
+        return period_review.lock_summary(session, period)
+
+
+def finalize_after_review(db: Database, actor: Actor, period: str):
+    """Finalize unless an appeal still waits for its answer (the window)."""
+    from kpidesk.services.appraisal import period_review
+
+    with db.write() as session:
+        return period_review.finalize_after_review(session, actor, period)
+
+
+def reopen_period(db: Database, actor: Actor, period: str, reason: str) -> str:
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.reopen_period(session, actor, period, reason).code
+
+
+def record_response(db: Database, actor: Actor, period: str, staff_no: str, kind: str,
+                    text: str | None = None) -> int:
+    """An acknowledgement or an appeal; returns its id."""
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.record_response(session, actor, period, staff_no, kind, text).id
+
+
+def answer_appeal(db: Database, actor: Actor, appeal_id: int, answer: str) -> int:
+    from kpidesk.services.appraisal import periods
+
+    with db.write() as session:
+        return periods.answer_appeal(session, actor, appeal_id, answer).id
+
+
+def list_responses(db: Database, actor: Actor, period: str) -> list[dict]:
+    from kpidesk.services.appraisal import periods
+
+    with db.session() as session:
+        return periods.list_responses(session, period, actor)
+
+
+# --- adjustments, exemptions, calibration and sign-offs ----------------------------------------------
+
+
+def add_adjustment(db: Database, actor: Actor, period: str, employee_id: int, points, reason: str) -> int:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        return adjustments.add_adjustment(session, actor, period, employee_id, points, reason).id
+
+
+def remove_adjustment(db: Database, actor: Actor, adjustment_id: int, reason: str | None = None) -> None:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        adjustments.remove_adjustment(session, actor, adjustment_id, reason)
+
+
+def add_exemption(db: Database, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str) -> int:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        return adjustments.add_exemption(session, actor, period, employee_id, kpi_code, reason).id
+
+
+def remove_exemption(db: Database, actor: Actor, exemption_id: int, reason: str | None = None) -> None:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        adjustments.remove_exemption(session, actor, exemption_id, reason)
+
+
+def apply_forced(db: Database, actor: Actor, period: str, quotas, scope: str = "department") -> None:
+    from kpidesk.services.appraisal import calibration
+
+    with db.write() as session:
+        calibration.apply_forced(session, actor, period, quotas, scope)
+
+
+def clear_forced(db: Database, actor: Actor, period: str) -> None:
+    from kpidesk.services.appraisal import calibration
+
+    with db.write() as session:
+        calibration.clear_forced(session, actor, period)
+
+
+def record_signoff(db: Database, actor: Actor, period: str, employee_id: int, role: str, signed_by: str):
+    """Record a signature on a finalized sheet; returns the ``SignOffRow``."""
+    from kpidesk.services.appraisal import signoffs
+
+    with db.write() as session:
+        return signoffs.record_signoff(session, actor, period, employee_id, role, signed_by)
+
+
+def remove_signoff(db: Database, actor: Actor, signoff_id: int, reason: str) -> None:
+    from kpidesk.services.appraisal import signoffs
+
+    with db.write() as session:
+        signoffs.remove_signoff(session, actor, signoff_id, reason)
+
+
+# --- overview and data entry ---------------------------------------------------------------------------
+
+
+def period_overview(db: Database, actor: Actor, period: str):
+    """The Overview page's figures of a period, as the actor may see them."""
+    from kpidesk.services.appraisal import overview
+
+    with db.session() as session:
+        return overview.period_overview(session, period, actor)
+
+
+def entry_sheet(db: Database, actor: Actor, period: str):
+    """The data-entry grid of a period: appraisees × the columns their templates need, values and lock."""
+    from kpidesk.services.appraisal import measurements
+
+    del actor  # every role that opens the grid may read it; saving checks department by department
+    with db.session() as session:
+        return measurements.entry_sheet(session, period)
+
+
+# --- the Forms page -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodForms:
+    """What the Forms page fills in for a period: who is appraised with which forms, their names, the forms
+    themselves and the responses the actor may see (here rather than in forms, as it joins the roster and
+    the people)."""
+
+    period: str
+    status: PeriodStatus
+    roster: list  # RosterEntry with forms
+    names: dict[int, str]
+    forms: dict[int, Any]  # form version id → Form
+    responses: list  # ResponseView
+
+
+def period_forms(db: Database, actor: Actor, period: str) -> PeriodForms:
+    from kpidesk.services.appraisal import measurements
+    from kpidesk.services.forms.catalogue import stored_form
+    from kpidesk.services.forms.responses import responses_for
+    from kpidesk.services.people import staff
+    from kpidesk.services.safety.period_lock import period_record
+
+    with db.session() as session:
+        record = period_record(session, period)
+        roster = [r for r in measurements.appraisal_roster(session, period) if r.forms]
+        names = {row.id: row.name for row in staff.list_employees(session, include_left=True)}
+        versions = {ref.form_version_id for entry in roster for ref in entry.forms}
+        forms = {version: stored_form(session, version) for version in versions}
+        responses = responses_for(session, period, actor=actor)
+    return PeriodForms(record.code, record.status, roster, names, forms, responses)

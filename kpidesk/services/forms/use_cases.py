@@ -1,0 +1,81 @@
+"""What the window and the command line ask of forms (qualitative appraisal), one call per user action;
+each function takes the ``Database`` handle and the acting user and opens its own unit of work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kpidesk.services.actor import Actor
+from kpidesk.store.db import Database
+
+
+def save_response(db: Database, actor: Actor, data, *, submit: bool, response_id: int | None = None) -> int:
+    """Save a filled form as a draft, or submit it; returns the response id."""
+    from kpidesk.services.forms import responses
+
+    with db.write() as session:
+        return responses.save_response(session, actor, data, submit=submit, response_id=response_id)
+
+
+def reopen_response(db: Database, actor: Actor, response_id: int, reason: str) -> int:
+    """Open a submitted form again for changes (the reason is audited)."""
+    from kpidesk.services.forms import responses
+
+    with db.write() as session:
+        responses.reopen_response(session, actor, response_id, reason)
+    return response_id
+
+
+def list_forms(db: Database | None, actor: Actor, forms_dir: Path | None = None):
+    """The forms folder as a list, with the versions stored in the database when there is one."""
+    from kpidesk.services.forms import catalogue
+
+    del actor  # the form library is readable by every role
+    if db is None:
+        return catalogue.list_forms(forms_dir)
+    with db.session() as session:
+        return catalogue.list_forms(forms_dir, session)
+
+
+def form_scores(db: Database, actor: Actor, period: str) -> list[dict[str, Any]]:
+    """One row per employee and form, for those the actor may read."""
+    from kpidesk.services.forms import scores
+
+    with db.session() as session:
+        return scores.form_score_rows(session, period, actor)
+
+
+def export_blank_sheet(db: Database, actor: Actor, period: str, form_key: str, path: Path) -> Path:
+    from kpidesk.services.forms import sheets
+
+    with db.session() as session:
+        return sheets.export_blank_form_sheet(session, period, form_key, path, actor=actor)
+
+
+def export_sheets(db: Database, actor: Actor, period: str, form_key: str, folder: Path, *,
+                  upward: bool = False) -> list[Path]:
+    """One filled-in sheet per reviewer (or per employee for upward appraisal)."""
+    from kpidesk.services.forms import sheets
+
+    with db.session() as session:
+        return sheets.export_form_sheets(session, period, form_key, folder, upward=upward, actor=actor)
+
+
+def preview_sheets(db: Database, actor: Actor, paths, *, period: str | None = None,
+                   form_key: str | None = None) -> list:
+    """Read filled form sheets and check every row, writing nothing (the import checks the actor)."""
+    from kpidesk.services.forms import sheet_import
+
+    del actor
+    with db.session() as session:
+        return [sheet_import.preview_forms_import(session, path, period=period, form_key=form_key)
+                for path in paths]
+
+
+def own_forms_folder() -> Path:
+    """Where the office keeps its own or edited form files (beside the user's data)."""
+    from kpidesk.store.locations import user_forms_folder
+
+    return user_forms_folder()

@@ -1,0 +1,113 @@
+"""What the window and the command line ask of the library (KPIs, templates, starter libraries), one
+call per user action; each function takes the ``Database`` handle and the acting user and opens its own
+unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.errors import NotFound
+from kpidesk.i18n import _, pick
+from kpidesk.services.actor import Actor
+from kpidesk.services.safety.access import Permission, require
+from kpidesk.store import models as m
+from kpidesk.store.db import Database
+
+
+@dataclass(frozen=True)
+class KpiLabel:
+    """A KPI as tables and charts label it, in the current language."""
+
+    code: str
+    name: str
+    unit: str
+
+
+def labels_of_kpis(session: Session) -> dict[str, KpiLabel]:
+    """Every KPI's label by code, for use cases that already hold a session."""
+    rows = session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en, m.Kpi.unit))
+    return {code: KpiLabel(code, pick(zh, en), unit) for code, zh, en, unit in rows}
+
+
+def kpi_labels(db: Database, actor: Actor) -> dict[str, KpiLabel]:
+    require(actor, Permission.LIBRARY_READ)
+    with db.session() as session:
+        return labels_of_kpis(session)
+
+
+def install_starter(db: Database, actor: Actor, starter: str) -> dict:
+    """Install a starter library (KPIs, forms, templates); what the file already has is kept."""
+    from kpidesk.services.library.starter import install_starter as install
+
+    with db.write() as session:
+        return install(session, actor, starter)
+
+
+@dataclass(frozen=True)
+class TemplateLibrary:
+    """What the Templates page lists and offers from the library: templates, KPIs, raw fields and the
+    organisation's quantitative / qualitative shares (positions come from people, a floor above)."""
+
+    templates: list
+    kpis: list
+    fields: list
+    shares: tuple[int, int]
+
+
+def template_library(db: Database, actor: Actor, *, include_old: bool = False) -> TemplateLibrary:
+    from kpidesk.services.library import kpis, templates
+    from kpidesk.services.safety import settings
+
+    require(actor, Permission.LIBRARY_READ)
+    with db.session() as session:
+        organisation = settings.load_settings(session)
+        return TemplateLibrary(
+            templates.list_templates(session, include_old=include_old), kpis.list_kpis(session),
+            kpis.list_raw_fields(session), (organisation.quantitative_share, organisation.qualitative_share))
+
+
+def template_detail(db: Database, actor: Actor, template_id: int):
+    from kpidesk.services.library import templates
+
+    require(actor, Permission.LIBRARY_READ)
+    with db.session() as session:
+        return templates.template_detail(session, template_id)
+
+
+def save_template(db: Database, actor: Actor, template_id: int | None, data) -> int:
+    """A new template (``template_id`` None) or the next version of one; returns the version's id."""
+    from kpidesk.services.library import templates
+
+    with db.write() as session:
+        if template_id is None:
+            return templates.create_template(session, actor, data)
+        return templates.save_template_version(session, actor, template_id, data)
+
+
+def save_current_template_version(db: Database, actor: Actor, key: str, data) -> int:
+    """The next version of whichever version of template ``key`` is current now (undo and redo)."""
+    from kpidesk.services.library import templates
+
+    with db.write() as session:
+        current = templates.current_version_id(session, key)
+        if current is None:
+            raise NotFound(_("The template no longer exists."))
+        return templates.save_template_version(session, actor, current, data)
+
+
+def duplicate_template(db: Database, actor: Actor, template_id: int) -> int:
+    from kpidesk.services.library import templates
+
+    with db.write() as session:
+        return templates.duplicate_template(session, actor, template_id)
+
+
+def save_kpi(db: Database, actor: Actor, data, kpi_id: int | None = None) -> int:
+    from kpidesk.services.library import kpis
+
+    with db.write() as session:
+        return kpis.save_kpi(session, actor, data, kpi_id)

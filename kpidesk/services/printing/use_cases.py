@@ -1,0 +1,53 @@
+"""What the window and the command line ask of printing and charts, one call per user action; each
+function takes the ``Database`` handle and the acting user and opens its own unit of work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpidesk.services.actor import Actor
+from kpidesk.store.db import Database
+
+
+def chart(db: Database, actor: Actor, kind: str, period: str, *, employee: str | None = None,
+          department: str | None = None, kpi: str | None = None, lang: str | None = None,
+          length: int | None = None) -> Any:
+    """The data of one chart, read as ``actor`` may see it. ``length`` (periods shown) applies to the
+    trends; without it they show the chart's default span."""
+    from kpidesk.services.printing import chart_data as charts
+    from kpidesk.services.safety import access
+
+    with db.session() as session:
+        if length is None:
+            return charts.chart_data(session, actor, kind, period, employee=employee, department=department,
+                                     kpi=kpi, lang=lang)
+        if kind == "team-trend":
+            return charts.team_kpi_trend(session, period, kpi or "", department=department, actor=actor,
+                                         lang=lang, length=length)
+        if kind == "trend" and employee:
+            person = charts.find_employee(session, employee)
+            scored = charts.load_scored_period(session, period, actor=actor)
+            if person.id not in scored.scores.frame.index:
+                return charts.chart_data(session, actor, kind, period, employee=employee, lang=lang)  # says why
+            access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id)
+            return charts.employee_history(session, person.id, scored, lang=lang, length=length)
+        return charts.chart_data(session, actor, kind, period, employee=employee, department=department, kpi=kpi,
+                                 lang=lang)
+
+
+def verify_printed_sheet(db: Database, actor: Actor, period: str, staff_no: str, printed_hash: str):
+    """Whether a printed sheet's hash matches the period's stored results."""
+    from kpidesk.services.printing.verification import verify_sheet
+
+    with db.session() as session:
+        return verify_sheet(session, actor, period, staff_no, printed_hash)
+
+
+def print_sheets(db: Database, actor: Actor, request, out, *, progress=None, cancel=None,
+                 processes: int | None = None):
+    """Write the sheets, summary or year sheets of ``request`` as the actor may see them (see
+    ``sheets.print_documents``); returns the ``PrintOutcome``."""
+    from kpidesk.services.printing.sheets import print_documents
+
+    return print_documents(db, actor, request, out, progress=progress, cancel=cancel, processes=processes)
