@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kpidesk.errors import Place, ValidationError
 from kpidesk.exchange.layout import Merge, SheetLayout, ods_layouts, xls_hidden_columns, xlsx_hidden_columns
+from kpidesk.exchange.limits import check_file_size, check_zip
 from kpidesk.exchange.textfiles import read_text_rows
 from kpidesk.i18n import _
 
@@ -111,6 +112,7 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> RawWorkb
             _("unsupported file type {suffix}; use .xlsx, .xls, .ods or .csv").format(suffix=path.suffix), place
         )
     try:
+        check_file_size(path.stat().st_size, name)
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError(_("cannot read the file: {error}").format(error=exc.strerror or exc), place) from None
@@ -130,6 +132,8 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> RawWorkb
         book = RawWorkbook(path, name, "csv", checksum, [sheet_name], {sheet_name: True}, encoding)
         book._sheets[sheet_name] = RawSheet(sheet_name, rows)  # type: ignore[arg-type]
         return book
+    if fmt in ("xlsx", "ods"):
+        check_zip(path, name)
     try:
         from python_calamine import CalamineWorkbook
 
