@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.value_ranges import leave_before_hire, leave_before_hire_message
 from kpidesk.errors import Cancelled
 from kpidesk.exchange.money_cells import parse_money_cells
 from kpidesk.exchange.readers import read_table
@@ -81,6 +82,9 @@ def preview_staff_import(
         for row in parsed.problems.index[parsed.problem_mask]:
             problems.append(ImportProblem(place(row, field), problem_message(parsed.problems[row],
                                                                              cells(field)[row]), "bad_date"))
+    for row in frame.index[list(map(leave_before_hire, frame["hire_date"], frame["leave_date"]))]:
+        problems.append(ImportProblem(place(row, "leave_date"), leave_before_hire_message(
+            frame.at[row, "hire_date"], frame.at[row, "leave_date"]), "bad_date"))
     base_pay = _base_pay_column(table_, actor, problems)
     frame["base_pay"] = base_pay.values if base_pay is not None else None
     for row in frame.index[frame["staff_no"].isna()]:

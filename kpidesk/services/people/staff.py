@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from kpidesk.domain.value_ranges import check_employment_dates
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
@@ -106,6 +107,7 @@ def add_employee(
     staff_no, name = staff_no.strip(), name.strip()
     if not staff_no or not name:
         raise ValidationError(_("Staff number and name are required."))
+    check_employment_dates(hire_date, None)
     if session.execute(select(m.Employee.id).where(m.Employee.staff_no == staff_no)).scalar() is not None:
         raise ValidationError(_("Staff number {staff_no} is already used.").format(staff_no=staff_no))
     employee = m.Employee(
@@ -144,6 +146,8 @@ def update_employee(session: Session, actor: Actor, employee_id: int, **changes)
             raise ValidationError(_("Staff number {staff_no} is already used.").format(staff_no=changes["staff_no"]))
     if changes.get("manager_id") == employee.id:
         raise ValidationError(_("An employee cannot be their own manager."))
+    if "hire_date" in changes:
+        check_employment_dates(changes["hire_date"], employee.leave_date)
     old = {}
     for key, value in changes.items():
         if key not in allowed:
@@ -225,6 +229,7 @@ def mark_left(session: Session, actor: Actor, employee_id: int, on: date | None 
     employee = session.get(m.Employee, employee_id)
     if employee is None:
         raise NotFound(_("The employee no longer exists."))
+    check_employment_dates(employee.hire_date, on or date.today())
     employee.active = False
     employee.leave_date = on or date.today()
     audit.record(session, actor, "employee.leave", entity="employee", entity_id=employee.staff_no,
