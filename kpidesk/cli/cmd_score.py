@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kpidesk.cli.output import print_table
 from kpidesk.domain.statuses import PeriodStatus
+from kpidesk.exchange.neutralise import neutralise_row
 from kpidesk.i18n import _
 
 FORMATS = ("table", "csv", "json")
@@ -81,13 +82,13 @@ def _csv(records: list[dict], codes: list[str]) -> str:
     fixed = ["staff_no", "name", "department", "team", "quantitative", "qualitative", "adjustments", "total",
              "grade", "grade_code", "grade_computed", "rank_department", "rank_organisation", "flags"]
     kpi_columns = [f"{code}.{part}" for code in codes for part in ("value", "score", "weight", "status")]
-    writer.writerow(fixed + kpi_columns)
+    writer.writerow(neutralise_row(fixed + kpi_columns))
     for r in records:
         row = [r[k] for k in fixed[:-1]] + [" ".join(r["flags"])]
         for code in codes:
             item = r["kpis"].get(code, {})
             row += [item.get("value"), item.get("score"), item.get("weight"), item.get("status")]
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(neutralise_row("" if v is None else v for v in row))
     return buffer.getvalue()
 
 

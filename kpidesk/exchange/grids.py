@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpidesk.errors import Place, ValidationError
+from kpidesk.exchange.clean_cells import check_rows
 from kpidesk.exchange.layout import Merge, SheetLayout, ods_layouts, xls_hidden_columns, xlsx_hidden_columns
 from kpidesk.exchange.limits import check_file_size, check_zip
 from kpidesk.exchange.textfiles import read_text_rows
@@ -58,6 +59,7 @@ class RawWorkbook:
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
         except Exception as exc:  # calamine raises its own error types for damaged sheets
             raise ValidationError(_("the sheet cannot be read: {error}").format(error=exc), place) from None
+        check_rows(rows, self.display_name, name)
         layout = self._layout_for(name)
         return RawSheet(
             name=name,
@@ -128,6 +130,7 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> RawWorkb
         raise ValidationError(_("the file is damaged or not a spreadsheet"), place)
     if fmt == "csv":
         rows, encoding = read_text_rows(data, name)
+        check_rows(rows, name, None)
         sheet_name = path.stem
         book = RawWorkbook(path, name, "csv", checksum, [sheet_name], {sheet_name: True}, encoding)
         book._sheets[sheet_name] = RawSheet(sheet_name, rows)  # type: ignore[arg-type]

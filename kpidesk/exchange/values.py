@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from kpidesk.domain.periods import PeriodParseError, parse_period
+from kpidesk.domain.text_rules import show_controls
 from kpidesk.domain.units import Unit
 from kpidesk.domain.value_ranges import MAX_MEASURED_VALUE, date_in_range
 from kpidesk.i18n import N_, _
@@ -77,7 +78,7 @@ def display_value(value: object) -> str:
         text = str(int(value))
     else:
         text = str(value)
-    text = text.replace("\r", " ").replace("\n", " ")
+    text = show_controls(text.replace("\r", " ").replace("\n", " "), keep_lines=False)
     return text if len(text) <= 40 else text[:39] + "…"
 
 

@@ -17,10 +17,12 @@ from sqlalchemy.pool import StaticPool
 
 from kpidesk.errors import ConflictError, CorruptDatabase, KpiDeskError, SchemaTooNew
 from kpidesk.i18n import _
-from kpidesk.store import backups, sqlite
+from kpidesk.store import backups, sqlite, text_guard
 from kpidesk.store.locations import backup_folder_for, resolve_url
 
 log = logging.getLogger(__name__)
+
+text_guard.install()
 
 
 class DatabaseBusy(KpiDeskError):
