@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from kpidesk.cli.output import check_out
 from kpidesk.i18n import _
 
 KINDS = ("trend", "bullet", "radar", "distribution", "scores", "ranking", "team-trend", "fishbone")
@@ -25,7 +24,7 @@ def run_chart(args, ctx) -> int:
     from kpidesk.errors import ValidationError
     from kpidesk.services.printing.chart_data import chart_bytes, chart_data
 
-    out = Path(args.out)
+    out = check_out(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ValidationError(_("Charts are written as .png or .svg, not {suffix}").format(suffix=suffix or "?"))
@@ -33,7 +32,6 @@ def run_chart(args, ctx) -> int:
         data = chart_data(session, ctx.actor, args.kind, args.period, employee=args.employee,
                           department=args.department, kpi=args.kpi, lang=args.lang)
     image = chart_bytes(args.kind, data, suffix, lang=args.lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.part")
     temporary.write_bytes(image)
     temporary.replace(out)

@@ -3,6 +3,7 @@ to fill and import back)."""
 
 from __future__ import annotations
 
+from kpidesk.cli.output import check_out
 from kpidesk.i18n import _
 
 
@@ -23,7 +24,7 @@ def run_export(args, ctx) -> int:
     from kpidesk.services.imports.exporting import export_period
 
     with ctx.db.session() as session:
-        counts = export_period(session, args.period, args.out, actor=ctx.actor)
+        counts = export_period(session, args.period, check_out(args.out), actor=ctx.actor)
     print(_("Exported {rows} rows to {file}").format(rows=counts["rows"], file=args.out))
     return 0
 
@@ -32,7 +33,7 @@ def run_import_template(args, ctx) -> int:
     from kpidesk.services.imports.exporting import export_import_template
 
     with ctx.db.session() as session:
-        counts = export_import_template(session, args.period, args.position, args.out, actor=ctx.actor)
+        counts = export_import_template(session, args.period, args.position, check_out(args.out), actor=ctx.actor)
     print(_("Wrote the import template for {staff} staff and {fields} fields to {file}").format(
         file=args.out, **counts))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kpidesk.cli.output import print_json, print_table
+from kpidesk.cli.output import check_out, print_json, print_table
 from kpidesk.i18n import N_, _, current_language
 
 EXIT_OK, EXIT_INPUT = 0, 3
@@ -143,6 +143,7 @@ def run_check(args, ctx) -> int:
 def run_export(args, ctx) -> int:
     from kpidesk.services.forms.sheets import export_blank_form_sheet, export_form_sheets
 
+    check_out(args.out, folder=not (args.blank and args.out.suffix.lower() == ".xlsx"))
     with ctx.db.session() as session:
         if args.blank:
             target = (
@@ -150,7 +151,7 @@ def run_export(args, ctx) -> int:
                 if args.out.suffix.lower() == ".xlsx"
                 else args.out / f"{args.form}_{args.period}.xlsx"
             )
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(exist_ok=True)
             paths = [export_blank_form_sheet(session, args.period, args.form, target, actor=ctx.actor)]
         else:
             paths = export_form_sheets(session, args.period, args.form, args.out, upward=args.upward,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kpidesk.cli.output import print_json, print_table
+from kpidesk.cli.output import check_out, print_json, print_table
 from kpidesk.domain.money import format_money, format_plain
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
@@ -58,6 +58,7 @@ def run_pay(args, ctx) -> int:
     from kpidesk.services.pay.export import export_payroll, pay_rows
 
     if args.out:
+        check_out(args.out)
         with ctx.db.write() as session:
             result = export_payroll(session, ctx.actor, args.period, args.out)
         print(_("Payroll written: {path} ({people} people, total {total})").format(

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kpidesk.cli.output import print_table
+from kpidesk.cli.output import check_out, print_table
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.exchange.neutralise import neutralise_row
 from kpidesk.i18n import _
@@ -30,6 +30,8 @@ def register(subparsers) -> None:
 def run_score(args, ctx) -> int:
     from kpidesk.services.appraisal.scoring import period_scores, score_records
 
+    if args.out:
+        check_out(args.out)
     with ctx.db.session() as session:
         scores = period_scores(session, args.period, department=args.department, actor=ctx.actor)
         records = score_records(scores)
@@ -95,7 +97,6 @@ def _csv(records: list[dict], codes: list[str]) -> str:
 def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
     """Write beside the target and rename, so a failure never leaves half a file."""
     path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
