@@ -15,6 +15,7 @@ from kpidesk.exchange.clean_cells import check_rows
 from kpidesk.exchange.layout import Merge, SheetLayout, ods_layouts, xls_hidden_columns, xlsx_hidden_columns
 from kpidesk.exchange.limits import check_file_size, check_zip
 from kpidesk.exchange.textfiles import read_text_rows
+from kpidesk.exchange.xls_probe import probe_xls
 from kpidesk.i18n import _
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -137,6 +138,8 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> RawWorkb
         return book
     if fmt in ("xlsx", "ods"):
         check_zip(path, name)
+    elif fmt == "xls":
+        probe_xls(path, name)
     try:
         from python_calamine import CalamineWorkbook
 

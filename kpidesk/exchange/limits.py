@@ -80,7 +80,9 @@ def check_zip(path: Path, file: str) -> None:
             for member in members:
                 if not member.is_dir():
                     _check_part(archive, member, file)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
+    except ValidationError:
+        raise
+    except Exception as exc:  # zipfile, zlib and the XML scan raise many kinds for a damaged file
         raise ValidationError(
             _("the file is damaged, protected or not a spreadsheet ({error})").format(error=str(exc)[:120]),
             Place(file=file),

@@ -117,3 +117,31 @@ def test_an_ordinary_hand_made_workbook_still_reads(tmp_path):
     table = read_table(write_xlsx(tmp_path / "ok.xlsx", [SHEET_HEAD, rows_xml(HEADER + [["E001", "张三", "90"]]),
                                                           SHEET_TAIL]), strict=False)
     assert list(table.frame.iloc[0]) == ["E001", "张三", "90"]
+
+
+def test_a_legacy_xls_that_would_abort_the_reader_is_refused(cli_db, capsys):
+    """A damaged .xls (a few bytes changed in a real one) that makes the reader request over a terabyte;
+    reading it in this process would abort it."""
+    damaged = Path(__file__).resolve().parent / "files" / "asks_for_a_terabyte.xls"
+    code = main(["--db", cli_db, "import", str(damaged), "--kind", "staff"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "asks_for_a_terabyte.xls: the file is damaged or not a spreadsheet" in err
+
+
+def test_a_valid_legacy_xls_still_reads():
+    book = open_workbook(Path(__file__).resolve().parent.parent / "data" / "staff_oddities.xls")
+    assert book.sheet_names and book.sheet(book.sheet_names[0]).rows
+
+
+def test_a_corrupt_deflate_stream_is_a_damaged_file(tmp_path):
+    honest = write_xlsx(tmp_path / "honest.xlsx", [SHEET_HEAD, rows_xml(HEADER * 300), SHEET_TAIL])
+    data = bytearray(honest.read_bytes())
+    with zipfile.ZipFile(honest) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 20
+    data[start:start + 40] = bytes(range(40))
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(ValidationError, match="damaged"):
+        open_workbook(broken)
