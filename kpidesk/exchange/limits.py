@@ -92,7 +92,9 @@ def check_zip(path: Path, file: str) -> None:
 def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> None:
     name = member.filename.lower()
     is_xml = name.endswith(".xml")
-    is_sheet = is_xml and ("worksheets/" in name or name == "content.xml")
+    if name == "content.xml":
+        _check_ods_content(archive, member, file)
+    is_sheet = is_xml and "worksheets/" in name
     max_row = max_column = cells = 0
     tail = b""
     with archive.open(member) as stream:
@@ -112,6 +114,41 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
     if not is_sheet:
         return
     _check_shape(file, max_row, max_column, cells)
+
+
+_ODS_TAG = re.compile(rb"<(/?)(?:\w+:)?(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")
+_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="([0-9]{1,12})"')
+
+
+def _check_ods_content(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> None:
+    """The grid an .ods sheet expands to: repeated rows and cells count as many times as they repeat,
+    up to the last one holding a value (the empty repeats that pad every sheet cost nothing)."""
+    row = last_row = column = widest = 0
+    row_repeat, row_has_value = 1, False
+    carry = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = carry + chunk
+            cut = data.rfind(b"<")
+            data, carry = (data[:cut], data[cut:]) if cut >= 0 and b">" not in data[cut:] else (data, b"")
+            for closing, tag, attributes in _ODS_TAG.findall(data):
+                if tag == b"table" and not closing:
+                    row = last_row = column = 0
+                elif tag == b"table-row" and not closing:
+                    found = _ODS_REPEAT.search(attributes)
+                    row_repeat, row_has_value, column = int(found.group(1)) if found else 1, False, 0
+                    row += row_repeat
+                elif tag == b"table-row":
+                    if row_has_value:
+                        last_row = row
+                elif not closing:
+                    found = _ODS_REPEAT.search(attributes)
+                    column += int(found.group(1)) if found else 1
+                    if b"value-type" in attributes:
+                        row_has_value = True
+                        widest = max(widest, column)
+                        _check_shape(file, last_row if last_row > row else row, widest)
+            _check_shape(file, last_row, widest)
 
 
 def _column_number(letters: bytes) -> int:

@@ -145,3 +145,44 @@ def test_a_corrupt_deflate_stream_is_a_damaged_file(tmp_path):
     broken.write_bytes(bytes(data))
     with pytest.raises(ValidationError, match="damaged"):
         open_workbook(broken)
+
+
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="S">'
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>工号</text:p></table:table-cell>'
+    '</table:table-row><table:table-row table:number-rows-repeated="{rows}">'
+    '<table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>x</text:p>'
+    '</table:table-cell></table:table-row>'
+    '<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16384"/>'
+    '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>'
+)
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def _ods(path: Path, rows: int, columns: int) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        archive.writestr("content.xml", _ODS_CONTENT.format(rows=rows, columns=columns))
+    return path
+
+
+@pytest.mark.parametrize("rows, columns, limit", [(10_000, 1_000, "cells in a sheet"),
+                                                  (3, 2_000, "columns in a sheet")])
+def test_repeated_ods_cells_count_as_often_as_they_repeat(tmp_path, rows, columns, limit):
+    with pytest.raises(ValidationError, match=limit):
+        open_workbook(_ods(tmp_path / "repeats.ods", rows, columns))
+
+
+def test_the_empty_repeats_that_pad_every_ods_sheet_cost_nothing(tmp_path):
+    book = open_workbook(_ods(tmp_path / "padded.ods", 3, 3))
+    assert len(book.sheet("S").rows) == 4
