@@ -28,3 +28,37 @@ def test_a_backup_folder_that_is_a_file_is_named_and_blocks_nothing_silently(cli
     folder.unlink()
     assert main(["--db", cli_db, "import", str(people), "--kind", "staff"]) == 0
     assert folder.is_dir() and any(folder.iterdir())
+
+
+def test_a_restore_stopped_right_after_the_swap_keeps_its_log_entry(cli_db, tmp_path, capsys, monkeypatch):
+    """The restore's audit entry travels inside the restored file: stopping the program the moment the
+    file is swapped (a stand-in for kill -9) no longer leaves a restored database without its record."""
+    import pytest
+    from sqlalchemy import select
+
+    from kpidesk.services.safety import backup
+    from kpidesk.store import models as m
+    from kpidesk.store import sqlite
+    from kpidesk.store.db import open_database
+
+    copy = tmp_path / "copy.db"
+    assert main(["--db", cli_db, "backup", "--out", str(copy)]) == 0
+    real_replace = sqlite.replace_contents
+
+    def swap_then_die(source, destination, **kwargs):
+        real_replace(source, destination, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sqlite, "replace_contents", swap_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        backup.restore(cli_db, copy)
+
+    db = open_database(cli_db)
+    try:
+        with db.session() as session:
+            last = session.execute(select(m.AuditEntry).order_by(m.AuditEntry.id.desc())).scalars().first()
+            assert last.action == "database.restore"
+    finally:
+        db.dispose()
+    capsys.readouterr()
+    assert main(["--db", cli_db, "audit", "verify"]) == 0

@@ -290,6 +290,7 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
         replaced: Path | None = None
         if current.ok or current.kind in ("not_kpidesk", "unknown_schema"):  # a sound SQLite file
             replaced = _verified_backup(db_path, folder, "pre-restore")
+            _record_restore(candidate, db_path, file, replaced, checksum, actor)
             try:
                 sqlite.replace_contents(candidate, db_path)
             except sqlite.FileBusy as exc:
@@ -303,11 +304,11 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
                     sidecar.unlink(missing_ok=True)
             else:
                 replaced = files.set_aside(db_path, folder)
+            _record_restore(candidate, db_path, file, replaced, checksum, actor)
             candidate.replace(db_path)
     after = examine(db_path)
     if not after.ok:  # should not happen: the candidate was checked; say so rather than hide it
         raise CorruptDatabase(verdict_message(db_path, after))
-    _record_restore(db_path, file, replaced, checksum, actor)
     return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
 
 
@@ -343,11 +344,15 @@ def _checked_candidate(file: Path, work: Path) -> Path:
     return candidate
 
 
-def _record_restore(db_path: Path, source: Path, replaced: Path | None, checksum: str, actor: Actor | None) -> None:
+def _record_restore(candidate: Path, db_path: Path, source: Path, replaced: Path | None, checksum: str,
+                    actor: Actor | None) -> None:
+    """Write the restore's audit entry into the checked copy before it takes the database's place, so
+    that the restored file and its record arrive together: a restore stopped half-way leaves either the
+    old file or the new one with its entry, never the new one without."""
     from kpidesk.services.safety import audit
     from kpidesk.store.db import open_database
 
-    db = open_database(db_path)
+    db = open_database(candidate)  # an older schema is upgraded here, as opening the restored file would
     try:
         if db.schema_too_new:
             return
@@ -359,6 +364,7 @@ def _record_restore(db_path: Path, source: Path, replaced: Path | None, checksum
             )
     finally:
         db.dispose()
+    sqlite.make_self_contained(candidate)
 
 
 def _sha256(path: Path) -> str:
