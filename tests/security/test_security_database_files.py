@@ -62,3 +62,36 @@ def test_a_restore_stopped_right_after_the_swap_keeps_its_log_entry(cli_db, tmp_
         db.dispose()
     capsys.readouterr()
     assert main(["--db", cli_db, "audit", "verify"]) == 0
+
+
+def test_a_wal_removed_under_a_live_writer_is_diagnosed_and_its_changes_kept(cli_db, capsys):
+    import os
+
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.people import staff
+    from kpidesk.services.safety.backup import diagnose
+    from kpidesk.store.db import open_database
+
+    path = Path(cli_db)
+    writer = open_database(path)
+    try:
+        with writer.write() as session:
+            staff.add_employee(session, Actor(name="hr"), staff_no="W1", name="甲")
+        os.unlink(path.with_name(path.name + "-wal"))
+
+        problem = diagnose(path)
+        assert problem is not None and problem.kind == "wal_removed" and problem.good_backup is None
+        assert main(["--db", cli_db, "info"]) == 1
+        err = capsys.readouterr().err
+        assert f"{path}-wal" in err and "should not be restored" in err and "restore --newest" not in err
+    finally:
+        writer.dispose()  # closing the writer folds its changes back into the file
+
+    assert diagnose(path) is None
+    assert main(["--db", cli_db, "info"]) == 0
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            assert staff.employee_by_staff_no(session, "W1").name == "甲"
+    finally:
+        db.dispose()
