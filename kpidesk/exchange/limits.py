@@ -14,6 +14,8 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
+
 from kpidesk.errors import Place, ValidationError
 from kpidesk.i18n import _
 
@@ -39,10 +41,14 @@ MAX_CELL_CHARS = 32_767
 MAX_CELL_BYTES = 4 * MAX_CELL_CHARS
 
 _CHUNK = 1 << 20
-_CELL_REF = re.compile(rb'\br="([A-Z]{0,3})([0-9]{1,9})"')
-_CELL_START = re.compile(rb"<(?:\w+:)?c[\s/>]")
-# anchored at the start of a run, so that the search stays linear
-_LONG_XML_TEXT = re.compile(rb"(?:^|(?<=>))[^<]{%d}" % (MAX_CELL_BYTES + 1))
+# rows (<row r="12">) and cells (<c r="AB12">): the row number of either, and the column letters of cells.
+# Writers put a space before attributes, and a pattern starting with that literal is searched fast; a
+# file using another separator gets the general pattern.
+_REF_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,9})"')
+_REF_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_REF_ROW_ANY = re.compile(rb'\sr="[A-Z]{0,3}([0-9]{1,9})"')
+_REF_COLUMN_ANY = re.compile(rb'\sr="([A-Z]{1,3})[0-9]')
+_ODD_SEPARATORS = (b'\tr="', b'\nr="', b'\rr="')
 
 
 def _too_big(file: str, what: str, limit: str) -> ValidationError:
@@ -96,21 +102,21 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
         _check_ods_content(archive, member, file)
     is_sheet = is_xml and "worksheets/" in name
     max_row = max_column = cells = 0
-    tail = b""
+    tail = b""  # the text since the last "<" of the previous chunk: a run or a tag cut by the chunk edge
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
-            if is_xml and _LONG_XML_TEXT.search(window):
+            if is_xml and _longest_run(window) > MAX_CELL_BYTES:
                 raise _too_big(file, _("characters in one cell"), f"{MAX_CELL_CHARS:,}")
             if is_sheet:
-                # a reference cut by the chunk edge is seen whole in the next window
-                scanned = window[len(tail) - min(len(tail), 64):]
-                for letters, digits in _CELL_REF.findall(scanned):
-                    max_row = max(max_row, int(digits))
-                    if letters:
-                        max_column = max(max_column, _column_number(letters))
-                cells += len(_CELL_START.findall(chunk))
-            tail = window[-(MAX_CELL_BYTES + 1):]
+                odd = any(separator in window for separator in _ODD_SEPARATORS)
+                rows, columns = (_REF_ROW_ANY, _REF_COLUMN_ANY) if odd else (_REF_ROW, _REF_COLUMN)
+                max_row = max(max_row, max(map(int, rows.findall(window)), default=0))
+                for letters in set(columns.findall(window)):  # few distinct columns
+                    max_column = max(max_column, _column_number(letters))
+                cells += chunk.count(b"<c") + chunk.count(b":c")  # counts <col … too: only ever more
+            last_tag = window.rfind(b"<")
+            tail = window[last_tag:] if last_tag >= 0 else window
     if not is_sheet:
         return
     _check_shape(file, max_row, max_column, cells)
@@ -149,6 +155,15 @@ def _check_ods_content(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: 
                         widest = max(widest, column)
                         _check_shape(file, last_row if last_row > row else row, widest)
             _check_shape(file, last_row, widest)
+
+
+def _longest_run(data: bytes) -> int:
+    """The most bytes between two "<" (or the ends): every text of a cell lies within one such run."""
+    marks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("<"))
+    if not len(marks):
+        return len(data)
+    edges = np.concatenate(([-1], marks, [len(data)]))
+    return int(np.diff(edges).max()) - 1
 
 
 def _column_number(letters: bytes) -> int:

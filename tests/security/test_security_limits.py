@@ -186,3 +186,10 @@ def test_repeated_ods_cells_count_as_often_as_they_repeat(tmp_path, rows, column
 def test_the_empty_repeats_that_pad_every_ods_sheet_cost_nothing(tmp_path):
     book = open_workbook(_ods(tmp_path / "padded.ods", 3, 3))
     assert len(book.sheet("S").rows) == 4
+
+
+def test_a_far_reference_written_with_an_unusual_separator_is_still_seen(tmp_path):
+    odd = write_xlsx(tmp_path / "odd.xlsx", [SHEET_HEAD, rows_xml(HEADER),
+                     b'<row\tr="2"><c\nr="XFD2" t="inlineStr"><is><t>x</t></is></c></row>', SHEET_TAIL])
+    with pytest.raises(ValidationError, match="columns in a sheet"):
+        open_workbook(odd)
