@@ -88,3 +88,12 @@ def test_a_number_too_large_for_its_column_is_refused_cleanly_on_any_write(db, a
     with pytest.raises(ValidationError, match="too large to store"):
         with db.write() as session:
             session.add(m.Measurement(employee_id=1, period_id=1, field_code="x", value=1e308))
+
+
+def test_an_amount_too_large_to_store_is_named_by_its_cell(cli_db, tmp_path, capsys):
+    pay = tmp_path / "pay.csv"
+    pay.write_text("工号,姓名,底薪\nCS001,王芳,99999999999999999999\n", encoding="utf-8")
+    code = main(["--db", cli_db, "import", str(pay), "--kind", "staff"])
+    text = "".join(capsys.readouterr())
+    assert code == 3
+    assert "row 2, column C" in text and "too large to store" in text
