@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpidesk import __version__
+from kpidesk.domain.text_rules import show_controls
 from kpidesk.errors import KpiDeskError, NotFound
 from kpidesk.i18n import _, set_language
 
@@ -120,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, ctx) or 0)
     except KpiDeskError as exc:
         log.info("command failed", exc_info=True)
-        print(f"kpidesk: {exc}", file=sys.stderr)
+        print(f"kpidesk: {show_controls(str(exc))}", file=sys.stderr)  # stored text never drives the terminal
         return exc.exit_code
     except BrokenPipeError:  # output piped into `head` and the reader went away: not an error
         import os

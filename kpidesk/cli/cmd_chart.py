@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from kpidesk.cli.output import check_out
 from kpidesk.i18n import _
 
 KINDS = ("trend", "bullet", "radar", "distribution", "scores", "ranking", "team-trend", "fishbone")
@@ -26,14 +25,13 @@ def run_chart(args, ctx) -> int:
     from kpidesk.services.printing.chart_data import chart_bytes
     from kpidesk.services.printing.use_cases import chart
 
-    out = Path(args.out)
+    out = check_out(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ValidationError(_("Charts are written as .png or .svg, not {suffix}").format(suffix=suffix or "?"))
     data = chart(ctx.db, ctx.actor, args.kind, args.period, employee=args.employee, department=args.department,
                  kpi=args.kpi, lang=args.lang)
     image = chart_bytes(args.kind, data, suffix, lang=args.lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.with_name(f".{out.name}.part")
     temporary.write_bytes(image)
     temporary.replace(out)

@@ -3,6 +3,7 @@ to fill and import back)."""
 
 from __future__ import annotations
 
+from kpidesk.cli.output import check_out
 from kpidesk.i18n import _
 
 
@@ -22,7 +23,7 @@ def register(subparsers) -> None:
 def run_export(args, ctx) -> int:
     from kpidesk.services.imports.use_cases import export_period
 
-    counts = export_period(ctx.db, ctx.actor, args.period, args.out)
+    counts = export_period(ctx.db, ctx.actor, args.period, check_out(args.out))
     print(_("Exported {rows} rows to {file}").format(rows=counts["rows"], file=args.out))
     return 0
 
@@ -30,7 +31,7 @@ def run_export(args, ctx) -> int:
 def run_import_template(args, ctx) -> int:
     from kpidesk.services.imports.use_cases import export_import_template
 
-    counts = export_import_template(ctx.db, ctx.actor, args.period, args.position, args.out)
+    counts = export_import_template(ctx.db, ctx.actor, args.period, args.position, check_out(args.out))
     print(_("Wrote the import template for {staff} staff and {fields} fields to {file}").format(
         file=args.out, **counts))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kpidesk.cli.output import print_json, print_table
+from kpidesk.cli.output import check_out, print_json, print_table
 from kpidesk.i18n import N_, _, current_language
 
 EXIT_OK, EXIT_INPUT = 0, 3
@@ -140,9 +140,10 @@ def run_check(args, ctx) -> int:
 def run_export(args, ctx) -> int:
     from kpidesk.services.forms.use_cases import export_blank_sheet, export_sheets
 
+    check_out(args.out, folder=not (args.blank and args.out.suffix.lower() == ".xlsx"))
     if args.blank:
         target = args.out if args.out.suffix.lower() == ".xlsx" else args.out / f"{args.form}_{args.period}.xlsx"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(exist_ok=True)
         paths = [export_blank_sheet(ctx.db, ctx.actor, args.period, args.form, target)]
     else:
         paths = export_sheets(ctx.db, ctx.actor, args.period, args.form, args.out, upward=args.upward)

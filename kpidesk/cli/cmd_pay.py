@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kpidesk.cli.output import print_json, print_table
+from kpidesk.cli.output import check_out, print_json, print_table
 from kpidesk.domain.money import format_money, format_plain
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
@@ -57,6 +57,7 @@ def run_pay(args, ctx) -> int:
     from kpidesk.services.pay.use_cases import export_payroll, pay_overview, pay_status_text
 
     if args.out:
+        check_out(args.out)
         result = export_payroll(ctx.db, ctx.actor, args.period, args.out)
         print(_("Payroll written: {path} ({people} people, total {total})").format(
             path=result.path, people=result.people, total=format_money(result.total)))

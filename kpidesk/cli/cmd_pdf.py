@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from kpidesk.cli.output import check_out
 from kpidesk.i18n import _
 
 
@@ -37,6 +38,7 @@ def run_pdf(args, ctx) -> int:
         raise ValidationError(_("Nothing to print: --no-sheets needs --summary"))
     if args.with_pay and (args.no_sheets or args.year_sheet):
         raise ValidationError(_("--with-pay adds pay to period sheets: leave out --no-sheets and --year-sheet"))
+    check_out(args.out, folder=args.split)
     request = PrintRequest(
         period=args.period, staff_nos=tuple(args.employee), department=args.department,
         sheets=not args.no_sheets, summary=args.summary, year_sheets=args.year_sheet, charts=not args.no_charts,

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kpidesk.cli.output import print_json, print_table
+from kpidesk.cli.output import check_out, print_json, print_table
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Role
@@ -122,7 +122,7 @@ def run_backup(args, ctx) -> int:
         print_table([_("When"), _("Why"), _("Size"), _("File")],
                     [[r["taken_at"], r["reason"], r["size"], r["file"]] for r in rows])
         return 0
-    target = backup.backup_to(db, ctx.actor, Path(args.out) if args.out else None)
+    target = backup.backup_to(db, ctx.actor, check_out(args.out) if args.out else None)
     print(_("Backup written: {path}").format(path=target))
     return 0
 
@@ -190,7 +190,7 @@ def run_audit_verify(args, ctx) -> int:
 def run_audit_export(args, ctx) -> int:
     from kpidesk.services.safety.use_cases import export_audit
 
-    path = export_audit(_db(ctx), ctx.actor, Path(args.out), _filters(args, newest_first=False))
+    path = export_audit(_db(ctx), ctx.actor, check_out(args.out), _filters(args, newest_first=False))
     print(_("Audit log written: {path}").format(path=path))
     return 0
 

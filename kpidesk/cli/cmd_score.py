@@ -10,8 +10,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kpidesk.cli.output import print_table
+from kpidesk.cli.output import check_out, print_table
 from kpidesk.domain.statuses import PeriodStatus
+from kpidesk.exchange.neutralise import neutralise_row
 from kpidesk.i18n import _
 
 FORMATS = ("table", "csv", "json")
@@ -30,6 +31,8 @@ def run_score(args, ctx) -> int:
     from kpidesk.services.appraisal.scoring import score_records
     from kpidesk.services.appraisal.use_cases import period_scores
 
+    if args.out:
+        check_out(args.out)
     scores = period_scores(ctx.db, ctx.actor, args.period, department=args.department)
     records = score_records(scores)
     codes = [c for c in scores.kpi_codes if any(c in r["kpis"] for r in records)]
@@ -81,20 +84,19 @@ def _csv(records: list[dict], codes: list[str]) -> str:
     fixed = ["staff_no", "name", "department", "team", "quantitative", "qualitative", "adjustments", "total",
              "grade", "grade_code", "grade_computed", "rank_department", "rank_organisation", "flags"]
     kpi_columns = [f"{code}.{part}" for code in codes for part in ("value", "score", "weight", "status")]
-    writer.writerow(fixed + kpi_columns)
+    writer.writerow(neutralise_row(fixed + kpi_columns))
     for r in records:
         row = [r[k] for k in fixed[:-1]] + [" ".join(r["flags"])]
         for code in codes:
             item = r["kpis"].get(code, {})
             row += [item.get("value"), item.get("score"), item.get("weight"), item.get("status")]
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(neutralise_row("" if v is None else v for v in row))
     return buffer.getvalue()
 
 
 def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
     """Write beside the target and rename, so a failure never leaves half a file."""
     path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:

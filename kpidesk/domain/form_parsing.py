@@ -31,6 +31,7 @@ from kpidesk.domain.forms import (
     Text,
     resolve_comment_rule,
 )
+from kpidesk.domain.text_rules import control_character
 from kpidesk.domain.toml_lines import KeyPath, key_lines, line_of
 
 
@@ -175,6 +176,9 @@ class _Reader:
             self.report(where, "must be text, or zh and en texts")
             return Text()
         zh, en = zh.strip(), en.strip()
+        if control_character(zh + en, multiline=True) is not None:
+            self.report(where, "holds a control character; remove it")
+            return Text()
         if not zh and not en:
             if required:
                 self.report(where, "must not be empty")

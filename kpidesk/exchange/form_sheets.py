@@ -16,8 +16,8 @@ from pathlib import Path
 from kpidesk.domain.forms import Form, RaterRole
 from kpidesk.errors import Place, ValidationError
 from kpidesk.exchange.grids import open_workbook
+from kpidesk.exchange.neutralise import neutralise, unneutralise
 from kpidesk.exchange.non_data_rows import SkippedRow, row_summary_reason
-from kpidesk.exchange.writers import neutralise
 from kpidesk.i18n import _
 
 META_SHEET = "_kpidesk"
@@ -101,13 +101,6 @@ def yes_no(value: object) -> bool | None:
     if text in _NO:
         return False
     return None
-
-
-def unneutralise(value: object) -> object:
-    """Undo the apostrophe our writers put before text that a spreadsheet would take as a formula."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
 
 
 # --- writing -----------------------------------------------------------------------------------------

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpidesk.errors import Place, ValidationError
+from kpidesk.exchange.clean_cells import check_rows
 from kpidesk.exchange.layout import Merge, SheetLayout, ods_layouts, xls_hidden_columns, xlsx_hidden_columns
+from kpidesk.exchange.limits import check_file_size, check_zip
 from kpidesk.exchange.textfiles import read_text_rows
+from kpidesk.exchange.xls_probe import probe_xls
 from kpidesk.i18n import _
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -57,6 +60,7 @@ class RawWorkbook:
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
         except Exception as exc:  # calamine raises its own error types for damaged sheets
             raise ValidationError(_("the sheet cannot be read: {error}").format(error=exc), place) from None
+        check_rows(rows, self.display_name, name)
         layout = self._layout_for(name)
         return RawSheet(
             name=name,
@@ -111,6 +115,7 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> RawWorkb
             _("unsupported file type {suffix}; use .xlsx, .xls, .ods or .csv").format(suffix=path.suffix), place
         )
     try:
+        check_file_size(path.stat().st_size, name)
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError(_("cannot read the file: {error}").format(error=exc.strerror or exc), place) from None
@@ -126,10 +131,15 @@ def open_workbook(path: str | Path, display_name: str | None = None) -> RawWorkb
         raise ValidationError(_("the file is damaged or not a spreadsheet"), place)
     if fmt == "csv":
         rows, encoding = read_text_rows(data, name)
+        check_rows(rows, name, None)
         sheet_name = path.stem
         book = RawWorkbook(path, name, "csv", checksum, [sheet_name], {sheet_name: True}, encoding)
         book._sheets[sheet_name] = RawSheet(sheet_name, rows)  # type: ignore[arg-type]
         return book
+    if fmt in ("xlsx", "ods"):
+        check_zip(path, name)
+    elif fmt == "xls":
+        probe_xls(path, name)
     try:
         from python_calamine import CalamineWorkbook
 

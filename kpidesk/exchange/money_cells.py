@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kpidesk.domain.money import round_cents
+from kpidesk.domain.value_ranges import MAX_MEASURED_VALUE
 from kpidesk.exchange.values import EXCEL_ERRORS, MISSING_TOKENS, Problem
 
 _CURRENCY = r"(?:¥|\$|rmb|cny|人民币)"
@@ -50,6 +51,8 @@ def parse_money_cells(cells: pd.Series, *, allow_negative: bool = False) -> Pars
         amount, problem = parse_money_cell(cell)
         if problem is None and amount is not None and amount < 0 and not allow_negative:
             amount, problem = None, Problem.NEGATIVE.value
+        if problem is None and amount is not None and abs(amount) > MAX_MEASURED_VALUE:
+            amount, problem = None, Problem.TOO_LARGE.value
         amounts.append(amount)
         problems.append(problem)
     return ParsedMoney(pd.Series(amounts, index=cells.index, dtype=object),

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from itertools import repeat
 
 from kpidesk.errors import Place, ValidationError
+from kpidesk.exchange.limits import check_text
 from kpidesk.i18n import _
 
 _DELIMITERS = (",", "\t", ";", "|")
@@ -67,6 +68,7 @@ def read_text_rows(data: bytes, file: str) -> tuple[Sequence[list[str]], str]:
     if "\x00" in text:
         raise ValidationError(_("the file contains binary data and is not a CSV file"), Place(file=file))
     delimiter = sniff_delimiter(text)
+    check_text(text, delimiter, file)
     if len(text) > _FAST_PATH_CHARS:
         fast = _fast_rows(text, delimiter)
         if fast is not None:

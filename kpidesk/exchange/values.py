@@ -31,7 +31,9 @@ import numpy as np
 import pandas as pd
 
 from kpidesk.domain.periods import PeriodParseError, parse_period
+from kpidesk.domain.text_rules import show_controls
 from kpidesk.domain.units import Unit
+from kpidesk.domain.value_ranges import MAX_MEASURED_VALUE, date_in_range
 from kpidesk.i18n import N_, _
 
 
@@ -46,6 +48,8 @@ class Problem(StrEnum):
     NOT_A_DATE = "not_a_date"
     NOT_A_PERIOD = "not_a_period"
     NOT_TEXT = "not_text"
+    TOO_LARGE = "too_large"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
 
 
 _MESSAGES = {
@@ -57,6 +61,8 @@ _MESSAGES = {
     Problem.NOT_A_DATE: N_("“{value}” is not a date"),
     Problem.NOT_A_PERIOD: N_("“{value}” is not a period (e.g. 2025-03, 2025Q1, 2025年3月)"),
     Problem.NOT_TEXT: N_("“{value}” is not text"),
+    Problem.TOO_LARGE: N_("“{value}” is too large to store (at most 1,000,000,000,000 either way)"),
+    Problem.DATE_OUT_OF_RANGE: N_("“{value}” is outside the dates accepted (1900-01-01 – 2999-12-31)"),
 }
 
 
@@ -72,7 +78,7 @@ def display_value(value: object) -> str:
         text = str(int(value))
     else:
         text = str(value)
-    text = text.replace("\r", " ").replace("\n", " ")
+    text = show_controls(text.replace("\r", " ").replace("\n", " "), keep_lines=False)
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -423,6 +429,7 @@ def _parse_value_cells(cells: pd.Series, unit: Unit, unit_hint: str | None) -> P
 
     finite = np.isfinite(values.to_numpy()) | values.isna().to_numpy()
     problems[~finite] = Problem.NOT_FINITE.value
+    problems[(values.abs() > MAX_MEASURED_VALUE) & problems.isna()] = Problem.TOO_LARGE.value
     if unit in (Unit.DURATION, Unit.HOURS, Unit.COUNT):
         problems[(values < 0) & problems.isna()] = Problem.NEGATIVE.value
     values[problems.notna()] = np.nan
@@ -541,6 +548,8 @@ def _parse_dates_cells(cells: pd.Series) -> ParsedLabels:
         problems[strings] = np.where(bad, Problem.NOT_A_DATE.value, np.array(None))
 
     problems[kinds.isin(["bool", "time", "delta", "other"])] = Problem.NOT_A_DATE.value
+    outside = out.map(lambda day: isinstance(day, dt.date) and not date_in_range(day))
+    problems[outside.astype(bool) & problems.isna()] = Problem.DATE_OUT_OF_RANGE.value
     out[problems.notna()] = None
     return ParsedLabels(out, problems)
 

@@ -1,7 +1,7 @@
 """Formatted workbooks and Excel-friendly CSV files out of DataFrames.
 
-Whatever is written, a text cell starting with ``= + - @`` (or a tab / carriage return) is neutralised
-with a leading apostrophe so that a spreadsheet never runs it as a formula (CSV/formula injection).
+Whatever is written, every text cell goes through :mod:`kpidesk.exchange.neutralise` (formulas turned into
+text, control characters made visible).
 Percent columns hold percent numbers (93 for 93 %) and are written as Excel percentages (0.93 shown as
 93.00%); duration columns hold seconds and are written as Excel times (``[h]:mm:ss``), which the
 readers turn back into seconds.
@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from kpidesk.domain.text_rules import show_controls
 from kpidesk.errors import Place, ValidationError
+from kpidesk.exchange.neutralise import neutralise, neutralise_frame
 from kpidesk.i18n import _
-
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: Column kind → Excel number format.
 NUMBER_FORMATS = {
@@ -48,23 +48,6 @@ _MAX_WIDTH = 60
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def neutralise(value: object) -> object:
-    """A text value made safe to open in a spreadsheet; other values unchanged."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS_START):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell (and header) neutralised."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(neutralise).astype(object)
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    return out
-
-
 def display_width(text: object) -> int:
     """Columns a text needs: CJK and full-width characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
@@ -72,7 +55,7 @@ def display_width(text: object) -> int:
 
 def safe_sheet_name(name: str, taken: set[str]) -> str:
     """A sheet name Excel accepts (≤ 31 characters, none of ``[]:*?/\\``), unique among ``taken``."""
-    base = _SHEET_NAME_BAD.sub("_", str(name)).strip("' ") or "Sheet"
+    base = _SHEET_NAME_BAD.sub("_", show_controls(str(name), keep_lines=False)).strip("' ") or "Sheet"
     base = base[:31]
     candidate, n = base, 2
     while candidate.lower() in {t.lower() for t in taken}:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from kpidesk.errors import KpiDeskError
+from kpidesk.i18n import _
 from kpidesk.store import sqlite
 
 #: Reason of a file set aside because it was damaged; kept as evidence, never pruned or restored from.
@@ -72,7 +74,28 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
+class BackupFolderUnusable(KpiDeskError):
+    """The backup folder cannot take files: something else sits at its path, or it cannot be created."""
+
+
+def ensure_backup_folder(folder: Path) -> None:
+    """Create the backup folder if needed; say plainly what is wrong when that cannot be done."""
+    if folder.exists() and not folder.is_dir():
+        raise BackupFolderUnusable(_(
+            "The backup folder {folder} is a file, not a folder, so no backup can be written and nothing was "
+            "changed. Rename or move that file; the next backup creates the folder again."
+        ).format(folder=folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupFolderUnusable(_(
+            "The backup folder {folder} cannot be created ({error}), so no backup can be written and nothing "
+            "was changed."
+        ).format(folder=folder, error=exc.strerror or exc)) from None
+
+
 def backup_file(database: Path, folder: Path, reason: str) -> Path:
+    ensure_backup_folder(folder)
     target = folder / backup_name(database.stem, reason)
     sqlite.online_backup(database, target)
     return target
@@ -80,7 +103,7 @@ def backup_file(database: Path, folder: Path, reason: str) -> Path:
 
 def set_aside(database: Path, folder: Path) -> Path:
     """Move a file that cannot be used (and its journal files) into the backup folder, untouched."""
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_backup_folder(folder)
     target = folder / backup_name(database.stem, DAMAGED)
     database.replace(target)
     for sidecar in sqlite.sidecar_files(database):

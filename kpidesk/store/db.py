@@ -10,17 +10,19 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
 from kpidesk.errors import ConflictError, CorruptDatabase, KpiDeskError, SchemaTooNew
 from kpidesk.i18n import _
-from kpidesk.store import backups, sqlite
+from kpidesk.store import backups, sqlite, text_guard
 from kpidesk.store.locations import backup_folder_for, resolve_url
 
 log = logging.getLogger(__name__)
+
+text_guard.install()
 
 
 class DatabaseBusy(KpiDeskError):
@@ -85,6 +87,10 @@ class Database:
                 raise DatabaseBusy(
                     _("The database is being changed by another program; please try again in a moment.")
                 ) from exc
+            raise
+        except StatementError as exc:
+            if isinstance(exc.orig, KpiDeskError):  # a column type refused a value, e.g. too large to store
+                raise exc.orig from None
             raise
 
     def dispose(self) -> None:

@@ -15,6 +15,10 @@ from typing import Any
 from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.types import TypeDecorator
 
+from kpidesk.domain.value_ranges import BIGINT_MAX
+from kpidesk.errors import ValidationError
+from kpidesk.i18n import _
+
 
 class FixedDecimal(TypeDecorator):
     """A Decimal with a fixed number of places, stored as a scaled BIGINT (exact and sortable)."""
@@ -37,7 +41,10 @@ class FixedDecimal(TypeDecorator):
             value = Decimal(repr(value))
         elif not isinstance(value, Decimal):
             value = Decimal(str(value))
-        return int((value * self._scale).to_integral_value(rounding=ROUND_HALF_UP))
+        scaled = int((value * self._scale).to_integral_value(rounding=ROUND_HALF_UP))
+        if abs(scaled) > BIGINT_MAX:  # a BIGINT would overflow: refuse rather than store a wrong number
+            raise ValidationError(_("{value} is too large to store").format(value=value))
+        return scaled
 
     def process_result_value(self, value: Any, dialect) -> Decimal | None:
         if value is None:

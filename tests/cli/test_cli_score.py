@@ -55,7 +55,7 @@ def test_score_department_filter_keeps_ranks(demo, capsys):
 
 
 def test_score_csv_to_a_file_opens_in_excel(demo, capsys, tmp_path):
-    target = tmp_path / "out" / "scores.csv"
+    target = tmp_path / "scores.csv"  # the folder must exist: --out never creates parents
     code, out, _err = run(capsys, "--db", demo, "score", "--period", "2025-06", "--format", "csv", "--out", str(target))
     assert code == 0 and out == ""
     raw = target.read_bytes()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import Form, RaterRole, check_response
 from kpidesk.domain.statuses import ResponseStatus
+from kpidesk.domain.text_rules import check_text
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor, Role
@@ -131,6 +132,7 @@ class ResponseView:
 
 def _clean(text: str | None) -> str | None:
     text = (text or "").strip()
+    check_text(text, _("comment"), multiline=True)
     return text or None
 
 

@@ -93,7 +93,7 @@ def default_assignments(
 
 def _safe_file_part(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "x"
+    return re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f]+', "_", text).strip("_") or "x"  # no control characters
 
 
 def responses_by_rater(

@@ -18,6 +18,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.text_rules import control_character_message, line_breaches
+from kpidesk.domain.value_ranges import leave_before_hire, leave_before_hire_message
 from kpidesk.errors import Cancelled
 from kpidesk.exchange.money_cells import parse_money_cells
 from kpidesk.exchange.readers import read_table
@@ -83,6 +85,12 @@ def preview_staff_import(
         for row in parsed.problems.index[parsed.problem_mask]:
             problems.append(ImportProblem(place(row, field), problem_message(parsed.problems[row],
                                                                              cells(field)[row]), "bad_date"))
+    for row in frame.index[list(map(leave_before_hire, frame["hire_date"], frame["leave_date"]))]:
+        problems.append(ImportProblem(place(row, "leave_date"), leave_before_hire_message(
+            frame.at[row, "hire_date"], frame.at[row, "leave_date"]), "bad_date"))
+    for field in ("staff_no", "name", "department", "team", "position", "manager"):
+        for row, char in line_breaches(frame[field]):
+            problems.append(ImportProblem(place(row, field), control_character_message(char), "control_character"))
     base_pay = _base_pay_column(table_, actor, problems)
     frame["base_pay"] = base_pay.values if base_pay is not None else None
     for row in frame.index[frame["staff_no"].isna()]:

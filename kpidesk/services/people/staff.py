@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from kpidesk.domain.text_rules import check_text
+from kpidesk.domain.value_ranges import check_employment_dates
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
@@ -69,6 +71,7 @@ def get_or_create_department(session: Session, name: str, parent: m.Department |
     query = query.where(m.Department.parent_id == parent.id) if parent else query
     department = session.execute(query).scalars().first()
     if department is None:
+        check_text(name, _("department"))
         department = m.Department(name=name, parent_id=parent.id if parent else None)
         session.add(department)
         session.flush()
@@ -78,6 +81,7 @@ def get_or_create_department(session: Session, name: str, parent: m.Department |
 def get_or_create_position(session: Session, name: str, name_en: str | None = None) -> m.Position:
     position = session.execute(select(m.Position).where(m.Position.name == name)).scalar()
     if position is None:
+        check_text(name, _("position"))
         position = m.Position(name=name, name_en=name_en)
         session.add(position)
         session.flush()
@@ -104,8 +108,11 @@ def add_employee(
 ) -> m.Employee:
     require(actor, Permission.STAFF_WRITE, department_id)
     staff_no, name = staff_no.strip(), name.strip()
+    check_text(staff_no, _("staff number"))
+    check_text(name, _("name"))
     if not staff_no or not name:
         raise ValidationError(_("Staff number and name are required."))
+    check_employment_dates(hire_date, None)
     if session.execute(select(m.Employee.id).where(m.Employee.staff_no == staff_no)).scalar() is not None:
         raise ValidationError(_("Staff number {staff_no} is already used.").format(staff_no=staff_no))
     employee = m.Employee(
@@ -134,6 +141,7 @@ def update_employee(session: Session, actor: Actor, employee_id: int, **changes)
     for key in ("name", "staff_no"):
         if key in changes:
             changes[key] = (changes[key] or "").strip()
+            check_text(changes[key], _("staff number") if key == "staff_no" else _("name"))
             if not changes[key]:
                 raise ValidationError(_("Staff number and name are required."))
     if "staff_no" in changes and changes["staff_no"] != employee.staff_no:
@@ -144,6 +152,8 @@ def update_employee(session: Session, actor: Actor, employee_id: int, **changes)
             raise ValidationError(_("Staff number {staff_no} is already used.").format(staff_no=changes["staff_no"]))
     if changes.get("manager_id") == employee.id:
         raise ValidationError(_("An employee cannot be their own manager."))
+    if "hire_date" in changes:
+        check_employment_dates(changes["hire_date"], employee.leave_date)
     old = {}
     for key, value in changes.items():
         if key not in allowed:
@@ -225,6 +235,7 @@ def mark_left(session: Session, actor: Actor, employee_id: int, on: date | None 
     employee = session.get(m.Employee, employee_id)
     if employee is None:
         raise NotFound(_("The employee no longer exists."))
+    check_employment_dates(employee.hire_date, on or date.today())
     employee.active = False
     employee.leave_date = on or date.today()
     audit.record(session, actor, "employee.leave", entity="employee", entity_id=employee.staff_no,
@@ -247,6 +258,7 @@ def reinstate_employee(session: Session, actor: Actor, employee_id: int, reason:
 def add_department(session: Session, actor: Actor, name: str, parent_id: int | None = None) -> m.Department:
     require(actor, Permission.STAFF_WRITE, parent_id)
     name = name.strip()
+    check_text(name, _("department"))
     if not name:
         raise ValidationError(_("A department needs a name."))
     same_parent = m.Department.parent_id.is_(None) if parent_id is None else m.Department.parent_id == parent_id

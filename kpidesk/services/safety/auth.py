@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.text_rules import check_text
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
@@ -104,6 +105,7 @@ def add_user(
     department_id: int | None = None,
 ) -> UserRow:
     """Add a login. A department head needs a department; an employee login needs its employee."""
+    check_text(username.strip(), _("user name"))
     require(actor, Permission.USERS_MANAGE)
     try:
         role = Role(role)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import struct
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -196,6 +197,11 @@ def verdict_message(path: Path, verdict: FileVerdict) -> str:
         "locked": _("{path} is locked by another program; close that program and try again."),
         "not_kpidesk": _("{path} is a database, but not a KPI Desk database."),
         "unknown_schema": _("{path} was written by a version of KPI Desk this program does not know."),
+        "wal_removed": _(
+            "The file {path}-wal, which holds the latest changes of {path}, was removed while a program still "
+            "had the database open. The database is not damaged and should not be restored: close every KPI "
+            "Desk window (closing writes the changes back into the file), then open it again."
+        ),
     }
     text = messages.get(verdict.kind, _("{path} cannot be used."))
     return text.format(path=path)
@@ -222,7 +228,7 @@ class OpenProblem:
             text += " " + _(
                 "The newest good backup is {backup} ({when}); restore it with: kpidesk restore --newest"
             ).format(backup=self.good_backup, when=when)
-        elif self.kind != "locked":
+        elif self.kind not in ("locked", "wal_removed"):
             text += " " + _("No good backup was found in {folder}.").format(folder=backup_folder_for(self.path))
         return text
 
@@ -245,7 +251,30 @@ def diagnose(path: Path) -> OpenProblem | None:
     verdict = examine(path)
     if verdict.ok or verdict.kind in ("missing", "empty", "unknown_schema"):
         return None
+    if verdict.kind == "damaged" and _wal_removed_under_a_writer(path):
+        return OpenProblem(path, "wal_removed", verdict.detail, None)  # a restore would lose the changes
     return OpenProblem(path, verdict.kind, verdict.detail, newest_good_backup(path))
+
+
+def _wal_removed_under_a_writer(path: Path) -> bool:
+    """The shared-memory index counts committed frames that the log no longer holds: the signature of a
+    ``-wal`` deleted while a connection was open, which makes a sound file look damaged.
+
+    The index header (SQLite's WalIndexHdr, native byte order) has ``isInit`` at byte 12, the page size
+    at 14 and ``mxFrame``, the committed frames, at 16; each frame is 24 bytes plus a page, after a
+    32-byte log header."""
+    wal, shm = path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+    try:
+        with shm.open("rb") as stream:
+            header = stream.read(20)
+        wal_size = wal.stat().st_size if wal.exists() else 0
+    except OSError:
+        return False
+    if len(header) < 20 or header[12] != 1:
+        return False
+    page_size, frames = struct.unpack("=HI", header[14:20])
+    page_size = 65536 if page_size == 1 else page_size
+    return frames > 0 and wal_size < 32 + frames * (24 + page_size)
 
 
 def newest_good_backup(path: Path) -> Path | None:
@@ -291,6 +320,7 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
         replaced: Path | None = None
         if current.ok or current.kind in ("not_kpidesk", "unknown_schema"):  # a sound SQLite file
             replaced = _verified_backup(db_path, folder, "pre-restore")
+            _record_restore(candidate, db_path, file, replaced, checksum, actor)
             try:
                 sqlite.replace_contents(candidate, db_path)
             except sqlite.FileBusy as exc:
@@ -304,11 +334,11 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
                     sidecar.unlink(missing_ok=True)
             else:
                 replaced = files.set_aside(db_path, folder)
+            _record_restore(candidate, db_path, file, replaced, checksum, actor)
             candidate.replace(db_path)
     after = examine(db_path)
     if not after.ok:  # should not happen: the candidate was checked; say so rather than hide it
         raise CorruptDatabase(verdict_message(db_path, after))
-    _record_restore(db_path, file, replaced, checksum, actor)
     return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
 
 
@@ -344,11 +374,15 @@ def _checked_candidate(file: Path, work: Path) -> Path:
     return candidate
 
 
-def _record_restore(db_path: Path, source: Path, replaced: Path | None, checksum: str, actor: Actor | None) -> None:
+def _record_restore(candidate: Path, db_path: Path, source: Path, replaced: Path | None, checksum: str,
+                    actor: Actor | None) -> None:
+    """Write the restore's audit entry into the checked copy before it takes the database's place, so
+    that the restored file and its record arrive together: a restore stopped half-way leaves either the
+    old file or the new one with its entry, never the new one without."""
     from kpidesk.services.safety import audit
     from kpidesk.store.db import open_database
 
-    db = open_database(db_path)
+    db = open_database(candidate)  # an older schema is upgraded here, as opening the restored file would
     try:
         if db.schema_too_new:
             return
@@ -360,6 +394,7 @@ def _record_restore(db_path: Path, source: Path, replaced: Path | None, checksum
             )
     finally:
         db.dispose()
+    sqlite.make_self_contained(candidate)
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,33 @@
+"""Control characters in the cells of an imported file are refused, naming the cell.
+
+Checked once per sheet as it is read, for every kind of import: the string cells are joined and searched
+in one pass, and only a sheet that holds such a character is walked cell by cell to name it. Tab and line
+breaks pass here (Excel cells may span lines); fields that must be one line check that themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from kpidesk.domain.text_rules import control_character, control_character_message
+from kpidesk.errors import Place, ValidationError
+
+
+def check_rows(rows: Sequence[Sequence[object]], file: str, sheet: str | None) -> None:
+    """Raise a ValidationError at the first cell holding a control character."""
+    grid = getattr(rows, "grid", None)
+    if isinstance(grid, np.ndarray):
+        texts = [v for v in grid.ravel().tolist() if isinstance(v, str)]
+    else:
+        texts = [v for row in rows for v in row if isinstance(v, str)]
+    if control_character("\n".join(texts), multiline=True) is None:
+        return
+    from kpidesk.exchange.readers import column_letter  # only on the rare sheet that fails
+
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and (char := control_character(value, multiline=True)):
+                place = Place(file=file, sheet=sheet, row=r + 1, column=column_letter(c))
+                raise ValidationError(control_character_message(char), place)

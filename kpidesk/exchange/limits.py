@@ -1,0 +1,196 @@
+"""Size limits every file passes before a parser sees it.
+
+A spreadsheet is a zip of XML parts; one small file can expand to gigabytes, or name a cell at XFD1048576 so
+that the reader allocates the whole grid. The parsers (calamine, pandas) give no way to stop part-way, so the
+sizes are checked first: the zip directory, then each part streamed through Python's zipfile (which stops at
+the declared size and verifies the checksum, so a directory that lies is caught), with the cell references
+and long text runs of every worksheet counted on the way. Text files are measured the same way before they
+are split into cells. The limits are far above any real office export; README lists them.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from kpidesk.errors import Place, ValidationError
+from kpidesk.i18n import _
+
+MB = 1024 * 1024
+
+#: The largest file read at all.
+MAX_FILE_BYTES = 100 * MB
+#: The largest part of a workbook once uncompressed (one sheet, the shared strings …).
+MAX_PART_BYTES = 200 * MB
+#: All parts of a workbook together, uncompressed.
+MAX_TOTAL_BYTES = 400 * MB
+#: How many parts a workbook may have.
+MAX_PARTS = 5_000
+#: Columns of one sheet (Excel allows 16,384; no office table comes near 1,024).
+MAX_COLUMNS = 1_024
+#: Rows of one sheet (Excel's own limit).
+MAX_ROWS = 1_048_576
+#: Cells of one sheet, counted as its full rectangle, which is what the readers allocate.
+MAX_CELLS = 10_000_000
+#: Characters in one cell (Excel's own limit).
+MAX_CELL_CHARS = 32_767
+#: One cell's text as stored (UTF-8 uses up to four bytes a character).
+MAX_CELL_BYTES = 4 * MAX_CELL_CHARS
+
+_CHUNK = 1 << 20
+# rows (<row r="12">) and cells (<c r="AB12">): the row number of either, and the column letters of cells.
+# Writers put a space before attributes, and a pattern starting with that literal is searched fast; a
+# file using another separator gets the general pattern.
+_REF_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,9})"')
+_REF_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_REF_ROW_ANY = re.compile(rb'\sr="[A-Z]{0,3}([0-9]{1,9})"')
+_REF_COLUMN_ANY = re.compile(rb'\sr="([A-Z]{1,3})[0-9]')
+_ODD_SEPARATORS = (b'\tr="', b'\nr="', b'\rr="')
+
+
+def _too_big(file: str, what: str, limit: str) -> ValidationError:
+    return ValidationError(
+        _("the file is over the limit for {what} ({limit}); nothing was read").format(what=what, limit=limit),
+        Place(file=file),
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // MB} MB"
+
+
+def check_file_size(size: int, file: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise _too_big(file, _("file size"), _megabytes(MAX_FILE_BYTES))
+
+
+def check_zip(path: Path, file: str) -> None:
+    """Check an .xlsx/.ods before any spreadsheet reader opens it: directory sizes first, then every part
+    streamed with its real size, checksum, sheet dimensions and cell text lengths."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_PARTS:
+                raise _too_big(file, _("parts in a workbook"), f"{MAX_PARTS:,}")
+            total = 0
+            for member in members:
+                if member.file_size > MAX_PART_BYTES:
+                    raise _too_big(file, _("one part unpacked ({part})").format(part=member.filename),
+                                   _megabytes(MAX_PART_BYTES))
+                total += member.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise _too_big(file, _("the workbook unpacked"), _megabytes(MAX_TOTAL_BYTES))
+            for member in members:
+                if not member.is_dir():
+                    _check_part(archive, member, file)
+    except ValidationError:
+        raise
+    except Exception as exc:  # zipfile, zlib and the XML scan raise many kinds for a damaged file
+        raise ValidationError(
+            _("the file is damaged, protected or not a spreadsheet ({error})").format(error=str(exc)[:120]),
+            Place(file=file),
+        ) from None
+
+
+def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> None:
+    name = member.filename.lower()
+    is_xml = name.endswith(".xml")
+    if name == "content.xml":
+        _check_ods_content(archive, member, file)
+    is_sheet = is_xml and "worksheets/" in name
+    max_row = max_column = cells = 0
+    tail = b""  # the text since the last "<" of the previous chunk: a run or a tag cut by the chunk edge
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            if is_xml and _longest_run(window) > MAX_CELL_BYTES:
+                raise _too_big(file, _("characters in one cell"), f"{MAX_CELL_CHARS:,}")
+            if is_sheet:
+                odd = any(separator in window for separator in _ODD_SEPARATORS)
+                rows, columns = (_REF_ROW_ANY, _REF_COLUMN_ANY) if odd else (_REF_ROW, _REF_COLUMN)
+                max_row = max(max_row, max(map(int, rows.findall(window)), default=0))
+                for letters in set(columns.findall(window)):  # few distinct columns
+                    max_column = max(max_column, _column_number(letters))
+                cells += chunk.count(b"<c") + chunk.count(b":c")  # counts <col … too: only ever more
+            last_tag = window.rfind(b"<")
+            tail = window[last_tag:] if last_tag >= 0 else window
+    if not is_sheet:
+        return
+    _check_shape(file, max_row, max_column, cells)
+
+
+_ODS_TAG = re.compile(rb"<(/?)(?:\w+:)?(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")
+_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="([0-9]{1,12})"')
+
+
+def _check_ods_content(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> None:
+    """The grid an .ods sheet expands to: repeated rows and cells count as many times as they repeat,
+    up to the last one holding a value (the empty repeats that pad every sheet cost nothing)."""
+    row = last_row = column = widest = 0
+    row_repeat, row_has_value = 1, False
+    carry = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = carry + chunk
+            cut = data.rfind(b"<")
+            data, carry = (data[:cut], data[cut:]) if cut >= 0 and b">" not in data[cut:] else (data, b"")
+            for closing, tag, attributes in _ODS_TAG.findall(data):
+                if tag == b"table" and not closing:
+                    row = last_row = column = 0
+                elif tag == b"table-row" and not closing:
+                    found = _ODS_REPEAT.search(attributes)
+                    row_repeat, row_has_value, column = int(found.group(1)) if found else 1, False, 0
+                    row += row_repeat
+                elif tag == b"table-row":
+                    if row_has_value:
+                        last_row = row
+                elif not closing:
+                    found = _ODS_REPEAT.search(attributes)
+                    column += int(found.group(1)) if found else 1
+                    if b"value-type" in attributes:
+                        row_has_value = True
+                        widest = max(widest, column)
+                        _check_shape(file, last_row if last_row > row else row, widest)
+            _check_shape(file, last_row, widest)
+
+
+def _longest_run(data: bytes) -> int:
+    """The most bytes between two "<" (or the ends): every text of a cell lies within one such run."""
+    marks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("<"))
+    if not len(marks):
+        return len(data)
+    edges = np.concatenate(([-1], marks, [len(data)]))
+    return int(np.diff(edges).max()) - 1
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for byte in letters:
+        number = number * 26 + (byte - 64)
+    return number
+
+
+def _check_shape(file: str, rows: int, columns: int, cells: int = 0) -> None:
+    if columns > MAX_COLUMNS:
+        raise _too_big(file, _("columns in a sheet"), f"{MAX_COLUMNS:,}")
+    if rows > MAX_ROWS:
+        raise _too_big(file, _("rows in a sheet"), f"{MAX_ROWS:,}")
+    if max(rows * columns, cells) > MAX_CELLS:
+        raise _too_big(file, _("cells in a sheet"), f"{MAX_CELLS:,}")
+
+
+def check_text(text: str, delimiter: str, file: str) -> None:
+    """Check a decoded text file before it is split into cells: lines, fields on the widest line (quoted
+    separators counted too, which only matters far beyond real files) and the longest run between
+    separators."""
+    rows = text.count("\n") + 1
+    if rows > MAX_ROWS:
+        raise _too_big(file, _("rows in a sheet"), f"{MAX_ROWS:,}")
+    widest = max((line.count(delimiter) for line in text.split("\n")), default=0) + 1
+    _check_shape(file, rows, widest)
+    separators = re.escape(delimiter) + r"\n"
+    if re.search(rf"(?:^|(?<=[{separators}]))[^{separators}]{{{MAX_CELL_CHARS + 1}}}", text):
+        raise _too_big(file, _("characters in one cell"), f"{MAX_CELL_CHARS:,}")
