@@ -66,6 +66,7 @@ class PeriodPlan:
     code: str
     lines: tuple[RosterLine, ...]
     exemptions: tuple[CarriedExemption, ...]
+    already_open: bool = False
 
     @property
     def appraised(self) -> list[RosterLine]:
@@ -74,6 +75,7 @@ class PeriodPlan:
     def to_dict(self) -> dict:
         return {
             "period": self.code,
+            "already_open": self.already_open,
             "appraisees": len(self.appraised),
             "roster": [line.to_dict() for line in self.lines],
             "exemptions": [{"staff_no": e.staff_no, "kpi": e.kpi_code, "reason": e.reason,
@@ -174,4 +176,5 @@ def plan_period(session: Session, period: str | Period) -> PeriodPlan:
             lines.append(RosterLine(employee.staff_no, employee.name, tree.names.get(appraisal.department_id, ""),
                                     None, None, RosterChange.LEFT))
     exemptions = [e for e in carried_exemptions(session, target) if e.employee_id in appraised_ids]
-    return PeriodPlan(target.code, tuple(lines), tuple(exemptions))
+    exists = session.execute(select(m.PeriodRecord.id).where(m.PeriodRecord.code == target.code)).first() is not None
+    return PeriodPlan(target.code, tuple(lines), tuple(exemptions), exists)
