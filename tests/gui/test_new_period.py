@@ -80,3 +80,34 @@ def test_the_roster_names_joiners_and_leavers(main_window, qtbot):
     assert changes["CS001"] == "left (not appraised)"
     assert changes["CS900"] == "joined"
     assert f"1 joined, {left_before + 1} left" in dialog.summary.text()
+
+
+def test_an_exemption_given_an_end_on_the_results_page_carries_into_the_new_period(main_window, qtbot, dialogs):
+    page = main_window.show_page("results")
+    assert page is not None and page.data is not None
+    frame = page.data.scores.frame
+    employee = int(frame.index[frame["staff_no"] == "CS001"][0])
+    index = page.proxy.mapFromSource(page.model.index(page.model.row_of(employee), 1))
+    page.table.scrollTo(index)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=page.table.visualRect(index).center())
+    assert page.current_employee() == employee
+    dialogs.queue(0, "产假", "2026年2月")
+    qtbot.mouseClick(page.exempt_button, Qt.MouseButton.LeftButton)
+    assert [e.employee_id for e in page.data.exemptions] == [employee]
+
+    dialog = _open_dialog(main_window, qtbot)
+    assert "CS001" in dialog.carried.text() and "2026-02-28" in dialog.carried.text()
+    plan = dialog.plan
+    assert [(e.staff_no, e.reason) for e in plan.exemptions] == [("CS001", "产假")]
+
+
+def test_an_end_that_is_not_a_period_is_refused(main_window, qtbot, dialogs):
+    page = main_window.show_page("results")
+    frame = page.data.scores.frame
+    employee = int(frame.index[frame["staff_no"] == "CS001"][0])
+    index = page.proxy.mapFromSource(page.model.index(page.model.row_of(employee), 1))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=page.table.visualRect(index).center())
+    dialogs.queue(0, "产假", "next spring")
+    qtbot.mouseClick(page.exempt_button, Qt.MouseButton.LeftButton)
+    assert "“next spring” is not a period." in dialogs.messages("warning")
+    assert page.data.exemptions == [] or all(e.employee_id != employee for e in page.data.exemptions)

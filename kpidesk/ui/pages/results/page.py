@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.periods import PeriodParseError, parse_period
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 from kpidesk.i18n.times import format_local_time
@@ -488,11 +489,22 @@ class ResultsPage(Page):
                                            _("Reason (required, e.g. exceptional workload):"), required=True)
         if not reason:
             return
+        until = self.ctx.dialogs.ask_text(self, _("Exemption for {person}").format(person=person), _(
+            "Exempt until the end of (optional, e.g. 2026-03; empty: this period only; later periods "
+            "opened before then carry it over):"))
+        ends_on = None
+        if until and until.strip():
+            try:
+                ends_on = parse_period(until).end
+            except PeriodParseError:
+                self.ctx.dialogs.warning(self, _("Exemption"), _("“{text}” is not a period.").format(
+                    text=until.strip()))
+                return
         code = codes[index]
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
             self, _("Exemption of {kpi} for {person}").format(kpi=self.data.kpi_name(code), person=person),
-            lambda: appraisal.add_exemption(db, actor, period, employee, code, reason),
+            lambda: appraisal.add_exemption(db, actor, period, employee, code, reason, ends_on),
             lambda row_id: appraisal.remove_exemption(db, actor, row_id, _("undone"))))
 
     def remove_adjustment_or_exemption(self) -> None:
