@@ -344,3 +344,26 @@ def test_f2_edits_the_value_in_place(entry, window, qtbot):
     assert editor is not None and editor.text() == shown
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert index.data() == shown
+
+
+def test_a_rejected_value_says_why_in_the_status_bar_and_never_saved(entry, window, qtbot):
+    index = entry.cell("CS002", "contacts")
+    name = next(r.name for r in entry.model.rows if r.staff_no == "CS002")
+    type_into(qtbot, entry, index, "abc")
+    assert index.data(STATE_ROLE) == "invalid"
+    shown = entry.message.text()
+    assert shown.startswith("Not saved:") and name in shown and "not a number" in shown
+    assert shown in window.statusBar().currentMessage()
+    type_into(qtbot, entry, entry.cell("CS001", "contacts"), "12")  # another cell saves …
+    assert stored(window, "CS001", "contacts") == Decimal("12")
+    assert entry.message.text() != "Saved." and "not a number" in entry.message.text()  # … but one is red
+    type_into(qtbot, entry, index, "30")
+    type_into(qtbot, entry, entry.cell("CS001", "contacts"), "13")
+    assert entry.message.text() == "Saved."
+
+
+def test_undo_names_the_field_and_the_person(entry, window, qtbot):
+    name = next(r.name for r in entry.model.rows if r.staff_no == "CS001")
+    type_into(qtbot, entry, entry.cell("CS001", "contacts"), "21")
+    assert name in entry.stack.undoText()
+    assert name in window.undo_action.text()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QStyledItemDelegate,
     QTableView,
@@ -262,6 +263,7 @@ class DataEntryPage(Page):
 
         self.model = EntryModel(self)
         self.model.edits_requested.connect(self._push_edits)
+        self.model.value_rejected.connect(self._show_rejection)
         self.view = EntryView(self)
         self.view.setObjectName("entryGrid")
         self.view.setModel(self.model)
@@ -490,9 +492,21 @@ class DataEntryPage(Page):
          .failure(functools.partial(self._save_failed, command))
          .start())
 
+    def _show_rejection(self, text: str) -> None:
+        """The reason goes where "Saved." would be, in the window's status bar too, not only on hover."""
+        self.message.setText(text)
+        self.message.setProperty("tone", "error")
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 10000)
+
     def _saved(self, written: int) -> None:
         self._own_writes -= 1
-        self.message.setText(_("Saved."))
+        rejected = self.model.rejected_reason()
+        if rejected is not None:  # never "Saved." while a cell is still red
+            self._show_rejection(_("Saved the other changes.") + " " + rejected)
+        else:
+            self.message.setText(_("Saved."))
         self._compute_timer.start()
 
     def _save_failed(self, command: SetValuesCommand, error: BaseException) -> None:
