@@ -27,6 +27,8 @@ def register(subparsers) -> None:
 
     s = sub.add_parser("finalize", help=_("lock the period and store its snapshot"))
     s.add_argument("period")
+    s.add_argument("--yes", action="store_true",
+                   help=_("finalize even when the checklist lists people with something unsettled"))
     s.set_defaults(handler=run_finalize)
 
     s = sub.add_parser("reopen", help=_("unlock a finalized period (a reason is required)"))
@@ -118,8 +120,16 @@ def run_review(args, ctx) -> int:
 
 
 def run_finalize(args, ctx) -> int:
-    from kpidesk.services.appraisal.use_cases import finalize_period
+    from kpidesk.services.appraisal.use_cases import finalize_checklist, finalize_period
 
+    checklist = finalize_checklist(ctx.db, ctx.actor, args.period)
+    if not checklist.empty and not args.yes:
+        print(_("Finalizing {period} would lock {count} results with these unsettled:").format(
+            period=checklist.period, count=checklist.employees))
+        for entry in checklist.entries:
+            print("  " + entry.text())
+        print(_("Nothing was finalized. Settle these, or run again with --yes to finalize anyway."))
+        return 1
     done = finalize_period(ctx.db, ctx.actor, args.period)
     print(_("Finalized {period}: {count} results, snapshot {hash}").format(
         period=done.code, count=done.employees, hash=done.content_hash))

@@ -85,11 +85,11 @@ def test_period_workflow_from_the_command_line(demo, capsys):
     listed = {p["code"]: p for p in json.loads(out)}
     assert listed["2025-12"]["status"] == "open"
 
-    code, out, _err = run(capsys, "--db", demo, "period", "finalize", "2025-12")
+    code, out, _err = run(capsys, "--db", demo, "period", "finalize", "2025-12", "--yes")  # the demo has gaps
     assert code == 0 and "2025-12" in out
     code, out, _err = run(capsys, "--db", demo, "score", "--period", "2025-12", "--format", "json")
     finalized = json.loads(out)
-    assert run(capsys, "--db", demo, "period", "finalize", "2025-12")[0] == 3
+    assert run(capsys, "--db", demo, "period", "finalize", "2025-12", "--yes")[0] == 3
 
     assert main(["--db", demo, "period", "reopen", "2025-12"]) == 2  # --reason is required
     capsys.readouterr()

@@ -178,6 +178,15 @@ def lock_summary(db: Database, actor: Actor, period: str):
         return period_review.lock_summary(session, period)
 
 
+def finalize_checklist(db: Database, actor: Actor, period: str):
+    """What to settle before finalizing (``period_review.FinalizeChecklist``)."""
+    from kpidesk.services.appraisal import period_review
+
+    require(actor, Permission.PERIODS_READ)
+    with db.session() as session:
+        return period_review.finalize_checklist(session, period)
+
+
 def finalize_after_review(db: Database, actor: Actor, period: str):
     """Finalize unless an appeal still waits for its answer (the window)."""
     from kpidesk.services.appraisal import period_review
