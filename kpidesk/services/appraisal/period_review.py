@@ -109,8 +109,13 @@ class FinalizeChecklist:
     """What should be settled before ``period`` is locked; empty means finalizing locks nothing surprising."""
 
     period: str
-    employees: int  # how many results finalizing would lock
+    employees: int  # how many people finalizing would lock with a result
     entries: tuple[ChecklistEntry, ...]
+
+    @property
+    def blocking(self) -> bool:
+        """An unanswered appeal stops finalizing in the window (the command line's --yes does not wait)."""
+        return any(e.kind == "open_appeal" for e in self.entries)
 
     @property
     def empty(self) -> bool:
@@ -137,7 +142,7 @@ def finalize_checklist(session: Session, period: str) -> FinalizeChecklist:
         .order_by(m.Appeal.id)
     ).all()
     entries.extend(ChecklistEntry("open_appeal", employee_id, no, name) for employee_id, no, name in appeals)
-    return FinalizeChecklist(record.code, len(frame), tuple(entries))
+    return FinalizeChecklist(record.code, int(frame["total"].notna().sum()), tuple(entries))
 
 
 def finalize_after_review(session: Session, actor: Actor, period: str) -> periods.Finalized:

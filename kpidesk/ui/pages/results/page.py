@@ -551,18 +551,25 @@ class ResultsPage(Page):
             .success(self._confirm_finalize).start()
 
     def _confirm_finalize(self, summary) -> None:
-        period = summary.period
-        if summary.unanswered_appeals:
-            self.ctx.dialogs.warning(self, _("Finalize {period}").format(period=period),
-                                     _("Answer every appeal before finalizing; waiting: {who}").format(
-                                         who=", ".join(summary.unanswered_appeals)))
-            self.tabs.setCurrentWidget(self.review)
-            return
-        text = (_("Finalizing {period} locks:").format(period=period) + "\n• " + "\n• ".join(summary.lines())
-                + "\n\n" + _("Data entry, forms, adjustments and exemptions of the period become read-only; "
-                             "changing anything afterwards needs reopening the period with a reason."))
-        if not self.ctx.dialogs.confirm(self, _("Finalize {period}?").format(period=period), text, destructive=True):
-            return
+        Task(self, appraisal.finalize_checklist, self.ctx.db, self.ctx.actor, summary.period) \
+            .success(lambda checklist: self._show_checklist(summary, checklist)).start()
+
+    def _show_checklist(self, summary, checklist) -> None:
+        """The checklist replaces a Yes/No: each unsettled person is a link, the button says what it locks."""
+        from kpidesk.ui.pages.results.finalize_check import FinalizeCheckDialog
+
+        dialog = FinalizeCheckDialog(summary, checklist, self)
+        dialog.person_chosen.connect(self._show_unsettled_person)
+        dialog.accepted.connect(lambda: self._finalize_now(checklist.period))
+        self.finalize_check = dialog
+        dialog.open()
+
+    def _show_unsettled_person(self, employee_id: int) -> None:
+        self.tabs.setCurrentIndex(0)
+        self._select(employee_id)
+        self.selected_employee = employee_id
+
+    def _finalize_now(self, period: str) -> None:
         db, actor = self.ctx.db, self.ctx.actor
         self.stack.clear()  # what was added is now part of the signed record
         self.run_write(lambda: appraisal.finalize_after_review(db, actor, period), PERIOD_CHANGES)
@@ -573,8 +580,12 @@ class ResultsPage(Page):
         period = self.data.period
         reason = self.ctx.dialogs.ask_text(self, _("Reopen {period}").format(period=period),
                                            _("Why must the finalized period change? (required, kept in the audit "
-                                             "log)"), required=True)
-        if not reason:
+                                             "log)"))
+        if reason is None:
+            return
+        if not reason.strip():
+            self.ctx.dialogs.warning(self, _("Reopen {period}").format(period=period),
+                                     _("A reason is required: {period} stays finalized.").format(period=period))
             return
         db, actor = self.ctx.db, self.ctx.actor
         self.run_write(lambda: appraisal.reopen_period(db, actor, period, reason), PERIOD_CHANGES)
