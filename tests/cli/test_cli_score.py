@@ -27,7 +27,8 @@ def test_score_json_has_the_documented_shape(demo, capsys):
     data = json.loads(out)
     assert [r["staff_no"] for r in data] == sorted(r["staff_no"] for r in data)
     keys = {"staff_no", "name", "department", "team", "quantitative", "qualitative", "adjustments", "total", "grade",
-            "grade_code", "grade_computed", "rank_department", "rank_organisation", "flags", "kpis"}
+            "grade_code", "grade_computed", "rank_department", "rank_organisation", "flags", "kpis", "coverage",
+            "kpi_coverage", "qualitative_included"}
     assert all(set(r) == keys for r in data)
     scored = [r for r in data if r["total"] is not None]
     assert scored and all(r["department"] == "客户关怀部" for r in data)
