@@ -274,3 +274,15 @@ def test_a_sign_off_shows_its_local_day(in_shanghai):
     late_evening_utc = SimpleNamespace(signed_by="王芳", signed_at=datetime(2025, 12, 3, 17, 30))
     row = SignRow(1, "CS001", "王芳", "A", {"employee": late_evening_utc})
     assert row.signed("employee") == "王芳 · 2025-12-04"
+
+
+def test_the_table_shows_each_results_coverage(main_window):
+    from kpidesk.ui.pages.results.data import coverage_text
+
+    page = _results(main_window)
+    employee, row = _row(page, "CS001")
+    column = page.model.column_of("coverage")
+    assert column >= 0 and page.model.headerData(column, Qt.Orientation.Horizontal) == "Coverage"
+    expected = float(page.data.scores.frame.at[employee, "coverage"])
+    assert page.model.index(row, column).data() == f"{expected * 100:.0f}%"
+    assert coverage_text(None) == "—" and coverage_text(float("nan")) == "—"  # snapshots from before coverage
