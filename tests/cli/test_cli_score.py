@@ -64,6 +64,10 @@ def test_score_csv_to_a_file_opens_in_excel(demo, capsys, tmp_path):
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0]["staff_no"] == "CS000" and "fcr.score" in rows[0]
     assert any(r["name"] == "王芳" and r["grade_code"] for r in rows)
+    _code, out, _err = run(capsys, "--db", demo, "score", "--period", "2025-06", "--format", "json")
+    coverage = {r["staff_no"]: r["coverage"] for r in json.loads(out)}
+    assert all(float(r["coverage"]) == coverage[r["staff_no"]] for r in rows if r["coverage"])
+    assert any(r["coverage"] for r in rows) and all(0 <= float(r["coverage"]) <= 1 for r in rows if r["coverage"])
 
 
 def test_score_table_in_chinese(demo, capsys):
