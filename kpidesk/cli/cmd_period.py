@@ -15,8 +15,10 @@ def register(subparsers) -> None:
     s.add_argument("--json", action="store_true", help=_("print JSON"))
     s.set_defaults(handler=run_list)
 
-    s = sub.add_parser("open", help=_("open a period (templates carry over)"))
-    s.add_argument("period")
+    s = sub.add_parser("open", help=_("open a period (templates and exemptions with an end date carry over)"))
+    s.add_argument("period", nargs="?", help=_("the period to open (default: the next one)"))
+    s.add_argument("--dry-run", action="store_true", help=_("print who would be appraised and open nothing"))
+    s.add_argument("--json", action="store_true", help=_("print JSON"))
     s.set_defaults(handler=run_open)
 
     s = sub.add_parser("review", help=_("release the results to employees for acknowledgement or appeal"))
@@ -25,6 +27,8 @@ def register(subparsers) -> None:
 
     s = sub.add_parser("finalize", help=_("lock the period and store its snapshot"))
     s.add_argument("period")
+    s.add_argument("--yes", action="store_true",
+                   help=_("finalize even when the checklist lists people with something unsettled"))
     s.set_defaults(handler=run_finalize)
 
     s = sub.add_parser("reopen", help=_("unlock a finalized period (a reason is required)"))
@@ -70,10 +74,38 @@ def run_list(args, ctx) -> int:
     return 0
 
 
-def run_open(args, ctx) -> int:
-    from kpidesk.services.appraisal.use_cases import open_period
+def _roster_change_words() -> dict[str, str]:
+    return {"continuing": "", "joined": _("joined"), "transferred": _("transferred"), "left": _("left")}
 
-    code = open_period(ctx.db, ctx.actor, args.period)
+
+def run_open(args, ctx) -> int:
+    from kpidesk.services.appraisal.use_cases import open_period, plan_period, propose_next_period
+
+    period = args.period or propose_next_period(ctx.db, ctx.actor)
+    if args.dry_run:
+        plan = plan_period(ctx.db, ctx.actor, period)
+        if args.json:
+            print_json(plan.to_dict())
+            return 0
+        words = _roster_change_words()
+        print(_("Opening {period} would appraise {count} people:").format(period=plan.code, count=len(plan.appraised)))
+        rows = []
+        for line in plan.lines:
+            change = words[line.change.value]
+            if line.previous_department:
+                change = _("transferred from {department}").format(department=line.previous_department)
+            template = f"{line.template_key} v{line.template_version}" if line.template_key else ""
+            rows.append([line.staff_no, line.name, line.department, template, change])
+        print_table([_("Staff no."), _("Name"), _("Department"), _("Template"), _("Change")], rows)
+        for exemption in plan.exemptions:
+            print(_("Carried over: {staff_no} exempt from {kpi} until {date} ({reason})").format(
+                staff_no=exemption.staff_no, kpi=exemption.kpi_code, date=exemption.ends_on.isoformat(),
+                reason=exemption.reason))
+        return 0
+    code = open_period(ctx.db, ctx.actor, period)
+    if args.json:
+        print_json({"period": code})
+        return 0
     print(_("Opened period {period}").format(period=code))
     return 0
 
@@ -88,8 +120,16 @@ def run_review(args, ctx) -> int:
 
 
 def run_finalize(args, ctx) -> int:
-    from kpidesk.services.appraisal.use_cases import finalize_period
+    from kpidesk.services.appraisal.use_cases import finalize_checklist, finalize_period
 
+    checklist = finalize_checklist(ctx.db, ctx.actor, args.period)
+    if not checklist.empty and not args.yes:
+        print(_("Finalizing {period} would lock {count} results with these unsettled:").format(
+            period=checklist.period, count=checklist.employees))
+        for entry in checklist.entries:
+            print("  " + entry.text())
+        print(_("Nothing was finalized. Settle these, or run again with --yes to finalize anyway."))
+        return 1
     done = finalize_period(ctx.db, ctx.actor, args.period)
     print(_("Finalized {period}: {count} results, snapshot {hash}").format(
         period=done.code, count=done.employees, hash=done.content_hash))

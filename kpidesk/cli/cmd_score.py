@@ -83,10 +83,11 @@ def _csv(records: list[dict], codes: list[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     fixed = ["staff_no", "name", "department", "team", "quantitative", "qualitative", "adjustments", "total",
              "grade", "grade_code", "grade_computed", "rank_department", "rank_organisation", "flags"]
+    coverage = ["coverage", "kpi_coverage", "qualitative_included"]
     kpi_columns = [f"{code}.{part}" for code in codes for part in ("value", "score", "weight", "status")]
-    writer.writerow(neutralise_row(fixed + kpi_columns))
+    writer.writerow(neutralise_row(fixed + coverage + kpi_columns))
     for r in records:
-        row = [r[k] for k in fixed[:-1]] + [" ".join(r["flags"])]
+        row = [r[k] for k in fixed[:-1]] + [" ".join(r["flags"])] + [r[k] for k in coverage]
         for code in codes:
             item = r["kpis"].get(code, {})
             row += [item.get("value"), item.get("score"), item.get("weight"), item.get("status")]

@@ -65,6 +65,7 @@ class Flag(StrEnum):
     QUALITATIVE_PARTIAL = "qualitative_partial"  # a rater or form was absent and re-normalised away
     NO_RESULT = "no_result"
     KPIS_EXCLUDED = "kpis_excluded"  # some KPI did not count (missing, exempt, not computable)
+    INSUFFICIENT_DATA = "insufficient_data"  # coverage below the minimum to grade: no grade, no rank
     DEPARTMENT_RULE = "department_rule"  # the two-thirds rule scored a missed target as met
     CLIPPED = "clipped"  # the total hit the template's bounds
     FORCED_GRADE = "forced_grade"  # forced distribution changed the computed grade
@@ -225,6 +226,7 @@ class ScoringOptions:
     forced_distribution: ForcedDistribution | None = None
     rsr: bool = False
     streak_rules: tuple[StreakRule, ...] = DEFAULT_STREAK_RULES
+    min_coverage: float = 0.0  # 0–1: below it a result gets no grade and no rank (0: always graded)
 
 
 @dataclass
@@ -489,13 +491,26 @@ def _finish(work: _ScoringWork) -> ScoringResult:
         clipped = (raw_total < lower) | (raw_total > upper)
         total = round_half_up(np.clip(raw_total, lower, upper), 2)
 
+    # coverage: the share of the template's composition that the total actually rests on
+    on_template = (work.status != Status.ABSENT) & (work.status != Status.NOT_DUE)  # not due: not this period's
+    counted = (work.status == Status.OK) | work.missing_zero
+    template_weight = np.where(on_template, work.weights, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kpi_coverage = np.where(template_weight > 0,
+                                np.where(counted, work.weights, 0.0).sum(axis=1) / template_weight, 0.0)
+    qualitative_included = has_l & ~qualitative_partial
+    coverage = np.round(q_share * kpi_coverage + np.where(qualitative_included, l_share, 0.0), 4)
+    kpi_coverage = np.round(kpi_coverage, 4)
+    insufficient = ~np.isnan(total) & (coverage < options.min_coverage - 1e-9)
+    rankable = np.where(insufficient, np.nan, total)
+
     scale = options.grade_scale
-    grade_computed = scale.grade(total)
-    rank_department = competition_rank(total, work.dept_codes)
-    rank_organisation = competition_rank(total)
+    grade_computed = scale.grade(rankable)
+    rank_department = competition_rank(rankable, work.dept_codes)
+    rank_organisation = competition_rank(rankable)
     grade = grade_computed
     if options.forced_distribution is not None:
-        grade = forced_grades(options.forced_distribution, total, work.dept_codes)
+        grade = forced_grades(options.forced_distribution, rankable, work.dept_codes)
     rsr = None
     rank_rsr = None
     if options.rsr:
@@ -514,6 +529,7 @@ def _finish(work: _ScoringWork) -> ScoringResult:
         Flag.DEPARTMENT_RULE: np.asarray(work.auto.any(axis=1)),
         Flag.CLIPPED: clipped,
         Flag.FORCED_GRADE: grade != grade_computed,
+        Flag.INSUFFICIENT_DATA: insufficient,
     }
     if work.data.history is not None:
         grades_seen = np.column_stack([np.asarray(work.data.history.grades, dtype=object), grade])
@@ -528,7 +544,8 @@ def _finish(work: _ScoringWork) -> ScoringResult:
         qualitative=np.where(has_l, qualitative, np.nan), adjustments=adjustments,
         adjustment_lists=adjustment_lists, total=total, grade=grade, grade_computed=grade_computed,
         rank_department=rank_department, rank_organisation=rank_organisation, rsr=rsr, rank_rsr=rank_rsr,
-        flag_masks=flag_masks,
+        flag_masks=flag_masks, coverage=coverage, kpi_coverage=kpi_coverage,
+        qualitative_included=qualitative_included,
     )
 
 
@@ -561,6 +578,9 @@ class ScoringResult:
     rsr: np.ndarray | None
     rank_rsr: np.ndarray | None
     flag_masks: dict[str, np.ndarray]
+    coverage: np.ndarray
+    kpi_coverage: np.ndarray
+    qualitative_included: np.ndarray
 
     @cached_property
     def row_of(self) -> dict[Hashable, int]:
@@ -619,6 +639,9 @@ class ScoringResult:
             columns["rsr"] = self.rsr
             columns["rank_rsr"] = pd.arrays.IntegerArray(self.rank_rsr, self.rank_rsr == 0)
         columns["flags"] = text(self.flags())
+        columns["coverage"] = self.coverage
+        columns["kpi_coverage"] = self.kpi_coverage
+        columns["qualitative_included"] = text(self.qualitative_included.astype(bool))
         return pd.DataFrame(columns, index=index, copy=False)
 
     def status_name(self, row: int, j: int) -> str | None:

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.placeholders: dict[str, _Placeholder] = {}
         self.undo_group = QUndoGroup(self)
         self._periods: list[PeriodChoice] = []
+        self.new_period_dialog: QWidget | None = None
         self._shortcuts: list[tuple[QAction, object]] = []
 
         self._build_central()
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("open", QKeySequence.StandardKey.Open, self.choose_database, "open")
         self.server_action = self._action("server", None, self.connect_to_server)
         self.save_copy_action = self._action("saveCopy", QKeySequence.StandardKey.Save, self.save_copy, "backup")
+        self.new_period_action = self._action("newPeriod", None, self.new_period, "add")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
         self.undo_action = self.undo_group.createUndoAction(self)
         self._shortcuts.append((self.undo_action, QKeySequence.StandardKey.Undo))
@@ -177,6 +179,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.file_menu.addMenu(self.recent_menu)
         self.file_menu.addAction(self.save_copy_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.new_period_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = bar.addMenu("")
@@ -216,6 +220,7 @@ class MainWindow(QMainWindow):
         self.period_label.setBuddy(self.period_combo)
         toolbar.addWidget(self.period_label)
         toolbar.addWidget(self.period_combo)
+        toolbar.addAction(self.new_period_action)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
 
@@ -242,6 +247,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setTitle(_("Open &recent"))
         self.save_copy_action.setText(_("&Save a copy (backup)…"))
         self.quit_action.setText(_("&Quit"))
+        self.new_period_action.setText(_("New &period…"))
+        self.new_period_action.setToolTip(_("Start the next period: see who it appraises, then open it"))
         self.undo_action.setText(_("&Undo"))
         self.redo_action.setText(_("&Redo"))
         self.about_action.setText(_("&About KPI Desk"))
@@ -352,6 +359,25 @@ class MainWindow(QMainWindow):
     def _period_info(self, code: str | None) -> PeriodChoice | None:
         return next((p for p in self._periods if p.code == code), None)
 
+    def _may_open_periods(self) -> bool:
+        actor = self.ctx.actor
+        if self.ctx.db is None or self.ctx.read_only or actor is None:
+            return False  # and nothing heavy is imported before the first paint
+        from kpidesk.services.safety.access import Permission, can
+
+        return can(actor, Permission.PERIODS_MANAGE)
+
+    def new_period(self) -> None:
+        """Show "New period…" with the next period proposed (window-modal, so the window stays responsive)."""
+        from kpidesk.ui.new_period import NewPeriodDialog
+
+        if not self._may_open_periods():
+            return
+        dialog = NewPeriodDialog(self.ctx, self)
+        self.new_period_dialog = dialog
+        dialog.open()
+        dialog.start()
+
     def _fill_period_combo(self) -> None:
         combo = self.period_combo
         combo.blockSignals(True)
@@ -362,6 +388,7 @@ class MainWindow(QMainWindow):
         combo.setCurrentIndex(index)
         combo.setEnabled(bool(self._periods))
         combo.blockSignals(False)
+        self.new_period_action.setEnabled(self._may_open_periods())
 
     def _on_period_combo(self, index: int) -> None:
         code = self.period_combo.itemData(index)

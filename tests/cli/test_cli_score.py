@@ -27,7 +27,8 @@ def test_score_json_has_the_documented_shape(demo, capsys):
     data = json.loads(out)
     assert [r["staff_no"] for r in data] == sorted(r["staff_no"] for r in data)
     keys = {"staff_no", "name", "department", "team", "quantitative", "qualitative", "adjustments", "total", "grade",
-            "grade_code", "grade_computed", "rank_department", "rank_organisation", "flags", "kpis"}
+            "grade_code", "grade_computed", "rank_department", "rank_organisation", "flags", "kpis", "coverage",
+            "kpi_coverage", "qualitative_included"}
     assert all(set(r) == keys for r in data)
     scored = [r for r in data if r["total"] is not None]
     assert scored and all(r["department"] == "客户关怀部" for r in data)
@@ -63,6 +64,10 @@ def test_score_csv_to_a_file_opens_in_excel(demo, capsys, tmp_path):
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0]["staff_no"] == "CS000" and "fcr.score" in rows[0]
     assert any(r["name"] == "王芳" and r["grade_code"] for r in rows)
+    _code, out, _err = run(capsys, "--db", demo, "score", "--period", "2025-06", "--format", "json")
+    coverage = {r["staff_no"]: r["coverage"] for r in json.loads(out)}
+    assert all(float(r["coverage"]) == coverage[r["staff_no"]] for r in rows if r["coverage"])
+    assert any(r["coverage"] for r in rows) and all(0 <= float(r["coverage"]) <= 1 for r in rows if r["coverage"])
 
 
 def test_score_table_in_chinese(demo, capsys):
@@ -85,11 +90,11 @@ def test_period_workflow_from_the_command_line(demo, capsys):
     listed = {p["code"]: p for p in json.loads(out)}
     assert listed["2025-12"]["status"] == "open"
 
-    code, out, _err = run(capsys, "--db", demo, "period", "finalize", "2025-12")
+    code, out, _err = run(capsys, "--db", demo, "period", "finalize", "2025-12", "--yes")  # the demo has gaps
     assert code == 0 and "2025-12" in out
     code, out, _err = run(capsys, "--db", demo, "score", "--period", "2025-12", "--format", "json")
     finalized = json.loads(out)
-    assert run(capsys, "--db", demo, "period", "finalize", "2025-12")[0] == 3
+    assert run(capsys, "--db", demo, "period", "finalize", "2025-12", "--yes")[0] == 3
 
     assert main(["--db", demo, "period", "reopen", "2025-12"]) == 2  # --reason is required
     capsys.readouterr()

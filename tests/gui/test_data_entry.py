@@ -274,3 +274,96 @@ def test_column_widths_the_user_sets_are_remembered(entry, window, qtbot):
     entry.reload()
     assert entry.view.horizontalHeader().sectionSize(entry.model.column_of("contacts")) == 151
     assert "field:contacts" in str(window.ctx.settings.value("data_entry/column_widths"))
+
+
+def _two_editable_neighbours(page, staff_no: str):
+    """Two side-by-side cells of one person that both take a value."""
+    row = next(i for i, r in enumerate(page.model.rows) if r.staff_no == staff_no)
+    for column in range(page.model.columnCount() - 1):
+        left, right = page.model.index(row, column), page.model.index(row, column + 1)
+        if page.model.is_editable(left) and page.model.is_editable(right) and right.data():
+            return left, right
+    raise AssertionError("no two editable cells side by side")
+
+
+def test_typing_on_a_selected_cell_replaces_its_value(entry, window, qtbot):
+    index = entry.cell("CS001", "contacts")
+    assert index.data(), "the demo has a value to type over"
+    type_into(qtbot, entry, index, "77")
+    assert index.data() == "77"
+    assert stored(window, "CS001", "contacts") == Decimal("77")
+
+
+def test_tab_commits_moves_right_and_typing_there_replaces(entry, window, qtbot):
+    left, right = _two_editable_neighbours(entry, "CS003")
+    view = entry.view
+    view.setFocus()
+    select(view, left)
+    press(qtbot, view, "5")
+    editor = open_editor(view)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert view.state() != QAbstractItemView.State.EditingState, "Tab does not open the next cell"
+    assert view.currentIndex() == right
+    assert left.data() == "5"
+    press(qtbot, view, "8")
+    editor = open_editor(view)
+    assert editor.text() == "8", "the key typed replaces the old value"
+    qtbot.keyClick(editor, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert right.data() == "8" and view.currentIndex() == left, "Shift+Tab moves left"
+
+
+def test_shift_enter_moves_up_and_escape_cancels(entry, window, qtbot):
+    index = entry.cell("CS002", "contacts")
+    above = index.sibling(index.row() - 1, index.column())
+    assert entry.model.is_editable(index) and entry.model.is_editable(above)
+    before = stored(window, "CS002", "contacts")
+    view = entry.view
+    view.setFocus()
+    select(view, index)
+    press(qtbot, view, "3")
+    editor = open_editor(view)
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert stored(window, "CS002", "contacts") == before and view.currentIndex() == index
+    press(qtbot, view, "3")
+    editor = open_editor(view)
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+    assert index.data() == "3" and view.currentIndex() == above
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert view.currentIndex() == index, "Enter outside the editor moves down"
+
+
+def test_f2_edits_the_value_in_place(entry, window, qtbot):
+    index = entry.cell("CS002", "contacts")
+    shown = index.data()
+    view = entry.view
+    view.setFocus()
+    select(view, index)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = open_editor(view)
+    assert editor is not None and editor.text() == shown
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert index.data() == shown
+
+
+def test_a_rejected_value_says_why_in_the_status_bar_and_never_saved(entry, window, qtbot):
+    index = entry.cell("CS002", "contacts")
+    name = next(r.name for r in entry.model.rows if r.staff_no == "CS002")
+    type_into(qtbot, entry, index, "abc")
+    assert index.data(STATE_ROLE) == "invalid"
+    shown = entry.message.text()
+    assert shown.startswith("Not saved:") and name in shown and "not a number" in shown
+    assert shown in window.statusBar().currentMessage()
+    type_into(qtbot, entry, entry.cell("CS001", "contacts"), "12")  # another cell saves …
+    assert stored(window, "CS001", "contacts") == Decimal("12")
+    assert entry.message.text() != "Saved." and "not a number" in entry.message.text()  # … but one is red
+    type_into(qtbot, entry, index, "30")
+    type_into(qtbot, entry, entry.cell("CS001", "contacts"), "13")
+    assert entry.message.text() == "Saved."
+
+
+def test_undo_names_the_field_and_the_person(entry, window, qtbot):
+    name = next(r.name for r in entry.model.rows if r.staff_no == "CS001")
+    type_into(qtbot, entry, entry.cell("CS001", "contacts"), "21")
+    assert name in entry.stack.undoText()
+    assert name in window.undo_action.text()

@@ -90,3 +90,30 @@ def test_a_link_to_an_employee_shows_their_trend(main_window):
     assert page.kind_combo.currentData() == "trend" and page.employee_combo.currentData() == "CS004"
     page.focus_employee(999_999)  # someone no longer there: nothing changes
     assert page.employee_combo.currentData() == "CS004"
+
+
+def test_history_opens_on_someone_with_a_result(make_window, demo_db, qtbot):
+    from kpidesk.services.appraisal.use_cases import period_scores
+    from kpidesk.services.people import use_cases as people
+
+    path = demo_db.path
+    demo_db.dispose()
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    ctx = window.ctx
+    # someone new with no template sorts first: the page must not open on them
+    people.add_employee(ctx.db, ctx.actor, staff_no="AA001", name="无模板", position_name="实习生")
+    page = _history(window)
+    frame = period_scores(ctx.db, ctx.actor, ctx.period_code).frame.set_index("staff_no")
+    first = page.choices.employees[0][0]
+    chosen = page.employee_combo.currentData()
+    assert chosen != first or frame.loc[first, "total"] == frame.loc[first, "total"]
+    assert frame.loc[chosen, "total"] == frame.loc[chosen, "total"], "opened on someone without a result"
+
+
+def test_history_opens_on_the_last_person_chosen(main_window, ui_settings):
+    ui_settings.setValue("history/employee", "CS003")
+    page = _history(main_window)
+    assert page.employee_combo.currentData() == "CS003"

@@ -6,6 +6,7 @@ import math
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from kpidesk.services.safety import audit
@@ -90,12 +91,20 @@ def test_recompute_reports_progress(main_window):
     assert task.last_progress.done == task.last_progress.total == 5
 
 
+def _checklist(page, qtbot):
+    """Press Finalize… and return the checklist it shows."""
+    qtbot.mouseClick(page.finalize_button, Qt.MouseButton.LeftButton)
+    dialog = page.finalize_check
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
 def test_finalize_locks_the_period_and_reopen_is_audited(main_window, qtbot, dialogs):
     page = _results(main_window)
-    dialogs.queue(True)  # the confirmation listing what will be locked
-    qtbot.mouseClick(page.finalize_button, Qt.MouseButton.LeftButton)
-    confirmation = [a for a in dialogs.asked if a.kind == "confirm"][-1]
-    assert "2025-12" in confirmation.title and "measurements" in confirmation.text
+    check = _checklist(page, qtbot)
+    assert "2025-12" in check.windowTitle()
+    assert any("measurements" in label.text() for label in check.findChildren(QLabel))
+    qtbot.mouseClick(check.finalize_button, Qt.MouseButton.LeftButton)
     assert page.data.status == "finalized"
     assert not page.adjust_button.isEnabled() and page.reopen_button.isEnabled()
     assert main_window.ctx.period_code == "2025-12"
@@ -151,14 +160,43 @@ def test_appeals_are_answered_before_finalizing(main_window, qtbot, dialogs):
     page.tabs.setCurrentWidget(page.review)
     qtbot.mouseClick(page.review.record_button, Qt.MouseButton.LeftButton)
     assert [r["kind"] for r in page.data.responses] == ["appeal"]
-    qtbot.mouseClick(page.finalize_button, Qt.MouseButton.LeftButton)
+    check = _checklist(page, qtbot)
+    texts = [check.entries.item(i).text() for i in range(check.entries.count())]
+    assert any("CS004" in t and "appeal not answered" in t for t in texts)
+    assert not check.finalize_button.isEnabled()
+    check.reject()
     assert page.data.status == "review"
-    assert "CS004" in dialogs.messages("warning")[-1]
     dialogs.queue("Checked with QA: the sample had 40 calls, the rule's minimum.")
     qtbot.mouseClick(page.review.answer_button, Qt.MouseButton.LeftButton)
     assert page.data.responses[0]["answer"].startswith("Checked with QA")
-    dialogs.queue(True)
-    qtbot.mouseClick(page.finalize_button, Qt.MouseButton.LeftButton)
+    check = _checklist(page, qtbot)
+    assert check.finalize_button.isEnabled()
+    qtbot.mouseClick(check.finalize_button, Qt.MouseButton.LeftButton)
+    assert page.data.status == "finalized"
+
+
+def test_the_checklist_links_to_each_person_and_names_what_it_locks(main_window, qtbot):
+    page = _results(main_window)
+    check = _checklist(page, qtbot)
+    scored = int(page.data.scores.frame["total"].notna().sum())
+    assert check.finalize_button.text() == f"Finalize {scored} people"
+    assert check.entries.count() == len(check.checklist.entries) > 0, "the demo has something unsettled"
+    item = check.entries.item(0)
+    entry = check.checklist.entries[0]
+    rect = check.entries.visualItemRect(item)
+    qtbot.mouseClick(check.entries.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert not check.isVisible()
+    assert page.current_employee() == entry.employee_id
+    assert page.data.status == "open", "following a link finalizes nothing"
+
+
+def test_reopen_with_an_empty_reason_says_so(main_window, qtbot, dialogs):
+    main_window.ctx.set_period("2025-11")
+    page = _results(main_window)
+    assert page.data.status == "finalized"
+    dialogs.queue("   ")
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    assert "A reason is required: 2025-11 stays finalized." in dialogs.messages("warning")
     assert page.data.status == "finalized"
 
 
@@ -236,3 +274,15 @@ def test_a_sign_off_shows_its_local_day(in_shanghai):
     late_evening_utc = SimpleNamespace(signed_by="王芳", signed_at=datetime(2025, 12, 3, 17, 30))
     row = SignRow(1, "CS001", "王芳", "A", {"employee": late_evening_utc})
     assert row.signed("employee") == "王芳 · 2025-12-04"
+
+
+def test_the_table_shows_each_results_coverage(main_window):
+    from kpidesk.ui.pages.results.data import coverage_text
+
+    page = _results(main_window)
+    employee, row = _row(page, "CS001")
+    column = page.model.column_of("coverage")
+    assert column >= 0 and page.model.headerData(column, Qt.Orientation.Horizontal) == "Coverage"
+    expected = float(page.data.scores.frame.at[employee, "coverage"])
+    assert page.model.index(row, column).data() == f"{expected * 100:.0f}%"
+    assert coverage_text(None) == "—" and coverage_text(float("nan")) == "—"  # snapshots from before coverage

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "kpidesk/ui/pages/data_entry/page.py", "kpidesk/ui/pages/data_entry/model.py", "kpidesk/ui/pages/data_entry/cells.py",
     "kpidesk/ui/import_wizard/wizard.py", "kpidesk/ui/import_wizard/models.py", "kpidesk/ui/pages/forms/page.py",
-    "kpidesk/ui/pages/forms/widgets.py",
+    "kpidesk/ui/pages/forms/widgets.py", "kpidesk/ui/new_period.py",
+    "kpidesk/ui/pages/results/finalize_check.py",
 ]
 
 

@@ -158,7 +158,7 @@ def test_sorted_by_staff_number_and_json_records(office, db):
     first = records[0]
     assert set(first) == {"staff_no", "name", "department", "team", "quantitative", "qualitative", "adjustments",
                           "total", "grade", "grade_code", "grade_computed", "rank_department", "rank_organisation",
-                          "flags", "kpis"}
+                          "flags", "kpis", "coverage", "kpi_coverage", "qualitative_included"}
     assert first["kpis"]["fcr"] == {"value": 92.0, "score": 108.0, "weight": 50.0, "status": "ok"}
     assert first["kpis"]["budget"]["status"] == "not_due"
 

@@ -206,3 +206,24 @@ def test_status_checks_keep_existing_rows_and_refuse_an_unknown_state(tmp_path):
     con = sqlite3.connect(path)
     assert con.execute("SELECT status FROM periods WHERE id = 3").fetchone()[0] == "open"
     con.close()
+
+
+def test_an_upgraded_database_with_periods_keeps_grading_everyone(tmp_path, db):
+    from kpidesk.services.safety.settings import load_settings
+    from kpidesk.store import models as m
+
+    path = tmp_path / "0006.db"
+    engine = create_engine(f"sqlite:///{path}")
+    sqlite_helpers.configure(engine)
+    migrations_runner.upgrade(engine, "0006")
+    engine.dispose()
+    _fill_at_revision_0004(path)
+    upgraded = open_database(path)
+    try:
+        with upgraded.session() as session:
+            assert session.get(m.Setting, "min_coverage_to_grade").value == 0
+            assert load_settings(session).min_coverage_to_grade == 0
+    finally:
+        upgraded.dispose()
+    with db.session() as session:  # a new database stores nothing: the setting's default applies
+        assert session.get(m.Setting, "min_coverage_to_grade") is None

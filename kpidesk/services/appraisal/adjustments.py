@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -104,7 +104,9 @@ def list_adjustments(session: Session, actor: Actor, period: str, employee_id: i
     ]
 
 
-def add_exemption(session: Session, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str) -> m.Exemption:
+def add_exemption(session: Session, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str,
+                  ends_on: date | None = None) -> m.Exemption:
+    """Exempt one KPI for one person; with ``ends_on`` it carries into the periods that start by then."""
     record = period_record(session, period)
     ensure_writable(record)
     require_for_employee(session, actor, Permission.ADJUST, employee_id)
@@ -115,12 +117,16 @@ def add_exemption(session: Session, actor: Actor, period: str, employee_id: int,
         m.Exemption.period_id == record.id, m.Exemption.employee_id == employee_id, m.Exemption.kpi_id == kpi.id)).scalar()
     if existing is not None:
         raise ValidationError(_("This KPI is already exempt for this employee."))
+    if ends_on is not None and ends_on < record.starts_on:
+        raise ValidationError(_("An exemption cannot end before its period starts."))
     row = m.Exemption(period_id=record.id, employee_id=employee_id, kpi_id=kpi.id, reason=_reason(reason),
-                      author=actor.name)
+                      author=actor.name, ends_on=ends_on)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "exemption.add", entity="exemption", entity_id=row.id,
-                 new={"period": record.code, "employee_id": employee_id, "kpi": kpi_code}, reason=row.reason)
+    added = {"period": record.code, "employee_id": employee_id, "kpi": kpi_code}
+    if ends_on is not None:
+        added["ends_on"] = ends_on.isoformat()
+    audit.record(session, actor, "exemption.add", entity="exemption", entity_id=row.id, new=added, reason=row.reason)
     return row
 
 

@@ -82,6 +82,69 @@ def lock_summary(session: Session, period: str) -> LockSummary:
     )
 
 
+CHECKLIST_FLAGS = ("no_template", "no_result", "insufficient_data", "qualitative_partial", "rating_disagreement")
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    """One person finalizing would lock with something unsettled; ``kind`` is a result flag or "open_appeal"."""
+
+    kind: str
+    employee_id: int
+    staff_no: str
+    name: str
+
+    def text(self) -> str:
+        from kpidesk.services.appraisal.scoring import flag_label
+
+        what = _("appeal not answered") if self.kind == "open_appeal" else flag_label(self.kind)
+        return f"{self.staff_no} {self.name}: {what}"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "staff_no": self.staff_no, "name": self.name, "text": self.text()}
+
+
+@dataclass(frozen=True)
+class FinalizeChecklist:
+    """What should be settled before ``period`` is locked; empty means finalizing locks nothing surprising."""
+
+    period: str
+    employees: int  # how many people finalizing would lock with a result
+    entries: tuple[ChecklistEntry, ...]
+
+    @property
+    def blocking(self) -> bool:
+        """An unanswered appeal stops finalizing in the window (the command line's --yes does not wait)."""
+        return any(e.kind == "open_appeal" for e in self.entries)
+
+    @property
+    def empty(self) -> bool:
+        return not self.entries
+
+    def to_dict(self) -> dict:
+        return {"period": self.period, "employees": self.employees, "entries": [e.to_dict() for e in self.entries]}
+
+
+def finalize_checklist(session: Session, period: str) -> FinalizeChecklist:
+    """People with no template, no result, too little data, incomplete or disagreeing forms, open appeals."""
+    from kpidesk.services.appraisal.scoring import compute_scores
+
+    record = periods.get_period(session, period)
+    frame = compute_scores(session, record.code).frame
+    entries: list[ChecklistEntry] = []
+    for kind in CHECKLIST_FLAGS:
+        for employee_id, row in frame.iterrows():
+            if kind in (row["flags"] or ()):
+                entries.append(ChecklistEntry(kind, int(employee_id), str(row["staff_no"]), str(row["name"])))
+    appeals = session.execute(
+        select(m.Employee.id, m.Employee.staff_no, m.Employee.name).join(m.Appeal, m.Appeal.employee_id == m.Employee.id)
+        .where(m.Appeal.period_id == record.id, m.Appeal.kind == "appeal", m.Appeal.answer.is_(None))
+        .order_by(m.Appeal.id)
+    ).all()
+    entries.extend(ChecklistEntry("open_appeal", employee_id, no, name) for employee_id, no, name in appeals)
+    return FinalizeChecklist(record.code, int(frame["total"].notna().sum()), tuple(entries))
+
+
 def finalize_after_review(session: Session, actor: Actor, period: str) -> periods.Finalized:
     """Finalize unless an appeal is still waiting for its answer."""
     summary = lock_summary(session, period)

@@ -21,6 +21,7 @@ from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.next_period import carried_exemptions, previous_template_keys
 from kpidesk.services.appraisal.scoring import compute_scores, resolve_period
 from kpidesk.services.appraisal.scoring_inputs import (
     DepartmentTree,
@@ -93,18 +94,6 @@ def list_periods(session: Session, actor: Actor | None = None) -> list[PeriodInf
     ]
 
 
-def _previous_template_keys(session: Session, before: date) -> dict[int, str]:
-    """Each employee's template key on their latest appraisal that started before ``before``."""
-    rows = session.execute(
-        select(m.Appraisal.employee_id, m.Template.key)
-        .join(m.PeriodRecord, m.PeriodRecord.id == m.Appraisal.period_id)
-        .join(m.Template, m.Template.id == m.Appraisal.template_id)
-        .where(m.PeriodRecord.starts_on < before)
-        .order_by(m.PeriodRecord.starts_on, m.PeriodRecord.ends_on)
-    )
-    return {employee_id: key for employee_id, key in rows}
-
-
 def open_period(session: Session, actor: Actor | None, period: str | Period) -> m.PeriodRecord:
     """Open a period and record its appraisees with the templates carried over from their last appraisal."""
     _require(actor, Permission.PERIODS_MANAGE)
@@ -118,7 +107,7 @@ def open_period(session: Session, actor: Actor | None, period: str | Period) -> 
     session.add(record)
     session.flush()
     by_key, _for_position = current_templates(session)
-    carried = _previous_template_keys(session, target.start)
+    carried = previous_template_keys(session, target.start)
     people = appraisees(session, target, None)
     for person in people:
         key = carried.get(person.employee_id) if carried.get(person.employee_id) in by_key else person.template_key
@@ -127,6 +116,12 @@ def open_period(session: Session, actor: Actor | None, period: str | Period) -> 
             position_id=person.position_id, template_id=by_key[key].id if key in by_key else None,
             flags=list(person.flags) or None,
         ))
+    appraised = {person.employee_id for person in people}
+    author = actor.name if actor is not None else "system"
+    for exemption in carried_exemptions(session, target):
+        if exemption.employee_id in appraised:
+            session.add(m.Exemption(period_id=record.id, employee_id=exemption.employee_id, kpi_id=exemption.kpi_id,
+                                    reason=exemption.reason, author=author, ends_on=exemption.ends_on))
     session.flush()
     audit.record(session, actor or "system", "period.open", entity="period", entity_id=target.code,
                  new={"appraisees": len(people)})

@@ -47,6 +47,7 @@ FLAG_LABELS = {
     "no_result": N_("no result"),
     "no_template": N_("no template"),
     "kpis_excluded": N_("some KPIs not counted"),
+    "insufficient_data": N_("too little data to grade"),
     "department_rule": N_("two-thirds department rule applied"),
     "clipped": N_("total limited to the bounds"),
     "forced_grade": N_("grade set by forced distribution"),
@@ -115,6 +116,10 @@ def _plain(value: Any, digits: int) -> float | None:
         return None
     number = float(value)
     return None if np.isnan(number) else float(round_half_up(number, digits))
+
+
+def _plain_bool(value: Any) -> bool | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else bool(value)
 
 
 def _plain_int(value: Any) -> int | None:
@@ -272,6 +277,10 @@ def score_records(scores: PeriodScores) -> list[dict[str, Any]]:
             "rank_department": _plain_int(row["rank_department"]),
             "rank_organisation": _plain_int(row["rank_organisation"]),
             "flags": list(row["flags"] or ()),
+            # a snapshot finalized before coverage existed has none: null
+            "coverage": _plain(row.get("coverage"), 4),
+            "kpi_coverage": _plain(row.get("kpi_coverage"), 4),
+            "qualitative_included": _plain_bool(row.get("qualitative_included")),
             "kpis": {code: {k: v for k, v in item.items() if k != "weighted"}
                      for code, item in scores.kpis(employee_id).items()},
         })

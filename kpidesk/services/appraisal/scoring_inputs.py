@@ -208,7 +208,8 @@ def scoring_options(session: Session, scale: domain_grades.GradeScale) -> Scorin
     ([{"flag", "grade", "length", "max_rank"}, …], default: 3 × excellent and first; 3 × poor)."""
     settings = load_settings(session)
     return ScoringOptions(grade_scale=scale, forced_distribution=settings.forced_distribution,
-                          rsr=settings.rank_sum_ratio, streak_rules=settings.streak_rules or DEFAULT_STREAK_RULES)
+                          rsr=settings.rank_sum_ratio, streak_rules=settings.streak_rules or DEFAULT_STREAK_RULES,
+                          min_coverage=settings.min_coverage_to_grade / 100.0)
 
 
 def _measurement_arrays(

@@ -7,7 +7,7 @@ it returns is plain data (no ORM row leaves the session).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -136,6 +136,24 @@ def open_period(db: Database, actor: Actor, period: str) -> str:
         return periods.open_period(session, actor, period).code
 
 
+def propose_next_period(db: Database, actor: Actor) -> str:
+    """The code of the period that follows the organisation's rhythm (what "New period…" offers)."""
+    from kpidesk.services.appraisal import next_period
+
+    require(actor, Permission.PERIODS_READ)
+    with db.session() as session:
+        return next_period.propose_next_period(session).code
+
+
+def plan_period(db: Database, actor: Actor, period: str):
+    """What opening ``period`` would do (``next_period.PeriodPlan``), without writing anything."""
+    from kpidesk.services.appraisal import next_period
+
+    require(actor, Permission.PERIODS_MANAGE)
+    with db.session() as session:
+        return next_period.plan_period(session, period)
+
+
 def start_review(db: Database, actor: Actor, period: str) -> str:
     from kpidesk.services.appraisal import periods
 
@@ -158,6 +176,15 @@ def lock_summary(db: Database, actor: Actor, period: str):
     require(actor, Permission.PERIODS_READ)
     with db.session() as session:
         return period_review.lock_summary(session, period)
+
+
+def finalize_checklist(db: Database, actor: Actor, period: str):
+    """What to settle before finalizing (``period_review.FinalizeChecklist``)."""
+    from kpidesk.services.appraisal import period_review
+
+    require(actor, Permission.PERIODS_READ)
+    with db.session() as session:
+        return period_review.finalize_checklist(session, period)
 
 
 def finalize_after_review(db: Database, actor: Actor, period: str):
@@ -215,11 +242,12 @@ def remove_adjustment(db: Database, actor: Actor, adjustment_id: int, reason: st
         adjustments.remove_adjustment(session, actor, adjustment_id, reason)
 
 
-def add_exemption(db: Database, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str) -> int:
+def add_exemption(db: Database, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str,
+                  ends_on: date | None = None) -> int:
     from kpidesk.services.appraisal import adjustments
 
     with db.write() as session:
-        return adjustments.add_exemption(session, actor, period, employee_id, kpi_code, reason).id
+        return adjustments.add_exemption(session, actor, period, employee_id, kpi_code, reason, ends_on).id
 
 
 def remove_exemption(db: Database, actor: Actor, exemption_id: int, reason: str | None = None) -> None:

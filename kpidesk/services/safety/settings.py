@@ -111,6 +111,10 @@ class OrganisationSettings:
     forced_distribution: ForcedDistribution | None = field(
         default=None, metadata=_stored("forced_distribution", _decode_forced, _encode_forced))
     rank_sum_ratio: bool = field(default=False, metadata=_stored("rank_sum_ratio", bool))
+    # percent of the template's composition a result must rest on to be graded and ranked (0: off);
+    # databases upgraded with periods in them store 0 (migration 0007), so raising this default later
+    # only changes new databases
+    min_coverage_to_grade: int = field(default=0, metadata=_stored("min_coverage_to_grade", _as_int))
     # None: the scoring engine's default rules
     streak_rules: tuple[StreakRule, ...] | None = field(
         default=None, metadata=_stored("streak_rules", _decode_streaks, _encode_streaks))
@@ -134,6 +138,9 @@ class OrganisationSettings:
                 size=MAX_LOGO_BYTES // 1024)))
         elif self.logo is not None and not (self.logo.startswith(b"\x89PNG") or self.logo.startswith(b"\xff\xd8")):
             found.append((frozenset({"logo"}), _("The logo must be a PNG or JPEG image.")))
+        if not 0 <= self.min_coverage_to_grade <= 100:
+            found.append((frozenset({"min_coverage_to_grade"}), _(
+                "The minimum coverage to grade is a percentage between 0 and 100.")))
         if not 1 <= self.min_days_active <= 366:
             found.append((frozenset({"min_days_active"}), _(
                 "People who join or leave are appraised after at least {days} days; choose between 1 and 366."

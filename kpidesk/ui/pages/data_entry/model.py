@@ -89,6 +89,7 @@ class PasteOutcome:
 
 class EntryModel(QAbstractTableModel):
     edits_requested = Signal(object, str)  # list[CellEdit], what to call the change in the Edit menu
+    value_rejected = Signal(str)  # why typed text was not saved: person, field and reason
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -308,6 +309,8 @@ class EntryModel(QAbstractTableModel):
         if not reading.ok:
             self.invalid[key] = reading
             self.dataChanged.emit(index, index)
+            self.value_rejected.emit(_("Not saved: {field} of {person}: {reason}").format(
+                field=spec.title(), person=self.rows[index.row()].name, reason=reading.error))
             return True
         old = self.values.get(key)
         if key in self.invalid:
@@ -315,12 +318,21 @@ class EntryModel(QAbstractTableModel):
             self.dataChanged.emit(index, index)
         if _same(old, reading.value):
             return True
-        self.edits_requested.emit([CellEdit(key[0], key[1], old, reading.value)], _("Edit {field}").format(
-            field=spec.title()))
+        self.edits_requested.emit([CellEdit(key[0], key[1], old, reading.value)], _("Edit {field} of {person}").format(
+            field=spec.title(), person=self.rows[index.row()].name))
         if reading.warning:
             self.read_warnings[key] = reading.warning
             self.dataChanged.emit(index, index)
         return True
+
+    def rejected_reason(self) -> str | None:
+        """Why the first cell still shown red was not saved (None when every typed value was saved)."""
+        for (employee_id, code), reading in self.invalid.items():
+            row, column = self.row_of(employee_id), self.column_of(code)
+            if row >= 0 and column >= 0:
+                return _("Not saved: {field} of {person}: {reason}").format(
+                    field=self.columns[column].title(), person=self.rows[row].name, reason=reading.error)
+        return None
 
     # -- changes ------------------------------------------------------------------------------------
     def apply(self, values: Iterable[tuple[int, str, float | None]]) -> None:

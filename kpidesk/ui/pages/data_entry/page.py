@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QStyledItemDelegate,
     QTableView,
@@ -112,8 +113,25 @@ class EntryDelegate(QStyledItemDelegate):
                              f"QLineEdit {{ background: rgba({colour.red()},{colour.green()},{colour.blue()},110); }}")
         editor.setToolTip(tip or "")
 
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        """A cell opened by typing starts empty, so the key typed replaces the value (as in Excel);
+        F2 and double-click keep the value to edit it."""
+        view = self.parent()
+        if isinstance(view, EntryView) and view.replacing:
+            editor.setText("")
+            return
+        super().setEditorData(editor, index)
+
     def setModelData(self, editor, model, index) -> None:  # noqa: N802
         model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, editor, event) -> bool:  # noqa: N802
+        """Remember whether Enter or Tab came with Shift, so the view moves up or left instead."""
+        view = self.parent()
+        if isinstance(view, EntryView) and event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            view.shift_held = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        return super().eventFilter(editor, event)
 
 
 class EntryView(QTableView):
@@ -128,6 +146,8 @@ class EntryView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._moving_down = False
+        self.replacing = False  # true while a typed key opens the editor
+        self.shift_held = False  # the editor was closed with Shift+Enter or Shift+Tab
         self.setItemDelegate(EntryDelegate(self))
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -166,19 +186,34 @@ class EntryView(QTableView):
                 self.not_editable.emit(index)
                 return
         if not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._move_down()
+            self._move(-1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1, 0)
             return
-        super().keyPressEvent(event)
+        self.replacing = not editing and typing
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self.replacing = False
 
     def closeEditor(self, editor, hint) -> None:  # noqa: N802
+        """Enter commits and moves down (Shift: up); Tab commits and moves right (Shift: left) without
+        opening the next cell, so what is typed there replaces its value."""
+        Hint = QAbstractItemDelegate.EndEditHint
+        backwards, self.shift_held = self.shift_held, False
+        if hint in (Hint.EditNextItem, Hint.EditPreviousItem):
+            super().closeEditor(editor, Hint.NoHint)
+            self._move(0, -1 if hint == Hint.EditPreviousItem or backwards else 1)
+            return
         super().closeEditor(editor, hint)
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
-            self._move_down()
+        if hint == Hint.SubmitModelCache:
+            self._move(-1 if backwards else 1, 0)
 
-    def _move_down(self) -> None:
+    def _move(self, rows: int, columns: int) -> None:
         index = self.currentIndex()
-        if index.isValid() and index.row() + 1 < self.model().rowCount():
-            self.setCurrentIndex(index.sibling(index.row() + 1, index.column()))
+        if not index.isValid():
+            return
+        row, column = index.row() + rows, index.column() + columns
+        if 0 <= row < self.model().rowCount() and 0 <= column < self.model().columnCount():
+            self.setCurrentIndex(index.sibling(row, column))
 
 
 class DataEntryPage(Page):
@@ -228,6 +263,7 @@ class DataEntryPage(Page):
 
         self.model = EntryModel(self)
         self.model.edits_requested.connect(self._push_edits)
+        self.model.value_rejected.connect(self._show_rejection)
         self.view = EntryView(self)
         self.view.setObjectName("entryGrid")
         self.view.setModel(self.model)
@@ -456,9 +492,21 @@ class DataEntryPage(Page):
          .failure(functools.partial(self._save_failed, command))
          .start())
 
+    def _show_rejection(self, text: str) -> None:
+        """The reason goes where "Saved." would be, in the window's status bar too, not only on hover."""
+        self.message.setText(text)
+        self.message.setProperty("tone", "error")
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 10000)
+
     def _saved(self, written: int) -> None:
         self._own_writes -= 1
-        self.message.setText(_("Saved."))
+        rejected = self.model.rejected_reason()
+        if rejected is not None:  # never "Saved." while a cell is still red
+            self._show_rejection(_("Saved the other changes.") + " " + rejected)
+        else:
+            self.message.setText(_("Saved."))
         self._compute_timer.start()
 
     def _save_failed(self, command: SetValuesCommand, error: BaseException) -> None:

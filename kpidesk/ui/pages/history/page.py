@@ -54,6 +54,7 @@ class ChartChoices:
     employees: list[tuple[str, str]]  # (staff no., name)
     groups: list[str]  # department and team names
     kpis: list[tuple[str, str]]  # (code, name)
+    with_result: tuple[str, ...] = ()  # staff nos. with a total: the page opens on one of them
 
 
 def load_choices(db, actor, period: str) -> ChartChoices:
@@ -71,7 +72,9 @@ def load_choices(db, actor, period: str) -> ChartChoices:
         groups += [g for g in dict.fromkeys(frame[column]) if isinstance(g, str) and g not in groups]
     codes = [c[: -len(".status")] for c in frame.columns if c.endswith(".status")]
     used = [c for c in codes if frame[f"{c}.status"].notna().any()]
-    return ChartChoices(period, employees, groups, sorted(((c, names.get(c, c)) for c in used), key=lambda x: x[1]))
+    with_result = tuple(str(no) for no, total in zip(frame["staff_no"], frame["total"], strict=True) if total == total)
+    return ChartChoices(period, employees, groups, sorted(((c, names.get(c, c)) for c in used), key=lambda x: x[1]),
+                        with_result)
 
 
 def load_chart(db, actor, kind: str, period: str, *, employee: str | None, department: str | None,
@@ -242,8 +245,11 @@ class HistoryPage(Page):
             return
         self.choices = choices
         self.banner.hide()
-        fill(self.employee_combo, [(f"{name} ({no})", no) for no, name in choices.employees],
-             self.employee_combo.currentData() or machine.HISTORY_EMPLOYEE.read(self.ctx.settings))
+        wanted = self.employee_combo.currentData() or machine.HISTORY_EMPLOYEE.read(self.ctx.settings)
+        if wanted not in {no for no, _name in choices.employees}:
+            # never open on someone without a result (no template, no data): their chart would be empty
+            wanted = choices.with_result[0] if choices.with_result else None
+        fill(self.employee_combo, [(f"{name} ({no})", no) for no, name in choices.employees], wanted)
         fill(self.group_combo, [(_("All"), None)] + [(g, g) for g in choices.groups], self.group_combo.currentData())
         fill(self.kpi_combo, [(name, code) for code, name in choices.kpis],
              self.kpi_combo.currentData() or machine.HISTORY_KPI.read(self.ctx.settings))

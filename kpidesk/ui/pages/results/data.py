@@ -100,11 +100,23 @@ def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo]) -> tuple[pd.Da
     for key, title in TRAIL_COLUMNS:
         data[_(title)] = frame[key]
         keys.append(key)
+    data[_("Coverage")] = pd.Series([coverage_text(value) for value in frame.get(
+        "coverage", pd.Series(None, index=frame.index, dtype=object))], index=frame.index, dtype=object)
+    keys.append("coverage")
     data[_("Flags")] = pd.Series([", ".join(flag_label(f) for f in flags or ()) for flags in frame["flags"]],
                                  index=frame.index, dtype=object)
     keys.append("flags")
     table = pd.DataFrame(data, index=frame.index)
     return table, keys
+
+
+def coverage_text(value) -> str:
+    """The share of the template a result rests on, as a percentage; "—" for snapshots from before coverage."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if number != number else f"{number * 100:.0f}%"
 
 
 def load_results(db, actor, period: str, *, progress: ProgressCallback | None = None,

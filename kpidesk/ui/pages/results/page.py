@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.periods import PeriodParseError, parse_period
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 from kpidesk.i18n.times import format_local_time
@@ -488,11 +489,22 @@ class ResultsPage(Page):
                                            _("Reason (required, e.g. exceptional workload):"), required=True)
         if not reason:
             return
+        until = self.ctx.dialogs.ask_text(self, _("Exemption for {person}").format(person=person), _(
+            "Exempt until the end of (optional, e.g. 2026-03; empty: this period only; later periods "
+            "opened before then carry it over):"))
+        ends_on = None
+        if until and until.strip():
+            try:
+                ends_on = parse_period(until).end
+            except PeriodParseError:
+                self.ctx.dialogs.warning(self, _("Exemption"), _("“{text}” is not a period.").format(
+                    text=until.strip()))
+                return
         code = codes[index]
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
             self, _("Exemption of {kpi} for {person}").format(kpi=self.data.kpi_name(code), person=person),
-            lambda: appraisal.add_exemption(db, actor, period, employee, code, reason),
+            lambda: appraisal.add_exemption(db, actor, period, employee, code, reason, ends_on),
             lambda row_id: appraisal.remove_exemption(db, actor, row_id, _("undone"))))
 
     def remove_adjustment_or_exemption(self) -> None:
@@ -539,18 +551,25 @@ class ResultsPage(Page):
             .success(self._confirm_finalize).start()
 
     def _confirm_finalize(self, summary) -> None:
-        period = summary.period
-        if summary.unanswered_appeals:
-            self.ctx.dialogs.warning(self, _("Finalize {period}").format(period=period),
-                                     _("Answer every appeal before finalizing; waiting: {who}").format(
-                                         who=", ".join(summary.unanswered_appeals)))
-            self.tabs.setCurrentWidget(self.review)
-            return
-        text = (_("Finalizing {period} locks:").format(period=period) + "\n• " + "\n• ".join(summary.lines())
-                + "\n\n" + _("Data entry, forms, adjustments and exemptions of the period become read-only; "
-                             "changing anything afterwards needs reopening the period with a reason."))
-        if not self.ctx.dialogs.confirm(self, _("Finalize {period}?").format(period=period), text, destructive=True):
-            return
+        Task(self, appraisal.finalize_checklist, self.ctx.db, self.ctx.actor, summary.period) \
+            .success(lambda checklist: self._show_checklist(summary, checklist)).start()
+
+    def _show_checklist(self, summary, checklist) -> None:
+        """The checklist replaces a Yes/No: each unsettled person is a link, the button says what it locks."""
+        from kpidesk.ui.pages.results.finalize_check import FinalizeCheckDialog
+
+        dialog = FinalizeCheckDialog(summary, checklist, self)
+        dialog.person_chosen.connect(self._show_unsettled_person)
+        dialog.accepted.connect(lambda: self._finalize_now(checklist.period))
+        self.finalize_check = dialog
+        dialog.open()
+
+    def _show_unsettled_person(self, employee_id: int) -> None:
+        self.tabs.setCurrentIndex(0)
+        self._select(employee_id)
+        self.selected_employee = employee_id
+
+    def _finalize_now(self, period: str) -> None:
         db, actor = self.ctx.db, self.ctx.actor
         self.stack.clear()  # what was added is now part of the signed record
         self.run_write(lambda: appraisal.finalize_after_review(db, actor, period), PERIOD_CHANGES)
@@ -561,8 +580,12 @@ class ResultsPage(Page):
         period = self.data.period
         reason = self.ctx.dialogs.ask_text(self, _("Reopen {period}").format(period=period),
                                            _("Why must the finalized period change? (required, kept in the audit "
-                                             "log)"), required=True)
-        if not reason:
+                                             "log)"))
+        if reason is None:
+            return
+        if not reason.strip():
+            self.ctx.dialogs.warning(self, _("Reopen {period}").format(period=period),
+                                     _("A reason is required: {period} stays finalized.").format(period=period))
             return
         db, actor = self.ctx.db, self.ctx.actor
         self.run_write(lambda: appraisal.reopen_period(db, actor, period, reason), PERIOD_CHANGES)
