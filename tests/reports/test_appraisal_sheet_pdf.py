@@ -64,7 +64,7 @@ def test_page_numbers_count_within_each_sheet(sheet, final_sheet):
     for start, end in zip(starts, starts[1:] + [len(numbers)], strict=True):
         pages = end - start
         assert numbers[start:end] == [(n, pages) for n in range(1, pages + 1)]
-    assert numbers[starts[1]][1] >= 3  # the 40-KPI sheet runs over several pages
+    assert numbers[starts[1]][1] >= 2  # the 40-KPI sheet runs over more than one page
 
 
 def test_long_kpi_table_repeats_its_header(sheet):
