@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, TableStyle
 
 from kpidesk.reports.blocks import (
@@ -19,6 +18,7 @@ from kpidesk.reports.blocks import (
     info_grid,
     section,
     signature_block,
+    unbroken_width,
 )
 from kpidesk.reports.numbers import DASH, points_text, score_text, weight_text
 from kpidesk.reports.pay_section import pay_block
@@ -185,18 +185,6 @@ def adjustment_table(sheet: SheetData, ctx: Context) -> Flowable:
 
 
 RESULT_WIDTH = 56 * mm
-_CELL_PADDING = 6.5  # left and right padding of a grid cell, in points, and a little air
-
-
-def unbroken_width(texts: list[str], font: str, *, size: float = 8, minimum: float = 9 * mm,
-                   maximum: float = 26 * mm) -> float:
-    """The narrowest column, up to ``maximum``, in which none of ``texts`` breaks inside a word
-    ("Excellen-t") or inside a short Chinese heading ("加权得-分"); text breaks at spaces and commas."""
-    widest = 0.0
-    for text in texts:
-        for word in text.replace(",", ", ").split():
-            widest = max(widest, stringWidth(word, font, size))
-    return min(max(widest + _CELL_PADDING, minimum), maximum)
 
 
 def result_grid(sheet: SheetData, ctx: Context) -> Grid:

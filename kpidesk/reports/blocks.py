@@ -9,6 +9,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer, TableStyle
 
 from kpidesk.charts.palette import grade_colour
@@ -90,6 +91,20 @@ def info_grid(ctx: Context, pairs: Sequence[tuple[str, str]], *, per_row: int = 
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, RULE)]
                               + [("BACKGROUND", (2 * i, 0), (2 * i, -1), LABEL_FILL) for i in range(per_row)]))
     return table
+
+
+_CELL_PADDING = 6.5  # left and right padding of a grid cell, in points, and a little air
+
+
+def unbroken_width(texts: list[str], font: str, *, size: float = 8, minimum: float = 9 * mm,
+                   maximum: float = 26 * mm) -> float:
+    """The narrowest column, up to ``maximum``, in which none of ``texts`` breaks inside a word
+    ("Excellen-t") or inside a short Chinese heading ("加权得-分"); text breaks at spaces and commas."""
+    widest = 0.0
+    for text in texts:
+        for word in text.replace(",", ", ").split():
+            widest = max(widest, stringWidth(word, font, size))
+    return min(max(widest + _CELL_PADDING, minimum), maximum)
 
 
 def grid_style(font: str, *, header_rows: int = 1, numeric_from: int | None = None,
