@@ -71,8 +71,8 @@ def ranking_table(summary: DepartmentSummaryData, ctx: Context) -> Flowable:
                      score_text(row.total_score), row.grade or DASH])
         style += grade_cell_style(8, index, row.grade_key)
     texts: list[list[str]] = [[h] for h in header]
-    for row in rows[1:]:
-        for column, value in enumerate(row):
+    for cells in rows[1:]:
+        for column, value in enumerate(cells):
             if isinstance(value, str):
                 texts[column].append(value)
     numeric = [unbroken_width(texts[c], s.font, minimum=12 * mm) for c in (0, 1, 4, 5, 6, 7, 8)]
