@@ -14,7 +14,7 @@ import dataclasses
 import os
 import statistics
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -542,6 +542,14 @@ def attach_charts(pending: _Pending, images: Sequence[bytes | PendingImage]) -> 
     return documents
 
 
+def organisation_language(db: Database) -> str | None:
+    """The language the organisation prints in; None leaves it to the computer."""
+    from kpidesk.services.safety.settings import load_settings
+
+    with db.session() as session:
+        return load_settings(session).document_language or None
+
+
 def print_documents(
     db: Database,
     actor: Actor | None,
@@ -560,6 +568,8 @@ def print_documents(
     """
     from kpidesk.charts.pool import ChartStream, render_charts
 
+    if request.lang is None:
+        request = replace(request, lang=organisation_language(db))
     _ = translator(request.lang)
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
     report(progress, 0, 1, _("Reading the results"))
