@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
         for index, entry in enumerate(PAGES):
             title = _(entry.title)
             self.sidebar.item(index).setText(title)
-            self.page_actions[index].setText(title)
+            self.page_actions[index].setText(title.replace("&", "&&"))  # "KPIs & templates" has no mnemonic
             self.placeholders[entry.key].label.setText(
                 _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open.")
             )

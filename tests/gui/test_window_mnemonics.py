@@ -1,0 +1,29 @@
+"""An "&" in a page title is printed, not eaten as a mnemonic; form labels with a mnemonic have
+the field they jump to."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+
+def test_view_menu_shows_the_ampersand_of_page_titles(main_window):
+    titles = [main_window.sidebar.item(i).text() for i in range(main_window.sidebar.count())]
+    assert any("&" in title for title in titles)  # "KPIs & templates"
+    for action, title in zip(main_window.page_actions, titles, strict=False):
+        assert action.text() == title.replace("&", "&&")
+        assert action in main_window.view_menu.actions()
+
+
+def test_the_import_wizard_file_label_jumps_to_the_path(main_window, qtbot):
+    page = main_window.show_page("data_entry")
+    qtbot.waitUntil(lambda: page.sheet is not None)
+    wizard = page.open_import_wizard()
+    qtbot.waitExposed(wizard)
+    files = wizard.file_page
+    labels = [label for label in files.findChildren(QLabel) if "&" in label.text()]
+    assert labels
+    for label in labels:
+        assert label.buddy() is not None, label.text()
+    file_label = next(label for label in labels if label.buddy() is files.path_edit)
+    assert file_label.text().endswith((":", "："))
+    wizard.reject()
