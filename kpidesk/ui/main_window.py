@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -265,10 +266,13 @@ class MainWindow(QMainWindow):
             self.welcome.retranslate()
 
     def _update_status(self) -> None:
+        # Qt appends the application's display name to every window title itself: the title holds
+        # only the database, else the name showed twice ("demo.db — KPI Desk 绩效考核 — KPI Desk")
+        QApplication.setApplicationDisplayName(_("KPI Desk"))
         db = self.ctx.db
         if db is None:
             self.database_status.setText(_("No database") if not self._opening else _("Opening the database…"))
-            self.setWindowTitle(_("KPI Desk"))
+            self.setWindowTitle("")
         else:
             name = db.path.name if db.path else db.display_name
             text = _("Database: {name}").format(name=name)
@@ -276,7 +280,7 @@ class MainWindow(QMainWindow):
                 text += " " + _("(read-only)")
             self.database_status.setText(text)
             self.database_status.setToolTip(db.display_name)
-            self.setWindowTitle(f"{name} — {_('KPI Desk')}")
+            self.setWindowTitle(name)
         period = self._period_info(self.ctx.period_code)
         if period is None:
             self.period_status.setText(_("No period"))

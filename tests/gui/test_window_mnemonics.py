@@ -27,3 +27,14 @@ def test_the_import_wizard_file_label_jumps_to_the_path(main_window, qtbot):
     file_label = next(label for label in labels if label.buddy() is files.path_edit)
     assert file_label.text().endswith((":", "："))
     wizard.reject()
+
+
+def test_the_window_title_names_the_app_once_in_the_current_language(main_window):
+    from PySide6.QtWidgets import QApplication
+
+    from kpidesk.i18n import _
+
+    title = main_window.windowTitle()
+    assert "KPI Desk" not in title  # Qt adds the display name to the title itself
+    assert main_window.ctx.db is None or title == main_window.ctx.db.path.name
+    assert QApplication.applicationDisplayName() == _("KPI Desk")
