@@ -344,6 +344,12 @@ class ResultsPage(Page):
         self.finalize_button.setEnabled(bool(editable and may_manage))
         self.reopen_button.setEnabled(bool(status == PeriodStatus.FINALIZED and may_manage))
 
+    def show_tab(self, name: str) -> None:
+        """Bring a tab to the front by name (the Overview links its unsigned sheets to "signoffs")."""
+        tabs = {"signoffs": self.signoffs}
+        if name in tabs:
+            self.tabs.setCurrentWidget(tabs[name])
+
     # -- selection and explanations -----------------------------------------------------------------------
     def _select(self, employee_id: int) -> None:
         row = self.model.row_of(employee_id)
