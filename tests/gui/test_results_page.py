@@ -236,3 +236,12 @@ def test_a_sign_off_shows_its_local_day(in_shanghai):
     late_evening_utc = SimpleNamespace(signed_by="王芳", signed_at=datetime(2025, 12, 3, 17, 30))
     row = SignRow(1, "CS001", "王芳", "A", {"employee": late_evening_utc})
     assert row.signed("employee") == "王芳 · 2025-12-04"
+
+
+def test_recompute_is_off_on_a_finalized_period_and_says_why(main_window, qtbot):
+    page = _results(main_window)
+    assert page.recompute_button.isEnabled()  # the open month computes again
+    main_window.ctx.set_period("2025-11")
+    qtbot.waitUntil(lambda: page.data is not None and page.data.period == "2025-11")
+    assert not page.recompute_button.isEnabled()
+    assert "reopen" in page.recompute_button.toolTip() or "重新开放" in page.recompute_button.toolTip()

@@ -336,7 +336,10 @@ class ResultsPage(Page):
         writable = not self.ctx.read_only
         may_adjust = writable and may_somewhere(actor, Permission.ADJUST)
         may_manage = writable and can(actor, Permission.PERIODS_MANAGE)
-        self.recompute_button.setEnabled(data is not None or self.ctx.period_code is not None)
+        finalized = status == PeriodStatus.FINALIZED  # its stored results are shown; computing changes nothing
+        self.recompute_button.setEnabled(not finalized and (data is not None or self.ctx.period_code is not None))
+        self.recompute_button.setToolTip(
+            _("A finalized period shows its stored results; reopen it to compute again.") if finalized else "")
         editable = status in (PeriodStatus.OPEN, PeriodStatus.REVIEW)
         for button in (self.adjust_button, self.exempt_button, self.remove_button):
             button.setEnabled(bool(editable and may_adjust))
