@@ -140,7 +140,8 @@ class MainWindow(QMainWindow):
         self.new_action = self._action("new", QKeySequence.StandardKey.New, self.new_database, "new")
         self.open_action = self._action("open", QKeySequence.StandardKey.Open, self.choose_database, "open")
         self.server_action = self._action("server", None, self.connect_to_server)
-        self.save_copy_action = self._action("saveCopy", QKeySequence.StandardKey.Save, self.save_copy, "backup")
+        self.save_copy_action = self._action("saveCopy", QKeySequence("Ctrl+Shift+S"), self.save_copy,
+                                             "backup")  # Ctrl+S saves in the editors
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
         self.undo_action = self.undo_group.createUndoAction(self)
         self._shortcuts.append((self.undo_action, QKeySequence.StandardKey.Undo))
