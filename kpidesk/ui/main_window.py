@@ -143,12 +143,16 @@ class MainWindow(QMainWindow):
         self.save_copy_action = self._action("saveCopy", QKeySequence("Ctrl+Shift+S"), self.save_copy,
                                              "backup")  # Ctrl+S saves in the editors
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
-        self.undo_action = self.undo_group.createUndoAction(self)
-        self._shortcuts.append((self.undo_action, QKeySequence.StandardKey.Undo))
-        self.undo_action.setIcon(icon("undo"))
-        self.redo_action = self.undo_group.createRedoAction(self)
-        self._shortcuts.append((self.redo_action, QKeySequence.StandardKey.Redo))
-        self.redo_action.setIcon(icon("redo"))
+        # our own actions rather than QUndoGroup's: those keep the "Undo" prefix of the language they
+        # were made in, so after a language switch the menu mixed two languages
+        self.undo_action = self._action("undo", QKeySequence.StandardKey.Undo, self.undo_group.undo, "undo")
+        self.redo_action = self._action("redo", QKeySequence.StandardKey.Redo, self.undo_group.redo, "redo")
+        self.undo_group.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_group.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_group.undoTextChanged.connect(lambda _text: self._retranslate_undo())
+        self.undo_group.redoTextChanged.connect(lambda _text: self._retranslate_undo())
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
         self.about_action = self._action("about", None, self.show_about)
         self.guide_action = self._action("userGuide", QKeySequence.StandardKey.HelpContents, self.show_user_guide)
         self.log_folder_action = self._action("logFolder", None, self.open_log_folder)
@@ -244,8 +248,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setTitle(_("Open &recent"))
         self.save_copy_action.setText(_("&Save a copy (backup)…"))
         self.quit_action.setText(_("&Quit"))
-        self.undo_action.setText(_("&Undo"))
-        self.redo_action.setText(_("&Redo"))
+        self._retranslate_undo()
         self.about_action.setText(_("&About KPI Desk"))
         self.guide_action.setText(_("User &guide"))
         self.log_folder_action.setText(_("Open &log folder"))
@@ -265,6 +268,12 @@ class MainWindow(QMainWindow):
         self._update_status()
         if self.welcome is not None:
             self.welcome.retranslate()
+
+    def _retranslate_undo(self) -> None:
+        """'Undo <what>' in the current language; the step's own text is already translated."""
+        for action, label, text in ((self.undo_action, _("&Undo"), self.undo_group.undoText()),
+                                    (self.redo_action, _("&Redo"), self.undo_group.redoText())):
+            action.setText(f"{label} {text}" if text else label)
 
     def _update_status(self) -> None:
         # Qt appends the application's display name to every window title itself: the title holds

@@ -38,3 +38,23 @@ def test_the_window_title_names_the_app_once_in_the_current_language(main_window
     assert "KPI Desk" not in title  # Qt adds the display name to the title itself
     assert main_window.ctx.db is None or title == main_window.ctx.db.path.name
     assert QApplication.applicationDisplayName() == _("KPI Desk")
+
+
+def test_undo_and_redo_follow_a_language_switch(main_window, qtbot):
+    from PySide6.QtGui import QUndoCommand, QUndoStack
+
+    stack = main_window.undo_group.activeStack()
+    if stack is None:
+        stack = QUndoStack(main_window.undo_group)
+        main_window.undo_group.setActiveStack(stack)
+    stack.push(QUndoCommand("step one"))
+    assert main_window.undo_action.isEnabled()
+    assert main_window.undo_action.text() == "&Undo step one"
+    try:
+        main_window.switch_language("zh_CN")
+        qtbot.waitUntil(lambda: main_window.undo_action.text().startswith("撤销"))
+        assert main_window.undo_action.text().endswith("step one")
+        stack.undo()
+        assert main_window.redo_action.text().startswith("重做") and main_window.redo_action.isEnabled()
+    finally:
+        main_window.switch_language("en")
