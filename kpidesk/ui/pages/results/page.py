@@ -34,6 +34,7 @@ from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.safety.access import Permission, can
 from kpidesk.services.safety.use_cases import may_somewhere
 from kpidesk.ui.context import Changes
+from kpidesk.ui.icons import locked_text
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.calibration import CalibrationView
@@ -291,9 +292,9 @@ class ResultsPage(Page):
         self.status.setText(_("Status: {status}").format(status=period_status_text(data.status)))
         if data.status == PeriodStatus.FINALIZED:
             when = format_local_time(data.finalized_at) or "—"
-            self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
-                                            "period (with a reason) to change anything.").format(
-                who=data.finalized_by or "—", when=when), "info")
+            self.banner.show_text(locked_text(_("Finalized by {who} on {when}: these are the stored results. Reopen "
+                                                "the period (with a reason) to change anything.").format(
+                who=data.finalized_by or "—", when=when)), "info")
         elif data.status == PeriodStatus.REVIEW:
             self.banner.show_text(_("In review: employees acknowledge or appeal their results; answer every "
                                     "appeal before finalizing."), "info")
