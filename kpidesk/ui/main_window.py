@@ -10,6 +10,7 @@ Opening a database always happens in the background; the window is painted befor
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -266,6 +267,7 @@ class MainWindow(QMainWindow):
             )
         self._fill_period_combo()
         self._update_status()
+        self._tooltips_with_shortcuts()
         if self.welcome is not None:
             self.welcome.retranslate()
 
@@ -274,6 +276,7 @@ class MainWindow(QMainWindow):
         for action, label, text in ((self.undo_action, _("&Undo"), self.undo_group.undoText()),
                                     (self.redo_action, _("&Redo"), self.undo_group.redoText())):
             action.setText(f"{label} {text}" if text else label)
+        self._tooltips_with_shortcuts()
 
     def _update_status(self) -> None:
         # Qt appends the application's display name to every window title itself: the title holds
@@ -422,6 +425,17 @@ class MainWindow(QMainWindow):
         for action, shortcut in self._shortcuts:
             action.setShortcut(QKeySequence(shortcut))
         self._shortcuts.clear()
+        self._tooltips_with_shortcuts()
+
+    def _tooltips_with_shortcuts(self) -> None:
+        """Toolbar tooltips name the key as well ("Undo (Ctrl+Z)"), in the current language."""
+        for action in self.findChildren(QAction):
+            keys = action.shortcut()
+            if keys.isEmpty():
+                continue
+            plain = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+            plain = re.sub(r"\(\w\)$", "", plain).strip()  # the "(&U)" of Chinese menu texts
+            action.setToolTip(f"{plain} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
 
     def start(self, target: str | None = None) -> None:
         """After the first paint: open the file named, else the last one used, else welcome the user."""

@@ -58,3 +58,22 @@ def test_undo_and_redo_follow_a_language_switch(main_window, qtbot):
         assert main_window.redo_action.text().startswith("重做") and main_window.redo_action.isEnabled()
     finally:
         main_window.switch_language("en")
+
+
+def test_toolbar_tooltips_name_their_shortcut_in_the_current_language(make_window, qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window()
+    painted = []
+    window.first_painted.connect(lambda: painted.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: bool(painted))
+    native = QKeySequence.SequenceFormat.NativeText
+    undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(native)
+    assert window.undo_action.toolTip() == f"Undo ({undo_keys})"
+    assert window.page_actions[0].toolTip().endswith(f"({QKeySequence('Ctrl+1').toString(native)})")
+    try:
+        window.switch_language("zh_CN")
+        qtbot.waitUntil(lambda: window.undo_action.toolTip() == f"撤销 ({undo_keys})")
+    finally:
+        window.switch_language("en")
