@@ -38,7 +38,7 @@ from kpidesk.ui import machine_settings as machine
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.file_drop import ImportFileDrops
-from kpidesk.ui.icons import icon
+from kpidesk.ui.icons import icon, sidebar_icon
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setUniformItemSizes(True)
         self.stack = QStackedWidget()
         for entry in PAGES:
-            self.sidebar.addItem(QListWidgetItem(icon(entry.icon), ""))  # row i is PAGES[i]
+            self.sidebar.addItem(QListWidgetItem(sidebar_icon(entry.icon), ""))  # row i is PAGES[i]
             placeholder = _Placeholder()
             self.placeholders[entry.key] = placeholder
             self.stack.addWidget(placeholder)

@@ -77,3 +77,15 @@ def test_toolbar_tooltips_name_their_shortcut_in_the_current_language(make_windo
         qtbot.waitUntil(lambda: window.undo_action.toolTip() == f"撤销 ({undo_keys})")
     finally:
         window.switch_language("en")
+
+
+def test_the_selected_sidebar_icon_is_drawn_white(main_window):
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    item_icon = main_window.sidebar.item(0).icon()
+    selected = item_icon.pixmap(QSize(22, 22), QIcon.Mode.Selected).toImage()
+    inked = [selected.pixelColor(x, y) for x in range(selected.width()) for y in range(selected.height())
+             if selected.pixelColor(x, y).alpha() > 200]
+    assert inked, "the selected icon is empty"
+    assert all(c.red() > 200 and c.green() > 200 and c.blue() > 200 for c in inked)  # white on the blue row
