@@ -82,7 +82,7 @@ def score_distribution_chart(
         if not teams:
             return show_empty(fig, _("No data for this period"), title)
         ax = fig.add_subplot()
-        fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.16)
+        fig.subplots_adjust(left=0.15, right=0.97, top=0.86, bottom=0.16)
         low = float(frame["score"].min())
         y_min = max(0.0, math.floor((low - 5) / 10) * 10)
         y_max = max(100.0, math.ceil((float(frame["score"].max()) + 3) / 5) * 5)

@@ -78,7 +78,7 @@ def draw_frame(fig: Figure, frame: HistoryFrame, _: Translate, *, animated: bool
     a normal draw, for drawing them one by one over a saved background)."""
     count = len(frame.periods)
     ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.1, right=0.88, top=0.88, bottom=0.2 if count > 6 else 0.14)
+    fig.subplots_adjust(left=0.15, right=0.88, top=0.88, bottom=0.2 if count > 6 else 0.14)
     positions = {band.key: i for i, band in enumerate(frame.bands)}
     for band in frame.bands:
         top = frame.y_max if band.upper is None else min(band.upper, frame.y_max)

@@ -17,6 +17,7 @@ from kpidesk.reports.blocks import (
     info_grid,
     section,
     signature_block,
+    unbroken_width,
 )
 from kpidesk.reports.numbers import DASH, points_text, score_text, share_text
 from kpidesk.reports.sheet_data import DepartmentSummaryData
@@ -69,7 +70,14 @@ def ranking_table(summary: DepartmentSummaryData, ctx: Context) -> Flowable:
                      points_text(row.adjustment_total) if row.adjustment_total is not None else DASH,
                      score_text(row.total_score), row.grade or DASH])
         style += grade_cell_style(8, index, row.grade_key)
-    widths = [12 * mm, 20 * mm, 26 * mm, 30 * mm, 19 * mm, 19 * mm, 19 * mm, 19 * mm, 16 * mm]
+    texts: list[list[str]] = [[h] for h in header]
+    for cells in rows[1:]:
+        for column, value in enumerate(cells):
+            if isinstance(value, str):
+                texts[column].append(value)
+    numeric = [unbroken_width(texts[c], s.font, minimum=12 * mm) for c in (0, 1, 4, 5, 6, 7, 8)]
+    rest = (CONTENT_WIDTH - sum(numeric)) / 2  # name and position share what the numbers leave
+    widths = [numeric[0], numeric[1], rest, rest, *numeric[2:]]
     table = Grid(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style + [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (8, 1), (8, -1), "CENTER")]))
     return table
@@ -91,7 +99,11 @@ def distribution_table(summary: DepartmentSummaryData, ctx: Context) -> Flowable
             row.append(share_text(count.target_share) if count.target_share is not None else DASH)
         rows.append(row)
         style += grade_cell_style(0, index, count.grade_key)
-    rows.append([_("Total"), str(total), share_text(1.0) if total else DASH] + ([""] if with_target else []))
+    ungraded = len(summary.ranking) - total
+    if ungraded > 0:  # so the table adds up to the head count above it
+        rows.append([_("Without a grade"), str(ungraded), DASH] + ([""] if with_target else []))
+    rows.append([_("Total"), str(total + max(ungraded, 0)), share_text(1.0) if total else DASH]
+                + ([""] if with_target else []))
     width = min(CONTENT_WIDTH, 30 * mm * len(header))
     table = Grid(rows, colWidths=[width / len(header)] * len(header), hAlign="LEFT")
     table.setStyle(TableStyle(style + [("ALIGN", (0, 1), (0, -1), "CENTER"),

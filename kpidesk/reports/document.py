@@ -13,6 +13,8 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -60,9 +62,11 @@ def render_documents(
     lang: str | None = None,
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    printed_at: datetime | None = None,
 ) -> int:
     """Lay out ``documents`` one after another into ``out`` (a path or a binary file); return the
-    number of pages written. ``progress(done, total)`` counts documents."""
+    number of pages written. ``progress(done, total)`` counts documents. The file is dated by
+    :func:`creation_date`."""
     documents = list(documents)
     if not documents:
         raise ValueError("nothing to print")
@@ -87,10 +91,20 @@ def render_documents(
     title = _document_title(documents[0])
     with _atomic_target(out) as target, binary_streams():
         template = AppraisalDocTemplate(target, title=title, lang=ctx.lang)
-        template.build(story, canvasmaker=NumberingCanvas)
+        created = creation_date(documents, printed_at)
+        template.build(story, canvasmaker=partial(NumberingCanvas, created=created))
     if progress is not None:
         progress(total, total)
     return template.page
+
+
+def creation_date(documents: Sequence[PrintDocument], printed_at: datetime | None = None) -> datetime:
+    """Finalized documents carry the time their snapshot was taken, so printing one again gives the
+    same bytes; a file with any draft in it carries the print time (``printed_at``, now by default)."""
+    stamps = [d.finalized_at for d in documents if d.finalized]
+    if stamps and len(stamps) == len(documents) and all(s is not None for s in stamps):
+        return max(s for s in stamps if s is not None)
+    return printed_at or datetime.now(UTC)
 
 
 def render_sheets(
@@ -105,12 +119,12 @@ def render_sheets(
     return render_documents(sheets, out, lang=lang, progress=progress, cancelled=cancelled)
 
 
-def render_sheet(sheet: SheetData, *, lang: str | None = None) -> bytes:
+def render_sheet(sheet: SheetData, *, lang: str | None = None, printed_at: datetime | None = None) -> bytes:
     """One sheet as PDF bytes."""
     import io
 
     buffer = io.BytesIO()
-    render_documents([sheet], buffer, lang=lang)
+    render_documents([sheet], buffer, lang=lang, printed_at=printed_at)
     return buffer.getvalue()
 
 

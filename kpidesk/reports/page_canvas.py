@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -59,11 +61,26 @@ class DocumentStart(Flowable):
         self.canv.begin_document(self.furniture)
 
 
+def _time_stamp(moment: datetime) -> TimeStamp:
+    """reportlab's time stamp for ``moment`` in UTC: reproducible-bytes mode keeps everything else
+    fixed, but its creation date would otherwise be 2000-01-01."""
+    utc = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    stamp = TimeStamp(invariant=1)
+    stamp.t = utc.timestamp()
+    stamp.lt = utc.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+    return stamp
+
+
 class NumberingCanvas(Canvas):
     """A canvas that writes each document's pages only once it knows how many there are."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, created: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if created is not None:
+            self._doc._timeStamp = _time_stamp(created)
         self._font = register_pdf_font()
         self._held: list[tuple[PageFurniture | None, dict]] = []
         self._furniture: PageFurniture | None = None

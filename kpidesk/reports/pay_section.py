@@ -16,9 +16,6 @@ from kpidesk.reports.styles import Grid, markup, paragraph, right
 #: The colour of the draft notice (the watermark's red, readable as text).
 DRAFT_INK = "#b3261e"
 
-#: Room kept below the section heading: the heading never ends a page without the table's first rows.
-PAY_SECTION_KEEP = 60 * mm
-
 _WIDTHS = (38 * mm, 50 * mm, 26 * mm)
 
 

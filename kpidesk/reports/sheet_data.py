@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ class SheetData:
     improvement: ImprovementPlan = field(default_factory=ImprovementPlan)
     snapshot_hash: str | None = None
     finalized: bool = False
+    finalized_at: datetime | None = None  # the snapshot's finalization time: the file's creation date
     logo: bytes | None = None  # PNG or JPEG
     pay: PaySection | None = None  # printed after the results when present
 
@@ -171,6 +173,7 @@ class DepartmentSummaryData:
     notes: Sequence[str] = ()  # calibration reasons and the like
     snapshot_hash: str | None = None
     finalized: bool = False
+    finalized_at: datetime | None = None  # the snapshot's finalization time: the file's creation date
     logo: bytes | None = None
 
 
@@ -208,4 +211,5 @@ class YearSheetData:
     improvement: ImprovementPlan = field(default_factory=ImprovementPlan)
     snapshot_hash: str | None = None
     finalized: bool = False
+    finalized_at: datetime | None = None  # the snapshot's finalization time: the file's creation date
     logo: bytes | None = None

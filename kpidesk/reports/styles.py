@@ -60,17 +60,17 @@ def styles() -> Styles:
     return Styles(
         font=font,
         organisation=_style("organisation", font, 9.5, 12, textColor=MUTED),
-        title=_style("title", font, 17, 22, alignment=TA_CENTER, spaceAfter=2),
+        title=_style("title", font, 15, 18, alignment=TA_CENTER, spaceAfter=4),
         subtitle=_style("subtitle", font, 9.5, 13, alignment=TA_CENTER, textColor=MUTED, spaceAfter=6),
-        section=_style("section", font, 11, 15, spaceBefore=9, spaceAfter=4),
+        section=_style("section", font, 10, 12, spaceBefore=3.5, spaceAfter=2),
         body=_style("body", font, 9, 13),
-        cell=_style("cell", font, 8.5, 11),
-        cell_centre=_style("cell_centre", font, 8.5, 11, alignment=TA_CENTER),
-        cell_bold=_style("cell_bold", font, 9, 12),
-        cell_small=_style("cell_small", font, 6.8, 8.6, textColor=MUTED),
-        label=_style("label", font, 8.5, 11, textColor=MUTED),
+        cell=_style("cell", font, 8, 10),
+        cell_centre=_style("cell_centre", font, 8, 10, alignment=TA_CENTER),
+        cell_bold=_style("cell_bold", font, 8.5, 10.5),
+        cell_small=_style("cell_small", font, 6.5, 7.6, textColor=MUTED),
+        label=_style("label", font, 8, 10, textColor=MUTED),
         caption=_style("caption", font, 8, 10, alignment=TA_CENTER, textColor=MUTED),
-        big_grade=_style("big_grade", font, 15, 18, alignment=TA_CENTER, textColor=colors.white),
+        big_grade=_style("big_grade", font, 13, 15, alignment=TA_CENTER, textColor=colors.white),
         note=_style("note", font, 7.5, 10, textColor=MUTED, alignment=TA_LEFT),
     )
 
@@ -113,12 +113,12 @@ class GridCell(CellStyle):
     """
 
     fontname = FONT
-    fontsize = 8.5
-    leading = 11
+    fontsize = 8
+    leading = 10
     leftPadding = 3
     rightPadding = 3
-    topPadding = 2.5
-    bottomPadding = 2.5
+    topPadding = 1.8
+    bottomPadding = 1.8
     color = INK
     valign = "MIDDLE"
 

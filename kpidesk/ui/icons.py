@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
 
 from kpidesk.resources import ICONS_DIR
 
@@ -13,3 +15,34 @@ from kpidesk.resources import ICONS_DIR
 def icon(name: str) -> QIcon:
     path = ICONS_DIR / f"{name}.svg"
     return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+ICON_INK = "#3b6fd4"
+
+
+@cache
+def sidebar_icon(name: str) -> QIcon:
+    """The page icon, drawn white when its row is selected: the blue icon vanished on the blue
+    selection."""
+    path = ICONS_DIR / f"{name}.svg"
+    if not path.is_file():
+        return QIcon()
+    result = QIcon(str(path))
+    white = path.read_text(encoding="utf-8").replace(ICON_INK, "#ffffff").encode()
+    for size in (22, 44):  # the sidebar's size, and for screens at twice the density
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        QSvgRenderer(QByteArray(white)).render(painter)
+        painter.end()
+        result.addPixmap(pixmap, QIcon.Mode.Selected)
+    return result
+
+
+def locked_text(text: str) -> str:
+    """``text`` as rich text behind a drawn lock: the 🔒 character came from the CJK font, which
+    has no such glyph, and showed as an empty box."""
+    from html import escape
+
+    lock = (ICONS_DIR / "lock.svg").as_uri()
+    return f'<img src="{lock}" width="14" height="14" style="vertical-align: middle"> {escape(text)}'

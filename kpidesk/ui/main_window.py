@@ -10,12 +10,14 @@ Opening a database always happens in the background; the window is painted befor
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -36,7 +38,7 @@ from kpidesk.ui import machine_settings as machine
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.file_drop import ImportFileDrops
-from kpidesk.ui.icons import icon
+from kpidesk.ui.icons import icon, sidebar_icon
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
@@ -111,7 +113,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setUniformItemSizes(True)
         self.stack = QStackedWidget()
         for entry in PAGES:
-            self.sidebar.addItem(QListWidgetItem(icon(entry.icon), ""))  # row i is PAGES[i]
+            self.sidebar.addItem(QListWidgetItem(sidebar_icon(entry.icon), ""))  # row i is PAGES[i]
             placeholder = _Placeholder()
             self.placeholders[entry.key] = placeholder
             self.stack.addWidget(placeholder)
@@ -140,15 +142,20 @@ class MainWindow(QMainWindow):
         self.new_action = self._action("new", QKeySequence.StandardKey.New, self.new_database, "new")
         self.open_action = self._action("open", QKeySequence.StandardKey.Open, self.choose_database, "open")
         self.server_action = self._action("server", None, self.connect_to_server)
-        self.save_copy_action = self._action("saveCopy", QKeySequence.StandardKey.Save, self.save_copy, "backup")
+        self.save_copy_action = self._action("saveCopy", QKeySequence("Ctrl+Shift+S"), self.save_copy,
+                                             "backup")  # Ctrl+S saves in the editors
         self.new_period_action = self._action("newPeriod", None, self.new_period, "add")
         self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
-        self.undo_action = self.undo_group.createUndoAction(self)
-        self._shortcuts.append((self.undo_action, QKeySequence.StandardKey.Undo))
-        self.undo_action.setIcon(icon("undo"))
-        self.redo_action = self.undo_group.createRedoAction(self)
-        self._shortcuts.append((self.redo_action, QKeySequence.StandardKey.Redo))
-        self.redo_action.setIcon(icon("redo"))
+        # our own actions rather than QUndoGroup's: those keep the "Undo" prefix of the language they
+        # were made in, so after a language switch the menu mixed two languages
+        self.undo_action = self._action("undo", QKeySequence.StandardKey.Undo, self.undo_group.undo, "undo")
+        self.redo_action = self._action("redo", QKeySequence.StandardKey.Redo, self.undo_group.redo, "redo")
+        self.undo_group.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_group.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_group.undoTextChanged.connect(lambda _text: self._retranslate_undo())
+        self.undo_group.redoTextChanged.connect(lambda _text: self._retranslate_undo())
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
         self.about_action = self._action("about", None, self.show_about)
         self.guide_action = self._action("userGuide", QKeySequence.StandardKey.HelpContents, self.show_user_guide)
         self.log_folder_action = self._action("logFolder", None, self.open_log_folder)
@@ -249,8 +256,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(_("&Quit"))
         self.new_period_action.setText(_("New &period…"))
         self.new_period_action.setToolTip(_("Start the next period: see who it appraises, then open it"))
-        self.undo_action.setText(_("&Undo"))
-        self.redo_action.setText(_("&Redo"))
+        self._retranslate_undo()
         self.about_action.setText(_("&About KPI Desk"))
         self.guide_action.setText(_("User &guide"))
         self.log_folder_action.setText(_("Open &log folder"))
@@ -262,20 +268,31 @@ class MainWindow(QMainWindow):
         for index, entry in enumerate(PAGES):
             title = _(entry.title)
             self.sidebar.item(index).setText(title)
-            self.page_actions[index].setText(title)
+            self.page_actions[index].setText(title.replace("&", "&&"))  # "KPIs & templates" has no mnemonic
             self.placeholders[entry.key].label.setText(
                 _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open.")
             )
         self._fill_period_combo()
         self._update_status()
+        self._tooltips_with_shortcuts()
         if self.welcome is not None:
             self.welcome.retranslate()
 
+    def _retranslate_undo(self) -> None:
+        """'Undo <what>' in the current language; the step's own text is already translated."""
+        for action, label, text in ((self.undo_action, _("&Undo"), self.undo_group.undoText()),
+                                    (self.redo_action, _("&Redo"), self.undo_group.redoText())):
+            action.setText(f"{label} {text}" if text else label)
+        self._tooltips_with_shortcuts()
+
     def _update_status(self) -> None:
+        # Qt appends the application's display name to every window title itself: the title holds
+        # only the database, else the name showed twice ("demo.db — KPI Desk 绩效考核 — KPI Desk")
+        QApplication.setApplicationDisplayName(_("KPI Desk"))
         db = self.ctx.db
         if db is None:
             self.database_status.setText(_("No database") if not self._opening else _("Opening the database…"))
-            self.setWindowTitle(_("KPI Desk"))
+            self.setWindowTitle("")
         else:
             name = db.path.name if db.path else db.display_name
             text = _("Database: {name}").format(name=name)
@@ -283,7 +300,7 @@ class MainWindow(QMainWindow):
                 text += " " + _("(read-only)")
             self.database_status.setText(text)
             self.database_status.setToolTip(db.display_name)
-            self.setWindowTitle(f"{name} — {_('KPI Desk')}")
+            self.setWindowTitle(name)
         period = self._period_info(self.ctx.period_code)
         if period is None:
             self.period_status.setText(_("No period"))
@@ -435,6 +452,17 @@ class MainWindow(QMainWindow):
         for action, shortcut in self._shortcuts:
             action.setShortcut(QKeySequence(shortcut))
         self._shortcuts.clear()
+        self._tooltips_with_shortcuts()
+
+    def _tooltips_with_shortcuts(self) -> None:
+        """Toolbar tooltips name the key as well ("Undo (Ctrl+Z)"), in the current language."""
+        for action in self.findChildren(QAction):
+            keys = action.shortcut()
+            if keys.isEmpty():
+                continue
+            plain = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")
+            plain = re.sub(r"\(\w\)$", "", plain).strip()  # the "(&U)" of Chinese menu texts
+            action.setToolTip(f"{plain} ({keys.toString(QKeySequence.SequenceFormat.NativeText)})")
 
     def start(self, target: str | None = None) -> None:
         """After the first paint: open the file named, else the last one used, else welcome the user."""

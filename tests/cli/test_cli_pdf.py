@@ -103,3 +103,25 @@ def test_chart_exit_codes(demo, capsys, tmp_path, monkeypatch, args, expected):
     code, _out, err = run(capsys, "--db", demo, "chart", args[0], "--period", "2025-10", *args[1:])
     assert code == expected
     assert err.strip()
+
+
+def test_pdf_follows_the_organisation_language_and_lang_overrides_it(demo_db, capsys, tmp_path, monkeypatch):
+    from kpidesk.services.actor import Actor, Role
+    from kpidesk.services.safety.settings import update_settings
+
+    with demo_db.write() as session:
+        update_settings(session, Actor("admin", Role.ADMIN), document_language="zh_CN")
+    path = str(demo_db.path)
+    demo_db.dispose()
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    office = tmp_path / "office.pdf"
+    code, _out, err = run(capsys, "--db", path, "pdf", "--period", "2025-10", "--employee", "CS001", "--no-charts",
+                          "--out", str(office))
+    assert code == 0, err
+    assert "第 1 页 / 共" in _text(office)
+    asked = tmp_path / "english.pdf"
+    code, _out, err = run(capsys, "--db", path, "pdf", "--period", "2025-10", "--employee", "CS001", "--no-charts",
+                          "--lang", "en", "--out", str(asked))
+    assert code == 0, err
+    assert "Page 1 of" in _text(asked)

@@ -215,6 +215,8 @@ def test_typing_in_a_finalized_period_is_refused(window, qtbot):
     page = window.show_page("data_entry")
     qtbot.waitUntil(lambda: page.sheet is not None and page.sheet.period == "2025-11")
     assert page.banner.isVisible() and "finalized" in page.banner.text()
+    # the lock is a drawn icon: the CJK font has no 🔒 and showed an empty box
+    assert "🔒" not in page.banner.text() and "lock.svg" in page.banner.text()
     index = page.cell("CS001", "contacts")
     before = stored(window, "CS001", "contacts", "2025-11")
     assert not index.flags() & Qt.ItemFlag.ItemIsEditable

@@ -89,7 +89,7 @@ def test_no_heavy_library_is_loaded_before_the_first_paint():
 
 
 def test_standard_shortcuts_are_installed_after_the_first_paint(make_window, qtbot):
-    from PySide6.QtGui import QKeySequence
+    from PySide6.QtGui import QAction, QKeySequence
 
     window = make_window()
     painted = []
@@ -99,6 +99,10 @@ def test_standard_shortcuts_are_installed_after_the_first_paint(make_window, qtb
     assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert window.page_actions[0].shortcut() == QKeySequence("Ctrl+1")
+    # Ctrl+S saves inside the editors; the backup copy must not take it
+    assert window.save_copy_action.shortcut() == QKeySequence("Ctrl+Shift+S")
+    taken = [a.text() for a in window.findChildren(QAction) if a.shortcut() == QKeySequence("Ctrl+S")]
+    assert taken == []
 
 
 def test_opening_another_database_loads_the_shown_page_once(main_window, tmp_path, monkeypatch):

@@ -54,3 +54,15 @@ def test_overview_models_pass_the_model_tester(main_window, qtmodeltester):
     page = _overview(main_window)
     qtmodeltester.check(page.movers_model)
     qtmodeltester.check(page.raters_model)
+
+
+def test_unsigned_sheets_open_the_sign_offs_tab(main_window, qtbot):
+    page = _overview(main_window)
+    main_window.ctx.set_period("2025-11")
+    items = [page.missing_list.item(i) for i in range(page.missing_list.count())]
+    unsigned = next(item for item in items if "not fully signed" in item.text())
+    rect = page.missing_list.visualItemRect(unsigned)
+    qtbot.mouseClick(page.missing_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert main_window.current_page_key() == "results"
+    results = main_window.show_page("results")
+    assert results.tabs.currentWidget() is results.signoffs

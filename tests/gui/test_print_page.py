@@ -37,6 +37,8 @@ def test_preview_shows_page_images_and_saving_copies_the_previewed_file(main_win
         qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
     preview = page.preview_widget
     assert preview.page_count >= 2
+    assert "(s)" not in page.status.text()  # counts read as words, not "1 document(s)"
+    assert page.status.text().startswith(("文档：", "Documents:")), page.status.text()
     assert not preview.image.pixmap().isNull() and preview.image.pixmap().width() > 300
     qtbot.mouseClick(preview.next_button, Qt.MouseButton.LeftButton)
     assert preview.page == 1 and "2" in preview.page_label.text()

@@ -286,3 +286,12 @@ def test_the_table_shows_each_results_coverage(main_window):
     expected = float(page.data.scores.frame.at[employee, "coverage"])
     assert page.model.index(row, column).data() == f"{expected * 100:.0f}%"
     assert coverage_text(None) == "—" and coverage_text(float("nan")) == "—"  # snapshots from before coverage
+
+
+def test_recompute_is_off_on_a_finalized_period_and_says_why(main_window, qtbot):
+    page = _results(main_window)
+    assert page.recompute_button.isEnabled()  # the open month computes again
+    main_window.ctx.set_period("2025-11")
+    qtbot.waitUntil(lambda: page.data is not None and page.data.period == "2025-11")
+    assert not page.recompute_button.isEnabled()
+    assert "reopen" in page.recompute_button.toolTip() or "重新开放" in page.recompute_button.toolTip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,6 +22,7 @@ from kpidesk.reports.sheet_data import (
 )
 
 SNAPSHOT = "3f9a0c5d" * 8
+FINALIZED_AT = datetime(2025, 11, 3, 9, 30, tzinfo=UTC)
 
 
 def make_sheet(**changes) -> SheetData:
@@ -70,7 +72,8 @@ def sheet() -> SheetData:
 
 @pytest.fixture
 def final_sheet() -> SheetData:
-    return make_sheet(employee="李娜", staff_no="CS0008", finalized=True, snapshot_hash=SNAPSHOT)
+    return make_sheet(employee="李娜", staff_no="CS0008", finalized=True, snapshot_hash=SNAPSHOT,
+                      finalized_at=FINALIZED_AT)
 
 
 @pytest.fixture

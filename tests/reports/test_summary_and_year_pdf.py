@@ -112,3 +112,26 @@ def test_nothing_is_printed_outside_the_page(sheet, summary, year_sheet):
 def test_empty_batch_is_refused(tmp_path):
     with pytest.raises(ValueError):
         render_documents([], tmp_path / "x.pdf")
+
+
+def test_summary_grade_table_adds_up_to_the_head_count(summary):
+    from kpidesk.reports.sheet_data import RankingRow
+
+    unscored = RankingRow(None, "CS0010", "赵磊", "客服代表", None, None, None, None, "", None)
+    text = "\n".join(page_texts(render_summary_bytes(dataclasses.replace(summary, ranking=[*summary.ranking, unscored]),
+                                                     "zh_CN")))
+    assert "未评等级\n1" in text
+    lines = text.splitlines()
+    assert lines[lines.index("合计") + 1] == "4"  # three graded and one without a grade: the four employees
+
+
+def test_summary_headers_break_only_between_words_in_english(summary):
+    text = "\n".join(page_texts(render_summary_bytes(summary, "en")))
+    for header in ("Adjustments", "Quantitative", "Qualitative", "Grade"):
+        assert header in text
+
+
+def render_summary_bytes(summary, lang: str) -> bytes:
+    buffer = io.BytesIO()
+    render_documents([summary], buffer, lang=lang)
+    return buffer.getvalue()

@@ -333,6 +333,6 @@ def missing_items(overview: PeriodOverview) -> list[MissingItem]:
         items.append(MissingItem("appeal", "results", _("{count} appeal(s) not answered").format(
             count=overview.unanswered_appeals)))
     if overview.finalized and overview.unsigned_sheets:
-        items.append(MissingItem("signoff", "results", _("{count} sheet(s) not fully signed").format(
+        items.append(MissingItem("signoff", "results#signoffs", _("{count} sheet(s) not fully signed").format(
             count=overview.unsigned_sheets)))
     return items

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -90,6 +91,7 @@ class ScoredPeriod:
     template_names: dict[str, tuple[str, str]]  # template key → (zh, en)
     shares: dict[str, tuple[float | None, float | None]]  # template key → (quantitative, qualitative) %
     snapshot: dict[str, Any] | None = None
+    finalized_at: datetime | None = None  # when the snapshot the scores come from was taken
 
     @property
     def finalized(self) -> bool:
@@ -134,7 +136,8 @@ def load_scored_period(
                         float_or_none(item.get("target")), float_or_none(item.get("challenge")), perspectives.get(item["code"]))
                 for item in template.get("items", [])
             ]
-        return ScoredPeriod(scores, templates, names, shares, snapshot)
+        return ScoredPeriod(scores, templates, names, shares, snapshot,
+                            record.finalized_at if record is not None else None)
     templates, names, shares = {}, {}, {}
     used = {(k, int(v)) for k, v in zip(scores.frame["template"], scores.frame["template_version"], strict=True)
             if isinstance(k, str) and int_or_none(v) is not None}

@@ -14,7 +14,7 @@ import dataclasses
 import os
 import statistics
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +254,7 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         improvement=_improvement(detail),
         snapshot_hash=scored.scores.snapshot_hash if scored.finalized else None,
         finalized=scored.finalized,
+        finalized_at=scored.finalized_at if scored.finalized else None,
         pay=pay_section(ctx.pay, employee_id, str(row["staff_no"])) if ctx.pay is not None else None,
     )
 
@@ -354,6 +355,7 @@ def _summary(ctx: _Context, scored: ScoredPeriod, department: str | None,
         notes=notes,
         snapshot_hash=scored.scores.snapshot_hash if scored.finalized else None,
         finalized=scored.finalized,
+        finalized_at=scored.finalized_at if scored.finalized else None,
     )
 
 
@@ -396,13 +398,14 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
         points.append(HistoryPoint(month.code, total, code, label))
         streaks += [f"{month.code}: {text}" for text in flag_texts]
     year_total = year_code = year_rank = year_size = None
-    finalized, snapshot = False, None
+    finalized, snapshot, finalized_at = False, None, None
     if year_scored is not None and employee_id in year_scored.scores.frame.index:
         row = year_scored.scores.frame.loc[employee_id]
         year_total, year_code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
         year_rank, year_size = int_or_none(row["rank_department"]), _department_sizes(year_scored).get(row["department"])
         finalized = year_scored.finalized
         snapshot = year_scored.scores.snapshot_hash if finalized else None
+        finalized_at = year_scored.finalized_at if finalized else None
         scale = year_scored.scores.grade_scale
     elif rows:
         known = [r.total_score for r in rows if r.total_score is not None]
@@ -424,7 +427,7 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
         manager=_manager_name(session, employee), periods=rows, year_score=year_total,
         year_grade=(scale.label(year_code, ctx.lang) if scale is not None and year_code else "") or "",
         year_grade_key=year_code, year_rank=year_rank, year_rank_size=year_size, streak_flags=streaks,
-        snapshot_hash=snapshot, finalized=finalized,
+        snapshot_hash=snapshot, finalized=finalized, finalized_at=finalized_at,
     )
 
 
@@ -539,6 +542,14 @@ def attach_charts(pending: _Pending, images: Sequence[bytes | PendingImage]) -> 
     return documents
 
 
+def organisation_language(db: Database) -> str | None:
+    """The language the organisation prints in; None leaves it to the computer."""
+    from kpidesk.services.safety.settings import load_settings
+
+    with db.session() as session:
+        return load_settings(session).document_language or None
+
+
 def print_documents(
     db: Database,
     actor: Actor | None,
@@ -557,6 +568,8 @@ def print_documents(
     """
     from kpidesk.charts.pool import ChartStream, render_charts
 
+    if request.lang is None:
+        request = replace(request, lang=organisation_language(db))
     _ = translator(request.lang)
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
     report(progress, 0, 1, _("Reading the results"))

@@ -87,6 +87,15 @@ def _stored(key: str, decode: Callable[[Any], Any] = _same, encode: Callable[[An
     return {"key": key, "decode": decode, "encode": encode}
 
 
+def _decode_language(value: Any) -> str:
+    """"" (each computer prints in its own language), "zh_CN" or "en"; anything else reads as ""."""
+    text = {"zh": "zh_CN"}.get(str(value or ""), str(value or ""))
+    return text if text in DOCUMENT_LANGUAGES else ""
+
+
+DOCUMENT_LANGUAGES = ("", "zh_CN", "en")
+
+
 def _default_weights() -> dict[str, int]:
     return {"manager": 70, "self": 30, "peer": 0, "hr": 0}
 
@@ -115,6 +124,9 @@ class OrganisationSettings:
     # databases upgraded with periods in them store 0 (migration 0007), so raising this default later
     # only changes new databases
     min_coverage_to_grade: int = field(default=0, metadata=_stored("min_coverage_to_grade", _as_int))
+    # the language of printed sheets when the print does not name one ("": the computer's language),
+    # so an office set to Chinese prints Chinese from any computer and from the command line
+    document_language: str = field(default="", metadata=_stored("document_language", _decode_language))
     # None: the scoring engine's default rules
     streak_rules: tuple[StreakRule, ...] | None = field(
         default=None, metadata=_stored("streak_rules", _decode_streaks, _encode_streaks))

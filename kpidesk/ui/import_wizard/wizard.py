@@ -173,7 +173,9 @@ class FilePage(QWizardPage):
         self.profile_combo = QComboBox()
         self.profile_combo.setObjectName("importProfile")
         form = QFormLayout(self)
-        form.addRow(_("&File:"), row)
+        file_label = QLabel(_("&File:"))
+        file_label.setBuddy(self.path_edit)  # a row of two widgets gets no buddy by itself: "&File:" showed as typed
+        form.addRow(file_label, row)
         form.addRow(_("Import into &period:"), self.period_combo)
         form.addRow(_("Saved column &profile:"), self.profile_combo)
         note = QLabel(_("The period is used for rows without a period column of their own. Finalized periods "

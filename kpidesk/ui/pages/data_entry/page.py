@@ -34,7 +34,7 @@ from kpidesk.services.actor import Role
 from kpidesk.services.appraisal import measurements
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
-from kpidesk.ui.icons import icon
+from kpidesk.ui.icons import icon, locked_text
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.data_entry.cells import format_block, parse_block, read_cell, to_decimal
 from kpidesk.ui.pages.data_entry.model import (
@@ -376,7 +376,7 @@ class DataEntryPage(Page):
 
     def _update_banner(self) -> None:
         reason = self._read_only_reason() if self.ctx.db is not None else None
-        self.banner.setText("🔒 " + reason if reason else "")
+        self.banner.setText(locked_text(reason) if reason else "")
         self.banner.setVisible(bool(reason))
         self.import_button.setEnabled(self.sheet is not None and reason is None)
 

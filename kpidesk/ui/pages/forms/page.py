@@ -36,6 +36,7 @@ from kpidesk.i18n.times import format_local_time
 from kpidesk.services.appraisal.use_cases import PeriodForms, period_forms
 from kpidesk.services.forms import use_cases as forms
 from kpidesk.ui.context import Changes
+from kpidesk.ui.icons import locked_text
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.forms.widgets import ComparisonModel, CriterionWidget, text_of
 from kpidesk.ui.tasks import Task
@@ -429,9 +430,9 @@ class FormsPage(Page):
         self.submit_button.setEnabled(self.form is not None and not self.read_only)
         self.reopen_button.setVisible(self.submitted and not self.locked)
         if self.locked and self.snapshot is not None:
-            self.banner.setText("🔒 " + _("Period {period} is finalized, so its forms are read-only. To change "
-                                         "anything, reopen the period with a reason on the Results page.").format(
-                period=self.snapshot.period))
+            self.banner.setText(locked_text(_("Period {period} is finalized, so its forms are read-only. To change "
+                                              "anything, reopen the period with a reason on the Results page.").format(
+                period=self.snapshot.period)))
         elif self.submitted:
             when = format_local_time(self.response.submitted_at)
             self.banner.setText(_("Submitted on {when}. Reopen it (with a reason) to change it.").format(when=when))

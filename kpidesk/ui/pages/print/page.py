@@ -502,7 +502,7 @@ class PrintPage(Page):
         self.outcome = self.preview_outcome = outcome
         self.preview_key = request
         pages = self.preview_widget.load(self._preview_file())
-        self.status.setText(_("{documents} document(s), {pages} page(s).").format(
+        self.status.setText(_("Documents: {documents} · pages: {pages}").format(
             documents=outcome.documents, pages=outcome.pages or pages))
 
     def _saved(self, target: Path, outcome) -> None:

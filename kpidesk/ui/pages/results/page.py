@@ -35,6 +35,7 @@ from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.safety.access import Permission, can
 from kpidesk.services.safety.use_cases import may_somewhere
 from kpidesk.ui.context import Changes
+from kpidesk.ui.icons import locked_text
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.calibration import CalibrationView
@@ -292,9 +293,9 @@ class ResultsPage(Page):
         self.status.setText(_("Status: {status}").format(status=period_status_text(data.status)))
         if data.status == PeriodStatus.FINALIZED:
             when = format_local_time(data.finalized_at) or "—"
-            self.banner.show_text("🔒 " + _("Finalized by {who} on {when}: these are the stored results. Reopen the "
-                                            "period (with a reason) to change anything.").format(
-                who=data.finalized_by or "—", when=when), "info")
+            self.banner.show_text(locked_text(_("Finalized by {who} on {when}: these are the stored results. Reopen "
+                                                "the period (with a reason) to change anything.").format(
+                who=data.finalized_by or "—", when=when)), "info")
         elif data.status == PeriodStatus.REVIEW:
             self.banner.show_text(_("In review: employees acknowledge or appeal their results; answer every "
                                     "appeal before finalizing."), "info")
@@ -337,13 +338,22 @@ class ResultsPage(Page):
         writable = not self.ctx.read_only
         may_adjust = writable and may_somewhere(actor, Permission.ADJUST)
         may_manage = writable and can(actor, Permission.PERIODS_MANAGE)
-        self.recompute_button.setEnabled(data is not None or self.ctx.period_code is not None)
+        finalized = status == PeriodStatus.FINALIZED  # its stored results are shown; computing changes nothing
+        self.recompute_button.setEnabled(not finalized and (data is not None or self.ctx.period_code is not None))
+        self.recompute_button.setToolTip(
+            _("A finalized period shows its stored results; reopen it to compute again.") if finalized else "")
         editable = status in (PeriodStatus.OPEN, PeriodStatus.REVIEW)
         for button in (self.adjust_button, self.exempt_button, self.remove_button):
             button.setEnabled(bool(editable and may_adjust))
         self.review_button.setEnabled(bool(status == PeriodStatus.OPEN and may_manage))
         self.finalize_button.setEnabled(bool(editable and may_manage))
         self.reopen_button.setEnabled(bool(status == PeriodStatus.FINALIZED and may_manage))
+
+    def show_tab(self, name: str) -> None:
+        """Bring a tab to the front by name (the Overview links its unsigned sheets to "signoffs")."""
+        tabs = {"signoffs": self.signoffs}
+        if name in tabs:
+            self.tabs.setCurrentWidget(tabs[name])
 
     # -- selection and explanations -----------------------------------------------------------------------
     def _select(self, employee_id: int) -> None:

@@ -30,19 +30,24 @@ def fit_from_sample(view, rows: int = 12) -> None:
 
 
 def page_available(key: str) -> bool:
-    return page_entry(key) is not None
+    return page_entry(key.partition("#")[0]) is not None
 
 
 def open_page(widget: QWidget, key: str, employee_id: int | None = None) -> bool:
-    """Switch the main window to page ``key`` and, when the page can, show ``employee_id`` there."""
+    """Switch the main window to page ``key`` ("results#signoffs": a tab of the page) and, when the
+    page can, show ``employee_id`` there."""
     window = widget.window()
     show = getattr(window, "show_page", None)
     if show is None or not page_available(key):
         return False
+    key, _hash, tab = key.partition("#")
     page = show(key)
     focus = getattr(page, "focus_employee", None)
     if employee_id is not None and callable(focus):
         focus(employee_id)
+    show_tab = getattr(page, "show_tab", None)
+    if tab and callable(show_tab):
+        show_tab(tab)
     return True
 
 

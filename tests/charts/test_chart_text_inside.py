@@ -1,0 +1,92 @@
+"""Every chart kind, in both languages and at the printed sizes: no text sticks out of the figure
+and no two labels overlap."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from kpidesk.charts.data import default_grade_bands
+from kpidesk.charts.pool import CHART_KINDS, draw_chart
+from kpidesk.charts.style import PRINT_HALF_WIDTH, chart_style
+
+#: the sizes the sheets print at; the other kinds are drawn at their own default size
+SIZES = {"trend": PRINT_HALF_WIDTH, "radar": PRINT_HALF_WIDTH, "distribution": PRINT_HALF_WIDTH,
+         "scores": PRINT_HALF_WIDTH, "ranking": (7.0, 5.6)}
+
+
+def _data(kind: str, request, lang: str):
+    fixture = {"trend": "history", "bullet": "attainment", "radar": "radar", "distribution": "distribution",
+               "scores": "team_scores", "ranking": "ranking", "team-trend": "team_trend",
+               "fishbone": "kpi_system"}[kind]
+    data = request.getfixturevalue(fixture)
+    if hasattr(data, "bands"):  # grade labels in the sheet's language ("Excellent" is the long one)
+        data = dataclasses.replace(data, bands=default_grade_bands(lang))
+    if kind == "radar" and lang == "en":
+        data = dataclasses.replace(data, scale_labels=("Poor", "Fair", "Good", "Excellent"))
+    return data
+
+
+def _texts(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    with chart_style():  # as figure_to_png draws it
+        canvas.draw()
+    renderer = canvas.get_renderer()
+    undrawn = set()  # labels of ticks outside the axis limits: matplotlib keeps them but skips them
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks() + axis.get_minor_ticks()
+            drawn = {id(label) for tick in axis._update_ticks() for label in (tick.label1, tick.label2)
+                     if ax.axison and axis.get_visible()}
+            undrawn |= {id(label) for tick in ticks for label in (tick.label1, tick.label2)} - drawn
+    for text in fig.findobj(Text):
+        if id(text) in undrawn or not text.get_visible() or not str(text.get_text()).strip():
+            continue
+        yield text, text.get_window_extent(renderer)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("kind", sorted(CHART_KINDS))
+def test_no_text_extends_past_the_figure(kind, lang, request):
+    fig = draw_chart(kind, _data(kind, request, lang), size=SIZES.get(kind), lang=lang)
+    bounds = fig.bbox
+    outside = [(t.get_text(), round(b.x0), round(b.y0), round(b.x1), round(b.y1))
+               for t, b in _texts(fig)
+               if b.x0 < bounds.x0 - 1 or b.y0 < bounds.y0 - 1 or b.x1 > bounds.x1 + 1 or b.y1 > bounds.y1 + 1]
+    assert not outside, f"{kind}/{lang}: {outside} outside {bounds.bounds}"
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("kind", sorted(CHART_KINDS))
+def test_no_two_labels_overlap(kind, lang, request):
+    fig = draw_chart(kind, _data(kind, request, lang), size=SIZES.get(kind), lang=lang)
+    placed = list({id(t): (t, b) for t, b in _texts(fig)}.values())
+    clashes = []
+    for index, (text, box) in enumerate(placed):
+        for other, other_box in placed[index + 1:]:
+            width = min(box.x1, other_box.x1) - max(box.x0, other_box.x0)
+            height = min(box.y1, other_box.y1) - max(box.y0, other_box.y0)
+            if width > 2 and height > 2:
+                clashes.append((text.get_text(), other.get_text()))
+    assert not clashes, f"{kind}/{lang}: {clashes}"
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_radar_of_eight_criteria_keeps_its_labels_apart_and_inside(lang):
+    from kpidesk.reports.samples import sample_radar
+
+    data = sample_radar(3)
+    if lang == "en":
+        data = dataclasses.replace(data, scale_labels=("Poor", "Fair", "Good", "Excellent"))
+    fig = draw_chart("radar", data, size=PRINT_HALF_WIDTH, lang=lang)
+    placed = list(_texts(fig))
+    bounds = fig.bbox
+    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
+               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
+    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
+               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
+    assert not clashes

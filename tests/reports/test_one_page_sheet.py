@@ -1,0 +1,69 @@
+"""A typical person's sheet (12 indicators, one form of 8 criteria, two charts) prints on one A4
+page with the signatures under the result; a longer sheet flows on with its table header and the
+person's name repeated on every page."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+
+from kpidesk.charts.history import employee_history_chart
+from kpidesk.charts.radar import qualitative_radar_chart
+from kpidesk.charts.render import figure_to_png
+from kpidesk.charts.style import PRINT_HALF_WIDTH
+from kpidesk.reports.document import render_documents, render_sheet
+from kpidesk.reports.samples import sample_history, sample_radar, sample_sheet
+from kpidesk.reports.sheet_data import KpiRow
+
+from .conftest import page_texts
+
+
+@pytest.fixture(scope="module")
+def charts() -> tuple[bytes, bytes]:
+    history = figure_to_png(employee_history_chart(sample_history(3), size=PRINT_HALF_WIDTH, lang="zh_CN"), dpi=90)
+    radar = figure_to_png(qualitative_radar_chart(sample_radar(3), size=PRINT_HALF_WIDTH, lang="zh_CN"), dpi=90)
+    return history, radar
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_twelve_kpis_eight_criteria_and_two_charts_fit_one_page(charts, lang):
+    sheet = sample_sheet(3, history_png=charts[0], radar_png=charts[1])
+    assert len(sheet.kpi_rows) == 12 and len(sheet.qualitative_rows) == 8
+    texts = page_texts(render_sheet(sheet, lang=lang))
+    assert len(texts) == 1
+    text = texts[0]
+    for expected in ("出勤与排班遵守率", "学习与成长", sheet.employee, f"{sheet.total_score:.2f}"):
+        assert expected in text, expected
+    signature = "被考核人" if lang == "zh_CN" else "Employee (appraisee)"
+    assert signature in text
+
+
+def test_five_hundred_typical_sheets_print_as_five_hundred_pages(charts):
+    sheets = [sample_sheet(i, history_png=charts[0], radar_png=charts[1]) for i in range(60)]
+    buffer = io.BytesIO()
+    assert render_documents(sheets, buffer, lang="zh_CN") == 60
+
+
+def test_signatures_stay_with_the_result_on_a_long_sheet(charts):
+    rows = [KpiRow(f"指标{i:02d} 客户投诉处理关闭率", 2.5, "85%", "90%", "95%", "91%", 90.0, 2.25,
+                   "实际 91%，目标 90%，达到目标") for i in range(40)]
+    sheet = dataclasses.replace(sample_sheet(5, history_png=charts[0], radar_png=charts[1]), kpi_rows=rows)
+    texts = page_texts(render_sheet(sheet, lang="zh_CN"))
+    assert len(texts) >= 2
+    with_result = [i for i, t in enumerate(texts) if "考核结果" in t]
+    with_signatures = [i for i, t in enumerate(texts) if "人力资源部" in t]
+    assert with_result == with_signatures
+
+
+def test_a_long_sheet_repeats_the_table_header_and_the_name_on_every_page():
+    rows = [KpiRow(f"第{i}项指标", 1, "1", "2", "3", "2", 100.0, 1.0, "说明" * 30) for i in range(70)]
+    sheet = dataclasses.replace(sample_sheet(2), employee="欧阳娜娜", kpi_rows=rows)
+    texts = page_texts(render_sheet(sheet, lang="zh_CN"))
+    assert len(texts) >= 3
+    for text in texts[1:]:
+        assert "欧阳娜娜" in text
+    for text in texts:
+        if "项指标" in text:
+            assert "考核指标" in text and "加权得分" in text
