@@ -96,6 +96,7 @@ def _crs_values(rng: random.Random, s: float) -> dict[str, float]:
         "resolved_in_sla": round(resolved * _between(rng, 0.82, 0.97, s) / 100 * 100),
         "callbacks_planned": planned,
         "callbacks_done": round(planned * _between(rng, 0.82, 1.0, s)),
+        "callback_complaints": 1 if rng.random() < 0.3 * (1.1 - s) else 0,
         "customers_start": customers,
         "customers_retained": round(customers * _between(rng, 0.86, 0.975, s)),
         "promoters": round(_between(rng, 40, 70, s)),

@@ -60,3 +60,48 @@ def test_bsc_rows_match_the_handbook(kpis, code, perspective, category, period_k
 def test_resolution_rate_is_an_efficiency_kpi(kpis):
     assert kpis["resolution_rate"].category == "efficiency"
     assert kpis["resolution_rate"].formula == "resolved / received * 100"
+
+
+# 002 BSC table, operations rows (运营类): call reply timeliness and callback rate sit in internal operations.
+@pytest.mark.parametrize("code", ["complaint_reply_timeliness", "callback_completion", "complaint_closure"])
+def test_operations_rows_sit_in_the_process_perspective(kpis, code):
+    assert kpis[code].perspective == "process"
+    assert _levels(kpis[code])[1] == Decimal(90)
+
+
+# 002 BSC table row 2: collection completion 90/95/98 %, assessed half-yearly/yearly.
+def test_collection_completion_is_half_yearly(kpis):
+    kpi = kpis["collection_completion"]
+    assert kpi.period_kind == "half"
+    assert _levels(kpi) == _dec(90, 95, 98)
+    # 002 BSC table row 1: budget control within ±5 / ±4 / ±3 %, half-yearly/yearly.
+    assert kpis["budget_control"].period_kind == "half"
+    assert _levels(kpis["budget_control"]) == _dec(5, 4, 3)
+
+
+# 001 (training slides, KPI page): NPS 65 as the figure to reach; promoters minus detractors.
+def test_nps_targets_65(kpis):
+    nps = kpis["nps"]
+    assert _levels(nps)[1] == Decimal(65)
+    value = parse_formula(nps.formula).evaluate_one({"promoters": 70, "passives": 25, "detractors": 5})
+    assert value == pytest.approx(65)
+
+
+# 002 (e-commerce rules, notes 1 and 7): conversion = buyers ÷ inquiries, with inquiries = contacts less
+# after-sales contacts (two days) and with advertising messages taken out.
+def test_inquiry_conversion_derives_inquiries_from_contacts(kpis):
+    formula = parse_formula(kpis["inquiry_conversion"].formula)
+    assert set(formula.fields) == {"buyers", "contacts", "after_sales_contacts", "ad_contacts"}
+    # 300 contacts − 80 after-sales − 20 adverts = 200 inquiries; 50 buyers → 25 %.
+    value = formula.evaluate_one({"buyers": 50, "contacts": 300, "after_sales_contacts": 80, "ad_contacts": 20})
+    assert value == pytest.approx(25)
+
+
+# 002 (客户关系主管 table): each complaint caused by a callback deducts points — an occurrence rule.
+def test_supervisor_template_deducts_per_callback_complaint(starter_db):
+    with starter_db.session() as session:
+        template = session.execute(select(m.Template).where(m.Template.key == "crs")).scalar_one()
+        rules = {item.kpi.code: (item.rule, item.params) for item in template.items}
+        total = sum(item.weight for item in template.items)
+    assert rules["callback_complaints"] == ("occurrence", {"points": 20})
+    assert total == 100

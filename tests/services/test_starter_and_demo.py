@@ -11,7 +11,7 @@ from kpidesk.store.db import open_database
 CATALOGUE_CODES = {
     "first_response_time", "resolution_time", "avg_handle_time", "sla_attainment", "complaint_reply_timeliness",
     "complaint_closure", "callback_completion", "fcr", "resolution_rate", "repeat_rate", "error_rate", "qa_score",
-    "csat", "nps", "retention", "churn", "complaint_rate", "commendation_rate", "inquiry_conversion",
+    "csat", "nps", "retention", "churn", "callback_complaints", "complaint_rate", "commendation_rate", "inquiry_conversion",
     "budget_control", "collection_completion", "cost_per_service", "internal_collaboration", "service_satisfaction",
     "training_completion", "training_hours",
 }
