@@ -105,3 +105,46 @@ def test_supervisor_template_deducts_per_callback_complaint(starter_db):
         total = sum(item.weight for item in template.items)
     assert rules["callback_complaints"] == ("occurrence", {"points": 20})
     assert total == 100
+
+
+# 002 (pay section, streak rules): three Poor months end employment, three months first and Excellent earn
+# a one-off 200. A new library raises a dismissal review; an existing library keeps its own rules.
+def test_new_library_raises_a_dismissal_review_after_three_poor_months(starter_db):
+    from kpidesk.services.safety.settings import load_settings
+
+    with starter_db.session() as session:
+        rules = {rule.flag: rule for rule in load_settings(session).streak_rules}
+    assert set(rules) == {"reward_streak", "dismissal_review"}
+    assert (rules["dismissal_review"].grade, rules["dismissal_review"].length) == ("poor", 3)
+    assert (rules["reward_streak"].grade, rules["reward_streak"].length, rules["reward_streak"].max_rank) == (
+        "excellent", 3, 1)
+
+
+def test_an_existing_library_keeps_the_improvement_plan(db, actor):
+    from kpidesk.services.library.starter import install_starter
+    from kpidesk.services.safety.settings import load_settings
+
+    with db.write() as session:
+        session.add(m.Kpi(code="own_kpi", name_zh="自有指标", name_en="Own KPI", unit="count", direction="higher"))
+    with db.write() as session:
+        install_starter(session, actor, "customer-service")
+    with db.session() as session:
+        assert load_settings(session).streak_rules is None  # the engine's default: improvement plan
+
+
+def test_dismissal_review_flag_is_shown_in_words():
+    from kpidesk.services.appraisal.overview import STREAK_FLAGS
+    from kpidesk.services.appraisal.scoring import flag_label
+
+    assert "dismissal_review" in STREAK_FLAGS
+    assert flag_label("dismissal_review") == "3 periods poor: dismissal review"
+
+
+def test_handbook_streak_rules_flag_three_poor_months():
+    import numpy as np
+
+    from kpidesk.domain.streaks import HANDBOOK_STREAK_RULES, streak_flags
+
+    grades = np.array([["poor", "poor", "poor"], ["fair", "poor", "poor"]], dtype=object)
+    flags = streak_flags(grades, np.array([[5, 5, 5], [4, 5, 5]]), HANDBOOK_STREAK_RULES)
+    assert flags["dismissal_review"].tolist() == [True, False]

@@ -71,6 +71,7 @@ def install_starter(session: Session, actor: Actor, name: str = "customer-servic
     """Create what the starter file defines; existing KPIs/fields/templates with the same code are kept."""
     data = load_starter(name) if path is None else tomllib.loads(path.read_text(encoding="utf-8"))
     scale = ensure_default_grade_scale(session)
+    fresh_library = session.execute(select(m.Kpi.id).limit(1)).first() is None
     existing_fields = set(session.execute(select(m.RawField.code)).scalars())
     for spec in data.get("fields", []):
         if spec["code"] in existing_fields:
@@ -147,9 +148,21 @@ def install_starter(session: Session, actor: Actor, name: str = "customer-servic
         session.flush()
         _attach_forms(session, template, spec.get("forms", []))
         templates += 1
+    if fresh_library:
+        _adopt_handbook_streaks(session, actor)
     counts = {"fields": len(data.get("fields", [])), "kpis": len(data.get("kpis", [])), "templates": templates}
     audit.record(session, actor, "starter.install", entity="starter", entity_id=name, new=counts)
     return counts
+
+
+def _adopt_handbook_streaks(session: Session, actor: Actor) -> None:
+    """A new library follows the handbooks: three Poor periods raise a dismissal review. An office that
+    already had a library keeps the rules it chose (by default the improvement plan)."""
+    from kpidesk.domain.streaks import HANDBOOK_STREAK_RULES
+    from kpidesk.services.safety.settings import load_settings, update_settings
+
+    if load_settings(session).streak_rules is None:
+        update_settings(session, actor, streak_rules=HANDBOOK_STREAK_RULES)
 
 
 def _attach_forms(session: Session, template: m.Template, form_keys: list[str]) -> None:
