@@ -1,0 +1,30 @@
+"""Shipped appraisal forms checked against the handbooks' position forms (criteria, weights, levels)."""
+
+from decimal import Decimal
+
+import pytest
+
+from kpidesk.exchange.form_files import load_forms
+from kpidesk.resources import FORMS_DIR
+
+
+@pytest.fixture(scope="module")
+def forms():
+    loaded, problems = load_forms(FORMS_DIR)
+    assert problems == []
+    return {form.id: form for form in loaded}
+
+
+# 002 (客户关系经理岗位绩效考核表): four areas — relationships, sales achievement, complaints, teamwork —
+# each rated 优秀 / 良好 / 一般. The handbook gives no weights, so the four share 100 equally.
+def test_customer_relations_manager_has_four_criteria_on_three_levels(forms):
+    form = forms["customer_relations_manager"]
+    assert [(c.id, c.weight) for c in form.criteria] == [
+        ("external_relationships", Decimal(25)),
+        ("sales_achievement", Decimal(25)),
+        ("complaints_and_problems", Decimal(25)),
+        ("teamwork_and_sharing", Decimal(25)),
+    ]
+    assert [level.label.zh for level in form.scale.levels] == ["优秀", "良好", "一般"]
+    assert form.criterion("sales_achievement").title.zh == "销售业绩达成"
+    assert all(set(c.anchors) == {"excellent", "good", "fair"} for c in form.criteria)
