@@ -148,3 +148,41 @@ def test_handbook_streak_rules_flag_three_poor_months():
     grades = np.array([["poor", "poor", "poor"], ["fair", "poor", "poor"]], dtype=object)
     flags = streak_flags(grades, np.array([[5, 5, 5], [4, 5, 5]]), HANDBOOK_STREAK_RULES)
     assert flags["dismissal_review"].tolist() == [True, False]
+
+
+# KPIs the handbooks name that the first library lacked: (code, handbook and item, direction, perspective,
+# category, inputs, expected value). Levels the handbooks leave open were chosen for KPI Desk.
+NAMED_KPIS = [
+    # 000 quality branch: 自助服务使用率 — share solved through self-service.
+    ("self_service_rate", "higher", "customer", "quality", {"self_service_resolved": 100, "contacts": 300}, 25),
+    # 002 staff KPI list item 5: 追踪解决率 — followed up and solved ÷ needing follow-up.
+    ("follow_up_resolution", "higher", "process", "quality", {"follow_ups_resolved": 45, "follow_ups": 50}, 90),
+    # 002 e-commerce note 6: reply rate, where customers unanswered while offline still count.
+    ("reply_rate", "higher", "process", "efficiency", {"contacts": 196, "unanswered_customers": 4}, 98),
+    ("unanswered", "lower", "process", "efficiency", {"unanswered_customers": 4}, 4),
+    # 002 staff KPI list item 6: 服务效率 = total customer waiting time ÷ services (seconds).
+    ("waiting_time", "lower", "process", "efficiency", {"total_wait_time": 6000, "contacts": 200}, 30),
+    # 002 e-commerce notes 4 and 7: average order value over sales without freight.
+    ("avg_order_value", "higher", "financial", "efficiency", {"sales": 12000, "buyers": 100}, 120),
+    # 004 indicators: 投诉复发率 — repeat complaints ÷ complaints.
+    ("complaint_recurrence", "lower", "customer", "quality", {"repeat_complaints": 3, "complaints": 60}, 5),
+    # 002 BSC table row 8: 产权办理及时率 — deeds done in time ÷ deeds due, 96 %.
+    ("title_deed_timeliness", "higher", "process", "quality", {"deeds_in_time": 48, "deeds_due": 50}, 96),
+    # 000 growth branch: 员工晋升率 — promoted ÷ headcount.
+    ("promotion_rate", "higher", "growth", "growth", {"promotions": 2, "headcount": 25}, 8),
+]
+
+
+@pytest.mark.parametrize(("code", "direction", "perspective", "category", "inputs", "expected"), NAMED_KPIS)
+def test_kpis_named_by_the_handbooks_are_in_the_library(kpis, code, direction, perspective, category, inputs,
+                                                       expected):
+    kpi = kpis[code]
+    assert (kpi.direction, kpi.perspective, kpi.category) == (direction, perspective, category)
+    assert parse_formula(kpi.formula).evaluate_one(inputs) == pytest.approx(expected)
+
+
+# 002 BSC row 8 gives 96 % for title deeds; 000 growth branch names a staff satisfaction survey score.
+def test_title_deeds_target_and_staff_satisfaction(kpis):
+    assert _levels(kpis["title_deed_timeliness"])[1] == Decimal(96)
+    staff = kpis["staff_satisfaction"]
+    assert (staff.formula, staff.unit, staff.category) == (None, "score", "growth")

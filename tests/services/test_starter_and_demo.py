@@ -13,7 +13,9 @@ CATALOGUE_CODES = {
     "complaint_closure", "callback_completion", "fcr", "resolution_rate", "repeat_rate", "error_rate", "qa_score",
     "csat", "nps", "retention", "churn", "callback_complaints", "complaint_rate", "commendation_rate", "inquiry_conversion",
     "budget_control", "collection_completion", "cost_per_service", "internal_collaboration", "service_satisfaction",
-    "training_completion", "training_hours",
+    "training_completion", "training_hours", "self_service_rate", "follow_up_resolution", "reply_rate",
+    "unanswered", "waiting_time", "avg_order_value", "complaint_recurrence", "title_deed_timeliness",
+    "promotion_rate", "staff_satisfaction",
 }
 
 
