@@ -18,6 +18,8 @@ EXPECTED = {
     "service_attitude",
     "customer_relationship",
     "customer_relations_manager",
+    "customer_relations_specialist",
+    "senior_customer_relations_manager",
     "personal_development",
     "customer_service_staff",
     "manager_stakeholder",
@@ -74,8 +76,9 @@ def test_every_text_is_bilingual_and_every_level_anchored(shipped):
                 assert re.search(r"[\u4e00-\u9fff]", anchor.zh)
 
 
-# Forms copied from a handbook keep its own levels (客户关系经理: 优秀 / 良好 / 一般).
-HANDBOOK_SCALES = {"customer_relations_manager": ["excellent", "good", "fair"]}
+# Forms copied from a handbook keep its own levels (客户关系经理: 优秀 / 良好 / 一般; 高级客户关系经理: … 合格 / 不合格).
+HANDBOOK_SCALES = {"customer_relations_manager": ["excellent", "good", "fair"],
+                   "senior_customer_relations_manager": ["excellent", "good", "pass", "fail"]}
 
 
 def test_shipped_scale_is_the_default_one(shipped):

@@ -28,3 +28,26 @@ def test_customer_relations_manager_has_four_criteria_on_three_levels(forms):
     assert [level.label.zh for level in form.scale.levels] == ["优秀", "良好", "一般"]
     assert form.criterion("sales_achievement").title.zh == "销售业绩达成"
     assert all(set(c.anchors) == {"excellent", "good", "fair"} for c in form.criteria)
+
+
+# 002 (客户关系专家 KPI form): six criteria weighted 35 / 10 / 30 / 10 / 5 / 10.
+def test_customer_relations_specialist_has_the_six_handbook_weights(forms):
+    form = forms["customer_relations_specialist"]
+    assert [(c.id, c.weight) for c in form.criteria] == [
+        ("timely_information", Decimal(35)),
+        ("better_exchange", Decimal(10)),
+        ("exchange_problems", Decimal(30)),
+        ("public_image", Decimal(10)),
+        ("informing_decision_makers", Decimal(5)),
+        ("management_information", Decimal(10)),
+    ]
+
+
+# 002 (高级客户关系经理 form): five areas — satisfaction, sales, teamwork, knowledge, innovation — rated
+# 优秀 / 良好 / 合格 / 不合格.
+def test_senior_customer_relations_manager_has_five_areas_and_pass_fail_levels(forms):
+    form = forms["senior_customer_relations_manager"]
+    assert [c.id for c in form.criteria] == [
+        "customer_satisfaction", "sales_results", "team_cooperation", "expertise", "innovation_improvement"]
+    assert sum(c.weight for c in form.criteria) == 100
+    assert [level.label.zh for level in form.scale.levels] == ["优秀", "良好", "合格", "不合格"]
