@@ -86,6 +86,13 @@ def _csr_values(rng: random.Random, s: float) -> dict[str, float]:
 
 
 def _crs_values(rng: random.Random, s: float) -> dict[str, float]:
+    values = _crs_measurements(rng, s)
+    # A callback that went wrong now and then (derived, so the random stream of the rest stays as it was).
+    values["callback_complaints"] = 1 if values["callbacks_done"] < 0.9 * values["callbacks_planned"] else 0
+    return values
+
+
+def _crs_measurements(rng: random.Random, s: float) -> dict[str, float]:
     resolved = round(rng.uniform(900, 1100))
     planned = round(rng.uniform(90, 120))
     customers = round(rng.uniform(1800, 2200))
@@ -96,7 +103,6 @@ def _crs_values(rng: random.Random, s: float) -> dict[str, float]:
         "resolved_in_sla": round(resolved * _between(rng, 0.82, 0.97, s) / 100 * 100),
         "callbacks_planned": planned,
         "callbacks_done": round(planned * _between(rng, 0.82, 1.0, s)),
-        "callback_complaints": 1 if rng.random() < 0.3 * (1.1 - s) else 0,
         "customers_start": customers,
         "customers_retained": round(customers * _between(rng, 0.86, 0.975, s)),
         "promoters": round(_between(rng, 40, 70, s)),

@@ -186,3 +186,50 @@ def test_title_deeds_target_and_staff_satisfaction(kpis):
     assert _levels(kpis["title_deed_timeliness"])[1] == Decimal(96)
     staff = kpis["staff_satisfaction"]
     assert (staff.formula, staff.unit, staff.category) == (None, "score", "growth")
+
+
+# 002 (pay section): pay = base × KPI percentage + commission + bonus + meal allowance; the commission
+# table pays 1 % up to 40 000, 2 % (+200) to 60 000, 3 % (+300) to 80 000 and 4 % above.
+def test_new_library_pays_as_the_handbook_computes(starter_db):
+    from kpidesk.domain.periods import parse_period
+    from kpidesk.services.pay.storage import rule_book
+
+    with starter_db.session() as session:
+        rules = rule_book(session).in_force(parse_period("2026-03"))
+    coefficient = rules.coefficient.coefficient("good", Decimal("88"))
+    assert (coefficient.source, coefficient.value) == ("score", Decimal("0.88"))
+    assert [(a.code, a.label_zh) for a in rules.allowances] == [("meal", "餐补")]
+    assert rules.commission is not None and rules.commission.basis == "sales"
+    assert rules.streak_bonus is not None and rules.streak_bonus.amount == Decimal("200.00")
+    assert rules.withhold_flag == "dismissal_review"
+
+
+@pytest.mark.parametrize(("sales", "commission"), [
+    # at each boundary of the handbook's table, the slice rates added up (marginal style)
+    (40000, Decimal("400.00")),
+    (60000, Decimal("400.00") + Decimal("400.00") + 200),
+    (80000, Decimal("400.00") + Decimal("400.00") + 200 + Decimal("600.00") + 300),
+    (100000, Decimal("400.00") + Decimal("400.00") + 200 + Decimal("600.00") + 300 + Decimal("800.00")),
+])
+def test_handbook_commission_at_the_table_boundaries(sales, commission):
+    from kpidesk.services.library.starter import handbook_pay_rules
+
+    table = handbook_pay_rules().commission
+    assert table is not None
+    assert table.compute(sales).amount == commission
+
+
+def test_existing_pay_rules_are_kept(db, actor):
+    from kpidesk.domain.pay_rules import PayRules
+    from kpidesk.domain.periods import parse_period
+    from kpidesk.services.library.starter import install_starter
+    from kpidesk.services.pay import payroll
+    from kpidesk.services.pay.storage import rule_book
+
+    with db.write() as session:
+        payroll.save_rule_version(session, actor, "2026-01", PayRules(), "own rules")
+    with db.write() as session:
+        install_starter(session, actor, "customer-service")
+    with db.session() as session:
+        rules = rule_book(session).in_force(parse_period("2026-03"))
+    assert rules.commission is None and rules.allowances == ()

@@ -10,6 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.pay_rules import (
+    DEFAULT_RULE_BOOK,
+    Allowance,
+    CoefficientRule,
+    CoefficientSource,
+    PayRules,
+)
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.resources import STARTER_DIR
@@ -150,6 +157,7 @@ def install_starter(session: Session, actor: Actor, name: str = "customer-servic
         templates += 1
     if fresh_library:
         _adopt_handbook_streaks(session, actor)
+        _adopt_handbook_pay(session, actor)
     counts = {"fields": len(data.get("fields", [])), "kpis": len(data.get("kpis", [])), "templates": templates}
     audit.record(session, actor, "starter.install", entity="starter", entity_id=name, new=counts)
     return counts
@@ -163,6 +171,38 @@ def _adopt_handbook_streaks(session: Session, actor: Actor) -> None:
 
     if load_settings(session).streak_rules is None:
         update_settings(session, actor, streak_rules=HANDBOOK_STREAK_RULES)
+
+
+#: The handbooks' meal allowance has no amount; this one is a starting figure for HR to set.
+HANDBOOK_MEAL_ALLOWANCE = Decimal("300.00")
+
+
+def handbook_pay_rules() -> PayRules:
+    """Pay as the handbooks compute it: base pay × the KPI total as a percentage, the tiered commission on
+    sales without freight, the 200 streak bonus and a meal allowance; the bonus is withheld under a
+    dismissal review."""
+    from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, commission_table
+
+    return PayRules(
+        coefficient=CoefficientRule(source=CoefficientSource.SCORE),
+        commission=commission_table(HANDBOOK_TABLE_ROWS, basis="sales"),
+        allowances=(Allowance("meal", HANDBOOK_MEAL_ALLOWANCE, "餐补", "Meal allowance"),),
+        withhold_flag="dismissal_review",
+    )
+
+
+def _adopt_handbook_pay(session: Session, actor: Actor) -> None:
+    """A new library starts with the handbooks' pay rules in force from the earliest period; an office
+    that already stored pay rules keeps them."""
+    if session.execute(select(m.PayRuleVersion.id).limit(1)).first() is not None:
+        return
+    start = DEFAULT_RULE_BOOK.versions[0].effective_from
+    rules = handbook_pay_rules().to_dict()
+    note = "客服考核手册薪酬规则"
+    session.add(m.PayRuleVersion(effective_from=start.code, starts_on=start.start, rules=rules, note=note,
+                                 created_by=actor.name))
+    session.flush()
+    audit.record(session, actor, "pay.rules", entity="pay_rules", entity_id=start.code, new=rules, reason=note)
 
 
 def _attach_forms(session: Session, template: m.Template, form_keys: list[str]) -> None:
