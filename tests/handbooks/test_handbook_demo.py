@@ -1,0 +1,17 @@
+"""The demo department appraised as the handbooks describe: the head of department has a template too."""
+
+from kpidesk.services.appraisal.scoring import period_scores
+
+
+# 002 BSC table: the department head is appraised on budget control, collection, collaboration and
+# customer service satisfaction — the demo's head (CS000) has that template in every month.
+def test_demo_head_of_department_is_appraised_every_month(demo_db):
+    with demo_db.session() as session:
+        for month in ("2025-01", "2025-06", "2025-12"):
+            frame = period_scores(session, month).frame
+            head = frame[frame["staff_no"] == "CS000"].iloc[0]
+            assert "no_template" not in head["flags"], month
+            assert head["total"] == head["total"]  # a number, not NaN
+        nobody_without = [row.staff_no for row in period_scores(session, "2025-12").frame.itertuples()
+                          if "no_template" in row.flags]
+    assert nobody_without == []
