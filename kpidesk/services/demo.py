@@ -241,6 +241,17 @@ def _level_for(form, skill: float, rng: random.Random) -> str:
     return levels[min(len(levels) - 1, max(0, round(position)))]
 
 
+def _teammates(row: tuple, period: Period, already_rated: bool) -> tuple[str, ...]:
+    """Three colleagues of the same team and position group active in ``period``, so the peer part of the
+    staff form has the answers it needs (those in ``PEER_RATED`` already get theirs)."""
+    if already_rated or row[3] not in ("客服代表", "投诉专员"):
+        return ()
+    mates = [other[0] for other in DEMO_STAFF
+             if other[0] != row[0] and other[2] == row[2] and other[3] in ("客服代表", "投诉专员")
+             and _active_in(other, period)]
+    return tuple(mates[:3])
+
+
 def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     """Self, manager and (for a few people) anonymous peer assessments, submitted through the forms service."""
     from kpidesk.services.forms import responses as form_service
@@ -267,7 +278,8 @@ def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) ->
             if staff_no in PEER_RATED:
                 raters += [("peer", peer.id, skill) for peer in team_one if peer.id != employee.id][:3]
             stream = head_rng if row[3] == HEAD_POSITION else rng
-            stakeholders = [("peer", people[no].id, skill) for no in STAKEHOLDERS.get(staff_no, ())]
+            stakeholders = [("peer", people[no].id, skill)
+                            for no in STAKEHOLDERS.get(staff_no) or _teammates(row, period, staff_no in PEER_RATED)]
             for attached in template.forms:
                 form = stored_form(session, attached.form_version_id)
                 for number, (role, rater_id, rater_skill) in enumerate(raters + stakeholders):

@@ -15,3 +15,13 @@ def test_demo_head_of_department_is_appraised_every_month(demo_db):
         nobody_without = [row.staff_no for row in period_scores(session, "2025-12").frame.itertuples()
                           if "no_template" in row.flags]
     assert nobody_without == []
+
+
+# The demo's finalized months are complete: every form a template asks for has its raters' answers.
+def test_demo_finalized_months_have_complete_qualitative_parts(demo_db):
+    with demo_db.session() as session:
+        incomplete = {(month, row.staff_no)
+                      for month in ("2025-01", "2025-06", "2025-11")
+                      for row in period_scores(session, month).frame.itertuples()
+                      if "qualitative_partial" in row.flags}
+    assert incomplete == set()
