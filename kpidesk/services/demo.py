@@ -278,8 +278,8 @@ def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) ->
             if staff_no in PEER_RATED:
                 raters += [("peer", peer.id, skill) for peer in team_one if peer.id != employee.id][:3]
             stream = head_rng if row[3] == HEAD_POSITION else rng
-            stakeholders = [("peer", people[no].id, skill)
-                            for no in STAKEHOLDERS.get(staff_no) or _teammates(row, period, staff_no in PEER_RATED)]
+            peers = STAKEHOLDERS.get(staff_no) or _teammates(row, period, staff_no in PEER_RATED)
+            stakeholders: list[tuple[str, int | None, float]] = [("peer", people[no].id, skill) for no in peers]
             for attached in template.forms:
                 form = stored_form(session, attached.form_version_id)
                 for number, (role, rater_id, rater_skill) in enumerate(raters + stakeholders):
