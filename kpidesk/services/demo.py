@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -320,6 +320,19 @@ def add_pay(session: Session, actor: Actor) -> None:
     pay.set_budget(session, actor, months[OPEN_MONTH - 1].code, DEMO_BUDGET, DEPARTMENT)
 
 
+def date_forms_within_their_month(session: Session) -> None:
+    """Answers are saved when the demo is built; date them on the 25th of the month they appraise, as an
+    office would have filled them in."""
+    from sqlalchemy import update
+
+    for period in _months():
+        record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar_one()
+        when = datetime(period.year, period.last_month, 25, 9, 0)
+        session.execute(update(m.FormResponse).where(m.FormResponse.period_id == record.id)
+                        .values(submitted_at=when, updated_at=when))
+    session.flush()
+
+
 def add_adjustments(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     from kpidesk.services.appraisal.adjustments import add_adjustment
 
@@ -346,6 +359,7 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
         fill_measurements(session, actor, people)
         report(progress, 3, steps, _("Appraisal forms"))
         fill_forms(session, actor, people)
+        date_forms_within_their_month(session)
         add_adjustments(session, actor, people)
         add_pay(session, actor)
         for staff_no in ("CS010",):

@@ -25,3 +25,15 @@ def test_demo_finalized_months_have_complete_qualitative_parts(demo_db):
                       for row in period_scores(session, month).frame.itertuples()
                       if "qualitative_partial" in row.flags}
     assert incomplete == set()
+
+
+def test_demo_forms_are_dated_within_their_month(demo_db):
+    from sqlalchemy import select
+
+    from kpidesk.store import models as m
+
+    with demo_db.session() as session:
+        rows = session.execute(select(m.PeriodRecord.code, m.FormResponse.submitted_at)
+                               .join(m.PeriodRecord, m.PeriodRecord.id == m.FormResponse.period_id)).all()
+    assert rows
+    assert all(submitted is not None and f"{submitted:%Y-%m}" == code for code, submitted in rows)
