@@ -51,3 +51,17 @@ def test_senior_customer_relations_manager_has_five_areas_and_pass_fail_levels(f
         "customer_satisfaction", "sales_results", "team_cooperation", "expertise", "innovation_improvement"]
     assert sum(c.weight for c in form.criteria) == 100
     assert [level.label.zh for level in form.scale.levels] == ["优秀", "良好", "合格", "不合格"]
+
+
+# 002 (客户服务管理 KPI form): weights 35 / 25 / 15 / 10, with measurable standards — 90–95 % of systems
+# set up on time and of requests answered within 2–4 hours, 2–6 sales and 2–3 converted leads a quarter,
+# at most 2–4 customer conflicts a year — written into the level descriptions.
+def test_service_management_form_carries_the_measurable_standards(forms):
+    form = forms["manager_stakeholder"]
+    weights = {c.id: c.weight for c in form.criteria}
+    assert [weights[k] for k in ("customer_satisfaction", "communication_system", "sales_orientation", "pricing")] \
+        == [35, 25, 15, 10]
+    good = {c.id: c.anchors["good"].zh for c in form.criteria}
+    assert "90%–95%" in good["communication_system"] and "2–4 小时" in good["communication_system"]
+    assert "2–6 笔" in good["sales_orientation"] and "2–3 个" in good["sales_orientation"]
+    assert "2–4 次" in good["pricing"]
