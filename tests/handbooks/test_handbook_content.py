@@ -233,3 +233,13 @@ def test_existing_pay_rules_are_kept(db, actor):
     with db.session() as session:
         rules = rule_book(session).in_force(parse_period("2026-03"))
     assert rules.commission is None and rules.allowances == ()
+
+
+# 002 (e-commerce notes 4 and 7): sales are settled without freight, and sales = visitors × conversion ×
+# order value is offered as a formula.
+def test_sales_rules_for_e_commerce(kpis):
+    traffic = parse_formula(kpis["sales_by_traffic"].formula)
+    # 5 000 visitors × 4 % × 300 = 60 000
+    assert traffic.evaluate_one({"visitors": 5000, "store_conversion": 4, "order_value": 300}) == pytest.approx(60000)
+    assert kpis["sales_amount"].formula == "sales"
+    assert "运费" in kpis["sales_amount"].definition

@@ -15,7 +15,7 @@ CATALOGUE_CODES = {
     "budget_control", "collection_completion", "cost_per_service", "internal_collaboration", "service_satisfaction",
     "training_completion", "training_hours", "self_service_rate", "follow_up_resolution", "reply_rate",
     "unanswered", "waiting_time", "avg_order_value", "complaint_recurrence", "title_deed_timeliness",
-    "promotion_rate", "staff_satisfaction",
+    "promotion_rate", "staff_satisfaction", "sales_amount", "sales_by_traffic",
 }
 
 
