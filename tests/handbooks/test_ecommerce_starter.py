@@ -48,3 +48,11 @@ def test_ecommerce_library_installs_the_handbook_pay(ecommerce_db):
     assert rules.commission is not None and rules.commission.compute(Decimal(40000)).amount == Decimal("400.00")
     assert [a.code for a in rules.allowances] == ["meal"]
     assert rules.coefficient.source == "score"
+
+
+def test_a_database_records_the_starter_library_and_version_it_was_made_from(ecommerce_db):
+    from kpidesk.services.safety.settings import load_settings
+
+    with ecommerce_db.session() as session:
+        settings = load_settings(session)
+    assert (settings.starter_library, settings.starter_version) == ("ecommerce-service", 1)

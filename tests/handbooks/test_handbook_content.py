@@ -243,3 +243,12 @@ def test_sales_rules_for_e_commerce(kpis):
     assert traffic.evaluate_one({"visitors": 5000, "store_conversion": 4, "order_value": 300}) == pytest.approx(60000)
     assert kpis["sales_amount"].formula == "sales"
     assert "运费" in kpis["sales_amount"].definition
+
+
+def test_customer_service_library_version_is_recorded(starter_db):
+    from kpidesk.services.safety.settings import load_settings
+
+    with starter_db.session() as session:
+        settings = load_settings(session)
+    # version 2: the first version corrected against the handbooks
+    assert (settings.starter_library, settings.starter_version) == ("customer-service", 2)

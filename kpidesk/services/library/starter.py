@@ -158,9 +158,18 @@ def install_starter(session: Session, actor: Actor, name: str = "customer-servic
     if fresh_library:
         _adopt_handbook_streaks(session, actor)
         _adopt_handbook_pay(session, actor)
+        _record_starter(session, actor, name, int(data.get("version", 1)))
     counts = {"fields": len(data.get("fields", [])), "kpis": len(data.get("kpis", [])), "templates": templates}
     audit.record(session, actor, "starter.install", entity="starter", entity_id=name, new=counts)
     return counts
+
+
+def _record_starter(session: Session, actor: Actor, name: str, version: int) -> None:
+    """Remember which starter library, and which version of it, the database's library was made from, so
+    later versions can be compared with it."""
+    from kpidesk.services.safety.settings import update_settings
+
+    update_settings(session, actor, starter_library=name, starter_version=version)
 
 
 def _adopt_handbook_streaks(session: Session, actor: Actor) -> None:
