@@ -1,4 +1,5 @@
-"""Starter content: the customer-service KPI library, its raw fields, positions and templates."""
+"""Starter content: a starter library's raw fields, KPIs, positions and templates (customer-service or
+ecommerce-service). A new library also takes the handbooks' streak and pay rules and records its version."""
 
 from __future__ import annotations
 
