@@ -23,6 +23,13 @@ DEFAULT_STREAK_RULES: tuple[StreakRule, ...] = (
     StreakRule("improvement_plan", "poor", 3),
 )
 
+#: The handbooks' consequence of three Poor months is the end of employment, so new libraries raise a
+#: dismissal review instead of an improvement plan; databases made before keep the default rules.
+HANDBOOK_STREAK_RULES: tuple[StreakRule, ...] = (
+    StreakRule("reward_streak", "excellent", 3, max_rank=1),
+    StreakRule("dismissal_review", "poor", 3),
+)
+
 
 def streak_flags(
     grades: np.ndarray, ranks: np.ndarray, rules: Sequence[StreakRule] = DEFAULT_STREAK_RULES

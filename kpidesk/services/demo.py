@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -51,7 +51,10 @@ PROFILE = {
     "CS001": (0.9, 0.004), "CS002": (0.6, 0.008), "CS003": (0.7, 0.0), "CS004": (0.4, 0.015),
     "CS005": (0.75, -0.012), "CS006": (0.5, 0.01), "CS007": (0.8, 0.002), "CS008": (0.65, 0.004),
     "CS009": (1.0, 0.0), "CS010": (0.3, -0.01), "CS011": (0.55, 0.004), "CS012": (0.45, 0.012),
+    "CS000": (0.6, 0.004),
 }
+#: The head of department draws from a stream of their own, so the others' figures stay as they were.
+HEAD_POSITION = "客户关系经理"
 
 YEAR = 2025
 OPEN_MONTH = 12
@@ -86,6 +89,13 @@ def _csr_values(rng: random.Random, s: float) -> dict[str, float]:
 
 
 def _crs_values(rng: random.Random, s: float) -> dict[str, float]:
+    values = _crs_measurements(rng, s)
+    # A callback that went wrong now and then (derived, so the random stream of the rest stays as it was).
+    values["callback_complaints"] = 1 if values["callbacks_done"] < 0.9 * values["callbacks_planned"] else 0
+    return values
+
+
+def _crs_measurements(rng: random.Random, s: float) -> dict[str, float]:
     resolved = round(rng.uniform(900, 1100))
     planned = round(rng.uniform(90, 120))
     customers = round(rng.uniform(1800, 2200))
@@ -129,7 +139,16 @@ def _complaint_values(rng: random.Random, s: float) -> dict[str, float]:
     }
 
 
-GENERATORS: dict[str, Generator] = {"客服代表": _csr_values, "客户关系主管": _crs_values, "投诉专员": _complaint_values}
+def _head_values(rng: random.Random, s: float) -> dict[str, float]:
+    """The department's own figures: budget, collection, the two surveys, complaints, callbacks, retention."""
+    values = _crs_measurements(rng, s)
+    values["internal_collaboration"] = round(_between(rng, 58, 78, s), 1)
+    values["service_satisfaction"] = round(_between(rng, 52, 72, s), 1)
+    return values
+
+
+GENERATORS: dict[str, Generator] = {"客服代表": _csr_values, "客户关系主管": _crs_values, "投诉专员": _complaint_values,
+                                    HEAD_POSITION: _head_values}
 
 
 def _ensure_period(session: Session, actor: Actor, period: Period) -> m.PeriodRecord:
@@ -177,6 +196,7 @@ def _active_in(employee_row: tuple, period: Period) -> bool:
 
 def fill_measurements(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     rng = random.Random(SEED)
+    head_rng = random.Random(SEED + 2)
     for index, period in enumerate(_months()):
         changes = []
         for row in DEMO_STAFF:
@@ -184,11 +204,12 @@ def fill_measurements(session: Session, actor: Actor, people: dict[str, m.Employ
             generator = GENERATORS.get(position)
             if generator is None or not _active_in(row, period):
                 continue
+            stream = head_rng if position == HEAD_POSITION else rng
             skill, drift = PROFILE[staff_no]
             skill = min(1.0, max(0.0, skill + drift * index))
-            if rng.random() < 0.04:  # an occasional bad month
+            if stream.random() < 0.04:  # an occasional bad month
                 skill = max(0.0, skill - 0.35)
-            for field, value in generator(rng, skill).items():
+            for field, value in generator(stream, skill).items():
                 changes.append(measurements.ValueChange(people[staff_no].id, field, Decimal(str(value))))
         measurements.set_values(session, actor, period.code, changes, audit_each=False)
 
@@ -210,6 +231,8 @@ ADJUSTMENTS = [  # staff no, period, points, reason
     ("CS009", "2025-10", Decimal(1.5), "牵头完成知识库整理"),
 ]
 PEER_RATED = {"CS001", "CS002", "CS009"}  # colleagues in 一组 give anonymous peer feedback
+#: The supervisors' form asks their team for feedback (at least three answers count).
+STAKEHOLDERS = {"CS007": ("CS001", "CS002", "CS003"), "CS008": ("CS004", "CS005", "CS006")}
 
 
 def _level_for(form, skill: float, rng: random.Random) -> str:
@@ -218,12 +241,25 @@ def _level_for(form, skill: float, rng: random.Random) -> str:
     return levels[min(len(levels) - 1, max(0, round(position)))]
 
 
+def _teammates(row: tuple, period: Period, already_rated: bool) -> tuple[str, ...]:
+    """Three colleagues of the same team and position group active in ``period``, so the peer part of the
+    staff form has the answers it needs (those in ``PEER_RATED`` already get theirs)."""
+    if already_rated or row[3] not in ("客服代表", "投诉专员"):
+        return ()
+    mates = [other[0] for other in DEMO_STAFF
+             if other[0] != row[0] and other[2] == row[2] and other[3] in ("客服代表", "投诉专员")
+             and _active_in(other, period)]
+    return tuple(mates[:3])
+
+
 def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     """Self, manager and (for a few people) anonymous peer assessments, submitted through the forms service."""
     from kpidesk.services.forms import responses as form_service
     from kpidesk.services.forms.catalogue import stored_form
 
     rng = random.Random(SEED + 1)
+    head_rng = random.Random(SEED + 3)
+    stakeholder_rng = random.Random(SEED + 4)
     templates = {t.position_id: t for t in session.execute(select(m.Template).where(m.Template.is_current)).scalars()}
     team_one = [people[no] for no in ("CS003", "CS011", "CS002", "CS001", "CS009")]
     for index, period in enumerate(_months()):
@@ -241,10 +277,15 @@ def fill_forms(session: Session, actor: Actor, people: dict[str, m.Employee]) ->
             ]
             if staff_no in PEER_RATED:
                 raters += [("peer", peer.id, skill) for peer in team_one if peer.id != employee.id][:3]
+            stream = head_rng if row[3] == HEAD_POSITION else rng
+            peers = STAKEHOLDERS.get(staff_no) or _teammates(row, period, staff_no in PEER_RATED)
+            stakeholders: list[tuple[str, int | None, float]] = [("peer", people[no].id, skill) for no in peers]
             for attached in template.forms:
                 form = stored_form(session, attached.form_version_id)
-                for role, rater_id, rater_skill in raters:
-                    levels = {c.id: _level_for(form, rater_skill, rng) for c in form.criteria}
+                for number, (role, rater_id, rater_skill) in enumerate(raters + stakeholders):
+                    # Stakeholders draw from their own stream so everyone else's answers stay as they were.
+                    source = stakeholder_rng if number >= len(raters) else stream
+                    levels = {c.id: _level_for(form, rater_skill, source) for c in form.criteria}
                     comments = {cid: LEVEL_COMMENTS[level][0] for cid, level in levels.items()}
                     texts = MANAGER_TEXTS if role == "manager" else {}
                     form_service.save_response(
@@ -279,6 +320,19 @@ def add_pay(session: Session, actor: Actor) -> None:
     pay.set_budget(session, actor, months[OPEN_MONTH - 1].code, DEMO_BUDGET, DEPARTMENT)
 
 
+def date_forms_within_their_month(session: Session) -> None:
+    """Answers are saved when the demo is built; date them on the 25th of the month they appraise, as an
+    office would have filled them in."""
+    from sqlalchemy import update
+
+    for period in _months():
+        record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar_one()
+        when = datetime(period.year, period.last_month, 25, 9, 0)
+        session.execute(update(m.FormResponse).where(m.FormResponse.period_id == record.id)
+                        .values(submitted_at=when, updated_at=when))
+    session.flush()
+
+
 def add_adjustments(session: Session, actor: Actor, people: dict[str, m.Employee]) -> None:
     from kpidesk.services.appraisal.adjustments import add_adjustment
 
@@ -305,6 +359,7 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
         fill_measurements(session, actor, people)
         report(progress, 3, steps, _("Appraisal forms"))
         fill_forms(session, actor, people)
+        date_forms_within_their_month(session)
         add_adjustments(session, actor, people)
         add_pay(session, actor)
         for staff_no in ("CS010",):

@@ -560,17 +560,18 @@ class MainWindow(QMainWindow):
         return self.welcome
 
     def _welcome_choice(self, choice: str) -> None:
-        from kpidesk.ui.welcome import DEMO, OPEN, STARTER
+        from kpidesk.ui.welcome import DEMO, OPEN, STARTER_LIBRARIES
 
         if choice == OPEN:
             self.choose_database()
             return
-        default = opening.default_database_path() if choice == STARTER else opening.demo_database_path()
+        starter = STARTER_LIBRARIES.get(choice)
+        default = opening.default_database_path() if starter else opening.demo_database_path()
         path = self._writable_database_path(default)
         if path is None:
             self.show_welcome()
-        elif choice == STARTER:
-            self.create_starter_database(path)
+        elif starter:
+            self.create_starter_database(path, starter)
         elif choice == DEMO:
             self.open_demo(path)
 
@@ -593,9 +594,9 @@ class MainWindow(QMainWindow):
                     return None
                 path = Path(chosen)
 
-    def create_starter_database(self, path: Path | str) -> Task:
+    def create_starter_database(self, path: Path | str, starter: str = "customer-service") -> Task:
         actor = self.ctx.actor
-        return self._open(lambda: opening.create_with_starter(path, actor),
+        return self._open(lambda: opening.create_with_starter(path, actor, starter),
                           label=_("Installing the starter library…"))
 
     def open_demo(self, path: Path | str | None = None) -> Task:

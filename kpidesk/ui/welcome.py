@@ -1,4 +1,4 @@
-"""The first-start dialog: start from the starter library, open the demo, or open an existing file."""
+"""The first-start dialog: start from one of the starter libraries, open the demo, or open an existing file."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from PySide6.QtWidgets import QCommandLinkButton, QDialog, QLabel, QVBoxLayout, 
 
 from kpidesk.i18n import _
 
-STARTER, DEMO, OPEN = "starter", "demo", "open"
+STARTER, ECOMMERCE, DEMO, OPEN = "starter", "ecommerce", "demo", "open"
+#: The starter library each starting choice installs.
+STARTER_LIBRARIES = {STARTER: "customer-service", ECOMMERCE: "ecommerce-service"}
 
 
 class WelcomeDialog(QDialog):
-    """Non-blocking (shown with ``open()``); ``chosen`` carries STARTER, DEMO or OPEN."""
+    """Non-blocking (shown with ``open()``); ``chosen`` carries STARTER, ECOMMERCE, DEMO or OPEN."""
 
     chosen = Signal(str)
 
@@ -33,9 +35,11 @@ class WelcomeDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         self.starter_button = QCommandLinkButton()
+        self.ecommerce_button = QCommandLinkButton()
         self.demo_button = QCommandLinkButton()
         self.open_button = QCommandLinkButton()
-        for button, choice in ((self.starter_button, STARTER), (self.demo_button, DEMO), (self.open_button, OPEN)):
+        for button, choice in ((self.starter_button, STARTER), (self.ecommerce_button, ECOMMERCE),
+                               (self.demo_button, DEMO), (self.open_button, OPEN)):
             button.clicked.connect(lambda _checked=False, c=choice: self._choose(c))
             layout.addWidget(button)
         self.starter_button.setDefault(True)
@@ -49,6 +53,10 @@ class WelcomeDialog(QDialog):
         self.starter_button.setText(_("Start with the customer-service starter library"))
         self.starter_button.setDescription(
             _("A new database with KPIs, forms and templates for customer-service positions, ready to adapt.")
+        )
+        self.ecommerce_button.setText(_("Start with the e-commerce customer-service starter library"))
+        self.ecommerce_button.setDescription(
+            _("KPIs for online shop agents (conversion, order value, replies, sales) with tiered commission.")
         )
         self.demo_button.setText(_("Open the demo"))
         self.demo_button.setDescription(_("A customer care department with a year of data, to look around safely."))

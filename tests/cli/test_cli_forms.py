@@ -17,6 +17,9 @@ from kpidesk.store import models as m
 
 SHIPPED = {
     "customer_relationship",
+    "customer_relations_manager",
+    "customer_relations_specialist",
+    "senior_customer_relations_manager",
     "customer_service_staff",
     "innovation",
     "manager_stakeholder",

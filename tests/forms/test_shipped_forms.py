@@ -17,6 +17,9 @@ EXPECTED = {
     "innovation",
     "service_attitude",
     "customer_relationship",
+    "customer_relations_manager",
+    "customer_relations_specialist",
+    "senior_customer_relations_manager",
     "personal_development",
     "customer_service_staff",
     "manager_stakeholder",
@@ -73,9 +76,19 @@ def test_every_text_is_bilingual_and_every_level_anchored(shipped):
                 assert re.search(r"[\u4e00-\u9fff]", anchor.zh)
 
 
+# Forms copied from a handbook keep its own levels (客户关系经理: 优秀 / 良好 / 一般; 高级客户关系经理: … 合格 / 不合格).
+HANDBOOK_SCALES = {"customer_relations_manager": ["excellent", "good", "fair"],
+                   "senior_customer_relations_manager": ["excellent", "good", "pass", "fail"]}
+
+
 def test_shipped_scale_is_the_default_one(shipped):
     forms, _ = shipped
     for form in forms.values():
+        if form.id in HANDBOOK_SCALES:
+            levels = HANDBOOK_SCALES[form.id]
+            assert [level.id for level in form.scale.levels] == levels
+            assert form.comment_levels(form.criteria[0].id) == {levels[0], levels[-1]}
+            continue
         assert form.scale == DEFAULT_SCALE
         assert form.comment_levels(form.criteria[0].id) == {"excellent", "poor"}
 

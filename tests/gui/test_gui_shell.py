@@ -134,3 +134,24 @@ def test_the_first_pages_modules_load_while_the_database_opens(make_window, demo
     qtbot.waitExposed(window)
     window.open_path(path)
     assert window.current_page_key() == "overview" and window.pages["overview"].overview is not None
+
+
+def test_first_start_offers_the_e_commerce_starter_library(make_window, qtbot, tmp_path, monkeypatch):
+    from sqlalchemy import select
+
+    from kpidesk.store import models as m
+    from kpidesk.ui import opening
+
+    monkeypatch.setattr(opening, "default_database_path", lambda: tmp_path / "shop.db")
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.start()
+    welcome = window.welcome
+    assert welcome is not None and welcome.starter_button.isVisible() and welcome.ecommerce_button.isVisible()
+    qtbot.mouseClick(welcome.ecommerce_button, qtbot_left())
+    qtbot.waitUntil(lambda: window.ctx.db is not None, timeout=20000)
+    assert window.ctx.db.path == tmp_path / "shop.db"
+    with window.ctx.db.session() as session:
+        keys = set(session.execute(select(m.Template.key)).scalars())
+    assert keys == {"ecommerce_csr"}

@@ -68,7 +68,7 @@ def test_every_setting_round_trips_through_the_database(db, actor):
         rater_weights={"manager": 50, "self": 20, "peer": 20, "hr": 10}, keep_daily=7, keep_monthly=3,
         min_days_active=10, forced_distribution=ForcedDistribution((("excellent", 30.0), ("good", 70.0)), "organisation"),
         rank_sum_ratio=True, min_coverage_to_grade=75, streak_rules=(StreakRule("steady", "good", 2), StreakRule("top", "excellent", 3, 1)),
-        document_language="zh_CN",
+        document_language="zh_CN", starter_library="customer-service", starter_version=2,
     )
     with db.write() as session:
         written = save_settings(session, actor, wanted)

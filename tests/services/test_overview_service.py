@@ -18,11 +18,11 @@ def test_the_demo_month_in_progress(demo_db, actor):
     with demo_db.session() as session:
         overview = period_overview(session, "2025-12", actor)
     assert overview.status == "open" and overview.appraisees == 12
-    # the department head has no template: that is the one thing missing, and it is fixed on the templates page
-    assert [(i.kind, i.page) for i in overview.missing] == [("template", "templates")]
-    assert overview.data_complete == 11 and overview.with_result == 11
+    # the department head has a template too: nothing is missing in the month in progress
+    assert overview.missing == []
+    assert overview.data_complete == 12 and overview.with_result == 12
     assert overview.forms_submitted == overview.forms_expected > 0
-    assert sum(g.count for g in overview.grades) == 11
+    assert sum(g.count for g in overview.grades) == 12
     assert overview.previous_period == "2025-11"
     assert overview.movers and all(abs(a.change) >= abs(b.change)
                                    for a, b in zip(overview.movers, overview.movers[1:], strict=False))
@@ -48,7 +48,7 @@ def test_missing_data_and_forms_are_listed_for_the_pages_that_fix_them(demo_db, 
     assert [(i.page, i.employee_id) for i in forms] == [("forms", wang.id)]
     lee = next(r for r in overview.raters if r.label == "李强")
     assert lee.submitted == lee.expected - 1 and lee.drafts == 1 and lee.pending == ((wang.id, "王芳"),)
-    assert overview.data_complete == 10
+    assert overview.data_complete == 11
 
 
 def test_a_finalized_period_asks_for_signatures_and_an_open_appeal_is_missing(demo_db, actor):

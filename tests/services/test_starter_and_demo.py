@@ -11,9 +11,11 @@ from kpidesk.store.db import open_database
 CATALOGUE_CODES = {
     "first_response_time", "resolution_time", "avg_handle_time", "sla_attainment", "complaint_reply_timeliness",
     "complaint_closure", "callback_completion", "fcr", "resolution_rate", "repeat_rate", "error_rate", "qa_score",
-    "csat", "nps", "retention", "churn", "complaint_rate", "commendation_rate", "inquiry_conversion",
-    "budget_control", "collection_completion", "cost_per_service", "internal_collaboration",
-    "training_completion", "training_hours",
+    "csat", "nps", "retention", "churn", "callback_complaints", "complaint_rate", "commendation_rate", "inquiry_conversion",
+    "budget_control", "collection_completion", "cost_per_service", "internal_collaboration", "service_satisfaction",
+    "training_completion", "training_hours", "self_service_rate", "follow_up_resolution", "reply_rate",
+    "unanswered", "waiting_time", "avg_order_value", "complaint_recurrence", "title_deed_timeliness",
+    "promotion_rate", "staff_satisfaction", "sales_amount", "sales_by_traffic",
 }
 
 
@@ -29,13 +31,13 @@ def test_starter_library_holds_the_catalogue_bilingually(starter_db):
     assert (kpis["csat"].baseline, kpis["csat"].target) == (Decimal("85.0000"), Decimal("90.0000"))
 
 
-def test_starter_templates_weigh_exactly_100_and_cover_three_positions(starter_db):
+def test_starter_templates_weigh_exactly_100_and_cover_every_position(starter_db):
     with starter_db.session() as session:
         templates = session.execute(select(m.Template)).scalars().all()
         positions = {t.position.name for t in templates}
         sums = {t.key: sum(item.weight for item in t.items) for t in templates}
-    assert positions == {"客服代表", "客户关系主管", "投诉专员"}
-    assert sums == {"csr": 100, "crs": 100, "complaints": 100}
+    assert positions == {"客服代表", "客户关系主管", "投诉专员", "客户关系经理"}
+    assert sums == {"csr": 100, "crs": 100, "complaints": 100, "manager": 100}
 
 
 def test_starter_formulas_only_use_known_fields(starter_db):

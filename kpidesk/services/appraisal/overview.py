@@ -25,7 +25,7 @@ from kpidesk.store import models as m
 
 #: KPI statuses that mean someone still has to enter (or import) data.
 MISSING_STATUSES = ("missing", "not_computable")
-STREAK_FLAGS = ("reward_streak", "improvement_plan")
+STREAK_FLAGS = ("reward_streak", "improvement_plan", "dismissal_review")
 #: Raters whose form is expected from a known person (peers are optional and may stay anonymous).
 EXPECTED_ROLES = (RaterRole.SELF, RaterRole.MANAGER, RaterRole.HR)
 ROLE_NAMES = {"self": N_("Self-assessments"), "manager": N_("Manager"), "hr": N_("HR"), "peer": N_("Peer")}

@@ -53,6 +53,7 @@ FLAG_LABELS = {
     "forced_grade": N_("grade set by forced distribution"),
     "reward_streak": N_("3 periods excellent and first"),
     "improvement_plan": N_("3 periods poor: improvement plan"),
+    "dismissal_review": N_("3 periods poor: dismissal review"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Starter content: the customer-service KPI library, its raw fields, positions and templates."""
+"""Starter content: a starter library's raw fields, KPIs, positions and templates (customer-service or
+ecommerce-service). A new library also takes the handbooks' streak and pay rules and records its version."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.pay_rules import (
+    DEFAULT_RULE_BOOK,
+    Allowance,
+    CoefficientRule,
+    CoefficientSource,
+    PayRules,
+)
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.resources import STARTER_DIR
@@ -71,6 +79,7 @@ def install_starter(session: Session, actor: Actor, name: str = "customer-servic
     """Create what the starter file defines; existing KPIs/fields/templates with the same code are kept."""
     data = load_starter(name) if path is None else tomllib.loads(path.read_text(encoding="utf-8"))
     scale = ensure_default_grade_scale(session)
+    fresh_library = session.execute(select(m.Kpi.id).limit(1)).first() is None
     existing_fields = set(session.execute(select(m.RawField.code)).scalars())
     for spec in data.get("fields", []):
         if spec["code"] in existing_fields:
@@ -147,9 +156,63 @@ def install_starter(session: Session, actor: Actor, name: str = "customer-servic
         session.flush()
         _attach_forms(session, template, spec.get("forms", []))
         templates += 1
+    if fresh_library:
+        _adopt_handbook_streaks(session, actor)
+        _adopt_handbook_pay(session, actor)
+        _record_starter(session, actor, name, int(data.get("version", 1)))
     counts = {"fields": len(data.get("fields", [])), "kpis": len(data.get("kpis", [])), "templates": templates}
     audit.record(session, actor, "starter.install", entity="starter", entity_id=name, new=counts)
     return counts
+
+
+def _record_starter(session: Session, actor: Actor, name: str, version: int) -> None:
+    """Remember which starter library, and which version of it, the database's library was made from, so
+    later versions can be compared with it."""
+    from kpidesk.services.safety.settings import update_settings
+
+    update_settings(session, actor, starter_library=name, starter_version=version)
+
+
+def _adopt_handbook_streaks(session: Session, actor: Actor) -> None:
+    """A new library follows the handbooks: three Poor periods raise a dismissal review. An office that
+    already had a library keeps the rules it chose (by default the improvement plan)."""
+    from kpidesk.domain.streaks import HANDBOOK_STREAK_RULES
+    from kpidesk.services.safety.settings import load_settings, update_settings
+
+    if load_settings(session).streak_rules is None:
+        update_settings(session, actor, streak_rules=HANDBOOK_STREAK_RULES)
+
+
+#: The handbooks' meal allowance has no amount; this one is a starting figure for HR to set.
+HANDBOOK_MEAL_ALLOWANCE = Decimal("300.00")
+
+
+def handbook_pay_rules() -> PayRules:
+    """Pay as the handbooks compute it: base pay × the KPI total as a percentage, the tiered commission on
+    sales without freight, the 200 streak bonus and a meal allowance; the bonus is withheld under a
+    dismissal review."""
+    from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, commission_table
+
+    return PayRules(
+        coefficient=CoefficientRule(source=CoefficientSource.SCORE),
+        commission=commission_table(HANDBOOK_TABLE_ROWS, basis="sales"),
+        allowances=(Allowance("meal", HANDBOOK_MEAL_ALLOWANCE, "餐补", "Meal allowance"),),
+        withhold_flag="dismissal_review",
+    )
+
+
+def _adopt_handbook_pay(session: Session, actor: Actor) -> None:
+    """A new library starts with the handbooks' pay rules in force from the earliest period; an office
+    that already stored pay rules keeps them."""
+    if session.execute(select(m.PayRuleVersion.id).limit(1)).first() is not None:
+        return
+    start = DEFAULT_RULE_BOOK.versions[0].effective_from
+    rules = handbook_pay_rules().to_dict()
+    note = "客服考核手册薪酬规则"
+    session.add(m.PayRuleVersion(effective_from=start.code, starts_on=start.start, rules=rules, note=note,
+                                 created_by=actor.name))
+    session.flush()
+    audit.record(session, actor, "pay.rules", entity="pay_rules", entity_id=start.code, new=rules, reason=note)
 
 
 def _attach_forms(session: Session, template: m.Template, form_keys: list[str]) -> None:

@@ -72,7 +72,7 @@ from kpidesk.store.db import Database
 POOL_FROM_CHARTS = 40
 
 #: Result flags worth a line on a year sheet.
-STREAK_FLAGS = ("reward_streak", "improvement_plan")
+STREAK_FLAGS = ("reward_streak", "improvement_plan", "dismissal_review")
 
 
 @dataclass(frozen=True)

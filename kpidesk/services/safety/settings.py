@@ -130,6 +130,9 @@ class OrganisationSettings:
     # None: the scoring engine's default rules
     streak_rules: tuple[StreakRule, ...] | None = field(
         default=None, metadata=_stored("streak_rules", _decode_streaks, _encode_streaks))
+    # The starter library and its version the KPI library was first made from ("" when made by hand)
+    starter_library: str = field(default="", metadata=_stored("starter_library", lambda v: str(v or "")))
+    starter_version: int = field(default=0, metadata=_stored("starter_version", lambda v: _as_int(v or 0)))
 
     def problems(self) -> list[tuple[frozenset[str], str]]:
         """Each broken rule as (the fields it involves, a message for the user)."""
