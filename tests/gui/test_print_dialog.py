@@ -72,7 +72,7 @@ def test_print_generates_then_prints_every_page(main_window, qtbot, dialogs, tmp
 
 def test_page_range_and_copies_reuse_the_generated_file(main_window, qtbot, dialogs, tmp_path):
     page = _print_page(main_window)
-    page.choose_employees(["CS003"])
+    page.choose_employees(["CS003", "CS004"])  # two one-page sheets
     first = tmp_path / "all.pdf"
     dialogs.queue(_to_pdf(first))
     with qtbot.waitSignal(page.finished, timeout=60000):
