@@ -18,16 +18,20 @@ import pandas as pd
 
 from kpidesk.errors import Place, ValidationError
 from kpidesk.exchange.aliases import (
+    KPIS,
     REQUIRED,
+    STAFF,
+    alias_index,
     field_label,
     map_columns,
+    match_header,
     score_header_row,
     split_header,
 )
 from kpidesk.exchange.grids import RawSheet, RawWorkbook, open_workbook
 from kpidesk.exchange.non_data_rows import SkippedRow, set_aside_non_data_rows
 from kpidesk.exchange.textfiles import TextRows
-from kpidesk.i18n import _
+from kpidesk.i18n import N_, _
 
 #: How far down a header row is looked for.
 HEADER_SCAN_ROWS = 30
@@ -202,17 +206,39 @@ def read_tables(
     return tables
 
 
+#: Columns only a table of another kind carries; three of them tell what a file is when its own columns are
+#: missing (a KPI table imported as data, a staff list imported as a KPI table …).
+_TELLING_COLUMNS = (
+    (KPIS, ("weight", "formula", "target", "baseline", "challenge", "definition", "perspective"),
+     N_("it looks like a KPI table; import it as a KPI table")),
+    (STAFF, ("department", "team", "position", "manager", "hire_date", "leave_date"),
+     N_("it looks like a staff list; import it as a staff list")),
+)
+
+
+def other_kind_hint(table: SheetTable) -> str | None:
+    """What kind of file the table looks like instead of its own, or None."""
+    headers = [c.header for c in table.columns if c.header]
+    for kind, telling, hint in _TELLING_COLUMNS:
+        if kind == table.kind:
+            continue
+        index = alias_index(kind)
+        if len({match_header(h, index) for h in headers} & set(telling)) >= 3:
+            return _(hint)
+    return None
+
+
 def require_columns(table: SheetTable) -> None:
     missing = table.missing_required()
     if missing:
         names = ", ".join(_(field_label(table.kind, f)) for f in missing)
         headers = ", ".join(c.header for c in table.columns if c.header) or "—"
-        raise ValidationError(
-            _("no column for {fields}; the header row {row} has: {headers}").format(
-                fields=names, row=table.header_row, headers=headers
-            ),
-            table.place(),
+        message = _("no column for {fields}; the header row {row} has: {headers}").format(
+            fields=names, row=table.header_row, headers=headers
         )
+        hint = other_kind_hint(table)
+        raise ValidationError(_("{message}; {hint}").format(message=message, hint=hint) if hint else message,
+                              table.place())
 
 
 def column_letter(index: int) -> str:
