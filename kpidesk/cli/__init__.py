@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpidesk import __version__
 from kpidesk.domain.text_rules import show_controls
 from kpidesk.errors import KpiDeskError, NotFound
 from kpidesk.i18n import _, set_language
@@ -82,9 +81,23 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the installed version only when asked (it costs every command ~50 ms)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help=_("show the program's version number and exit"))
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from kpidesk import __version__
+
+        print(f"KPI Desk {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kpidesk", description=_("KPI Desk — staff performance appraisal"))
-    parser.add_argument("--version", action="version", version=f"KPI Desk {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--db", help=_("database file or SQLAlchemy URL (default: KPIDESK_DB or the user data folder)"))
     parser.add_argument("--user", help=_("log in as this user when access control is on"))
     parser.add_argument("--lang", help=_("language: zh, en or system"))
