@@ -167,3 +167,27 @@ def pytest_sessionfinish(session, exitstatus):
     from tests_support.server import drop_templates
 
     drop_templates()
+
+
+@pytest.fixture
+def cli_db(tmp_path, capsys):
+    """A database made through the command line: the starter library, the staff list of tests/data and an
+    open 2025-10."""
+    import datetime as dt
+    from pathlib import Path
+
+    from kpidesk.cli import main
+    from kpidesk.store import models as m
+    from kpidesk.store.db import open_database
+
+    path = str(tmp_path / "k.db")
+    staff_list = Path(__file__).resolve().parent / "data" / "staff_list.xlsx"
+    assert main(["--db", path, "init", "--starter", "customer-service"]) == 0
+    assert main(["--db", path, "import", str(staff_list), "--kind", "staff"]) == 0
+    db = open_database(path)
+    with db.write() as session:
+        session.add(m.PeriodRecord(code="2025-10", kind="month", starts_on=dt.date(2025, 10, 1),
+                                   ends_on=dt.date(2025, 10, 31), status="open"))
+    db.dispose()
+    capsys.readouterr()
+    return path
