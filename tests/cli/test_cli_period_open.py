@@ -2,22 +2,7 @@
 
 import json
 
-import pytest
-
-from kpidesk.cli import main
-
-
-@pytest.fixture
-def demo(demo_db):
-    path = str(demo_db.path)
-    demo_db.dispose()
-    return path
-
-
-def run(capsys, *args):
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests_support.cli import run
 
 
 def listed(capsys, demo):

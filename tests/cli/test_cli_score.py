@@ -3,22 +3,9 @@
 import csv
 import json
 
-import pytest
+from tests_support.cli import run
 
 from kpidesk.cli import main
-
-
-@pytest.fixture
-def demo(demo_db):
-    path = str(demo_db.path)
-    demo_db.dispose()
-    return path
-
-
-def run(capsys, *args):
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_score_json_has_the_documented_shape(demo, capsys):
