@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _
-from kpidesk.ui.models import Column, RowsModel, SortFilterProxy, display_value
+from kpidesk.ui.models import Column, display_value
 from kpidesk.ui.pages.results.data import ResultsData
-from kpidesk.ui.pages.results.widgets import fit_from_sample
-from kpidesk.ui.widgets import Table
+from kpidesk.ui.pages.results.widgets import sortable_table
 
 
 def _signed(value: float) -> str:
@@ -56,16 +55,6 @@ GAP_COLUMNS = [
     Column(N_("Criteria ≥ 2 levels apart"), lambda r: r.criteria_apart, align_right=True),
     Column(N_("Form"), lambda r: r.form),
 ]
-
-
-def _table(settings, key: str, columns) -> tuple[Table, RowsModel]:
-    model = RowsModel(columns)
-    proxy = SortFilterProxy(model)
-    proxy.setSourceModel(model)
-    view = Table(settings, key)
-    view.setModel(proxy)
-    fit_from_sample(view)
-    return view, model
 
 
 def chart_data(data: ResultsData, curve) -> object:
@@ -117,7 +106,7 @@ class CalibrationView(QWidget):
         buttons.addWidget(self.apply_button)
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
-        self.moves_view, self.moves_model = _table(settings, "results/moves", MOVE_COLUMNS)
+        self.moves_view, self.moves_model = sortable_table(settings, "results/moves", MOVE_COLUMNS)
         self.moves_note = QLabel()
         self.moves_note.setWordWrap(True)
         self.forced_box = QGroupBox()
@@ -134,11 +123,11 @@ class CalibrationView(QWidget):
         forced.addWidget(self.moves_note)
         forced.addWidget(self.moves_view, 1)
 
-        self.raters_view, self.raters_model = _table(settings, "results/raters", RATER_COLUMNS)
+        self.raters_view, self.raters_model = sortable_table(settings, "results/raters", RATER_COLUMNS)
         self.raters_view.fit_header(QHeaderView.ResizeMode.ResizeToContents)
         self.raters_box = QGroupBox()
         QVBoxLayout(self.raters_box).addWidget(self.raters_view)
-        self.gaps_view, self.gaps_model = _table(settings, "results/gaps", GAP_COLUMNS)
+        self.gaps_view, self.gaps_model = sortable_table(settings, "results/gaps", GAP_COLUMNS)
         self.gaps_view.fit_header(QHeaderView.ResizeMode.ResizeToContents)
         self.gaps_box = QGroupBox()
         QVBoxLayout(self.gaps_box).addWidget(self.gaps_view)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
 from kpidesk.i18n.times import DAY, format_local_time
-from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
+from kpidesk.ui.models import ROW_ROLE, Column
 from kpidesk.ui.pages.results.data import ResultsData
-from kpidesk.ui.pages.results.widgets import fit_from_sample
+from kpidesk.ui.pages.results.widgets import sortable_table
 from kpidesk.ui.widgets import Table
 
 ROLES = ("employee", "manager", "hr")  # as services.signoffs.ROLES, without loading the service here
@@ -72,16 +72,6 @@ def sign_rows(data: ResultsData) -> list[SignRow]:
     return list(rows.values())
 
 
-def _table(settings, key, columns) -> tuple[Table, RowsModel]:
-    model = RowsModel(columns)
-    proxy = SortFilterProxy(model)
-    proxy.setSourceModel(model)
-    view = Table(settings, key)
-    view.setModel(proxy)
-    fit_from_sample(view)
-    return view, model
-
-
 def selected_row(view: Table):
     index = view.currentIndex()
     return index.data(ROW_ROLE) if index.isValid() else None
@@ -94,7 +84,7 @@ class _ListWithActions(QWidget):
         super().__init__(parent)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.view, self.model = _table(settings, key, columns)
+        self.view, self.model = sortable_table(settings, key, columns)
         self.record_button = QPushButton()
         self.second_button = QPushButton()
         buttons = QHBoxLayout()

@@ -12,8 +12,9 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
 
 from kpidesk.charts.palette import FALLBACK_GRADE_COLOURS, GRADE_COLOURS
-from kpidesk.ui.models import display_value
+from kpidesk.ui.models import RowsModel, SortFilterProxy, display_value
 from kpidesk.ui.pages import page_entry
+from kpidesk.ui.widgets import Table
 
 
 def grade_colour(code: str | None, position: int = 0) -> QColor:
@@ -27,6 +28,18 @@ def fit_from_sample(view, rows: int = 12) -> None:
     thread takes seconds."""
     view.verticalHeader().setResizeContentsPrecision(rows)
     view.horizontalHeader().setResizeContentsPrecision(rows)
+
+
+def sortable_table(settings, key: str, columns) -> tuple[Table, RowsModel]:
+    """A sortable, filterable table over a RowsModel, sized from its first rows (its layout kept under
+    ``key``)."""
+    model = RowsModel(columns)
+    proxy = SortFilterProxy(model)
+    proxy.setSourceModel(model)
+    view = Table(settings, key)
+    view.setModel(proxy)
+    fit_from_sample(view)
+    return view, model
 
 
 def page_available(key: str) -> bool:
