@@ -255,3 +255,17 @@ def score_header_row(cells: Iterable[object], kind: str) -> int:
             if field:
                 found.add(field)
     return len(found)
+
+
+#: Columns only a table of the kind carries (a performance-data file has staff numbers, names and
+#: departments too, so those tell nothing).
+TELLING_COLUMNS: dict[str, frozenset[str]] = {
+    STAFF: frozenset({"team", "position", "manager", "hire_date", "leave_date", "email", "status", "base_pay"}),
+    KPIS: frozenset({"weight", "formula", "target", "baseline", "challenge", "definition", "perspective"}),
+}
+
+
+def telling_headers(headers: Iterable[object], kind: str) -> list[str]:
+    """The headers that name columns only a table of ``kind`` carries: two of them say what a file is."""
+    index = alias_index(kind)
+    return [str(h) for h in headers if match_header(h, index) in TELLING_COLUMNS[kind]]

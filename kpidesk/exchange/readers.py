@@ -21,12 +21,11 @@ from kpidesk.exchange.aliases import (
     KPIS,
     REQUIRED,
     STAFF,
-    alias_index,
     field_label,
     map_columns,
-    match_header,
     score_header_row,
     split_header,
+    telling_headers,
 )
 from kpidesk.exchange.grids import RawSheet, RawWorkbook, open_workbook
 from kpidesk.exchange.non_data_rows import SkippedRow, set_aside_non_data_rows
@@ -206,24 +205,18 @@ def read_tables(
     return tables
 
 
-#: Columns only a table of another kind carries; three of them tell what a file is when its own columns are
-#: missing (a KPI table imported as data, a staff list imported as a KPI table …).
-_TELLING_COLUMNS = (
-    (KPIS, ("weight", "formula", "target", "baseline", "challenge", "definition", "perspective"),
-     N_("it looks like a KPI table; import it as a KPI table")),
-    (STAFF, ("department", "team", "position", "manager", "hire_date", "leave_date"),
-     N_("it looks like a staff list; import it as a staff list")),
+#: What to tell someone whose file looks like a table of another kind.
+_OTHER_KIND_HINTS = (
+    (KPIS, N_("it looks like a KPI table; import it as a KPI table")),
+    (STAFF, N_("it looks like a staff list; import it as a staff list")),
 )
 
 
 def other_kind_hint(table: SheetTable) -> str | None:
     """What kind of file the table looks like instead of its own, or None."""
     headers = [c.header for c in table.columns if c.header]
-    for kind, telling, hint in _TELLING_COLUMNS:
-        if kind == table.kind:
-            continue
-        index = alias_index(kind)
-        if len({match_header(h, index) for h in headers} & set(telling)) >= 3:
+    for kind, hint in _OTHER_KIND_HINTS:
+        if kind != table.kind and len(telling_headers(headers, kind)) >= 2:
             return _(hint)
     return None
 

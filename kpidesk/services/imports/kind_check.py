@@ -7,14 +7,12 @@ date …) and the value columns the header dictionary knows (contacts, scores, c
 
 from __future__ import annotations
 
-from kpidesk.exchange.aliases import alias_index, match_header, normalise_header
+from kpidesk.exchange.aliases import STAFF, TELLING_COLUMNS, normalise_header, telling_headers
 from kpidesk.exchange.header_dictionary import dictionary
 from kpidesk.exchange.readers import SheetTable
 from kpidesk.i18n import _
 from kpidesk.services.import_preview import ImportProblem
 
-#: Staff-list columns a performance-data file does not carry.
-STAFF_ONLY = {"team", "position", "manager", "hire_date", "leave_date", "email", "status", "base_pay"}
 SHOWN_HEADERS = 4
 
 
@@ -25,16 +23,10 @@ def _value_headers(headers: list[str]) -> list[str]:
     return [h for h in headers if normalise_header(h) in known or normalise_header(h.rsplit("/", 1)[-1]) in known]
 
 
-def staff_headers(headers: list[str]) -> list[str]:
-    """The headers that name staff-list columns (team, position, hire date …)."""
-    index = alias_index("staff")
-    return [h for h in headers if match_header(h, index) in STAFF_ONLY]
-
-
 def staff_list_kind_problems(table: SheetTable) -> list[ImportProblem]:
     """A blocking problem when a file imported as a staff list carries performance values and no staff-list
     column beyond number, name and department."""
-    if any(field in STAFF_ONLY for field in table.mapping.values()):
+    if any(field in TELLING_COLUMNS[STAFF] for field in table.mapping.values()):
         return []
     values = _value_headers([c.label for c in table.columns if c.label not in table.mapping])
     if len(values) < 2:
@@ -46,7 +38,7 @@ def staff_list_kind_problems(table: SheetTable) -> list[ImportProblem]:
 
 def looks_like_staff_list(table: SheetTable) -> str | None:
     """For a data file with no value column: a sentence saying it looks like a staff list, or None."""
-    found = staff_headers([c.label for c in table.columns])
+    found = telling_headers([c.label for c in table.columns], STAFF)
     if len(found) < 2:
         return None
     return _("this file looks like a staff list (columns {headers}); import it as a staff list").format(
