@@ -85,7 +85,14 @@ def test_open_period_sheet_shows_each_pay_component_as_a_draft(pay_db, tmp_path)
     assert _flat(f"× 4% = {format_money(line.commission)}") in text
 
 
-def test_sheet_without_pay_shows_none_of_it_and_is_the_same_file(pay_db, tmp_path):
+def test_sheet_without_pay_shows_none_of_it_and_is_the_same_file(pay_db, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from kpidesk.reports import document
+
+    # a draft carries its print time: one fixed time, so two prints within the test compare as files
+    printed = dt.datetime(2025, 12, 20, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(document, "creation_date", lambda documents, printed_at=None: printed)
     line = _line(pay_db, OPEN, "CS007")
     plain = _print(pay_db, tmp_path, "plain.pdf", PrintRequest(OPEN, ("CS007",), charts=False, lang="zh"))
     explicit = _print(pay_db, tmp_path, "explicit.pdf",
