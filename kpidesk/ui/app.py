@@ -160,9 +160,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         after_first_paint()
         window.start(target)
         if quit_after is not None:
-            from PySide6.QtCore import QTimer
+            from PySide6.QtCore import Qt, QTimer
 
-            QTimer.singleShot(int(float(quit_after or 0) * 1000), lambda: _quit_with_report(app, window))
+            # A coarse timer may fire up to 5 % early; the check relies on the window staying up the full time.
+            timer = QTimer(window, singleShot=True, timerType=Qt.TimerType.PreciseTimer)
+            timer.timeout.connect(lambda: _quit_with_report(app, window))
+            timer.start(int(float(quit_after or 0) * 1000))
 
     window.first_painted.connect(start)
     window.show()
