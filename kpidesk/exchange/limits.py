@@ -42,13 +42,10 @@ MAX_CELL_BYTES = 4 * MAX_CELL_CHARS
 
 _CHUNK = 1 << 20
 # rows (<row r="12">) and cells (<c r="AB12">): the row number of either, and the column letters of cells.
-# Writers put a space before attributes, and a pattern starting with that literal is searched fast; a
-# file using another separator gets the general pattern.
-_REF_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,9})"')
-_REF_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
-_REF_ROW_ANY = re.compile(rb'\sr="[A-Z]{0,3}([0-9]{1,9})"')
-_REF_COLUMN_ANY = re.compile(rb'\sr="([A-Z]{1,3})[0-9]')
-_ODD_SEPARATORS = (b'\tr="', b'\nr="', b'\rr="')
+# Matching any attribute whose name ends in "r" (a page setup's firstPageNumber="1" too) only ever counts
+# more; a pattern that starts with a literal is searched fast.
+_REF_ROW = re.compile(rb'r="[A-Z]{0,3}([0-9]{1,9})"')
+_REF_COLUMN = re.compile(rb'r="([A-Z]{1,3})[0-9]')
 
 
 def _too_big(file: str, what: str, limit: str) -> ValidationError:
@@ -102,6 +99,8 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
         _check_ods_content(archive, member, file)
     is_sheet = is_xml and "worksheets/" in name
     max_row = max_column = cells = 0
+    cell_tags: tuple[bytes, ...] = (b"<c",)
+    first = True
     tail = b""  # the text since the last "<" of the previous chunk: a run or a tag cut by the chunk edge
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
@@ -109,12 +108,14 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
             if is_xml and _longest_run(window) > MAX_CELL_BYTES:
                 raise _too_big(file, _("characters in one cell"), f"{MAX_CELL_CHARS:,}")
             if is_sheet:
-                odd = any(separator in window for separator in _ODD_SEPARATORS)
-                rows, columns = (_REF_ROW_ANY, _REF_COLUMN_ANY) if odd else (_REF_ROW, _REF_COLUMN)
-                max_row = max(max_row, max(map(int, rows.findall(window)), default=0))
-                for letters in set(columns.findall(window)):  # few distinct columns
+                if first and b"<worksheet" not in chunk[:4096]:
+                    cell_tags = (b"<c", b":c")  # a writer that prefixes its tags (<x:c …>)
+                first = False
+                # every cell of a row repeats its row number: the distinct ones are few
+                max_row = max(max_row, max(map(int, set(_REF_ROW.findall(window))), default=0))
+                for letters in set(_REF_COLUMN.findall(window)):  # few distinct columns
                     max_column = max(max_column, _column_number(letters))
-                cells += chunk.count(b"<c") + chunk.count(b":c")  # counts <col … too: only ever more
+                cells += sum(map(chunk.count, cell_tags))  # counts <col … too: only ever more
             last_tag = window.rfind(b"<")
             tail = window[last_tag:] if last_tag >= 0 else window
     if not is_sheet:
