@@ -18,6 +18,7 @@ from sqlalchemy.pool import StaticPool
 from kpidesk.errors import ConflictError, CorruptDatabase, KpiDeskError, SchemaTooNew
 from kpidesk.i18n import _
 from kpidesk.store import backups, sqlite, text_guard
+from kpidesk.store.encryption import FileKey
 from kpidesk.store.locations import backup_folder_for, resolve_url
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,11 @@ class Database:
     engine: Engine
     schema_too_new: bool = False
     warnings: list[str] = field(default_factory=list)
+    key: FileKey | None = None  # set for an encrypted file; backups are written with it
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def __post_init__(self) -> None:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -102,7 +108,8 @@ def _is_unique_violation(exc: IntegrityError) -> bool:
     return "unique" in text or "duplicate key" in text
 
 
-def make_engine(url: URL) -> tuple[Engine, list[str]]:
+def make_engine(url: URL, key: FileKey | None = None) -> tuple[Engine, list[str]]:
+    """The engine for a URL; ``key`` opens an encrypted SQLite file through SQLCipher."""
     warnings: list[str] = []
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True), warnings
@@ -121,32 +128,54 @@ def make_engine(url: URL) -> tuple[Engine, list[str]]:
                     "use a server database to share data in an office."
                 )
             )
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        if key is None:
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        else:
+            engine = _encrypted_engine(url, path, key)
     sqlite.configure(engine, wal=wal)
     return engine, warnings
+
+
+def _encrypted_engine(url: URL, path: Path, key: FileKey) -> Engine:
+    from kpidesk.store import encryption
+
+    def connect():
+        return encryption.connect(path, key, check_same_thread=False, timeout=5)
+
+    return create_engine(url, module=encryption.dbapi(), creator=connect)
 
 
 class SchemaOutOfDate(KpiDeskError):
     """A server database whose schema this program may not change on its own."""
 
 
-def open_database(target: str | Path | URL | None = None, *, migrate: bool | None = None) -> Database:
+def open_database(target: str | Path | URL | None = None, *, migrate: bool | None = None,
+                  passphrase: str | None = None) -> Database:
     """Open and check the schema. A SQLite file is created and upgraded automatically (after a backup);
-    a server database is only ever upgraded by ``kpidesk db upgrade`` (``migrate=True``)."""
+    a server database is only ever upgraded by ``kpidesk db upgrade`` (``migrate=True``).
+
+    An encrypted file opens with the key derived from ``passphrase``, else with the key this computer keeps
+    in its keyring; without either it raises :class:`~kpidesk.store.encryption.KeyNeeded`."""
     from kpidesk.store import schema_versions
 
     url = target if isinstance(target, URL) else resolve_url(target)
     server = url.get_backend_name() != "sqlite"
     auto = (not server) if migrate is None else migrate
     path = None if server or url.database in (None, "", ":memory:") else Path(url.database)
+    key = None
     if path is not None and path.exists() and path.stat().st_size > 0 and not sqlite.is_sqlite_file(path):
-        raise CorruptDatabase(_("{path} is not a KPI Desk database file.").format(path=path))
+        from kpidesk.store import encryption
+
+        if not encryption.looks_encrypted(path):
+            raise CorruptDatabase(_("{path} is not a KPI Desk database file.").format(path=path))
+        key = encryption.key_for(path, passphrase)
+        encryption.check_key(path, key)
     if server:
         from kpidesk.store.credentials import with_stored_password
 
         url = with_stored_password(url)
-    engine, warnings = make_engine(url)
-    db = Database(url=url, engine=engine, warnings=warnings)
+    engine, warnings = make_engine(url, key)
+    db = Database(url=url, engine=engine, warnings=warnings, key=key)
     try:
         state = schema_versions.schema_state(engine)
         if state.too_new:
@@ -187,4 +216,4 @@ def backup_now(db: Database, reason: str = "manual", folder: Path | None = None)
     target = folder or db.backup_dir
     if db.path is None or target is None or not db.path.exists():
         return None
-    return backups.backup_file(db.path, target, reason)
+    return backups.backup_file(db.path, target, reason, key=db.key)

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from kpidesk.store.encryption import FileKey
+
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "kpidesk_write"
 
@@ -100,16 +102,23 @@ def integrity_problems(path: Path) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def online_backup(source: Path, destination: Path) -> None:
+def online_backup(source: Path, destination: Path, *, key: FileKey | None = None) -> None:
     """Copy a live database with SQLite's online backup API (consistent even while others write).
 
-    The copy uses the rollback journal, so it is one self-contained file that opens anywhere.
+    The copy uses the rollback journal, so it is one self-contained file that opens anywhere. The copy of
+    an encrypted file (``key`` given) is encrypted with the same key.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_suffix(destination.suffix + ".part")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
+    if key is not None:
+        from kpidesk.store import encryption
+
+        src = encryption.connect(source, key, read_only=True)
+        dst = encryption.connect(tmp, key)
+    else:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(tmp)
     try:
         src.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         src.backup(dst)
@@ -205,11 +214,14 @@ def _header_problem(path: Path, size: int) -> FileCheck | None:
     return None
 
 
-def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True) -> FileCheck:
+def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True, key: FileKey | None = None) -> FileCheck:
     """Look at a file without changing it: header, size, whether it can be read now, integrity, schema.
 
-    A file that another program holds exclusively is ``locked`` (not damaged): it is left alone.
+    A file that another program holds exclusively is ``locked`` (not damaged): it is left alone. An
+    encrypted file is read with ``key`` (its header is ciphertext, so only the size is checked first).
     """
+    if key is not None:
+        return _check_encrypted_file(Path(path), key, timeout=timeout, integrity=integrity)
     path = Path(path)
     try:
         if not path.exists():
@@ -242,6 +254,36 @@ def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True) -> F
         return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
     except UnicodeDecodeError as exc:  # a damaged page in the schema table: its names are not text
         return FileCheck("damaged", str(exc))
+    finally:
+        con.close()
+
+
+def _check_encrypted_file(path: Path, key: FileKey, *, timeout: float, integrity: bool) -> FileCheck:
+    from kpidesk.store import encryption
+
+    if not path.exists():
+        return FileCheck("missing")
+    if path.stat().st_size == 0:
+        return FileCheck("empty")
+    try:
+        con = encryption.connect(path, key, read_only=True, timeout=timeout)
+    except encryption.WrongKey as exc:
+        return FileCheck("not_database", str(exc))
+    except Exception as exc:  # noqa: BLE001 - SQLCipher's own error classes
+        return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
+    try:
+        tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        if integrity:
+            rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
+            if rows != ["ok"]:
+                return FileCheck("damaged", "; ".join(rows[:5]), tables)
+        version = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            version = row[0] if row else None
+        return FileCheck("ok", "", tables, version)
+    except Exception as exc:  # noqa: BLE001
+        return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
     finally:
         con.close()
 

@@ -25,6 +25,7 @@ from kpidesk.services.safety.access import Permission, require
 from kpidesk.store import backups as files
 from kpidesk.store import sqlite
 from kpidesk.store.db import Database, DatabaseBusy
+from kpidesk.store.encryption import FileKey
 from kpidesk.store.locations import (
     backup_folder_for,
     default_backup_folder,
@@ -52,7 +53,7 @@ def daily_backup(db: Database, *, today: date | None = None) -> Path | None:
     if any(b.day == today for b in files.list_backups(db.backup_dir, db.path.stem)):
         return None
     try:
-        target = _verified_backup(db.path, db.backup_dir, DAILY)
+        target = _verified_backup(db.path, db.backup_dir, DAILY, db.key)
         keep_daily, keep_monthly = retention(db)
         files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly, today=today)
     except Exception as exc:  # noqa: BLE001 - a backup problem must not block work
@@ -66,7 +67,7 @@ def backup_before(db: Database, action: str) -> Path | None:
     """A backup taken just before a migration, restore or bulk import (reason ``pre-<action>``)."""
     if db.path is None or not db.path.exists() or db.backup_dir is None:
         return None
-    target = _verified_backup(db.path, db.backup_dir, f"pre-{action}")
+    target = _verified_backup(db.path, db.backup_dir, f"pre-{action}", db.key)
     keep_daily, keep_monthly = retention(db)
     files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly)
     return target
@@ -78,7 +79,7 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     if db.path is None or db.backup_dir is None or not db.path.exists():
         raise ValidationError(_("Only a database file can be backed up here; use the server's own backups."))
     if out is None:
-        target = _verified_backup(db.path, db.backup_dir, "manual")
+        target = _verified_backup(db.path, db.backup_dir, "manual", db.key)
         keep_daily, keep_monthly = retention(db)
         files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly)
         return target
@@ -87,8 +88,8 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
         raise ValidationError(_("A backup cannot overwrite the database itself."))
     if out.is_dir():
         out = out / files.backup_name(db.path.stem, "manual")
-    sqlite.online_backup(db.path, out)
-    _require_sound(out)
+    sqlite.online_backup(db.path, out, key=db.key)
+    _require_sound(out, db.key)
     return out
 
 
@@ -133,18 +134,19 @@ def retention(db: Database) -> tuple[int, int]:
         return 14, 12
 
 
-def _verified_backup(database: Path, folder: Path, reason: str) -> Path:
-    target = files.backup_file(database, folder, reason)
+def _verified_backup(database: Path, folder: Path, reason: str, key: FileKey | None = None) -> Path:
+    """A backup checked after writing; an encrypted database's backup is encrypted with its key."""
+    target = files.backup_file(database, folder, reason, key=key)
     try:
-        _require_sound(target)
+        _require_sound(target, key)
     except CorruptDatabase:
         target.unlink(missing_ok=True)
         raise
     return target
 
 
-def _require_sound(path: Path) -> None:
-    check = sqlite.check_file(path)
+def _require_sound(path: Path, key: FileKey | None = None) -> None:
+    check = sqlite.check_file(path, key=key)
     if not check.ok:
         raise CorruptDatabase(
             _("The backup {path} failed its check ({detail}); the database itself may be damaged.").format(
