@@ -70,7 +70,11 @@ class CorruptDatabase(KpiDeskError):
 
 
 class WrongKey(KpiDeskError):
-    """The passphrase or password given does not open an encrypted database file."""
+    """The passphrase or password given does not open an encrypted database file (``path``, when known)."""
+
+    def __init__(self, message: str, path=None):
+        super().__init__(message)
+        self.path = path
 
 
 class KeyNeeded(CorruptDatabase):

@@ -106,7 +106,7 @@ def connect(path: Path, key: FileKey, *, read_only: bool = False, timeout: float
             raise WrongKey(_(
                 "The passphrase does not open {path}. Check it (with logins on it is the administrator's "
                 "password at the time the database was encrypted) and try again."
-            ).format(path=path)) from None
+            ).format(path=path), path) from None
         raise
     return con
 
