@@ -144,7 +144,7 @@ def run_restore(args, ctx) -> int:
     ctx.close()
     ctx._db = None
     result = (backup.restore_newest_good_backup(db_path, actor=actor) if args.newest
-              else backup.restore(db_path, Path(args.file), actor=actor))
+              else backup.restore(db_path, Path(args.file), actor=actor, passphrase=ctx.passphrase()))
     print(_("Restored {database} from {source}.").format(database=result.database, source=result.source))
     if result.replaced_copy:
         print(_("The replaced file is kept as {path}").format(path=result.replaced_copy))

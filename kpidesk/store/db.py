@@ -150,32 +150,32 @@ class SchemaOutOfDate(KpiDeskError):
 
 
 def open_database(target: str | Path | URL | None = None, *, migrate: bool | None = None,
-                  passphrase: str | None = None) -> Database:
+                  passphrase: str | None = None, key: FileKey | None = None) -> Database:
     """Open and check the schema. A SQLite file is created and upgraded automatically (after a backup);
     a server database is only ever upgraded by ``kpidesk db upgrade`` (``migrate=True``).
 
-    An encrypted file opens with the key derived from ``passphrase``, else with the key this computer keeps
-    in its keyring; without either it raises :class:`~kpidesk.store.encryption.KeyNeeded`."""
+    An encrypted file opens with ``key``, else the key derived from ``passphrase``, else the key this
+    computer keeps in its keyring; without either it raises :class:`~kpidesk.store.encryption.KeyNeeded`."""
     from kpidesk.store import schema_versions
 
     url = target if isinstance(target, URL) else resolve_url(target)
     server = url.get_backend_name() != "sqlite"
     auto = (not server) if migrate is None else migrate
     path = None if server or url.database in (None, "", ":memory:") else Path(url.database)
-    key = None
+    file_key = None  # a plain file ignores any key given
     if path is not None and path.exists() and path.stat().st_size > 0 and not sqlite.is_sqlite_file(path):
         from kpidesk.store import encryption
 
         if not encryption.looks_encrypted(path):
             raise CorruptDatabase(_("{path} is not a KPI Desk database file.").format(path=path))
-        key = encryption.key_for(path, passphrase)
-        encryption.check_key(path, key)
+        file_key = key or encryption.key_for(path, passphrase)
+        encryption.check_key(path, file_key)
     if server:
         from kpidesk.store.credentials import with_stored_password
 
         url = with_stored_password(url)
-    engine, warnings = make_engine(url, key)
-    db = Database(url=url, engine=engine, warnings=warnings, key=key)
+    engine, warnings = make_engine(url, file_key)
+    db = Database(url=url, engine=engine, warnings=warnings, key=file_key)
     try:
         state = schema_versions.schema_state(engine)
         if state.too_new:

@@ -133,25 +133,33 @@ class FileBusy(Exception):
     """Another connection holds the file, so an operation that needs it alone cannot run."""
 
 
-def replace_contents(source: Path, destination: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+def replace_contents(source: Path, destination: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS,
+                     key: FileKey | None = None) -> None:
     """Make ``destination`` (an existing, sound database) a copy of ``source`` in one transaction.
 
     The backup API writes through the destination's rollback journal, so an interruption leaves the old
     contents. WAL is switched off first, which needs the file to ourselves; otherwise :class:`FileBusy`.
+    ``key`` is that of both files when they are encrypted (the backup API copies between equal keys only).
     """
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(destination, timeout=timeout_ms / 1000)
+    if key is not None:
+        from kpidesk.store import encryption
+
+        src = encryption.connect(source, key, read_only=True)
+        dst = encryption.connect(destination, key, timeout=timeout_ms / 1000)
+    else:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(destination, timeout=timeout_ms / 1000)
     try:
         dst.execute(f"PRAGMA busy_timeout={timeout_ms}")
         try:
             mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, _cipher_operational_error(key)) as exc:
             raise FileBusy(str(exc)) from exc
         if str(mode).lower() != "delete":
             raise FileBusy(f"journal mode stays {mode}")
         try:
             src.backup(dst)
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, _cipher_operational_error(key)) as exc:
             if "locked" in str(exc).lower() or "busy" in str(exc).lower():
                 raise FileBusy(str(exc)) from exc
             raise
@@ -160,9 +168,23 @@ def replace_contents(source: Path, destination: Path, *, timeout_ms: int = BUSY_
         src.close()
 
 
-def make_self_contained(path: Path) -> None:
+def _cipher_operational_error(key: FileKey | None) -> type[Exception]:
+    """SQLCipher's OperationalError when an encrypted file is in use (its classes are its own)."""
+    if key is None:
+        return sqlite3.OperationalError
+    from kpidesk.store import encryption
+
+    return encryption.dbapi().OperationalError
+
+
+def make_self_contained(path: Path, key: FileKey | None = None) -> None:
     """Fold any WAL into the file and switch it to the rollback journal (for a file we are about to move)."""
-    con = sqlite3.connect(path)
+    if key is not None:
+        from kpidesk.store import encryption
+
+        con = encryption.connect(path, key)
+    else:
+        con = sqlite3.connect(path)
     try:
         con.execute("PRAGMA journal_mode=DELETE")
     finally:

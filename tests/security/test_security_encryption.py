@@ -167,3 +167,56 @@ def test_a_file_of_text_is_still_not_a_database(tmp_path):
         open_database(text_file)
     assert not isinstance(raised.value, KeyNeeded)
     assert "is not a KPI Desk database file" in str(raised.value)
+
+
+def test_restore_brings_back_an_encrypted_backup_still_encrypted(cli_db, tmp_path, capsys):
+    assert main(["--db", cli_db, "db", "encrypt"]) == 0
+    capsys.readouterr()
+    before = _staff_count(cli_db, capsys)
+    assert main(["--db", cli_db, "backup"]) == 0
+    capsys.readouterr()
+    people = tmp_path / "people.csv"
+    people.write_text("工号,姓名\nCS901,新人\n", encoding="utf-8")
+    assert main(["--db", cli_db, "import", str(people), "--kind", "staff"]) == 0
+    capsys.readouterr()
+    assert _staff_count(cli_db, capsys) == before + 1
+
+    assert main(["--db", cli_db, "restore", "--newest"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert not Path(cli_db).read_bytes().startswith(b"SQLite format 3")
+    assert _staff_count(cli_db, capsys) == before
+
+
+def test_restore_on_another_computer_takes_the_passphrase(cli_db, tmp_path, capsys, keyring_in_memory):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("correct horse battery staple\n", encoding="utf-8")
+    assert main(["--db", cli_db, "db", "encrypt", "--passphrase-file", str(secret)]) == 0
+    saved = tmp_path / "saved.db"
+    assert main(["--db", cli_db, "backup", "--out", str(saved)]) == 0
+    capsys.readouterr()
+    before = _staff_count(cli_db, capsys)
+    keyring_in_memory.secrets.clear()
+    other = str(tmp_path / "elsewhere" / "k.db")
+
+    assert main(["--db", other, "restore", str(saved)]) == 1
+    assert "does not keep its key" in capsys.readouterr().err
+    assert main(["--db", other, "--passphrase-file", str(secret), "restore", str(saved)]) == 0
+    capsys.readouterr()
+    assert _staff_count(other, capsys) == before  # the key is kept now, so it opens without asking
+
+
+def test_an_encrypted_backup_restores_over_a_decrypted_database(cli_db, tmp_path, capsys):
+    assert main(["--db", cli_db, "db", "encrypt"]) == 0
+    saved = tmp_path / "saved.db"
+    assert main(["--db", cli_db, "backup", "--out", str(saved)]) == 0
+    assert main(["--db", cli_db, "db", "decrypt"]) == 0
+    capsys.readouterr()
+    before = _staff_count(cli_db, capsys)
+
+    assert main(["--db", cli_db, "restore", str(saved)]) == 0, capsys.readouterr().err
+    said = capsys.readouterr().out
+    assert "The replaced file is kept" in said
+    assert not Path(cli_db).read_bytes().startswith(b"SQLite format 3")
+    assert _staff_count(cli_db, capsys) == before
+    kept = [p for p in backup_folder_for(Path(cli_db)).glob("*-pre-restore.db")]
+    assert kept and all(p.read_bytes().startswith(b"SQLite format 3") for p in kept)  # the plain one
