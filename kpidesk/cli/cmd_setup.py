@@ -65,6 +65,8 @@ def run_info(args, ctx) -> int:
         return 0
     print(_("Database: {path}").format(path=data["path"]))
     print(_("Schema version: {version}").format(version=data["schema_version"]))
+    if data["encrypted"]:
+        print(_("The database file is encrypted."))
     for key, value in data["counts"].items():
         print(f"  {key}: {value}")
     if data["periods"]:

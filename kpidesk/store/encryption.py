@@ -100,6 +100,7 @@ def connect(path: Path, key: FileKey, *, read_only: bool = False, timeout: float
         con.execute("PRAGMA cipher_log_level = NONE")
         con.execute(f'PRAGMA key = "{key.pragma_value}"')
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        con.execute("PRAGMA temp_store = MEMORY")  # sorts and temporary tables never reach the disk in clear
     except module.DatabaseError as exc:
         con.close()
         if "not a database" in str(exc).lower():

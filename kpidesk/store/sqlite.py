@@ -91,10 +91,15 @@ def foreign_key_problems(connection) -> list[tuple]:
     return list(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
 
 
-def integrity_problems(path: Path) -> list[str]:
-    """Run ``PRAGMA integrity_check`` on a file opened read-only; [] means it is sound."""
-    uri = f"file:{path}?mode=ro"
-    con = sqlite3.connect(uri, uri=True)
+def integrity_problems(path: Path, key: FileKey | None = None) -> list[str]:
+    """Run ``PRAGMA integrity_check`` on a file opened read-only (with ``key`` if encrypted); [] means it
+    is sound."""
+    if key is not None:
+        from kpidesk.store import encryption
+
+        con = encryption.connect(path, key, read_only=True)
+    else:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
     finally:

@@ -220,3 +220,16 @@ def test_an_encrypted_backup_restores_over_a_decrypted_database(cli_db, tmp_path
     assert _staff_count(cli_db, capsys) == before
     kept = [p for p in backup_folder_for(Path(cli_db)).glob("*-pre-restore.db")]
     assert kept and all(p.read_bytes().startswith(b"SQLite format 3") for p in kept)  # the plain one
+
+
+def test_db_check_and_info_read_an_encrypted_file(cli_db, capsys):
+    assert main(["--db", cli_db, "db", "encrypt"]) == 0
+    capsys.readouterr()
+    assert main(["--db", cli_db, "db", "check"]) == 0
+    assert "The database is sound." in capsys.readouterr().out
+    assert main(["--db", cli_db, "info"]) == 0
+    assert "The database file is encrypted." in capsys.readouterr().out
+    assert main(["--db", cli_db, "db", "decrypt"]) == 0
+    capsys.readouterr()
+    assert main(["--db", cli_db, "info"]) == 0
+    assert "encrypted" not in capsys.readouterr().out

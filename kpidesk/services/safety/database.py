@@ -74,6 +74,7 @@ def info(db: Database) -> dict[str, Any]:
         "schema_version": state.current,
         "schema_head": state.head,
         "read_only": db.schema_too_new,
+        "encrypted": db.encrypted,
         "counts": counts,
         "periods": periods,
     }
