@@ -233,3 +233,33 @@ def test_db_check_and_info_read_an_encrypted_file(cli_db, capsys):
     capsys.readouterr()
     assert main(["--db", cli_db, "info"]) == 0
     assert "encrypted" not in capsys.readouterr().out
+
+
+def test_an_encrypted_file_of_an_older_schema_is_upgraded_and_its_backup_encrypted(tmp_path):
+    from sqlalchemy import create_engine
+
+    from kpidesk.store import migrations_runner, schema_versions
+    from kpidesk.store import sqlite as sqlite_helpers
+    from kpidesk.store.db import open_database
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    sqlite_helpers.configure(engine)
+    migrations_runner.upgrade(engine, "0001")
+    engine.dispose()
+    key = encryption.new_key("old secret")
+    encryption.convert_in_place(path, current=None, wanted=key)
+    encryption.remember_key(key)
+
+    db = open_database(path)  # Alembic runs through the SQLCipher engine
+    state = schema_versions.schema_state(db.engine)
+    db.dispose()
+    assert db.encrypted and state.current == state.head != "0001"
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+    backups = list((tmp_path / "backups").glob("*pre-migration*.db"))
+    assert len(backups) == 1 and not _readable_as_plain_sqlite(backups[0])
+    con = encryption.connect(backups[0], key, read_only=True)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    finally:
+        con.close()
