@@ -116,3 +116,38 @@ def test_cancelling_the_passphrase_leaves_no_database_open(make_window, starter_
     window.open_path(path)
     assert [a.kind for a in dialogs.asked] == ["secret"]
     assert window.ctx.db is None
+
+
+def test_with_logins_on_the_administrators_password_is_the_key(make_window, starter_db, actor, dialogs, qtbot,
+                                                               keyring_in_memory):
+    from kpidesk.services.safety import auth
+
+    with starter_db.write() as session:
+        auth.enable_access(session, actor, "hr-wang", "correct horse")
+    path = Path(starter_db.path)
+    starter_db.dispose()
+    dialogs.queue(("hr-wang", "correct horse"))
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    box = window.show_page("settings").database_box
+
+    dialogs.queue("not my password")
+    qtbot.mouseClick(box.encrypt_button, Qt.MouseButton.LeftButton)
+    assert "not the password of hr-wang" in box.message.text()
+    assert path.read_bytes().startswith(SQLITE_HEADER)
+
+    dialogs.queue("correct horse")
+    qtbot.mouseClick(box.encrypt_button, Qt.MouseButton.LeftButton)
+    assert window.ctx.db.encrypted and not path.read_bytes().startswith(SQLITE_HEADER)
+    secrets = [a for a in dialogs.asked if a.kind == "secret"]
+    assert len(secrets) == 2 and "administrator password" in secrets[0].text
+
+    window.ctx.close()
+    keyring_in_memory.secrets.clear()  # another computer: the password opens it
+    from kpidesk.store.db import open_database
+
+    reopened = open_database(path, passphrase="correct horse")
+    assert reopened.encrypted
+    reopened.dispose()

@@ -263,3 +263,19 @@ def test_an_encrypted_file_of_an_older_schema_is_upgraded_and_its_backup_encrypt
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     finally:
         con.close()
+
+
+def test_at_a_terminal_the_passphrase_is_asked_for(cli_db, tmp_path, capsys, monkeypatch, keyring_in_memory):
+    import getpass
+    import sys
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("correct horse\n", encoding="utf-8")
+    assert main(["--db", cli_db, "db", "encrypt", "--passphrase-file", str(secret)]) == 0
+    keyring_in_memory.secrets.clear()
+    capsys.readouterr()
+    asked = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": asked.append(prompt) or "correct horse")
+    assert _staff_count(cli_db, capsys) > 0
+    assert len(asked) == 1 and "Passphrase" in asked[0]
