@@ -44,7 +44,8 @@ def _require_file(db: Database) -> Path:
     return db.path
 
 
-def _logins_on(db: Database) -> bool:
+def logins_on(db: Database) -> bool:
+    """Whether the database asks for logins (then its key is the administrator's password)."""
     from kpidesk.services.safety import auth
 
     with db.session() as session:
@@ -59,7 +60,7 @@ def encrypt_database(db: Database, actor: Actor, passphrase: str | None = None, 
     path = _require_file(db)
     if db.encrypted:
         raise ValidationError(_("{path} is already encrypted.").format(path=path))
-    if _logins_on(db):
+    if logins_on(db):
         from kpidesk.services.safety.auth import log_in
 
         if not passphrase:
@@ -126,7 +127,3 @@ def _plain_backups(db: Database) -> int:
 def keyring_usable() -> bool:
     """Whether encrypting without a passphrase is possible here (the random key needs a keyring)."""
     return encryption.keyring_usable()
-
-
-def logins_on(db: Database) -> bool:
-    return _logins_on(db)
