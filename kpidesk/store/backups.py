@@ -11,11 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpidesk.errors import KpiDeskError
 from kpidesk.i18n import _
 from kpidesk.store import sqlite
-from kpidesk.store.encryption import FileKey
+
+if TYPE_CHECKING:  # SQLCipher and the key code load only for an encrypted file
+    from kpidesk.store.encryption import FileKey
 
 #: Reason of a file set aside because it was damaged; kept as evidence, never pruned or restored from.
 DAMAGED = "damaged"

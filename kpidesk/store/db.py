@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
@@ -18,8 +19,10 @@ from sqlalchemy.pool import StaticPool
 from kpidesk.errors import ConflictError, CorruptDatabase, KpiDeskError, SchemaTooNew
 from kpidesk.i18n import _
 from kpidesk.store import backups, sqlite, text_guard
-from kpidesk.store.encryption import FileKey
 from kpidesk.store.locations import backup_folder_for, resolve_url
+
+if TYPE_CHECKING:  # SQLCipher and the key code load only for an encrypted file
+    from kpidesk.store.encryption import FileKey
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from kpidesk.store.encryption import FileKey
+if TYPE_CHECKING:  # SQLCipher and the key code load only for an encrypted file
+    from kpidesk.store.encryption import FileKey
+
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "kpidesk_write"
