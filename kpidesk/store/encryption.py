@@ -160,15 +160,6 @@ def remember_key(key: FileKey) -> bool:
     return True
 
 
-def forget_key(key: FileKey) -> None:
-    try:
-        import keyring
-
-        keyring.delete_password(KEYRING_SERVICE, key.salt.hex())
-    except Exception:  # noqa: BLE001 - nothing stored, or no keyring
-        log.info("no database key to forget", exc_info=True)
-
-
 def key_for(path: Path, passphrase: str | None = None) -> FileKey:
     """The key of an encrypted file: from the passphrase when one is given, else from the keyring."""
     if passphrase:
