@@ -214,7 +214,7 @@ def actor_for_cli(db, username: str | None, password: str | None = None, *, prom
     with db.session() as session:
         enabled = access_enabled(session)
     if not enabled:
-        return Actor.system_user()
+        return Actor.local_owner()
     username = username or os.environ.get("KPIDESK_USER")
     if not username:
         raise PermissionDenied(_("Access control is on: log in with --user NAME."))
