@@ -92,10 +92,9 @@ def _db(ctx):
     """Open the database through the checks that name the newest good backup when the file is unusable."""
     if getattr(ctx, "_db", None) is None:
         from kpidesk.cli import require_existing_database
-        from kpidesk.services.safety.database import open_checked
 
         require_existing_database(ctx.db_target)
-        ctx._db = open_checked(ctx.db_target)
+        ctx._db = ctx.open_checked()
         for warning in ctx._db.warnings:
             print(_("Warning: {message}").format(message=warning), file=sys.stderr)
     return ctx._db
@@ -147,7 +146,7 @@ def run_restore(args, ctx) -> int:
     ctx.close()
     ctx._db = None
     result = (backup.restore_newest_good_backup(db_path, actor=actor) if args.newest
-              else backup.restore(db_path, Path(args.file), actor=actor))
+              else backup.restore(db_path, Path(args.file), actor=actor, passphrase=ctx.passphrase()))
     print(_("Restored {database} from {source}.").format(database=result.database, source=result.source))
     if result.replaced_copy:
         print(_("The replaced file is kept as {path}").format(path=result.replaced_copy))

@@ -506,10 +506,29 @@ class MainWindow(QMainWindow):
         )
 
     def _open_failed(self, error: BaseException) -> None:
+        from kpidesk.errors import KeyNeeded, WrongKey
+
         self._set_opening(False)
-        self.ctx.dialogs.error(self, error, _("The database could not be opened"))
+        if isinstance(error, (KeyNeeded, WrongKey)) and error.path is not None:
+            if isinstance(error, WrongKey):
+                self.ctx.dialogs.error(self, error, _("The database could not be opened"))
+            if self._ask_passphrase_and_open(Path(error.path)):
+                return
+        else:
+            self.ctx.dialogs.error(self, error, _("The database could not be opened"))
         if self.ctx.db is None:
             self.show_welcome()
+
+    def _ask_passphrase_and_open(self, path: Path) -> bool:
+        """An encrypted file whose key this computer does not keep: ask for its passphrase and open again."""
+        passphrase = self.ctx.dialogs.ask_secret(
+            self, _("Encrypted database"),
+            _("{name} is encrypted. Its passphrase (with logins on, the administrator's password):").format(
+                name=path.name))
+        if passphrase is None:
+            return False
+        self.open_path(path, passphrase=passphrase)
+        return True
 
     def _adopt(self, opened: opening.Opened, welcome_if_empty: bool = False) -> None:
         self._opening = False
@@ -607,9 +626,9 @@ class MainWindow(QMainWindow):
             label=_("Preparing the demo…"),
         )
 
-    def open_path(self, path: Path | str) -> Task:
+    def open_path(self, path: Path | str, *, passphrase: str | None = None) -> Task:
         actor = self.ctx.actor
-        return self._open(lambda: opening.open_file(path, actor))
+        return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase))
 
     def connect_to_server(self) -> Task | None:
         """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""

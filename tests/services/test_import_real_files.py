@@ -281,6 +281,21 @@ def test_a_staff_list_imported_as_data_says_it_is_a_staff_list(november):
         preview(november, REAL / "roster_2025-11.xlsx", period="2025-11")
 
 
+def test_a_survey_imported_as_filled_forms_says_it_is_performance_data(november):
+    with pytest.raises(ValidationError, match=r"looks like performance data \(columns 满意度\(5分制\), 应回访数\(个\)"
+                                              r".*not filled forms; import it as data"):
+        preview(november, REAL / "survey_2025-11_gbk.csv", kind="forms", period="2025-11")
+
+
+def test_a_staff_list_imported_as_filled_forms_of_a_chosen_form_says_it_is_a_staff_list(november):
+    from kpidesk.services.forms.sheet_import import preview_forms_import
+
+    with november.session() as session, pytest.raises(
+            ValidationError, match=r"looks like a staff list \(columns 班组, 岗位, 入职日期\), not filled forms") as raised:
+        preview_forms_import(session, REAL / "roster_2025-11.xlsx", period="2025-11", form_key="customer_service_staff")
+    assert raised.value.place.file == "roster_2025-11.xlsx"
+
+
 def test_form_sheet_messages_name_no_command_line_option(db, tmp_path):
     from kpidesk.services.forms.sheet_import import preview_forms_import
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from kpidesk.domain.forms import Form, RaterRole, form_fingerprint
 from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.errors import ValidationError
 from kpidesk.exchange import form_sheets as sheets
+from kpidesk.exchange.aliases import STAFF, telling_headers
+from kpidesk.exchange.header_dictionary import HEADERS_SHOWN, value_headers
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor
 from kpidesk.services.forms.catalogue import FormCache, latest_form_version
@@ -65,9 +68,27 @@ def _level_value(value: object) -> object:
     return value
 
 
+def looks_like_another_kind(headers: Iterable[str]) -> str | None:
+    """A sentence saying what the file is instead, when its headers are those of a staff list or of
+    performance data; None when they could be a form sheet's."""
+    headers = list(headers)
+    staff_columns = telling_headers(headers, STAFF)
+    if len(staff_columns) >= 2:
+        return _("this file looks like a staff list (columns {headers}), not filled forms; import it as a staff "
+                 "list").format(headers=", ".join(staff_columns[:HEADERS_SHOWN]))
+    values = value_headers(headers)
+    if len(values) >= 2:
+        return _("this file looks like performance data (columns {headers}), not filled forms; import it as "
+                 "data").format(headers=", ".join(values[:HEADERS_SHOWN]))
+    return None
+
+
 def _choose_form(session: Session, sheet: sheets.FilledSheet, form_key: str | None) -> m.FormVersion:
     key = form_key or sheet.meta.get("form")
     if not key:
+        other_kind = looks_like_another_kind(sheet.headers.values())
+        if other_kind:
+            raise ValidationError(other_kind, sheet.place())
         raise ValidationError(
             _("The sheet does not say which form it is; choose the form (for example customer_service_staff)."),
             sheet.place(),
@@ -139,6 +160,8 @@ def preview_forms_import(
         people={e.staff_no: e for e in session.execute(select(m.Employee)).scalars()},
         existing=responses_by_rater(session, record, version.id),
     )
+    if not check.criteria_columns and (other_kind := looks_like_another_kind(sheet.headers.values())):
+        raise ValidationError(other_kind, sheet.place())  # a whole other file: its rows are no form lines
     notes = _check_sheet(check, record)
     plans = [plan for row in sheet.rows if (plan := _check_row(check, row)) is not None]
     return ImportPreview(
