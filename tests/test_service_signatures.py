@@ -164,7 +164,7 @@ def session_call_problems(path: Path) -> list[str]:
             module = None
         if module is not None:
             function = getattr(module, name, None)
-        else:  # ``from kpidesk.services.x import fn``: the name is an attribute of the module above
+        else:  # ``from kpidesk.services.x import Thing`` then ``Thing.fn()``: Thing is no module
             parent, _dot, attribute = module_name.rpartition(".")
             function = getattr(getattr(importlib.import_module(parent), attribute, None), name, None)
         if inspect.ismodule(function) or function is None or not callable(function):
