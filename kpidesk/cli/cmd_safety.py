@@ -129,14 +129,16 @@ def run_backup(args, ctx) -> int:
 def run_restore(args, ctx) -> int:
     from kpidesk.services.safety import backup
     from kpidesk.services.safety.access import Permission, require
-    from kpidesk.services.safety.use_cases import database_file
+    from kpidesk.services.safety.startup import database_file
 
     if bool(args.file) == bool(args.newest):
         raise ValidationError(_("Give the backup FILE to restore, or --newest."))
     db_path = database_file(ctx.db_target)
     if db_path is None:
         raise ValidationError(_("Restore works on database files; a server database has its own backups."))
-    actor = None
+    from kpidesk.services.actor import Actor
+
+    actor = Actor.local_owner()  # a damaged database has no logins to ask: whoever is at the keyboard restores
     if backup.diagnose(db_path) is None and db_path.exists() and db_path.stat().st_size:
         _db(ctx)
         actor = ctx.actor  # a usable database: its logins decide who may replace it

@@ -76,7 +76,7 @@ def run_info(args, ctx) -> int:
 
 def run_db_upgrade(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.services.safety.use_cases import upgrade_schema
+    from kpidesk.services.safety.startup import upgrade_schema
 
     require_existing_database(ctx.db_target)
     version = upgrade_schema(ctx.db_target)
@@ -86,7 +86,7 @@ def run_db_upgrade(args, ctx) -> int:
 
 def run_db_copy(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.services.safety.use_cases import copy_database_between
+    from kpidesk.services.safety.startup import copy_database_between
 
     require_existing_database(args.source)  # only the target may be created
     result = copy_database_between(args.source, args.target)

@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
         """``path`` once its folder exists and can be written; otherwise the user is told which folder is in
         the way and picks another place (None when they cancel)."""
         from kpidesk.errors import ValidationError
-        from kpidesk.services.safety.use_cases import writable_folder
+        from kpidesk.services.safety.startup import writable_folder
 
         path = Path(path)
         while True:
@@ -632,7 +632,7 @@ class MainWindow(QMainWindow):
 
     def connect_to_server(self) -> Task | None:
         """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""
-        from kpidesk.services.safety.use_cases import (
+        from kpidesk.services.safety.startup import (
             keep_server_password,
             server_password_known,
             server_url_needing_password,

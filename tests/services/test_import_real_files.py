@@ -10,15 +10,18 @@ from sqlalchemy import select
 
 from kpidesk.cli import main
 from kpidesk.errors import ValidationError
+from kpidesk.services.actor import Actor
 from kpidesk.services.imports.registry import apply_import, preview_import
 from kpidesk.store import models as m
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "real"
 
 
 def preview(db, path, **kw):
     with db.session() as session:
-        return preview_import(session, path, **kw)
+        return preview_import(session, path, **{"actor": ADMIN, **kw})
 
 
 def test_staff_list_totals_line_is_set_aside_not_a_person_nor_a_problem(db, actor):

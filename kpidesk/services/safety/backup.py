@@ -316,7 +316,7 @@ class RestoreResult:
     checksum: str
 
 
-def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None,
+def restore(db_path: str | Path, file: str | Path, *, actor: Actor,
             passphrase: str | None = None) -> RestoreResult:
     """Replace the database at ``db_path`` with ``file`` after checking ``file`` is a sound KPI Desk
     database of a known schema version. The replaced file is kept in the backup folder (a sound one as a
@@ -374,7 +374,7 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
     return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
 
 
-def restore_newest_good_backup(db_path: str | Path, *, actor: Actor | None = None) -> RestoreResult:
+def restore_newest_good_backup(db_path: str | Path, *, actor: Actor) -> RestoreResult:
     """What the "restore the newest good backup" button and ``kpidesk restore --newest`` do."""
     backup = newest_good_backup(Path(db_path))
     if backup is None:
@@ -422,7 +422,7 @@ def _checked_candidate(file: Path, work: Path, key: FileKey | None = None) -> Pa
 
 
 def _record_restore(candidate: Path, db_path: Path, source: Path, replaced: Path | None, checksum: str,
-                    actor: Actor | None, key: FileKey | None = None) -> None:
+                    actor: Actor, key: FileKey | None = None) -> None:
     """Write the restore's audit entry into the checked copy before it takes the database's place, so
     that the restored file and its record arrive together: a restore stopped half-way leaves either the
     old file or the new one with its entry, never the new one without."""
@@ -435,7 +435,7 @@ def _record_restore(candidate: Path, db_path: Path, source: Path, replaced: Path
             return
         with db.write() as session:
             audit.record(
-                session, actor or Actor.system_user(), "database.restore", entity="database",
+                session, actor, "database.restore", entity="database",
                 entity_id=db_path.name,
                 new={"source": str(source), "sha256": checksum, "replaced_copy": str(replaced) if replaced else None},
             )
