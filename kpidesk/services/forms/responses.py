@@ -1,7 +1,9 @@
 """Raters' responses to the pinned forms: drafts, submissions, reopening, and who may read them.
 
-Peers may answer anonymously: results, listings and the audit trail show them only as "anonymous peer",
-and the link from a response to its author is given to administrators alone.
+Peers may answer anonymously: results, listings and the audit trail show them only as "anonymous peer".
+An anonymous draft still knows its rater (so they can come back to it); submitting it writes a new answer
+with a random id, no rater and no time, deletes the draft, and notes in ``AnsweredRater`` only that the
+rater has answered. From then on nothing in the database says whose answer it is, so it is final.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import Form, RaterRole, check_response
@@ -31,6 +33,7 @@ from kpidesk.services.safety.access import (
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
+from kpidesk.store.models.forms import random_row_id
 
 #: How an anonymous peer is named wherever people can read it (translated when shown).
 ANONYMOUS_PEER = N_("anonymous peer")
@@ -126,7 +129,7 @@ class ResponseView:
     levels: dict[str, str | None]
     comments: dict[str, str | None]
     texts: dict[str, str]
-    updated_at: datetime
+    updated_at: datetime | None  # None on a submitted anonymous answer, which keeps no time
     submitted_at: datetime | None
 
 
@@ -168,8 +171,27 @@ def _find_existing(session: Session, record: m.PeriodRecord, data: ResponseInput
         m.FormResponse.rater_id.is_(None)
         if data.rater_id is None
         else m.FormResponse.rater_id == data.rater_id
-    )
+    ).where(or_(m.FormResponse.anonymous.is_(False), m.FormResponse.status == ResponseStatus.DRAFT))
     return session.execute(query).scalars().first()
+
+
+def is_final(response: m.FormResponse) -> bool:
+    """A submitted anonymous answer: nobody can be told it is theirs, so nobody may change or withdraw it."""
+    return response.anonymous and response.status == ResponseStatus.SUBMITTED
+
+
+def _final_error() -> ValidationError:
+    return ValidationError(_("A submitted anonymous answer is final: it can be neither changed nor withdrawn, "
+                             "because nothing links it to its rater any more."))
+
+
+def has_answered(session: Session, period_id: int, employee_id: int, form_version_id: int, role: RaterRole,
+                 rater_id: int) -> bool:
+    """Whether the rater has submitted an anonymous answer for the employee on this form in this period."""
+    return session.execute(select(m.AnsweredRater.id).where(
+        m.AnsweredRater.period_id == period_id, m.AnsweredRater.employee_id == employee_id,
+        m.AnsweredRater.form_version_id == form_version_id, m.AnsweredRater.rater_role == role.value,
+        m.AnsweredRater.rater_id == rater_id)).first() is not None
 
 
 def _audit_actor(actor: Actor, response: m.FormResponse) -> str:
@@ -182,16 +204,20 @@ def _audit_actor(actor: Actor, response: m.FormResponse) -> str:
 def _audit_view(
     response: m.FormResponse, employee: m.Employee, record: m.PeriodRecord, form_key: str
 ) -> dict:
+    """What the audit trail keeps of a response. Of an anonymous one it keeps no levels: the entries are in
+    time order beside entries naming people, and content would let anyone match them to an answer."""
     rater: Any = ANONYMOUS_PEER if response.anonymous else response.rater_id
-    return {
+    view = {
         "period": record.code,
         "employee": employee.staff_no,
         "form": form_key,
         "role": response.rater_role,
         "rater": rater,
         "status": response.status,
-        "levels": {r.criterion_key: r.level_key for r in response.ratings},
     }
+    if not response.anonymous:
+        view["levels"] = {r.criterion_key: r.level_key for r in response.ratings}
+    return view
 
 
 def save_response(
@@ -251,11 +277,21 @@ def save_response(
         response is None or response.period_id != record.id or response.employee_id != employee.id
     ):
         raise NotFound(_("There is no response {id} for this employee and period.").format(id=response_id))
+    if response is not None and is_final(response):
+        raise _final_error()
+    anonymous = (data.anonymous if data.anonymous is not None
+                 else response.anonymous if response is not None else role is RaterRole.PEER)
+    if anonymous and rater_id is not None and has_answered(
+            session, record.id, employee.id, data.form_version_id, role, rater_id):
+        raise ValidationError(_("This rater has already submitted an anonymous answer for {name}; "
+                                "it is final.").format(name=employee.name))
+    if anonymous and submit:
+        return _submit_anonymously(session, record, employee, form, data.form_version_id, role, rater_id,
+                                   (levels, comments, texts), draft=response)
     form_key = form.id
     old = None
     now = utcnow()
     if response is None:
-        anonymous = data.anonymous if data.anonymous is not None else role is RaterRole.PEER
         response = m.FormResponse(
             period_id=record.id,
             employee_id=employee.id,
@@ -264,14 +300,14 @@ def save_response(
             rater_id=rater_id,
             anonymous=anonymous,
             status=ResponseStatus.DRAFT,
+            updated_at=now,
         )
         session.add(response)
     else:
         old = _audit_view(response, employee, record, form_key)
         if response.status == ResponseStatus.SUBMITTED and not submit:
             raise ValidationError(_("This response was submitted; reopen it before saving it as a draft."))
-        if data.anonymous is not None:
-            response.anonymous = data.anonymous
+        response.anonymous = anonymous
     by_criterion = {rating.criterion_key: rating for rating in response.ratings}
     for criterion in form.criteria:
         level, comment = levels.get(criterion.id), comments.get(criterion.id)
@@ -300,6 +336,62 @@ def save_response(
         new=_audit_view(response, employee, record, form_key),
     )
     return response.id
+
+
+def _unused_id(session: Session, model: type, taken: set[int]) -> int:
+    while True:
+        candidate = random_row_id()
+        if candidate not in taken and session.get(model, candidate) is None:
+            taken.add(candidate)
+            return candidate
+
+
+def _submit_anonymously(
+    session: Session,
+    record: m.PeriodRecord,
+    employee: m.Employee,
+    form: Form,
+    form_version_id: int,
+    role: RaterRole,
+    rater_id: int | None,
+    answers: tuple[Mapping[str, str | None], Mapping[str, str | None], dict[str, str]],
+    *,
+    draft: m.FormResponse | None,
+) -> int:
+    """Write an anonymous answer that cannot be traced to its rater: a fresh row with random ids and no
+    rater or time, the draft (which knew the rater) deleted, and the rater only marked as having answered.
+    The audit entry names no user and no answer, only that an anonymous peer answered for the employee."""
+    levels, comments, texts = answers
+    taken: set[int] = set()
+    answer = m.FormResponse(
+        id=_unused_id(session, m.FormResponse, taken),
+        period_id=record.id,
+        employee_id=employee.id,
+        form_version_id=form_version_id,
+        rater_role=role.value,
+        rater_id=None,
+        anonymous=True,
+        status=ResponseStatus.SUBMITTED,
+        texts=texts or None,
+        updated_at=None,
+        submitted_at=None,
+    )
+    for criterion in form.criteria:
+        level, comment = levels.get(criterion.id), comments.get(criterion.id)
+        if level is not None or comment is not None:
+            answer.ratings.append(m.FormRating(id=_unused_id(session, m.FormRating, taken),
+                                               criterion_key=criterion.id, level_key=level, comment=comment))
+    if draft is not None:
+        session.delete(draft)
+    if rater_id is not None:
+        session.add(m.AnsweredRater(
+            id=_unused_id(session, m.AnsweredRater, taken), period_id=record.id, employee_id=employee.id,
+            form_version_id=answer.form_version_id, rater_role=role.value, rater_id=rater_id))
+    session.add(answer)
+    session.flush()
+    audit.record(session, ANONYMOUS_PEER, "form.submit", entity="form_response",
+                 new=_audit_view(answer, employee, record, form.id))
+    return answer.id
 
 
 def _response(session: Session, response_id: int) -> m.FormResponse:
@@ -341,6 +433,8 @@ def reopen_response(session: Session, actor: Actor, response_id: int, reason: st
     ensure_writable(record)
     employee = session.get_one(m.Employee, response.employee_id)
     _ensure_can_rate(session, actor, RaterRole(response.rater_role), employee, response.rater_id)
+    if is_final(response):
+        raise _final_error()
     if response.status != ResponseStatus.SUBMITTED:
         return
     response.status = ResponseStatus.DRAFT
@@ -432,7 +526,8 @@ def responses_for(
 
 
 def response_author(session: Session, actor: Actor, response_id: int) -> int | None:
-    """Who wrote a response, anonymous or not: for administrators only, and audited."""
+    """Who wrote a response: for administrators only, and audited when it is anonymous. A submitted
+    anonymous answer has no author any more (None); only its draft had one."""
     if actor.role is not Role.ADMIN:
         raise PermissionDenied(_("Only an administrator may see who wrote an anonymous response."))
     response = _response(session, response_id)

@@ -1,0 +1,149 @@
+"""Anonymous peer answers cannot be traced to their raters: not in the rows, the ids, the times, the audit
+trail or the sheets exported for someone else; and a database from before keeps no link either."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from kpidesk.domain.periods import parse_period
+from kpidesk.errors import ValidationError
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.forms import catalogue
+from kpidesk.services.forms import responses as service
+from kpidesk.services.forms.responses import ResponseInput
+from kpidesk.services.people.staff import add_employee, get_or_create_department, get_or_create_position
+from kpidesk.store import models as m
+from kpidesk.store.models.forms import RANDOM_ID_FLOOR
+
+PERIOD = "2025-03"
+CRITERIA = ("teamwork", "professional_skills", "service_attitude", "communication", "customer_relationship",
+            "complaint_handling", "innovation", "personal_development")
+
+
+@dataclass
+class Office:
+    db: object
+    admin: Actor
+    manager: int
+    staff: dict[str, int]  # staff no → id
+    form_version_id: int
+
+    def peer(self, staff_no: str) -> Actor:
+        return Actor(f"login.{staff_no}", Role.EMPLOYEE, employee_id=self.staff[staff_no])
+
+
+@pytest.fixture
+def office(starter_db, actor) -> Office:
+    """A manager and four representatives on the customer-service-staff form (which has peer raters)."""
+    with starter_db.write() as session:
+        department = get_or_create_department(session, "客服部")
+        rep = get_or_create_position(session, "客服代表")
+        boss = get_or_create_position(session, "客户关系主管")
+        manager = add_employee(session, actor, staff_no="M01", name="周经理", department_id=department.id,
+                               position_id=boss.id)
+        staff = {
+            number: add_employee(session, actor, staff_no=number, name=name, department_id=department.id,
+                                 position_id=rep.id, manager_id=manager.id).id
+            for number, name in (("S01", "王芳"), ("S02", "张伟"), ("S03", "刘洋"), ("S04", "陈静"))
+        }
+        period = parse_period(PERIOD)
+        session.add(m.PeriodRecord(code=period.code, kind=period.kind.value, starts_on=period.start,
+                                   ends_on=period.end))
+        version = catalogue.latest_form_version(session, "customer_service_staff")
+        return Office(starter_db, actor, manager.id, staff, version.id)
+
+
+def answer(office: Office, employee: str, rater: str, level: str = "good", *, submit: bool = True,
+           actor: Actor | None = None, response_id: int | None = None) -> int:
+    """A peer answer from ``rater`` about ``employee``, typed in by the rater unless ``actor`` is given."""
+    data = ResponseInput(PERIOD, office.staff[employee], office.form_version_id, "peer",
+                         {c: level for c in CRITERIA}, {c: f"{rater} 的事例" for c in CRITERIA},
+                         rater_id=office.staff[rater])
+    with office.db.write() as session:
+        return service.save_response(session, actor or office.peer(rater), data, submit=submit,
+                                     response_id=response_id)
+
+
+def raw(office: Office, sql: str) -> list[tuple]:
+    with office.db.engine.connect() as connection:
+        return [tuple(row) for row in connection.exec_driver_sql(sql).all()]
+
+
+# --- the link is dropped on submit ------------------------------------------------------------------
+
+
+def test_the_draft_knows_its_rater_the_submitted_answer_does_not(office):
+    draft_id = answer(office, "S01", "S02", submit=False)
+    assert raw(office, f"SELECT rater_id, status FROM form_responses WHERE id = {draft_id}") == [
+        (office.staff["S02"], "draft")]
+
+    answer_id = answer(office, "S01", "S02", response_id=draft_id)
+
+    assert answer_id != draft_id
+    assert raw(office, "SELECT id, rater_id, anonymous, status, updated_at, submitted_at FROM form_responses") == [
+        (answer_id, None, 1, "submitted", None, None)], "the draft is gone; the answer has no rater and no time"
+    assert answer_id >= RANDOM_ID_FLOOR
+    assert all(rating_id >= RANDOM_ID_FLOOR for (rating_id,) in raw(office, "SELECT id FROM form_ratings"))
+    marks = raw(office, "SELECT * FROM form_answered_raters")
+    assert len(marks) == 1
+    (mark_id, *_rest), = marks
+    assert mark_id >= RANDOM_ID_FLOOR and mark_id != answer_id
+    columns = [row[1] for row in raw(office, "PRAGMA table_info(form_answered_raters)")]
+    assert columns == ["id", "period_id", "employee_id", "form_version_id", "rater_role", "rater_id"], \
+        "who answered holds nothing that points to an answer or a time"
+    assert raw(office, "SELECT rater_id FROM form_answered_raters") == [(office.staff["S02"],)]
+
+
+def test_the_audit_of_a_submission_names_no_user_and_no_answer(office):
+    answer(office, "S01", "S02", actor=office.admin)  # typed in from paper by HR: still no name
+    answer(office, "S03", "S02")
+    with office.db.session() as session:
+        entries = session.execute(select(m.AuditEntry).where(m.AuditEntry.action == "form.submit")).scalars().all()
+    assert [(e.actor, e.entity_id) for e in entries] == [("anonymous peer", None)] * 2
+    written = str([(e.actor, e.entity_id, e.old, e.new, e.reason) for e in entries])
+    for trace in ("S02", "张伟", "login.S02", "tester", "good"):
+        assert trace not in written
+    assert entries[0].new == {"period": PERIOD, "employee": "S01", "form": "customer_service_staff",
+                              "role": "peer", "rater": "anonymous peer", "status": "submitted"}
+
+
+def test_ids_say_nothing_of_the_order_answers_came_in(office):
+    given = [answer(office, employee, rater) for employee in ("S01", "S02", "S03", "S04")
+             for rater in ("S01", "S02", "S03", "S04") if rater != employee]
+    assert len(set(given)) == 12 and min(given) >= RANDOM_ID_FLOOR
+    assert given != sorted(given), "ids are drawn at random, not counted (a sorted run of 12 has odds 1 in 12!)"
+    rating_ids = [row[0] for row in raw(office, "SELECT id FROM form_ratings")]
+    assert min(rating_ids) >= RANDOM_ID_FLOOR
+    assert min(row[0] for row in raw(office, "SELECT id FROM form_answered_raters")) >= RANDOM_ID_FLOOR
+
+
+# --- a submitted anonymous answer is final ----------------------------------------------------------
+
+
+def test_a_submitted_anonymous_answer_can_be_neither_changed_nor_withdrawn(office):
+    answer_id = answer(office, "S01", "S02")
+    with pytest.raises(ValidationError, match="already submitted an anonymous answer for 王芳"):
+        answer(office, "S01", "S02", level="poor", submit=False)
+    with pytest.raises(ValidationError, match="already submitted an anonymous answer"):
+        answer(office, "S01", "S02", level="poor", actor=office.admin)
+    with pytest.raises(ValidationError, match="final: it can be neither changed nor withdrawn"):
+        answer(office, "S01", "S03", level="poor", actor=office.admin, response_id=answer_id)
+    with pytest.raises(ValidationError, match="final"), office.db.write() as session:
+        service.reopen_response(session, office.admin, answer_id, "the rater asks to withdraw it")
+    with pytest.raises(ValidationError, match="final"), office.db.write() as session:
+        service.submit_response(session, office.admin, answer_id)
+    assert raw(office, "SELECT count(*) FROM form_responses") == [(1,)]
+    assert {row[0] for row in raw(office, "SELECT level_key FROM form_ratings")} == {"good"}
+
+
+def test_a_rater_sees_their_draft_but_not_their_submitted_answer(office):
+    answer(office, "S01", "S02", submit=False)
+    answer(office, "S03", "S02")
+    with office.db.session() as session:
+        own = service.responses_for(session, PERIOD, actor=office.peer("S02"))
+        everyone = service.responses_for(session, PERIOD, actor=office.admin)
+    assert [(v.employee_id, v.status) for v in own] == [(office.staff["S01"], "draft")]
+    assert all(v.rater_id is None and v.rater == "anonymous peer" for v in everyone)
