@@ -147,3 +147,106 @@ def test_a_rater_sees_their_draft_but_not_their_submitted_answer(office):
         everyone = service.responses_for(session, PERIOD, actor=office.admin)
     assert [(v.employee_id, v.status) for v in own] == [(office.staff["S01"], "draft")]
     assert all(v.rater_id is None and v.rater == "anonymous peer" for v in everyone)
+
+
+# --- sheets: a peer's answers only in their own ------------------------------------------------------
+
+
+def sheet_text(paths) -> str:
+    """Every cell of every exported workbook, as one text."""
+    from openpyxl import load_workbook
+
+    cells = []
+    for path in paths:
+        for sheet in load_workbook(path).worksheets:
+            cells += [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    return "\n".join(cells)
+
+
+def rows_of(path) -> dict[tuple[str, str], dict[str, object]]:
+    """(staff no, role) → column key → value of an exported sheet."""
+    from openpyxl import load_workbook
+
+    from kpidesk.exchange import form_sheets as sheets
+
+    sheet = load_workbook(path)[sheets.FORM_SHEET]
+    keys = {cell.value: cell.column for cell in sheet[4] if cell.value}
+    rows = {}
+    for row in range(5, sheet.max_row + 1):
+        role = sheets.role_from_text(sheet.cell(row=row, column=keys["role"]).value)
+        staff_no = sheet.cell(row=row, column=keys["staff_no"]).value
+        if staff_no and role:
+            rows[(staff_no, role.value)] = {k: sheet.cell(row=row, column=c).value for k, c in keys.items()}
+    return rows
+
+
+def export(office: Office, actor: Actor, folder) -> list:
+    from kpidesk.services.forms.use_cases import export_sheets
+
+    return export_sheets(office.db, actor, PERIOD, "customer_service_staff", folder)
+
+
+def test_an_export_for_someone_else_never_shows_a_peers_answers(office, tmp_path):
+    answer(office, "S01", "S02", level="poor", submit=False)  # a draft: still linked to its rater
+    answer(office, "S03", "S02", level="poor")  # submitted: final, linked to nobody
+    with office.db.session() as session:
+        department = session.get(m.Employee, office.staff["S01"]).department_id
+    head = Actor("head", Role.HEAD, department_ids=frozenset({department}))
+    for who, reader in (("hr", Actor("hr", Role.HR)), ("head", head), ("admin", office.admin)):
+        paths = export(office, reader, tmp_path / who)
+        text = sheet_text(paths)
+        assert "S02 的事例" not in text, f"{who}'s export shows a peer's comments"
+        (own,) = [p for p in paths if "S02" in p.name]
+        rows = rows_of(own)
+        assert ("S01", "peer") in rows and ("S03", "peer") not in rows, "answered rows are final: left out"
+        assert not any(v for k, v in rows[("S01", "peer")].items() if k.startswith(("level:", "comment:")))
+
+
+def test_the_raters_own_export_shows_their_draft_and_nothing_of_others(office, tmp_path):
+    answer(office, "S01", "S02", level="poor", submit=False)
+    answer(office, "S04", "S03", level="fair", submit=False)  # another rater's draft
+
+    (path,) = export(office, office.peer("S02"), tmp_path)
+
+    assert "S02" in path.name
+    rows = rows_of(path)
+    assert {role for _no, role in rows} <= {"self", "peer"} and ("S01", "peer") in rows
+    assert rows[("S01", "peer")]["comment:teamwork"] == "S02 的事例"
+    assert "S03 的事例" not in sheet_text([path])
+
+
+def test_an_answered_peer_line_in_a_sheet_is_refused(office, tmp_path):
+    from kpidesk.services.forms.sheet_import import preview_forms_import
+
+    (path,) = export(office, office.peer("S02"), tmp_path)  # exported before answering
+    answer(office, "S01", "S02")
+    from openpyxl import load_workbook
+
+    from kpidesk.exchange import form_sheets as sheets
+
+    book = load_workbook(path)
+    sheet = book[sheets.FORM_SHEET]
+    keys = {cell.value: cell.column for cell in sheet[4] if cell.value}
+    for row in range(5, sheet.max_row + 1):
+        if sheet.cell(row=row, column=keys["staff_no"]).value == "S01":
+            for criterion in CRITERIA:
+                sheet.cell(row=row, column=keys[f"level:{criterion}"], value="差 Poor")
+                sheet.cell(row=row, column=keys[f"comment:{criterion}"], value="again")
+    book.save(path)
+    with office.db.session() as session:
+        preview = preview_forms_import(session, path, period=PERIOD)
+    assert [p.code for p in preview.problems] == ["already_answered"]
+    assert "already submitted an anonymous answer for 王芳" in str(preview.problems[0])
+
+
+def test_the_combined_peer_result_needs_three_answers_and_names_nobody(office):
+    from kpidesk.services.forms.use_cases import form_scores
+
+    answer(office, "S01", "S02", level="poor")
+    answer(office, "S01", "S03", level="poor")
+    (two,) = [r for r in form_scores(office.db, office.admin, PERIOD) if r["staff_no"] == "S01"]
+    assert two["roles"]["peer"] is None and "peer:too_few_peers" in two["left_out"]
+    answer(office, "S01", "S04", level="poor")
+    (three,) = [r for r in form_scores(office.db, office.admin, PERIOD) if r["staff_no"] == "S01"]
+    assert three["roles"]["peer"] == 50
+    assert not {"S02", "S03", "S04", "张伟", "刘洋", "陈静"} & set(str(three).split("'"))

@@ -32,7 +32,7 @@ from kpidesk.services.forms.responses import (
     save_response,
     validate_rater,
 )
-from kpidesk.services.forms.sheets import responses_by_rater
+from kpidesk.services.forms.sheets import answered_raters, responses_by_rater
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
@@ -94,6 +94,7 @@ class _SheetCheck:
     criteria_columns: list[str]
     people: dict[str, m.Employee]
     existing: dict[tuple, m.FormResponse]
+    answered: set[tuple[int, str, int]]  # (employee, role, rater) of anonymous answers already submitted
     problems: list[ImportProblem] = field(default_factory=list)
     first_rows: dict[tuple, int] = field(default_factory=dict)  # rater line -> first row it is on
 
@@ -138,6 +139,7 @@ def preview_forms_import(
         criteria_columns=[c.id for c in form.criteria if sheets.LEVEL + c.id in columns],
         people={e.staff_no: e for e in session.execute(select(m.Employee)).scalars()},
         existing=responses_by_rater(session, record, version.id),
+        answered=answered_raters(session, record, version.id),
     )
     notes = _check_sheet(check, record)
     plans = [plan for row in sheet.rows if (plan := _check_row(check, row)) is not None]
@@ -230,6 +232,9 @@ def _check_row(check: _SheetCheck, row: sheets.FilledRow) -> FormRowPlan | None:
         return None  # a row sent out but not answered
     if employee is not None and role is not None:
         _check_repeated(check, row, employee, role, rater_id)
+        if anonymous and (employee.id, role.value, rater_id) in check.answered:
+            check.problem(row.row, None, _("This rater has already submitted an anonymous answer for {name}; "
+                                           "it is final.").format(name=employee.name), "already_answered")
     if check.blocking > before or employee is None or role is None:
         return None
     if not complete:
