@@ -3,6 +3,7 @@ trail or the sheets exported for someone else; and a database from before keeps 
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 import pytest
@@ -250,3 +251,77 @@ def test_the_combined_peer_result_needs_three_answers_and_names_nobody(office):
     (three,) = [r for r in form_scores(office.db, office.admin, PERIOD) if r["staff_no"] == "S01"]
     assert three["roles"]["peer"] == 50
     assert not {"S02", "S03", "S04", "张伟", "刘洋", "陈静"} & set(str(three).split("'"))
+
+
+# --- a database from before -------------------------------------------------------------------------
+
+
+def _fill_at_revision_0007(path) -> None:
+    """Three peers answered anonymously (as the program before wrote it: rater and times kept), one has a
+    draft, and a manager answered by name."""
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        INSERT INTO employees (id, staff_no, name, active, created_at) VALUES
+            (1, 'S01', '王芳', 1, '2025-01-01 00:00:00'), (2, 'S02', '张伟', 1, '2025-01-01 00:00:00'),
+            (3, 'S03', '刘洋', 1, '2025-01-01 00:00:00'), (4, 'S04', '陈静', 1, '2025-01-01 00:00:00'),
+            (5, 'M01', '周经理', 1, '2025-01-01 00:00:00');
+        INSERT INTO periods (id, code, kind, starts_on, ends_on, status, opened_at)
+            VALUES (1, '2025-03', 'month', '2025-03-01', '2025-03-31', 'open', '2025-03-01 00:00:00');
+        INSERT INTO form_versions (id, form_key, version, title_zh, title_en, content, content_hash, created_at)
+            VALUES (1, 'teamwork', 1, '团队协作', 'Teamwork', '{}', 'x', '2025-01-01 00:00:00');
+        INSERT INTO form_responses
+            (id, period_id, employee_id, form_version_id, rater_role, rater_id, anonymous, status, texts,
+             updated_at, submitted_at) VALUES
+            (1, 1, 1, 1, 'peer', 2, 1, 'submitted', NULL, '2025-03-20 09:00:00', '2025-03-20 09:00:00'),
+            (2, 1, 1, 1, 'peer', 3, 1, 'submitted', '{"strengths": "细心"}', '2025-03-21 09:00:00',
+             '2025-03-21 09:00:00'),
+            (3, 1, 1, 1, 'peer', 4, 1, 'draft', NULL, '2025-03-22 09:00:00', NULL),
+            (4, 1, 1, 1, 'manager', 5, 0, 'submitted', NULL, '2025-03-23 09:00:00', '2025-03-23 09:00:00');
+        INSERT INTO form_ratings (id, response_id, criterion_key, level_key, comment) VALUES
+            (1, 1, 'sharing', 'good', '张伟写的'), (2, 1, 'helping', 'fair', NULL),
+            (3, 2, 'sharing', 'poor', '刘洋写的'), (4, 3, 'sharing', 'good', '陈静的草稿'),
+            (5, 4, 'sharing', 'excellent', '经理写的');
+        """
+    )
+    con.commit()
+    con.close()
+
+
+def test_upgrading_drops_the_links_of_submitted_anonymous_answers(tmp_path):
+    from sqlalchemy import create_engine
+
+    from kpidesk.store import migrations_runner
+    from kpidesk.store import sqlite as sqlite_helpers
+    from kpidesk.store.db import open_database
+
+    path = tmp_path / "0007.db"
+    engine = create_engine(f"sqlite:///{path}")
+    sqlite_helpers.configure(engine)
+    migrations_runner.upgrade(engine, "0007")
+    engine.dispose()
+    _fill_at_revision_0007(path)
+
+    open_database(path).dispose()  # upgrades automatically
+
+    con = sqlite3.connect(path)
+    answers = con.execute(
+        "SELECT id, rater_id, updated_at, submitted_at, texts FROM form_responses "
+        "WHERE anonymous = 1 AND status = 'submitted'").fetchall()
+    assert len(answers) == 2
+    assert all(rater is None and updated is None and submitted is None for _i, rater, updated, submitted, _t in answers)
+    assert all(answer_id >= RANDOM_ID_FLOOR for answer_id, *_rest in answers)
+    assert sorted(t for *_rest, t in answers if t) == ['{"strengths": "细心"}']
+    ratings = con.execute(
+        "SELECT r.id, r.criterion_key, r.level_key, r.comment FROM form_ratings r "
+        "JOIN form_responses f ON f.id = r.response_id WHERE f.anonymous = 1 AND f.status = 'submitted'").fetchall()
+    assert sorted(rest for _i, *rest in ratings) == [
+        ["helping", "fair", None], ["sharing", "good", "张伟写的"], ["sharing", "poor", "刘洋写的"]]
+    assert all(rating_id >= RANDOM_ID_FLOOR for rating_id, *_rest in ratings), "old ids and their order are gone"
+    assert con.execute("SELECT employee_id, rater_role, rater_id FROM form_answered_raters ORDER BY rater_id"
+                       ).fetchall() == [(1, "peer", 2), (1, "peer", 3)]
+    assert con.execute("SELECT id, rater_id, status FROM form_responses WHERE id IN (3, 4) ORDER BY id").fetchall() \
+        == [(3, 4, "draft"), (4, 5, "submitted")], "drafts and named answers keep their rater"
+    assert con.execute("SELECT count(*) FROM form_ratings").fetchone() == (5,)
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
