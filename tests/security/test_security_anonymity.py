@@ -325,3 +325,17 @@ def test_upgrading_drops_the_links_of_submitted_anonymous_answers(tmp_path):
     assert con.execute("SELECT count(*) FROM form_ratings").fetchone() == (5,)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     con.close()
+
+
+def test_the_refusals_speak_chinese(office):
+    from kpidesk.i18n import set_language
+
+    answer_id = answer(office, "S01", "S02")
+    set_language("zh_CN")
+    try:
+        with pytest.raises(ValidationError, match="已为王芳提交过匿名评价"):
+            answer(office, "S01", "S02")
+        with pytest.raises(ValidationError, match="已提交的匿名评价不可更改"), office.db.write() as session:
+            service.reopen_response(session, office.admin, answer_id, "撤回")
+    finally:
+        set_language("en")
