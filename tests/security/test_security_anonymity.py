@@ -339,3 +339,19 @@ def test_the_refusals_speak_chinese(office):
             service.reopen_response(session, office.admin, answer_id, "撤回")
     finally:
         set_language("en")
+
+
+def test_a_printed_sheet_shows_peers_only_from_three_answers(office):
+    from kpidesk.services.printing.chart_data import qualitative_detail
+
+    def peer_comments() -> list[str]:
+        with office.db.session() as session:
+            detail = qualitative_detail(session, PERIOD, office.staff["S01"], lang="en")
+        assert ("peer" in detail.roles) == bool([c for c in detail.criteria if c.comments.get("peer")])
+        return sorted({text for c in detail.criteria for text in c.comments.get("peer", [])})
+
+    answer(office, "S01", "S02", level="poor")
+    answer(office, "S01", "S03", level="poor")
+    assert peer_comments() == [], "two answers, each could be told apart: not shown"
+    answer(office, "S01", "S04", level="poor")
+    assert peer_comments() == ["S02 的事例", "S03 的事例", "S04 的事例"]
