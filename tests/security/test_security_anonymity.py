@@ -355,3 +355,21 @@ def test_a_printed_sheet_shows_peers_only_from_three_answers(office):
     assert peer_comments() == [], "two answers, each could be told apart: not shown"
     answer(office, "S01", "S04", level="poor")
     assert peer_comments() == ["S02 的事例", "S03 的事例", "S04 的事例"]
+
+
+def test_a_deleted_draft_leaves_nothing_readable_in_the_file(office):
+    from pathlib import Path
+
+    draft = ResponseInput(PERIOD, office.staff["S01"], office.form_version_id, "peer", {c: "poor" for c in CRITERIA},
+                          {c: "DRAFT-ONLY-REMARK" for c in CRITERIA}, rater_id=office.staff["S02"])
+    with office.db.write() as session:
+        draft_id = service.save_response(session, office.peer("S02"), draft, submit=False)
+    answer(office, "S01", "S02", response_id=draft_id)  # submitted with other comments; the draft is deleted
+    with office.db.engine.connect() as connection:  # asked for, not left to how SQLite was built
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    path = Path(office.db.engine.url.database)
+    office.db.dispose()  # the last connection closing folds the write-ahead log into the file
+
+    stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"S02 \xe7\x9a\x84\xe4\xba\x8b\xe4\xbe\x8b" in stored  # the submitted comment ("S02 的事例") is there
+    assert b"DRAFT-ONLY-REMARK" not in stored
