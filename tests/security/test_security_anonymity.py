@@ -373,3 +373,28 @@ def test_a_deleted_draft_leaves_nothing_readable_in_the_file(office):
     stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
     assert b"S02 \xe7\x9a\x84\xe4\xba\x8b\xe4\xbe\x8b" in stored  # the submitted comment ("S02 的事例") is there
     assert b"DRAFT-ONLY-REMARK" not in stored
+
+
+def test_forms_export_on_the_command_line_by_hr_and_by_the_peer(office, tmp_path, monkeypatch, capsys):
+    from kpidesk.cli import main
+
+    path = office.db.engine.url.database
+    monkeypatch.setenv("KPIDESK_NEW_PASSWORD", "admin-secret")
+    assert main(["--db", path, "users", "enable-access", "--admin", "boss"]) == 0
+    monkeypatch.setenv("KPIDESK_PASSWORD", "admin-secret")
+    for user, role in (("hr-li", ["--role", "hr"]), ("zhang", ["--role", "employee", "--employee", "S02"])):
+        monkeypatch.setenv("KPIDESK_NEW_PASSWORD", f"{user}-secret")
+        assert main(["--db", path, "--user", "boss", "users", "add", user, *role]) == 0
+    answer(office, "S01", "S02", level="poor", submit=False)
+    capsys.readouterr()
+    export = ["forms", "export", "--period", PERIOD, "--form", "customer_service_staff", "--out"]
+
+    monkeypatch.setenv("KPIDESK_PASSWORD", "hr-li-secret")
+    assert main(["--db", path, "--user", "hr-li", *export, str(tmp_path / "hr")]) == 0
+    hr_sheets = sorted((tmp_path / "hr").glob("*.xlsx"))
+    assert len(hr_sheets) == 5 and "S02 的事例" not in sheet_text(hr_sheets)
+
+    monkeypatch.setenv("KPIDESK_PASSWORD", "zhang-secret")
+    assert main(["--db", path, "--user", "zhang", *export, str(tmp_path / "zhang")]) == 0
+    (own,) = (tmp_path / "zhang").glob("*.xlsx")
+    assert "S02" in own.name and rows_of(own)[("S01", "peer")]["comment:teamwork"] == "S02 的事例"
