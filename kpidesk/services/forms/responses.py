@@ -291,8 +291,10 @@ def save_response(
     form_key = form.id
     old = None
     now = utcnow()
+    taken: set[int] = set()
     if response is None:
         response = m.FormResponse(
+            id=_unused_id(session, m.FormResponse, taken),
             period_id=record.id,
             employee_id=employee.id,
             form_version_id=data.form_version_id,
@@ -317,7 +319,7 @@ def save_response(
                 response.ratings.remove(rating)
             continue
         if rating is None:
-            rating = m.FormRating(criterion_key=criterion.id)
+            rating = m.FormRating(id=_unused_id(session, m.FormRating, taken), criterion_key=criterion.id)
             response.ratings.append(rating)
         rating.level_key, rating.comment = level, comment
     response.texts = texts or None
@@ -339,6 +341,7 @@ def save_response(
 
 
 def _unused_id(session: Session, model: type, taken: set[int]) -> int:
+    """A random id no row of ``model`` has, nor any drawn in ``taken`` for rows not written yet."""
     while True:
         candidate = random_row_id()
         if candidate not in taken and session.get(model, candidate) is None:
@@ -358,8 +361,8 @@ def _submit_anonymously(
     *,
     draft: m.FormResponse | None,
 ) -> int:
-    """Write an anonymous answer that cannot be traced to its rater: a fresh row with random ids and no
-    rater or time, the draft (which knew the rater) deleted, and the rater only marked as having answered.
+    """Write an anonymous answer that cannot be traced to its rater: a fresh row with new random ids and
+    no rater or time, the draft (which knew the rater) deleted, and the rater only marked as having answered.
     The audit entry names no user and no answer, only that an anonymous peer answered for the employee."""
     levels, comments, texts = answers
     taken: set[int] = set()

@@ -13,16 +13,16 @@ from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.store.models.base import Base, utcnow
 from kpidesk.store.types import EnumText, JSONText, one_of
 
-#: Random ids are drawn from the upper half of a 32-bit integer (the widest id every supported database
-#: holds), far above where counted ids reach, so the two kinds never meet.
-RANDOM_ID_FLOOR = 2**30
-RANDOM_ID_SPAN = 2**31 - 1 - RANDOM_ID_FLOOR
+#: The largest id drawn: the widest integer every supported database holds, less one so that a server's id
+#: sequence can still be set past the largest id after a copy.
+RANDOM_ID_MAX = 2**31 - 2
 
 
 def random_row_id() -> int:
-    """An id that says nothing about when its row was written: rows of anonymous answers and of who has
-    answered get these, so neither id order nor storage order lines them up with each other or the audit trail."""
-    return RANDOM_ID_FLOOR + secrets.randbelow(RANDOM_ID_SPAN)
+    """An id that says nothing about when its row was written. Every row of responses, ratings and who has
+    answered gets one: a counted id (or SQLite's "largest plus one") would line rows up in time, so a draft
+    numbered right after an anonymous answer would tell whose the answer is."""
+    return 1 + secrets.randbelow(RANDOM_ID_MAX)
 
 
 class FormVersion(Base):
@@ -44,7 +44,8 @@ class FormVersion(Base):
 class FormResponse(Base):
     """One rater's assessment of one employee on one form in one period.
 
-    A submitted anonymous answer keeps no rater, no time and a random id (see ``AnsweredRater``)."""
+    Ids are random (``random_row_id``); a submitted anonymous answer keeps no rater and no time (see
+    ``AnsweredRater``)."""
 
     __tablename__ = "form_responses"
     __table_args__ = (CheckConstraint(one_of("status", ResponseStatus), name="status"),)

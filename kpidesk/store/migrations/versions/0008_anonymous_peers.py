@@ -22,8 +22,7 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-RANDOM_ID_FLOOR = 2**30
-RANDOM_ID_SPAN = 2**31 - 1 - RANDOM_ID_FLOOR
+RANDOM_ID_MAX = 2**31 - 2
 
 responses = sa.table(
     "form_responses",
@@ -46,7 +45,7 @@ answered = sa.table(
 
 def _unused_id(bind, table, taken: set[int]) -> int:
     while True:
-        candidate = RANDOM_ID_FLOOR + secrets.randbelow(RANDOM_ID_SPAN)
+        candidate = 1 + secrets.randbelow(RANDOM_ID_MAX)
         if candidate in taken:
             continue
         if bind.execute(sa.select(table.c.id).where(table.c.id == candidate)).first() is None:
