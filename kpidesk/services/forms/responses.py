@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -20,8 +19,17 @@ from kpidesk.domain.forms import Form, RaterRole, check_response
 from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.domain.text_rules import check_text
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
-from kpidesk.i18n import N_, _
+from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.forms.anonymity import (
+    ANONYMOUS_PEER,
+    audit_view,
+    final_error,
+    has_answered,
+    is_final,
+    submit_anonymously,
+    unused_id,
+)
 from kpidesk.services.forms.catalogue import role_label, stored_form
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import (
@@ -33,11 +41,6 @@ from kpidesk.services.safety.access import (
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
-from kpidesk.store.models.forms import random_row_id
-
-#: How an anonymous peer is named wherever people can read it (translated when shown).
-ANONYMOUS_PEER = N_("anonymous peer")
-
 
 # --- raters and permissions ------------------------------------------------------------------------
 
@@ -175,49 +178,11 @@ def _find_existing(session: Session, record: m.PeriodRecord, data: ResponseInput
     return session.execute(query).scalars().first()
 
 
-def is_final(response: m.FormResponse) -> bool:
-    """A submitted anonymous answer: nobody can be told it is theirs, so nobody may change or withdraw it."""
-    return response.anonymous and response.status == ResponseStatus.SUBMITTED
-
-
-def _final_error() -> ValidationError:
-    return ValidationError(_("A submitted anonymous answer is final: it can be neither changed nor withdrawn, "
-                             "because nothing links it to its rater any more."))
-
-
-def has_answered(session: Session, period_id: int, employee_id: int, form_version_id: int, role: RaterRole,
-                 rater_id: int) -> bool:
-    """Whether the rater has submitted an anonymous answer for the employee on this form in this period."""
-    return session.execute(select(m.AnsweredRater.id).where(
-        m.AnsweredRater.period_id == period_id, m.AnsweredRater.employee_id == employee_id,
-        m.AnsweredRater.form_version_id == form_version_id, m.AnsweredRater.rater_role == role.value,
-        m.AnsweredRater.rater_id == rater_id)).first() is not None
-
-
 def _audit_actor(actor: Actor, response: m.FormResponse) -> str:
     """Who the audit trail names: an anonymous peer acting for themself stays anonymous."""
     if response.anonymous and actor.employee_id is not None and actor.employee_id == response.rater_id:
         return ANONYMOUS_PEER
     return actor.name
-
-
-def _audit_view(
-    response: m.FormResponse, employee: m.Employee, record: m.PeriodRecord, form_key: str
-) -> dict:
-    """What the audit trail keeps of a response. Of an anonymous one it keeps no levels: the entries are in
-    time order beside entries naming people, and content would let anyone match them to an answer."""
-    rater: Any = ANONYMOUS_PEER if response.anonymous else response.rater_id
-    view = {
-        "period": record.code,
-        "employee": employee.staff_no,
-        "form": form_key,
-        "role": response.rater_role,
-        "rater": rater,
-        "status": response.status,
-    }
-    if not response.anonymous:
-        view["levels"] = {r.criterion_key: r.level_key for r in response.ratings}
-    return view
 
 
 def save_response(
@@ -278,7 +243,7 @@ def save_response(
     ):
         raise NotFound(_("There is no response {id} for this employee and period.").format(id=response_id))
     if response is not None and is_final(response):
-        raise _final_error()
+        raise final_error()
     anonymous = (data.anonymous if data.anonymous is not None
                  else response.anonymous if response is not None else role is RaterRole.PEER)
     if anonymous and rater_id is not None and has_answered(
@@ -286,7 +251,7 @@ def save_response(
         raise ValidationError(_("This rater has already submitted an anonymous answer for {name}; "
                                 "it is final.").format(name=employee.name))
     if anonymous and submit:
-        return _submit_anonymously(session, record, employee, form, data.form_version_id, role, rater_id,
+        return submit_anonymously(session, record, employee, form, data.form_version_id, role, rater_id,
                                    (levels, comments, texts), draft=response)
     form_key = form.id
     old = None
@@ -294,7 +259,7 @@ def save_response(
     taken: set[int] = set()
     if response is None:
         response = m.FormResponse(
-            id=_unused_id(session, m.FormResponse, taken),
+            id=unused_id(session, m.FormResponse, taken),
             period_id=record.id,
             employee_id=employee.id,
             form_version_id=data.form_version_id,
@@ -306,7 +271,7 @@ def save_response(
         )
         session.add(response)
     else:
-        old = _audit_view(response, employee, record, form_key)
+        old = audit_view(response, employee, record, form_key)
         if response.status == ResponseStatus.SUBMITTED and not submit:
             raise ValidationError(_("This response was submitted; reopen it before saving it as a draft."))
         response.anonymous = anonymous
@@ -319,7 +284,7 @@ def save_response(
                 response.ratings.remove(rating)
             continue
         if rating is None:
-            rating = m.FormRating(id=_unused_id(session, m.FormRating, taken), criterion_key=criterion.id)
+            rating = m.FormRating(id=unused_id(session, m.FormRating, taken), criterion_key=criterion.id)
             response.ratings.append(rating)
         rating.level_key, rating.comment = level, comment
     response.texts = texts or None
@@ -335,66 +300,9 @@ def save_response(
         entity="form_response",
         entity_id=response.id,
         old=old,
-        new=_audit_view(response, employee, record, form_key),
+        new=audit_view(response, employee, record, form_key),
     )
     return response.id
-
-
-def _unused_id(session: Session, model: type, taken: set[int]) -> int:
-    """A random id no row of ``model`` has, nor any drawn in ``taken`` for rows not written yet."""
-    while True:
-        candidate = random_row_id()
-        if candidate not in taken and session.get(model, candidate) is None:
-            taken.add(candidate)
-            return candidate
-
-
-def _submit_anonymously(
-    session: Session,
-    record: m.PeriodRecord,
-    employee: m.Employee,
-    form: Form,
-    form_version_id: int,
-    role: RaterRole,
-    rater_id: int | None,
-    answers: tuple[Mapping[str, str | None], Mapping[str, str | None], dict[str, str]],
-    *,
-    draft: m.FormResponse | None,
-) -> int:
-    """Write an anonymous answer that cannot be traced to its rater: a fresh row with new random ids and
-    no rater or time, the draft (which knew the rater) deleted, and the rater only marked as having answered.
-    The audit entry names no user and no answer, only that an anonymous peer answered for the employee."""
-    levels, comments, texts = answers
-    taken: set[int] = set()
-    answer = m.FormResponse(
-        id=_unused_id(session, m.FormResponse, taken),
-        period_id=record.id,
-        employee_id=employee.id,
-        form_version_id=form_version_id,
-        rater_role=role.value,
-        rater_id=None,
-        anonymous=True,
-        status=ResponseStatus.SUBMITTED,
-        texts=texts or None,
-        updated_at=None,
-        submitted_at=None,
-    )
-    for criterion in form.criteria:
-        level, comment = levels.get(criterion.id), comments.get(criterion.id)
-        if level is not None or comment is not None:
-            answer.ratings.append(m.FormRating(id=_unused_id(session, m.FormRating, taken),
-                                               criterion_key=criterion.id, level_key=level, comment=comment))
-    if draft is not None:
-        session.delete(draft)
-    if rater_id is not None:
-        session.add(m.AnsweredRater(
-            id=_unused_id(session, m.AnsweredRater, taken), period_id=record.id, employee_id=employee.id,
-            form_version_id=answer.form_version_id, rater_role=role.value, rater_id=rater_id))
-    session.add(answer)
-    session.flush()
-    audit.record(session, ANONYMOUS_PEER, "form.submit", entity="form_response",
-                 new=_audit_view(answer, employee, record, form.id))
-    return answer.id
 
 
 def _response(session: Session, response_id: int) -> m.FormResponse:
@@ -437,7 +345,7 @@ def reopen_response(session: Session, actor: Actor, response_id: int, reason: st
     employee = session.get_one(m.Employee, response.employee_id)
     _ensure_can_rate(session, actor, RaterRole(response.rater_role), employee, response.rater_id)
     if is_final(response):
-        raise _final_error()
+        raise final_error()
     if response.status != ResponseStatus.SUBMITTED:
         return
     response.status = ResponseStatus.DRAFT

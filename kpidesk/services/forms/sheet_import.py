@@ -23,16 +23,16 @@ from kpidesk.errors import ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor
+from kpidesk.services.forms.anonymity import ANONYMOUS_PEER, answered_raters
 from kpidesk.services.forms.catalogue import FormCache, latest_form_version
 from kpidesk.services.forms.responses import (
-    ANONYMOUS_PEER,
     ROLE_NOT_ON_FORM,
     RaterCheck,
     ResponseInput,
     save_response,
     validate_rater,
 )
-from kpidesk.services.forms.sheets import answered_raters, responses_by_rater
+from kpidesk.services.forms.sheets import responses_by_rater
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.period_lock import ensure_writable, period_record

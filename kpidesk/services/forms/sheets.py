@@ -19,6 +19,7 @@ from kpidesk.errors import NotFound
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.forms.anonymity import answered_raters
 from kpidesk.services.forms.catalogue import FormCache, latest_form_version
 from kpidesk.services.forms.scores import templates_for
 from kpidesk.services.safety.access import Permission, employee_scope
@@ -107,15 +108,6 @@ def responses_by_rater(
     ).scalars()
     return {(r.employee_id, r.rater_role, r.rater_id): r for r in rows}
 
-
-def answered_raters(session: Session, record: m.PeriodRecord, form_version_id: int) -> set[tuple[int, str, int]]:
-    """(employee, role, rater) of every anonymous answer submitted to one form version in a period."""
-    rows = session.execute(
-        select(m.AnsweredRater.employee_id, m.AnsweredRater.rater_role, m.AnsweredRater.rater_id).where(
-            m.AnsweredRater.period_id == record.id, m.AnsweredRater.form_version_id == form_version_id
-        )
-    ).all()
-    return {(employee_id, role, rater_id) for employee_id, role, rater_id in rows}
 
 
 def _sheet_row(
