@@ -7,7 +7,7 @@ chase missing ones). The submitted answer is final, and the audit trail keeps of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -64,13 +64,14 @@ def audit_view(
     return view
 
 
-def unused_id(session: Session, model: type, taken: set[int]) -> int:
-    """A random id no row of ``model`` has, nor any drawn in ``taken`` for rows not written yet."""
+def random_ids(session: Session, model: type[m.FormResponse | m.FormRating | m.AnsweredRater]) -> Iterator[int]:
+    """Random ids for new rows of ``model`` that no row has, checked against the table a batch at a time
+    (one query per batch, and without flushing the rows not written yet)."""
     while True:
-        candidate = random_row_id()
-        if candidate not in taken and session.get(model, candidate) is None:
-            taken.add(candidate)
-            return candidate
+        wanted = {random_row_id() for _ in range(16)}
+        with session.no_autoflush:
+            used = set(session.execute(select(model.id).where(model.id.in_(wanted))).scalars())
+        yield from wanted - used
 
 
 def submit_anonymously(
@@ -89,9 +90,9 @@ def submit_anonymously(
     no rater or time, the draft (which knew the rater) deleted, and the rater only marked as having answered.
     The audit entry names no user and no answer, only that an anonymous peer answered for the employee."""
     levels, comments, texts = answers
-    taken: set[int] = set()
+    rating_ids = random_ids(session, m.FormRating)
     answer = m.FormResponse(
-        id=unused_id(session, m.FormResponse, taken),
+        id=next(random_ids(session, m.FormResponse)),
         period_id=record.id,
         employee_id=employee.id,
         form_version_id=form_version_id,
@@ -106,13 +107,13 @@ def submit_anonymously(
     for criterion in form.criteria:
         level, comment = levels.get(criterion.id), comments.get(criterion.id)
         if level is not None or comment is not None:
-            answer.ratings.append(m.FormRating(id=unused_id(session, m.FormRating, taken),
+            answer.ratings.append(m.FormRating(id=next(rating_ids),
                                                criterion_key=criterion.id, level_key=level, comment=comment))
     if draft is not None:
         session.delete(draft)
     if rater_id is not None:
         session.add(m.AnsweredRater(
-            id=unused_id(session, m.AnsweredRater, taken), period_id=record.id, employee_id=employee.id,
+            id=next(random_ids(session, m.AnsweredRater)), period_id=record.id, employee_id=employee.id,
             form_version_id=answer.form_version_id, rater_role=role.value, rater_id=rater_id))
     session.add(answer)
     session.flush()

@@ -27,8 +27,8 @@ from kpidesk.services.forms.anonymity import (
     final_error,
     has_answered,
     is_final,
+    random_ids,
     submit_anonymously,
-    unused_id,
 )
 from kpidesk.services.forms.catalogue import role_label, stored_form
 from kpidesk.services.safety import audit
@@ -256,10 +256,10 @@ def save_response(
     form_key = form.id
     old = None
     now = utcnow()
-    taken: set[int] = set()
+    rating_ids = random_ids(session, m.FormRating)
     if response is None:
         response = m.FormResponse(
-            id=unused_id(session, m.FormResponse, taken),
+            id=next(random_ids(session, m.FormResponse)),
             period_id=record.id,
             employee_id=employee.id,
             form_version_id=data.form_version_id,
@@ -284,7 +284,7 @@ def save_response(
                 response.ratings.remove(rating)
             continue
         if rating is None:
-            rating = m.FormRating(id=unused_id(session, m.FormRating, taken), criterion_key=criterion.id)
+            rating = m.FormRating(id=next(rating_ids), criterion_key=criterion.id)
             response.ratings.append(rating)
         rating.level_key, rating.comment = level, comment
     response.texts = texts or None
