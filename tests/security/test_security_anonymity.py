@@ -413,3 +413,25 @@ def test_forms_export_on_the_command_line_by_hr_and_by_the_peer(office, tmp_path
     assert main(["--db", path, "--user", "zhang", *export, str(tmp_path / "zhang")]) == 0
     (own,) = (tmp_path / "zhang").glob("*.xlsx")
     assert "S02" in own.name and rows_of(own)[("S01", "peer")]["comment:teamwork"] == "S02 的事例"
+
+
+@pytest.mark.sqlite_only
+def test_downgrading_keeps_the_answers_and_gives_them_a_time(office):
+    from alembic import command
+
+    from kpidesk.store import migrations_runner
+    from kpidesk.store import sqlite as sqlite_helpers
+
+    answer(office, "S01", "S02")
+    answer(office, "S03", "S02", submit=False)
+    config = migrations_runner.alembic_config()
+    with office.db.engine.connect() as connection:
+        connection.commit()
+        sqlite_helpers.set_foreign_keys(connection.connection.dbapi_connection, False)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+        connection.commit()
+    assert raw(office, "SELECT count(*) FROM form_responses WHERE updated_at IS NULL") == [(0,)]
+    assert raw(office, "SELECT status, rater_id IS NULL FROM form_responses ORDER BY status") == [
+        ("draft", 0), ("submitted", 1)]
+    assert raw(office, "SELECT count(*) FROM sqlite_master WHERE name = 'form_answered_raters'") == [(0,)]
