@@ -109,7 +109,6 @@ def responses_by_rater(
     return {(r.employee_id, r.rater_role, r.rater_id): r for r in rows}
 
 
-
 def _sheet_row(
     employee: m.Employee, assignment: Assignment, rater: m.Employee | None, response: m.FormResponse | None
 ) -> sheets.SheetRow:
