@@ -435,3 +435,35 @@ def test_downgrading_keeps_the_answers_and_gives_them_a_time(office):
     assert raw(office, "SELECT status, rater_id IS NULL FROM form_responses ORDER BY status") == [
         ("draft", 0), ("submitted", 1)]
     assert raw(office, "SELECT count(*) FROM sqlite_master WHERE name = 'form_answered_raters'") == [(0,)]
+
+
+def test_a_peer_imports_their_own_filled_sheet_and_the_answers_lose_their_name(office, tmp_path):
+    from openpyxl import load_workbook
+
+    from kpidesk.exchange import form_sheets as sheets
+    from kpidesk.services.forms.sheet_import import import_filled_forms
+
+    (path,) = export(office, office.peer("S02"), tmp_path)
+    book = load_workbook(path)
+    sheet = book[sheets.FORM_SHEET]
+    keys = {cell.value: cell.column for cell in sheet[4] if cell.value}
+    for row in range(5, sheet.max_row + 1):
+        role = sheets.role_from_text(sheet.cell(row=row, column=keys["role"]).value)
+        if role is not None and role.value == "peer":
+            for criterion in CRITERIA:
+                sheet.cell(row=row, column=keys[f"level:{criterion}"], value="良好 Good")
+                sheet.cell(row=row, column=keys[f"comment:{criterion}"], value="纸面意见")
+    book.save(path)
+
+    result = import_filled_forms(office.db, office.peer("S02"), path, period=PERIOD)
+
+    assert result.counts["saved"] == 3  # S01, S03 and S04
+    assert raw(office, "SELECT count(*) FROM form_responses WHERE rater_id IS NOT NULL") == [(0,)]
+    assert sorted(raw(office, "SELECT employee_id, rater_id FROM form_answered_raters")) == sorted(
+        (office.staff[number], office.staff["S02"]) for number in ("S01", "S03", "S04"))
+    with office.db.session() as session:
+        submissions = session.execute(select(m.AuditEntry).where(m.AuditEntry.action == "form.submit")).scalars().all()
+    assert {e.actor for e in submissions} == {"anonymous peer"}
+    assert "纸面意见" not in str([e.new for e in submissions]) and "good" not in str([e.new for e in submissions])
+    (after,) = [p for p in export(office, Actor("hr", Role.HR), tmp_path / "after") if "S02" in p.name]
+    assert list(rows_of(after)) == [("S02", "self")], "no peer line is left for S02 to answer"
