@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -126,6 +126,13 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 900])
         self.splitter = splitter
         self.setCentralWidget(splitter)
+
+    def _fit_sidebar(self) -> None:
+        """The sidebar is never narrower than its longest page title: a wide page used to squeeze it to
+        "Overv…" with a scroll bar of its own."""
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widest = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 2 * self.sidebar.spacing()
+        self.sidebar.setMinimumWidth(widest + 4)
 
     def _action(self, name: str, shortcut=None, slot=None, icon_name: str | None = None) -> QAction:
         action = QAction(self)
@@ -272,6 +279,7 @@ class MainWindow(QMainWindow):
             self.placeholders[entry.key].label.setText(
                 _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open.")
             )
+        self._fit_sidebar()
         self._fill_period_combo()
         self._update_status()
         self._tooltips_with_shortcuts()

@@ -4,21 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-
-@pytest.fixture
-def app_with_cjk_font(qapp):
-    """The application font as the app sets it up (bundled CJK font behind the Latin UI font), restored after."""
-    from PySide6.QtGui import QFont
-
-    from kpidesk.ui.app import register_cjk_font
-
-    before = QFont(qapp.font())
-    assert register_cjk_font(qapp) is not None
-    yield qapp
-    qapp.setFont(before)
-
 
 def _ink_rows(font, text: str, baseline: int = 60) -> tuple[int, int]:
     """The top and bottom pixel rows holding ink when ``text`` is drawn with its baseline at ``baseline``."""
@@ -38,11 +23,11 @@ def _ink_rows(font, text: str, baseline: int = 60) -> tuple[int, int]:
     return rows[0], rows[-1]
 
 
-def test_ellipsis_sits_on_the_baseline_not_centred(app_with_cjk_font):
+def test_ellipsis_sits_on_the_baseline_not_centred(app_fonts):
     """The CJK font draws "…" as centred dots; the app font puts a Latin font first, so it sits low."""
     from PySide6.QtGui import QFont, QFontMetrics
 
-    font = QFont(app_with_cjk_font.font())
+    font = QFont(app_fonts.font())
     font.setPointSize(20)
     ascent = QFontMetrics(font).ascent()
     dots_bottom = _ink_rows(font, "…")[1]
@@ -51,14 +36,14 @@ def test_ellipsis_sits_on_the_baseline_not_centred(app_with_cjk_font):
     assert _ink_rows(font, "打开…")[0] == _ink_rows(font, "打开")[0]
 
 
-def test_chinese_still_has_glyphs_after_the_latin_font(app_with_cjk_font):
+def test_chinese_still_has_glyphs_after_the_latin_font(app_fonts):
     from PySide6.QtGui import QFontMetrics
 
     from kpidesk.resources import CJK_FONT_NAME
 
-    assert app_with_cjk_font.font().families()[-1] == CJK_FONT_NAME
-    assert app_with_cjk_font.font().families()[0] != "Sans Serif"
-    assert QFontMetrics(app_with_cjk_font.font()).inFontUcs4(ord("绩"))
+    assert app_fonts.font().families()[-1] == CJK_FONT_NAME
+    assert app_fonts.font().families()[0] != "Sans Serif"
+    assert QFontMetrics(app_fonts.font()).inFontUcs4(ord("绩"))
 
 
 def test_no_lock_character_is_drawn_as_text():

@@ -35,6 +35,7 @@ from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.safety.access import Permission, can
 from kpidesk.services.safety.use_cases import may_somewhere
 from kpidesk.ui.context import Changes
+from kpidesk.ui.frozen_columns import FrozenColumns
 from kpidesk.ui.icons import locked_text
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
@@ -125,6 +126,7 @@ class ResultsPage(Page):
         self.table.setSelectionBehavior(Table.SelectionBehavior.SelectItems)
         self.table.setModel(self.proxy)
         fit_from_sample(self.table)
+        self.frozen_columns = FrozenColumns(self.table, 2)  # staff number and name stay while scrolling sideways
         self.table.clicked.connect(self.show_cell)
         self.table.selectionModel().currentChanged.connect(lambda current, _prev: self.show_cell(current))
         self.search = SearchBox()

@@ -159,7 +159,12 @@ class SettingsPage(Page):
         self.grades.setObjectName("gradeTable")
         self.grades.verticalHeader().setVisible(False)
         self.grades.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.grades.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # columns as wide as their content and header, the names taking what is left: stretching every
+        # column alike cut the "Colour" header
+        grade_header = self.grades.horizontalHeader()
+        grade_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2):
+            grade_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.grades.setMinimumHeight(170)
         self.add_grade_button = tool_button("add")
         self.remove_grade_button = tool_button("delete")
@@ -198,11 +203,12 @@ class SettingsPage(Page):
         for spin in (self.keep_daily, self.keep_monthly):
             spin.setMaximumWidth(120)
         self.folder_label, self.daily_label, self.monthly_label = QLabel(), QLabel(), QLabel()
-        backup_buttons = QHBoxLayout()
-        for button in (self.open_folder_button, self.change_folder_button, self.default_folder_button,
-                       self.backup_now_button):
-            backup_buttons.addWidget(button)
-        backup_buttons.addStretch(1)
+        # two rows of two: four buttons in one row made the page scroll sideways at the default size
+        backup_buttons = QGridLayout()
+        for index, button in enumerate((self.open_folder_button, self.change_folder_button,
+                                        self.backup_now_button, self.default_folder_button)):
+            backup_buttons.addWidget(button, index // 2, index % 2)
+        backup_buttons.setColumnStretch(2, 1)
         backup_layout = QFormLayout(self.backup_box)
         backup_layout.addRow(self.folder_label, self.backup_folder)
         backup_layout.addRow("", backup_buttons)
@@ -227,18 +233,21 @@ class SettingsPage(Page):
         self.forms_folder_box = FormsFolderBox(self.ctx)
         content = QWidget()
         grid = QGridLayout(content)
+        # the grade scale across the whole width: in half of it, its five columns cut their headers
         grid.addWidget(self.language_box, 0, 0)
-        grid.addWidget(self.organisation_box, 1, 0)
-        grid.addWidget(self.shares_box, 2, 0)
-        grid.addWidget(self.grades_box, 0, 1, 2, 1)
-        grid.addWidget(self.backup_box, 2, 1)
-        grid.addWidget(self.forms_folder_box, 3, 1)
+        grid.addWidget(self.organisation_box, 0, 1, 2, 1)
+        grid.addWidget(self.grades_box, 2, 0, 1, 2)
+        grid.addWidget(self.shares_box, 3, 0, 2, 1)
+        grid.addWidget(self.backup_box, 3, 1)
+        grid.addWidget(self.forms_folder_box, 4, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(5, 1)
         self.language_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

@@ -132,16 +132,19 @@ class StaffPage(Page):
         self.history_label.setWordWrap(True)
         self.history_label.setObjectName("historyLabel")
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search)
-        bar.addWidget(self.include_left)
-        bar.addStretch(1)
+        # the actions on a row of their own: beside the search box they made the page wider than the window
+        actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.transfer_button, self.leave_button, self.import_button):
-            bar.addWidget(button)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.include_left)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(actions)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.table, 1)
         right_layout.addWidget(self.history_label)
