@@ -1,6 +1,6 @@
 """Every modal question the app asks goes through one helper, so tests can answer it.
 
-Pages call ``self.ctx.dialogs.confirm(self, title, text)`` and friends instead of QMessageBox or
+Pages call ``self.ctx.dialogs.confirm(self, title, text, action=...)`` and friends instead of QMessageBox or
 QFileDialog directly. ``ScriptedDialogs`` (used by the GUI tests) returns queued answers and records
 what was asked, instead of blocking in ``exec()``.
 """
@@ -36,13 +36,20 @@ def error_text(error: BaseException) -> str:
 class Dialogs:
     """The real dialogs (Qt's message boxes, input and file dialogs), imported when first used."""
 
-    def confirm(self, parent: QWidget | None, title: str, text: str, *, destructive: bool = False) -> bool:
+    def confirm(self, parent: QWidget | None, title: str, text: str, *, action: str, cancel: str | None = None,
+                destructive: bool = False) -> bool:
+        """Ask before doing something; the buttons name what they do (``action``, say "Discard changes",
+        and ``cancel``, "Cancel" unless given), since Yes/No made people reread the question."""
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-        box.setDefaultButton(QMessageBox.StandardButton.No if destructive else QMessageBox.StandardButton.Yes)
-        return box.exec() == QMessageBox.StandardButton.Yes
+                          QMessageBox.StandardButton.NoButton, parent)
+        accept = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        reject = box.addButton(cancel or _("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(reject if destructive else accept)
+        box.setEscapeButton(reject)
+        box.exec()
+        return box.clickedButton() is accept
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -130,6 +137,7 @@ class Asked:
     kind: str
     title: str
     text: str
+    action: str = ""  # a confirmation's accepting button
 
 
 @dataclass
@@ -152,8 +160,8 @@ class ScriptedDialogs(Dialogs):
     def messages(self, kind: str | None = None) -> list[str]:
         return [a.text for a in self.asked if kind is None or a.kind == kind]
 
-    def confirm(self, parent, title, text, *, destructive=False) -> bool:
-        self.asked.append(Asked("confirm", title, text))
+    def confirm(self, parent, title, text, *, action, cancel=None, destructive=False) -> bool:
+        self.asked.append(Asked("confirm", title, text, action))
         return bool(self._next(True))
 
     def info(self, parent, title, text) -> None:

@@ -671,7 +671,8 @@ class MainWindow(QMainWindow):
             return
         path = str(checked)
         if self.ctx.dialogs.confirm(self, _("New database"),
-                                    _("Install the customer-service starter library (KPIs, forms, templates)?")):
+                                    _("Install the customer-service starter library (KPIs, forms, templates)?"),
+                                    action=_("Install the starter library"), cancel=_("Start empty")):
             self.create_starter_database(path)
         else:
             self.open_path(path)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.periods import PeriodParseError, parse_period
 from kpidesk.domain.statuses import PeriodStatus
-from kpidesk.i18n import N_, _
+from kpidesk.i18n import N_, _, ngettext
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.appraisal import use_cases as appraisal
 from kpidesk.services.appraisal.status_words import period_status_text
@@ -551,7 +551,8 @@ class ResultsPage(Page):
         period = self.data.period
         if not self.ctx.dialogs.confirm(self, _("Move {period} to review?").format(period=period),
                                         _("Employees can then see their results and acknowledge or appeal them. "
-                                          "Adjustments stay possible until the period is finalized.")):
+                                          "Adjustments stay possible until the period is finalized."),
+                                        action=_("Move to review")):
             return
         db, actor = self.ctx.db, self.ctx.actor
         self.run_write(lambda: appraisal.start_review(db, actor, period), PERIOD_CHANGES)
@@ -641,7 +642,8 @@ class ResultsPage(Page):
                 self, _("Apply the forced distribution?"),
                 _("{moved} people get another grade in {period}. The distribution is an organisation setting: "
                   "it applies to every period computed from now on until you return to grades by score.").format(
-                    moved=moved, period=self.data.period)):
+                    moved=moved, period=self.data.period),
+                action=ngettext("Change {count} grade", "Change {count} grades", moved).format(count=moved)):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.run_write(lambda: appraisal.apply_forced(db, actor, period, quotas, scope),
@@ -649,7 +651,8 @@ class ResultsPage(Page):
 
     def clear_forced(self) -> None:
         if self.data is None or not self.ctx.dialogs.confirm(
-                self, _("Grades by score again?"), _("Grades follow the totals again (organisation setting).")):
+                self, _("Grades by score again?"), _("Grades follow the totals again (organisation setting)."),
+                action=_("Grade by score")):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.run_write(lambda: appraisal.clear_forced(db, actor, period), Changes.SETTINGS | Changes.RESULTS)

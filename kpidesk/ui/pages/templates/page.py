@@ -166,7 +166,8 @@ class TemplatesPage(Page):
         if self.editor.detail is not None and self.editor.detail.id == template_id and not self._select_after:
             return
         if self.editor.dirty and not self.ctx.dialogs.confirm(
-                self, _("Unsaved changes"), _("Discard the changes to this template?"), destructive=True):
+                self, _("Unsaved changes"), _("Discard the changes to this template?"),
+                action=_("Discard changes"), cancel=_("Keep editing"), destructive=True):
             self.template_list.blockSignals(True)
             self.template_list.setCurrentItem(previous)
             self.template_list.blockSignals(False)
@@ -177,7 +178,8 @@ class TemplatesPage(Page):
 
     def new_template(self) -> None:
         if self.editor.dirty and not self.ctx.dialogs.confirm(
-                self, _("Unsaved changes"), _("Discard the changes to this template?"), destructive=True):
+                self, _("Unsaved changes"), _("Discard the changes to this template?"),
+                action=_("Discard changes"), cancel=_("Keep editing"), destructive=True):
             return
         self.template_list.blockSignals(True)
         self.template_list.clearSelection()
