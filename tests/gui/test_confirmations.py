@@ -78,3 +78,13 @@ def test_leaving_an_edited_template_asks_to_discard_changes(main_window, qtbot, 
     asked = [a for a in dialogs.asked if a.kind == "confirm"]
     assert [a.action for a in asked] == ["Discard changes"]
     assert page.editor.dirty  # kept editing
+
+
+def test_staff_dialogs_accept_with_their_verb(main_window, qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    page = main_window.show_page("staff")
+    page.table.selectRow(0)
+    for dialog, verb in ((page.mark_left(), "Mark as left"), (page.transfer_employee(), "Transfer")):
+        assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == verb
+        dialog.reject()
