@@ -39,6 +39,7 @@ from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.file_drop import ImportFileDrops
 from kpidesk.ui.icons import icon, sidebar_icon
+from kpidesk.ui.later_text import StatusMessages, message, relabel_undo_steps
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
@@ -245,8 +246,11 @@ class MainWindow(QMainWindow):
         self.period_status.setObjectName("periodStatus")
         self.statusBar().addPermanentWidget(self.period_status)
         self.statusBar().addPermanentWidget(self.database_status)
+        self.status_messages = StatusMessages(self.statusBar())
 
     def _on_language_changed(self, _language: str) -> None:
+        relabel_undo_steps(self.undo_group)
+        self.status_messages.retranslate()
         self.retranslate()
 
     # -- texts --------------------------------------------------------------------------------------
@@ -647,8 +651,8 @@ class MainWindow(QMainWindow):
             if answer is None:
                 return None
             if not keep_server_password(url, answer[1]):
-                self.statusBar().showMessage(
-                    _("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used."), 15000)
+                self.status_messages.show(
+                    message(N_("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used.")), 15000)
         return self.open_path(url.render_as_string(hide_password=True))
 
     def choose_database(self) -> None:
@@ -699,7 +703,7 @@ class MainWindow(QMainWindow):
         from kpidesk.ui.tasks import Task
 
         Task(self, copy).success(
-            lambda saved: self.statusBar().showMessage(_("Copy saved: {path}").format(path=saved), 10000)
+            lambda saved: self.status_messages.show(message(N_("Copy saved: {path}"), path=saved), 10000)
         ).start()
 
     # -- recent files ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +37,7 @@ from kpidesk.services.safety.use_cases import may_somewhere
 from kpidesk.ui.context import Changes
 from kpidesk.ui.frozen_columns import FrozenColumns
 from kpidesk.ui.icons import locked_text
+from kpidesk.ui.later_text import Message, RelabelledCommand, message
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.calibration import CalibrationView
@@ -53,10 +54,10 @@ PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Chan
 
 # --- undo ----------------------------------------------------------------------------------------------
 
-class AddCommand(QUndoCommand):
+class AddCommand(RelabelledCommand):
     """Adding an adjustment or exemption; undo removes it (audited with the reason "undone")."""
 
-    def __init__(self, page: ResultsPage, text: str, add: Callable[[], Any], remove: Callable[[int], Any]) -> None:
+    def __init__(self, page: ResultsPage, text: Message, add: Callable[[], Any], remove: Callable[[int], Any]) -> None:
         super().__init__(text)
         self.page, self.add, self.remove = page, add, remove
         self.row_id: int | None = None
@@ -195,6 +196,8 @@ class ResultsPage(Page):
         self.reopen_button.setText(_("Re&open…"))
         self.search.setPlaceholderText(_("Search name, staff no., grade, flag…"))
         self.flagged_check.setText(_("Flagged only"))
+        if self.group_combo.count():
+            self.group_combo.setItemText(0, _("All departments, teams and positions"))
         self.tabs.setTabText(0, _("Results"))
         self.tabs.setTabText(1, _("Calibration"))
         self.tabs.setTabText(2, _("Review && appeals"))
@@ -479,7 +482,7 @@ class ResultsPage(Page):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
-            self, _("Adjustment {points} for {person}").format(points=points, person=person),
+            self, message(N_("Adjustment {points} for {person}"), points=points, person=person),
             lambda: appraisal.add_adjustment(db, actor, period, employee, points, reason),
             lambda row_id: appraisal.remove_adjustment(db, actor, row_id, _("undone"))))
 
@@ -515,7 +518,7 @@ class ResultsPage(Page):
         code = codes[index]
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
-            self, _("Exemption of {kpi} for {person}").format(kpi=self.data.kpi_name(code), person=person),
+            self, message(N_("Exemption of {kpi} for {person}"), kpi=self.data.kpi_name(code), person=person),
             lambda: appraisal.add_exemption(db, actor, period, employee, code, reason, ends_on),
             lambda row_id: appraisal.remove_exemption(db, actor, row_id, _("undone"))))
 

@@ -20,6 +20,7 @@ from kpidesk.services.people import staff
 from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.staff import EmployeeRow
 from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.later_text import message
 from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.staff.dialogs import EmployeeDialog, LeaveDialog, StaffLists, TransferDialog
@@ -392,7 +393,7 @@ class StaffPage(Page):
         def apply(values: dict):
             return lambda: people.update_employee(db, actor, employee_id, **values)
 
-        text = _("Edit {name}").format(name=employee.name)
+        text = message(N_("Edit {name}"), name=employee.name)
         self._undo.push(WrittenChange(self, text, apply(after), apply(before), Changes.STAFF))
 
     def _push_transfer(self, employee: EmployeeRow, transfer) -> None:
@@ -401,7 +402,7 @@ class StaffPage(Page):
         def take_back() -> None:
             people.undo_transfer(db, actor, employee_id, reason=_("Undo"))
 
-        text = _("Transfer {name}").format(name=employee.name)
+        text = message(N_("Transfer {name}"), name=employee.name)
         self._undo.push(WrittenChange(self, text, transfer, take_back, Changes.STAFF))
 
     def _push_leave(self, employee: EmployeeRow) -> None:
@@ -413,7 +414,7 @@ class StaffPage(Page):
         def leave_again() -> None:
             people.mark_left(db, actor, employee_id)
 
-        text = _("Mark {name} as left").format(name=employee.name)
+        text = message(N_("Mark {name} as left"), name=employee.name)
         self._undo.push(WrittenChange(self, text, leave_again, reinstate, Changes.STAFF))
 
     # -- import -------------------------------------------------------------------------------------

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpidesk.i18n import _, pick
+from kpidesk.i18n import N_, _, pick
 from kpidesk.services.library import use_cases as library
 from kpidesk.services.library.kpis import FieldRow
 from kpidesk.services.library.templates import TemplateSummary
 from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.later_text import Later, message
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.templates.editor import FormChoice, TemplateEditor, TemplateLists
 from kpidesk.ui.pages.templates.kpi_library import KpiLibraryPanel
@@ -210,7 +211,7 @@ class TemplatesPage(Page):
         def save(data):
             return lambda: library.save_current_template_version(db, actor, key, data)
 
-        text = _("Edit template {name}").format(name=pick(before.name_zh, before.name_en))
+        text = message(N_("Edit template {name}"), name=Later(lambda: pick(before.name_zh, before.name_en)))
         self._undo.push(WrittenChange(self, text, save(after), save(before.as_input()), Changes.TEMPLATES,
                                       done=self._saved,
                                       failed=lambda error: self.ctx.dialogs.error(self, error)))
