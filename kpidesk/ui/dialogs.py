@@ -116,6 +116,10 @@ class Dialogs:
 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
+    def open_document(self, parent: QWidget | None, path: Path | str) -> None:
+        """Open ``path`` in the program the system uses for its kind (a PDF reader for a PDF)."""
+        self.open_folder(parent, path)
+
     def print_setup(self, parent: QWidget | None, printer: QPrinter, *, pages: int = 0, current_page: bool = False) -> bool:
         """The system print dialog on ``printer`` (printer, pages, copies); False when cancelled.
         ``pages`` bounds the page range; ``current_page`` offers "current page" (the one previewed)."""
@@ -138,6 +142,7 @@ class Asked:
     title: str
     text: str
     action: str = ""  # a confirmation's accepting button
+    offered: str = ""  # the file name or folder a file dialog starts with
 
 
 @dataclass
@@ -191,7 +196,7 @@ class ScriptedDialogs(Dialogs):
         return self._next(None)
 
     def save_file(self, parent, caption, filters="", suggested=""):
-        self.asked.append(Asked("save_file", caption, filters))
+        self.asked.append(Asked("save_file", caption, filters, offered=suggested))
         return self._next(None)
 
     def choose_folder(self, parent, caption, folder=""):
@@ -200,6 +205,9 @@ class ScriptedDialogs(Dialogs):
 
     def open_folder(self, parent, folder) -> None:
         self.asked.append(Asked("open_folder", "", str(folder)))
+
+    def open_document(self, parent, path) -> None:
+        self.asked.append(Asked("open_document", "", str(path)))
 
     def print_setup(self, parent, printer, *, pages=0, current_page=False) -> bool:
         """Answers True or False, or a callable that sets the printer up as a user would and returns one."""
