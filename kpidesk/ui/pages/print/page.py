@@ -56,6 +56,7 @@ class PrintChoices:
     status: PeriodStatus
     employees: list[tuple[str, str, str | None]]  # (staff no., name, team or department)
     groups: list[str]
+    document_language: str = ""  # the organisation's; "" prints in the program's language
 
 
 def counts_text(documents: int, pages: int) -> str:
@@ -85,7 +86,10 @@ def load_print_choices(db, actor, period: str) -> PrintChoices:
     groups: list[str] = []
     for column in ("department", "team"):
         groups += [g for g in dict.fromkeys(frame[column]) if isinstance(g, str) and g not in groups]
-    return PrintChoices(scores.period.code, scores.status, employees, groups)
+    from kpidesk.services.people.use_cases import organisation_settings
+
+    organisation, _bands = organisation_settings(db, actor)
+    return PrintChoices(scores.period.code, scores.status, employees, groups, organisation.document_language)
 
 
 def generate(db, actor, request, out: str, *, progress=None, cancel=None):
@@ -388,7 +392,7 @@ class PrintPage(Page):
             department=self.group_combo.currentData() if who == GROUP else None,
             sheets=self.sheets_check.isChecked(), summary=self.summary_check.isChecked(),
             year_sheets=self.sheets_check.isChecked() and self.year_radio.isChecked(),
-            charts=self.charts_check.isChecked(), lang=current_language(), split=split, pay=self.pay_wanted(),
+            charts=self.charts_check.isChecked(), lang=self.choices.document_language or current_language(), split=split, pay=self.pay_wanted(),
         )
 
     # -- running --------------------------------------------------------------------------------------

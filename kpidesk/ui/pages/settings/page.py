@@ -32,7 +32,7 @@ from kpidesk.i18n import N_, _
 from kpidesk.services.people import organisation as org_service
 from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.organisation import BandRow
-from kpidesk.services.safety.settings import RATERS, OrganisationSettings
+from kpidesk.services.safety.settings import DOCUMENT_LANGUAGES, RATERS, OrganisationSettings
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
@@ -117,9 +117,15 @@ class SettingsPage(Page):
         logo_row.addWidget(self.remove_logo_button)
         logo_row.addStretch(1)
         self.name_label, self.logo_label = QLabel(), QLabel()
+        self.document_language = QComboBox()
+        self.document_language.setObjectName("documentLanguage")
+        for code in DOCUMENT_LANGUAGES:
+            self.document_language.addItem("", code)
+        self.document_language_label = QLabel()
         organisation_layout = QFormLayout(self.organisation_box)
         organisation_layout.addRow(self.name_label, self.organisation_name)
         organisation_layout.addRow(self.logo_label, logo_row)
+        organisation_layout.addRow(self.document_language_label, self.document_language)
 
         # shares and rater weights
         self.shares_box = QGroupBox()
@@ -269,6 +275,12 @@ class SettingsPage(Page):
         self.language.blockSignals(False)
         self.language_note.setText(_("Applies at once, on this computer only."))
         self.organisation_box.setTitle(_("Your organisation"))
+        self.document_language_label.setText(_("Printed documents in"))
+        self.document_language.setToolTip(_("The language of appraisal sheets and summaries, on every computer "
+                                            "and from the command line (kpidesk pdf --lang overrides it)."))
+        for index, code in enumerate(DOCUMENT_LANGUAGES):
+            self.document_language.setItemText(index, {"zh_CN": "中文", "en": "English"}.get(
+                code, _("The language of each computer's program")))
         self.name_label.setText(_("Organisation name"))
         self.logo_label.setText(_("Logo on printed sheets"))
         self.choose_logo_button.setText(_("Choose…"))
@@ -328,6 +340,7 @@ class SettingsPage(Page):
             return
         organisation = self.data.organisation
         self.organisation_name.setText(organisation.name)
+        self.document_language.setCurrentIndex(max(self.document_language.findData(organisation.document_language), 0))
         self._show_logo(organisation.logo)
         self.quantitative.setValue(organisation.quantitative_share)
         for role, spin in self.rater_spins.items():
@@ -407,6 +420,7 @@ class SettingsPage(Page):
             quantitative_share=self.quantitative.value(), qualitative_share=self.qualitative.value(),
             rater_weights={role: spin.value() for role, spin in self.rater_spins.items()},
             keep_daily=self.keep_daily.value(), keep_monthly=self.keep_monthly.value(),
+            document_language=self.document_language.currentData() or "",
         )
 
     def save(self) -> bool:
