@@ -14,6 +14,7 @@ TABLES = {
     "overview": ["raterForms", "movers"],
     "results": ["resultsTable"],
     "forms": ["comparison"],
+    "data_entry": ["entryGrid"],
 }
 
 

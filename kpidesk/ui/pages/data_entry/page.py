@@ -437,7 +437,9 @@ class DataEntryPage(Page):
                     header.resizeSection(column, int(width))
                     continue
                 self.view.resizeColumnToContents(column)
-                header.resizeSection(column, max(64, min(MAX_COLUMN_WIDTH, header.sectionSize(column))))
+                # long values are capped, never the header: a cut KPI name leaves the column unnamed
+                title = header.sectionSizeFromContents(column).width()
+                header.resizeSection(column, max(64, title, min(MAX_COLUMN_WIDTH, header.sectionSize(column))))
         finally:
             self._fitting = False
 
