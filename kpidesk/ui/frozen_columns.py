@@ -34,6 +34,8 @@ class FrozenColumns(QTableView):
         self.setStyleSheet("QTableView { border-right: 1px solid palette(mid); }")
         self._adopt_model()
         table.viewport().stackUnder(self)
+        # by pixels, so a cell under the frozen columns can be brought out by exactly their width
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
         main = table.horizontalHeader()
         main.sectionResized.connect(self._sync)
@@ -42,6 +44,7 @@ class FrozenColumns(QTableView):
         table.verticalHeader().sectionResized.connect(self._sync_row)
         self.verticalScrollBar().valueChanged.connect(table.verticalScrollBar().setValue)
         table.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        table.selectionModel().currentChanged.connect(self._uncover)
         self.clicked.connect(table.clicked)
         self.doubleClicked.connect(table.doubleClicked)
         self.horizontalHeader().sectionClicked.connect(self._header_clicked)
@@ -86,6 +89,16 @@ class FrozenColumns(QTableView):
             main = self.table.horizontalHeader()
             ascending = main.sortIndicatorSection() != column or main.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
             self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder if ascending else Qt.SortOrder.DescendingOrder)
+
+    def _uncover(self, current, _previous=None) -> None:
+        """A current cell that scrolled under the frozen columns (moving left with the keys) is brought out."""
+        if not current.isValid() or current.column() in self.frozen_columns():
+            return
+        left = self.table.columnViewportPosition(current.column())
+        hidden = self.width() - 1 - left
+        if hidden > 0:
+            bar = self.table.horizontalScrollBar()
+            bar.setValue(bar.value() - hidden)
 
     def _place(self) -> None:
         table = self.table

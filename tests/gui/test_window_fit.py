@@ -140,6 +140,11 @@ def test_results_keep_staff_number_and_name_in_view_when_scrolled_sideways(defau
     assert frozen.visualRect(model.index(row, 0)).top() == table.visualRect(model.index(row, 2)).top()
     assert frozen.indexAt(frozen.visualRect(model.index(row, 0)).center()).row() == row
     assert str(model.index(row, 0).data()).startswith("CS")
+    # a cell reached with the keys while under the frozen columns is scrolled out from under them
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    beside = next(c for c in range(2, model.columnCount()) if not table.isColumnHidden(c))
+    table.setCurrentIndex(model.index(0, beside))
+    assert table.columnViewportPosition(beside) >= frozen.width() - 1
     # widths follow the table's
     table.setColumnWidth(1, table.columnWidth(1) + 30)
     assert frozen.columnWidth(1) == table.columnWidth(1)
