@@ -68,14 +68,21 @@ class Dialogs:
         QMessageBox.critical(parent, title or _("KPI Desk"), text)
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "",
-                 *, required: bool = False) -> str | None:
-        """A line of text (a reason, a name); None when cancelled or, if required, left empty."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
+                 *, required: bool = False, action: str | None = None) -> str | None:
+        """A line of text (a reason, a name); None when cancelled or, if required, left empty. ``action``
+        names the accepting button ("Reopen") when the text is the last step before something happens."""
+        from PySide6.QtWidgets import QInputDialog
 
-        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
-        if not ok:
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(default)
+        if action:
+            dialog.setOkButtonText(action)
+            dialog.setCancelButtonText(_("Cancel"))
+        if not dialog.exec():
             return None
-        text = text.strip()
+        text = dialog.textValue().strip()
         return None if required and not text else text
 
     def credentials(self, parent: QWidget | None, title: str, text: str, username: str = "") -> tuple[str, str] | None:
@@ -179,8 +186,8 @@ class ScriptedDialogs(Dialogs):
         text = error if isinstance(error, str) else error_text(error)
         self.asked.append(Asked("error", title or "", text))
 
-    def ask_text(self, parent, title, label, default="", *, required=False):
-        self.asked.append(Asked("text", title, label))
+    def ask_text(self, parent, title, label, default="", *, required=False, action=None):
+        self.asked.append(Asked("text", title, label, action or ""))
         return self._next(None)
 
     def choose(self, parent, title, label, options, current=0):

@@ -633,7 +633,7 @@ class MainWindow(QMainWindow):
 
         text = self.ctx.dialogs.ask_text(
             self, _("Connect to a server database"),
-            _("Server address, e.g. postgresql+psycopg://zhang@dbserver/kpidesk"), required=True)
+            _("Server address, e.g. postgresql+psycopg://zhang@dbserver/kpidesk"), required=True, action=_("Connect"))
         url = server_url_needing_password(text or "")
         if url is None:
             if text:

@@ -88,3 +88,36 @@ def test_staff_dialogs_accept_with_their_verb(main_window, qtbot):
     for dialog, verb in ((page.mark_left(), "Mark as left"), (page.transfer_employee(), "Transfer")):
         assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).text() == verb
         dialog.reject()
+
+
+def test_a_reason_asked_last_is_accepted_with_the_verb(qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QWidget
+
+    from kpidesk.ui.dialogs import Dialogs
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        box = dialog.findChild(QDialogButtonBox)
+        seen.extend(button.text() for button in box.buttons())
+        dialog.setTextValue("  a late correction  ")
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    reason = Dialogs().ask_text(parent, "Reopen 2025-11", "Why must the finalized period change?", action="Reopen")
+    assert reason == "a late correction"
+    assert sorted(seen) == ["Cancel", "Reopen"]
+
+
+def test_reopening_a_period_asks_the_reason_with_the_verb(main_window, qtbot, dialogs):
+    main_window.ctx.set_period("2025-11")
+    page = main_window.show_page("results")
+    assert page.data.status == "finalized"
+    dialogs.queue("   ")
+    page.reopen_button.click()
+    assert [a.action for a in dialogs.asked if a.kind == "text"] == ["Reopen"]

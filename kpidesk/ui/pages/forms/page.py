@@ -624,7 +624,8 @@ class FormsPage(Page):
         if not self.submitted or self.locked:
             return
         reason = self.ctx.dialogs.ask_text(self, _("Reopen the form"), _("Why does this submitted form need to "
-                                                                          "change?"), required=True)
+                                                                          "change?"), required=True,
+                                           action=_("Reopen the form"))
         if not reason:
             return
         self._own_writes += 1

@@ -477,7 +477,8 @@ class ResultsPage(Page):
         if not points:
             return
         reason = self.ctx.dialogs.ask_text(self, _("Adjustment for {person}").format(person=person),
-                                           _("Reason (required, kept in the audit log):"), required=True)
+                                           _("Reason (required, kept in the audit log):"), required=True,
+                                           action=_("Add adjustment"))
         if not reason:
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
@@ -506,7 +507,7 @@ class ResultsPage(Page):
             return
         until = self.ctx.dialogs.ask_text(self, _("Exemption for {person}").format(person=person), _(
             "Exempt until the end of (optional, e.g. 2026-03; empty: this period only; later periods "
-            "opened before then carry it over):"))
+            "opened before then carry it over):"), action=_("Add exemption"))
         ends_on = None
         if until and until.strip():
             try:
@@ -543,7 +544,8 @@ class ResultsPage(Page):
         index = self.ctx.dialogs.choose(self, _("Remove"), _("Remove which one?"), [c[0] for c in choices])
         if index is None:
             return
-        reason = self.ctx.dialogs.ask_text(self, _("Remove"), _("Reason (required):"), required=True)
+        reason = self.ctx.dialogs.ask_text(self, _("Remove"), _("Reason (required):"), required=True,
+                                           action=_("Remove"))
         if reason:
             remove = choices[index][1]
             self.run_write(lambda: remove(reason), RESULT_CHANGES)
@@ -596,7 +598,7 @@ class ResultsPage(Page):
         period = self.data.period
         reason = self.ctx.dialogs.ask_text(self, _("Reopen {period}").format(period=period),
                                            _("Why must the finalized period change? (required, kept in the audit "
-                                             "log)"))
+                                             "log)"), action=_("Reopen"))
         if reason is None:
             return
         if not reason.strip():
@@ -630,7 +632,7 @@ class ResultsPage(Page):
     def answer_appeal(self, appeal: dict) -> None:
         answer = self.ctx.dialogs.ask_text(self, _("Answer to {name}").format(name=appeal["name"]),
                                            _("Appeal: {text}\n\nYour answer:").format(text=appeal["text"] or ""),
-                                           required=True)
+                                           required=True, action=_("Save the answer"))
         if not answer:
             return
         db, actor = self.ctx.db, self.ctx.actor
@@ -674,7 +676,8 @@ class ResultsPage(Page):
         role = open_roles[index]
         default = row.name if role == "employee" else ""
         signer = self.ctx.dialogs.ask_text(self, _("Sign-off for {name}").format(name=row.name),
-                                           _("Name of the person who signed:"), default, required=True)
+                                           _("Name of the person who signed:"), default, required=True,
+                                           action=_("Record the sign-off"))
         if not signer:
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
@@ -692,7 +695,8 @@ class ResultsPage(Page):
                                         [f"{role_label(s.role)}: {s.signed_by}" for s in signed])
         if index is None:
             return
-        reason = self.ctx.dialogs.ask_text(self, _("Remove a sign-off"), _("Reason (required):"), required=True)
+        reason = self.ctx.dialogs.ask_text(self, _("Remove a sign-off"), _("Reason (required):"), required=True,
+                                           action=_("Remove the sign-off"))
         if not reason:
             return
         db, actor = self.ctx.db, self.ctx.actor

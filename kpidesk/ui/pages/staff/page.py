@@ -266,7 +266,7 @@ class StaffPage(Page):
     def add_department(self) -> None:
         parent_id = None if self._department_filter == ALL_DEPARTMENTS else self._department_filter
         name = self.ctx.dialogs.ask_text(self, _("New department"), _("Name of the new department or team:"),
-                                         required=True)
+                                         required=True, action=_("Add department"))
         if not name:
             return
         Task(self, people.add_department, self.ctx.db, self.ctx.actor, name, parent_id).writes(Changes.STAFF) \
