@@ -100,21 +100,22 @@ class Dialogs:
         return options.index(item) if ok and item in options else None
 
     def open_file(self, parent: QWidget | None, caption: str, filters: str = "", folder: str = "") -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from kpidesk.ui.file_dialogs import file_dialog
 
-        path, _chosen = QFileDialog.getOpenFileName(parent, caption, folder, filters)
-        return path or None
+        dialog = file_dialog(parent, caption, folder, filters, save=False)
+        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else None
 
     def save_file(self, parent: QWidget | None, caption: str, filters: str = "", suggested: str = "") -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from kpidesk.ui.file_dialogs import file_dialog
 
-        path, _chosen = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
-        return path or None
+        dialog = file_dialog(parent, caption, suggested, filters, save=True)
+        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else None
 
     def choose_folder(self, parent: QWidget | None, caption: str, folder: str = "") -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from kpidesk.ui.file_dialogs import folder_dialog
 
-        return QFileDialog.getExistingDirectory(parent, caption, folder) or None
+        dialog = folder_dialog(parent, caption, folder)
+        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else None
 
     def open_folder(self, parent: QWidget | None, folder: Path | str) -> None:
         """Show ``folder`` in the system's file manager."""
