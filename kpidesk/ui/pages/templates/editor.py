@@ -243,7 +243,7 @@ class TemplateEditor(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.rule_box)
-        splitter.setStretchFactor(0, 2)  # the KPI table first; the rule panel grows too on a wide window
+        splitter.setStretchFactor(0, 3)  # the KPI table first; the rule panel grows too on a wide window
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -91,7 +91,7 @@ class TemplatesPage(Page):
         templates_tab.addWidget(left)
         templates_tab.addWidget(self.editor)
         templates_tab.setStretchFactor(1, 1)
-        templates_tab.setSizes([230, 900])
+        templates_tab.setSizes([190, 900])  # the list wraps long names; the KPI table needs the width
 
         self.library = KpiLibraryPanel(ctx)
         self.tabs.addTab(templates_tab, "")
