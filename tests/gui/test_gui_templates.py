@@ -161,3 +161,14 @@ def test_add_a_kpi_to_the_library(page, qtbot):
     assert library.current is not None and library.current.code == "resolution_share"
     picker = page.editor.kpi_picker
     assert any("resolution_share" in picker.itemText(i) for i in range(picker.count()))
+
+
+def test_a_formula_may_name_its_own_kpi_for_the_value_typed_in(page, qtbot):
+    library = page.library
+    library.new_kpi()
+    qtbot.keyClicks(library.code, "rating_share")
+    qtbot.keyClicks(library.formula, "first(rating_share, survey_score / 5 * 100)")
+    assert library.formula_check.ok
+    library.formula.clear()
+    qtbot.keyClicks(library.formula, "first(rating_shares, survey_score / 5 * 100)")
+    assert library.formula_check.unknown == ("rating_shares",)

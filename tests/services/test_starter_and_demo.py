@@ -41,13 +41,14 @@ def test_starter_templates_weigh_exactly_100_and_cover_every_position(starter_db
 
 
 def test_starter_formulas_only_use_known_fields(starter_db):
-    import re
+    """Each formula reads raw fields, or its own KPI code (the value typed in)."""
+    from kpidesk.domain.formulas import parse_formula
 
     with starter_db.session() as session:
         fields = set(session.execute(select(m.RawField.code)).scalars())
-        formulas = [k.formula for k in session.execute(select(m.Kpi)).scalars() if k.formula]
-    used = {name for f in formulas for name in re.findall(r"[A-Za-z_]\w*", f)}
-    assert used <= fields
+        kpis = [(k.code, k.formula) for k in session.execute(select(m.Kpi)).scalars() if k.formula]
+    for code, formula in kpis:
+        assert set(parse_formula(formula).fields) <= fields | {code}, code
 
 
 def _fingerprint(path) -> str:
