@@ -116,3 +116,30 @@ def test_a_folder_that_cannot_hold_backups_is_refused_with_its_name(page, main_w
     qtbot.waitUntil(lambda: "not-a-folder" in page.message.text())
     assert page.backup_folder.text().endswith("backups")
     assert main_window.ctx.db.backup_dir == main_window.ctx.db.path.parent / "backups"
+
+
+def test_grade_consequences_are_edited_and_saved(page, main_window, qtbot):
+    from kpidesk.domain.grades import GradeConsequence
+
+    box = page.consequences_box
+    assert box.table.rowCount() == 4
+    assert [box.table.item(1, c).text() for c in range(3)] == ["good", "较强", "一级客服"]
+    box.table.item(1, 2).setText("二级客服")
+    box.table.setCurrentCell(3, 0)
+    qtbot.mouseClick(box.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Settings saved."
+    organisation, _bands = _stored(main_window)
+    assert organisation.grade_consequences == (
+        GradeConsequence("excellent", "无", "资深客服"), GradeConsequence("good", "较强", "二级客服"),
+        GradeConsequence("fair", "强", "初级客服"))
+
+
+def test_a_grade_named_twice_is_refused(page, main_window, qtbot):
+    box = page.consequences_box
+    qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
+    box.table.item(4, 0).setText("good")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "only once" in page.message.text()
+    organisation, _bands = _stored(main_window)
+    assert len(organisation.grade_consequences) == 4

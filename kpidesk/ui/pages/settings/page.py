@@ -1,5 +1,6 @@
 """Settings: the language (this computer), and the organisation's settings that travel with the
-database — name and logo, grade scale, default shares and rater weights, backup retention."""
+database — name and logo, grade scale and what each grade means, default shares and rater weights, backup
+retention."""
 
 from __future__ import annotations
 
@@ -223,8 +224,10 @@ class SettingsPage(Page):
         save_bar.addWidget(self.save_button)
 
         from kpidesk.ui.pages.settings.forms_folder import FormsFolderBox
+        from kpidesk.ui.pages.settings.grade_consequences import GradeConsequencesBox
 
         self.forms_folder_box = FormsFolderBox(self.ctx)
+        self.consequences_box = GradeConsequencesBox()
         content = QWidget()
         grid = QGridLayout(content)
         grid.addWidget(self.language_box, 0, 0)
@@ -233,6 +236,7 @@ class SettingsPage(Page):
         grid.addWidget(self.grades_box, 0, 1, 2, 1)
         grid.addWidget(self.backup_box, 2, 1)
         grid.addWidget(self.forms_folder_box, 3, 1)
+        grid.addWidget(self.consequences_box, 3, 0)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
@@ -278,6 +282,7 @@ class SettingsPage(Page):
                                    "the lowest grade starts at 0."))
         self.backup_box.setTitle(_("Backups"))
         self.forms_folder_box.retranslate()
+        self.consequences_box.retranslate()
         self.folder_label.setText(_("Folder"))
         self.open_folder_button.setText(_("Open folder"))
         self.backup_now_button.setText(_("Back up now"))
@@ -328,6 +333,7 @@ class SettingsPage(Page):
         self.grades.setRowCount(0)
         for band in self.data.bands:
             self._append_band(band)
+        self.consequences_box.show_rows(organisation.grade_consequences)
         self.backup_folder.setText(self.data.backup_folder or _("Not a file database: use the server's own backups."))
         self.open_folder_button.setEnabled(bool(self.data.backup_folder))
         for button in (self.backup_now_button, self.change_folder_button, self.default_folder_button):
@@ -398,6 +404,7 @@ class SettingsPage(Page):
             quantitative_share=self.quantitative.value(), qualitative_share=self.qualitative.value(),
             rater_weights={role: spin.value() for role, spin in self.rater_spins.items()},
             keep_daily=self.keep_daily.value(), keep_monthly=self.keep_monthly.value(),
+            grade_consequences=self.consequences_box.rows(),
         )
 
     def save(self) -> bool:
