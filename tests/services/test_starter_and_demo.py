@@ -36,8 +36,9 @@ def test_starter_templates_weigh_exactly_100_and_cover_every_position(starter_db
         templates = session.execute(select(m.Template)).scalars().all()
         positions = {t.position.name for t in templates}
         sums = {t.key: sum(item.weight for item in t.items) for t in templates}
-    assert positions == {"客服代表", "客户关系主管", "投诉专员", "客户关系经理"}
-    assert sums == {"csr": 100, "crs": 100, "complaints": 100, "manager": 100}
+    assert positions == {"客服代表", "客户关系主管", "投诉专员", "客户关系经理", "客户关系专家", "高级客户关系经理"}
+    assert sums == {"csr": 100, "crs": 100, "complaints": 100, "manager": 100, "specialist": 100,
+                    "senior_manager": 100}
 
 
 def test_starter_formulas_only_use_known_fields(starter_db):
