@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.periods import Period
+from kpidesk.domain.scoring import AutoExemption
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
@@ -36,6 +37,7 @@ from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
 DEPARTMENT_RULE_REASON = "two thirds of the department missed the target"
+WORKLOAD_REASON = "workload well above the department's median"
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,8 @@ def _record_automatic_exemptions(session: Session, record: m.PeriodRecord, score
     for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
         session.add(m.Exemption(
             period_id=record.id, employee_id=int(result.input.employees[row]), kpi_id=kpi_ids[result.codes[column]],
-            reason=DEPARTMENT_RULE_REASON, author=author, automatic=True,
+            reason=WORKLOAD_REASON if result.auto[row, column] == AutoExemption.WORKLOAD else DEPARTMENT_RULE_REASON,
+            author=author, automatic=True,
         ))
 
 
