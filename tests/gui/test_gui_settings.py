@@ -143,3 +143,30 @@ def test_a_grade_named_twice_is_refused(page, main_window, qtbot):
     assert "only once" in page.message.text()
     organisation, _bands = _stored(main_window)
     assert len(organisation.grade_consequences) == 4
+
+
+def test_the_starter_library_is_updated_after_confirming(make_window, db, actor, tmp_path, qtbot, dialogs):
+    from tests_support.older_starter import install_older
+
+    older = install_older(db, actor, tmp_path)
+    path = db.path
+    db.dispose()
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    box = window.show_page("settings").starter_box
+    assert box.state.text() == f"Made from customer-service, version {older}."
+    dialogs.queue(False)  # first look, then decline
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    asked = dialogs.asked[-1].text
+    assert "changed template csr" in asked and "new template specialist" in asked
+    organisation, _bands = _stored(window)
+    assert organisation.starter_version == older
+    dialogs.queue(True)
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    organisation, _bands = _stored(window)
+    assert organisation.starter_version == older + 1
+    assert box.message.text() == f"Updated to version {older + 1}: 4 changes."
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    assert box.message.text() == "The library is up to date."

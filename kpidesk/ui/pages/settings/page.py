@@ -225,9 +225,11 @@ class SettingsPage(Page):
 
         from kpidesk.ui.pages.settings.forms_folder import FormsFolderBox
         from kpidesk.ui.pages.settings.grade_consequences import GradeConsequencesBox
+        from kpidesk.ui.pages.settings.starter_update import StarterUpdateBox
 
         self.forms_folder_box = FormsFolderBox(self.ctx)
         self.consequences_box = GradeConsequencesBox()
+        self.starter_box = StarterUpdateBox(self.ctx)
         content = QWidget()
         grid = QGridLayout(content)
         grid.addWidget(self.language_box, 0, 0)
@@ -237,9 +239,10 @@ class SettingsPage(Page):
         grid.addWidget(self.backup_box, 2, 1)
         grid.addWidget(self.forms_folder_box, 3, 1)
         grid.addWidget(self.consequences_box, 3, 0)
+        grid.addWidget(self.starter_box, 4, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(5, 1)
         self.language_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -283,6 +286,7 @@ class SettingsPage(Page):
         self.backup_box.setTitle(_("Backups"))
         self.forms_folder_box.retranslate()
         self.consequences_box.retranslate()
+        self.starter_box.retranslate()
         self.folder_label.setText(_("Folder"))
         self.open_folder_button.setText(_("Open folder"))
         self.backup_now_button.setText(_("Back up now"))
@@ -334,6 +338,7 @@ class SettingsPage(Page):
         for band in self.data.bands:
             self._append_band(band)
         self.consequences_box.show_rows(organisation.grade_consequences)
+        self.starter_box.show_library(organisation.starter_library, organisation.starter_version)
         self.backup_folder.setText(self.data.backup_folder or _("Not a file database: use the server's own backups."))
         self.open_folder_button.setEnabled(bool(self.data.backup_folder))
         for button in (self.backup_now_button, self.change_folder_button, self.default_folder_button):

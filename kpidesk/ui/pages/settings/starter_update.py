@@ -1,0 +1,71 @@
+"""The Settings box that names the starter library the database was made from and brings it up to the
+version this program carries: the differences are shown first and applied only when confirmed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kpidesk.i18n import _
+from kpidesk.services.library.starter_update import StarterUpdate, describe_update
+from kpidesk.services.library.use_cases import apply_starter_update, plan_starter_update
+from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.dialogs import error_text
+from kpidesk.ui.tasks import Task
+
+
+class StarterUpdateBox(QGroupBox):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("starterUpdateBox")
+        self.library = ""
+        self.version = 0
+        self.state = QLabel()
+        self.state.setObjectName("starterLibrary")
+        self.state.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.check_button = QPushButton()
+        self.check_button.setObjectName("checkStarterUpdate")
+        self.check_button.clicked.connect(self.check)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.check_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Starter library"))
+        self.check_button.setText(_("Check for an update…"))
+        self.show_library(self.library, self.version)
+
+    def show_library(self, library: str, version: int) -> None:
+        self.library, self.version = library, version
+        self.state.setText(_("Made from {name}, version {version}.").format(name=library, version=version)
+                           if library else _("The library was not made from a starter library."))
+        self.check_button.setEnabled(bool(library) and not self.ctx.read_only)
+
+    def check(self) -> None:
+        self.message.clear()
+        Task(self, plan_starter_update, self.ctx.db, self.ctx.actor, self.library).success(self._planned) \
+            .failure(lambda e: self.message.setText(error_text(e))).start()
+
+    def _planned(self, plan: StarterUpdate) -> None:
+        if plan.up_to_date:
+            self.message.setText(_("The library is up to date."))
+            return
+        text = "\n".join(describe_update(plan)) + "\n\n" + _(
+            "Apply these changes? Changed templates get a new version; finalized periods keep their results.")
+        if not self.ctx.dialogs.confirm(self, _("Update the starter library"), text):
+            return
+        Task(self, apply_starter_update, self.ctx.db, self.ctx.actor, self.library) \
+            .writes(Changes.KPIS | Changes.TEMPLATES | Changes.FORMS | Changes.RESULTS | Changes.SETTINGS) \
+            .success(self._applied).failure(lambda e: self.message.setText(error_text(e))).start()
+
+    def _applied(self, plan: StarterUpdate) -> None:
+        self.show_library(plan.name, plan.to_version)
+        self.message.setText(_("Updated to version {version}: {count} changes.").format(
+            version=plan.to_version, count=len(plan.changes)))
