@@ -55,6 +55,8 @@ def test_response_time_is_not_deducted_under_heavy_workload():
     assert "workload" in render_explanation(explanation, "en")
 
 
+# 002 (e-commerce notes, response time): no workload figure, or a department of two, and the 75 s against
+# the 60 s target is deducted as usual (80 points).
 def test_workload_needs_the_figure_and_a_large_enough_department():
     two = _score({"avg_order_value": [120] * 2, "first_response_time": [75, 75]}, {"contacts": [100, 300]},
                  ["d1"] * 2)
@@ -63,6 +65,8 @@ def test_workload_needs_the_figure_and_a_large_enough_department():
     assert unknown.frame["first_response_time.score"].tolist() == pytest.approx([80] * 4)
 
 
+# 002 (e-commerce notes): the order-value item carries the two-thirds rule, the response-time item the
+# workload rule read against contacts at 1.2 × the department median.
 def test_the_ecommerce_template_turns_both_exemptions_on(db, actor):
     from sqlalchemy import select
 
@@ -89,6 +93,8 @@ def _office_builder():
     return module
 
 
+# 002 (e-commerce notes, response time): the workload exemption is kept with its reason when the period is
+# finalized — here 130 contacts against a median of 100.
 def test_finalizing_records_the_workload_exemption_with_its_reason(db, actor):
     from sqlalchemy import select
 

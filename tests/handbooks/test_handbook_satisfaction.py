@@ -60,6 +60,7 @@ def test_scoring_uses_whichever_satisfaction_input_is_there(demo_db, actor):
     assert frame.loc["CS003", "csat.value"] == pytest.approx(95)
 
 
+# 001 (evaluation indicators, CSAT): both inputs can be typed in — the percent column, then the 5-point one.
 def test_the_entry_grid_offers_both_satisfaction_columns(demo_db, actor):
     from kpidesk.services.appraisal.use_cases import entry_sheet
 

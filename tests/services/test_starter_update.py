@@ -102,3 +102,13 @@ def test_a_finalized_period_keeps_its_template_version(older_db, actor):
 def test_another_starter_library_is_refused(older_db):
     with older_db.session() as session, pytest.raises(ValidationError, match="customer-service"):
         plan_update(session, "ecommerce-service")
+
+
+def test_applying_needs_the_right_to_edit_the_library(older_db):
+    from kpidesk.errors import PermissionDenied
+    from kpidesk.services.actor import Actor, Role
+
+    with older_db.write() as session, pytest.raises(PermissionDenied):
+        apply_update(session, Actor(name="E1", role=Role.EMPLOYEE), "customer-service")
+    with older_db.session() as session:
+        assert not plan_update(session, "customer-service").empty
