@@ -170,3 +170,12 @@ def test_the_starter_library_is_updated_after_confirming(make_window, db, actor,
     assert box.message.text() == f"Updated to version {older + 1}: 4 changes."
     qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
     assert box.message.text() == "The library is up to date."
+
+
+def test_a_grade_the_scale_does_not_have_is_refused(page, main_window, qtbot):
+    box = page.consequences_box
+    box.table.item(3, 0).setText("terrible")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "terrible" in page.message.text() and "Settings saved." not in page.message.text()
+    organisation, _bands = _stored(main_window)
+    assert organisation.grade_consequences[3].grade == "poor"

@@ -420,6 +420,11 @@ class SettingsPage(Page):
         except (ValueError, org_service.ValidationError) as exc:
             self._fail(error_text(exc) if isinstance(exc, org_service.ValidationError) else str(exc))
             return False
+        unknown = sorted({row.grade for row in organisation.grade_consequences} - {band.code for band in bands})
+        if unknown:
+            self._fail(_("What a grade means names grades the scale does not have: {codes}").format(
+                codes=", ".join(unknown)))
+            return False
         changed_bands = bands if self.data is None or bands != self.data.bands else None
         Task(self, people.save_organisation_settings, self.ctx.db, self.ctx.actor, organisation, changed_bands).writes(Changes.SETTINGS | Changes.RESULTS).success(self._saved) \
             .failure(lambda e: self._fail(error_text(e))).start()
