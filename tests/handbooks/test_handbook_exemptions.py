@@ -122,4 +122,7 @@ def test_finalizing_records_the_workload_exemption_with_its_reason(db, actor):
     with db.session() as session:
         rows = session.execute(select(m.Exemption.employee_id, m.Exemption.reason)
                                .where(m.Exemption.automatic.is_(True))).all()
+        audited = session.execute(select(m.AuditEntry.new).where(m.AuditEntry.action == "exemption.automatic")
+                                  ).scalar_one()
     assert rows == [(ids["E1"], periods.WORKLOAD_REASON)]
+    assert audited == [{"employee_id": ids["E1"], "kpi": "csat", "reason": periods.WORKLOAD_REASON}]
