@@ -179,3 +179,28 @@ def test_a_grade_the_scale_does_not_have_is_refused(page, main_window, qtbot):
     assert "terrible" in page.message.text() and "Settings saved." not in page.message.text()
     organisation, _bands = _stored(main_window)
     assert organisation.grade_consequences[3].grade == "poor"
+
+
+def test_a_database_without_a_recorded_library_is_compared_with_a_chosen_one(make_window, db, actor, tmp_path,
+                                                                            qtbot, dialogs):
+    from tests_support.older_starter import install_older
+
+    from kpidesk.services.library.starter import available_starters
+    from kpidesk.services.safety.settings import update_settings
+
+    older = install_older(db, actor, tmp_path)
+    with db.write() as session:  # as made before libraries recorded where they came from
+        update_settings(session, actor, starter_library="", starter_version=0)
+    path = db.path
+    db.dispose()
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    box = window.show_page("settings").starter_box
+    assert "does not record" in box.state.text() and box.check_button.isEnabled()
+    dialogs.queue(available_starters().index("customer-service"), True)
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    assert [a.kind for a in dialogs.asked[-2:]] == ["choose", "confirm"]
+    organisation, _bands = _stored(window)
+    assert (organisation.starter_library, organisation.starter_version) == ("customer-service", older + 1)

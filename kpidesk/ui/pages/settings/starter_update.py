@@ -1,11 +1,13 @@
 """The Settings box that names the starter library the database was made from and brings it up to the
-version this program carries: the differences are shown first and applied only when confirmed."""
+version this program carries: the differences are shown first and applied only when confirmed. A database
+made before libraries recorded their origin is compared with a starter library the user picks."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpidesk.i18n import _
+from kpidesk.services.library.starter import available_starters
 from kpidesk.services.library.starter_update import StarterUpdate, describe_update
 from kpidesk.services.library.use_cases import apply_starter_update, plan_starter_update
 from kpidesk.ui.context import AppContext, Changes
@@ -45,13 +47,23 @@ class StarterUpdateBox(QGroupBox):
     def show_library(self, library: str, version: int) -> None:
         self.library, self.version = library, version
         self.state.setText(_("Made from {name}, version {version}.").format(name=library, version=version)
-                           if library else _("The library was not made from a starter library."))
-        self.check_button.setEnabled(bool(library) and not self.ctx.read_only)
+                           if library else _("The database does not record a starter library; checking compares "
+                                             "the library with one you choose."))
+        self.check_button.setEnabled(not self.ctx.read_only)
 
     def check(self) -> None:
         self.message.clear()
-        Task(self, plan_starter_update, self.ctx.db, self.ctx.actor, self.library).success(self._planned) \
+        name = self.library or self._choose_library()
+        if not name:
+            return
+        Task(self, plan_starter_update, self.ctx.db, self.ctx.actor, name).success(self._planned) \
             .failure(lambda e: self.message.setText(error_text(e))).start()
+
+    def _choose_library(self) -> str | None:
+        names = available_starters()
+        index = self.ctx.dialogs.choose(self, _("Update the starter library"),
+                                        _("Compare the library with the starter library:"), names)
+        return names[index] if index is not None and 0 <= index < len(names) else None
 
     def _planned(self, plan: StarterUpdate) -> None:
         if plan.up_to_date:
@@ -61,7 +73,7 @@ class StarterUpdateBox(QGroupBox):
             "Apply these changes? Changed templates get a new version; finalized periods keep their results.")
         if not self.ctx.dialogs.confirm(self, _("Update the starter library"), text):
             return
-        Task(self, apply_starter_update, self.ctx.db, self.ctx.actor, self.library) \
+        Task(self, apply_starter_update, self.ctx.db, self.ctx.actor, plan.name) \
             .writes(Changes.KPIS | Changes.TEMPLATES | Changes.FORMS | Changes.RESULTS | Changes.SETTINGS) \
             .success(self._applied).failure(lambda e: self.message.setText(error_text(e))).start()
 
