@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.periods import Period
+from kpidesk.domain.scoring import AutoExemption
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
@@ -36,6 +37,7 @@ from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
 DEPARTMENT_RULE_REASON = "two thirds of the department missed the target"
+WORKLOAD_REASON = "workload well above the department's median"
 
 
 @dataclass(frozen=True)
@@ -207,14 +209,19 @@ def _fix_appraisals(session: Session, record: m.PeriodRecord, scores) -> None:
 
 
 def _record_automatic_exemptions(session: Session, record: m.PeriodRecord, scores, author: str) -> None:
+    """Keep the exemptions the engine applied by itself, each with its reason, and audit them together."""
     result = scores.result
     kpi_ids = dict(session.execute(select(m.Kpi.code, m.Kpi.id)).all())
     rows, columns = result.auto.nonzero()
+    audited = []
     for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-        session.add(m.Exemption(
-            period_id=record.id, employee_id=int(result.input.employees[row]), kpi_id=kpi_ids[result.codes[column]],
-            reason=DEPARTMENT_RULE_REASON, author=author, automatic=True,
-        ))
+        reason = WORKLOAD_REASON if result.auto[row, column] == AutoExemption.WORKLOAD else DEPARTMENT_RULE_REASON
+        employee_id, code = int(result.input.employees[row]), result.codes[column]
+        session.add(m.Exemption(period_id=record.id, employee_id=employee_id, kpi_id=kpi_ids[code], reason=reason,
+                                author=author, automatic=True))
+        audited.append({"employee_id": employee_id, "kpi": code, "reason": reason})
+    if audited:
+        audit.record(session, author, "exemption.automatic", entity="period", entity_id=record.code, new=audited)
 
 
 def reopen_period(session: Session, actor: Actor, period: str | Period, reason: str) -> m.PeriodRecord:

@@ -49,6 +49,7 @@ FLAG_LABELS = {
     "kpis_excluded": N_("some KPIs not counted"),
     "insufficient_data": N_("too little data to grade"),
     "department_rule": N_("two-thirds department rule applied"),
+    "workload": N_("high workload: a missed target not deducted"),
     "clipped": N_("total limited to the bounds"),
     "forced_grade": N_("grade set by forced distribution"),
     "reward_streak": N_("3 periods excellent and first"),

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.domain.scoring import STATUS_NAMES, Status
+from kpidesk.domain.scoring import STATUS_NAMES, AutoExemption, Status
 from kpidesk.store import models as m
 
 SNAPSHOT_SCHEMA = 1
@@ -92,7 +92,8 @@ def build_snapshot(session: Session, scores) -> dict[str, Any]:
     rows_of_auto, columns_of_auto = np.nonzero(result.auto)
     for row, column in zip(rows_of_auto.tolist(), columns_of_auto.tolist(), strict=True):
         exemptions.setdefault(str(result.input.employees[row]), []).append(
-            {"kpi": result.codes[column], "reason": "department_rule", "automatic": True})
+            {"kpi": result.codes[column], "reason": AutoExemption(int(result.auto[row, column])).name.lower(),
+             "automatic": True})
     adjustments: dict[str, list] = {}
     if loaded.record is not None:
         for a in session.execute(select(m.Adjustment).where(m.Adjustment.period_id == loaded.record.id)

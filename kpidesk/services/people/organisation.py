@@ -20,7 +20,7 @@ from kpidesk.store import models as m
 
 #: The settings the settings page edits; the scoring options are changed where they are used.
 PAGE_FIELDS = ("name", "logo", "quantitative_share", "qualitative_share", "rater_weights", "keep_daily", "keep_monthly",
-               "document_language")
+               "document_language", "grade_consequences")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from kpidesk.charts.pool import ChartJob, PendingImage
 from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
+from kpidesk.domain.grades import GradeConsequence, consequence_of
 from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.statuses import PeriodStatus
@@ -208,6 +209,7 @@ class _Context:
     organisation: str
     charts: bool
     pay: PayPrint | None = None  # set when the sheets carry a pay section
+    grade_consequences: tuple[GradeConsequence, ...] = ()
 
 
 def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
@@ -229,6 +231,7 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         if detail.criteria and detail.roles:
             jobs.append(("radar_chart", ChartJob("radar", qualitative_radar(detail, lang=ctx.lang),
                                                  size=PRINT_HALF_WIDTH, lang=ctx.lang)))
+    consequence = consequence_of(ctx.grade_consequences, row["grade_code"])
     return SheetData(
         organisation=ctx.organisation,
         title=title,
@@ -249,6 +252,8 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         total_score=float_or_none(row["total"]),
         grade=_grade(scored, row["grade_code"], ctx.lang),
         grade_key=row["grade_code"] if isinstance(row["grade_code"], str) else None,
+        training_need=consequence.training_need if consequence else "",
+        staff_level=consequence.staff_level if consequence else "",
         department_rank=int_or_none(row["rank_department"]),
         department_size=department_sizes.get(row["department"]),
         improvement=_improvement(detail),
@@ -456,7 +461,9 @@ def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _
     period = resolve_period(request.period)
     if request.pay:
         pay.require_pay(actor)
-    ctx = _Context(session, actor, lang, _, load_settings(session).name, request.charts)
+    settings = load_settings(session)
+    ctx = _Context(session, actor, lang, _, settings.name, request.charts,
+                   grade_consequences=settings.grade_consequences)
     scored = load_scored_period(session, period, department=request.department, actor=actor)
     chosen = _selected(ctx, scored, request.staff_nos)
     if not chosen:

@@ -1,5 +1,6 @@
 """Settings: the language (this computer), and the organisation's settings that travel with the
-database — name and logo, grade scale, default shares and rater weights, backup retention."""
+database — name and logo, grade scale and what each grade means, default shares and rater weights, backup
+retention."""
 
 from __future__ import annotations
 
@@ -235,11 +236,15 @@ class SettingsPage(Page):
         save_bar.addWidget(self.save_button)
 
         from kpidesk.ui.pages.settings.forms_folder import FormsFolderBox
+        from kpidesk.ui.pages.settings.grade_consequences import GradeConsequencesBox
+        from kpidesk.ui.pages.settings.starter_update import StarterUpdateBox
 
         self.forms_folder_box = FormsFolderBox(self.ctx)
         from kpidesk.ui.pages.settings.database_box import DatabaseBox
 
         self.database_box = DatabaseBox(self.ctx)
+        self.consequences_box = GradeConsequencesBox()
+        self.starter_box = StarterUpdateBox(self.ctx)
         content = QWidget()
         grid = QGridLayout(content)
         # the grade scale across the whole width: in half of it, its five columns cut their headers
@@ -249,10 +254,12 @@ class SettingsPage(Page):
         grid.addWidget(self.shares_box, 3, 0, 2, 1)
         grid.addWidget(self.backup_box, 3, 1)
         grid.addWidget(self.forms_folder_box, 4, 1)
-        grid.addWidget(self.database_box, 5, 0, 1, 2)
+        grid.addWidget(self.consequences_box, 5, 0, 1, 2)
+        grid.addWidget(self.starter_box, 6, 0)
+        grid.addWidget(self.database_box, 6, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(6, 1)
+        grid.setRowStretch(7, 1)
         self.language_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         scroll = QScrollArea()
         scroll.setObjectName("settingsScroll")
@@ -304,6 +311,8 @@ class SettingsPage(Page):
         self.backup_box.setTitle(_("Backups"))
         self.forms_folder_box.retranslate()
         self.database_box.retranslate()
+        self.consequences_box.retranslate()
+        self.starter_box.retranslate()
         self.folder_label.setText(_("Folder"))
         self.open_folder_button.setText(_("Open folder"))
         self.backup_now_button.setText(_("Back up now"))
@@ -355,6 +364,8 @@ class SettingsPage(Page):
         self.grades.setRowCount(0)
         for band in self.data.bands:
             self._append_band(band)
+        self.consequences_box.show_rows(organisation.grade_consequences)
+        self.starter_box.show_library(organisation.starter_library, organisation.starter_version)
         self.backup_folder.setText(self.data.backup_folder or _("Not a file database: use the server's own backups."))
         self.open_folder_button.setEnabled(bool(self.data.backup_folder))
         for button in (self.backup_now_button, self.change_folder_button, self.default_folder_button):
@@ -427,6 +438,7 @@ class SettingsPage(Page):
             rater_weights={role: spin.value() for role, spin in self.rater_spins.items()},
             keep_daily=self.keep_daily.value(), keep_monthly=self.keep_monthly.value(),
             document_language=self.document_language.currentData() or "",
+            grade_consequences=self.consequences_box.rows(),
         )
 
     def save(self) -> bool:
@@ -436,6 +448,11 @@ class SettingsPage(Page):
             org_service.check_bands(bands)
         except (ValueError, org_service.ValidationError) as exc:
             self._fail(error_text(exc) if isinstance(exc, org_service.ValidationError) else str(exc))
+            return False
+        unknown = sorted({row.grade for row in organisation.grade_consequences} - {band.code for band in bands})
+        if unknown:
+            self._fail(_("What a grade means names grades the scale does not have: {codes}").format(
+                codes=", ".join(unknown)))
             return False
         changed_bands = bands if self.data is None or bands != self.data.bands else None
         Task(self, people.save_organisation_settings, self.ctx.db, self.ctx.actor, organisation, changed_bands).writes(Changes.SETTINGS | Changes.RESULTS).success(self._saved) \
