@@ -30,7 +30,7 @@ from kpidesk.services.appraisal.scoring_inputs import (
     find_period_record,
 )
 from kpidesk.services.appraisal.snapshots import build_snapshot, content_hash, current_snapshot
-from kpidesk.services.safety import audit
+from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require, require_for_employee
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
@@ -190,6 +190,7 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
         freeze_pay(session, actor, record.code)  # pay is fixed with the scores it was computed from
     audit.record(session, actor or "system", "period.finalize", entity="period", entity_id=record.code,
                  new={"content_hash": digest, "employees": len(frame)})
+    witness.note(session, witness.FINALIZE, record.code, digest)
     return Finalized(record.code, digest, len(frame))
 
 
@@ -245,6 +246,7 @@ def reopen_period(session: Session, actor: Actor | None, period: str | Period, r
     audit.record(session, actor or "system", "period.reopen", entity="period", entity_id=record.code,
                  old={"status": PeriodStatus.FINALIZED, "content_hash": snapshot.content_hash if snapshot else None},
                  new={"status": PeriodStatus.OPEN}, reason=reason.strip())
+    witness.note(session, witness.REOPEN, record.code, snapshot.content_hash if snapshot else None)
     return record
 
 

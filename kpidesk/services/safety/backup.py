@@ -20,7 +20,7 @@ from pathlib import Path
 from kpidesk.errors import CorruptDatabase, NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.safety import audit
+from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require
 from kpidesk.store import backups as files
 from kpidesk.store import sqlite
@@ -88,6 +88,7 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     if out.is_dir():
         out = out / files.backup_name(db.path.stem, "manual")
     sqlite.online_backup(db.path, out)
+    witness.record_backup(db.path, out)
     _require_sound(out)
     return out
 
@@ -136,6 +137,7 @@ def retention(db: Database) -> tuple[int, int]:
 def _verified_backup(database: Path, folder: Path, reason: str) -> Path:
     target = files.backup_file(database, folder, reason)
     try:
+        witness.record_backup(database, target)
         _require_sound(target)
     except CorruptDatabase:
         target.unlink(missing_ok=True)
@@ -339,6 +341,7 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
     after = examine(db_path)
     if not after.ok:  # should not happen: the candidate was checked; say so rather than hide it
         raise CorruptDatabase(verdict_message(db_path, after))
+    witness.record_restore(db_path)
     return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
 
 
