@@ -168,7 +168,8 @@ def test_a_finalized_period_flipped_to_open_in_sql_is_named(office, capsys):
     assert f"Period {PERIOD} is open in the database, but its last audited change left it finalized" in out
 
 
-def test_a_status_flip_then_a_second_finalization_is_named_and_the_old_sheet_no_longer_matches(office, capsys):
+def test_a_status_flip_then_a_second_finalization_is_refused_named_and_the_old_sheet_no_longer_matches(
+        office, capsys, monkeypatch):
     old_hash = _snapshot_hash(office)
     assert _run(capsys, office, "verify-sheet", "--period", PERIOD, "--employee", "CS001", old_hash)[0] == 0
     with sqlite3.connect(office) as connection:
@@ -177,7 +178,17 @@ def test_a_status_flip_then_a_second_finalization_is_named_and_the_old_sheet_no_
         connection.execute(
             "UPDATE measurements SET value = value * 2 WHERE period_id = (SELECT id FROM periods WHERE code = ?)",
             (PERIOD,))
-    assert _run(capsys, office, "period", "finalize", PERIOD, "--yes")[0] == 0
+    code, out = _run(capsys, office, "verify-sheet", "--period", PERIOD, "--employee", "CS001", old_hash)
+    assert code == 1 and "no longer finalized" in out
+    code, out = _run(capsys, office, "period", "finalize", PERIOD, "--yes")
+    assert code != 0 and "never reopened" in out
+
+    from kpidesk.services.appraisal import periods, snapshots
+
+    with monkeypatch.context() as older_build:  # a build that neither refuses nor checks finalizes it again
+        older_build.setattr(periods, "audited_hash", lambda session, code: None)
+        older_build.setattr(snapshots, "audited_hash", lambda session, code: None)
+        assert _run(capsys, office, "period", "finalize", PERIOD, "--yes")[0] == 0
     assert _snapshot_hash(office) != old_hash
 
     code, out = _run(capsys, office, "verify-sheet", "--period", PERIOD, "--employee", "CS001", old_hash)
@@ -208,10 +219,69 @@ def test_results_edited_after_finalization_are_caught(office, capsys):
             "SELECT e.staff_no FROM results r JOIN employees e ON e.id = r.employee_id "
             "JOIN periods p ON p.id = r.period_id WHERE p.code = ? ORDER BY e.staff_no LIMIT 1", (PERIOD,)).fetchone()[0]
         connection.execute(
-            "UPDATE results SET total = 100, grade_code = 'A' WHERE employee_id = "
+            "UPDATE results SET total = 1000000, grade_code = 'A' WHERE employee_id = "
             "(SELECT id FROM employees WHERE staff_no = ?) AND period_id = (SELECT id FROM periods WHERE code = ?)",
             (staff_no, PERIOD))
     code, out = _run(capsys, office, "db", "check")
     assert code == 1
     assert f"The stored results of {PERIOD} differ from its finalized snapshot for 1 people (staff numbers " \
            f"{staff_no})" in out
+
+
+# --------------------------------------------------------------------------- finalized outputs read the snapshot
+
+
+def _edit_result_and_rename(db: Path) -> tuple[str, str, float]:
+    """Rename a person and edit their stored result of PERIOD; returns staff number, finalized name and total."""
+    with sqlite3.connect(db) as connection:
+        staff_no, name, total = connection.execute(
+            "SELECT e.staff_no, e.name, r.total FROM results r JOIN employees e ON e.id = r.employee_id "
+            "JOIN periods p ON p.id = r.period_id WHERE p.code = ? ORDER BY e.staff_no LIMIT 1", (PERIOD,)).fetchone()
+        connection.execute("UPDATE employees SET name = '改名后' WHERE staff_no = ?", (staff_no,))
+        connection.execute(
+            "UPDATE results SET total = 1000000 WHERE employee_id = (SELECT id FROM employees WHERE staff_no = ?) "
+            "AND period_id = (SELECT id FROM periods WHERE code = ?)", (staff_no, PERIOD))  # 100.0000
+    return staff_no, name, total / 10_000  # kept as an integer of ten-thousandths
+
+
+def test_the_export_of_a_finalized_period_shows_names_and_scores_as_finalized(office, tmp_path, capsys):
+    import csv
+
+    staff_no, name, total = _edit_result_and_rename(office)
+    out = tmp_path / "results.csv"
+    assert _run(capsys, office, "export", "--period", PERIOD, "--out", str(out))[0] == 0
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        rows = {row["Staff no"]: row for row in csv.DictReader(stream)}
+    assert rows[staff_no]["Name"] == name
+    assert float(rows[staff_no]["Total"]) == pytest.approx(total)
+
+
+def test_a_year_sheet_reads_finalized_months_from_the_snapshot(office):
+    from kpidesk.services.printing.sheets import PrintRequest, gather_documents
+    from kpidesk.store.db import open_database
+
+    staff_no, _name, total = _edit_result_and_rename(office)
+    db = open_database(office)
+    try:
+        with db.session() as session:
+            pending = gather_documents(session, None, PrintRequest(PERIOD, (staff_no,), year_sheets=True,
+                                                                   charts=False, lang="en"))
+    finally:
+        db.dispose()
+    month = next(row for row in pending.documents[0].periods if row.period == PERIOD)
+    assert month.total_score == pytest.approx(total)
+
+
+def test_a_snapshot_replaced_with_a_recomputed_hash_is_never_shown(office, tmp_path, capsys):
+    with sqlite3.connect(office) as connection:
+        snapshot_id, raw = connection.execute(
+            "SELECT s.id, s.content FROM snapshots s JOIN periods p ON p.id = s.period_id "
+            "WHERE p.code = ? AND s.superseded = 0", (PERIOD,)).fetchone()
+        content = json.loads(raw)
+        content["rows"][0]["name"] = "冒名"
+        connection.execute("UPDATE snapshots SET content = ?, content_hash = ? WHERE id = ?",
+                           (canonical_json(content), content_hash(content), snapshot_id))
+    out = tmp_path / "results.csv"
+    code, shown = _run(capsys, office, "export", "--period", PERIOD, "--out", str(out))
+    assert code != 0 and not out.exists()
+    assert f"The stored results of {PERIOD} are not the ones the audit log recorded at finalization" in shown

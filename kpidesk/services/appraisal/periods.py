@@ -29,7 +29,7 @@ from kpidesk.services.appraisal.scoring_inputs import (
     current_templates,
     find_period_record,
 )
-from kpidesk.services.appraisal.snapshots import build_snapshot, content_hash, current_snapshot
+from kpidesk.services.appraisal.snapshots import audited_hash, build_snapshot, content_hash, current_snapshot
 from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require, require_for_employee
 from kpidesk.store import models as m
@@ -159,6 +159,10 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
     if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
+    if audited_hash(session, record.code) is not None:  # its last audited change was a finalization
+        raise LockedPeriodError(_(
+            "Period {period} was finalized and, by the audit log, never reopened: its status was changed outside "
+            "KPI Desk, so it is not finalized again (run kpidesk db check).").format(period=record.code))
     scores = compute_scores(session, record.code)
     if scores.frame.empty:
         raise ValidationError(_("Period {period} has nobody to appraise.").format(period=record.code))

@@ -35,7 +35,7 @@ class SheetCheck:
 def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, printed_hash: str) -> SheetCheck:
     """Whether a sheet printed with ``printed_hash`` for ``staff_no`` in ``period`` is the one the database
     holds now. ``printed_hash`` may be the start of the hash (at least 16 hex digits), spaces ignored."""
-    from kpidesk.services.appraisal.snapshots import content_hash, current_snapshot
+    from kpidesk.services.appraisal.snapshots import audited_hash, content_hash, current_snapshot
     from kpidesk.services.people.staff import employee_by_staff_no
     from kpidesk.services.safety.period_lock import period_record
 
@@ -66,12 +66,15 @@ def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, pri
     if employee.id not in people:
         return SheetCheck(False, _("{name} ({staff_no}) is not in the finalized results of {period}.").format(
             name=employee.name, staff_no=employee.staff_no, period=record.code), match.content_hash)
-    current = current_snapshot(session, record) if record.status == PeriodStatus.FINALIZED else None
+    if record.status != PeriodStatus.FINALIZED:
+        return SheetCheck(False, _("{period} is no longer finalized; this sheet is out of date.").format(
+            period=record.code), match.content_hash, match.created_at, match.created_by, superseded=True)
+    current = current_snapshot(session, record)
     if match.superseded or current is None or current.id != match.id:
         return SheetCheck(False, _("This sheet shows results of {period} that were reopened and finalized "
                                    "again; it is out of date.").format(period=record.code),
                           match.content_hash, match.created_at, match.created_by, superseded=True)
-    if _audited_finalization(session, record.code) != match.content_hash:
+    if audited_hash(session, record.code) != match.content_hash:
         return SheetCheck(False, _("The finalized results of {period} in the database are not the ones whose hash "
                                    "the audit log recorded at finalization; this sheet cannot be confirmed.").format(
             period=record.code), match.content_hash)
@@ -80,19 +83,6 @@ def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, pri
         period=record.code, name=employee.name, staff_no=employee.staff_no,
         at=format_local_time(match.created_at), user=match.created_by or "—"),
         match.content_hash, match.created_at, match.created_by)
-
-
-def _audited_finalization(session: Session, period: str) -> str | None:
-    """The snapshot hash the audit log recorded at the period's latest finalization (None if reopened since)."""
-    entry = session.execute(
-        select(m.AuditEntry.action, m.AuditEntry.new)
-        .where(m.AuditEntry.entity == "period", m.AuditEntry.entity_id == period,
-               m.AuditEntry.action.in_(("period.finalize", "period.reopen")))
-        .order_by(m.AuditEntry.id.desc()).limit(1)
-    ).first()
-    if entry is None or entry.action != "period.finalize" or not isinstance(entry.new, dict):
-        return None
-    return entry.new.get("content_hash")
 
 
 def period_snapshot_hash(session: Session, period: str) -> str:
