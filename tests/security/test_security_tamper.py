@@ -94,6 +94,17 @@ def test_a_copied_file_without_witnesses_here_is_a_notice_not_a_failure(office, 
     assert "No witness of this database's finalizations was found on this computer" in out
 
 
+def test_a_copy_on_this_computer_is_not_judged_by_the_later_history_of_the_original(office, tmp_path, capsys):
+    copy = tmp_path / "kept" / "office.db"
+    copy.parent.mkdir()
+    shutil.copyfile(office, copy)  # same identity, so the same user-folder witness file
+    assert _run(capsys, office, "period", "reopen", PERIOD, "--reason", "another correction")[0] == 0
+    assert _run(capsys, office, "period", "finalize", PERIOD, "--yes")[0] == 0
+    code, out = _run(capsys, copy, "audit", "verify")
+    assert code == 0, out
+    assert "No witness of this database's finalizations was found on this computer" in out
+
+
 def test_a_restore_starts_the_compared_history_again(office, capsys):
     code, out = _run(capsys, office, "backup")
     backup = out.strip().rsplit(" ", 1)[-1]

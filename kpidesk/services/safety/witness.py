@@ -12,6 +12,7 @@ Only database files have witnesses; a server database relies on the server's own
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -52,6 +53,7 @@ class WitnessLine:
     period: str | None = None
     snapshot_hash: str | None = None
     backup: str | None = None
+    file: str | None = None  # where the database was when the line was written
 
     def to_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if v is not None or k in ("audit_head",)}
@@ -62,7 +64,8 @@ class WitnessLine:
         try:
             return cls(event=str(data["event"]), database=str(data["database"]),
                        audit_count=int(data["audit_count"]), audit_head=data.get("audit_head"), at=str(data["at"]),
-                       period=data.get("period"), snapshot_hash=data.get("snapshot_hash"), backup=data.get("backup"))
+                       period=data.get("period"), snapshot_hash=data.get("snapshot_hash"), backup=data.get("backup"),
+                       file=data.get("file"))
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -137,6 +140,7 @@ def _drop_pending(session: Session) -> None:
 def append(database: Path, line: WitnessLine) -> None:
     """Add ``line`` to both witness files; a witness that cannot be written is logged, never fatal (the
     change it witnesses has already been committed)."""
+    line = dataclasses.replace(line, file=str(Path(database).resolve()))
     for target in (beside_file(database), local_file(line.database)):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,7 +203,8 @@ def record_backup(database: Path, backup: Path) -> None:
         database_identity = _give_identity(database)
         if database_identity is None:
             return
-    line = WitnessLine(BACKUP, database_identity, count, head, _utc_now(), backup=backup.name)
+    line = WitnessLine(BACKUP, database_identity, count, head, _utc_now(), backup=backup.name,
+                       file=str(Path(database).resolve()))
     lines = [*read_lines(database, database_identity), line]
     with sqlite3.connect(backup) as connection:
         rows = [(IDENTITY_KEY, json.dumps(database_identity)),
@@ -257,8 +262,12 @@ def _parse(path: Path) -> list[WitnessLine] | None:
 
 
 def read_lines(database: Path, database_identity: str) -> list[WitnessLine]:
-    """The witness lines of this database from both files, oldest first, without repeats."""
-    found = [*(_parse(beside_file(database)) or []), *(_parse(local_file(database_identity)) or [])]
+    """The witness lines of this database from both files, oldest first, without repeats. The user-folder
+    copy counts only for the file at this place: a copy of the database elsewhere on this computer shares
+    its identity but not its later history."""
+    here = str(Path(database).resolve())
+    local = [line for line in _parse(local_file(database_identity)) or [] if line.file == here]
+    found = [*(_parse(beside_file(database)) or []), *local]
     unique = {line.to_json(): line for line in found if line.database == database_identity}
     return sorted(unique.values(), key=lambda line: (line.at, line.audit_count))
 
