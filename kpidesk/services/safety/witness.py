@@ -200,9 +200,7 @@ def record_backup(database: Path, backup: Path) -> None:
         log.warning("backup %s could not be witnessed", backup, exc_info=True)
         return
     if not database_identity:
-        database_identity = _give_identity(database)
-        if database_identity is None:
-            return
+        return  # a file from before identities (migration 0008) that was never upgraded
     line = WitnessLine(BACKUP, database_identity, count, head, _utc_now(), backup=backup.name,
                        file=str(Path(database).resolve()))
     lines = [*read_lines(database, database_identity), line]
@@ -212,20 +210,6 @@ def record_backup(database: Path, backup: Path) -> None:
         connection.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", rows)
     connection.close()
     append(database, line)
-
-
-def _give_identity(database: Path) -> str | None:
-    """Give a database that has none its identity (its first backup, before any finalization)."""
-    try:
-        with sqlite3.connect(database, timeout=5) as connection:
-            connection.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
-                               (IDENTITY_KEY, json.dumps(uuid.uuid4().hex)))
-            row = connection.execute("SELECT value FROM settings WHERE key = ?", (IDENTITY_KEY,)).fetchone()
-        connection.close()
-    except sqlite3.Error:
-        log.warning("%s could not be given an identity", database, exc_info=True)
-        return None
-    return json.loads(row[0]) if row and row[0] else None
 
 
 def record_restore(database: Path) -> None:
