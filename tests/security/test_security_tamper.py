@@ -296,3 +296,54 @@ def test_a_snapshot_replaced_with_a_recomputed_hash_is_never_shown(office, tmp_p
     code, shown = _run(capsys, office, "export", "--period", PERIOD, "--out", str(out))
     assert code != 0 and not out.exists()
     assert f"The stored results of {PERIOD} are not the ones the audit log recorded at finalization" in shown
+
+
+# --------------------------------------------------------------------------- the witnesses themselves
+
+
+def _cut_last_entries(db: Path, count: int) -> int:
+    """Remove the newest ``count`` audit entries and move the stored head back; returns what is left."""
+    with sqlite3.connect(db) as connection:
+        last = connection.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+        connection.execute("DELETE FROM audit_log WHERE id > ?", (last - count,))
+        head_id, head_hash = connection.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        connection.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'",
+                           (json.dumps({"id": head_id, "hash": head_hash}),))
+        return connection.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+def test_with_the_witness_beside_the_file_deleted_the_user_folder_copy_still_catches_a_cut(office, capsys):
+    witness.beside_file(office).unlink()
+    left = _cut_last_entries(office, 2)
+    code, out = _run(capsys, office, "audit", "verify")
+    assert code == 1
+    assert f"The audit log has {left} entries, but had" in out
+    assert "is missing; the copy in the user data folder was used" in out
+
+
+def test_a_rewritten_identity_does_not_escape_the_witnesses_of_this_place(office, capsys):
+    witness.beside_file(office).unlink()
+    left = _cut_last_entries(office, 2)
+    with sqlite3.connect(office) as connection:
+        connection.execute("UPDATE settings SET value = ? WHERE key = 'database_identity'", (json.dumps("f" * 32),))
+    code, out = _run(capsys, office, "audit", "verify")
+    assert code == 1
+    assert "witnessed on this computer as another database" in out
+    assert f"The audit log has {left} entries, but had" in out
+
+
+def test_a_finalization_rolled_back_leaves_no_witness(office):
+    from kpidesk.services.actor import Actor, Role
+    from kpidesk.services.appraisal.periods import finalize_period, reopen_period
+    from kpidesk.store.db import open_database
+
+    before = witness.beside_file(office).read_text(encoding="utf-8")
+    db = open_database(office)
+    try:
+        with pytest.raises(RuntimeError), db.write() as session:
+            reopen_period(session, Actor("hr", Role.ADMIN), PERIOD, "trying")
+            finalize_period(session, Actor("hr", Role.ADMIN), PERIOD)
+            raise RuntimeError("the unit of work fails after the finalization")
+    finally:
+        db.dispose()
+    assert witness.beside_file(office).read_text(encoding="utf-8") == before
