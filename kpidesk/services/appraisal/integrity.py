@@ -172,7 +172,7 @@ def _check_witnessed_finalizations(session: Session, finalizations: list[witness
             report.problems.append(_(
                 "The finalization of {period} witnessed at {at} (hash {hash}…) is not in the database: its "
                 "snapshot was removed or replaced.").format(
-                period=line.period, at=line.at, hash=(line.snapshot_hash or "—")[:16]))
+                period=line.period, at=line.shown_at, hash=(line.snapshot_hash or "—")[:16]))
 
 
 def verify_integrity(db: Database, actor: Actor) -> IntegrityReport:

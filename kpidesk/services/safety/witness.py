@@ -19,6 +19,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from kpidesk.i18n import N_, _
+from kpidesk.i18n.times import format_local_time
 from kpidesk.store.locations import user_data_folder
 from kpidesk.store.models import AuditEntry, Setting
 
@@ -54,6 +56,14 @@ class WitnessLine:
     snapshot_hash: str | None = None
     backup: str | None = None
     file: str | None = None  # where the database was when the line was written
+
+    @property
+    def shown_at(self) -> str:
+        """When the line was written, in local time to the second, as messages show it."""
+        try:
+            return format_local_time(self.at, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return self.at
 
     def to_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if v is not None or k in ("audit_head",)}
@@ -90,7 +100,8 @@ def _database_path(session: Session) -> Path | None:
 
 
 def _utc_now() -> str:
-    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    """Microseconds, so lines written in the same second (a backup just before a restore) keep their order."""
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 # --------------------------------------------------------------------------- writing
@@ -185,7 +196,7 @@ def _remember_place(database: Path, database_identity: str) -> None:
 
 def _file_state(path: Path) -> tuple[str | None, int, str | None]:
     """Identity, audit entry count and newest hash of a database file, read with plain SQLite."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
         row = connection.execute("SELECT value FROM settings WHERE key = ?", (IDENTITY_KEY,)).fetchone()
         count = connection.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         head = connection.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
@@ -204,11 +215,9 @@ def record_backup(database: Path, backup: Path) -> None:
     line = WitnessLine(BACKUP, database_identity, count, head, _utc_now(), backup=backup.name,
                        file=str(Path(database).resolve()))
     lines = [*read_lines(database, database_identity), line]
-    with sqlite3.connect(backup) as connection:
-        rows = [(IDENTITY_KEY, json.dumps(database_identity)),
-                (EMBEDDED_KEY, json.dumps([json.loads(x.to_json()) for x in lines], ensure_ascii=False))]
-        connection.executemany("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", rows)
-    connection.close()
+    carried = json.dumps([json.loads(x.to_json()) for x in lines], ensure_ascii=False)
+    with closing(sqlite3.connect(backup)) as connection, connection:
+        connection.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (EMBEDDED_KEY, carried))
     append(database, line)
 
 
@@ -253,7 +262,7 @@ def read_lines(database: Path, database_identity: str) -> list[WitnessLine]:
     local = [line for line in _parse(local_file(database_identity)) or [] if line.file == here]
     found = [*(_parse(beside_file(database)) or []), *local]
     unique = {line.to_json(): line for line in found if line.database == database_identity}
-    return sorted(unique.values(), key=lambda line: (line.at, line.audit_count))
+    return sorted(unique.values(), key=lambda line: line.at)
 
 
 @dataclass(frozen=True)
@@ -278,8 +287,7 @@ def compare(session: Session) -> WitnessReport:
     if remembered and own != remembered:
         problems.append(_("This file was witnessed on this computer as another database: it has been replaced "
                           "or its identity rewritten. It is compared with the earlier witnesses."))
-    lines = sorted((line for i in identities for line in read_lines(database, i)),
-                   key=lambda line: (line.at, line.audit_count))
+    lines = sorted((line for i in identities for line in read_lines(database, i)), key=lambda line: line.at)
     if not any(line.event != BACKUP for line in lines) and session.execute(
             select(AuditEntry.id).where(AuditEntry.action == "period.finalize").limit(1)).first() is not None:
         notices.append(_("No witness of this database's finalizations was found on this computer (a copied "
@@ -302,10 +310,10 @@ def _chain_against(lines: Iterable[WitnessLine], hashes: list[str]) -> list[str]
         if len(hashes) < line.audit_count:
             return [_("The audit log has {count} entries, but had {witnessed} at {at} (witnessed at the {event} "
                       "of {what}): entries were removed.").format(
-                count=len(hashes), witnessed=line.audit_count, at=line.at,
+                count=len(hashes), witnessed=line.audit_count, at=line.shown_at,
                 event=_(EVENT_WORDS[line.event]) if line.event in EVENT_WORDS else line.event,
                 what=line.period or line.backup or "—")]
         if line.audit_count and hashes[line.audit_count - 1] != line.audit_head:
             return [_("Audit log entry number {number} is not the one witnessed at {at}: the log was rewritten "
-                      "up to there.").format(number=line.audit_count, at=line.at)]
+                      "up to there.").format(number=line.audit_count, at=line.shown_at)]
     return []
