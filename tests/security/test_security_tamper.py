@@ -58,10 +58,11 @@ def test_finalize_reopen_and_backup_are_witnessed_beside_the_file_in_the_user_fo
         office, capsys):
     beside = _lines(witness.beside_file(office))
     assert [(line["event"], line.get("period")) for line in beside[-2:]] == [("reopen", PERIOD), ("finalize", PERIOD)]
-    with sqlite3.connect(office) as connection:
-        count = connection.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-        head = connection.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0]
-    assert beside[-1]["audit_count"] == count and beside[-1]["audit_head"] == head
+    with sqlite3.connect(office) as connection:  # the witness pins the log up to the finalization's entry
+        action, entity_id, digest = connection.execute(
+            "SELECT action, entity_id, hash FROM audit_log ORDER BY id LIMIT 1 OFFSET ?",
+            (beside[-1]["audit_count"] - 1,)).fetchone()
+    assert (action, entity_id, digest) == ("period.finalize", PERIOD, beside[-1]["audit_head"])
     assert beside[-1]["snapshot_hash"] == _snapshot_hash(office) and beside[-1]["at"].endswith("Z")
     local = _lines(witness.local_file(_identity(office)))
     assert local[-1] == beside[-1]
@@ -268,6 +269,7 @@ def test_the_export_of_a_finalized_period_shows_names_and_scores_as_finalized(of
 
 
 def test_a_year_sheet_reads_finalized_months_from_the_snapshot(office):
+    from kpidesk.services.actor import Actor
     from kpidesk.services.printing.sheets import PrintRequest, gather_documents
     from kpidesk.store.db import open_database
 
@@ -275,8 +277,8 @@ def test_a_year_sheet_reads_finalized_months_from_the_snapshot(office):
     db = open_database(office)
     try:
         with db.session() as session:
-            pending = gather_documents(session, None, PrintRequest(PERIOD, (staff_no,), year_sheets=True,
-                                                                   charts=False, lang="en"))
+            pending = gather_documents(session, Actor.local_owner(), PrintRequest(
+                PERIOD, (staff_no,), year_sheets=True, charts=False, lang="en"))
     finally:
         db.dispose()
     month = next(row for row in pending.documents[0].periods if row.period == PERIOD)

@@ -394,14 +394,32 @@ def responses_for(
     employee_id: int | None = None,
     form_key: str | None = None,
     submitted_only: bool = False,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> list[ResponseView]:
-    """The responses of a period (anonymous peers without names), in a stable order.
-
-    With ``actor``, only what they may read: an employee login the responses they wrote themselves, a
-    department head those about people in their departments.
+    """The responses of a period (anonymous peers without names), in a stable order, as far as ``actor``
+    may read them: an employee login the responses they wrote themselves, a department head those about
+    people in their departments.
     """
     record = period_record(session, period)
+    query = _responses_query(record, employee_id, form_key, submitted_only)
+    own = own_employee_scope(actor)
+    if actor.role is Role.EMPLOYEE:
+        query = query.where(m.FormResponse.rater_id == own)
+    else:
+        scope = department_scope(actor, Permission.FORMS_READ)
+        if scope is not None:
+            query = query.where(m.Employee.department_id.in_(scope))
+    return _views(session, record, query)
+
+
+def submitted_responses_about(session: Session, period: str, employee_id: int) -> list[ResponseView]:
+    """Every submitted response about one employee, unrestricted: for the appraisal sheet, whose caller has
+    already checked that its reader may see that employee's results."""
+    record = period_record(session, period)
+    return _views(session, record, _responses_query(record, employee_id, None, True))
+
+
+def _responses_query(record: m.PeriodRecord, employee_id: int | None, form_key: str | None, submitted_only: bool):
     query = (
         select(m.FormResponse, m.Employee)
         .join(m.Employee, m.Employee.id == m.FormResponse.employee_id)
@@ -415,14 +433,10 @@ def responses_for(
         query = query.where(m.FormVersion.form_key == form_key)
     if submitted_only:
         query = query.where(m.FormResponse.status == ResponseStatus.SUBMITTED)
-    if actor is not None:
-        own = own_employee_scope(actor)
-        if actor.role is Role.EMPLOYEE:
-            query = query.where(m.FormResponse.rater_id == own)
-        else:
-            scope = department_scope(actor, Permission.FORMS_READ)
-            if scope is not None:
-                query = query.where(m.Employee.department_id.in_(scope))
+    return query
+
+
+def _views(session: Session, record: m.PeriodRecord, query) -> list[ResponseView]:
     rows = session.execute(query).all()
     rater_ids = {r.rater_id for r, _e in rows if r.rater_id and not r.anonymous}
     names = dict(

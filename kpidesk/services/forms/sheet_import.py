@@ -68,6 +68,9 @@ def _level_value(value: object) -> object:
 def _choose_form(session: Session, sheet: sheets.FilledSheet, form_key: str | None) -> m.FormVersion:
     key = form_key or sheet.meta.get("form")
     if not key:
+        other_kind = sheets.looks_like_another_kind(sheet.headers.values())
+        if other_kind:
+            raise ValidationError(other_kind, sheet.place())
         raise ValidationError(
             _("The sheet does not say which form it is; choose the form (for example customer_service_staff)."),
             sheet.place(),
@@ -139,6 +142,8 @@ def preview_forms_import(
         people={e.staff_no: e for e in session.execute(select(m.Employee)).scalars()},
         existing=responses_by_rater(session, record, version.id),
     )
+    if not check.criteria_columns and (other_kind := sheets.looks_like_another_kind(sheet.headers.values())):
+        raise ValidationError(other_kind, sheet.place())  # a whole other file: its rows are no form lines
     notes = _check_sheet(check, record)
     plans = [plan for row in sheet.rows if (plan := _check_row(check, row)) is not None]
     return ImportPreview(

@@ -138,7 +138,7 @@ def export_form_sheets(
     assignments: Iterable[Assignment] | None = None,
     per_reviewer: bool = True,
     upward: bool = False,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> list[Path]:
     """Write fillable sheets for a form: one per reviewer (their rows only) or one with every row.
 
@@ -149,8 +149,8 @@ def export_form_sheets(
     version = latest_form_version(session, form_key)
     form = FormCache(session)(version.id)
     employees = employees_using_form(session, record.code, form_key)
-    scope = None if actor is None else employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
-    if scope is not None:  # with ``actor``: only the people whose forms they may handle
+    scope = employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
+    if scope is not None:  # only the people whose forms ``actor`` may handle
         employees = [e for e in employees if e.id in scope]
     if assignments is None:
         assignments = default_assignments(session, record.code, form, employees, upward=upward)
@@ -183,7 +183,7 @@ def export_form_sheets(
 
 def export_blank_form_sheet(
     session: Session, period: str, form_key: str, path: str | Path, employee_ids: Iterable[int] | None = None,
-    *, actor: Actor | None = None,
+    *, actor: Actor,
 ) -> Path:
     """One sheet with a self and a manager row per employee (peers add their own rows), for paper."""
     record = period_record(session, period)
@@ -198,8 +198,8 @@ def export_blank_form_sheet(
             for e in session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars()
             if e.id in wanted
         ]
-    scope = None if actor is None else employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
-    if scope is not None:  # with ``actor``: only the people whose forms they may handle
+    scope = employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
+    if scope is not None:  # only the people whose forms ``actor`` may handle
         employees = [e for e in employees if e.id in scope]
     rows = []
     people: dict[int | None, m.Employee] = {e.id: e for e in session.execute(select(m.Employee)).scalars()}

@@ -22,12 +22,6 @@ from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
 
-def import_allowed(preview: ImportPreview, skip_problem_rows: bool) -> bool:
-    """Whether a preview may be written: no blocking problem, or only ones tied to rows being skipped."""
-    blocking = preview.blocking_problems
-    return not blocking or (skip_problem_rows and all(p.row is not None for p in blocking))
-
-
 def field_choices(db: Database, actor: Actor) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """The fields a column can be imported as — ``(code, label)`` — and the header lookup of known names."""
     from kpidesk.services.imports.data import field_catalogue
