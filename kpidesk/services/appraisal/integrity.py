@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.snapshots import content_hash, current_snapshot
+from kpidesk.services.appraisal.snapshots import audited_hash, content_hash, current_snapshot
 from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.safety import witness
 from kpidesk.services.safety.access import Permission, require
@@ -164,11 +164,20 @@ def _same_result(result: m.Result, row: dict[str, Any]) -> bool:
 
 def _check_witnessed_finalizations(session: Session, finalizations: list[witness.WitnessLine],
                                    records: dict[str, m.PeriodRecord], report: IntegrityReport) -> None:
-    """Every finalization witnessed outside the file must still be in it, with the same snapshot hash."""
+    """Every finalization witnessed outside the file must still be in it with the same snapshot hash, and
+    a period still standing on its witnessed finalization must show that snapshot (a reopening and a new
+    finalization can give identical content, so the stored hash alone is not enough)."""
     stored = {(code, digest) for code, digest in session.execute(
         select(m.PeriodRecord.code, m.Snapshot.content_hash).join(m.Snapshot, m.Snapshot.period_id == m.PeriodRecord.id))}
+    latest = {line.period: line for line in finalizations if line.period}
     for line in finalizations:
-        if line.period and (line.period, line.snapshot_hash) not in stored:
+        record = records.get(line.period or "")
+        missing = (line.period, line.snapshot_hash) not in stored
+        if not missing and latest.get(line.period or "") is line and record is not None \
+                and record.status == PeriodStatus.FINALIZED and audited_hash(session, record.code) == line.snapshot_hash:
+            current = current_snapshot(session, record)
+            missing = current is None or current.content_hash != line.snapshot_hash
+        if line.period and missing:
             report.problems.append(_(
                 "The finalization of {period} witnessed at {at} (hash {hash}…) is not in the database: its "
                 "snapshot was removed or replaced.").format(
