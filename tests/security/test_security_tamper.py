@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -349,3 +350,30 @@ def test_a_finalization_rolled_back_leaves_no_witness(office):
     finally:
         db.dispose()
     assert witness.beside_file(office).read_text(encoding="utf-8") == before
+
+
+def test_an_encrypted_database_is_witnessed_and_its_restore_starts_the_history_again(cli_db, tmp_path, capsys):
+    from tests_support.memory_keyring import memory_keyring
+
+    from kpidesk.store import encryption
+
+    db = Path(cli_db)
+    with memory_keyring():
+        assert _run(capsys, db, "db", "encrypt")[0] == 0
+        code, out = _run(capsys, db, "backup")
+        backup = Path(out.strip().rsplit(" ", 1)[-1])
+        key = encryption.remembered_key(db)
+        assert key is not None
+        with closing(encryption.connect(backup, key, read_only=True)) as connection:
+            carried = json.loads(connection.execute("SELECT value FROM settings WHERE key = 'witness'").fetchone()[0])
+        assert carried[-1]["event"] == "backup" and carried[-1]["backup"] == backup.name
+        assert _lines(witness.beside_file(db))[-1]["backup"] == backup.name
+
+        people = tmp_path / "people.csv"
+        people.write_text("工号,姓名\nCS901,新人\n", encoding="utf-8")
+        assert _run(capsys, db, "import", str(people), "--kind", "staff")[0] == 0
+        assert _run(capsys, db, "backup")[0] == 0  # witnesses the log with the import in it
+        assert _run(capsys, db, "restore", str(backup))[0] == 0  # back to fewer entries, by a restore
+        assert _lines(witness.beside_file(db))[-1]["event"] == "restore"
+        code, out = _run(capsys, db, "audit", "verify")
+        assert code == 0, out

@@ -23,7 +23,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,9 @@ from kpidesk.i18n import N_, _
 from kpidesk.i18n.times import format_local_time
 from kpidesk.store.locations import user_data_folder
 from kpidesk.store.models import AuditEntry, Setting
+
+if TYPE_CHECKING:
+    from kpidesk.store.encryption import FileKey
 
 log = logging.getLogger(__name__)
 
@@ -194,20 +197,30 @@ def _remember_place(database: Path, database_identity: str) -> None:
         log.warning("witness places could not be written", exc_info=True)
 
 
-def _file_state(path: Path) -> tuple[str | None, int, str | None]:
-    """Identity, audit entry count and newest hash of a database file, read with plain SQLite."""
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+def _connect(path: Path, key: FileKey | None, *, read_only: bool) -> Any:
+    """A plain SQLite connection, or a SQLCipher one for an encrypted file."""
+    if key is not None:
+        from kpidesk.store import encryption
+
+        return encryption.connect(path, key, read_only=read_only)
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True) if read_only else sqlite3.connect(path)
+
+
+def _file_state(path: Path, key: FileKey | None) -> tuple[str | None, int, str | None]:
+    """Identity, audit entry count and newest hash of a database file."""
+    with closing(_connect(path, key, read_only=True)) as connection:
         row = connection.execute("SELECT value FROM settings WHERE key = ?", (IDENTITY_KEY,)).fetchone()
         count = connection.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         head = connection.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     return (json.loads(row[0]) if row and row[0] else None), int(count), (head[0] if head else None)
 
 
-def record_backup(database: Path, backup: Path) -> None:
-    """Witness a backup just written and put every witness line of the database into it."""
+def record_backup(database: Path, backup: Path, key: FileKey | None = None) -> None:
+    """Witness a backup just written (``key``: the encrypted database's) and put every witness line of the
+    database into it. A witness that cannot be written is logged: it never stops a backup."""
     try:
-        database_identity, count, head = _file_state(backup)
-    except (sqlite3.Error, ValueError):
+        database_identity, count, head = _file_state(backup, key)
+    except Exception:  # noqa: BLE001 - SQLite or SQLCipher errors alike
         log.warning("backup %s could not be witnessed", backup, exc_info=True)
         return
     if not database_identity:
@@ -216,16 +229,19 @@ def record_backup(database: Path, backup: Path) -> None:
                        file=str(Path(database).resolve()))
     lines = [*read_lines(database, database_identity), line]
     carried = json.dumps([json.loads(x.to_json()) for x in lines], ensure_ascii=False)
-    with closing(sqlite3.connect(backup)) as connection, connection:
-        connection.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (EMBEDDED_KEY, carried))
+    try:
+        with closing(_connect(backup, key, read_only=False)) as connection, connection:
+            connection.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (EMBEDDED_KEY, carried))
+    except Exception:  # noqa: BLE001 - as above
+        log.warning("witness lines could not be written into %s", backup, exc_info=True)
     append(database, line)
 
 
-def record_restore(database: Path) -> None:
+def record_restore(database: Path, key: FileKey | None = None) -> None:
     """After a restore the audit log is the backup's: a restore line starts the history compared from now."""
     try:
-        database_identity, count, head = _file_state(database)
-    except (sqlite3.Error, ValueError):
+        database_identity, count, head = _file_state(database, key)
+    except Exception:  # noqa: BLE001 - SQLite or SQLCipher errors alike
         log.warning("restore of %s could not be witnessed", database, exc_info=True)
         return
     if database_identity:
