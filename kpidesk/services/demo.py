@@ -328,7 +328,8 @@ def date_forms_within_their_month(session: Session) -> None:
     for period in _months():
         record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar_one()
         when = datetime(period.year, period.last_month, 25, 9, 0)
-        session.execute(update(m.FormResponse).where(m.FormResponse.period_id == record.id)
+        session.execute(update(m.FormResponse).where(m.FormResponse.period_id == record.id,
+                                                     m.FormResponse.anonymous.is_(False))  # anonymous ones keep no time
                         .values(submitted_at=when, updated_at=when))
     session.flush()
 

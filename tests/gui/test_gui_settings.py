@@ -80,7 +80,8 @@ def test_switching_language_changes_the_labels(page, main_window):
     staff = main_window.show_page("staff")
     assert staff.add_button.text() == "新增…"
     dialog = staff.add_employee()
-    assert dialog.windowTitle() == "新增员工" and dialog.ok_button().text() == "确定"  # Qt's own texts too
+    assert dialog.windowTitle() == "新增员工" and dialog.ok_button().text() == "新增员工"  # the verb
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Cancel).text() == "取消"  # Qt's own texts too
     dialog.reject()
     assert staff.model.headerData(1, Qt.Orientation.Horizontal) == "姓名"
     assert main_window.ctx.settings.value("language") == "zh_CN"
@@ -116,3 +117,17 @@ def test_a_folder_that_cannot_hold_backups_is_refused_with_its_name(page, main_w
     qtbot.waitUntil(lambda: "not-a-folder" in page.message.text())
     assert page.backup_folder.text().endswith("backups")
     assert main_window.ctx.db.backup_dir == main_window.ctx.db.path.parent / "backups"
+
+
+def test_the_document_language_is_an_organisation_setting_the_print_page_follows(page, main_window, qtbot):
+    combo = page.document_language
+    assert combo.currentData() == ""  # each computer's program language, until chosen
+    combo.setCurrentIndex(combo.findData("zh_CN"))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Settings saved."
+    organisation, _bands = _stored(main_window)
+    assert organisation.document_language == "zh_CN"
+    printing = main_window.show_page("print")
+    qtbot.waitUntil(lambda: printing.choices is not None and printing.choices.document_language == "zh_CN")
+    printing.choose_employees(["CS001"])
+    assert printing.request().lang == "zh_CN"  # the window is in English; the sheets follow the organisation

@@ -161,3 +161,16 @@ def test_add_a_kpi_to_the_library(page, qtbot):
     assert library.current is not None and library.current.code == "resolution_share"
     picker = page.editor.kpi_picker
     assert any("resolution_share" in picker.itemText(i) for i in range(picker.count()))
+
+
+def test_the_kpi_table_names_rules_briefly_with_the_full_name_as_tooltip(page):
+    from PySide6.QtCore import Qt
+
+    model = page.editor.items_model
+    column = next(c for c in range(model.columnCount())
+                  if model.headerData(c, Qt.Orientation.Horizontal) == "Rule")
+    rows = range(model.rowCount())
+    shown = {model.index(r, column).data() for r in rows}
+    full = {model.index(r, column).data(Qt.ItemDataRole.ToolTipRole) for r in rows}
+    assert "Three levels" in shown and "Three levels (baseline / target / challenge)" in full
+    assert not any("(" in text for text in shown)

@@ -332,7 +332,10 @@ def test_anonymous_peers_are_never_named(office):
     with pytest.raises(PermissionDenied), office.db.write() as session:
         service.response_author(session, Actor("head", Role.HEAD), response_id)
     with office.db.write() as session:
-        assert service.response_author(session, office.actor, response_id) == office.staff["S02"]
+        assert service.response_author(session, office.actor, response_id) is None, "submitted: no author left"
+    draft_id = save(office, "S03", "peer", "fair", rater=office.staff["S02"], actor=peer_actor, submit=False)
+    with office.db.write() as session:
+        assert service.response_author(session, office.actor, draft_id) == office.staff["S02"]
 
 
 # --- scores ----------------------------------------------------------------------------------------
@@ -603,7 +606,8 @@ def test_hand_typed_sheet_is_read_by_its_headers(office, tmp_path):
 def test_listing_is_limited_to_what_the_reader_may_see(office):
     save(office, "S01", "self", "good")
     save(office, "S02", "manager", "good", rater=office.manager)
-    save(office, "S03", "peer", "good", rater=office.staff["S01"])
+    save(office, "S03", "peer", "good", rater=office.staff["S01"], submit=False)
+    save(office, "S04", "peer", "good", rater=office.staff["S01"])  # submitted: no longer theirs to list
     wang = Actor("wang", Role.EMPLOYEE, employee_id=office.staff["S01"])
     with office.db.session() as session:
         department = session.get(m.Employee, office.staff["S01"]).department_id
@@ -618,7 +622,7 @@ def test_listing_is_limited_to_what_the_reader_may_see(office):
         (office.staff["S01"], "self"),
         (office.staff["S03"], "peer"),
     ]
-    assert len(head) == 3 and stranger == []
+    assert len(head) == 4 and stranger == []
 
 
 def test_score_rows_show_an_employee_only_their_own_finalized_scores(office):

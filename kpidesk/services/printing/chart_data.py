@@ -299,12 +299,20 @@ class QualitativeDetail:
 
 def qualitative_detail(session: Session, period: str, employee_id: int, *, lang: str | None = None) -> QualitativeDetail:
     """The submitted responses about one employee, criterion by criterion; peers stay anonymous (their
-    levels and comments are listed without names)."""
+    levels and comments are listed without names), and anonymous peers of a form are left out until the
+    form's minimum of peers have answered, as in the score: one or two answers could be told apart."""
     from kpidesk.services.forms.catalogue import stored_form
     from kpidesk.services.forms.responses import submitted_responses_about
 
     language = language_code(lang)
     responses = submitted_responses_about(session, period, employee_id)
+    anonymous_count: dict[int, int] = {}
+    for response in responses:
+        if response.anonymous:
+            anonymous_count[response.form_version_id] = anonymous_count.get(response.form_version_id, 0) + 1
+    too_few = {version for version, count in anonymous_count.items()
+               if count < stored_form(session, version).min_peers}
+    responses = [r for r in responses if not (r.anonymous and r.form_version_id in too_few)]
     criteria: dict[tuple[int, str], RatedCriterion] = {}
     order: list[tuple[int, str]] = []
     roles: set[str] = set()

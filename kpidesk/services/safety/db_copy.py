@@ -51,7 +51,7 @@ def _only_an_identity(db: Database) -> bool:
 
 def copy_database(source: Database, target: Database, progress: ProgressCallback | None = None) -> CopyReport:
     """Copy every table; the target must be empty and at the same schema version. A new database holds only
-    its identity (migration 0008), which gives way to the source's: it is the same office's data."""
+    its identity (migration 0009_database_identity), which gives way to the source's: it is the same office's data."""
     if any(_row_counts(target).values()) and not _only_an_identity(target):
         raise ValidationError(_("The target database is not empty; nothing was copied."))
     tables = Base.metadata.sorted_tables

@@ -224,7 +224,7 @@ def record_backup(database: Path, backup: Path, key: FileKey | None = None) -> N
         log.warning("backup %s could not be witnessed", backup, exc_info=True)
         return
     if not database_identity:
-        return  # a file from before identities (migration 0008) that was never upgraded
+        return  # a file from before identities (migration 0009_database_identity) that was never upgraded
     line = WitnessLine(BACKUP, database_identity, count, head, _utc_now(), backup=backup.name,
                        file=str(Path(database).resolve()))
     lines = [*read_lines(database, database_identity), line]

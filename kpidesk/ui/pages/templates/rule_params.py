@@ -50,6 +50,14 @@ def rule_label(rule: str) -> str:
     return _(entry[0]) if entry else rule
 
 
+def short_rule_label(rule: str) -> str:
+    """The rule's name without its explanation in brackets ("Three levels"), for narrow table cells."""
+    text = rule_label(rule)
+    for bracket in (" (", "（"):
+        text = text.split(bracket)[0]
+    return text.strip()
+
+
 def format_bands(bands: Any) -> str:
     try:
         return "; ".join(f"{_plain(t)}:{_plain(p)}" for t, p in bands)

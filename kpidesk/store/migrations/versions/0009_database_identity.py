@@ -3,8 +3,8 @@
 The witnesses of finalizations, reopenings and backups (kpidesk.services.safety.witness) are filed in the
 user data folder under this id; it stays with the database when the file is copied, backed up or restored.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009_database_identity
+Revises: 0008_anonymous_peers
 Create Date: 2026-12-06
 """
 
@@ -14,8 +14,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009_database_identity"
+down_revision = "0008_anonymous_peers"
 branch_labels = None
 depends_on = None
 
