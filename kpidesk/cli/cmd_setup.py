@@ -96,12 +96,17 @@ def run_db_copy(args, ctx) -> int:
 
 
 def run_db_check(args, ctx) -> int:
+    from kpidesk.cli.cmd_safety import print_integrity
+    from kpidesk.services.appraisal.integrity import verify_integrity
     from kpidesk.services.safety.maintenance import check_database
 
     problems = check_database(ctx.db)
-    if problems:
-        for problem in problems:
-            print(problem)
+    integrity = verify_integrity(ctx.db, ctx.actor) if not problems else None
+    for problem in problems:
+        print(problem)
+    if integrity is not None:
+        print_integrity(integrity)
+    if problems or (integrity is not None and not integrity.ok):
         return 1
     print(_("The database is sound."))
     return 0

@@ -30,8 +30,8 @@ from kpidesk.services.appraisal.scoring_inputs import (
     current_templates,
     find_period_record,
 )
-from kpidesk.services.appraisal.snapshots import build_snapshot, content_hash, current_snapshot
-from kpidesk.services.safety import audit
+from kpidesk.services.appraisal.snapshots import audited_hash, build_snapshot, content_hash, current_snapshot
+from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require, require_for_employee
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
@@ -156,6 +156,10 @@ def finalize_period(session: Session, actor: Actor, period: str | Period) -> Fin
     session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
     if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
+    if audited_hash(session, record.code) is not None:  # its last audited change was a finalization
+        raise LockedPeriodError(_(
+            "Period {period} was finalized and, by the audit log, never reopened: its status was changed outside "
+            "KPI Desk, so it is not finalized again (run kpidesk db check).").format(period=record.code))
     scores = compute_scores(session, record.code)
     if scores.frame.empty:
         raise ValidationError(_("Period {period} has nobody to appraise.").format(period=record.code))
@@ -183,6 +187,7 @@ def finalize_period(session: Session, actor: Actor, period: str | Period) -> Fin
     session.flush()
     audit.record(session, actor, "period.finalize", entity="period", entity_id=record.code,
                  new={"content_hash": digest, "employees": len(frame)})
+    witness.note(session, witness.FINALIZE, record.code, digest)
     return Finalized(record.code, digest, len(frame))
 
 
@@ -243,6 +248,7 @@ def reopen_period(session: Session, actor: Actor, period: str | Period, reason: 
     audit.record(session, actor, "period.reopen", entity="period", entity_id=record.code,
                  old={"status": PeriodStatus.FINALIZED, "content_hash": snapshot.content_hash if snapshot else None},
                  new={"status": PeriodStatus.OPEN}, reason=reason.strip())
+    witness.note(session, witness.REOPEN, record.code, snapshot.content_hash if snapshot else None)
     return record
 
 

@@ -29,7 +29,11 @@ from kpidesk.services.appraisal.scoring_inputs import (
     find_period_record,
     load_period,
 )
-from kpidesk.services.appraisal.snapshots import current_snapshot, frame_from_content, verify
+from kpidesk.services.appraisal.snapshots import (
+    checked_snapshot,
+    frame_from_content,
+    verify,
+)
 from kpidesk.store import models as m
 
 #: Columns that describe the person, in front of the engine's columns.
@@ -241,7 +245,7 @@ def organisation_scores(session: Session, period: str | Period) -> PeriodScores:
     target = resolve_period(period)
     record = find_period_record(session, target.code)
     if record is not None and record.status == PeriodStatus.FINALIZED:
-        snapshot = current_snapshot(session, record)
+        snapshot = checked_snapshot(session, record)
         if snapshot is not None:
             return scores_from_snapshot(snapshot, target)
     return compute_scores(session, target)
