@@ -116,3 +116,18 @@ def test_a_folder_that_cannot_hold_backups_is_refused_with_its_name(page, main_w
     qtbot.waitUntil(lambda: "not-a-folder" in page.message.text())
     assert page.backup_folder.text().endswith("backups")
     assert main_window.ctx.db.backup_dir == main_window.ctx.db.path.parent / "backups"
+
+
+def test_minimum_coverage_to_grade_is_shown_and_saved(page, main_window, qtbot):
+    assert page.min_coverage.value() == 80  # a new database grades only results resting on 80 %
+    page.min_coverage.setFocus()
+    page.min_coverage.selectAll()
+    qtbot.keyClicks(page.min_coverage, "65")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Settings saved."
+    organisation, _bands = _stored(main_window)
+    assert organisation.min_coverage_to_grade == 65
+    page.min_coverage.setValue(0)
+    assert page.min_coverage.text() == "Off"
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert _stored(main_window)[0].min_coverage_to_grade == 0

@@ -55,7 +55,7 @@ def test_each_result_says_how_much_of_the_template_it_rests_on(office, db):
 
 
 def test_below_the_minimum_there_is_no_grade_and_no_rank(office, db, actor):
-    assert records(db)["E2"]["grade"] is not None  # off by default
+    assert records(db)["E2"]["grade"] is not None  # the office turns the minimum off
     set_minimum(db, actor, 60)
     found = records(db)
     e2 = found["E2"]
@@ -73,3 +73,14 @@ def test_the_minimum_is_a_percentage(office, db, actor):
 
     with pytest.raises(ValidationError):
         set_minimum(db, actor, 120)
+
+
+def test_a_new_database_grades_only_results_resting_on_80_percent(db, actor):
+    with db.session() as s:
+        assert load_settings(s).min_coverage_to_grade == 80
+    ids = office_module.build_office(db, actor, min_coverage=80)
+    office_module.put(db, actor, "2025-03", {ids["E1"]: {"resolved": 96, "contacts": 100, "csat": 95}})
+    e1 = records(db)["E1"]
+    assert e1["coverage"] == pytest.approx(0.7)  # every KPI, but no forms: 70 % of the composition
+    assert e1["total"] is not None and e1["grade"] is None and e1["rank_organisation"] is None
+    assert "insufficient_data" in e1["flags"]

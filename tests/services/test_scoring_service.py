@@ -13,15 +13,21 @@ from kpidesk.services.appraisal import measurements, periods
 from kpidesk.services.appraisal.scoring import compute_period, period_scores, score_records
 from kpidesk.services.people import staff
 from kpidesk.services.safety.period_lock import period_record
+from kpidesk.services.safety.settings import update_settings
 from kpidesk.store import models as m
 
 FIELDS = ("resolved", "contacts", "cost", "budget")
 
 
-def build_office(db, actor, *, months=("2025-01", "2025-02", "2025-03"), two_thirds=False, missing_policy="exclude"):
+def build_office(db, actor, *, months=("2025-01", "2025-02", "2025-03"), two_thirds=False, missing_policy="exclude",
+                 min_coverage=0):
     """客服部 with teams 一组 and 二组, and 财务部; one template: fcr 50 (three-level 80/90/95 from raw fields),
-    csat 30 (2 points per point below 90), budget 20 (half-yearly band ±5/4/3 from raw fields)."""
+    csat 30 (2 points per point below 90), budget 20 (half-yearly band ±5/4/3 from raw fields).
+
+    Nobody answers a form here, so every result rests on the quantitative 70 % at most: the minimum
+    coverage to grade is ``min_coverage`` (off unless asked) so that grades and ranks follow the KPIs."""
     with db.write() as s:
+        update_settings(s, actor, min_coverage_to_grade=min_coverage)
         for code in FIELDS:
             s.add(m.RawField(code=code, name_zh=code, name_en=code, unit="count"))
         fcr = m.Kpi(code="fcr", name_zh="一次解决率", name_en="First contact resolution", unit="percent",

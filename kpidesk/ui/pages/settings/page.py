@@ -1,5 +1,6 @@
 """Settings: the language (this computer), and the organisation's settings that travel with the
-database — name and logo, grade scale, default shares and rater weights, backup retention."""
+database — name and logo, grade scale, default shares and rater weights, the minimum coverage to grade,
+backup retention."""
 
 from __future__ import annotations
 
@@ -176,6 +177,19 @@ class SettingsPage(Page):
         grades_layout.addLayout(grade_buttons)
         grades_layout.addWidget(self.grades_note)
 
+        # grading: how much of the template a result must rest on before it gets a grade and a rank
+        self.grading_box = QGroupBox()
+        self.min_coverage = QSpinBox()
+        self.min_coverage.setObjectName("minCoverageToGrade")
+        self.min_coverage.setRange(0, 100)
+        self.min_coverage.setSuffix(" %")
+        self.min_coverage.setMaximumWidth(120)
+        self.min_coverage_label, self.min_coverage_note = QLabel(), QLabel()
+        self.min_coverage_note.setWordWrap(True)
+        grading_layout = QFormLayout(self.grading_box)
+        grading_layout.addRow(self.min_coverage_label, self.min_coverage)
+        grading_layout.addRow(self.min_coverage_note)
+
         # backups
         self.backup_box = QGroupBox()
         self.backup_folder = QLabel()
@@ -232,6 +246,7 @@ class SettingsPage(Page):
         grid.addWidget(self.shares_box, 2, 0)
         grid.addWidget(self.grades_box, 0, 1, 2, 1)
         grid.addWidget(self.backup_box, 2, 1)
+        grid.addWidget(self.grading_box, 3, 0)
         grid.addWidget(self.forms_folder_box, 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
@@ -276,6 +291,12 @@ class SettingsPage(Page):
         self.remove_grade_button.setText(_("Remove"))
         self.grades_note.setText(_("A grade applies from its lower bound (inclusive) up to the next grade; "
                                    "the lowest grade starts at 0."))
+        self.grading_box.setTitle(_("Grading"))
+        self.min_coverage_label.setText(_("Minimum coverage to grade"))
+        self.min_coverage.setSpecialValueText(_("Off"))
+        self.min_coverage_note.setText(_(
+            "A result that rests on less of its template than this (KPIs with data and a complete qualitative "
+            "part) gets a total but no grade and no rank, and is flagged as having too little data."))
         self.backup_box.setTitle(_("Backups"))
         self.forms_folder_box.retranslate()
         self.folder_label.setText(_("Folder"))
@@ -325,6 +346,7 @@ class SettingsPage(Page):
             spin.setValue(int(organisation.rater_weights.get(role, 0)))
         self.keep_daily.setValue(max(organisation.keep_daily, 1))
         self.keep_monthly.setValue(organisation.keep_monthly)
+        self.min_coverage.setValue(organisation.min_coverage_to_grade)
         self.grades.setRowCount(0)
         for band in self.data.bands:
             self._append_band(band)
@@ -398,6 +420,7 @@ class SettingsPage(Page):
             quantitative_share=self.quantitative.value(), qualitative_share=self.qualitative.value(),
             rater_weights={role: spin.value() for role, spin in self.rater_spins.items()},
             keep_daily=self.keep_daily.value(), keep_monthly=self.keep_monthly.value(),
+            min_coverage_to_grade=self.min_coverage.value(),
         )
 
     def save(self) -> bool:
