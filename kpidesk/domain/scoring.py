@@ -9,7 +9,7 @@ builds a KPI's explanation on demand.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import IntEnum, StrEnum
@@ -66,6 +66,8 @@ class Flag(StrEnum):
     NO_RESULT = "no_result"
     KPIS_EXCLUDED = "kpis_excluded"  # some KPI did not count (missing, exempt, not computable)
     INSUFFICIENT_DATA = "insufficient_data"  # coverage below the minimum to grade: no grade, no rank
+    # below the minimum, but HR chose (with a reason) to grade and rank the person all the same
+    GRADED_DESPITE_INSUFFICIENT_DATA = "graded_despite_insufficient_data"
     DEPARTMENT_RULE = "department_rule"  # the two-thirds rule scored a missed target as met
     CLIPPED = "clipped"  # the total hit the template's bounds
     FORCED_GRADE = "forced_grade"  # forced distribution changed the computed grade
@@ -244,6 +246,8 @@ class ScoringInput:
     adjustments: Sequence[Adjustment] = ()
     qualitative: Any = None  # array (NaN = none) or mapping employee → float | QualitativeResult
     flags: Mapping[Hashable, Sequence[str]] = field(default_factory=dict)
+    # employees HR chose to grade and rank although their coverage is below ``options.min_coverage``
+    graded_despite_insufficient_data: Collection[Hashable] = ()
     history: History | None = None
     options: ScoringOptions = field(default_factory=ScoringOptions)
 
@@ -501,7 +505,11 @@ def _finish(work: _ScoringWork) -> ScoringResult:
     qualitative_included = has_l & ~qualitative_partial
     coverage = np.round(q_share * kpi_coverage + np.where(qualitative_included, l_share, 0.0), 4)
     kpi_coverage = np.round(kpi_coverage, 4)
-    insufficient = ~np.isnan(total) & (coverage < options.min_coverage - 1e-9)
+    below_minimum = ~np.isnan(total) & (coverage < options.min_coverage - 1e-9)
+    waivers = set(work.data.graded_despite_insufficient_data)
+    waived = (np.fromiter((e in waivers for e in work.data.employees), dtype=bool, count=n) if waivers
+              else np.zeros(n, dtype=bool))
+    insufficient = below_minimum & ~waived
     rankable = np.where(insufficient, np.nan, total)
 
     scale = options.grade_scale
@@ -530,6 +538,7 @@ def _finish(work: _ScoringWork) -> ScoringResult:
         Flag.CLIPPED: clipped,
         Flag.FORCED_GRADE: grade != grade_computed,
         Flag.INSUFFICIENT_DATA: insufficient,
+        Flag.GRADED_DESPITE_INSUFFICIENT_DATA: below_minimum & waived,
     }
     if work.data.history is not None:
         grades_seen = np.column_stack([np.asarray(work.data.history.grades, dtype=object), grade])

@@ -295,3 +295,38 @@ def test_recompute_is_off_on_a_finalized_period_and_says_why(main_window, qtbot)
     qtbot.waitUntil(lambda: page.data is not None and page.data.period == "2025-11")
     assert not page.recompute_button.isEnabled()
     assert "reopen" in page.recompute_button.toolTip() or "重新开放" in page.recompute_button.toolTip()
+
+
+def test_grade_despite_too_little_data_from_the_results_page(main_window, qtbot, dialogs):
+    from kpidesk.services.appraisal import adjustments
+    from kpidesk.services.safety.settings import update_settings
+
+    page = _results(main_window)
+    employee, row = _row(page, "CS001")
+    code = next(iter(page.data.scores.kpis(employee)))
+    with main_window.ctx.db.write() as session:  # one KPI left out: CS001 rests on less than the whole template
+        update_settings(session, main_window.ctx.actor, min_coverage_to_grade=100)
+        adjustments.add_exemption(session, main_window.ctx.actor, "2025-12", employee, code, "系统故障")
+    page.recompute()
+    frame = page.data.scores.frame
+    assert frame.at[employee, "grade_code"] is None and "insufficient_data" in frame.at[employee, "flags"]
+
+    other, other_row = _row(page, "CS002")
+    _click(qtbot, page, other_row, 1)
+    qtbot.mouseClick(page.grade_anyway_button, Qt.MouseButton.LeftButton)
+    assert "enough data" in dialogs.messages("info")[-1]  # nothing to waive for someone graded already
+
+    _click(qtbot, page, row, 1)
+    dialogs.queue("三周病假")
+    qtbot.mouseClick(page.grade_anyway_button, Qt.MouseButton.LeftButton)
+    frame = page.data.scores.frame
+    assert isinstance(frame.at[employee, "grade_code"], str) and frame.at[employee, "rank_organisation"] >= 1
+    assert "graded_despite_insufficient_data" in frame.at[employee, "flags"]
+    grade_column = page.model.column_of("grade")
+    assert page.model.index(page.model.row_of(employee), grade_column).data()  # the table shows the grade
+    assert "Graded despite too little data: 三周病假" in page.explanation_text()
+    with main_window.ctx.db.session() as session:
+        entry = session.execute(select(m.AuditEntry).where(m.AuditEntry.action == "grading_waiver.add")).scalar_one()
+        assert entry.reason == "三周病假"
+    page.stack.undo()
+    assert page.data.scores.frame.at[employee, "grade_code"] is None

@@ -48,6 +48,7 @@ FLAG_LABELS = {
     "no_template": N_("no template"),
     "kpis_excluded": N_("some KPIs not counted"),
     "insufficient_data": N_("too little data to grade"),
+    "graded_despite_insufficient_data": N_("graded despite too little data"),
     "department_rule": N_("two-thirds department rule applied"),
     "clipped": N_("total limited to the bounds"),
     "forced_grade": N_("grade set by forced distribution"),
