@@ -330,3 +330,26 @@ def test_grade_despite_too_little_data_from_the_results_page(main_window, qtbot,
         assert entry.reason == "三周病假"
     page.stack.undo()
     assert page.data.scores.frame.at[employee, "grade_code"] is None
+
+
+def test_calibration_shows_coverage_and_leaves_out_results_with_too_little_data(main_window, qtbot):
+    from kpidesk.services.appraisal import adjustments
+    from kpidesk.services.safety.settings import update_settings
+
+    page = _results(main_window)
+    employee, _row_number = _row(page, "CS001")
+    code = next(iter(page.data.scores.kpis(employee)))
+    with main_window.ctx.db.write() as session:
+        update_settings(session, main_window.ctx.actor, min_coverage_to_grade=100)
+        adjustments.add_exemption(session, main_window.ctx.actor, "2025-12", employee, code, "系统故障")
+    page.recompute()
+    page.tabs.setCurrentWidget(page.calibration)
+    view = page.calibration
+    view.set_quotas([("excellent", 10), ("good", 30), ("fair", 40), ("poor", 20)])
+    moves = view.preview()
+    assert moves and all(move.employee_id != employee for move in moves)  # no grade, so no quota place
+    model = view.moves_model
+    column = next(c for c in range(model.columnCount())
+                  if model.headerData(c, Qt.Orientation.Horizontal) == "Coverage")
+    assert model.index(0, column).data() == "100%"
+    assert "1 results rest on less than the minimum coverage" in view.moves_note.text()
