@@ -36,6 +36,7 @@ from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.icons import icon, locked_text
 from kpidesk.ui.pages.base import Page
+from kpidesk.ui.pages.data_entry.arrange import person_headers, without_copied_header
 from kpidesk.ui.pages.data_entry.cells import format_block, parse_block, read_cell, to_decimal
 from kpidesk.ui.pages.data_entry.model import (
     INVALID_TINT,
@@ -46,6 +47,7 @@ from kpidesk.ui.pages.data_entry.model import (
     KpiCell,
 )
 from kpidesk.ui.tasks import Task
+from kpidesk.ui.widgets import SearchBox
 
 MAX_COLUMN_WIDTH = 170
 COMPUTE_DELAY_MS = 250
@@ -241,6 +243,15 @@ class DataEntryPage(Page):
         self.template_combo.setMinimumContentsLength(12)
         self.template_combo.currentIndexChanged.connect(self._on_template_filter)
         self.template_label.setBuddy(self.template_combo)
+        self.search_box = SearchBox()
+        self.search_box.setObjectName("entrySearch")
+        self.search_box.textChanged.connect(self._on_search)
+        self.kpi_label = QLabel()
+        self.kpi_combo = QComboBox()
+        self.kpi_combo.setObjectName("kpiFilter")
+        self.kpi_combo.setMinimumContentsLength(10)
+        self.kpi_combo.currentIndexChanged.connect(self._on_kpi_filter)
+        self.kpi_label.setBuddy(self.kpi_combo)
         self.import_button = QPushButton(icon("import"), "")
         self.import_button.setObjectName("importButton")
         self.import_button.clicked.connect(self.open_import_wizard)
@@ -250,6 +261,11 @@ class DataEntryPage(Page):
         header.addSpacing(16)
         header.addWidget(self.template_label)
         header.addWidget(self.template_combo)
+        header.addSpacing(8)
+        header.addWidget(self.kpi_label)
+        header.addWidget(self.kpi_combo)
+        header.addSpacing(8)
+        header.addWidget(self.search_box, 1)
         header.addStretch(1)
         header.addWidget(self.import_button)
 
@@ -274,6 +290,9 @@ class DataEntryPage(Page):
         self.view.clear_requested.connect(self.clear_selection)
         self._fitting = False
         self.view.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.view.horizontalHeader().setSectionsClickable(True)
+        self.view.horizontalHeader().setSortIndicatorShown(False)  # shown once the user sorts
+        self.view.horizontalHeader().sectionClicked.connect(self.sort_by_column)
 
         self.message = QLabel()
         self.message.setObjectName("entryMessage")
@@ -309,6 +328,10 @@ class DataEntryPage(Page):
                               "Grey: computed"))
         if self.template_combo.count():
             self.template_combo.setItemText(0, _("All templates"))
+        self.kpi_label.setText(_("&KPI:"))
+        if self.kpi_combo.count():
+            self.kpi_combo.setItemText(0, _("All KPIs"))
+        self.search_box.setPlaceholderText(_("Find a person: staff no., name or team"))
         self._update_banner()
 
     def refresh(self) -> None:
@@ -335,7 +358,9 @@ class DataEntryPage(Page):
         if self.model.locked:
             self.stack.clear()
         self._fill_template_combo()
+        self._fill_kpi_combo()
         self._fit_columns()
+        self._show_sort_indicator()
         self._update_banner()
         self._restore_current(current)
         self._note_left_out()
@@ -420,6 +445,51 @@ class DataEntryPage(Page):
         self.model.set_template_filter(key)
         self._fit_columns()
         self._restore_current(current)
+
+    # -- finding and ordering ----------------------------------------------------------------------
+    def _fill_kpi_combo(self) -> None:
+        combo, wanted = self.kpi_combo, self.model.kpi_filter
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("All KPIs"), None)
+        for kpi in self.sheet.kpis if self.sheet else ():
+            combo.addItem(pick(kpi.name_zh, kpi.name_en), kpi.code)
+        combo.setCurrentIndex(max(combo.findData(wanted), 0) if wanted else 0)
+        combo.blockSignals(False)
+        if combo.currentData() != wanted:
+            self.model.set_kpi_filter(combo.currentData())
+
+    def _on_kpi_filter(self, index: int) -> None:
+        current = self._current_key()
+        self.model.set_kpi_filter(self.kpi_combo.itemData(index))
+        self._fit_columns()
+        self._show_sort_indicator()
+        self._restore_current(current)
+
+    def _on_search(self, text: str) -> None:
+        current = self._current_key()
+        self.model.set_search(text)
+        self._restore_current(current)
+
+    def sort_by_column(self, column: int) -> None:
+        """A click on a column header orders the rows by it; a second click reverses the order."""
+        if not 0 <= column < len(self.model.columns):
+            return
+        spec, order = self.model.columns[column], self.model.sort_order
+        again = order is not None and (order.kind, order.code) == (spec.kind, spec.code) and not order.descending
+        current = self._current_key()
+        self.model.sort(column, Qt.SortOrder.DescendingOrder if again else Qt.SortOrder.AscendingOrder)
+        self._show_sort_indicator()
+        self._restore_current(current)
+
+    def _show_sort_indicator(self) -> None:
+        header, order = self.view.horizontalHeader(), self.model.sort_order
+        column = next((c for c, spec in enumerate(self.model.columns)
+                       if order is not None and (spec.kind, spec.code) == (order.kind, order.code)), -1)
+        header.setSortIndicatorShown(column >= 0)
+        if column >= 0 and order is not None:
+            header.setSortIndicator(column, Qt.SortOrder.DescendingOrder if order.descending
+                                    else Qt.SortOrder.AscendingOrder)
 
     # -- layout helpers -----------------------------------------------------------------------------
     def _fit_columns(self, computed_only: bool = False) -> None:
@@ -519,7 +589,7 @@ class DataEntryPage(Page):
         if self.model.locked:
             self._refused()
             return
-        block = parse_block(QGuiApplication.clipboard().text())
+        block = without_copied_header(parse_block(QGuiApplication.clipboard().text()))
         if not block:
             return
         current = self.view.currentIndex()
@@ -569,7 +639,10 @@ class DataEntryPage(Page):
         rows = sorted({i.row() for i in selected})
         columns = sorted({i.column() for i in selected})
         chosen = {(i.row(), i.column()) for i in selected}
-        lines = [[self.model.index(r, c).data() or "" if (r, c) in chosen else "" for c in columns] for r in rows]
+        model = self.model
+        lines = [person_headers() + [model.columns[c].title() for c in columns]]
+        lines += [[model.rows[r].staff_no, model.rows[r].name]
+                  + [model.copy_text(r, c) if (r, c) in chosen else "" for c in columns] for r in rows]
         QGuiApplication.clipboard().setText(format_block(lines))
 
     def clear_selection(self) -> None:
