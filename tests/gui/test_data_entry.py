@@ -441,3 +441,15 @@ def test_copy_gives_numbers_under_a_header_row_and_pastes_back(entry, window, qt
     assert stored(window, "CS004", "first_response_time") == seconds
     assert stored(window, "CS005", "contacts") == stored(window, "CS002", "contacts")
     assert entry.stack.count() == before + 1
+
+
+def test_a_rejected_value_says_why_beside_the_cell(entry, window, qtbot):
+    index = entry.cell("CS002", "contacts")
+    type_into(qtbot, entry, index, "abc")
+    note = entry.rejection_note
+    assert note.isVisible() and "not a number" in note.text()
+    cell = entry.view.visualRect(index)
+    assert abs(note.geometry().center().y() - cell.center().y()) <= 2
+    assert note.geometry().left() >= cell.right() or note.geometry().right() <= cell.left()  # beside, not over
+    type_into(qtbot, entry, index, "30")
+    assert not note.isVisible()

@@ -387,6 +387,14 @@ class EntryModel(QAbstractTableModel):
             self.dataChanged.emit(index, index)
         return True
 
+    def rejected_cell(self) -> tuple[QModelIndex, str] | None:
+        """The last cell typed with text that was not saved, and why (None when none is left)."""
+        for (employee_id, code), reading in reversed(list(self.invalid.items())):
+            row, column = self.row_of(employee_id), self.column_of(code)
+            if row >= 0 and column >= 0:
+                return self.index(row, column), reading.error or ""
+        return None
+
     def rejected_reason(self) -> str | None:
         """Why the first cell still shown red was not saved (None when every typed value was saved)."""
         for (employee_id, code), reading in self.invalid.items():

@@ -289,6 +289,18 @@ class DataEntryPage(Page):
         self.view.copy_requested.connect(self.copy)
         self.view.clear_requested.connect(self.clear_selection)
         self._fitting = False
+        # why the red cell was not saved, right beside it (hover is not needed to find out)
+        self.rejection_note = QLabel(self.view.viewport())
+        self.rejection_note.setObjectName("rejectionNote")
+        self.rejection_note.setStyleSheet(
+            "QLabel#rejectionNote { background: #fdecea; color: #b71c1c; border: 1px solid #e57373;"
+            " border-radius: 3px; padding: 1px 4px; }")
+        self.rejection_note.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # clicks reach the cells
+        self.rejection_note.hide()
+        self.model.dataChanged.connect(lambda *_args: self._place_rejection_note())
+        self.model.modelReset.connect(self._place_rejection_note)
+        self.view.horizontalScrollBar().valueChanged.connect(lambda _v: self._place_rejection_note())
+        self.view.verticalScrollBar().valueChanged.connect(lambda _v: self._place_rejection_note())
         self.view.horizontalHeader().sectionResized.connect(self._column_resized)
         self.view.horizontalHeader().setSectionsClickable(True)
         self.view.horizontalHeader().setSortIndicatorShown(False)  # shown once the user sorts
@@ -569,6 +581,24 @@ class DataEntryPage(Page):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 10000)
+
+    def _place_rejection_note(self) -> None:
+        """Put the reason to the right of the red cell (to its left near the edge); hide it once none is red."""
+        found = self.model.rejected_cell()
+        rect = self.view.visualRect(found[0]) if found is not None else None
+        if found is None or rect is None or not rect.isValid() \
+                or not self.view.viewport().rect().intersects(rect):
+            self.rejection_note.hide()
+            return
+        self.rejection_note.setText(found[1])
+        self.rejection_note.adjustSize()
+        note = self.rejection_note
+        x = rect.right() + 4
+        if x + note.width() > self.view.viewport().width():
+            x = max(0, rect.left() - note.width() - 4)
+        note.move(x, rect.top() + (rect.height() - note.height()) // 2)
+        note.show()
+        note.raise_()
 
     def _saved(self, written: int) -> None:
         self._own_writes -= 1
