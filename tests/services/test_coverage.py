@@ -101,3 +101,16 @@ def test_grading_despite_insufficient_data_needs_a_reason_is_audited_and_can_be_
                             .where(m.AuditEntry.entity == "grading_waiver").order_by(m.AuditEntry.id)).all()
     assert [tuple(e) for e in entries] == [("grading_waiver.add", "on leave for three weeks"),
                                            ("grading_waiver.remove", "the data came in after all")]
+
+
+def test_only_someone_who_may_adjust_a_person_may_grade_them_despite_too_little_data(db, actor):
+    from kpidesk.errors import PermissionDenied
+    from kpidesk.services.actor import Actor, Role
+    from kpidesk.services.appraisal import use_cases
+
+    ids = build_office(db, actor, min_coverage=80)
+    put(db, actor, "2025-03", {ids["E1"]: {"resolved": 96, "contacts": 100, "csat": 95}})
+    employee = Actor(name="王芳", role=Role.EMPLOYEE, employee_id=ids["E1"])
+    with pytest.raises(PermissionDenied):
+        use_cases.add_grading_waiver(db, employee, "2025-03", ids["E1"], "我自己")
+    assert records(db)["E1"]["grade"] is None
