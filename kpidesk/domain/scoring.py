@@ -426,11 +426,14 @@ def _qualitative(data: ScoringInput, n: int) -> tuple[np.ndarray, np.ndarray]:
     source = data.qualitative
     if source is None:
         return qualitative, partial
+    # a part the caller already found incomplete (a rater or form missing) is partial whatever its shape
+    if data.flags:
+        partial[:] = [Flag.QUALITATIVE_PARTIAL in data.flags.get(employee, ()) for employee in data.employees]
     if isinstance(source, Mapping):
         for i, employee in enumerate(data.employees):
             entry = source.get(employee)
             if isinstance(entry, QualitativeResult):
-                partial[i] = entry.partial
+                partial[i] = partial[i] or entry.partial
                 entry = entry.score
             if entry is not None:
                 qualitative[i] = float(entry)
