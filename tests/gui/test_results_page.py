@@ -353,3 +353,21 @@ def test_calibration_shows_coverage_and_leaves_out_results_with_too_little_data(
                   if model.headerData(c, Qt.Orientation.Horizontal) == "Coverage")
     assert model.index(0, column).data() == "100%"
     assert "1 results rest on less than the minimum coverage" in view.moves_note.text()
+
+
+def test_the_persons_summary_says_which_rater_is_missing(main_window, qtbot):
+    from sqlalchemy import update
+
+    from kpidesk.domain.statuses import ResponseStatus
+    from kpidesk.services.safety.period_lock import period_record
+
+    page = _results(main_window)
+    employee, row = _row(page, "CS001")
+    with main_window.ctx.db.write() as session:
+        session.execute(update(m.FormResponse).where(
+            m.FormResponse.period_id == period_record(session, "2025-12").id, m.FormResponse.employee_id == employee,
+            m.FormResponse.rater_role == "manager").values(status=ResponseStatus.DRAFT))
+    page.recompute()
+    _click(qtbot, page, page.model.row_of(employee), 1)
+    assert "Qualitative part still missing: Customer service staff – qualitative appraisal: manager not submitted" \
+        in page.explanation_text()

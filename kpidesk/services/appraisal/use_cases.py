@@ -73,6 +73,7 @@ class PeriodResults:
     adjustments: list[Any] = field(default_factory=list)
     exemptions: list[Any] = field(default_factory=list)
     grading_waivers: list[Any] = field(default_factory=list)
+    missing_raters: dict[int, str] = field(default_factory=dict)  # employee → forms and raters still missing
     responses: list[dict] = field(default_factory=list)
     signoffs: list[Any] = field(default_factory=list)
     curve: tuple[tuple[str, float], ...] = ()
@@ -96,7 +97,8 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
     with db.session() as session:
         record = find_period_record(session, period)
         report(progress, 1, RESULTS_STEPS, _("Computing scores…"))
-        scores = replace(scoring.period_scores(session, period, actor=actor), loaded=None)
+        computed = scoring.period_scores(session, period, actor=actor)
+        scores = replace(computed, loaded=None)
         token.raise_if_cancelled()
         report(progress, 2, RESULTS_STEPS, _("Preparing the table…"))
         data = PeriodResults(scores=scores, kpis=labels_of_kpis(session), opened=record is not None)
@@ -107,6 +109,10 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
             data.adjustments = adjustments.list_adjustments(session, actor, period)
             data.exemptions = adjustments.list_exemptions(session, actor, period)
             data.grading_waivers = adjustments.list_grading_waivers(session, actor, period)
+            if computed.loaded is not None:
+                from kpidesk.services.appraisal.period_review import missing_raters
+
+                data.missing_raters = missing_raters(session, computed.loaded.qualitative)
             data.responses = periods.list_responses(session, period, actor)
             data.signoffs = signoffs.list_signoffs(session, actor, period)
         token.raise_if_cancelled()

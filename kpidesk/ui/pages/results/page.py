@@ -436,6 +436,9 @@ class ResultsPage(Page):
         flags = [flag_label(f) for f in row["flags"] or ()]
         if flags:
             lines.append("<p>" + _esc(_("Flags: {flags}").format(flags=", ".join(flags))) + "</p>")
+        if employee in data.missing_raters:
+            lines.append("<p>" + _esc(_("Qualitative part still missing: {what}").format(
+                what=data.missing_raters[employee])) + "</p>")
         items = [a for a in data.adjustments if a.employee_id == employee]
         if items:
             lines.append("<p><b>" + _esc(_("Adjustments")) + "</b></p><ul>")
