@@ -1,4 +1,5 @@
-"""``kpidesk period``: list, open, review, finalize, reopen, and the employees' responses."""
+"""``kpidesk period``: list, open, review, finalize, reopen, the employees' responses, and grading a person
+despite too little data."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ def register(subparsers) -> None:
     s.add_argument("period")
     s.add_argument("--reason", required=True, help=_("why the period is reopened (kept in the audit log)"))
     s.set_defaults(handler=run_reopen)
+
+    s = sub.add_parser("grade-anyway", help=_(
+        "grade and rank an employee whose result rests on less than the minimum coverage to grade"))
+    s.add_argument("period")
+    s.add_argument("staff_no")
+    s.add_argument("--reason", required=True, help=_("why (kept in the audit log)"))
+    s.add_argument("--withdraw", action="store_true", help=_("take the decision back: the minimum applies again"))
+    s.set_defaults(handler=run_grade_anyway)
 
     s = sub.add_parser("acknowledge", help=_("record that an employee acknowledged their result"))
     s.add_argument("period")
@@ -142,6 +151,20 @@ def run_reopen(args, ctx) -> int:
 
     code = reopen_period(ctx.db, ctx.actor, args.period, args.reason)
     print(_("Reopened {period}").format(period=code))
+    return 0
+
+
+def run_grade_anyway(args, ctx) -> int:
+    from kpidesk.services.appraisal.use_cases import grade_despite_insufficient_data
+
+    grade_despite_insufficient_data(ctx.db, ctx.actor, args.period, args.staff_no, args.reason,
+                                    withdraw=args.withdraw)
+    if args.withdraw:
+        print(_("{staff_no} is graded in {period} only if the result reaches the minimum coverage").format(
+            staff_no=args.staff_no, period=args.period))
+    else:
+        print(_("{staff_no} is graded in {period} despite too little data").format(
+            staff_no=args.staff_no, period=args.period))
     return 0
 
 

@@ -134,9 +134,20 @@ def format_number(value: float, digits: int = 2) -> str:
 
 
 class _Renderer:
-    def __init__(self, language: str):
+    def __init__(self, language: str, field_names: Mapping[str, tuple[str, str]] | None = None):
         self.t = _translation(language).gettext
         self.language = language
+        self.field_names = field_names or {}
+
+    def field(self, code: str | None) -> str:
+        """A raw field by its name in the reader's language; the code only when no name is known."""
+        if not code:
+            return "?"
+        names = self.field_names.get(code)
+        if not names:
+            return code
+        chinese, english = names
+        return (chinese or english) if self.language.startswith("zh") else (english or chinese)
 
     def m(self, key: str, **kwargs: Any) -> str:
         return self.t(_M[key]).format(**kwargs)
@@ -179,7 +190,7 @@ class _Renderer:
             return self.m("missing_zero" if e.counted_as_zero else "missing")
         if e.status == "not_computable":
             key = e.problem if e.problem in ("missing_field", "division_by_zero") else "invalid"
-            return self.m(key, field=e.reason or "?")
+            return self.m(key, field=self.field(e.reason))
         parts = self.body(e)
         text = " · ".join(p for p in parts if p)
         if e.auto_exemption:
@@ -264,9 +275,11 @@ class _Renderer:
         return [how]
 
 
-def render_explanation(explanation: Explanation | Mapping[str, Any], lang: str | None = None) -> str:
-    """One line such as "实际 87% · 目标 90% · 低于目标 3 个百分点 × 2 分 = −6 → 94 分"."""
+def render_explanation(explanation: Explanation | Mapping[str, Any], lang: str | None = None,
+                       field_names: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """One line such as "实际 87% · 目标 90% · 低于目标 3 个百分点 × 2 分 = −6 → 94 分"; ``field_names``
+    (code → (Chinese, English)) names the raw fields a formula missed, so readers never see a code."""
     if not isinstance(explanation, Explanation):
         explanation = Explanation.from_dict(explanation)
     language = resolve_language(lang) if lang else current_language()
-    return _Renderer(language).render(explanation)
+    return _Renderer(language, field_names).render(explanation)

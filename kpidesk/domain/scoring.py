@@ -9,7 +9,7 @@ builds a KPI's explanation on demand.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import IntEnum, StrEnum
@@ -66,6 +66,8 @@ class Flag(StrEnum):
     NO_RESULT = "no_result"
     KPIS_EXCLUDED = "kpis_excluded"  # some KPI did not count (missing, exempt, not computable)
     INSUFFICIENT_DATA = "insufficient_data"  # coverage below the minimum to grade: no grade, no rank
+    # below the minimum, but HR chose (with a reason) to grade and rank the person all the same
+    GRADED_DESPITE_INSUFFICIENT_DATA = "graded_despite_insufficient_data"
     DEPARTMENT_RULE = "department_rule"  # the two-thirds rule scored a missed target as met
     WORKLOAD = "workload"  # a missed target not deducted: the person's workload was well above the department's
     CLIPPED = "clipped"  # the total hit the template's bounds
@@ -256,6 +258,8 @@ class ScoringInput:
     adjustments: Sequence[Adjustment] = ()
     qualitative: Any = None  # array (NaN = none) or mapping employee → float | QualitativeResult
     flags: Mapping[Hashable, Sequence[str]] = field(default_factory=dict)
+    # employees HR chose to grade and rank although their coverage is below ``options.min_coverage``
+    graded_despite_insufficient_data: Collection[Hashable] = ()
     history: History | None = None
     options: ScoringOptions = field(default_factory=ScoringOptions)
 
@@ -474,11 +478,14 @@ def _qualitative(data: ScoringInput, n: int) -> tuple[np.ndarray, np.ndarray]:
     source = data.qualitative
     if source is None:
         return qualitative, partial
+    # a part the caller already found incomplete (a rater or form missing) is partial whatever its shape
+    if data.flags:
+        partial[:] = [Flag.QUALITATIVE_PARTIAL in data.flags.get(employee, ()) for employee in data.employees]
     if isinstance(source, Mapping):
         for i, employee in enumerate(data.employees):
             entry = source.get(employee)
             if isinstance(entry, QualitativeResult):
-                partial[i] = entry.partial
+                partial[i] = partial[i] or entry.partial
                 entry = entry.score
             if entry is not None:
                 qualitative[i] = float(entry)
@@ -553,7 +560,11 @@ def _finish(work: _ScoringWork) -> ScoringResult:
     qualitative_included = has_l & ~qualitative_partial
     coverage = np.round(q_share * kpi_coverage + np.where(qualitative_included, l_share, 0.0), 4)
     kpi_coverage = np.round(kpi_coverage, 4)
-    insufficient = ~np.isnan(total) & (coverage < options.min_coverage - 1e-9)
+    below_minimum = ~np.isnan(total) & (coverage < options.min_coverage - 1e-9)
+    waivers = set(work.data.graded_despite_insufficient_data)
+    waived = (np.fromiter((e in waivers for e in work.data.employees), dtype=bool, count=n) if waivers
+              else np.zeros(n, dtype=bool))
+    insufficient = below_minimum & ~waived
     rankable = np.where(insufficient, np.nan, total)
 
     scale = options.grade_scale
@@ -583,6 +594,7 @@ def _finish(work: _ScoringWork) -> ScoringResult:
         Flag.CLIPPED: clipped,
         Flag.FORCED_GRADE: grade != grade_computed,
         Flag.INSUFFICIENT_DATA: insufficient,
+        Flag.GRADED_DESPITE_INSUFFICIENT_DATA: below_minimum & waived,
     }
     if work.data.history is not None:
         grades_seen = np.column_stack([np.asarray(work.data.history.grades, dtype=object), grade])

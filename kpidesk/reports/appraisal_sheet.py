@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, TableStyle
 
@@ -22,7 +24,7 @@ from kpidesk.reports.blocks import (
 )
 from kpidesk.reports.numbers import DASH, points_text, score_text, weight_text
 from kpidesk.reports.pay_section import pay_block
-from kpidesk.reports.sheet_data import SheetData
+from kpidesk.reports.sheet_data import KpiRow, SheetData
 from kpidesk.reports.styles import LABEL_FILL, RULE, Grid, markup, paragraph
 
 
@@ -40,6 +42,7 @@ def sheet_story(sheet: SheetData, ctx: Context) -> list[Flowable]:
     number = 1
     story += section(ctx, number, _("Key performance indicators"))
     story.append(kpi_table(sheet, ctx))
+    story += coverage_notes(sheet, ctx)
     if sheet.qualitative_rows:
         number += 1
         story += section(ctx, number, _("Qualitative assessment"))
@@ -87,17 +90,18 @@ def kpi_table(sheet: SheetData, ctx: Context) -> Grid:
             small = s.cell_small
             indicator += (f'&nbsp;&nbsp;<font size="{small.fontSize}" color="#5f6f78">'
                           f"{markup(row.explanation)}</font>")
-        rows.append([paragraph(indicator, s.cell, raw=True), weight_text(row.weight), row.baseline, row.target,
+        rows.append([paragraph(indicator, s.cell, raw=True), row_weight_text(row), row.baseline, row.target,
                      row.challenge, row.actual, score_text(row.score), score_text(row.weighted_score)])
     if not sheet.kpi_rows:
         rows.append([paragraph(_("No indicators on this sheet"), s.label)] + [""] * 7)
-    weights = [r.weight for r in sheet.kpi_rows if r.weight is not None]
+    total_weight = total_weight_text(sheet.kpi_rows)
     weighted = [r.weighted_score for r in sheet.kpi_rows if r.weighted_score is not None]
-    rows.append([paragraph(_("Total"), s.cell_bold), weight_text(sum(weights)) if weights else "", "", "", "", "",
+    rows.append([paragraph(_("Total"), s.cell_bold), total_weight, "", "", "", "",
                  "", score_text(sum(weighted)) if weighted else DASH])
     numbers = [[h] for h in header[1:]]
+    numbers[0].append(total_weight)
     for row in sheet.kpi_rows:
-        for column, value in enumerate((weight_text(row.weight), row.baseline, row.target, row.challenge, row.actual,
+        for column, value in enumerate((row_weight_text(row), row.baseline, row.target, row.challenge, row.actual,
                                         score_text(row.score), score_text(row.weighted_score))):
             numbers[column].append(value)
     widths = [unbroken_width(texts, s.font, minimum=10 * mm) for texts in numbers]
@@ -106,6 +110,38 @@ def kpi_table(sheet: SheetData, ctx: Context) -> Grid:
         ("ALIGN", (1, 1), (5, -1), "CENTER"),
     ]))
     return table
+
+
+def row_weight_text(row: KpiRow) -> str:
+    """The template's weight, and beside it the weight the score counted with when that differs."""
+    if row.effective_weight is None or row.weight is None:
+        return weight_text(row.weight)
+    return f"{weight_text(row.weight)}→{weight_text(row.effective_weight)}"
+
+
+def total_weight_text(rows: Sequence[KpiRow]) -> str:
+    """The template weight the total rests on out of the whole ("60%/100%" when KPIs were left out)."""
+    weights = [r.weight for r in rows if r.weight is not None]
+    if not weights:
+        return ""
+    if not any(r.effective_weight is not None for r in rows):
+        return weight_text(sum(weights))
+    counted = sum(r.weight for r in rows if r.weight is not None and r.effective_weight != 0)
+    whole = sum(weights)
+    return weight_text(whole) if abs(counted - whole) < 1e-9 else f"{weight_text(counted)}/{weight_text(whole)}"
+
+
+def coverage_notes(sheet: SheetData, ctx: Context) -> list[Flowable]:
+    """The KPIs left out and why, and the composition the total actually rests on, in small type."""
+    _ = ctx._
+    s = ctx.styles
+    notes: list[Flowable] = []
+    if sheet.left_out:
+        notes.append(paragraph(ctx.labelled(_("Left out"), ("；" if ctx.chinese else "; ").join(sheet.left_out)),
+                               s.note))
+    if sheet.composition:
+        notes.append(paragraph(ctx.labelled(_("Composition used"), sheet.composition), s.note))
+    return notes
 
 
 def qualitative_table(sheet: SheetData, ctx: Context) -> Grid:

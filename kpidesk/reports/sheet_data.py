@@ -29,6 +29,8 @@ class KpiRow:
     score: float | None = None
     weighted_score: float | None = None
     explanation: str = ""  # how the score came about, printed in small type
+    # the weight the score actually counted with (other KPIs left out re-weight the rest), when it differs
+    effective_weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,10 @@ class SheetData:
     finalized_at: datetime | None = None  # the snapshot's finalization time: the file's creation date
     logo: bytes | None = None  # PNG or JPEG
     pay: PaySection | None = None  # printed after the results when present
+    # what the total rests on: "KPI name: why it was left out" lines, and the composition used in words
+    # ("—" for results finalized before coverage was recorded; "" prints no composition line)
+    left_out: Sequence[str] = ()
+    composition: str = ""
 
     @property
     def rank_text(self) -> str:

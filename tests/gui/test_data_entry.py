@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
@@ -369,3 +369,87 @@ def test_undo_names_the_field_and_the_person(entry, window, qtbot):
     type_into(qtbot, entry, entry.cell("CS001", "contacts"), "21")
     assert name in entry.stack.undoText()
     assert name in window.undo_action.text()
+
+
+def test_search_finds_people_by_name_staff_number_and_team(entry, qtbot):
+    everyone = len(entry.model.rows)
+    for char in "二组":
+        press(qtbot, entry.search_box, char)
+    team = [r.staff_no for r in entry.model.rows]
+    assert team == ["CS004", "CS005", "CS006", "CS008", "CS012"]
+    entry.search_box.clear()
+    for char in "王芳":
+        press(qtbot, entry.search_box, char)
+    assert [r.staff_no for r in entry.model.rows] == ["CS001"]
+    entry.search_box.clear()
+    qtbot.keyClicks(entry.search_box, "cs00")
+    assert [r.staff_no for r in entry.model.rows] == [f"CS00{i}" for i in range(10)]  # any case; CS010 has left
+    entry.search_box.clear()
+    assert len(entry.model.rows) == everyone
+
+
+def test_a_kpi_keeps_the_fields_it_is_computed_from_and_its_score(entry, qtbot):
+    combo = entry.kpi_combo
+    combo.setCurrentIndex(combo.findData("fcr"))
+    shown = [(c.kind, c.code) for c in entry.model.columns]
+    assert shown == [("total", "total"), ("grade", "grade"), ("field", "first_contact_resolved"),
+                     ("field", "contacts"), ("kpi", "fcr")]
+    combo.setCurrentIndex(combo.findData("csat"))  # typed directly: its own column and its score
+    assert [(c.kind, c.code) for c in entry.model.columns][2:] == [("field", "csat"), ("kpi", "csat")]
+    combo.setCurrentIndex(0)
+    assert len(entry.model.columns) > 20
+
+
+def test_clicking_a_header_sorts_and_a_second_click_reverses(entry, window, qtbot):
+    entry.template_combo.setCurrentIndex(entry.template_combo.findData("csr"))
+    column = entry.model.column_of("contacts")
+    header = entry.view.horizontalHeader()
+
+    def contacts():
+        return [entry.model.value(r.employee_id, "contacts") for r in entry.model.rows]
+
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(column) + 5, header.height() // 2))
+    values = contacts()
+    assert values == sorted(values) and len(set(values)) > 1
+    assert header.isSortIndicatorShown() and header.sortIndicatorSection() == column
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(column) + 5, header.height() // 2))
+    assert contacts() == sorted(values, reverse=True)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    type_into(qtbot, entry, entry.cell("CS001", "contacts"), "1")  # typing still goes to the right person
+    assert stored(window, "CS001", "contacts") == Decimal("1")
+
+
+def test_copy_gives_numbers_under_a_header_row_and_pastes_back(entry, window, qtbot):
+    entry.template_combo.setCurrentIndex(entry.template_combo.findData("csr"))
+    first, last = entry.cell("CS001", "first_response_time"), entry.cell("CS002", "contacts")
+    entry.view.selectionModel().select(QItemSelection(first, last), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    entry.view.setFocus()
+    qtbot.keyClick(entry.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = [line.split("\t") for line in QGuiApplication.clipboard().text().splitlines()]
+    columns = range(first.column(), last.column() + 1)
+    assert lines[0] == ["Staff no.", "Name"] + [entry.model.columns[c].title() for c in columns]
+    assert [line[:2] for line in lines[1:]] == [["CS001", "王芳"], ["CS002", "张伟"]]
+    seconds = stored(window, "CS001", "first_response_time")
+    assert lines[1][2] == f"{float(seconds):g}"  # seconds as a plain number, not "1 min 30 s"
+    assert all(cell == "" or float(cell) == float(cell) for line in lines[1:] for cell in line[2:])
+    assert not any("," in cell or "%" in cell or " " in cell for line in lines[1:] for cell in line[2:])
+    before = entry.stack.count()
+    select(entry.view, entry.cell("CS004", "first_response_time"))
+    entry.paste()  # the grid's own header and name columns are left out again
+    assert stored(window, "CS004", "first_response_time") == seconds
+    assert stored(window, "CS005", "contacts") == stored(window, "CS002", "contacts")
+    assert entry.stack.count() == before + 1
+
+
+def test_a_rejected_value_says_why_beside_the_cell(entry, window, qtbot):
+    index = entry.cell("CS002", "contacts")
+    type_into(qtbot, entry, index, "abc")
+    note = entry.rejection_note
+    assert note.isVisible() and "not a number" in note.text()
+    cell = entry.view.visualRect(index)
+    assert abs(note.geometry().center().y() - cell.center().y()) <= 2
+    assert note.geometry().left() >= cell.right() or note.geometry().right() <= cell.left()  # beside, not over
+    type_into(qtbot, entry, index, "30")
+    assert not note.isVisible()

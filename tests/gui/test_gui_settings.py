@@ -219,3 +219,18 @@ def test_a_database_without_a_recorded_library_is_compared_with_a_chosen_one(mak
     assert [a.kind for a in dialogs.asked[-2:]] == ["choose", "confirm"]
     organisation, _bands = _stored(window)
     assert (organisation.starter_library, organisation.starter_version) == ("customer-service", older + 1)
+
+
+def test_minimum_coverage_to_grade_is_shown_and_saved(page, main_window, qtbot):
+    assert page.min_coverage.value() == 80  # a new database grades only results resting on 80 %
+    page.min_coverage.setFocus()
+    page.min_coverage.selectAll()
+    qtbot.keyClicks(page.min_coverage, "65")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Settings saved."
+    organisation, _bands = _stored(main_window)
+    assert organisation.min_coverage_to_grade == 65
+    page.min_coverage.setValue(0)
+    assert page.min_coverage.text() == "Off"
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert _stored(main_window)[0].min_coverage_to_grade == 0

@@ -308,3 +308,79 @@ def test_the_table_shows_what_each_grade_means(main_window):
     assert page.model.headerData(training, Qt.Orientation.Horizontal) == "Training need"
     assert page.model.index(row, training).data() == "较强"
     assert page.model.index(row, level).data() == "一级客服"
+
+
+def test_grade_despite_too_little_data_from_the_results_page(main_window, qtbot, dialogs):
+    from kpidesk.services.appraisal import adjustments
+    from kpidesk.services.safety.settings import update_settings
+
+    page = _results(main_window)
+    employee, row = _row(page, "CS001")
+    code = next(iter(page.data.scores.kpis(employee)))
+    with main_window.ctx.db.write() as session:  # one KPI left out: CS001 rests on less than the whole template
+        update_settings(session, main_window.ctx.actor, min_coverage_to_grade=100)
+        adjustments.add_exemption(session, main_window.ctx.actor, "2025-12", employee, code, "系统故障")
+    page.recompute()
+    frame = page.data.scores.frame
+    assert frame.at[employee, "grade_code"] is None and "insufficient_data" in frame.at[employee, "flags"]
+
+    other, other_row = _row(page, "CS002")
+    _click(qtbot, page, other_row, 1)
+    qtbot.mouseClick(page.grade_anyway_button, Qt.MouseButton.LeftButton)
+    assert "enough data" in dialogs.messages("info")[-1]  # nothing to waive for someone graded already
+
+    _click(qtbot, page, row, 1)
+    dialogs.queue("三周病假")
+    qtbot.mouseClick(page.grade_anyway_button, Qt.MouseButton.LeftButton)
+    frame = page.data.scores.frame
+    assert isinstance(frame.at[employee, "grade_code"], str) and frame.at[employee, "rank_organisation"] >= 1
+    assert "graded_despite_insufficient_data" in frame.at[employee, "flags"]
+    grade_column = page.model.column_of("grade")
+    assert page.model.index(page.model.row_of(employee), grade_column).data()  # the table shows the grade
+    assert "Graded despite too little data: 三周病假" in page.explanation_text()
+    with main_window.ctx.db.session() as session:
+        entry = session.execute(select(m.AuditEntry).where(m.AuditEntry.action == "grading_waiver.add")).scalar_one()
+        assert entry.reason == "三周病假"
+    page.stack.undo()
+    assert page.data.scores.frame.at[employee, "grade_code"] is None
+
+
+def test_calibration_shows_coverage_and_leaves_out_results_with_too_little_data(main_window, qtbot):
+    from kpidesk.services.appraisal import adjustments
+    from kpidesk.services.safety.settings import update_settings
+
+    page = _results(main_window)
+    employee, _row_number = _row(page, "CS001")
+    code = next(iter(page.data.scores.kpis(employee)))
+    with main_window.ctx.db.write() as session:
+        update_settings(session, main_window.ctx.actor, min_coverage_to_grade=100)
+        adjustments.add_exemption(session, main_window.ctx.actor, "2025-12", employee, code, "系统故障")
+    page.recompute()
+    page.tabs.setCurrentWidget(page.calibration)
+    view = page.calibration
+    view.set_quotas([("excellent", 10), ("good", 30), ("fair", 40), ("poor", 20)])
+    moves = view.preview()
+    assert moves and all(move.employee_id != employee for move in moves)  # no grade, so no quota place
+    model = view.moves_model
+    column = next(c for c in range(model.columnCount())
+                  if model.headerData(c, Qt.Orientation.Horizontal) == "Coverage")
+    assert model.index(0, column).data() == "100%"
+    assert "1 results rest on less than the minimum coverage" in view.moves_note.text()
+
+
+def test_the_persons_summary_says_which_rater_is_missing(main_window, qtbot):
+    from sqlalchemy import update
+
+    from kpidesk.domain.statuses import ResponseStatus
+    from kpidesk.services.safety.period_lock import period_record
+
+    page = _results(main_window)
+    employee, row = _row(page, "CS001")
+    with main_window.ctx.db.write() as session:
+        session.execute(update(m.FormResponse).where(
+            m.FormResponse.period_id == period_record(session, "2025-12").id, m.FormResponse.employee_id == employee,
+            m.FormResponse.rater_role == "manager").values(status=ResponseStatus.DRAFT))
+    page.recompute()
+    _click(qtbot, page, page.model.row_of(employee), 1)
+    assert "Qualitative part still missing: Customer service staff – qualitative appraisal: manager not submitted" \
+        in page.explanation_text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests_support import scoring_office
 
 from kpidesk.domain.explanations import render_explanation
 from kpidesk.domain.periods import parse_period
@@ -82,17 +83,6 @@ def test_the_ecommerce_template_turns_both_exemptions_on(db, actor):
     assert params["first_response_time"] == {"workload_field": "contacts", "workload_ratio": 1.2}
 
 
-def _office_builder():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).parents[1] / "services" / "test_scoring_service.py"
-    spec = importlib.util.spec_from_file_location("scoring_service_office_for_exemptions", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # 002 (e-commerce notes, response time): the workload exemption is kept with its reason when the period is
 # finalized — here 130 contacts against a median of 100.
 def test_finalizing_records_the_workload_exemption_with_its_reason(db, actor):
@@ -102,13 +92,12 @@ def test_finalizing_records_the_workload_exemption_with_its_reason(db, actor):
     from kpidesk.services.appraisal.scoring import period_scores
     from kpidesk.store import models as m
 
-    office = _office_builder()
-    ids = office.build_office(db, actor)
+    ids = scoring_office.build_office(db, actor)
     with db.write() as session:  # csat is read against contacts: 1.2 × the department's median is heavy
         item = session.execute(select(m.TemplateItem).join(m.Kpi).where(m.Kpi.code == "csat")).scalar_one()
         item.params = {**item.params, "workload_field": "contacts"}
     # 客服部: contacts 130, 100, 100, 100 → median 100; E1 (130) missed the csat target of 90, E2 met it
-    office.put(db, actor, "2025-03", {
+    scoring_office.put(db, actor, "2025-03", {
         ids["E1"]: {"resolved": 120, "contacts": 130, "csat": 85}, ids["E2"]: {"resolved": 90, "contacts": 100, "csat": 92},
         ids["E3"]: {"resolved": 90, "contacts": 100, "csat": 86}, ids["E4"]: {"resolved": 90, "contacts": 100, "csat": 90},
     })

@@ -208,3 +208,24 @@ def test_a_batch_with_a_draft_in_it_carries_the_print_time(final_sheet, sheet):
     printed = FINALIZED_AT.replace(year=2027)
     assert creation_date([final_sheet], printed) == FINALIZED_AT
     assert creation_date([final_sheet, sheet], printed) == printed
+
+
+def test_a_partial_result_prints_effective_weights_what_was_left_out_and_the_composition(sheet):
+    partial = dataclasses.replace(
+        sheet,
+        kpi_rows=[KpiRow("客户满意度", 40, "60", "70", "75", "72", 108.0, 61.71, effective_weight=57.1),
+                  KpiRow("一次解决率", 30, "80%", "87%", "92%", "", None, None, "无数据", effective_weight=0.0),
+                  KpiRow("平均处理时间", 30, "6分钟", "5分钟", "4分钟", "4.6分钟", 104.0, 44.57, effective_weight=42.9)],
+        qualitative_rows=[], qualitative_score=None, quantitative_share=100.0, qualitative_share=None,
+        left_out=["一次解决率（无数据）"], composition="有数据的指标占本期应考核指标权重的 70%；无定性部分；总分依据考核表构成的 49%")
+    text = "\n".join(page_texts(render_sheet(partial, lang="zh")))
+    compact = text.replace(" ", "")
+    for expected in ("40%→57.1%", "30%→0%", "30%→42.9%", "70%/100%", "未计入：一次解决率（无数据）",
+                     "实际构成：有数据的指标占本期应考核指标权重的70%", "定量得分(100%)"):
+        assert expected in compact, expected
+    assert "定量得分(70%)" not in compact and "定性得分(30%)" not in compact
+
+
+def test_a_sheet_without_coverage_notes_prints_the_weights_as_before(sheet):
+    text = "\n".join(page_texts(render_sheet(sheet, lang="zh"))).replace(" ", "")
+    assert "→" not in text and "实际构成" not in text and "100%" in text

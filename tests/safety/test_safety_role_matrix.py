@@ -328,6 +328,7 @@ NOT_READING_RESULTS = {
     "period list": "periods and counts", "period open": "writes", "period review": "writes",
     "period finalize": "writes", "period reopen": "writes", "period acknowledge": "writes",
     "period appeal": "writes", "period answer": "writes",
+    "period grade-anyway": "writes; only for people the user may adjust",
     "restore": "administrators only when the database can be opened", "audit verify": "administrators and auditors",
     "users enable-access": "administrators", "users disable-access": "administrators", "users add": "administrators",
     "users passwd": "own password or administrators", "users list": "administrators",

@@ -1,12 +1,11 @@
 """Starting the next period: the proposal follows the organisation's rhythm, the dry-run roster names the
 joiners, leavers and transfers, and exemptions with an end date carry into the periods they reach."""
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests_support.scoring_office import build_office
 
 from kpidesk.errors import ValidationError
 from kpidesk.services.appraisal import adjustments, next_period, periods, use_cases
@@ -15,20 +14,9 @@ from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
 
-def _load_office_builder():
-    path = Path(__file__).with_name("test_scoring_service.py")
-    spec = importlib.util.spec_from_file_location("scoring_service_office_next", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-office_module = _load_office_builder()
-
-
 @pytest.fixture
 def office(db, actor):
-    return office_module.build_office(db, actor)
+    return build_office(db, actor)
 
 
 def test_the_next_period_follows_the_shortest_kind_run(office, db, actor):

@@ -2,13 +2,12 @@
 edits afterwards change nothing, reopen needs a reason."""
 
 import hashlib
-import importlib.util
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests_support.scoring_office import build_office, put
 
 from kpidesk.errors import CorruptDatabase, LockedPeriodError, PermissionDenied, ValidationError
 from kpidesk.services.actor import Actor, Role
@@ -20,23 +19,11 @@ from kpidesk.store import models as m
 ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 
-def _load_office_builder():
-    """The office of the scoring service tests, so both describe the same people and numbers."""
-    path = Path(__file__).with_name("test_scoring_service.py")
-    spec = importlib.util.spec_from_file_location("scoring_service_office", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-office_module = _load_office_builder()
-
-
 @pytest.fixture
 def office(db, actor):
-    ids = office_module.build_office(db, actor)
+    ids = build_office(db, actor)
     for period in ("2025-01", "2025-02", "2025-03"):
-        office_module.put(db, actor, period, {
+        put(db, actor, period, {
             ids["E1"]: {"resolved": 96, "contacts": 100, "csat": 95},
             ids["E2"]: {"resolved": 85, "contacts": 100, "csat": 88},
             ids["E3"]: {"resolved": 60, "contacts": 100, "csat": 70},
@@ -256,8 +243,8 @@ def test_streak_flags_use_the_finalized_history(office, db, actor):
 
 
 def test_two_thirds_rule_is_recorded_as_automatic_exemptions(db, actor):
-    ids = office_module.build_office(db, actor, two_thirds=True)
-    office_module.put(db, actor, "2025-03", {ids["E1"]: {"resolved": 85, "contacts": 100, "csat": 90},
+    ids = build_office(db, actor, two_thirds=True)
+    put(db, actor, "2025-03", {ids["E1"]: {"resolved": 85, "contacts": 100, "csat": 90},
                                              ids["E2"]: {"resolved": 86, "contacts": 100, "csat": 90},
                                              ids["E3"]: {"resolved": 95, "contacts": 100, "csat": 90}})
     with db.write() as s:

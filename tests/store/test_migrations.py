@@ -227,3 +227,22 @@ def test_an_upgraded_database_with_periods_keeps_grading_everyone(tmp_path, db):
         upgraded.dispose()
     with db.session() as session:  # a new database stores nothing: the setting's default applies
         assert session.get(m.Setting, "min_coverage_to_grade") is None
+        assert load_settings(session).min_coverage_to_grade == 80
+
+
+def test_an_upgraded_database_without_periods_counts_as_new(tmp_path):
+    from kpidesk.services.safety.settings import load_settings
+    from kpidesk.store import models as m
+
+    path = tmp_path / "0006-empty.db"
+    engine = create_engine(f"sqlite:///{path}")
+    sqlite_helpers.configure(engine)
+    migrations_runner.upgrade(engine, "0006")
+    engine.dispose()
+    upgraded = open_database(path)
+    try:
+        with upgraded.session() as session:
+            assert session.get(m.Setting, "min_coverage_to_grade") is None
+            assert load_settings(session).min_coverage_to_grade == 80
+    finally:
+        upgraded.dispose()

@@ -1,4 +1,5 @@
-"""Adjustments (bonus/penalty points) and exemptions: each with a reason, an author and an audit entry."""
+"""Adjustments (bonus/penalty points), exemptions and grading waivers (grade despite too little data): each
+with a reason, an author and an audit entry."""
 
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ class ExemptionRow:
     reason: str
     author: str
     automatic: bool
+
+
+@dataclass(frozen=True)
+class GradingWaiverRow:
+    id: int
+    employee_id: int
+    reason: str
+    author: str
+    created_at: datetime
 
 
 def _may_read(session: Session, actor: Actor, employee_id: int) -> bool:
@@ -152,3 +162,44 @@ def list_exemptions(session: Session, actor: Actor, period: str) -> list[Exempti
             continue
         rows.append(ExemptionRow(ex.id, ex.employee_id, code, ex.reason, ex.author, ex.automatic))
     return rows
+
+
+def add_grading_waiver(session: Session, actor: Actor, period: str, employee_id: int, reason: str) -> m.GradingWaiver:
+    """Grade and rank one person in ``period`` although their result rests on less of the template than the
+    minimum coverage to grade; the reason is required and kept in the audit log."""
+    record = period_record(session, period)
+    ensure_writable(record)
+    require_for_employee(session, actor, Permission.ADJUST, employee_id)
+    existing = session.execute(select(m.GradingWaiver.id).where(
+        m.GradingWaiver.period_id == record.id, m.GradingWaiver.employee_id == employee_id)).first()
+    if existing is not None:
+        raise ValidationError(_("This employee is already graded despite too little data."))
+    row = m.GradingWaiver(period_id=record.id, employee_id=employee_id, reason=_reason(reason), author=actor.name)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "grading_waiver.add", entity="grading_waiver", entity_id=row.id,
+                 new={"period": record.code, "employee_id": employee_id}, reason=row.reason)
+    return row
+
+
+def remove_grading_waiver(session: Session, actor: Actor, waiver_id: int, reason: str | None = None) -> None:
+    """The person is graded again only when their coverage reaches the minimum."""
+    row = session.get(m.GradingWaiver, waiver_id)
+    if row is None:
+        raise NotFound(_("The decision to grade despite too little data no longer exists."))
+    record = session.get_one(m.PeriodRecord, row.period_id)
+    ensure_writable(record)
+    require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
+    audit.record(session, actor, "grading_waiver.remove", entity="grading_waiver", entity_id=row.id,
+                 old={"period": record.code, "employee_id": row.employee_id, "reason": row.reason}, reason=reason)
+    session.delete(row)
+
+
+def list_grading_waivers(session: Session, actor: Actor, period: str,
+                         employee_id: int | None = None) -> list[GradingWaiverRow]:
+    record = period_record(session, period)
+    query = select(m.GradingWaiver).where(m.GradingWaiver.period_id == record.id).order_by(m.GradingWaiver.id)
+    if employee_id is not None:
+        query = query.where(m.GradingWaiver.employee_id == employee_id)
+    return [GradingWaiverRow(w.id, w.employee_id, w.reason, w.author, w.created_at)
+            for w in session.execute(query).scalars() if _may_read(session, actor, w.employee_id)]

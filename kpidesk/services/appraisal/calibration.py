@@ -14,12 +14,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import Form, RaterRole, form_from_dict, rater_score
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeScale, forced_grades
-from kpidesk.domain.numbers import int_or_none
+from kpidesk.domain.numbers import float_or_none, int_or_none
+from kpidesk.domain.scoring import Flag
 from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
@@ -32,6 +34,7 @@ from kpidesk.store import models as m
 #: The curve shown when the organisation has not set one: a few excellent, most good or fair, a few poor.
 DEFAULT_CURVE = (("excellent", 20.0), ("good", 40.0), ("fair", 30.0), ("poor", 10.0))
 ANONYMOUS_PEERS = N_("Anonymous peers")
+INSUFFICIENT = str(Flag.INSUFFICIENT_DATA)
 ROLE_LABELS = {"self": N_("Self"), "manager": N_("Manager"), "peer": N_("Peer"), "hr": N_("HR")}
 
 
@@ -97,6 +100,7 @@ class GradeMove:
     by_score: str | None  # grade label from the total alone
     current: str | None  # grade label shown now
     forced: str | None  # grade label under the proposed distribution
+    coverage: float | None = None  # 0–1 share of the template the total rests on (None: not recorded)
 
     @property
     def moved(self) -> bool:
@@ -109,13 +113,15 @@ def preview_forced(scores: PeriodScores, quotas: Sequence[tuple[str, float]], sc
     plan = ForcedDistribution(tuple((str(c), float(q)) for c, q in quotas), scope)
     frame = scores.frame
     totals = frame["total"].to_numpy(dtype=float)
+    # a result resting on too little data takes no grade and no place under the quotas, as in scoring
+    ungraded = np.array([INSUFFICIENT in (flags or ()) for flags in frame["flags"]], dtype=bool)
     departments = frame["department"].astype(str).to_numpy()
-    forced = forced_grades(plan, totals, departments)
+    forced = forced_grades(plan, np.where(ungraded, np.nan, totals), departments)
     scale = scores.grade_scale
     out = []
     for (employee_id, row), new in zip(frame.iterrows(), forced, strict=True):
         total = float(row["total"])
-        if math.isnan(total):
+        if math.isnan(total) or INSUFFICIENT in (row["flags"] or ()):
             continue
         if new == row["grade_computed"] and new == row["grade_code"]:
             continue
@@ -123,7 +129,7 @@ def preview_forced(scores: PeriodScores, quotas: Sequence[tuple[str, float]], sc
         out.append(GradeMove(int(employee_id), str(row["staff_no"]), str(row["name"]), row["department"], total,
                              int_or_none(rank),
                              scale.label(row["grade_computed"]), scale.label(row["grade_code"]),
-                             scale.label(new)))
+                             scale.label(new), float_or_none(row.get("coverage"))))
     return sorted(out, key=lambda mv: (-mv.total, mv.staff_no))
 
 

@@ -164,6 +164,7 @@ class RosterEntry:
     fields: tuple[str, ...]  # entry columns their template needs, in template order
     kpis: tuple[str, ...]  # KPI codes on their template
     forms: tuple[FormRef, ...]
+    department: str = ""  # the department or team they are appraised in, for finding people by team
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,8 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
     raw_fields = set(session.execute(select(m.RawField.code)).scalars())
     needs = {key: _template_needs(row, raw_fields) for key, row in by_key.items()}
     managers = dict(session.execute(select(m.Employee.id, m.Employee.manager_id)).all())
+    departments: dict[int, str] = {row.id: row.name for row in session.execute(
+        select(m.Department.id, m.Department.name))}
     roster = []
     for person in appraisees(session, parse_period(record.code), record):
         template = by_key.get(person.template_key) if person.template_key else None
@@ -229,6 +232,7 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
             person.employee_id, person.staff_no, person.name, managers.get(person.employee_id),
             person.template_key, template.name_zh if template else None, template.name_en if template else None,
             tuple(fields), tuple(kpis), forms,
+            departments.get(person.department_id, "") if person.department_id is not None else "",
         ))
     return roster
 

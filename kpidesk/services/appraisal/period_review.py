@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.errors import LockedPeriodError, ValidationError
-from kpidesk.i18n import _
+from kpidesk.i18n import N_, _, current_language, pick
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal import periods
 from kpidesk.store import models as m
@@ -84,6 +84,32 @@ def lock_summary(session: Session, period: str) -> LockSummary:
 
 
 CHECKLIST_FLAGS = ("no_template", "no_result", "insufficient_data", "qualitative_partial", "rating_disagreement")
+RATER_WORDS = {"self": N_("self-assessment"), "manager": N_("manager"), "hr": N_("HR"), "peer": N_("peers")}
+REASON_WORDS = {"no_response": N_("not submitted"), "too_few_peers": N_("too few answered")}
+
+
+def missing_raters(session: Session, qualitative: dict[int, dict]) -> dict[int, str]:
+    """Per person, the raters a qualitative part still lacks, as "form: manager not submitted; …".
+
+    A rater counts as missing when their role carries weight on the form but did not count — the same
+    forms and roles the Overview counts as not submitted (peers, which it leaves aside, are named too) —
+    including a person whose forms nobody has submitted yet."""
+    titles = {(key, version): pick(zh, en) for key, version, zh, en in session.execute(
+        select(m.FormVersion.form_key, m.FormVersion.version, m.FormVersion.title_zh, m.FormVersion.title_en))}
+    separator = "；" if current_language().startswith("zh") else "; "
+    out: dict[int, str] = {}
+    for employee_id, entry in qualitative.items():
+        parts = []
+        for form in entry.get("forms", ()):
+            missing = [_(RATER_WORDS.get(role, role)) + " " + _(REASON_WORDS.get(info.get("reason") or "", "not submitted"))
+                       for role, info in form.get("roles", {}).items()
+                       if info.get("weight", 0) > 0 and not info.get("counted") and info.get("reason") != "zero_weight"]
+            if missing:
+                title = titles.get((form.get("form"), form.get("version"))) or str(form.get("form"))
+                parts.append(f"{title}: {', '.join(missing)}")
+        if parts:
+            out[int(employee_id)] = separator.join(dict.fromkeys(parts))
+    return out
 
 
 @dataclass(frozen=True)
@@ -94,15 +120,17 @@ class ChecklistEntry:
     employee_id: int
     staff_no: str
     name: str
+    detail: str = ""  # what exactly is unsettled, e.g. which form and rater are missing
 
     def text(self) -> str:
         from kpidesk.services.appraisal.scoring import flag_label
 
         what = _("appeal not answered") if self.kind == "open_appeal" else flag_label(self.kind)
-        return f"{self.staff_no} {self.name}: {what}"
+        return f"{self.staff_no} {self.name}: {what}" + (f" ({self.detail})" if self.detail else "")
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "staff_no": self.staff_no, "name": self.name, "text": self.text()}
+        return {"kind": self.kind, "staff_no": self.staff_no, "name": self.name, "detail": self.detail,
+                "text": self.text()}
 
 
 @dataclass(frozen=True)
@@ -131,12 +159,18 @@ def finalize_checklist(session: Session, period: str) -> FinalizeChecklist:
     from kpidesk.services.appraisal.scoring import compute_scores
 
     record = periods.get_period(session, period)
-    frame = compute_scores(session, record.code).frame
+    scores = compute_scores(session, record.code)
+    frame = scores.frame
+    missing = missing_raters(session, scores.loaded.qualitative) if scores.loaded is not None else {}
     entries: list[ChecklistEntry] = []
     for kind in CHECKLIST_FLAGS:
         for employee_id, row in frame.iterrows():
-            if kind in (row["flags"] or ()):
-                entries.append(ChecklistEntry(kind, int(employee_id), str(row["staff_no"]), str(row["name"])))
+            flagged = kind in (row["flags"] or ())
+            if kind == "qualitative_partial":  # as the Overview counts: any rater still missing
+                flagged = flagged or int(employee_id) in missing
+            if flagged:
+                detail = missing.get(int(employee_id), "") if kind == "qualitative_partial" else ""
+                entries.append(ChecklistEntry(kind, int(employee_id), str(row["staff_no"]), str(row["name"]), detail))
     appeals = session.execute(
         select(m.Employee.id, m.Employee.staff_no, m.Employee.name).join(m.Appeal, m.Appeal.employee_id == m.Employee.id)
         .where(m.Appeal.period_id == record.id, m.Appeal.kind == "appeal", m.Appeal.answer.is_(None))

@@ -52,6 +52,7 @@ FLAG_LABELS = {
     "no_template": N_("no template"),
     "kpis_excluded": N_("some KPIs not counted"),
     "insufficient_data": N_("too little data to grade"),
+    "graded_despite_insufficient_data": N_("graded despite too little data"),
     "department_rule": N_("two-thirds department rule applied"),
     "workload": N_("high workload: a missed target not deducted"),
     "clipped": N_("total limited to the bounds"),
@@ -82,6 +83,8 @@ class PeriodScores:
     result: ScoringResult | None = field(default=None, repr=False)
     loaded: LoadedPeriod | None = field(default=None, repr=False)
     stored_explanations: dict[str, dict[str, dict]] | None = field(default=None, repr=False)
+    # raw field code → (Chinese, English) name, so explanations name a missing field rather than its code
+    field_names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
     def explain(self, employee_id: Hashable, code: str) -> Explanation | None:
         if self.result is not None:
@@ -91,7 +94,7 @@ class PeriodScores:
 
     def explanation_text(self, employee_id: Hashable, code: str, lang: str | None = None) -> str | None:
         explanation = self.explain(employee_id, code)
-        return None if explanation is None else render_explanation(explanation, lang)
+        return None if explanation is None else render_explanation(explanation, lang, self.field_names)
 
     def explanations(self, employee_id: Hashable) -> dict[str, Explanation]:
         codes = [c for c in self.kpi_codes if _present(self.frame.at[employee_id, f"{c}.status"])]
@@ -204,7 +207,8 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor, department: 
     if frame is scores.frame:
         return scores
     return PeriodScores(scores.period, scores.status, frame, scores.kpi_codes, scores.grade_scale, scores.source,
-                        scores.snapshot_hash, scores.result, scores.loaded, scores.stored_explanations)
+                        scores.snapshot_hash, scores.result, scores.loaded, scores.stored_explanations,
+                        scores.field_names)
 
 
 def _in_departments(frame: pd.DataFrame, department_ids: set[int]):
@@ -244,11 +248,16 @@ def organisation_scores(session: Session, period: str | Period) -> PeriodScores:
     computations over the whole organisation, such as pay, that restrict what they show afterwards."""
     target = resolve_period(period)
     record = find_period_record(session, target.code)
-    if record is not None and record.status == PeriodStatus.FINALIZED:
-        snapshot = checked_snapshot(session, record)
-        if snapshot is not None:
-            return scores_from_snapshot(snapshot, target)
-    return compute_scores(session, target)
+    snapshot = checked_snapshot(session, record) \
+        if record is not None and record.status == PeriodStatus.FINALIZED else None
+    scores = scores_from_snapshot(snapshot, target) if snapshot is not None else compute_scores(session, target)
+    scores.field_names = raw_field_names(session)
+    return scores
+
+
+def raw_field_names(session: Session) -> dict[str, tuple[str, str]]:
+    return {code: (zh or "", en or "") for code, zh, en in session.execute(
+        select(m.RawField.code, m.RawField.name_zh, m.RawField.name_en))}
 
 
 def period_scores(

@@ -327,6 +327,7 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
         exemptions=_exemptions(session, record),
         adjustments=_adjustments(session, record),
         qualitative=qualitative,
+        graded_despite_insufficient_data=_grading_waivers(session, record),
         flags={k: v for k, v in flags.items() if v},
         history=_history(session, period, people, max(longest - 1, 0)),
         options=options,
@@ -362,6 +363,13 @@ def _exemptions(session: Session, record: m.PeriodRecord | None) -> list[Exempti
         .where(m.Exemption.period_id == record.id, m.Exemption.automatic.is_(False))
     )
     return [Exemption(employee_id, code, reason) for employee_id, code, reason in rows]
+
+
+def _grading_waivers(session: Session, record: m.PeriodRecord | None) -> frozenset[int]:
+    if record is None:
+        return frozenset()
+    return frozenset(session.execute(
+        select(m.GradingWaiver.employee_id).where(m.GradingWaiver.period_id == record.id)).scalars())
 
 
 def _adjustments(session: Session, record: m.PeriodRecord | None) -> list[Adjustment]:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kpidesk.domain.statuses import PeriodStatus
+from kpidesk.errors import NotFound
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.library.kpis import KpiLabel, labels_of_kpis
@@ -72,6 +73,8 @@ class PeriodResults:
     finalized_by: str | None = None
     adjustments: list[Any] = field(default_factory=list)
     exemptions: list[Any] = field(default_factory=list)
+    grading_waivers: list[Any] = field(default_factory=list)
+    missing_raters: dict[int, str] = field(default_factory=dict)  # employee → forms and raters still missing
     responses: list[dict] = field(default_factory=list)
     signoffs: list[Any] = field(default_factory=list)
     curve: tuple[tuple[str, float], ...] = ()
@@ -96,7 +99,8 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
     with db.session() as session:
         record = find_period_record(session, period)
         report(progress, 1, RESULTS_STEPS, _("Computing scores…"))
-        scores = replace(scoring.period_scores(session, period, actor=actor), loaded=None)
+        computed = scoring.period_scores(session, period, actor=actor)
+        scores = replace(computed, loaded=None)
         token.raise_if_cancelled()
         report(progress, 2, RESULTS_STEPS, _("Preparing the table…"))
         data = PeriodResults(scores=scores, kpis=labels_of_kpis(session), opened=record is not None)
@@ -106,6 +110,11 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
             data.finalized_at, data.finalized_by = record.finalized_at, record.finalized_by
             data.adjustments = adjustments.list_adjustments(session, actor, period)
             data.exemptions = adjustments.list_exemptions(session, actor, period)
+            data.grading_waivers = adjustments.list_grading_waivers(session, actor, period)
+            if computed.loaded is not None:
+                from kpidesk.services.appraisal.period_review import missing_raters
+
+                data.missing_raters = missing_raters(session, computed.loaded.qualitative)
             data.responses = periods.list_responses(session, period, actor)
             data.signoffs = signoffs.list_signoffs(session, actor, period)
         token.raise_if_cancelled()
@@ -242,6 +251,45 @@ def remove_exemption(db: Database, actor: Actor, exemption_id: int, reason: str 
 
     with db.write() as session:
         adjustments.remove_exemption(session, actor, exemption_id, reason)
+
+
+def add_grading_waiver(db: Database, actor: Actor, period: str, employee_id: int, reason: str) -> int:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        return adjustments.add_grading_waiver(session, actor, period, employee_id, reason).id
+
+
+def remove_grading_waiver(db: Database, actor: Actor, waiver_id: int, reason: str | None = None) -> None:
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        adjustments.remove_grading_waiver(session, actor, waiver_id, reason)
+
+
+def grade_despite_insufficient_data(db: Database, actor: Actor, period: str, staff_no: str, reason: str, *,
+                                    withdraw: bool = False) -> None:
+    """By staff number (the command line's way): grade the person despite too little data, or, with
+    ``withdraw``, take that decision back (the reason then says why)."""
+    from kpidesk.services.appraisal import adjustments
+
+    with db.write() as session:
+        employee_id = _employee_id(session, staff_no)
+        if not withdraw:
+            adjustments.add_grading_waiver(session, actor, period, employee_id, reason)
+            return
+        waivers = adjustments.list_grading_waivers(session, actor, period, employee_id)
+        if not waivers:
+            raise NotFound(_("{staff_no} is not graded despite too little data in {period}.").format(
+                staff_no=staff_no, period=period))
+        adjustments.remove_grading_waiver(session, actor, waivers[0].id, reason)
+
+
+def _employee_id(session, staff_no: str) -> int:
+    found = session.execute(select(m.Employee.id).where(m.Employee.staff_no == staff_no)).scalar()
+    if found is None:
+        raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
+    return found
 
 
 def apply_forced(db: Database, actor: Actor, period: str, quotas, scope: str = "department") -> None:

@@ -1,5 +1,5 @@
 """The organisation's own settings as the settings page saves them (name, logo, default shares, rater
-weights, backup retention) and the default grade scale; both are stored in the database so they travel with it."""
+weights, backup retention, minimum coverage to grade) and the default grade scale; both are stored in the database so they travel with it."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from kpidesk.store import models as m
 
 #: The settings the settings page edits; the scoring options are changed where they are used.
 PAGE_FIELDS = ("name", "logo", "quantitative_share", "qualitative_share", "rater_weights", "keep_daily", "keep_monthly",
-               "document_language", "grade_consequences")
+               "document_language", "grade_consequences", "min_coverage_to_grade")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -137,8 +138,70 @@ def _grade(scored: ScoredPeriod, code: Any, lang: str) -> str:
 # --- one employee's sheet --------------------------------------------------------------------------
 
 
+def _counted_weights(kpis: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """The template weight of each KPI the quantitative score counted (those with data, or counted as 0)."""
+    return {code: float(item["weight"]) for code, item in kpis.items()
+            if item["weighted"] is not None and item["weight"] is not None and item["status"] != "not_due"}
+
+
+def _effective_weight(code: str, weight: float | None, counted: dict[str, float]) -> float | None:
+    """The percentage the KPI's score counted with, when it differs from its template weight."""
+    if weight is None or not counted:
+        return None
+    effective = round(counted[code] / sum(counted.values()) * 100, 1) if code in counted else 0.0
+    return None if abs(effective - float(weight)) < 0.05 else effective
+
+
+def _left_out(scored: ScoredPeriod, employee_id: Hashable, lang: str) -> list[str]:
+    """``KPI: why`` for each KPI on the template that did not count this period (not-due ones aside)."""
+    names = {line.code: line.name(lang) for line in scored.lines(employee_id)}
+    out = []
+    for code, item in scored.scores.kpis(employee_id).items():
+        if item["weighted"] is not None or item["status"] in ("ok", "not_due"):
+            continue
+        why = scored.scores.explanation_text(employee_id, code, lang) or item["status"]
+        out.append(f"{names.get(code, code)}（{why}）" if lang == "zh_CN" else f"{names.get(code, code)} ({why})")
+    return out
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100, 1):g}%"
+
+
+def _composition(row: Any, template_shares: tuple[float | None, float | None], _: Translate, lang: str) -> str:
+    """The composition the total rests on in words; "—" for a result finalized before coverage was kept."""
+    coverage = float_or_none(row.get("coverage"))
+    if coverage is None:
+        return "—"
+    quantitative_share, qualitative_share = template_shares
+    parts = [_("KPIs with data carry {share} of the KPI weight due this period").format(
+        share=_percent(float_or_none(row.get("kpi_coverage")) or 0.0))]
+    if qualitative_share:
+        included = row.get("qualitative_included")
+        if isinstance(included, (bool, np.bool_)) and included:
+            parts.append(_("qualitative part included"))
+        elif float_or_none(row.get("qualitative")) is not None:
+            parts.append(_("qualitative part incomplete, not counted as covered"))
+        else:
+            parts.append(_("no qualitative part"))
+    parts.append(_("the total rests on {share} of the template").format(share=_percent(coverage)))
+    return ("；" if lang == "zh_CN" else "; ").join(parts)
+
+
+def _shares_used(row: Any, template_shares: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
+    """The shares the total was actually blended with: a part that is missing gives the other all of it."""
+    has_quantitative = float_or_none(row["quantitative"]) is not None
+    has_qualitative = float_or_none(row["qualitative"]) is not None
+    if has_quantitative and not has_qualitative:
+        return 100.0, None
+    if has_qualitative and not has_quantitative:
+        return None, 100.0
+    return template_shares
+
+
 def _kpi_rows(scored: ScoredPeriod, employee_id: Hashable, lang: str) -> list[KpiRow]:
     kpis = scored.scores.kpis(employee_id)
+    counted_weights = _counted_weights(kpis)
     rows = []
     lines: list[KpiLine] = scored.lines(employee_id)
     for line in lines:
@@ -148,9 +211,10 @@ def _kpi_rows(scored: ScoredPeriod, employee_id: Hashable, lang: str) -> list[Kp
         band = line.direction == "band"
         counted = item["status"] == "ok"
         explanation = scored.scores.explanation_text(employee_id, line.code, lang) or ""
+        weight = item["weight"] if item["weight"] is not None else line.weight
         rows.append(KpiRow(
             indicator=line.name(lang),
-            weight=item["weight"] if item["weight"] is not None else line.weight,
+            weight=weight,
             baseline=format_level(line.baseline, line.unit, lang, band=band),
             target=format_level(line.target, line.unit, lang, band=band),
             challenge=format_level(line.challenge, line.unit, lang, band=band),
@@ -158,6 +222,7 @@ def _kpi_rows(scored: ScoredPeriod, employee_id: Hashable, lang: str) -> list[Kp
             score=item["score"] if counted else None,
             weighted_score=item["weighted"] if counted else None,
             explanation=explanation,
+            effective_weight=_effective_weight(line.code, weight, counted_weights),
         ))
     return rows
 
@@ -223,7 +288,8 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
     detail = (qualitative_detail(ctx.session, scored.scores.period.code, employee_id, lang=ctx.lang) if show_forms
               else QualitativeDetail([], [], [], {}))
     department = " · ".join(str(p) for p in (row["department"], row["team"]) if isinstance(p, str))
-    quantitative_share, qualitative_share = scored.template_shares(employee_id)
+    template_shares = scored.template_shares(employee_id)
+    quantitative_share, qualitative_share = _shares_used(row, template_shares)
     adjustments = _adjustments(ctx.session, scored, employee_id)
     title = scored.template_name(employee_id, ctx.lang) or _("Performance appraisal sheet")
     if ctx.charts:
@@ -262,6 +328,8 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         finalized=scored.finalized,
         finalized_at=scored.finalized_at if scored.finalized else None,
         pay=pay_section(ctx.pay, employee_id, str(row["staff_no"])) if ctx.pay is not None else None,
+        left_out=_left_out(scored, employee_id, ctx.lang),
+        composition=_composition(row, template_shares, _, ctx.lang),
     )
 
 

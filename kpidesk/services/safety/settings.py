@@ -131,9 +131,9 @@ class OrganisationSettings:
         default=None, metadata=_stored("forced_distribution", _decode_forced, _encode_forced))
     rank_sum_ratio: bool = field(default=False, metadata=_stored("rank_sum_ratio", bool))
     # percent of the template's composition a result must rest on to be graded and ranked (0: off);
-    # databases upgraded with periods in them store 0 (migration 0007), so raising this default later
-    # only changes new databases
-    min_coverage_to_grade: int = field(default=0, metadata=_stored("min_coverage_to_grade", _as_int))
+    # new databases get this default, while databases upgraded with periods in them store 0 (migration
+    # 0007) and keep grading every result until HR chooses a minimum
+    min_coverage_to_grade: int = field(default=80, metadata=_stored("min_coverage_to_grade", _as_int))
     # the language of printed sheets when the print does not name one ("": the computer's language),
     # so an office set to Chinese prints Chinese from any computer and from the command line
     document_language: str = field(default="", metadata=_stored("document_language", _decode_language))

@@ -1,6 +1,6 @@
 """All tables; import from here so every model is registered on the one metadata."""
 
-from kpidesk.store.models.adjustments import Adjustment, Exemption
+from kpidesk.store.models.adjustments import Adjustment, Exemption, GradingWaiver
 from kpidesk.store.models.audit import AuditEntry
 from kpidesk.store.models.base import Base
 from kpidesk.store.models.forms import AnsweredRater, FormRating, FormResponse, FormVersion
@@ -16,7 +16,7 @@ from kpidesk.store.models.users import ImportProfile, User
 
 __all__ = [
     "Adjustment", "AnsweredRater", "Appeal", "Appraisal", "AuditEntry", "Base", "Department", "Employee", "EmployeeMove",
-    "Exemption", "FormRating", "FormResponse", "FormVersion", "GradeBand", "GradeScale", "ImportProfile",
+    "Exemption", "FormRating", "FormResponse", "FormVersion", "GradeBand", "GradeScale", "GradingWaiver", "ImportProfile",
     "Kpi", "Measurement", "PayBonus", "PayBudget", "PayRuleVersion", "PayRun", "PeriodRecord", "Position", "RawField", "Result", "Setting", "SignOff", "Snapshot",
     "Template", "TemplateForm", "TemplateItem", "User",
 ]

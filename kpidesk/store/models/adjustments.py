@@ -1,4 +1,4 @@
-"""Bonus/penalty points and exemptions: each needs a reason and an author."""
+"""Bonus/penalty points, exemptions and grading waivers: each needs a reason and an author."""
 
 from __future__ import annotations
 
@@ -37,4 +37,19 @@ class Exemption(Base):
     automatic: Mapped[bool] = mapped_column(default=False)
     # an exemption that lasts (leave, a new joiner's ramp-up) carries into the periods that start by this date
     ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GradingWaiver(Base):
+    """HR's decision to grade and rank one person in one period although their result rests on less of the
+    template than the organisation's minimum coverage to grade."""
+
+    __tablename__ = "grading_waivers"
+    __table_args__ = (UniqueConstraint("period_id", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="RESTRICT"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="RESTRICT"))
+    reason: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""The data-entry grid's table model: employees × entry fields, then computed KPIs, total and grade.
+"""(long: the Qt roles of four kinds of column, paste planning, sorting and the rate checks all read the same grid data) The data-entry grid's table model: employees × entry fields, then computed KPIs, total and grade.
 
 The model holds plain data only (an ``EntrySheet`` from the measurements service and the computed
 scores); it never writes. An accepted edit is announced with ``edits_requested`` and comes back through
@@ -18,6 +18,13 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from kpidesk.i18n import N_, _, current_language, pick
 from kpidesk.services.appraisal.measurements import EntryField, EntryKpi, EntrySheet, RosterEntry
 from kpidesk.ui.later_text import Later, message
+from kpidesk.ui.pages.data_entry.arrange import (
+    SortOrder,
+    kpi_inputs,
+    person_matches,
+    plain_number,
+    sorted_rows,
+)
 from kpidesk.ui.pages.data_entry.cells import CellReading, format_number, format_value, read_cells
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -96,6 +103,9 @@ class EntryModel(QAbstractTableModel):
         super().__init__(parent)
         self.sheet: EntrySheet | None = None
         self.template_filter: str | None = None
+        self.search = ""  # staff no., name or team
+        self.kpi_filter: str | None = None  # a KPI code: its input fields and its score only
+        self.sort_order: SortOrder | None = None
         self.locked = False
         self.rows: list[RosterEntry] = []
         self.columns: list[GridColumn] = []
@@ -126,13 +136,56 @@ class EntryModel(QAbstractTableModel):
         self._layout()
         self.endResetModel()
 
+    def set_search(self, text: str) -> None:
+        self.beginResetModel()
+        self.search = text
+        self._layout()
+        self.endResetModel()
+
+    def set_kpi_filter(self, code: str | None) -> None:
+        self.beginResetModel()
+        self.kpi_filter = code
+        self._layout()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Rows ordered by a column's values (a KPI by its score, the grade by the total); empty cells last."""
+        if not 0 <= column < len(self.columns):
+            return
+        spec = self.columns[column]
+        self.beginResetModel()
+        self.sort_order = SortOrder(spec.kind, spec.code, order == Qt.SortOrder.DescendingOrder)
+        self._layout()
+        self.endResetModel()
+
+    def sort_value(self, person: RosterEntry, spec: GridColumn) -> float | str | None:
+        if spec.kind == "field":
+            return self.values.get((person.employee_id, spec.code))
+        if spec.kind == "kpi":
+            cell = self.computed.kpis.get((person.employee_id, spec.code))
+            return cell.score if cell is not None and spec.code in person.kpis else None
+        return self.computed.totals.get(person.employee_id, (None, None))[0]
+
+    def copy_text(self, row: int, column: int) -> str:
+        """A cell as a number a spreadsheet reads (the grade as its name; unsaved text as typed)."""
+        person, spec = self.rows[row], self.columns[column]
+        key = (person.employee_id, spec.code)
+        if spec.kind == "field":
+            bad = self.invalid.get(key)
+            return bad.text if bad is not None else plain_number(self.values.get(key))
+        if spec.kind == "grade":
+            return self.computed.totals.get(person.employee_id, (None, None))[1] or ""
+        value = self.sort_value(person, spec)
+        return plain_number(value) if isinstance(value, (int, float)) else ""
+
     def _layout(self) -> None:
         sheet = self.sheet
         if sheet is None:
             self.rows, self.columns = [], []
             return
         wanted = self.template_filter
-        self.rows = [r for r in sheet.rows if wanted is None or r.template_key == wanted]
+        self.rows = [r for r in sheet.rows
+                     if (wanted is None or r.template_key == wanted) and person_matches(r, self.search)]
         used_fields = {code for r in self.rows for code in r.fields} if wanted else None
         used_kpis = {code for r in self.rows for code in r.kpis} if wanted else None
         if wanted:
@@ -144,7 +197,16 @@ class EntryModel(QAbstractTableModel):
         columns = [GridColumn("total", "total"), GridColumn("grade", "grade")]
         columns += [GridColumn("field", f.code, f) for f in fields]
         columns += [GridColumn("kpi", k.code, k) for k in sheet.kpis if used_kpis is None or k.code in used_kpis]
+        chosen = next((k for k in sheet.kpis if k.code == self.kpi_filter), None)
+        if chosen is not None:
+            inputs = kpi_inputs(chosen)
+            columns = [c for c in columns if c.kind in ("total", "grade") or (c.kind == "field" and c.code in inputs)
+                       or (c.kind == "kpi" and c.code == chosen.code)]
         self.columns = columns
+        order = self.sort_order
+        spec = next((c for c in columns if order and c.kind == order.kind and c.code == order.code), None)
+        if order is not None and spec is not None:
+            self.rows = sorted_rows(self.rows, lambda person: self.sort_value(person, spec), order.descending)
 
     def set_computed(self, computed: Computed) -> None:
         if self.sheet is None or computed.period != self.sheet.period:
@@ -325,6 +387,14 @@ class EntryModel(QAbstractTableModel):
             self.read_warnings[key] = reading.warning
             self.dataChanged.emit(index, index)
         return True
+
+    def rejected_cell(self) -> tuple[QModelIndex, str] | None:
+        """The last cell typed with text that was not saved, and why (None when none is left)."""
+        for (employee_id, code), reading in reversed(list(self.invalid.items())):
+            row, column = self.row_of(employee_id), self.column_of(code)
+            if row >= 0 and column >= 0:
+                return self.index(row, column), reading.error or ""
+        return None
 
     def rejected_reason(self) -> str | None:
         """Why the first cell still shown red was not saved (None when every typed value was saved)."""

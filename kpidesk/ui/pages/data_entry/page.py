@@ -37,6 +37,7 @@ from kpidesk.ui.context import Changes
 from kpidesk.ui.icons import icon, locked_text
 from kpidesk.ui.later_text import Message, RelabelledCommand, message
 from kpidesk.ui.pages.base import Page
+from kpidesk.ui.pages.data_entry.arrange import person_headers, without_copied_header
 from kpidesk.ui.pages.data_entry.cells import format_block, parse_block, read_cell, to_decimal
 from kpidesk.ui.pages.data_entry.model import (
     INVALID_TINT,
@@ -47,6 +48,7 @@ from kpidesk.ui.pages.data_entry.model import (
     KpiCell,
 )
 from kpidesk.ui.tasks import Task
+from kpidesk.ui.widgets import SearchBox
 
 MAX_COLUMN_WIDTH = 170
 COMPUTE_DELAY_MS = 250
@@ -242,6 +244,15 @@ class DataEntryPage(Page):
         self.template_combo.setMinimumContentsLength(12)
         self.template_combo.currentIndexChanged.connect(self._on_template_filter)
         self.template_label.setBuddy(self.template_combo)
+        self.search_box = SearchBox()
+        self.search_box.setObjectName("entrySearch")
+        self.search_box.textChanged.connect(self._on_search)
+        self.kpi_label = QLabel()
+        self.kpi_combo = QComboBox()
+        self.kpi_combo.setObjectName("kpiFilter")
+        self.kpi_combo.setMinimumContentsLength(10)
+        self.kpi_combo.currentIndexChanged.connect(self._on_kpi_filter)
+        self.kpi_label.setBuddy(self.kpi_combo)
         self.import_button = QPushButton(icon("import"), "")
         self.import_button.setObjectName("importButton")
         self.import_button.clicked.connect(self.open_import_wizard)
@@ -251,6 +262,11 @@ class DataEntryPage(Page):
         header.addSpacing(16)
         header.addWidget(self.template_label)
         header.addWidget(self.template_combo)
+        header.addSpacing(8)
+        header.addWidget(self.kpi_label)
+        header.addWidget(self.kpi_combo)
+        header.addSpacing(8)
+        header.addWidget(self.search_box, 1)
         header.addStretch(1)
         header.addWidget(self.import_button)
 
@@ -274,7 +290,22 @@ class DataEntryPage(Page):
         self.view.copy_requested.connect(self.copy)
         self.view.clear_requested.connect(self.clear_selection)
         self._fitting = False
+        # why the red cell was not saved, right beside it (hover is not needed to find out)
+        self.rejection_note = QLabel(self.view.viewport())
+        self.rejection_note.setObjectName("rejectionNote")
+        self.rejection_note.setStyleSheet(
+            "QLabel#rejectionNote { background: #fdecea; color: #b71c1c; border: 1px solid #e57373;"
+            " border-radius: 3px; padding: 1px 4px; }")
+        self.rejection_note.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # clicks reach the cells
+        self.rejection_note.hide()
+        self.model.dataChanged.connect(lambda *_args: self._place_rejection_note())
+        self.model.modelReset.connect(self._place_rejection_note)
+        self.view.horizontalScrollBar().valueChanged.connect(lambda _v: self._place_rejection_note())
+        self.view.verticalScrollBar().valueChanged.connect(lambda _v: self._place_rejection_note())
         self.view.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.view.horizontalHeader().setSectionsClickable(True)
+        self.view.horizontalHeader().setSortIndicatorShown(False)  # shown once the user sorts
+        self.view.horizontalHeader().sectionClicked.connect(self.sort_by_column)
 
         self.message = QLabel()
         self.message.setObjectName("entryMessage")
@@ -310,6 +341,10 @@ class DataEntryPage(Page):
                               "Grey: computed"))
         if self.template_combo.count():
             self.template_combo.setItemText(0, _("All templates"))
+        self.kpi_label.setText(_("&KPI:"))
+        if self.kpi_combo.count():
+            self.kpi_combo.setItemText(0, _("All KPIs"))
+        self.search_box.setPlaceholderText(_("Find a person: staff no., name or team"))
         self._update_banner()
 
     def refresh(self) -> None:
@@ -336,7 +371,9 @@ class DataEntryPage(Page):
         if self.model.locked:
             self.stack.clear()
         self._fill_template_combo()
+        self._fill_kpi_combo()
         self._fit_columns()
+        self._show_sort_indicator()
         self._update_banner()
         self._restore_current(current)
         self._note_left_out()
@@ -422,6 +459,51 @@ class DataEntryPage(Page):
         self._fit_columns()
         self._restore_current(current)
 
+    # -- finding and ordering ----------------------------------------------------------------------
+    def _fill_kpi_combo(self) -> None:
+        combo, wanted = self.kpi_combo, self.model.kpi_filter
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("All KPIs"), None)
+        for kpi in self.sheet.kpis if self.sheet else ():
+            combo.addItem(pick(kpi.name_zh, kpi.name_en), kpi.code)
+        combo.setCurrentIndex(max(combo.findData(wanted), 0) if wanted else 0)
+        combo.blockSignals(False)
+        if combo.currentData() != wanted:
+            self.model.set_kpi_filter(combo.currentData())
+
+    def _on_kpi_filter(self, index: int) -> None:
+        current = self._current_key()
+        self.model.set_kpi_filter(self.kpi_combo.itemData(index))
+        self._fit_columns()
+        self._show_sort_indicator()
+        self._restore_current(current)
+
+    def _on_search(self, text: str) -> None:
+        current = self._current_key()
+        self.model.set_search(text)
+        self._restore_current(current)
+
+    def sort_by_column(self, column: int) -> None:
+        """A click on a column header orders the rows by it; a second click reverses the order."""
+        if not 0 <= column < len(self.model.columns):
+            return
+        spec, order = self.model.columns[column], self.model.sort_order
+        again = order is not None and (order.kind, order.code) == (spec.kind, spec.code) and not order.descending
+        current = self._current_key()
+        self.model.sort(column, Qt.SortOrder.DescendingOrder if again else Qt.SortOrder.AscendingOrder)
+        self._show_sort_indicator()
+        self._restore_current(current)
+
+    def _show_sort_indicator(self) -> None:
+        header, order = self.view.horizontalHeader(), self.model.sort_order
+        column = next((c for c, spec in enumerate(self.model.columns)
+                       if order is not None and (spec.kind, spec.code) == (order.kind, order.code)), -1)
+        header.setSortIndicatorShown(column >= 0)
+        if column >= 0 and order is not None:
+            header.setSortIndicator(column, Qt.SortOrder.DescendingOrder if order.descending
+                                    else Qt.SortOrder.AscendingOrder)
+
     # -- layout helpers -----------------------------------------------------------------------------
     def _fit_columns(self, computed_only: bool = False) -> None:
         """Fit columns to their contents, within limits, except those the user sized (remembered)."""
@@ -503,6 +585,24 @@ class DataEntryPage(Page):
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 10000)
 
+    def _place_rejection_note(self) -> None:
+        """Put the reason to the right of the red cell (to its left near the edge); hide it once none is red."""
+        found = self.model.rejected_cell()
+        rect = self.view.visualRect(found[0]) if found is not None else None
+        if found is None or rect is None or not rect.isValid() \
+                or not self.view.viewport().rect().intersects(rect):
+            self.rejection_note.hide()
+            return
+        self.rejection_note.setText(found[1])
+        self.rejection_note.adjustSize()
+        note = self.rejection_note
+        x = rect.right() + 4
+        if x + note.width() > self.view.viewport().width():
+            x = max(0, rect.left() - note.width() - 4)
+        note.move(x, rect.top() + (rect.height() - note.height()) // 2)
+        note.show()
+        note.raise_()
+
     def _saved(self, written: int) -> None:
         self._own_writes -= 1
         rejected = self.model.rejected_reason()
@@ -522,7 +622,7 @@ class DataEntryPage(Page):
         if self.model.locked:
             self._refused()
             return
-        block = parse_block(QGuiApplication.clipboard().text())
+        block = without_copied_header(parse_block(QGuiApplication.clipboard().text()))
         if not block:
             return
         current = self.view.currentIndex()
@@ -572,7 +672,10 @@ class DataEntryPage(Page):
         rows = sorted({i.row() for i in selected})
         columns = sorted({i.column() for i in selected})
         chosen = {(i.row(), i.column()) for i in selected}
-        lines = [[self.model.index(r, c).data() or "" if (r, c) in chosen else "" for c in columns] for r in rows]
+        model = self.model
+        lines = [person_headers() + [model.columns[c].title() for c in columns]]
+        lines += [[model.rows[r].staff_no, model.rows[r].name]
+                  + [model.copy_text(r, c) if (r, c) in chosen else "" for c in columns] for r in rows]
         QGuiApplication.clipboard().setText(format_block(lines))
 
     def clear_selection(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.ui.models import Column, display_value
-from kpidesk.ui.pages.results.data import ResultsData
+from kpidesk.ui.pages.results.data import ResultsData, coverage_text
 from kpidesk.ui.pages.results.widgets import sortable_table
 
 
@@ -35,6 +35,8 @@ MOVE_COLUMNS = [
     Column(N_("Grade by score"), lambda r: r.by_score),
     Column(N_("Grade now"), lambda r: r.current),
     Column(N_("Forced grade"), lambda r: r.forced),
+    Column(N_("Coverage"), lambda r: coverage_text(r.coverage), align_right=True,
+           tooltip=lambda r: _("The share of the template the total rests on")),
 ]
 RATER_COLUMNS = [
     Column(N_("Rater"), lambda r: r.label),
@@ -249,8 +251,14 @@ class CalibrationView(QWidget):
         moves = calibration.preview_forced(self.data.scores, self.quotas(), self.scope_combo.currentData())
         self.moves_model.set_rows(moves)
         moved = sum(1 for mv in moves if mv.moved)
-        self.moves_note.setText(_("{moved} of {people} people would get another grade than now.").format(
-            moved=moved, people=int(self.data.scores.frame["total"].notna().sum())))
+        frame = self.data.scores.frame
+        ungraded = sum(1 for flags in frame["flags"] if "insufficient_data" in (flags or ()))
+        people = int(frame["total"].notna().sum()) - ungraded
+        text = _("{moved} of {people} people would get another grade than now.").format(moved=moved, people=people)
+        if ungraded:
+            text += " " + _("{count} results rest on less than the minimum coverage and take no grade.").format(
+                count=ungraded)
+        self.moves_note.setText(text)
         return moves
 
     def _apply(self) -> None:

@@ -56,6 +56,8 @@ class ResultsData:
     kpis: dict[str, KpiInfo]
     adjustments: list[Any] = field(default_factory=list)  # services.adjustments.AdjustmentRow
     exemptions: list[Any] = field(default_factory=list)  # services.adjustments.ExemptionRow
+    grading_waivers: list[Any] = field(default_factory=list)  # services.adjustments.GradingWaiverRow
+    missing_raters: dict[int, str] = field(default_factory=dict)  # employee → forms and raters still missing
     responses: list[dict] = field(default_factory=list)  # acknowledgements and appeals
     signoffs: list[Any] = field(default_factory=list)  # services.signoffs.SignOffRow
     curve: tuple[tuple[str, float], ...] = ()
@@ -148,6 +150,7 @@ def load_results(db, actor, period: str, *, progress: ProgressCallback | None = 
     table, keys = results_table(read.scores, kpis, read.grade_consequences)
     data = ResultsData(period=read.scores.period.code, status=read.scores.status, scores=read.scores, table=table,
                        column_keys=keys, kpis=kpis, adjustments=read.adjustments, exemptions=read.exemptions,
+                       grading_waivers=read.grading_waivers, missing_raters=read.missing_raters,
                        responses=read.responses, signoffs=read.signoffs, curve=read.curve, forced=read.forced,
                        rater_stats=read.rater_stats, gaps=read.gaps, finalized_at=read.finalized_at,
                        finalized_by=read.finalized_by)

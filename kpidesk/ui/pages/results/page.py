@@ -1,5 +1,5 @@
-"""(long: the page coordinates six tabs and the finalize flow; their widgets already live in sibling modules) The Results & calibration page: the computed table, explanations, adjustments and exemptions,
-calibration, review with appeals, finalize / reopen, and sign-offs.
+"""(long: the page coordinates six tabs and the finalize flow; their widgets already live in sibling modules) The Results & calibration page: the computed table, explanations, adjustments, exemptions and
+grading despite too little data, calibration, review with appeals, finalize / reopen, and sign-offs.
 
 Everything is read by ``results_data.load_results`` in a worker; every change is a service call in a
 write task (audited there), after which the context's ``changed`` signal makes the page reload. Adding an
@@ -55,7 +55,7 @@ PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Chan
 # --- undo ----------------------------------------------------------------------------------------------
 
 class AddCommand(RelabelledCommand):
-    """Adding an adjustment or exemption; undo removes it (audited with the reason "undone")."""
+    """Adding an adjustment, exemption or grading waiver; undo removes it (audited with the reason "undone")."""
 
     def __init__(self, page: ResultsPage, text: Message, add: Callable[[], Any], remove: Callable[[int], Any]) -> None:
         super().__init__(text)
@@ -96,6 +96,8 @@ class ResultsPage(Page):
         self.adjust_button = QPushButton()
         self.exempt_button = QPushButton()
         self.remove_button = QPushButton()
+        self.grade_anyway_button = QPushButton()
+        self.grade_anyway_button.setObjectName("gradeAnyway")
         self.review_button = QPushButton()
         self.finalize_button = QPushButton()
         self.reopen_button = QPushButton()
@@ -103,6 +105,7 @@ class ResultsPage(Page):
         self.adjust_button.clicked.connect(self.add_adjustment)
         self.exempt_button.clicked.connect(self.add_exemption)
         self.remove_button.clicked.connect(self.remove_adjustment_or_exemption)
+        self.grade_anyway_button.clicked.connect(self.grade_despite_insufficient_data)
         self.review_button.clicked.connect(self.move_to_review)
         self.finalize_button.clicked.connect(self.finalize)
         self.reopen_button.clicked.connect(self.reopen)
@@ -113,7 +116,8 @@ class ResultsPage(Page):
         top.addStretch(1)
         top.addWidget(self.status)
         actions = QHBoxLayout()
-        for button in (self.recompute_button, self.adjust_button, self.exempt_button, self.remove_button):
+        for button in (self.recompute_button, self.adjust_button, self.exempt_button, self.remove_button,
+                       self.grade_anyway_button):
             actions.addWidget(button)
         actions.addStretch(1)
         for button in (self.review_button, self.finalize_button, self.reopen_button):
@@ -190,7 +194,11 @@ class ResultsPage(Page):
         self.exempt_button.setText(_("&Exemption…"))
         self.exempt_button.setToolTip(_("Leave one KPI out for the selected employee, with a reason"))
         self.remove_button.setText(_("Remo&ve…"))
-        self.remove_button.setToolTip(_("Remove an adjustment or exemption of the selected employee"))
+        self.remove_button.setToolTip(_("Remove an adjustment, exemption or grading despite too little data of "
+                                        "the selected employee"))
+        self.grade_anyway_button.setText(_("Grade despite too &little data…"))
+        self.grade_anyway_button.setToolTip(_("Grade and rank the selected employee although their result rests on "
+                                              "less of the template than the minimum coverage (a reason is required)"))
         self.review_button.setText(_("Move to re&view…"))
         self.finalize_button.setText(_("&Finalize…"))
         self.reopen_button.setText(_("Re&open…"))
@@ -348,7 +356,7 @@ class ResultsPage(Page):
         self.recompute_button.setToolTip(
             _("A finalized period shows its stored results; reopen it to compute again.") if finalized else "")
         editable = status in (PeriodStatus.OPEN, PeriodStatus.REVIEW)
-        for button in (self.adjust_button, self.exempt_button, self.remove_button):
+        for button in (self.adjust_button, self.exempt_button, self.remove_button, self.grade_anyway_button):
             button.setEnabled(bool(editable and may_adjust))
         self.review_button.setEnabled(bool(status == PeriodStatus.OPEN and may_manage))
         self.finalize_button.setEnabled(bool(editable and may_manage))
@@ -433,6 +441,9 @@ class ResultsPage(Page):
         flags = [flag_label(f) for f in row["flags"] or ()]
         if flags:
             lines.append("<p>" + _esc(_("Flags: {flags}").format(flags=", ".join(flags))) + "</p>")
+        if employee in data.missing_raters:
+            lines.append("<p>" + _esc(_("Qualitative part still missing: {what}").format(
+                what=data.missing_raters[employee])) + "</p>")
         items = [a for a in data.adjustments if a.employee_id == employee]
         if items:
             lines.append("<p><b>" + _esc(_("Adjustments")) + "</b></p><ul>")
@@ -440,6 +451,9 @@ class ResultsPage(Page):
                 points = ("+" if a.points > 0 else "") + display_value(a.points)
                 lines.append(f"<li>{_esc(points)}: {_esc(a.reason)} ({_esc(a.author)})</li>")
             lines.append("</ul>")
+        for waiver in (w for w in data.grading_waivers if w.employee_id == employee):
+            lines.append("<p>" + _esc(_("Graded despite too little data: {reason} ({author})").format(
+                reason=waiver.reason, author=waiver.author)) + "</p>")
         exempt = [e for e in data.exemptions if e.employee_id == employee]
         if exempt:
             lines.append("<p><b>" + _esc(_("Exemptions")) + "</b></p><ul>")
@@ -537,6 +551,10 @@ class ResultsPage(Page):
             if e.employee_id == employee and not e.automatic:
                 text = _("Exemption of {kpi}: {reason}").format(kpi=self.data.kpi_name(e.kpi_code), reason=e.reason)
                 choices.append((text, lambda reason, i=e.id: appraisal.remove_exemption(db, actor, i, reason)))
+        for w in self.data.grading_waivers:
+            if w.employee_id == employee:
+                text = _("Graded despite too little data: {reason}").format(reason=w.reason)
+                choices.append((text, lambda reason, i=w.id: appraisal.remove_grading_waiver(db, actor, i, reason)))
         if not choices:
             self.ctx.dialogs.info(self, _("Remove"), _("{person} has no adjustment or exemption.").format(
                 person=self.data.person(employee)))
@@ -549,6 +567,31 @@ class ResultsPage(Page):
         if reason:
             remove = choices[index][1]
             self.run_write(lambda: remove(reason), RESULT_CHANGES)
+
+    def grade_despite_insufficient_data(self) -> None:
+        """Only a result flagged as resting on too little data can be graded anyway; the reason is audited."""
+        employee = self._employee_or_warn()
+        if employee is None or self.data is None:
+            return
+        person = self.data.person(employee)
+        title = _("Grade {person} despite too little data").format(person=person)
+        if any(w.employee_id == employee for w in self.data.grading_waivers):
+            self.ctx.dialogs.info(self, title, _("{person} is already graded despite too little data; use Remove… "
+                                                 "to take that back.").format(person=person))
+            return
+        if "insufficient_data" not in (self.data.scores.frame.at[employee, "flags"] or ()):
+            self.ctx.dialogs.info(self, title, _("{person}'s result rests on enough data to be graded.").format(
+                person=person))
+            return
+        reason = self.ctx.dialogs.ask_text(self, title, _(
+            "Reason (required, kept in the audit log), e.g. on leave for most of the period:"), required=True)
+        if not reason:
+            return
+        db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
+        self.stack.push(AddCommand(
+            self, _("Grading of {person} despite too little data").format(person=person),
+            lambda: appraisal.add_grading_waiver(db, actor, period, employee, reason),
+            lambda row_id: appraisal.remove_grading_waiver(db, actor, row_id, _("undone"))))
 
     def move_to_review(self) -> None:
         if self.data is None:

@@ -1,6 +1,6 @@
 """Settings: the language (this computer), and the organisation's settings that travel with the
-database — name and logo, grade scale and what each grade means, default shares and rater weights, backup
-retention."""
+database — name and logo, grade scale and what each grade means, default shares and rater weights, the
+minimum coverage to grade, backup retention."""
 
 from __future__ import annotations
 
@@ -188,6 +188,19 @@ class SettingsPage(Page):
         grades_layout.addLayout(grade_buttons)
         grades_layout.addWidget(self.grades_note)
 
+        # grading: how much of the template a result must rest on before it gets a grade and a rank
+        self.grading_box = QGroupBox()
+        self.min_coverage = QSpinBox()
+        self.min_coverage.setObjectName("minCoverageToGrade")
+        self.min_coverage.setRange(0, 100)
+        self.min_coverage.setSuffix(" %")
+        self.min_coverage.setMaximumWidth(120)
+        self.min_coverage_label, self.min_coverage_note = QLabel(), QLabel()
+        self.min_coverage_note.setWordWrap(True)
+        grading_layout = QFormLayout(self.grading_box)
+        grading_layout.addRow(self.min_coverage_label, self.min_coverage)
+        grading_layout.addRow(self.min_coverage_note)
+
         # backups
         self.backup_box = QGroupBox()
         self.backup_folder = QLabel()
@@ -255,11 +268,12 @@ class SettingsPage(Page):
         grid.addWidget(self.backup_box, 3, 1)
         grid.addWidget(self.forms_folder_box, 4, 1)
         grid.addWidget(self.consequences_box, 5, 0, 1, 2)
-        grid.addWidget(self.starter_box, 6, 0)
-        grid.addWidget(self.database_box, 6, 1)
+        grid.addWidget(self.grading_box, 6, 0)
+        grid.addWidget(self.starter_box, 6, 1)
+        grid.addWidget(self.database_box, 7, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(7, 1)
+        grid.setRowStretch(8, 1)
         self.language_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         scroll = QScrollArea()
         scroll.setObjectName("settingsScroll")
@@ -308,6 +322,12 @@ class SettingsPage(Page):
         self.remove_grade_button.setText(_("Remove"))
         self.grades_note.setText(_("A grade applies from its lower bound (inclusive) up to the next grade; "
                                    "the lowest grade starts at 0."))
+        self.grading_box.setTitle(_("Grading"))
+        self.min_coverage_label.setText(_("Minimum coverage to grade"))
+        self.min_coverage.setSpecialValueText(_("Off"))
+        self.min_coverage_note.setText(_(
+            "A result that rests on less of its template than this (KPIs with data and a complete qualitative "
+            "part) gets a total but no grade and no rank, and is flagged as having too little data."))
         self.backup_box.setTitle(_("Backups"))
         self.forms_folder_box.retranslate()
         self.database_box.retranslate()
@@ -361,6 +381,7 @@ class SettingsPage(Page):
             spin.setValue(int(organisation.rater_weights.get(role, 0)))
         self.keep_daily.setValue(max(organisation.keep_daily, 1))
         self.keep_monthly.setValue(organisation.keep_monthly)
+        self.min_coverage.setValue(organisation.min_coverage_to_grade)
         self.grades.setRowCount(0)
         for band in self.data.bands:
             self._append_band(band)
@@ -439,6 +460,7 @@ class SettingsPage(Page):
             keep_daily=self.keep_daily.value(), keep_monthly=self.keep_monthly.value(),
             document_language=self.document_language.currentData() or "",
             grade_consequences=self.consequences_box.rows(),
+            min_coverage_to_grade=self.min_coverage.value(),
         )
 
     def save(self) -> bool:
