@@ -1,4 +1,5 @@
-"""Settings: the language (this computer), and the organisation's settings that travel with the
+"""(long: the organisation settings are one draft saved at once) Settings: the language (this computer),
+and the organisation's settings that travel with the
 database — name and logo, grade scale and what each grade means, default shares and rater weights, the
 minimum coverage to grade, backup retention."""
 
