@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -272,22 +272,27 @@ def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True, key:
         return FileCheck("damaged", str(exc))
     try:
         con.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-        tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-        if integrity:
-            rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
-            if rows != ["ok"]:
-                return FileCheck("damaged", "; ".join(rows[:5]), tables)
-        version = None
-        if "alembic_version" in tables:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            version = row[0] if row else None
-        return FileCheck("ok", "", tables, version)
+        return _inspect(con, integrity)
     except sqlite3.Error as exc:
         return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
     except UnicodeDecodeError as exc:  # a damaged page in the schema table: its names are not text
         return FileCheck("damaged", str(exc))
     finally:
         con.close()
+
+
+def _inspect(con: Any, integrity: bool) -> FileCheck:
+    """The tables, the integrity and the schema version of an open file, plain or encrypted alike."""
+    tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    if integrity:
+        rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
+        if rows != ["ok"]:
+            return FileCheck("damaged", "; ".join(rows[:5]), tables)
+    version = None
+    if "alembic_version" in tables:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        version = row[0] if row else None
+    return FileCheck("ok", "", tables, version)
 
 
 def _check_encrypted_file(path: Path, key: FileKey, *, timeout: float, integrity: bool) -> FileCheck:
@@ -304,16 +309,7 @@ def _check_encrypted_file(path: Path, key: FileKey, *, timeout: float, integrity
     except Exception as exc:  # noqa: BLE001 - SQLCipher's own error classes
         return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
     try:
-        tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-        if integrity:
-            rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
-            if rows != ["ok"]:
-                return FileCheck("damaged", "; ".join(rows[:5]), tables)
-        version = None
-        if "alembic_version" in tables:
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            version = row[0] if row else None
-        return FileCheck("ok", "", tables, version)
+        return _inspect(con, integrity)
     except Exception as exc:  # noqa: BLE001
         return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
     finally:
