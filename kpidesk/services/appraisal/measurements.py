@@ -18,6 +18,8 @@ from kpidesk.i18n import _
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety import audit
+from kpidesk.services.safety.access import Permission, require_for_employees
+from kpidesk.services.safety.gates import requires
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
@@ -43,11 +45,13 @@ def set_values(
     *,
     audit_each: bool = True,
 ) -> int:
-    """Upsert values; each change is audited with its old value unless ``audit_each`` is off (bulk)."""
+    """Upsert values; each change is audited with its old value unless ``audit_each`` is off (bulk). Values
+    of anyone outside the actor's departments refuse the whole call."""
     record = period_record(session, period)
     ensure_writable(record)
     known = known_field_codes(session)
     changes = list(changes)
+    require_for_employees(session, actor, Permission.DATA_WRITE, {c.employee_id for c in changes})
     unknown = sorted({c.field_code for c in changes} - known)
     if unknown:
         raise ValidationError(_("Unknown field or KPI: {codes}").format(codes=", ".join(unknown)))
@@ -278,6 +282,7 @@ def entry_sheet(session: Session, period: str) -> EntrySheet:
                       kpi_columns, tuple(roster), values, tuple(left_out))
 
 
+@requires(Permission.DATA_WRITE)
 def save_values(db, actor: Actor, period: str, changes: Iterable[ValueChange]) -> int:
     """Write typed values in one unit of work (the data-entry grid's writes)."""
     with db.write() as session:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from kpidesk.errors import NotFound
 from kpidesk.i18n import _, pick
 from kpidesk.services.actor import Actor
-from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import requires, touches_no_appraisal_data
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
@@ -27,18 +28,20 @@ class KpiLabel:
     unit: str
 
 
+@touches_no_appraisal_data
 def labels_of_kpis(session: Session) -> dict[str, KpiLabel]:
     """Every KPI's label by code, for use cases that already hold a session."""
     rows = session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en, m.Kpi.unit))
     return {code: KpiLabel(code, pick(zh, en), unit) for code, zh, en, unit in rows}
 
 
+@requires(Permission.LIBRARY_READ)
 def kpi_labels(db: Database, actor: Actor) -> dict[str, KpiLabel]:
-    require(actor, Permission.LIBRARY_READ)
     with db.session() as session:
         return labels_of_kpis(session)
 
 
+@requires(Permission.LIBRARY_WRITE)
 def install_starter(db: Database, actor: Actor, starter: str) -> dict:
     """Install a starter library (KPIs, forms, templates); what the file already has is kept."""
     from kpidesk.services.library.starter import install_starter as install
@@ -58,11 +61,11 @@ class TemplateLibrary:
     shares: tuple[int, int]
 
 
+@requires(Permission.LIBRARY_READ)
 def template_library(db: Database, actor: Actor, *, include_old: bool = False) -> TemplateLibrary:
     from kpidesk.services.library import kpis, templates
     from kpidesk.services.safety import settings
 
-    require(actor, Permission.LIBRARY_READ)
     with db.session() as session:
         organisation = settings.load_settings(session)
         return TemplateLibrary(
@@ -70,14 +73,15 @@ def template_library(db: Database, actor: Actor, *, include_old: bool = False) -
             kpis.list_raw_fields(session), (organisation.quantitative_share, organisation.qualitative_share))
 
 
+@requires(Permission.LIBRARY_READ)
 def template_detail(db: Database, actor: Actor, template_id: int):
     from kpidesk.services.library import templates
 
-    require(actor, Permission.LIBRARY_READ)
     with db.session() as session:
         return templates.template_detail(session, template_id)
 
 
+@requires(Permission.LIBRARY_WRITE)
 def save_template(db: Database, actor: Actor, template_id: int | None, data) -> int:
     """A new template (``template_id`` None) or the next version of one; returns the version's id."""
     from kpidesk.services.library import templates
@@ -88,6 +92,7 @@ def save_template(db: Database, actor: Actor, template_id: int | None, data) -> 
         return templates.save_template_version(session, actor, template_id, data)
 
 
+@requires(Permission.LIBRARY_WRITE)
 def save_current_template_version(db: Database, actor: Actor, key: str, data) -> int:
     """The next version of whichever version of template ``key`` is current now (undo and redo)."""
     from kpidesk.services.library import templates
@@ -99,6 +104,7 @@ def save_current_template_version(db: Database, actor: Actor, key: str, data) ->
         return templates.save_template_version(session, actor, current, data)
 
 
+@requires(Permission.LIBRARY_WRITE)
 def duplicate_template(db: Database, actor: Actor, template_id: int) -> int:
     from kpidesk.services.library import templates
 
@@ -106,6 +112,7 @@ def duplicate_template(db: Database, actor: Actor, template_id: int) -> int:
         return templates.duplicate_template(session, actor, template_id)
 
 
+@requires(Permission.LIBRARY_WRITE)
 def save_kpi(db: Database, actor: Actor, data, kpi_id: int | None = None) -> int:
     from kpidesk.services.library import kpis
 

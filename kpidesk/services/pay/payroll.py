@@ -27,21 +27,19 @@ from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.pay import (
     BudgetCheck,
     PayInput,
-    PayLine,
     PayRun,
     WhatIf,
     budget_check,
     compare_runs,
     compute_pay,
 )
-from kpidesk.domain.pay_explanations import PayExplanation
 from kpidesk.domain.pay_rules import PayRuleBook, PayRules, PayRuleVersion
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
-from kpidesk.services.actor import Actor, Role
+from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring import PeriodScores, period_scores, resolve_period
 from kpidesk.services.pay import storage
 from kpidesk.services.pay.storage import Budgets
@@ -416,25 +414,18 @@ def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> P
     return frozen
 
 
-def _hide_base(line: PayLine) -> PayLine:
-    explanations = dict(line.explanations)
-    explanations["base"] = PayExplanation("base", "hidden", ZERO)
-    return replace(line, base_pay=None, performance_pay=ZERO, explanations=explanations)
-
-
 def _visible_to(actor: Actor | None, pay: PeriodPay) -> PeriodPay:
+    """Everyone's pay for HR and administrators; an employee their own line once final; nobody else any
+    (a department head's staff's coefficients, bonuses and allowances are pay too)."""
     if can_see_pay(actor):
         return pay
     assert actor is not None
-    lines = pay.run.lines
-    if actor.role is Role.EMPLOYEE:
-        if not pay.is_final:
-            raise PermissionDenied(_("Pay for {period} is not final yet.").format(period=pay.period.code))
-        own = tuple(line for line in lines if line.employee == actor.employee_id)
-        return replace(pay, run=PayRun(pay.period, own))
-    if actor.role is Role.HEAD:
-        lines = tuple(line for line in lines if pay.department_ids.get(line.employee) in actor.department_ids)
-    return replace(pay, run=PayRun(pay.period, tuple(_hide_base(line) for line in lines)), redacted=True)
+    if not can(actor, Permission.PAY_OWN) or actor.employee_id is None:
+        raise PermissionDenied(_("Only HR and administrators may see pay ({user}).").format(user=actor.name))
+    if not pay.is_final:
+        raise PermissionDenied(_("Pay for {period} is not final yet.").format(period=pay.period.code))
+    own = tuple(line for line in pay.run.lines if line.employee == actor.employee_id)
+    return replace(pay, run=PayRun(pay.period, own))
 
 
 def period_pay(session: Session, actor: Actor | None, period: str | Period) -> PeriodPay:

@@ -1,12 +1,14 @@
 """Who may do what: permissions per role, the department scope of a department head, and ``require``.
 
-Every public service function calls :func:`require` (or filters by :func:`department_scope`) before it
-reads or writes appraisal data, so the same rules hold for the GUI, the command line and any script.
+Every public service function is gated by a decorator of :mod:`.gates` and, inside, calls :func:`require`
+(or filters by :func:`department_scope`) before it reads or writes a department's appraisal data, so the
+same rules hold for the GUI, the command line and any script.
 Single-user mode (the default) acts as the operating-system login with every right.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -43,7 +45,9 @@ class Permission(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     PAY_READ = "pay.read"  # base pay, pay lines with their base, budgets, the payroll file
+    PAY_OWN = "pay.own"  # one's own final pay line
     PAY_MANAGE = "pay.manage"  # pay rules, budgets, bonuses, base pay
+    DATABASE_ADMIN = "database.admin"  # check, copy, upgrade or re-initialise the database file
 
 
 P = Permission
@@ -66,13 +70,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.STAFF_READ, P.STAFF_WRITE, P.DATA_READ, P.DATA_WRITE, P.FORMS_READ, P.FORMS_WRITE, P.FORMS_SELF,
         P.RESULTS_READ, P.RESULTS_COMPUTE, P.ADJUST, P.PRINT, P.SIGNOFF, P.PERIODS_READ, P.PERIODS_MANAGE,
         P.LIBRARY_READ, P.LIBRARY_WRITE, P.IMPORT_LIBRARY, P.SETTINGS_WRITE, P.AUDIT_READ, P.BACKUP,
-        P.PAY_READ, P.PAY_MANAGE,
+        P.PAY_READ, P.PAY_OWN, P.PAY_MANAGE,
     }),
     Role.HEAD: frozenset({
         P.STAFF_READ, P.STAFF_WRITE, P.DATA_READ, P.DATA_WRITE, P.FORMS_READ, P.FORMS_WRITE, P.FORMS_SELF,
         P.RESULTS_READ, P.RESULTS_COMPUTE, P.ADJUST, P.PRINT, P.SIGNOFF, P.PERIODS_READ, P.LIBRARY_READ,
     }),
-    Role.EMPLOYEE: frozenset({P.FORMS_SELF, P.RESULTS_READ, P.PRINT, P.PERIODS_READ, P.LIBRARY_READ}),
+    Role.EMPLOYEE: frozenset({P.FORMS_SELF, P.RESULTS_READ, P.PRINT, P.PERIODS_READ, P.LIBRARY_READ, P.PAY_OWN}),
     Role.AUDITOR: frozenset({
         P.STAFF_READ, P.DATA_READ, P.FORMS_READ, P.RESULTS_READ, P.PRINT, P.PERIODS_READ, P.LIBRARY_READ,
         P.AUDIT_READ,
@@ -127,6 +131,33 @@ def require_for_employee(session: Session, actor: Actor, permission: Permission,
             raise NotFound(_("The employee no longer exists."))
         department_id = employee.department_id
     require(actor, permission, department_id, employee_id=employee_id)
+
+
+def require_for_employees(session: Session, actor: Actor, permission: Permission,
+                          employee_ids: Iterable[int]) -> None:
+    """Refuse the whole request, naming the people and their departments, when any of ``employee_ids``
+    lies outside the actor's scope for ``permission`` (by their current department): a head importing a
+    file that holds another department's people writes nothing at all."""
+    allowed = employee_scope(session, actor, permission)
+    if allowed is None:
+        return
+    outside = sorted(set(employee_ids) - allowed)
+    if not outside:
+        return
+    rows = session.execute(
+        select(m.Employee.staff_no, m.Employee.name, m.Department.name)
+        .outerjoin(m.Department, m.Department.id == m.Employee.department_id)
+        .where(m.Employee.id.in_(outside[:MAX_NAMED + 1])).order_by(m.Employee.staff_no)
+    ).all()
+    people = [f"{staff_no} {name} ({department or '—'})" for staff_no, name, department in rows[:MAX_NAMED]]
+    if len(outside) > MAX_NAMED:
+        people.append(_("and {count} more").format(count=len(outside) - MAX_NAMED))
+    raise PermissionDenied(_("{user} may not work on people outside their own departments: {people}. "
+                             "Nothing was written.").format(user=actor.name, people="; ".join(people)))
+
+
+#: How many people a refusal names before it only counts the rest.
+MAX_NAMED = 5
 
 
 def department_scope(actor: Actor, permission: Permission = P.RESULTS_READ) -> frozenset[int] | None:

@@ -20,6 +20,7 @@ class PageEntry:
     icon: str  # a name from resources/icons (without .svg)
     target: str  # "package.module:ClassName"
     services: tuple[str, ...] = ()  # Qt-free modules its loading needs, imported while the database opens
+    needs: tuple[str, ...] = ()  # permissions (values of access.Permission); hidden from a login holding none
 
     def modules(self) -> tuple[str, ...]:
         return (self.target.partition(":")[0], *self.services)
@@ -41,7 +42,7 @@ PAGES: list[PageEntry] = [
     PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results.page:ResultsPage"),
     PageEntry("history", N_("History & charts"), "history", "kpidesk.ui.pages.history.page:HistoryPage"),
     PageEntry("print", N_("Print"), "print", "kpidesk.ui.pages.print.page:PrintPage"),
-    PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay.page:PayPage"),
+    PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay.page:PayPage", needs=("pay.read", "pay.own")),
     PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings.page:SettingsPage"),
 ]
 

@@ -1,0 +1,134 @@
+"""The gate in front of every public service function: a decorator that declares what the function needs.
+
+``@requires(Permission.X)`` refuses, before the function runs, an actor whose role does not hold ``X``
+anywhere (a department head holding it for their own departments passes: which rows they reach is
+decided by the department scope inside the function). ``@any_login`` asks only for a logged-in actor;
+``@touches_no_appraisal_data`` declares a function that reads or writes no appraisal data at all (paths,
+server addresses, pure formatting). Each decorator leaves a :class:`Gate` on the function under
+:data:`GATE_ATTRIBUTE`, so a test can list every public function and find the undeclared ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar, cast
+
+from kpidesk.errors import PermissionDenied
+from kpidesk.i18n import N_, _
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.safety.access import ROLE_PERMISSIONS, SCOPED, Permission, can, role_label
+
+GATE_ATTRIBUTE = "access_gate"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: What each permission lets one do, as a refusal names it ("… is not allowed to {action}").
+ACTIONS: dict[Permission, str] = {
+    Permission.STAFF_READ: N_("see the staff list"),
+    Permission.STAFF_WRITE: N_("change the staff list"),
+    Permission.DATA_READ: N_("see KPI values"),
+    Permission.DATA_WRITE: N_("enter or import KPI values"),
+    Permission.FORMS_READ: N_("see appraisal forms"),
+    Permission.FORMS_WRITE: N_("fill in or import appraisal forms"),
+    Permission.FORMS_SELF: N_("fill in a self-assessment"),
+    Permission.RESULTS_READ: N_("see appraisal results"),
+    Permission.RESULTS_COMPUTE: N_("compute appraisal results"),
+    Permission.ADJUST: N_("adjust results or answer appeals"),
+    Permission.PRINT: N_("print appraisal sheets"),
+    Permission.SIGNOFF: N_("record sign-offs"),
+    Permission.PERIODS_READ: N_("see the periods"),
+    Permission.PERIODS_MANAGE: N_("open, finalize or reopen periods"),
+    Permission.LIBRARY_READ: N_("see the KPI and template library"),
+    Permission.LIBRARY_WRITE: N_("change the KPI and template library"),
+    Permission.IMPORT_LIBRARY: N_("import staff lists or KPI tables"),
+    Permission.SETTINGS_WRITE: N_("change the organisation's settings"),
+    Permission.AUDIT_READ: N_("read the audit log"),
+    Permission.USERS_MANAGE: N_("manage logins"),
+    Permission.BACKUP: N_("make backups"),
+    Permission.RESTORE: N_("restore a backup"),
+    Permission.PAY_READ: N_("see pay"),
+    Permission.PAY_OWN: N_("see their own pay"),
+    Permission.PAY_MANAGE: N_("change pay rules, budgets, bonuses or base pay"),
+    Permission.DATABASE_ADMIN: N_("check, copy, upgrade or re-create the database file"),
+}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What a public service function declared: any one of ``permissions`` (kind "permission"), a login
+    of any role ("any_login"), or that it touches no appraisal data ("no_appraisal_data")."""
+
+    kind: Literal["permission", "any_login", "no_appraisal_data"]
+    permissions: tuple[Permission, ...] = ()
+
+
+def holds_somewhere(actor: Actor, permission: Permission) -> bool:
+    """Whether the actor's role holds ``permission`` for at least part of the organisation: a department
+    head for their departments, an employee for their own record."""
+    if can(actor, permission):
+        return True
+    if permission not in ROLE_PERMISSIONS.get(actor.role, frozenset()) or permission not in SCOPED:
+        return False
+    if actor.role == Role.HEAD:
+        return any(can(actor, permission, department) for department in actor.department_ids)
+    return actor.employee_id is not None and can(actor, permission, employee_id=actor.employee_id)
+
+
+def refusal(actor: Actor, permission: Permission) -> PermissionDenied:
+    """The translated refusal naming who asked and what they are not allowed to do."""
+    return PermissionDenied(_("{user} ({role}) is not allowed to {action}.").format(
+        user=actor.name, role=role_label(actor.role), action=_(ACTIONS[permission])))
+
+
+def check_gate(gate: Gate, actor: object) -> None:
+    """Refuse ``actor`` unless it passes ``gate``."""
+    if gate.kind == "no_appraisal_data":
+        return
+    if not isinstance(actor, Actor):
+        raise PermissionDenied(_("Log in first: this needs a user."))
+    if gate.kind == "permission" and not any(holds_somewhere(actor, p) for p in gate.permissions):
+        raise refusal(actor, gate.permissions[0])
+
+
+def _actor_position(function: Callable[..., Any]) -> int:
+    names = list(inspect.signature(function).parameters)
+    if "actor" not in names:
+        raise TypeError(f"{function.__qualname__} takes no actor, so no permission can be checked")
+    return names.index("actor")
+
+
+def _gated(gate: Gate) -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        position = _actor_position(function)
+
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            actor = kwargs["actor"] if "actor" in kwargs else args[position] if position < len(args) else None
+            check_gate(gate, actor)
+            return function(*args, **kwargs)
+
+        setattr(checked, GATE_ATTRIBUTE, gate)
+        return cast(F, checked)
+
+    return decorate
+
+
+def requires(*permissions: Permission) -> Callable[[F], F]:
+    """Run the function only for an actor holding one of ``permissions`` (somewhere)."""
+    if not permissions:
+        raise TypeError("requires() needs at least one permission")
+    return _gated(Gate("permission", tuple(permissions)))
+
+
+def any_login(function: F) -> F:
+    """Run the function for any logged-in actor, whatever the role."""
+    return _gated(Gate("any_login"))(function)
+
+
+def touches_no_appraisal_data(function: F) -> F:
+    """Declare that the function reads and writes no appraisal data, so it needs no actor."""
+    setattr(function, GATE_ATTRIBUTE, Gate("no_appraisal_data"))
+    return function
