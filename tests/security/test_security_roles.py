@@ -110,3 +110,293 @@ def test_a_gate_needs_an_actor_parameter():
     with pytest.raises(TypeError, match="takes no actor"):
         requires(Permission.DATA_READ)(lambda db: None)
     assert getattr(touches_no_appraisal_data(lambda: 1), GATE_ATTRIBUTE).kind == "no_appraisal_data"
+
+
+# --- the demo office with logins on ---------------------------------------------------------------------
+
+PASSWORDS = {"admin": "admin-secret", "hr-li": "hr-secret-1", "lq": "head-secret", "wf": "employee-secret",
+             "aud1": "auditor-secret"}
+ROLE_LOGINS = {Role.ADMIN: "admin", Role.HR: "hr-li", Role.HEAD: "lq", Role.EMPLOYEE: "wf", Role.AUDITOR: "aud1"}
+OPEN, FINALIZED = "2025-12", "2025-10"
+
+
+@pytest.fixture(scope="module")
+def office_file(tmp_path_factory, _demo_template):
+    """The demo with a login for each role of README's table: lq heads 一组, wf is 王芳 (CS001, 一组)."""
+    import shutil
+
+    from kpidesk.services.people import staff
+    from kpidesk.services.safety import auth
+    from kpidesk.store.db import open_database
+
+    path = tmp_path_factory.mktemp("roles") / "office.db"
+    shutil.copyfile(_demo_template, path)
+    db = open_database(path)
+    owner = Actor("owner")
+    with db.write() as session:
+        head = staff.employee_by_staff_no(session, "CS007")
+        clerk = staff.employee_by_staff_no(session, "CS001")
+        auth.enable_access(session, owner, "admin", PASSWORDS["admin"])
+        auth.add_user(session, owner, "hr-li", PASSWORDS["hr-li"], "hr")
+        auth.add_user(session, owner, "lq", PASSWORDS["lq"], "head", employee_id=head.id,
+                      department_id=head.department_id)
+        auth.add_user(session, owner, "wf", PASSWORDS["wf"], "employee", employee_id=clerk.id)
+        auth.add_user(session, owner, "aud1", PASSWORDS["aud1"], "auditor")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def office_db(office_file, tmp_path):
+    import shutil
+
+    from kpidesk.store.db import open_database
+
+    copy = tmp_path / "office.db"
+    shutil.copyfile(office_file, copy)
+    database = open_database(copy)
+    yield database
+    database.dispose()
+
+
+def login(db, name: str) -> Actor:
+    from kpidesk.services.safety import auth
+
+    return auth.log_in(db, name, PASSWORDS[name])
+
+
+def employee_id(db, staff_no: str) -> int:
+    from kpidesk.services.people import staff
+
+    with db.session() as session:
+        return staff.employee_by_staff_no(session, staff_no).id
+
+
+def stored_values(path) -> list[tuple]:
+    """Every measurement as sqlite3 sees it, to show a refused write changed nothing."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT employee_id, period_id, field_code, value, updated_by FROM measurements "
+                                  "ORDER BY employee_id, period_id, field_code").fetchall()
+    finally:
+        connection.close()
+
+
+# --- the role walk: one representative call per permission, each role against README's table ---------------
+
+ALL = frozenset(Role)
+ADMIN, HR, HEAD, EMPLOYEE, AUDITOR = Role.ADMIN, Role.HR, Role.HEAD, Role.EMPLOYEE, Role.AUDITOR
+
+
+def _calls(tmp_path):
+    """(what, the roles README's table lets do it, call of (db, actor)). The head's calls stay inside 一组."""
+    from decimal import Decimal
+
+    from kpidesk.services.appraisal import measurements
+    from kpidesk.services.appraisal import use_cases as appraisal
+    from kpidesk.services.forms import use_cases as forms
+    from kpidesk.services.imports import use_cases as imports
+    from kpidesk.services.library import use_cases as library
+    from kpidesk.services.pay import use_cases as pay
+    from kpidesk.services.people import use_cases as people
+    from kpidesk.services.printing import use_cases as printing
+    from kpidesk.services.safety import use_cases as safety
+    from kpidesk.services.safety.audit import AuditFilter
+
+    def own_team_value(db, actor):
+        change = measurements.ValueChange(employee_id(db, "CS001"), "contacts", Decimal(401))
+        return measurements.save_values(db, actor, OPEN, [change])
+
+    def adjust_own_team(db, actor):
+        return appraisal.add_adjustment(db, actor, OPEN, employee_id(db, "CS002"), Decimal(1), "复核加分")
+
+    def save_settings(db, actor):
+        settings, _bands = people.organisation_settings(db, actor)
+        return people.save_organisation_settings(db, actor, settings)
+
+    return [
+        ("see the periods", ALL, lambda db, a: appraisal.list_periods(db, a)),
+        ("see results (own scope)", ALL, lambda db, a: appraisal.period_scores(db, a, FINALIZED)),
+        ("see form scores (own scope)", ALL, lambda db, a: forms.form_scores(db, a, FINALIZED)),
+        ("see the library", ALL, lambda db, a: library.kpi_labels(db, a)),
+        ("database info", ALL, lambda db, a: safety.database_info(db, a)),
+        ("see KPI values", {ADMIN, HR, HEAD, AUDITOR}, lambda db, a: appraisal.entry_sheet(db, a, OPEN)),
+        ("see the staff list", {ADMIN, HR, HEAD, AUDITOR}, lambda db, a: people.staff_lists(db, a)),
+        ("enter values", {ADMIN, HR, HEAD}, own_team_value),
+        ("adjust results", {ADMIN, HR, HEAD}, adjust_own_team),
+        ("print sheets", {ADMIN, HR, HEAD, EMPLOYEE, AUDITOR},
+         lambda db, a: printing.verify_printed_sheet(db, a, FINALIZED, "CS001", "0" * 64)),
+        ("export a whole period", {ADMIN, HR, AUDITOR},  # organisation-wide: a head prints their own instead
+         lambda db, a: imports.export_period(db, a, FINALIZED, tmp_path / f"{a.name}.xlsx")),
+        ("read the audit log", {ADMIN, HR, AUDITOR}, lambda db, a: safety.audit_entries(db, a, AuditFilter(limit=3))),
+        ("open a period", {ADMIN, HR}, lambda db, a: appraisal.open_period(db, a, "2026-01")),
+        ("change the library", {ADMIN, HR}, lambda db, a: library.install_starter(db, a, "customer-service")),
+        ("change settings", {ADMIN, HR}, save_settings),
+        ("see pay", {ADMIN, HR, EMPLOYEE}, lambda db, a: pay.pay_overview(db, a, FINALIZED)),
+        ("change pay", {ADMIN, HR}, lambda db, a: pay.set_base_pay(db, a, "CS001", "8000")),
+        ("manage logins", {ADMIN}, lambda db, a: safety.add_user(db, a, f"new-{a.name}", "long-enough-1", "auditor")),
+        ("check the database file", {ADMIN}, lambda db, a: safety.check_database(db, a)),
+    ]
+
+
+@pytest.mark.parametrize("role", list(ROLE_LOGINS))
+def test_each_role_is_let_through_where_readme_says_and_nowhere_else(office_db, role, tmp_path):
+    actor = login(office_db, ROLE_LOGINS[role])
+    assert actor.role == role
+    wrong = []
+    for what, allowed_roles, call in _calls(tmp_path):
+        try:
+            call(office_db, actor)
+            allowed = True
+        except PermissionDenied:
+            allowed = False
+        if allowed != (role in allowed_roles):
+            wrong.append(f"{what}: {'allowed' if allowed else 'refused'}")
+    assert wrong == []
+
+
+def test_every_permission_has_an_action_for_refusals_to_name():
+    from kpidesk.services.safety.access import ACTIONS, require
+
+    assert set(ACTIONS) == set(Permission)
+    with pytest.raises(PermissionDenied, match=r"hr \(HR\) is not allowed to manage logins"):
+        require(Actor("hr", role=Role.HR), Permission.USERS_MANAGE)
+
+
+# --- the attacks that got through before ----------------------------------------------------------------
+
+
+def run_cli(path, user: str | None, *command: str, monkeypatch) -> int:
+    from kpidesk.cli import main
+
+    if user is None:
+        monkeypatch.delenv("KPIDESK_PASSWORD", raising=False)
+        return main(["--db", str(path), *command])
+    monkeypatch.setenv("KPIDESK_PASSWORD", PASSWORDS[user])
+    return main(["--db", str(path), "--user", user, *command])
+
+
+@pytest.fixture
+def office_path(office_db):
+    path = office_db.path
+    office_db.dispose()
+    return path
+
+
+@pytest.fixture
+def values_file(tmp_path):
+    """Contacts for 王芳 (一组) and 赵敏 (二组) in the open month."""
+    path = tmp_path / "o.csv"
+    path.write_text("工号,contacts\nCS001,401\nCS008,402\n", encoding="utf-8")
+    return path
+
+
+def test_an_auditor_cannot_import_values(office_path, values_file, monkeypatch, capsys):
+    before = stored_values(office_path)
+    code = run_cli(office_path, "aud1", "import", str(values_file), "--period", OPEN, monkeypatch=monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 1 and "not allowed to enter or import KPI values" in err
+    assert stored_values(office_path) == before
+
+
+def test_an_auditor_cannot_preview_an_import(office_path, values_file, monkeypatch, capsys):
+    code = run_cli(office_path, "aud1", "import", str(values_file), "--period", OPEN, "--dry-run",
+                   monkeypatch=monkeypatch)
+    captured = capsys.readouterr()
+    assert code == 1 and "not allowed" in captured.err and "CS008" not in captured.out
+
+
+def test_a_head_cannot_import_another_departments_values_nor_preview_them(office_path, values_file, monkeypatch,
+                                                                           capsys):
+    before = stored_values(office_path)
+    for extra in ((), ("--dry-run",)):
+        code = run_cli(office_path, "lq", "import", str(values_file), "--period", OPEN, *extra,
+                       monkeypatch=monkeypatch)
+        captured = capsys.readouterr()
+        assert code == 1, extra
+        assert "CS008 赵敏 (二组)" in captured.err and "Nothing was written" in captured.err
+        assert "402" not in captured.out  # the preview of the other department's value is not shown
+    assert stored_values(office_path) == before
+    own_team = values_file.with_name("own.csv")
+    own_team.write_text("工号,contacts\nCS001,401\n", encoding="utf-8")
+    assert run_cli(office_path, "lq", "import", str(own_team), "--period", OPEN, monkeypatch=monkeypatch) == 0
+
+
+def test_a_head_cannot_save_another_departments_values(office_db):
+    from decimal import Decimal
+
+    from kpidesk.services.appraisal import measurements
+
+    head = login(office_db, "lq")
+    before = stored_values(office_db.path)
+    changes = [measurements.ValueChange(employee_id(office_db, "CS001"), "contacts", Decimal(401)),
+               measurements.ValueChange(employee_id(office_db, "CS008"), "contacts", Decimal(402))]
+    with pytest.raises(PermissionDenied, match=r"CS008 赵敏 \(二组\)"):
+        measurements.save_values(office_db, head, OPEN, changes)
+    assert stored_values(office_db.path) == before  # not even 王芳's value of their own team
+
+
+def test_an_auditor_cannot_save_values(office_db):
+    from decimal import Decimal
+
+    from kpidesk.services.appraisal import measurements
+
+    before = stored_values(office_db.path)
+    change = measurements.ValueChange(employee_id(office_db, "CS001"), "contacts", Decimal(401))
+    with pytest.raises(PermissionDenied):
+        measurements.save_values(office_db, login(office_db, "aud1"), OPEN, [change])
+    with office_db.write() as session, pytest.raises(PermissionDenied):  # below the use case too
+        measurements.set_values(session, login(office_db, "aud1"), OPEN, [change])
+    assert stored_values(office_db.path) == before
+
+
+def test_a_head_gets_no_pay(office_path, monkeypatch, capsys):
+    code = run_cli(office_path, "lq", "pay", "--period", FINALIZED, monkeypatch=monkeypatch)
+    captured = capsys.readouterr()
+    assert code == 1 and "not allowed to see pay" in captured.err
+    assert "CS001" not in captured.out and "CS002" not in captured.out
+
+
+def test_an_employee_sees_only_their_own_pay_line(office_path, monkeypatch, capsys):
+    import json
+
+    assert run_cli(office_path, "wf", "pay", "--period", FINALIZED, "--json", monkeypatch=monkeypatch) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [line["staff_no"] for line in shown["lines"]] == ["CS001"]
+    assert run_cli(office_path, "wf", "pay", "--period", OPEN, monkeypatch=monkeypatch) == 1  # a draft is nobody's
+    assert "not final" in capsys.readouterr().err
+
+
+def test_db_copy_needs_an_administrator_of_the_source(office_path, tmp_path, monkeypatch, capsys):
+    target = tmp_path / "copy.db"
+    for user in (None, "hr-li", "aud1"):
+        assert run_cli(office_path, user, "db", "copy", "--from", str(office_path), "--to", str(target),
+                       monkeypatch=monkeypatch) == 1, user
+        assert not target.exists(), user
+    assert "log in with --user" in capsys.readouterr().err
+    assert run_cli(office_path, "admin", "db", "copy", "--from", str(office_path), "--to", str(target),
+                   monkeypatch=monkeypatch) == 0
+    assert target.exists()
+
+
+def test_info_needs_a_login_and_the_file_commands_an_administrator(office_path, monkeypatch, capsys):
+    assert run_cli(office_path, None, "info", monkeypatch=monkeypatch) == 1
+    assert run_cli(office_path, "wf", "info", monkeypatch=monkeypatch) == 0
+    for command in (("db", "check"), ("db", "upgrade"), ("init",)):
+        assert run_cli(office_path, "hr-li", *command, monkeypatch=monkeypatch) == 1, command
+        assert "not allowed to check, copy, upgrade or re-create" in capsys.readouterr().err, command
+        assert run_cli(office_path, "admin", *command, monkeypatch=monkeypatch) == 0, command
+
+
+def test_db_check_still_diagnoses_a_file_whose_logins_cannot_be_read(office_path, monkeypatch, capsys):
+    import sqlite3
+
+    connection = sqlite3.connect(office_path)
+    connection.execute("DROP TABLE users")
+    connection.commit()
+    connection.close()
+    assert run_cli(office_path, "lq", "db", "check", monkeypatch=monkeypatch) == 1
+    out = capsys.readouterr().out
+    assert "The logins cannot be read" in out and "users" in out

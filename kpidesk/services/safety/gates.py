@@ -17,44 +17,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
 from kpidesk.errors import PermissionDenied
-from kpidesk.i18n import N_, _
+from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
-from kpidesk.services.safety.access import ROLE_PERMISSIONS, SCOPED, Permission, can, role_label
+from kpidesk.services.safety.access import ACTIONS, ROLE_PERMISSIONS, SCOPED, Permission, can, role_label
 
 GATE_ATTRIBUTE = "access_gate"
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: What each permission lets one do, as a refusal names it ("… is not allowed to {action}").
-ACTIONS: dict[Permission, str] = {
-    Permission.STAFF_READ: N_("see the staff list"),
-    Permission.STAFF_WRITE: N_("change the staff list"),
-    Permission.DATA_READ: N_("see KPI values"),
-    Permission.DATA_WRITE: N_("enter or import KPI values"),
-    Permission.FORMS_READ: N_("see appraisal forms"),
-    Permission.FORMS_WRITE: N_("fill in or import appraisal forms"),
-    Permission.FORMS_SELF: N_("fill in a self-assessment"),
-    Permission.RESULTS_READ: N_("see appraisal results"),
-    Permission.RESULTS_COMPUTE: N_("compute appraisal results"),
-    Permission.ADJUST: N_("adjust results or answer appeals"),
-    Permission.PRINT: N_("print appraisal sheets"),
-    Permission.SIGNOFF: N_("record sign-offs"),
-    Permission.PERIODS_READ: N_("see the periods"),
-    Permission.PERIODS_MANAGE: N_("open, finalize or reopen periods"),
-    Permission.LIBRARY_READ: N_("see the KPI and template library"),
-    Permission.LIBRARY_WRITE: N_("change the KPI and template library"),
-    Permission.IMPORT_LIBRARY: N_("import staff lists or KPI tables"),
-    Permission.SETTINGS_WRITE: N_("change the organisation's settings"),
-    Permission.AUDIT_READ: N_("read the audit log"),
-    Permission.USERS_MANAGE: N_("manage logins"),
-    Permission.BACKUP: N_("make backups"),
-    Permission.RESTORE: N_("restore a backup"),
-    Permission.PAY_READ: N_("see pay"),
-    Permission.PAY_OWN: N_("see their own pay"),
-    Permission.PAY_MANAGE: N_("change pay rules, budgets, bonuses or base pay"),
-    Permission.DATABASE_ADMIN: N_("check, copy, upgrade or re-create the database file"),
-}
-
 
 @dataclass(frozen=True)
 class Gate:
