@@ -400,3 +400,22 @@ def test_db_check_still_diagnoses_a_file_whose_logins_cannot_be_read(office_path
     assert run_cli(office_path, "lq", "db", "check", monkeypatch=monkeypatch) == 1
     out = capsys.readouterr().out
     assert "The logins cannot be read" in out and "users" in out
+
+
+def test_reads_below_the_use_cases_take_the_actor_and_scope_by_it(office_db):
+    from kpidesk.services.appraisal import measurements
+    from kpidesk.services.appraisal import use_cases as appraisal
+    from kpidesk.services.appraisal.scoring import compute_scores
+
+    head, hr = login(office_db, "lq"), login(office_db, "hr-li")
+    team, other = employee_id(office_db, "CS001"), employee_id(office_db, "CS008")
+    with office_db.session() as session:
+        everyone = set(compute_scores(session, hr, OPEN).frame.index)
+        own = set(compute_scores(session, head, OPEN).frame.index)
+        values = measurements.values_for_period(session, head, OPEN)
+        assert not measurements.values_for_period(session, login(office_db, "wf"), OPEN)  # an employee: none
+    assert {team, other} <= everyone and team in own and other not in own and own < everyone
+    assert {e for e, _code in values} <= own and any(e == team for e, _code in values)
+    grid = appraisal.entry_sheet(office_db, head, OPEN)
+    assert {row.employee_id for row in grid.rows} <= own and team in {row.employee_id for row in grid.rows}
+    assert "赵敏" not in repr(grid)

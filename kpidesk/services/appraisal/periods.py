@@ -136,7 +136,7 @@ def start_review(session: Session, actor: Actor | None, period: str | Period) ->
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
     if record.status == PeriodStatus.REVIEW:
         raise ValidationError(_("Period {period} is already in review.").format(period=record.code))
-    compute_scores(session, record.code)  # refuse to release results that cannot be computed
+    compute_scores(session, actor, record.code)  # refuse to release results that cannot be computed
     record.status = PeriodStatus.REVIEW
     audit.record(session, actor or "system", "period.review", entity="period", entity_id=record.code,
                  old={"status": PeriodStatus.OPEN}, new={"status": PeriodStatus.REVIEW})
@@ -159,7 +159,7 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
     if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
-    scores = compute_scores(session, record.code)
+    scores = compute_scores(session, actor, record.code)
     if scores.frame.empty:
         raise ValidationError(_("Period {period} has nobody to appraise.").format(period=record.code))
     content = build_snapshot(session, scores)

@@ -207,8 +207,14 @@ def _in_departments(frame: pd.DataFrame, department_ids: set[int]):
     return frame["department_id"].isin(list(department_ids)).fillna(False).astype(bool)
 
 
-def compute_scores(session: Session, period: str | Period) -> PeriodScores:
-    """Compute from the database (ignoring any snapshot): every appraisee of the period, unfiltered."""
+def compute_scores(session: Session, actor: Actor | None, period: str | Period) -> PeriodScores:
+    """Compute from the database (ignoring any snapshot): the appraisees of the period ``actor`` may see
+    (ranks stay as computed over the whole organisation)."""
+    return _restrict(session, _computed_scores(session, period), actor, None)
+
+
+def _computed_scores(session: Session, period: str | Period) -> PeriodScores:
+    """Every appraisee of the period, computed, for callers that scope the result themselves."""
     target = resolve_period(period)
     if find_period_record(session, target.code) is None and target.kind is PeriodKind.MONTH:
         raise NotFound(_("Period {period} has not been opened.").format(period=target.code))
@@ -247,7 +253,7 @@ def period_scores(
         snapshot = current_snapshot(session, record)
         if snapshot is not None:
             return _restrict(session, scores_from_snapshot(snapshot, target), actor, department)
-    return _restrict(session, compute_scores(session, target), actor, department)
+    return _restrict(session, _computed_scores(session, target), actor, department)
 
 
 def compute_period(

@@ -177,22 +177,22 @@ def finalize_period(db: Database, actor: Actor, period: str):
         return periods.finalize_period(session, actor, period)
 
 
-@requires(Permission.PERIODS_READ)
+@requires(Permission.PERIODS_MANAGE)
 def lock_summary(db: Database, actor: Actor, period: str):
     """What finalizing would lock: the appeals still open and the counts the confirmation shows."""
     from kpidesk.services.appraisal import period_review
 
     with db.session() as session:
-        return period_review.lock_summary(session, period)
+        return period_review.lock_summary(session, actor, period)
 
 
-@requires(Permission.PERIODS_READ)
+@requires(Permission.PERIODS_MANAGE)
 def finalize_checklist(db: Database, actor: Actor, period: str):
     """What to settle before finalizing (``period_review.FinalizeChecklist``)."""
     from kpidesk.services.appraisal import period_review
 
     with db.session() as session:
-        return period_review.finalize_checklist(session, period)
+        return period_review.finalize_checklist(session, actor, period)
 
 
 @requires(Permission.PERIODS_MANAGE)
@@ -324,9 +324,8 @@ def entry_sheet(db: Database, actor: Actor, period: str):
     """The data-entry grid of a period: appraisees × the columns their templates need, values and lock."""
     from kpidesk.services.appraisal import measurements
 
-    del actor  # every role that opens the grid may read it; saving checks department by department
     with db.session() as session:
-        return measurements.entry_sheet(session, period)
+        return measurements.entry_sheet(session, actor, period)
 
 
 # --- the Forms page -------------------------------------------------------------------------------------
