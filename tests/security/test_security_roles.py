@@ -49,6 +49,65 @@ def test_a_gated_use_case_takes_the_actor():
                 assert "actor" in inspect.signature(function).parameters, f"{module.__name__}.{name}"
 
 
+#: The access machinery itself: the checks every gate is made of.
+ACCESS_MACHINERY = ("kpidesk.services.safety.access", "kpidesk.services.safety.gates")
+
+
+def service_functions_called_by_ui_and_cli() -> dict[str, object]:
+    """Every service function the window and the command line import, directly or as ``module.function``."""
+    import ast
+    from pathlib import Path
+
+    import kpidesk
+
+    root = Path(kpidesk.__file__).parent
+    found: dict[str, object] = {}
+    for path in [*(root / "ui").rglob("*.py"), *(root / "cli").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kpidesk.services")):
+                continue
+            owner = importlib.import_module(node.module)
+            for alias in node.names:
+                target = getattr(owner, alias.name, None)
+                if target is None:
+                    target = importlib.import_module(f"{node.module}.{alias.name}")
+                if inspect.ismodule(target):
+                    modules[alias.asname or alias.name] = target
+                elif inspect.isfunction(target):
+                    found[f"{target.__module__}.{target.__name__}"] = target
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                target = getattr(modules[node.value.id], node.attr, None)
+                if inspect.isfunction(target):
+                    found[f"{target.__module__}.{target.__name__}"] = target
+    return found
+
+
+def test_every_service_function_the_ui_and_cli_call_with_data_declares_its_gate():
+    """A function taking the database, a session or the actor reaches data: it must declare its gate.
+    Pure helpers (formatting, checking a value passed in) take none of them and need none."""
+    called = service_functions_called_by_ui_and_cli()
+    assert "kpidesk.services.appraisal.measurements.save_values" in called  # the scan sees module.function
+    assert "kpidesk.services.safety.backup.backup_to" in called
+    undeclared = sorted(
+        name for name, function in called.items()
+        if set(inspect.signature(function).parameters) & {"db", "session", "actor"}
+        and not name.startswith(ACCESS_MACHINERY) and not isinstance(getattr(function, GATE_ATTRIBUTE, None), Gate))
+    assert undeclared == []
+
+
+def test_restore_over_a_file_without_readable_logins_needs_no_login_but_a_login_needs_the_right(tmp_path):
+    from kpidesk.services.safety import backup
+
+    with pytest.raises(PermissionDenied, match="not allowed to restore a backup"):
+        backup.restore(tmp_path / "x.db", tmp_path / "missing.db", actor=Actor("hr", role=Role.HR))
+    with pytest.raises(Exception) as past_the_gate:  # no actor: the gate lets it through to the file checks
+        backup.restore(tmp_path / "x.db", tmp_path / "missing.db")
+    assert not isinstance(past_the_gate.value, PermissionDenied)
+
+
 # --- the decorator itself -------------------------------------------------------------------------------
 
 

@@ -45,18 +45,21 @@ from kpidesk.services.pay import storage
 from kpidesk.services.pay.storage import Budgets
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, can
+from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 BUDGET_MEASURES = ("total", "performance", "variable")
 
 
+@touches_no_appraisal_data
 def can_see_pay(actor: Actor | None) -> bool:
     """Whether ``actor`` sees full pay (base pay included). None stands for the system itself
     (finalization, tests), which sees everything."""
     return actor is None or can(actor, Permission.PAY_READ)
 
 
+@touches_no_appraisal_data
 def can_manage_pay(actor: Actor | None) -> bool:
     """Whether ``actor`` may change pay rules, budgets, bonuses and base pay (None: the system)."""
     return actor is None or can(actor, Permission.PAY_MANAGE)

@@ -32,6 +32,7 @@ class Gate:
 
     kind: Literal["permission", "any_login", "no_appraisal_data"]
     permissions: tuple[Permission, ...] = ()
+    without_login: bool = False  # no actor passes: the file is unusable, so no login can be read
 
 
 def holds_somewhere(actor: Actor, permission: Permission) -> bool:
@@ -54,7 +55,7 @@ def refusal(actor: Actor, permission: Permission) -> PermissionDenied:
 
 def check_gate(gate: Gate, actor: object) -> None:
     """Refuse ``actor`` unless it passes ``gate``."""
-    if gate.kind == "no_appraisal_data":
+    if gate.kind == "no_appraisal_data" or (actor is None and gate.without_login):
         return
     if not isinstance(actor, Actor):
         raise PermissionDenied(_("Log in first: this needs a user."))
@@ -85,11 +86,13 @@ def _gated(gate: Gate) -> Callable[[F], F]:
     return decorate
 
 
-def requires(*permissions: Permission) -> Callable[[F], F]:
-    """Run the function only for an actor holding one of ``permissions`` (somewhere)."""
+def requires(*permissions: Permission, without_login: bool = False) -> Callable[[F], F]:
+    """Run the function only for an actor holding one of ``permissions`` (somewhere). With
+    ``without_login`` an absent actor passes too: only for restoring over a file too damaged to hold
+    logins, where the caller passes an actor whenever the file can be read."""
     if not permissions:
         raise TypeError("requires() needs at least one permission")
-    return _gated(Gate("permission", tuple(permissions)))
+    return _gated(Gate("permission", tuple(permissions), without_login))
 
 
 def any_login(function: F) -> F:
