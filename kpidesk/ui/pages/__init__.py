@@ -35,9 +35,10 @@ class PageEntry:
 PAGES: list[PageEntry] = [
     PageEntry("overview", N_("Overview"), "overview", "kpidesk.ui.pages.overview.page:OverviewPage",
               services=("kpidesk.services.appraisal.overview",)),
-    PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff.page:StaffPage"),
+    PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff.page:StaffPage", needs=("staff.read",)),
     PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates.page:TemplatesPage"),
-    PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry.page:DataEntryPage"),
+    PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry.page:DataEntryPage",
+              needs=("data.read",)),
     PageEntry("forms", N_("Appraisal forms"), "forms", "kpidesk.ui.pages.forms.page:FormsPage"),
     PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results.page:ResultsPage"),
     PageEntry("history", N_("History & charts"), "history", "kpidesk.ui.pages.history.page:HistoryPage"),
