@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -246,6 +247,7 @@ def stored_values(path) -> list[tuple]:
 # --- the role walk: one representative call per permission, each role against README's table ---------------
 
 ALL = frozenset(Role)
+KPI_TABLE = Path(__file__).parents[1] / "data" / "hr_kpi_table.xlsx"
 ADMIN, HR, HEAD, EMPLOYEE, AUDITOR = Role.ADMIN, Role.HR, Role.HEAD, Role.EMPLOYEE, Role.AUDITOR
 
 
@@ -261,6 +263,8 @@ def _calls(tmp_path):
     from kpidesk.services.pay import use_cases as pay
     from kpidesk.services.people import use_cases as people
     from kpidesk.services.printing import use_cases as printing
+    from kpidesk.services.printing.sheets import PrintRequest
+    from kpidesk.services.safety import backup
     from kpidesk.services.safety import use_cases as safety
     from kpidesk.services.safety.audit import AuditFilter
 
@@ -285,8 +289,18 @@ def _calls(tmp_path):
         ("see the staff list", {ADMIN, HR, HEAD, AUDITOR}, lambda db, a: people.staff_lists(db, a)),
         ("enter values", {ADMIN, HR, HEAD}, own_team_value),
         ("adjust results", {ADMIN, HR, HEAD}, adjust_own_team),
-        ("print sheets", {ADMIN, HR, HEAD, EMPLOYEE, AUDITOR},
+        ("verify a printed sheet", {ADMIN, HR, HEAD, EMPLOYEE, AUDITOR},
          lambda db, a: printing.verify_printed_sheet(db, a, FINALIZED, "CS001", "0" * 64)),
+        ("print one's own sheet", {ADMIN, HR, HEAD, EMPLOYEE, AUDITOR},
+         lambda db, a: printing.print_sheets(db, a, PrintRequest(FINALIZED, ("CS001",), charts=False),
+                                             tmp_path / f"{a.name}.pdf")),
+        ("change the staff list", {ADMIN, HR, HEAD},
+         lambda db, a: people.update_employee(db, a, employee_id(db, "CS002"), name="张伟")),
+        ("record a sign-off", {ADMIN, HR, HEAD},
+         lambda db, a: appraisal.record_signoff(db, a, FINALIZED, employee_id(db, "CS002"), "manager", "李强")),
+        ("import a KPI table", {ADMIN, HR},
+         lambda db, a: imports.preview_import(db, a, KPI_TABLE, kind="kpis")),
+        ("make a backup", {ADMIN, HR}, lambda db, a: backup.backup_to(db, a, tmp_path / f"{a.name}-backup.db")),
         ("export a whole period", {ADMIN, HR, AUDITOR},  # organisation-wide: a head prints their own instead
          lambda db, a: imports.export_period(db, a, FINALIZED, tmp_path / f"{a.name}.xlsx")),
         ("read the audit log", {ADMIN, HR, AUDITOR}, lambda db, a: safety.audit_entries(db, a, AuditFilter(limit=3))),
