@@ -492,3 +492,15 @@ def test_reads_below_the_use_cases_take_the_actor_and_scope_by_it(office_db):
     grid = appraisal.entry_sheet(office_db, head, OPEN)
     assert {row.employee_id for row in grid.rows} <= own and team in {row.employee_id for row in grid.rows}
     assert "赵敏" not in repr(grid)
+
+
+def test_a_heads_staff_list_holds_their_departments_people_only(office_db):
+    from kpidesk.services.people import use_cases as people
+
+    _departments, _positions, everyone = people.staff_lists(office_db, login(office_db, "hr-li"))
+    _departments, _positions, listed = people.staff_lists(office_db, login(office_db, "lq"))
+    assert "CS008" in {row.staff_no for row in everyone}
+    assert {row.staff_no for row in listed} == {"CS007", "CS001", "CS002", "CS003", "CS009", "CS011"}
+    with pytest.raises(PermissionDenied):
+        people.employee_moves(office_db, login(office_db, "lq"), employee_id(office_db, "CS008"))
+    assert people.employee_moves(office_db, login(office_db, "lq"), employee_id(office_db, "CS001")) is not None

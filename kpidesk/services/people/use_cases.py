@@ -13,7 +13,7 @@ from kpidesk.errors import NotFound
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.people import staff
-from kpidesk.services.safety.access import Permission, require_for_employee
+from kpidesk.services.safety.access import Permission, employee_scope, require_for_employee
 from kpidesk.services.safety.gates import any_login, requires
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
@@ -52,11 +52,13 @@ def _department_id(session, text: str) -> int:
 @requires(Permission.STAFF_READ)
 def staff_lists(db: Database, actor: Actor) -> tuple[list[staff.DepartmentRow], list[staff.PositionRow],
                                                        list[staff.EmployeeRow]]:
-    """Departments, positions and every employee (those who left too), for the Staff page."""
-    del actor  # the Staff page lists everyone; department limits for heads come with the access work
+    """Departments, positions and the employees the actor may see (those who left too), for the Staff page:
+    a head their departments' people only."""
     with db.session() as session:
-        return (staff.list_departments(session), staff.list_positions(session),
-                staff.list_employees(session, include_left=True))
+        scope = employee_scope(session, actor, Permission.STAFF_READ)
+        employees = [row for row in staff.list_employees(session, include_left=True)
+                     if scope is None or row.id in scope]
+        return staff.list_departments(session), staff.list_positions(session), employees
 
 
 @any_login
@@ -69,8 +71,8 @@ def positions(db: Database, actor: Actor) -> list[staff.PositionRow]:
 
 @requires(Permission.STAFF_READ)
 def employee_moves(db: Database, actor: Actor, employee_id: int) -> list[staff.MoveRow]:
-    del actor  # shown beside the Staff page's list, which is not limited yet either
     with db.session() as session:
+        require_for_employee(session, actor, Permission.STAFF_READ, employee_id)
         return staff.list_moves(session, employee_id)
 
 
