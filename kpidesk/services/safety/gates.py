@@ -25,6 +25,7 @@ GATE_ATTRIBUTE = "access_gate"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
 @dataclass(frozen=True)
 class Gate:
     """What a public service function declared: any one of ``permissions`` (kind "permission"), a login

@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError
 
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety.access import Permission
-from kpidesk.services.safety.gates import any_login, requires, touches_no_appraisal_data
+from kpidesk.services.safety.gates import any_login, holds_somewhere, requires, touches_no_appraisal_data
 from kpidesk.store.db import Database, open_database
 
 
@@ -244,13 +244,7 @@ def export_audit(db: Database, actor: Actor, out: Path, filters) -> Path:
 def may_somewhere(actor: Actor, permission) -> bool:
     """Whether the actor may use ``permission`` on at least part of the organisation: a department head
     on their own departments counts (``can`` without a department asks about the whole organisation)."""
-    from kpidesk.services.safety.access import can
-
-    if can(actor, permission):
-        return True
-    if actor.department_ids:
-        return any(can(actor, permission, department) for department in actor.department_ids)
-    return actor.employee_id is not None and can(actor, permission, employee_id=actor.employee_id)
+    return holds_somewhere(actor, permission)
 
 
 @touches_no_appraisal_data
