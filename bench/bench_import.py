@@ -18,6 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+from kpidesk.services.actor import Actor
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -83,17 +87,23 @@ def fresh_database(path: Path, staff: int):
     return db
 
 
+CPU_MEDIANS: dict[str, float] = {}
+
+
 def timed(label: str, fn, repeat: int = 1, setup=None):
     """Run ``repeat`` times; print the median and the best (a shared machine is noisy: the median is the
-    typical run, the minimum the least disturbed one). Returns the last result and the median."""
-    times, result = [], None
+    typical run, the minimum the least disturbed one) and the median processor time of this process, which
+    other programs on a busy machine disturb far less. Returns the last result and the median."""
+    times, cpu_times, result = [], [], None
     for _ in range(repeat):
         argument = setup() if setup else None
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         result = fn(argument) if setup else fn()
         times.append(time.perf_counter() - start)
+        cpu_times.append(time.process_time() - cpu_start)
     middle = statistics.median(times)
-    print(f"{label:<52} {middle:7.2f} s  (best {min(times):.2f} of {len(times)})")
+    CPU_MEDIANS[label] = statistics.median(cpu_times)
+    print(f"{label:<52} {middle:7.2f} s  (best {min(times):.2f} of {len(times)}; processor {CPU_MEDIANS[label]:.2f} s)")
     return result, middle
 
 
@@ -113,7 +123,7 @@ def end_to_end(db, path: Path, actor):
     def run(fresh=None):
         db_ = fresh or db
         with db_.session() as session:
-            preview = preview_import(session, path)
+            preview = preview_import(session, path, actor=ADMIN)
         assert not preview.blocked, preview.problems[:3]
         result = apply_import(db_, actor, preview, backup=False)
         if fresh is not None:
@@ -142,6 +152,10 @@ def bare(path: Path, db_path: Path):
     return run
 
 
+BARE_LABEL = "bare: calamine read + sqlite3 executemany"
+XLSX_LABEL = "import .xlsx end to end (read+parse+validate+write)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=500)
@@ -157,8 +171,8 @@ def main() -> None:
 
     repeat = args.repeat
     print(f"{'loading pandas and the import modules (once a process)':<52} {load_import_modules():7.2f} s")
-    _, bare_cost = timed("bare: calamine read + sqlite3 executemany", bare(xlsx, OUT / "bare.db"), repeat)
-    result, import_xlsx = timed("import .xlsx end to end (read+parse+validate+write)",
+    _, bare_cost = timed(BARE_LABEL, bare(xlsx, OUT / "bare.db"), repeat)
+    result, import_xlsx = timed(XLSX_LABEL,
                                 end_to_end(None, xlsx, actor), repeat,
                                 setup=lambda: fresh_database(OUT / "bench.db", args.staff))
     assert result.counts["inserted"] == total_rows, result.counts
@@ -171,8 +185,9 @@ def main() -> None:
                                setup=lambda: fresh_database(OUT / "bench_csv.db", args.staff))
     assert result.counts["inserted"] == total_rows
 
-    print(f"ratio xlsx import / bare cost (medians): {import_xlsx / bare_cost:.2f} (target ≤ 2; xlsx target ≤ 4 s; "
-          f"csv target ≤ 1 s)")
+    cpu_ratio = CPU_MEDIANS[XLSX_LABEL] / CPU_MEDIANS[BARE_LABEL]
+    print(f"ratio xlsx import / bare cost (medians): {import_xlsx / bare_cost:.2f} wall, {cpu_ratio:.2f} processor "
+          f"(target ≤ 1.63; xlsx target ≤ 4 s; csv target ≤ 1 s)")
     print(f"summary: xlsx {import_xlsx:.2f} s, re-import {reimport:.2f} s, bare {bare_cost:.2f} s, "
           f"csv {import_csv:.2f} s, backup {backup:.2f} s")
 

@@ -69,6 +69,31 @@ class CorruptDatabase(KpiDeskError):
     exit_code = 1
 
 
+class WrongKey(KpiDeskError):
+    """The passphrase or password given does not open an encrypted database file (``path``, when known)."""
+
+    def __init__(self, message: str, path=None):
+        super().__init__(message)
+        self.path = path
+
+
+class KeyNeeded(CorruptDatabase):
+    """The file is encrypted (or is not a database at all) and no key for it is known on this computer."""
+
+    def __init__(self, path):
+        from kpidesk.i18n import _
+
+        super().__init__(_(
+            "{path} is encrypted, or it is not a database file. Enter its passphrase (the administrator's "
+            "password when logins are on) to open it."
+        ).format(path=path))
+        self.path = path
+
+
+class EncryptionUnavailable(KpiDeskError):
+    """The SQLCipher library is not installed."""
+
+
 class SchemaTooNew(KpiDeskError):
     """The database was written by a newer KPI Desk; we refuse to write to it."""
 

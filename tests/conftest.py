@@ -65,6 +65,7 @@ def actor():
 #: Suites that also run against PostgreSQL when KPIDESK_TEST_PG_URL names a server (CI starts one).
 SERVER_SUITES = (
     "tests/store/",
+    "tests/security/test_security_anonymity",
     "tests/services/test_import_",
     "tests/services/test_scoring_",
     "tests/services/test_periods_",

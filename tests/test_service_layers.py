@@ -39,3 +39,18 @@ def test_the_domain_may_import_only_errors_translations_and_resources():
     allowed = {"kpidesk.domain", "kpidesk.errors", "kpidesk.i18n", "kpidesk.resources",
                "kpidesk.__main__"}  # the entry point is nobody's import
     assert _children(ROOT, "kpidesk") - allowed <= forbidden
+
+
+def test_the_service_contracts_make_no_exceptions():
+    """An ``ignore_imports`` entry is a call running up the floors; closing a period, the last one, now
+    sits in its own package above appraisal and pay."""
+    for name in ("Service packages point down only",
+                 "No import circles between sibling modules of the services and the store"):
+        assert _contract(name).get("ignore_imports", []) == []
+
+
+def test_closing_sits_above_appraisal_and_pay():
+    layers = [[n.strip() for n in layer.split("|")] for layer in _contract("Service packages point down only")["layers"]]
+    floor = {name: index for index, layer in enumerate(layers) for name in layer}
+    closing = floor["kpidesk.services.closing"]
+    assert closing < floor["kpidesk.services.pay"] and closing < floor["kpidesk.services.appraisal"]

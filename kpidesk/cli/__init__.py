@@ -35,20 +35,47 @@ class CliContext:
     db_target: str | None
     user: str | None = None
     creates_database: bool = False
+    passphrase_file: str | None = None  # opens an encrypted database whose key this computer does not keep
     _db: object = field(default=None, repr=False)
     _actor: object = field(default=None, repr=False)
 
     @property
     def db(self):
         if self._db is None:
-            from kpidesk.services.safety.database import open_checked
-
             if not self.creates_database:
                 require_existing_database(self.db_target)
-            self._db = open_checked(self.db_target)  # a damaged file is named with its newest good backup
+            self._db = self.open_checked()  # a damaged file is named with its newest good backup
             for warning in self._db.warnings:
                 print(_("Warning: {message}").format(message=warning), file=sys.stderr)
         return self._db
+
+    def passphrase(self) -> str | None:
+        """The passphrase from ``--passphrase-file`` (its first line), if one was named."""
+        if not self.passphrase_file:
+            return None
+        try:
+            text = Path(self.passphrase_file).expanduser().read_text(encoding="utf-8")
+        except OSError as exc:
+            raise NotFound(_("Cannot read the passphrase file {path}: {error}").format(
+                path=self.passphrase_file, error=exc.strerror or exc)) from None
+        return text.splitlines()[0] if text.strip() else None
+
+    def open_checked(self):
+        """Open through the file checks; an encrypted file whose key is not kept here is opened with the
+        passphrase file, else with a passphrase typed at a prompt (when someone is at the terminal)."""
+        from kpidesk.errors import KeyNeeded
+        from kpidesk.services.safety.database import open_checked
+
+        try:
+            return open_checked(self.db_target, passphrase=self.passphrase())
+        except KeyNeeded:
+            if self.passphrase_file or not sys.stdin.isatty():
+                raise
+            import getpass
+
+            typed = getpass.getpass(_("Passphrase of the encrypted database (with logins on, the administrator's "
+                                      "password): "))
+            return open_checked(self.db_target, passphrase=typed)
 
     @property
     def actor(self):
@@ -100,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--db", help=_("database file or SQLAlchemy URL (default: KPIDESK_DB or the user data folder)"))
     parser.add_argument("--user", help=_("log in as this user when access control is on"))
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help=_("file whose first line is the passphrase of an encrypted database"))
     parser.add_argument("--lang", help=_("language: zh, en or system"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in iter_command_modules():
@@ -129,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    ctx = CliContext(db_target=args.db, user=args.user, creates_database=getattr(args, "creates_database", False))
+    ctx = CliContext(db_target=args.db, user=args.user, creates_database=getattr(args, "creates_database", False),
+                     passphrase_file=getattr(args, "command_passphrase_file", None) or args.passphrase_file)
     try:
         return int(args.handler(args, ctx) or 0)
     except KpiDeskError as exc:

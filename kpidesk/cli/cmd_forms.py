@@ -58,7 +58,7 @@ def register(subparsers) -> None:
 def _existing_database(ctx):
     """The database, when one exists already: listing forms must not create an empty database file.
     A ``--db`` or ``KPIDESK_DB`` that names a missing file is an error, as for every other command."""
-    from kpidesk.services.safety.use_cases import database_file
+    from kpidesk.services.safety.startup import database_file
 
     if ctx.db_target is not None or os.environ.get("KPIDESK_DB"):
         return ctx.db
@@ -69,12 +69,14 @@ def _existing_database(ctx):
 
 
 def run_list(args, ctx) -> int:
-    from kpidesk.services.actor import Actor
+    from kpidesk.services.forms import catalogue
     from kpidesk.services.forms.use_cases import list_forms
 
     db = _existing_database(ctx)
-    actor = ctx.actor if db is not None else Actor.system_user()  # without a database there is no login
-    listings, problems = list_forms(db, actor, args.dir)
+    if db is None:  # without a database there is no login: the folder alone is listed
+        listings, problems = catalogue.list_forms(args.dir)
+    else:
+        listings, problems = list_forms(db, ctx.actor, args.dir)
     if args.json:
         print_json(
             {

@@ -58,6 +58,7 @@ def _parse_maps(items: list[str]) -> dict[str, str | None]:
 
 def run_import(args, ctx) -> int:
     from kpidesk.services.imports import use_cases as imports
+    from kpidesk.services.imports.registry import import_allowed
 
     path = Path(args.file)
     overrides = {}
@@ -81,7 +82,7 @@ def run_import(args, ctx) -> int:
                                      accept_guesses=args.accept_guesses, remembered=not args.profile,
                                      period_mismatch_ok=args.period_mismatch_ok)
     print_preview(preview, show_changes=args.show_changes)
-    if not imports.import_allowed(preview, args.skip_problem_rows):
+    if not import_allowed(preview, args.skip_problem_rows):
         print(_("Nothing was imported: {count} problem(s) block the import.").format(
             count=len(preview.blocking_problems)), file=sys.stderr)
         return EXIT_INPUT

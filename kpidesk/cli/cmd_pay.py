@@ -54,7 +54,8 @@ def _money(value) -> str:
 
 def run_pay(args, ctx) -> int:
     from kpidesk.services.pay.export import pay_rows
-    from kpidesk.services.pay.use_cases import export_payroll, pay_overview, pay_status_text
+    from kpidesk.services.pay.status_words import pay_status_text
+    from kpidesk.services.pay.use_cases import export_payroll, pay_overview
 
     if args.out:
         check_out(args.out)

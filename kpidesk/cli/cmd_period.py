@@ -120,7 +120,8 @@ def run_review(args, ctx) -> int:
 
 
 def run_finalize(args, ctx) -> int:
-    from kpidesk.services.appraisal.use_cases import finalize_checklist, finalize_period
+    from kpidesk.services.appraisal.use_cases import finalize_checklist
+    from kpidesk.services.closing.use_cases import finalize_period
 
     checklist = finalize_checklist(ctx.db, ctx.actor, args.period)
     if not checklist.empty and not args.yes:

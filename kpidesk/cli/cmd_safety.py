@@ -92,10 +92,9 @@ def _db(ctx):
     """Open the database through the checks that name the newest good backup when the file is unusable."""
     if getattr(ctx, "_db", None) is None:
         from kpidesk.cli import require_existing_database
-        from kpidesk.services.safety.database import open_checked
 
         require_existing_database(ctx.db_target)
-        ctx._db = open_checked(ctx.db_target)
+        ctx._db = ctx.open_checked()
         for warning in ctx._db.warnings:
             print(_("Warning: {message}").format(message=warning), file=sys.stderr)
     return ctx._db
@@ -130,14 +129,16 @@ def run_backup(args, ctx) -> int:
 def run_restore(args, ctx) -> int:
     from kpidesk.services.safety import backup
     from kpidesk.services.safety.access import Permission, require
-    from kpidesk.services.safety.use_cases import database_file
+    from kpidesk.services.safety.startup import database_file
 
     if bool(args.file) == bool(args.newest):
         raise ValidationError(_("Give the backup FILE to restore, or --newest."))
     db_path = database_file(ctx.db_target)
     if db_path is None:
         raise ValidationError(_("Restore works on database files; a server database has its own backups."))
-    actor = None
+    from kpidesk.services.actor import Actor
+
+    actor = Actor.local_owner()  # a damaged database has no logins to ask: whoever is at the keyboard restores
     if backup.diagnose(db_path) is None and db_path.exists() and db_path.stat().st_size:
         _db(ctx)
         actor = ctx.actor  # a usable database: its logins decide who may replace it
@@ -145,7 +146,7 @@ def run_restore(args, ctx) -> int:
     ctx.close()
     ctx._db = None
     result = (backup.restore_newest_good_backup(db_path, actor=actor) if args.newest
-              else backup.restore(db_path, Path(args.file), actor=actor))
+              else backup.restore(db_path, Path(args.file), actor=actor, passphrase=ctx.passphrase()))
     print(_("Restored {database} from {source}.").format(database=result.database, source=result.source))
     if result.replaced_copy:
         print(_("The replaced file is kept as {path}").format(path=result.replaced_copy))

@@ -26,10 +26,19 @@ def register(subparsers) -> None:
     copy.add_argument("--from", dest="source", required=True, metavar="DB", help=_("database file or URL to copy"))
     copy.add_argument("--to", dest="target", required=True, metavar="DB", help=_("empty database file or URL"))
     copy.set_defaults(handler=run_db_copy)
+    for action, text in (
+        ("encrypt", _("encrypt the database file in place (administrators); the key comes from the "
+                      "administrator's password with logins on, else from the passphrase file or the keyring")),
+        ("decrypt", _("store the database file without encryption again (administrators)")),
+    ):
+        command = sub.add_parser(action, help=text)
+        command.add_argument("--passphrase-file", dest="command_passphrase_file", metavar="FILE",
+                             help=_("file whose first line is the passphrase"))
+        command.set_defaults(handler=run_db_encrypt if action == "encrypt" else run_db_decrypt)
 
 
 def run_init(args, ctx) -> int:
-    from kpidesk.services.safety.use_cases import database_file
+    from kpidesk.services.safety.startup import database_file
 
     path = database_file(ctx.db_target)
     existed = path is None or (path.exists() and path.stat().st_size > 0)
@@ -64,6 +73,8 @@ def run_info(args, ctx) -> int:
         return 0
     print(_("Database: {path}").format(path=data["path"]))
     print(_("Schema version: {version}").format(version=data["schema_version"]))
+    if data["encrypted"]:
+        print(_("The database file is encrypted."))
     for key, value in data["counts"].items():
         print(f"  {key}: {value}")
     if data["periods"]:
@@ -73,7 +84,7 @@ def run_info(args, ctx) -> int:
 
 def run_db_upgrade(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.services.safety.use_cases import login_of, upgrade_schema
+    from kpidesk.services.safety.startup import login_of, upgrade_schema
 
     require_existing_database(ctx.db_target)
     version = upgrade_schema(login_of(ctx.db_target, ctx.user), ctx.db_target)
@@ -83,7 +94,7 @@ def run_db_upgrade(args, ctx) -> int:
 
 def run_db_copy(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.services.safety.use_cases import copy_database_between, login_of
+    from kpidesk.services.safety.startup import copy_database_between, login_of
 
     require_existing_database(args.source)  # only the target may be created
     result = copy_database_between(login_of(args.source, ctx.user), args.source, args.target)
@@ -93,7 +104,8 @@ def run_db_copy(args, ctx) -> int:
 
 
 def run_db_check(args, ctx) -> int:
-    from kpidesk.services.safety.use_cases import check_database, problems_when_logins_unreadable
+    from kpidesk.services.safety.startup import problems_when_logins_unreadable
+    from kpidesk.services.safety.use_cases import check_database
 
     problems = problems_when_logins_unreadable(ctx.db)
     if problems is None:
@@ -103,4 +115,60 @@ def run_db_check(args, ctx) -> int:
             print(problem)
         return 1
     print(_("The database is sound."))
+    return 0
+
+
+def run_db_encrypt(args, ctx) -> int:
+    import getpass
+    import os
+    import sys
+
+    from kpidesk.services.safety.auth import actor_for_cli
+    from kpidesk.services.safety.encryption import KeySource, encrypt_database, keyring_usable, logins_on
+
+    db = ctx.db
+    if logins_on(db):
+        password = os.environ.get("KPIDESK_PASSWORD")
+        if password is None:
+            password = getpass.getpass(_("Password for {user}: ").format(user=ctx.user or ""))
+        ctx._actor = actor_for_cli(db, ctx.user, password)
+        passphrase: str | None = password
+    else:
+        passphrase = ctx.passphrase()
+        if passphrase is None and not keyring_usable() and sys.stdin.isatty():
+            passphrase = _prompt_new_passphrase()
+    result = encrypt_database(db, ctx.actor, passphrase)
+    ctx._db = result.db
+    messages = {
+        KeySource.ADMIN_PASSWORD: _("The database is encrypted with the administrator's password."),
+        KeySource.PASSPHRASE: _("The database is encrypted with the passphrase given."),
+        KeySource.KEYRING: _("The database is encrypted with a random key kept in this computer's keyring."),
+    }
+    print(messages[result.key_source or KeySource.KEYRING])
+    if result.remembered:
+        print(_("This computer keeps the key in its keyring, so the database opens here without asking."))
+    if result.plain_backups:
+        print(_("{count} backups taken before encrypting are not encrypted; delete them from {folder} when "
+                "they are no longer needed.").format(count=result.plain_backups, folder=result.db.backup_dir))
+    return 0
+
+
+def _prompt_new_passphrase() -> str:
+    import getpass
+
+    from kpidesk.errors import ValidationError
+
+    first = getpass.getpass(_("New passphrase for the database: "))
+    if first != getpass.getpass(_("The same passphrase again: ")):
+        raise ValidationError(_("The two passphrases differ; the database was not encrypted."))
+    return first
+
+
+def run_db_decrypt(args, ctx) -> int:
+    from kpidesk.services.safety.encryption import decrypt_database
+
+    result = decrypt_database(ctx.db, ctx.actor)
+    ctx._db = result.db
+    print(_("The database is stored without encryption again; backups taken while it was encrypted still "
+            "need its key."))
     return 0

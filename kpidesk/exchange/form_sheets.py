@@ -10,12 +10,15 @@ without it is read by its header texts (criterion titles in Chinese or English).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpidesk.domain.forms import Form, RaterRole
 from kpidesk.errors import Place, ValidationError
+from kpidesk.exchange.aliases import STAFF, telling_headers
 from kpidesk.exchange.grids import open_workbook
+from kpidesk.exchange.header_dictionary import HEADERS_SHOWN, value_headers
 from kpidesk.exchange.neutralise import neutralise, unneutralise
 from kpidesk.exchange.non_data_rows import SkippedRow, row_summary_reason
 from kpidesk.i18n import _
@@ -450,3 +453,18 @@ def read_form_sheet(path: str | Path, display_name: str | None = None) -> Filled
     raise ValidationError(
         _("no form sheet found: no row has a 工号 / Staff no column header"), Place(file=book.display_name)
     )
+
+
+def looks_like_another_kind(headers: Iterable[str]) -> str | None:
+    """A sentence saying what the file is instead, when its headers are those of a staff list or of
+    performance data; None when they could be a form sheet's."""
+    headers = list(headers)
+    staff_columns = telling_headers(headers, STAFF)
+    if len(staff_columns) >= 2:
+        return _("this file looks like a staff list (columns {headers}), not filled forms; import it as a staff "
+                 "list").format(headers=", ".join(staff_columns[:HEADERS_SHOWN]))
+    values = value_headers(headers)
+    if len(values) >= 2:
+        return _("this file looks like performance data (columns {headers}), not filled forms; import it as "
+                 "data").format(headers=", ".join(values[:HEADERS_SHOWN]))
+    return None

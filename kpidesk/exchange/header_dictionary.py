@@ -86,6 +86,23 @@ def dictionary() -> dict[str, FieldSpellings]:
     }
 
 
+#: How many of a file's telling headers a sentence about its kind quotes.
+HEADERS_SHOWN = 4
+
+
+@lru_cache(maxsize=1)
+def _known_value_headers() -> frozenset[str]:
+    return frozenset(normalise_header(text) for spelling in dictionary().values()
+                     for text in (spelling.code, *spelling.aliases))
+
+
+def value_headers(headers: Iterable[str]) -> list[str]:
+    """The headers the dictionary knows as performance values (a two-level header counts by its last
+    part): two of them say a file carries performance data."""
+    known = _known_value_headers()
+    return [h for h in headers if normalise_header(h) in known or normalise_header(h.rsplit("/", 1)[-1]) in known]
+
+
 def field_spellings(known: Iterable[FieldSpellings]) -> dict[str, FieldSpellings]:
     """The database's fields (code, names, own aliases), each with the dictionary's spellings added."""
     shipped = dictionary()

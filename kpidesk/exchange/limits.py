@@ -42,13 +42,12 @@ MAX_CELL_BYTES = 4 * MAX_CELL_CHARS
 
 _CHUNK = 1 << 20
 # rows (<row r="12">) and cells (<c r="AB12">): the row number of either, and the column letters of cells.
-# Writers put a space before attributes, and a pattern starting with that literal is searched fast; a
-# file using another separator gets the general pattern.
-_REF_ROW = re.compile(rb' r="[A-Z]{0,3}([0-9]{1,9})"')
-_REF_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
-_REF_ROW_ANY = re.compile(rb'\sr="[A-Z]{0,3}([0-9]{1,9})"')
-_REF_COLUMN_ANY = re.compile(rb'\sr="([A-Z]{1,3})[0-9]')
-_ODD_SEPARATORS = (b'\tr="', b'\nr="', b'\rr="')
+# Matching any attribute whose name ends in "r" (a page setup's firstPageNumber="1" too) only ever counts
+# more; a pattern that starts with a literal is searched fast.
+_REF_ROW = re.compile(rb'r="[A-Z]{0,3}([0-9]{1,12})"')
+_REF_COLUMN = re.compile(rb'r="([A-Z]{1,3})[0-9]')
+#: How much of a chunk's end is read for the references a sheet written in order ends the chunk with.
+_TAIL = 4096
 
 
 def _too_big(file: str, what: str, limit: str) -> ValidationError:
@@ -101,7 +100,10 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
     if name == "content.xml":
         _check_ods_content(archive, member, file)
     is_sheet = is_xml and "worksheets/" in name
-    max_row = max_column = cells = 0
+    extent = _ReferenceExtent()
+    cells = 0
+    cell_tags: tuple[bytes, ...] = (b"<c",)
+    first = True
     tail = b""  # the text since the last "<" of the previous chunk: a run or a tag cut by the chunk edge
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
@@ -109,17 +111,69 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
             if is_xml and _longest_run(window) > MAX_CELL_BYTES:
                 raise _too_big(file, _("characters in one cell"), f"{MAX_CELL_CHARS:,}")
             if is_sheet:
-                odd = any(separator in window for separator in _ODD_SEPARATORS)
-                rows, columns = (_REF_ROW_ANY, _REF_COLUMN_ANY) if odd else (_REF_ROW, _REF_COLUMN)
-                max_row = max(max_row, max(map(int, rows.findall(window)), default=0))
-                for letters in set(columns.findall(window)):  # few distinct columns
-                    max_column = max(max_column, _column_number(letters))
-                cells += chunk.count(b"<c") + chunk.count(b":c")  # counts <col … too: only ever more
+                if first and b"<worksheet" not in chunk[:4096]:
+                    cell_tags = (b"<c", b":c")  # a writer that prefixes its tags (<x:c …>)
+                first = False
+                extent.add(window)
+                cells += sum(map(chunk.count, cell_tags))  # counts <col … too: only ever more
             last_tag = window.rfind(b"<")
             tail = window[last_tag:] if last_tag >= 0 else window
     if not is_sheet:
         return
-    _check_shape(file, max_row, max_column, cells)
+    _check_shape(file, extent.row, _column_number(extent.letters), cells)
+
+
+class _ReferenceExtent:
+    """The largest row number and column letters among a sheet's references, read chunk by chunk.
+
+    Parsing every reference is the exact way and the slow one. A sheet written in order ends each chunk
+    with its largest references, so the largest near the chunk's end are taken as the chunk's extent and
+    one search for any reference beyond them confirms it; only a chunk where that search finds one is
+    parsed reference by reference. Columns compare as (length, letters), which is their order."""
+
+    def __init__(self) -> None:
+        self.row = 0
+        self.letters = b""
+
+    def add(self, window: bytes) -> None:
+        start = max(0, len(window) - _TAIL)
+        row = max([self.row, *map(int, _REF_ROW.findall(window, start))])
+        letters = max([self.letters, *_REF_COLUMN.findall(window, start)], key=_column_key)
+        if _beyond(row, letters).search(window) is None:
+            self.row, self.letters = row, letters
+            return
+        self.row = max(row, max(map(int, set(_REF_ROW.findall(window))), default=0))
+        self.letters = max([letters, *set(_REF_COLUMN.findall(window))], key=_column_key)
+
+
+def _column_key(letters: bytes) -> tuple[int, bytes]:
+    return len(letters), letters
+
+
+def _beyond(row: int, letters: bytes) -> re.Pattern[bytes]:
+    """A reference with a row number above ``row`` or column letters after ``letters``."""
+    return re.compile(rb'r="(?:' + _letters_after(letters) + rb'[0-9]|[A-Z]{0,3}' + _digits_above(row) + rb'")')
+
+
+def _digits_above(number: int) -> bytes:
+    """A pattern of the whole numbers above ``number`` (written without leading zeros): more digits, or as
+    many with a larger digit after a common start."""
+    text = str(number).encode()
+    choices = [rb"[0-9]{%d,}" % (len(text) + 1)]
+    for i, digit in enumerate(text):
+        if digit < ord("9"):
+            choices.append(text[:i] + b"[%c-9]" % (digit + 1) + b"[0-9]" * (len(text) - i - 1))
+    return b"(?:" + b"|".join(choices) + b")"
+
+
+def _letters_after(letters: bytes) -> bytes:
+    """A pattern of the column letters after ``letters``: longer, or as long with a later letter after a
+    common start."""
+    choices = [rb"[A-Z]{%d,}" % (len(letters) + 1)]
+    for i, letter in enumerate(letters):
+        if letter < ord("Z"):
+            choices.append(letters[:i] + b"[%c-Z]" % (letter + 1) + b"[A-Z]" * (len(letters) - i - 1))
+    return b"(?:" + b"|".join(choices) + b")"
 
 
 _ODS_TAG = re.compile(rb"<(/?)(?:\w+:)?(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")

@@ -154,7 +154,7 @@ GENERATORS: dict[str, Generator] = {"客服代表": _csr_values, "客户关系�
 
 
 def _ensure_period(session: Session, actor: Actor, period: Period) -> m.PeriodRecord:
-    opener: Callable[[Session, Actor | None, str | Period], m.PeriodRecord] | None
+    opener: Callable[[Session, Actor, str | Period], m.PeriodRecord] | None
     try:
         from kpidesk.services.appraisal.periods import open_period as opener
     except ImportError:
@@ -330,7 +330,8 @@ def date_forms_within_their_month(session: Session) -> None:
     for period in _months():
         record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == period.code)).scalar_one()
         when = datetime(period.year, period.last_month, 25, 9, 0)
-        session.execute(update(m.FormResponse).where(m.FormResponse.period_id == record.id)
+        session.execute(update(m.FormResponse).where(m.FormResponse.period_id == record.id,
+                                                     m.FormResponse.anonymous.is_(False))  # anonymous ones keep no time
                         .values(submitted_at=when, updated_at=when))
     session.flush()
 
@@ -369,7 +370,7 @@ def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = N
             row = next(r for r in DEMO_STAFF if r[0] == staff_no)
             staff.mark_left(session, actor, people[staff_no].id, on=row[6], reason="个人原因离职")
         report(progress, 4, steps, _("Finalizing past periods"))
-        from kpidesk.services.appraisal.periods import finalize_period
+        from kpidesk.services.closing.finalize import finalize_period
 
         for period in _months():
             if period.index < OPEN_MONTH:

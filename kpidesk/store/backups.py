@@ -11,10 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpidesk.errors import KpiDeskError
 from kpidesk.i18n import _
 from kpidesk.store import sqlite
+
+if TYPE_CHECKING:  # SQLCipher and the key code load only for an encrypted file
+    from kpidesk.store.encryption import FileKey
 
 #: Reason of a file set aside because it was damaged; kept as evidence, never pruned or restored from.
 DAMAGED = "damaged"
@@ -94,10 +98,11 @@ def ensure_backup_folder(folder: Path) -> None:
         ).format(folder=folder, error=exc.strerror or exc)) from None
 
 
-def backup_file(database: Path, folder: Path, reason: str) -> Path:
+def backup_file(database: Path, folder: Path, reason: str, *, key: FileKey | None = None) -> Path:
+    """A backup of an encrypted database (``key`` given) is encrypted with the same key."""
     ensure_backup_folder(folder)
     target = folder / backup_name(database.stem, reason)
-    sqlite.online_backup(database, target)
+    sqlite.online_backup(database, target, key=key)
     return target
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
@@ -19,6 +20,9 @@ from kpidesk.errors import ConflictError, CorruptDatabase, KpiDeskError, SchemaT
 from kpidesk.i18n import _
 from kpidesk.store import backups, sqlite, text_guard
 from kpidesk.store.locations import backup_folder_for, resolve_url
+
+if TYPE_CHECKING:  # SQLCipher and the key code load only for an encrypted file
+    from kpidesk.store.encryption import FileKey
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,11 @@ class Database:
     engine: Engine
     schema_too_new: bool = False
     warnings: list[str] = field(default_factory=list)
+    key: FileKey | None = None  # set for an encrypted file; backups are written with it
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def __post_init__(self) -> None:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -102,7 +111,8 @@ def _is_unique_violation(exc: IntegrityError) -> bool:
     return "unique" in text or "duplicate key" in text
 
 
-def make_engine(url: URL) -> tuple[Engine, list[str]]:
+def make_engine(url: URL, key: FileKey | None = None) -> tuple[Engine, list[str]]:
+    """The engine for a URL; ``key`` opens an encrypted SQLite file through SQLCipher."""
     warnings: list[str] = []
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True), warnings
@@ -121,32 +131,54 @@ def make_engine(url: URL) -> tuple[Engine, list[str]]:
                     "use a server database to share data in an office."
                 )
             )
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        if key is None:
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        else:
+            engine = _encrypted_engine(url, path, key)
     sqlite.configure(engine, wal=wal)
     return engine, warnings
+
+
+def _encrypted_engine(url: URL, path: Path, key: FileKey) -> Engine:
+    from kpidesk.store import encryption
+
+    def connect():
+        return encryption.connect(path, key, check_same_thread=False, timeout=5)
+
+    return create_engine(url, module=encryption.dbapi(), creator=connect)
 
 
 class SchemaOutOfDate(KpiDeskError):
     """A server database whose schema this program may not change on its own."""
 
 
-def open_database(target: str | Path | URL | None = None, *, migrate: bool | None = None) -> Database:
+def open_database(target: str | Path | URL | None = None, *, migrate: bool | None = None,
+                  passphrase: str | None = None, key: FileKey | None = None) -> Database:
     """Open and check the schema. A SQLite file is created and upgraded automatically (after a backup);
-    a server database is only ever upgraded by ``kpidesk db upgrade`` (``migrate=True``)."""
+    a server database is only ever upgraded by ``kpidesk db upgrade`` (``migrate=True``).
+
+    An encrypted file opens with ``key``, else the key derived from ``passphrase``, else the key this
+    computer keeps in its keyring; without either it raises :class:`~kpidesk.store.encryption.KeyNeeded`."""
     from kpidesk.store import schema_versions
 
     url = target if isinstance(target, URL) else resolve_url(target)
     server = url.get_backend_name() != "sqlite"
     auto = (not server) if migrate is None else migrate
     path = None if server or url.database in (None, "", ":memory:") else Path(url.database)
+    file_key = None  # a plain file ignores any key given
     if path is not None and path.exists() and path.stat().st_size > 0 and not sqlite.is_sqlite_file(path):
-        raise CorruptDatabase(_("{path} is not a KPI Desk database file.").format(path=path))
+        from kpidesk.store import encryption
+
+        if not encryption.looks_encrypted(path):
+            raise CorruptDatabase(_("{path} is not a KPI Desk database file.").format(path=path))
+        file_key = key or encryption.key_for(path, passphrase)
+        encryption.check_key(path, file_key)
     if server:
         from kpidesk.store.credentials import with_stored_password
 
         url = with_stored_password(url)
-    engine, warnings = make_engine(url)
-    db = Database(url=url, engine=engine, warnings=warnings)
+    engine, warnings = make_engine(url, file_key)
+    db = Database(url=url, engine=engine, warnings=warnings, key=file_key)
     try:
         state = schema_versions.schema_state(engine)
         if state.too_new:
@@ -187,4 +219,4 @@ def backup_now(db: Database, reason: str = "manual", folder: Path | None = None)
     target = folder or db.backup_dir
     if db.path is None or target is None or not db.path.exists():
         return None
-    return backups.backup_file(db.path, target, reason)
+    return backups.backup_file(db.path, target, reason, key=db.key)

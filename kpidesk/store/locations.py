@@ -6,7 +6,6 @@ written is reported by name (:class:`UnwritableLocation`) so the user can choose
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -15,6 +14,11 @@ from sqlalchemy.engine import URL, make_url
 
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
+from kpidesk.store.backup_folder_settings import (
+    BackupFolderSettings,
+    load_backup_folder_settings,
+    save_backup_folder_settings,
+)
 
 APP_NAME = "KPI Desk"
 DEFAULT_FILENAME = "kpidesk.db"
@@ -79,14 +83,9 @@ def _backup_choices_file() -> Path:
     return user_config_path(APP_NAME, appauthor=False) / "backup-folders.json"
 
 
-def _backup_choices() -> dict[str, str]:
-    """The folders chosen on this computer, by database file. A machine setting, not the database's:
-    the folder must be known when the database itself cannot be read."""
-    try:
-        choices = json.loads(_backup_choices_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in choices.items()} if isinstance(choices, dict) else {}
+def _backup_choices() -> BackupFolderSettings:
+    """The folders chosen on this computer, by database file."""
+    return load_backup_folder_settings(_backup_choices_file())
 
 
 def _key(database_path: Path) -> str:
@@ -94,20 +93,15 @@ def _key(database_path: Path) -> str:
 
 
 def backup_folder_for(database_path: Path) -> Path:
-    chosen = _backup_choices().get(_key(database_path))
-    return Path(chosen) if chosen else default_backup_folder(database_path)
+    return _backup_choices().folder_for(_key(database_path)) or default_backup_folder(database_path)
 
 
 def remember_backup_folder(database_path: Path, folder: Path | None) -> None:
     """Use ``folder`` for this database's backups from now on (None: the default beside the file)."""
-    choices = _backup_choices()
     key = _key(database_path)
-    if folder is None or Path(folder).resolve() == default_backup_folder(Path(key)).resolve():
-        choices.pop(key, None)
-    else:
-        choices[key] = str(Path(folder).expanduser().resolve())
+    if folder is not None and Path(folder).resolve() == default_backup_folder(Path(key)).resolve():
+        folder = None
+    chosen = None if folder is None else str(Path(folder).expanduser().resolve())
     target = _backup_choices_file()
     prepare_folder(target.parent)
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps(choices, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, target)
+    save_backup_folder_settings(target, _backup_choices().with_folder(key, chosen))

@@ -8,9 +8,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:  # SQLCipher and the key code load only for an encrypted file
+    from kpidesk.store.encryption import FileKey
+
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "kpidesk_write"
@@ -52,6 +57,8 @@ def configure(engine: Engine, *, wal: bool = True) -> None:
         else:
             _leave_wal(cursor)
         cursor.execute("PRAGMA synchronous=FULL")
+        # Deleted rows are overwritten, not left in free space: a submitted anonymous answer's draft named its rater.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -89,10 +96,15 @@ def foreign_key_problems(connection) -> list[tuple]:
     return list(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
 
 
-def integrity_problems(path: Path) -> list[str]:
-    """Run ``PRAGMA integrity_check`` on a file opened read-only; [] means it is sound."""
-    uri = f"file:{path}?mode=ro"
-    con = sqlite3.connect(uri, uri=True)
+def integrity_problems(path: Path, key: FileKey | None = None) -> list[str]:
+    """Run ``PRAGMA integrity_check`` on a file opened read-only (with ``key`` if encrypted); [] means it
+    is sound."""
+    if key is not None:
+        from kpidesk.store import encryption
+
+        con = encryption.connect(path, key, read_only=True)
+    else:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
     finally:
@@ -100,16 +112,23 @@ def integrity_problems(path: Path) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def online_backup(source: Path, destination: Path) -> None:
+def online_backup(source: Path, destination: Path, *, key: FileKey | None = None) -> None:
     """Copy a live database with SQLite's online backup API (consistent even while others write).
 
-    The copy uses the rollback journal, so it is one self-contained file that opens anywhere.
+    The copy uses the rollback journal, so it is one self-contained file that opens anywhere. The copy of
+    an encrypted file (``key`` given) is encrypted with the same key.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_suffix(destination.suffix + ".part")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
+    if key is not None:
+        from kpidesk.store import encryption
+
+        src = encryption.connect(source, key, read_only=True)
+        dst = encryption.connect(tmp, key)
+    else:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(tmp)
     try:
         src.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         src.backup(dst)
@@ -124,25 +143,33 @@ class FileBusy(Exception):
     """Another connection holds the file, so an operation that needs it alone cannot run."""
 
 
-def replace_contents(source: Path, destination: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+def replace_contents(source: Path, destination: Path, *, timeout_ms: int = BUSY_TIMEOUT_MS,
+                     key: FileKey | None = None) -> None:
     """Make ``destination`` (an existing, sound database) a copy of ``source`` in one transaction.
 
     The backup API writes through the destination's rollback journal, so an interruption leaves the old
     contents. WAL is switched off first, which needs the file to ourselves; otherwise :class:`FileBusy`.
+    ``key`` is that of both files when they are encrypted (the backup API copies between equal keys only).
     """
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(destination, timeout=timeout_ms / 1000)
+    if key is not None:
+        from kpidesk.store import encryption
+
+        src = encryption.connect(source, key, read_only=True)
+        dst = encryption.connect(destination, key, timeout=timeout_ms / 1000)
+    else:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(destination, timeout=timeout_ms / 1000)
     try:
         dst.execute(f"PRAGMA busy_timeout={timeout_ms}")
         try:
             mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, _cipher_operational_error(key)) as exc:
             raise FileBusy(str(exc)) from exc
         if str(mode).lower() != "delete":
             raise FileBusy(f"journal mode stays {mode}")
         try:
             src.backup(dst)
-        except sqlite3.OperationalError as exc:
+        except (sqlite3.OperationalError, _cipher_operational_error(key)) as exc:
             if "locked" in str(exc).lower() or "busy" in str(exc).lower():
                 raise FileBusy(str(exc)) from exc
             raise
@@ -151,9 +178,23 @@ def replace_contents(source: Path, destination: Path, *, timeout_ms: int = BUSY_
         src.close()
 
 
-def make_self_contained(path: Path) -> None:
+def _cipher_operational_error(key: FileKey | None) -> type[Exception]:
+    """SQLCipher's OperationalError when an encrypted file is in use (its classes are its own)."""
+    if key is None:
+        return sqlite3.OperationalError
+    from kpidesk.store import encryption
+
+    return encryption.dbapi().OperationalError
+
+
+def make_self_contained(path: Path, key: FileKey | None = None) -> None:
     """Fold any WAL into the file and switch it to the rollback journal (for a file we are about to move)."""
-    con = sqlite3.connect(path)
+    if key is not None:
+        from kpidesk.store import encryption
+
+        con = encryption.connect(path, key)
+    else:
+        con = sqlite3.connect(path)
     try:
         con.execute("PRAGMA journal_mode=DELETE")
     finally:
@@ -205,11 +246,14 @@ def _header_problem(path: Path, size: int) -> FileCheck | None:
     return None
 
 
-def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True) -> FileCheck:
+def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True, key: FileKey | None = None) -> FileCheck:
     """Look at a file without changing it: header, size, whether it can be read now, integrity, schema.
 
-    A file that another program holds exclusively is ``locked`` (not damaged): it is left alone.
+    A file that another program holds exclusively is ``locked`` (not damaged): it is left alone. An
+    encrypted file is read with ``key`` (its header is ciphertext, so only the size is checked first).
     """
+    if key is not None:
+        return _check_encrypted_file(Path(path), key, timeout=timeout, integrity=integrity)
     path = Path(path)
     try:
         if not path.exists():
@@ -242,6 +286,36 @@ def check_file(path: Path, *, timeout: float = 1.0, integrity: bool = True) -> F
         return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
     except UnicodeDecodeError as exc:  # a damaged page in the schema table: its names are not text
         return FileCheck("damaged", str(exc))
+    finally:
+        con.close()
+
+
+def _check_encrypted_file(path: Path, key: FileKey, *, timeout: float, integrity: bool) -> FileCheck:
+    from kpidesk.store import encryption
+
+    if not path.exists():
+        return FileCheck("missing")
+    if path.stat().st_size == 0:
+        return FileCheck("empty")
+    try:
+        con = encryption.connect(path, key, read_only=True, timeout=timeout)
+    except encryption.WrongKey as exc:
+        return FileCheck("not_database", str(exc))
+    except Exception as exc:  # noqa: BLE001 - SQLCipher's own error classes
+        return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
+    try:
+        tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        if integrity:
+            rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
+            if rows != ["ok"]:
+                return FileCheck("damaged", "; ".join(rows[:5]), tables)
+        version = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            version = row[0] if row else None
+        return FileCheck("ok", "", tables, version)
+    except Exception as exc:  # noqa: BLE001
+        return FileCheck("locked" if _looks_locked(exc) else "damaged", str(exc))
     finally:
         con.close()
 

@@ -79,7 +79,7 @@ def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None)
 
     settings = settings if settings is not None else QSettings()
     apply_language(settings)
-    ctx = AppContext(actor=Actor.system_user(), tasks=tasks or TaskRunner(), dialogs=dialogs or Dialogs(),
+    ctx = AppContext(actor=Actor.local_owner(), tasks=tasks or TaskRunner(), dialogs=dialogs or Dialogs(),
                      settings=settings)
     window = MainWindow(ctx)
     return window

@@ -71,6 +71,13 @@ class Dialogs:
         text = text.strip()
         return None if required and not text else text
 
+    def ask_secret(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        """A passphrase or password, typed hidden; None when cancelled or left empty."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
     def credentials(self, parent: QWidget | None, title: str, text: str, username: str = "") -> tuple[str, str] | None:
         """A user name and a password (typed hidden); None when cancelled."""
         from kpidesk.ui.login import CredentialsDialog
@@ -172,6 +179,10 @@ class ScriptedDialogs(Dialogs):
 
     def choose(self, parent, title, label, options, current=0):
         self.asked.append(Asked("choose", title, label))
+        return self._next(None)
+
+    def ask_secret(self, parent, title, label):
+        self.asked.append(Asked("secret", title, label))
         return self._next(None)
 
     def credentials(self, parent, title, text, username=""):

@@ -59,7 +59,7 @@ def open_log_folder(parent: QWidget, ctx: AppContext) -> None:
     """Show the folder of the log file (created if it does not exist yet) in the file manager."""
     from kpidesk.errors import ValidationError
     from kpidesk.logging_setup import log_file
-    from kpidesk.services.safety.use_cases import writable_folder
+    from kpidesk.services.safety.startup import writable_folder
 
     try:
         folder = writable_folder(log_file().parent)

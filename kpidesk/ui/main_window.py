@@ -333,11 +333,10 @@ class MainWindow(QMainWindow):
 
     def _show_pages_allowed(self, actor) -> None:
         """Hide the pages the login may not use at all (the services refuse them anyway)."""
-        from kpidesk.services.safety.access import Permission
-        from kpidesk.services.safety.gates import holds_somewhere
+        from kpidesk.services.safety.access import Permission, may_somewhere
 
         for row, entry in enumerate(PAGES):
-            hidden = bool(entry.needs) and not any(holds_somewhere(actor, Permission(p)) for p in entry.needs)
+            hidden = bool(entry.needs) and not any(may_somewhere(actor, Permission(p)) for p in entry.needs)
             self.sidebar.setRowHidden(row, hidden)
             self.page_actions[row].setVisible(not hidden)
             if hidden and self.sidebar.currentRow() == row:
@@ -518,10 +517,29 @@ class MainWindow(QMainWindow):
         )
 
     def _open_failed(self, error: BaseException) -> None:
+        from kpidesk.errors import KeyNeeded, WrongKey
+
         self._set_opening(False)
-        self.ctx.dialogs.error(self, error, _("The database could not be opened"))
+        if isinstance(error, (KeyNeeded, WrongKey)) and error.path is not None:
+            if isinstance(error, WrongKey):
+                self.ctx.dialogs.error(self, error, _("The database could not be opened"))
+            if self._ask_passphrase_and_open(Path(error.path)):
+                return
+        else:
+            self.ctx.dialogs.error(self, error, _("The database could not be opened"))
         if self.ctx.db is None:
             self.show_welcome()
+
+    def _ask_passphrase_and_open(self, path: Path) -> bool:
+        """An encrypted file whose key this computer does not keep: ask for its passphrase and open again."""
+        passphrase = self.ctx.dialogs.ask_secret(
+            self, _("Encrypted database"),
+            _("{name} is encrypted. Its passphrase (with logins on, the administrator's password):").format(
+                name=path.name))
+        if passphrase is None:
+            return False
+        self.open_path(path, passphrase=passphrase)
+        return True
 
     def _adopt(self, opened: opening.Opened, welcome_if_empty: bool = False) -> None:
         self._opening = False
@@ -592,7 +610,7 @@ class MainWindow(QMainWindow):
         """``path`` once its folder exists and can be written; otherwise the user is told which folder is in
         the way and picks another place (None when they cancel)."""
         from kpidesk.errors import ValidationError
-        from kpidesk.services.safety.use_cases import writable_folder
+        from kpidesk.services.safety.startup import writable_folder
 
         path = Path(path)
         while True:
@@ -620,13 +638,13 @@ class MainWindow(QMainWindow):
             label=_("Preparing the demo…"),
         )
 
-    def open_path(self, path: Path | str) -> Task:
+    def open_path(self, path: Path | str, *, passphrase: str | None = None) -> Task:
         actor = self.ctx.actor
-        return self._open(lambda: opening.open_file(path, actor))
+        return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase))
 
     def connect_to_server(self) -> Task | None:
         """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""
-        from kpidesk.services.safety.use_cases import (
+        from kpidesk.services.safety.startup import (
             keep_server_password,
             server_password_known,
             server_url_needing_password,

@@ -42,7 +42,7 @@ def default_period(periods: list[PeriodChoice]) -> str | None:
 
 
 def default_database_path() -> Path:
-    from kpidesk.services.safety.use_cases import default_database_path as located
+    from kpidesk.services.safety.startup import default_database_path as located
 
     return located()
 
@@ -51,15 +51,15 @@ def demo_database_path() -> Path:
     return default_database_path().with_name(DEMO_FILENAME)
 
 
-def open_file(target: str | Path | None, actor: Actor) -> Opened:
+def open_file(target: str | Path | None, actor: Actor, *, passphrase: str | None = None) -> Opened:
     """Open (creating, migrating and taking the daily backup as needed); a damaged file is refused with
     the newest good backup named, never overwritten. The periods are listed as ``actor`` (before a login
-    the system user) sees them."""
+    the system user) sees them. ``passphrase`` opens an encrypted file whose key this computer does not keep."""
     from kpidesk.services.appraisal.use_cases import list_periods
     from kpidesk.services.safety.database import has_data, open_checked
-    from kpidesk.services.safety.use_cases import access_enabled
+    from kpidesk.services.safety.startup import access_enabled
 
-    db = open_checked(target)
+    db = open_checked(target, passphrase=passphrase)
     return Opened(db=db, has_data=has_data(db), periods=list_periods(db, actor), needs_login=access_enabled(db))
 
 

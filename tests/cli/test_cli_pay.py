@@ -6,7 +6,7 @@ import pytest
 from tests_support import pay_office as office_module
 
 from kpidesk.cli import main
-from kpidesk.services.appraisal import periods
+from kpidesk.services.closing import finalize as closing
 
 RULES_JSON = {
     "coefficient": {"source": "score", "cap": "1.1"},
@@ -65,7 +65,7 @@ def test_payroll_export_needs_a_finalized_period_then_freezes(office_db, tmp_pat
 
     database = open_database(office_db)
     with database.write() as s:
-        periods.finalize_period(s, actor, "2025-01")
+        closing.finalize_period(s, actor, "2025-01")
     database.dispose()
     assert main(["--db", office_db, "--lang", "zh", "pay", "--period", "2025-01", "--out", str(target)]) == 0
     assert "工资表已导出" in capsys.readouterr().out

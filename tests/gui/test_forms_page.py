@@ -6,6 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from kpidesk.services.actor import Actor
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 NEW_PERIOD = "2026-01"
 
 
@@ -46,7 +50,7 @@ def responses(window, staff_no: str, role: str, period: str = NEW_PERIOD):
 
     with window.ctx.db.session() as session:
         employee = staff.employee_by_staff_no(session, staff_no)
-        return [r for r in forms_service.responses_for(session, period, employee_id=employee.id) if r.role == role]
+        return [r for r in forms_service.responses_for(session, period, employee_id=employee.id, actor=ADMIN) if r.role == role]
 
 
 def focused():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kpidesk.services.actor import Actor
 from kpidesk.ui.pages import PAGES
 
 
@@ -18,6 +19,7 @@ def test_first_start_offers_welcome_and_opens_the_demo(make_window, qtbot, tmp_p
     qtbot.mouseClick(welcome.demo_button, qtbot_left())
     assert not welcome.isVisible()
     assert window.ctx.db is not None and window.ctx.db.path == tmp_path / "demo-first.db"
+    assert window.ctx.actor == Actor.local_owner()  # logins are off: the person at the keyboard acts
     assert window.ctx.period_code == "2025-12"
     assert "demo-first.db" in window.database_status.text()
     assert "2025-12" in window.period_status.text()

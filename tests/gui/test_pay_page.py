@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from tests_support import pay_office as office_module
 
 from kpidesk.services.actor import Actor, Role
-from kpidesk.services.appraisal import periods
+from kpidesk.services.closing import finalize as closing
 from kpidesk.services.pay import payroll as pay
 from kpidesk.ui.context import AppContext
 from kpidesk.ui.pages import page_entry
@@ -92,7 +92,7 @@ def test_what_if_moves_each_person_and_the_budget(qtbot, office_db, actor, sync_
 def test_export_of_a_finalized_period(qtbot, office_db, actor, sync_tasks, dialogs, ui_settings, tmp_path):
     db, _ids = office_db
     with db.write() as s:
-        periods.finalize_period(s, actor, "2025-01")
+        closing.finalize_period(s, actor, "2025-01")
     page = make_page(qtbot, db, actor, sync_tasks, dialogs, ui_settings)
     assert page.export_button.isEnabled()
     target = tmp_path / "payroll.xlsx"

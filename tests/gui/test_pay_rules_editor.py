@@ -13,7 +13,7 @@ from kpidesk.domain.commission import HANDBOOK_TABLE_ROWS, Bracket, CommissionSt
 from kpidesk.domain.pay_rules import Allowance, CoefficientSource, PayRules
 from kpidesk.domain.periods import parse_period
 from kpidesk.services.actor import Actor, Role
-from kpidesk.services.appraisal import periods
+from kpidesk.services.closing import finalize as closing
 from kpidesk.services.pay import payroll as pay
 from kpidesk.ui.context import AppContext
 from kpidesk.ui.pages import page_entry
@@ -208,7 +208,7 @@ def test_a_position_overrides_only_the_parts_it_owns(qtbot, page, office_db):
 
 def test_a_version_that_would_change_a_finalized_period_is_refused_inline(qtbot, page, office_db, actor):
     with office_db.write() as s:
-        periods.finalize_period(s, actor, "2025-01")
+        closing.finalize_period(s, actor, "2025-01")
     editor = open_editor(qtbot, page)
     form = editor.form(None)
     form.streaks.amount.setValue(250)

@@ -15,6 +15,10 @@ import signal
 import sys
 from pathlib import Path
 
+from kpidesk.services.actor import Actor
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 
 def main() -> None:
     db_path, action, kill_at, journal = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -45,7 +49,7 @@ def main() -> None:
         from kpidesk.services.imports import registry as importing
 
         with db.session() as session:
-            preview = importing.preview_import(session, data_file, kind="data")
+            preview = importing.preview_import(session, data_file, kind="data", actor=ADMIN)
         state["armed"] = True
         importing.apply_import(db, admin, preview, backup=False)
     elif action == "finalize":

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from kpidesk.domain.pay_rules import Allowance, PayRules
 from kpidesk.errors import PermissionDenied
-from kpidesk.services.actor import Actor, Role
+from kpidesk.services.actor import PROGRAM_ACTOR, Actor, Role
 from kpidesk.services.appraisal import measurements, periods
+from kpidesk.services.closing import finalize as closing
 from kpidesk.services.pay import payroll as pay
 from kpidesk.services.pay.export import export_payroll
 from kpidesk.services.people import staff
@@ -102,7 +103,7 @@ def test_an_hr_login_sees_base_pay_and_may_change_rules(db, office):
 def test_hr_finalizes_and_exports_the_payroll(db, office, tmp_path):
     hr = login(db, "hr-li")
     with db.write() as s:
-        periods.finalize_period(s, hr, PERIOD)
+        closing.finalize_period(s, hr, PERIOD)
     with db.write() as s:
         result = export_payroll(s, hr, PERIOD, tmp_path / "payroll.csv", lang="en")
     assert result.people == 3
@@ -152,7 +153,7 @@ def test_an_employee_cannot_see_pay(db, office):
     with db.write() as s, pytest.raises(PermissionDenied):
         pay.set_base_pay(s, clerk, "E1", "99999")
     with db.write() as s:
-        periods.finalize_period(s, SYSTEM, PERIOD)
+        closing.finalize_period(s, SYSTEM, PERIOD)
     with db.session() as s:
         own = pay.period_pay(s, clerk, PERIOD)
     assert [line.staff_no for line in own.run.lines] == ["E1"]  # afterwards, only their own line
@@ -173,10 +174,10 @@ def test_seeing_pay_and_changing_it_are_separate_rights(db, office, monkeypatch)
         pay.set_base_pay(s, auditor, "E3", "1")
 
 
-def test_the_system_itself_may_do_everything_with_pay():
-    assert pay.can_see_pay(None) and pay.can_manage_pay(None)
-    pay.require_pay(None)
-    pay.require_pay_manage(None)
+def test_the_program_itself_may_do_everything_with_pay():
+    assert pay.can_see_pay(PROGRAM_ACTOR) and pay.can_manage_pay(PROGRAM_ACTOR)
+    pay.require_pay(PROGRAM_ACTOR)
+    pay.require_pay_manage(PROGRAM_ACTOR)
 
 
 def test_hr_is_a_role_everywhere_a_role_is_chosen(db, office, monkeypatch, capsys):

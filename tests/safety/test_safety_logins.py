@@ -41,7 +41,7 @@ def test_single_user_mode_by_default(db):
     with db.session() as session:
         assert not auth.access_enabled(session)
     actor = auth.actor_for_cli(db, None)
-    assert actor.role == Role.ADMIN
+    assert actor.role == Role.ADMIN and actor == Actor.local_owner()
 
 
 def test_enable_access_creates_an_administrator_and_a_recovery_code(office):

@@ -7,8 +7,11 @@ import sqlite3
 
 import pytest
 
+from kpidesk.services.actor import Actor
 from kpidesk.services.safety import backup, database
 from kpidesk.store.db import open_database
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 
 @pytest.fixture
@@ -89,7 +92,7 @@ def test_no_backup_says_so(tmp_path):
 def test_offer_then_restore_recovers_and_keeps_the_broken_file(with_backup, staff_numbers):
     path, _older, newer = with_backup
     path.write_bytes(b"junk" * 100)
-    result = backup.restore_newest_good_backup(path)
+    result = backup.restore_newest_good_backup(path, actor=ADMIN)
     assert result.source == newer
     assert result.replaced_copy.read_bytes() == b"junk" * 100
     assert staff_numbers(path) == ["E001", "E002", "E003"]

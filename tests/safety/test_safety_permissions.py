@@ -25,7 +25,7 @@ AUDITOR = Actor("audit", role=Role.AUDITOR)
 
 
 def test_single_user_mode_actor_may_do_everything():
-    system = Actor.system_user()
+    system = Actor.local_owner()
     assert all(can(system, p) for p in Permission)
 
 

@@ -13,6 +13,8 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.safety import audit, backup
 from kpidesk.store.db import DatabaseBusy, open_database
 
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 
 @pytest.fixture
 def good_backup(db_file, tmp_path):
@@ -47,7 +49,7 @@ def test_restore_of_a_corrupt_file_changes_nothing(db_file, good_backup, tmp_pat
     damage_page(bad, 3)
     before = db_file.read_bytes()
     with pytest.raises(CorruptDatabase) as caught:
-        backup.restore(db_file, bad)
+        backup.restore(db_file, bad, actor=ADMIN)
     assert "Nothing was restored" in str(caught.value)
     assert db_file.read_bytes() == before
     assert staff_numbers(db_file)[-1] == "E004"
@@ -59,7 +61,7 @@ def test_restore_refuses_files_that_are_not_databases(db_file, tmp_path, content
     bad.write_bytes(content)
     before = db_file.read_bytes()
     with pytest.raises(KpiDeskError):
-        backup.restore(db_file, bad)
+        backup.restore(db_file, bad, actor=ADMIN)
     assert db_file.read_bytes() == before
 
 
@@ -68,7 +70,7 @@ def test_restore_refuses_a_truncated_backup(db_file, good_backup, tmp_path):
     data = good_backup.read_bytes()
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(CorruptDatabase, match="incomplete"):
-        backup.restore(db_file, cut)
+        backup.restore(db_file, cut, actor=ADMIN)
 
 
 def test_restore_refuses_another_programs_database(db_file, tmp_path):
@@ -78,7 +80,7 @@ def test_restore_refuses_another_programs_database(db_file, tmp_path):
     con.commit()
     con.close()
     with pytest.raises(CorruptDatabase, match="not a KPI Desk database"):
-        backup.restore(db_file, other)
+        backup.restore(db_file, other, actor=ADMIN)
 
 
 def test_restore_refuses_an_unknown_schema_version(db_file, good_backup, tmp_path):
@@ -89,12 +91,12 @@ def test_restore_refuses_an_unknown_schema_version(db_file, good_backup, tmp_pat
     con.commit()
     con.close()
     with pytest.raises(CorruptDatabase, match="does not know"):
-        backup.restore(db_file, future)
+        backup.restore(db_file, future, actor=ADMIN)
 
 
 def test_restore_never_modifies_the_source_file(db_file, good_backup):
     before = good_backup.read_bytes()
-    backup.restore(db_file, good_backup)
+    backup.restore(db_file, good_backup, actor=ADMIN)
     assert good_backup.read_bytes() == before
 
 
@@ -107,7 +109,7 @@ def test_restore_waits_for_and_then_refuses_a_database_in_use(db_file, good_back
     other.execute("SELECT count(*) FROM employees").fetchall()  # holds the file open in WAL mode
     try:
         with pytest.raises(DatabaseBusy):
-            backup.restore(db_file, good_backup)
+            backup.restore(db_file, good_backup, actor=ADMIN)
     finally:
         other.close()
     assert staff_numbers(db_file)[-1] == "E004"
@@ -116,7 +118,7 @@ def test_restore_waits_for_and_then_refuses_a_database_in_use(db_file, good_back
 def test_restore_over_a_damaged_database_sets_it_aside_untouched(db_file, good_backup, damage_page, staff_numbers):
     damage_page(db_file, 3)
     damaged_bytes = db_file.read_bytes()
-    result = backup.restore(db_file, good_backup)
+    result = backup.restore(db_file, good_backup, actor=ADMIN)
     assert result.replaced_copy.name.endswith("-damaged.db")
     assert result.replaced_copy.read_bytes() == damaged_bytes
     assert staff_numbers(db_file) == ["E001", "E002", "E003"]
@@ -124,14 +126,14 @@ def test_restore_over_a_damaged_database_sets_it_aside_untouched(db_file, good_b
 
 def test_restore_into_a_missing_file_creates_it(tmp_path, good_backup, staff_numbers):
     target = tmp_path / "new" / "restored.db"
-    result = backup.restore(target, good_backup)
+    result = backup.restore(target, good_backup, actor=ADMIN)
     assert result.replaced_copy is None
     assert staff_numbers(target) == ["E001", "E002", "E003"]
 
 
 def test_restore_newest_needs_a_good_backup(tmp_path):
     with pytest.raises(NotFound):
-        backup.restore_newest_good_backup(tmp_path / "none.db")
+        backup.restore_newest_good_backup(tmp_path / "none.db", actor=ADMIN)
 
 
 def test_an_older_schema_is_migrated_after_restore(db_file, good_backup, tmp_path):
@@ -152,7 +154,7 @@ def test_an_older_schema_is_migrated_after_restore(db_file, good_backup, tmp_pat
         config.attributes["connection"] = connection
         command.downgrade(config, revisions[1])
     engine.dispose()
-    result = backup.restore(db_file, old)
+    result = backup.restore(db_file, old, actor=ADMIN)
     assert result.schema_version == revisions[1]
     db = open_database(db_file)
     from kpidesk.store.schema_versions import schema_state

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kpidesk.errors import KpiDeskError
+from kpidesk.services.actor import Actor
 from kpidesk.services.safety import backup
 from kpidesk.store import sqlite as sq
 from kpidesk.store.db import open_database
@@ -42,6 +43,8 @@ mutations = st.one_of(
     st.tuples(st.just("random"), st.binary(max_size=5000)),
     st.tuples(st.just("append"), st.binary(min_size=1, max_size=3000)),
 )
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 
 def mutate(data: bytes, mutation) -> bytes:
@@ -78,7 +81,7 @@ def test_restore_of_malformed_files(pristine, mutation):
         bad.write_bytes(mutate(good.read_bytes(), mutation))
         candidate_bytes = bad.read_bytes()
         try:
-            result = backup.restore(target, bad)
+            result = backup.restore(target, bad, actor=ADMIN)
         except KpiDeskError as exc:
             assert str(exc).strip() and "Traceback" not in str(exc)
             assert target.read_bytes() == before

@@ -333,6 +333,7 @@ NOT_READING_RESULTS = {
     "users recover": "needs the recovery code",
     "db upgrade": "schema only", "db check": "integrity problems only",
     "db copy": "copies a database by its file or server credentials, like copying the file itself",
+    "db encrypt": "administrators only; converts the file", "db decrypt": "administrators only; converts the file",
 }
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpidesk.cli import main
+from kpidesk.services.actor import Actor
 from kpidesk.store.locations import backup_folder_for
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 
 def test_a_backup_folder_that_is_a_file_is_named_and_blocks_nothing_silently(cli_db, tmp_path, capsys):
@@ -51,7 +54,7 @@ def test_a_restore_stopped_right_after_the_swap_keeps_its_log_entry(cli_db, tmp_
 
     monkeypatch.setattr(sqlite, "replace_contents", swap_then_die)
     with pytest.raises(KeyboardInterrupt):
-        backup.restore(cli_db, copy)
+        backup.restore(cli_db, copy, actor=ADMIN)
 
     db = open_database(cli_db)
     try:

@@ -193,3 +193,33 @@ def test_a_far_reference_written_with_an_unusual_separator_is_still_seen(tmp_pat
                      b'<row\tr="2"><c\nr="XFD2" t="inlineStr"><is><t>x</t></is></c></row>', SHEET_TAIL])
     with pytest.raises(ValidationError, match="columns in a sheet"):
         open_workbook(odd)
+
+
+@pytest.mark.parametrize("stray, limit", [
+    (b'<c r="XFD40000" t="inlineStr"><is><t>x</t></is></c>', "columns in a sheet"),
+    (b'<c r="A1048577" t="inlineStr"><is><t>x</t></is></c>', "rows in a sheet"),
+    (b'<c r="CV120000" t="inlineStr"><is><t>x</t></is></c>', "cells in a sheet"),  # 100 columns × 120,000 rows
+])
+def test_a_far_reference_hidden_mid_sheet_is_seen_though_the_sheet_ends_in_order(tmp_path, stray, limit):
+    """The scan settles most chunks by the references at their end; one out of order in the middle of a
+    long sheet (rows after it in order again) must still count."""
+    body = [[f"E{r:05d}", "名字", "93%"] for r in range(60_000)]
+    before, after = rows_xml(body[:30_000], first_row=2), rows_xml(body[30_000:], first_row=30_002)
+    path = write_xlsx(tmp_path / "stray.xlsx", [SHEET_HEAD, rows_xml(HEADER), before,
+                                                b'<row r="30001">' + stray + b"</row>", after, SHEET_TAIL])
+    with pytest.raises(ValidationError, match=limit):
+        limits.check_zip(path, "stray.xlsx")
+
+
+def test_a_long_sheet_in_order_is_measured_exactly(tmp_path):
+    """Rows × columns is what the readers allocate, so a sheet just under the cell limit passes."""
+    rows, ten_columns = limits.MAX_CELLS // 10, [list("abcdefghij")] * 2_000
+    path = write_xlsx(tmp_path / "long.xlsx", [SHEET_HEAD, rows_xml(ten_columns),
+                                               b'<row r="%d">' % rows + inline_cell(f"J{rows}", "x") + b"</row>",
+                                               SHEET_TAIL])
+    limits.check_zip(path, "long.xlsx")
+    too_far = write_xlsx(tmp_path / "far.xlsx", [SHEET_HEAD, rows_xml(ten_columns),
+                                                 b'<row r="%d">' % (rows + 1) + inline_cell(f"J{rows + 1}", "x")
+                                                 + b"</row>", SHEET_TAIL])
+    with pytest.raises(ValidationError, match="cells in a sheet"):
+        limits.check_zip(too_far, "far.xlsx")

@@ -99,13 +99,13 @@ def test_every_service_function_the_ui_and_cli_call_with_data_declares_its_gate(
     assert undeclared == []
 
 
-def test_restore_over_a_file_without_readable_logins_needs_no_login_but_a_login_needs_the_right(tmp_path):
+def test_restore_needs_the_restore_right(tmp_path):
     from kpidesk.services.safety import backup
 
     with pytest.raises(PermissionDenied, match="not allowed to restore a backup"):
         backup.restore(tmp_path / "x.db", tmp_path / "missing.db", actor=Actor("hr", role=Role.HR))
-    with pytest.raises(Exception) as past_the_gate:  # no actor: the gate lets it through to the file checks
-        backup.restore(tmp_path / "x.db", tmp_path / "missing.db")
+    with pytest.raises(Exception) as past_the_gate:  # the local owner passes the gate to the file checks
+        backup.restore(tmp_path / "x.db", tmp_path / "missing.db", actor=Actor.local_owner())
     assert not isinstance(past_the_gate.value, PermissionDenied)
 
 

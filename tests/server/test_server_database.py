@@ -17,6 +17,8 @@ from kpidesk.store import models as m
 from kpidesk.store.db import open_database
 from kpidesk.store.schema_versions import schema_state
 
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 
 def test_a_client_does_not_create_or_upgrade_a_server_schema(pg_url):
     with pytest.raises(KpiDeskError, match="db upgrade"):
@@ -58,7 +60,7 @@ def _scores(db, period):
     from kpidesk.services.appraisal.scoring import period_scores, score_records
 
     with db.session() as session:
-        return score_records(period_scores(session, period))
+        return score_records(period_scores(session, period, actor=ADMIN))
 
 
 def test_db_copy_round_trips_the_demo(tmp_path, pg_url, capsys):

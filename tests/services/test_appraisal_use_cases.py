@@ -7,6 +7,7 @@ from sqlalchemy import select
 from kpidesk.errors import PermissionDenied, ValidationError
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import use_cases as appraisal
+from kpidesk.services.closing import use_cases as closing
 from kpidesk.store import models as m
 
 
@@ -75,11 +76,11 @@ def test_the_review_workflow_one_unit_of_work_per_step(demo_db, actor):
     appeal = appraisal.record_response(demo_db, actor, "2025-12", "CS004", "appeal", "样本太少")
     assert any(r["id"] == appeal for r in appraisal.list_responses(demo_db, actor, "2025-12"))
     with pytest.raises(ValidationError, match="CS004"):
-        appraisal.finalize_after_review(demo_db, actor, "2025-12")
+        closing.finalize_after_review(demo_db, actor, "2025-12")
     with pytest.raises(PermissionDenied):
         appraisal.answer_appeal(demo_db, AUDITOR, appeal, "x")
     assert appraisal.answer_appeal(demo_db, actor, appeal, "已核实") == appeal
-    assert appraisal.finalize_after_review(demo_db, actor, "2025-12").employees == 12
+    assert closing.finalize_after_review(demo_db, actor, "2025-12").employees == 12
     with pytest.raises(PermissionDenied):
         appraisal.reopen_period(demo_db, AUDITOR, "2025-12", "a reason")
     assert appraisal.reopen_period(demo_db, actor, "2025-12", "数据更正") == "2025-12"

@@ -8,12 +8,14 @@ from kpidesk.services.appraisal import calibration
 from kpidesk.services.appraisal.scoring import period_scores
 from kpidesk.services.safety.settings import load_settings
 
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 QUOTAS = (("excellent", 20.0), ("good", 40.0), ("fair", 30.0), ("poor", 10.0))
 
 
 def test_distribution_against_the_default_curve(demo_db):
     with demo_db.session() as session:
-        scores = period_scores(session, "2025-12")
+        scores = period_scores(session, "2025-12", actor=ADMIN)
         curve = calibration.target_curve(session, scores.grade_scale)
         rows = calibration.distribution(scores, curve)
     assert curve == calibration.DEFAULT_CURVE
@@ -25,7 +27,7 @@ def test_distribution_against_the_default_curve(demo_db):
 
 def test_forced_preview_moves_people_down_by_rank_and_apply_changes_the_grades(demo_db, actor):
     with demo_db.session() as session:
-        scores = period_scores(session, "2025-12")
+        scores = period_scores(session, "2025-12", actor=ADMIN)
         moves = calibration.preview_forced(scores, QUOTAS)
     forced = [mv.forced for mv in moves]
     assert moves and all(mv.moved for mv in moves)
@@ -36,14 +38,14 @@ def test_forced_preview_moves_people_down_by_rank_and_apply_changes_the_grades(d
         calibration.apply_forced(session, actor, "2025-12", QUOTAS)
         assert load_settings(session).forced_distribution.quotas[0] == ("excellent", 20.0)
     with demo_db.session() as session:
-        after = period_scores(session, "2025-12").frame
+        after = period_scores(session, "2025-12", actor=ADMIN).frame
     for mv in moves:
         assert after.at[mv.employee_id, "grade"] == mv.forced
         assert "forced_grade" in after.at[mv.employee_id, "flags"]
     with demo_db.write() as session:
         calibration.clear_forced(session, actor, "2025-12")
     with demo_db.session() as session:
-        assert calibration.preview_forced(period_scores(session, "2025-12"), QUOTAS) == moves
+        assert calibration.preview_forced(period_scores(session, "2025-12", actor=ADMIN), QUOTAS) == moves
 
 
 def test_forced_distribution_needs_the_settings_right_and_an_open_period(demo_db, actor):

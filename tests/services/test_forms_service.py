@@ -27,6 +27,8 @@ from kpidesk.services.forms.sheets import export_blank_form_sheet, export_form_s
 from kpidesk.services.people.staff import add_employee, get_or_create_department, get_or_create_position
 from kpidesk.store import models as m
 
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 PERIOD = "2025-03"
 ALL = {
     "teamwork",
@@ -180,7 +182,7 @@ def test_a_broken_form_file_is_refused_with_its_place(db, actor, tmp_path):
     assert caught.value.place.row is not None
     assert "criteria[2].anchors.superb" in caught.value.message
     with pytest.raises(NotFound), db.write() as session:
-        catalogue.pin_form(session, "no_such_form", forms_dir=folder)
+        catalogue.pin_form(session, "no_such_form", forms_dir=folder, actor=ADMIN)
 
 
 def test_finalized_period_keeps_its_form_after_the_file_changes(office, tmp_path):
@@ -205,7 +207,7 @@ def test_finalized_period_keeps_its_form_after_the_file_changes(office, tmp_path
         )
     assert sorted(versions) == [1, 2]
     with office.db.session() as session:
-        scores = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
+        scores = form_scores.form_scores(session, PERIOD, [office.staff["S01"]], actor=ADMIN)[office.staff["S01"]]
         stored = catalogue.stored_form(session, office.form_version_id)
     assert stored.scale.points("excellent") == 100
     by_version = {item.form_version: item.score.score for item in scores}
@@ -234,7 +236,7 @@ def test_draft_needs_no_comment_but_submission_does(office):
         service.submit_response(session, office.actor, response_id)
     assert '"Teamwork & knowledge sharing" rated "Excellent" needs a comment' in caught.value.message
     with office.db.session() as session:
-        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"])
+        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"], actor=ADMIN)
     assert view.status == "draft" and view.levels["teamwork"] == "excellent"
 
 
@@ -263,7 +265,7 @@ def test_submitted_then_updated_and_reopened(office):
         service.reopen_response(session, office.actor, response_id, "typo in a comment")
     assert save(office, "S01", "self", "fair", submit=False) == response_id
     with office.db.session() as session:
-        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"])
+        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"], actor=ADMIN)
         reasons = (
             session.execute(select(m.AuditEntry.reason).where(m.AuditEntry.action == "form.reopen"))
             .scalars()
@@ -283,7 +285,7 @@ def test_finalized_period_refuses_every_change(office):
     with pytest.raises(LockedPeriodError):
         save(office, "S02", "self", "good", submit=False)
     with office.db.session() as session:
-        (view,) = service.responses_for(session, PERIOD)
+        (view,) = service.responses_for(session, PERIOD, actor=ADMIN)
     assert view.levels["teamwork"] == "good" and view.status == "submitted"
 
 
@@ -316,7 +318,7 @@ def test_anonymous_peers_are_never_named(office):
     peer_actor = Actor("zhang.wei", Role.EMPLOYEE, employee_id=office.staff["S02"])
     response_id = save(office, "S01", "peer", "fair", rater=office.staff["S02"], actor=peer_actor)
     with office.db.session() as session:
-        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"])
+        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"], actor=ADMIN)
         entries = (
             session.execute(select(m.AuditEntry).where(m.AuditEntry.entity == "form_response"))
             .scalars()
@@ -330,7 +332,10 @@ def test_anonymous_peers_are_never_named(office):
     with pytest.raises(PermissionDenied), office.db.write() as session:
         service.response_author(session, Actor("head", Role.HEAD), response_id)
     with office.db.write() as session:
-        assert service.response_author(session, office.actor, response_id) == office.staff["S02"]
+        assert service.response_author(session, office.actor, response_id) is None, "submitted: no author left"
+    draft_id = save(office, "S03", "peer", "fair", rater=office.staff["S02"], actor=peer_actor, submit=False)
+    with office.db.write() as session:
+        assert service.response_author(session, office.actor, draft_id) == office.staff["S02"]
 
 
 # --- scores ----------------------------------------------------------------------------------------
@@ -342,7 +347,7 @@ def test_scores_use_the_forms_rater_weights_and_count_peers_from_three(office):
     save(office, "S01", "peer", "poor", rater=office.staff["S02"])
     save(office, "S01", "peer", "poor", rater=office.staff["S03"])
     with office.db.session() as session:
-        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
+        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]], actor=ADMIN)[office.staff["S01"]]
     # the staff form weighs manager 60, self 25, peer 15; two peers are too few → (60×100 + 25×85) / 85
     assert item.score.score == Decimal("95.5882")
     assert item.score.renormalised
@@ -350,8 +355,8 @@ def test_scores_use_the_forms_rater_weights_and_count_peers_from_three(office):
     assert item.score.role(RaterRole.PEER).score is None
     save(office, "S01", "peer", "poor", rater=office.staff["S04"])
     with office.db.session() as session:
-        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
-        qualitative = form_scores.qualitative_scores(session, PERIOD, [office.staff["S01"]])
+        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]], actor=ADMIN)[office.staff["S01"]]
+        qualitative = form_scores.qualitative_scores(session, PERIOD, [office.staff["S01"]], actor=ADMIN)
     assert item.score.score == Decimal("88.75")  # (60×100 + 25×85 + 15×50) / 100
     assert not item.score.renormalised
     assert qualitative == {office.staff["S01"]: Decimal("88.75")}
@@ -362,7 +367,7 @@ def test_drafts_do_not_count_and_disagreements_are_flagged(office):
     save(office, "S01", "manager", "fair", rater=office.manager)
     save(office, "S02", "self", "excellent", submit=False)
     with office.db.session() as session:
-        scores = form_scores.form_scores(session, PERIOD)
+        scores = form_scores.form_scores(session, PERIOD, actor=ADMIN)
     (first,) = scores[office.staff["S01"]]
     assert first.score.flagged
     assert {d.criterion_id for d in first.score.disagreements} == ALL
@@ -377,7 +382,7 @@ def test_template_rater_weights_override_the_forms(office):
         template = session.execute(select(m.Template).where(m.Template.key == "csr")).scalar_one()
         template.rater_weights = {"manager": 50, "self": 50}
     with office.db.session() as session:
-        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]])[office.staff["S01"]]
+        (item,) = form_scores.form_scores(session, PERIOD, [office.staff["S01"]], actor=ADMIN)[office.staff["S01"]]
     assert item.score.score == Decimal("92.5")
 
 
@@ -405,7 +410,7 @@ def full_answer(level: object, comment: str = "事例") -> dict[str, object]:
 
 def test_export_one_sheet_per_reviewer(office, tmp_path):
     with office.db.session() as session:
-        paths = export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path / "out")
+        paths = export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path / "out", actor=ADMIN)
     names = sorted(p.name for p in paths)
     assert "customer_service_staff_2025-03_M01_周经理.xlsx" in names
     assert len(paths) == 6  # the manager and each of the five representatives
@@ -427,7 +432,7 @@ def test_filled_sheet_round_trip_stores_the_right_levels(office, tmp_path):
     with office.db.session() as session:
         (path,) = [
             p
-            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)
+            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path, actor=ADMIN)
             if "M01" in p.name
         ]
     answers = {
@@ -444,7 +449,7 @@ def test_filled_sheet_round_trip_stores_the_right_levels(office, tmp_path):
     result = apply_forms_import(office.db, office.actor, preview)
     assert result.counts["saved"] == 4
     with office.db.session() as session:
-        views = service.responses_for(session, PERIOD, submitted_only=True)
+        views = service.responses_for(session, PERIOD, submitted_only=True, actor=ADMIN)
     stored = {(v.employee_id, v.role): set(v.levels.values()) for v in views}
     assert stored == {
         (office.staff["S01"], "manager"): {"excellent"},
@@ -459,14 +464,14 @@ def test_filled_sheet_round_trip_stores_the_right_levels(office, tmp_path):
     assert again.counts["replacing"] == 4
     apply_forms_import(office.db, office.actor, again)
     with office.db.session() as session:
-        assert len(service.responses_for(session, PERIOD)) == 4
+        assert len(service.responses_for(session, PERIOD, actor=ADMIN)) == 4
 
 
 def test_import_problems_name_row_and_column(office, tmp_path):
     with office.db.session() as session:
         (path,) = [
             p
-            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)
+            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path, actor=ADMIN)
             if "M01" in p.name
         ]
     bad_level = full_answer("良好")
@@ -494,10 +499,10 @@ def test_import_problems_name_row_and_column(office, tmp_path):
     with pytest.raises(ValidationError, match="block the import"):
         apply_forms_import(office.db, office.actor, preview)
     with office.db.session() as session:
-        assert service.responses_for(session, PERIOD) == []
+        assert service.responses_for(session, PERIOD, actor=ADMIN) == []
     apply_forms_import(office.db, office.actor, preview, skip_problem_rows=True)
     with office.db.session() as session:
-        (draft,) = service.responses_for(session, PERIOD)
+        (draft,) = service.responses_for(session, PERIOD, actor=ADMIN)
     assert draft.status == "draft" and draft.levels == {"teamwork": "good"}
 
 
@@ -505,7 +510,7 @@ def test_sheet_lines_follow_the_rater_rules_of_typed_responses(office, tmp_path)
     with office.db.session() as session:
         (path,) = [
             p
-            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)
+            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path, actor=ADMIN)
             if "M01" in p.name
         ]
     fill(path, {("S01", "manager"): full_answer("良好"), ("S02", "manager"): full_answer("良好"),
@@ -532,7 +537,7 @@ def test_sheet_lines_follow_the_rater_rules_of_typed_responses(office, tmp_path)
 
 def test_peer_sheet_import_is_anonymous(office, tmp_path):
     with office.db.session() as session:
-        paths = export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)
+        paths = export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path, actor=ADMIN)
     path = next(p for p in paths if "S02" in p.name)
     fill(path, {("S01", "peer"): full_answer("一般")})
     with office.db.session() as session:
@@ -540,7 +545,7 @@ def test_peer_sheet_import_is_anonymous(office, tmp_path):
     assert "S02" not in preview.rows.to_csv() and "张伟" not in preview.rows.to_csv()
     apply_forms_import(office.db, office.actor, preview)
     with office.db.session() as session:
-        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"])
+        (view,) = service.responses_for(session, PERIOD, employee_id=office.staff["S01"], actor=ADMIN)
     assert view.role == "peer" and view.anonymous and view.rater == "anonymous peer"
 
 
@@ -548,7 +553,7 @@ def test_import_into_a_finalized_period_is_locked(office, tmp_path):
     with office.db.session() as session:
         (path,) = [
             p
-            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path)
+            for p in export_form_sheets(session, PERIOD, "customer_service_staff", tmp_path, actor=ADMIN)
             if "M01" in p.name
         ]
     fill(path, {("S01", "manager"): full_answer("良好")})
@@ -559,7 +564,7 @@ def test_import_into_a_finalized_period_is_locked(office, tmp_path):
 
 def test_blank_sheet_has_a_row_per_employee_and_rater(office, tmp_path):
     with office.db.session() as session:
-        path = export_blank_form_sheet(session, PERIOD, "customer_service_staff", tmp_path / "blank.xlsx")
+        path = export_blank_form_sheet(session, PERIOD, "customer_service_staff", tmp_path / "blank.xlsx", actor=ADMIN)
     sheet = load_workbook(path)[sheets.FORM_SHEET]
     rows = [
         (sheet.cell(row=r, column=1).value, sheets.role_from_text(sheet.cell(row=r, column=3).value))
@@ -590,7 +595,7 @@ def test_hand_typed_sheet_is_read_by_its_headers(office, tmp_path):
     assert [str(p) for p in preview.problems] == []
     apply_forms_import(office.db, office.actor, preview)
     with office.db.session() as session:
-        (view,) = service.responses_for(session, PERIOD)
+        (view,) = service.responses_for(session, PERIOD, actor=ADMIN)
     assert (
         view.employee_id == office.staff["S05"]
         and view.role == "self"
@@ -601,7 +606,8 @@ def test_hand_typed_sheet_is_read_by_its_headers(office, tmp_path):
 def test_listing_is_limited_to_what_the_reader_may_see(office):
     save(office, "S01", "self", "good")
     save(office, "S02", "manager", "good", rater=office.manager)
-    save(office, "S03", "peer", "good", rater=office.staff["S01"])
+    save(office, "S03", "peer", "good", rater=office.staff["S01"], submit=False)
+    save(office, "S04", "peer", "good", rater=office.staff["S01"])  # submitted: no longer theirs to list
     wang = Actor("wang", Role.EMPLOYEE, employee_id=office.staff["S01"])
     with office.db.session() as session:
         department = session.get(m.Employee, office.staff["S01"]).department_id
@@ -616,7 +622,7 @@ def test_listing_is_limited_to_what_the_reader_may_see(office):
         (office.staff["S01"], "self"),
         (office.staff["S03"], "peer"),
     ]
-    assert len(head) == 3 and stranger == []
+    assert len(head) == 4 and stranger == []
 
 
 def test_score_rows_show_an_employee_only_their_own_finalized_scores(office):

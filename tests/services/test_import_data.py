@@ -12,11 +12,14 @@ from sqlalchemy import select
 from tests_support.dbs import all_rows
 
 from kpidesk.errors import Cancelled, LockedPeriodError, ValidationError
+from kpidesk.services.actor import Actor
 from kpidesk.services.imports.exporting import export_import_template
 from kpidesk.services.imports.registry import apply_import, load_profile, preview_import, save_profile
 from kpidesk.services.progress import CancelToken
 from kpidesk.services.safety import audit
 from kpidesk.store import models as m
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -78,7 +81,7 @@ def stored(db, period="2025-10") -> dict:
 
 def preview(db, path, **kw):
     with db.session() as session:
-        return preview_import(session, path, **kw)
+        return preview_import(session, path, **{"actor": ADMIN, **kw})
 
 
 def test_ticket_export_values_and_provenance(seeded, actor):
@@ -273,7 +276,7 @@ def test_no_period_anywhere_is_a_clear_error(seeded, tmp_path):
 def test_import_template_round_trip_without_mapping(seeded, actor, tmp_path):
     out = tmp_path / "template.xlsx"
     with seeded.session() as session:
-        counts = export_import_template(session, "2025-10", "客服代表", out)
+        counts = export_import_template(session, "2025-10", "客服代表", out, actor=ADMIN)
     assert counts == {"staff": 6, "fields": 2}
     book = load_workbook(out)
     data_sheet, fields_sheet = book.worksheets
@@ -347,7 +350,7 @@ def test_random_files_give_a_preview_or_a_clear_error(fuzz_db, tmp_path_factory)
         path.write_bytes(("工号,接待总数,满意度\n" + text).encode("utf-8") + noise)
         try:
             with fuzz_db.session() as session:
-                p = preview_import(session, path, period="2025-10")
+                p = preview_import(session, path, period="2025-10", actor=ADMIN)
         except KpiDeskError as error:
             assert error.message
             return

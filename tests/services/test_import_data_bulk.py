@@ -12,9 +12,12 @@ from tests_support.dbs import all_rows
 
 from kpidesk.errors import Cancelled
 from kpidesk.exchange import values
+from kpidesk.services.actor import Actor
 from kpidesk.services.imports.registry import apply_import, preview_import
 from kpidesk.services.progress import CancelToken
 from kpidesk.store import models as m
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 FIELDS = [("contacts", "接待总数", "count"), ("handle_time", "平均处理时长", "duration"),
           ("satisfaction", "满意度", "percent"), ("cost", "培训费用", "currency")]
@@ -85,7 +88,7 @@ def _stored(db) -> dict:
 
 def _preview(db, path, **options):
     with db.session() as session:
-        return preview_import(session, path, **options)
+        return preview_import(session, path, **{"actor": ADMIN, **options})
 
 
 def test_numeric_cells_and_their_text_store_the_same_values(office, actor, tmp_path):

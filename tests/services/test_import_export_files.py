@@ -7,8 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from kpidesk.errors import ValidationError
+from kpidesk.services.actor import Actor
 from kpidesk.services.imports.exporting import export_period
 from kpidesk.store import models as m
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def period_db(db):
 def test_period_workbook(period_db, tmp_path):
     out = tmp_path / "results.xlsx"
     with period_db.session() as session:
-        counts = export_period(session, "2025-03", out)
+        counts = export_period(session, "2025-03", out, actor=ADMIN)
     assert counts == {"rows": 3, "sheets": 4}
     book = load_workbook(out)
     assert book.sheetnames == ["Summary", '=HYPERLINK("x")', "客户关怀部", "Raw data"]
@@ -76,7 +79,7 @@ def test_period_workbook(period_db, tmp_path):
 def test_period_csv_has_bom(period_db, tmp_path):
     out = tmp_path / "results.csv"
     with period_db.session() as session:
-        export_period(session, "2025-03", out)
+        export_period(session, "2025-03", out, actor=ADMIN)
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
@@ -86,7 +89,7 @@ def test_period_csv_has_bom(period_db, tmp_path):
 
 def test_export_rejects_other_formats(period_db, tmp_path):
     with period_db.session() as session, pytest.raises(ValidationError):
-        export_period(session, "2025-03", tmp_path / "x.pdf")
+        export_period(session, "2025-03", tmp_path / "x.pdf", actor=ADMIN)
 
 
 def test_chinese_headers(period_db, tmp_path):
@@ -95,6 +98,6 @@ def test_chinese_headers(period_db, tmp_path):
     set_language("zh_CN")
     out = tmp_path / "results.xlsx"
     with period_db.session() as session:
-        export_period(session, "2025-03", out)
+        export_period(session, "2025-03", out, actor=ADMIN)
     raw = load_workbook(out).worksheets[-1]
     assert [c.value for c in raw[1]][4:] == ["接待总数（次）", "平均处理时长（秒）", "客户满意度（%）"]

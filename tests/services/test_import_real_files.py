@@ -10,15 +10,18 @@ from sqlalchemy import select
 
 from kpidesk.cli import main
 from kpidesk.errors import ValidationError
+from kpidesk.services.actor import Actor
 from kpidesk.services.imports.registry import apply_import, preview_import
 from kpidesk.store import models as m
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "real"
 
 
 def preview(db, path, **kw):
     with db.session() as session:
-        return preview_import(session, path, **kw)
+        return preview_import(session, path, **{"actor": ADMIN, **kw})
 
 
 def test_staff_list_totals_line_is_set_aside_not_a_person_nor_a_problem(db, actor):
@@ -276,6 +279,21 @@ def test_a_survey_imported_as_a_staff_list_is_refused_and_says_what_it_looks_lik
 def test_a_staff_list_imported_as_data_says_it_is_a_staff_list(november):
     with pytest.raises(ValidationError, match=r"looks like a staff list \(columns 班组, 岗位, 入职日期\)"):
         preview(november, REAL / "roster_2025-11.xlsx", period="2025-11")
+
+
+def test_a_survey_imported_as_filled_forms_says_it_is_performance_data(november):
+    with pytest.raises(ValidationError, match=r"looks like performance data \(columns 满意度\(5分制\), 应回访数\(个\)"
+                                              r".*not filled forms; import it as data"):
+        preview(november, REAL / "survey_2025-11_gbk.csv", kind="forms", period="2025-11")
+
+
+def test_a_staff_list_imported_as_filled_forms_of_a_chosen_form_says_it_is_a_staff_list(november):
+    from kpidesk.services.forms.sheet_import import preview_forms_import
+
+    with november.session() as session, pytest.raises(
+            ValidationError, match=r"looks like a staff list \(columns 班组, 岗位, 入职日期\), not filled forms") as raised:
+        preview_forms_import(session, REAL / "roster_2025-11.xlsx", period="2025-11", form_key="customer_service_staff")
+    assert raised.value.place.file == "roster_2025-11.xlsx"
 
 
 def test_form_sheet_messages_name_no_command_line_option(db, tmp_path):

@@ -6,17 +6,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from kpidesk.services.actor import Actor
 from kpidesk.services.imports.kpis import formula_from_text, normalise_formula_text
 from kpidesk.services.imports.registry import apply_import, preview_import
 from kpidesk.services.people.staff import list_employees
 from kpidesk.store import models as m
+
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def preview(db, path, **kw):
     with db.session() as session:
-        return preview_import(session, path, **kw)
+        return preview_import(session, path, **{"actor": ADMIN, **kw})
 
 
 def test_staff_list_creates_departments_teams_and_managers(db, actor):

@@ -9,6 +9,7 @@ from kpidesk.errors import NotFound, PermissionDenied, Place
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.import_preview import ImportPreview, ImportProblem
 from kpidesk.services.imports import use_cases as imports
+from kpidesk.services.imports.registry import import_allowed
 from kpidesk.store import models as m
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -23,11 +24,11 @@ def test_the_import_gate():
     in_row = ImportProblem(Place(row=4), "bad value", "value")
     whole_file = ImportProblem(Place(), "no staff column", "columns")
     note = ImportProblem(Place(row=5), "odd but fine", "note", blocking=False)
-    assert imports.import_allowed(_preview(), False)
-    assert imports.import_allowed(_preview(note), False)
-    assert not imports.import_allowed(_preview(in_row), False)
-    assert imports.import_allowed(_preview(in_row), True)  # its row is skipped
-    assert not imports.import_allowed(_preview(in_row, whole_file), True)  # no row to skip
+    assert import_allowed(_preview(), False)
+    assert import_allowed(_preview(note), False)
+    assert not import_allowed(_preview(in_row), False)
+    assert import_allowed(_preview(in_row), True)  # its row is skipped
+    assert not import_allowed(_preview(in_row, whole_file), True)  # no row to skip
 
 
 def test_field_choices_label_fields_and_kpis(db, actor):

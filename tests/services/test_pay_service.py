@@ -13,6 +13,7 @@ from kpidesk.domain.pay_rules import Allowance, PayRules
 from kpidesk.errors import CorruptDatabase, LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import periods
+from kpidesk.services.closing import finalize as closing
 from kpidesk.services.pay import payroll as pay
 from kpidesk.services.pay.export import export_payroll
 from kpidesk.store import models as m
@@ -36,7 +37,7 @@ def office(db, actor):
 def finalize(db, actor, *codes):
     for code in codes:
         with db.write() as s:
-            periods.finalize_period(s, actor, code)
+            closing.finalize_period(s, actor, code)
 
 
 def lines(view):

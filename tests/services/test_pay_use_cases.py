@@ -11,7 +11,9 @@ from kpidesk.errors import PermissionDenied
 from kpidesk.i18n import set_language
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal import periods
+from kpidesk.services.closing import finalize as closing
 from kpidesk.services.pay import use_cases as pay
+from kpidesk.services.pay.status_words import pay_status_text
 
 D = Decimal
 HEAD = Actor(name="head", role=Role.HEAD)
@@ -61,18 +63,18 @@ def test_what_if_and_the_editor_data(office, db, actor):
 
 def test_the_status_text_uses_words_not_codes(office, db, actor):
     try:
-        draft = pay.pay_status_text(pay.pay_overview(db, actor, MONTHS[0]).view)
+        draft = pay_status_text(pay.pay_overview(db, actor, MONTHS[0]).view)
         assert draft.startswith("Draft:") and " is open;" in draft
         set_language("zh")
-        assert "open" not in pay.pay_status_text(pay.pay_overview(db, actor, MONTHS[0]).view)
+        assert "open" not in pay_status_text(pay.pay_overview(db, actor, MONTHS[0]).view)
         set_language("en")
         with db.write() as session:
             periods.start_review(session, actor, MONTHS[0])
-        assert " is in review;" in pay.pay_status_text(pay.pay_overview(db, actor, MONTHS[0]).view)
+        assert " is in review;" in pay_status_text(pay.pay_overview(db, actor, MONTHS[0]).view)
         with db.write() as session:
-            periods.finalize_period(session, actor, MONTHS[0])
+            closing.finalize_period(session, actor, MONTHS[0])
         frozen = pay.pay_overview(db, actor, MONTHS[0]).view  # finalizing froze the pay
-        assert pay.pay_status_text(frozen).startswith(f"Final: frozen on {frozen.frozen_at} by {actor.name}")
-        assert pay.pay_status_text(replace(frozen, source="computed")).startswith("Finalized;")
+        assert pay_status_text(frozen).startswith(f"Final: frozen on {frozen.frozen_at} by {actor.name}")
+        assert pay_status_text(replace(frozen, source="computed")).startswith("Finalized;")
     finally:
         set_language("en")  # as every test starts

@@ -15,6 +15,8 @@ from kpidesk.services.people import staff
 from kpidesk.services.safety.period_lock import period_record
 from kpidesk.store import models as m
 
+ADMIN = Actor("admin")  # an administrator: every right, audited by name
+
 FIELDS = ("resolved", "contacts", "cost", "budget")
 
 
@@ -93,7 +95,7 @@ def office(db, actor):
 
 def frame_for(db, period="2025-03", **kwargs):
     with db.session() as s:
-        return compute_period(s, period, **kwargs)
+        return compute_period(s, period, **{"actor": ADMIN, **kwargs})
 
 
 def test_values_scores_weights_and_statuses(office, db):
@@ -152,7 +154,7 @@ def test_department_filter_keeps_organisation_ranks(office, db):
 
 def test_sorted_by_staff_number_and_json_records(office, db):
     with db.session() as s:
-        scores = period_scores(s, "2025-03")
+        scores = period_scores(s, "2025-03", actor=ADMIN)
         records = score_records(scores)
     assert [r["staff_no"] for r in records] == sorted(r["staff_no"] for r in records)
     first = records[0]
@@ -165,7 +167,7 @@ def test_sorted_by_staff_number_and_json_records(office, db):
 
 def test_explanations_on_demand(office, db):
     with db.session() as s:
-        scores = period_scores(s, "2025-03")
+        scores = period_scores(s, "2025-03", actor=ADMIN)
     e1 = scores.frame.index[scores.frame["staff_no"] == "E1"][0]
     assert scores.explanation_text(e1, "csat", "zh_CN") == "实际 88 · 目标 90 · 低于目标 2 × 2 分 = −4 → 96 分"
     e3 = scores.frame.index[scores.frame["staff_no"] == "E3"][0]
@@ -214,7 +216,7 @@ def test_quarter_without_its_own_data_rolls_up_its_months(db, actor):
     put(db, actor, "2025-02", {ids["E1"]: {"resolved": 10, "contacts": 20, "csat": 90}})
     put(db, actor, "2025-03", {ids["E1"]: {"resolved": 180, "contacts": 200, "csat": 100}})
     with db.session() as s:
-        scores = period_scores(s, "2025-Q1")
+        scores = period_scores(s, "2025-Q1", actor=ADMIN)
     frame = scores.frame.set_index("staff_no")
     assert scores.status == "not_opened" and scores.loaded.months_used == ["2025-01", "2025-02", "2025-03"]
     assert frame.loc["E1", "fcr.value"] == pytest.approx(280 / 320 * 100)  # recomputed, not the mean of rates

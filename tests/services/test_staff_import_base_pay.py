@@ -26,7 +26,7 @@ EXPECTED = {"CS001": D("8000.00"), "CS002": D("8000.00"), "CS003": D("6500.00"),
             "CS005": D("6543.22")}
 
 
-def preview(db, path, actor=None, **kw):
+def preview(db, path, actor, **kw):
     with db.session() as session:
         return preview_import(session, path, kind="staff", actor=actor, **kw)
 

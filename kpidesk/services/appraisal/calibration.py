@@ -227,13 +227,13 @@ class RatingGap:
 def self_manager_gaps(session: Session, period: str, employee_ids: set[int] | None = None) -> list[RatingGap]:
     """Everyone with both a self-assessment and a manager rating, largest gap first."""
     from kpidesk.i18n import pick
-    from kpidesk.services.forms.scores import form_scores
+    from kpidesk.services.forms.scores import organisation_form_scores
 
     period_record(session, period)
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
     titles = {v.id: pick(v.title_zh, v.title_en) for v in session.execute(select(m.FormVersion)).scalars()}
     out = []
-    for employee_id, items in form_scores(session, period, employee_ids).items():
+    for employee_id, items in organisation_form_scores(session, period, employee_ids).items():
         person = people.get(employee_id)
         if person is None:
             continue

@@ -19,6 +19,7 @@ from kpidesk.domain.forms import RaterRole
 from kpidesk.domain.numbers import float_or_none
 from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import N_, _, pick
+from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring import PeriodScores, flag_label, period_scores, resolve_period
 from kpidesk.services.appraisal.scoring_inputs import find_period_record
 from kpidesk.store import models as m
@@ -271,7 +272,7 @@ def streaks(scores: PeriodScores) -> list[StreakItem]:
     return out
 
 
-def _previous_scores(session: Session, scores: PeriodScores, actor) -> PeriodScores | None:
+def _previous_scores(session: Session, scores: PeriodScores, actor: Actor) -> PeriodScores | None:
     previous = scores.period.previous()
     if find_period_record(session, previous.code) is None:
         return None
@@ -281,7 +282,7 @@ def _previous_scores(session: Session, scores: PeriodScores, actor) -> PeriodSco
         return None
 
 
-def period_overview(session: Session, period: str, actor=None) -> PeriodOverview:
+def period_overview(session: Session, period: str, actor: Actor) -> PeriodOverview:
     """Everything the Overview page shows for ``period``, limited to what ``actor`` may read."""
     from kpidesk.services.appraisal import periods, signoffs
 
@@ -302,7 +303,7 @@ def period_overview(session: Session, period: str, actor=None) -> PeriodOverview
         responses = periods.list_responses(session, target.code, actor)
         overview.unanswered_appeals = sum(1 for r in responses if r["kind"] == "appeal" and not r["answer"])
         if record.status == PeriodStatus.FINALIZED:
-            signed = signoffs.signed_roles(signoffs.list_signoffs(session, actor, target.code)) if actor else {}
+            signed = signoffs.signed_roles(signoffs.list_signoffs(session, actor, target.code))
             overview.unsigned_sheets = sum(1 for e in employees if e.total is not None
                                            and len(signed.get(e.employee_id, ())) < len(signoffs.ROLES))
     overview.missing = missing_items(overview)

@@ -1,7 +1,8 @@
 """The last steps before a period is locked: every appeal answered, and a plain list of what finalizing locks.
 
-``finalize_after_review`` is what the Results page calls: it refuses while an appeal (申诉) is unanswered,
-then finalizes through :func:`kpidesk.services.appraisal.periods.finalize_period` in the same unit of work.
+``finalize_after_review`` refuses while an appeal (申诉) is unanswered, then finalizes through
+:func:`kpidesk.services.appraisal.periods.finalize_period` in the same unit of work; the Results page
+reaches it through ``services.closing``, which freezes the pay with it.
 """
 
 from __future__ import annotations

@@ -66,12 +66,6 @@ class Finalized:
     employees: int
 
 
-def _require(actor: Actor | None, permission: Permission) -> None:
-    """Services called without an actor (the demo, scripts) act with every right."""
-    if actor is not None:
-        require(actor, permission)
-
-
 def get_period(session: Session, period: str | Period) -> m.PeriodRecord:
     target = resolve_period(period)
     record = find_period_record(session, target.code)
@@ -80,8 +74,8 @@ def get_period(session: Session, period: str | Period) -> m.PeriodRecord:
     return record
 
 
-def list_periods(session: Session, actor: Actor | None = None) -> list[PeriodInfo]:
-    _require(actor, Permission.PERIODS_READ)
+def list_periods(session: Session, actor: Actor) -> list[PeriodInfo]:
+    require(actor, Permission.PERIODS_READ)
     counts = dict(session.execute(
         select(m.Appraisal.period_id, func.count()).group_by(m.Appraisal.period_id)).all())
     hashes = dict(session.execute(
@@ -94,9 +88,9 @@ def list_periods(session: Session, actor: Actor | None = None) -> list[PeriodInf
     ]
 
 
-def open_period(session: Session, actor: Actor | None, period: str | Period) -> m.PeriodRecord:
+def open_period(session: Session, actor: Actor, period: str | Period) -> m.PeriodRecord:
     """Open a period and record its appraisees with the templates carried over from their last appraisal."""
-    _require(actor, Permission.PERIODS_MANAGE)
+    require(actor, Permission.PERIODS_MANAGE)
     target = resolve_period(period)
     existing = find_period_record(session, target.code)
     if existing is not None:
@@ -117,20 +111,20 @@ def open_period(session: Session, actor: Actor | None, period: str | Period) -> 
             flags=list(person.flags) or None,
         ))
     appraised = {person.employee_id for person in people}
-    author = actor.name if actor is not None else "system"
+    author = actor.name
     for exemption in carried_exemptions(session, target):
         if exemption.employee_id in appraised:
             session.add(m.Exemption(period_id=record.id, employee_id=exemption.employee_id, kpi_id=exemption.kpi_id,
                                     reason=exemption.reason, author=author, ends_on=exemption.ends_on))
     session.flush()
-    audit.record(session, actor or "system", "period.open", entity="period", entity_id=target.code,
+    audit.record(session, actor, "period.open", entity="period", entity_id=target.code,
                  new={"appraisees": len(people)})
     return record
 
 
-def start_review(session: Session, actor: Actor | None, period: str | Period) -> m.PeriodRecord:
+def start_review(session: Session, actor: Actor, period: str | Period) -> m.PeriodRecord:
     """Release the results to employees for acknowledgement or appeal."""
-    _require(actor, Permission.PERIODS_MANAGE)
+    require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
     if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
@@ -138,7 +132,7 @@ def start_review(session: Session, actor: Actor | None, period: str | Period) ->
         raise ValidationError(_("Period {period} is already in review.").format(period=record.code))
     compute_scores(session, actor, record.code)  # refuse to release results that cannot be computed
     record.status = PeriodStatus.REVIEW
-    audit.record(session, actor or "system", "period.review", entity="period", entity_id=record.code,
+    audit.record(session, actor, "period.review", entity="period", entity_id=record.code,
                  old={"status": PeriodStatus.OPEN}, new={"status": PeriodStatus.REVIEW})
     return record
 
@@ -152,9 +146,10 @@ def _decimal(value) -> Decimal | None:
     return Decimal(repr(number)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def finalize_period(session: Session, actor: Actor | None, period: str | Period) -> Finalized:
-    """Compute, store the hashed snapshot and the result rows, and lock the period."""
-    _require(actor, Permission.PERIODS_MANAGE)
+def finalize_period(session: Session, actor: Actor, period: str | Period) -> Finalized:
+    """Compute, store the hashed snapshot and the result rows, and lock the period (its pay is frozen with
+    it by ``services.closing``)."""
+    require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
     session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
     if record.status == PeriodStatus.FINALIZED:
@@ -164,7 +159,7 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
         raise ValidationError(_("Period {period} has nobody to appraise.").format(period=record.code))
     content = build_snapshot(session, scores)
     digest = content_hash(content)
-    name = actor.name if actor else "system"
+    name = actor.name
     session.add(m.Snapshot(period_id=record.id, content=content, content_hash=digest, created_by=name))
 
     session.execute(delete(m.Result).where(m.Result.period_id == record.id))
@@ -184,11 +179,7 @@ def finalize_period(session: Session, actor: Actor | None, period: str | Period)
     record.finalized_at = utcnow()
     record.finalized_by = name
     session.flush()
-    from kpidesk.services.pay.payroll import freeze_pay, pay_in_use
-
-    if pay_in_use(session):
-        freeze_pay(session, actor, record.code)  # pay is fixed with the scores it was computed from
-    audit.record(session, actor or "system", "period.finalize", entity="period", entity_id=record.code,
+    audit.record(session, actor, "period.finalize", entity="period", entity_id=record.code,
                  new={"content_hash": digest, "employees": len(frame)})
     return Finalized(record.code, digest, len(frame))
 
@@ -226,9 +217,9 @@ def _record_automatic_exemptions(session: Session, record: m.PeriodRecord, score
         ))
 
 
-def reopen_period(session: Session, actor: Actor | None, period: str | Period, reason: str) -> m.PeriodRecord:
+def reopen_period(session: Session, actor: Actor, period: str | Period, reason: str) -> m.PeriodRecord:
     """Unlock a finalized period; the reason is required and audited, the old snapshot kept as superseded."""
-    _require(actor, Permission.PERIODS_MANAGE)
+    require(actor, Permission.PERIODS_MANAGE)
     record = get_period(session, period)
     if not (reason or "").strip():
         raise ValidationError(_("Reopening a period needs a reason."))
@@ -242,14 +233,14 @@ def reopen_period(session: Session, actor: Actor | None, period: str | Period, r
     record.status = PeriodStatus.OPEN
     record.finalized_at = None
     record.finalized_by = None
-    audit.record(session, actor or "system", "period.reopen", entity="period", entity_id=record.code,
+    audit.record(session, actor, "period.reopen", entity="period", entity_id=record.code,
                  old={"status": PeriodStatus.FINALIZED, "content_hash": snapshot.content_hash if snapshot else None},
                  new={"status": PeriodStatus.OPEN}, reason=reason.strip())
     return record
 
 
 def record_response(
-    session: Session, actor: Actor | None, period: str | Period, staff_no: str, kind: str, text: str | None = None
+    session: Session, actor: Actor, period: str | Period, staff_no: str, kind: str, text: str | None = None
 ) -> m.Appeal:
     """An employee's acknowledgement of their result, or their appeal (申诉) with its text."""
     record = get_period(session, period)
@@ -262,40 +253,39 @@ def record_response(
     employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no)).scalar()
     if employee is None:
         raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
-    if actor is not None and actor.role is Role.EMPLOYEE:
+    if actor.role is Role.EMPLOYEE:
         if actor.employee_id != employee.id:
             raise PermissionDenied(_("You can respond only to your own result."))
-    elif actor is not None:  # a head or HR records the response on the employee's behalf
+    else:  # a head or HR records the response on the employee's behalf
         require_for_employee(session, actor, Permission.ADJUST, employee.id)
     appeal = m.Appeal(period_id=record.id, employee_id=employee.id, kind=kind, text=(text or "").strip() or None)
     session.add(appeal)
     session.flush()
-    audit.record(session, actor or "system", f"period.{kind}", entity="appeal", entity_id=appeal.id,
+    audit.record(session, actor, f"period.{kind}", entity="appeal", entity_id=appeal.id,
                  new={"period": record.code, "staff_no": staff_no, "text": appeal.text})
     return appeal
 
 
-def answer_appeal(session: Session, actor: Actor | None, appeal_id: int, answer: str) -> m.Appeal:
+def answer_appeal(session: Session, actor: Actor, appeal_id: int, answer: str) -> m.Appeal:
     """The manager's answer to an appeal."""
     appeal = session.get(m.Appeal, appeal_id)
     if appeal is None or appeal.kind != "appeal":
         raise NotFound(_("No appeal {id}").format(id=appeal_id))
-    if actor is not None:
-        require_for_employee(session, actor, Permission.ADJUST, appeal.employee_id)
+    require_for_employee(session, actor, Permission.ADJUST, appeal.employee_id)
     if not (answer or "").strip():
         raise ValidationError(_("An answer needs a text."))
     record = session.get_one(m.PeriodRecord, appeal.period_id)
     if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
     appeal.answer = answer.strip()
-    appeal.answered_by = actor.name if actor else "system"
+    appeal.answered_by = actor.name
     appeal.answered_at = utcnow()
-    audit.record(session, actor or "system", "period.answer", entity="appeal", entity_id=appeal.id,
+    audit.record(session, actor, "period.answer", entity="appeal", entity_id=appeal.id,
                  new={"answer": appeal.answer})
     return appeal
 
 
-def list_responses(session: Session, period: str | Period, actor: Actor | None = None) -> list[dict]:
+def list_responses(session: Session, period: str | Period, actor: Actor) -> list[dict]:
     """Acknowledgements and appeals of a period, as far as ``actor`` may see them."""
     from kpidesk.services.safety.access import department_scope, own_employee_scope
 
@@ -305,14 +295,13 @@ def list_responses(session: Session, period: str | Period, actor: Actor | None =
         .join(m.Employee, m.Employee.id == m.Appeal.employee_id)
         .where(m.Appeal.period_id == record.id).order_by(m.Appeal.id)
     )
-    if actor is not None:
-        require(actor, Permission.PERIODS_READ)
-        own = own_employee_scope(actor)
-        scope = department_scope(actor)
-        if own is not None:
-            query = query.where(m.Appeal.employee_id == own)
-        elif scope is not None:
-            query = query.where(m.Employee.department_id.in_(DepartmentTree.load(session).with_descendants(scope)))
+    require(actor, Permission.PERIODS_READ)
+    own = own_employee_scope(actor)
+    scope = department_scope(actor)
+    if own is not None:
+        query = query.where(m.Appeal.employee_id == own)
+    elif scope is not None:
+        query = query.where(m.Employee.department_id.in_(DepartmentTree.load(session).with_descendants(scope)))
     return [
         {"id": a.id, "staff_no": staff_no, "name": name, "kind": a.kind, "text": a.text, "answer": a.answer,
          "answered_by": a.answered_by, "created_at": a.created_at.isoformat(timespec="seconds")}

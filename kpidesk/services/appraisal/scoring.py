@@ -169,7 +169,7 @@ def _with_grade_labels(frame: pd.DataFrame, scale: GradeScale) -> pd.DataFrame:
     return frame
 
 
-def _restrict(session: Session, scores: PeriodScores, actor: Actor | None, department: str | None) -> PeriodScores:
+def _restrict(session: Session, scores: PeriodScores, actor: Actor, department: str | None) -> PeriodScores:
     """Keep the rows of ``department`` (with its teams) and the rows ``actor`` may read: a head their
     departments, an employee their own row once the results are released (in review or finalized)."""
     from kpidesk.services.safety import access
@@ -183,20 +183,19 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor | None, depar
         if not matches:
             raise NotFound(_("No department named {name}").format(name=wanted))
         frame = frame[_in_departments(frame, tree.with_descendants(matches))]
-    if actor is not None:
-        permission = access.Permission.RESULTS_READ
-        own = access.own_employee_scope(actor)
-        scope = access.department_scope(actor, permission)
-        if own is not None:
-            if scores.status not in (PeriodStatus.REVIEW, PeriodStatus.FINALIZED):
-                raise PermissionDenied(_("Results of {period} are not released yet.").format(
-                    period=scores.period.code))
-            frame = frame[frame.index == own]
-        elif scope is not None:
-            if not scope:
-                access.require(actor, permission)
-            tree = tree or DepartmentTree.load(session)
-            frame = frame[_in_departments(frame, tree.with_descendants(scope))]
+    permission = access.Permission.RESULTS_READ
+    own = access.own_employee_scope(actor)
+    scope = access.department_scope(actor, permission)
+    if own is not None:
+        if scores.status not in (PeriodStatus.REVIEW, PeriodStatus.FINALIZED):
+            raise PermissionDenied(_("Results of {period} are not released yet.").format(
+                period=scores.period.code))
+        frame = frame[frame.index == own]
+    elif scope is not None:
+        if not scope:
+            access.require(actor, permission)
+        tree = tree or DepartmentTree.load(session)
+        frame = frame[_in_departments(frame, tree.with_descendants(scope))]
     if frame is scores.frame:
         return scores
     return PeriodScores(scores.period, scores.status, frame, scores.kpi_codes, scores.grade_scale, scores.source,
@@ -207,7 +206,7 @@ def _in_departments(frame: pd.DataFrame, department_ids: set[int]):
     return frame["department_id"].isin(list(department_ids)).fillna(False).astype(bool)
 
 
-def compute_scores(session: Session, actor: Actor | None, period: str | Period) -> PeriodScores:
+def compute_scores(session: Session, actor: Actor, period: str | Period) -> PeriodScores:
     """Compute from the database (ignoring any snapshot): the appraisees of the period ``actor`` may see
     (ranks stay as computed over the whole organisation)."""
     return _restrict(session, _computed_scores(session, period), actor, None)
@@ -241,23 +240,28 @@ def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
                         snapshot.content_hash, stored_explanations=content["explanations"])
 
 
-def period_scores(
-    session: Session, period: str | Period, *, department: str | None = None, actor: Actor | None = None
-) -> PeriodScores:
-    """The period's results as people may see them: a finalized period from its snapshot, others computed;
-    ``department`` (a department or team name) keeps its people and their teams', ranks stay as computed
-    over the whole organisation."""
+def organisation_scores(session: Session, period: str | Period) -> PeriodScores:
+    """Every appraisee's results, unrestricted (a finalized period from its snapshot, others computed): for
+    computations over the whole organisation, such as pay, that restrict what they show afterwards."""
     target = resolve_period(period)
     record = find_period_record(session, target.code)
     if record is not None and record.status == PeriodStatus.FINALIZED:
         snapshot = current_snapshot(session, record)
         if snapshot is not None:
-            return _restrict(session, scores_from_snapshot(snapshot, target), actor, department)
-    return _restrict(session, _computed_scores(session, target), actor, department)
+            return scores_from_snapshot(snapshot, target)
+    return _computed_scores(session, target)
+
+
+def period_scores(
+    session: Session, period: str | Period, *, department: str | None = None, actor: Actor
+) -> PeriodScores:
+    """The period's results as ``actor`` may see them; ``department`` (a department or team name) keeps its
+    people and their teams', ranks stay as computed over the whole organisation."""
+    return _restrict(session, organisation_scores(session, period), actor, department)
 
 
 def compute_period(
-    session: Session, period: str | Period, *, department: str | None = None, actor: Actor | None = None
+    session: Session, period: str | Period, *, department: str | None = None, actor: Actor
 ) -> pd.DataFrame:
     """One row per employee: each KPI's ``value/score/weight/weighted/status``, totals, grades, ranks, flags.
     Explanations are available through ``period_scores(...).explain``."""

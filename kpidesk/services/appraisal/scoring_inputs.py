@@ -405,7 +405,7 @@ def _qualitative(
     details: dict[int, dict] = {}
     flags: dict[int, tuple[str, ...]] = {}
     try:
-        from kpidesk.services.forms.scores import form_scores
+        from kpidesk.services.forms.scores import organisation_form_scores
     except ImportError:  # without the forms service there is no qualitative part
         return scores, details, flags
     if not records or not people:
@@ -413,7 +413,7 @@ def _qualitative(
     ids = [p.employee_id for p in people]
     monthly: dict[int, list[float]] = defaultdict(list)
     for record in records:
-        for employee_id, items in form_scores(session, record.code, ids).items():
+        for employee_id, items in organisation_form_scores(session, record.code, ids).items():
             total = share_sum = Decimal(0)
             person_flags = set(flags.get(employee_id, ()))
             entry = details.setdefault(employee_id, {"score": None, "forms": []})

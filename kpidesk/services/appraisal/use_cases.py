@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.library.use_cases import KpiLabel, labels_of_kpis
+from kpidesk.services.library.kpis import KpiLabel, labels_of_kpis
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety.access import Permission
 from kpidesk.services.safety.gates import requires
@@ -169,15 +169,6 @@ def start_review(db: Database, actor: Actor, period: str) -> str:
 
 
 @requires(Permission.PERIODS_MANAGE)
-def finalize_period(db: Database, actor: Actor, period: str):
-    """Finalize straight away (the command line); returns ``periods.Finalized``."""
-    from kpidesk.services.appraisal import periods
-
-    with db.write() as session:
-        return periods.finalize_period(session, actor, period)
-
-
-@requires(Permission.PERIODS_MANAGE)
 def lock_summary(db: Database, actor: Actor, period: str):
     """What finalizing would lock: the appeals still open and the counts the confirmation shows."""
     from kpidesk.services.appraisal import period_review
@@ -193,15 +184,6 @@ def finalize_checklist(db: Database, actor: Actor, period: str):
 
     with db.session() as session:
         return period_review.finalize_checklist(session, actor, period)
-
-
-@requires(Permission.PERIODS_MANAGE)
-def finalize_after_review(db: Database, actor: Actor, period: str):
-    """Finalize unless an appeal still waits for its answer (the window)."""
-    from kpidesk.services.appraisal import period_review
-
-    with db.write() as session:
-        return period_review.finalize_after_review(session, actor, period)
 
 
 @requires(Permission.PERIODS_MANAGE)

@@ -23,6 +23,7 @@ from kpidesk.resources import FORMS_DIR
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.store import models as m
 
 ROLE_LABELS = {
@@ -96,7 +97,7 @@ def _stored(session: Session, key: str, version: int) -> m.FormVersion | None:
     ).scalar()
 
 
-def pin_loaded_form(session: Session, form: Form, actor: Actor | None = None) -> m.FormVersion:
+def pin_loaded_form(session: Session, form: Form, actor: Actor) -> m.FormVersion:
     """Store this exact form under its id and version, or return the copy already stored.
 
     A stored version with other content means the file was edited without raising its version; that is
@@ -125,7 +126,7 @@ def pin_loaded_form(session: Session, form: Form, actor: Actor | None = None) ->
     session.flush()
     audit.record(
         session,
-        actor or "system",
+        actor,
         "form.pin",
         entity="form_version",
         entity_id=f"{form.id}@{form.version}",
@@ -135,7 +136,7 @@ def pin_loaded_form(session: Session, form: Form, actor: Actor | None = None) ->
 
 
 def pin_form(
-    session: Session, key: str, *, forms_dir: Path | None = None, actor: Actor | None = None
+    session: Session, key: str, *, forms_dir: Path | None = None, actor: Actor
 ) -> m.FormVersion:
     """Copy the form file ``key`` into the database (once per version) and return the stored version."""
     return pin_loaded_form(session, find_form(key, forms_dir), actor)
@@ -212,6 +213,7 @@ def latest_form_version(session: Session, key: str) -> m.FormVersion:
     return row
 
 
+@touches_no_appraisal_data
 def list_forms(
     forms_dir: Path | None = None, session: Session | None = None
 ) -> tuple[list[FormListing], list[FormProblem]]:
@@ -249,3 +251,10 @@ def list_forms(
 def check_form_file(path: Path) -> tuple[Form | None, list[FormProblem]]:
     """Read and check one form file, as ``forms check FILE`` does."""
     return load_form_file(Path(path))
+
+
+def own_forms_folder() -> Path:
+    """Where the office keeps its own or edited form files (beside the user's data)."""
+    from kpidesk.store.locations import user_forms_folder
+
+    return user_forms_folder()

@@ -1,7 +1,9 @@
 """Raters' responses to the pinned forms: drafts, submissions, reopening, and who may read them.
 
-Peers may answer anonymously: results, listings and the audit trail show them only as "anonymous peer",
-and the link from a response to its author is given to administrators alone.
+Peers may answer anonymously: results, listings and the audit trail show them only as "anonymous peer".
+An anonymous draft still knows its rater (so they can come back to it); submitting it writes a new answer
+with a random id, no rater and no time, deletes the draft, and notes in ``AnsweredRater`` only that the
+rater has answered. From then on nothing in the database says whose answer it is, so it is final.
 """
 
 from __future__ import annotations
@@ -9,17 +11,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.forms import Form, RaterRole, check_response
 from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.domain.text_rules import check_text
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
-from kpidesk.i18n import N_, _
+from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.forms.anonymity import (
+    ANONYMOUS_PEER,
+    audit_view,
+    final_error,
+    has_answered,
+    is_final,
+    random_ids,
+    submit_anonymously,
+)
 from kpidesk.services.forms.catalogue import role_label, stored_form
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import (
@@ -31,10 +41,6 @@ from kpidesk.services.safety.access import (
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
-
-#: How an anonymous peer is named wherever people can read it (translated when shown).
-ANONYMOUS_PEER = N_("anonymous peer")
-
 
 # --- raters and permissions ------------------------------------------------------------------------
 
@@ -126,7 +132,7 @@ class ResponseView:
     levels: dict[str, str | None]
     comments: dict[str, str | None]
     texts: dict[str, str]
-    updated_at: datetime
+    updated_at: datetime | None  # None on a submitted anonymous answer, which keeps no time
     submitted_at: datetime | None
 
 
@@ -168,7 +174,7 @@ def _find_existing(session: Session, record: m.PeriodRecord, data: ResponseInput
         m.FormResponse.rater_id.is_(None)
         if data.rater_id is None
         else m.FormResponse.rater_id == data.rater_id
-    )
+    ).where(or_(m.FormResponse.anonymous.is_(False), m.FormResponse.status == ResponseStatus.DRAFT))
     return session.execute(query).scalars().first()
 
 
@@ -177,21 +183,6 @@ def _audit_actor(actor: Actor, response: m.FormResponse) -> str:
     if response.anonymous and actor.employee_id is not None and actor.employee_id == response.rater_id:
         return ANONYMOUS_PEER
     return actor.name
-
-
-def _audit_view(
-    response: m.FormResponse, employee: m.Employee, record: m.PeriodRecord, form_key: str
-) -> dict:
-    rater: Any = ANONYMOUS_PEER if response.anonymous else response.rater_id
-    return {
-        "period": record.code,
-        "employee": employee.staff_no,
-        "form": form_key,
-        "role": response.rater_role,
-        "rater": rater,
-        "status": response.status,
-        "levels": {r.criterion_key: r.level_key for r in response.ratings},
-    }
 
 
 def save_response(
@@ -251,12 +242,24 @@ def save_response(
         response is None or response.period_id != record.id or response.employee_id != employee.id
     ):
         raise NotFound(_("There is no response {id} for this employee and period.").format(id=response_id))
+    if response is not None and is_final(response):
+        raise final_error()
+    anonymous = (data.anonymous if data.anonymous is not None
+                 else response.anonymous if response is not None else role is RaterRole.PEER)
+    if anonymous and rater_id is not None and has_answered(
+            session, record.id, employee.id, data.form_version_id, role, rater_id):
+        raise ValidationError(_("This rater has already submitted an anonymous answer for {name}; "
+                                "it is final.").format(name=employee.name))
+    if anonymous and submit:
+        return submit_anonymously(session, record, employee, form, data.form_version_id, role, rater_id,
+                                   (levels, comments, texts), draft=response)
     form_key = form.id
     old = None
     now = utcnow()
+    rating_ids = random_ids(session, m.FormRating)
     if response is None:
-        anonymous = data.anonymous if data.anonymous is not None else role is RaterRole.PEER
         response = m.FormResponse(
+            id=next(random_ids(session, m.FormResponse)),
             period_id=record.id,
             employee_id=employee.id,
             form_version_id=data.form_version_id,
@@ -264,14 +267,14 @@ def save_response(
             rater_id=rater_id,
             anonymous=anonymous,
             status=ResponseStatus.DRAFT,
+            updated_at=now,
         )
         session.add(response)
     else:
-        old = _audit_view(response, employee, record, form_key)
+        old = audit_view(response, employee, record, form_key)
         if response.status == ResponseStatus.SUBMITTED and not submit:
             raise ValidationError(_("This response was submitted; reopen it before saving it as a draft."))
-        if data.anonymous is not None:
-            response.anonymous = data.anonymous
+        response.anonymous = anonymous
     by_criterion = {rating.criterion_key: rating for rating in response.ratings}
     for criterion in form.criteria:
         level, comment = levels.get(criterion.id), comments.get(criterion.id)
@@ -281,7 +284,7 @@ def save_response(
                 response.ratings.remove(rating)
             continue
         if rating is None:
-            rating = m.FormRating(criterion_key=criterion.id)
+            rating = m.FormRating(id=next(rating_ids), criterion_key=criterion.id)
             response.ratings.append(rating)
         rating.level_key, rating.comment = level, comment
     response.texts = texts or None
@@ -297,7 +300,7 @@ def save_response(
         entity="form_response",
         entity_id=response.id,
         old=old,
-        new=_audit_view(response, employee, record, form_key),
+        new=audit_view(response, employee, record, form_key),
     )
     return response.id
 
@@ -341,6 +344,8 @@ def reopen_response(session: Session, actor: Actor, response_id: int, reason: st
     ensure_writable(record)
     employee = session.get_one(m.Employee, response.employee_id)
     _ensure_can_rate(session, actor, RaterRole(response.rater_role), employee, response.rater_id)
+    if is_final(response):
+        raise final_error()
     if response.status != ResponseStatus.SUBMITTED:
         return
     response.status = ResponseStatus.DRAFT
@@ -394,14 +399,32 @@ def responses_for(
     employee_id: int | None = None,
     form_key: str | None = None,
     submitted_only: bool = False,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> list[ResponseView]:
-    """The responses of a period (anonymous peers without names), in a stable order.
-
-    With ``actor``, only what they may read: an employee login the responses they wrote themselves, a
-    department head those about people in their departments.
+    """The responses of a period (anonymous peers without names), in a stable order, as far as ``actor``
+    may read them: an employee login the responses they wrote themselves, a department head those about
+    people in their departments.
     """
     record = period_record(session, period)
+    query = _responses_query(record, employee_id, form_key, submitted_only)
+    own = own_employee_scope(actor)
+    if actor.role is Role.EMPLOYEE:
+        query = query.where(m.FormResponse.rater_id == own)
+    else:
+        scope = department_scope(actor, Permission.FORMS_READ)
+        if scope is not None:
+            query = query.where(m.Employee.department_id.in_(scope))
+    return _views(session, record, query)
+
+
+def submitted_responses_about(session: Session, period: str, employee_id: int) -> list[ResponseView]:
+    """Every submitted response about one employee, unrestricted: for the appraisal sheet, whose caller has
+    already checked that its reader may see that employee's results."""
+    record = period_record(session, period)
+    return _views(session, record, _responses_query(record, employee_id, None, True))
+
+
+def _responses_query(record: m.PeriodRecord, employee_id: int | None, form_key: str | None, submitted_only: bool):
     query = (
         select(m.FormResponse, m.Employee)
         .join(m.Employee, m.Employee.id == m.FormResponse.employee_id)
@@ -415,14 +438,10 @@ def responses_for(
         query = query.where(m.FormVersion.form_key == form_key)
     if submitted_only:
         query = query.where(m.FormResponse.status == ResponseStatus.SUBMITTED)
-    if actor is not None:
-        own = own_employee_scope(actor)
-        if actor.role is Role.EMPLOYEE:
-            query = query.where(m.FormResponse.rater_id == own)
-        else:
-            scope = department_scope(actor, Permission.FORMS_READ)
-            if scope is not None:
-                query = query.where(m.Employee.department_id.in_(scope))
+    return query
+
+
+def _views(session: Session, record: m.PeriodRecord, query) -> list[ResponseView]:
     rows = session.execute(query).all()
     rater_ids = {r.rater_id for r, _e in rows if r.rater_id and not r.anonymous}
     names = dict(
@@ -432,7 +451,8 @@ def responses_for(
 
 
 def response_author(session: Session, actor: Actor, response_id: int) -> int | None:
-    """Who wrote a response, anonymous or not: for administrators only, and audited."""
+    """Who wrote a response: for administrators only, and audited when it is anonymous. A submitted
+    anonymous answer has no author any more (None); only its draft had one."""
     if actor.role is not Role.ADMIN:
         raise PermissionDenied(_("Only an administrator may see who wrote an anonymous response."))
     response = _response(session, response_id)

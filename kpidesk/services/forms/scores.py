@@ -60,9 +60,20 @@ def templates_for(session: Session, record: m.PeriodRecord, employees: Iterable[
 
 
 def form_scores(
-    session: Session, period: str, employee_ids: Iterable[int] | None = None, *, actor: Actor | None = None
+    session: Session, period: str, employee_ids: Iterable[int] | None = None, *, actor: Actor
 ) -> dict[int, list[EmployeeFormScore]]:
-    """Per employee, each form of their template scored from the submitted responses (drafts never count).
+    """:func:`organisation_form_scores` of the people whose results ``actor`` may read."""
+    wanted = None if employee_ids is None else set(employee_ids)
+    readable = results_scope(session, actor, period_record(session, period))
+    if readable is not None:
+        wanted = set(readable) if wanted is None else wanted & readable
+    return organisation_form_scores(session, period, wanted)
+
+
+def organisation_form_scores(
+    session: Session, period: str, employee_ids: Iterable[int] | None = None
+) -> dict[int, list[EmployeeFormScore]]:
+    """Per employee, unrestricted (for scoring and checks over the whole organisation), each form of their template scored from the submitted responses (drafts never count).
 
     Without ``employee_ids``: everyone appraised in the period, on a current template, or rated in it.
 
@@ -79,9 +90,6 @@ def form_scores(
         .options(selectinload(m.FormResponse.ratings))
     )
     wanted = None if employee_ids is None else set(employee_ids)
-    readable = None if actor is None else results_scope(session, actor, record)
-    if readable is not None:  # with ``actor``: only the people whose results they may read
-        wanted = set(readable) if wanted is None else wanted & readable
     if wanted is not None:
         query = query.where(m.FormResponse.employee_id.in_(wanted))
     answers: dict[tuple[int, int], list[RaterResponse]] = {}
@@ -127,7 +135,7 @@ def form_scores(
 
 
 def qualitative_scores(
-    session: Session, period: str, employee_ids: Iterable[int] | None = None, *, actor: Actor | None = None
+    session: Session, period: str, employee_ids: Iterable[int] | None = None, *, actor: Actor
 ) -> dict[int, Decimal | None]:
     """Each employee's qualitative score: the forms' scores weighted by their shares on the template.
 
@@ -143,20 +151,20 @@ def qualitative_scores(
     return results
 
 
-def form_score_rows(session: Session, period: str, actor: Actor | None = None) -> list[dict[str, Any]]:
+def form_score_rows(session: Session, period: str, actor: Actor) -> list[dict[str, Any]]:
     """Plain rows for lists and the command line: one per employee and form, raters only by role.
 
-    With ``actor``, only the employees they may read (a head's departments; an employee login never
+    Only the employees ``actor`` may read (a head's departments; an employee login never
     sees qualitative detail before the period is finalized, and then only their own).
     """
     record = period_record(session, period)
     people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
-    scope = None if actor is None else department_scope(actor, Permission.RESULTS_READ)
-    own = None if actor is None else own_employee_scope(actor)
+    scope = department_scope(actor, Permission.RESULTS_READ)
+    own = own_employee_scope(actor)
     rows = []
-    for employee_id, items in form_scores(session, record.code).items():
+    for employee_id, items in organisation_form_scores(session, record.code).items():
         employee = people[employee_id]
-        if actor is not None and actor.role is Role.EMPLOYEE:
+        if actor.role is Role.EMPLOYEE:
             if employee_id != own or not record.is_finalized:
                 continue
         elif scope is not None and employee.department_id not in scope:

@@ -23,9 +23,9 @@ from kpidesk.errors import ValidationError
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
 from kpidesk.services.actor import Actor
+from kpidesk.services.forms.anonymity import ANONYMOUS_PEER, answered_raters
 from kpidesk.services.forms.catalogue import FormCache, latest_form_version
 from kpidesk.services.forms.responses import (
-    ANONYMOUS_PEER,
     ROLE_NOT_ON_FORM,
     RaterCheck,
     ResponseInput,
@@ -70,6 +70,9 @@ def _level_value(value: object) -> object:
 def _choose_form(session: Session, sheet: sheets.FilledSheet, form_key: str | None) -> m.FormVersion:
     key = form_key or sheet.meta.get("form")
     if not key:
+        other_kind = sheets.looks_like_another_kind(sheet.headers.values())
+        if other_kind:
+            raise ValidationError(other_kind, sheet.place())
         raise ValidationError(
             _("The sheet does not say which form it is; choose the form (for example customer_service_staff)."),
             sheet.place(),
@@ -96,6 +99,7 @@ class _SheetCheck:
     criteria_columns: list[str]
     people: dict[str, m.Employee]
     existing: dict[tuple, m.FormResponse]
+    answered: set[tuple[int, str, int]]  # (employee, role, rater) of anonymous answers already submitted
     problems: list[ImportProblem] = field(default_factory=list)
     first_rows: dict[tuple, int] = field(default_factory=dict)  # rater line -> first row it is on
 
@@ -140,7 +144,10 @@ def preview_forms_import(
         criteria_columns=[c.id for c in form.criteria if sheets.LEVEL + c.id in columns],
         people={e.staff_no: e for e in session.execute(select(m.Employee)).scalars()},
         existing=responses_by_rater(session, record, version.id),
+        answered=answered_raters(session, record, version.id),
     )
+    if not check.criteria_columns and (other_kind := sheets.looks_like_another_kind(sheet.headers.values())):
+        raise ValidationError(other_kind, sheet.place())  # a whole other file: its rows are no form lines
     notes = _check_sheet(check, record)
     plans = [plan for row in sheet.rows if (plan := _check_row(check, row)) is not None]
     return ImportPreview(
@@ -232,6 +239,9 @@ def _check_row(check: _SheetCheck, row: sheets.FilledRow) -> FormRowPlan | None:
         return None  # a row sent out but not answered
     if employee is not None and role is not None:
         _check_repeated(check, row, employee, role, rater_id)
+        if anonymous and (employee.id, role.value, rater_id) in check.answered:
+            check.problem(row.row, None, _("This rater has already submitted an anonymous answer for {name}; "
+                                           "it is final.").format(name=employee.name), "already_answered")
     if check.blocking > before or employee is None or role is None:
         return None
     if not complete:

@@ -18,7 +18,8 @@ from kpidesk.domain.forms import Form, RaterRole, form_fingerprint
 from kpidesk.errors import NotFound
 from kpidesk.exchange import form_sheets as sheets
 from kpidesk.i18n import _, current_language
-from kpidesk.services.actor import Actor
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.forms.anonymity import answered_raters
 from kpidesk.services.forms.catalogue import FormCache, latest_form_version
 from kpidesk.services.forms.scores import templates_for
 from kpidesk.services.safety.access import Permission, employee_scope
@@ -138,23 +139,37 @@ def export_form_sheets(
     assignments: Iterable[Assignment] | None = None,
     per_reviewer: bool = True,
     upward: bool = False,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> list[Path]:
     """Write fillable sheets for a form: one per reviewer (their rows only) or one with every row.
 
-    Rows already answered in the database are filled in, so a sheet can also be sent back for changes.
+    Rows already answered in the database are filled in, so a sheet can also be sent back for changes; an
+    anonymous peer's draft only in the sheet exported by that peer's own login, so a sheet made by anyone
+    else never shows a rater's name beside their anonymous answers. Anonymous answers already submitted
+    are final and get no row. An employee login gets only their own sheet (the ratings they give).
     Returns the files written, named ``<form>_<period>_<reviewer>.xlsx``.
     """
     record = period_record(session, period)
     version = latest_form_version(session, form_key)
     form = FormCache(session)(version.id)
     employees = employees_using_form(session, record.code, form_key)
-    scope = None if actor is None else employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
-    if scope is not None:  # with ``actor``: only the people whose forms they may handle
+    employee_login = actor.role is Role.EMPLOYEE
+    own_sheet = actor.employee_id if employee_login else None
+    scope = None
+    if not employee_login:  # only the people whose forms they may handle
+        scope = employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
+    if scope is not None:
         employees = [e for e in employees if e.id in scope]
     if assignments is None:
         assignments = default_assignments(session, record.code, form, employees, upward=upward)
-    assignments = [a for a in assignments if scope is None or a.employee_id in scope]
+    answered = answered_raters(session, record, version.id)
+    assignments = [
+        a for a in assignments
+        if (scope is None or a.employee_id in scope)
+        and (not employee_login or (own_sheet is not None and a.rater_id == own_sheet))
+        and not (a.anonymous and (a.employee_id, a.role.value, a.rater_id) in answered)
+    ]
+    reader = actor.employee_id
     people: dict[int | None, m.Employee] = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
     existing = responses_by_rater(session, record, version.id)
     groups: dict[int | None, list[sheets.SheetRow]] = {}
@@ -163,6 +178,8 @@ def export_form_sheets(
         if employee is None:
             raise NotFound(_("There is no employee {id}.").format(id=assignment.employee_id))
         response = existing.get((assignment.employee_id, assignment.role.value, assignment.rater_id))
+        if response is not None and response.anonymous and (reader is None or assignment.rater_id != reader):
+            response = None  # someone else's anonymous draft: the sheet would put their name beside it
         key = assignment.rater_id if per_reviewer else None
         groups.setdefault(key, []).append(_sheet_row(employee, assignment, rater, response))
     folder = Path(folder)
@@ -183,7 +200,7 @@ def export_form_sheets(
 
 def export_blank_form_sheet(
     session: Session, period: str, form_key: str, path: str | Path, employee_ids: Iterable[int] | None = None,
-    *, actor: Actor | None = None,
+    *, actor: Actor,
 ) -> Path:
     """One sheet with a self and a manager row per employee (peers add their own rows), for paper."""
     record = period_record(session, period)
@@ -198,8 +215,8 @@ def export_blank_form_sheet(
             for e in session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars()
             if e.id in wanted
         ]
-    scope = None if actor is None else employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
-    if scope is not None:  # with ``actor``: only the people whose forms they may handle
+    scope = employee_scope(session, actor, Permission.FORMS_WRITE, period_id=record.id)
+    if scope is not None:  # only the people whose forms ``actor`` may handle
         employees = [e for e in employees if e.id in scope]
     rows = []
     people: dict[int | None, m.Employee] = {e.id: e for e in session.execute(select(m.Employee)).scalars()}

@@ -9,7 +9,7 @@ from typing import Any
 
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety.access import Permission
-from kpidesk.services.safety.gates import requires, touches_no_appraisal_data
+from kpidesk.services.safety.gates import requires
 from kpidesk.store.db import Database
 
 
@@ -33,13 +33,12 @@ def reopen_response(db: Database, actor: Actor, response_id: int, reason: str) -
 
 
 @requires(Permission.LIBRARY_READ)
-def list_forms(db: Database | None, actor: Actor, forms_dir: Path | None = None):
-    """The forms folder as a list, with the versions stored in the database when there is one."""
+def list_forms(db: Database, actor: Actor, forms_dir: Path | None = None):
+    """The forms folder as a list, with the versions stored in the database (without a database, the
+    folder alone: ``catalogue.list_forms``)."""
     from kpidesk.services.forms import catalogue
 
     del actor  # the form library is readable by every role
-    if db is None:
-        return catalogue.list_forms(forms_dir)
     with db.session() as session:
         return catalogue.list_forms(forms_dir, session)
 
@@ -81,11 +80,3 @@ def preview_sheets(db: Database, actor: Actor, paths, *, period: str | None = No
     with db.session() as session:
         return [sheet_import.preview_forms_import(session, path, period=period, form_key=form_key)
                 for path in paths]
-
-
-@touches_no_appraisal_data
-def own_forms_folder() -> Path:
-    """Where the office keeps its own or edited form files (beside the user's data)."""
-    from kpidesk.store.locations import user_forms_folder
-
-    return user_forms_folder()

@@ -71,11 +71,10 @@ def _field_catalogue(session: Session) -> dict[str, tuple[str, Unit]]:
 
 
 def raw_data_frame(
-    session: Session, period: str, *, actor: Actor | None = None
+    session: Session, period: str, *, actor: Actor
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """One row per employee with values, one column per field (header with unit); and column → format."""
-    if actor is not None:
-        require(actor, Permission.DATA_READ)
+    require(actor, Permission.DATA_READ)
     record = period_record(session, period)
     values = pd.DataFrame(
         session.execute(select(m.Measurement.employee_id, m.Measurement.field_code, m.Measurement.value).where(
@@ -105,10 +104,9 @@ def raw_data_frame(
     return frame.sort_values(identity[0]).reset_index(drop=True), formats
 
 
-def results_frame(session: Session, period: str, *, actor: Actor | None = None) -> pd.DataFrame | None:
+def results_frame(session: Session, period: str, *, actor: Actor) -> pd.DataFrame | None:
     """The period's results: stored finalized results, else computed by the scoring service if present."""
-    if actor is not None:
-        require(actor, Permission.RESULTS_READ)
+    require(actor, Permission.RESULTS_READ)
     record = period_record(session, period)
     staff = _staff_frame(session).set_index("employee_id")
     bands = {b.code: pick(b.label_zh, b.label_en) for b in session.execute(select(m.GradeBand)).scalars()}
@@ -136,7 +134,7 @@ def results_frame(session: Session, period: str, *, actor: Actor | None = None) 
     if compute is None:
         return None
     try:
-        computed = compute(session, record.code)
+        computed = compute(session, record.code, actor=actor)
     except (ValidationError, NotFound):
         return None
     frame = getattr(computed, "frame", computed)
@@ -165,19 +163,18 @@ def _translated_results(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- period export
 
 
-def export_period(session: Session, period: str, out: str | Path, *, actor: Actor | None = None) -> dict[str, int]:
+def export_period(session: Session, period: str, out: str | Path, *, actor: Actor) -> dict[str, int]:
     """Write the period's results and raw data to ``out`` (.xlsx: a summary, one sheet per department,
     raw data; .csv: the results, or the raw data when there are no results yet)."""
-    if actor is not None:
-        require(actor, Permission.RESULTS_READ)
-        require(actor, Permission.DATA_READ)
+    require(actor, Permission.RESULTS_READ)
+    require(actor, Permission.DATA_READ)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise ValidationError(_("Export to .xlsx or .csv, not {suffix}").format(suffix=out.suffix or "—"))
     code = period_record(session, period).code
-    raw, raw_formats = raw_data_frame(session, code)
-    results = results_frame(session, code)
+    raw, raw_formats = raw_data_frame(session, code, actor=actor)
+    results = results_frame(session, code, actor=actor)
     if suffix == ".csv":
         frame = _translated_results(results) if results is not None else raw
         write_csv(out, frame)
@@ -247,7 +244,7 @@ def template_fields(session: Session, position: m.Position) -> list[tuple[str, s
 
 
 def export_import_template(
-    session: Session, period: str, position_name: str, out: str | Path, *, actor: Actor | None = None
+    session: Session, period: str, position_name: str, out: str | Path, *, actor: Actor
 ) -> dict[str, int]:
     """A blank data sheet: staff of the position pre-filled, one column per field with its unit, and a hidden
     sheet describing the fields (so the filled sheet re-imports without mapping)."""
@@ -262,8 +259,8 @@ def export_import_template(
     fields = template_fields(session, position)
     staff = _staff_frame(session)
     staff = staff[(staff["position_id"] == position.id) & staff["active"]]
-    scope = None if actor is None else employee_scope(session, actor, Permission.DATA_WRITE)
-    if scope is not None:  # with ``actor``: only the people whose data they may enter
+    scope = employee_scope(session, actor, Permission.DATA_WRITE)
+    if scope is not None:  # only the people whose data ``actor`` may enter
         staff = staff[staff["employee_id"].isin(list(scope))]
     data = pd.DataFrame({"工号": staff["staff_no"].tolist(), "姓名": staff["name"].tolist(),
                          "部门": [t or d for d, t in zip(staff["department"], staff["team"], strict=True)],

@@ -7,20 +7,11 @@ date …) and the value columns the header dictionary knows (contacts, scores, c
 
 from __future__ import annotations
 
-from kpidesk.exchange.aliases import STAFF, TELLING_COLUMNS, normalise_header, telling_headers
-from kpidesk.exchange.header_dictionary import dictionary
+from kpidesk.exchange.aliases import STAFF, TELLING_COLUMNS, telling_headers
+from kpidesk.exchange.header_dictionary import HEADERS_SHOWN, value_headers
 from kpidesk.exchange.readers import SheetTable
 from kpidesk.i18n import _
 from kpidesk.services.import_preview import ImportProblem
-
-SHOWN_HEADERS = 4
-
-
-def _value_headers(headers: list[str]) -> list[str]:
-    """The headers the header dictionary knows as performance values."""
-    known = {normalise_header(text) for spelling in dictionary().values()
-             for text in (spelling.code, *spelling.aliases)}
-    return [h for h in headers if normalise_header(h) in known or normalise_header(h.rsplit("/", 1)[-1]) in known]
 
 
 def staff_list_kind_problems(table: SheetTable) -> list[ImportProblem]:
@@ -28,12 +19,12 @@ def staff_list_kind_problems(table: SheetTable) -> list[ImportProblem]:
     column beyond number, name and department."""
     if any(field in TELLING_COLUMNS[STAFF] for field in table.mapping.values()):
         return []
-    values = _value_headers([c.label for c in table.columns if c.label not in table.mapping])
+    values = value_headers([c.label for c in table.columns if c.label not in table.mapping])
     if len(values) < 2:
         return []
     return [ImportProblem(table.place(), _(
         "this file looks like performance data (columns {headers}), not a staff list; import it as data").format(
-            headers=", ".join(values[:SHOWN_HEADERS])), "wrong_kind")]
+            headers=", ".join(values[:HEADERS_SHOWN])), "wrong_kind")]
 
 
 def looks_like_staff_list(table: SheetTable) -> str | None:
@@ -42,4 +33,4 @@ def looks_like_staff_list(table: SheetTable) -> str | None:
     if len(found) < 2:
         return None
     return _("this file looks like a staff list (columns {headers}); import it as a staff list").format(
-        headers=", ".join(found[:SHOWN_HEADERS]))
+        headers=", ".join(found[:HEADERS_SHOWN]))

@@ -73,6 +73,12 @@ def list_profiles(session: Session) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- one entry point
 
 
+def import_allowed(preview: ImportPreview, skip_problem_rows: bool) -> bool:
+    """Whether a preview may be written: no blocking problem, or only ones tied to rows being skipped."""
+    blocking = preview.blocking_problems
+    return not blocking or (skip_problem_rows and all(p.row is not None for p in blocking))
+
+
 def preview_import(
     session: Session,
     path: str | Path,
@@ -82,7 +88,7 @@ def preview_import(
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
     accept_guesses: bool = False,
     remembered: bool = True,
     period_mismatch_ok: bool = False,

@@ -48,9 +48,9 @@ _LEFT_WORDS = {"离职", "已离职", "left", "inactive", "停用"}
 BASE_PAY_ABSENT, BASE_PAY_WRITTEN, BASE_PAY_IGNORED = None, "write", "ignored"
 
 
-def may_write_base_pay(actor: Actor | None) -> bool:
-    """Base pay is written only for someone allowed to manage pay (None: the system itself)."""
-    return actor is None or can(actor, Permission.PAY_MANAGE)
+def may_write_base_pay(actor: Actor) -> bool:
+    """Base pay is written only for someone allowed to manage pay."""
+    return can(actor, Permission.PAY_MANAGE)
 
 
 def preview_staff_import(
@@ -60,10 +60,9 @@ def preview_staff_import(
     sheet: str | None = None,
     overrides: Mapping[str, str | None] | None = None,
     header_row: int | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> ImportPreview:
-    """Read and check a staff list; ``actor`` decides whether a base-pay column is read or ignored (None:
-    the system, which may)."""
+    """Read and check a staff list; ``actor`` decides whether a base-pay column is read or ignored."""
     table_ = read_table(path, kind="staff", sheet=sheet, overrides=overrides, header_row=header_row)
     problems: list[ImportProblem] = staff_list_kind_problems(table_)
 
@@ -148,7 +147,7 @@ def preview_staff_import(
     )
 
 
-def _base_pay_column(table_, actor: Actor | None, problems: list[ImportProblem]):
+def _base_pay_column(table_, actor: Actor, problems: list[ImportProblem]):
     """The parsed base-pay column, or None when the file has none or ``actor`` may not write base pay
     (then a warning says the column is ignored). Bad amounts are added to ``problems``."""
     column = table_.column_for("base_pay")
@@ -156,7 +155,7 @@ def _base_pay_column(table_, actor: Actor | None, problems: list[ImportProblem])
         return None
     if not may_write_base_pay(actor):
         problems.append(ImportProblem(table_.place(column=column), _(
-            "the base pay column is ignored: {user} may not change pay").format(user=actor.name if actor is not None else "system"),
+            "the base pay column is ignored: {user} may not change pay").format(user=actor.name),
             "base_pay_ignored", blocking=False))
         return None
     cells = table_.field_cells("base_pay")

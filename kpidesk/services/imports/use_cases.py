@@ -19,17 +19,10 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.import_preview import ImportPreview
 from kpidesk.services.imports import registry
 from kpidesk.services.imports.data import preview_employee_ids
-from kpidesk.services.safety.access import Permission, require_for_employees
-from kpidesk.services.safety.gates import holds_somewhere, refusal, requires, touches_no_appraisal_data
+from kpidesk.services.safety.access import Permission, may_somewhere, require_for_employees
+from kpidesk.services.safety.gates import refusal, requires
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
-
-
-@touches_no_appraisal_data
-def import_allowed(preview: ImportPreview, skip_problem_rows: bool) -> bool:
-    """Whether a preview may be written: no blocking problem, or only ones tied to rows being skipped."""
-    blocking = preview.blocking_problems
-    return not blocking or (skip_problem_rows and all(p.row is not None for p in blocking))
 
 
 @requires(Permission.LIBRARY_READ)
@@ -88,7 +81,7 @@ def _require_import_kind(actor: Actor, kind: str, *, previewing: bool) -> None:
     if permission is None:
         return  # an unknown kind is refused by the import itself, with the kinds it knows
     allowed = (permission, Permission.STAFF_WRITE) if kind == "staff" and previewing else (permission,)
-    if not any(holds_somewhere(actor, p) for p in allowed):
+    if not any(may_somewhere(actor, p) for p in allowed):
         raise refusal(actor, permission)
 
 

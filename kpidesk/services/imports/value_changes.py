@@ -76,15 +76,18 @@ def list_changes(session: Session, rows: pd.DataFrame, changes: ValueChanges) ->
     people = {i: (s, n) for i, s, n in session.execute(
         select(m.Employee.id, m.Employee.staff_no, m.Employee.name).where(m.Employee.id.in_(wanted)))} if wanted else {}
 
-    def change(position: int, kind: str, old: Decimal | None) -> ValueChange:
-        record = rows.iloc[position]
-        staff_no, name = people.get(int(record["employee_id"]), ("?", ""))
-        new = Decimal(int(record["value_scaled"])) / VALUE_SCALE
-        return ValueChange(kind, staff_no, name, str(record["field_code"]), str(record["period"]),
-                           None if old is None else Decimal(old), new, int(record["row"]))
+    def lines(positions: np.ndarray, kind: str) -> list[ValueChange]:
+        picked = rows.iloc[positions]  # one selection, not one row lookup per line
+        columns = (picked[name].tolist() for name in ("employee_id", "value_scaled", "field_code", "period", "row"))
+        out = []
+        for position, employee, scaled, field_code, period, row in zip(positions.tolist(), *columns, strict=True):
+            staff_no, name = people.get(int(employee), ("?", ""))
+            old = old_values.get(changes.stored_ids[position]) if kind == CHANGED else None
+            out.append(ValueChange(kind, staff_no, name, str(field_code), str(period),
+                                   None if old is None else Decimal(old), Decimal(int(scaled)) / VALUE_SCALE, int(row)))
+        return out
 
     return ChangeList(
-        changed=[change(p, CHANGED, old_values.get(changes.stored_ids[p])) for p in shown_updates],
-        new=[change(p, NEW, None) for p in shown_inserts],
+        changed=lines(shown_updates, CHANGED), new=lines(shown_inserts, NEW),
         changed_total=len(updated), new_total=len(inserted),
     )

@@ -168,3 +168,17 @@ def save_kpi(session: Session, actor: Actor, data: KpiInput, kpi_id: int | None 
                      new={key: values[key] for key in old})
     return stored.id
 
+
+@dataclass(frozen=True)
+class KpiLabel:
+    """A KPI as tables and charts label it, in the current language."""
+
+    code: str
+    name: str
+    unit: str
+
+
+def labels_of_kpis(session: Session) -> dict[str, KpiLabel]:
+    """Every KPI's label by code, for services that already hold a session."""
+    rows = session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en, m.Kpi.unit))
+    return {code: KpiLabel(code, pick(zh, en), unit) for code, zh, en, unit in rows}

@@ -154,7 +154,7 @@ def install_starter(session: Session, actor: Actor, name: str = "customer-servic
             )
         session.add(template)
         session.flush()
-        _attach_forms(session, template, spec.get("forms", []))
+        _attach_forms(session, actor, template, spec.get("forms", []))
         templates += 1
     if fresh_library:
         _adopt_handbook_streaks(session, actor)
@@ -215,7 +215,7 @@ def _adopt_handbook_pay(session: Session, actor: Actor) -> None:
     audit.record(session, actor, "pay.rules", entity="pay_rules", entity_id=start.code, new=rules, reason=note)
 
 
-def _attach_forms(session: Session, template: m.Template, form_keys: list[str]) -> None:
+def _attach_forms(session: Session, actor: Actor, template: m.Template, form_keys: list[str]) -> None:
     """Pin the named forms into the database and attach them in equal shares."""
     if not form_keys:
         return
@@ -225,6 +225,6 @@ def _attach_forms(session: Session, template: m.Template, form_keys: list[str]) 
         return
     share = Decimal(100) / len(form_keys)
     for key in form_keys:
-        version = pin_form(session, key)
+        version = pin_form(session, key, actor=actor)
         template.forms.append(m.TemplateForm(form_version_id=version.id, share=share))
     session.flush()

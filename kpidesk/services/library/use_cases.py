@@ -7,32 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from kpidesk.errors import NotFound
-from kpidesk.i18n import _, pick
+from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
+from kpidesk.services.library.kpis import KpiLabel, labels_of_kpis
 from kpidesk.services.safety.access import Permission
-from kpidesk.services.safety.gates import requires, touches_no_appraisal_data
-from kpidesk.store import models as m
+from kpidesk.services.safety.gates import requires
 from kpidesk.store.db import Database
-
-
-@dataclass(frozen=True)
-class KpiLabel:
-    """A KPI as tables and charts label it, in the current language."""
-
-    code: str
-    name: str
-    unit: str
-
-
-@touches_no_appraisal_data
-def labels_of_kpis(session: Session) -> dict[str, KpiLabel]:
-    """Every KPI's label by code, for use cases that already hold a session."""
-    rows = session.execute(select(m.Kpi.code, m.Kpi.name_zh, m.Kpi.name_en, m.Kpi.unit))
-    return {code: KpiLabel(code, pick(zh, en), unit) for code, zh, en, unit in rows}
 
 
 @requires(Permission.LIBRARY_READ)

@@ -115,7 +115,7 @@ class PayrollExport:
     frozen_at: str | None
 
 
-def export_payroll(session: Session, actor: Actor | None, period: str | Period, out: str | Path,
+def export_payroll(session: Session, actor: Actor, period: str | Period, out: str | Path,
                    lang: str | None = None) -> PayrollExport:
     """Write the payroll of a finalized period (.xlsx or .csv by the file's extension). Call it inside a
     write unit of work: a period whose pay is not frozen yet is frozen by its first export."""

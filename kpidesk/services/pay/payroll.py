@@ -40,7 +40,7 @@ from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.scoring import PeriodScores, period_scores, resolve_period
+from kpidesk.services.appraisal.scoring import PeriodScores, organisation_scores, resolve_period
 from kpidesk.services.pay import storage
 from kpidesk.services.pay.storage import Budgets
 from kpidesk.services.safety import audit
@@ -53,34 +53,29 @@ BUDGET_MEASURES = ("total", "performance", "variable")
 
 
 @touches_no_appraisal_data
-def can_see_pay(actor: Actor | None) -> bool:
-    """Whether ``actor`` sees full pay (base pay included). None stands for the system itself
-    (finalization, tests), which sees everything."""
-    return actor is None or can(actor, Permission.PAY_READ)
+def can_see_pay(actor: Actor) -> bool:
+    """Whether ``actor`` sees full pay (base pay included)."""
+    return can(actor, Permission.PAY_READ)
 
 
 @touches_no_appraisal_data
-def can_manage_pay(actor: Actor | None) -> bool:
-    """Whether ``actor`` may change pay rules, budgets, bonuses and base pay (None: the system)."""
-    return actor is None or can(actor, Permission.PAY_MANAGE)
+def can_manage_pay(actor: Actor) -> bool:
+    """Whether ``actor`` may change pay rules, budgets, bonuses and base pay."""
+    return can(actor, Permission.PAY_MANAGE)
 
 
-def require_pay(actor: Actor | None) -> None:
+def require_pay(actor: Actor) -> None:
     """Refuse anyone who may not see full pay."""
     if not can_see_pay(actor):
         raise PermissionDenied(_("Only HR and administrators may see pay with base pay ({user}).").format(
-            user=actor.name if actor else "—"))
+            user=actor.name))
 
 
-def require_pay_manage(actor: Actor | None) -> None:
+def require_pay_manage(actor: Actor) -> None:
     """Refuse anyone who may not change pay rules, budgets, bonuses or base pay."""
     if not can_manage_pay(actor):
         raise PermissionDenied(_("Only HR and administrators may change pay ({user}).").format(
-            user=actor.name if actor else "—"))
-
-
-def _name(actor: Actor | None) -> str:
-    return actor.name if actor else "system"
+            user=actor.name))
 
 
 # ----- rules ----------------------------------------------------------------------------------------------
@@ -94,7 +89,7 @@ def rules_in_force(session: Session, period: str | Period) -> PayRules:
     return load_rule_book(session).in_force(resolve_period(period))
 
 
-def save_rule_version(session: Session, actor: Actor | None, effective_from: str | Period, rules: PayRules,
+def save_rule_version(session: Session, actor: Actor, effective_from: str | Period, rules: PayRules,
                       note: str = "") -> PayRuleBook:
     """Add (or replace) the version taking effect from ``effective_from``. Refused when it would change the
     rules of a period already finalized: pay rules are versioned, like templates, not edited in place."""
@@ -111,15 +106,15 @@ def save_rule_version(session: Session, actor: Actor | None, effective_from: str
             raise LockedPeriodError(_(
                 "Pay rules from {period} would change the pay of the finalized period {finalized}; "
                 "let the new version take effect after it.").format(period=start.code, finalized=code))
-    old, new = storage.store_rule_version(session, version, _name(actor))
-    audit.record(session, actor or "system", "pay.rules", entity="pay_rules", entity_id=start.code, old=old,
+    old, new = storage.store_rule_version(session, version, actor.name)
+    audit.record(session, actor, "pay.rules", entity="pay_rules", entity_id=start.code, old=old,
                  new=new, reason=version.note or None)
     return book
 
 
 # ----- base pay, budgets and bonuses ----------------------------------------------------------------------
 
-def set_base_pay(session: Session, actor: Actor | None, staff_no: str, amount: Decimal | int | str | None) -> Decimal | None:
+def set_base_pay(session: Session, actor: Actor, staff_no: str, amount: Decimal | int | str | None) -> Decimal | None:
     """Type in (or clear) one employee's base pay, to the cent; audited."""
     require_pay_manage(actor)
     employee = session.execute(select(m.Employee).where(m.Employee.staff_no == staff_no.strip())).scalar()
@@ -132,7 +127,7 @@ def set_base_pay(session: Session, actor: Actor | None, staff_no: str, amount: D
     if old == value:
         return value
     employee.base_pay = value
-    audit.record(session, actor or "system", "employee.base_pay", entity="employee", entity_id=employee.staff_no,
+    audit.record(session, actor, "employee.base_pay", entity="employee", entity_id=employee.staff_no,
                  old=None if old is None else str(old), new=None if value is None else str(value))
     return value
 
@@ -141,7 +136,7 @@ def get_budgets(session: Session, period: str | Period) -> Budgets:
     return storage.budgets(session, resolve_period(period))
 
 
-def set_budget(session: Session, actor: Actor | None, period: str | Period, amount: Decimal | int | str | None,
+def set_budget(session: Session, actor: Actor, period: str | Period, amount: Decimal | int | str | None,
                department: str | None = None, measure: str | None = None) -> Budgets:
     """A top-level department's budget for the period (no department: the whole organisation); None removes
     it. ``measure`` (total, performance or variable) applies to all of the period's budgets."""
@@ -156,14 +151,14 @@ def set_budget(session: Session, actor: Actor | None, period: str | Period, amou
     department_id = storage.department_id(session, department) if department else None
     old = storage.budgets(session, target)
     storage.store_budget(session, record, department_id, value, measure)
-    audit.record(session, actor or "system", "pay.budget", entity="period", entity_id=target.code,
+    audit.record(session, actor, "pay.budget", entity="period", entity_id=target.code,
                  old={"department": department, "amount": _text(old.departments.get(department) if department
                                                                  else old.organisation)},
                  new={"department": department, "amount": _text(value), "measure": measure})
     return storage.budgets(session, target)
 
 
-def grant_bonus(session: Session, actor: Actor | None, period: str | Period, staff_no: str,
+def grant_bonus(session: Session, actor: Actor, period: str | Period, staff_no: str,
                 amount: Decimal | int | str, reason: str) -> storage.Bonus:
     """A bonus granted by hand for the period, with its reason (withheld, like any bonus, under an
     improvement plan). Refused once the period's payroll is frozen."""
@@ -180,16 +175,16 @@ def grant_bonus(session: Session, actor: Actor | None, period: str | Period, sta
     if employee is None:
         raise NotFound(_("No employee with staff number {staff_no}").format(staff_no=staff_no))
     row = m.PayBonus(period_id=record.id, employee_id=employee.id, amount=value, reason=reason.strip(),
-                     author=_name(actor))
+                     author=actor.name)
     session.add(row)
     session.flush()
-    audit.record(session, actor or "system", "pay.bonus", entity="pay_bonus", entity_id=row.id,
+    audit.record(session, actor, "pay.bonus", entity="pay_bonus", entity_id=row.id,
                  new={"period": target.code, "staff_no": employee.staff_no, "amount": str(value)},
                  reason=reason.strip())
     return storage.Bonus(row.id, employee.staff_no, employee.name, value, row.reason, row.author)
 
 
-def remove_bonus(session: Session, actor: Actor | None, bonus_id: int, reason: str) -> None:
+def remove_bonus(session: Session, actor: Actor, bonus_id: int, reason: str) -> None:
     require_pay_manage(actor)
     row = session.get(m.PayBonus, bonus_id)
     if row is None:
@@ -198,14 +193,14 @@ def remove_bonus(session: Session, actor: Actor | None, bonus_id: int, reason: s
     _refuse_if_frozen(session, record, resolve_period(record.code))
     if not (reason or "").strip():
         raise ValidationError(_("Removing a bonus needs a reason."))
-    audit.record(session, actor or "system", "pay.bonus.remove", entity="pay_bonus", entity_id=row.id,
+    audit.record(session, actor, "pay.bonus.remove", entity="pay_bonus", entity_id=row.id,
                  old={"period": record.code, "employee_id": row.employee_id, "amount": str(row.amount),
                       "reason": row.reason}, reason=reason.strip())
     session.delete(row)
     session.flush()
 
 
-def list_bonuses(session: Session, actor: Actor | None, period: str | Period) -> list[storage.Bonus]:
+def list_bonuses(session: Session, actor: Actor, period: str | Period) -> list[storage.Bonus]:
     require_pay(actor)
     return storage.bonuses(session, resolve_period(period))
 
@@ -356,7 +351,7 @@ def pay_inputs(session: Session, scores: PeriodScores, rules: PayRules) -> tuple
 def compute_period_pay(session: Session, period: str | Period, rules: PayRules | None = None) -> PeriodPay:
     """Pay computed now (never the frozen copy), unfiltered: for the budget check, what-if and freezing."""
     target = resolve_period(period)
-    scores = period_scores(session, target)
+    scores = organisation_scores(session, target)
     version = load_rule_book(session).version_for(target)
     chosen = rules if rules is not None else version.rules
     if chosen.streak_bonus is not None:
@@ -388,7 +383,7 @@ def pay_in_use(session: Session) -> bool:
     return bool(has_base or has_rules)
 
 
-def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> PeriodPay:
+def freeze_pay(session: Session, actor: Actor, period: str | Period) -> PeriodPay:
     """Store a finalized period's pay with its snapshot (once; later calls return the stored pay)."""
     from kpidesk.services.appraisal.snapshots import current_snapshot
 
@@ -407,9 +402,9 @@ def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> P
     current = compute_period_pay(session, target)
     version = storage.rule_version_id(session, resolve_period(current.rules_from))
     storage.store_frozen_run(session, record, snapshot, current.run, current.rules_from, current.department_ids,
-                             version, _name(actor))
+                             version, actor.name)
     totals = current.run.totals
-    audit.record(session, actor or "system", "pay.freeze", entity="period", entity_id=target.code,
+    audit.record(session, actor, "pay.freeze", entity="period", entity_id=target.code,
                  new={"snapshot_hash": snapshot.content_hash, "rules_from": current.rules_from,
                       "people": totals.headcount, "total": str(totals.total)})
     frozen = _frozen(session, target)
@@ -417,12 +412,11 @@ def freeze_pay(session: Session, actor: Actor | None, period: str | Period) -> P
     return frozen
 
 
-def _visible_to(actor: Actor | None, pay: PeriodPay) -> PeriodPay:
+def _visible_to(actor: Actor, pay: PeriodPay) -> PeriodPay:
     """Everyone's pay for HR and administrators; an employee their own line once final; nobody else any
     (a department head's staff's coefficients, bonuses and allowances are pay too)."""
     if can_see_pay(actor):
         return pay
-    assert actor is not None
     if not can(actor, Permission.PAY_OWN) or actor.employee_id is None:
         raise PermissionDenied(_("Only HR and administrators may see pay ({user}).").format(user=actor.name))
     if not pay.is_final:
@@ -431,7 +425,7 @@ def _visible_to(actor: Actor | None, pay: PeriodPay) -> PeriodPay:
     return replace(pay, run=PayRun(pay.period, own))
 
 
-def period_pay(session: Session, actor: Actor | None, period: str | Period) -> PeriodPay:
+def period_pay(session: Session, actor: Actor, period: str | Period) -> PeriodPay:
     """The period's pay as ``actor`` may see it: the frozen pay of a finalized period when there is one,
     otherwise computed now (a draft until the period is finalized and its pay frozen)."""
     target = resolve_period(period)
@@ -443,7 +437,7 @@ def period_pay(session: Session, actor: Actor | None, period: str | Period) -> P
 
 # ----- budget check and what-if ---------------------------------------------------------------------------
 
-def check_budget(session: Session, actor: Actor | None, period: str | Period, budgets: Budgets | None = None,
+def check_budget(session: Session, actor: Actor, period: str | Period, budgets: Budgets | None = None,
                  pay: PeriodPay | None = None) -> BudgetCheck:
     """Each department's pay against its budget for the period (stored budgets unless given)."""
     require_pay(actor)
@@ -452,7 +446,7 @@ def check_budget(session: Session, actor: Actor | None, period: str | Period, bu
     return budget_check(source.run, chosen.departments, chosen.measure, chosen.organisation)
 
 
-def what_if_pay(session: Session, actor: Actor | None, period: str | Period, proposed: PayRules) -> WhatIf:
+def what_if_pay(session: Session, actor: Actor, period: str | Period, proposed: PayRules) -> WhatIf:
     """Everyone's pay under the rules in force and under ``proposed``, person by person (nothing stored)."""
     require_pay(actor)
     target = resolve_period(period)
@@ -460,7 +454,7 @@ def what_if_pay(session: Session, actor: Actor | None, period: str | Period, pro
     if current.streak_bonus is not None:
         rule = streak_rule(session, current.streak_bonus.flag)
         current, proposed = _aligned(current, rule), _aligned(proposed, rule)
-    scores = period_scores(session, target)
+    scores = organisation_scores(session, target)
     before_inputs, _departments = pay_inputs(session, scores, current)
     after_inputs, _departments = pay_inputs(session, scores, proposed)
     return compare_runs(compute_pay(before_inputs, current, target), compute_pay(after_inputs, proposed, target))

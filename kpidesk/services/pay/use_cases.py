@@ -11,27 +11,12 @@ from pathlib import Path
 from kpidesk.domain.pay import BudgetCheck, WhatIf, budget_check
 from kpidesk.domain.pay_rules import PayRuleBook, PayRules
 from kpidesk.errors import KpiDeskError
-from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.library.kpis import FieldRow
 from kpidesk.services.pay import payroll as pay
 from kpidesk.services.safety.access import Permission
-from kpidesk.services.safety.gates import requires, touches_no_appraisal_data
+from kpidesk.services.safety.gates import requires
 from kpidesk.store.db import Database
-
-
-@touches_no_appraisal_data
-def pay_status_text(view: pay.PeriodPay) -> str:
-    """Whether a period's pay is final, in words: frozen (when, by whom, from which results), finalized
-    but not yet frozen, or a draft while the period is still open."""
-    if view.source == "frozen":
-        return _("Final: frozen on {at} by {user}, from the finalized results {hash}.").format(
-            at=view.frozen_at, user=view.frozen_by, hash=(view.snapshot_hash or "")[:12])
-    if view.is_final:
-        return _("Finalized; the pay is frozen when the payroll is first exported.")
-    return _("Draft: period {period} is {status}; pay is final once the period is finalized.").format(
-        period=view.period.code, status=period_status_text(view.status))
 
 
 @dataclass(frozen=True)

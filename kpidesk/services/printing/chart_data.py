@@ -112,7 +112,7 @@ class ScoredPeriod:
 
 
 def load_scored_period(
-    session: Session, period: str | Period, *, department: str | None = None, actor: Actor | None = None
+    session: Session, period: str | Period, *, department: str | None = None, actor: Actor
 ) -> ScoredPeriod:
     """The scores people may see, with the KPI lines of the templates they were scored on — from the
     snapshot once the period is finalized, from the template versions used otherwise."""
@@ -302,12 +302,20 @@ class QualitativeDetail:
 
 def qualitative_detail(session: Session, period: str, employee_id: int, *, lang: str | None = None) -> QualitativeDetail:
     """The submitted responses about one employee, criterion by criterion; peers stay anonymous (their
-    levels and comments are listed without names)."""
+    levels and comments are listed without names), and anonymous peers of a form are left out until the
+    form's minimum of peers have answered, as in the score: one or two answers could be told apart."""
     from kpidesk.services.forms.catalogue import stored_form
-    from kpidesk.services.forms.responses import responses_for
+    from kpidesk.services.forms.responses import submitted_responses_about
 
     language = language_code(lang)
-    responses = responses_for(session, period, employee_id=employee_id, submitted_only=True)
+    responses = submitted_responses_about(session, period, employee_id)
+    anonymous_count: dict[int, int] = {}
+    for response in responses:
+        if response.anonymous:
+            anonymous_count[response.form_version_id] = anonymous_count.get(response.form_version_id, 0) + 1
+    too_few = {version for version, count in anonymous_count.items()
+               if count < stored_form(session, version).min_peers}
+    responses = [r for r in responses if not (r.anonymous and r.form_version_id in too_few)]
     criteria: dict[tuple[int, str], RatedCriterion] = {}
     order: list[tuple[int, str]] = []
     roles: set[str] = set()
@@ -413,7 +421,7 @@ def ranking(scored: ScoredPeriod, department: str | None = None, *, lang: str | 
 
 
 def team_kpi_trend(session: Session, period: str | Period, kpi_code: str, *, department: str | None = None,
-                   actor: Actor | None = None, lang: str | None = None,
+                   actor: Actor, lang: str | None = None,
                    length: int = HISTORY_LENGTH) -> TeamKpiTrend:
     """One KPI over the last ``length`` periods of the same kind, one line per employee."""
     import pandas as pd
@@ -475,7 +483,7 @@ CHART_KINDS = ("trend", "bullet", "radar", "distribution", "scores", "ranking", 
 
 
 def chart_data(
-    session: Session, actor: Actor | None, kind: str, period: str, *, employee: str | None = None,
+    session: Session, actor: Actor, kind: str, period: str, *, employee: str | None = None,
     department: str | None = None, kpi: str | None = None, lang: str | None = None,
 ) -> Any:
     """The data of chart ``kind`` (one of :data:`CHART_KINDS`) for an employee (staff number) or a
@@ -492,9 +500,8 @@ def chart_data(
         if person.id not in scored.scores.frame.index:
             raise NotFound(_("{name} ({staff_no}) has no appraisal in {period} that you may see").format(
                 name=person.name, staff_no=person.staff_no, period=scored.scores.period.code))
-        if actor is not None:
-            access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id,
-                                        department_id=int_or_none(scored.scores.frame.at[person.id, "department_id"]))
+        access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id,
+                                    department_id=int_or_none(scored.scores.frame.at[person.id, "department_id"]))
         if kind == "trend":
             return employee_history(session, person.id, scored, lang=lang)
         if kind == "bullet":

@@ -202,7 +202,7 @@ def _adjustments(session: Session, scored: ScoredPeriod, employee_id: int) -> li
 @dataclass(frozen=True)
 class _Context:
     session: Session
-    actor: Actor | None
+    actor: Actor
     lang: str
     _: Translate
     organisation: str
@@ -216,7 +216,7 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
     frame = scored.scores.frame
     row = frame.loc[employee_id]
     employee = ctx.session.get(m.Employee, employee_id)
-    show_forms = not (ctx.actor is not None and ctx.actor.role is Role.EMPLOYEE and not scored.finalized)
+    show_forms = not (ctx.actor.role is Role.EMPLOYEE and not scored.finalized)
     detail = (qualitative_detail(ctx.session, scored.scores.period.code, employee_id, lang=ctx.lang) if show_forms
               else QualitativeDetail([], [], [], {}))
     department = " · ".join(str(p) for p in (row["department"], row["team"]) if isinstance(p, str))
@@ -288,8 +288,6 @@ def _selected(ctx: _Context, scored: ScoredPeriod, staff_nos: Sequence[str]) -> 
 
 
 def _check_print(ctx: _Context, scored: ScoredPeriod, employee_ids: Sequence[int]) -> None:
-    if ctx.actor is None:
-        return
     frame = scored.scores.frame
     for employee_id in employee_ids:
         access.require_for_employee(ctx.session, ctx.actor, access.Permission.PRINT, employee_id,
@@ -451,7 +449,7 @@ def _grade_label_any(scale, code: str | None, lang: str) -> str:
 # --- putting it together ---------------------------------------------------------------------------------
 
 
-def gather_documents(session: Session, actor: Actor | None, request: PrintRequest) -> _Pending:
+def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _Pending:
     """Everything to print as plain data, with the charts still to draw."""
     lang = language_code(request.lang)
     _ = translator(request.lang)
@@ -515,7 +513,7 @@ def _subset(scored: ScoredPeriod, employee_ids: Sequence[int]) -> ScoredPeriod:
     return dataclasses.replace(scored, scores=dataclasses.replace(scored.scores, frame=frame))
 
 
-def _month_scores(session: Session, actor: Actor | None, year: int) -> dict[str, ScoredPeriod]:
+def _month_scores(session: Session, actor: Actor, year: int) -> dict[str, ScoredPeriod]:
     """The open months of ``year`` (finalized months are read from their stored results)."""
     codes = [Period(year, PeriodKind.MONTH, i).code for i in range(1, 13)]
     scored = {}
@@ -552,7 +550,7 @@ def organisation_language(db: Database) -> str | None:
 
 def print_documents(
     db: Database,
-    actor: Actor | None,
+    actor: Actor,
     request: PrintRequest,
     out: str | Path,
     *,

@@ -273,3 +273,13 @@ def department_and_descendants(session: Session, department_id: int) -> set[int]
             found.add(current)
             stack.extend(children.get(current, []))
     return found
+
+
+def may_somewhere(actor: Actor, permission: Permission) -> bool:
+    """Whether the actor may use ``permission`` on at least part of the organisation: a department head
+    on their own departments counts (``can`` without a department asks about the whole organisation)."""
+    if can(actor, permission):
+        return True
+    if actor.department_ids:
+        return any(can(actor, permission, department) for department in actor.department_ids)
+    return actor.employee_id is not None and can(actor, permission, employee_id=actor.employee_id)

@@ -211,13 +211,13 @@ def actor_for_user(session: Session, user: m.User) -> Actor:
 
 @touches_no_appraisal_data
 def actor_for_cli(db, username: str | None, password: str | None = None, *, prompt=None) -> Actor:
-    """The command line's actor. With access control off every command runs as the system user; with it
-    on, ``--user NAME`` (or ``KPIDESK_USER``) is required and the password comes from ``KPIDESK_PASSWORD``
-    or a prompt."""
+    """The command line's actor. With access control off every command runs as ``Actor.local_owner()``;
+    with it on, ``--user NAME`` (or ``KPIDESK_USER``) is required and the password comes from
+    ``KPIDESK_PASSWORD`` or a prompt."""
     with db.session() as session:
         enabled = access_enabled(session)
     if not enabled:
-        return Actor.system_user()
+        return Actor.local_owner()
     username = username or os.environ.get("KPIDESK_USER")
     if not username:
         raise PermissionDenied(_("Access control is on: log in with --user NAME."))

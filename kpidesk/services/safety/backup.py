@@ -24,8 +24,9 @@ from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, require
 from kpidesk.services.safety.gates import requires
 from kpidesk.store import backups as files
-from kpidesk.store import sqlite
+from kpidesk.store import encryption, sqlite
 from kpidesk.store.db import Database, DatabaseBusy
+from kpidesk.store.encryption import FileKey
 from kpidesk.store.locations import (
     backup_folder_for,
     default_backup_folder,
@@ -53,7 +54,7 @@ def daily_backup(db: Database, *, today: date | None = None) -> Path | None:
     if any(b.day == today for b in files.list_backups(db.backup_dir, db.path.stem)):
         return None
     try:
-        target = _verified_backup(db.path, db.backup_dir, DAILY)
+        target = _verified_backup(db.path, db.backup_dir, DAILY, db.key)
         keep_daily, keep_monthly = retention(db)
         files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly, today=today)
     except Exception as exc:  # noqa: BLE001 - a backup problem must not block work
@@ -67,7 +68,7 @@ def backup_before(db: Database, action: str) -> Path | None:
     """A backup taken just before a migration, restore or bulk import (reason ``pre-<action>``)."""
     if db.path is None or not db.path.exists() or db.backup_dir is None:
         return None
-    target = _verified_backup(db.path, db.backup_dir, f"pre-{action}")
+    target = _verified_backup(db.path, db.backup_dir, f"pre-{action}", db.key)
     keep_daily, keep_monthly = retention(db)
     files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly)
     return target
@@ -80,7 +81,7 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     if db.path is None or db.backup_dir is None or not db.path.exists():
         raise ValidationError(_("Only a database file can be backed up here; use the server's own backups."))
     if out is None:
-        target = _verified_backup(db.path, db.backup_dir, "manual")
+        target = _verified_backup(db.path, db.backup_dir, "manual", db.key)
         keep_daily, keep_monthly = retention(db)
         files.prune(db.backup_dir, db.path.stem, keep_daily=keep_daily, keep_monthly=keep_monthly)
         return target
@@ -89,8 +90,8 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
         raise ValidationError(_("A backup cannot overwrite the database itself."))
     if out.is_dir():
         out = out / files.backup_name(db.path.stem, "manual")
-    sqlite.online_backup(db.path, out)
-    _require_sound(out)
+    sqlite.online_backup(db.path, out, key=db.key)
+    _require_sound(out, db.key)
     return out
 
 
@@ -136,18 +137,19 @@ def retention(db: Database) -> tuple[int, int]:
         return 14, 12
 
 
-def _verified_backup(database: Path, folder: Path, reason: str) -> Path:
-    target = files.backup_file(database, folder, reason)
+def _verified_backup(database: Path, folder: Path, reason: str, key: FileKey | None = None) -> Path:
+    """A backup checked after writing; an encrypted database's backup is encrypted with its key."""
+    target = files.backup_file(database, folder, reason, key=key)
     try:
-        _require_sound(target)
+        _require_sound(target, key)
     except CorruptDatabase:
         target.unlink(missing_ok=True)
         raise
     return target
 
 
-def _require_sound(path: Path) -> None:
-    check = sqlite.check_file(path)
+def _require_sound(path: Path, key: FileKey | None = None) -> None:
+    check = sqlite.check_file(path, key=key)
     if not check.ok:
         raise CorruptDatabase(
             _("The backup {path} failed its check ({detail}); the database itself may be damaged.").format(
@@ -168,17 +170,32 @@ class FileVerdict:
     """Whether a file can be used as a KPI Desk database, and its schema version if so."""
 
     ok: bool
-    kind: str  # ok | missing | empty | not_database | truncated | damaged | locked | not_kpidesk | unknown_schema
+    kind: str  # ok | missing | empty | encrypted | not_database | truncated | damaged | locked | not_kpidesk | unknown_schema
     detail: str
     schema_version: str | None = None
 
 
-def examine(path: Path, *, timeout: float = 1.0) -> FileVerdict:
+def known_key(path: Path, passphrase: str | None = None) -> FileKey | None:
+    """The key of an encrypted file (from ``passphrase``, else this computer's keyring); None for a plain
+    file or when no key is known."""
+    path = Path(path)
+    if not encryption.looks_encrypted(path):
+        return None
+    if passphrase:
+        return encryption.derive(passphrase, encryption.file_salt(path))
+    return encryption.remembered_key(path)
+
+
+def examine(path: Path, *, timeout: float = 1.0, key: FileKey | None = None) -> FileVerdict:
     """Look at a file without changing it: SQLite header and size, readability, ``PRAGMA integrity_check``,
-    the KPI Desk tables and a schema version this program knows."""
+    the KPI Desk tables and a schema version this program knows. An encrypted file is read with ``key``,
+    else with the key this computer keeps for it."""
     from kpidesk.store.schema_versions import is_known
 
-    check = sqlite.check_file(Path(path), timeout=timeout)
+    key = key or known_key(Path(path))
+    if key is None and encryption.looks_encrypted(Path(path)):
+        return FileVerdict(False, "encrypted", "")
+    check = sqlite.check_file(Path(path), timeout=timeout, key=key)
     if not check.ok:
         return FileVerdict(False, check.kind, check.detail)
     missing = CORE_TABLES - check.tables
@@ -195,6 +212,8 @@ def verdict_message(path: Path, verdict: FileVerdict) -> str:
         "missing": _("{path} does not exist."),
         "empty": _("{path} is empty."),
         "not_database": _("{path} is not a database file."),
+        "encrypted": _("{path} is encrypted (or damaged), and this computer does not keep its key; give its "
+                       "passphrase."),
         "truncated": _("{path} is incomplete (cut short, perhaps by an interrupted copy)."),
         "damaged": _("{path} is damaged and fails the integrity check."),
         "locked": _("{path} is locked by another program; close that program and try again."),
@@ -300,12 +319,16 @@ class RestoreResult:
     checksum: str
 
 
-@requires(Permission.RESTORE, without_login=True)
-def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None) -> RestoreResult:
+@requires(Permission.RESTORE)
+def restore(db_path: str | Path, file: str | Path, *, actor: Actor,
+            passphrase: str | None = None) -> RestoreResult:
     """Replace the database at ``db_path`` with ``file`` after checking ``file`` is a sound KPI Desk
     database of a known schema version. The replaced file is kept in the backup folder (a sound one as a
     ``pre-restore`` backup, a damaged one moved there untouched). Close every connection to ``db_path``
     first; another program still using it makes the restore fail without changing anything.
+
+    An encrypted backup is read with the key this computer keeps for it, or the one ``passphrase`` gives
+    (which is then kept, so the restored database opens).
     """
     db_path, file = Path(db_path).expanduser().resolve(), Path(file).expanduser().resolve()
     if not file.exists():
@@ -315,18 +338,25 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
     db_path.parent.mkdir(parents=True, exist_ok=True)
     folder = backup_folder_for(db_path)
     with tempfile.TemporaryDirectory(dir=db_path.parent, prefix=".kpidesk-restore-") as work:
-        candidate = _checked_candidate(file, Path(work))
-        verdict = examine(candidate)
+        file_key = known_key(file, passphrase)
+        candidate = _checked_candidate(file, Path(work), file_key)
+        verdict = examine(candidate, key=file_key)
         checksum = _sha256(candidate)
-        current = examine(db_path, timeout=sqlite.BUSY_TIMEOUT_MS / 1000)
+        current_key = known_key(db_path)
+        current = examine(db_path, timeout=sqlite.BUSY_TIMEOUT_MS / 1000, key=current_key)
         if current.kind == "locked":
             raise DatabaseBusy(verdict_message(db_path, current))
         replaced: Path | None = None
         if current.ok or current.kind in ("not_kpidesk", "unknown_schema"):  # a sound SQLite file
-            replaced = _verified_backup(db_path, folder, "pre-restore")
-            _record_restore(candidate, db_path, file, replaced, checksum, actor)
+            replaced = _verified_backup(db_path, folder, "pre-restore", current_key)
+            _record_restore(candidate, db_path, file, replaced, checksum, actor, file_key)
+            if file_key is not None:
+                _remember(file_key)
             try:
-                sqlite.replace_contents(candidate, db_path)
+                if current_key == file_key:
+                    sqlite.replace_contents(candidate, db_path, key=file_key)
+                else:  # encrypted differently: the page copy cannot cross keys, so the checked file moves in
+                    _swap_in(candidate, db_path)
             except sqlite.FileBusy as exc:
                 raise DatabaseBusy(
                     _("{path} is in use by another program (or another KPI Desk window); close it and try again.")
@@ -338,16 +368,18 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor | None = None
                     sidecar.unlink(missing_ok=True)
             else:
                 replaced = files.set_aside(db_path, folder)
-            _record_restore(candidate, db_path, file, replaced, checksum, actor)
+            _record_restore(candidate, db_path, file, replaced, checksum, actor, file_key)
+            if file_key is not None:
+                _remember(file_key)
             candidate.replace(db_path)
-    after = examine(db_path)
+    after = examine(db_path, key=file_key)
     if not after.ok:  # should not happen: the candidate was checked; say so rather than hide it
         raise CorruptDatabase(verdict_message(db_path, after))
     return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
 
 
-@requires(Permission.RESTORE, without_login=True)
-def restore_newest_good_backup(db_path: str | Path, *, actor: Actor | None = None) -> RestoreResult:
+@requires(Permission.RESTORE)
+def restore_newest_good_backup(db_path: str | Path, *, actor: Actor) -> RestoreResult:
     """What the "restore the newest good backup" button and ``kpidesk restore --newest`` do."""
     backup = newest_good_backup(Path(db_path))
     if backup is None:
@@ -355,7 +387,22 @@ def restore_newest_good_backup(db_path: str | Path, *, actor: Actor | None = Non
     return restore(db_path, backup, actor=actor)
 
 
-def _checked_candidate(file: Path, work: Path) -> Path:
+def _remember(key: FileKey) -> None:
+    encryption.remember_key(key)
+
+
+def _swap_in(candidate: Path, db_path: Path) -> None:
+    """Put a checked copy in the database's place. The database must be closed everywhere: its journals
+    are removed, as they belong to the file being replaced (which is kept as the pre-restore backup)."""
+    probe = sqlite.check_file(db_path, timeout=0.2, integrity=False, key=known_key(db_path))
+    if probe.kind == "locked":
+        raise sqlite.FileBusy(probe.detail)
+    for sidecar in sqlite.sidecar_files(db_path):
+        sidecar.unlink(missing_ok=True)
+    candidate.replace(db_path)
+
+
+def _checked_candidate(file: Path, work: Path, key: FileKey | None = None) -> Path:
     """Copy ``file`` (with its WAL, if any) into ``work``, fold the WAL in, and check the copy: the
     user's file is only ever read."""
     candidate = work / "candidate.db"
@@ -366,40 +413,40 @@ def _checked_candidate(file: Path, work: Path) -> Path:
             shutil.copyfile(wal, candidate.with_name(candidate.name + "-wal"))
     except OSError as exc:
         raise ValidationError(_("{path} cannot be read: {error}").format(path=file, error=exc.strerror or exc)) from exc
-    verdict = examine(candidate)
+    verdict = examine(candidate, key=key)
     if not verdict.ok:
         raise CorruptDatabase(_("Nothing was restored: {reason}").format(reason=verdict_message(file, verdict)))
     try:
-        sqlite.make_self_contained(candidate)
+        sqlite.make_self_contained(candidate, key)
     except Exception as exc:  # noqa: BLE001 - any failure here means the file is not usable
         raise CorruptDatabase(_("Nothing was restored: {reason}").format(reason=str(exc))) from exc
-    if not examine(candidate).ok:
+    if not examine(candidate, key=key).ok:
         raise CorruptDatabase(_("Nothing was restored: {reason}").format(
             reason=verdict_message(file, FileVerdict(False, "damaged", ""))))
     return candidate
 
 
 def _record_restore(candidate: Path, db_path: Path, source: Path, replaced: Path | None, checksum: str,
-                    actor: Actor | None) -> None:
+                    actor: Actor, key: FileKey | None = None) -> None:
     """Write the restore's audit entry into the checked copy before it takes the database's place, so
     that the restored file and its record arrive together: a restore stopped half-way leaves either the
     old file or the new one with its entry, never the new one without."""
     from kpidesk.services.safety import audit
     from kpidesk.store.db import open_database
 
-    db = open_database(candidate)  # an older schema is upgraded here, as opening the restored file would
+    db = open_database(candidate, key=key)  # an older schema is upgraded here, as opening the restored file would
     try:
         if db.schema_too_new:
             return
         with db.write() as session:
             audit.record(
-                session, actor or Actor.system_user(), "database.restore", entity="database",
+                session, actor, "database.restore", entity="database",
                 entity_id=db_path.name,
                 new={"source": str(source), "sha256": checksum, "replaced_copy": str(replaced) if replaced else None},
             )
     finally:
         db.dispose()
-    sqlite.make_self_contained(candidate)
+    sqlite.make_self_contained(candidate, key)
 
 
 def _sha256(path: Path) -> str:

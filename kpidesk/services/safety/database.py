@@ -12,26 +12,30 @@ from kpidesk.services.safety.backup import DatabaseProblem, daily_backup, diagno
 from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.store import models as m
 from kpidesk.store.db import Database, open_database
+from kpidesk.store.encryption import looks_encrypted
 from kpidesk.store.locations import resolve_url
 from kpidesk.store.schema_versions import schema_state
 
 
-def open_for_use(target: str | Path | None = None) -> Database:
-    """Open (creating and migrating as needed) and take the daily backup."""
-    db = open_database(target)
+def open_for_use(target: str | Path | None = None, *, passphrase: str | None = None) -> Database:
+    """Open (creating and migrating as needed) and take the daily backup. ``passphrase`` opens an encrypted
+    file whose key this computer does not keep."""
+    db = open_database(target, passphrase=passphrase)
     daily_backup(db)
     return db
 
 
-def open_checked(target: str | Path | None = None) -> Database:
+def open_checked(target: str | Path | None = None, *, passphrase: str | None = None) -> Database:
     """Open for use like :func:`open_for_use`, but look at the file first:
-    a file that cannot be used raises :class:`DatabaseProblem` naming the newest good backup."""
+    a file that cannot be used raises :class:`DatabaseProblem` naming the newest good backup.
+    An encrypted file cannot be looked at without its key; opening it proves the key and reads it."""
     url = resolve_url(target)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        problem = diagnose(Path(url.database))
+        path = Path(url.database)
+        problem = None if looks_encrypted(path) else diagnose(path)
         if problem is not None:
             raise DatabaseProblem(problem)
-    return open_for_use(target)
+    return open_for_use(target, passphrase=passphrase)
 
 
 @touches_no_appraisal_data
@@ -72,6 +76,7 @@ def info(db: Database) -> dict[str, Any]:
         "schema_version": state.current,
         "schema_head": state.head,
         "read_only": db.schema_too_new,
+        "encrypted": db.encrypted,
         "counts": counts,
         "periods": periods,
     }

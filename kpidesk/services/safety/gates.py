@@ -18,8 +18,8 @@ from typing import Any, Literal, TypeVar, cast
 
 from kpidesk.errors import PermissionDenied
 from kpidesk.i18n import _
-from kpidesk.services.actor import Actor, Role
-from kpidesk.services.safety.access import ACTIONS, ROLE_PERMISSIONS, SCOPED, Permission, can, role_label
+from kpidesk.services.actor import Actor
+from kpidesk.services.safety.access import ACTIONS, Permission, may_somewhere, role_label
 
 GATE_ATTRIBUTE = "access_gate"
 
@@ -33,19 +33,6 @@ class Gate:
 
     kind: Literal["permission", "any_login", "no_appraisal_data"]
     permissions: tuple[Permission, ...] = ()
-    without_login: bool = False  # no actor passes: the file is unusable, so no login can be read
-
-
-def holds_somewhere(actor: Actor, permission: Permission) -> bool:
-    """Whether the actor's role holds ``permission`` for at least part of the organisation: a department
-    head for their departments, an employee for their own record."""
-    if can(actor, permission):
-        return True
-    if permission not in ROLE_PERMISSIONS.get(actor.role, frozenset()) or permission not in SCOPED:
-        return False
-    if actor.role == Role.HEAD:
-        return any(can(actor, permission, department) for department in actor.department_ids)
-    return actor.employee_id is not None and can(actor, permission, employee_id=actor.employee_id)
 
 
 def refusal(actor: Actor, permission: Permission) -> PermissionDenied:
@@ -56,11 +43,11 @@ def refusal(actor: Actor, permission: Permission) -> PermissionDenied:
 
 def check_gate(gate: Gate, actor: object) -> None:
     """Refuse ``actor`` unless it passes ``gate``."""
-    if gate.kind == "no_appraisal_data" or (actor is None and gate.without_login):
+    if gate.kind == "no_appraisal_data":
         return
     if not isinstance(actor, Actor):
         raise PermissionDenied(_("Log in first: this needs a user."))
-    if gate.kind == "permission" and not any(holds_somewhere(actor, p) for p in gate.permissions):
+    if gate.kind == "permission" and not any(may_somewhere(actor, p) for p in gate.permissions):
         raise refusal(actor, gate.permissions[0])
 
 
@@ -87,13 +74,11 @@ def _gated(gate: Gate) -> Callable[[F], F]:
     return decorate
 
 
-def requires(*permissions: Permission, without_login: bool = False) -> Callable[[F], F]:
-    """Run the function only for an actor holding one of ``permissions`` (somewhere). With
-    ``without_login`` an absent actor passes too: only for restoring over a file too damaged to hold
-    logins, where the caller passes an actor whenever the file can be read."""
+def requires(*permissions: Permission) -> Callable[[F], F]:
+    """Run the function only for an actor holding one of ``permissions`` (somewhere)."""
     if not permissions:
         raise TypeError("requires() needs at least one permission")
-    return _gated(Gate("permission", tuple(permissions), without_login))
+    return _gated(Gate("permission", tuple(permissions)))
 
 
 def any_login(function: F) -> F:

@@ -13,7 +13,7 @@ def check_database(db: Database) -> list[str]:
     """Integrity, foreign keys, schema version and the audit chain; [] when all is well."""
     problems: list[str] = []
     if db.path is not None:
-        problems += [_("Integrity: {detail}").format(detail=p) for p in sqlite.integrity_problems(db.path)]
+        problems += [_("Integrity: {detail}").format(detail=p) for p in sqlite.integrity_problems(db.path, db.key)]
         with db.engine.connect() as connection:
             for row in sqlite.foreign_key_problems(connection):
                 problems.append(_("Dangling reference: {row}").format(row=tuple(row)))

@@ -3,7 +3,7 @@
 from kpidesk.store.models.adjustments import Adjustment, Exemption
 from kpidesk.store.models.audit import AuditEntry
 from kpidesk.store.models.base import Base
-from kpidesk.store.models.forms import FormRating, FormResponse, FormVersion
+from kpidesk.store.models.forms import AnsweredRater, FormRating, FormResponse, FormVersion
 from kpidesk.store.models.kpis import Kpi, RawField
 from kpidesk.store.models.measurements import Measurement
 from kpidesk.store.models.organisation import GradeBand, GradeScale, Setting
@@ -15,7 +15,7 @@ from kpidesk.store.models.templates import Template, TemplateForm, TemplateItem
 from kpidesk.store.models.users import ImportProfile, User
 
 __all__ = [
-    "Adjustment", "Appeal", "Appraisal", "AuditEntry", "Base", "Department", "Employee", "EmployeeMove",
+    "Adjustment", "AnsweredRater", "Appeal", "Appraisal", "AuditEntry", "Base", "Department", "Employee", "EmployeeMove",
     "Exemption", "FormRating", "FormResponse", "FormVersion", "GradeBand", "GradeScale", "ImportProfile",
     "Kpi", "Measurement", "PayBonus", "PayBudget", "PayRuleVersion", "PayRun", "PeriodRecord", "Position", "RawField", "Result", "Setting", "SignOff", "Snapshot",
     "Template", "TemplateForm", "TemplateItem", "User",

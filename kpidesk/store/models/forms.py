@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kpidesk.domain.statuses import ResponseStatus
 from kpidesk.store.models.base import Base, utcnow
 from kpidesk.store.types import EnumText, JSONText, one_of
+
+#: The largest id drawn: the widest integer every supported database holds, less one so that a server's id
+#: sequence can still be set past the largest id after a copy.
+RANDOM_ID_MAX = 2**31 - 2
+
+
+def random_row_id() -> int:
+    """An id that says nothing about when its row was written. Every row of responses, ratings and who has
+    answered gets one: a counted id (or SQLite's "largest plus one") would line rows up in time, so a draft
+    numbered right after an anonymous answer would tell whose the answer is."""
+    return 1 + secrets.randbelow(RANDOM_ID_MAX)
 
 
 class FormVersion(Base):
@@ -30,7 +42,10 @@ class FormVersion(Base):
 
 
 class FormResponse(Base):
-    """One rater's assessment of one employee on one form in one period."""
+    """One rater's assessment of one employee on one form in one period.
+
+    Ids are random (``random_row_id``); a submitted anonymous answer keeps no rater and no time (see
+    ``AnsweredRater``)."""
 
     __tablename__ = "form_responses"
     __table_args__ = (CheckConstraint(one_of("status", ResponseStatus), name="status"),)
@@ -44,7 +59,7 @@ class FormResponse(Base):
     anonymous: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ResponseStatus] = mapped_column(EnumText(ResponseStatus, 10), default=ResponseStatus.DRAFT)
     texts: Mapped[dict[str, str] | None] = mapped_column(JSONText)  # strengths, improve, goals
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]  # set on every save; None on a submitted anonymous answer
     submitted_at: Mapped[datetime | None]
 
     ratings: Mapped[list[FormRating]] = relationship(back_populates="response", cascade="all, delete-orphan")
@@ -62,3 +77,18 @@ class FormRating(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[FormResponse] = relationship(back_populates="ratings")
+
+
+class AnsweredRater(Base):
+    """Who has submitted an anonymous answer for whom: enough to refuse a second answer and to chase the
+    missing ones. Nothing here points to the answer: no response id, no time, and a random id."""
+
+    __tablename__ = "form_answered_raters"
+    __table_args__ = (UniqueConstraint("period_id", "employee_id", "form_version_id", "rater_role", "rater_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="RESTRICT"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="RESTRICT"))
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id", ondelete="RESTRICT"))
+    rater_role: Mapped[str] = mapped_column(String(10))
+    rater_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="RESTRICT"))

@@ -558,7 +558,7 @@ class PreviewPage(QWizardPage):
             self.rows.scrollTo(self.model.index(position, 0))
 
     def isComplete(self) -> bool:  # noqa: N802
-        from kpidesk.services.imports.use_cases import import_allowed
+        from kpidesk.services.imports.registry import import_allowed
 
         preview = self.wiz.preview
         if preview is None or not preview.counts.get("values"):

@@ -35,7 +35,8 @@ from kpidesk.domain.pay_rules import PayRules
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.pay import payroll as pay
 from kpidesk.services.pay.export import flag_text
-from kpidesk.services.pay.use_cases import PayOverview, export_payroll, pay_overview, pay_status_text, what_if
+from kpidesk.services.pay.status_words import pay_status_text
+from kpidesk.services.pay.use_cases import PayOverview, export_payroll, pay_overview, what_if
 from kpidesk.ui.context import Changes
 from kpidesk.ui.models import SORT_ROLE, Column, RowsModel
 from kpidesk.ui.pages.base import Page

@@ -48,7 +48,7 @@ def _child(url, actor, request, out: str, messages, cancel_event) -> None:
     set_language(request.lang)
     try:
         from kpidesk.services.printing.use_cases import print_sheets
-        from kpidesk.services.safety.use_cases import open_without_upgrade
+        from kpidesk.services.safety.startup import open_without_upgrade
 
         db = open_without_upgrade(url)
         try:

@@ -32,8 +32,8 @@ from kpidesk.i18n import N_, _
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.appraisal import use_cases as appraisal
 from kpidesk.services.appraisal.status_words import period_status_text
-from kpidesk.services.safety.access import Permission, can
-from kpidesk.services.safety.use_cases import may_somewhere
+from kpidesk.services.closing import use_cases as closing
+from kpidesk.services.safety.access import Permission, can, may_somewhere
 from kpidesk.ui.context import Changes
 from kpidesk.ui.icons import locked_text
 from kpidesk.ui.models import display_value
@@ -582,7 +582,7 @@ class ResultsPage(Page):
     def _finalize_now(self, period: str) -> None:
         db, actor = self.ctx.db, self.ctx.actor
         self.stack.clear()  # what was added is now part of the signed record
-        self.run_write(lambda: appraisal.finalize_after_review(db, actor, period), PERIOD_CHANGES)
+        self.run_write(lambda: closing.finalize_after_review(db, actor, period), PERIOD_CHANGES)
 
     def reopen(self) -> None:
         if self.data is None:

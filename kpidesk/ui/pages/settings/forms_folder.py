@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPush
 
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
-from kpidesk.services.forms.use_cases import own_forms_folder
-from kpidesk.services.safety.use_cases import writable_folder
+from kpidesk.services.forms.catalogue import own_forms_folder
+from kpidesk.services.safety.startup import writable_folder
 from kpidesk.ui.context import AppContext
 
 

@@ -225,6 +225,9 @@ class SettingsPage(Page):
         from kpidesk.ui.pages.settings.forms_folder import FormsFolderBox
 
         self.forms_folder_box = FormsFolderBox(self.ctx)
+        from kpidesk.ui.pages.settings.database_box import DatabaseBox
+
+        self.database_box = DatabaseBox(self.ctx)
         content = QWidget()
         grid = QGridLayout(content)
         grid.addWidget(self.language_box, 0, 0)
@@ -233,6 +236,7 @@ class SettingsPage(Page):
         grid.addWidget(self.grades_box, 0, 1, 2, 1)
         grid.addWidget(self.backup_box, 2, 1)
         grid.addWidget(self.forms_folder_box, 3, 1)
+        grid.addWidget(self.database_box, 3, 0)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
@@ -278,6 +282,7 @@ class SettingsPage(Page):
                                    "the lowest grade starts at 0."))
         self.backup_box.setTitle(_("Backups"))
         self.forms_folder_box.retranslate()
+        self.database_box.retranslate()
         self.folder_label.setText(_("Folder"))
         self.open_folder_button.setText(_("Open folder"))
         self.backup_now_button.setText(_("Back up now"))
@@ -332,6 +337,7 @@ class SettingsPage(Page):
         self.open_folder_button.setEnabled(bool(self.data.backup_folder))
         for button in (self.backup_now_button, self.change_folder_button, self.default_folder_button):
             button.setEnabled(bool(self.data.backup_folder) and not self.ctx.read_only)
+        self.database_box.refresh()
         self.message.clear()
 
     def _show_logo(self, logo: bytes | None) -> None:

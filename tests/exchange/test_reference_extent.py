@@ -1,0 +1,32 @@
+"""The sheet-size scan settles a chunk by one search past the references at its end; whatever the order
+of the references, it must find the same extent as parsing every one of them."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpidesk.exchange.limits import _column_key, _column_number, _ReferenceExtent
+
+_LETTERS = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=3)
+_REFERENCE = st.tuples(_LETTERS, st.integers(1, 2_000_000))
+
+
+def _xml(refs: list[tuple[str, int]]) -> bytes:
+    return b"".join(b'<c r="%s%d" t="n"><v>1</v></c>' % (letters.encode(), row) for letters, row in refs)
+
+
+#: Enough small references after the drawn ones that the end of the chunk does not show them.
+_PADDING = _xml([("A", 1)] * 200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_REFERENCE, max_size=40), min_size=1, max_size=4))
+def test_the_extent_equals_the_largest_reference_however_they_are_ordered(chunks):
+    extent = _ReferenceExtent()
+    for refs in chunks:
+        extent.add(_xml(refs) + _PADDING)
+    every = [ref for refs in chunks for ref in refs] + [("A", 1)]
+    assert extent.row == max((row for _, row in every), default=0)
+    widest = max((letters.encode() for letters, _ in every), key=_column_key, default=b"")
+    assert _column_number(extent.letters) == _column_number(widest)
