@@ -436,7 +436,7 @@ def _plans_frame(form: Form, plans: list[FormRowPlan]) -> pd.DataFrame:
     )
 
 
-@requires(Permission.FORMS_WRITE)
+@requires(Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def apply_forms_import(
     db, actor: Actor, preview: ImportPreview, *, skip_problem_rows: bool = False
 ) -> ImportResult:

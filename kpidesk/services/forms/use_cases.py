@@ -52,7 +52,7 @@ def form_scores(db: Database, actor: Actor, period: str) -> list[dict[str, Any]]
         return scores.form_score_rows(session, period, actor)
 
 
-@requires(Permission.FORMS_WRITE)
+@requires(Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def export_blank_sheet(db: Database, actor: Actor, period: str, form_key: str, path: Path) -> Path:
     from kpidesk.services.forms import sheets
 
@@ -60,7 +60,7 @@ def export_blank_sheet(db: Database, actor: Actor, period: str, form_key: str, p
         return sheets.export_blank_form_sheet(session, period, form_key, path, actor=actor)
 
 
-@requires(Permission.FORMS_WRITE)
+@requires(Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def export_sheets(db: Database, actor: Actor, period: str, form_key: str, folder: Path, *,
                   upward: bool = False) -> list[Path]:
     """One filled-in sheet per reviewer (or per employee for upward appraisal)."""
@@ -70,7 +70,7 @@ def export_sheets(db: Database, actor: Actor, period: str, form_key: str, folder
         return sheets.export_form_sheets(session, period, form_key, folder, upward=upward, actor=actor)
 
 
-@requires(Permission.FORMS_WRITE)
+@requires(Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def preview_sheets(db: Database, actor: Actor, paths, *, period: str | None = None,
                    form_key: str | None = None) -> list:
     """Read filled form sheets and check every row, writing nothing (the import checks the actor)."""

@@ -40,7 +40,7 @@ def field_choices(db: Database, actor: Actor) -> tuple[list[tuple[str, str]], di
     return [(code, f"{names.get(code, code)} ({code})") for code in infos], index
 
 
-@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE)
+@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def load_profile(db: Database, actor: Actor, name: str) -> dict[str, Any]:
     """A saved profile (``kind``, ``columns``, ``sheet``, ``header_row``); NotFound when there is none."""
     del actor
@@ -48,7 +48,7 @@ def load_profile(db: Database, actor: Actor, name: str) -> dict[str, Any]:
         return registry.load_profile(session, name)
 
 
-@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE)
+@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def save_profile(db: Database, actor: Actor, name: str, kind: str, columns: Mapping[str, str | None],
                  **options: Any) -> None:
     del actor
@@ -56,7 +56,7 @@ def save_profile(db: Database, actor: Actor, name: str, kind: str, columns: Mapp
         registry.save_profile(session, name, kind, columns, **options)
 
 
-@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE)
+@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def preview_import(db: Database, actor: Actor, path: str | Path, **options: Any) -> ImportPreview:
     """Read and check a file without writing anything (see ``registry.preview_import`` for the options).
     A data file is previewed only for someone who may write every person's values in it: the preview
@@ -80,7 +80,11 @@ def _require_import_kind(actor: Actor, kind: str, *, previewing: bool) -> None:
     permission = _IMPORT_KIND_PERMISSIONS.get(kind)
     if permission is None:
         return  # an unknown kind is refused by the import itself, with the kinds it knows
-    allowed = (permission, Permission.STAFF_WRITE) if kind == "staff" and previewing else (permission,)
+    allowed: tuple[Permission, ...] = (permission,)
+    if kind == "staff" and previewing:
+        allowed += (Permission.STAFF_WRITE,)
+    if kind == "forms":  # a peer or an employee brings back their own filled sheet
+        allowed += (Permission.FORMS_SELF,)
     if not any(may_somewhere(actor, p) for p in allowed):
         raise refusal(actor, permission)
 
@@ -112,7 +116,7 @@ class ImportChoices:
     header_index: dict[str, str]  # a known header (name, English name, code, alias) → code
 
 
-@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE)
+@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def import_choices(db: Database, actor: Actor, kind: str) -> ImportChoices:
     from kpidesk.services.appraisal.use_cases import list_periods
 
@@ -124,7 +128,7 @@ def import_choices(db: Database, actor: Actor, kind: str) -> ImportChoices:
     return ImportChoices(periods, profiles, fields, header_index)
 
 
-@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE)
+@requires(Permission.DATA_WRITE, Permission.IMPORT_LIBRARY, Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def apply_import(db: Database, actor: Actor, preview: ImportPreview, **options: Any):
     """Write a preview (one transaction) as the actor; returns the ``ImportResult``. The options are the
     import kind's own (``skip_problem_rows``; ``progress`` and ``cancel`` for data and staff lists)."""
