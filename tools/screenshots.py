@@ -2,6 +2,7 @@
 
     xvfb-run -a python tools/screenshots.py            # every page, into docs/screenshots/
     xvfb-run -a python tools/screenshots.py staff templates --lang en --out /tmp/shots
+    xvfb-run -a python tools/screenshots.py --size 1180x760       # the default window size
 
 A fresh demo database is built in a temporary folder, the main window is opened on it exactly as
 ``main.py`` does (bundled CJK font, background database work), each page is shown and the window is
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="*", help="page keys (default: every registered page)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--lang", default="zh_CN")
+    parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="window size as WIDTHxHEIGHT")
     args = parser.parse_args(argv)
 
     home = Path(tempfile.mkdtemp(prefix="kpidesk-shots-"))
@@ -67,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = QSettings(str(home / "ui.ini"), QSettings.Format.IniFormat)
     settings.setValue("language", args.lang)
     window = build_window(settings)
-    window.resize(*SIZE)
+    width, _x, height = args.size.partition("x")
+    window.resize(int(width), int(height))
     window.show()
     settle(app, window)
     window.open_demo(home / "demo.db")

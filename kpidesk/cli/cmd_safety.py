@@ -180,12 +180,27 @@ def _short(value, width: int = 60):
 
 
 def run_audit_verify(args, ctx) -> int:
+    from kpidesk.services.appraisal.integrity import verify_integrity
     from kpidesk.services.safety import audit
     from kpidesk.services.safety.use_cases import verify_audit
 
     check = verify_audit(_db(ctx), ctx.actor)
-    print(audit.describe_check(check))
-    return 0 if check.ok else 1
+    integrity = verify_integrity(_db(ctx), ctx.actor)
+    if check.ok and not integrity.ok:
+        print(_("The {count} audit log entries link up, but the log disagrees with its witnesses or with the "
+                "stored periods:").format(count=check.checked))
+    else:
+        print(audit.describe_check(check))
+    print_integrity(integrity)
+    return 0 if check.ok and integrity.ok else 1
+
+
+def print_integrity(report) -> None:
+    """Disagreements with the witnesses and between periods, snapshots and the log; then notices."""
+    for problem in report.problems:
+        print(problem)
+    for notice in report.notices:
+        print(_("Note: {message}").format(message=notice))
 
 
 def run_audit_export(args, ctx) -> int:

@@ -104,15 +104,19 @@ def run_db_copy(args, ctx) -> int:
 
 
 def run_db_check(args, ctx) -> int:
+    from kpidesk.cli.cmd_safety import print_integrity
+    from kpidesk.services.appraisal.integrity import verify_integrity
     from kpidesk.services.safety.startup import problems_when_logins_unreadable
     from kpidesk.services.safety.use_cases import check_database
 
-    problems = problems_when_logins_unreadable(ctx.db)
-    if problems is None:
-        problems = check_database(ctx.db, ctx.actor)
-    if problems:
-        for problem in problems:
-            print(problem)
+    unreadable = problems_when_logins_unreadable(ctx.db)  # a damaged file is diagnosed for anyone
+    problems = unreadable if unreadable is not None else check_database(ctx.db, ctx.actor)
+    integrity = verify_integrity(ctx.db, ctx.actor) if not problems else None
+    for problem in problems:
+        print(problem)
+    if integrity is not None:
+        print_integrity(integrity)
+    if problems or (integrity is not None and not integrity.ok):
         return 1
     print(_("The database is sound."))
     return 0

@@ -47,7 +47,7 @@ class Explanation:
     limited: str | None = None  # "cap" or "floor" when the raw score was clipped
     problem: str | None = None  # not computable: missing_field | division_by_zero | invalid
     reason: str | None = None  # exemption reason, or the field / denominator behind a problem
-    auto_exemption: str | None = None  # "department_rule" when two thirds of the department missed
+    auto_exemption: str | None = None  # "department_rule" (two thirds missed) or "workload" (far busier)
     counted_as_zero: bool = False
     period_kind: str | None = None  # not due: the KPI's own period
 
@@ -98,6 +98,7 @@ _M = {
     "exempt": N_("exempt: {reason}"),
     "not_due": N_("not due in this period ({kind} KPI)"),
     "department_rule": N_("two thirds of the department missed the target: scored as at target"),
+    "workload": N_("workload well above the department's: not deducted, scored as at target"),
     "direct": N_("score as given"),
     "percentage_points": N_("{value} percentage points"),
     "percentage_point": N_("{value} percentage point"),
@@ -182,7 +183,8 @@ class _Renderer:
         parts = self.body(e)
         text = " · ".join(p for p in parts if p)
         if e.auto_exemption:
-            text += " · " + self.m("department_rule")
+            text += " · " + self.m(e.auto_exemption if e.auto_exemption in ("department_rule", "workload")
+                                   else "department_rule")
         return f"{text} → {self.m('score', value=format_number(e.score or 0))}"
 
     def levels(self, e: Explanation, unit: str, prefix: str = "") -> list[str]:

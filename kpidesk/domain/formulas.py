@@ -2,7 +2,7 @@
 
 Formulas such as ``first_contact_resolved / contacts * 100`` or ``一次解决数 / 接待总数 * 100`` are
 tokenised and parsed here by hand (a Pratt parser) into a tiny tree that only knows numbers, field
-names, arithmetic, comparisons, ``and/or/not`` and the functions ``min max abs round if``. Nothing is
+names, arithmetic, comparisons, ``and/or/not`` and the functions ``min max abs round if first``. Nothing is
 ever handed to Python's ``eval`` or ``exec``, so a hostile formula can only fail to parse.
 
 Evaluation is vectorised: fields are numpy arrays (one value per employee) and every row carries its own
@@ -52,7 +52,7 @@ _FULLWIDTH_DIGITS = {chr(0xFF10 + i): str(i) for i in range(10)}
 
 _OPERATORS = ("<=", ">=", "==", "!=", "<>", "**", "+", "-", "*", "/", "(", ")", ",", "<", ">", "=", "^", "!")
 _KEYWORDS = {"and", "or", "not"}
-_FUNCTIONS = {"min": (1, None), "max": (1, None), "abs": (1, 1), "round": (1, 2), "if": (3, 3)}
+_FUNCTIONS = {"min": (1, None), "max": (1, None), "abs": (1, 1), "round": (1, 2), "if": (3, 3), "first": (1, None)}
 
 
 class FormulaError(ValidationError):
@@ -315,7 +315,7 @@ class _Parser:
         name = name_token.text.lower()
         if name not in _FUNCTIONS:
             raise self.fail(
-                _("unknown function '{name}' (allowed: min, max, abs, round, if)").format(name=name_token.text),
+                _("unknown function '{name}' (allowed: min, max, abs, round, if, first)").format(name=name_token.text),
                 name_token,
             )
         self.expect("(")
@@ -458,6 +458,8 @@ class _Evaluator:
             branch_p = np.where(chosen, ap, bp)
             branch_d = np.where(chosen, ad, bd)
             return values, np.where(cp != 0, cp, branch_p), np.where(cp != 0, cd, branch_d)
+        if node.name == "first":
+            return self.first_present(node.args)
         evaluated = [self.eval(arg) for arg in node.args]
         problems = self.zeros
         details = self.zeros
@@ -475,6 +477,20 @@ class _Evaluator:
         else:
             digits = np.round(stacked[1]) if len(stacked) > 1 else np.zeros(self.size)
             values = _round_half_up(stacked[0], np.clip(digits, -15, 15))
+        return values, problems, details
+
+
+    def first_present(self, args: tuple[Node, ...]) -> Arrays:
+        """``first(a, b, …)``: per row the first argument that has a value, so one KPI can take whichever of
+        two inputs was reported (a satisfaction percent, else a 5-point score); the last one's problem
+        stands when none has a value."""
+        values, problems, details = self.eval(args[-1])
+        for arg in reversed(args[:-1]):
+            av, ap, ad = self.eval(arg)
+            usable = ap == 0
+            values = np.where(usable, av, values)
+            problems = np.where(usable, ap, problems)
+            details = np.where(usable, ad, details)
         return values, problems, details
 
 

@@ -158,3 +158,29 @@ def forced_grades(
 
 def label_codes(scale: GradeScale, codes: Sequence[str | None], lang: str | None = None) -> list[str | None]:
     return [scale.label(c, lang) for c in codes]
+
+
+@dataclass(frozen=True)
+class GradeConsequence:
+    """What a grade means for the person beyond the score: how much training they need and the staff level
+    the grade fits. Texts are the office's own words, printed as written."""
+
+    grade: str  # a grade code of the scale, e.g. "good"
+    training_need: str = ""
+    staff_level: str = ""
+
+
+#: The handbooks' table: the better the grade, the less training and the more senior the level.
+HANDBOOK_GRADE_CONSEQUENCES = (
+    GradeConsequence("excellent", "无", "资深客服"),
+    GradeConsequence("good", "较强", "一级客服"),
+    GradeConsequence("fair", "强", "初级客服"),
+    GradeConsequence("poor", "很强", "见习客服"),
+)
+
+
+def consequence_of(mapping: Sequence[GradeConsequence], grade: Any) -> GradeConsequence | None:
+    """The mapping's row for a grade code, or None (no grade, or a grade the mapping leaves out)."""
+    if not isinstance(grade, str):
+        return None
+    return next((row for row in mapping if row.grade == grade), None)

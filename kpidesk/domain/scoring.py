@@ -67,11 +67,23 @@ class Flag(StrEnum):
     KPIS_EXCLUDED = "kpis_excluded"  # some KPI did not count (missing, exempt, not computable)
     INSUFFICIENT_DATA = "insufficient_data"  # coverage below the minimum to grade: no grade, no rank
     DEPARTMENT_RULE = "department_rule"  # the two-thirds rule scored a missed target as met
+    WORKLOAD = "workload"  # a missed target not deducted: the person's workload was well above the department's
     CLIPPED = "clipped"  # the total hit the template's bounds
     FORCED_GRADE = "forced_grade"  # forced distribution changed the computed grade
     REWARD_STREAK = "reward_streak"
     IMPROVEMENT_PLAN = "improvement_plan"
 
+
+class AutoExemption(IntEnum):
+    """Why the engine itself scored a missed target as met (0: it did not)."""
+
+    NONE = 0
+    DEPARTMENT_RULE = 1  # two thirds or more of the department missed the same target
+    WORKLOAD = 2  # the person handled far more than the department's middle (the item's workload field)
+
+
+#: Workload counts as high from this multiple of the department's median, unless the item sets its own.
+DEFAULT_WORKLOAD_RATIO = 1.2
 
 _MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}
 
@@ -297,7 +309,7 @@ def score_period(data: ScoringInput) -> ScoringResult:
     scores = np.full((n, m), np.nan)
     weights = np.zeros((n, m))
     status = np.full((n, m), Status.ABSENT, dtype=np.int8)
-    auto = np.zeros((n, m), dtype=bool)
+    auto = np.zeros((n, m), dtype=np.int8)  # AutoExemption per cell
     problems: dict[tuple[int, int], tuple[str, str]] = {}
     dept_codes = group_codes(data.departments) if n else np.zeros(0, dtype=np.int64)
 
@@ -350,8 +362,9 @@ def score_period(data: ScoringInput) -> ScoringResult:
     exemption_reasons = _apply_exemptions(data, column, status)
     scores[status == Status.EXEMPT] = np.nan
     for t_index, comp in enumerate(compiled):
-        if comp.template.department_rule:
-            _department_rule(comp, t_index, template_of, len(compiled), column, values, scores, status, auto, dept_codes)
+        _department_rule(comp, t_index, template_of, len(compiled), column, values, scores, status, auto, dept_codes)
+        _workload_rule(comp, t_index, template_of, len(compiled), column, values, scores, status, auto, dept_codes,
+                       data.fields)
 
     zero_policy = np.array([MissingPolicy(c.template.missing_policy) is MissingPolicy.ZERO for c in compiled])
     zero_rows = zero_policy[template_of] if n else np.zeros(0, dtype=bool)
@@ -393,14 +406,16 @@ def _department_rule(comp: _Compiled, t_index: int, template_of: np.ndarray, tem
                      column: Mapping[str, int], values: np.ndarray, scores: np.ndarray, status: np.ndarray,
                      auto: np.ndarray, dept_codes: np.ndarray) -> None:
     """No deduction when at least two thirds of a department missed a target: those who missed score as at
-    target, recorded as an automatic exemption. Departments smaller than the template's minimum are left out."""
+    target, recorded as an automatic exemption. It covers every item when the template turns it on, else
+    the items whose params say ``department_rule``. Departments smaller than the template's minimum are
+    left out."""
     members = np.arange(len(template_of)) if template_count == 1 else np.nonzero(template_of == t_index)[0]
     if len(members) == 0:
         return
     departments = dept_codes[members]
     groups = int(dept_codes.max()) + 1 if len(dept_codes) else 0
     for item, rule in zip(comp.template.items, comp.rules, strict=True):
-        if not rule.has_target:
+        if not rule.has_target or not (comp.template.department_rule or item.params.get("department_rule")):
             continue
         j = column[item.code]
         ok = status[members, j] == Status.OK
@@ -413,7 +428,44 @@ def _department_rule(comp: _Compiled, t_index: int, template_of: np.ndarray, tem
         if hit.any():
             rows = members[hit]
             scores[rows, j] = rule.target_points
-            auto[rows, j] = True
+            auto[rows, j] = AutoExemption.DEPARTMENT_RULE
+
+
+def _workload_rule(comp: _Compiled, t_index: int, template_of: np.ndarray, template_count: int,
+                   column: Mapping[str, int], values: np.ndarray, scores: np.ndarray, status: np.ndarray,
+                   auto: np.ndarray, dept_codes: np.ndarray, fields: Mapping[str, Any]) -> None:
+    """No deduction on an item with a ``workload_field`` (e.g. response time read against contacts) for a
+    person whose workload is at least ``workload_ratio`` × the median of their department's people on the
+    template: they missed the target because they carried more. Departments smaller than the template's
+    minimum, and people without the workload figure, are left out."""
+    members = np.arange(len(template_of)) if template_count == 1 else np.nonzero(template_of == t_index)[0]
+    if len(members) == 0:
+        return
+    departments = dept_codes[members]
+    rows_arg = None if template_count == 1 else members
+    for item, rule in zip(comp.template.items, comp.rules, strict=True):
+        field_name = item.params.get("workload_field")
+        if not rule.has_target or not field_name:
+            continue
+        load = _column(fields, str(field_name), rows_arg, len(template_of))
+        if load is None:
+            continue
+        ratio = float(item.params.get("workload_ratio") or DEFAULT_WORKLOAD_RATIO)
+        j = column[item.code]
+        ok = status[members, j] == Status.OK
+        missed = ok & rule.missed(np.where(ok, values[members, j], 0.0)) & (auto[members, j] == AutoExemption.NONE)
+        high = np.zeros(len(members), dtype=bool)
+        for department in np.unique(departments):
+            group = (departments == department) & ~np.isnan(load)
+            if group.sum() < comp.template.department_rule_min_size:
+                continue
+            middle = float(np.median(load[group]))
+            high |= group & (load >= ratio * middle) & (middle > 0)
+        hit = missed & high
+        if hit.any():
+            rows = members[hit]
+            scores[rows, j] = rule.target_points
+            auto[rows, j] = AutoExemption.WORKLOAD
 
 
 def _qualitative(data: ScoringInput, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -526,7 +578,8 @@ def _finish(work: _ScoringWork) -> ScoringResult:
         Flag.NO_RESULT: np.isnan(total),
         Flag.KPIS_EXCLUDED: np.asarray(((work.status == Status.MISSING) & ~work.missing_zero
                                         | (work.status == Status.EXEMPT) | (work.status == Status.NOT_COMPUTABLE)).any(axis=1)),
-        Flag.DEPARTMENT_RULE: np.asarray(work.auto.any(axis=1)),
+        Flag.DEPARTMENT_RULE: np.asarray((work.auto == AutoExemption.DEPARTMENT_RULE).any(axis=1)),
+        Flag.WORKLOAD: np.asarray((work.auto == AutoExemption.WORKLOAD).any(axis=1)),
         Flag.CLIPPED: clipped,
         Flag.FORCED_GRADE: grade != grade_computed,
         Flag.INSUFFICIENT_DATA: insufficient,
@@ -679,8 +732,8 @@ class ScoringResult:
             return Explanation(status="not_computable", problem=problem, reason=detail, **base)
         explanation = rule.explain(float(self.values[row, j]))
         if self.auto[row, j]:
-            explanation = replace(explanation, auto_exemption="department_rule", score=float(self.scores[row, j]),
-                                  limited=None)
+            explanation = replace(explanation, auto_exemption=AutoExemption(int(self.auto[row, j])).name.lower(),
+                                  score=float(self.scores[row, j]), limited=None)
         return explanation
 
     def explanations(self, employee: Hashable) -> dict[str, Explanation]:

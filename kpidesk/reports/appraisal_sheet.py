@@ -208,6 +208,8 @@ def result_grid(sheet: SheetData, ctx: Context) -> Grid:
          paragraph(sheet.grade or DASH, s.big_grade if sheet.grade_key else s.cell_centre)],
         [paragraph(_("Department rank"), s.label), sheet.rank_text or DASH],
     ]
+    rows += [[paragraph(label, s.label), paragraph(text, s.cell_centre)] for label, text in (
+        (_("Training need"), sheet.training_need), (_("Staff level"), sheet.staff_level)) if text]
     table = Grid(rows, colWidths=[RESULT_WIDTH - 24 * mm, 24 * mm])
     style = [("GRID", (0, 0), (-1, -1), 0.5, RULE), ("BACKGROUND", (0, 0), (0, -1), LABEL_FILL),
              ("ALIGN", (1, 0), (1, -1), "CENTER"), ("FONTSIZE", (1, 3), (1, 3), 12), ("LEADING", (1, 3), (1, 3), 15),

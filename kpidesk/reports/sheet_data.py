@@ -109,6 +109,8 @@ class SheetData:
     total_score: float | None = None
     grade: str = ""
     grade_key: str | None = None  # chooses the grade colour
+    training_need: str = ""  # what the grade means for the person (the office's grade consequences)
+    staff_level: str = ""
     department_rank: int | None = None
     department_size: int | None = None
     history_chart: bytes | PendingImage | None = None  # PNG

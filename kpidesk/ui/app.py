@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QMessageLogContext, QSettings, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from kpidesk.resources import CJK_FONT_FILE, CJK_FONT_NAME
@@ -26,21 +26,45 @@ ORGANISATION = "KPI Desk"
 APPLICATION = "KPI Desk"
 
 
+#: Latin UI fonts tried, in order, when the platform's default font is itself a CJK font: CJK fonts
+#: draw "…" as dots centred on the line (the Chinese convention), which reads as a defect in the window.
+LATIN_UI_FONTS = ("Segoe UI", "Helvetica Neue", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial")
+
+
 def register_cjk_font(app: QApplication) -> str | None:
-    """Load the bundled CJK font and put it behind the default UI font, so Chinese always has glyphs."""
+    """Load the bundled CJK font and put it behind the default UI font, so Chinese always has glyphs.
+
+    The default font is named by the concrete family it resolves to, not by a generic name such as
+    "Sans Serif": the generic names are pointed at the CJK font below, so a generic first family would
+    make every Latin letter, "…" included, come from the CJK font."""
     font_id = QFontDatabase.addApplicationFont(str(CJK_FONT_FILE))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     family = CJK_FONT_NAME if CJK_FONT_NAME in families else (families[0] if families else None)
     if family is None:
         return None
     font = QFont(app.font())
-    base = font.family()
-    font.setFamilies([base, family] if base and base != family else [family])
+    base = latin_ui_family(font, family)
+    font.setFamilies([base, family] if base else [family])
     app.setFont(font)
-    for generic in (base, "Sans Serif", "sans-serif", "Helvetica", "Arial", "DejaVu Sans"):
-        if generic and family not in QFont.substitutes(generic):
+    for generic in (font.family(), "Sans Serif", "sans-serif", "Helvetica", "Arial", "DejaVu Sans"):
+        if generic and generic != family and family not in QFont.substitutes(generic):
             QFont.insertSubstitution(generic, family)
     return family
+
+
+def latin_ui_family(font: QFont, cjk_family: str) -> str | None:
+    """The concrete family ``font`` resolves to, or the first installed Latin UI font when it resolves
+    to a CJK font (``cjk_family`` or a system one whose name says so)."""
+    resolved = QFontInfo(font).family()
+    if resolved and resolved != cjk_family and not _looks_cjk(resolved):
+        return resolved
+    installed = set(QFontDatabase.families())
+    return next((name for name in LATIN_UI_FONTS if name in installed), None)
+
+
+def _looks_cjk(family: str) -> bool:
+    lowered = family.lower()
+    return any(mark in lowered for mark in ("cjk", "wenquanyi", "hei", "song", "yahei", "pingfang", "ming"))
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:

@@ -1,6 +1,6 @@
 """Every modal question the app asks goes through one helper, so tests can answer it.
 
-Pages call ``self.ctx.dialogs.confirm(self, title, text)`` and friends instead of QMessageBox or
+Pages call ``self.ctx.dialogs.confirm(self, title, text, action=...)`` and friends instead of QMessageBox or
 QFileDialog directly. ``ScriptedDialogs`` (used by the GUI tests) returns queued answers and records
 what was asked, instead of blocking in ``exec()``.
 """
@@ -36,13 +36,20 @@ def error_text(error: BaseException) -> str:
 class Dialogs:
     """The real dialogs (Qt's message boxes, input and file dialogs), imported when first used."""
 
-    def confirm(self, parent: QWidget | None, title: str, text: str, *, destructive: bool = False) -> bool:
+    def confirm(self, parent: QWidget | None, title: str, text: str, *, action: str, cancel: str | None = None,
+                destructive: bool = False) -> bool:
+        """Ask before doing something; the buttons name what they do (``action``, say "Discard changes",
+        and ``cancel``, "Cancel" unless given), since Yes/No made people reread the question."""
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-        box.setDefaultButton(QMessageBox.StandardButton.No if destructive else QMessageBox.StandardButton.Yes)
-        return box.exec() == QMessageBox.StandardButton.Yes
+                          QMessageBox.StandardButton.NoButton, parent)
+        accept = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        reject = box.addButton(cancel or _("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(reject if destructive else accept)
+        box.setEscapeButton(reject)
+        box.exec()
+        return box.clickedButton() is accept
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -61,14 +68,21 @@ class Dialogs:
         QMessageBox.critical(parent, title or _("KPI Desk"), text)
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "",
-                 *, required: bool = False) -> str | None:
-        """A line of text (a reason, a name); None when cancelled or, if required, left empty."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
+                 *, required: bool = False, action: str | None = None) -> str | None:
+        """A line of text (a reason, a name); None when cancelled or, if required, left empty. ``action``
+        names the accepting button ("Reopen") when the text is the last step before something happens."""
+        from PySide6.QtWidgets import QInputDialog
 
-        text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
-        if not ok:
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(default)
+        if action:
+            dialog.setOkButtonText(action)
+            dialog.setCancelButtonText(_("Cancel"))
+        if not dialog.exec():
             return None
-        text = text.strip()
+        text = dialog.textValue().strip()
         return None if required and not text else text
 
     def ask_secret(self, parent: QWidget | None, title: str, label: str) -> str | None:
@@ -93,21 +107,22 @@ class Dialogs:
         return options.index(item) if ok and item in options else None
 
     def open_file(self, parent: QWidget | None, caption: str, filters: str = "", folder: str = "") -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from kpidesk.ui.file_dialogs import file_dialog
 
-        path, _chosen = QFileDialog.getOpenFileName(parent, caption, folder, filters)
-        return path or None
+        dialog = file_dialog(parent, caption, folder, filters, save=False)
+        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else None
 
     def save_file(self, parent: QWidget | None, caption: str, filters: str = "", suggested: str = "") -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from kpidesk.ui.file_dialogs import file_dialog
 
-        path, _chosen = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
-        return path or None
+        dialog = file_dialog(parent, caption, suggested, filters, save=True)
+        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else None
 
     def choose_folder(self, parent: QWidget | None, caption: str, folder: str = "") -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from kpidesk.ui.file_dialogs import folder_dialog
 
-        return QFileDialog.getExistingDirectory(parent, caption, folder) or None
+        dialog = folder_dialog(parent, caption, folder)
+        return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else None
 
     def open_folder(self, parent: QWidget | None, folder: Path | str) -> None:
         """Show ``folder`` in the system's file manager."""
@@ -115,6 +130,10 @@ class Dialogs:
         from PySide6.QtGui import QDesktopServices
 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def open_document(self, parent: QWidget | None, path: Path | str) -> None:
+        """Open ``path`` in the program the system uses for its kind (a PDF reader for a PDF)."""
+        self.open_folder(parent, path)
 
     def print_setup(self, parent: QWidget | None, printer: QPrinter, *, pages: int = 0, current_page: bool = False) -> bool:
         """The system print dialog on ``printer`` (printer, pages, copies); False when cancelled.
@@ -137,6 +156,8 @@ class Asked:
     kind: str
     title: str
     text: str
+    action: str = ""  # a confirmation's accepting button
+    offered: str = ""  # the file name or folder a file dialog starts with
 
 
 @dataclass
@@ -159,8 +180,8 @@ class ScriptedDialogs(Dialogs):
     def messages(self, kind: str | None = None) -> list[str]:
         return [a.text for a in self.asked if kind is None or a.kind == kind]
 
-    def confirm(self, parent, title, text, *, destructive=False) -> bool:
-        self.asked.append(Asked("confirm", title, text))
+    def confirm(self, parent, title, text, *, action, cancel=None, destructive=False) -> bool:
+        self.asked.append(Asked("confirm", title, text, action))
         return bool(self._next(True))
 
     def info(self, parent, title, text) -> None:
@@ -173,8 +194,8 @@ class ScriptedDialogs(Dialogs):
         text = error if isinstance(error, str) else error_text(error)
         self.asked.append(Asked("error", title or "", text))
 
-    def ask_text(self, parent, title, label, default="", *, required=False):
-        self.asked.append(Asked("text", title, label))
+    def ask_text(self, parent, title, label, default="", *, required=False, action=None):
+        self.asked.append(Asked("text", title, label, action or ""))
         return self._next(None)
 
     def choose(self, parent, title, label, options, current=0):
@@ -194,7 +215,7 @@ class ScriptedDialogs(Dialogs):
         return self._next(None)
 
     def save_file(self, parent, caption, filters="", suggested=""):
-        self.asked.append(Asked("save_file", caption, filters))
+        self.asked.append(Asked("save_file", caption, filters, offered=suggested))
         return self._next(None)
 
     def choose_folder(self, parent, caption, folder=""):
@@ -203,6 +224,9 @@ class ScriptedDialogs(Dialogs):
 
     def open_folder(self, parent, folder) -> None:
         self.asked.append(Asked("open_folder", "", str(folder)))
+
+    def open_document(self, parent, path) -> None:
+        self.asked.append(Asked("open_document", "", str(path)))
 
     def print_setup(self, parent, printer, *, pages=0, current_page=False) -> bool:
         """Answers True or False, or a callable that sets the printer up as a user would and returns one."""

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +39,7 @@ from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.file_drop import ImportFileDrops
 from kpidesk.ui.icons import icon, sidebar_icon
+from kpidesk.ui.later_text import StatusMessages, message, relabel_undo_steps
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
@@ -126,6 +127,13 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 900])
         self.splitter = splitter
         self.setCentralWidget(splitter)
+
+    def _fit_sidebar(self) -> None:
+        """The sidebar is never narrower than its longest page title: a wide page used to squeeze it to
+        "Overv…" with a scroll bar of its own."""
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widest = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 2 * self.sidebar.spacing()
+        self.sidebar.setMinimumWidth(widest + 4)
 
     def _action(self, name: str, shortcut=None, slot=None, icon_name: str | None = None) -> QAction:
         action = QAction(self)
@@ -238,8 +246,11 @@ class MainWindow(QMainWindow):
         self.period_status.setObjectName("periodStatus")
         self.statusBar().addPermanentWidget(self.period_status)
         self.statusBar().addPermanentWidget(self.database_status)
+        self.status_messages = StatusMessages(self.statusBar())
 
     def _on_language_changed(self, _language: str) -> None:
+        relabel_undo_steps(self.undo_group)
+        self.status_messages.retranslate()
         self.retranslate()
 
     # -- texts --------------------------------------------------------------------------------------
@@ -272,6 +283,7 @@ class MainWindow(QMainWindow):
             self.placeholders[entry.key].label.setText(
                 _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open.")
             )
+        self._fit_sidebar()
         self._fill_period_combo()
         self._update_status()
         self._tooltips_with_shortcuts()
@@ -652,7 +664,7 @@ class MainWindow(QMainWindow):
 
         text = self.ctx.dialogs.ask_text(
             self, _("Connect to a server database"),
-            _("Server address, e.g. postgresql+psycopg://zhang@dbserver/kpidesk"), required=True)
+            _("Server address, e.g. postgresql+psycopg://zhang@dbserver/kpidesk"), required=True, action=_("Connect"))
         url = server_url_needing_password(text or "")
         if url is None:
             if text:
@@ -670,8 +682,8 @@ class MainWindow(QMainWindow):
             if answer is None:
                 return None
             if not keep_server_password(url, answer[1]):
-                self.statusBar().showMessage(
-                    _("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used."), 15000)
+                self.status_messages.show(
+                    message(N_("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used.")), 15000)
         return self.open_path(url.render_as_string(hide_password=True))
 
     def choose_database(self) -> None:
@@ -694,7 +706,8 @@ class MainWindow(QMainWindow):
             return
         path = str(checked)
         if self.ctx.dialogs.confirm(self, _("New database"),
-                                    _("Install the customer-service starter library (KPIs, forms, templates)?")):
+                                    _("Install the customer-service starter library (KPIs, forms, templates)?"),
+                                    action=_("Install the starter library"), cancel=_("Start empty")):
             self.create_starter_database(path)
         else:
             self.open_path(path)
@@ -721,7 +734,7 @@ class MainWindow(QMainWindow):
         from kpidesk.ui.tasks import Task
 
         Task(self, copy).success(
-            lambda saved: self.statusBar().showMessage(_("Copy saved: {path}").format(path=saved), 10000)
+            lambda saved: self.status_messages.show(message(N_("Copy saved: {path}"), path=saved), 10000)
         ).start()
 
     # -- recent files ---------------------------------------------------------------------------------

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
 
 from kpidesk.ui.context import Changes
+from kpidesk.ui.later_text import Message, RelabelledCommand
 from kpidesk.ui.tasks import Task
 
 
-class WrittenChange(QUndoCommand):
-    def __init__(self, owner: QWidget, text: str, redo: Callable[[], Any], undo: Callable[[], Any],
+class WrittenChange(RelabelledCommand):
+    def __init__(self, owner: QWidget, text: Message, redo: Callable[[], Any], undo: Callable[[], Any],
                  changes: Changes, *, done: Callable[[Any], None] | None = None,
                  failed: Callable[[BaseException], None] | None = None) -> None:
         super().__init__(text)

@@ -16,6 +16,20 @@ def ui_settings(tmp_path):
 
 
 @pytest.fixture
+def app_fonts(qapp):
+    """The application font as the app sets it up (bundled CJK font behind the Latin UI font), so Chinese
+    texts are measured with real glyphs; restored after the test."""
+    from PySide6.QtGui import QFont
+
+    from kpidesk.ui.app import register_cjk_font
+
+    before = QFont(qapp.font())
+    assert register_cjk_font(qapp) is not None
+    yield qapp
+    qapp.setFont(before)
+
+
+@pytest.fixture
 def dialogs():
     from kpidesk.ui.dialogs import ScriptedDialogs
 

@@ -80,7 +80,8 @@ def test_switching_language_changes_the_labels(page, main_window):
     staff = main_window.show_page("staff")
     assert staff.add_button.text() == "新增…"
     dialog = staff.add_employee()
-    assert dialog.windowTitle() == "新增员工" and dialog.ok_button().text() == "确定"  # Qt's own texts too
+    assert dialog.windowTitle() == "新增员工" and dialog.ok_button().text() == "新增员工"  # the verb
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Cancel).text() == "取消"  # Qt's own texts too
     dialog.reject()
     assert staff.model.headerData(1, Qt.Orientation.Horizontal) == "姓名"
     assert main_window.ctx.settings.value("language") == "zh_CN"
@@ -116,3 +117,105 @@ def test_a_folder_that_cannot_hold_backups_is_refused_with_its_name(page, main_w
     qtbot.waitUntil(lambda: "not-a-folder" in page.message.text())
     assert page.backup_folder.text().endswith("backups")
     assert main_window.ctx.db.backup_dir == main_window.ctx.db.path.parent / "backups"
+
+
+def test_the_document_language_is_an_organisation_setting_the_print_page_follows(page, main_window, qtbot):
+    combo = page.document_language
+    assert combo.currentData() == ""  # each computer's program language, until chosen
+    combo.setCurrentIndex(combo.findData("zh_CN"))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Settings saved."
+    organisation, _bands = _stored(main_window)
+    assert organisation.document_language == "zh_CN"
+    printing = main_window.show_page("print")
+    qtbot.waitUntil(lambda: printing.choices is not None and printing.choices.document_language == "zh_CN")
+    printing.choose_employees(["CS001"])
+    assert printing.request().lang == "zh_CN"  # the window is in English; the sheets follow the organisation
+
+
+def test_grade_consequences_are_edited_and_saved(page, main_window, qtbot):
+    from kpidesk.domain.grades import GradeConsequence
+
+    box = page.consequences_box
+    assert box.table.rowCount() == 4
+    assert [box.table.item(1, c).text() for c in range(3)] == ["good", "较强", "一级客服"]
+    box.table.item(1, 2).setText("二级客服")
+    box.table.setCurrentCell(3, 0)
+    qtbot.mouseClick(box.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.message.text() == "Settings saved."
+    organisation, _bands = _stored(main_window)
+    assert organisation.grade_consequences == (
+        GradeConsequence("excellent", "无", "资深客服"), GradeConsequence("good", "较强", "二级客服"),
+        GradeConsequence("fair", "强", "初级客服"))
+
+
+def test_a_grade_named_twice_is_refused(page, main_window, qtbot):
+    box = page.consequences_box
+    qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
+    box.table.item(4, 0).setText("good")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "only once" in page.message.text()
+    organisation, _bands = _stored(main_window)
+    assert len(organisation.grade_consequences) == 4
+
+
+def test_the_starter_library_is_updated_after_confirming(make_window, db, actor, tmp_path, qtbot, dialogs):
+    from tests_support.older_starter import install_older
+
+    older = install_older(db, actor, tmp_path)
+    path = db.path
+    db.dispose()
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    box = window.show_page("settings").starter_box
+    assert box.state.text() == f"Made from customer-service, version {older}."
+    dialogs.queue(False)  # first look, then decline
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    asked = dialogs.asked[-1].text
+    assert "changed template csr" in asked and "new template specialist" in asked
+    organisation, _bands = _stored(window)
+    assert organisation.starter_version == older
+    dialogs.queue(True)
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    organisation, _bands = _stored(window)
+    assert organisation.starter_version == older + 1
+    assert box.message.text() == f"Updated to version {older + 1}: 4 changes."
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    assert box.message.text() == "The library is up to date."
+
+
+def test_a_grade_the_scale_does_not_have_is_refused(page, main_window, qtbot):
+    box = page.consequences_box
+    box.table.item(3, 0).setText("terrible")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "terrible" in page.message.text() and "Settings saved." not in page.message.text()
+    organisation, _bands = _stored(main_window)
+    assert organisation.grade_consequences[3].grade == "poor"
+
+
+def test_a_database_without_a_recorded_library_is_compared_with_a_chosen_one(make_window, db, actor, tmp_path,
+                                                                            qtbot, dialogs):
+    from tests_support.older_starter import install_older
+
+    from kpidesk.services.library.starter import available_starters
+    from kpidesk.services.safety.settings import update_settings
+
+    older = install_older(db, actor, tmp_path)
+    with db.write() as session:  # as made before libraries recorded where they came from
+        update_settings(session, actor, starter_library="", starter_version=0)
+    path = db.path
+    db.dispose()
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    box = window.show_page("settings").starter_box
+    assert "does not record" in box.state.text() and box.check_button.isEnabled()
+    dialogs.queue(available_starters().index("customer-service"), True)
+    qtbot.mouseClick(box.check_button, Qt.MouseButton.LeftButton)
+    assert [a.kind for a in dialogs.asked[-2:]] == ["choose", "confirm"]
+    organisation, _bands = _stored(window)
+    assert (organisation.starter_library, organisation.starter_version) == ("customer-service", older + 1)

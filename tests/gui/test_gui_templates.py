@@ -161,3 +161,42 @@ def test_add_a_kpi_to_the_library(page, qtbot):
     assert library.current is not None and library.current.code == "resolution_share"
     picker = page.editor.kpi_picker
     assert any("resolution_share" in picker.itemText(i) for i in range(picker.count()))
+
+
+def test_the_kpi_table_names_rules_briefly_with_the_full_name_as_tooltip(page):
+    from PySide6.QtCore import Qt
+
+    model = page.editor.items_model
+    column = next(c for c in range(model.columnCount())
+                  if model.headerData(c, Qt.Orientation.Horizontal) == "Rule")
+    rows = range(model.rowCount())
+    shown = {model.index(r, column).data() for r in rows}
+    full = {model.index(r, column).data(Qt.ItemDataRole.ToolTipRole) for r in rows}
+    assert "Three levels" in shown and "Three levels (baseline / target / challenge)" in full
+    assert not any("(" in text for text in shown)
+
+
+def test_a_formula_may_name_its_own_kpi_for_the_value_typed_in(page, qtbot):
+    library = page.library
+    library.new_kpi()
+    qtbot.keyClicks(library.code, "rating_share")
+    qtbot.keyClicks(library.formula, "first(rating_share, survey_score / 5 * 100)")
+    assert library.formula_check.ok
+    library.formula.clear()
+    qtbot.keyClicks(library.formula, "first(rating_shares, survey_score / 5 * 100)")
+    assert library.formula_check.unknown == ("rating_shares",)
+
+
+def test_automatic_exemptions_are_set_on_an_item(page, qtbot):
+    editor = page.editor
+    row = next(r for r in range(editor.items_model.rowCount()) if editor.items_model.item(r).rule == "three_level")
+    editor.items_view.selectRow(row)
+    fields = editor.params_editor.fields
+    fields["department_rule"].click()
+    qtbot.keyClicks(fields["workload_field"], "contacts")
+    qtbot.keyClicks(fields["workload_ratio"], "1.3")
+    assert editor.items_model.item(row).params == {"department_rule": True, "workload_field": "contacts",
+                                                   "workload_ratio": 1.3}
+    editor.items_view.selectRow(row)  # shown again as set
+    assert editor.params_editor.fields["department_rule"].isChecked()
+    assert editor.params_editor.fields["workload_field"].text() == "contacts"

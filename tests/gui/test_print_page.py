@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
@@ -38,7 +39,7 @@ def test_preview_shows_page_images_and_saving_copies_the_previewed_file(main_win
     preview = page.preview_widget
     assert preview.page_count >= 2
     assert "(s)" not in page.status.text()  # counts read as words, not "1 document(s)"
-    assert page.status.text().startswith(("文档：", "Documents:")), page.status.text()
+    assert " documents · " in page.status.text() or " document · " in page.status.text(), page.status.text()
     assert not preview.image.pixmap().isNull() and preview.image.pixmap().width() > 300
     qtbot.mouseClick(preview.next_button, Qt.MouseButton.LeftButton)
     assert preview.page == 1 and "2" in preview.page_label.text()
@@ -88,3 +89,49 @@ def test_a_link_to_an_employee_chooses_them(main_window):
     employee_id = next(i for i in range(1, 100) if staff_no_of(main_window.ctx.db, main_window.ctx.actor, i) == "CS002")
     page.focus_employee(employee_id)
     assert page.chosen_staff() == ["CS002"] and page.chosen_radio.isChecked()
+
+
+def test_counts_read_as_words_in_both_languages():
+    from kpidesk.i18n import set_language
+    from kpidesk.ui.pages.print.page import counts_text
+
+    assert counts_text(1, 1) == "1 document · 1 page"
+    assert counts_text(3, 7) == "3 documents · 7 pages"
+    set_language("zh_CN")
+    try:
+        assert counts_text(3, 7) == "3 份文档 · 共 7 页"
+    finally:
+        set_language("en")
+
+
+def test_a_first_pdf_is_offered_in_documents_and_opens_after_saving(main_window, qtbot, dialogs, tmp_path):
+    from PySide6.QtCore import QStandardPaths
+
+    page = _print_page(main_window)
+    page.choose_employees(["CS001"])
+    assert not page.open_pdf_button.isEnabled()
+    target = tmp_path / "one.pdf"
+    dialogs.queue(str(target))
+    with qtbot.waitSignal(page.finished, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    offered = next(a.offered for a in dialogs.asked if a.kind == "save_file")
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert offered.startswith(documents) and offered.endswith("CS001.pdf"), offered
+    assert page.open_pdf_button.isEnabled() and page.open_pdf_button.text() == "Open PDF"
+    qtbot.mouseClick(page.open_pdf_button, Qt.MouseButton.LeftButton)
+    assert [a.offered or a.text for a in dialogs.asked if a.kind == "open_document"] == [str(target)]
+
+
+def test_the_preview_zooms(main_window, qtbot):
+    page = _print_page(main_window)
+    page.choose_employees(["CS001"])
+    with qtbot.waitSignal(page.finished, timeout=60000):
+        qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    preview = page.preview_widget
+    assert preview.zoom is None  # fits the width at first
+    preview.set_zoom(1.0)
+    actual = preview.image.pixmap().width() / preview.image.pixmap().devicePixelRatio()
+    assert abs(actual - 595 * preview.logicalDpiX() / 72) < 3  # A4 is 595 points wide
+    preview.set_zoom(2.0)
+    assert preview.image.pixmap().width() / preview.image.pixmap().devicePixelRatio() == pytest.approx(2 * actual, abs=3)
+    assert preview.zoom_combo.currentText() == "200%"

@@ -295,3 +295,16 @@ def test_recompute_is_off_on_a_finalized_period_and_says_why(main_window, qtbot)
     qtbot.waitUntil(lambda: page.data is not None and page.data.period == "2025-11")
     assert not page.recompute_button.isEnabled()
     assert "reopen" in page.recompute_button.toolTip() or "重新开放" in page.recompute_button.toolTip()
+
+
+def test_the_table_shows_what_each_grade_means(main_window):
+    # 002 (客服评级 table): 良好 → training 较强, staff level 一级客服 (the default mapping)
+    page = _results(main_window)
+    frame = page.data.scores.frame
+    good = frame.index[frame["grade_code"] == "good"]
+    assert len(good)
+    row = page.model.row_of(int(good[0]))
+    training, level = page.model.column_of("training_need"), page.model.column_of("staff_level")
+    assert page.model.headerData(training, Qt.Orientation.Horizontal) == "Training need"
+    assert page.model.index(row, training).data() == "较强"
+    assert page.model.index(row, level).data() == "一级客服"

@@ -55,4 +55,4 @@ def test_a_database_records_the_starter_library_and_version_it_was_made_from(eco
 
     with ecommerce_db.session() as session:
         settings = load_settings(session)
-    assert (settings.starter_library, settings.starter_version) == ("ecommerce-service", 1)
+    assert (settings.starter_library, settings.starter_version) == ("ecommerce-service", 2)

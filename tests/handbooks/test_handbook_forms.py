@@ -65,3 +65,26 @@ def test_service_management_form_carries_the_measurable_standards(forms):
     assert "90%–95%" in good["communication_system"] and "2–4 小时" in good["communication_system"]
     assert "2–6 笔" in good["sales_orientation"] and "2–3 个" in good["sales_orientation"]
     assert "2–4 次" in good["pricing"]
+
+
+# 002 (forms for 客户关系专家 and 高级客户关系经理): each form appraises a position of its own, so the
+# starter library has a template per position with that form as its qualitative part (30 % of the total).
+@pytest.mark.parametrize(("key", "position", "form_key"), [
+    ("specialist", "客户关系专家", "customer_relations_specialist"),
+    ("senior_manager", "高级客户关系经理", "senior_customer_relations_manager"),
+])
+def test_each_handbook_form_has_a_template_for_its_position(starter_db, key, position, form_key):
+    from sqlalchemy import select
+
+    from kpidesk.store import models as m
+
+    with starter_db.session() as session:
+        template = session.execute(select(m.Template).where(m.Template.key == key)).scalar_one()
+        assert template.position.name == position
+        assert [attached.form_version.form_key for attached in template.forms] == [form_key]
+        assert sum(item.weight for item in template.items) == 100
+        assert (template.quantitative_share, template.qualitative_share) == (Decimal(70), Decimal(30))
+        codes = [item.kpi.code for item in template.items]
+    # the senior manager's form rates sales results, so the template carries the sales KPI
+    assert ("sales_amount" in codes) == (key == "senior_manager")
+    assert "csat" in codes

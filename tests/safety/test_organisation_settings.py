@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.domain.eligibility import MIN_DAYS
-from kpidesk.domain.grades import ForcedDistribution
+from kpidesk.domain.grades import ForcedDistribution, GradeConsequence
 from kpidesk.domain.streaks import StreakRule
 from kpidesk.errors import ValidationError
 from kpidesk.services.safety.settings import (
@@ -69,6 +69,7 @@ def test_every_setting_round_trips_through_the_database(db, actor):
         min_days_active=10, forced_distribution=ForcedDistribution((("excellent", 30.0), ("good", 70.0)), "organisation"),
         rank_sum_ratio=True, min_coverage_to_grade=75, streak_rules=(StreakRule("steady", "good", 2), StreakRule("top", "excellent", 3, 1)),
         document_language="zh_CN", starter_library="customer-service", starter_version=2,
+        grade_consequences=(GradeConsequence("excellent", "无", "组长"), GradeConsequence("poor", "很强", "见习")),
     )
     with db.write() as session:
         written = save_settings(session, actor, wanted)

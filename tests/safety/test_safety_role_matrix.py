@@ -321,6 +321,7 @@ NOT_READING_RESULTS = {
     "init": "creates the database", "demo": "fills an empty database", "info": "counts only",
     "import-columns": "lists accepted headers", "import": "writes; shows only the file the user gave",
     "forms list": "form definitions", "forms check": "checks a form file", "forms import": "writes; shows the file",
+    "starter update": "the KPI library and templates, no people; applying needs the right to edit the library",
     "pay-config rules": "rules, no people", "pay-config set-rules": "HR and administrators only, writes",
     "pay-config base": "HR and administrators only, writes", "pay-config bonus": "HR and administrators only, writes",
     "pay-config budget": "HR and administrators only, writes",

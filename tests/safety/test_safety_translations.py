@@ -14,7 +14,7 @@ from kpidesk.i18n import _, set_language
 ROOT = Path(kpidesk.__file__).parent
 FILES = ["services/safety/backup.py", "services/safety/gates.py", "services/safety/use_cases.py", "services/safety/auth.py", "services/safety/access.py", "services/safety/audit.py",
          "services/printing/verification.py", "services/safety/period_lock.py", "cli/cmd_safety.py", "store/backups.py",
-         "store/sqlite.py"]
+         "store/sqlite.py", "services/safety/witness.py", "services/appraisal/integrity.py"]
 
 
 def _messages() -> list[str]:

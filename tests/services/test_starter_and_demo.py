@@ -36,18 +36,20 @@ def test_starter_templates_weigh_exactly_100_and_cover_every_position(starter_db
         templates = session.execute(select(m.Template)).scalars().all()
         positions = {t.position.name for t in templates}
         sums = {t.key: sum(item.weight for item in t.items) for t in templates}
-    assert positions == {"客服代表", "客户关系主管", "投诉专员", "客户关系经理"}
-    assert sums == {"csr": 100, "crs": 100, "complaints": 100, "manager": 100}
+    assert positions == {"客服代表", "客户关系主管", "投诉专员", "客户关系经理", "客户关系专家", "高级客户关系经理"}
+    assert sums == {"csr": 100, "crs": 100, "complaints": 100, "manager": 100, "specialist": 100,
+                    "senior_manager": 100}
 
 
 def test_starter_formulas_only_use_known_fields(starter_db):
-    import re
+    """Each formula reads raw fields, or its own KPI code (the value typed in)."""
+    from kpidesk.domain.formulas import parse_formula
 
     with starter_db.session() as session:
         fields = set(session.execute(select(m.RawField.code)).scalars())
-        formulas = [k.formula for k in session.execute(select(m.Kpi)).scalars() if k.formula]
-    used = {name for f in formulas for name in re.findall(r"[A-Za-z_]\w*", f)}
-    assert used <= fields
+        kpis = [(k.code, k.formula) for k in session.execute(select(m.Kpi)).scalars() if k.formula]
+    for code, formula in kpis:
+        assert set(parse_formula(formula).fields) <= fields | {code}, code
 
 
 def _fingerprint(path) -> str:

@@ -209,7 +209,7 @@ def _template_needs(template: m.Template, known_fields: set[str]) -> tuple[list[
         except FormulaError:
             names = ()
         for name in names:
-            if name in known_fields:
+            if name in known_fields or name == kpi.code:  # its own code: the KPI is typed in, or derived
                 fields.setdefault(name, None)
     return list(fields), kpis
 

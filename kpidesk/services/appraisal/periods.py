@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.periods import Period
+from kpidesk.domain.scoring import AutoExemption
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
@@ -29,13 +30,14 @@ from kpidesk.services.appraisal.scoring_inputs import (
     current_templates,
     find_period_record,
 )
-from kpidesk.services.appraisal.snapshots import build_snapshot, content_hash, current_snapshot
-from kpidesk.services.safety import audit
+from kpidesk.services.appraisal.snapshots import audited_hash, build_snapshot, content_hash, current_snapshot
+from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require, require_for_employee
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
 DEPARTMENT_RULE_REASON = "two thirds of the department missed the target"
+WORKLOAD_REASON = "workload well above the department's median"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,10 @@ def finalize_period(session: Session, actor: Actor, period: str | Period) -> Fin
     session.refresh(record, with_for_update=True)  # no write slips in between computing and locking
     if record.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=record.code))
+    if audited_hash(session, record.code) is not None:  # its last audited change was a finalization
+        raise LockedPeriodError(_(
+            "Period {period} was finalized and, by the audit log, never reopened: its status was changed outside "
+            "KPI Desk, so it is not finalized again (run kpidesk db check).").format(period=record.code))
     scores = compute_scores(session, actor, record.code)
     if scores.frame.empty:
         raise ValidationError(_("Period {period} has nobody to appraise.").format(period=record.code))
@@ -181,6 +187,7 @@ def finalize_period(session: Session, actor: Actor, period: str | Period) -> Fin
     session.flush()
     audit.record(session, actor, "period.finalize", entity="period", entity_id=record.code,
                  new={"content_hash": digest, "employees": len(frame)})
+    witness.note(session, witness.FINALIZE, record.code, digest)
     return Finalized(record.code, digest, len(frame))
 
 
@@ -207,14 +214,19 @@ def _fix_appraisals(session: Session, record: m.PeriodRecord, scores) -> None:
 
 
 def _record_automatic_exemptions(session: Session, record: m.PeriodRecord, scores, author: str) -> None:
+    """Keep the exemptions the engine applied by itself, each with its reason, and audit them together."""
     result = scores.result
     kpi_ids = dict(session.execute(select(m.Kpi.code, m.Kpi.id)).all())
     rows, columns = result.auto.nonzero()
+    audited = []
     for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-        session.add(m.Exemption(
-            period_id=record.id, employee_id=int(result.input.employees[row]), kpi_id=kpi_ids[result.codes[column]],
-            reason=DEPARTMENT_RULE_REASON, author=author, automatic=True,
-        ))
+        reason = WORKLOAD_REASON if result.auto[row, column] == AutoExemption.WORKLOAD else DEPARTMENT_RULE_REASON
+        employee_id, code = int(result.input.employees[row]), result.codes[column]
+        session.add(m.Exemption(period_id=record.id, employee_id=employee_id, kpi_id=kpi_ids[code], reason=reason,
+                                author=author, automatic=True))
+        audited.append({"employee_id": employee_id, "kpi": code, "reason": reason})
+    if audited:
+        audit.record(session, author, "exemption.automatic", entity="period", entity_id=record.code, new=audited)
 
 
 def reopen_period(session: Session, actor: Actor, period: str | Period, reason: str) -> m.PeriodRecord:
@@ -236,6 +248,7 @@ def reopen_period(session: Session, actor: Actor, period: str | Period, reason: 
     audit.record(session, actor, "period.reopen", entity="period", entity_id=record.code,
                  old={"status": PeriodStatus.FINALIZED, "content_hash": snapshot.content_hash if snapshot else None},
                  new={"status": PeriodStatus.OPEN}, reason=reason.strip())
+    witness.note(session, witness.REOPEN, record.code, snapshot.content_hash if snapshot else None)
     return record
 
 

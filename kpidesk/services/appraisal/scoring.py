@@ -29,7 +29,11 @@ from kpidesk.services.appraisal.scoring_inputs import (
     find_period_record,
     load_period,
 )
-from kpidesk.services.appraisal.snapshots import current_snapshot, frame_from_content, verify
+from kpidesk.services.appraisal.snapshots import (
+    checked_snapshot,
+    frame_from_content,
+    verify,
+)
 from kpidesk.store import models as m
 
 #: Columns that describe the person, in front of the engine's columns.
@@ -49,6 +53,7 @@ FLAG_LABELS = {
     "kpis_excluded": N_("some KPIs not counted"),
     "insufficient_data": N_("too little data to grade"),
     "department_rule": N_("two-thirds department rule applied"),
+    "workload": N_("high workload: a missed target not deducted"),
     "clipped": N_("total limited to the bounds"),
     "forced_grade": N_("grade set by forced distribution"),
     "reward_streak": N_("3 periods excellent and first"),
@@ -246,7 +251,7 @@ def organisation_scores(session: Session, period: str | Period) -> PeriodScores:
     target = resolve_period(period)
     record = find_period_record(session, target.code)
     if record is not None and record.status == PeriodStatus.FINALIZED:
-        snapshot = current_snapshot(session, record)
+        snapshot = checked_snapshot(session, record)
         if snapshot is not None:
             return scores_from_snapshot(snapshot, target)
     return _computed_scores(session, target)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from kpidesk.domain import grades as domain_grades
 from kpidesk.domain.eligibility import appraisal_eligibility
 from kpidesk.domain.formulas import parse_formula
+from kpidesk.domain.numbers import int_or_none
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.rollups import roll_up
 from kpidesk.domain.scoring import (
@@ -33,6 +34,7 @@ from kpidesk.domain.scoring import (
 )
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
+from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
@@ -387,11 +389,11 @@ def _history(session: Session, period: Period, people: list[Appraisee], length: 
         record = records.get(past.code)
         if record is None or record.status != PeriodStatus.FINALIZED:
             continue
-        for result in session.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars():
-            row = row_of.get(result.employee_id)
+        for employee_id, result in finalized_rows(session, record).items():
+            row = row_of.get(employee_id)
             if row is not None:
-                grades[row, column] = result.grade_code
-                ranks[row, column] = result.rank_department or 0
+                grades[row, column] = result.get("grade_code")
+                ranks[row, column] = int_or_none(result.get("rank_department")) or 0
     return History(grades, ranks)
 
 

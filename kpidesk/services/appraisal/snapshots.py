@@ -17,7 +17,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kpidesk.domain.scoring import STATUS_NAMES, Status
+from kpidesk.domain.scoring import STATUS_NAMES, AutoExemption, Status
+from kpidesk.errors import CorruptDatabase
+from kpidesk.i18n import _
 from kpidesk.store import models as m
 
 SNAPSHOT_SCHEMA = 1
@@ -92,7 +94,8 @@ def build_snapshot(session: Session, scores) -> dict[str, Any]:
     rows_of_auto, columns_of_auto = np.nonzero(result.auto)
     for row, column in zip(rows_of_auto.tolist(), columns_of_auto.tolist(), strict=True):
         exemptions.setdefault(str(result.input.employees[row]), []).append(
-            {"kpi": result.codes[column], "reason": "department_rule", "automatic": True})
+            {"kpi": result.codes[column], "reason": AutoExemption(int(result.auto[row, column])).name.lower(),
+             "automatic": True})
     adjustments: dict[str, list] = {}
     if loaded.record is not None:
         for a in session.execute(select(m.Adjustment).where(m.Adjustment.period_id == loaded.record.id)
@@ -134,6 +137,67 @@ def current_snapshot(session: Session, record: m.PeriodRecord) -> m.Snapshot | N
 
 def verify(snapshot: m.Snapshot) -> bool:
     return content_hash(snapshot.content) == snapshot.content_hash
+
+
+def audited_hash(session: Session, period_code: str) -> str | None:
+    """The snapshot hash the audit log recorded at the period's latest finalization (None when it was
+    reopened since, or the log holds no finalization of it)."""
+    entry = session.execute(
+        select(m.AuditEntry.action, m.AuditEntry.new)
+        .where(m.AuditEntry.entity == "period", m.AuditEntry.entity_id == period_code,
+               m.AuditEntry.action.in_(("period.finalize", "period.reopen")))
+        .order_by(m.AuditEntry.id.desc()).limit(1)
+    ).first()
+    if entry is None or entry.action != "period.finalize" or not isinstance(entry.new, dict):
+        return None
+    return entry.new.get("content_hash")
+
+
+def checked_snapshot(session: Session, record: m.PeriodRecord) -> m.Snapshot | None:
+    """The period's current snapshot, refused (CorruptDatabase) when its content no longer has its hash or
+    its hash is not the one the audit log recorded when the period was finalized: every finalized output
+    is read through here, so a snapshot rewritten in the file is never shown as genuine."""
+    snapshot = current_snapshot(session, record)
+    if snapshot is None:
+        return None
+    if not verify(snapshot):
+        raise CorruptDatabase(
+            _("The stored results of {period} do not match their checksum; they were changed after finalizing.")
+            .format(period=record.code))
+    recorded = audited_hash(session, record.code)
+    if recorded is not None and recorded != snapshot.content_hash:
+        raise CorruptDatabase(_(
+            "The stored results of {period} are not the ones the audit log recorded at finalization; they were "
+            "replaced outside KPI Desk (run kpidesk db check).").format(period=record.code))
+    return snapshot
+
+
+def finalized_rows(session: Session, record: m.PeriodRecord) -> dict[int, dict[str, Any]]:
+    """The finalized result rows of a period by employee id, from its checked snapshot; read once per
+    session, as year sheets and histories ask for many people. A finalized period without any snapshot
+    (which ``db check`` reports) falls back to its result rows."""
+    cache = session.info.setdefault("finalized_rows", {})
+    current = current_snapshot(session, record)
+    if current is not None and current.id in cache:
+        return cache[current.id]
+    snapshot = checked_snapshot(session, record)
+    if snapshot is None:
+        return {r.employee_id: _result_row(r) for r in session.execute(
+            select(m.Result).where(m.Result.period_id == record.id)).scalars()}
+    cache[snapshot.id] = {int(row["employee_id"]): row for row in (snapshot.content or {}).get("rows", [])}
+    return cache[snapshot.id]
+
+
+def _result_row(result: m.Result) -> dict[str, Any]:
+    def number(value):
+        return None if value is None else float(value)
+
+    return {"employee_id": result.employee_id, "department_id": result.department_id,
+            "quantitative": number(result.quantitative), "qualitative": number(result.qualitative),
+            "adjustments": number(result.adjustments), "total": number(result.total),
+            "grade_code": result.grade_code, "grade_computed": result.grade_computed,
+            "rank_department": result.rank_department, "rank_organisation": result.rank_organisation,
+            "flags": list(result.flags or ())}
 
 
 def frame_from_content(content: dict[str, Any]) -> pd.DataFrame:

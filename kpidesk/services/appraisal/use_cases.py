@@ -19,6 +19,7 @@ from kpidesk.services.library.kpis import KpiLabel, labels_of_kpis
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety.access import Permission
 from kpidesk.services.safety.gates import requires
+from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
@@ -78,6 +79,7 @@ class PeriodResults:
     signoffs: list[Any] = field(default_factory=list)
     curve: tuple[tuple[str, float], ...] = ()
     forced: Any = None
+    grade_consequences: tuple[Any, ...] = ()  # domain.grades.GradeConsequence rows from the settings
     rater_stats: list[Any] = field(default_factory=list)
     gaps: list[Any] = field(default_factory=list)
 
@@ -114,6 +116,7 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
         report(progress, 4, RESULTS_STEPS, _("Calibration figures…"))
         data.curve = calibration.target_curve(session, scores.grade_scale)
         data.forced = calibration.forced_setting(session)
+        data.grade_consequences = load_settings(session).grade_consequences
         if record is not None:
             ids = {int(i) for i in scores.frame.index}
             data.rater_stats = calibration.rater_statistics(session, period, ids)

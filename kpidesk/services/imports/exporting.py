@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.units import Unit
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET
@@ -105,47 +106,53 @@ def raw_data_frame(
 
 
 def results_frame(session: Session, period: str, *, actor: Actor) -> pd.DataFrame | None:
-    """The period's results: stored finalized results, else computed by the scoring service if present."""
+    """The period's results: a finalized period's as finalized (names, departments and scores from its
+    checked snapshot, whatever changed since), another's computed by the scoring service."""
+    from kpidesk.services.appraisal.scoring import period_scores
+    from kpidesk.services.appraisal.snapshots import current_snapshot
+
     require(actor, Permission.RESULTS_READ)
     record = period_record(session, period)
-    staff = _staff_frame(session).set_index("employee_id")
-    bands = {b.code: pick(b.label_zh, b.label_en) for b in session.execute(select(m.GradeBand)).scalars()}
-    stored = session.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars().all()
-    if stored:
-        rows = []
-        for r in stored:
-            person = staff.loc[r.employee_id] if r.employee_id in staff.index else None
-            rows.append({
-                "staff_no": person["staff_no"] if person is not None else "",
-                "name": person["name"] if person is not None else "",
-                "department": person["department"] if person is not None else "",
-                "team": person["team"] if person is not None else "",
-                "quantitative": _f(r.quantitative), "qualitative": _f(r.qualitative),
-                "adjustments": _f(r.adjustments), "total": _f(r.total),
-                "grade": bands.get(r.grade_code or "", r.grade_code), "rank_department": r.rank_department,
-                "rank_organisation": r.rank_organisation,
-            })
-        return pd.DataFrame(rows).sort_values("staff_no").reset_index(drop=True)
+    if record.status == PeriodStatus.FINALIZED and current_snapshot(session, record) is None:
+        return _stored_results(session, record)  # no snapshot to read (db check reports it)
     try:
-        from kpidesk.services.appraisal import scoring
-    except ImportError:
-        return None
-    compute = getattr(scoring, "compute_period", None)
-    if compute is None:
-        return None
-    try:
-        computed = compute(session, record.code, actor=actor)
+        frame = period_scores(session, record.code, actor=actor).frame
     except (ValidationError, NotFound):
         return None
-    frame = getattr(computed, "frame", computed)
-    if not isinstance(frame, pd.DataFrame) or frame.empty:
+    if frame.empty:
         return None
     keep = [c for c in ("staff_no", "name", "department", "team", "quantitative", "qualitative", "adjustments",
                         "total", "grade", "rank_department", "rank_organisation") if c in frame.columns]
-    return frame[keep].reset_index(drop=True)
+    frame = frame[keep].copy()
+    if "team" in frame.columns:
+        frame["team"] = frame["team"].fillna("")
+    return frame.sort_values("staff_no").reset_index(drop=True)
 
 
-def _f(value) -> float | None:
+def _stored_results(session: Session, record: m.PeriodRecord) -> pd.DataFrame | None:
+    """The result rows of a finalized period that has no snapshot, with the names of today."""
+    staff = _staff_frame(session).set_index("employee_id")
+    bands = {b.code: pick(b.label_zh, b.label_en) for b in session.execute(select(m.GradeBand)).scalars()}
+    stored = session.execute(select(m.Result).where(m.Result.period_id == record.id)).scalars().all()
+    if not stored:
+        return None
+    rows = []
+    for r in stored:
+        person = staff.loc[r.employee_id] if r.employee_id in staff.index else None
+        rows.append({
+            "staff_no": person["staff_no"] if person is not None else "",
+            "name": person["name"] if person is not None else "",
+            "department": person["department"] if person is not None else "",
+            "team": person["team"] if person is not None else "",
+            "quantitative": _number(r.quantitative), "qualitative": _number(r.qualitative),
+            "adjustments": _number(r.adjustments), "total": _number(r.total),
+            "grade": bands.get(r.grade_code or "", r.grade_code), "rank_department": r.rank_department,
+            "rank_organisation": r.rank_organisation,
+        })
+    return pd.DataFrame(rows).sort_values("staff_no").reset_index(drop=True)
+
+
+def _number(value) -> float | None:
     return None if value is None else float(value)
 
 

@@ -77,7 +77,7 @@ def formula_from_text(text: str | None, field_index: Mapping[str, str]) -> str |
         return None
     pieces, last = [], 0
     for token in tokens:
-        if token.kind != "name" or token.text in ("min", "max", "abs", "round", "if", "and", "or", "not"):
+        if token.kind != "name" or token.text in ("min", "max", "abs", "round", "if", "first", "and", "or", "not"):
             continue
         code = match_header(token.text, field_index)
         if code is None:

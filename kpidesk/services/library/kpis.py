@@ -135,7 +135,8 @@ def _check(session: Session, data: KpiInput, kpi_id: int | None) -> KpiInput:
         raise ValidationError(_("The KPI code {code} is already used.").format(code=code))
     formula = (data.formula or "").strip() or None
     if formula:
-        unknown = formula_fields_unknown(formula, known_names(session) - {code})
+        # The KPI's own code stands for the value typed in, e.g. first(csat, survey_score / 5 * 100).
+        unknown = formula_fields_unknown(formula, known_names(session) | {code})
         if unknown:
             raise ValidationError(_("The formula reads fields that do not exist: {names}").format(names=", ".join(unknown)))
     return KpiInput(**{**{f.name: getattr(data, f.name) for f in fields(KpiInput)},

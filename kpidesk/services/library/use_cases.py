@@ -99,3 +99,21 @@ def save_kpi(db: Database, actor: Actor, data, kpi_id: int | None = None) -> int
 
     with db.write() as session:
         return kpis.save_kpi(session, actor, data, kpi_id)
+
+
+@requires(Permission.LIBRARY_READ)
+def plan_starter_update(db: Database, actor: Actor, starter: str):
+    """What updating to the starter library's current version would change (``StarterUpdate``)."""
+    from kpidesk.services.library.starter_update import plan_update
+
+    with db.session() as session:
+        return plan_update(session, starter)
+
+
+@requires(Permission.LIBRARY_WRITE)
+def apply_starter_update(db: Database, actor: Actor, starter: str):
+    """Apply the starter library's differences in one unit of work; returns the plan applied."""
+    from kpidesk.services.library.starter_update import apply_update
+
+    with db.write() as session:
+        return apply_update(session, actor, starter)

@@ -41,6 +41,7 @@ from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, Valida
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring import PeriodScores, organisation_scores, resolve_period
+from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.pay import storage
 from kpidesk.services.pay.storage import Budgets
 from kpidesk.services.safety import audit
@@ -270,12 +271,13 @@ def reward_runs(session: Session, period: Period, employees: Iterable[int], rule
         if record is None or record.status != PeriodStatus.FINALIZED:
             break
         met = set()
-        for result in session.execute(select(m.Result).where(
-                m.Result.period_id == record.id, m.Result.employee_id.in_(running))).scalars():
-            rank = result.rank_department
-            if result.grade_code == rule.grade and (
+        finalized = finalized_rows(session, record)  # the results as finalized, never edited rows
+        for employee_id in running:
+            result = finalized.get(employee_id)
+            rank = int_or_none(result.get("rank_department")) if result else None
+            if result and result.get("grade_code") == rule.grade and (
                     rule.max_rank is None or (rank is not None and 1 <= rank <= rule.max_rank)):
-                met.add(result.employee_id)
+                met.add(employee_id)
         for employee in met:
             runs[employee] += 1
         running = met

@@ -44,6 +44,7 @@ from kpidesk.i18n import N_
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring import PeriodScores, period_scores, resolve_period
 from kpidesk.services.appraisal.scoring_inputs import DepartmentTree, find_period_record
+from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.safety import access
 from kpidesk.store import models as m
 
@@ -219,17 +220,12 @@ def employee_history(
     ).scalars().all()
     records = list(reversed(records))
     tree = DepartmentTree.load(session)
-    results = session.execute(
-        select(m.Result).where(m.Result.period_id.in_([r.id for r in records]))
-    ).scalars().all()
-    by_period: dict[int, list[m.Result]] = {}
-    for row in results:
-        by_period.setdefault(row.period_id, []).append(row)
     scale = scores.grade_scale
     points = []
     for record in records:
-        rows = by_period.get(record.id, [])
-        own = next((r for r in rows if r.employee_id == employee_id), None)
+        finalized = finalized_rows(session, record) if record.status == PeriodStatus.FINALIZED else {}
+        rows = list(finalized.values())
+        own = finalized.get(int(employee_id))
         if record.code == period.code and employee_id in scores.frame.index and not scored.finalized:
             frame_row = scores.frame.loc[employee_id]
             total, code = float_or_none(frame_row["total"]), frame_row["grade_code"]
@@ -239,9 +235,10 @@ def employee_history(
         else:
             if own is None:
                 continue
-            total, code = float_or_none(own.total), own.grade_code
-            department = tree.top(own.department_id)
-            peers = [float_or_none(r.total) for r in rows if tree.top(r.department_id) == department]
+            total, code = float_or_none(own.get("total")), own.get("grade_code")
+            department = tree.top(int_or_none(own.get("department_id")))
+            peers = [float_or_none(r.get("total")) for r in rows
+                     if tree.top(int_or_none(r.get("department_id"))) == department]
         known = [p for p in peers if p is not None]
         label = _grade_label(scale, code, language)
         points.append(HistoryPoint(record.code, total, code if isinstance(code, str) else None, label,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import statistics
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from kpidesk.charts.pool import ChartJob, PendingImage
 from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
+from kpidesk.domain.grades import GradeConsequence, consequence_of
 from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.statuses import PeriodStatus
@@ -45,6 +46,7 @@ from kpidesk.reports.sheet_data import (
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal.scoring import FLAG_LABELS, resolve_period
 from kpidesk.services.appraisal.scoring_inputs import DepartmentTree
+from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.pay import payroll as pay
 from kpidesk.services.pay.sheet_section import PayPrint, pay_print, pay_section
 from kpidesk.services.printing.chart_data import (
@@ -208,6 +210,7 @@ class _Context:
     organisation: str
     charts: bool
     pay: PayPrint | None = None  # set when the sheets carry a pay section
+    grade_consequences: tuple[GradeConsequence, ...] = ()
 
 
 def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
@@ -229,6 +232,7 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         if detail.criteria and detail.roles:
             jobs.append(("radar_chart", ChartJob("radar", qualitative_radar(detail, lang=ctx.lang),
                                                  size=PRINT_HALF_WIDTH, lang=ctx.lang)))
+    consequence = consequence_of(ctx.grade_consequences, row["grade_code"])
     return SheetData(
         organisation=ctx.organisation,
         title=title,
@@ -249,6 +253,8 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         total_score=float_or_none(row["total"]),
         grade=_grade(scored, row["grade_code"], ctx.lang),
         grade_key=row["grade_code"] if isinstance(row["grade_code"], str) else None,
+        training_need=consequence.training_need if consequence else "",
+        staff_level=consequence.staff_level if consequence else "",
         department_rank=int_or_none(row["rank_department"]),
         department_size=department_sizes.get(row["department"]),
         improvement=_improvement(detail),
@@ -370,19 +376,20 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
     months = [Period(year, PeriodKind.MONTH, i) for i in range(1, 13)]
     records = {r.code: r for r in session.execute(
         select(m.PeriodRecord).where(m.PeriodRecord.code.in_([p.code for p in months]))).scalars()}
-    results = {r.period_id: r for r in session.execute(
-        select(m.Result).where(m.Result.employee_id == employee_id)).scalars()}
     rows, points, streaks = [], [], []
     tree = DepartmentTree.load(session)
     for month in months:
         record = records.get(month.code)
         if record is None:
             continue
-        result = results.get(record.id)
+        finalized_month = finalized_rows(session, record) if record.is_finalized else {}
+        result = finalized_month.get(employee_id)
         scored = month_scores.get(month.code)
-        if record.is_finalized and result is not None:
-            total, code, rank, flags = float_or_none(result.total), result.grade_code, result.rank_department, result.flags
-            size: int | None = _results_in_department(session, record.id, tree.top(result.department_id), tree)
+        if result is not None:
+            total, code = float_or_none(result.get("total")), result.get("grade_code")
+            rank, flags = int_or_none(result.get("rank_department")), result.get("flags")
+            size: int | None = _results_in_department(
+                finalized_month.values(), tree.top(int_or_none(result.get("department_id"))), tree)
         elif scored is not None and employee_id in scored.scores.frame.index:
             row = scored.scores.frame.loc[employee_id]
             total, code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
@@ -429,10 +436,10 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
     )
 
 
-def _results_in_department(session: Session, period_id: int, department: int | None, tree: DepartmentTree) -> int:
-    rows = session.execute(select(m.Result.department_id, m.Result.rank_department)
-                           .where(m.Result.period_id == period_id)).all()
-    return sum(1 for d, rank in rows if rank is not None and tree.top(d) == department)
+def _results_in_department(rows: Iterable[dict], department: int | None, tree: DepartmentTree) -> int:
+    """How many ranked people a finalized month had in ``department`` (from its finalized rows)."""
+    return sum(1 for row in rows if row.get("rank_department") is not None
+               and tree.top(int_or_none(row.get("department_id"))) == department)
 
 
 def _grade_label_any(scale, code: str | None, lang: str) -> str:
@@ -456,7 +463,9 @@ def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _
     period = resolve_period(request.period)
     if request.pay:
         pay.require_pay(actor)
-    ctx = _Context(session, actor, lang, _, load_settings(session).name, request.charts)
+    settings = load_settings(session)
+    ctx = _Context(session, actor, lang, _, settings.name, request.charts,
+                   grade_consequences=settings.grade_consequences)
     scored = load_scored_period(session, period, department=request.department, actor=actor)
     chosen = _selected(ctx, scored, request.staff_nos)
     if not chosen:
@@ -514,7 +523,7 @@ def _subset(scored: ScoredPeriod, employee_ids: Sequence[int]) -> ScoredPeriod:
 
 
 def _month_scores(session: Session, actor: Actor, year: int) -> dict[str, ScoredPeriod]:
-    """The open months of ``year`` (finalized months are read from their stored results)."""
+    """The open months of ``year`` (finalized months are read from their snapshots)."""
     codes = [Period(year, PeriodKind.MONTH, i).code for i in range(1, 13)]
     scored = {}
     for record in session.execute(select(m.PeriodRecord).where(

@@ -1,6 +1,6 @@
 """Checking a printed appraisal sheet against the database: the snapshot hash on the paper must be the
-hash of a finalization of that period that still stands, whose stored content still hashes to it, and
-that includes the employee."""
+hash of the period's current finalization, as the audit log recorded it, whose stored content still hashes
+to it, and that includes the employee."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class SheetCheck:
 def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, printed_hash: str) -> SheetCheck:
     """Whether a sheet printed with ``printed_hash`` for ``staff_no`` in ``period`` is the one the database
     holds now. ``printed_hash`` may be the start of the hash (at least 16 hex digits), spaces ignored."""
-    from kpidesk.services.appraisal.snapshots import content_hash
+    from kpidesk.services.appraisal.snapshots import audited_hash, content_hash, current_snapshot
     from kpidesk.services.people.staff import employee_by_staff_no
     from kpidesk.services.safety.period_lock import period_record
 
@@ -66,10 +66,18 @@ def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, pri
     if employee.id not in people:
         return SheetCheck(False, _("{name} ({staff_no}) is not in the finalized results of {period}.").format(
             name=employee.name, staff_no=employee.staff_no, period=record.code), match.content_hash)
-    if match.superseded:
+    if record.status != PeriodStatus.FINALIZED:
+        return SheetCheck(False, _("{period} is no longer finalized; this sheet is out of date.").format(
+            period=record.code), match.content_hash, match.created_at, match.created_by, superseded=True)
+    current = current_snapshot(session, record)
+    if match.superseded or current is None or current.id != match.id:
         return SheetCheck(False, _("This sheet shows results of {period} that were reopened and finalized "
                                    "again; it is out of date.").format(period=record.code),
                           match.content_hash, match.created_at, match.created_by, superseded=True)
+    if audited_hash(session, record.code) != match.content_hash:
+        return SheetCheck(False, _("The finalized results of {period} in the database are not the ones whose hash "
+                                   "the audit log recorded at finalization; this sheet cannot be confirmed.").format(
+            period=record.code), match.content_hash)
     return SheetCheck(True, _("The sheet matches the finalized results of {period} for {name} ({staff_no}), "
                               "finalized {at} by {user}.").format(
         period=record.code, name=employee.name, staff_no=employee.staff_no,

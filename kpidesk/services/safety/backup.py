@@ -20,7 +20,7 @@ from pathlib import Path
 from kpidesk.errors import CorruptDatabase, NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.safety import audit
+from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require
 from kpidesk.services.safety.gates import requires
 from kpidesk.store import backups as files
@@ -91,6 +91,7 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     if out.is_dir():
         out = out / files.backup_name(db.path.stem, "manual")
     sqlite.online_backup(db.path, out, key=db.key)
+    witness.record_backup(db.path, out, db.key)
     _require_sound(out, db.key)
     return out
 
@@ -141,6 +142,7 @@ def _verified_backup(database: Path, folder: Path, reason: str, key: FileKey | N
     """A backup checked after writing; an encrypted database's backup is encrypted with its key."""
     target = files.backup_file(database, folder, reason, key=key)
     try:
+        witness.record_backup(database, target, key)
         _require_sound(target, key)
     except CorruptDatabase:
         target.unlink(missing_ok=True)
@@ -375,6 +377,7 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor,
     after = examine(db_path, key=file_key)
     if not after.ok:  # should not happen: the candidate was checked; say so rather than hide it
         raise CorruptDatabase(verdict_message(db_path, after))
+    witness.record_restore(db_path, file_key)
     return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.progress import ProgressCallback, report
 from kpidesk.services.safety.audit import verify_chain
+from kpidesk.services.safety.witness import IDENTITY_KEY
 from kpidesk.store import postgres
 from kpidesk.store.db import Database
-from kpidesk.store.models import Base
+from kpidesk.store.models import Base, Setting
 
 CHUNK = 5000
 
@@ -40,9 +41,18 @@ def _row_counts(db: Database) -> dict[str, int]:
         }
 
 
+def _only_an_identity(db: Database) -> bool:
+    counts = _row_counts(db)
+    if any(count for name, count in counts.items() if name != Setting.__tablename__):
+        return False
+    with db.session() as session:
+        return set(session.execute(select(Setting.key)).scalars()) <= {IDENTITY_KEY}
+
+
 def copy_database(source: Database, target: Database, progress: ProgressCallback | None = None) -> CopyReport:
-    """Copy every table; the target must be empty and at the same schema version."""
-    if any(_row_counts(target).values()):
+    """Copy every table; the target must be empty and at the same schema version. A new database holds only
+    its identity (migration 0009_database_identity), which gives way to the source's: it is the same office's data."""
+    if any(_row_counts(target).values()) and not _only_an_identity(target):
         raise ValidationError(_("The target database is not empty; nothing was copied."))
     tables = Base.metadata.sorted_tables
     expected = _row_counts(source)
@@ -50,6 +60,7 @@ def copy_database(source: Database, target: Database, progress: ProgressCallback
     fixups: list[tuple[Table, list[str], list[dict]]] = []
     with source.session() as reader, target.write() as writer:
         connection = writer.connection()
+        connection.execute(delete(Setting).where(Setting.key == IDENTITY_KEY))
         for index, table in enumerate(tables):
             report(progress, index, len(tables), table.name)
             deferred = _deferred_columns(table, done)

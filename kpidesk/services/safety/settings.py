@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.eligibility import MIN_DAYS
-from kpidesk.domain.grades import ForcedDistribution
+from kpidesk.domain.grades import HANDBOOK_GRADE_CONSEQUENCES, ForcedDistribution, GradeConsequence
 from kpidesk.domain.streaks import StreakRule
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
@@ -78,6 +78,16 @@ def _encode_streaks(rules: tuple[StreakRule, ...] | None) -> list[dict[str, Any]
     return [{"flag": r.flag, "grade": r.grade, "length": r.length, "max_rank": r.max_rank} for r in rules]
 
 
+def _decode_consequences(value: Any) -> tuple[GradeConsequence, ...]:
+    return tuple(GradeConsequence(str(r["grade"]), str(r.get("training_need") or ""), str(r.get("staff_level") or ""))
+                 for r in value)
+
+
+def _encode_consequences(rows: tuple[GradeConsequence, ...]) -> list[dict[str, str]]:
+    """An empty list is stored as such, so an office can turn the mapping off."""
+    return [{"grade": r.grade, "training_need": r.training_need, "staff_level": r.staff_level} for r in rows]
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -133,6 +143,10 @@ class OrganisationSettings:
     # The starter library and its version the KPI library was first made from ("" when made by hand)
     starter_library: str = field(default="", metadata=_stored("starter_library", lambda v: str(v or "")))
     starter_version: int = field(default=0, metadata=_stored("starter_version", lambda v: _as_int(v or 0)))
+    # per grade: the training need and staff level printed beside it (the handbooks' table by default)
+    grade_consequences: tuple[GradeConsequence, ...] = field(
+        default=HANDBOOK_GRADE_CONSEQUENCES,
+        metadata=_stored("grade_consequences", _decode_consequences, _encode_consequences))
 
     def problems(self) -> list[tuple[frozenset[str], str]]:
         """Each broken rule as (the fields it involves, a message for the user)."""
@@ -166,6 +180,10 @@ class OrganisationSettings:
                 found.append((frozenset({"streak_rules"}), _(
                     "The streak rule {flag} needs a flag, a grade, a run of at least one period and a rank limit "
                     "of at least 1.").format(flag=rule.flag or "?")))
+        grades = [row.grade.strip() for row in self.grade_consequences]
+        if any(not grade for grade in grades) or len(set(grades)) != len(grades):
+            found.append((frozenset({"grade_consequences"}), _(
+                "Each row of the grade consequences names a grade, and each grade only once.")))
         return found
 
     def check(self, only: Iterable[str] | None = None) -> None:

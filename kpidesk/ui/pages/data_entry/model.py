@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from kpidesk.i18n import _, current_language, pick
+from kpidesk.i18n import N_, _, current_language, pick
 from kpidesk.services.appraisal.measurements import EntryField, EntryKpi, EntrySheet, RosterEntry
+from kpidesk.ui.later_text import Later, message
 from kpidesk.ui.pages.data_entry.cells import CellReading, format_number, format_value, read_cells
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -88,7 +89,7 @@ class PasteOutcome:
 
 
 class EntryModel(QAbstractTableModel):
-    edits_requested = Signal(object, str)  # list[CellEdit], what to call the change in the Edit menu
+    edits_requested = Signal(object, object)  # list[CellEdit], what to call the change in the Edit menu (Message)
     value_rejected = Signal(str)  # why typed text was not saved: person, field and reason
 
     def __init__(self, parent=None) -> None:
@@ -318,8 +319,8 @@ class EntryModel(QAbstractTableModel):
             self.dataChanged.emit(index, index)
         if _same(old, reading.value):
             return True
-        self.edits_requested.emit([CellEdit(key[0], key[1], old, reading.value)], _("Edit {field} of {person}").format(
-            field=spec.title(), person=self.rows[index.row()].name))
+        self.edits_requested.emit([CellEdit(key[0], key[1], old, reading.value)], message(
+            N_("Edit {field} of {person}"), field=Later(spec.title), person=self.rows[index.row()].name))
         if reading.warning:
             self.read_warnings[key] = reading.warning
             self.dataChanged.emit(index, index)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpidesk.i18n import _, pick
+from kpidesk.i18n import N_, _, pick
 from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.services.actor import Role
 from kpidesk.services.appraisal import measurements
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.icons import icon, locked_text
+from kpidesk.ui.later_text import Message, RelabelledCommand, message
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.data_entry.cells import format_block, parse_block, read_cell, to_decimal
 from kpidesk.ui.pages.data_entry.model import (
@@ -73,10 +74,10 @@ def compute_grid_scores(db, actor, period: str) -> Computed:
     return Computed(period, kpis, totals)
 
 
-class SetValuesCommand(QUndoCommand):
+class SetValuesCommand(RelabelledCommand):
     """One typed, pasted or cleared change; redo saves the new values, undo the old ones."""
 
-    def __init__(self, page: DataEntryPage, edits: list[CellEdit], text: str) -> None:
+    def __init__(self, page: DataEntryPage, edits: list[CellEdit], text: Message) -> None:
         super().__init__(text)
         self.page = page
         self.edits = edits
@@ -436,7 +437,9 @@ class DataEntryPage(Page):
                     header.resizeSection(column, int(width))
                     continue
                 self.view.resizeColumnToContents(column)
-                header.resizeSection(column, max(64, min(MAX_COLUMN_WIDTH, header.sectionSize(column))))
+                # long values are capped, never the header: a cut KPI name leaves the column unnamed
+                title = header.sectionSizeFromContents(column).width()
+                header.resizeSection(column, max(64, title, min(MAX_COLUMN_WIDTH, header.sectionSize(column))))
         finally:
             self._fitting = False
 
@@ -475,7 +478,7 @@ class DataEntryPage(Page):
         return self.model.index(row, column) if row >= 0 and column >= 0 else self.model.index(-1, -1)
 
     # -- editing ------------------------------------------------------------------------------------
-    def _push_edits(self, edits: list[CellEdit], text: str) -> None:
+    def _push_edits(self, edits: list[CellEdit], text: Message) -> None:
         if edits:
             self.stack.push(SetValuesCommand(self, edits, text))
 
@@ -543,8 +546,8 @@ class DataEntryPage(Page):
                 return
         outcome = self.model.plan_paste(top, left, block)
         if outcome.edits:
-            self.stack.push(SetValuesCommand(self, outcome.edits, _("Paste {count} values").format(
-                count=len(outcome.edits))))
+            self.stack.push(SetValuesCommand(self, outcome.edits, message(N_("Paste {count} values"),
+                                                                          count=len(outcome.edits))))
         self._select_block(top, left, block)
         parts = [_("Pasted {count} values.").format(count=len(outcome.edits))]
         if outcome.invalid:
@@ -578,7 +581,7 @@ class DataEntryPage(Page):
             return
         edits = self.model.plan_clear(self.view.selectionModel().selectedIndexes())
         if edits:
-            self.stack.push(SetValuesCommand(self, edits, _("Clear {count} values").format(count=len(edits))))
+            self.stack.push(SetValuesCommand(self, edits, message(N_("Clear {count} values"), count=len(edits))))
 
     # -- computed columns ---------------------------------------------------------------------------
     def compute(self) -> None:

@@ -152,6 +152,11 @@ class FormsPage(Page):
         self.comparison_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.comparison_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.comparison_view.verticalHeader().setVisible(False)
+        # long criterion names wrap onto more lines instead of being cut in the narrow side panel
+        self.comparison_view.setWordWrap(True)
+        self.comparison_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.comparison_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.comparison_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.comparison_view.clicked.connect(self._comparison_clicked)
         self.comparison_title = QLabel()
@@ -462,6 +467,11 @@ class FormsPage(Page):
         else:
             self.comparison.set_levels(self.form, mine, levels)
         self.comparison_view.resizeColumnsToContents()
+        # long criterion names wrap onto more lines instead of being cut in the narrow side panel
+        self.comparison_view.setWordWrap(True)
+        self.comparison_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.comparison_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.comparison_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.comparison_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def current_levels(self) -> dict[str, str | None]:
@@ -614,7 +624,8 @@ class FormsPage(Page):
         if not self.submitted or self.locked:
             return
         reason = self.ctx.dialogs.ask_text(self, _("Reopen the form"), _("Why does this submitted form need to "
-                                                                          "change?"), required=True)
+                                                                          "change?"), required=True,
+                                           action=_("Reopen the form"))
         if not reason:
             return
         self._own_writes += 1

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -118,6 +119,7 @@ class OverviewPage(Page):
         movers_proxy = SortFilterProxy(self)
         movers_proxy.setSourceModel(self.movers_model)
         self.movers_view = Table(ctx.settings, "overview/movers")
+        self.movers_view.setObjectName("movers")
         self.movers_view.setModel(movers_proxy)
         self.movers_view.doubleClicked.connect(self._open_mover)
         self.movers_box = QGroupBox()
@@ -127,6 +129,7 @@ class OverviewPage(Page):
         raters_proxy = SortFilterProxy(self)
         raters_proxy.setSourceModel(self.raters_model)
         self.raters_view = Table(ctx.settings, "overview/raters")
+        self.raters_view.setObjectName("raterForms")
         self.raters_view.setModel(raters_proxy)
         self.raters_view.doubleClicked.connect(lambda _index: self.navigate("forms"))
         self.raters_box = QGroupBox()
@@ -134,6 +137,11 @@ class OverviewPage(Page):
 
         self.movers_view.setSortingEnabled(False)  # biggest change first, as the service orders them
         self.raters_view.setSortingEnabled(False)
+        # fitted to the contents each time, never to widths kept from a wider window: each table has half
+        # the page and must show its columns without scrolling sideways
+        for view, columns in ((self.raters_view, RATER_COLUMNS), (self.movers_view, MOVER_COLUMNS)):
+            view.fit_header(QHeaderView.ResizeMode.ResizeToContents)
+            view.horizontalHeader().setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.streak_list.setMaximumHeight(self.fontMetrics().height() * 6)
         self.grades_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.streak_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -145,8 +153,8 @@ class OverviewPage(Page):
         right.addWidget(self.streak_box)
         right.addWidget(self.raters_box, 1)
         grid = QHBoxLayout()
-        grid.addLayout(left, 3)
-        grid.addLayout(right, 2)
+        grid.addLayout(left, 1)  # halves: at 3:2 the forms-per-rater table scrolled sideways
+        grid.addLayout(right, 1)
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -238,8 +246,6 @@ class OverviewPage(Page):
         self.movers_box.setTitle(_("Biggest movers since {period}").format(period=o.previous_period)
                                  if o.previous_period else _("Biggest movers (no previous period)"))
         self.raters_model.set_rows(o.raters)
-        self.movers_view.restore_columns()
-        self.raters_view.restore_columns()
         self._fill_missing(o)
         self._fill_streaks(o)
 

@@ -296,7 +296,7 @@ class PayRulesEditor(QDialog):
             return
         if self.dirty and not self.ctx.dialogs.confirm(
                 self, _("Unsaved pay rules"), _("The pay rules have changes that are not saved. Close and lose them?"),
-                destructive=True):
+                action=_("Discard changes"), cancel=_("Keep editing"), destructive=True):
             return
         super().reject()
 

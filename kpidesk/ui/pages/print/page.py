@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import Cancelled
-from kpidesk.i18n import N_, _, current_language
+from kpidesk.i18n import N_, _, current_language, ngettext
 from kpidesk.services.progress import CancelToken, Progress
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
@@ -56,6 +56,20 @@ class PrintChoices:
     status: PeriodStatus
     employees: list[tuple[str, str, str | None]]  # (staff no., name, team or department)
     groups: list[str]
+    document_language: str = ""  # the organisation's; "" prints in the program's language
+
+
+def counts_text(documents: int, pages: int) -> str:
+    """"3 documents · 7 pages", each with its own plural (not "document(s)")."""
+    return " · ".join((ngettext("{count} document", "{count} documents", documents).format(count=documents),
+                       ngettext("{count} page", "{count} pages", pages).format(count=pages)))
+
+
+def documents_folder() -> str:
+    """Where a first PDF is offered to be saved: the user's Documents folder, not the working directory."""
+    from PySide6.QtCore import QStandardPaths
+
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
 
 def load_print_choices(db, actor, period: str) -> PrintChoices:
@@ -72,7 +86,10 @@ def load_print_choices(db, actor, period: str) -> PrintChoices:
     groups: list[str] = []
     for column in ("department", "team"):
         groups += [g for g in dict.fromkeys(frame[column]) if isinstance(g, str) and g not in groups]
-    return PrintChoices(scores.period.code, scores.status, employees, groups)
+    from kpidesk.services.people.use_cases import organisation_settings
+
+    organisation, _bands = organisation_settings(db, actor)
+    return PrintChoices(scores.period.code, scores.status, employees, groups, organisation.document_language)
 
 
 def generate(db, actor, request, out: str, *, progress=None, cancel=None):
@@ -175,6 +192,11 @@ class PrintPage(Page):
         # actions and progress
         self.preview_button, self.save_button, self.cancel_button = QPushButton(), QPushButton(), QPushButton()
         self.print_button = QPushButton()
+        self.open_pdf_button = QPushButton()
+        self.open_pdf_button.setObjectName("openPdf")
+        self.open_pdf_button.setEnabled(False)
+        self.open_pdf_button.clicked.connect(self.open_saved)
+        self.saved_path: Path | None = None
         self.print_button.setObjectName("printToPrinter")
         self.preview_button.clicked.connect(self.preview)
         self.save_button.clicked.connect(self.save)
@@ -195,6 +217,9 @@ class PrintPage(Page):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.cancel_button)
+        after_saving = QHBoxLayout()
+        after_saving.addStretch(1)
+        after_saving.addWidget(self.open_pdf_button)
 
         left = QWidget()
         side = QVBoxLayout(left)
@@ -203,6 +228,7 @@ class PrintPage(Page):
         side.addWidget(self.what_box)
         side.addWidget(self.output_box)
         side.addLayout(buttons)
+        side.addLayout(after_saving)
         side.addWidget(self.progress)
         side.addWidget(self.status)
         self.preview_widget = PdfPreview()
@@ -244,6 +270,7 @@ class PrintPage(Page):
         shortcut = self.print_shortcut.key().toString(QKeySequence.SequenceFormat.NativeText)
         self.print_button.setToolTip(_("Print the documents on a printer ({shortcut})").format(shortcut=shortcut))
         self.cancel_button.setText(_("Cancel"))
+        self._update_open_button()
         self.preview_widget.retranslate()
 
     def refresh(self) -> None:
@@ -365,7 +392,7 @@ class PrintPage(Page):
             department=self.group_combo.currentData() if who == GROUP else None,
             sheets=self.sheets_check.isChecked(), summary=self.summary_check.isChecked(),
             year_sheets=self.sheets_check.isChecked() and self.year_radio.isChecked(),
-            charts=self.charts_check.isChecked(), lang=current_language(), split=split, pay=self.pay_wanted(),
+            charts=self.charts_check.isChecked(), lang=self.choices.document_language or current_language(), split=split, pay=self.pay_wanted(),
         )
 
     # -- running --------------------------------------------------------------------------------------
@@ -388,7 +415,7 @@ class PrintPage(Page):
         request = self.request(split=split)
         if request is None:
             return None
-        folder = machine.PRINT_FOLDER.read(self.ctx.settings)
+        folder = machine.PRINT_FOLDER.read(self.ctx.settings) or documents_folder()
         if split:
             chosen = self.ctx.dialogs.choose_folder(self, _("Save one PDF per employee in"), folder)
             if not chosen:
@@ -473,7 +500,8 @@ class PrintPage(Page):
     def _printed(self, name: str, printed: int, outcome) -> None:
         self.printer = None
         self.outcome = outcome
-        text = _("Sent {pages} page(s) to {printer}.").format(pages=printed, printer=name or _("the printer"))
+        text = ngettext("Sent {pages} page to {printer}.", "Sent {pages} pages to {printer}.", printed).format(
+            pages=printed, printer=name or _("the printer"))
         self.status.setText(text)
         window = self.window()
         if hasattr(window, "statusBar"):
@@ -502,15 +530,17 @@ class PrintPage(Page):
         self.outcome = self.preview_outcome = outcome
         self.preview_key = request
         pages = self.preview_widget.load(self._preview_file())
-        self.status.setText(_("Documents: {documents} · pages: {pages}").format(
-            documents=outcome.documents, pages=outcome.pages or pages))
+        self.status.setText(counts_text(outcome.documents, outcome.pages or pages))
 
     def _saved(self, target: Path, outcome) -> None:
         self.outcome = outcome
+        self.saved_path = target
         if outcome is not None and len(outcome.paths) > 1:
-            text = _("{count} files saved in {folder}").format(count=len(outcome.paths), folder=target)
+            text = ngettext("{count} file saved in {folder}", "{count} files saved in {folder}",
+                            len(outcome.paths)).format(count=len(outcome.paths), folder=target)
         else:
             text = _("Saved: {path}").format(path=target)
+        self._update_open_button()
         self.status.setText(text)
         window = self.window()
         if hasattr(window, "statusBar"):
@@ -532,6 +562,21 @@ class PrintPage(Page):
 
         self.status.setText(error_text(error))
         self.ctx.dialogs.error(self, error, _("Printing"))
+
+    def open_saved(self) -> None:
+        """Open the PDF just saved in the system's PDF reader (a folder of PDFs in the file manager)."""
+        if self.saved_path is None or not self.saved_path.exists():
+            self._update_open_button()
+            return
+        if self.saved_path.is_dir():
+            self.ctx.dialogs.open_folder(self, self.saved_path)
+        else:
+            self.ctx.dialogs.open_document(self, self.saved_path)
+
+    def _update_open_button(self) -> None:
+        folder = self.saved_path is not None and self.saved_path.is_dir()
+        self.open_pdf_button.setText(_("Open folder") if folder else _("Open PDF"))
+        self.open_pdf_button.setEnabled(self.saved_path is not None and self.saved_path.exists())
 
     def _preview_file(self) -> Path:
         return Path(self._temp.name) / "preview.pdf"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kpidesk.i18n import _
 
@@ -24,8 +24,12 @@ def preview_available() -> bool:
     return QPdfDocument is not None
 
 
+#: zoom choices: None fits the page to the width of the preview, a number is the page's size on screen
+ZOOMS: tuple[float | None, ...] = (None, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
 class PdfPreview(QWidget):
-    """A page image, with previous/next and the page number."""
+    """A page image, with previous/next, the page number and a zoom."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,11 +44,17 @@ class PdfPreview(QWidget):
         self.previous_button = QPushButton()
         self.next_button = QPushButton()
         self.page_label = QLabel()
+        self.zoom_combo = QComboBox()
+        self.zoom_combo.setObjectName("previewZoom")
+        for zoom in ZOOMS:
+            self.zoom_combo.addItem("", zoom)
+        self.zoom_combo.currentIndexChanged.connect(lambda _index: self.show_page(self.page))
         self.previous_button.clicked.connect(lambda: self.show_page(self.page - 1))
         self.next_button.clicked.connect(lambda: self.show_page(self.page + 1))
         bar = QHBoxLayout()
         bar.addWidget(self.previous_button)
         bar.addWidget(self.page_label, 1, Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.zoom_combo)
         bar.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -56,6 +66,8 @@ class PdfPreview(QWidget):
     def retranslate(self) -> None:
         self.previous_button.setText(_("◀ Previous page"))
         self.next_button.setText(_("Next page ▶"))
+        for index, zoom in enumerate(ZOOMS):
+            self.zoom_combo.setItemText(index, _("Fit width") if zoom is None else f"{zoom:.0%}")
         self._update_label()
 
     @property
@@ -89,8 +101,7 @@ class PdfPreview(QWidget):
         self.page = page
         points = self.document.pagePointSize(page)
         ratio = self.devicePixelRatioF() or 1.0
-        width = max(self.scroll.viewport().width() - 24, 400)
-        scale = width / max(points.width(), 1.0)
+        scale = self.scale(points.width())
         size = QSize(int(points.width() * scale * ratio), int(points.height() * scale * ratio))
         image = self.document.render(page, size)
         pixmap = QPixmap.fromImage(image)
@@ -98,6 +109,21 @@ class PdfPreview(QWidget):
         self.image.setText("")
         self.image.setPixmap(pixmap)
         self._update_label()
+
+    @property
+    def zoom(self) -> float | None:
+        return self.zoom_combo.currentData()
+
+    def set_zoom(self, zoom: float | None) -> None:
+        self.zoom_combo.setCurrentIndex(max(self.zoom_combo.findData(zoom), 0))
+
+    def scale(self, page_width_points: float) -> float:
+        """Screen pixels per PDF point: the page across the preview's width, or the chosen zoom of its
+        printed size (a point is 1/72 inch)."""
+        zoom = self.zoom
+        if zoom is None:
+            return max(self.scroll.viewport().width() - 24, 400) / max(page_width_points, 1.0)
+        return zoom * self.logicalDpiX() / 72
 
     def _update_label(self) -> None:
         count = self.page_count

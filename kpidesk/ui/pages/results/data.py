@@ -15,8 +15,11 @@ from kpidesk.i18n import N_, _
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
 if TYPE_CHECKING:  # pandas and the scoring service are loaded by the worker, not on the UI thread
+    from collections.abc import Sequence
+
     import pandas as pd
 
+    from kpidesk.domain.grades import GradeConsequence
     from kpidesk.services.appraisal.scoring import PeriodScores
 
 #: The result columns, before and after the KPI scores, with their English titles.
@@ -32,6 +35,8 @@ LEAD_COLUMNS = (
     ("adjustments", N_("Adjustments")),
 )
 TRAIL_COLUMNS = (("rank_organisation", N_("Rank (organisation)")), ("position", N_("Position")))
+#: What the grade means for the person, from the organisation's grade consequences (Settings).
+CONSEQUENCE_COLUMNS = (("training_need", N_("Training need")), ("staff_level", N_("Staff level")))
 
 
 @dataclass(frozen=True)
@@ -80,10 +85,13 @@ class ResultsData:
         return list(self.scores.kpis(employee_id)) if employee_id in self.scores.frame.index else []
 
 
-def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo]) -> tuple[pd.DataFrame, list[str]]:
-    """One row per employee: person, total, grade and its parts, each KPI's score, then the rest and the flags."""
+def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo],
+                  consequences: Sequence[GradeConsequence] = ()) -> tuple[pd.DataFrame, list[str]]:
+    """One row per employee: person, total, grade and its parts, each KPI's score, then the rest, what the
+    grade means (training need, staff level; left out when the office maps no grade) and the flags."""
     import pandas as pd
 
+    from kpidesk.domain.grades import consequence_of
     from kpidesk.services.appraisal.scoring import flag_label
 
     frame = scores.frame
@@ -100,6 +108,12 @@ def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo]) -> tuple[pd.Da
     for key, title in TRAIL_COLUMNS:
         data[_(title)] = frame[key]
         keys.append(key)
+    if consequences:
+        rows = [consequence_of(consequences, code) for code in frame["grade_code"]]
+        for key, title in CONSEQUENCE_COLUMNS:
+            data[_(title)] = pd.Series([getattr(row, key) if row else "" for row in rows], index=frame.index,
+                                       dtype=object)
+            keys.append(key)
     data[_("Coverage")] = pd.Series([coverage_text(value) for value in frame.get(
         "coverage", pd.Series(None, index=frame.index, dtype=object))], index=frame.index, dtype=object)
     keys.append("coverage")
@@ -131,7 +145,7 @@ def load_results(db, actor, period: str, *, progress: ProgressCallback | None = 
         warm_up()  # matplotlib and its fonts load here, not when the calibration chart is first drawn
     read = period_results(db, actor, period, progress=progress, cancel=cancel)
     kpis = {code: KpiInfo(label.code, label.name, label.unit) for code, label in read.kpis.items()}
-    table, keys = results_table(read.scores, kpis)
+    table, keys = results_table(read.scores, kpis, read.grade_consequences)
     data = ResultsData(period=read.scores.period.code, status=read.scores.status, scores=read.scores, table=table,
                        column_keys=keys, kpis=kpis, adjustments=read.adjustments, exemptions=read.exemptions,
                        responses=read.responses, signoffs=read.signoffs, curve=read.curve, forced=read.forced,

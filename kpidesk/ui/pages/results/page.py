@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.periods import PeriodParseError, parse_period
 from kpidesk.domain.statuses import PeriodStatus
-from kpidesk.i18n import N_, _
+from kpidesk.i18n import N_, _, ngettext
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.appraisal import use_cases as appraisal
 from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.closing import use_cases as closing
 from kpidesk.services.safety.access import Permission, can, may_somewhere
 from kpidesk.ui.context import Changes
+from kpidesk.ui.frozen_columns import FrozenColumns
 from kpidesk.ui.icons import locked_text
+from kpidesk.ui.later_text import Message, RelabelledCommand, message
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.calibration import CalibrationView
@@ -52,10 +54,10 @@ PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Chan
 
 # --- undo ----------------------------------------------------------------------------------------------
 
-class AddCommand(QUndoCommand):
+class AddCommand(RelabelledCommand):
     """Adding an adjustment or exemption; undo removes it (audited with the reason "undone")."""
 
-    def __init__(self, page: ResultsPage, text: str, add: Callable[[], Any], remove: Callable[[int], Any]) -> None:
+    def __init__(self, page: ResultsPage, text: Message, add: Callable[[], Any], remove: Callable[[int], Any]) -> None:
         super().__init__(text)
         self.page, self.add, self.remove = page, add, remove
         self.row_id: int | None = None
@@ -125,6 +127,7 @@ class ResultsPage(Page):
         self.table.setSelectionBehavior(Table.SelectionBehavior.SelectItems)
         self.table.setModel(self.proxy)
         fit_from_sample(self.table)
+        self.frozen_columns = FrozenColumns(self.table, 2)  # staff number and name stay while scrolling sideways
         self.table.clicked.connect(self.show_cell)
         self.table.selectionModel().currentChanged.connect(lambda current, _prev: self.show_cell(current))
         self.search = SearchBox()
@@ -193,6 +196,8 @@ class ResultsPage(Page):
         self.reopen_button.setText(_("Re&open…"))
         self.search.setPlaceholderText(_("Search name, staff no., grade, flag…"))
         self.flagged_check.setText(_("Flagged only"))
+        if self.group_combo.count():
+            self.group_combo.setItemText(0, _("All departments, teams and positions"))
         self.tabs.setTabText(0, _("Results"))
         self.tabs.setTabText(1, _("Calibration"))
         self.tabs.setTabText(2, _("Review && appeals"))
@@ -472,12 +477,13 @@ class ResultsPage(Page):
         if not points:
             return
         reason = self.ctx.dialogs.ask_text(self, _("Adjustment for {person}").format(person=person),
-                                           _("Reason (required, kept in the audit log):"), required=True)
+                                           _("Reason (required, kept in the audit log):"), required=True,
+                                           action=_("Add adjustment"))
         if not reason:
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
-            self, _("Adjustment {points} for {person}").format(points=points, person=person),
+            self, message(N_("Adjustment {points} for {person}"), points=points, person=person),
             lambda: appraisal.add_adjustment(db, actor, period, employee, points, reason),
             lambda row_id: appraisal.remove_adjustment(db, actor, row_id, _("undone"))))
 
@@ -501,7 +507,7 @@ class ResultsPage(Page):
             return
         until = self.ctx.dialogs.ask_text(self, _("Exemption for {person}").format(person=person), _(
             "Exempt until the end of (optional, e.g. 2026-03; empty: this period only; later periods "
-            "opened before then carry it over):"))
+            "opened before then carry it over):"), action=_("Add exemption"))
         ends_on = None
         if until and until.strip():
             try:
@@ -513,7 +519,7 @@ class ResultsPage(Page):
         code = codes[index]
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.stack.push(AddCommand(
-            self, _("Exemption of {kpi} for {person}").format(kpi=self.data.kpi_name(code), person=person),
+            self, message(N_("Exemption of {kpi} for {person}"), kpi=self.data.kpi_name(code), person=person),
             lambda: appraisal.add_exemption(db, actor, period, employee, code, reason, ends_on),
             lambda row_id: appraisal.remove_exemption(db, actor, row_id, _("undone"))))
 
@@ -538,7 +544,8 @@ class ResultsPage(Page):
         index = self.ctx.dialogs.choose(self, _("Remove"), _("Remove which one?"), [c[0] for c in choices])
         if index is None:
             return
-        reason = self.ctx.dialogs.ask_text(self, _("Remove"), _("Reason (required):"), required=True)
+        reason = self.ctx.dialogs.ask_text(self, _("Remove"), _("Reason (required):"), required=True,
+                                           action=_("Remove"))
         if reason:
             remove = choices[index][1]
             self.run_write(lambda: remove(reason), RESULT_CHANGES)
@@ -549,7 +556,8 @@ class ResultsPage(Page):
         period = self.data.period
         if not self.ctx.dialogs.confirm(self, _("Move {period} to review?").format(period=period),
                                         _("Employees can then see their results and acknowledge or appeal them. "
-                                          "Adjustments stay possible until the period is finalized.")):
+                                          "Adjustments stay possible until the period is finalized."),
+                                        action=_("Move to review")):
             return
         db, actor = self.ctx.db, self.ctx.actor
         self.run_write(lambda: appraisal.start_review(db, actor, period), PERIOD_CHANGES)
@@ -590,7 +598,7 @@ class ResultsPage(Page):
         period = self.data.period
         reason = self.ctx.dialogs.ask_text(self, _("Reopen {period}").format(period=period),
                                            _("Why must the finalized period change? (required, kept in the audit "
-                                             "log)"))
+                                             "log)"), action=_("Reopen"))
         if reason is None:
             return
         if not reason.strip():
@@ -624,7 +632,7 @@ class ResultsPage(Page):
     def answer_appeal(self, appeal: dict) -> None:
         answer = self.ctx.dialogs.ask_text(self, _("Answer to {name}").format(name=appeal["name"]),
                                            _("Appeal: {text}\n\nYour answer:").format(text=appeal["text"] or ""),
-                                           required=True)
+                                           required=True, action=_("Save the answer"))
         if not answer:
             return
         db, actor = self.ctx.db, self.ctx.actor
@@ -639,7 +647,8 @@ class ResultsPage(Page):
                 self, _("Apply the forced distribution?"),
                 _("{moved} people get another grade in {period}. The distribution is an organisation setting: "
                   "it applies to every period computed from now on until you return to grades by score.").format(
-                    moved=moved, period=self.data.period)):
+                    moved=moved, period=self.data.period),
+                action=ngettext("Change {count} grade", "Change {count} grades", moved).format(count=moved)):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.run_write(lambda: appraisal.apply_forced(db, actor, period, quotas, scope),
@@ -647,7 +656,8 @@ class ResultsPage(Page):
 
     def clear_forced(self) -> None:
         if self.data is None or not self.ctx.dialogs.confirm(
-                self, _("Grades by score again?"), _("Grades follow the totals again (organisation setting).")):
+                self, _("Grades by score again?"), _("Grades follow the totals again (organisation setting)."),
+                action=_("Grade by score")):
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
         self.run_write(lambda: appraisal.clear_forced(db, actor, period), Changes.SETTINGS | Changes.RESULTS)
@@ -666,7 +676,8 @@ class ResultsPage(Page):
         role = open_roles[index]
         default = row.name if role == "employee" else ""
         signer = self.ctx.dialogs.ask_text(self, _("Sign-off for {name}").format(name=row.name),
-                                           _("Name of the person who signed:"), default, required=True)
+                                           _("Name of the person who signed:"), default, required=True,
+                                           action=_("Record the sign-off"))
         if not signer:
             return
         db, actor, period = self.ctx.db, self.ctx.actor, self.data.period
@@ -684,7 +695,8 @@ class ResultsPage(Page):
                                         [f"{role_label(s.role)}: {s.signed_by}" for s in signed])
         if index is None:
             return
-        reason = self.ctx.dialogs.ask_text(self, _("Remove a sign-off"), _("Reason (required):"), required=True)
+        reason = self.ctx.dialogs.ask_text(self, _("Remove a sign-off"), _("Reason (required):"), required=True,
+                                           action=_("Remove the sign-off"))
         if not reason:
             return
         db, actor = self.ctx.db, self.ctx.actor

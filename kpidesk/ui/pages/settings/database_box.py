@@ -88,7 +88,7 @@ class DatabaseBox(QGroupBox):
                     "The file is rewritten encrypted, with a random key kept in this computer's keyring. On "
                     "another computer, or once that keyring is lost, neither the file nor its backups can be "
                     "opened; to open them elsewhere, turn on logins first: the administrator's password then "
-                    "opens them. Encrypt now?")):
+                    "opens them. Encrypt now?"), action=_("Encrypt")):
                 return
         else:
             passphrase = self.ctx.dialogs.ask_secret(
@@ -106,7 +106,8 @@ class DatabaseBox(QGroupBox):
             return
         if not self.ctx.dialogs.confirm(self, _("Decrypt"), _(
                 "The file is rewritten without encryption: anyone who can read it can then read the appraisals "
-                "and pay. Backups taken while it was encrypted stay encrypted. Decrypt now?"), destructive=True):
+                "and pay. Backups taken while it was encrypted stay encrypted. Decrypt now?"), action=_("Decrypt"),
+                destructive=True):
             return
         self._convert(_("Decrypting the database…"), "decrypt_database", None)
 

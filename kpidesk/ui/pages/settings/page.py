@@ -1,5 +1,6 @@
 """Settings: the language (this computer), and the organisation's settings that travel with the
-database — name and logo, grade scale, default shares and rater weights, backup retention."""
+database — name and logo, grade scale and what each grade means, default shares and rater weights, backup
+retention."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from kpidesk.i18n import N_, _
 from kpidesk.services.people import organisation as org_service
 from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.organisation import BandRow
-from kpidesk.services.safety.settings import RATERS, OrganisationSettings
+from kpidesk.services.safety.settings import DOCUMENT_LANGUAGES, RATERS, OrganisationSettings
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.dialogs import error_text
@@ -117,9 +118,15 @@ class SettingsPage(Page):
         logo_row.addWidget(self.remove_logo_button)
         logo_row.addStretch(1)
         self.name_label, self.logo_label = QLabel(), QLabel()
+        self.document_language = QComboBox()
+        self.document_language.setObjectName("documentLanguage")
+        for code in DOCUMENT_LANGUAGES:
+            self.document_language.addItem("", code)
+        self.document_language_label = QLabel()
         organisation_layout = QFormLayout(self.organisation_box)
         organisation_layout.addRow(self.name_label, self.organisation_name)
         organisation_layout.addRow(self.logo_label, logo_row)
+        organisation_layout.addRow(self.document_language_label, self.document_language)
 
         # shares and rater weights
         self.shares_box = QGroupBox()
@@ -159,7 +166,12 @@ class SettingsPage(Page):
         self.grades.setObjectName("gradeTable")
         self.grades.verticalHeader().setVisible(False)
         self.grades.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.grades.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # columns as wide as their content and header, the names taking what is left: stretching every
+        # column alike cut the "Colour" header
+        grade_header = self.grades.horizontalHeader()
+        grade_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2):
+            grade_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.grades.setMinimumHeight(170)
         self.add_grade_button = tool_button("add")
         self.remove_grade_button = tool_button("delete")
@@ -198,11 +210,12 @@ class SettingsPage(Page):
         for spin in (self.keep_daily, self.keep_monthly):
             spin.setMaximumWidth(120)
         self.folder_label, self.daily_label, self.monthly_label = QLabel(), QLabel(), QLabel()
-        backup_buttons = QHBoxLayout()
-        for button in (self.open_folder_button, self.change_folder_button, self.default_folder_button,
-                       self.backup_now_button):
-            backup_buttons.addWidget(button)
-        backup_buttons.addStretch(1)
+        # two rows of two: four buttons in one row made the page scroll sideways at the default size
+        backup_buttons = QGridLayout()
+        for index, button in enumerate((self.open_folder_button, self.change_folder_button,
+                                        self.backup_now_button, self.default_folder_button)):
+            backup_buttons.addWidget(button, index // 2, index % 2)
+        backup_buttons.setColumnStretch(2, 1)
         backup_layout = QFormLayout(self.backup_box)
         backup_layout.addRow(self.folder_label, self.backup_folder)
         backup_layout.addRow("", backup_buttons)
@@ -223,26 +236,35 @@ class SettingsPage(Page):
         save_bar.addWidget(self.save_button)
 
         from kpidesk.ui.pages.settings.forms_folder import FormsFolderBox
+        from kpidesk.ui.pages.settings.grade_consequences import GradeConsequencesBox
+        from kpidesk.ui.pages.settings.starter_update import StarterUpdateBox
 
         self.forms_folder_box = FormsFolderBox(self.ctx)
         from kpidesk.ui.pages.settings.database_box import DatabaseBox
 
         self.database_box = DatabaseBox(self.ctx)
+        self.consequences_box = GradeConsequencesBox()
+        self.starter_box = StarterUpdateBox(self.ctx)
         content = QWidget()
         grid = QGridLayout(content)
+        # the grade scale across the whole width: in half of it, its five columns cut their headers
         grid.addWidget(self.language_box, 0, 0)
-        grid.addWidget(self.organisation_box, 1, 0)
-        grid.addWidget(self.shares_box, 2, 0)
-        grid.addWidget(self.grades_box, 0, 1, 2, 1)
-        grid.addWidget(self.backup_box, 2, 1)
-        grid.addWidget(self.forms_folder_box, 3, 1)
-        grid.addWidget(self.database_box, 3, 0)
+        grid.addWidget(self.organisation_box, 0, 1, 2, 1)
+        grid.addWidget(self.grades_box, 2, 0, 1, 2)
+        grid.addWidget(self.shares_box, 3, 0, 2, 1)
+        grid.addWidget(self.backup_box, 3, 1)
+        grid.addWidget(self.forms_folder_box, 4, 1)
+        grid.addWidget(self.consequences_box, 5, 0, 1, 2)
+        grid.addWidget(self.starter_box, 6, 0)
+        grid.addWidget(self.database_box, 6, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(7, 1)
         self.language_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -264,6 +286,12 @@ class SettingsPage(Page):
         self.language.blockSignals(False)
         self.language_note.setText(_("Applies at once, on this computer only."))
         self.organisation_box.setTitle(_("Your organisation"))
+        self.document_language_label.setText(_("Printed documents in"))
+        self.document_language.setToolTip(_("The language of appraisal sheets and summaries, on every computer "
+                                            "and from the command line (kpidesk pdf --lang overrides it)."))
+        for index, code in enumerate(DOCUMENT_LANGUAGES):
+            self.document_language.setItemText(index, {"zh_CN": "中文", "en": "English"}.get(
+                code, _("The language of each computer's program")))
         self.name_label.setText(_("Organisation name"))
         self.logo_label.setText(_("Logo on printed sheets"))
         self.choose_logo_button.setText(_("Choose…"))
@@ -283,6 +311,8 @@ class SettingsPage(Page):
         self.backup_box.setTitle(_("Backups"))
         self.forms_folder_box.retranslate()
         self.database_box.retranslate()
+        self.consequences_box.retranslate()
+        self.starter_box.retranslate()
         self.folder_label.setText(_("Folder"))
         self.open_folder_button.setText(_("Open folder"))
         self.backup_now_button.setText(_("Back up now"))
@@ -324,6 +354,7 @@ class SettingsPage(Page):
             return
         organisation = self.data.organisation
         self.organisation_name.setText(organisation.name)
+        self.document_language.setCurrentIndex(max(self.document_language.findData(organisation.document_language), 0))
         self._show_logo(organisation.logo)
         self.quantitative.setValue(organisation.quantitative_share)
         for role, spin in self.rater_spins.items():
@@ -333,6 +364,8 @@ class SettingsPage(Page):
         self.grades.setRowCount(0)
         for band in self.data.bands:
             self._append_band(band)
+        self.consequences_box.show_rows(organisation.grade_consequences)
+        self.starter_box.show_library(organisation.starter_library, organisation.starter_version)
         self.backup_folder.setText(self.data.backup_folder or _("Not a file database: use the server's own backups."))
         self.open_folder_button.setEnabled(bool(self.data.backup_folder))
         for button in (self.backup_now_button, self.change_folder_button, self.default_folder_button):
@@ -404,6 +437,8 @@ class SettingsPage(Page):
             quantitative_share=self.quantitative.value(), qualitative_share=self.qualitative.value(),
             rater_weights={role: spin.value() for role, spin in self.rater_spins.items()},
             keep_daily=self.keep_daily.value(), keep_monthly=self.keep_monthly.value(),
+            document_language=self.document_language.currentData() or "",
+            grade_consequences=self.consequences_box.rows(),
         )
 
     def save(self) -> bool:
@@ -413,6 +448,11 @@ class SettingsPage(Page):
             org_service.check_bands(bands)
         except (ValueError, org_service.ValidationError) as exc:
             self._fail(error_text(exc) if isinstance(exc, org_service.ValidationError) else str(exc))
+            return False
+        unknown = sorted({row.grade for row in organisation.grade_consequences} - {band.code for band in bands})
+        if unknown:
+            self._fail(_("What a grade means names grades the scale does not have: {codes}").format(
+                codes=", ".join(unknown)))
             return False
         changed_bands = bands if self.data is None or bands != self.data.bands else None
         Task(self, people.save_organisation_settings, self.ctx.db, self.ctx.actor, organisation, changed_bands).writes(Changes.SETTINGS | Changes.RESULTS).success(self._saved) \

@@ -170,6 +170,7 @@ class EmployeeDialog(_ServiceDialog):
             note.setWordWrap(True)
             self.form.addRow(note)
         self.setWindowTitle(_("Edit employee") if employee else _("Add employee"))
+        self.ok_button().setText(_("Save") if employee else _("Add employee"))
         self.staff_no.textChanged.connect(self._check)
         self.name.textChanged.connect(self._check)
         self._check()
@@ -204,6 +205,7 @@ class TransferDialog(_ServiceDialog):
         self.setObjectName("transferDialog")
         self.employee = employee
         self.setWindowTitle(_("Transfer {name}").format(name=employee.name))
+        self.ok_button().setText(_("Transfer"))
         self.department = _department_combo(lists, employee.department_id)
         self.position = _position_combo(lists, employee.position)
         self.moved_on = _date_edit()
@@ -247,6 +249,7 @@ class LeaveDialog(_ServiceDialog):
         self.setObjectName("leaveDialog")
         self.employee = employee
         self.setWindowTitle(_("Mark {name} as left").format(name=employee.name))
+        self.ok_button().setText(_("Mark as left"))
         self.leave_date = _date_edit()
         _set_date(self.leave_date, date.today())
         self.reason = QLineEdit()

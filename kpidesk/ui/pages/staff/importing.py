@@ -61,9 +61,11 @@ def _confirm(page, preview) -> None:
         question = text + "\n\n" + _("Import the other rows and skip the {count} rows with problems?").format(
             count=len(preview.problem_rows))
         skip = True
+        action = _("Import the other rows")
     else:
         question = text + "\n\n" + _("Import these staff?")
-    if not ctx.dialogs.confirm(page, _("Import staff list"), question):
+        action = _("Import")
+    if not ctx.dialogs.confirm(page, _("Import staff list"), question, action=action):
         return
     Task(page, _apply, ctx.db, ctx.actor, preview, skip).with_progress(_("Importing staff…")) \
         .writes(Changes.STAFF).success(lambda result: _done(page, result)).start()

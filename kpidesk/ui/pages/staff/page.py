@@ -20,6 +20,7 @@ from kpidesk.services.people import staff
 from kpidesk.services.people import use_cases as people
 from kpidesk.services.people.staff import EmployeeRow
 from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.later_text import message
 from kpidesk.ui.models import ROW_ROLE, Column, RowsModel, SortFilterProxy
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.staff.dialogs import EmployeeDialog, LeaveDialog, StaffLists, TransferDialog
@@ -132,16 +133,19 @@ class StaffPage(Page):
         self.history_label.setWordWrap(True)
         self.history_label.setObjectName("historyLabel")
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search)
-        bar.addWidget(self.include_left)
-        bar.addStretch(1)
+        # the actions on a row of their own: beside the search box they made the page wider than the window
+        actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.transfer_button, self.leave_button, self.import_button):
-            bar.addWidget(button)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.include_left)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(actions)
         right_layout.addLayout(bar)
         right_layout.addWidget(self.table, 1)
         right_layout.addWidget(self.history_label)
@@ -262,7 +266,7 @@ class StaffPage(Page):
     def add_department(self) -> None:
         parent_id = None if self._department_filter == ALL_DEPARTMENTS else self._department_filter
         name = self.ctx.dialogs.ask_text(self, _("New department"), _("Name of the new department or team:"),
-                                         required=True)
+                                         required=True, action=_("Add department"))
         if not name:
             return
         Task(self, people.add_department, self.ctx.db, self.ctx.actor, name, parent_id).writes(Changes.STAFF) \
@@ -389,7 +393,7 @@ class StaffPage(Page):
         def apply(values: dict):
             return lambda: people.update_employee(db, actor, employee_id, **values)
 
-        text = _("Edit {name}").format(name=employee.name)
+        text = message(N_("Edit {name}"), name=employee.name)
         self._undo.push(WrittenChange(self, text, apply(after), apply(before), Changes.STAFF))
 
     def _push_transfer(self, employee: EmployeeRow, transfer) -> None:
@@ -398,7 +402,7 @@ class StaffPage(Page):
         def take_back() -> None:
             people.undo_transfer(db, actor, employee_id, reason=_("Undo"))
 
-        text = _("Transfer {name}").format(name=employee.name)
+        text = message(N_("Transfer {name}"), name=employee.name)
         self._undo.push(WrittenChange(self, text, transfer, take_back, Changes.STAFF))
 
     def _push_leave(self, employee: EmployeeRow) -> None:
@@ -410,7 +414,7 @@ class StaffPage(Page):
         def leave_again() -> None:
             people.mark_left(db, actor, employee_id)
 
-        text = _("Mark {name} as left").format(name=employee.name)
+        text = message(N_("Mark {name} as left"), name=employee.name)
         self._undo.push(WrittenChange(self, text, leave_again, reinstate, Changes.STAFF))
 
     # -- import -------------------------------------------------------------------------------------

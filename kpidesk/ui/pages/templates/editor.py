@@ -96,6 +96,7 @@ class TemplateEditor(QWidget):
         self.position.setObjectName("templatePosition")
         self.version_label = QLabel()
         self.version_label.setObjectName("versionLabel")
+        self.version_label.setWordWrap(True)
         self.quantitative = QSpinBox()
         self.quantitative.setRange(0, 100)
         self.quantitative.setSuffix(" %")
@@ -119,7 +120,7 @@ class TemplateEditor(QWidget):
         self.form_header.addRow(self.position_label, self.position)
         self.form_header.addRow(self.shares_label, shares)
         self.form_header.addRow(self.missing_label, self.missing_policy)
-        self.form_header.addRow("", self.two_thirds)
+        self.form_header.addRow(self.two_thirds)  # the whole width: the long text made the editor too wide
 
         # items
         self.items_model = TemplateItemsModel(self)
@@ -134,14 +135,16 @@ class TemplateEditor(QWidget):
         self.items_view.verticalHeader().setVisible(False)
         self.items_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.items_view.horizontalHeader()
+        # every column as wide as its content: a stretched KPI column was squeezed to nothing beside the
+        # long rule names; when the whole does not fit, the table scrolls sideways, the KPI column first
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.items_view.selectionModel().currentRowChanged.connect(self._item_selected)
         self.items_model.edited.connect(self._on_edited)
         self.items_model.refused.connect(self._show_refusal)
         self.kpi_picker = QComboBox()
         self.kpi_picker.setObjectName("kpiPicker")
-        self.kpi_picker.setMinimumContentsLength(18)
+        self.kpi_picker.setMinimumContentsLength(12)
         self.add_item_button = tool_button("add")
         self.remove_item_button = tool_button("delete")
         self.up_button = QPushButton("↑")
@@ -174,6 +177,9 @@ class TemplateEditor(QWidget):
         self.rule_box = QGroupBox()
         self.rule_combo = QComboBox()
         self.rule_combo.setObjectName("ruleCombo")
+        # sized to a short rule name, not the longest, so the panel leaves room for the KPI table
+        self.rule_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rule_combo.setMinimumContentsLength(14)
         for key in RULES:
             self.rule_combo.addItem(rule_label(key), key)
         self.rule_combo.currentIndexChanged.connect(self._rule_changed)
@@ -237,8 +243,8 @@ class TemplateEditor(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.rule_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 3)  # the KPI table first; the rule panel grows too on a wide window
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter, 1)

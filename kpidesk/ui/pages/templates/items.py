@@ -13,7 +13,7 @@ from kpidesk.i18n import N_, _, pick
 from kpidesk.services.library.templates import ItemInput
 from kpidesk.ui.labels import DIRECTIONS, UNITS, format_level, label
 from kpidesk.ui.models import SORT_ROLE, display_value
-from kpidesk.ui.pages.templates.rule_params import rule_label
+from kpidesk.ui.pages.templates.rule_params import rule_label, short_rule_label
 
 _Index = QModelIndex | QPersistentModelIndex
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋％，", "0123456789.-+%,")
@@ -143,7 +143,7 @@ class TemplateItemsModel(QAbstractTableModel):
         if key == "kpi":
             return item.name
         if key == "rule":
-            return rule_label(item.rule)
+            return short_rule_label(item.rule)
         return getattr(item, key)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -160,6 +160,8 @@ class TemplateItemsModel(QAbstractTableModel):
             return "" if value is None else (f"{value.normalize():f}" if isinstance(value, Decimal) else str(value))
         if role == SORT_ROLE:
             return float(value) if isinstance(value, Decimal) else (value or "")
+        if role == Qt.ItemDataRole.ToolTipRole and key == "rule":
+            return rule_label(item.rule)
         if role == Qt.ItemDataRole.ToolTipRole and key == "kpi":
             return f"{item.code} · {label(UNITS, item.unit)} · {label(DIRECTIONS, item.direction)}"
         if role == Qt.ItemDataRole.ToolTipRole and key in ("baseline", "target", "challenge") and item.unit == "duration":

@@ -240,8 +240,9 @@ class KpiLibraryPanel(QWidget):
         self.field_picker.setCurrentIndex(0)
 
     def known_names(self) -> set[str]:
-        own = self.current.code if self.current else None
-        return {f.code for f in self.fields} | {k.code for k in self.kpis if k.code != own}
+        """Raw fields and KPIs; the KPI's own code counts too, standing for the value typed in."""
+        own = self.code.text().strip()
+        return {f.code for f in self.fields} | {k.code for k in self.kpis} | ({own} if own else set())
 
     def _formula_changed(self, text: str) -> None:
         self.formula_check = check_formula(text, self.known_names())

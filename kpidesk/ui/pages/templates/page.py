@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpidesk.i18n import _, pick
+from kpidesk.i18n import N_, _, pick
 from kpidesk.services.library import use_cases as library
 from kpidesk.services.library.kpis import FieldRow
 from kpidesk.services.library.templates import TemplateSummary
 from kpidesk.ui.context import AppContext, Changes
+from kpidesk.ui.later_text import Later, message
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.templates.editor import FormChoice, TemplateEditor, TemplateLists
 from kpidesk.ui.pages.templates.kpi_library import KpiLibraryPanel
@@ -90,7 +91,7 @@ class TemplatesPage(Page):
         templates_tab.addWidget(left)
         templates_tab.addWidget(self.editor)
         templates_tab.setStretchFactor(1, 1)
-        templates_tab.setSizes([230, 900])
+        templates_tab.setSizes([190, 900])  # the list wraps long names; the KPI table needs the width
 
         self.library = KpiLibraryPanel(ctx)
         self.tabs.addTab(templates_tab, "")
@@ -166,7 +167,8 @@ class TemplatesPage(Page):
         if self.editor.detail is not None and self.editor.detail.id == template_id and not self._select_after:
             return
         if self.editor.dirty and not self.ctx.dialogs.confirm(
-                self, _("Unsaved changes"), _("Discard the changes to this template?"), destructive=True):
+                self, _("Unsaved changes"), _("Discard the changes to this template?"),
+                action=_("Discard changes"), cancel=_("Keep editing"), destructive=True):
             self.template_list.blockSignals(True)
             self.template_list.setCurrentItem(previous)
             self.template_list.blockSignals(False)
@@ -177,7 +179,8 @@ class TemplatesPage(Page):
 
     def new_template(self) -> None:
         if self.editor.dirty and not self.ctx.dialogs.confirm(
-                self, _("Unsaved changes"), _("Discard the changes to this template?"), destructive=True):
+                self, _("Unsaved changes"), _("Discard the changes to this template?"),
+                action=_("Discard changes"), cancel=_("Keep editing"), destructive=True):
             return
         self.template_list.blockSignals(True)
         self.template_list.clearSelection()
@@ -208,7 +211,7 @@ class TemplatesPage(Page):
         def save(data):
             return lambda: library.save_current_template_version(db, actor, key, data)
 
-        text = _("Edit template {name}").format(name=pick(before.name_zh, before.name_en))
+        text = message(N_("Edit template {name}"), name=Later(lambda: pick(before.name_zh, before.name_en)))
         self._undo.push(WrittenChange(self, text, save(after), save(before.as_input()), Changes.TEMPLATES,
                                       done=self._saved,
                                       failed=lambda error: self.ctx.dialogs.error(self, error)))

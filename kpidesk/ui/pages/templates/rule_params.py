@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from kpidesk.i18n import N_, _
 
@@ -17,6 +17,7 @@ class Param:
     label: str  # English source, translated when shown
     default: str = ""  # shown as the placeholder; an empty field means the rule's default
     choices: tuple[str, ...] = ()
+    kind: str = "number"  # "number", "text" (a field code) or "flag" (a check box, stored as true)
 
 
 _LEVEL_POINTS = (
@@ -25,15 +26,21 @@ _LEVEL_POINTS = (
     Param("points_challenge", N_("Points at challenge"), "120"),
 )
 _LIMITS = (Param("floor", N_("Lowest score"), "0"), Param("cap", N_("Highest score")))
+#: Automatic exemptions the scoring engine applies to a missed target (see domain.scoring).
+_AUTOMATIC = (
+    Param("department_rule", N_("No deduction when two thirds of the department missed"), kind="flag"),
+    Param("workload_field", N_("Workload field (no deduction when far busier)"), kind="text"),
+    Param("workload_ratio", N_("Far busier from (× department median)"), "1.2"),
+)
 
 RULES: dict[str, tuple[str, tuple[Param, ...]]] = {
-    "three_level": (N_("Three levels (baseline / target / challenge)"), _LEVEL_POINTS + _LIMITS),
+    "three_level": (N_("Three levels (baseline / target / challenge)"), _LEVEL_POINTS + _LIMITS + _AUTOMATIC),
     "band": (N_("Band around a centre (widths as levels)"), (Param("centre", N_("Centre"), "0"),) + _LEVEL_POINTS + _LIMITS),
     "ratio": (N_("Ratio to target × 100"), (Param("cap", N_("Highest score"), "120"), Param("floor", N_("Lowest score"), "0"))),
     "deduction": (N_("Deduct points per step below target"), (
         Param("points", N_("Points per step")), Param("step", N_("Step size")),
         Param("mode", N_("Counting"), "proportional", ("proportional", "full_steps")),
-        Param("tolerance", N_("Tolerance"), "0"), Param("full", N_("Full marks"), "100")) + _LIMITS),
+        Param("tolerance", N_("Tolerance"), "0"), Param("full", N_("Full marks"), "100")) + _LIMITS + _AUTOMATIC),
     "occurrence": (N_("Deduct points per occurrence"), (
         Param("points", N_("Points per occurrence")), Param("free", N_("Free occurrences"), "0"),
         Param("full", N_("Full marks"), "100")) + _LIMITS),
@@ -48,6 +55,14 @@ CHOICE_LABELS = {"proportional": N_("in proportion"), "full_steps": N_("whole st
 def rule_label(rule: str) -> str:
     entry = RULES.get(rule)
     return _(entry[0]) if entry else rule
+
+
+def short_rule_label(rule: str) -> str:
+    """The rule's name without its explanation in brackets ("Three levels"), for narrow table cells."""
+    text = rule_label(rule)
+    for bracket in (" (", "（"):
+        text = text.split(bracket)[0]
+    return text.strip()
 
 
 def format_bands(bands: Any) -> str:
@@ -84,7 +99,7 @@ class RuleParamsEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rule = "three_level"
-        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self.fields: dict[str, QLineEdit | QComboBox | QCheckBox] = {}
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.error: str | None = None
@@ -96,7 +111,12 @@ class RuleParamsEditor(QWidget):
         self.fields = {}
         for param in RULES.get(rule, ("", ()))[1]:
             value = params.get(param.key)
-            if param.choices:
+            widget: QLineEdit | QComboBox | QCheckBox
+            if param.kind == "flag":
+                widget = QCheckBox()
+                widget.setChecked(bool(value))
+                widget.toggled.connect(self._emit)
+            elif param.choices:
                 widget = QComboBox()
                 for choice in param.choices:
                     widget.addItem(_(CHOICE_LABELS.get(choice, choice)), choice)
@@ -110,12 +130,19 @@ class RuleParamsEditor(QWidget):
                 widget.textEdited.connect(self._emit)
             widget.setObjectName(f"param_{param.key}")
             self.fields[param.key] = widget
-            self.form.addRow(_(param.label), widget)
+            label = QLabel(_(param.label))
+            label.setWordWrap(True)  # the long labels of the exemption options would widen the whole window
+            self.form.addRow(label, widget)
 
     def params(self) -> dict[str, Any]:
         """The parameters typed so far; ValueError names a field that is not a number."""
         values: dict[str, Any] = {}
+        kinds = {param.key: param.kind for param in RULES[self.rule][1]}
         for key, widget in self.fields.items():
+            if isinstance(widget, QCheckBox):
+                if widget.isChecked():
+                    values[key] = True
+                continue
             if isinstance(widget, QComboBox):
                 choice = widget.currentData()
                 if choice and choice != RULES[self.rule][1][[p.key for p in RULES[self.rule][1]].index(key)].default:
@@ -123,6 +150,9 @@ class RuleParamsEditor(QWidget):
                 continue
             text = widget.text().strip().replace("，", ",")
             if not text:
+                continue
+            if kinds[key] == "text":
+                values[key] = text
                 continue
             if key == "bands":
                 try:
