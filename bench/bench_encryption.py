@@ -51,11 +51,12 @@ def fresh_import_database(path: Path, staff: int, encrypted: bool):
 
 
 def recompute(db):
+    from kpidesk.services.actor import Actor
     from kpidesk.services.appraisal.scoring import compute_scores
 
     def run():
         with db.session() as session:
-            return compute_scores(session, PERIOD)
+            return compute_scores(session, Actor.local_owner(), PERIOD)
 
     return run
 

@@ -38,7 +38,15 @@ def register(subparsers) -> None:
 
 
 def run_init(args, ctx) -> int:
+    from kpidesk.services.safety.startup import database_file
+
+    path = database_file(ctx.db_target)
+    existed = path is None or (path.exists() and path.stat().st_size > 0)
     db = ctx.db
+    if existed:  # re-running init on a database in use is an administrator's job
+        from kpidesk.services.safety.access import Permission, require
+
+        require(ctx.actor, Permission.DATABASE_ADMIN)
     if args.starter:
         from kpidesk.services.library.use_cases import install_starter
 
@@ -57,9 +65,9 @@ def run_demo(args, ctx) -> int:
 
 
 def run_info(args, ctx) -> int:
-    from kpidesk.services.safety.database import info
+    from kpidesk.services.safety.use_cases import database_info
 
-    data = info(ctx.db)
+    data = database_info(ctx.db, ctx.actor)
     if args.json:
         print_json(data)
         return 0
@@ -76,20 +84,20 @@ def run_info(args, ctx) -> int:
 
 def run_db_upgrade(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.services.safety.startup import upgrade_schema
+    from kpidesk.services.safety.startup import login_of, upgrade_schema
 
     require_existing_database(ctx.db_target)
-    version = upgrade_schema(ctx.db_target)
+    version = upgrade_schema(login_of(ctx.db_target, ctx.user), ctx.db_target)
     print(_("Schema version: {version}").format(version=version))
     return 0
 
 
 def run_db_copy(args, ctx) -> int:
     from kpidesk.cli import require_existing_database
-    from kpidesk.services.safety.startup import copy_database_between
+    from kpidesk.services.safety.startup import copy_database_between, login_of
 
     require_existing_database(args.source)  # only the target may be created
-    result = copy_database_between(args.source, args.target)
+    result = copy_database_between(login_of(args.source, ctx.user), args.source, args.target)
     print(_("Copied {rows} rows; the audit chain of {entries} entries verifies.").format(
         rows=sum(result.counts.values()), entries=result.audit_entries))
     return 0
@@ -98,9 +106,11 @@ def run_db_copy(args, ctx) -> int:
 def run_db_check(args, ctx) -> int:
     from kpidesk.cli.cmd_safety import print_integrity
     from kpidesk.services.appraisal.integrity import verify_integrity
-    from kpidesk.services.safety.maintenance import check_database
+    from kpidesk.services.safety.startup import problems_when_logins_unreadable
+    from kpidesk.services.safety.use_cases import check_database
 
-    problems = check_database(ctx.db)
+    unreadable = problems_when_logins_unreadable(ctx.db)  # a damaged file is diagnosed for anyone
+    problems = unreadable if unreadable is not None else check_database(ctx.db, ctx.actor)
     integrity = verify_integrity(ctx.db, ctx.actor) if not problems else None
     for problem in problems:
         print(problem)

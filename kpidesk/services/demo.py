@@ -23,6 +23,8 @@ from kpidesk.services.library import starter
 from kpidesk.services.people import staff
 from kpidesk.services.progress import ProgressCallback, report
 from kpidesk.services.safety import settings
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import requires
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
@@ -341,6 +343,7 @@ def add_adjustments(session: Session, actor: Actor, people: dict[str, m.Employee
         add_adjustment(session, actor, period, people[staff_no].id, points, reason)
 
 
+@requires(Permission.LIBRARY_WRITE)
 def build_demo(db: Database, actor: Actor, progress: ProgressCallback | None = None) -> dict[str, int]:
     """Fill an empty database with the demo; refuses a database that already holds data."""
     from kpidesk.services.safety.database import has_data

@@ -343,6 +343,17 @@ class MainWindow(QMainWindow):
             self._build_page(entry)
         return self.pages.get(key)
 
+    def _show_pages_allowed(self, actor) -> None:
+        """Hide the pages the login may not use at all (the services refuse them anyway)."""
+        from kpidesk.services.safety.access import Permission, may_somewhere
+
+        for row, entry in enumerate(PAGES):
+            hidden = bool(entry.needs) and not any(may_somewhere(actor, Permission(p)) for p in entry.needs)
+            self.sidebar.setRowHidden(row, hidden)
+            self.page_actions[row].setVisible(not hidden)
+            if hidden and self.sidebar.currentRow() == row:
+                self.sidebar.setCurrentRow(0)
+
     def _build_page(self, entry: PageEntry) -> None:
         try:
             cls = entry.load()
@@ -372,7 +383,7 @@ class MainWindow(QMainWindow):
     def _initial_row(self) -> int:
         last = machine.LAST_PAGE.read(self.ctx.settings)
         keys = self.page_keys()
-        return keys.index(last) if last in keys else 0
+        return keys.index(last) if last in keys and not self.sidebar.isRowHidden(keys.index(last)) else 0
 
     def _first_page_modules(self) -> tuple[str, ...]:
         return PAGES[self._initial_row()].modules() if PAGES else ()
@@ -559,6 +570,7 @@ class MainWindow(QMainWindow):
                 self.show_welcome()
             return
         self.ctx.actor = actor
+        self._show_pages_allowed(actor)
         self._periods = list(opened.periods)
         remembered = machine.LAST_PERIOD.read(self.ctx.settings)
         codes = {p.code for p in self._periods}

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QPoint, 
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
+from kpidesk.services.actor import Actor
 from kpidesk.ui.pages.data_entry.model import STATE_ROLE
 
 PERIOD = "2025-12"
@@ -20,7 +21,7 @@ def stored(window, staff_no: str, code: str, period: str = PERIOD):
 
     with window.ctx.db.session() as session:
         employee = staff.employee_by_staff_no(session, staff_no)
-        return measurements.values_for_period(session, period).get((employee.id, code))
+        return measurements.values_for_period(session, Actor("hr"), period).get((employee.id, code))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from kpidesk.services.actor import Actor
 from kpidesk.ui.pages.data_entry.cells import format_block, format_value, parse_block, read_cell, to_decimal
 
 
@@ -65,7 +66,7 @@ def test_entry_sheet_lists_appraisees_with_their_template_columns(demo_db):
     from kpidesk.services.appraisal.measurements import entry_sheet
 
     with demo_db.session() as session:
-        sheet = entry_sheet(session, "2025-12")
+        sheet = entry_sheet(session, Actor("hr"), "2025-12")
     by_no = {row.staff_no: row for row in sheet.rows}
     assert by_no["CS000"].template_key == "manager" and sheet.without_template == ()
     csr = by_no["CS001"]
@@ -92,11 +93,11 @@ def test_save_values_is_one_unit_of_work_and_refuses_a_finalized_period(demo_db,
     from kpidesk.store import models as m
 
     with demo_db.session() as session:
-        employee = entry_sheet(session, "2025-12").rows[0].employee_id
+        employee = entry_sheet(session, Actor("hr"), "2025-12").rows[0].employee_id
     assert save_values(demo_db, actor, "2025-12", [ValueChange(employee, "contacts", Decimal("500"))]) == 1
     with demo_db.write() as session:
         session.execute(update(m.PeriodRecord).where(m.PeriodRecord.code == "2025-12").values(status="finalized"))
     with pytest.raises(LockedPeriodError):
         save_values(demo_db, actor, "2025-12", [ValueChange(employee, "contacts", Decimal("1"))])
     with demo_db.session() as session:
-        assert values_for_period(session, "2025-12")[(employee, "contacts")] == Decimal("500")
+        assert values_for_period(session, Actor("hr"), "2025-12")[(employee, "contacts")] == Decimal("500")

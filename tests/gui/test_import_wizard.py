@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWizard
 
+from kpidesk.services.actor import Actor
 from kpidesk.ui.import_wizard.wizard import IGNORED
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -53,7 +54,7 @@ def stored(window, staff_no, code):
 
     with window.ctx.db.session() as session:
         employee = staff.employee_by_staff_no(session, staff_no)
-        return measurements.values_for_period(session, PERIOD).get((employee.id, code))
+        return measurements.values_for_period(session, Actor("hr"), PERIOD).get((employee.id, code))
 
 
 def test_import_a_file_with_problems_and_see_the_values_in_the_grid(window, qtbot, problem_file):

@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QTableWidget, QWizard
 
+from kpidesk.services.actor import Actor
+
 PERIOD = "2025-12"
 
 
@@ -31,7 +33,7 @@ def test_confirm_a_guess_with_one_click_and_see_old_to_new(window, qtbot, tmp_pa
 
     with window.ctx.db.session() as session:
         employee = staff.employee_by_staff_no(session, "CS001")
-        before = measurements.values_for_period(session, PERIOD).get((employee.id, "contacts"))
+        before = measurements.values_for_period(session, Actor("hr"), PERIOD).get((employee.id, "contacts"))
     path = tmp_path / "质检抽查_2025-12.csv"
     path.write_text(f"工号,接待总数,质检平均分\nCS001,{int(before or 0) + 7},93\n", encoding="utf-8")
     page = window.show_page("data_entry")

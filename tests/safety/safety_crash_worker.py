@@ -63,7 +63,7 @@ def main() -> None:
 
         with db.write() as session:
             state["armed"] = True
-            compute_scores(session, "2025-12")
+            compute_scores(session, admin, "2025-12")
     else:
         raise SystemExit(f"unknown action {action}")
     state["armed"] = False

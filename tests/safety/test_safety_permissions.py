@@ -43,8 +43,8 @@ def test_head_cannot_manage_the_organisation():
         assert not can(HEAD, permission, 1)
 
 
-def test_hr_runs_the_whole_organisation_but_not_logins_or_restore():
-    kept_from_hr = {P.USERS_MANAGE, P.RESTORE}
+def test_hr_runs_the_whole_organisation_but_not_logins_restore_or_the_database_file():
+    kept_from_hr = {P.USERS_MANAGE, P.RESTORE, P.DATABASE_ADMIN}
     for permission in Permission:
         assert can(HR, permission) == (permission not in kept_from_hr), permission
         assert can(HR, permission, 3) == (permission not in kept_from_hr), permission
@@ -56,6 +56,7 @@ def test_hr_runs_the_whole_organisation_but_not_logins_or_restore():
 def test_only_hr_and_administrators_have_pay_rights():
     for actor in (ADMIN, HR):
         assert can(actor, P.PAY_READ) and can(actor, P.PAY_MANAGE)
+    assert can(EMPLOYEE, P.PAY_OWN) and not can(HEAD, P.PAY_OWN) and not can(AUDITOR, P.PAY_OWN)
     for actor in (HEAD, EMPLOYEE, AUDITOR):
         assert not can(actor, P.PAY_READ, 1, employee_id=actor.employee_id)
         assert not can(actor, P.PAY_MANAGE, 1, employee_id=actor.employee_id)
@@ -73,7 +74,8 @@ def test_employee_sees_only_their_own_record():
 def test_auditor_reads_everything_and_writes_nothing():
     writes = {p for p in Permission if p.value.endswith(("write", "manage", "compute", "adjust", "record"))}
     writes |= {P.RESTORE, P.BACKUP, P.FORMS_SELF, P.IMPORT_LIBRARY}
-    withheld = {P.PAY_READ}  # base pay is for HR and administrators, however read-only the look
+    withheld = {P.PAY_READ, P.PAY_OWN}  # pay is for HR and administrators, however read-only the look
+    withheld.add(P.DATABASE_ADMIN)  # checking, copying and upgrading the file is an administrator's
     for permission in Permission:
         assert can(AUDITOR, permission, 3) == (permission not in writes | withheld), permission
 

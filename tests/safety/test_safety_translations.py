@@ -12,7 +12,7 @@ import kpidesk
 from kpidesk.i18n import _, set_language
 
 ROOT = Path(kpidesk.__file__).parent
-FILES = ["services/safety/backup.py", "services/safety/auth.py", "services/safety/access.py", "services/safety/audit.py",
+FILES = ["services/safety/backup.py", "services/safety/gates.py", "services/safety/use_cases.py", "services/safety/auth.py", "services/safety/access.py", "services/safety/audit.py",
          "services/printing/verification.py", "services/safety/period_lock.py", "cli/cmd_safety.py", "store/backups.py",
          "store/sqlite.py", "services/safety/witness.py", "services/appraisal/integrity.py"]
 

@@ -90,7 +90,7 @@ def test_two_heads_entering_data_for_different_departments_both_succeed(server):
     outcomes = _run_together(enter(a, _head(people, "CS001"), 501), enter(b, _head(people, "CS004"), 502))
     assert outcomes == [None, None]
     with server.session() as session:
-        values = measurements.values_for_period(session, "2025-12")
+        values = measurements.values_for_period(session, Actor(name="hr"), "2025-12")
     assert values[(a.id, "contacts")] == Decimal("501") and values[(b.id, "contacts")] == Decimal("502")
 
 
@@ -113,7 +113,7 @@ def test_two_people_editing_the_same_cell_get_a_conflict_not_an_overwrite(server
     assert len(conflicts) == 1 and outcomes.count(None) == 1, outcomes
     assert "changed" in str(conflicts[0])
     with server.session() as session:
-        stored = measurements.values_for_period(session, "2025-12")[(employee.id, "contacts")]
+        stored = measurements.values_for_period(session, Actor(name="hr"), "2025-12")[(employee.id, "contacts")]
     winner = 111 if outcomes[0] is None else 222
     assert stored == Decimal(winner)
     assert _version(server, employee.id) == seen + 1
@@ -140,7 +140,7 @@ def test_a_write_racing_finalize_either_lands_before_it_or_is_refused(server):
     assert outcomes[1] is None
     with server.session() as session:
         snapshot = session.execute(select(m.Snapshot).join(m.PeriodRecord).where(m.PeriodRecord.code == "2025-12")).scalar_one()
-        stored = measurements.values_for_period(session, "2025-12")[(employee.id, "contacts")]
+        stored = measurements.values_for_period(session, Actor(name="hr"), "2025-12")[(employee.id, "contacts")]
     used = snapshot.content
     if outcomes[0] is None:  # the write went first: the snapshot must contain it
         assert stored == Decimal(333)

@@ -60,7 +60,7 @@ def test_the_wizard_s_choices_are_read_at_once(demo_db, actor):
 
 
 def test_the_preview_reads_as_the_actor(db, actor):
-    head = Actor(name="zhang", role=Role.HEAD)
+    head = Actor(name="zhang", role=Role.HEAD, department_ids=frozenset({1}))  # a head of no department is refused
     as_admin = imports.preview_import(db, actor, DATA / "staff_with_base_pay.csv", kind="staff")
     as_head = imports.preview_import(db, head, DATA / "staff_with_base_pay.csv", kind="staff")
     assert not any("zhang" in note for note in as_admin.notes + [str(p) for p in as_admin.problems])

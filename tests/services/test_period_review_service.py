@@ -3,12 +3,13 @@
 import pytest
 
 from kpidesk.errors import LockedPeriodError, ValidationError
+from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal import period_review, periods
 
 
 def test_lock_summary_counts_what_finalizing_freezes(demo_db):
     with demo_db.session() as session:
-        summary = period_review.lock_summary(session, "2025-12")
+        summary = period_review.lock_summary(session, Actor("hr"), "2025-12")
     assert summary.employees == 12 and summary.measurements > 100 and summary.responses > 20
     assert summary.unanswered_appeals == ()
     assert any("12" in line for line in summary.lines())

@@ -58,8 +58,9 @@ def test_schema_upgrade_and_copy_work_on_addresses(tmp_path, demo_db):
     from kpidesk.store.schema_versions import schema_state
 
     target = tmp_path / "fresh.db"
-    assert startup.upgrade_schema(str(target)) == schema_state(demo_db.engine).head
-    copied = startup.copy_database_between(str(demo_db.path), str(tmp_path / "copy.db"))
+    owner = Actor.local_owner()
+    assert startup.upgrade_schema(owner, str(target)) == schema_state(demo_db.engine).head
+    copied = startup.copy_database_between(owner, str(demo_db.path), str(tmp_path / "copy.db"))
     assert sum(copied.counts.values()) > 0
     reopened = startup.open_without_upgrade(str(tmp_path / "copy.db"))
     try:

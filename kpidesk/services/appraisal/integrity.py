@@ -21,7 +21,8 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.snapshots import audited_hash, content_hash, current_snapshot
 from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.safety import witness
-from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import requires
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
 
@@ -184,8 +185,8 @@ def _check_witnessed_finalizations(session: Session, finalizations: list[witness
                 period=line.period, at=line.shown_at, hash=(line.snapshot_hash or "—")[:16]))
 
 
+@requires(Permission.AUDIT_READ)
 def verify_integrity(db: Database, actor: Actor) -> IntegrityReport:
     """``audit verify`` and ``db check``: :func:`check_integrity` for a user allowed to read the audit log."""
-    require(actor, Permission.AUDIT_READ)
     with db.session() as session:
         return check_integrity(session)

@@ -18,6 +18,8 @@ from kpidesk.i18n import _
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety import audit
+from kpidesk.services.safety.access import Permission, employee_scope, require_for_employees
+from kpidesk.services.safety.gates import requires
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
@@ -43,11 +45,13 @@ def set_values(
     *,
     audit_each: bool = True,
 ) -> int:
-    """Upsert values; each change is audited with its old value unless ``audit_each`` is off (bulk)."""
+    """Upsert values; each change is audited with its old value unless ``audit_each`` is off (bulk). Values
+    of anyone outside the actor's departments refuse the whole call."""
     record = period_record(session, period)
     ensure_writable(record)
     known = known_field_codes(session)
     changes = list(changes)
+    require_for_employees(session, actor, Permission.DATA_WRITE, {c.employee_id for c in changes})
     unknown = sorted({c.field_code for c in changes} - known)
     if unknown:
         raise ValidationError(_("Unknown field or KPI: {codes}").format(codes=", ".join(unknown)))
@@ -104,8 +108,10 @@ def _conflict(session: Session, row: m.Measurement) -> ConflictError:
     )
 
 
-def values_for_period(session: Session, period: str) -> dict[tuple[int, str], Decimal | None]:
+def values_for_period(session: Session, actor: Actor, period: str) -> dict[tuple[int, str], Decimal | None]:
+    """The period's stored values of the people whose data ``actor`` may read."""
     record = period_record(session, period)
+    scope = employee_scope(session, actor, Permission.DATA_READ, period_id=record.id)
     return {
         (employee_id, field_code): value
         for employee_id, field_code, value in session.execute(
@@ -113,6 +119,7 @@ def values_for_period(session: Session, period: str) -> dict[tuple[int, str], De
                 m.Measurement.period_id == record.id
             )
         )
+        if scope is None or employee_id in scope
     }
 
 
@@ -237,13 +244,18 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
     return roster
 
 
-def entry_sheet(session: Session, period: str) -> EntrySheet:
-    """The period's grid: appraisees × the columns their templates need, the stored values and the lock."""
+def entry_sheet(session: Session, actor: Actor, period: str) -> EntrySheet:
+    """The period's grid: appraisees × the columns their templates need, the stored values and the lock;
+    only the people whose data ``actor`` may read."""
     record = period_record(session, period)
-    values = {key: value for key, value in values_for_period(session, record.code).items() if value is not None}
+    values = {key: value for key, value in values_for_period(session, actor, record.code).items()
+              if value is not None}
     with_values = {employee_id for employee_id, _code in values}
+    scope = employee_scope(session, actor, Permission.DATA_READ, period_id=record.id)
     roster, left_out = [], []
     for entry in appraisal_roster(session, record.code):
+        if scope is not None and entry.employee_id not in scope:
+            continue
         if entry.template_key is None and entry.employee_id not in with_values:
             left_out.append(entry.name)
         else:
@@ -282,6 +294,7 @@ def entry_sheet(session: Session, period: str) -> EntrySheet:
                       kpi_columns, tuple(roster), values, tuple(left_out))
 
 
+@requires(Permission.DATA_WRITE)
 def save_values(db, actor: Actor, period: str, changes: Iterable[ValueChange]) -> int:
     """Write typed values in one unit of work (the data-entry grid's writes)."""
     with db.write() as session:

@@ -54,16 +54,16 @@ def _count(session: Session, model, period_id: int, *conditions) -> int:
         model.period_id == period_id, *conditions)).scalar() or 0)
 
 
-def _appraised(session: Session, record: m.PeriodRecord) -> int:
+def _appraised(session: Session, actor: Actor, record: m.PeriodRecord) -> int:
     """How many people the snapshot would hold (appraisal rows may still list someone who left)."""
     if record.status == PeriodStatus.FINALIZED:
         return _count(session, m.Result, record.id)
     from kpidesk.services.appraisal.scoring import compute_scores
 
-    return len(compute_scores(session, record.code).frame)
+    return len(compute_scores(session, actor, record.code).frame)
 
 
-def lock_summary(session: Session, period: str) -> LockSummary:
+def lock_summary(session: Session, actor: Actor, period: str) -> LockSummary:
     record = periods.get_period(session, period)
     appeals = session.execute(
         select(m.Employee.staff_no, m.Employee.name).join(m.Appeal, m.Appeal.employee_id == m.Employee.id)
@@ -73,7 +73,7 @@ def lock_summary(session: Session, period: str) -> LockSummary:
     return LockSummary(
         period=record.code,
         status=record.status,
-        employees=_appraised(session, record),
+        employees=_appraised(session, actor, record),
         measurements=_count(session, m.Measurement, record.id),
         responses=_count(session, m.FormResponse, record.id, m.FormResponse.status == ResponseStatus.SUBMITTED),
         drafts=_count(session, m.FormResponse, record.id, m.FormResponse.status == ResponseStatus.DRAFT),
@@ -154,12 +154,12 @@ class FinalizeChecklist:
         return {"period": self.period, "employees": self.employees, "entries": [e.to_dict() for e in self.entries]}
 
 
-def finalize_checklist(session: Session, period: str) -> FinalizeChecklist:
+def finalize_checklist(session: Session, actor: Actor, period: str) -> FinalizeChecklist:
     """People with no template, no result, too little data, incomplete or disagreeing forms, open appeals."""
     from kpidesk.services.appraisal.scoring import compute_scores
 
     record = periods.get_period(session, period)
-    scores = compute_scores(session, record.code)
+    scores = compute_scores(session, actor, record.code)
     frame = scores.frame
     missing = missing_raters(session, scores.loaded.qualitative) if scores.loaded is not None else {}
     entries: list[ChecklistEntry] = []
@@ -182,7 +182,7 @@ def finalize_checklist(session: Session, period: str) -> FinalizeChecklist:
 
 def finalize_after_review(session: Session, actor: Actor, period: str) -> periods.Finalized:
     """Finalize unless an appeal is still waiting for its answer."""
-    summary = lock_summary(session, period)
+    summary = lock_summary(session, actor, period)
     if summary.status == PeriodStatus.FINALIZED:
         raise LockedPeriodError(_("Period {period} is already finalized.").format(period=summary.period))
     if summary.unanswered_appeals:

@@ -132,7 +132,7 @@ def start_review(session: Session, actor: Actor, period: str | Period) -> m.Peri
         raise LockedPeriodError(_("Period {period} is finalized.").format(period=record.code))
     if record.status == PeriodStatus.REVIEW:
         raise ValidationError(_("Period {period} is already in review.").format(period=record.code))
-    compute_scores(session, record.code)  # refuse to release results that cannot be computed
+    compute_scores(session, actor, record.code)  # refuse to release results that cannot be computed
     record.status = PeriodStatus.REVIEW
     audit.record(session, actor, "period.review", entity="period", entity_id=record.code,
                  old={"status": PeriodStatus.OPEN}, new={"status": PeriodStatus.REVIEW})
@@ -160,7 +160,7 @@ def finalize_period(session: Session, actor: Actor, period: str | Period) -> Fin
         raise LockedPeriodError(_(
             "Period {period} was finalized and, by the audit log, never reopened: its status was changed outside "
             "KPI Desk, so it is not finalized again (run kpidesk db check).").format(period=record.code))
-    scores = compute_scores(session, record.code)
+    scores = compute_scores(session, actor, record.code)
     if scores.frame.empty:
         raise ValidationError(_("Period {period} has nobody to appraise.").format(period=record.code))
     content = build_snapshot(session, scores)

@@ -215,8 +215,14 @@ def _in_departments(frame: pd.DataFrame, department_ids: set[int]):
     return frame["department_id"].isin(list(department_ids)).fillna(False).astype(bool)
 
 
-def compute_scores(session: Session, period: str | Period) -> PeriodScores:
-    """Compute from the database (ignoring any snapshot): every appraisee of the period, unfiltered."""
+def compute_scores(session: Session, actor: Actor, period: str | Period) -> PeriodScores:
+    """Compute from the database (ignoring any snapshot): the appraisees of the period ``actor`` may see
+    (ranks stay as computed over the whole organisation)."""
+    return _restrict(session, _computed_scores(session, period), actor, None)
+
+
+def _computed_scores(session: Session, period: str | Period) -> PeriodScores:
+    """Every appraisee of the period, computed, for callers that scope the result themselves."""
     target = resolve_period(period)
     if find_period_record(session, target.code) is None and target.kind is PeriodKind.MONTH:
         raise NotFound(_("Period {period} has not been opened.").format(period=target.code))
@@ -250,7 +256,7 @@ def organisation_scores(session: Session, period: str | Period) -> PeriodScores:
     record = find_period_record(session, target.code)
     snapshot = checked_snapshot(session, record) \
         if record is not None and record.status == PeriodStatus.FINALIZED else None
-    scores = scores_from_snapshot(snapshot, target) if snapshot is not None else compute_scores(session, target)
+    scores = scores_from_snapshot(snapshot, target) if snapshot is not None else _computed_scores(session, target)
     scores.field_names = raw_field_names(session)
     return scores
 

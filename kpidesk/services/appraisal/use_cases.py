@@ -18,7 +18,8 @@ from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.library.kpis import KpiLabel, labels_of_kpis
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
-from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import requires
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
@@ -32,9 +33,9 @@ class PeriodChoice:
     status: PeriodStatus
 
 
+@requires(Permission.PERIODS_READ)
 def list_periods(db: Database, actor: Actor) -> list[PeriodChoice]:
     """Every period in date order (a month before the quarter that ends with it)."""
-    require(actor, Permission.PERIODS_READ)
     with db.session() as session:
         rows = session.execute(
             select(m.PeriodRecord.code, m.PeriodRecord.status)
@@ -43,6 +44,7 @@ def list_periods(db: Database, actor: Actor) -> list[PeriodChoice]:
     return [PeriodChoice(code, status) for code, status in rows]
 
 
+@requires(Permission.RESULTS_READ)
 def period_scores(db: Database, actor: Actor, period: str, *, department: str | None = None):
     """The period's results as the actor may see them (a finalized period from its snapshot)."""
     from kpidesk.services.appraisal import scoring
@@ -52,6 +54,7 @@ def period_scores(db: Database, actor: Actor, period: str, *, department: str | 
     return replace(scores, loaded=None)  # ORM rows stay with the session
 
 
+@requires(Permission.RESULTS_READ)
 def scores_with_kpi_labels(db: Database, actor: Actor, period: str):
     """The period's results and every KPI's label, read together (charts offer the KPIs scored)."""
     from kpidesk.services.appraisal import scoring
@@ -87,6 +90,7 @@ class PeriodResults:
 RESULTS_STEPS = 5
 
 
+@requires(Permission.RESULTS_READ)
 def period_results(db: Database, actor: Actor, period: str, *, progress: ProgressCallback | None = None,
                    cancel: CancelToken | None = None) -> PeriodResults:
     """Compute (or read the snapshot of) ``period`` with its adjustments, responses, sign-offs and
@@ -132,6 +136,7 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
 # --- the period workflow -----------------------------------------------------------------------------
 
 
+@requires(Permission.PERIODS_READ)
 def period_list(db: Database, actor: Actor) -> list:
     """Every period with its counts, finalization and snapshot (``periods.PeriodInfo``), start-date order."""
     from kpidesk.services.appraisal import periods
@@ -140,6 +145,7 @@ def period_list(db: Database, actor: Actor) -> list:
         return periods.list_periods(session, actor)
 
 
+@requires(Permission.PERIODS_MANAGE)
 def open_period(db: Database, actor: Actor, period: str) -> str:
     """Open a period for data; returns its code."""
     from kpidesk.services.appraisal import periods
@@ -148,24 +154,25 @@ def open_period(db: Database, actor: Actor, period: str) -> str:
         return periods.open_period(session, actor, period).code
 
 
+@requires(Permission.PERIODS_READ)
 def propose_next_period(db: Database, actor: Actor) -> str:
     """The code of the period that follows the organisation's rhythm (what "New period…" offers)."""
     from kpidesk.services.appraisal import next_period
 
-    require(actor, Permission.PERIODS_READ)
     with db.session() as session:
         return next_period.propose_next_period(session).code
 
 
+@requires(Permission.PERIODS_MANAGE)
 def plan_period(db: Database, actor: Actor, period: str):
     """What opening ``period`` would do (``next_period.PeriodPlan``), without writing anything."""
     from kpidesk.services.appraisal import next_period
 
-    require(actor, Permission.PERIODS_MANAGE)
     with db.session() as session:
         return next_period.plan_period(session, period)
 
 
+@requires(Permission.PERIODS_MANAGE)
 def start_review(db: Database, actor: Actor, period: str) -> str:
     from kpidesk.services.appraisal import periods
 
@@ -173,24 +180,25 @@ def start_review(db: Database, actor: Actor, period: str) -> str:
         return periods.start_review(session, actor, period).code
 
 
+@requires(Permission.PERIODS_MANAGE)
 def lock_summary(db: Database, actor: Actor, period: str):
     """What finalizing would lock: the appeals still open and the counts the confirmation shows."""
     from kpidesk.services.appraisal import period_review
 
-    require(actor, Permission.PERIODS_READ)
     with db.session() as session:
-        return period_review.lock_summary(session, period)
+        return period_review.lock_summary(session, actor, period)
 
 
+@requires(Permission.PERIODS_MANAGE)
 def finalize_checklist(db: Database, actor: Actor, period: str):
     """What to settle before finalizing (``period_review.FinalizeChecklist``)."""
     from kpidesk.services.appraisal import period_review
 
-    require(actor, Permission.PERIODS_READ)
     with db.session() as session:
-        return period_review.finalize_checklist(session, period)
+        return period_review.finalize_checklist(session, actor, period)
 
 
+@requires(Permission.PERIODS_MANAGE)
 def reopen_period(db: Database, actor: Actor, period: str, reason: str) -> str:
     from kpidesk.services.appraisal import periods
 
@@ -198,6 +206,7 @@ def reopen_period(db: Database, actor: Actor, period: str, reason: str) -> str:
         return periods.reopen_period(session, actor, period, reason).code
 
 
+@requires(Permission.ADJUST)
 def record_response(db: Database, actor: Actor, period: str, staff_no: str, kind: str,
                     text: str | None = None) -> int:
     """An acknowledgement or an appeal; returns its id."""
@@ -207,6 +216,7 @@ def record_response(db: Database, actor: Actor, period: str, staff_no: str, kind
         return periods.record_response(session, actor, period, staff_no, kind, text).id
 
 
+@requires(Permission.ADJUST)
 def answer_appeal(db: Database, actor: Actor, appeal_id: int, answer: str) -> int:
     from kpidesk.services.appraisal import periods
 
@@ -214,6 +224,7 @@ def answer_appeal(db: Database, actor: Actor, appeal_id: int, answer: str) -> in
         return periods.answer_appeal(session, actor, appeal_id, answer).id
 
 
+@requires(Permission.PERIODS_READ)
 def list_responses(db: Database, actor: Actor, period: str) -> list[dict]:
     from kpidesk.services.appraisal import periods
 
@@ -224,6 +235,7 @@ def list_responses(db: Database, actor: Actor, period: str) -> list[dict]:
 # --- adjustments, exemptions, calibration and sign-offs ----------------------------------------------
 
 
+@requires(Permission.ADJUST)
 def add_adjustment(db: Database, actor: Actor, period: str, employee_id: int, points, reason: str) -> int:
     from kpidesk.services.appraisal import adjustments
 
@@ -231,6 +243,7 @@ def add_adjustment(db: Database, actor: Actor, period: str, employee_id: int, po
         return adjustments.add_adjustment(session, actor, period, employee_id, points, reason).id
 
 
+@requires(Permission.ADJUST)
 def remove_adjustment(db: Database, actor: Actor, adjustment_id: int, reason: str | None = None) -> None:
     from kpidesk.services.appraisal import adjustments
 
@@ -238,6 +251,7 @@ def remove_adjustment(db: Database, actor: Actor, adjustment_id: int, reason: st
         adjustments.remove_adjustment(session, actor, adjustment_id, reason)
 
 
+@requires(Permission.ADJUST)
 def add_exemption(db: Database, actor: Actor, period: str, employee_id: int, kpi_code: str, reason: str,
                   ends_on: date | None = None) -> int:
     from kpidesk.services.appraisal import adjustments
@@ -246,6 +260,7 @@ def add_exemption(db: Database, actor: Actor, period: str, employee_id: int, kpi
         return adjustments.add_exemption(session, actor, period, employee_id, kpi_code, reason, ends_on).id
 
 
+@requires(Permission.ADJUST)
 def remove_exemption(db: Database, actor: Actor, exemption_id: int, reason: str | None = None) -> None:
     from kpidesk.services.appraisal import adjustments
 
@@ -253,6 +268,7 @@ def remove_exemption(db: Database, actor: Actor, exemption_id: int, reason: str 
         adjustments.remove_exemption(session, actor, exemption_id, reason)
 
 
+@requires(Permission.ADJUST)
 def add_grading_waiver(db: Database, actor: Actor, period: str, employee_id: int, reason: str) -> int:
     from kpidesk.services.appraisal import adjustments
 
@@ -260,6 +276,7 @@ def add_grading_waiver(db: Database, actor: Actor, period: str, employee_id: int
         return adjustments.add_grading_waiver(session, actor, period, employee_id, reason).id
 
 
+@requires(Permission.ADJUST)
 def remove_grading_waiver(db: Database, actor: Actor, waiver_id: int, reason: str | None = None) -> None:
     from kpidesk.services.appraisal import adjustments
 
@@ -267,6 +284,7 @@ def remove_grading_waiver(db: Database, actor: Actor, waiver_id: int, reason: st
         adjustments.remove_grading_waiver(session, actor, waiver_id, reason)
 
 
+@requires(Permission.ADJUST)
 def grade_despite_insufficient_data(db: Database, actor: Actor, period: str, staff_no: str, reason: str, *,
                                     withdraw: bool = False) -> None:
     """By staff number (the command line's way): grade the person despite too little data, or, with
@@ -292,6 +310,7 @@ def _employee_id(session, staff_no: str) -> int:
     return found
 
 
+@requires(Permission.SETTINGS_WRITE)
 def apply_forced(db: Database, actor: Actor, period: str, quotas, scope: str = "department") -> None:
     from kpidesk.services.appraisal import calibration
 
@@ -299,6 +318,7 @@ def apply_forced(db: Database, actor: Actor, period: str, quotas, scope: str = "
         calibration.apply_forced(session, actor, period, quotas, scope)
 
 
+@requires(Permission.SETTINGS_WRITE)
 def clear_forced(db: Database, actor: Actor, period: str) -> None:
     from kpidesk.services.appraisal import calibration
 
@@ -306,6 +326,7 @@ def clear_forced(db: Database, actor: Actor, period: str) -> None:
         calibration.clear_forced(session, actor, period)
 
 
+@requires(Permission.SIGNOFF)
 def record_signoff(db: Database, actor: Actor, period: str, employee_id: int, role: str, signed_by: str):
     """Record a signature on a finalized sheet; returns the ``SignOffRow``."""
     from kpidesk.services.appraisal import signoffs
@@ -314,6 +335,7 @@ def record_signoff(db: Database, actor: Actor, period: str, employee_id: int, ro
         return signoffs.record_signoff(session, actor, period, employee_id, role, signed_by)
 
 
+@requires(Permission.SIGNOFF)
 def remove_signoff(db: Database, actor: Actor, signoff_id: int, reason: str) -> None:
     from kpidesk.services.appraisal import signoffs
 
@@ -324,6 +346,7 @@ def remove_signoff(db: Database, actor: Actor, signoff_id: int, reason: str) -> 
 # --- overview and data entry ---------------------------------------------------------------------------
 
 
+@requires(Permission.RESULTS_READ)
 def period_overview(db: Database, actor: Actor, period: str):
     """The Overview page's figures of a period, as the actor may see them."""
     from kpidesk.services.appraisal import overview
@@ -332,13 +355,13 @@ def period_overview(db: Database, actor: Actor, period: str):
         return overview.period_overview(session, period, actor)
 
 
+@requires(Permission.DATA_READ)
 def entry_sheet(db: Database, actor: Actor, period: str):
     """The data-entry grid of a period: appraisees × the columns their templates need, values and lock."""
     from kpidesk.services.appraisal import measurements
 
-    del actor  # every role that opens the grid may read it; saving checks department by department
     with db.session() as session:
-        return measurements.entry_sheet(session, period)
+        return measurements.entry_sheet(session, actor, period)
 
 
 # --- the Forms page -------------------------------------------------------------------------------------
@@ -358,6 +381,7 @@ class PeriodForms:
     responses: list  # ResponseView
 
 
+@requires(Permission.FORMS_READ, Permission.FORMS_SELF)
 def period_forms(db: Database, actor: Actor, period: str) -> PeriodForms:
     from kpidesk.services.appraisal import measurements
     from kpidesk.services.forms.catalogue import stored_form

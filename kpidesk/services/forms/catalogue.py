@@ -23,6 +23,7 @@ from kpidesk.resources import FORMS_DIR
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.store import models as m
 
 ROLE_LABELS = {
@@ -212,6 +213,7 @@ def latest_form_version(session: Session, key: str) -> m.FormVersion:
     return row
 
 
+@touches_no_appraisal_data
 def list_forms(
     forms_dir: Path | None = None, session: Session | None = None
 ) -> tuple[list[FormListing], list[FormProblem]]:

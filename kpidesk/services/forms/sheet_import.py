@@ -35,6 +35,8 @@ from kpidesk.services.forms.responses import (
 from kpidesk.services.forms.sheets import responses_by_rater
 from kpidesk.services.import_preview import ImportPreview, ImportProblem, ImportResult, ensure_importable
 from kpidesk.services.safety import audit
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import requires
 from kpidesk.services.safety.period_lock import ensure_writable, period_record
 from kpidesk.store import models as m
 
@@ -434,6 +436,7 @@ def _plans_frame(form: Form, plans: list[FormRowPlan]) -> pd.DataFrame:
     )
 
 
+@requires(Permission.FORMS_WRITE, Permission.FORMS_SELF)
 def apply_forms_import(
     db, actor: Actor, preview: ImportPreview, *, skip_problem_rows: bool = False
 ) -> ImportResult:

@@ -55,6 +55,7 @@ from kpidesk.services.imports.remembered_profiles import find_profile
 from kpidesk.services.imports.value_changes import list_changes
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
+from kpidesk.services.safety.access import Permission, require_for_employees
 from kpidesk.store import models as m
 
 IDENTITY_FIELDS = {"staff_no", "name", "department", "period", "field", "value", "unit"}
@@ -436,6 +437,11 @@ def _imported(rows: pd.DataFrame) -> ImportedValues:
 # --------------------------------------------------------------------------- writing
 
 
+def preview_employee_ids(preview: ImportPreview) -> set[int]:
+    """The people whose values a data preview would write."""
+    return {int(e) for e in pd.unique(preview.rows["employee_id"])} if len(preview.rows) else set()
+
+
 def apply_data_import(
     db,
     actor: Actor,
@@ -447,11 +453,14 @@ def apply_data_import(
     chunk_rows: int = CHUNK_ROWS,
     backup: bool = True,
 ) -> ImportResult:
-    """Write a data preview in one transaction; cancelling or any failure leaves the database unchanged."""
+    """Write a data preview in one transaction; cancelling or any failure leaves the database unchanged,
+    as does a file holding anyone outside the actor's departments."""
     ensure_importable(preview, skip_problem_rows)
     rows: pd.DataFrame = preview.rows
     if skip_problem_rows and preview.problem_rows:
         rows = rows[~rows["row"].isin(preview.problem_rows)]
+    with db.session() as session:
+        require_for_employees(session, actor, Permission.DATA_WRITE, preview_employee_ids(preview))
     if backup:
         from kpidesk.store.db import backup_now
 

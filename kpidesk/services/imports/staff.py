@@ -39,6 +39,7 @@ from kpidesk.services.people import staff
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, can, require
+from kpidesk.services.safety.gates import requires
 from kpidesk.store import models as m
 
 _LEFT_WORDS = {"离职", "已离职", "left", "inactive", "停用"}
@@ -183,6 +184,7 @@ def _base_pay_changes(frame: pd.DataFrame, existing: Mapping[str, m.Employee]) -
     return changed
 
 
+@requires(Permission.IMPORT_LIBRARY)
 def apply_staff_import(
     db,
     actor: Actor,

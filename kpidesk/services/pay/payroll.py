@@ -27,38 +27,39 @@ from kpidesk.domain.numbers import float_or_none, int_or_none
 from kpidesk.domain.pay import (
     BudgetCheck,
     PayInput,
-    PayLine,
     PayRun,
     WhatIf,
     budget_check,
     compare_runs,
     compute_pay,
 )
-from kpidesk.domain.pay_explanations import PayExplanation
 from kpidesk.domain.pay_rules import PayRuleBook, PayRules, PayRuleVersion
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES, StreakRule
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
-from kpidesk.services.actor import Actor, Role
+from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring import PeriodScores, organisation_scores, resolve_period
 from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.pay import storage
 from kpidesk.services.pay.storage import Budgets
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, can
+from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 BUDGET_MEASURES = ("total", "performance", "variable")
 
 
+@touches_no_appraisal_data
 def can_see_pay(actor: Actor) -> bool:
     """Whether ``actor`` sees full pay (base pay included)."""
     return can(actor, Permission.PAY_READ)
 
 
+@touches_no_appraisal_data
 def can_manage_pay(actor: Actor) -> bool:
     """Whether ``actor`` may change pay rules, budgets, bonuses and base pay."""
     return can(actor, Permission.PAY_MANAGE)
@@ -413,24 +414,17 @@ def freeze_pay(session: Session, actor: Actor, period: str | Period) -> PeriodPa
     return frozen
 
 
-def _hide_base(line: PayLine) -> PayLine:
-    explanations = dict(line.explanations)
-    explanations["base"] = PayExplanation("base", "hidden", ZERO)
-    return replace(line, base_pay=None, performance_pay=ZERO, explanations=explanations)
-
-
 def _visible_to(actor: Actor, pay: PeriodPay) -> PeriodPay:
+    """Everyone's pay for HR and administrators; an employee their own line once final; nobody else any
+    (a department head's staff's coefficients, bonuses and allowances are pay too)."""
     if can_see_pay(actor):
         return pay
-    lines = pay.run.lines
-    if actor.role is Role.EMPLOYEE:
-        if not pay.is_final:
-            raise PermissionDenied(_("Pay for {period} is not final yet.").format(period=pay.period.code))
-        own = tuple(line for line in lines if line.employee == actor.employee_id)
-        return replace(pay, run=PayRun(pay.period, own))
-    if actor.role is Role.HEAD:
-        lines = tuple(line for line in lines if pay.department_ids.get(line.employee) in actor.department_ids)
-    return replace(pay, run=PayRun(pay.period, tuple(_hide_base(line) for line in lines)), redacted=True)
+    if not can(actor, Permission.PAY_OWN) or actor.employee_id is None:
+        raise PermissionDenied(_("Only HR and administrators may see pay ({user}).").format(user=actor.name))
+    if not pay.is_final:
+        raise PermissionDenied(_("Pay for {period} is not final yet.").format(period=pay.period.code))
+    own = tuple(line for line in pay.run.lines if line.employee == actor.employee_id)
+    return replace(pay, run=PayRun(pay.period, own))
 
 
 def period_pay(session: Session, actor: Actor, period: str | Period) -> PeriodPay:

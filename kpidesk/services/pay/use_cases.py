@@ -14,6 +14,8 @@ from kpidesk.errors import KpiDeskError
 from kpidesk.services.actor import Actor
 from kpidesk.services.library.kpis import FieldRow
 from kpidesk.services.pay import payroll as pay
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import requires
 from kpidesk.store.db import Database
 
 
@@ -28,6 +30,7 @@ class PayOverview:
     budgets: pay.Budgets | None
 
 
+@requires(Permission.PAY_READ, Permission.PAY_OWN)
 def pay_overview(db: Database, actor: Actor, period: str) -> PayOverview:
     with db.session() as session:
         view = pay.period_pay(session, actor, period)
@@ -38,6 +41,7 @@ def pay_overview(db: Database, actor: Actor, period: str) -> PayOverview:
         return PayOverview(view, check, pay.rules_in_force(session, period), budgets)
 
 
+@requires(Permission.PAY_READ)
 def what_if(db: Database, actor: Actor, period: str, proposed: PayRules,
             budgets: pay.Budgets) -> tuple[WhatIf, BudgetCheck]:
     """The period's pay under ``proposed`` rules (nothing saved) and how it meets the budgets."""
@@ -46,6 +50,7 @@ def what_if(db: Database, actor: Actor, period: str, proposed: PayRules,
     return result, budget_check(result.after, budgets.departments, budgets.measure, budgets.organisation)
 
 
+@requires(Permission.PAY_READ)
 def export_payroll(db: Database, actor: Actor, period: str, out: str | Path):
     """Write the payroll file; a finalized period's pay is frozen by its first export."""
     from kpidesk.services.pay.export import export_payroll as export
@@ -67,6 +72,7 @@ class RulesEditorData:
     poor_length: int | None = None
 
 
+@requires(Permission.PAY_READ)
 def rules_editor_data(db: Database, actor: Actor, improvement_flag: str) -> RulesEditorData:
     from kpidesk.services.appraisal import periods
     from kpidesk.services.library import kpis
@@ -84,28 +90,33 @@ def rules_editor_data(db: Database, actor: Actor, improvement_flag: str) -> Rule
                                reward.length if reward else None, poor.length if poor else None)
 
 
+@requires(Permission.PAY_READ)
 def rule_book(db: Database, actor: Actor) -> PayRuleBook:
     pay.require_pay(actor)
     with db.session() as session:
         return pay.load_rule_book(session)
 
 
+@requires(Permission.PAY_MANAGE)
 def save_rules(db: Database, actor: Actor, effective_from: str, rules: PayRules, note: str = "") -> PayRuleBook:
     with db.write() as session:
         return pay.save_rule_version(session, actor, effective_from, rules, note)
 
 
+@requires(Permission.PAY_MANAGE)
 def set_base_pay(db: Database, actor: Actor, staff_no: str, amount) -> Decimal | None:
     with db.write() as session:
         return pay.set_base_pay(session, actor, staff_no, amount)
 
 
+@requires(Permission.PAY_MANAGE)
 def set_budget(db: Database, actor: Actor, period: str, amount, department: str | None,
                measure: str | None) -> pay.Budgets:
     with db.write() as session:
         return pay.set_budget(session, actor, period, amount, department, measure)
 
 
+@requires(Permission.PAY_MANAGE)
 def grant_bonus(db: Database, actor: Actor, period: str, staff_no: str, amount, reason: str):
     with db.write() as session:
         return pay.grant_bonus(session, actor, period, staff_no, amount, reason)

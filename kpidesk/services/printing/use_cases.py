@@ -7,9 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from kpidesk.services.actor import Actor
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import requires
 from kpidesk.store.db import Database
 
 
+@requires(Permission.RESULTS_READ)
 def chart(db: Database, actor: Actor, kind: str, period: str, *, employee: str | None = None,
           department: str | None = None, kpi: str | None = None, lang: str | None = None,
           length: int | None = None) -> Any:
@@ -36,6 +39,7 @@ def chart(db: Database, actor: Actor, kind: str, period: str, *, employee: str |
                                  lang=lang)
 
 
+@requires(Permission.RESULTS_READ)
 def verify_printed_sheet(db: Database, actor: Actor, period: str, staff_no: str, printed_hash: str):
     """Whether a printed sheet's hash matches the period's stored results."""
     from kpidesk.services.printing.verification import verify_sheet
@@ -44,6 +48,7 @@ def verify_printed_sheet(db: Database, actor: Actor, period: str, staff_no: str,
         return verify_sheet(session, actor, period, staff_no, printed_hash)
 
 
+@requires(Permission.PRINT)
 def print_sheets(db: Database, actor: Actor, request, out, *, progress=None, cancel=None,
                  processes: int | None = None):
     """Write the sheets, summary or year sheets of ``request`` as the actor may see them (see

@@ -1,12 +1,14 @@
 """Who may do what: permissions per role, the department scope of a department head, and ``require``.
 
-Every public service function calls :func:`require` (or filters by :func:`department_scope`) before it
-reads or writes appraisal data, so the same rules hold for the GUI, the command line and any script.
+Every public service function is gated by a decorator of :mod:`.gates` and, inside, calls :func:`require`
+(or filters by :func:`department_scope`) before it reads or writes a department's appraisal data, so the
+same rules hold for the GUI, the command line and any script.
 Single-user mode (the default) acts as the operating-system login with every right.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, PermissionDenied
-from kpidesk.i18n import _
+from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor, Role
 from kpidesk.store import models as m
 
@@ -43,10 +45,42 @@ class Permission(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     PAY_READ = "pay.read"  # base pay, pay lines with their base, budgets, the payroll file
+    PAY_OWN = "pay.own"  # one's own final pay line
     PAY_MANAGE = "pay.manage"  # pay rules, budgets, bonuses, base pay
+    DATABASE_ADMIN = "database.admin"  # check, copy, upgrade or re-initialise the database file
 
 
 P = Permission
+
+#: What each permission lets one do, as a refusal names it ("… is not allowed to {action}").
+ACTIONS: dict[Permission, str] = {
+    Permission.STAFF_READ: N_("see the staff list"),
+    Permission.STAFF_WRITE: N_("change the staff list"),
+    Permission.DATA_READ: N_("see KPI values"),
+    Permission.DATA_WRITE: N_("enter or import KPI values"),
+    Permission.FORMS_READ: N_("see appraisal forms"),
+    Permission.FORMS_WRITE: N_("fill in or import appraisal forms"),
+    Permission.FORMS_SELF: N_("fill in a self-assessment"),
+    Permission.RESULTS_READ: N_("see appraisal results"),
+    Permission.RESULTS_COMPUTE: N_("compute appraisal results"),
+    Permission.ADJUST: N_("adjust results or answer appeals"),
+    Permission.PRINT: N_("print appraisal sheets"),
+    Permission.SIGNOFF: N_("record sign-offs"),
+    Permission.PERIODS_READ: N_("see the periods"),
+    Permission.PERIODS_MANAGE: N_("open, finalize or reopen periods"),
+    Permission.LIBRARY_READ: N_("see the KPI and template library"),
+    Permission.LIBRARY_WRITE: N_("change the KPI and template library"),
+    Permission.IMPORT_LIBRARY: N_("import staff lists or KPI tables"),
+    Permission.SETTINGS_WRITE: N_("change the organisation's settings"),
+    Permission.AUDIT_READ: N_("read the audit log"),
+    Permission.USERS_MANAGE: N_("manage logins"),
+    Permission.BACKUP: N_("make backups"),
+    Permission.RESTORE: N_("restore a backup"),
+    Permission.PAY_READ: N_("see pay"),
+    Permission.PAY_OWN: N_("see their own pay"),
+    Permission.PAY_MANAGE: N_("change pay rules, budgets, bonuses or base pay"),
+    Permission.DATABASE_ADMIN: N_("check, copy, upgrade or re-create the database file"),
+}
 
 #: Permissions limited to the head's departments (or, for an employee, to their own record).
 SCOPED = frozenset({
@@ -66,13 +100,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.STAFF_READ, P.STAFF_WRITE, P.DATA_READ, P.DATA_WRITE, P.FORMS_READ, P.FORMS_WRITE, P.FORMS_SELF,
         P.RESULTS_READ, P.RESULTS_COMPUTE, P.ADJUST, P.PRINT, P.SIGNOFF, P.PERIODS_READ, P.PERIODS_MANAGE,
         P.LIBRARY_READ, P.LIBRARY_WRITE, P.IMPORT_LIBRARY, P.SETTINGS_WRITE, P.AUDIT_READ, P.BACKUP,
-        P.PAY_READ, P.PAY_MANAGE,
+        P.PAY_READ, P.PAY_OWN, P.PAY_MANAGE,
     }),
     Role.HEAD: frozenset({
         P.STAFF_READ, P.STAFF_WRITE, P.DATA_READ, P.DATA_WRITE, P.FORMS_READ, P.FORMS_WRITE, P.FORMS_SELF,
         P.RESULTS_READ, P.RESULTS_COMPUTE, P.ADJUST, P.PRINT, P.SIGNOFF, P.PERIODS_READ, P.LIBRARY_READ,
     }),
-    Role.EMPLOYEE: frozenset({P.FORMS_SELF, P.RESULTS_READ, P.PRINT, P.PERIODS_READ, P.LIBRARY_READ}),
+    Role.EMPLOYEE: frozenset({P.FORMS_SELF, P.RESULTS_READ, P.PRINT, P.PERIODS_READ, P.LIBRARY_READ, P.PAY_OWN}),
     Role.AUDITOR: frozenset({
         P.STAFF_READ, P.DATA_READ, P.FORMS_READ, P.RESULTS_READ, P.PRINT, P.PERIODS_READ, P.LIBRARY_READ,
         P.AUDIT_READ,
@@ -109,9 +143,8 @@ def denied_message(actor: Actor, permission: Permission, department_id: int | No
         return _("{user} may only work on their own department and its sub-departments.").format(user=actor.name)
     if actor.role == Role.EMPLOYEE and permission in ROLE_PERMISSIONS[Role.EMPLOYEE]:
         return _("{user} may only see their own appraisal.").format(user=actor.name)
-    return _("{user} ({role}) is not allowed to do this ({permission}).").format(
-        user=actor.name, role=role_label(actor.role), permission=permission.value
-    )
+    return _("{user} ({role}) is not allowed to {action}.").format(
+        user=actor.name, role=role_label(actor.role), action=_(ACTIONS[permission]))
 
 
 def require_for_employee(session: Session, actor: Actor, permission: Permission, employee_id: int,
@@ -127,6 +160,33 @@ def require_for_employee(session: Session, actor: Actor, permission: Permission,
             raise NotFound(_("The employee no longer exists."))
         department_id = employee.department_id
     require(actor, permission, department_id, employee_id=employee_id)
+
+
+def require_for_employees(session: Session, actor: Actor, permission: Permission,
+                          employee_ids: Iterable[int]) -> None:
+    """Refuse the whole request, naming the people and their departments, when any of ``employee_ids``
+    lies outside the actor's scope for ``permission`` (by their current department): a head importing a
+    file that holds another department's people writes nothing at all."""
+    allowed = employee_scope(session, actor, permission)
+    if allowed is None:
+        return
+    outside = sorted(set(employee_ids) - allowed)
+    if not outside:
+        return
+    rows = session.execute(
+        select(m.Employee.staff_no, m.Employee.name, m.Department.name)
+        .outerjoin(m.Department, m.Department.id == m.Employee.department_id)
+        .where(m.Employee.id.in_(outside[:MAX_NAMED + 1])).order_by(m.Employee.staff_no)
+    ).all()
+    people = [f"{staff_no} {name} ({department or '—'})" for staff_no, name, department in rows[:MAX_NAMED]]
+    if len(outside) > MAX_NAMED:
+        people.append(_("and {count} more").format(count=len(outside) - MAX_NAMED))
+    raise PermissionDenied(_("{user} may not work on people outside their own departments: {people}. "
+                             "Nothing was written.").format(user=actor.name, people="; ".join(people)))
+
+
+#: How many people a refusal names before it only counts the rest.
+MAX_NAMED = 5
 
 
 def department_scope(actor: Actor, permission: Permission = P.RESULTS_READ) -> frozenset[int] | None:

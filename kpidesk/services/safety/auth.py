@@ -23,6 +23,7 @@ from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, department_and_descendants, require
+from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
@@ -164,6 +165,7 @@ def list_users(session: Session, actor: Actor) -> list[UserRow]:
 # --------------------------------------------------------------------------- logging in
 
 
+@touches_no_appraisal_data
 def log_in(db, username: str, password: str, *, now: datetime | None = None) -> Actor:
     """Check a password and return the user's :class:`Actor`.
 
@@ -207,6 +209,7 @@ def actor_for_user(session: Session, user: m.User) -> Actor:
     return Actor(name=user.username, role=role, employee_id=user.employee_id, department_ids=departments)
 
 
+@touches_no_appraisal_data
 def actor_for_cli(db, username: str | None, password: str | None = None, *, prompt=None) -> Actor:
     """The command line's actor. With access control off every command runs as ``Actor.local_owner()``;
     with it on, ``--user NAME`` (or ``KPIDESK_USER``) is required and the password comes from
@@ -232,6 +235,7 @@ def actor_for_cli(db, username: str | None, password: str | None = None, *, prom
 # --------------------------------------------------------------------------- recovery
 
 
+@touches_no_appraisal_data
 def recover_admin(db, username: str, code: str, new_password: str, *, now: datetime | None = None) -> str:
     """Reset an administrator's password with the recovery code; returns the next recovery code
     (each code works once). Wrong codes are rate-limited like logins."""

@@ -22,6 +22,7 @@ from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.gates import requires
 from kpidesk.store import backups as files
 from kpidesk.store import encryption, sqlite
 from kpidesk.store.db import Database, DatabaseBusy
@@ -73,6 +74,7 @@ def backup_before(db: Database, action: str) -> Path | None:
     return target
 
 
+@requires(Permission.BACKUP)
 def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     """``kpidesk backup [--out FILE]``: a checked copy into the backup folder or to ``out``."""
     require(actor, Permission.BACKUP)
@@ -94,6 +96,7 @@ def backup_to(db: Database, actor: Actor, out: Path | None = None) -> Path:
     return out
 
 
+@requires(Permission.BACKUP)
 def change_backup_folder(db: Database, actor: Actor, folder: Path | str | None) -> tuple[Path, int]:
     """Keep this database's backups in ``folder`` from now on (None: the default beside the file) and move
     the backups already taken there, so restore and the damaged-file diagnosis still find them.
@@ -318,6 +321,7 @@ class RestoreResult:
     checksum: str
 
 
+@requires(Permission.RESTORE)
 def restore(db_path: str | Path, file: str | Path, *, actor: Actor,
             passphrase: str | None = None) -> RestoreResult:
     """Replace the database at ``db_path`` with ``file`` after checking ``file`` is a sound KPI Desk
@@ -377,6 +381,7 @@ def restore(db_path: str | Path, file: str | Path, *, actor: Actor,
     return RestoreResult(db_path, file, replaced, verdict.schema_version or "", checksum)
 
 
+@requires(Permission.RESTORE)
 def restore_newest_good_backup(db_path: str | Path, *, actor: Actor) -> RestoreResult:
     """What the "restore the newest good backup" button and ``kpidesk restore --newest`` do."""
     backup = newest_good_backup(Path(db_path))

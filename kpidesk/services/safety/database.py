@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kpidesk.services.safety.backup import DatabaseProblem, daily_backup, diagnose
+from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.store import models as m
 from kpidesk.store.db import Database, open_database
 from kpidesk.store.encryption import looks_encrypted
@@ -37,6 +38,7 @@ def open_checked(target: str | Path | None = None, *, passphrase: str | None = N
     return open_for_use(target, passphrase=passphrase)
 
 
+@touches_no_appraisal_data
 def has_data(db: Database) -> bool:
     with db.session() as session:
         return any(

@@ -19,6 +19,7 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.progress import ProgressCallback, report
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, require
+from kpidesk.services.safety.gates import requires, touches_no_appraisal_data
 from kpidesk.store import encryption
 from kpidesk.store.db import Database, open_database
 
@@ -44,6 +45,7 @@ def _require_file(db: Database) -> Path:
     return db.path
 
 
+@touches_no_appraisal_data
 def logins_on(db: Database) -> bool:
     """Whether the database asks for logins (then its key is the administrator's password)."""
     from kpidesk.services.safety import auth
@@ -52,6 +54,7 @@ def logins_on(db: Database) -> bool:
         return auth.access_enabled(session)
 
 
+@requires(Permission.RESTORE)
 def encrypt_database(db: Database, actor: Actor, passphrase: str | None = None, *,
                      progress: ProgressCallback | None = None) -> ConversionResult:
     """Encrypt the file in place. With logins on, ``passphrase`` must be the acting administrator's
@@ -95,6 +98,7 @@ def encrypt_database(db: Database, actor: Actor, passphrase: str | None = None, 
     return ConversionResult(reopened, source, remembered, _plain_backups(reopened))
 
 
+@requires(Permission.RESTORE)
 def decrypt_database(db: Database, actor: Actor, *, progress: ProgressCallback | None = None) -> ConversionResult:
     """Store the file without encryption again. The key stays in the keyring: backups taken while the
     database was encrypted still need it."""

@@ -10,9 +10,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpidesk.services.actor import Actor
+from kpidesk.services.safety.access import Permission
+from kpidesk.services.safety.gates import any_login, requires
 from kpidesk.store.db import Database
 
 
+@any_login
+def database_info(db: Database, actor: Actor) -> dict:
+    """Counts, schema version, path and periods (``kpidesk info``): for anyone logged in."""
+    from kpidesk.services.safety.database import info
+
+    return info(db)
+
+
+@requires(Permission.DATABASE_ADMIN)
+def check_database(db: Database, actor: Actor) -> list[str]:
+    """Integrity, schema version and audit chain problems; [] when the database is sound."""
+    from kpidesk.services.safety.maintenance import check_database as check
+
+    return check(db)
+
+
+@requires(Permission.USERS_MANAGE)
 def enable_access(db: Database, actor: Actor, admin: str, password: str):
     from kpidesk.services.safety import auth
 
@@ -20,6 +39,7 @@ def enable_access(db: Database, actor: Actor, admin: str, password: str):
         return auth.enable_access(session, actor, admin, password)
 
 
+@requires(Permission.USERS_MANAGE)
 def disable_access(db: Database, actor: Actor) -> None:
     from kpidesk.services.safety import auth
 
@@ -27,6 +47,7 @@ def disable_access(db: Database, actor: Actor) -> None:
         auth.disable_access(session, actor)
 
 
+@requires(Permission.USERS_MANAGE)
 def add_user(db: Database, actor: Actor, name: str, password: str, role: str, *,
              employee_id: int | None = None, department_id: int | None = None) -> str:
     """Create a login; returns its user name."""
@@ -37,6 +58,7 @@ def add_user(db: Database, actor: Actor, name: str, password: str, role: str, *,
                              department_id=department_id).username
 
 
+@any_login
 def set_password(db: Database, actor: Actor, name: str, password: str, *,
                  old_password: str | None = None) -> None:
     from kpidesk.services.safety import auth
@@ -45,6 +67,7 @@ def set_password(db: Database, actor: Actor, name: str, password: str, *,
         auth.set_password(session, actor, name, password, old_password=old_password)
 
 
+@any_login
 def list_users(db: Database, actor: Actor) -> tuple[bool, list]:
     """Whether access control is on, and the logins the actor may see."""
     from kpidesk.services.safety import auth
@@ -53,6 +76,7 @@ def list_users(db: Database, actor: Actor) -> tuple[bool, list]:
         return auth.access_enabled(session), auth.list_users(session, actor)
 
 
+@requires(Permission.AUDIT_READ)
 def audit_entries(db: Database, actor: Actor, filters) -> list:
     from kpidesk.services.safety import audit
 
@@ -60,6 +84,7 @@ def audit_entries(db: Database, actor: Actor, filters) -> list:
         return audit.list_entries(session, actor, filters)
 
 
+@requires(Permission.AUDIT_READ)
 def verify_audit(db: Database, actor: Actor):
     from kpidesk.services.safety import audit
 
@@ -67,6 +92,7 @@ def verify_audit(db: Database, actor: Actor):
         return audit.verify(session, actor)
 
 
+@requires(Permission.AUDIT_READ)
 def export_audit(db: Database, actor: Actor, out: Path, filters) -> Path:
     from kpidesk.services.safety import audit
 

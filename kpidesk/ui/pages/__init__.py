@@ -20,6 +20,7 @@ class PageEntry:
     icon: str  # a name from resources/icons (without .svg)
     target: str  # "package.module:ClassName"
     services: tuple[str, ...] = ()  # Qt-free modules its loading needs, imported while the database opens
+    needs: tuple[str, ...] = ()  # permissions (values of access.Permission); hidden from a login holding none
 
     def modules(self) -> tuple[str, ...]:
         return (self.target.partition(":")[0], *self.services)
@@ -34,14 +35,15 @@ class PageEntry:
 PAGES: list[PageEntry] = [
     PageEntry("overview", N_("Overview"), "overview", "kpidesk.ui.pages.overview.page:OverviewPage",
               services=("kpidesk.services.appraisal.overview",)),
-    PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff.page:StaffPage"),
+    PageEntry("staff", N_("Staff"), "staff", "kpidesk.ui.pages.staff.page:StaffPage", needs=("staff.read",)),
     PageEntry("templates", N_("KPIs & templates"), "templates", "kpidesk.ui.pages.templates.page:TemplatesPage"),
-    PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry.page:DataEntryPage"),
+    PageEntry("data_entry", N_("Data entry"), "data_entry", "kpidesk.ui.pages.data_entry.page:DataEntryPage",
+              needs=("data.read",)),
     PageEntry("forms", N_("Appraisal forms"), "forms", "kpidesk.ui.pages.forms.page:FormsPage"),
     PageEntry("results", N_("Results & calibration"), "results", "kpidesk.ui.pages.results.page:ResultsPage"),
     PageEntry("history", N_("History & charts"), "history", "kpidesk.ui.pages.history.page:HistoryPage"),
     PageEntry("print", N_("Print"), "print", "kpidesk.ui.pages.print.page:PrintPage"),
-    PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay.page:PayPage"),
+    PageEntry("pay", N_("Pay"), "pay", "kpidesk.ui.pages.pay.page:PayPage", needs=("pay.read", "pay.own")),
     PageEntry("settings", N_("Settings"), "settings", "kpidesk.ui.pages.settings.page:SettingsPage"),
 ]
 
