@@ -395,8 +395,9 @@ def test_a_kpi_keeps_the_fields_it_is_computed_from_and_its_score(entry, qtbot):
     shown = [(c.kind, c.code) for c in entry.model.columns]
     assert shown == [("total", "total"), ("grade", "grade"), ("field", "first_contact_resolved"),
                      ("field", "contacts"), ("kpi", "fcr")]
-    combo.setCurrentIndex(combo.findData("csat"))  # typed directly: its own column and its score
-    assert [(c.kind, c.code) for c in entry.model.columns][2:] == [("field", "csat"), ("kpi", "csat")]
+    combo.setCurrentIndex(combo.findData("csat"))  # typed as a percent, or read from a 5-point survey score
+    assert [(c.kind, c.code) for c in entry.model.columns][2:] == [("field", "csat"), ("field", "survey_score"),
+                                                                   ("kpi", "csat")]
     combo.setCurrentIndex(0)
     assert len(entry.model.columns) > 20
 
