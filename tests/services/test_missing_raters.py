@@ -25,12 +25,12 @@ def withdraw(db, staff_no, role=None):
         return employee
 
 
-def test_the_checklist_names_the_missing_form_and_rater_as_the_overview_counts_them(demo_db):
+def test_the_checklist_names_the_missing_form_and_rater_as_the_overview_counts_them(demo_db, actor):
     one = withdraw(demo_db, "CS001", "manager")
     everything = withdraw(demo_db, "CS002")
     with demo_db.session() as s:
-        checklist = period_review.finalize_checklist(s, PERIOD)
-        scores = compute_scores(s, PERIOD)
+        checklist = period_review.finalize_checklist(s, actor, PERIOD)
+        scores = compute_scores(s, actor, PERIOD)
         raters = overview.rater_progress(s, period_record(s, PERIOD), {int(i) for i in scores.frame.index})
     incomplete = {e.employee_id: e for e in checklist.entries if e.kind == "qualitative_partial"}
     assert set(incomplete) == {one, everything}  # also the person nobody has rated yet
@@ -46,10 +46,10 @@ def test_the_checklist_names_the_missing_form_and_rater_as_the_overview_counts_t
     assert sum(r.expected - r.submitted for r in raters) == len(named)
 
 
-def test_an_incomplete_qualitative_part_does_not_count_towards_coverage(demo_db):
+def test_an_incomplete_qualitative_part_does_not_count_towards_coverage(demo_db, actor):
     one = withdraw(demo_db, "CS001", "manager")
     with demo_db.session() as s:
-        row = compute_scores(s, PERIOD).frame.loc[one]
+        row = compute_scores(s, actor, PERIOD).frame.loc[one]
     assert "qualitative_partial" in row["flags"]
     assert not bool(row["qualitative_included"])
     assert float(row["coverage"]) < 1.0
