@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 APP_DIR = Path(__file__).resolve().parents[2] / "dist" / "kpidesk"
-SIZE_BUDGET_MB = 250
+SIZE_BUDGET_MB = 260  # as tools/build_app.py
 
 
 def exe(name: str) -> Path:
