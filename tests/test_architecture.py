@@ -40,6 +40,19 @@ def test_core_modules_load_no_qt():
     assert result.stdout.strip() == ""
 
 
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """Every command's parser is built at start; pandas and matplotlib (about 0.4 s) load only in the commands
+    that read or draw tables, not for ``--help`` or ``info``."""
+    code = (
+        "import sys, kpidesk.cli\n"
+        "list(kpidesk.cli.iter_command_modules())\n"
+        "print(','.join(sorted(m for m in ('pandas', 'matplotlib', 'reportlab') if m in sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
 def test_import_linter_contracts_hold():
     import shutil
 

@@ -9,10 +9,12 @@ replaced by visible marks, so that text stored before they were refused still ex
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kpidesk.domain.text_rules import show_controls
+
+if TYPE_CHECKING:  # pandas only for frames: the command line's row writers load without it
+    import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,9 +42,11 @@ def neutralise_row(values: Iterable[object]) -> list[object]:
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell (and header) neutralised."""
+    from pandas.api.types import is_string_dtype
+
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+        if out[column].dtype == object or is_string_dtype(out[column].dtype):
             out[column] = out[column].map(neutralise).astype(object)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
