@@ -66,6 +66,18 @@ def _reason(text: str | None) -> str:
     return cleaned
 
 
+def _removable(session: Session, actor: Actor, model, row_id: int, gone: str):
+    """The row to remove, with its period: refused when it is gone, its period is locked or ``actor`` may not
+    adjust that person."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(gone)
+    record = session.get_one(m.PeriodRecord, row.period_id)
+    ensure_writable(record)
+    require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
+    return row, record
+
+
 def _points(value) -> Decimal:
     try:
         points = Decimal(str(value).strip().replace("＋", "+").replace("−", "-"))
@@ -90,12 +102,7 @@ def add_adjustment(session: Session, actor: Actor, period: str, employee_id: int
 
 
 def remove_adjustment(session: Session, actor: Actor, adjustment_id: int, reason: str | None = None) -> None:
-    row = session.get(m.Adjustment, adjustment_id)
-    if row is None:
-        raise NotFound(_("The adjustment no longer exists."))
-    record = session.get_one(m.PeriodRecord, row.period_id)
-    ensure_writable(record)
-    require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
+    row, record = _removable(session, actor, m.Adjustment, adjustment_id, _("The adjustment no longer exists."))
     audit.record(session, actor, "adjustment.remove", entity="adjustment", entity_id=row.id,
                  old={"period": record.code, "employee_id": row.employee_id, "points": str(row.points),
                       "reason": row.reason}, reason=reason)
@@ -141,11 +148,7 @@ def add_exemption(session: Session, actor: Actor, period: str, employee_id: int,
 
 
 def remove_exemption(session: Session, actor: Actor, exemption_id: int, reason: str | None = None) -> None:
-    row = session.get(m.Exemption, exemption_id)
-    if row is None:
-        raise NotFound(_("The exemption no longer exists."))
-    ensure_writable(session.get_one(m.PeriodRecord, row.period_id))
-    require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
+    row, _record = _removable(session, actor, m.Exemption, exemption_id, _("The exemption no longer exists."))
     audit.record(session, actor, "exemption.remove", entity="exemption", entity_id=row.id,
                  old={"employee_id": row.employee_id, "kpi_id": row.kpi_id, "reason": row.reason}, reason=reason)
     session.delete(row)
@@ -184,12 +187,8 @@ def add_grading_waiver(session: Session, actor: Actor, period: str, employee_id:
 
 def remove_grading_waiver(session: Session, actor: Actor, waiver_id: int, reason: str | None = None) -> None:
     """The person is graded again only when their coverage reaches the minimum."""
-    row = session.get(m.GradingWaiver, waiver_id)
-    if row is None:
-        raise NotFound(_("The decision to grade despite too little data no longer exists."))
-    record = session.get_one(m.PeriodRecord, row.period_id)
-    ensure_writable(record)
-    require_for_employee(session, actor, Permission.ADJUST, row.employee_id)
+    row, record = _removable(session, actor, m.GradingWaiver, waiver_id,
+                             _("The decision to grade despite too little data no longer exists."))
     audit.record(session, actor, "grading_waiver.remove", entity="grading_waiver", entity_id=row.id,
                  old={"period": record.code, "employee_id": row.employee_id, "reason": row.reason}, reason=reason)
     session.delete(row)
