@@ -2,13 +2,15 @@
 
 Passed explicitly to each page (no global main window). ``changed`` is emitted after a write so open
 pages refresh what they show; ``database_changed`` when another file is opened or the first one is ready.
+Caches of what one person saw in one database register a clear hook (``on_forget``); they are emptied
+whenever the database is switched or another person acts, before any page hears of it.
 """
 
 from __future__ import annotations
 
 import enum
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -60,7 +62,8 @@ class AppContext(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.actor = actor
+        self._forget_hooks: list[Callable[[], None]] = []
+        self._actor = actor
         self.tasks = tasks
         self.dialogs = dialogs
         self.settings = settings if settings is not None else QSettings()
@@ -82,6 +85,25 @@ class AppContext(QObject):
 
         on_language_changed(relay)
 
+    # -- who acts, and what is remembered for them ---------------------------------------------------
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    @actor.setter
+    def actor(self, actor: Actor) -> None:
+        if actor != self._actor:
+            self.forget_cached()
+        self._actor = actor
+
+    def on_forget(self, clear: Callable[[], None]) -> None:
+        """Register a cache's ``clear``: called when the database is switched or the acting user changes."""
+        self._forget_hooks.append(clear)
+
+    def forget_cached(self) -> None:
+        for clear in self._forget_hooks:
+            clear()
+
     # -- database -----------------------------------------------------------------------------------
     @property
     def has_database(self) -> bool:
@@ -93,6 +115,7 @@ class AppContext(QObject):
 
     def set_database(self, db: Database | None, period_code: str | None = None) -> None:
         """Adopt a newly opened database (disposing the previous one) and tell every page."""
+        self.forget_cached()
         previous, self.db = self.db, db
         if previous is not None and previous is not db:
             previous.dispose()
@@ -129,6 +152,7 @@ class AppContext(QObject):
 
     def close(self) -> None:
         self.tasks.shutdown()
+        self.forget_cached()
         if self.db is not None:
             self.db.dispose()
             self.db = None

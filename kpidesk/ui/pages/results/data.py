@@ -135,6 +135,17 @@ def coverage_text(value) -> str:
     return "—" if number != number else f"{number * 100:.0f}%"
 
 
+def warm_up_charts() -> None:
+    """Load matplotlib and the chart font in a worker, so the calibration chart never loads them on the UI
+    thread; run after the table is shown, since the table needs none of it."""
+    from kpidesk.ui.gc_pause import quiet_imports
+
+    with quiet_imports():
+        from kpidesk.ui.pages.history.chart_canvas import warm_up
+
+        warm_up()
+
+
 def load_results(db, actor, period: str, *, progress: ProgressCallback | None = None,
                  cancel: CancelToken | None = None) -> ResultsData:
     """Compute (or read the snapshot of) ``period`` and gather what the page's tabs show."""
@@ -142,9 +153,6 @@ def load_results(db, actor, period: str, *, progress: ProgressCallback | None = 
 
     with quiet_imports():
         from kpidesk.services.appraisal.use_cases import RESULTS_STEPS, period_results
-        from kpidesk.ui.pages.history.chart_canvas import warm_up
-
-        warm_up()  # matplotlib and its fonts load here, not when the calibration chart is first drawn
     read = period_results(db, actor, period, progress=progress, cancel=cancel)
     kpis = {code: KpiInfo(label.code, label.name, label.unit) for code, label in read.kpis.items()}
     table, keys = results_table(read.scores, kpis, read.grade_consequences)

@@ -1,7 +1,9 @@
 """(long: the page coordinates six tabs and the finalize flow; their widgets already live in sibling modules) The Results & calibration page: the computed table, explanations, adjustments, exemptions and
 grading despite too little data, calibration, review with appeals, finalize / reopen, and sign-offs.
 
-Everything is read by ``results_data.load_results`` in a worker; every change is a service call in a
+Everything is read by ``results_data.load_results`` in a worker. The last result of each period is kept
+(for this database and this user's view of it only, see ``result_cache``) and shown at once, marked as
+being refreshed, while the worker computes it again: the table is never blank on a reopen. Every change is a service call in a
 write task (audited there), after which the context's ``changed`` signal makes the page reload. Adding an
 adjustment or exemption can be undone (the undo removes it again, with a reason in the audit log).
 """
@@ -31,6 +33,7 @@ from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _, ngettext
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.appraisal import use_cases as appraisal
+from kpidesk.services.appraisal.result_cache import ResultCache
 from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.closing import use_cases as closing
 from kpidesk.services.safety.access import Permission, can, may_somewhere
@@ -41,7 +44,7 @@ from kpidesk.ui.later_text import Message, RelabelledCommand, message
 from kpidesk.ui.models import display_value
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.results.calibration import CalibrationView
-from kpidesk.ui.pages.results.data import ResultsData, load_results
+from kpidesk.ui.pages.results.data import ResultsData, load_results, warm_up_charts
 from kpidesk.ui.pages.results.model import ResultsModel, ResultsProxy
 from kpidesk.ui.pages.results.review import ReviewView, SignoffsView
 from kpidesk.ui.pages.results.widgets import fit_from_sample
@@ -88,10 +91,18 @@ class ResultsPage(Page):
         self.selected_employee: int | None = None
         self.stack = QUndoStack(self)
         self.last_task: Task | None = None
+        self.results_cache: ResultCache[ResultsData] = ResultCache(capacity=4)
+        ctx.on_forget(self.results_cache.clear)
+        self.refreshing = False  # the table shows a kept result while the fresh one is computed
+        self._loads = 0  # only the newest load's result is shown
 
         self.title = heading()
         self.status = QLabel()
         self.status.setObjectName("resultsStatus")
+        self.refreshing_label = QLabel()
+        self.refreshing_label.setObjectName("resultsRefreshing")
+        self.refreshing_label.setStyleSheet("color: #78909c; font-style: italic;")
+        self.refreshing_label.hide()
         self.recompute_button = QPushButton()
         self.adjust_button = QPushButton()
         self.exempt_button = QPushButton()
@@ -114,6 +125,7 @@ class ResultsPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
+        top.addWidget(self.refreshing_label)
         top.addWidget(self.status)
         actions = QHBoxLayout()
         for button in (self.recompute_button, self.adjust_button, self.exempt_button, self.remove_button,
@@ -204,6 +216,9 @@ class ResultsPage(Page):
         self.reopen_button.setText(_("Re&open…"))
         self.search.setPlaceholderText(_("Search name, staff no., grade, flag…"))
         self.flagged_check.setText(_("Flagged only"))
+        self.refreshing_label.setText(_("Refreshing…"))
+        self.refreshing_label.setToolTip(_("These are the results last computed; the fresh ones replace them in a "
+                                           "moment"))
         if self.group_combo.count():
             self.group_combo.setItemText(0, _("All departments, teams and positions"))
         self.tabs.setTabText(0, _("Results"))
@@ -224,10 +239,18 @@ class ResultsPage(Page):
             self._show(None)
             self.banner.show_text(_("No period is open yet."))
             return None
-        task = Task(self, load_results, self.ctx.db, self.ctx.actor, period)
+        db, actor, language = self.ctx.db, self.ctx.actor, self.ctx.language
+        self._loads += 1
+        number = self._loads
+        kept = self.results_cache.get(db, actor, period, language)
+        if kept is not None and kept is not self.data:
+            self._show(kept, fresh=False)
+        self._set_refreshing(self.data is not None)
+        task = Task(self, load_results, db, actor, period)
         if with_progress:
             task.with_progress(_("Recomputing {period}…").format(period=period))
-        self.last_task = task.success(self._show).failure(self._load_failed).start()
+        self.last_task = task.success(lambda data: self._computed(number, db, actor, language, data)) \
+            .failure(lambda error: self._load_failed(number, error)).start()
         return self.last_task
 
     def recompute(self) -> Task | None:
@@ -261,16 +284,41 @@ class ResultsPage(Page):
         return [("results-calibration", lambda: self.tabs.setCurrentWidget(self.calibration))]
 
     # -- showing --------------------------------------------------------------------------------------
-    def _load_failed(self, error: BaseException) -> None:
+    def _on_database_changed(self) -> None:
+        """Another database (or another login): nothing of the previous one stays on screen, and results
+        still being computed for it are not shown when they arrive."""
+        self._loads += 1
+        self._set_refreshing(False)
+        self._show(None)
+        super()._on_database_changed()
+
+    def _computed(self, number: int, db, actor, language: str, data: ResultsData) -> None:
+        if db is not self.ctx.db or actor != self.ctx.actor:
+            return  # computed for a database or a login that is gone
+        self.results_cache.put(db, actor, data.period, data, language)
+        if number == self._loads:
+            self._set_refreshing(False)
+            self._show(data)
+        warm_charts_once(self)
+
+    def _set_refreshing(self, refreshing: bool) -> None:
+        self.refreshing = refreshing
+        self.refreshing_label.setVisible(refreshing)
+
+    def _load_failed(self, number: int, error: BaseException) -> None:
         from kpidesk.errors import Cancelled
         from kpidesk.ui.dialogs import error_text
 
+        if number != self._loads:
+            return
+        self._set_refreshing(False)
         if isinstance(error, Cancelled):
             return
         self._show(None)
         self.banner.show_text(error_text(error), "error")
 
-    def _show(self, data: ResultsData | None) -> None:
+    def _show(self, data: ResultsData | None, *, fresh: bool = True) -> None:
+        """Show ``data``; a kept result (not ``fresh``) is shown the same way but announces no ``loaded``."""
         if data is not None and data.period != self.ctx.period_code:
             return
         self.data = data
@@ -287,7 +335,8 @@ class ResultsPage(Page):
         if self.selected_employee is not None:
             self._select(self.selected_employee)
             self.show_cell(self.table.currentIndex())
-        self.loaded.emit()
+        if fresh:
+            self.loaded.emit()
 
     def _fill_current_tab(self) -> None:
         """The other tabs are filled when first looked at after a load (a 500-person period stays quick)."""
@@ -744,6 +793,18 @@ class ResultsPage(Page):
             return
         db, actor = self.ctx.db, self.ctx.actor
         self.run_write(lambda: appraisal.remove_signoff(db, actor, signed[index].id, reason), Changes.RESULTS)
+
+
+_charts_warmed = False
+
+
+def warm_charts_once(page: ResultsPage) -> None:
+    """Load matplotlib and the chart font in a worker once the first table is shown (the calibration tab
+    needs them): two thirds of the first computation's 1.0 s was this loading, which the table does not need."""
+    global _charts_warmed
+    if not _charts_warmed:
+        _charts_warmed = True
+        Task(page, warm_up_charts).rendering().start()
 
 
 def _esc(text: object) -> str:
