@@ -20,7 +20,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from bench_ui_stall import PERIOD, Watchdog, build_office, idle, wait_for  # noqa: E402
+from bench_ui_stall import PERIOD, Watchdog, idle, office_in_own_folder, office_window, wait_for  # noqa: E402
 
 FILLED_TARGET_S = 0.3
 STALL_TARGET_MS = 100.0
@@ -69,29 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
 
-    folder = Path(tempfile.mkdtemp(prefix="kpidesk-results-open-"))
-    for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        os.environ[variable] = str(folder / variable.lower())
-    os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")
-    database = folder / "office.db"
-    started = time.perf_counter()
-    build_office(database, args.employees)
-    print(f"generated {args.employees} employees in {time.perf_counter() - started:.1f} s")
-
-    from PySide6.QtCore import QSettings
-
-    from kpidesk.ui.app import after_first_paint, build_window, make_application
+    folder, database = office_in_own_folder(args.employees, "kpidesk-results-open-")
     from kpidesk.ui.context import Changes
     from kpidesk.ui.dialogs import ScriptedDialogs
 
-    app = make_application([sys.argv[0]])
-    settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "zh_CN")
-    settings.setValue("window/last_page", "settings")
-    window = build_window(settings, dialogs=ScriptedDialogs())
-    window.resize(1360, 860)
-    window.show()
-    after_first_paint()
+    app, window = office_window(folder, ScriptedDialogs())
     dog = Watchdog()
     rounds: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
     for _ in range(args.repeats):

@@ -164,6 +164,36 @@ def idle(window) -> bool:
     return not window.ctx.tasks.busy
 
 
+def office_in_own_folder(employees: int, prefix: str) -> tuple[Path, Path]:
+    """A temporary folder standing in for the user's home (settings, caches, log) and the office in it."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[variable] = str(folder / variable.lower())
+    os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")
+    database = folder / "office.db"
+    started = time.perf_counter()
+    build_office(database, employees)
+    print(f"generated {employees} employees in {time.perf_counter() - started:.1f} s")
+    return folder, database
+
+
+def office_window(folder: Path, dialogs):
+    """The real main window, shown and painted, in Chinese, with the settings kept in ``folder``."""
+    from PySide6.QtCore import QSettings
+
+    from kpidesk.ui.app import after_first_paint, build_window, make_application
+
+    app = make_application([sys.argv[0]])
+    settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", "zh_CN")
+    settings.setValue("window/last_page", "settings")
+    window = build_window(settings, dialogs=dialogs)
+    window.resize(1360, 860)
+    window.show()
+    after_first_paint()
+    return app, window
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=500)
@@ -171,29 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--why", action="store_true", help="sample the UI thread's stack while it stalls")
     args = parser.parse_args(argv)
 
-    folder = Path(tempfile.mkdtemp(prefix="kpidesk-stall-"))
-    for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        os.environ[variable] = str(folder / variable.lower())
-    os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")
-    database = folder / "office.db"
-    started = time.perf_counter()
-    build_office(database, args.employees)
-    print(f"generated {args.employees} employees in {time.perf_counter() - started:.1f} s")
-
-    from PySide6.QtCore import QSettings
-
-    from kpidesk.ui.app import after_first_paint, build_window, make_application
+    folder, database = office_in_own_folder(args.employees, "kpidesk-stall-")
     from kpidesk.ui.dialogs import ScriptedDialogs
 
-    app = make_application([sys.argv[0]])
-    settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "zh_CN")
-    settings.setValue("window/last_page", "settings")
     dialogs = ScriptedDialogs()
-    window = build_window(settings, dialogs=dialogs)
-    window.resize(1360, 860)
-    window.show()
-    after_first_paint()
+    app, window = office_window(folder, dialogs)
     window.open_path(database)
     wait_for(app, lambda: window.ctx.db is not None and idle(window))
     window.ctx.set_period(PERIOD)

@@ -47,6 +47,7 @@ class AppContext(QObject):
 
     changed = Signal(object)  # Changes
     database_changed = Signal()  # a database was opened (or closed); pages reload everything
+    actor_changed = Signal()  # someone else acts now; what was shown for the previous person goes
     period_changed = Signal(str)  # the current period code
     language_changed = Signal(str)  # "zh_CN" or "en", after the catalogue switched
     busy_changed = Signal(bool)
@@ -92,9 +93,11 @@ class AppContext(QObject):
 
     @actor.setter
     def actor(self, actor: Actor) -> None:
-        if actor != self._actor:
-            self.forget_cached()
+        if actor == self._actor:
+            return
+        self.forget_cached()
         self._actor = actor
+        self.actor_changed.emit()
 
     def on_forget(self, clear: Callable[[], None]) -> None:
         """Register a cache's ``clear``: called when the database is switched or the acting user changes."""

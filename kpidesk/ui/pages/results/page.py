@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -93,6 +93,7 @@ class ResultsPage(Page):
         self.last_task: Task | None = None
         self.results_cache: ResultCache[ResultsData] = ResultCache(capacity=4)
         ctx.on_forget(self.results_cache.clear)
+        ctx.actor_changed.connect(self._on_actor_changed)
         self.refreshing = False  # the table shows a kept result while the fresh one is computed
         self._loads = 0  # only the newest load's result is shown
 
@@ -285,12 +286,22 @@ class ResultsPage(Page):
 
     # -- showing --------------------------------------------------------------------------------------
     def _on_database_changed(self) -> None:
-        """Another database (or another login): nothing of the previous one stays on screen, and results
-        still being computed for it are not shown when they arrive."""
+        self._forget_shown()
+        super()._on_database_changed()
+
+    def _on_actor_changed(self) -> None:
+        """Reload once control returns to the event loop: a login usually comes with its database, which
+        the window adopts right after naming the new actor."""
+        self._forget_shown()
+        self._stale = True
+        QTimer.singleShot(0, self, self._reload_if_stale)
+
+    def _forget_shown(self) -> None:
+        """Another database or another login: nothing shown for the previous one stays on screen, and
+        results still being computed for it are dropped when they arrive."""
         self._loads += 1
         self._set_refreshing(False)
         self._show(None)
-        super()._on_database_changed()
 
     def _computed(self, number: int, db, actor, language: str, data: ResultsData) -> None:
         if db is not self.ctx.db or actor != self.ctx.actor:

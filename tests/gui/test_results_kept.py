@@ -1,0 +1,252 @@
+"""The Results page shows the last result of a period at once, marked "Refreshing…", while it computes it
+again, and never shows a result kept for another login or another database.
+
+The window's database tasks run in a pool the test holds, so what the page shows while its computation is
+still pending can be looked at; every frame the table is given is recorded, so a wrong one cannot slip by
+between two assertions.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from kpidesk.i18n import _
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import use_cases as appraisal
+from kpidesk.store import models as m
+from kpidesk.store.db import open_database
+from kpidesk.ui.context import Changes
+
+
+class HeldPool:
+    """Runs each task at once, except while held: then it waits for ``release()``."""
+
+    def __init__(self) -> None:
+        self.held = False
+        self.waiting: list = []
+
+    def start(self, runnable) -> None:
+        if self.held:
+            self.waiting.append(runnable)
+        else:
+            runnable.run()
+
+    def release(self) -> None:
+        self.held = False
+        while self.waiting:
+            self.waiting.pop(0).run()
+
+    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 (Qt's spelling)
+        self.release()
+        return True
+
+    def clear(self) -> None:
+        self.waiting.clear()
+
+    def activeThreadCount(self) -> int:  # noqa: N802
+        return 0
+
+
+@pytest.fixture
+def held():
+    return HeldPool()
+
+
+@pytest.fixture
+def window_on(qtbot, ui_settings, dialogs, held):
+    """``window_on(path)``: the main window on the database at ``path``, its database tasks in ``held``."""
+    from kpidesk.ui.app import build_window
+    from kpidesk.ui.tasks import SynchronousPool, TaskRunner
+
+    windows = []
+
+    def open_window(path):
+        window = build_window(ui_settings, tasks=TaskRunner(held, SynchronousPool()), dialogs=dialogs)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.open_path(path)
+        assert window.ctx.db is not None
+        return window
+
+    yield open_window
+    for window in windows:
+        window.ctx.close()
+
+
+class Shown:
+    """Every set of staff numbers and names the results table was given, in order."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.frames: list[list[tuple[str, str]]] = []
+        page.model.modelReset.connect(self._record)
+
+    def _record(self) -> None:
+        data = self.page.model.data_
+        frame = data.scores.frame if data is not None else None
+        self.frames.append([] if frame is None else list(zip(frame["staff_no"], frame["name"], strict=True)))
+
+    def staff(self) -> set[str]:
+        return {staff_no for frame in self.frames for staff_no, _name in frame}
+
+    def names(self) -> set[str]:
+        return {name for frame in self.frames for _staff_no, name in frame}
+
+
+def _results(window):
+    page = window.show_page("results")
+    assert page is not None and page.data is not None and not page.refreshing
+    return page
+
+
+def _total(page, staff_no: str) -> float:
+    frame = page.data.scores.frame
+    return float(frame.loc[frame["staff_no"] == staff_no, "total"].iloc[0])
+
+
+def _refreshing_shown(page) -> bool:
+    return page.refreshing and page.refreshing_label.isVisible() and page.refreshing_label.text() == _("Refreshing…")
+
+
+def test_a_write_shows_the_kept_result_marked_refreshing_then_the_fresh_one(window_on, demo_db, held):
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    page = _results(window)
+    assert not page.refreshing_label.isVisible()
+    before = _total(page, "CS001")
+    rows = page.model.rowCount()
+    employee = int(page.data.scores.frame.index[page.data.scores.frame["staff_no"] == "CS001"][0])
+    appraisal.add_adjustment(window.ctx.db, window.ctx.actor, page.data.period, employee, "3", "Mentored two hires")
+    held.held = True
+    window.ctx.notify(Changes.RESULTS)
+    assert page.model.rowCount() == rows  # never blank: the last result stays, marked as being refreshed
+    assert _refreshing_shown(page)
+    assert _total(page, "CS001") == pytest.approx(before)
+    held.release()
+    assert not page.refreshing and not page.refreshing_label.isVisible()
+    assert _total(page, "CS001") == pytest.approx(before + 3, abs=0.011)
+
+    with window.ctx.db.session() as session:  # a raw value cleared on Data entry: the total moves again
+        period_id = session.execute(select(m.PeriodRecord.id).where(m.PeriodRecord.code == page.data.period)).scalar_one()
+        fields = list(session.execute(select(m.Measurement.field_code).where(
+            m.Measurement.employee_id == employee, m.Measurement.period_id == period_id)).scalars())
+    assert fields
+    from kpidesk.services.appraisal import measurements
+
+    with window.ctx.db.write() as session:
+        measurements.set_values(session, window.ctx.actor, page.data.period,
+                                [measurements.ValueChange(employee, code, None) for code in fields])
+    adjusted = _total(page, "CS001")
+    held.held = True
+    window.ctx.notify(Changes.MEASUREMENTS)
+    assert _refreshing_shown(page) and _total(page, "CS001") == pytest.approx(adjusted)
+    held.release()
+    assert not page.refreshing
+    assert _total(page, "CS001") != pytest.approx(adjusted)
+
+
+def test_a_head_never_gets_the_result_an_administrator_just_viewed(window_on, demo_db, held, qtbot):
+    with demo_db.session() as session:
+        own = session.execute(select(m.Employee.department_id).where(m.Employee.staff_no == "CS001")).scalar_one()
+        theirs = set(session.execute(select(m.Employee.staff_no).where(m.Employee.department_id == own)).scalars())
+        others = set(session.execute(select(m.Employee.staff_no).where(m.Employee.department_id != own)).scalars())
+    path = demo_db.path
+    demo_db.dispose()
+    assert theirs and others
+    window = window_on(path)
+    admin = window.ctx.actor
+    page = _results(window)
+    others &= set(page.data.scores.frame["staff_no"])  # appraised people of other departments, seen by the admin
+    assert others
+    period = page.data.period
+    shown = Shown(page)
+    head = Actor("zhou", Role.HEAD, department_ids=frozenset({own}))
+
+    held.held = True
+    window.ctx.actor = head  # another login in the same window, on the same period
+    assert page.model.rowCount() == 0  # the administrator's rows left the screen at once
+    assert page.results_cache.get(window.ctx.db, admin, period, window.ctx.language) is None
+    qtbot.waitUntil(lambda: bool(held.waiting))  # the page asked for the head's own result
+    assert page.model.rowCount() == 0 and not page.refreshing  # nothing kept for the head yet: nothing shown
+    held.release()
+    assert set(page.data.scores.frame["staff_no"]) <= theirs
+    assert shown.staff() and not shown.staff() & others
+
+    # with the administrator's result kept, a lookup with the head's scope still finds nothing
+    window.ctx.actor = admin
+    qtbot.waitUntil(lambda: page.data is not None and others <= set(page.data.scores.frame["staff_no"]))
+    assert page.results_cache.get(window.ctx.db, admin, period, window.ctx.language) is page.data
+    assert page.results_cache.get(window.ctx.db, head, period, window.ctx.language) is None
+
+
+def test_a_switched_database_never_shows_the_rows_kept_for_the_old_one(window_on, demo_db, held, tmp_path):
+    path = demo_db.path
+    demo_db.dispose()
+    other = tmp_path / "other.db"
+    shutil.copyfile(path, other)
+    renamed = open_database(other)
+    with renamed.write() as session:
+        for employee in session.execute(select(m.Employee)).scalars():
+            employee.name = f"Other {employee.staff_no}"
+    renamed.dispose()
+
+    window = window_on(path)
+    page = _results(window)
+    old_names = set(page.data.scores.frame["name"])
+    period = page.data.period
+    shown = Shown(page)
+    held.held = True
+    window.open_path(other)
+    held.release()  # the file opens; the page clears at once and computes the other database's period
+    assert window.ctx.db.path == other and window.ctx.period_code == period
+    assert page.data is not None and not page.refreshing
+    assert all(name.startswith("Other ") for name in page.data.scores.frame["name"])
+    assert shown.frames[0] == []  # the first thing shown after the switch was an empty table
+    assert not shown.names() & old_names
+
+
+def test_going_back_to_a_period_shows_its_kept_result_at_once(window_on, demo_db, held):
+    with demo_db.session() as session:
+        codes = list(session.execute(select(m.PeriodRecord.code).order_by(m.PeriodRecord.code)).scalars())
+    path = demo_db.path
+    demo_db.dispose()
+    assert len(codes) >= 2
+    window = window_on(path)
+    page = _results(window)
+    first = page.data.period
+    second = next(code for code in reversed(codes) if code != first)
+    window.ctx.set_period(second)
+    assert page.data.period == second and not page.refreshing
+    kept = page.results_cache.get(window.ctx.db, window.ctx.actor, first, window.ctx.language)
+    assert kept is not None and kept.period == first
+    held.held = True
+    window.ctx.set_period(first)
+    assert page.data is kept and page.model.rowCount() == len(kept.table)  # shown before any computation ran
+    assert _refreshing_shown(page) and held.waiting
+    held.release()
+    assert page.data is not kept and page.data.period == first and not page.refreshing
+
+
+def test_the_context_empties_registered_caches_on_a_new_database_or_login(qtbot, ui_settings, dialogs, sync_tasks,
+                                                                          tmp_path):
+    from kpidesk.ui.context import AppContext
+
+    ctx = AppContext(actor=Actor("boss", Role.ADMIN), tasks=sync_tasks, dialogs=dialogs, settings=ui_settings)
+    emptied: list[str] = []
+    ctx.on_forget(lambda: emptied.append("results"))
+    ctx.actor = Actor("boss", Role.ADMIN)  # the same person again: nothing to forget
+    assert emptied == []
+    with qtbot.waitSignal(ctx.actor_changed):
+        ctx.actor = Actor("zhou", Role.HEAD, department_ids=frozenset({1}))
+    assert emptied == ["results"]
+    db = open_database(tmp_path / "new.db")
+    ctx.set_database(db)
+    assert emptied == ["results", "results"]
+    ctx.close()
+    assert len(emptied) == 3
