@@ -237,6 +237,7 @@ class ResultsPage(Page):
     def load(self, *, with_progress: bool = False) -> Task | None:
         period = self.ctx.period_code
         if period is None:
+            self._set_refreshing(False)
             self._show(None)
             self.banner.show_text(_("No period is open yet."))
             return None
