@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from bench_ui_stall import PERIOD, Watchdog, idle, office_in_own_folder, office_window, wait_for  # noqa: E402
+from bench_ui_stall import PERIOD, StallSampler, Watchdog, idle, office_in_own_folder, office_window, wait_for  # noqa: E402
 
 FILLED_TARGET_S = 0.3
 STALL_TARGET_MS = 100.0
@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--why", action="store_true", help="sample the UI thread's stack while it stalls")
     args = parser.parse_args(argv)
 
     folder, database = office_in_own_folder(args.employees, "kpidesk-results-open-")
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app, window = office_window(folder, ScriptedDialogs())
     dog = Watchdog()
+    sampler = StallSampler(dog) if args.why else None
     rounds: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
     for _ in range(args.repeats):
         before = window.ctx.db
@@ -90,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         rounds["warm"].append(open_results(app, window, dog))
     people = len(window.pages["results"].data.scores.frame)
     window.close()
+    if sampler is not None:
+        sampler.report()
 
     print(f"\nopen Results for {people} people, {args.repeats} rounds (median; first round in brackets)")
     print(f"{'open':<6} {'filled wall':>12} {'filled cpu':>11} {'fresh wall':>11} {'fresh cpu':>10} "

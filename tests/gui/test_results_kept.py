@@ -250,3 +250,24 @@ def test_the_context_empties_registered_caches_on_a_new_database_or_login(qtbot,
     assert emptied == ["results", "results"]
     ctx.close()
     assert len(emptied) == 3
+
+
+def test_a_refresh_that_changes_nothing_leaves_the_table_as_it_is(window_on, demo_db):
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    page = _results(window)
+    frame = page.data.scores.frame
+    employee = int(frame.index[frame["staff_no"] == "CS002"][0])
+    page.focus_employee(employee)
+    page.table.verticalScrollBar().setValue(page.table.verticalScrollBar().maximum())
+    scrolled = page.table.verticalScrollBar().value()
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    shown = page.data
+    window.ctx.notify(Changes.FORMS)  # a write elsewhere that moved none of these results
+    assert page.data is not shown and not page.refreshing  # computed again …
+    assert resets == []  # … and taken without resetting the table:
+    assert page.current_employee() == employee and page.table.verticalScrollBar().value() == scrolled
+    assert page.model.data_ is page.data  # tooltips and explanations read the fresh result
+    assert page.model.index(page.model.row_of(employee), 0).data() == "CS002"

@@ -61,6 +61,21 @@ class ResultsModel(DataFrameModel):
         self._column_statuses = [self._statuses.get(key) for key in data.column_keys]
         self.set_frame(data.table)
 
+    def adopt_equal(self, data: ResultsData) -> None:
+        """Take a fresh result whose table equals the shown one (``ResultsData.same_table``) without a reset,
+        so the view keeps its scroll position, sort and selection; tooltips read the fresh scores."""
+        self.data_ = data
+        self._frame = data.table
+
+    def _load(self, frame) -> None:
+        data = getattr(self, "data_", None)  # None while the base class is being set up
+        if data is not None and frame is data.table and data.cells is not None:
+            self._columns = [str(c) for c in frame.columns]
+            self._index = list(frame.index)
+            self._values = data.cells
+            return
+        super()._load(frame)
+
     # -- lookups ---------------------------------------------------------------------------------------
     def employee_id(self, row: int) -> int | None:
         return int(self._index[row]) if 0 <= row < len(self._index) else None

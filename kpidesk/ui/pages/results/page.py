@@ -330,22 +330,29 @@ class ResultsPage(Page):
         self.banner.show_text(error_text(error), "error")
 
     def _show(self, data: ResultsData | None, *, fresh: bool = True) -> None:
-        """Show ``data``; a kept result (not ``fresh``) is shown the same way but announces no ``loaded``."""
+        """Show ``data``; a kept result (not ``fresh``) is shown the same way but announces no ``loaded``.
+        A result equal to the shown one replaces it without resetting the table."""
         if data is not None and data.period != self.ctx.period_code:
             return
+        unchanged = data is not None and self.data is not None and self.data.same_table(data)
         self.data = data
-        self.model.set_results(data)
-        self._fill_groups()
+        if unchanged:
+            self.model.adopt_equal(data)
+        else:
+            self.model.set_results(data)
+            self._fill_groups()
         self._show_header()
         self._update_actions()
         if data is None:
             self.explanation.clear()
             return
-        self.table.restore_columns()
+        if not unchanged:
+            self.table.restore_columns()
         self._stale_tabs = {self.calibration, self.review, self.signoffs}
         self._fill_current_tab()
         if self.selected_employee is not None:
-            self._select(self.selected_employee)
+            if not unchanged:
+                self._select(self.selected_employee)
             self.show_cell(self.table.currentIndex())
         if fresh:
             self.loaded.emit()
