@@ -17,7 +17,6 @@ open is blank until its first computation: results are kept only for the databas
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -29,7 +28,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from bench_ui_stall import PERIOD, StallSampler, Watchdog, idle, office_in_own_folder, office_window, wait_for  # noqa: E402
+from bench_ui_stall import (  # noqa: E402
+    PERIOD,
+    StallSampler,
+    Watchdog,
+    idle,
+    office_arguments,
+    office_in_own_folder,
+    office_window,
+    wait_for,
+)
 
 FILLED_TARGET_S = 0.3
 STALL_TARGET_MS = 100.0
@@ -64,11 +72,7 @@ def open_results(app, window, dog: Watchdog) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--employees", type=int, default=500)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--why", action="store_true", help="sample the UI thread's stack while it stalls")
-    args = parser.parse_args(argv)
+    args = office_arguments(__doc__.splitlines()[0], "repeats", 5, argv)
 
     folder, database = office_in_own_folder(args.employees, "kpidesk-results-open-")
     from kpidesk.ui.context import Changes

@@ -194,12 +194,17 @@ def office_window(folder: Path, dialogs):
     return app, window
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def office_arguments(description: str, count: str, default: int, argv: list[str] | None) -> argparse.Namespace:
+    """``--employees`` in the office, ``--<count>`` (how many sheets, rounds …) and ``--why``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--employees", type=int, default=500)
-    parser.add_argument("--sheets", type=int, default=100)
+    parser.add_argument(f"--{count}", type=int, default=default)
     parser.add_argument("--why", action="store_true", help="sample the UI thread's stack while it stalls")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = office_arguments(__doc__.splitlines()[0], "sheets", 100, argv)
 
     folder, database = office_in_own_folder(args.employees, "kpidesk-stall-")
     from kpidesk.ui.dialogs import ScriptedDialogs
