@@ -3,9 +3,10 @@ grading despite too little data, calibration, review with appeals, finalize / re
 
 Everything is read by ``results_data.load_results`` in a worker. The last result of each period is kept
 (for this database and this user's view of it only, see ``result_cache``) and shown at once, marked as
-being refreshed, while the worker computes it again: the table is never blank on a reopen. Every change is a service call in a
-write task (audited there), after which the context's ``changed`` signal makes the page reload. Adding an
-adjustment or exemption can be undone (the undo removes it again, with a reason in the audit log).
+being refreshed, while the worker computes it again: the table is never blank on a reopen. Every change
+is a service call in a write task (audited there), after which the context's ``changed`` signal makes the
+page reload. Adding an adjustment or exemption can be undone (the undo removes it again, with a reason in
+the audit log).
 """
 
 from __future__ import annotations
