@@ -165,3 +165,16 @@ def test_a_long_workbook_is_read_as_one_grid_and_gives_the_table_its_rows_give(t
     from_grid, from_lists = read_table(as_grid), read_table(as_lists)
     assert from_grid.frame.equals(from_lists.frame) and from_grid.header_row == from_lists.header_row == 2
     assert [s.row for s in from_grid.skipped] == [s.row for s in from_lists.skipped] == [1503]
+
+
+def test_a_control_character_deep_in_a_long_file_is_refused_at_its_cell(tmp_path):
+    from kpidesk.errors import ValidationError
+    from kpidesk.exchange.grids import open_workbook
+
+    rows = [["工号", "考核周期", "指标", "数值"]] + [
+        [f"E{i:05d}", "2025-03", "满意度", f"{i % 100}%"] for i in range(12000)
+    ]
+    rows[9000][3] = "9\x073%"
+    with pytest.raises(ValidationError) as refused:
+        open_workbook(_big_csv(tmp_path, rows))
+    assert refused.value.place.row == 9001 and refused.value.place.column == "D"
