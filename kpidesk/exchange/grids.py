@@ -99,12 +99,11 @@ def as_grid(rows: list[list[object]]) -> list[list[object]] | GridRows:
     columns at once instead of padding and copying row by row; otherwise the rows as they are."""
     if len(rows) < GRID_MIN_ROWS:
         return rows
-    width = len(rows[0])
-    if any(len(row) != width for row in rows):
+    try:
+        grid = np.array(rows, dtype=object)
+    except ValueError:  # rows of different widths
         return rows
-    grid = np.empty((len(rows), width), dtype=object)
-    grid[:] = rows
-    return GridRows(grid)
+    return GridRows(grid) if grid.shape == (len(rows), len(rows[0])) else rows
 
 
 def file_checksum(data: bytes) -> str:
