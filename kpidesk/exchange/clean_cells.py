@@ -2,8 +2,8 @@
 
 Checked once per sheet as it is read, for every kind of import: the string cells are joined and searched
 in one pass (each distinct text of a grid once: long sheets repeat theirs), and only a sheet that holds
-such a character is walked cell by cell to name it. Tab and line
-breaks pass here (Excel cells may span lines); fields that must be one line check that themselves.
+such a character is walked cell by cell to name it. Tab and line breaks pass here (Excel cells may span
+lines); fields that must be one line check that themselves.
 """
 
 from __future__ import annotations
