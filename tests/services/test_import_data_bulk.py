@@ -229,3 +229,12 @@ def test_new_values_go_through_a_staged_table_and_store_what_the_per_row_path_st
     rows_[1][3] += 1
     result = apply_import(office, ADMIN, _preview(office, _xlsx(tmp_path / "second.xlsx", rows_)))
     assert staged == [1] and result.counts["updated"] == 1  # stored values: compared and written row by row
+
+
+def test_a_unit_column_of_a_long_file_sets_how_bare_numbers_are_read(office, tmp_path):
+    rows = [["工号", "考核周期", "指标", "数值", "单位"],
+            ["S000", "2025-10", "平均处理时长", 3, "分钟"], ["S001", "2025-10", "平均处理时长", 3, None]]
+    with_units = _preview(office, _xlsx(tmp_path / "units.xlsx", rows))
+    without = _preview(office, _xlsx(tmp_path / "plain.xlsx", [row[:4] for row in rows]))
+    assert with_units.rows["value"].tolist() == [180.0, 3.0]
+    assert without.rows["value"].tolist() == [3.0, 3.0] and without.rows["unit_hint"].tolist() == [None, None]
