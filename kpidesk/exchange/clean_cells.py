@@ -1,8 +1,9 @@
 """Control characters in the cells of an imported file are refused, naming the cell.
 
 Checked once per sheet as it is read, for every kind of import: the string cells are joined and searched
-in one pass, and only a sheet that holds such a character is walked cell by cell to name it. Tab and line
-breaks pass here (Excel cells may span lines); fields that must be one line check that themselves.
+in one pass (each distinct text of a grid once: long sheets repeat theirs), and only a sheet that holds
+such a character is walked cell by cell to name it. Tab and line breaks pass here (Excel cells may span
+lines); fields that must be one line check that themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from kpidesk.domain.text_rules import control_character, control_character_message
 from kpidesk.errors import Place, ValidationError
@@ -19,7 +21,7 @@ def check_rows(rows: Sequence[Sequence[object]], file: str, sheet: str | None) -
     """Raise a ValidationError at the first cell holding a control character."""
     grid = getattr(rows, "grid", None)
     if isinstance(grid, np.ndarray):
-        texts = [v for v in grid.ravel().tolist() if isinstance(v, str)]
+        texts = [v for v in pd.unique(grid.ravel()) if isinstance(v, str)]
     else:
         texts = [v for row in rows for v in row if isinstance(v, str)]
     if control_character("\n".join(texts), multiline=True) is None:

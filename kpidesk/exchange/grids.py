@@ -10,11 +10,13 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from kpidesk.errors import Place, ValidationError
 from kpidesk.exchange.clean_cells import check_rows
 from kpidesk.exchange.layout import Merge, SheetLayout, ods_layouts, xls_hidden_columns, xlsx_hidden_columns
 from kpidesk.exchange.limits import check_file_size, check_zip
-from kpidesk.exchange.textfiles import read_text_rows
+from kpidesk.exchange.textfiles import GridRows, read_text_rows
 from kpidesk.exchange.xls_probe import probe_xls
 from kpidesk.i18n import _
 
@@ -26,7 +28,7 @@ SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | TEXT_SUFFIXES
 @dataclass
 class RawSheet:
     name: str
-    rows: list[list[object]]
+    rows: list[list[object]]  # or, for a long sheet or text file, a GridRows that reads the same
     visible: bool = True
     hidden_columns: set[int] = field(default_factory=set)
     merges: list[Merge] = field(default_factory=list)
@@ -60,11 +62,12 @@ class RawWorkbook:
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
         except Exception as exc:  # calamine raises its own error types for damaged sheets
             raise ValidationError(_("the sheet cannot be read: {error}").format(error=exc), place) from None
+        rows = as_grid(rows)
         check_rows(rows, self.display_name, name)
         layout = self._layout_for(name)
         return RawSheet(
             name=name,
-            rows=rows,
+            rows=rows,  # type: ignore[arg-type]
             visible=self.visible.get(name, True),
             hidden_columns=layout.hidden_columns,
             merges=merges or layout.merges,
@@ -85,6 +88,22 @@ class RawWorkbook:
             except Exception:  # the layout is a refinement; the values already read are what matter
                 self._layouts = {}
         return self._layouts.get(name, SheetLayout())
+
+
+#: Sheets with fewer rows stay lists of rows; a grid pays off only on long ones.
+GRID_MIN_ROWS = 1_000
+
+
+def as_grid(rows: list[list[object]]) -> list[list[object]] | GridRows:
+    """A long sheet as one grid (calamine gives every row the same width), so that a table takes whole
+    columns at once instead of padding and copying row by row; otherwise the rows as they are."""
+    if len(rows) < GRID_MIN_ROWS:
+        return rows
+    try:
+        grid = np.array(rows, dtype=object)
+    except ValueError:  # rows of different widths
+        return rows
+    return GridRows(grid) if grid.shape == (len(rows), len(rows[0])) else rows
 
 
 def file_checksum(data: bytes) -> str:

@@ -10,6 +10,7 @@ are split into cells. The limits are far above any real office export; README li
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from pathlib import Path
@@ -100,7 +101,10 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
     if name == "content.xml":
         _check_ods_content(archive, member, file)
     is_sheet = is_xml and "worksheets/" in name
-    extent = _ReferenceExtent()
+    bound = _ReferenceBound()
+    # The stream stops at the declared size, and a cell tag takes at least four bytes (<c/>): a part too
+    # small to hold more cells than the limit is not counted.
+    count_cells = member.file_size >= MAX_CELLS * len(b"<c/>")
     cells = 0
     cell_tags: tuple[bytes, ...] = (b"<c",)
     first = True
@@ -108,19 +112,70 @@ def _check_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) ->
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
-            if is_xml and _longest_run(window) > MAX_CELL_BYTES:
+            if is_xml and _run_over_limit(window):
                 raise _too_big(file, _("characters in one cell"), f"{MAX_CELL_CHARS:,}")
             if is_sheet:
                 if first and b"<worksheet" not in chunk[:4096]:
                     cell_tags = (b"<c", b":c")  # a writer that prefixes its tags (<x:c …>)
                 first = False
-                extent.add(window)
-                cells += sum(map(chunk.count, cell_tags))  # counts <col … too: only ever more
+                bound.add(window)
+                if count_cells:
+                    cells += sum(map(chunk.count, cell_tags))  # counts <col … too: only ever more
             last_tag = window.rfind(b"<")
             tail = window[last_tag:] if last_tag >= 0 else window
     if not is_sheet:
         return
-    _check_shape(file, extent.row, _column_number(extent.letters), cells)
+    try:
+        _check_shape(file, bound.row, _column_number(bound.letters), cells)
+    except ValidationError:  # the bound is over a limit; the exact extent may not be
+        extent = _exact_extent(archive, member)
+        _check_shape(file, extent.row, _column_number(extent.letters), cells)
+
+
+def _exact_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _ReferenceExtent:
+    """A sheet's largest row number and column letters, streamed once more and settled exactly."""
+    extent = _ReferenceExtent()
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            extent.add(window)
+            last_tag = window.rfind(b"<")
+            tail = window[last_tag:] if last_tag >= 0 else window
+    return extent
+
+
+class _ReferenceBound:
+    """A bound on a sheet's references read in one cheap search a chunk: the largest column letters
+    exactly, the row numbers by their count of digits (below 10⁶ for any sheet under a million rows).
+
+    As in :class:`_ReferenceExtent`, the references near a chunk's end set what is expected and one search
+    for any reference beyond it (later letters, or more digits) settles the chunk; only a chunk where it
+    finds one is parsed reference by reference. A sheet whose bound is over a limit is measured exactly."""
+
+    def __init__(self) -> None:
+        self.digits = 0
+        self.letters = b""
+
+    @property
+    def row(self) -> int:
+        """No reference names a row above this."""
+        return 10**self.digits - 1
+
+    def add(self, window: bytes) -> None:
+        start = max(0, len(window) - _TAIL)
+        digits = max([self.digits, *map(len, _REF_ROW.findall(window, start))])
+        letters = max([self.letters, *_REF_COLUMN.findall(window, start)], key=_column_key)
+        if _beyond_bound(digits, letters).search(window) is not None:
+            digits = max([digits, *map(len, set(_REF_ROW.findall(window)))])
+            letters = max([letters, *set(_REF_COLUMN.findall(window))], key=_column_key)
+        self.digits, self.letters = digits, letters
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond_bound(digits: int, letters: bytes) -> re.Pattern[bytes]:
+    """A reference with column letters after ``letters`` or a row number of more than ``digits`` digits."""
+    return re.compile(rb'r="(?:' + _letters_after(letters) + rb'[0-9]|[A-Z]{0,3}+[0-9]{%d})' % (digits + 1))
 
 
 class _ReferenceExtent:
@@ -211,8 +266,18 @@ def _check_ods_content(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: 
             _check_shape(file, last_row, widest)
 
 
+def _run_over_limit(data: bytes) -> bool:
+    """Whether any text between two "<" (or the ends) is longer than a cell may be: every text of a cell
+    lies within one such run. A run that long holds a whole block of half the limit, so when every block
+    holds a "<" (one quick search each) nothing is over, and only otherwise is every byte looked at."""
+    block = MAX_CELL_BYTES // 2
+    if all(data.find(b"<", start, start + block) >= 0 for start in range(0, len(data) - block + 1, block)):
+        return False
+    return _longest_run(data) > MAX_CELL_BYTES
+
+
 def _longest_run(data: bytes) -> int:
-    """The most bytes between two "<" (or the ends): every text of a cell lies within one such run."""
+    """The most bytes between two "<" (or the ends)."""
     marks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("<"))
     if not len(marks):
         return len(data)

@@ -29,7 +29,7 @@ from kpidesk.exchange.aliases import (
 )
 from kpidesk.exchange.grids import RawSheet, RawWorkbook, open_workbook
 from kpidesk.exchange.non_data_rows import SkippedRow, set_aside_non_data_rows
-from kpidesk.exchange.textfiles import TextRows
+from kpidesk.exchange.textfiles import GridRows
 from kpidesk.i18n import N_, _
 
 #: How far down a header row is looked for.
@@ -352,7 +352,7 @@ def _build_table(
         header = found
     header_rows = [header, header + 1] if _sub_header(rows, header, raw.merges) else [header]
     first_data = header_rows[-1] + 1
-    if isinstance(rows, TextRows):  # one grid already: every record as wide as the widest
+    if isinstance(rows, GridRows):  # one grid already: every record as wide as the widest
         body = rows.grid[first_data:]
         width = rows.grid.shape[1] if len(rows.grid) else 0
     else:

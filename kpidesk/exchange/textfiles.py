@@ -57,7 +57,7 @@ def _first_lines(text: str, count: int) -> list[str]:
 
 def read_text_rows(data: bytes, file: str) -> tuple[Sequence[list[str]], str]:
     """All records of a delimited text file (record n is Excel row n) and the encoding found; a big file's
-    records come as :class:`TextRows`."""
+    records come as :class:`GridRows`."""
     try:
         encoding = detect_encoding(data)
     except ValueError:
@@ -83,7 +83,7 @@ def read_text_rows(data: bytes, file: str) -> tuple[Sequence[list[str]], str]:
 _FAST_PATH_CHARS = 200_000
 
 
-def _fast_rows(text: str, delimiter: str) -> TextRows | None:
+def _fast_rows(text: str, delimiter: str) -> GridRows | None:
     """Big files through pandas' C parser (same records as the csv module, short ones padded with empty
     cells), or None to fall back."""
     import pandas as pd
@@ -96,15 +96,15 @@ def _fast_rows(text: str, delimiter: str) -> TextRows | None:
         )
     except (ValueError, pd.errors.ParserError):
         return None
-    return TextRows(frame.to_numpy(dtype=object))
+    return GridRows(frame.to_numpy(dtype=object))
 
 
-class TextRows(Sequence):
-    """The records of a big text file, read as rows (lists of str) but kept as one grid, so that a table
-    can take whole columns without a list being built for every row."""
+class GridRows(Sequence):
+    """The rows of a big sheet or text file, read as rows (lists of cells) but kept as one grid, so that a
+    table can take whole columns without a list being built for every row."""
 
     def __init__(self, grid) -> None:
-        self.grid = grid  # numpy object array: one row per record, one column per field
+        self.grid = grid  # numpy object array: one row per record, one column per field (cell)
 
     def __len__(self) -> int:
         return len(self.grid)
@@ -116,7 +116,7 @@ class TextRows(Sequence):
         return iter(self.grid.tolist())
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, TextRows | list):
+        if isinstance(other, GridRows | list):
             return list(self) == list(other)
         return NotImplemented
 

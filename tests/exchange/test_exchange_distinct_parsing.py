@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from kpidesk.domain.units import Unit
 from kpidesk.exchange import values as v
 from kpidesk.exchange.readers import read_table
-from kpidesk.exchange.textfiles import TextRows, read_text_rows
+from kpidesk.exchange.textfiles import GridRows, read_text_rows
 
 cells = st.one_of(
     st.none(),
@@ -117,7 +117,7 @@ def test_a_big_csv_reads_as_the_csv_module_reads_it(tmp_path):
     rows.append(["合计", "", "", "123"])
     path = _big_csv(tmp_path, rows)
     records, encoding = read_text_rows(path.read_bytes(), path.name)
-    assert isinstance(records, TextRows) and encoding == "utf-8-sig"
+    assert isinstance(records, GridRows) and encoding == "utf-8-sig"
     expected = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     width = len(records[0])  # a quoted comma may make the grid wider than any record: padded with ""
     assert records == [record + [""] * (width - len(record)) for record in expected]
@@ -138,3 +138,43 @@ def test_a_big_csv_with_ragged_lines_pads_short_ones(tmp_path):
     table = read_table(path)
     assert len(table.frame) == 20001
     assert table.frame.iloc[-1].tolist() == ["E99999", None]
+
+
+def test_a_long_workbook_is_read_as_one_grid_and_gives_the_table_its_rows_give(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from kpidesk.exchange import grids
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["季度考核数据"])  # a title row above the header: narrower than the table
+    sheet.append(["工号", "考核周期", "指标", "数值"])
+    for i in range(1500):
+        sheet.append([f"E{i:05d}", "2025-03", "满意度", f"{i % 100}%" if i % 7 else None])
+    sheet.append(["合计", None, None, 123])
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+
+    as_grid = grids.open_workbook(path)
+    rows = as_grid.sheet(as_grid.sheet_names[0]).rows
+    assert isinstance(rows, GridRows) and rows[0][:1] == ["季度考核数据"] and rows[2][0] == "E00000"
+    monkeypatch.setattr(grids, "GRID_MIN_ROWS", 10**9)
+    as_lists = grids.open_workbook(path)
+    assert isinstance(as_lists.sheet(as_lists.sheet_names[0]).rows, list)
+
+    from_grid, from_lists = read_table(as_grid), read_table(as_lists)
+    assert from_grid.frame.equals(from_lists.frame) and from_grid.header_row == from_lists.header_row == 2
+    assert [s.row for s in from_grid.skipped] == [s.row for s in from_lists.skipped] == [1503]
+
+
+def test_a_control_character_deep_in_a_long_file_is_refused_at_its_cell(tmp_path):
+    from kpidesk.errors import ValidationError
+    from kpidesk.exchange.grids import open_workbook
+
+    rows = [["工号", "考核周期", "指标", "数值"]] + [
+        [f"E{i:05d}", "2025-03", "满意度", f"{i % 100}%"] for i in range(12000)
+    ]
+    rows[9000][3] = "9\x073%"
+    with pytest.raises(ValidationError) as refused:
+        open_workbook(_big_csv(tmp_path, rows))
+    assert refused.value.place.row == 9001 and refused.value.place.column == "D"

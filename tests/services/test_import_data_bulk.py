@@ -200,3 +200,41 @@ def test_file_and_sheet_names_are_stored_as_written(office, actor, tmp_path, nam
         count = session.execute(select(m.Employee.id)).all()
     assert sources == {(name, "Tom's 表")}
     assert len(count) == len(STAFF)  # nothing else happened to the database
+
+
+@pytest.mark.sqlite_only
+def test_new_values_go_through_a_staged_table_and_store_what_the_per_row_path_stores(office, tmp_path, monkeypatch):
+    """On SQLite, values none of which is stored yet are staged in a temporary table and inserted with one
+    statement; the rows must be those the per-row statements write (a re-import takes that path)."""
+    from kpidesk.services.appraisal import imported_values
+
+    staged = []
+    monkeypatch.setattr(imported_values, "_insert_staged",
+                        lambda *args, original=imported_values._insert_staged: staged.append(1) or original(*args))
+    path = _xlsx(tmp_path / "first.xlsx", _long_rows(as_text=False))
+    apply_import(office, ADMIN, _preview(office, path))
+    assert staged == [1]
+    with office.session() as session:
+        rows = session.execute(select(m.Measurement.field_code, m.Measurement.source_file, m.Measurement.source_row,
+                                      m.Measurement.source_checksum, m.Measurement.updated_by,
+                                      m.Measurement.version).order_by(m.Measurement.id)).all()
+        leftover = session.connection().exec_driver_sql(
+            "SELECT count(*) FROM temp.sqlite_master WHERE name = 'kpidesk_staged_values'").scalar()
+    assert len(rows) == 2 * len(STAFF) * len(FIELDS) and leftover == 0
+    assert rows[0] == ("contacts", "first.xlsx", 2, rows[0].source_checksum, "admin", 1)
+    assert {(r.source_file, r.updated_by, r.version) for r in rows} == {("first.xlsx", "admin", 1)}
+    assert [r.source_row for r in rows] == list(range(2, 2 + len(rows)))
+
+    rows_ = _long_rows(as_text=False)
+    rows_[1][3] += 1
+    result = apply_import(office, ADMIN, _preview(office, _xlsx(tmp_path / "second.xlsx", rows_)))
+    assert staged == [1] and result.counts["updated"] == 1  # stored values: compared and written row by row
+
+
+def test_a_unit_column_of_a_long_file_sets_how_bare_numbers_are_read(office, tmp_path):
+    rows = [["工号", "考核周期", "指标", "数值", "单位"],
+            ["S000", "2025-10", "平均处理时长", 3, "分钟"], ["S001", "2025-10", "平均处理时长", 3, None]]
+    with_units = _preview(office, _xlsx(tmp_path / "units.xlsx", rows))
+    without = _preview(office, _xlsx(tmp_path / "plain.xlsx", [row[:4] for row in rows]))
+    assert with_units.rows["value"].tolist() == [180.0, 3.0]
+    assert without.rows["value"].tolist() == [3.0, 3.0] and without.rows["unit_hint"].tolist() == [None, None]

@@ -143,16 +143,19 @@ def write_imported_values(
             Place(file=file),
         )
     changes = compare_with_stored(session, values, checksum)
-    if changes.all_new:
-        inserts, updates = None, []  # None: every value, no need to pick them out
-    else:
-        inserts = [i for i, action in enumerate(changes.actions) if action == INSERT]
-        updates = [i for i, action in enumerate(changes.actions) if action in (UPDATE, RETAG)]
     bulk = _BulkWriter(session)
     source = {
         "source_file": file[:260], "source_sheet": None if sheet is None else sheet[:120],
         "source_checksum": checksum, "updated_at": bulk.datetime_value(utcnow()), "updated_by": actor.name,
     }
+    if changes.all_new and bulk.dialect.name == "sqlite":
+        _insert_staged(bulk, values, source, progress, cancel, chunk_rows)
+        return {"inserted": len(values), "updated": 0, "source_updated": 0, "unchanged": 0}
+    if changes.all_new:
+        inserts, updates = None, []  # None: every value, no need to pick them out
+    else:
+        inserts = [i for i, action in enumerate(changes.actions) if action == INSERT]
+        updates = [i for i, action in enumerate(changes.actions) if action in (UPDATE, RETAG)]
     t = _MEASUREMENTS
     insert_statement = insert(t).values(
         employee_id=bindparam("employee_id"), period_id=bindparam("period_id"), field_code=bindparam("field_code"),
@@ -194,6 +197,42 @@ def write_imported_values(
         "source_updated": changes.count(RETAG),
         "unchanged": changes.count(KEEP),
     }
+
+
+_STAGED = "temp.kpidesk_staged_values"
+_STAGED_COLUMNS = "employee_id, period_id, field_code, value, source_row"
+
+
+def _insert_staged(bulk: _BulkWriter, values: ImportedValues, source: dict[str, Any],
+                   progress: ProgressCallback | None, cancel: CancelToken | None, chunk_rows: int) -> None:
+    """Insert values of which none is stored yet, SQLite's faster way: into a temporary table in chunks
+    (progress and cancel between them), then into measurements with one INSERT … SELECT. A statement a row
+    into the indexed table costs more than the two steps (0.26 s against 0.21 s of processor time for
+    120,000 values). A temporary table of an encrypted database stays in memory (see store.encryption).
+
+    Only for values all new: for a re-import, SQLite's own comparison and upsert measured slower than
+    comparing in Python and writing only what changed."""
+    cursor = bulk._cursor()
+    try:
+        cursor.execute(f"DROP TABLE IF EXISTS {_STAGED}")
+        cursor.execute(f"CREATE TABLE {_STAGED} (employee_id INTEGER, period_id INTEGER, field_code TEXT, "
+                       "value INTEGER, source_row INTEGER)")
+        rows = list(zip(values.employee_ids, values.period_ids, values.field_codes, values.scaled_values,
+                        values.source_rows, strict=True))
+        report(progress, 0, len(rows), _("Writing values"))
+        for start in range(0, len(rows), chunk_rows):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            cursor.executemany(f"INSERT INTO {_STAGED} VALUES (?, ?, ?, ?, ?)", rows[start:start + chunk_rows])
+            report(progress, min(start + chunk_rows, len(rows)), len(rows), _("Writing values"))
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        cursor.execute(f"INSERT INTO measurements ({_STAGED_COLUMNS}, version, {', '.join(source)}) "
+                       f"SELECT {_STAGED_COLUMNS}, 1, {', '.join('?' * len(source))} FROM {_STAGED}",
+                       list(source.values()))
+        cursor.execute(f"DROP TABLE {_STAGED}")
+    finally:
+        cursor.close()
 
 
 class _BulkWriter:

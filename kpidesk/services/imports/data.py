@@ -348,16 +348,18 @@ def _long_cells(table_: SheetTable, index: dict[str, str], problems: list[Import
     field_codes = pd.Series(_each_distinct(names, lambda v: None if v is None else match_header(str(v), index)),
                             index=table_.rows, dtype=object)
     unit_label = table_.column_for("unit")
-    hints = table_.frame[unit_label] if unit_label else pd.Series(None, index=table_.rows, dtype=object)
     for row in field_codes.index[field_codes.isna()]:
         name = names[row]
         message = _("no field or KPI named") if name is None else _(
             "unknown field or KPI “{name}”").format(name=name)
         problems.append(_problem(table_, int(row), field_label, message, "unknown_field"))
     known = field_codes.notna().to_numpy()
-    unit_hints = _each_distinct(hints, lambda h: normalise_header(h) if isinstance(h, str) else None)
+    unit_hints = None  # without a unit column, no cell has a hint
+    if unit_label:
+        unit_hints = _each_distinct(table_.frame[unit_label],
+                                    lambda h: normalise_header(h) if isinstance(h, str) else None)[known]
     return _cells_frame(table_.rows.to_numpy()[known], value_label, field_codes.to_numpy(dtype=object)[known],
-                        table_.frame[value_label].to_numpy(dtype=object)[known], unit_hints[known])
+                        table_.frame[value_label].to_numpy(dtype=object)[known], unit_hints)
 
 
 def _each_distinct(cells: pd.Series, function) -> np.ndarray:

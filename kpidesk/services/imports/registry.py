@@ -28,6 +28,7 @@ from kpidesk.services.actor import Actor
 from kpidesk.services.forms import sheet_import as form_sheets
 from kpidesk.services.import_preview import ImportPreview, ImportResult
 from kpidesk.services.imports import data, kpis, staff
+from kpidesk.services.imports.collector import collector_paused
 from kpidesk.services.imports.remembered_profiles import remember_columns
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
@@ -79,6 +80,7 @@ def import_allowed(preview: ImportPreview, skip_problem_rows: bool) -> bool:
     return not blocking or (skip_problem_rows and all(p.row is not None for p in blocking))
 
 
+@collector_paused()  # a large file makes many objects at once: see .collector
 def preview_import(
     session: Session,
     path: str | Path,
@@ -112,6 +114,7 @@ def preview_import(
     raise ValidationError(_("Unknown import kind {kind}; use data, staff, kpis or forms").format(kind=kind))
 
 
+@collector_paused()
 def apply_import(db, actor, preview: ImportPreview, **options: Any) -> ImportResult:
     """Write a preview made by :func:`preview_import` (one transaction). The columns of a data file mapped
     by hand or confirmed from a guess are remembered for the next file of the same shape."""
