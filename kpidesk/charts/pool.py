@@ -99,8 +99,34 @@ def render_charts(
     cancelled: Callable[[], bool] | None = None,
 ) -> list[bytes]:
     """Render ``jobs`` in order. ``processes`` defaults to the number of cores; with one process or
-    a small batch everything is drawn here, which avoids the start-up cost of the pool."""
+    a small batch everything is drawn here (or in the warm process a caller set with
+    :func:`kpidesk.charts.chart_process.drawing_in`), which avoids the start-up cost of the pool.
+    Inside :func:`kpidesk.charts.chart_cache.serving`, charts drawn before come from that cache."""
+    from kpidesk.charts import chart_cache
+
     jobs = list(jobs)
+    cache = chart_cache.active()
+    if cache is None:
+        return _render_uncached(jobs, processes, batch_size, progress, cancelled)
+    images: list[bytes | None] = [cache.get(job) for job in jobs]
+    missing = [index for index, image in enumerate(images) if image is None]
+    reused = len(jobs) - len(missing)
+
+    def missing_progress(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(reused + done, len(jobs))
+
+    drawn = _render_uncached([jobs[i] for i in missing], processes, batch_size, missing_progress, cancelled)
+    for index, image in zip(missing, drawn, strict=True):
+        cache.put(jobs[index], image)
+        images[index] = image
+    if progress is not None and jobs and not missing:
+        progress(len(jobs), len(jobs))
+    return [image for image in images if image is not None]
+
+
+def _render_uncached(jobs: list[ChartJob], processes: int | None, batch_size: int, progress: Progress | None,
+                     cancelled: Callable[[], bool] | None) -> list[bytes]:
     workers = processes if processes is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(jobs) <= batch_size:
         return _render_here(jobs, progress, cancelled)
@@ -179,6 +205,16 @@ class ChartStream:
 
 
 def _render_here(jobs, progress, cancelled) -> list[bytes]:
+    from kpidesk.charts import chart_process
+
+    helper = chart_process.active()
+    if helper is not None and jobs:
+        if cancelled is not None and cancelled():
+            raise Cancelled(_("Chart rendering was cancelled"))
+        images = helper.render(jobs)
+        if progress is not None:
+            progress(len(jobs), len(jobs))
+        return images
     from kpidesk.charts.frame_cache import FrameCache
     from kpidesk.charts.render import FigureCache
 
