@@ -57,8 +57,8 @@ def _serve(url, actor, requests, messages, cancel_event) -> None:
     """The child: open the database, get ready, then print each request received until told to stop.
 
     Each request is ``(number, PrintRequest, out)``; its messages are ``(number, "progress", …)``, then
-    ``(number, "done", outcome)`` or ``(number, "error", exception)``. ``(0, "ready", None)`` says the child
-    is warm.
+    ``(number, "done", (outcome, charts drawn, charts reused))`` or ``(number, "error", exception)``;
+    ``(0, "ready", None)`` says the child is warm.
     """
     from kpidesk.charts.chart_cache import ChartCache
     from kpidesk.i18n import set_language
@@ -85,7 +85,7 @@ def _serve(url, actor, requests, messages, cancel_event) -> None:
                     progress=lambda p, n=number: messages.put((n, "progress", (p.done, p.total, p.label))),
                     cancel=_EventToken(cancel_event),
                 )
-                messages.put((number, "done", outcome))
+                messages.put((number, "done", (outcome, cache.drawn, cache.reused)))
             except BaseException as exc:  # everything goes back to the app, which shows it
                 messages.put((number, "error", portable_exception(exc)))
     finally:
@@ -110,10 +110,15 @@ class PrintWorker:
         self._lock = threading.Lock()  # one print at a time
         self.ready = False
         self.stopped = False
+        self.charts_drawn = self.charts_reused = 0  # by the child so far, as of its last print
+
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
 
     def serves(self, db, actor) -> bool:
         """Whether this worker prints for this database and this acting user (and still can)."""
-        return not self.stopped and self.db is db and self.actor == actor and self._process.is_alive()
+        return not self.stopped and self.db is db and self.actor == actor and self.alive
 
     def print(self, request, out: str, *, progress: ProgressCallback | None = None,
               cancel: CancelToken | None = None) -> Any:
@@ -135,7 +140,8 @@ class PrintWorker:
                     if progress is not None:
                         progress(Progress(*payload))
                 elif kind == "done":
-                    return payload
+                    outcome, self.charts_drawn, self.charts_reused = payload
+                    return outcome
                 else:
                     raise payload
 
