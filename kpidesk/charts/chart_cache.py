@@ -36,6 +36,18 @@ class ChartCache:
         self.drawn = 0  # images stored after a miss: how many charts this cache could not spare
         self.reused = 0
         self._images: OrderedDict[tuple[Hashable, str], bytes] = OrderedDict()
+        self._drawing: tuple[Any, Any] | None = None
+
+    def drawing_caches(self) -> tuple[Any, Any]:
+        """The figures and frames kept for drawing what is not here yet, so the next person's history and
+        radar are drawn over the frames of the last one's. A frame is found by its own description
+        (axes, periods, criteria), which only data its viewer was given can produce: it needs no scope."""
+        if self._drawing is None:
+            from kpidesk.charts.frame_cache import FrameCache
+            from kpidesk.charts.render import FigureCache
+
+            self._drawing = (FigureCache(), FrameCache())
+        return self._drawing
 
     def get(self, scope: Hashable, job: Any) -> bytes | None:
         key = (scope, job_digest(job))
@@ -53,6 +65,7 @@ class ChartCache:
 
     def clear(self) -> None:
         self._images.clear()
+        self._drawing = None
 
     def __len__(self) -> int:
         return len(self._images)

@@ -116,7 +116,8 @@ def render_charts(
         if progress is not None:
             progress(reused + done, len(jobs))
 
-    drawn = _render_uncached([jobs[i] for i in missing], processes, batch_size, missing_progress, cancelled)
+    drawn = _render_uncached([jobs[i] for i in missing], processes, batch_size, missing_progress, cancelled,
+                             cache.cache.drawing_caches())
     for index, image in zip(missing, drawn, strict=True):
         cache.put(jobs[index], image)
         images[index] = image
@@ -126,10 +127,10 @@ def render_charts(
 
 
 def _render_uncached(jobs: list[ChartJob], processes: int | None, batch_size: int, progress: Progress | None,
-                     cancelled: Callable[[], bool] | None) -> list[bytes]:
+                     cancelled: Callable[[], bool] | None, caches: tuple[Any, Any] | None = None) -> list[bytes]:
     workers = processes if processes is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(jobs) <= batch_size:
-        return _render_here(jobs, progress, cancelled)
+        return _render_here(jobs, progress, cancelled, caches)
 
     batches = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
     results: list[list[bytes] | None] = [None] * len(batches)
@@ -204,7 +205,9 @@ class ChartStream:
         self.close(cancel=kind is not None)
 
 
-def _render_here(jobs, progress, cancelled) -> list[bytes]:
+def _render_here(jobs, progress, cancelled, caches: tuple[Any, Any] | None = None) -> list[bytes]:
+    """Draw ``jobs`` in this process (in a warm chart process when one is set), with the figure and frame
+    ``caches`` given, else with new ones."""
     from kpidesk.charts import chart_process
 
     helper = chart_process.active()
@@ -215,10 +218,12 @@ def _render_here(jobs, progress, cancelled) -> list[bytes]:
         if progress is not None:
             progress(len(jobs), len(jobs))
         return images
-    from kpidesk.charts.frame_cache import FrameCache
-    from kpidesk.charts.render import FigureCache
+    if caches is None:
+        from kpidesk.charts.frame_cache import FrameCache
+        from kpidesk.charts.render import FigureCache
 
-    cache, frames = FigureCache(), FrameCache()
+        caches = (FigureCache(), FrameCache())
+    cache, frames = caches
     images = []
     for index, job in enumerate(jobs, start=1):
         if cancelled is not None and cancelled():

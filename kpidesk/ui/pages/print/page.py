@@ -354,6 +354,19 @@ class PrintPage(Page):
         self.group_combo.blockSignals(False)
         self.retranslate()
         self._choice_changed()
+        self._rehearse(choices)
+
+    def _rehearse(self, choices: PrintChoices) -> None:
+        """Have the worker print the period's first sheet now, unseen, so the charts and frames of the
+        period are drawn before anyone clicks Preview."""
+        from kpidesk.services.printing.sheets import PrintRequest
+
+        worker = self.warm_worker()
+        if worker is None or not choices.employees:
+            return
+        request = PrintRequest(period=choices.period, staff_nos=(choices.employees[0][0],),
+                               lang=choices.document_language or current_language())
+        worker.rehearse(request, str(Path(self._temp.name) / "rehearsal.pdf"))
 
     def chosen_staff(self) -> list[str]:
         return [self.employee_list.item(i).data(STAFF_ROLE) for i in range(self.employee_list.count())

@@ -57,8 +57,10 @@ def _serve(url, actor, requests, messages, cancel_event) -> None:
     """The child: open the database, get ready, then print each request received until told to stop.
 
     Each request is ``(number, PrintRequest, out)``; its messages are ``(number, "progress", …)``, then
-    ``(number, "done", (outcome, charts drawn, charts reused))`` or ``(number, "error", exception)``;
-    ``(0, "ready", None)`` says the child is warm.
+    ``(number, "done", (outcome, charts drawn, charts reused))`` or ``(number, "error", exception)``.
+    A request numbered 0 is a rehearsal nobody waits for (it draws and caches the charts and frames the
+    next print is likely to need); ``(0, "ready", None)`` says the child is warm, ``(0, "rehearsed", None)``
+    that a rehearsal is over.
     """
     from kpidesk.charts.chart_cache import ChartCache
     from kpidesk.i18n import set_language
@@ -88,6 +90,8 @@ def _serve(url, actor, requests, messages, cancel_event) -> None:
                 messages.put((number, "done", (outcome, cache.drawn, cache.reused)))
             except BaseException as exc:  # everything goes back to the app, which shows it
                 messages.put((number, "error", portable_exception(exc)))
+            if number == 0:
+                messages.put((0, "rehearsed", None))
     finally:
         if db is not None:
             db.dispose()
@@ -108,7 +112,8 @@ class PrintWorker:
                                                               self._cancel), name="kpidesk-print", daemon=True)
         self._process.start()
         self._lock = threading.Lock()  # one print at a time
-        self.ready = False
+        self.warm = False  # the child has prepared everything
+        self._rehearsals_sent = self._rehearsals_over = 0  # each counted by one thread only
         self.stopped = False
         self.charts_drawn = self.charts_reused = 0  # by the child so far, as of its last print
 
@@ -145,8 +150,21 @@ class PrintWorker:
                 else:
                     raise payload
 
+    def rehearse(self, request, out: str) -> None:
+        """Print ``request`` to ``out`` in the child while nobody waits, for the charts and frames it leaves
+        behind (say the first sheet of the period shown); a print asked for meanwhile waits for it."""
+        if not self.stopped:
+            self._rehearsals_sent += 1
+            self._requests.put((0, request, out))
+
+    @property
+    def ready(self) -> bool:
+        """Whether the child is warm and every rehearsal sent is over."""
+        return self.warm and self._rehearsals_over >= self._rehearsals_sent
+
     def wait_ready(self, timeout: float) -> bool:
-        """Wait until the child has prepared everything (at most ``timeout`` seconds); whether it has."""
+        """Wait until the child has prepared everything, rehearsals included (at most ``timeout`` seconds);
+        whether it has."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while not self.ready and time.monotonic() < deadline:
@@ -163,7 +181,9 @@ class PrintWorker:
                     code=self._process.exitcode)) from None
             return None
         if message[1] == "ready":
-            self.ready = True
+            self.warm = True
+        elif message[1] == "rehearsed":
+            self._rehearsals_over += 1
         return message
 
     def stop(self) -> None:
