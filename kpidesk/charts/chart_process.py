@@ -2,13 +2,13 @@
 
 A command printing one sheet spends most of its time importing: the database layer and pandas to read
 the results, matplotlib to draw two charts, reportlab to lay out the page. Started first, this process
-imports matplotlib and draws a warm-up chart while the command reads the database; the command then
-sends its charts, prepares the layout while they are drawn (``meanwhile``) and takes the images. On
-two cores the charts cost the command almost nothing. A batch of many charts goes to the pool instead
-(:func:`kpidesk.charts.pool.render_charts`). Started with ``spawn``, like the pool, so a process with
-running threads is never forked.
+imports matplotlib and the chart modules while the command reads the database; the command then sends
+its charts, prepares the layout while they are drawn (``meanwhile``) and takes the images. On two
+cores the charts cost the command almost nothing. No warm-up chart is drawn here: it would cost more
+than it spares the first real one, whose frames depend on its data. A batch of many charts goes to the
+pool instead (:func:`kpidesk.charts.pool.render_charts`). Started with ``spawn``, like the pool, so a
+process with running threads is never forked.
 """
-
 from __future__ import annotations
 
 import multiprocessing
@@ -87,6 +87,14 @@ def active() -> ChartProcess | None:
     return _drawing_in.get()
 
 
+def prepare() -> None:
+    """Import what drawing needs (matplotlib, the chart modules, the bundled font)."""
+    from kpidesk.charts import frame_cache, render  # noqa: F401 - imported for the drawing to come
+    from kpidesk.charts.style import cjk_font_family
+
+    cjk_font_family()
+
+
 def warm_up() -> None:
     """Import what drawing needs and draw one chart of each fast kind (fonts loaded, text laid out once),
     on frames thrown away after."""
@@ -110,7 +118,7 @@ def _serve(connection) -> None:
     from kpidesk.charts.render import FigureCache
 
     caches = (FigureCache(), FrameCache())
-    warm_up()
+    prepare()
     while True:
         try:
             jobs = connection.recv()
