@@ -46,16 +46,19 @@ def test_the_worker_stops_with_another_database_another_actor_and_the_page(main_
     other = tmp_path / "other.db"
     shutil.copyfile(main_window.ctx.db.path, other)
     main_window.open_path(other)
-    assert first.stopped and not first.alive
+    assert first.stopped
+    qtbot.waitUntil(lambda: not first.alive, timeout=20000)
     page = _print_page(main_window)
     second = page.worker
     assert second is not None and second is not first and second.serves(main_window.ctx.db, main_window.ctx.actor)
 
     main_window.ctx.actor = replace(main_window.ctx.actor, name="someone else")
     _preview(page, qtbot, ["CS003"])  # printed by a worker for the new actor, never the old one
-    assert second.stopped and not second.alive
+    assert second.stopped
+    qtbot.waitUntil(lambda: not second.alive, timeout=20000)
     third = page.worker
     assert third is not None and third.actor == main_window.ctx.actor and third.alive
 
     assert page.about_to_close()
-    assert third.stopped and not third.alive and page.worker is None
+    assert third.stopped and page.worker is None
+    qtbot.waitUntil(lambda: not third.alive, timeout=20000)

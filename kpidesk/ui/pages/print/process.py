@@ -29,7 +29,7 @@ from kpidesk.i18n import _
 from kpidesk.services.progress import CancelToken, Progress, ProgressCallback
 
 POLL_SECONDS = 0.05
-#: How long a worker told to stop may take to finish its print and leave before it is ended.
+#: How long a worker told to stop may take to leave before it is ended.
 STOP_SECONDS = 10
 
 
@@ -186,30 +186,28 @@ class PrintWorker:
             self._rehearsals_over += 1
         return message
 
-    def stop(self) -> None:
-        """Cancel the print under way, let the child leave (ended if it does not in time) and close the
-        channels. Called from the window's thread; returns once the child is gone."""
+    def stop(self, *, wait: bool = False) -> None:
+        """Cancel the print under way and tell the child to leave. Returns at once unless ``wait``: a
+        child leaving takes most of a second (its interpreter winding down), which the window's thread
+        must not wait for; a thread of its own ends the child if it does not leave in time."""
         if self.stopped:
             return
         self.stopped = True
         self._cancel.set()
-        holding = self._lock.acquire(timeout=STOP_SECONDS)  # the print under way ends, cancelled
         try:
-            try:
-                self._requests.put(None)
-            except (OSError, ValueError):
-                pass
+            self._requests.put(None)
+        except (OSError, ValueError):
+            pass
+        if wait:
+            self._reap()
+        else:
+            threading.Thread(target=self._reap, name="kpidesk-print-stop", daemon=True).start()
+
+    def _reap(self) -> None:
+        self._process.join(STOP_SECONDS)
+        if self._process.is_alive():
+            self._process.terminate()
             self._process.join(STOP_SECONDS)
-            if self._process.is_alive():
-                self._process.terminate()
-                self._process.join(STOP_SECONDS)
-            if holding:
-                for channel in (self._requests, self._messages):
-                    channel.close()
-                    channel.join_thread()
-        finally:
-            if holding:
-                self._lock.release()
 
 
 def print_in_process(db, actor, request, out: str, *, progress: ProgressCallback | None = None,
@@ -222,4 +220,4 @@ def print_in_process(db, actor, request, out: str, *, progress: ProgressCallback
     try:
         return once.print(request, out, progress=progress, cancel=cancel)
     finally:
-        once.stop()
+        once.stop(wait=True)  # called from a worker thread, which may wait
