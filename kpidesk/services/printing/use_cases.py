@@ -93,7 +93,7 @@ def _chart_scope(actor: Actor) -> tuple:
 
 def _prepare_layout() -> None:
     """Import the layout modules and register the report font (the first costs most of a short print)."""
-    from kpidesk.reports.document import render_documents  # noqa: F401 - imported for its side effects
+    from kpidesk.reports.document import render_documents  # noqa: F401 - its import cost paid now
     from kpidesk.reports.fonts import register_pdf_font
 
     register_pdf_font()
