@@ -1,5 +1,6 @@
 """``kpidesk pdf`` for a few named employees: their charts are drawn by a process started before the database
-is read, and gathering a sheet needs no matplotlib (that is what lets the two overlap)."""
+is read, and gathering a sheet needs no matplotlib (that is what lets the two overlap). The program run as
+such skips the collector's passes at exit; a caller of ``main`` keeps its collector as it was."""
 
 from __future__ import annotations
 
@@ -51,3 +52,12 @@ def test_gathering_a_sheet_imports_no_matplotlib():
             "print('matplotlib' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_only_the_program_itself_leaves_its_objects_to_the_operating_system(demo):
+    code = ("import gc, sys\nfrom kpidesk.cli import main\n"
+            f"main(['--db', {demo!r}, 'info'])\nprint(gc.get_freeze_count())\n"
+            f"sys.argv = ['kpidesk', '--db', {demo!r}, 'info']\nmain()\nprint(gc.get_freeze_count() > 0)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "True" and "0" in lines[:-1], result.stdout + result.stderr
