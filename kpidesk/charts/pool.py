@@ -99,11 +99,38 @@ def render_charts(
     cancelled: Callable[[], bool] | None = None,
 ) -> list[bytes]:
     """Render ``jobs`` in order. ``processes`` defaults to the number of cores; with one process or
-    a small batch everything is drawn here, which avoids the start-up cost of the pool."""
+    a small batch everything is drawn here (or in the warm process a caller set with
+    :func:`kpidesk.charts.chart_process.drawing_in`), which avoids the start-up cost of the pool.
+    Inside :func:`kpidesk.charts.chart_cache.serving`, charts drawn before come from that cache."""
+    from kpidesk.charts import chart_cache
+
     jobs = list(jobs)
+    cache = chart_cache.active()
+    if cache is None:
+        return _render_uncached(jobs, processes, batch_size, progress, cancelled)
+    images: list[bytes | None] = [cache.get(job) for job in jobs]
+    missing = [index for index, image in enumerate(images) if image is None]
+    reused = len(jobs) - len(missing)
+
+    def missing_progress(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(reused + done, len(jobs))
+
+    drawn = _render_uncached([jobs[i] for i in missing], processes, batch_size, missing_progress, cancelled,
+                             cache.cache.drawing_caches())
+    for index, image in zip(missing, drawn, strict=True):
+        cache.put(jobs[index], image)
+        images[index] = image
+    if progress is not None and jobs and not missing:
+        progress(len(jobs), len(jobs))
+    return [image for image in images if image is not None]
+
+
+def _render_uncached(jobs: list[ChartJob], processes: int | None, batch_size: int, progress: Progress | None,
+                     cancelled: Callable[[], bool] | None, caches: tuple[Any, Any] | None = None) -> list[bytes]:
     workers = processes if processes is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(jobs) <= batch_size:
-        return _render_here(jobs, progress, cancelled)
+        return _render_here(jobs, progress, cancelled, caches)
 
     batches = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
     results: list[list[bytes] | None] = [None] * len(batches)
@@ -178,11 +205,25 @@ class ChartStream:
         self.close(cancel=kind is not None)
 
 
-def _render_here(jobs, progress, cancelled) -> list[bytes]:
-    from kpidesk.charts.frame_cache import FrameCache
-    from kpidesk.charts.render import FigureCache
+def _render_here(jobs, progress, cancelled, caches: tuple[Any, Any] | None = None) -> list[bytes]:
+    """Draw ``jobs`` in this process (in a warm chart process when one is set), with the figure and frame
+    ``caches`` given, else with new ones."""
+    from kpidesk.charts import chart_process
 
-    cache, frames = FigureCache(), FrameCache()
+    helper = chart_process.active()
+    if helper is not None and jobs:
+        if cancelled is not None and cancelled():
+            raise Cancelled(_("Chart rendering was cancelled"))
+        images = helper.render(jobs)
+        if progress is not None:
+            progress(len(jobs), len(jobs))
+        return images
+    if caches is None:
+        from kpidesk.charts.frame_cache import FrameCache
+        from kpidesk.charts.render import FigureCache
+
+        caches = (FigureCache(), FrameCache())
+    cache, frames = caches
     images = []
     for index, job in enumerate(jobs, start=1):
         if cancelled is not None and cancelled():

@@ -29,11 +29,8 @@ from kpidesk.charts.palette import (  # noqa: F401 - the palette is part of the 
     grade_colour,
     series_colour,
 )
+from kpidesk.charts.sizes import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH  # noqa: F401 - part of the chart style
 from kpidesk.resources import CJK_FONT_FILE
-
-#: Sizes (inches) at which a chart prints at its natural size: half and full width of an A4 sheet.
-PRINT_HALF_WIDTH = (3.5, 2.6)
-PRINT_FULL_WIDTH = (7.0, 2.8)
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 

@@ -147,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kpidesk.logging_setup import configure_logging
 
     configure_logging()
+    ending_the_process = argv is None  # run as the program, not called by a test or a script
     argv = list(sys.argv[1:] if argv is None else argv)
     lang_index = argv.index("--lang") if "--lang" in argv else -1
     set_language(argv[lang_index + 1] if 0 <= lang_index < len(argv) - 1 else None)
@@ -185,3 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     finally:
         ctx.close()
+        if ending_the_process:
+            # The process ends next: what the command loaded (pandas, SQLAlchemy, reportlab…) is left to the
+            # operating system instead of the collector's passes at exit, which cost 0.2–0.3 s of processor.
+            import gc
+
+            gc.freeze()

@@ -29,16 +29,35 @@ def register(subparsers) -> None:
     p.set_defaults(handler=run_pdf)
 
 
+#: Up to this many employees named with --employee, their charts are drawn by a process started at once.
+FEW_EMPLOYEES = 4
+
+
 def run_pdf(args, ctx) -> int:
     from kpidesk.errors import ValidationError
-    from kpidesk.services.printing.sheets import PrintRequest
-    from kpidesk.services.printing.use_cases import print_sheets
 
     if args.no_sheets and not args.summary:
         raise ValidationError(_("Nothing to print: --no-sheets needs --summary"))
     if args.with_pay and (args.no_sheets or args.year_sheet):
         raise ValidationError(_("--with-pay adds pay to period sheets: leave out --no-sheets and --year-sheet"))
     check_out(args.out, folder=args.split)
+    if few_charts(args):
+        from kpidesk.charts.chart_process import ChartProcess
+
+        with ChartProcess() as charts:  # imports matplotlib while the results are read here
+            return _print(args, ctx, charts)
+    return _print(args, ctx, None)
+
+
+def few_charts(args) -> bool:
+    """Whether the documents asked for hold only a few charts (a handful of named employees' sheets)."""
+    return not args.no_charts and not args.summary and 0 < len(args.employee) <= FEW_EMPLOYEES
+
+
+def _print(args, ctx, charts) -> int:
+    from kpidesk.services.printing.sheets import PrintRequest
+    from kpidesk.services.printing.use_cases import print_sheets
+
     request = PrintRequest(
         period=args.period, staff_nos=tuple(args.employee), department=args.department,
         sheets=not args.no_sheets, summary=args.summary, year_sheets=args.year_sheet, charts=not args.no_charts,
@@ -46,7 +65,7 @@ def run_pdf(args, ctx) -> int:
     )
     bar = ProgressBar(sys.stderr)
     try:
-        outcome = print_sheets(ctx.db, ctx.actor, request, args.out, progress=bar)
+        outcome = print_sheets(ctx.db, ctx.actor, request, args.out, progress=bar, chart_process=charts)
     finally:
         bar.close()
     if args.split:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.charts.pool import ChartJob, PendingImage
-from kpidesk.charts.style import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
+from kpidesk.charts.sizes import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.grades import GradeConsequence, consequence_of
 from kpidesk.domain.numbers import float_or_none, int_or_none

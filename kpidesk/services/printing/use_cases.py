@@ -50,9 +50,50 @@ def verify_printed_sheet(db: Database, actor: Actor, period: str, staff_no: str,
 
 @requires(Permission.PRINT)
 def print_sheets(db: Database, actor: Actor, request, out, *, progress=None, cancel=None,
-                 processes: int | None = None):
+                 processes: int | None = None, chart_cache=None, chart_process=None):
     """Write the sheets, summary or year sheets of ``request`` as the actor may see them (see
-    ``sheets.print_documents``); returns the ``PrintOutcome``."""
+    ``sheets.print_documents``); returns the ``PrintOutcome``.
+
+    ``chart_cache`` (a :class:`~kpidesk.charts.chart_cache.ChartCache`) keeps the charts drawn for a
+    later print, filed under what this actor may see; ``chart_process`` (a warm
+    :class:`~kpidesk.charts.chart_process.ChartProcess`) draws a few charts while the layout is
+    prepared here."""
+    from contextlib import ExitStack
+
+    from kpidesk.charts import chart_cache as cached_charts
+    from kpidesk.charts.chart_process import drawing_in
     from kpidesk.services.printing.sheets import print_documents
 
-    return print_documents(db, actor, request, out, progress=progress, cancel=cancel, processes=processes)
+    with ExitStack() as stack:
+        if chart_cache is not None:
+            stack.enter_context(cached_charts.serving(chart_cache, _chart_scope(actor)))
+        if chart_process is not None:
+            chart_process.meanwhile.append(_prepare_layout)
+            stack.enter_context(drawing_in(chart_process))
+        return print_documents(db, actor, request, out, progress=progress, cancel=cancel, processes=processes)
+
+
+@requires(Permission.PRINT)
+def warm_printing(db: Database, actor: Actor) -> None:
+    """Import and set up everything a print needs (the report fonts, matplotlib and a first chart), so
+    that the next print spends its time on the documents alone. Reads nothing from the database."""
+    from kpidesk.charts.chart_process import warm_up
+    from kpidesk.services.printing import sheets  # noqa: F401 - imported now rather than at the first print
+
+    _prepare_layout()
+    warm_up()
+
+
+def _chart_scope(actor: Actor) -> tuple:
+    """What decides which charts ``actor`` may be shown: who they are, their role, their own record and
+    their departments. Cached charts are filed under it, so nobody is shown a chart drawn for a wider
+    (or another) view."""
+    return (actor.name, str(actor.role), actor.employee_id, tuple(sorted(actor.department_ids)))
+
+
+def _prepare_layout() -> None:
+    """Import the layout modules and register the report font (the first costs most of a short print)."""
+    from kpidesk.reports.document import render_documents  # noqa: F401 - its import cost paid now
+    from kpidesk.reports.fonts import register_pdf_font
+
+    register_pdf_font()

@@ -3,8 +3,8 @@
 Choose everyone, a department or team, or some employees; choose sheets and/or the summary, or year
 sheets (and, for those who may see pay, a pay section on each period sheet); preview the pages, then
 save as one file or one file per employee, or print. Generation runs in a worker (``services.printing``
-in a child process, see ``print_process``) with the page's own progress bar and Cancel; a cancelled run
-leaves no file. A preview is written to a temporary file: saving it again only copies that file and
+in a child process kept warm while the page is open, see ``process``) with the page's own progress bar
+and Cancel; a cancelled run leaves no file. A preview is written to a temporary file: saving it again only copies that file and
 printing it sends that file's pages to the printer chosen in the system print dialog (see ``print_spool``).
 """
 
@@ -42,6 +42,7 @@ from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.print.pdf_preview import PdfPreview, preview_available
+from kpidesk.ui.pages.print.process import PrintWorker
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import Banner, SearchBox, heading
 
@@ -92,11 +93,12 @@ def load_print_choices(db, actor, period: str) -> PrintChoices:
     return PrintChoices(scores.period.code, scores.status, employees, groups, organisation.document_language)
 
 
-def generate(db, actor, request, out: str, *, progress=None, cancel=None):
-    """Write the documents (run in a worker thread, the work itself in a child process)."""
+def generate(db, actor, request, out: str, *, progress=None, cancel=None, worker=None):
+    """Write the documents (run in a worker thread, the work itself in the warm child ``worker``, or in a
+    child of its own when ``worker`` does not serve this database and actor)."""
     from kpidesk.ui.pages.print.process import print_in_process
 
-    return print_in_process(db, actor, request, out, progress=progress, cancel=cancel)
+    return print_in_process(db, actor, request, out, progress=progress, cancel=cancel, worker=worker)
 
 
 class _ProgressBridge(QObject):
@@ -121,6 +123,7 @@ class PrintPage(Page):
         self.preview_outcome = None  # what the preview file holds
         self.preview_key: tuple | None = None
         self.progress_seen: list[Progress] = []
+        self.worker: PrintWorker | None = None  # the warm child printing for this database and actor
         self._temp = tempfile.TemporaryDirectory(prefix="kpidesk-print-")
         self.bridge = _ProgressBridge(self)
         self.bridge.progressed.connect(self._progress)
@@ -242,6 +245,7 @@ class PrintPage(Page):
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
         ctx.period_changed.connect(lambda _code: self.mark_stale())
+        ctx.database_changed.connect(self.stop_worker)  # another database, or someone else logged in
         self.retranslate()
 
     # -- page protocol --------------------------------------------------------------------------------
@@ -274,6 +278,7 @@ class PrintPage(Page):
         self.preview_widget.retranslate()
 
     def refresh(self) -> None:
+        self.warm_worker()
         self._update_pay_choice()
         period = self.ctx.period_code
         if period is None:
@@ -284,8 +289,26 @@ class PrintPage(Page):
 
     def about_to_close(self) -> bool:
         self.cancel()
+        self.stop_worker()
         self._temp.cleanup()
         return True
+
+    def warm_worker(self) -> PrintWorker | None:
+        """The child printing for the open database and the acting user, started (to get ready while the
+        user chooses) unless one already serves them; one serving someone else is stopped first."""
+        if self.ctx.db is None:
+            self.stop_worker()
+            return None
+        if self.worker is not None and self.worker.serves(self.ctx.db, self.ctx.actor):
+            return self.worker
+        self.stop_worker()
+        self.worker = PrintWorker(self.ctx.db, self.ctx.actor)
+        return self.worker
+
+    def stop_worker(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.stop()
 
     def focus_employee(self, employee_id: int) -> None:
         from kpidesk.services.people.use_cases import staff_no_of
@@ -331,6 +354,19 @@ class PrintPage(Page):
         self.group_combo.blockSignals(False)
         self.retranslate()
         self._choice_changed()
+        self._rehearse(choices)
+
+    def _rehearse(self, choices: PrintChoices) -> None:
+        """Have the worker print the period's first sheet now, unseen, so the charts and frames of the
+        period are drawn before anyone clicks Preview."""
+        from kpidesk.services.printing.sheets import PrintRequest
+
+        worker = self.warm_worker()
+        if worker is None or not choices.employees:
+            return
+        request = PrintRequest(period=choices.period, staff_nos=(choices.employees[0][0],),
+                               lang=choices.document_language or current_language())
+        worker.rehearse(request, str(Path(self._temp.name) / "rehearsal.pdf"))
 
     def chosen_staff(self) -> list[str]:
         return [self.employee_list.item(i).data(STAFF_ROLE) for i in range(self.employee_list.count())
@@ -453,7 +489,7 @@ class PrintPage(Page):
 
     def _run(self, request, target: Path, done) -> Task:
         return self._start(done, _("Reading the results…"), _("Cancelled; no file was written."),
-                           generate, self.ctx.db, self.ctx.actor, request, str(target))
+                           generate, self.ctx.db, self.ctx.actor, request, str(target), worker=self.warm_worker())
 
     def _start(self, done, label: str, cancelled_text: str, fn, *args, **kwargs) -> Task:
         self.token = CancelToken()

@@ -1,0 +1,63 @@
+"""``kpidesk pdf`` for a few named employees: their charts are drawn by a process started before the database
+is read, and gathering a sheet needs no matplotlib (that is what lets the two overlap). The program run as
+such skips the collector's passes at exit; a caller of ``main`` keeps its collector as it was."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pypdf import PdfReader
+from tests_support.cli import run
+
+from kpidesk.charts import chart_process
+from kpidesk.cli import build_parser
+from kpidesk.cli.cmd_pdf import few_charts
+
+
+def _args(*extra: str):
+    return build_parser().parse_args(["pdf", "--period", "2025-11", "--out", "x.pdf", *extra])
+
+
+def test_only_a_few_named_employees_get_a_chart_process():
+    assert few_charts(_args("--employee", "CS001"))
+    assert few_charts(_args("--employee", "CS001", "CS002", "CS003", "CS004"))
+    assert not few_charts(_args("--employee", "CS001", "CS002", "CS003", "CS004", "CS005"))
+    assert not few_charts(_args("--employee", "CS001", "--no-charts"))
+    assert not few_charts(_args("--employee", "CS001", "--summary"))
+    assert not few_charts(_args("--department", "一组"))
+    assert not few_charts(_args())
+
+
+def test_one_sheet_gets_its_charts_from_the_chart_process(demo, capsys, tmp_path, monkeypatch):
+    started = []
+
+    class Recording(chart_process.ChartProcess):
+        def render(self, jobs):
+            started.append([job.kind for job in jobs])
+            return super().render(jobs)
+
+    monkeypatch.setattr(chart_process, "ChartProcess", Recording)
+    out = tmp_path / "cs001.pdf"
+    code, stdout, err = run(capsys, "--db", demo, "pdf", "--period", "2025-11", "--employee", "CS001",
+                            "--lang", "en", "--out", str(out))
+    assert code == 0, err
+    assert started == [["trend", "radar"]]
+    page = PdfReader(str(out)).pages[0]
+    assert len(page.images) == 2 and "CS001" in (page.extract_text() or "")
+
+
+def test_gathering_a_sheet_imports_no_matplotlib():
+    code = ("import sys\nimport kpidesk.services.printing.sheets\n"
+            "print('matplotlib' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_only_the_program_itself_leaves_its_objects_to_the_operating_system(demo):
+    code = ("import gc, sys\nfrom kpidesk.cli import main\n"
+            f"main(['--db', {demo!r}, 'info'])\nprint(gc.get_freeze_count())\n"
+            f"sys.argv = ['kpidesk', '--db', {demo!r}, 'info']\nmain()\nprint(gc.get_freeze_count() > 0)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "True" and "0" in lines[:-1], result.stdout + result.stderr
