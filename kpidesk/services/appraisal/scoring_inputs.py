@@ -14,7 +14,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from kpidesk.domain import grades as domain_grades
@@ -39,6 +39,7 @@ from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 NO_TEMPLATE = Template("", (), quantitative_share=100, qualitative_share=0)
+MEASUREMENT_PLACES: int = m.Measurement.__table__.c.value.type.places  # values are stored × 10 ** places
 _MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}
 
 
@@ -215,24 +216,35 @@ def scoring_options(session: Session, scale: domain_grades.GradeScale) -> Scorin
 
 
 def _measurement_arrays(
-    session: Session, period_ids: Sequence[int], row_of: dict[int, int], n: int
+    session: Session, period_ids: Sequence[int], row_of: dict[int, int], n: int, codes: Iterable[str] | None = None
 ) -> dict[int, dict[str, np.ndarray]]:
-    """Per period id: field code → values aligned with the appraisees (NaN where nothing was entered)."""
+    """Per period id: field code → values aligned with the appraisees (NaN where nothing was entered); only
+    ``codes`` when given. Values are read as the stored scaled integers and divided once per column, which
+    gives the same floats as going through Decimal at a fraction of the cost (a 5,000-person month holds
+    150,000 values)."""
     out: dict[int, dict[str, np.ndarray]] = {pid: {} for pid in period_ids}
     if not period_ids or not row_of:
         return out
-    rows = session.execute(
-        select(m.Measurement.period_id, m.Measurement.employee_id, m.Measurement.field_code, m.Measurement.value)
-        .where(m.Measurement.period_id.in_(period_ids))
-    )
-    for period_id, employee_id, code, value in rows:
+    scaled = type_coerce(m.Measurement.value, BigInteger)
+    query = select(m.Measurement.period_id, m.Measurement.employee_id, m.Measurement.field_code, scaled).where(
+        m.Measurement.period_id.in_(period_ids), m.Measurement.value.is_not(None))
+    if codes is not None:
+        query = query.where(m.Measurement.field_code.in_(sorted(set(codes))))
+    collected: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    for period_id, employee_id, code, value in session.execute(query):
         row = row_of.get(employee_id)
-        if row is None or value is None:
+        if row is None:
             continue
-        arrays = out[period_id]
-        if code not in arrays:
-            arrays[code] = np.full(n, np.nan)
-        arrays[code][row] = float(value)
+        found = collected.get((period_id, code))
+        if found is None:
+            found = collected[period_id, code] = ([], [])
+        found[0].append(row)
+        found[1].append(value)
+    scale = float(10 ** MEASUREMENT_PLACES)
+    for (period_id, code), (rows, values) in collected.items():
+        array = np.full(n, np.nan)
+        array[rows] = np.array(values, dtype=np.float64) / scale  # exact integers, one correctly rounded division
+        out[period_id][code] = array
     return out
 
 
@@ -248,30 +260,51 @@ def _months_data(session, months: list[Period], row_of, n) -> tuple[list[dict], 
     return [arrays[r.id] for r in present], present
 
 
+def _codes_read_by(items: Iterable[TemplateItem]) -> set[str]:
+    """The KPI codes and the raw fields their formulas read."""
+    codes = set()
+    for item in items:
+        codes.add(item.code)
+        if item.formula:
+            codes.update(parse_formula(item.formula).fields)
+    return codes
+
+
 def _values_of_longer_items(
     session: Session, period: Period, items: Sequence[TemplateItem], row_of, n
 ) -> dict[str, np.ndarray]:
-    """A KPI of a longer period (half-year budget control in the June sheet) is valued over that period."""
-    out: dict[str, np.ndarray] = {}
+    """A KPI of a longer period (half-year budget control in the June sheet) is valued over that period:
+    from that period's own values when it has any, else from its months. Each longer period is read once,
+    and only the fields its items read (a December sheet would otherwise read the whole year per item)."""
+    groups: dict[str, tuple[Period, list[TemplateItem]]] = {}
     for item in items:
         kind = PeriodKind(item.period_kind)
         if _MONTHS[kind] <= _MONTHS[period.kind] or not period.ends_with(period.enclosing(kind)):
             continue
         enclosing = period.enclosing(kind)
-        records = _records_for(session, [enclosing])
-        own = _measurement_arrays(session, [records[enclosing.code].id], row_of, n) if enclosing.code in records else {}
-        own_arrays = next(iter(own.values()), {})
-        if own_arrays:
-            months_values = [own_arrays]
+        groups.setdefault(enclosing.code, (enclosing, []))[1].append(item)
+    out: dict[str, np.ndarray] = {}
+    for enclosing, group in groups.values():
+        codes = _codes_read_by(group)
+        record = _records_for(session, [enclosing]).get(enclosing.code)
+        has_own = record is not None and any(employee_id in row_of for employee_id in session.execute(
+            select(m.Measurement.employee_id).distinct().where(
+                m.Measurement.period_id == record.id, m.Measurement.value.is_not(None))).scalars())
+        if has_own:
+            months_values = [_measurement_arrays(session, [record.id], row_of, n, codes)[record.id]]
         else:
-            months_values, _ = _months_data(session, enclosing.months(), row_of, n)
+            records = _records_for(session, enclosing.months())
+            present = [records[p.code].id for p in enclosing.months() if p.code in records]
+            arrays = _measurement_arrays(session, present, row_of, n, codes)
+            months_values = [arrays[period_id] for period_id in present]
         if not months_values:
             continue
-        values, fields = roll_up([item], months_values, months_values)
-        if item.code in values:
-            out[item.code] = values[item.code]
-        elif item.formula:
-            out[item.code] = parse_formula(item.formula).evaluate(fields, n).values
+        for item in group:
+            values, fields = roll_up([item], months_values, months_values)
+            if item.code in values:
+                out[item.code] = values[item.code]
+            elif item.formula:
+                out[item.code] = parse_formula(item.formula).evaluate(fields, n).values
     return out
 
 
