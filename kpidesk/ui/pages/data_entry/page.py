@@ -39,41 +39,18 @@ from kpidesk.ui.later_text import Message, RelabelledCommand, message
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.data_entry.arrange import person_headers, without_copied_header
 from kpidesk.ui.pages.data_entry.cells import format_block, parse_block, read_cell, to_decimal
+from kpidesk.ui.pages.data_entry.computed import Computed, compute_grid_scores
 from kpidesk.ui.pages.data_entry.model import (
     INVALID_TINT,
     WARNING_TINT,
     CellEdit,
-    Computed,
     EntryModel,
-    KpiCell,
 )
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import SearchBox
 
 MAX_COLUMN_WIDTH = 170
 COMPUTE_DELAY_MS = 250
-
-
-def compute_grid_scores(db, actor, period: str) -> Computed:
-    """The period's KPI values, scores, totals and grades as plain data (runs in a worker)."""
-    import math
-
-    from kpidesk.services.appraisal.use_cases import period_scores
-
-    scores = period_scores(db, actor, period)
-    frame = scores.frame
-    kpis: dict[tuple[int, str], KpiCell] = {}
-    totals: dict[int, tuple[float | None, str | None]] = {}
-    for employee_id in frame.index:
-        row = frame.loc[employee_id]
-        for code, item in scores.kpis(employee_id).items():
-            kpis[(int(employee_id), code)] = KpiCell(
-                item["value"], item["score"], item["status"], scores.explanation_text(employee_id, code))
-        total = row["total"]
-        total = None if total is None or (isinstance(total, float) and math.isnan(total)) else float(total)
-        grade = row.get("grade")
-        totals[int(employee_id)] = (total, grade if isinstance(grade, str) else None)
-    return Computed(period, kpis, totals)
 
 
 class SetValuesCommand(RelabelledCommand):
