@@ -63,3 +63,13 @@ def test_loading_flags_the_same_rates_as_checking_row_by_row(demo_db, qtbot):
     for row in range(model.rowCount()):
         model._check_rates(row, emit=False)
     assert model.rate_warnings == at_load
+
+
+def test_the_entry_sheet_carries_the_stored_values_as_their_nearest_floats(demo_db, actor):
+    from kpidesk.services.appraisal.measurements import entry_sheet, values_for_period
+
+    with demo_db.session() as session:
+        sheet = entry_sheet(session, actor, PERIOD)
+        stored = values_for_period(session, actor, PERIOD)
+    expected = {key: float(value) for key, value in stored.items() if value is not None}
+    assert sheet.values == expected and all(type(value) is float for value in sheet.values.values())

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from sqlalchemy import BigInteger, select, type_coerce
@@ -34,12 +35,12 @@ from kpidesk.domain.scoring import (
 )
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
+from kpidesk.services.appraisal.measurements import MEASUREMENT_SCALE
 from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
 NO_TEMPLATE = Template("", (), quantitative_share=100, qualitative_share=0)
-MEASUREMENT_PLACES: int = m.Measurement.__table__.c.value.type.places  # values are stored × 10 ** places
 _MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}
 
 
@@ -162,11 +163,15 @@ def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) 
     """Everyone appraised in the period: active at its end, or joined/left with enough days in it."""
     _by_key, for_position = current_templates(session)
     template_keys = dict(session.execute(select(m.Template.id, m.Template.key)).all())
-    recorded: dict[int, m.Appraisal] = {}
-    if record is not None:
+    recorded: dict[int, Any] = {}
+    if record is not None:  # plain rows, not ORM objects: a 5,000-person office reads them on every open
         recorded = {a.employee_id: a for a in session.execute(
-            select(m.Appraisal).where(m.Appraisal.period_id == record.id)).scalars()}
-    employees = session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars().all()
+            select(m.Appraisal.employee_id, m.Appraisal.department_id, m.Appraisal.position_id,
+                   m.Appraisal.template_id).where(m.Appraisal.period_id == record.id))}
+    employees = session.execute(
+        select(m.Employee.id, m.Employee.staff_no, m.Employee.name, m.Employee.department_id,
+               m.Employee.position_id, m.Employee.hire_date, m.Employee.leave_date, m.Employee.active)
+        .order_by(m.Employee.staff_no)).all()
     if not employees:
         return []
     before = period.start - timedelta(days=1)
@@ -231,7 +236,7 @@ def _measurement_arrays(
     if codes is not None:
         query = query.where(m.Measurement.field_code.in_(sorted(set(codes))))
     collected: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
-    for period_id, employee_id, code, value in session.execute(query):
+    for period_id, employee_id, code, value in session.connection().execute(query):  # Core rows: cheaper
         row = row_of.get(employee_id)
         if row is None:
             continue
@@ -240,10 +245,9 @@ def _measurement_arrays(
             found = collected[period_id, code] = ([], [])
         found[0].append(row)
         found[1].append(value)
-    scale = float(10 ** MEASUREMENT_PLACES)
     for (period_id, code), (rows, values) in collected.items():
         array = np.full(n, np.nan)
-        array[rows] = np.array(values, dtype=np.float64) / scale  # exact integers, one correctly rounded division
+        array[rows] = np.array(values, dtype=np.float64) / MEASUREMENT_SCALE  # exact integers, one correctly rounded division
         out[period_id][code] = array
     return out
 
