@@ -50,6 +50,7 @@ from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import SearchBox
 
 MAX_COLUMN_WIDTH = 170
+FIT_SAMPLE_ROWS = 40  # rows measured when a column is fitted to its contents
 COMPUTE_DELAY_MS = 250
 
 
@@ -139,6 +140,8 @@ class EntryView(QTableView):
         self.setCornerButtonEnabled(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setHighlightSections(True)
+        # columns are fitted to a sample of rows: measuring a thousand rows of 56 columns took seconds
+        self.horizontalHeader().setResizeContentsPrecision(FIT_SAMPLE_ROWS)
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
