@@ -50,3 +50,30 @@ def test_the_june_sheet_reads_every_half_year_kpi_over_the_same_months(db, actor
     frame = frame_for(db, "2025-06")
     assert frame.loc["E1", "budget.value"] == pytest.approx(15 / 600 * 100)
     assert frame.loc["E2", "budget.value"] == pytest.approx(-10)
+
+
+def test_forms_nobody_answered_score_as_combining_no_answers_does(demo_db):
+    from sqlalchemy import delete, select
+
+    from kpidesk.domain.forms import combine_raters
+    from kpidesk.services.forms.catalogue import FormCache
+    from kpidesk.services.forms.scores import organisation_form_scores
+    from kpidesk.store import models as m
+
+    with demo_db.write() as session:  # one person's answers gone: their forms are scored as unanswered
+        record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == "2025-12")).scalar_one()
+        someone = session.execute(select(m.FormResponse.employee_id).where(
+            m.FormResponse.period_id == record.id)).scalars().first()
+        responses = select(m.FormResponse.id).where(m.FormResponse.period_id == record.id,
+                                                    m.FormResponse.employee_id == someone)
+        session.execute(delete(m.FormRating).where(m.FormRating.response_id.in_(responses)))
+        session.execute(delete(m.FormResponse).where(m.FormResponse.id.in_(responses)))
+    with demo_db.session() as session:
+        scores = organisation_form_scores(session, "2025-12")
+        forms = FormCache(session)
+        unanswered = scores[someone]
+        assert unanswered and all(item.score.score is None for item in unanswered)
+        for item in unanswered:
+            assert item.score == combine_raters(forms(item.form_version_id), [], None)
+        answered = [item for employee, items in scores.items() if employee != someone for item in items]
+        assert any(item.score.score is not None for item in answered)
