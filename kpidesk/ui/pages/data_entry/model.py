@@ -40,6 +40,15 @@ WARNING_TINT = QColor(251, 170, 25, 90)
 COMPUTED_TINT = QColor(120, 144, 156, 38)
 NOT_APPLICABLE = QBrush(QColor(128, 128, 128, 70), Qt.BrushStyle.BDiagPattern)
 
+# Worked out once: a screenful of a 5,000-person grid asks for tens of thousands of these.
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT_ALIGNED = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+PLAIN_CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+EDITABLE_CELL = PLAIN_CELL | Qt.ItemFlag.ItemIsEditable
+ANSWERED_ROLES = frozenset(int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole)) | {STATE_ROLE, KEY_ROLE}
+
 
 @dataclass(frozen=True)
 class CellEdit:
@@ -105,7 +114,7 @@ class EntryModel(QAbstractTableModel):
         self.beginResetModel()
         self.sheet = sheet
         self.locked = bool(sheet is not None and sheet.locked) if locked is None else locked
-        self.values = {key: float(value) for key, value in (sheet.values.items() if sheet else [])}
+        self.values = dict(sheet.values) if sheet else {}  # floats from the service
         self.invalid.clear()
         self._formulas.clear()
         if sheet is None or self.computed.period != sheet.period:
@@ -235,12 +244,11 @@ class EntryModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if self.is_editable(index):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return EDITABLE_CELL if self.is_editable(index) else PLAIN_CELL
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in ANSWERED_ROLES:  # the view asks for about ten roles per painted cell
+            return None
         if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (0 <= index.column() < len(self.columns)):
             return None
         spec = self.columns[index.column()]
@@ -259,7 +267,7 @@ class EntryModel(QAbstractTableModel):
                 return bad.text
             return format_value(self.values.get(key), spec.unit)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT_ALIGNED
         if role == Qt.ItemDataRole.BackgroundRole:
             if bad is not None:
                 return QBrush(INVALID_TINT)
@@ -314,8 +322,7 @@ class EntryModel(QAbstractTableModel):
                 font.setBold(True)
                 return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignLeft if spec.kind == "grade" else Qt.AlignmentFlag.AlignRight
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return LEFT_ALIGNED if spec.kind == "grade" else RIGHT_ALIGNED
         if role == STATE_ROLE:
             return "computed"
         if role == KEY_ROLE:

@@ -50,7 +50,7 @@ from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import SearchBox
 
 MAX_COLUMN_WIDTH = 170
-FIT_SAMPLE_ROWS = 40  # rows measured when a column is fitted to its contents
+FIT_SAMPLE_ROWS = 12  # rows measured when a column is fitted to its contents
 COMPUTE_DELAY_MS = 250
 
 
