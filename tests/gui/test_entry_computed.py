@@ -73,3 +73,22 @@ def test_the_entry_sheet_carries_the_stored_values_as_their_nearest_floats(demo_
         stored = values_for_period(session, actor, PERIOD)
     expected = {key: float(value) for key, value in stored.items() if value is not None}
     assert sheet.values == expected and all(type(value) is float for value in sheet.values.values())
+
+
+def test_the_worker_reads_the_sheet_with_its_rate_warnings(demo_db, actor, qtbot):
+    from kpidesk.ui.pages.data_entry.model import EntryModel, load_entry_sheet, rate_warnings
+
+    sheet, warnings = load_entry_sheet(demo_db, actor, PERIOD)
+    assert warnings == rate_warnings(sheet)
+    impossible = _sheet_with_impossible_rates(demo_db)
+    model = EntryModel()
+    model.set_sheet(impossible, warnings=rate_warnings(impossible))
+    assert model.rate_warnings and model.rate_warnings == rate_warnings(impossible)
+
+
+def test_the_grid_fits_its_columns_from_a_sample_of_rows(qtbot):
+    from kpidesk.ui.pages.data_entry.page import FIT_SAMPLE_ROWS, EntryView
+
+    view = EntryView()
+    qtbot.addWidget(view)
+    assert view.horizontalHeader().resizeContentsPrecision() == FIT_SAMPLE_ROWS <= 40

@@ -45,6 +45,7 @@ from kpidesk.ui.pages.data_entry.model import (
     WARNING_TINT,
     CellEdit,
     EntryModel,
+    load_entry_sheet,
 )
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import SearchBox
@@ -338,16 +339,14 @@ class DataEntryPage(Page):
             return
         if self.sheet is not None and self.sheet.period != period:
             self.stack.clear()
-        from kpidesk.services.appraisal.use_cases import entry_sheet
+        Task(self, load_entry_sheet, self.ctx.db, self.ctx.actor, period) \
+            .success(lambda loaded: self._sheet_loaded(*loaded, current)).start()
 
-        Task(self, entry_sheet, self.ctx.db, self.ctx.actor, period) \
-            .success(lambda sheet: self._sheet_loaded(sheet, current)).start()
-
-    def _sheet_loaded(self, sheet: measurements.EntrySheet, current) -> None:
+    def _sheet_loaded(self, sheet: measurements.EntrySheet, warnings: dict, current) -> None:
         if sheet.period != self.ctx.period_code:  # the period changed while the sheet was read
             return
         self.sheet = sheet
-        self.model.set_sheet(self.sheet, locked=self._read_only_reason() is not None)
+        self.model.set_sheet(self.sheet, locked=self._read_only_reason() is not None, warnings=warnings)
         if self.model.locked:
             self.stack.clear()
         self._fill_template_combo()
