@@ -3,12 +3,14 @@ data-entry grid reads. Bulk imports are written by :mod:`.imported_values`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import repeat
 
-from sqlalchemy import BigInteger, select, type_coerce
+import numpy as np
+from sqlalchemy import BigInteger, String, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.periods import parse_period
@@ -121,19 +123,46 @@ def values_for_period(session: Session, actor: Actor, period: str) -> dict[tuple
 def _readable_values(session: Session, actor: Actor, record: m.PeriodRecord, value_column) -> dict:
     """(employee, field) → ``value_column`` of the period's stored values ``actor`` may read."""
     scope = employee_scope(session, actor, Permission.DATA_READ, period_id=record.id)
-    rows = session.connection().execute(  # Core rows: the ORM's row handling doubles the cost of 150,000
-        select(m.Measurement.employee_id, m.Measurement.field_code, value_column).where(
-            m.Measurement.period_id == record.id))
-    if scope is None:
-        return {(employee_id, field_code): value for employee_id, field_code, value in rows}
-    return {(employee_id, field_code): value for employee_id, field_code, value in rows if employee_id in scope}
+    rows = session.execute(select(m.Measurement.employee_id, m.Measurement.field_code, value_column).where(
+        m.Measurement.period_id == record.id))
+    return {(employee_id, field_code): value for employee_id, field_code, value in rows
+            if scope is None or employee_id in scope}
+
+
+def stored_columns(session: Session, period_ids: Iterable[int], codes: Iterable[str] | None = None
+                   ) -> Iterator[tuple[int, str, np.ndarray, np.ndarray]]:
+    """(period id, field code, employee ids, values × scale) of the stored values, one per period and field
+    in the order their rows were stored; only ``codes`` when given.
+
+    The database hands over each period's field as two lists of digits, parsed at once: one Python row per
+    value cost most of a second for the 385,000 values a 5,000-person December sheet reads."""
+    t = m.Measurement
+    query = select(
+        t.period_id, t.field_code, func.min(t.id),
+        func.aggregate_strings(cast(t.employee_id, String), ","),
+        func.aggregate_strings(cast(type_coerce(t.value, BigInteger), String), ","),
+    ).where(t.period_id.in_(list(period_ids)), t.value.is_not(None)).group_by(t.period_id, t.field_code)
+    if codes is not None:
+        query = query.where(t.field_code.in_(sorted(set(codes))))
+    for period_id, code, _first, employees, values in sorted(session.execute(query), key=lambda row: row[2]):
+        # both lists come from the same rows in the same order; the integers are exact as floats below 2**53
+        yield (period_id, code, np.array(employees.split(","), dtype=np.int64),
+               np.array(values.split(","), dtype=np.int64).astype(np.float64))
 
 
 def _entry_values(session: Session, actor: Actor, record: m.PeriodRecord) -> dict[tuple[int, str], float]:
-    """The readable values as floats, read as the stored scaled integers: the grid shows floats, and
-    150,000 Decimals for a 5,000-person month cost more than everything else the grid reads."""
-    scaled = _readable_values(session, actor, record, type_coerce(m.Measurement.value, BigInteger))
-    return {key: value / MEASUREMENT_SCALE for key, value in scaled.items() if value is not None}
+    """The readable values as floats (the grid shows floats; 150,000 Decimals for a 5,000-person month cost
+    more than everything else the grid reads)."""
+    scope = employee_scope(session, actor, Permission.DATA_READ, period_id=record.id)
+    readable = None if scope is None else np.fromiter(scope, dtype=np.int64, count=len(scope))
+    values: dict[tuple[int, str], float] = {}
+    for _period, code, ids, scaled in stored_columns(session, [record.id]):
+        if readable is not None:
+            kept = np.isin(ids, readable)
+            ids, scaled = ids[kept], scaled[kept]
+        keys = zip(ids.tolist(), repeat(code, len(ids)), strict=True)
+        values.update(zip(keys, (scaled / MEASUREMENT_SCALE).tolist(), strict=True))
+    return values
 
 
 # --------------------------------------------------------------------------- reading for data entry
