@@ -22,7 +22,6 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,7 +31,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from bench_ui_stall import StallSampler, Watchdog, idle, wait_for  # noqa: E402
+from bench_ui_stall import (  # noqa: E402
+    StallSampler,
+    Watchdog,
+    idle,
+    print_page_ready,
+    private_folder,
+    shown_window,
+    wait_for,
+)
 
 OUT = ROOT / "bench" / "out"
 PERIOD = "2025-12"
@@ -115,27 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     source = office_database(args.size, args.fresh)
-    folder = Path(tempfile.mkdtemp(prefix="kpidesk-office-"))
-    for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        os.environ[variable] = str(folder / variable.lower())
-    os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")
+    folder = private_folder("kpidesk-office-")
     database = folder / "office.db"
     shutil.copyfile(source, database)
-
-    from PySide6.QtCore import QSettings
-
-    from kpidesk.ui.app import after_first_paint, build_window, make_application
-    from kpidesk.ui.dialogs import ScriptedDialogs
-
-    app = make_application([sys.argv[0]])
-    settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "zh_CN")
-    settings.setValue("window/last_page", "settings")
-    dialogs = ScriptedDialogs()
-    window = build_window(settings, dialogs=dialogs)
-    window.resize(1360, 860)
-    window.show()
-    after_first_paint()
+    app, window, dialogs = shown_window(folder)
     dog = Watchdog()
     sampler = StallSampler(dog) if args.why else None
     phases = Phases(app, dog)
@@ -170,12 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     people = len(results_page.data.scores.frame)
     phases.run(f"Recompute {people} people", results_page.recompute, lambda: idle(window))
 
-    printing = window.show_page("print")
-    wait_for(app, lambda: idle(window) and printing.choices is not None)
-    staff = [e[0] for e in printing.choices.employees[: args.sheets]]
-    printing.choose_employees(staff)
-    target = folder / "sheets.pdf"
-    dialogs.queue(str(target))
+    printing, staff, target = print_page_ready(app, window, dialogs, folder, args.sheets)
     phases.run(f"print {len(staff)} sheets with charts", printing.save,
                lambda: idle(window) and printing.task is not None and printing.task.finished)
     printed = target.is_file() and printing.task.ok

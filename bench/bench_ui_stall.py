@@ -164,22 +164,18 @@ def idle(window) -> bool:
     return not window.ctx.tasks.busy
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--employees", type=int, default=500)
-    parser.add_argument("--sheets", type=int, default=100)
-    parser.add_argument("--why", action="store_true", help="sample the UI thread's stack while it stalls")
-    args = parser.parse_args(argv)
-
-    folder = Path(tempfile.mkdtemp(prefix="kpidesk-stall-"))
+def private_folder(prefix: str) -> Path:
+    """A fresh folder that holds the run's home, settings, caches and log, so no user's files are touched."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[variable] = str(folder / variable.lower())
     os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")
-    database = folder / "office.db"
-    started = time.perf_counter()
-    build_office(database, args.employees)
-    print(f"generated {args.employees} employees in {time.perf_counter() - started:.1f} s")
+    return folder
 
+
+def shown_window(folder: Path):
+    """The real main window (Chinese, starting on the Settings page), shown and painted once: the
+    application, the window and the dialogs helper that answers its file choosers."""
     from PySide6.QtCore import QSettings
 
     from kpidesk.ui.app import after_first_paint, build_window, make_application
@@ -194,6 +190,35 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(1360, 860)
     window.show()
     after_first_paint()
+    return app, window, dialogs
+
+
+def print_page_ready(app, window, dialogs, folder: Path, sheets: int):
+    """The Print page with the first ``sheets`` people chosen and the save dialog answered: the page, the
+    staff numbers and the PDF it will write."""
+    printing = window.show_page("print")
+    wait_for(app, lambda: idle(window) and printing.choices is not None)
+    staff = [e[0] for e in printing.choices.employees[:sheets]]
+    printing.choose_employees(staff)
+    target = folder / "sheets.pdf"
+    dialogs.queue(str(target))
+    return printing, staff, target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=500)
+    parser.add_argument("--sheets", type=int, default=100)
+    parser.add_argument("--why", action="store_true", help="sample the UI thread's stack while it stalls")
+    args = parser.parse_args(argv)
+
+    folder = private_folder("kpidesk-stall-")
+    database = folder / "office.db"
+    started = time.perf_counter()
+    build_office(database, args.employees)
+    print(f"generated {args.employees} employees in {time.perf_counter() - started:.1f} s")
+
+    app, window, dialogs = shown_window(folder)
     window.open_path(database)
     wait_for(app, lambda: window.ctx.db is not None and idle(window))
     window.ctx.set_period(PERIOD)
@@ -220,12 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     people = len(results_page.data.scores.frame)
     phase(f"Recompute {people} employees (worker, progress)", results_page.recompute, lambda: idle(window))
 
-    printing = window.show_page("print")
-    wait_for(app, lambda: idle(window) and printing.choices is not None)
-    staff = [e[0] for e in printing.choices.employees[: args.sheets]]
-    printing.choose_employees(staff)
-    target = folder / "sheets.pdf"
-    dialogs.queue(str(target))
+    printing, staff, target = print_page_ready(app, window, dialogs, folder, args.sheets)
     phase(f"print {len(staff)} sheets with charts (worker, process pool)", printing.save,
           lambda: idle(window) and printing.task is not None and printing.task.finished)
     ok = target.is_file() and printing.task.ok

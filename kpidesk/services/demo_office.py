@@ -10,8 +10,9 @@ object per value would take minutes for 5,000 people.
 from __future__ import annotations
 
 import random
+from typing import cast as typed
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from kpidesk.errors import ValidationError
@@ -84,7 +85,7 @@ def _add_staff(session: Session, actor: Actor, size: int) -> list[tuple[int, str
             if position != SUPERVISOR:
                 manager = f"E{index * DEPARTMENT_SIZE + 2 + team * TEAM_SIZE:05d}"
         placed.append((f"E{number + 1:05d}", position, department, manager))
-    table = m.Employee.__table__
+    table = typed(Table, m.Employee.__table__)
     session.execute(insert(table), [
         {"staff_no": staff_no, "name": f"员工{staff_no[1:]}", "department_id": department.id,
          "position_id": positions[position], "active": True, "created_at": utcnow()}

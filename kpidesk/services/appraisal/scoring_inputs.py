@@ -35,8 +35,8 @@ from kpidesk.domain.scoring import (
 )
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
-from kpidesk.services.appraisal.measurements import MEASUREMENT_SCALE, stored_columns
 from kpidesk.services.appraisal.snapshots import finalized_rows
+from kpidesk.services.appraisal.stored_values import MEASUREMENT_SCALE, stored_columns
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
@@ -284,7 +284,7 @@ def _values_of_longer_items(
         has_own = record is not None and any(employee_id in row_of for employee_id in session.execute(
             select(m.Measurement.employee_id).distinct().where(
                 m.Measurement.period_id == record.id, m.Measurement.value.is_not(None))).scalars())
-        if has_own:
+        if record is not None and has_own:
             months_values = [_measurement_arrays(session, [record.id], row_of, n, codes)[record.id]]
         else:
             records = _records_for(session, enclosing.months())
