@@ -268,8 +268,8 @@ def _values_of_longer_items(
     session: Session, period: Period, items: Sequence[TemplateItem], row_of, n
 ) -> dict[str, np.ndarray]:
     """A KPI of a longer period (half-year budget control in the June sheet) is valued over that period:
-    from that period's own values when it has any, else from its months. Each longer period is read once,
-    and only the fields its items read (a December sheet would otherwise read the whole year per item)."""
+    from that period's own values when it has any, else from its months. All are read at once, only the
+    fields their items read (a December sheet used to read the whole year once per item)."""
     groups: dict[str, tuple[Period, list[TemplateItem]]] = {}
     for item in items:
         kind = PeriodKind(item.period_kind)
@@ -277,20 +277,24 @@ def _values_of_longer_items(
             continue
         enclosing = period.enclosing(kind)
         groups.setdefault(enclosing.code, (enclosing, []))[1].append(item)
-    out: dict[str, np.ndarray] = {}
+    sources: list[tuple[list[TemplateItem], set[str], list[int]]] = []  # items, fields read, periods read
     for enclosing, group in groups.values():
-        codes = _codes_read_by(group)
         record = _records_for(session, [enclosing]).get(enclosing.code)
         has_own = record is not None and any(employee_id in row_of for employee_id in session.execute(
             select(m.Measurement.employee_id).distinct().where(
                 m.Measurement.period_id == record.id, m.Measurement.value.is_not(None))).scalars())
         if record is not None and has_own:
-            months_values = [_measurement_arrays(session, [record.id], row_of, n, codes)[record.id]]
+            sources.append((group, _codes_read_by(group), [record.id]))
         else:
             records = _records_for(session, enclosing.months())
-            present = [records[p.code].id for p in enclosing.months() if p.code in records]
-            arrays = _measurement_arrays(session, present, row_of, n, codes)
-            months_values = [arrays[period_id] for period_id in present]
+            sources.append((group, _codes_read_by(group),
+                            [records[p.code].id for p in enclosing.months() if p.code in records]))
+    # one read for every longer period: a December sheet's quarter and half-year share their months
+    arrays = _measurement_arrays(session, sorted({pid for _g, _c, ids in sources for pid in ids}), row_of, n,
+                                 {code for _g, codes, _i in sources for code in codes})
+    out: dict[str, np.ndarray] = {}
+    for group, codes, period_ids in sources:
+        months_values = [{code: array for code, array in arrays[pid].items() if code in codes} for pid in period_ids]
         if not months_values:
             continue
         for item in group:
