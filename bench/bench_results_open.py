@@ -35,7 +35,7 @@ from bench_ui_stall import (  # noqa: E402
     idle,
     office_arguments,
     office_in_own_folder,
-    office_window,
+    shown_window,
     wait_for,
 )
 
@@ -76,9 +76,8 @@ def main(argv: list[str] | None = None) -> int:
 
     folder, database = office_in_own_folder(args.employees, "kpidesk-results-open-")
     from kpidesk.ui.context import Changes
-    from kpidesk.ui.dialogs import ScriptedDialogs
 
-    app, window = office_window(folder, ScriptedDialogs())
+    app, window, _dialogs = shown_window(folder)
     dog = Watchdog()
     sampler = StallSampler(dog) if args.why else None
     rounds: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}

@@ -164,34 +164,23 @@ def idle(window) -> bool:
     return not window.ctx.tasks.busy
 
 
-def office_in_own_folder(employees: int, prefix: str) -> tuple[Path, Path]:
-    """A temporary folder standing in for the user's home (settings, caches, log) and the office in it."""
+def private_folder(prefix: str) -> Path:
+    """A fresh folder that holds the run's home, settings, caches and log, so no user's files are touched."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[variable] = str(folder / variable.lower())
     os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")
+    return folder
+
+
+def office_in_own_folder(employees: int, prefix: str) -> tuple[Path, Path]:
+    """A private folder (see ``private_folder``) and a generated office of ``employees`` people in it."""
+    folder = private_folder(prefix)
     database = folder / "office.db"
     started = time.perf_counter()
     build_office(database, employees)
     print(f"generated {employees} employees in {time.perf_counter() - started:.1f} s")
     return folder, database
-
-
-def office_window(folder: Path, dialogs):
-    """The real main window, shown and painted, in Chinese, with the settings kept in ``folder``."""
-    from PySide6.QtCore import QSettings
-
-    from kpidesk.ui.app import after_first_paint, build_window, make_application
-
-    app = make_application([sys.argv[0]])
-    settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
-    settings.setValue("language", "zh_CN")
-    settings.setValue("window/last_page", "settings")
-    window = build_window(settings, dialogs=dialogs)
-    window.resize(1360, 860)
-    window.show()
-    after_first_paint()
-    return app, window
 
 
 def office_arguments(description: str, count: str, default: int, argv: list[str] | None) -> argparse.Namespace:
@@ -203,14 +192,42 @@ def office_arguments(description: str, count: str, default: int, argv: list[str]
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = office_arguments(__doc__.splitlines()[0], "sheets", 100, argv)
+def shown_window(folder: Path):
+    """The real main window (Chinese, starting on the Settings page), shown and painted once: the
+    application, the window and the dialogs helper that answers its file choosers."""
+    from PySide6.QtCore import QSettings
 
-    folder, database = office_in_own_folder(args.employees, "kpidesk-stall-")
+    from kpidesk.ui.app import after_first_paint, build_window, make_application
     from kpidesk.ui.dialogs import ScriptedDialogs
 
+    app = make_application([sys.argv[0]])
+    settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", "zh_CN")
+    settings.setValue("window/last_page", "settings")
     dialogs = ScriptedDialogs()
-    app, window = office_window(folder, dialogs)
+    window = build_window(settings, dialogs=dialogs)
+    window.resize(1360, 860)
+    window.show()
+    after_first_paint()
+    return app, window, dialogs
+
+
+def print_page_ready(app, window, dialogs, folder: Path, sheets: int):
+    """The Print page with the first ``sheets`` people chosen and the save dialog answered: the page, the
+    staff numbers and the PDF it will write."""
+    printing = window.show_page("print")
+    wait_for(app, lambda: idle(window) and printing.choices is not None)
+    staff = [e[0] for e in printing.choices.employees[:sheets]]
+    printing.choose_employees(staff)
+    target = folder / "sheets.pdf"
+    dialogs.queue(str(target))
+    return printing, staff, target
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = office_arguments(__doc__.splitlines()[0], "sheets", 100, argv)
+    folder, database = office_in_own_folder(args.employees, "kpidesk-stall-")
+    app, window, dialogs = shown_window(folder)
     window.open_path(database)
     wait_for(app, lambda: window.ctx.db is not None and idle(window))
     window.ctx.set_period(PERIOD)
@@ -237,12 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     people = len(results_page.data.scores.frame)
     phase(f"Recompute {people} employees (worker, progress)", results_page.recompute, lambda: idle(window))
 
-    printing = window.show_page("print")
-    wait_for(app, lambda: idle(window) and printing.choices is not None)
-    staff = [e[0] for e in printing.choices.employees[: args.sheets]]
-    printing.choose_employees(staff)
-    target = folder / "sheets.pdf"
-    dialogs.queue(str(target))
+    printing, staff, target = print_page_ready(app, window, dialogs, folder, args.sheets)
     phase(f"print {len(staff)} sheets with charts (worker, process pool)", printing.save,
           lambda: idle(window) and printing.task is not None and printing.task.finished)
     ok = target.is_file() and printing.task.ok

@@ -12,6 +12,8 @@ def register(subparsers) -> None:
     p.set_defaults(handler=run_init, creates_database=True)
 
     p = subparsers.add_parser("demo", help=_("fill an empty database with the demo department"))
+    p.add_argument("--size", type=int, metavar="N",
+                   help=_("instead, generate an office of N people with a year of raw data (for speed tests)"))
     p.set_defaults(handler=run_demo, creates_database=True)
 
     p = subparsers.add_parser("info", help=_("show counts, schema version, path and periods"))
@@ -57,9 +59,20 @@ def run_init(args, ctx) -> int:
 
 
 def run_demo(args, ctx) -> int:
-    from kpidesk.services.demo import build_demo
+    import sys
 
-    counts = build_demo(ctx.db, ctx.actor)
+    from kpidesk.cli.cmd_pdf import ProgressBar
+    from kpidesk.services.demo import build_demo
+    from kpidesk.services.demo_office import build_office
+
+    bar = ProgressBar(sys.stderr)
+    try:
+        if args.size is None:
+            counts = build_demo(ctx.db, ctx.actor, progress=bar)
+        else:
+            counts = build_office(ctx.db, ctx.actor, args.size, progress=bar)
+    finally:
+        bar.close()
     print(_("Demo created: {employees} employees, {periods} periods, {measurements} values").format(**counts))
     return 0
 

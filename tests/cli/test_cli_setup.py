@@ -94,3 +94,13 @@ def test_a_damaged_database_is_named_with_its_newest_good_backup(tmp_path, capsy
     err = capsys.readouterr().err
     assert "restore --newest" in err and "Traceback" not in err
     assert db.read_bytes() == data[: len(data) // 3], "the damaged file is never overwritten"
+
+
+def test_demo_with_a_size_generates_that_many_people_over_a_year(tmp_path, capsys):
+    db = str(tmp_path / "office.db")
+    assert main(["--db", db, "demo", "--size", "50"]) == 0
+    assert "50" in capsys.readouterr().out
+    assert main(["--db", db, "info", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"]["employees"] == 50 and len(data["periods"]) == 12
+    assert data["counts"]["measurements"] >= 50 * 12 * 30

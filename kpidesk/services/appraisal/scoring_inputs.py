@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from kpidesk.domain.scoring import (
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
 from kpidesk.services.appraisal.snapshots import finalized_rows
+from kpidesk.services.appraisal.stored_values import MEASUREMENT_SCALE, stored_columns
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
@@ -161,11 +163,15 @@ def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) 
     """Everyone appraised in the period: active at its end, or joined/left with enough days in it."""
     _by_key, for_position = current_templates(session)
     template_keys = dict(session.execute(select(m.Template.id, m.Template.key)).all())
-    recorded: dict[int, m.Appraisal] = {}
-    if record is not None:
+    recorded: dict[int, Any] = {}
+    if record is not None:  # plain rows, not ORM objects: a 5,000-person office reads them on every open
         recorded = {a.employee_id: a for a in session.execute(
-            select(m.Appraisal).where(m.Appraisal.period_id == record.id)).scalars()}
-    employees = session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars().all()
+            select(m.Appraisal.employee_id, m.Appraisal.department_id, m.Appraisal.position_id,
+                   m.Appraisal.template_id).where(m.Appraisal.period_id == record.id))}
+    employees = session.execute(
+        select(m.Employee.id, m.Employee.staff_no, m.Employee.name, m.Employee.department_id,
+               m.Employee.position_id, m.Employee.hire_date, m.Employee.leave_date, m.Employee.active)
+        .order_by(m.Employee.staff_no)).all()
     if not employees:
         return []
     before = period.start - timedelta(days=1)
@@ -215,24 +221,24 @@ def scoring_options(session: Session, scale: domain_grades.GradeScale) -> Scorin
 
 
 def _measurement_arrays(
-    session: Session, period_ids: Sequence[int], row_of: dict[int, int], n: int
+    session: Session, period_ids: Sequence[int], row_of: dict[int, int], n: int, codes: Iterable[str] | None = None
 ) -> dict[int, dict[str, np.ndarray]]:
-    """Per period id: field code → values aligned with the appraisees (NaN where nothing was entered)."""
+    """Per period id: field code → values aligned with the appraisees (NaN where nothing was entered); only
+    ``codes`` when given, each period's codes in stored order (read as :func:`stored_columns`)."""
     out: dict[int, dict[str, np.ndarray]] = {pid: {} for pid in period_ids}
     if not period_ids or not row_of:
         return out
-    rows = session.execute(
-        select(m.Measurement.period_id, m.Measurement.employee_id, m.Measurement.field_code, m.Measurement.value)
-        .where(m.Measurement.period_id.in_(period_ids))
-    )
-    for period_id, employee_id, code, value in rows:
-        row = row_of.get(employee_id)
-        if row is None or value is None:
-            continue
-        arrays = out[period_id]
-        if code not in arrays:
-            arrays[code] = np.full(n, np.nan)
-        arrays[code][row] = float(value)
+    lookup = np.full(max(row_of) + 1, -1, dtype=np.int64)
+    lookup[np.fromiter(row_of.keys(), dtype=np.int64, count=len(row_of))] = np.fromiter(
+        row_of.values(), dtype=np.int64, count=len(row_of))
+    for period_id, code, ids, scaled in stored_columns(session, period_ids, codes):
+        known = ids < len(lookup)
+        positions = np.full(len(ids), -1, dtype=np.int64)
+        positions[known] = lookup[ids[known]]
+        appraised = positions >= 0
+        array = np.full(n, np.nan)
+        array[positions[appraised]] = scaled[appraised] / MEASUREMENT_SCALE  # one correctly rounded division
+        out[period_id][code] = array
     return out
 
 
@@ -248,30 +254,55 @@ def _months_data(session, months: list[Period], row_of, n) -> tuple[list[dict], 
     return [arrays[r.id] for r in present], present
 
 
+def _codes_read_by(items: Iterable[TemplateItem]) -> set[str]:
+    """The KPI codes and the raw fields their formulas read."""
+    codes = set()
+    for item in items:
+        codes.add(item.code)
+        if item.formula:
+            codes.update(parse_formula(item.formula).fields)
+    return codes
+
+
 def _values_of_longer_items(
     session: Session, period: Period, items: Sequence[TemplateItem], row_of, n
 ) -> dict[str, np.ndarray]:
-    """A KPI of a longer period (half-year budget control in the June sheet) is valued over that period."""
-    out: dict[str, np.ndarray] = {}
+    """A KPI of a longer period (half-year budget control in the June sheet) is valued over that period:
+    from that period's own values when it has any, else from its months. All are read at once, only the
+    fields their items read (a December sheet used to read the whole year once per item)."""
+    groups: dict[str, tuple[Period, list[TemplateItem]]] = {}
     for item in items:
         kind = PeriodKind(item.period_kind)
         if _MONTHS[kind] <= _MONTHS[period.kind] or not period.ends_with(period.enclosing(kind)):
             continue
         enclosing = period.enclosing(kind)
-        records = _records_for(session, [enclosing])
-        own = _measurement_arrays(session, [records[enclosing.code].id], row_of, n) if enclosing.code in records else {}
-        own_arrays = next(iter(own.values()), {})
-        if own_arrays:
-            months_values = [own_arrays]
+        groups.setdefault(enclosing.code, (enclosing, []))[1].append(item)
+    sources: list[tuple[list[TemplateItem], set[str], list[int]]] = []  # items, fields read, periods read
+    for enclosing, group in groups.values():
+        record = _records_for(session, [enclosing]).get(enclosing.code)
+        has_own = record is not None and any(employee_id in row_of for employee_id in session.execute(
+            select(m.Measurement.employee_id).distinct().where(
+                m.Measurement.period_id == record.id, m.Measurement.value.is_not(None))).scalars())
+        if record is not None and has_own:
+            sources.append((group, _codes_read_by(group), [record.id]))
         else:
-            months_values, _ = _months_data(session, enclosing.months(), row_of, n)
+            records = _records_for(session, enclosing.months())
+            sources.append((group, _codes_read_by(group),
+                            [records[p.code].id for p in enclosing.months() if p.code in records]))
+    # one read for every longer period: a December sheet's quarter and half-year share their months
+    arrays = _measurement_arrays(session, sorted({pid for _g, _c, ids in sources for pid in ids}), row_of, n,
+                                 {code for _g, codes, _i in sources for code in codes})
+    out: dict[str, np.ndarray] = {}
+    for group, codes, period_ids in sources:
+        months_values = [{code: array for code, array in arrays[pid].items() if code in codes} for pid in period_ids]
         if not months_values:
             continue
-        values, fields = roll_up([item], months_values, months_values)
-        if item.code in values:
-            out[item.code] = values[item.code]
-        elif item.formula:
-            out[item.code] = parse_formula(item.formula).evaluate(fields, n).values
+        for item in group:
+            values, fields = roll_up([item], months_values, months_values)
+            if item.code in values:
+                out[item.code] = values[item.code]
+            elif item.formula:
+                out[item.code] = parse_formula(item.formula).evaluate(fields, n).values
     return out
 
 
@@ -344,13 +375,15 @@ def _inputs_used(people, items, values, fields) -> dict[int, dict[str, float]]:
         if item.formula:
             names.update(parse_formula(item.formula).fields)
     out: dict[int, dict[str, float]] = {p.employee_id: {} for p in people}
+    kept = [out[p.employee_id] for p in people]
     for source in (fields, values):
         for name, array in source.items():
             if name not in names:
                 continue
-            for i, value in enumerate(np.asarray(array, dtype=float)):
-                if not np.isnan(value):
-                    out[people[i].employee_id][name] = float(value)
+            numbers = np.asarray(array, dtype=float)
+            present = np.flatnonzero(~np.isnan(numbers))
+            for i, value in zip(present.tolist(), numbers[present].tolist(), strict=True):
+                kept[i][name] = value
     return out
 
 

@@ -33,9 +33,9 @@ class EmployeeFormScore:
     score: FormScore
 
 
-def templates_for(session: Session, record: m.PeriodRecord, employees: Iterable[m.Employee]) -> dict[int, m.Template | None]:
+def templates_for(session: Session, record: m.PeriodRecord, employees: Iterable[Any]) -> dict[int, m.Template | None]:
     """Each employee's template in the period: the one recorded on their appraisal, else their position's
-    current one. Loaded in a few queries: one query per person would make a 500-person period ask a
+    current one (``employees``: anything with ``id`` and ``position_id``). Loaded in a few queries: one query per person would make a 500-person period ask a
     thousand times, and each small query hands the interpreter lock around, starving the window."""
     employees = list(employees)
     chosen = dict(session.execute(
@@ -112,8 +112,12 @@ def organisation_form_scores(
         for ids_query in (appraised, templated, responding):
             wanted |= set(session.execute(ids_query).scalars())
     results: dict[int, list[EmployeeFormScore]] = {}
-    employees = session.execute(select(m.Employee).where(m.Employee.id.in_(wanted))).scalars().all()
+    employees = session.execute(  # the two columns needed, not 5,000 ORM objects
+        select(m.Employee.id, m.Employee.position_id).where(m.Employee.id.in_(wanted))).all()
     templates = templates_for(session, record, employees)
+    # A form nobody answered scores the same for everyone with the same rater weights: worked out once,
+    # not once for each of thousands of people whose forms are still empty.
+    unanswered: dict[tuple[int, int | None], FormScore] = {}
     for employee_id in sorted(templates):
         template = templates[employee_id]
         attached = [(tf.form_version_id, tf.share) for tf in template.forms] if template else []
@@ -124,7 +128,14 @@ def organisation_form_scores(
         scored = []
         for form_version_id, share in attached:
             form = forms(form_version_id)
-            combined = combine_raters(form, answers.get((employee_id, form_version_id), []), weights)
+            given = answers.get((employee_id, form_version_id))
+            if given:
+                combined = combine_raters(form, given, weights)
+            else:
+                same = (form_version_id, template.id if weights is not None and template is not None else None)
+                if same not in unanswered:
+                    unanswered[same] = combine_raters(form, [], weights)
+                combined = unanswered[same]
             scored.append(
                 EmployeeFormScore(
                     employee_id, form.id, form.version, form_version_id, Decimal(share), combined

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -26,6 +27,7 @@ from kpidesk.ui.pages.data_entry.arrange import (
     sorted_rows,
 )
 from kpidesk.ui.pages.data_entry.cells import CellReading, format_number, format_value, read_cells
+from kpidesk.ui.pages.data_entry.computed import Computed, KpiCell
 
 _Index = QModelIndex | QPersistentModelIndex
 Key = tuple[int, str]  # (employee id, field code)
@@ -39,6 +41,15 @@ WARNING_TINT = QColor(251, 170, 25, 90)
 COMPUTED_TINT = QColor(120, 144, 156, 38)
 NOT_APPLICABLE = QBrush(QColor(128, 128, 128, 70), Qt.BrushStyle.BDiagPattern)
 
+# Worked out once: a screenful of a 5,000-person grid asks for tens of thousands of these.
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT_ALIGNED = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+PLAIN_CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+EDITABLE_CELL = PLAIN_CELL | Qt.ItemFlag.ItemIsEditable
+ANSWERED_ROLES = frozenset(int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole)) | {STATE_ROLE, KEY_ROLE}
+
 
 @dataclass(frozen=True)
 class CellEdit:
@@ -48,23 +59,6 @@ class CellEdit:
     code: str
     old: float | None
     new: float | None
-
-
-@dataclass(frozen=True)
-class KpiCell:
-    value: float | None
-    score: float | None
-    status: str | None
-    explanation: str | None = None
-
-
-@dataclass(frozen=True)
-class Computed:
-    """The computed side of the grid, as plain data made by a worker."""
-
-    period: str
-    kpis: dict[Key, KpiCell] = field(default_factory=dict)
-    totals: dict[int, tuple[float | None, str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -114,20 +108,23 @@ class EntryModel(QAbstractTableModel):
         self.read_warnings: dict[Key, str] = {}  # from reading a typed value (kept until the cell changes)
         self.rate_warnings: dict[int, dict[str, str]] = {}  # employee → field → rate KPI out of 0–100 %
         self.computed = Computed("")
-        self._formulas: dict[str, object] = {}
+        self._rates: list[tuple[EntryKpi, Any]] | None = None  # the sheet's rate KPIs and their formulas
 
     # -- loading ------------------------------------------------------------------------------------
-    def set_sheet(self, sheet: EntrySheet | None, *, locked: bool | None = None) -> None:
+    def set_sheet(self, sheet: EntrySheet | None, *, locked: bool | None = None,
+                  warnings: dict[int, dict[str, str]] | None = None) -> None:
+        """Show ``sheet``; ``warnings`` are its :func:`rate_warnings` when a worker already found them."""
         self.beginResetModel()
         self.sheet = sheet
         self.locked = bool(sheet is not None and sheet.locked) if locked is None else locked
-        self.values = {key: float(value) for key, value in (sheet.values.items() if sheet else [])}
+        self.values = dict(sheet.values) if sheet else {}  # floats from the service
         self.invalid.clear()
-        self._formulas.clear()
+        self._rates = None
         if sheet is None or self.computed.period != sheet.period:
             self.computed = Computed(sheet.period if sheet else "")
         self._layout()
-        self._check_all_rates()
+        self.read_warnings.clear()
+        self.rate_warnings = (rate_warnings(sheet) if warnings is None else dict(warnings)) if sheet else {}
         self.endResetModel()
 
     def set_template_filter(self, template_key: str | None) -> None:
@@ -251,12 +248,11 @@ class EntryModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if self.is_editable(index):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return EDITABLE_CELL if self.is_editable(index) else PLAIN_CELL
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in ANSWERED_ROLES:  # the view asks for about ten roles per painted cell
+            return None
         if not index.isValid() or not (0 <= index.row() < len(self.rows)) or not (0 <= index.column() < len(self.columns)):
             return None
         spec = self.columns[index.column()]
@@ -275,7 +271,7 @@ class EntryModel(QAbstractTableModel):
                 return bad.text
             return format_value(self.values.get(key), spec.unit)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT_ALIGNED
         if role == Qt.ItemDataRole.BackgroundRole:
             if bad is not None:
                 return QBrush(INVALID_TINT)
@@ -313,7 +309,8 @@ class EntryModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return _kpi_text(cell, spec) if on_template else ""
             if role == Qt.ItemDataRole.ToolTipRole:
-                return cell.explanation if cell is not None and on_template else None
+                return self.computed.explanation((person.employee_id, spec.code)) \
+                    if cell is not None and on_template else None
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(COMPUTED_TINT) if on_template else NOT_APPLICABLE
         else:
@@ -329,8 +326,7 @@ class EntryModel(QAbstractTableModel):
                 font.setBold(True)
                 return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignLeft if spec.kind == "grade" else Qt.AlignmentFlag.AlignRight
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return LEFT_ALIGNED if spec.kind == "grade" else RIGHT_ALIGNED
         if role == STATE_ROLE:
             return "computed"
         if role == KEY_ROLE:
@@ -472,27 +468,10 @@ class EntryModel(QAbstractTableModel):
         return edits
 
     # -- cross-field checks -------------------------------------------------------------------------
-    def _rate_kpis(self) -> list[tuple[EntryKpi, object]]:
-        from kpidesk.domain.formulas import FormulaError, parse_formula
-
-        found = []
-        for kpi in self.sheet.kpis if self.sheet else ():
-            if kpi.unit != "percent" or kpi.direction == "band" or not kpi.formula:
-                continue
-            if kpi.code not in self._formulas:
-                try:
-                    self._formulas[kpi.code] = parse_formula(kpi.formula)
-                except FormulaError:
-                    self._formulas[kpi.code] = None
-            if self._formulas[kpi.code] is not None:
-                found.append((kpi, self._formulas[kpi.code]))
-        return found
-
-    def _check_all_rates(self) -> None:
-        self.read_warnings.clear()
-        self.rate_warnings.clear()
-        for row in range(len(self.rows)):
-            self._check_rates(row, emit=False)
+    def _rate_kpis(self) -> list[tuple[EntryKpi, Any]]:
+        if self._rates is None:
+            self._rates = rate_formulas(self.sheet.kpis if self.sheet else ())
+        return self._rates
 
     def _check_rates(self, row: int, emit: bool = True) -> None:
         """Warn on the fields of a rate KPI that the row's values would push beyond 0–100 %."""
@@ -516,6 +495,56 @@ class EntryModel(QAbstractTableModel):
             self.rate_warnings.pop(person.employee_id, None)
         if emit and self.columns:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+
+def rate_formulas(kpis: Iterable[EntryKpi]) -> list[tuple[EntryKpi, Any]]:
+    """The KPIs that are rates bounded by 0–100 % (not bands), with their parsed formulas."""
+    from kpidesk.domain.formulas import FormulaError, parse_formula
+
+    found = []
+    for kpi in kpis:
+        if kpi.unit != "percent" or kpi.direction == "band" or not kpi.formula:
+            continue
+        try:
+            found.append((kpi, parse_formula(kpi.formula)))
+        except FormulaError:
+            continue
+    return found
+
+
+def rate_warnings(sheet: EntrySheet) -> dict[int, dict[str, str]]:
+    """Employee → field → why a rate KPI of theirs would leave 0–100 % with the sheet's values, as
+    ``EntryModel._check_rates`` finds row by row; each formula runs once over everyone it applies to (once
+    per person took most of a second for 5,000 people), so a worker can do it with the reading."""
+    import numpy as np
+
+    found: dict[int, dict[str, str]] = {}
+    for kpi, formula in rate_formulas(sheet.kpis):
+        people = [person for person in sheet.rows if kpi.code in person.kpis]
+        inputs = {name: np.array([sheet.values.get((person.employee_id, name), np.nan) for person in people],
+                                 dtype=float) for name in formula.fields}
+        complete = np.ones(len(people), dtype=bool)
+        for column in inputs.values():
+            complete &= ~np.isnan(column)
+        if not people or not complete.any():
+            continue
+        values = formula.evaluate(inputs, len(people)).values
+        outside = complete & np.isfinite(values) & ((values < 0) | (values > 100))
+        for row in np.flatnonzero(outside):
+            message = _("{kpi} would be {value}%, outside 0–100%; check these figures.").format(
+                kpi=pick(kpi.name_zh, kpi.name_en), value=format_number(float(values[row])))
+            issues = found.setdefault(people[row].employee_id, {})
+            for name in formula.fields:
+                issues.setdefault(name, message)
+    return found
+
+
+def load_entry_sheet(db, actor, period: str) -> tuple[EntrySheet, dict[int, dict[str, str]]]:
+    """The period's entry sheet with its rate warnings, read together in a worker."""
+    from kpidesk.services.appraisal.use_cases import entry_sheet
+
+    sheet = entry_sheet(db, actor, period)
+    return sheet, rate_warnings(sheet)
 
 
 def _same(a: float | None, b: float | None) -> bool:

@@ -39,41 +39,20 @@ from kpidesk.ui.later_text import Message, RelabelledCommand, message
 from kpidesk.ui.pages.base import Page
 from kpidesk.ui.pages.data_entry.arrange import person_headers, without_copied_header
 from kpidesk.ui.pages.data_entry.cells import format_block, parse_block, read_cell, to_decimal
+from kpidesk.ui.pages.data_entry.computed import Computed, compute_grid_scores
 from kpidesk.ui.pages.data_entry.model import (
     INVALID_TINT,
     WARNING_TINT,
     CellEdit,
-    Computed,
     EntryModel,
-    KpiCell,
+    load_entry_sheet,
 )
 from kpidesk.ui.tasks import Task
 from kpidesk.ui.widgets import SearchBox
 
 MAX_COLUMN_WIDTH = 170
+FIT_SAMPLE_ROWS = 12  # rows measured when a column is fitted to its contents
 COMPUTE_DELAY_MS = 250
-
-
-def compute_grid_scores(db, actor, period: str) -> Computed:
-    """The period's KPI values, scores, totals and grades as plain data (runs in a worker)."""
-    import math
-
-    from kpidesk.services.appraisal.use_cases import period_scores
-
-    scores = period_scores(db, actor, period)
-    frame = scores.frame
-    kpis: dict[tuple[int, str], KpiCell] = {}
-    totals: dict[int, tuple[float | None, str | None]] = {}
-    for employee_id in frame.index:
-        row = frame.loc[employee_id]
-        for code, item in scores.kpis(employee_id).items():
-            kpis[(int(employee_id), code)] = KpiCell(
-                item["value"], item["score"], item["status"], scores.explanation_text(employee_id, code))
-        total = row["total"]
-        total = None if total is None or (isinstance(total, float) and math.isnan(total)) else float(total)
-        grade = row.get("grade")
-        totals[int(employee_id)] = (total, grade if isinstance(grade, str) else None)
-    return Computed(period, kpis, totals)
 
 
 class SetValuesCommand(RelabelledCommand):
@@ -162,6 +141,8 @@ class EntryView(QTableView):
         self.setCornerButtonEnabled(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setHighlightSections(True)
+        # columns are fitted to a sample of rows: measuring a thousand rows of 56 columns took seconds
+        self.horizontalHeader().setResizeContentsPrecision(FIT_SAMPLE_ROWS)
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -358,16 +339,14 @@ class DataEntryPage(Page):
             return
         if self.sheet is not None and self.sheet.period != period:
             self.stack.clear()
-        from kpidesk.services.appraisal.use_cases import entry_sheet
+        Task(self, load_entry_sheet, self.ctx.db, self.ctx.actor, period) \
+            .success(lambda loaded: self._sheet_loaded(*loaded, current)).start()
 
-        Task(self, entry_sheet, self.ctx.db, self.ctx.actor, period) \
-            .success(lambda sheet: self._sheet_loaded(sheet, current)).start()
-
-    def _sheet_loaded(self, sheet: measurements.EntrySheet, current) -> None:
+    def _sheet_loaded(self, sheet: measurements.EntrySheet, warnings: dict, current) -> None:
         if sheet.period != self.ctx.period_code:  # the period changed while the sheet was read
             return
         self.sheet = sheet
-        self.model.set_sheet(self.sheet, locked=self._read_only_reason() is not None)
+        self.model.set_sheet(self.sheet, locked=self._read_only_reason() is not None, warnings=warnings)
         if self.model.locked:
             self.stack.clear()
         self._fill_template_combo()

@@ -1,0 +1,79 @@
+"""How scoring reads stored values: exact floats from the stored decimals, and a longer period's own values
+before its months."""
+
+from decimal import Decimal
+
+import pytest
+from tests_support.scoring_office import build_office, put
+
+from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal.scoring import compute_period
+
+ADMIN = Actor("admin")
+HALF = ("2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06")
+
+
+def frame_for(db, period):
+    with db.session() as s:
+        return compute_period(s, period, actor=ADMIN).set_index("staff_no")
+
+
+def test_decimal_values_reach_the_engine_as_the_nearest_float(db, actor):
+    ids = build_office(db, actor)
+    put(db, actor, "2025-03", {ids["E1"]: {"csat": Decimal("88.7"), "resolved": Decimal("0.1"),
+                                           "contacts": Decimal("0.3")},
+                               ids["E2"]: {"csat": Decimal("-1.000001")}})
+    frame = frame_for(db, "2025-03")
+    assert frame.loc["E1", "csat.value"] == 88.7
+    assert frame.loc["E1", "fcr.value"] == pytest.approx(0.1 / 0.3 * 100, rel=0, abs=1e-12)
+    assert frame.loc["E2", "csat.value"] == -1.000001
+
+
+def test_a_half_year_with_values_of_its_own_is_valued_from_them_not_its_months(db, actor):
+    from kpidesk.services.appraisal.periods import open_period
+
+    ids = build_office(db, actor, months=HALF)
+    for period in HALF:
+        put(db, actor, period, {ids["E1"]: {"cost": 100, "budget": 100, "resolved": 90, "contacts": 100}})
+    with db.write() as s:
+        open_period(s, actor, "2025-H1")
+    put(db, actor, "2025-H1", {ids["E1"]: {"cost": 620, "budget": 600}})
+    frame = frame_for(db, "2025-06")
+    assert frame.loc["E1", "budget.value"] == pytest.approx(20 / 600 * 100)  # the months alone give 0 %
+
+
+def test_the_june_sheet_reads_every_half_year_kpi_over_the_same_months(db, actor):
+    ids = build_office(db, actor, months=HALF)
+    for number, period in enumerate(HALF):
+        put(db, actor, period, {ids["E1"]: {"cost": 100 + number, "budget": 100},
+                                ids["E2"]: {"cost": 90, "budget": 100}})
+    frame = frame_for(db, "2025-06")
+    assert frame.loc["E1", "budget.value"] == pytest.approx(15 / 600 * 100)
+    assert frame.loc["E2", "budget.value"] == pytest.approx(-10)
+
+
+def test_forms_nobody_answered_score_as_combining_no_answers_does(demo_db):
+    from sqlalchemy import delete, select
+
+    from kpidesk.domain.forms import combine_raters
+    from kpidesk.services.forms.catalogue import FormCache
+    from kpidesk.services.forms.scores import organisation_form_scores
+    from kpidesk.store import models as m
+
+    with demo_db.write() as session:  # one person's answers gone: their forms are scored as unanswered
+        record = session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == "2025-12")).scalar_one()
+        someone = session.execute(select(m.FormResponse.employee_id).where(
+            m.FormResponse.period_id == record.id)).scalars().first()
+        responses = select(m.FormResponse.id).where(m.FormResponse.period_id == record.id,
+                                                    m.FormResponse.employee_id == someone)
+        session.execute(delete(m.FormRating).where(m.FormRating.response_id.in_(responses)))
+        session.execute(delete(m.FormResponse).where(m.FormResponse.id.in_(responses)))
+    with demo_db.session() as session:
+        scores = organisation_form_scores(session, "2025-12")
+        forms = FormCache(session)
+        unanswered = scores[someone]
+        assert unanswered and all(item.score.score is None for item in unanswered)
+        for item in unanswered:
+            assert item.score == combine_raters(forms(item.form_version_id), [], None)
+        answered = [item for employee, items in scores.items() if employee != someone for item in items]
+        assert any(item.score.score is not None for item in answered)
