@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,7 +38,7 @@ from kpidesk.ui import machine_settings as machine
 from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.file_drop import ImportFileDrops
-from kpidesk.ui.icons import icon, sidebar_icon
+from kpidesk.ui.icons import icon
 from kpidesk.ui.later_text import StatusMessages, message, relabel_undo_steps
 from kpidesk.ui.pages import PAGES, PageEntry
 
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self._periods: list[PeriodChoice] = []
         self.new_period_dialog: QWidget | None = None
         self._shortcuts: list[tuple[QAction, object]] = []
+        self._plain_sidebar_icons = True  # until finish_after_paint
 
         self._build_central()
         self._build_actions()
@@ -114,7 +115,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setUniformItemSizes(True)
         self.stack = QStackedWidget()
         for entry in PAGES:
-            self.sidebar.addItem(QListWidgetItem(sidebar_icon(entry.icon), ""))  # row i is PAGES[i]
+            # row i is PAGES[i]; the plain icon until the first paint, then the one drawn white when selected
+            self.sidebar.addItem(QListWidgetItem(icon(entry.icon), ""))
             placeholder = _Placeholder()
             self.placeholders[entry.key] = placeholder
             self.stack.addWidget(placeholder)
@@ -130,8 +132,7 @@ class MainWindow(QMainWindow):
 
     def _fit_sidebar(self) -> None:
         """The sidebar is never narrower than its longest page title: a wide page used to squeeze it to
-        "Overv…" with a scroll bar of its own."""
-        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        "Overv…" with a scroll bar of its own (switched off for good after the first paint)."""
         widest = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 2 * self.sidebar.spacing()
         self.sidebar.setMinimumWidth(widest + 4)
 
@@ -466,8 +467,24 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        self.install_shortcuts()
+        self.finish_after_paint()
         self.first_painted.emit()
+
+    def finish_after_paint(self) -> None:
+        """What the first frame does not show, done once it is on screen (again, harmlessly, when a
+        database is adopted first): keyboard shortcuts, the white icons of a selected sidebar row and
+        the sidebar's scroll bar policy. Each needs Qt's ``Qt`` namespace or its key enumeration, whose
+        Python enums take tens of milliseconds to build."""
+        from PySide6.QtCore import Qt
+
+        from kpidesk.ui.icons import sidebar_icon
+
+        self.install_shortcuts()
+        if self._plain_sidebar_icons:
+            self._plain_sidebar_icons = False
+            for row, entry in enumerate(PAGES):
+                self.sidebar.item(row).setIcon(sidebar_icon(entry.icon))
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def install_shortcuts(self) -> None:
         """Keyboard shortcuts are set after the first paint: converting them builds Qt's large key
@@ -478,7 +495,10 @@ class MainWindow(QMainWindow):
         self._tooltips_with_shortcuts()
 
     def _tooltips_with_shortcuts(self) -> None:
-        """Toolbar tooltips name the key as well ("Undo (Ctrl+Z)"), in the current language."""
+        """Toolbar tooltips name the key as well ("Undo (Ctrl+Z)"), in the current language. Until the
+        shortcuts are installed no action has a key to name, so there is nothing to do."""
+        if self._shortcuts:
+            return
         for action in self.findChildren(QAction):
             keys = action.shortcut()
             if keys.isEmpty():
@@ -579,7 +599,7 @@ class MainWindow(QMainWindow):
             self._remember_recent(str(opened.db.path))
         for warning in opened.db.warnings:
             self.statusBar().showMessage(warning, 15000)
-        self.install_shortcuts()
+        self.finish_after_paint()
         self.ctx.set_database(opened.db, period)
         self.retranslate()
         self.database_ready.emit()
