@@ -82,7 +82,7 @@ def check_usable(*_args):
     app.quit()
 
 def start():
-    after_first_paint()
+    after_first_paint(window)
     window.start(sys.argv[1])
 
 probe = FirstPaint()

@@ -33,17 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _, set_language
-from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.ui import machine_settings as machine
-from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
-from kpidesk.ui.file_drop import ImportFileDrops
 from kpidesk.ui.icons import icon
 from kpidesk.ui.later_text import StatusMessages, message, relabel_undo_steps
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
     from kpidesk.services.appraisal.use_cases import PeriodChoice
+    from kpidesk.ui.file_drop import ImportFileDrops
+    from kpidesk.ui.opening import Opened
     from kpidesk.ui.tasks import Task
     from kpidesk.ui.welcome import WelcomeDialog
 
@@ -102,7 +101,7 @@ class MainWindow(QMainWindow):
         ctx.period_changed.connect(self._on_period_changed)
         ctx.changed.connect(self._on_changes)
         ctx.language_changed.connect(self._on_language_changed)
-        self.file_drops = ImportFileDrops(self)
+        self.file_drops: ImportFileDrops | None = None  # installed after the first paint
         self.retranslate()
         self._restore_geometry()
 
@@ -117,9 +116,8 @@ class MainWindow(QMainWindow):
         for entry in PAGES:
             # row i is PAGES[i]; the plain icon until the first paint, then the one drawn white when selected
             self.sidebar.addItem(QListWidgetItem(icon(entry.icon), ""))
-            placeholder = _Placeholder()
-            self.placeholders[entry.key] = placeholder
-            self.stack.addWidget(placeholder)
+        if PAGES:
+            self._placeholder(PAGES[0].key)  # what the stack shows until a page is chosen
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
@@ -129,6 +127,19 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 900])
         self.splitter = splitter
         self.setCentralWidget(splitter)
+
+    def _placeholder(self, key: str) -> _Placeholder:
+        """The stand-in for page ``key``, made when first needed: the first frame shows only one."""
+        placeholder = self.placeholders.get(key)
+        if placeholder is None:
+            placeholder = self.placeholders[key] = _Placeholder()
+            self._label_placeholder(placeholder)
+            self.stack.addWidget(placeholder)
+        return placeholder
+
+    def _label_placeholder(self, placeholder: _Placeholder) -> None:
+        placeholder.label.setText(
+            _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open."))
 
     def _fit_sidebar(self) -> None:
         """The sidebar is never narrower than its longest page title: a wide page used to squeeze it to
@@ -281,9 +292,8 @@ class MainWindow(QMainWindow):
             title = _(entry.title)
             self.sidebar.item(index).setText(title)
             self.page_actions[index].setText(title.replace("&", "&&"))  # "KPIs & templates" has no mnemonic
-            self.placeholders[entry.key].label.setText(
-                _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open.")
-            )
+        for placeholder in self.placeholders.values():
+            self._label_placeholder(placeholder)
         self._fit_sidebar()
         self._fill_period_combo()
         self._update_status()
@@ -318,6 +328,8 @@ class MainWindow(QMainWindow):
         if period is None:
             self.period_status.setText(_("No period"))
         else:
+            from kpidesk.services.appraisal.status_words import period_status_text
+
             self.period_status.setText(
                 _("Period: {code} ({status})").format(code=period.code, status=period_status_text(period.status))
             )
@@ -361,10 +373,9 @@ class MainWindow(QMainWindow):
             widget = cls(self.ctx)
         except Exception as exc:  # a broken page must not take the window down
             log.exception("cannot build page %s", entry.key)
-            self.placeholders[entry.key].label.setText(_("This page cannot be shown: {error}").format(error=exc))
+            self._placeholder(entry.key).label.setText(_("This page cannot be shown: {error}").format(error=exc))
             return
-        index = self.stack.indexOf(self.placeholders[entry.key])
-        self.stack.insertWidget(index, widget)
+        self.stack.addWidget(widget)
         self.pages[entry.key] = widget
         stack = widget.undo_stack() if hasattr(widget, "undo_stack") else None
         if stack is not None:
@@ -377,7 +388,7 @@ class MainWindow(QMainWindow):
         if self.ctx.db is not None:  # focus can select the first row before a database is open
             machine.LAST_PAGE.write(self.ctx.settings, entry.key)
         widget = self.page(entry.key)
-        self.stack.setCurrentWidget(widget or self.placeholders[entry.key])
+        self.stack.setCurrentWidget(widget or self._placeholder(entry.key))
         stack = widget.undo_stack() if widget is not None and hasattr(widget, "undo_stack") else None
         self.undo_group.setActiveStack(stack)
 
@@ -423,6 +434,8 @@ class MainWindow(QMainWindow):
         combo = self.period_combo
         combo.blockSignals(True)
         combo.clear()
+        if self._periods:
+            from kpidesk.services.appraisal.status_words import period_status_text
         for period in reversed(self._periods):
             combo.addItem(f"{period.code} · {period_status_text(period.status)}", period.code)
         index = combo.findData(self.ctx.period_code)
@@ -453,6 +466,8 @@ class MainWindow(QMainWindow):
             Task(self, list_periods, self.ctx.db, self.ctx.actor).success(self._periods_loaded).start()
 
     def _periods_loaded(self, periods: list[PeriodChoice]) -> None:
+        from kpidesk.ui import opening
+
         self._periods = periods
         if self.ctx.period_code not in {p.code for p in periods}:
             self.ctx.set_period(opening.default_period(periods))
@@ -480,6 +495,10 @@ class MainWindow(QMainWindow):
         from kpidesk.ui.icons import sidebar_icon
 
         self.install_shortcuts()
+        if self.file_drops is None:
+            from kpidesk.ui.file_drop import ImportFileDrops
+
+            self.file_drops = ImportFileDrops(self)
         if self._plain_sidebar_icons:
             self._plain_sidebar_icons = False
             for row, entry in enumerate(PAGES):
@@ -509,6 +528,8 @@ class MainWindow(QMainWindow):
 
     def start(self, target: str | None = None) -> None:
         """After the first paint: open the file named, else the last one used, else welcome the user."""
+        from kpidesk.ui import opening
+
         if target is None:
             last = machine.LAST_DATABASE.read(self.ctx.settings)
             if last and Path(last).is_file():
@@ -529,6 +550,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False) -> Task:
+        from kpidesk.ui import opening
         from kpidesk.ui.tasks import Task
 
         self._set_opening(True)
@@ -573,7 +595,7 @@ class MainWindow(QMainWindow):
         self.open_path(path, passphrase=passphrase)
         return True
 
-    def _adopt(self, opened: opening.Opened, welcome_if_empty: bool = False) -> None:
+    def _adopt(self, opened: Opened, welcome_if_empty: bool = False) -> None:
         self._opening = False
         if welcome_if_empty and not opened.has_data:
             opened.db.dispose()
@@ -623,6 +645,7 @@ class MainWindow(QMainWindow):
         return self.welcome
 
     def _welcome_choice(self, choice: str) -> None:
+        from kpidesk.ui import opening
         from kpidesk.ui.welcome import DEMO, OPEN, STARTER_LIBRARIES
 
         if choice == OPEN:
@@ -658,11 +681,15 @@ class MainWindow(QMainWindow):
                 path = Path(chosen)
 
     def create_starter_database(self, path: Path | str, starter: str = "customer-service") -> Task:
+        from kpidesk.ui import opening
+
         actor = self.ctx.actor
         return self._open(lambda: opening.create_with_starter(path, actor, starter),
                           label=_("Installing the starter library…"))
 
     def open_demo(self, path: Path | str | None = None) -> Task:
+        from kpidesk.ui import opening
+
         target = path or opening.demo_database_path()
         actor = self.ctx.actor
         return self._open(
@@ -671,6 +698,8 @@ class MainWindow(QMainWindow):
         )
 
     def open_path(self, path: Path | str, *, passphrase: str | None = None) -> Task:
+        from kpidesk.ui import opening
+
         actor = self.ctx.actor
         return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase))
 
