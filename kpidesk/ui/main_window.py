@@ -36,12 +36,12 @@ from kpidesk.i18n import N_, _, set_language
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import AppContext, Changes
 from kpidesk.ui.icons import icon
-from kpidesk.ui.later_text import StatusMessages, message, relabel_undo_steps
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
     from kpidesk.services.appraisal.use_cases import PeriodChoice
     from kpidesk.ui.file_drop import ImportFileDrops
+    from kpidesk.ui.later_text import StatusMessages
     from kpidesk.ui.opening import Opened
     from kpidesk.ui.tasks import Task
     from kpidesk.ui.welcome import WelcomeDialog
@@ -258,11 +258,23 @@ class MainWindow(QMainWindow):
         self.period_status.setObjectName("periodStatus")
         self.statusBar().addPermanentWidget(self.period_status)
         self.statusBar().addPermanentWidget(self.database_status)
-        self.status_messages = StatusMessages(self.statusBar())
+        self._status_messages: StatusMessages | None = None  # made with the first message
+
+    @property
+    def status_messages(self) -> StatusMessages:
+        """The status bar's messages, which follow a language switch."""
+        if self._status_messages is None:
+            from kpidesk.ui.later_text import StatusMessages
+
+            self._status_messages = StatusMessages(self.statusBar())
+        return self._status_messages
 
     def _on_language_changed(self, _language: str) -> None:
+        from kpidesk.ui.later_text import relabel_undo_steps
+
         relabel_undo_steps(self.undo_group)
-        self.status_messages.retranslate()
+        if self._status_messages is not None:
+            self._status_messages.retranslate()
         self.retranslate()
 
     # -- texts --------------------------------------------------------------------------------------
@@ -731,6 +743,8 @@ class MainWindow(QMainWindow):
             if answer is None:
                 return None
             if not keep_server_password(url, answer[1]):
+                from kpidesk.ui.later_text import message
+
                 self.status_messages.show(
                     message(N_("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used.")), 15000)
         return self.open_path(url.render_as_string(hide_password=True))
@@ -780,6 +794,7 @@ class MainWindow(QMainWindow):
 
             return str(backup_to(db, actor, Path(target)))
 
+        from kpidesk.ui.later_text import message
         from kpidesk.ui.tasks import Task
 
         Task(self, copy).success(
