@@ -77,10 +77,31 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     skip_pyside_source_scan()  # again, should PySide6 have been loaded anew since this module was
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
+    existing = QApplication.instance()
+    app = existing or QApplication(list(argv if argv is not None else sys.argv))
+    if existing is None:
+        _collect_once_running()
     app.setApplicationDisplayName("KPI Desk")
     register_cjk_font(app)
     return app
+
+
+def _collect_once_running() -> None:
+    """No garbage collection while the first window is built, a few milliseconds of passes over objects
+    that all live as long as the process (modules, classes, the window). The event loop's first turn,
+    with the window shown, freezes them out of the collector's way and lets it run again."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    def resume() -> None:
+        from kpidesk.ui.gc_pause import freeze_new_modules
+
+        freeze_new_modules()
+        gc.enable()
+
+    gc.disable()
+    QTimer.singleShot(0, resume)
 
 
 def after_first_paint(window: MainWindow | None = None) -> None:

@@ -62,6 +62,37 @@ def test_the_first_frame_waits_for_nothing_it_does_not_show():
         assert seen["placeholders"] == "1", "only the shown page's placeholder is built before the first paint"
 
 
+GARBAGE_PROBE = r"""
+import gc, sys
+from PySide6.QtCore import QSettings, QTimer
+from kpidesk.ui.app import build_window, make_application
+
+app = make_application([])
+window = build_window(QSettings(sys.argv[1], QSettings.Format.IniFormat))
+print("building:", gc.isenabled())
+window.show()
+QTimer.singleShot(0, lambda: (print("running:", gc.isenabled(), gc.get_freeze_count() > 0), app.quit()))
+app.exec()
+"""
+
+
+def test_the_collector_rests_while_the_first_window_is_built_and_runs_once_the_loop_does():
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run(
+            [sys.executable, "-c", GARBAGE_PROBE, f"{folder}/ui.ini"], capture_output=True, text=True,
+            timeout=120, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "", "HOME": folder})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["building:", "False", "running:", "True", "True"]
+
+
+def test_an_application_already_running_keeps_its_collector(qapp):
+    import gc
+
+    from kpidesk.ui.app import make_application
+
+    assert make_application([]) is qapp and gc.isenabled()
+
+
 def test_what_waited_for_the_first_paint_is_in_place_once_it_is_up(make_window, qtbot):
     from PySide6.QtCore import QSize, Qt
     from PySide6.QtGui import QIcon
