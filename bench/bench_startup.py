@@ -170,9 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     median = {key: statistics.median(values) for key, values in samples.items()}
     ratio = median["painted"] / median["bare"]
     cpu_ratio = median["painted_cpu"] / median["bare_cpu"]
-    print(f"platform: {env['QT_QPA_PLATFORM']}, language: {args.language}, runs: {args.runs} (medians; wall from the spawn, processor "
-          "time of the process); " + ("modules compiled from source each time" if args.no_bytecode else
-                                      "bytecode cached, as installed"))
+    compiled = "modules compiled from source each time" if args.no_bytecode else "bytecode cached, as installed"
+    print(f"platform: {env['QT_QPA_PLATFORM']}, language: {args.language}, runs: {args.runs}; {compiled}")
+    print("medians: wall time from the spawn, processor time of the process (all its threads)")
     print(f"bare PySide6 window with a table, first paint: {median['bare']:.3f} s wall, "
           f"{median['bare_cpu']:.3f} s processor")
     print(f"KPI Desk main window, first paint:           {median['painted']:.3f} s wall, "
