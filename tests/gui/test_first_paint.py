@@ -46,13 +46,19 @@ app.exec()
 """
 
 
-def _first_paint(language: str) -> dict[str, str]:
+def _start(probe: str, *arguments: str) -> str:
+    """What ``probe`` prints in a fresh offscreen process, given a settings file of its own first."""
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run(
-            [sys.executable, "-c", FIRST_PAINT_PROBE, f"{folder}/ui.ini", language], capture_output=True,
+            [sys.executable, "-c", probe, f"{folder}/ui.ini", *arguments], capture_output=True,
             text=True, timeout=120, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "", "HOME": folder})
     assert result.returncode == 0, result.stderr[-2000:]
-    return dict(line.split(":", 1) for line in result.stdout.splitlines() if ":" in line)
+    return result.stdout
+
+
+def _first_paint(language: str) -> dict[str, str]:
+    printed = _start(FIRST_PAINT_PROBE, language)
+    return dict(line.split(":", 1) for line in printed.splitlines() if ":" in line)
 
 
 def test_the_first_frame_waits_for_nothing_it_does_not_show():
@@ -77,12 +83,7 @@ app.exec()
 
 
 def test_the_collector_rests_while_the_first_window_is_built_and_runs_once_the_loop_does():
-    with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run(
-            [sys.executable, "-c", GARBAGE_PROBE, f"{folder}/ui.ini"], capture_output=True, text=True,
-            timeout=120, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "", "HOME": folder})
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["building:", "False", "running:", "True", "True"]
+    assert _start(GARBAGE_PROBE).split() == ["building:", "False", "running:", "True", "True"]
 
 
 def test_an_application_already_running_keeps_its_collector(qapp):
@@ -93,17 +94,13 @@ def test_an_application_already_running_keeps_its_collector(qapp):
     assert make_application([]) is qapp and gc.isenabled()
 
 
-def test_what_waited_for_the_first_paint_is_in_place_once_it_is_up(make_window, qtbot):
+def test_what_waited_for_the_first_paint_is_in_place_once_it_is_up(painted_window):
     from PySide6.QtCore import QSize, Qt
     from PySide6.QtGui import QIcon
 
     from kpidesk.ui.file_drop import ImportFileDrops
 
-    window = make_window()
-    painted = []
-    window.first_painted.connect(lambda: painted.append(True))
-    window.show()
-    qtbot.waitUntil(lambda: bool(painted))
+    window = painted_window
     assert window.file_drops is not None and window.acceptDrops()
     assert window.sidebar.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
     for row in range(window.sidebar.count()):
