@@ -1,15 +1,17 @@
 """Start the desktop application: paint the window first, then open the database in the background.
 
 Heavy libraries (SQLAlchemy's ORM, pandas, matplotlib, reportlab) are not imported on the way to the
-first paint; the database is opened by a worker once the window is on screen.
+first paint; the database is opened by a worker once the window is on screen. Error reporting (the log
+file's handlers) is installed right after that paint too.
+
+PySide6's source scan is switched off as soon as this module loads, before it imports anything of ours:
+every module imported after PySide6 would otherwise have its source read (see ``pyside_source_scan``).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import threading
-import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,10 +19,12 @@ from PySide6.QtCore import QCoreApplication, QMessageLogContext, QSettings, QtMs
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
-from kpidesk.resources import CJK_FONT_FILE, CJK_FONT_NAME
+from kpidesk.ui.pyside_source_scan import skip_pyside_source_scan
 
 if TYPE_CHECKING:
     from kpidesk.ui.main_window import MainWindow
+
+skip_pyside_source_scan()
 
 ORGANISATION = "KPI Desk"
 APPLICATION = "KPI Desk"
@@ -37,6 +41,8 @@ def register_cjk_font(app: QApplication) -> str | None:
     The default font is named by the concrete family it resolves to, not by a generic name such as
     "Sans Serif": the generic names are pointed at the CJK font below, so a generic first family would
     make every Latin letter, "…" included, come from the CJK font."""
+    from kpidesk.resources import CJK_FONT_FILE, CJK_FONT_NAME
+
     font_id = QFontDatabase.addApplicationFont(str(CJK_FONT_FILE))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     family = CJK_FONT_NAME if CJK_FONT_NAME in families else (families[0] if families else None)
@@ -68,22 +74,45 @@ def _looks_cjk(family: str) -> bool:
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
-    from kpidesk.ui.pyside_source_scan import skip_pyside_source_scan
-
-    skip_pyside_source_scan()
+    skip_pyside_source_scan()  # again, should PySide6 have been loaded anew since this module was
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
+    existing = QApplication.instance()
+    app = existing or QApplication(list(argv if argv is not None else sys.argv))
+    if existing is None:
+        _collect_once_running()
     app.setApplicationDisplayName("KPI Desk")
     register_cjk_font(app)
     return app
 
 
-def after_first_paint() -> None:
-    """Set-up that can wait until the window is on screen."""
+def _collect_once_running() -> None:
+    """No garbage collection while the first window is built, a few milliseconds of passes over objects
+    that all live as long as the process (modules, classes, the window). The event loop's first turn,
+    with the window shown, freezes them out of the collector's way and lets it run again."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    def resume() -> None:
+        from kpidesk.ui.gc_pause import freeze_new_modules
+
+        freeze_new_modules()
+        gc.enable()
+
+    gc.disable()
+    QTimer.singleShot(0, resume)
+
+
+def after_first_paint(window: MainWindow | None = None) -> None:
+    """Set-up that can wait until the window is on screen: the log file, and (given the window) the
+    reporting of errors nothing caught. Both import logging's handlers, which the first frame does not
+    need."""
     from kpidesk.logging_setup import configure_logging
 
     configure_logging()
+    if window is not None:
+        install_error_reporting(window)
 
 
 def apply_language(settings: QSettings) -> str:
@@ -119,6 +148,9 @@ def install_error_reporting(window: MainWindow) -> Callable[[], None]:
     """An exception nothing caught (say, in a slot) is logged with its traceback and shown in the error
     dialog naming the log file; Qt's own messages go to the log too, its critical ones also to the dialog.
     Returns a function that restores the previous hooks."""
+    import threading
+    import traceback
+
     from kpidesk.i18n import _
     from kpidesk.logging_setup import configure_logging, install_excepthook, log_file
 
@@ -177,11 +209,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     quit_after = _take_option(arguments, "--quit-after")
     app = make_application(arguments)
     window = build_window()
-    install_error_reporting(window)
     target = next((a for a in arguments[1:] if not a.startswith("-")), None)
 
     def start() -> None:
-        after_first_paint()
+        after_first_paint(window)
         window.start(target)
         if quit_after is not None:
             from PySide6.QtCore import Qt, QTimer

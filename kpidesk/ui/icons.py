@@ -1,12 +1,14 @@
-"""Icons from the bundled resources/icons (SVG), cached; an unknown name gives an empty icon rather than an error."""
+"""Icons from the bundled resources/icons (SVG), cached; an unknown name gives an empty icon rather than an error.
+
+Importing this module touches neither Qt's ``Qt`` namespace nor QtSvg: both cost milliseconds the first
+window paint should not wait for; the white sidebar icons that need them are drawn after that paint.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtGui import QIcon
 
 from kpidesk.resources import ICONS_DIR
 
@@ -23,7 +25,12 @@ ICON_INK = "#3b6fd4"
 @cache
 def sidebar_icon(name: str) -> QIcon:
     """The page icon, drawn white when its row is selected: the blue icon vanished on the blue
-    selection."""
+    selection. Unselected it looks exactly as :func:`icon`, which can stand in for it until a row is
+    selected."""
+    from PySide6.QtCore import QByteArray, Qt
+    from PySide6.QtGui import QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer
+
     path = ICONS_DIR / f"{name}.svg"
     if not path.is_file():
         return QIcon()

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,17 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.i18n import N_, _, set_language
-from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.ui import machine_settings as machine
-from kpidesk.ui import opening
 from kpidesk.ui.context import AppContext, Changes
-from kpidesk.ui.file_drop import ImportFileDrops
-from kpidesk.ui.icons import icon, sidebar_icon
-from kpidesk.ui.later_text import StatusMessages, message, relabel_undo_steps
+from kpidesk.ui.icons import icon
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
     from kpidesk.services.appraisal.use_cases import PeriodChoice
+    from kpidesk.ui.file_drop import ImportFileDrops
+    from kpidesk.ui.later_text import StatusMessages
+    from kpidesk.ui.opening import Opened
     from kpidesk.ui.tasks import Task
     from kpidesk.ui.welcome import WelcomeDialog
 
@@ -91,6 +90,7 @@ class MainWindow(QMainWindow):
         self._periods: list[PeriodChoice] = []
         self.new_period_dialog: QWidget | None = None
         self._shortcuts: list[tuple[QAction, object]] = []
+        self._plain_sidebar_icons = True  # until finish_after_paint
 
         self._build_central()
         self._build_actions()
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         ctx.period_changed.connect(self._on_period_changed)
         ctx.changed.connect(self._on_changes)
         ctx.language_changed.connect(self._on_language_changed)
-        self.file_drops = ImportFileDrops(self)
+        self.file_drops: ImportFileDrops | None = None  # installed after the first paint
         self.retranslate()
         self._restore_geometry()
 
@@ -114,10 +114,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setUniformItemSizes(True)
         self.stack = QStackedWidget()
         for entry in PAGES:
-            self.sidebar.addItem(QListWidgetItem(sidebar_icon(entry.icon), ""))  # row i is PAGES[i]
-            placeholder = _Placeholder()
-            self.placeholders[entry.key] = placeholder
-            self.stack.addWidget(placeholder)
+            # row i is PAGES[i]; the plain icon until the first paint, then the one drawn white when selected
+            self.sidebar.addItem(QListWidgetItem(icon(entry.icon), ""))
+        if PAGES:
+            self._placeholder(PAGES[0].key)  # what the stack shows until a page is chosen
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
@@ -128,10 +128,22 @@ class MainWindow(QMainWindow):
         self.splitter = splitter
         self.setCentralWidget(splitter)
 
+    def _placeholder(self, key: str) -> _Placeholder:
+        """The stand-in for page ``key``, made when first needed: the first frame shows only one."""
+        placeholder = self.placeholders.get(key)
+        if placeholder is None:
+            placeholder = self.placeholders[key] = _Placeholder()
+            self._label_placeholder(placeholder)
+            self.stack.addWidget(placeholder)
+        return placeholder
+
+    def _label_placeholder(self, placeholder: _Placeholder) -> None:
+        placeholder.label.setText(
+            _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open."))
+
     def _fit_sidebar(self) -> None:
         """The sidebar is never narrower than its longest page title: a wide page used to squeeze it to
-        "Overv…" with a scroll bar of its own."""
-        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        "Overv…" with a scroll bar of its own (switched off for good after the first paint)."""
         widest = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 2 * self.sidebar.spacing()
         self.sidebar.setMinimumWidth(widest + 4)
 
@@ -246,11 +258,23 @@ class MainWindow(QMainWindow):
         self.period_status.setObjectName("periodStatus")
         self.statusBar().addPermanentWidget(self.period_status)
         self.statusBar().addPermanentWidget(self.database_status)
-        self.status_messages = StatusMessages(self.statusBar())
+        self._status_messages: StatusMessages | None = None  # made with the first message
+
+    @property
+    def status_messages(self) -> StatusMessages:
+        """The status bar's messages, which follow a language switch."""
+        if self._status_messages is None:
+            from kpidesk.ui.later_text import StatusMessages
+
+            self._status_messages = StatusMessages(self.statusBar())
+        return self._status_messages
 
     def _on_language_changed(self, _language: str) -> None:
+        from kpidesk.ui.later_text import relabel_undo_steps
+
         relabel_undo_steps(self.undo_group)
-        self.status_messages.retranslate()
+        if self._status_messages is not None:
+            self._status_messages.retranslate()
         self.retranslate()
 
     # -- texts --------------------------------------------------------------------------------------
@@ -280,9 +304,8 @@ class MainWindow(QMainWindow):
             title = _(entry.title)
             self.sidebar.item(index).setText(title)
             self.page_actions[index].setText(title.replace("&", "&&"))  # "KPIs & templates" has no mnemonic
-            self.placeholders[entry.key].label.setText(
-                _("Opening the database…") if self._opening or self.ctx.db is not None else _("No database is open.")
-            )
+        for placeholder in self.placeholders.values():
+            self._label_placeholder(placeholder)
         self._fit_sidebar()
         self._fill_period_combo()
         self._update_status()
@@ -317,6 +340,8 @@ class MainWindow(QMainWindow):
         if period is None:
             self.period_status.setText(_("No period"))
         else:
+            from kpidesk.services.appraisal.status_words import period_status_text
+
             self.period_status.setText(
                 _("Period: {code} ({status})").format(code=period.code, status=period_status_text(period.status))
             )
@@ -360,10 +385,9 @@ class MainWindow(QMainWindow):
             widget = cls(self.ctx)
         except Exception as exc:  # a broken page must not take the window down
             log.exception("cannot build page %s", entry.key)
-            self.placeholders[entry.key].label.setText(_("This page cannot be shown: {error}").format(error=exc))
+            self._placeholder(entry.key).label.setText(_("This page cannot be shown: {error}").format(error=exc))
             return
-        index = self.stack.indexOf(self.placeholders[entry.key])
-        self.stack.insertWidget(index, widget)
+        self.stack.addWidget(widget)
         self.pages[entry.key] = widget
         stack = widget.undo_stack() if hasattr(widget, "undo_stack") else None
         if stack is not None:
@@ -376,7 +400,7 @@ class MainWindow(QMainWindow):
         if self.ctx.db is not None:  # focus can select the first row before a database is open
             machine.LAST_PAGE.write(self.ctx.settings, entry.key)
         widget = self.page(entry.key)
-        self.stack.setCurrentWidget(widget or self.placeholders[entry.key])
+        self.stack.setCurrentWidget(widget or self._placeholder(entry.key))
         stack = widget.undo_stack() if widget is not None and hasattr(widget, "undo_stack") else None
         self.undo_group.setActiveStack(stack)
 
@@ -422,6 +446,8 @@ class MainWindow(QMainWindow):
         combo = self.period_combo
         combo.blockSignals(True)
         combo.clear()
+        if self._periods:
+            from kpidesk.services.appraisal.status_words import period_status_text
         for period in reversed(self._periods):
             combo.addItem(f"{period.code} · {period_status_text(period.status)}", period.code)
         index = combo.findData(self.ctx.period_code)
@@ -452,6 +478,8 @@ class MainWindow(QMainWindow):
             Task(self, list_periods, self.ctx.db, self.ctx.actor).success(self._periods_loaded).start()
 
     def _periods_loaded(self, periods: list[PeriodChoice]) -> None:
+        from kpidesk.ui import opening
+
         self._periods = periods
         if self.ctx.period_code not in {p.code for p in periods}:
             self.ctx.set_period(opening.default_period(periods))
@@ -466,8 +494,28 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        self.install_shortcuts()
+        self.finish_after_paint()
         self.first_painted.emit()
+
+    def finish_after_paint(self) -> None:
+        """What the first frame does not show, done once it is on screen (again, harmlessly, when a
+        database is adopted first): keyboard shortcuts, the white icons of a selected sidebar row and
+        the sidebar's scroll bar policy. Each needs Qt's ``Qt`` namespace or its key enumeration, whose
+        Python enums take tens of milliseconds to build."""
+        from PySide6.QtCore import Qt
+
+        from kpidesk.ui.icons import sidebar_icon
+
+        self.install_shortcuts()
+        if self.file_drops is None:
+            from kpidesk.ui.file_drop import ImportFileDrops
+
+            self.file_drops = ImportFileDrops(self)
+        if self._plain_sidebar_icons:
+            self._plain_sidebar_icons = False
+            for row, entry in enumerate(PAGES):
+                self.sidebar.item(row).setIcon(sidebar_icon(entry.icon))
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def install_shortcuts(self) -> None:
         """Keyboard shortcuts are set after the first paint: converting them builds Qt's large key
@@ -478,7 +526,10 @@ class MainWindow(QMainWindow):
         self._tooltips_with_shortcuts()
 
     def _tooltips_with_shortcuts(self) -> None:
-        """Toolbar tooltips name the key as well ("Undo (Ctrl+Z)"), in the current language."""
+        """Toolbar tooltips name the key as well ("Undo (Ctrl+Z)"), in the current language. Until the
+        shortcuts are installed no action has a key to name, so there is nothing to do."""
+        if self._shortcuts:
+            return
         for action in self.findChildren(QAction):
             keys = action.shortcut()
             if keys.isEmpty():
@@ -489,6 +540,8 @@ class MainWindow(QMainWindow):
 
     def start(self, target: str | None = None) -> None:
         """After the first paint: open the file named, else the last one used, else welcome the user."""
+        from kpidesk.ui import opening
+
         if target is None:
             last = machine.LAST_DATABASE.read(self.ctx.settings)
             if last and Path(last).is_file():
@@ -509,6 +562,7 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False) -> Task:
+        from kpidesk.ui import opening
         from kpidesk.ui.tasks import Task
 
         self._set_opening(True)
@@ -553,7 +607,7 @@ class MainWindow(QMainWindow):
         self.open_path(path, passphrase=passphrase)
         return True
 
-    def _adopt(self, opened: opening.Opened, welcome_if_empty: bool = False) -> None:
+    def _adopt(self, opened: Opened, welcome_if_empty: bool = False) -> None:
         self._opening = False
         if welcome_if_empty and not opened.has_data:
             opened.db.dispose()
@@ -579,7 +633,7 @@ class MainWindow(QMainWindow):
             self._remember_recent(str(opened.db.path))
         for warning in opened.db.warnings:
             self.statusBar().showMessage(warning, 15000)
-        self.install_shortcuts()
+        self.finish_after_paint()
         self.ctx.set_database(opened.db, period)
         self.retranslate()
         self.database_ready.emit()
@@ -603,6 +657,7 @@ class MainWindow(QMainWindow):
         return self.welcome
 
     def _welcome_choice(self, choice: str) -> None:
+        from kpidesk.ui import opening
         from kpidesk.ui.welcome import DEMO, OPEN, STARTER_LIBRARIES
 
         if choice == OPEN:
@@ -638,11 +693,15 @@ class MainWindow(QMainWindow):
                 path = Path(chosen)
 
     def create_starter_database(self, path: Path | str, starter: str = "customer-service") -> Task:
+        from kpidesk.ui import opening
+
         actor = self.ctx.actor
         return self._open(lambda: opening.create_with_starter(path, actor, starter),
                           label=_("Installing the starter library…"))
 
     def open_demo(self, path: Path | str | None = None) -> Task:
+        from kpidesk.ui import opening
+
         target = path or opening.demo_database_path()
         actor = self.ctx.actor
         return self._open(
@@ -651,6 +710,8 @@ class MainWindow(QMainWindow):
         )
 
     def open_path(self, path: Path | str, *, passphrase: str | None = None) -> Task:
+        from kpidesk.ui import opening
+
         actor = self.ctx.actor
         return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase))
 
@@ -682,6 +743,8 @@ class MainWindow(QMainWindow):
             if answer is None:
                 return None
             if not keep_server_password(url, answer[1]):
+                from kpidesk.ui.later_text import message
+
                 self.status_messages.show(
                     message(N_("No system keyring: PostgreSQL's own password file (~/.pgpass) will be used.")), 15000)
         return self.open_path(url.render_as_string(hide_password=True))
@@ -731,6 +794,7 @@ class MainWindow(QMainWindow):
 
             return str(backup_to(db, actor, Path(target)))
 
+        from kpidesk.ui.later_text import message
         from kpidesk.ui.tasks import Task
 
         Task(self, copy).success(

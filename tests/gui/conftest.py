@@ -63,6 +63,17 @@ def make_window(qtbot, ui_settings, dialogs, sync_tasks):
         window.ctx.close()
 
 
+@pytest.fixture
+def painted_window(make_window, qtbot):
+    """A main window shown, painted and past what waits for its first paint; no database open."""
+    window = make_window()
+    painted = []
+    window.first_painted.connect(lambda: painted.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: bool(painted))
+    return window
+
+
 def _adopt_database(window, path):
     window.open_path(path)
     assert window.ctx.db is not None, "the database did not open"

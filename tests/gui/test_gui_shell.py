@@ -90,14 +90,10 @@ def test_no_heavy_library_is_loaded_before_the_first_paint():
     assert result.stdout.strip() == ""
 
 
-def test_standard_shortcuts_are_installed_after_the_first_paint(make_window, qtbot):
+def test_standard_shortcuts_are_installed_after_the_first_paint(painted_window):
     from PySide6.QtGui import QAction, QKeySequence
 
-    window = make_window()
-    painted = []
-    window.first_painted.connect(lambda: painted.append(True))
-    window.show()
-    qtbot.waitUntil(lambda: bool(painted))
+    window = painted_window
     assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
     assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert window.page_actions[0].shortcut() == QKeySequence("Ctrl+1")

@@ -60,14 +60,10 @@ def test_undo_and_redo_follow_a_language_switch(main_window, qtbot):
         main_window.switch_language("en")
 
 
-def test_toolbar_tooltips_name_their_shortcut_in_the_current_language(make_window, qtbot):
+def test_toolbar_tooltips_name_their_shortcut_in_the_current_language(painted_window, qtbot):
     from PySide6.QtGui import QKeySequence
 
-    window = make_window()
-    painted = []
-    window.first_painted.connect(lambda: painted.append(True))
-    window.show()
-    qtbot.waitUntil(lambda: bool(painted))
+    window = painted_window
     native = QKeySequence.SequenceFormat.NativeText
     undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(native)
     assert window.undo_action.toolTip() == f"Undo ({undo_keys})"
