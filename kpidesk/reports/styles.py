@@ -89,10 +89,30 @@ def markup(text: str) -> str:
     return escape(text).replace("\n", "<br/>")
 
 
+class WrapOnceParagraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    A paragraph in a table cell is wrapped when the table is measured, again when the cell is drawn,
+    and once more when a one-page sheet or a kept block measures the table before placing it. The
+    lines depend only on the width, so the second and later wraps at the same width reuse the first.
+    """
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        if availWidth == self._wrapped_at:
+            return self.width, self.height
+        self._wrapped_at = None
+        size = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):
+            self._wrapped_at = availWidth
+        return size
+
+
 def paragraph(text: str, style: ParagraphStyle, *, raw: bool = False) -> Paragraph:
     """A Paragraph of ``text`` (escaped unless ``raw``), wrapping the CJK way when it holds Chinese."""
     chosen = _cjk_variant(style) if has_cjk(text) else style
-    return Paragraph(text if raw else markup(text), chosen)
+    return WrapOnceParagraph(text if raw else markup(text), chosen)
 
 
 def right(style: ParagraphStyle) -> ParagraphStyle:
