@@ -279,6 +279,8 @@ class OnePage(Flowable):
         canvas.translate(self._width * (1 - self.scale) / 2, 0)
         canvas.scale(self.scale, self.scale)
         for item, x, bottom in self._placed:
+            if isinstance(item, Paragraph):  # may be shared and since wrapped at another width
+                item.wrapOn(canvas, self._width, self._natural)
             item.drawOn(canvas, x, height / self.scale - bottom)
         canvas.restoreState()
 
