@@ -108,9 +108,9 @@ def draw_png_stream(canvas, stream: PngStream, width: float, height: float) -> N
 
 def png_size(png: bytes) -> tuple[int, int]:
     """Pixel size of an image in any format reportlab reads, from the header when it is a PNG."""
-    stream = png_stream(png)
-    if stream is not None:
-        return stream.width, stream.height
+    if png.startswith(_SIGNATURE) and png[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", png[16:24])
+        return width, height
     from reportlab.lib.utils import ImageReader
 
     return ImageReader(io.BytesIO(png)).getSize()
