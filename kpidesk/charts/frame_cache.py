@@ -9,16 +9,15 @@ frames keep every fixed part below every changing one, so the pixels match a cha
 
 from __future__ import annotations
 
-import io
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from kpidesk.charts import history, radar
+from kpidesk.charts.render import rgba_to_png
 from kpidesk.charts.style import chart_style
 from kpidesk.charts.translate import translator
 
@@ -67,10 +66,7 @@ class FrameCache:
             for artist in sorted(drawn.artists.dynamic(), key=lambda a: a.get_zorder()):  # as a full draw would
                 canvas.figure.draw_artist(artist)
             width, height = canvas.get_width_height()
-            image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="PNG", compress_level=compress_level, dpi=(dpi, dpi))
-        return buffer.getvalue()
+            return rgba_to_png(canvas.buffer_rgba(), width, height, dpi, compress_level=compress_level)
 
     def _frame(self, key: tuple, size: tuple[float, float], dpi: int, draw) -> _Drawn:
         drawn = self._frames.get(key)

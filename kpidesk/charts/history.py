@@ -129,12 +129,15 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
     artists.points.set_offsets(np.array([[x, p.total] for x, p in drawn], dtype=float).reshape(-1, 2))
     artists.points.set_facecolor(colours)
     previous_grade = None
+    low, high = artists.ax.get_ylim()
     for (x, point), colour in zip(drawn, colours, strict=True):
         changed, previous_grade = point.grade_label != previous_grade, point.grade_label
-        if point.grade_label and (changed or x == drawn[-1][0]):
+        if point.grade_label and (changed or x == drawn[-1][0]) and low <= point.total <= high:
+            # a point off the axes has no label; said here once instead of matplotlib asking where
+            # the point lies at every draw (annotation_clip), a tenth of a chart's cost
             artists.labels.append(artists.ax.annotate(
                 point.grade_label, (x, point.total), xytext=(0, 6), textcoords="offset points", ha="center",
-                fontsize=6.5, color=colour, zorder=5, animated=animated))
+                fontsize=6.5, color=colour, zorder=5, animated=animated, annotation_clip=False))
     artists.title.set_text(title)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from pathlib import Path
 
+import numpy as np
 from matplotlib.figure import Figure
-from PIL import Image
 
 from kpidesk.charts.style import chart_style
 
@@ -24,10 +26,34 @@ def figure_to_png(fig: Figure, dpi: int = DEFAULT_DPI, *, compress_level: int = 
     with chart_style():
         fig.savefig(raw, format="rgba", dpi=dpi)
     width, height = _pixel_size(fig, dpi, len(raw.getvalue()))
-    image = Image.frombuffer("RGBA", (width, height), raw.getvalue(), "raw", "RGBA", 0, 1).convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=compress_level, dpi=(dpi, dpi))
-    return buffer.getvalue()
+    return rgba_to_png(raw.getvalue(), width, height, dpi, compress_level=compress_level)
+
+
+def rgba_to_png(rgba, width: int, height: int, dpi: int, *, compress_level: int = 6) -> bytes:
+    """An RGB PNG of a buffer of RGBA pixels (the alpha dropped), each row unfiltered.
+
+    Written here rather than by Pillow: Pillow tries every PNG row filter, which on a chart (flat
+    colours, thin lines) makes the file no smaller and took half the time of drawing a chart over
+    a cached frame. Unfiltered rows are also what a PDF can carry without decoding them.
+    """
+    pixels = np.frombuffer(rgba, dtype=np.uint8).reshape(height, width, 4)
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # a leading 0 per row: filter "none"
+    rows[:, 1:].reshape(height, width, 3)[:] = pixels[:, :, :3]
+    per_metre = round(dpi / 0.0254)
+    return b"".join((
+        _PNG_SIGNATURE,
+        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+        _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), compress_level)),
+        _png_chunk(b"IEND", b""),
+    ))
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _pixel_size(fig: Figure, dpi: int, length: int) -> tuple[int, int]:

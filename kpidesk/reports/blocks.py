@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,11 +9,12 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, Image, KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
 from kpidesk.charts.palette import grade_colour
 from kpidesk.charts.pool import PendingImage
 from kpidesk.charts.translate import Translate, language_code
+from kpidesk.reports.png_images import PngImage, png_size
 from kpidesk.reports.sheet_data import ImprovementPlan
 from kpidesk.reports.styles import (
     HEADER_FILL,
@@ -140,30 +140,11 @@ def _image(png, *, max_width: float, max_height: float) -> Flowable:
     """A PNG (bytes) or a chart still being drawn (:class:`~kpidesk.charts.pool.PendingImage`),
     scaled to fit."""
     if isinstance(png, PendingImage):
-        scale = min(max_width / png.width, max_height / png.height)
-        return LaterImage(png, png.width * scale, png.height * scale)
-    image = Image(io.BytesIO(png))
-    scale = min(max_width / image.imageWidth, max_height / image.imageHeight)
-    image.drawWidth = image.imageWidth * scale
-    image.drawHeight = image.imageHeight * scale
-    return image
-
-
-class LaterImage(Flowable):
-    """An image whose size is known at layout time and whose pixels arrive when the page is drawn."""
-
-    def __init__(self, pending: PendingImage, width: float, height: float):
-        super().__init__()
-        self.pending = pending
-        self.drawWidth, self.drawHeight = width, height
-
-    def wrap(self, available_width, available_height):
-        return self.drawWidth, self.drawHeight
-
-    def draw(self):
-        image = Image(io.BytesIO(self.pending.fetch()), self.drawWidth, self.drawHeight)
-        image.canv = self.canv  # drawn exactly as a ready image is, so both give the same file
-        image.draw()
+        width, height, fetch = png.width, png.height, png.fetch
+    else:
+        (width, height), fetch = png_size(png), (lambda: png)
+    scale = min(max_width / width, max_height / height)
+    return PngImage(fetch, width * scale, height * scale)
 
 
 def chart_row(ctx: Context, charts: Sequence[tuple[str, bytes | PendingImage | None]], *, per_row: int = 2,
@@ -298,6 +279,8 @@ class OnePage(Flowable):
         canvas.translate(self._width * (1 - self.scale) / 2, 0)
         canvas.scale(self.scale, self.scale)
         for item, x, bottom in self._placed:
+            if isinstance(item, Paragraph):  # may be shared and since wrapped at another width
+                item.wrapOn(canvas, self._width, self._natural)
             item.drawOn(canvas, x, height / self.scale - bottom)
         canvas.restoreState()
 

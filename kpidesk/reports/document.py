@@ -31,6 +31,7 @@ from kpidesk.reports.department_summary import summary_story
 from kpidesk.reports.fonts import register_pdf_font
 from kpidesk.reports.page_canvas import DocumentStart, NumberingCanvas, PageFurniture
 from kpidesk.reports.sheet_data import DepartmentSummaryData, SheetData, YearSheetData
+from kpidesk.reports.styles import shared_paragraphs
 from kpidesk.reports.year_sheet import year_sheet_story
 
 PrintDocument = SheetData | DepartmentSummaryData | YearSheetData
@@ -81,13 +82,14 @@ def render_documents(
                 progress(index, total)
         return on_start
 
-    story: list[Flowable] = []
-    for index, document in enumerate(documents):
-        flowables, furniture = _story_and_furniture(document, ctx)
-        if story:
-            story.append(PageBreak())
-        story.append(DocumentStart(furniture, starting(index)))
-        story += flowables
+    with shared_paragraphs():
+        story: list[Flowable] = []
+        for index, document in enumerate(documents):
+            flowables, furniture = _story_and_furniture(document, ctx)
+            if story:
+                story.append(PageBreak())
+            story.append(DocumentStart(furniture, starting(index)))
+            story += flowables
     title = _document_title(documents[0])
     with _atomic_target(out) as target, binary_streams():
         template = AppraisalDocTemplate(target, title=title, lang=ctx.lang)

@@ -7,7 +7,9 @@ between words.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -89,10 +91,55 @@ def markup(text: str) -> str:
     return escape(text).replace("\n", "<br/>")
 
 
+class WrapOnceParagraph(Paragraph):
+    """A Paragraph that breaks its lines once per width and keeps them.
+
+    A paragraph in a table cell is wrapped when the table is measured, again when the cell is drawn,
+    and once more when a one-page sheet or a kept block measures the table before placing it; within
+    a print run the same label in the same style is one paragraph in every sheet
+    (:func:`shared_paragraphs`). The lines depend only on the width, so a wrap at a width seen
+    before restores them. Whoever draws a paragraph wraps it at its width first, as reportlab's
+    frames and tables do.
+    """
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        known = self.__dict__.setdefault("_lines_by_width", {})
+        lines = known.get(availWidth)
+        if lines is not None:
+            self.blPara, self.width, self.height, self._wrapWidths = lines
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if "blPara" in self.__dict__:
+            known[availWidth] = (self.blPara, self.width, self.height, self._wrapWidths)
+        return size
+
+
+_shared: ContextVar[dict | None] = ContextVar("shared_paragraphs", default=None)
+
+
+@contextlib.contextmanager
+def shared_paragraphs():
+    """Within the block, equal text in an equal style is one paragraph: a batch of sheets repeats
+    its headers, labels, rating levels and indicator names hundreds of times, and parsing and
+    breaking each copy again was a fifth of the layout time."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def paragraph(text: str, style: ParagraphStyle, *, raw: bool = False) -> Paragraph:
     """A Paragraph of ``text`` (escaped unless ``raw``), wrapping the CJK way when it holds Chinese."""
     chosen = _cjk_variant(style) if has_cjk(text) else style
-    return Paragraph(text if raw else markup(text), chosen)
+    source = text if raw else markup(text)
+    shared = _shared.get()
+    if shared is None:
+        return WrapOnceParagraph(source, chosen)
+    made = shared.get((source, chosen))
+    if made is None:
+        made = shared[(source, chosen)] = WrapOnceParagraph(source, chosen)
+    return made
 
 
 def right(style: ParagraphStyle) -> ParagraphStyle:

@@ -53,3 +53,18 @@ def test_render_job_uses_frames_and_falls_back(history):
     assert len(frames._frames) == 1
     empty = ChartJob("trend", dataclasses.replace(history, points=[]), size=SIZE, dpi=100)
     assert render_job(empty, frames=frames)[:4] == b"\x89PNG"  # drawn whole: the empty state
+
+
+def test_grade_labels_are_drawn_only_for_points_on_the_axes():
+    from matplotlib.text import Annotation
+
+    history = sample_history(2)
+    points = list(history.points)
+    points[-1] = dataclasses.replace(points[-1], total=-20.0, grade_label="差")  # below the axes, which start at 0
+    fig = employee_history_chart(dataclasses.replace(history, points=points), size=SIZE, lang="zh")
+    labels = [text.get_text() for text in fig.axes[0].texts if isinstance(text, Annotation)]
+    assert labels and len(labels) <= len(points) - 1
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    assert all(low <= text.xy[1] <= high for text in ax.texts if isinstance(text, Annotation))
+    assert low == 0

@@ -67,3 +67,19 @@ def test_a_long_sheet_repeats_the_table_header_and_the_name_on_every_page():
     for text in texts:
         if "项指标" in text:
             assert "考核指标" in text and "加权得分" in text
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_thirty_kpis_print_on_two_readable_pages(charts, lang):
+    sheet = sample_sheet(7, history_png=charts[0], radar_png=charts[1])
+    rows = [dataclasses.replace(sheet.kpi_rows[i % 12], indicator=f"{sheet.kpi_rows[i % 12].indicator} {i + 1:02d}")
+            for i in range(30)]
+    first, second = page_texts(render_sheet(dataclasses.replace(sheet, kpi_rows=rows), lang=lang))
+    header = ("考核指标", "加权得分") if lang == "zh_CN" else ("Indicator", "Weighted")
+    signature = "人力资源部" if lang == "zh_CN" else "Human Resources"
+    assert all(f"{i:02d}" in first + second for i in range(1, 31))
+    assert all(h in first for h in header)
+    if rows[-1].indicator in second:  # the table runs on to the second page: its header is repeated there
+        assert all(h in second for h in header)
+    assert sheet.employee in second and signature in second
+    assert "1 / 2" in first.replace("第 1 页 / 共 2 页", "1 / 2").replace("Page 1 of 2", "1 / 2")
