@@ -65,6 +65,12 @@ class AppContext(QObject):
         super().__init__(parent)
         self._forget_hooks: list[Callable[[], None]] = []
         self._actor = actor
+        from kpidesk.services.appraisal.result_cache import ResultCache
+
+        #: The last computed results of a few periods, shown at once by the Results page while it computes
+        #: them again (see ``ui.pages.results.ahead``); emptied with every other cache.
+        self.kept_results: ResultCache = ResultCache(capacity=3)
+        self.on_forget(self.kept_results.clear)
         self.tasks = tasks
         self.dialogs = dialogs
         self.settings = settings if settings is not None else QSettings()

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
 MAX_RECENT = 8
+RESULTS_AHEAD_DELAY_MS = 500  # after the page on screen has started loading what it shows
 
 
 class _Placeholder(QWidget):
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.new_period_dialog: QWidget | None = None
         self._shortcuts: list[tuple[QAction, object]] = []
         self._plain_sidebar_icons = True  # until finish_after_paint
+        self._results_ahead = False  # the current period is to be computed for Results once the window idles
 
         self._build_central()
         self._build_actions()
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         ctx.period_changed.connect(self._on_period_changed)
         ctx.changed.connect(self._on_changes)
         ctx.language_changed.connect(self._on_language_changed)
+        ctx.tasks.busy_changed.connect(self._compute_results_ahead)
         self.file_drops: ImportFileDrops | None = None  # installed after the first paint
         self.retranslate()
         self._restore_geometry()
@@ -637,6 +640,19 @@ class MainWindow(QMainWindow):
         self.ctx.set_database(opened.db, period)
         self.retranslate()
         self.database_ready.emit()
+        self._results_ahead = True
+        QTimer.singleShot(RESULTS_AHEAD_DELAY_MS, self, self._compute_results_ahead)
+
+    def _compute_results_ahead(self, busy: bool = False) -> None:
+        """Once the page on screen has loaded, compute the current period for the Results page in the
+        background, so a first click there shows a filled table (see ``ui.pages.results.ahead``)."""
+        if not self._results_ahead or busy or self.ctx.tasks.busy:
+            return
+        self._results_ahead = False
+        if self.current_page_key() != "results":
+            from kpidesk.ui.pages.results.ahead import compute_results_ahead
+
+            compute_results_ahead(self.ctx, self)
 
     def _on_database_changed(self) -> None:
         for key, widget in list(self.pages.items()):

@@ -271,3 +271,44 @@ def test_a_refresh_that_changes_nothing_leaves_the_table_as_it_is(window_on, dem
     assert page.current_employee() == employee and page.table.verticalScrollBar().value() == scrolled
     assert page.model.data_ is page.data  # tooltips and explanations read the fresh result
     assert page.model.index(page.model.row_of(employee), 0).data() == "CS002"
+
+
+def _kept(ctx):
+    return ctx.kept_results.get(ctx.db, ctx.actor, ctx.period_code, ctx.language)
+
+
+def test_the_first_click_on_results_finds_the_period_computed_ahead(window_on, demo_db, held, qtbot):
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    assert window.current_page_key() != "results" and "results" not in window.pages
+    qtbot.waitUntil(lambda: _kept(window.ctx) is not None)  # computed while the window idled
+    kept = _kept(window.ctx)
+    held.held = True
+    page = window.show_page("results")
+    assert page.data is kept and page.model.rowCount() == len(kept.table) > 0  # filled before computing
+    assert _refreshing_shown(page) and held.waiting  # … and computed again, as after any reopening
+    held.release()
+    assert page.data is not kept and not page.refreshing
+
+
+def test_a_result_computed_ahead_for_a_login_that_has_gone_is_dropped(window_on, demo_db, held):
+    from kpidesk.ui.pages.results.ahead import compute_results_ahead
+
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    ctx = window.ctx
+    ctx.kept_results.clear()
+    held.held = True
+    assert compute_results_ahead(ctx, window) is not None and held.waiting  # under way …
+    admin = ctx.actor
+    head = Actor("zhou", Role.HEAD, department_ids=frozenset({1}))
+    ctx.actor = head  # … when someone else logs in
+    held.release()
+    assert ctx.kept_results.get(ctx.db, head, ctx.period_code, ctx.language) is None
+    assert ctx.kept_results.get(ctx.db, admin, ctx.period_code, ctx.language) is None
+    ctx.actor = admin
+    held.release()
+    assert compute_results_ahead(ctx, window) is not None  # the same call for the one still logged in keeps it
+    assert _kept(ctx) is not None and compute_results_ahead(ctx, window) is None  # kept: nothing to compute

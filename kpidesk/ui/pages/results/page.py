@@ -92,8 +92,7 @@ class ResultsPage(Page):
         self.selected_employee: int | None = None
         self.stack = QUndoStack(self)
         self.last_task: Task | None = None
-        self.results_cache: ResultCache[ResultsData] = ResultCache(capacity=3)  # a few periods; memory stays small
-        ctx.on_forget(self.results_cache.clear)
+        self.results_cache: ResultCache[ResultsData] = ctx.kept_results  # a few periods; memory stays small
         ctx.actor_changed.connect(self._on_actor_changed)
         self.refreshing = False  # the table shows a kept result while the fresh one is computed
         self._loads = 0  # only the newest load's result is shown
