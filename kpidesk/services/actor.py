@@ -34,6 +34,13 @@ class Actor:
             name = "user"
         return cls(name=name, role=Role.ADMIN)
 
+    @property
+    def view_scope(self) -> tuple[str, str, int | None, tuple[int, ...]]:
+        """What decides what this person may see: who they are (some reads follow the person, such as their
+        own forms), their role, their own employee record and their departments. Whatever is cached from
+        their reads is filed under it, so nobody is handed what was read for a wider or another view."""
+        return (self.name, str(self.role), self.employee_id, tuple(sorted(self.department_ids)))
+
 
 PROGRAM_ACTOR = Actor(name="system", role=Role.ADMIN)
 """The program itself, for audited work nobody asked for at that moment (a scheduled job, say), instead of

@@ -16,27 +16,21 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from kpidesk.services.collector import collector_paused
+
 _lock = threading.Lock()
 _modules_at_freeze = 0
-_quiet = 0  # how many threads are inside quiet_imports()
 
 
 @contextmanager
 def quiet_imports() -> Iterator[None]:
     """No collection while heavy modules load (importing matplotlib would trigger several full passes);
     what they created is frozen afterwards."""
-    global _quiet
-    with _lock:
-        _quiet += 1
-        gc.disable()
-    try:
-        yield
-    finally:
-        freeze_new_modules()
-        with _lock:
-            _quiet -= 1
-            if _quiet == 0:
-                gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            freeze_new_modules()
 
 
 def freeze_new_modules() -> bool:

@@ -9,8 +9,8 @@ import pytest
 
 from kpidesk.errors import ValidationError
 from kpidesk.services.actor import Actor
+from kpidesk.services.collector import collector_paused
 from kpidesk.services.imports import data, registry
-from kpidesk.services.imports.collector import collector_paused
 
 ADMIN = Actor("admin")
 

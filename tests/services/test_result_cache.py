@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from kpidesk.services.actor import Actor, Role
-from kpidesk.services.appraisal.result_cache import ResultCache, actor_scope, database_identity
+from kpidesk.services.appraisal.result_cache import ResultCache, database_identity
 from kpidesk.store.db import open_database
 
 ADMIN = Actor("boss", Role.ADMIN)
@@ -73,8 +73,8 @@ def test_the_identity_hides_a_server_password(two_databases):
 
 
 def test_the_scope_names_role_departments_and_person():
-    assert actor_scope(HEAD_SALES) == ("li", "head", None, (1,))
-    assert actor_scope(Actor("li", Role.HEAD, department_ids=frozenset({3, 1}))) == ("li", "head", None, (1, 3))
+    assert HEAD_SALES.view_scope == ("li", "head", None, (1,))
+    assert Actor("li", Role.HEAD, department_ids=frozenset({3, 1})).view_scope == ("li", "head", None, (1, 3))
 
 
 def test_the_oldest_result_goes_first_and_clear_empties_it(two_databases):

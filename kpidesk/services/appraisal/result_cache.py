@@ -51,12 +51,6 @@ def database_identity(db: Database) -> str:
     return f"{db.url.render_as_string(hide_password=True)}#{number}"
 
 
-def actor_scope(actor: Actor) -> tuple[Hashable, ...]:
-    """What the acting user may see: the role, the departments and the own employee record; and the login
-    name, since some reads (one's own forms and responses) follow the person rather than the role."""
-    return (actor.name, str(actor.role), actor.employee_id, tuple(sorted(actor.department_ids)))
-
-
 class ResultCache(Generic[Value]):
     """The ``capacity`` most recently stored results, each under its database, actor scope and period.
 
@@ -70,7 +64,7 @@ class ResultCache(Generic[Value]):
 
     @staticmethod
     def key(db: Database, actor: Actor, period: str, variant: Hashable = None) -> CacheKey:
-        return CacheKey(database_identity(db), actor_scope(actor), period, variant)
+        return CacheKey(database_identity(db), actor.view_scope, period, variant)
 
     def get(self, db: Database, actor: Actor, period: str, variant: Hashable = None) -> Value | None:
         """The last result stored for this database, this actor's scope and ``period``, or None."""

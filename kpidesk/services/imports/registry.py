@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
+from kpidesk.services.collector import collector_paused
 from kpidesk.services.forms import sheet_import as form_sheets
 from kpidesk.services.import_preview import ImportPreview, ImportResult
 from kpidesk.services.imports import data, kpis, staff
-from kpidesk.services.imports.collector import collector_paused
 from kpidesk.services.imports.remembered_profiles import remember_columns
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
@@ -80,7 +80,7 @@ def import_allowed(preview: ImportPreview, skip_problem_rows: bool) -> bool:
     return not blocking or (skip_problem_rows and all(p.row is not None for p in blocking))
 
 
-@collector_paused()  # a large file makes many objects at once: see .collector
+@collector_paused()  # a large file makes many objects at once: see kpidesk.services.collector
 def preview_import(
     session: Session,
     path: str | Path,

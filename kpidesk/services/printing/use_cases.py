@@ -66,7 +66,7 @@ def print_sheets(db: Database, actor: Actor, request, out, *, progress=None, can
 
     with ExitStack() as stack:
         if chart_cache is not None:
-            stack.enter_context(cached_charts.serving(chart_cache, _chart_scope(actor)))
+            stack.enter_context(cached_charts.serving(chart_cache, actor.view_scope))
         if chart_process is not None:
             chart_process.meanwhile.append(_prepare_layout)
             stack.enter_context(drawing_in(chart_process))
@@ -82,13 +82,6 @@ def warm_printing(db: Database, actor: Actor) -> None:
 
     _prepare_layout()
     warm_up()
-
-
-def _chart_scope(actor: Actor) -> tuple:
-    """What decides which charts ``actor`` may be shown: who they are, their role, their own record and
-    their departments. Cached charts are filed under it, so nobody is shown a chart drawn for a wider
-    (or another) view."""
-    return (actor.name, str(actor.role), actor.employee_id, tuple(sorted(actor.department_ids)))
 
 
 def _prepare_layout() -> None:
