@@ -121,6 +121,10 @@ class PrintWorker:
     def alive(self) -> bool:
         return self._process.is_alive()
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
     def serves(self, db, actor) -> bool:
         """Whether this worker prints for this database and this acting user (and still can)."""
         return not self.stopped and self.db is db and self.actor == actor and self.alive
