@@ -16,11 +16,13 @@ when it closes, when another database is opened or when someone else acts; nothi
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import multiprocessing
 import queue as queue_module
 import threading
 import time
+import weakref
 from typing import Any
 
 from kpidesk.charts.chart_process import portable_exception
@@ -29,6 +31,8 @@ from kpidesk.i18n import _
 from kpidesk.services.progress import CancelToken, Progress, ProgressCallback
 
 POLL_SECONDS = 0.05
+#: How often an idle child checks that the window's process is still there.
+PARENT_CHECK_SECONDS = 1.0
 #: How long a worker told to stop may take to leave before it is ended.
 STOP_SECONDS = 10
 
@@ -76,7 +80,7 @@ def _serve(url, actor, requests, messages, cancel_event) -> None:
         broken = portable_exception(exc)
     messages.put((0, "ready", None))
     try:
-        while (item := requests.get()) is not None:
+        while (item := _next_request(requests)) is not None:
             number, request, out = item
             try:
                 if broken is not None:
@@ -97,6 +101,19 @@ def _serve(url, actor, requests, messages, cancel_event) -> None:
             db.dispose()
 
 
+def _next_request(requests):
+    """The next request, or None once told to stop or once the window's process is gone. The child is not
+    a daemon (a batch draws its charts in a pool of processes, which a daemon may not start), so it
+    watches its parent instead of being ended with it."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            return requests.get(timeout=PARENT_CHECK_SECONDS)
+        except queue_module.Empty:
+            if parent is not None and not parent.is_alive():
+                return None
+
+
 class PrintWorker:
     """One warm child printing for ``actor`` from ``db``; :meth:`print` is called from a worker thread."""
 
@@ -109,8 +126,9 @@ class PrintWorker:
         self._messages = context.Queue()
         self._cancel = context.Event()
         self._process = context.Process(target=_serve, args=(db.url, actor, self._requests, self._messages,
-                                                              self._cancel), name="kpidesk-print", daemon=True)
+                                                              self._cancel), name="kpidesk-print")
         self._process.start()
+        _running.add(self)
         self._lock = threading.Lock()  # one print at a time
         self.warm = False  # the child has prepared everything
         self._rehearsals_sent = self._rehearsals_over = 0  # each counted by one thread only
@@ -212,6 +230,17 @@ class PrintWorker:
         if self._process.is_alive():
             self._process.terminate()
             self._process.join(STOP_SECONDS)
+
+
+_running: weakref.WeakSet[PrintWorker] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_running_workers() -> None:
+    """Tell every child still serving to leave before the interpreter waits for its children (registered
+    after multiprocessing's own exit hook, so it runs first): a child nobody stopped would keep it waiting."""
+    for worker in list(_running):
+        worker.stop()
 
 
 def print_in_process(db, actor, request, out: str, *, progress: ProgressCallback | None = None,
