@@ -82,8 +82,10 @@ class PngXObject(PDFImageXObject):
         entries["BitsPerComponent"] = 8
         entries["ColorSpace"] = PDFName(stream.colour_space)
         entries["Filter"] = PDFArray([PDFName("FlateDecode")])
-        entries["DecodeParms"] = PDFDictionary({"Predictor": 15, "Colors": stream.colours, "BitsPerComponent": 8,
-                                                "Columns": stream.width})
+        # one set of parameters per filter: with the filters given as an array, readers such as poppler ignore
+        # parameters given as a lone dictionary, and read each row one byte (its filter byte) out of step
+        entries["DecodeParms"] = PDFArray([PDFDictionary({"Predictor": 15, "Colors": stream.colours,
+                                                          "BitsPerComponent": 8, "Columns": stream.width})])
         entries["Length"] = len(stream.data)
         return pdf.format(document)
 

@@ -43,6 +43,16 @@ def test_an_rgb_png_is_carried_as_is_and_reads_back_pixel_for_pixel():
     assert image.image.convert("RGB").tobytes() == Image.open(io.BytesIO(png)).convert("RGB").tobytes()
 
 
+def test_each_filter_has_its_own_decode_parameters():
+    """With ``/Filter`` an array, ``/DecodeParms`` must be an array of as many entries (PDF 32000-1, 7.3.8.2);
+    given as a lone dictionary, poppler drops the PNG predictor and draws every row one byte out of step."""
+    (image,) = _pdf_with(_picture("RGB")).pages[0].images
+    entries = image.indirect_reference.get_object()
+    filters, parameters = entries["/Filter"], entries["/DecodeParms"]
+    assert isinstance(filters, list) and isinstance(parameters, list) and len(parameters) == len(filters)
+    assert parameters[0]["/Predictor"] == 15 and parameters[0]["/Columns"] == 64
+
+
 def test_the_same_picture_twice_is_stored_once():
     png = _picture("RGB")
     reader = _pdf_with(png, png)
