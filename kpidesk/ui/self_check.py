@@ -17,6 +17,7 @@ from pathlib import Path
 
 POLL_MS = 100
 TIME_LIMIT_MS = 180_000
+STRAY_WAIT_SECONDS = 20  # longer than a stopped print worker may take to leave (see print.process)
 
 
 class _PrintCheck:
@@ -61,7 +62,9 @@ class _PrintCheck:
             return self.finish(1, f"no PDF at {self.out}")
         worker = self.page.worker  # the Print page's warm child stays, ready for the next print
         strays = [child for child in multiprocessing.active_children() if worker is None or child.pid != worker.pid]
-        if strays:
+        for child in strays:  # a worker stopped earlier (another database, say) may still be winding down
+            child.join(STRAY_WAIT_SECONDS)
+        if any(child.is_alive() for child in strays):
             return self.finish(1, "a child process other than the print worker is still running after printing")
         self.finish(0, f"printed {self.out} ({outcome.pages} pages) in {self.elapsed_ms / 1000:.1f} s")
 
