@@ -45,3 +45,18 @@ def test_a_search_hides_by_the_rows_it_leaves(main_window):
     page.group_combo.setCurrentIndex(0)
     assert page.proxy.rowCount() >= 1
     assert _hidden(page) == _hidden_by_rows(page)
+
+
+def test_choosing_the_same_group_again_does_not_filter_again(main_window):
+    page = _results(main_window)
+    page.group_combo.setCurrentIndex(1)
+    group = page.group_combo.currentData()
+    shown = page.proxy.rowCount()
+    asked: list[int] = []
+    accepts = page.proxy.filterAcceptsRow
+    page.proxy.filterAcceptsRow = lambda row, parent: asked.append(row) or accepts(row, parent)
+    page.proxy.set_group(group)
+    page.proxy.set_flagged_only(False)
+    assert asked == [] and page.proxy.rowCount() == shown
+    page.proxy.set_group(None)
+    assert page.proxy.rowCount() == page.model.rowCount()
