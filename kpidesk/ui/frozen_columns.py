@@ -70,8 +70,8 @@ class FrozenColumns(QTableView):
         self._sync_rows()
 
     def _sync_columns(self, *_args) -> None:
-        """Which columns are frozen, in what order and how wide. A column resized, moved, hidden or shown
-        in the table comes here: fitting a table's columns resizes each once, so no per-row work is done."""
+        """Which columns are frozen, in what order and how wide. Every column resized or moved in the table
+        comes here (fitting a table's columns resizes each of them), so no row is visited."""
         frozen = self.frozen_columns()
         own = self.horizontalHeader()
         for column in range(own.count()):
