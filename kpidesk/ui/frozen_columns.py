@@ -38,8 +38,8 @@ class FrozenColumns(QTableView):
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
         main = table.horizontalHeader()
-        main.sectionResized.connect(self._sync)
-        main.sectionMoved.connect(self._sync)
+        main.sectionResized.connect(self._sync_columns)
+        main.sectionMoved.connect(self._sync_columns)
         main.sortIndicatorChanged.connect(self._sync_sort)
         table.verticalHeader().sectionResized.connect(self._sync_row)
         self.verticalScrollBar().valueChanged.connect(table.verticalScrollBar().setValue)
@@ -65,6 +65,13 @@ class FrozenColumns(QTableView):
         return [column for column in shown if not main.isSectionHidden(column)][: self.count]
 
     def _sync(self, *_args) -> None:
+        """After the model changed: columns, then row heights."""
+        self._sync_columns()
+        self._sync_rows()
+
+    def _sync_columns(self, *_args) -> None:
+        """Which columns are frozen, in what order and how wide. Every column resized or moved in the table
+        comes here (fitting a table's columns resizes each of them), so no row is visited."""
         frozen = self.frozen_columns()
         own = self.horizontalHeader()
         for column in range(own.count()):
@@ -72,9 +79,18 @@ class FrozenColumns(QTableView):
         for visual, column in enumerate(frozen):
             own.moveSection(own.visualIndex(column), visual)
             self.setColumnWidth(column, self.table.columnWidth(column))
-        for row in range(self.model().rowCount() if self.model() else 0):
-            self.setRowHeight(row, self.table.rowHeight(row))
         self._place()
+
+    def _sync_rows(self) -> None:
+        """Rows share the table's default height; only rows sized otherwise are set one by one (setting
+        each of 5,000 rows took a third of a second on the UI thread)."""
+        main, own = self.table.verticalHeader(), self.verticalHeader()
+        if own.defaultSectionSize() != main.defaultSectionSize():
+            own.setDefaultSectionSize(main.defaultSectionSize())
+        for row in range(self.model().rowCount() if self.model() else 0):
+            height = main.sectionSize(row)
+            if own.sectionSize(row) != height:
+                own.resizeSection(row, height)
 
     def _sync_row(self, row: int, _old: int, new: int) -> None:
         self.setRowHeight(row, new)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from kpidesk.services.collector import collector_paused
+
 Key = tuple[int, str]  # (employee id, KPI code)
 
 
@@ -59,8 +61,10 @@ class Computed:
         return cell.explanation if cell is not None else None
 
 
+@collector_paused()
 def compute_grid_scores(db, actor, period: str) -> Computed:
-    """The period's KPI values, scores, totals and grades as plain data (runs in a worker)."""
+    """The period's KPI values, scores, totals and grades as plain data (runs in a worker; no full
+    collection starts meanwhile, which would hold the interpreter lock the UI thread waits for)."""
     import numpy as np
     import pandas as pd
 

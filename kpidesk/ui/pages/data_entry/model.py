@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from kpidesk.i18n import N_, _, current_language, pick
 from kpidesk.services.appraisal.measurements import EntryField, EntryKpi, EntrySheet, RosterEntry
+from kpidesk.services.collector import collector_paused
 from kpidesk.ui.later_text import Later, message
 from kpidesk.ui.pages.data_entry.arrange import (
     SortOrder,
@@ -539,8 +540,10 @@ def rate_warnings(sheet: EntrySheet) -> dict[int, dict[str, str]]:
     return found
 
 
+@collector_paused()
 def load_entry_sheet(db, actor, period: str) -> tuple[EntrySheet, dict[int, dict[str, str]]]:
-    """The period's entry sheet with its rate warnings, read together in a worker."""
+    """The period's entry sheet with its rate warnings, read together in a worker (with no full collection
+    meanwhile: one holds the interpreter lock, and so the UI thread, for as long as it walks the objects)."""
     from kpidesk.services.appraisal.use_cases import entry_sheet
 
     sheet = entry_sheet(db, actor, period)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import N_, _
+from kpidesk.services.collector import collector_paused
 from kpidesk.services.progress import CancelToken, ProgressCallback, report
 
 if TYPE_CHECKING:  # pandas and the scoring service are loaded by the worker, not on the UI thread
@@ -68,6 +69,8 @@ class ResultsData:
     finalized_by: str | None = None
     loaded_at: datetime = field(default_factory=datetime.now)
     cells: list[list[Any]] | None = None  # ``table``'s values as plain Python, prepared in the worker
+    #: per department, team or position name (None: everyone), the KPI codes someone in it is appraised on
+    kpis_in_use: dict[str | None, frozenset[str]] | None = None
 
     def same_table(self, other: ResultsData) -> bool:
         """Whether ``other`` shows exactly these rows, columns and scores (a refresh that changed nothing)."""
@@ -132,6 +135,29 @@ def results_table(scores: PeriodScores, kpis: dict[str, KpiInfo],
     return table, keys
 
 
+def kpis_in_use_by_group(scores: PeriodScores) -> dict[str | None, frozenset[str]]:
+    """Which KPIs anyone is appraised on (a status of its own), for everyone and for each department, team
+    and position, so the page hides empty KPI columns without visiting every row on the UI thread. Done in
+    a few array passes: a loop per group and KPI held the interpreter lock for tens of milliseconds."""
+    import numpy as np
+    import pandas as pd
+
+    frame = scores.frame
+    codes = list(scores.kpi_codes)
+    used = np.array([[isinstance(value, str) for value in frame[f"{code}.status"]] for code in codes],
+                    dtype=bool).reshape(len(codes), len(frame)).T
+    found: dict[str | None, set[str]] = {None: {codes[k] for k in np.flatnonzero(used.any(axis=0))}}
+    for column in ("department", "team", "position"):
+        names = [value if isinstance(value, str) else None for value in frame[column]]
+        groups, labels = pd.factorize(pd.Series(names, dtype=object), use_na_sentinel=True)
+        per_group = np.zeros((len(labels), len(codes)), dtype=bool)
+        named = groups >= 0
+        np.logical_or.at(per_group, groups[named], used[named])
+        for name, row in zip(labels, per_group, strict=True):
+            found.setdefault(name, set()).update(codes[k] for k in np.flatnonzero(row))
+    return {name: frozenset(kpis) for name, kpis in found.items()}
+
+
 def coverage_text(value) -> str:
     """The share of the template a result rests on, as a percentage; "—" for snapshots from before coverage."""
     try:
@@ -166,7 +192,15 @@ def load_results(db, actor, period: str, *, progress: ProgressCallback | None = 
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
-        from kpidesk.services.appraisal.use_cases import RESULTS_STEPS, period_results
+        import kpidesk.services.appraisal.use_cases  # noqa: F401  (its modules are frozen out of collections)
+    with collector_paused():  # its many new objects would start full collections that stall the UI thread
+        return _load_results(db, actor, period, progress, cancel)
+
+
+def _load_results(db, actor, period: str, progress: ProgressCallback | None,
+                  cancel: CancelToken | None) -> ResultsData:
+    from kpidesk.services.appraisal.use_cases import RESULTS_STEPS, period_results
+
     read = period_results(db, actor, period, progress=progress, cancel=cancel)
     kpis = {code: KpiInfo(label.code, label.name, label.unit) for code, label in read.kpis.items()}
     table, keys = results_table(read.scores, kpis, read.grade_consequences)
@@ -175,7 +209,8 @@ def load_results(db, actor, period: str, *, progress: ProgressCallback | None = 
                        grading_waivers=read.grading_waivers, missing_raters=read.missing_raters,
                        responses=read.responses, signoffs=read.signoffs, curve=read.curve, forced=read.forced,
                        rater_stats=read.rater_stats, gaps=read.gaps, finalized_at=read.finalized_at,
-                       finalized_by=read.finalized_by, cells=plain_cells(table))
+                       finalized_by=read.finalized_by, cells=plain_cells(table),
+                       kpis_in_use=kpis_in_use_by_group(read.scores))
     steps = RESULTS_STEPS
     report(progress, steps, steps, _("Done"))
     return data

@@ -159,11 +159,17 @@ class ResultsProxy(SortFilterProxy):
         self.flagged_only = False
 
     def set_group(self, group: str | None) -> None:
+        """Filters again only when the group changes: each pass asks Python about every row (5,000 on a
+        big office), and a reload sets the same group again after the model reset has filtered already."""
+        if (group or None) == self.group:
+            return
         self.beginFilterChange()
         self.group = group or None
         self.endFilterChange()
 
     def set_flagged_only(self, flagged: bool) -> None:
+        if flagged == self.flagged_only:
+            return
         self.beginFilterChange()
         self.flagged_only = flagged
         self.endFilterChange()

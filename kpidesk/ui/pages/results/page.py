@@ -406,12 +406,21 @@ class ResultsPage(Page):
         self._hide_empty_kpi_columns()
 
     def _hide_empty_kpi_columns(self) -> None:
-        """KPI columns none of the shown people is appraised on are hidden (templates differ by position)."""
-        rows = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount())]
+        """KPI columns none of the shown people is appraised on are hidden (templates differ by position).
+        Which KPIs a department, team or position uses was found in the worker; only a search or the flagged
+        filter makes the page look at the shown rows themselves."""
+        data = self.data
+        known = data.kpis_in_use if data is not None else None
+        if known is not None and not self.proxy.filterRegularExpression().pattern() and not self.proxy.flagged_only:
+            used = known.get(self.proxy.group, frozenset())
+        else:
+            rows = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount())]
+            used = frozenset(self.model.key(column) or "" for column in range(self.model.columnCount())
+                             if self.model.is_kpi(column)
+                             and any(self.model.status(row, column) is not None for row in rows))
         for column in range(self.model.columnCount()):
             if self.model.is_kpi(column):
-                used = any(self.model.status(row, column) is not None for row in rows)
-                self.table.setColumnHidden(column, not used)
+                self.table.setColumnHidden(column, self.model.key(column) not in used)
 
     def _update_actions(self) -> None:
         data, actor = self.data, self.ctx.actor
