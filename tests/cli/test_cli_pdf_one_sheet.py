@@ -82,3 +82,10 @@ def test_a_few_sheets_are_printed_with_the_collector_paused(demo, capsys, tmp_pa
         assert code == 0, err
     assert seen == [(True, False), (False, True)]
     assert gc.isenabled()
+
+
+def test_gathering_a_sheet_without_pay_imports_no_pay_code():
+    code = ("import sys\nimport kpidesk.services.printing.sheets\n"
+            "print(sorted(m for m in sys.modules if m.startswith('kpidesk.services.pay')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
