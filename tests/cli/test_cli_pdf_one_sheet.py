@@ -89,3 +89,26 @@ def test_gathering_a_sheet_without_pay_imports_no_pay_code():
             "print(sorted(m for m in sys.modules if m.startswith('kpidesk.services.pay')))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_a_few_sheets_leave_the_pause_frozen_only_when_the_program_ends(monkeypatch, tmp_path):
+    from kpidesk.cli import CliContext, cmd_pdf
+
+    class NoProcess:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+    frozen = []
+    monkeypatch.setattr(chart_process, "ChartProcess", NoProcess)
+    monkeypatch.setattr(cmd_pdf, "_print", lambda args, ctx, charts: 0)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.isenabled()))
+    args = build_parser().parse_args(["pdf", "--period", "2025-11", "--employee", "CS001",
+                                      "--out", str(tmp_path / "x.pdf")])
+    assert cmd_pdf.run_pdf(args, CliContext(db_target=None)) == 0
+    assert frozen == []  # a caller of main keeps its collector as it was
+    assert cmd_pdf.run_pdf(args, CliContext(db_target=None, ending_process=True)) == 0
+    assert frozen == [False]  # frozen while still paused: no pass walks what was loaded
+    assert gc.isenabled()
