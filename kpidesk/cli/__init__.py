@@ -29,13 +29,15 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 class CliContext:
     """What a handler needs: the database (opened on first use) and the acting user.
 
-    ``creates_database`` is set by the commands allowed to make a new database file (init, demo).
+    ``creates_database`` is set by the commands allowed to make a new database file (init, demo);
+    ``ending_process`` when the program ends after the command (not when a test or a script calls ``main``).
     """
 
     db_target: str | None
     user: str | None = None
     creates_database: bool = False
     passphrase_file: str | None = None  # opens an encrypted database whose key this computer does not keep
+    ending_process: bool = False
     _db: object = field(default=None, repr=False)
     _actor: object = field(default=None, repr=False)
 
@@ -160,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     ctx = CliContext(db_target=args.db, user=args.user, creates_database=getattr(args, "creates_database", False),
-                     passphrase_file=getattr(args, "command_passphrase_file", None) or args.passphrase_file)
+                     passphrase_file=getattr(args, "command_passphrase_file", None) or args.passphrase_file,
+                     ending_process=ending_the_process)
     try:
         return int(args.handler(args, ctx) or 0)
     except KpiDeskError as exc:

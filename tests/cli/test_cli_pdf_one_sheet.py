@@ -4,6 +4,7 @@ such skips the collector's passes at exit; a caller of ``main`` keeps its collec
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
@@ -61,3 +62,53 @@ def test_only_the_program_itself_leaves_its_objects_to_the_operating_system(demo
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     lines = result.stdout.strip().splitlines()
     assert lines[-1] == "True" and "0" in lines[:-1], result.stdout + result.stderr
+
+
+def test_a_few_sheets_are_printed_with_the_collector_paused(demo, capsys, tmp_path, monkeypatch):
+    from kpidesk.cli import cmd_pdf
+
+    seen = []
+    original = cmd_pdf._print
+
+    def recording(args, ctx, charts):
+        seen.append((charts is not None, gc.isenabled()))
+        return original(args, ctx, charts)
+
+    monkeypatch.setattr(cmd_pdf, "_print", recording)
+    assert gc.isenabled()
+    for extra in (["--employee", "CS001"], ["--employee", "CS001", "--no-charts"]):
+        code, _stdout, err = run(capsys, "--db", demo, "pdf", "--period", "2025-11", *extra, "--lang", "en",
+                                 "--out", str(tmp_path / "x.pdf"))
+        assert code == 0, err
+    assert seen == [(True, False), (False, True)]
+    assert gc.isenabled()
+
+
+def test_gathering_a_sheet_without_pay_imports_no_pay_code():
+    code = ("import sys\nimport kpidesk.services.printing.sheets\n"
+            "print(sorted(m for m in sys.modules if m.startswith('kpidesk.services.pay')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_a_few_sheets_leave_the_pause_frozen_only_when_the_program_ends(monkeypatch, tmp_path):
+    from kpidesk.cli import CliContext, cmd_pdf
+
+    class NoProcess:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+    frozen = []
+    monkeypatch.setattr(chart_process, "ChartProcess", NoProcess)
+    monkeypatch.setattr(cmd_pdf, "_print", lambda args, ctx, charts: 0)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.isenabled()))
+    args = build_parser().parse_args(["pdf", "--period", "2025-11", "--employee", "CS001",
+                                      "--out", str(tmp_path / "x.pdf")])
+    assert cmd_pdf.run_pdf(args, CliContext(db_target=None)) == 0
+    assert frozen == []  # a caller of main keeps its collector as it was
+    assert cmd_pdf.run_pdf(args, CliContext(db_target=None, ending_process=True)) == 0
+    assert frozen == [False]  # frozen while still paused: no pass walks what was loaded
+    assert gc.isenabled()

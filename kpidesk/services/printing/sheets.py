@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from kpidesk.reports.sheet_data import (
     GradeCount,
     ImprovementPlan,
     KpiRow,
+    PaySection,
     QualitativeRow,
     RankingRow,
     Rating,
@@ -48,8 +49,6 @@ from kpidesk.services.actor import Actor, Role
 from kpidesk.services.appraisal.scoring import FLAG_LABELS, resolve_period
 from kpidesk.services.appraisal.scoring_inputs import DepartmentTree
 from kpidesk.services.appraisal.snapshots import finalized_rows
-from kpidesk.services.pay import payroll as pay
-from kpidesk.services.pay.sheet_section import PayPrint, pay_print, pay_section
 from kpidesk.services.printing.chart_data import (
     RATER_NAMES,
     KpiLine,
@@ -70,6 +69,9 @@ from kpidesk.services.safety import access
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 from kpidesk.store.db import Database
+
+if TYPE_CHECKING:  # pay is loaded only for a print that carries it
+    from kpidesk.services.pay.sheet_section import PayPrint
 
 #: Fewer charts than this are drawn here: starting the worker processes would cost more than it saves.
 POOL_FROM_CHARTS = 40
@@ -278,6 +280,14 @@ class _Context:
     grade_consequences: tuple[GradeConsequence, ...] = ()
 
 
+
+def _pay_section(pay: PayPrint, employee_id: int, staff_no: str) -> PaySection:
+    """The pay section of one sheet; the pay code is loaded only by a print that carries pay."""
+    from kpidesk.services.pay.sheet_section import pay_section
+
+    return pay_section(pay, employee_id, staff_no)
+
+
 def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
            jobs: list[tuple[str, ChartJob]]) -> SheetData:
     _ = ctx._
@@ -327,7 +337,7 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
         snapshot_hash=scored.scores.snapshot_hash if scored.finalized else None,
         finalized=scored.finalized,
         finalized_at=scored.finalized_at if scored.finalized else None,
-        pay=pay_section(ctx.pay, employee_id, str(row["staff_no"])) if ctx.pay is not None else None,
+        pay=_pay_section(ctx.pay, employee_id, str(row["staff_no"])) if ctx.pay is not None else None,
         left_out=_left_out(scored, employee_id, ctx.lang),
         composition=_composition(row, template_shares, _, ctx.lang),
     )
@@ -530,6 +540,8 @@ def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _
     _ = translator(request.lang)
     period = resolve_period(request.period)
     if request.pay:
+        from kpidesk.services.pay import payroll as pay  # loaded only when pay is printed
+
         pay.require_pay(actor)
     settings = load_settings(session)
     ctx = _Context(session, actor, lang, _, settings.name, request.charts,
@@ -574,7 +586,10 @@ def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _
                             scored.scores.grade_scale), pending)
     elif request.sheets:
         if request.pay:
-            ctx = dataclasses.replace(ctx, pay=pay_print(session, pay.period_pay(session, actor, period), lang, _,
+            from kpidesk.services.pay.payroll import period_pay
+            from kpidesk.services.pay.sheet_section import pay_print
+
+            ctx = dataclasses.replace(ctx, pay=pay_print(session, period_pay(session, actor, period), lang, _,
                                                          scored.scores.grade_scale))
         sizes = _department_sizes(scored)
         for employee_id in chosen:
