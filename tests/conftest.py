@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -53,6 +54,17 @@ def _no_dangling_threads():
         thread.join(timeout=5)
     still = [t.name for t in leftover if t.is_alive()]
     assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture(autouse=True)
+def _print_workers_stopped():
+    """A Print page's warm worker lives until its page closes; a test window nobody closed would leave its
+    child running (and holding memory) for the rest of the session, so each is told to leave here."""
+    yield
+    process = sys.modules.get("kpidesk.ui.pages.print.process")
+    if process is not None:
+        for worker in list(process._running):
+            worker.stop()
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ class _PrintCheck:
         self.saving = False
         self.result: tuple[int, str] | None = None
         self.elapsed_ms = 0
+        self.children_before = {child.pid for child in multiprocessing.active_children()}  # not the check's
 
     def step(self) -> None:
         if self.result is not None:
@@ -61,11 +62,14 @@ class _PrintCheck:
         if not self.out.is_file() or self.out.read_bytes()[:5] != b"%PDF-":
             return self.finish(1, f"no PDF at {self.out}")
         worker = self.page.worker  # the Print page's warm child stays, ready for the next print
-        strays = [child for child in multiprocessing.active_children() if worker is None or child.pid != worker.pid]
+        strays = [child for child in multiprocessing.active_children()
+                  if child.pid not in self.children_before and (worker is None or child.pid != worker.pid)]
         for child in strays:  # a worker stopped earlier (another database, say) may still be winding down
             child.join(STRAY_WAIT_SECONDS)
-        if any(child.is_alive() for child in strays):
-            return self.finish(1, "a child process other than the print worker is still running after printing")
+        running = [child.name for child in strays if child.is_alive()]
+        if running:
+            return self.finish(1, "a child process other than the print worker is still running after printing: "
+                                  + ", ".join(running))
         self.finish(0, f"printed {self.out} ({outcome.pages} pages) in {self.elapsed_ms / 1000:.1f} s")
 
     def finish(self, code: int, message: str) -> None:
