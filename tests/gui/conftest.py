@@ -47,15 +47,21 @@ def sync_tasks():
 
 @pytest.fixture
 def make_window(qtbot, ui_settings, dialogs, sync_tasks):
-    """Build a main window (not yet started) with test settings, synchronous tasks and scripted dialogs."""
+    """Build a main window (not yet started, unless opened on a database) with test settings, synchronous tasks
+    and scripted dialogs."""
     from kpidesk.ui.app import build_window
 
     windows = []
 
-    def factory():
+    def factory(opened_on=None):
+        """With ``opened_on`` (a database path) the window is shown and that database opened in it."""
         window = build_window(ui_settings, tasks=sync_tasks, dialogs=dialogs)
         qtbot.addWidget(window)
         windows.append(window)
+        if opened_on is not None:
+            window.show()
+            qtbot.waitExposed(window)
+            window.open_path(opened_on)
         return window
 
     yield factory

@@ -96,10 +96,7 @@ def test_opening_an_encrypted_file_asks_for_its_passphrase(make_window, starter_
                                                            keyring_in_memory):
     path = _encrypted_elsewhere(starter_db, actor, keyring_in_memory)
     dialogs.queue("battery staple", "correct horse")
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
 
     assert [a.kind for a in dialogs.asked] == ["secret", "error", "secret"]
     assert path.name in dialogs.asked[0].text
@@ -110,10 +107,7 @@ def test_opening_an_encrypted_file_asks_for_its_passphrase(make_window, starter_
 def test_cancelling_the_passphrase_leaves_no_database_open(make_window, starter_db, actor, dialogs, qtbot,
                                                            keyring_in_memory):
     path = _encrypted_elsewhere(starter_db, actor, keyring_in_memory)
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     assert [a.kind for a in dialogs.asked] == ["secret"]
     assert window.ctx.db is None
 
@@ -127,10 +121,7 @@ def test_with_logins_on_the_administrators_password_is_the_key(make_window, star
     path = Path(starter_db.path)
     starter_db.dispose()
     dialogs.queue(("hr-wang", "correct horse"))
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     box = window.show_page("settings").database_box
 
     dialogs.queue("not my password")

@@ -18,10 +18,7 @@ def _protect(db, actor):
 def test_a_protected_database_asks_for_a_login_and_uses_that_role(make_window, starter_db, actor, dialogs, qtbot):
     path = _protect(starter_db, actor)
     dialogs.queue(("auditor", "wrong password"), ("auditor", "battery staple"))
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     assert window.ctx.db is not None
     assert window.ctx.actor.name == "auditor" and window.ctx.actor.role == Role.AUDITOR
     logins = [a for a in dialogs.asked if a.kind == "credentials"]
@@ -31,10 +28,7 @@ def test_a_protected_database_asks_for_a_login_and_uses_that_role(make_window, s
 
 def test_giving_up_the_login_leaves_the_database_closed(make_window, starter_db, actor, dialogs, qtbot):
     path = _protect(starter_db, actor)
-    window = make_window()  # nothing queued: the login is cancelled
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)  # nothing queued: the login is cancelled
     assert window.ctx.db is None
     assert any(a.kind == "credentials" for a in dialogs.asked)
 
@@ -48,10 +42,7 @@ def test_single_user_mode_asks_nothing(main_window, dialogs):
 def test_the_pay_page_is_hidden_from_a_login_that_may_not_see_pay(make_window, starter_db, actor, dialogs, qtbot):
     path = _protect(starter_db, actor)
     dialogs.queue(("auditor", "battery staple"))
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     assert window.ctx.actor.role == Role.AUDITOR
     pay_row = window.page_keys().index("pay")
     assert window.sidebar.isRowHidden(pay_row) and not window.page_actions[pay_row].isVisible()
@@ -74,10 +65,7 @@ def test_an_employee_sees_no_staff_list_or_data_entry_but_their_own_pay(make_win
         auth.add_user(session, actor, "wf", "employee-secret", Role.EMPLOYEE, employee_id=clerk_id)
     reopened.dispose()
     dialogs.queue(("wf", "employee-secret"))
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     assert window.ctx.actor.role == Role.EMPLOYEE
     hidden = {key for row, key in enumerate(window.page_keys()) if window.sidebar.isRowHidden(row)}
     assert hidden == {"staff", "data_entry"}

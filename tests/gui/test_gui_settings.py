@@ -166,10 +166,7 @@ def test_the_starter_library_is_updated_after_confirming(make_window, db, actor,
     older = install_older(db, actor, tmp_path)
     path = db.path
     db.dispose()
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     box = window.show_page("settings").starter_box
     assert box.state.text() == f"Made from customer-service, version {older}."
     dialogs.queue(False)  # first look, then decline
@@ -208,10 +205,7 @@ def test_a_database_without_a_recorded_library_is_compared_with_a_chosen_one(mak
         update_settings(session, actor, starter_library="", starter_version=0)
     path = db.path
     db.dispose()
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     box = window.show_page("settings").starter_box
     assert "does not record" in box.state.text() and box.check_button.isEnabled()
     dialogs.queue(available_starters().index("customer-service"), True)

@@ -101,10 +101,7 @@ def test_history_opens_on_someone_with_a_result(make_window, demo_db, qtbot):
 
     path = demo_db.path
     demo_db.dispose()
-    window = make_window()
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
+    window = make_window(opened_on=path)
     ctx = window.ctx
     # someone new with no template sorts first: the page must not open on them
     people.add_employee(ctx.db, ctx.actor, staff_no="AA001", name="无模板", position_name="实习生")

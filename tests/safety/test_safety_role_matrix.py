@@ -52,11 +52,9 @@ def office(tmp_path_factory, _demo_template):
 
 @pytest.fixture
 def db(office, tmp_path):
-    from kpidesk.store.db import open_database
+    from tests_support.dbs import opened_copy
 
-    copy = tmp_path / "office.db"
-    shutil.copyfile(office, copy)
-    database = open_database(copy)
+    database = opened_copy(office, tmp_path)
     yield database
     database.dispose()
 

@@ -208,13 +208,9 @@ def office_file(tmp_path_factory, _demo_template):
 
 @pytest.fixture
 def office_db(office_file, tmp_path):
-    import shutil
+    from tests_support.dbs import opened_copy
 
-    from kpidesk.store.db import open_database
-
-    copy = tmp_path / "office.db"
-    shutil.copyfile(office_file, copy)
-    database = open_database(copy)
+    database = opened_copy(office_file, tmp_path)
     yield database
     database.dispose()
 

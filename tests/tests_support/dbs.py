@@ -21,3 +21,16 @@ def all_rows(db) -> dict[str, list[str]]:
     with db.engine.connect() as connection:
         tables = inspect(connection).get_table_names()
         return {t: sorted(map(repr, connection.execute(text(f'SELECT * FROM "{t}"')))) for t in tables}
+
+
+def opened_copy(template, folder):
+    """A database opened on a fresh copy of the file ``template`` in ``folder`` (the test disposes of it):
+    tests sharing one slow-to-build file each change only their own copy."""
+    import shutil
+    from pathlib import Path
+
+    from kpidesk.store.db import open_database
+
+    copy = Path(folder) / "office.db"
+    shutil.copyfile(template, copy)
+    return open_database(copy)
