@@ -93,19 +93,24 @@ def row_summary_reason(cells: Sequence[object]) -> str | None:
     return None
 
 
-def _word_reasons(columns: Sequence[np.ndarray], size: int) -> np.ndarray:
-    """Per row, the reason of the first cell naming a summary line ('' where none does)."""
+def _word_reasons(factorized: Sequence[tuple[np.ndarray, np.ndarray]], size: int) -> np.ndarray:
+    """Per row, the reason of the first cell naming a summary line ('' where none does), from each column's
+    codes and distinct cells (a blank's code, -1, picks the '' added at the end)."""
     reasons = np.full(size, "", dtype=object)
-    for column in columns:
-        values = pd.Series(column, dtype=object, copy=False)
-        distinct = pd.unique(values.to_numpy(dtype=object))
-        found = {v: r for v in distinct if isinstance(v, str) and (r := total_reason(v))}
-        if not found:
+    for codes, distinct in factorized:
+        found = [total_reason(v) or "" for v in distinct]
+        if not any(found):
             continue
-        hits = values.map(found).to_numpy(dtype=object)
-        named = pd.notna(hits) & (reasons == "")
+        hits = np.array([*found, ""], dtype=object)[codes]
+        named = (hits != "") & (reasons == "")
         reasons[named] = hits[named]
     return reasons
+
+
+def factorize_columns(columns: Sequence[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``pd.factorize`` of each column: codes (-1 where blank) and the distinct cells. A reader hashes its
+    cells once with it, for the rows set aside here and for the parsers after (see ``SheetTable``)."""
+    return [pd.factorize(np.asarray(column, dtype=object)) for column in columns]
 
 
 def _numbers(column: np.ndarray) -> np.ndarray:
@@ -159,19 +164,23 @@ def set_aside_non_data_rows(
     merges: Sequence[tuple[int, int, int, int]],
     width: int,
     key_columns: Sequence[int] = (),
+    factorized: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[tuple[list[np.ndarray], np.ndarray], list[SkippedRow]]:
     """Drop blank rows and move summary and notes lines out of the data.
 
     ``columns`` holds the cells per column, ``excel_rows`` their Excel row numbers, ``key_columns`` the
     positions (in ``columns``) of the staff-number and name columns: a row with neither whose numbers are
     the column sums is a totals line too. Returns the remaining cells with their row numbers and the rows
-    set aside, in row order.
+    set aside, in row order. ``factorized`` is :func:`factorize_columns` of ``columns`` if the caller
+    has it already.
     """
     if not columns or not len(excel_rows):
         return (columns, excel_rows), []
-    filled = [~pd.isna(column) for column in columns]
+    if factorized is None:
+        factorized = factorize_columns(columns)
+    filled = [codes >= 0 for codes, _distinct in factorized]  # what pd.isna calls blank, factorize does too
     counts = np.sum(filled, axis=0)
-    reasons = _word_reasons(columns, len(excel_rows))
+    reasons = _word_reasons(factorized, len(excel_rows))
     summary = (reasons != "") & (counts > 0)
 
     keyless = np.ones(len(excel_rows), dtype=bool)

@@ -28,8 +28,9 @@ from kpidesk.exchange.aliases import (
     telling_headers,
 )
 from kpidesk.exchange.grids import RawSheet, RawWorkbook, open_workbook
-from kpidesk.exchange.non_data_rows import SkippedRow, set_aside_non_data_rows
+from kpidesk.exchange.non_data_rows import SkippedRow, factorize_columns, set_aside_non_data_rows
 from kpidesk.exchange.textfiles import GridRows
+from kpidesk.exchange.values import distinct_cells
 from kpidesk.i18n import N_, _
 
 #: How far down a header row is looked for.
@@ -66,6 +67,9 @@ class SheetTable:
     skipped: list[SkippedRow] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
     encoding: str | None = None
+    #: label → ``pd.factorize`` of the frame's column as read (codes, -1 where blank; distinct cells), so
+    #: that parsing a column does not hash its cells again. The frame is never changed in place.
+    codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def header_row(self) -> int:
@@ -96,6 +100,10 @@ class SheetTable:
             if mapped == canonical:
                 return label
         return None
+
+    def distinct(self, label: str, min_cells: int | None = 0) -> tuple[np.ndarray, pd.Series] | None:
+        """:func:`~kpidesk.exchange.values.distinct_cells` of a column, from the codes found when reading."""
+        return distinct_cells(self.frame[label], min_cells, factorized=self.codes.get(label))
 
     def field_cells(self, canonical: str) -> pd.Series | None:
         label = self.column_for(canonical)
@@ -352,9 +360,11 @@ def _build_table(
         header = found
     header_rows = [header, header + 1] if _sub_header(rows, header, raw.merges) else [header]
     first_data = header_rows[-1] + 1
+    grid_codes = None
     if isinstance(rows, GridRows):  # one grid already: every record as wide as the widest
         body = rows.grid[first_data:]
         width = rows.grid.shape[1] if len(rows.grid) else 0
+        grid_codes = [(codes[first_data:], distinct) for codes, distinct in rows.column_codes()]
     else:
         body = rows[first_data:]
         width = max([len(rows[r]) for r in header_rows] + [len(r) for r in body[:1]] + [0])
@@ -363,10 +373,10 @@ def _build_table(
             width = max(width, *lengths)
             if len(lengths) > 1 or width not in lengths:
                 body = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in body]
-    cells = _body_columns(body, width)
+    cells, factorized = _body_columns(body, width, grid_codes)
 
     headers = _headers(rows, header_rows, width)
-    keep = [c for c in range(width) if headers[c] or not pd.isna(cells[c]).all()]
+    keep = [c for c in range(width) if headers[c] or (factorized[c][0] >= 0).any()]
     columns: list[ColumnInfo] = []
     seen: set[str] = set()
     for c in keep:
@@ -388,7 +398,12 @@ def _build_table(
     )
     key_fields = {*REQUIRED.get(kind, ()), "name"}
     keys = [i for i, c in enumerate(columns) if mapping.get(c.label) in key_fields]
-    data, skipped = set_aside_non_data_rows(kept, excel_rows, raw.merges, width, key_columns=keys)
+    factorized = [factorized[c] for c in keep]
+    data, skipped = set_aside_non_data_rows(kept, excel_rows, raw.merges, width, key_columns=keys,
+                                            factorized=factorized)
+    if len(data[1]) != len(excel_rows):  # rows set aside: the codes of the rows kept (both in row order)
+        positions = np.searchsorted(excel_rows, data[1])
+        factorized = [(codes[positions], distinct) for codes, distinct in factorized]
     frame = pd.DataFrame(
         {c.label: column for c, column in zip(columns, data[0], strict=True)},
         index=pd.Index(data[1]), columns=[c.label for c in columns], dtype=object,
@@ -406,6 +421,7 @@ def _build_table(
         skipped=skipped,
         sheet_names=list(book.sheet_names),
         encoding=book.encoding,
+        codes={c.label: found for c, found in zip(columns, factorized, strict=True)},
     )
 
 
@@ -419,11 +435,14 @@ def _with_merges_filled(rows: list[list[object]], merges: list[tuple[int, int, i
     return rows
 
 
-def _body_columns(body: list[list[object]] | np.ndarray, width: int) -> list[np.ndarray]:
-    """The data rows (all ``width`` long) as one object array per column, empty strings turned into None."""
+def _body_columns(body: list[list[object]] | np.ndarray, width: int, codes: list | None = None
+                  ) -> tuple[list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+    """The data rows (all ``width`` long) as one object array per column, empty strings turned into None,
+    with each column's ``pd.factorize`` (``codes``: the body's part of the grid's own, if it has them)."""
     size = len(body)
     if not size:
-        return [np.empty(0, dtype=object) for _ in range(width)]
+        columns = [np.empty(0, dtype=object) for _ in range(width)]
+        return columns, factorize_columns(columns)
     try:
         grid = body if isinstance(body, np.ndarray) else np.array(body, dtype=object)
     except ValueError:
@@ -434,6 +453,16 @@ def _body_columns(body: list[list[object]] | np.ndarray, width: int) -> list[np.
             for c, value in enumerate(row):
                 grid[r, c] = value
     columns = [np.array(grid[:, c], dtype=object, copy=True) for c in range(width)]  # never the rows' own
-    for column in columns:
-        column[column == ""] = None
-    return columns
+    if codes is None:
+        for column in columns:
+            column[column == ""] = None
+        return columns, factorize_columns(columns)
+    factorized = []
+    for column, (column_codes, distinct) in zip(columns, codes, strict=True):
+        empty = [i for i, value in enumerate(distinct) if isinstance(value, str) and not value]
+        if empty:  # the empty text is blank as None is: the code of neither is kept
+            blank = column_codes == empty[0]
+            column[blank] = None
+            column_codes = np.where(blank, -1, column_codes)
+        factorized.append((column_codes, distinct))
+    return columns, factorized

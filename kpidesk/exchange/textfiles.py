@@ -105,6 +105,17 @@ class GridRows(Sequence):
 
     def __init__(self, grid) -> None:
         self.grid = grid  # numpy object array: one row per record, one column per field (cell)
+        self._codes: list | None = None
+
+    def column_codes(self) -> list:
+        """``pd.factorize`` of each column of the grid (codes, -1 where blank; distinct cells), made once: the
+        checks on the whole sheet and every table read from it then hash no cell again. The grid is never
+        changed in place."""
+        if self._codes is None:
+            import pandas as pd
+
+            self._codes = [pd.factorize(self.grid[:, c]) for c in range(self.grid.shape[1])]
+        return self._codes
 
     def __len__(self) -> int:
         return len(self.grid)

@@ -243,9 +243,11 @@ DISTINCT_MIN_CELLS = 256
 _ONE_TYPE = frozenset({"string", "floating", "integer"})
 
 
-def distinct_cells(cells: pd.Series, min_cells: int | None = None) -> tuple[np.ndarray, pd.Series] | None:
+def distinct_cells(cells: pd.Series, min_cells: int | None = None,
+                   factorized: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, pd.Series] | None:
     """Codes into the distinct cells of a column and one representative cell per code, or None when the
-    column is short or hardly repeats itself (then there is nothing to gain).
+    column is short or hardly repeats itself (then there is nothing to gain). ``factorized`` is the
+    column's ``pd.factorize`` if the caller has it already (a reader does): the cells are not hashed again.
 
     Cells share a code only when they are equal *and* of the same type — ``True`` stays apart from ``1``,
     ``None`` from NaN — so every per-cell parser gives a cell exactly its representative's result.
@@ -254,12 +256,16 @@ def distinct_cells(cells: pd.Series, min_cells: int | None = None) -> tuple[np.n
     if size < (DISTINCT_MIN_CELLS if min_cells is None else min_cells):
         return None
     array = np.asarray(cells, dtype=object)
-    codes, uniques = pd.factorize(array)  # blanks of every kind get -1 here
+    codes, uniques = pd.factorize(array) if factorized is None else factorized  # blanks of every kind: -1
     count = len(uniques) + 1
     codes = codes + 1
-    if pd.api.types.infer_dtype(array, skipna=False) not in _ONE_TYPE:
-        types, _types = pd.factorize(np.fromiter(map(type, array), dtype=object, count=size))
-        codes, uniques = pd.factorize(types.astype(np.int64) * count + codes)
+    if not _one_type(array, codes, uniques):
+        # Only cells equal to something other than text can be equal across types (1, 1.0 and True).
+        other = np.fromiter((type(u) is not str for u in uniques), dtype=bool, count=len(uniques))
+        suspect = np.concatenate(([True], other))[codes]
+        types = np.zeros(size, dtype=np.int64)
+        types[suspect] = pd.factorize(np.fromiter(map(type, array[suspect]), dtype=object))[0] + 1
+        codes, uniques = pd.factorize(types * count + codes)
         count = len(uniques)
     if count * 2 > size:
         return None
@@ -270,6 +276,14 @@ def distinct_cells(cells: pd.Series, min_cells: int | None = None) -> tuple[np.n
         codes = (np.cumsum(present) - 1)[codes]
         first = first[present]
     return codes, pd.Series(array[first], dtype=object)
+
+
+def _one_type(array: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> bool:
+    """Whether equal cells of the column are of one type: every cell text, or every cell a float, or every
+    one an integer (told from the distinct cells when no cell is blank: a text cell equals only text)."""
+    if len(uniques) and not (codes == 0).any() and all(type(u) is str for u in uniques):
+        return True
+    return pd.api.types.infer_dtype(array, skipna=False) in _ONE_TYPE
 
 
 def _spread(column: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:

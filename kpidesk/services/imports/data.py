@@ -15,7 +15,6 @@ same file twice changes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,11 +26,10 @@ from kpidesk.domain.periods import PeriodParseError, parse_period
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.units import Direction, Unit
 from kpidesk.errors import ValidationError
-from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index, match_header, normalise_header
+from kpidesk.exchange.aliases import TEMPLATE_FIELDS_SHEET, build_index
 from kpidesk.exchange.grids import RawWorkbook, open_workbook
-from kpidesk.exchange.header_dictionary import ColumnMatch
 from kpidesk.exchange.readers import SheetTable, read_table
-from kpidesk.exchange.values import distinct_cells, parse_keys, parse_periods, parse_values, problem_message
+from kpidesk.exchange.values import parse_keys, parse_periods, problem_message
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.imported_values import (
@@ -52,21 +50,23 @@ from kpidesk.services.imports.column_matching import (
 from kpidesk.services.imports.kind_check import looks_like_staff_list
 from kpidesk.services.imports.period_check import check_period
 from kpidesk.services.imports.remembered_profiles import find_profile
+from kpidesk.services.imports.value_cells import (
+    IDENTITY_FIELDS,
+    FieldInfo,
+    cell_problem,
+    distinct_or_all,
+    long_cells,
+    parse_value_cells,
+    wide_cells,
+)
 from kpidesk.services.imports.value_changes import list_changes
 from kpidesk.services.progress import CancelToken, ProgressCallback
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, require_for_employees
 from kpidesk.store import models as m
 
-IDENTITY_FIELDS = {"staff_no", "name", "department", "period", "field", "value", "unit"}
 VALUE_SCALE = 10**6  # Measurement.value is FixedDecimal(6): stored as value × 10⁶
 CHUNK_ROWS = 10_000
-
-@dataclass(frozen=True)
-class FieldInfo:
-    code: str
-    unit: Unit
-    bounded_rate: bool  # a rate that cannot leave 0–100 %
 
 
 def field_catalogue(session: Session) -> tuple[dict[str, FieldInfo], dict[str, str]]:
@@ -146,10 +146,11 @@ def preview_data_import(
     columns = match_data_columns(session, table_, IDENTITY_FIELDS, by_hand=by_hand,
                                  from_profile=profile_columns, accept_guesses=accept_guesses)
 
+    raw_codes = None
     if long_form:
-        cells = _long_cells(table_, index, problems)
+        cells, raw_codes = long_cells(table_, index, problems)
     else:
-        cells = _wide_cells(table_, columns, infos, ignored)
+        cells = wide_cells(table_, columns, infos, ignored)
         problems += unconfirmed_guess_problems(table_, columns)
         problems += scale_problems(table_, columns, database_fields(session))
     waiting = any(match.field and not match.confirmed for match in columns)
@@ -172,7 +173,7 @@ def preview_data_import(
     at = table_.rows.get_indexer(cells["row"].to_numpy())
     employee_ids = row_employee[at]
     cell_period_ids = period_ids[period_at[at]]
-    values, missing = _value_problems(table_, cells, infos, problems)
+    values, missing = parse_value_cells(table_, cells, infos, problems, raw_codes)
 
     keep = ~np.isnan(values) & ~np.isnan(employee_ids) & ~np.isnan(cell_period_ids)
     written = {name: cells[name].to_numpy(dtype=object)[keep] for name in ("column", "field_code", "raw", "unit_hint")}
@@ -209,32 +210,20 @@ _ROW_COLUMNS = {
 }
 
 
-def _problem(table_: SheetTable, row: int | None, label: str | None, message: str, code: str,
-             blocking: bool = True) -> ImportProblem:
-    return ImportProblem(table_.place(row=row, column=label), message, code, blocking)
-
-
-def _distinct(cells: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Codes into the distinct cells and one cell per code (every cell its own code when they hardly repeat)."""
-    distinct = distinct_cells(cells, min_cells=0)
-    if distinct is None:
-        return np.arange(len(cells)), pd.Series(cells.to_numpy(dtype=object), dtype=object)
-    return distinct
-
-
 def _row_employees(session: Session, table_: SheetTable, problems: list[ImportProblem]) -> np.ndarray:
     """The employee id of every row (NaN where the staff number is missing or unknown)."""
     label = table_.column_for("staff_no")
-    codes, distinct = _distinct(table_.frame[label])
+    assert label is not None  # read_table requires it of a data table
+    codes, distinct = distinct_or_all(table_.frame[label], table_.codes.get(label))
     keys = parse_keys(distinct).values
     employees = dict(session.execute(select(m.Employee.staff_no, m.Employee.id)).all())
     ids = keys.map(employees).to_numpy(dtype=float)
     blank = keys.isna().to_numpy()
     rows = table_.rows
     for position in np.flatnonzero(blank[codes]):
-        problems.append(_problem(table_, int(rows[position]), label, _("no staff number"), "missing_staff"))
+        problems.append(cell_problem(table_, int(rows[position]), label, _("no staff number"), "missing_staff"))
     for position in np.flatnonzero((~blank & np.isnan(ids))[codes]):
-        problems.append(_problem(table_, int(rows[position]), label, _("unknown staff number {staff_no}").format(
+        problems.append(cell_problem(table_, int(rows[position]), label, _("unknown staff number {staff_no}").format(
             staff_no=keys.iat[codes[position]]), "unknown_staff"))
     return ids[codes]
 
@@ -250,21 +239,21 @@ def _row_periods(table_: SheetTable, default: str | None, problems: list[ImportP
             )
         return np.array([default], dtype=object), np.zeros(len(table_.frame), dtype=np.int64)
     cells = table_.frame[label]
-    codes, distinct = _distinct(cells)
+    codes, distinct = distinct_or_all(cells, table_.codes.get(label))
     parsed = parse_periods(distinct)
     bad = parsed.problem_mask.to_numpy()
     reasons = parsed.problems.to_numpy(dtype=object)
     values = parsed.values.to_numpy(dtype=object, copy=True)  # parsed values may be shared: filled in below
     rows = table_.rows
     for position in np.flatnonzero(bad[codes]):
-        problems.append(_problem(table_, int(rows[position]), label,
+        problems.append(cell_problem(table_, int(rows[position]), label,
                                  problem_message(reasons[codes[position]], cells.iat[position]), "bad_period"))
     blank = pd.isna(values) & ~bad
     if default is not None:
         values[blank] = default
     else:
         for position in np.flatnonzero(blank[codes]):
-            problems.append(_problem(table_, int(rows[position]), label, _("no period"), "missing_period"))
+            problems.append(cell_problem(table_, int(rows[position]), label, _("no period"), "missing_period"))
     return values, codes
 
 
@@ -286,10 +275,10 @@ def _period_ids(session: Session, table_: SheetTable, period_codes: np.ndarray, 
     unknown = np.array([code is not None and code not in records for code in period_codes], dtype=bool)
     locked = np.array([code in records and records[code][1] == PeriodStatus.FINALIZED for code in period_codes], dtype=bool)
     for position in np.flatnonzero(unknown[period_at]):
-        problems.append(_problem(table_, int(rows[position]), label, _("period {period} has not been opened").format(
+        problems.append(cell_problem(table_, int(rows[position]), label, _("period {period} has not been opened").format(
             period=period_codes[period_at[position]]), "unknown_period"))
     for position in np.flatnonzero(locked[period_at]):
-        problems.append(_problem(table_, int(rows[position]), label, _("period {period} is finalized").format(
+        problems.append(cell_problem(table_, int(rows[position]), label, _("period {period} is finalized").format(
             period=period_codes[period_at[position]]), "locked"))
     return np.array([records[code][0] if code in records else np.nan for code in period_codes], dtype=float)
 
@@ -304,121 +293,9 @@ def _duplicates(table_: SheetTable, written: dict[str, np.ndarray], problems: li
         first_rows = first_rows[~first_rows.index.duplicated(keep="first")]
         for position in np.flatnonzero(duplicated):
             first = first_rows[tuple(keys.iloc[position])]
-            problems.append(_problem(table_, int(written["row"][position]), written["column"][position], _(
+            problems.append(cell_problem(table_, int(written["row"][position]), written["column"][position], _(
                 "duplicate: the same staff number, period and field as row {row}").format(row=first), "duplicate"))
     return duplicated
-
-
-def _wide_cells(table_: SheetTable, columns: list[ColumnMatch], infos: dict[str, FieldInfo],
-                ignored: list[str]) -> pd.DataFrame:
-    """The value cells of a wide table: one part per column matched (and confirmed) to a known field."""
-    targets = {match.column: match.field for match in columns if match.confirmed}
-    parts = []
-    for info in table_.columns:
-        target = targets.get(info.label)
-        if target in IDENTITY_FIELDS or (target is None and info.hidden):
-            continue
-        if target is None or target not in infos:
-            if info.label not in table_.mapping:
-                ignored.append(info.label)
-            continue
-        parts.append(_cells_frame(table_.rows.to_numpy(), info.label, target, table_.frame[info.label].to_numpy(),
-                                  info.unit_hint))
-    if not parts:
-        return _cells_frame(np.empty(0, dtype=np.int64), None, None, None, None)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _cells_frame(rows: np.ndarray, column, field_code, raw, unit_hint) -> pd.DataFrame:
-    """Value cells to parse: Excel row, column label, field code, raw cell and the header's unit; each of
-    the last four is an array or one value for all."""
-    def objects(values) -> pd.Series:
-        if not isinstance(values, np.ndarray):
-            values = np.full(len(rows), values, dtype=object)
-        return pd.Series(values, dtype=object, copy=False)
-
-    return pd.DataFrame({"row": pd.Series(rows, dtype="int64", copy=False), "column": objects(column),
-                         "field_code": objects(field_code), "raw": objects(raw), "unit_hint": objects(unit_hint)})
-
-
-def _long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportProblem]) -> pd.DataFrame:
-    field_label = table_.column_for("field")
-    value_label = table_.column_for("value")
-    names = table_.frame[field_label]
-    field_codes = pd.Series(_each_distinct(names, lambda v: None if v is None else match_header(str(v), index)),
-                            index=table_.rows, dtype=object)
-    unit_label = table_.column_for("unit")
-    for row in field_codes.index[field_codes.isna()]:
-        name = names[row]
-        message = _("no field or KPI named") if name is None else _(
-            "unknown field or KPI “{name}”").format(name=name)
-        problems.append(_problem(table_, int(row), field_label, message, "unknown_field"))
-    known = field_codes.notna().to_numpy()
-    unit_hints = None  # without a unit column, no cell has a hint
-    if unit_label:
-        unit_hints = _each_distinct(table_.frame[unit_label],
-                                    lambda h: normalise_header(h) if isinstance(h, str) else None)[known]
-    return _cells_frame(table_.rows.to_numpy()[known], value_label, field_codes.to_numpy(dtype=object)[known],
-                        table_.frame[value_label].to_numpy(dtype=object)[known], unit_hints)
-
-
-def _each_distinct(cells: pd.Series, function) -> np.ndarray:
-    """``function`` of every cell, called once per distinct cell."""
-    distinct = distinct_cells(cells, min_cells=0)
-    if distinct is None:
-        return np.array([function(cell) for cell in cells], dtype=object)
-    codes, representatives = distinct
-    return np.array([function(cell) for cell in representatives], dtype=object)[codes]
-
-
-def _value_problems(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, FieldInfo],
-                    problems: list[ImportProblem]) -> tuple[np.ndarray, np.ndarray]:
-    """Parse every value cell by its field's unit and the unit in its header, each distinct cell once per
-    unit; collect the problems. Returns the values (NaN when missing or wrong) and which cells are blank."""
-    size = len(cells)
-    values = np.full(size, np.nan)
-    missing = np.zeros(size, dtype=bool)
-    if not size:
-        return values, missing
-    raw = cells["raw"].to_numpy(dtype=object)
-    field_at, fields = pd.factorize(cells["field_code"].to_numpy(dtype=object))
-    hint_at, hints = pd.factorize(cells["unit_hint"].to_numpy(dtype=object))  # no hint: -1
-    unit_at, units = pd.factorize(np.array([infos[f].unit.value if f in infos else None for f in fields],
-                                           dtype=object))  # a field we do not know: -1
-    bounded = np.array([f in infos and infos[f].bounded_rate for f in fields], dtype=bool)[field_at]
-    group = np.where(unit_at[field_at] < 0, -1, unit_at[field_at] * (len(hints) + 1) + hint_at + 1)
-    raw_at, distinct = _distinct(cells["raw"])
-    pair_at, pairs = pd.factorize(group * len(distinct) + raw_at)
-    pair_values = np.full(len(pairs), np.nan)
-    pair_missing = np.zeros(len(pairs), dtype=bool)
-    pair_reasons = np.full(len(pairs), None, dtype=object)
-    for key in np.unique(pairs // len(distinct)):
-        if key < 0:
-            continue  # not parsed: neither a value nor blank
-        members = np.flatnonzero(pairs // len(distinct) == key)
-        unit, hint = units[key // (len(hints) + 1)], key % (len(hints) + 1) - 1
-        parsed = parse_values(distinct.iloc[pairs[members] % len(distinct)].reset_index(drop=True), unit,
-                              unit_hint=hints[hint] if hint >= 0 and hints[hint] else None)
-        pair_values[members] = parsed.values.to_numpy()
-        pair_missing[members] = parsed.missing_mask.to_numpy()
-        pair_reasons[members] = parsed.problems.to_numpy(dtype=object)
-    values = pair_values[pair_at]
-    missing = pair_missing[pair_at]
-    reasons = pair_reasons[pair_at]
-    bad = pd.notna(reasons)
-    rows = cells["row"].to_numpy()
-    labels = cells["column"].to_numpy(dtype=object)
-    for position in np.flatnonzero(bad):
-        problems.append(_problem(table_, int(rows[position]), labels[position],
-                                 problem_message(reasons[position], raw[position]), "bad_value"))
-    with np.errstate(invalid="ignore"):
-        outside = bounded & ((values < 0) | (values > 100))
-    for position in np.flatnonzero(outside & ~bad):
-        problems.append(_problem(table_, int(rows[position]), labels[position], _(
-            "{value}% is impossible for a rate (0–100%)").format(value=round(float(values[position]), 4)),
-            "impossible"))
-    values[outside] = np.nan
-    return values, missing
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:

@@ -1,0 +1,169 @@
+"""The value cells of a performance-data file: which cells hold values (long or wide form), and each cell
+parsed by its field's unit, every distinct cell once per unit, with a problem at the exact place of each
+one that cannot be read.
+
+The cells' codes found when the sheet was read (``SheetTable.codes``) are used, so no column of a long
+file is hashed again here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpidesk.domain.units import Unit
+from kpidesk.exchange.aliases import match_header, normalise_header
+from kpidesk.exchange.header_dictionary import ColumnMatch
+from kpidesk.exchange.readers import SheetTable
+from kpidesk.exchange.values import distinct_cells, parse_values, problem_message
+from kpidesk.i18n import _
+from kpidesk.services.import_preview import ImportProblem
+
+IDENTITY_FIELDS = {"staff_no", "name", "department", "period", "field", "value", "unit"}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    code: str
+    unit: Unit
+    bounded_rate: bool  # a rate that cannot leave 0–100 %
+
+
+def cell_problem(table_: SheetTable, row: int | None, label: str | None, message: str, code: str,
+                 blocking: bool = True) -> ImportProblem:
+    """A problem at one cell of the table (or one column, or one row)."""
+    return ImportProblem(table_.place(row=row, column=label), message, code, blocking)
+
+
+def distinct_or_all(cells: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None
+                    ) -> tuple[np.ndarray, pd.Series]:
+    """Codes into the distinct cells and one cell per code (every cell its own code when they hardly repeat);
+    ``factorized``: the cells' codes as the reader found them (``SheetTable.codes``)."""
+    distinct = distinct_cells(cells, min_cells=0, factorized=factorized)
+    if distinct is None:
+        return np.arange(len(cells)), pd.Series(cells.to_numpy(dtype=object), dtype=object)
+    return distinct
+
+
+def wide_cells(table_: SheetTable, columns: list[ColumnMatch], infos: dict[str, FieldInfo],
+               ignored: list[str]) -> pd.DataFrame:
+    """The value cells of a wide table: one part per column matched (and confirmed) to a known field."""
+    targets = {match.column: match.field for match in columns if match.confirmed}
+    parts = []
+    for info in table_.columns:
+        target = targets.get(info.label)
+        if target in IDENTITY_FIELDS or (target is None and info.hidden):
+            continue
+        if target is None or target not in infos:
+            if info.label not in table_.mapping:
+                ignored.append(info.label)
+            continue
+        parts.append(cells_frame(table_.rows.to_numpy(), info.label, target, table_.frame[info.label].to_numpy(),
+                                  info.unit_hint))
+    if not parts:
+        return cells_frame(np.empty(0, dtype=np.int64), None, None, None, None)
+    return pd.concat(parts, ignore_index=True)
+
+
+def cells_frame(rows: np.ndarray, column, field_code, raw, unit_hint) -> pd.DataFrame:
+    """Value cells to parse: Excel row, column label, field code, raw cell and the header's unit; each of
+    the last four is an array or one value for all."""
+    def objects(values) -> pd.Series:
+        if not isinstance(values, np.ndarray):
+            values = np.full(len(rows), values, dtype=object)
+        return pd.Series(values, dtype=object, copy=False)
+
+    return pd.DataFrame({"row": pd.Series(rows, dtype="int64", copy=False), "column": objects(column),
+                         "field_code": objects(field_code), "raw": objects(raw), "unit_hint": objects(unit_hint)})
+
+
+def long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportProblem]
+                ) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray] | None]:
+    """The value cells of a long table whose field is known, and the value cells' codes as read."""
+    field_label = table_.column_for("field")
+    value_label = table_.column_for("value")
+    assert field_label is not None and value_label is not None  # what makes a table long
+    names = table_.frame[field_label]
+    field_codes = each_distinct(table_, field_label, lambda v: None if v is None else match_header(str(v), index))
+    known = pd.notna(field_codes)
+    unit_label = table_.column_for("unit")
+    for position in np.flatnonzero(~known):
+        name = names.iat[position]
+        message = _("no field or KPI named") if name is None else _(
+            "unknown field or KPI “{name}”").format(name=name)
+        problems.append(cell_problem(table_, int(table_.rows[position]), field_label, message, "unknown_field"))
+    unit_hints = None  # without a unit column, no cell has a hint
+    if unit_label:
+        unit_hints = each_distinct(table_, unit_label,
+                                   lambda h: normalise_header(h) if isinstance(h, str) else None)[known]
+    raw_codes = table_.codes.get(value_label)
+    everything = bool(known.all())
+    if raw_codes is not None and not everything:
+        raw_codes = (raw_codes[0][known], raw_codes[1])
+    pick = slice(None) if everything else known  # a slice: views, not copies, of the columns
+    cells = cells_frame(table_.rows.to_numpy()[pick], value_label, field_codes[pick],
+                         table_.frame[value_label].to_numpy(dtype=object)[pick], unit_hints)
+    return cells, raw_codes
+
+
+def each_distinct(table_: SheetTable, label: str, function) -> np.ndarray:
+    """``function`` of every cell of a column, called once per distinct cell."""
+    distinct = table_.distinct(label)
+    if distinct is None:
+        return np.array([function(cell) for cell in table_.frame[label]], dtype=object)
+    codes, representatives = distinct
+    return np.array([function(cell) for cell in representatives], dtype=object)[codes]
+
+
+def parse_value_cells(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, FieldInfo],
+                    problems: list[ImportProblem], raw_codes: tuple[np.ndarray, np.ndarray] | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Parse every value cell by its field's unit and the unit in its header, each distinct cell once per
+    unit (``raw_codes``: the cells' codes as read); collect the problems. Returns the values (NaN when
+    missing or wrong) and which cells are blank."""
+    size = len(cells)
+    values = np.full(size, np.nan)
+    missing = np.zeros(size, dtype=bool)
+    if not size:
+        return values, missing
+    raw = cells["raw"].to_numpy(dtype=object)
+    field_at, fields = pd.factorize(cells["field_code"].to_numpy(dtype=object))
+    hint_at, hints = pd.factorize(cells["unit_hint"].to_numpy(dtype=object))  # no hint: -1
+    unit_at, units = pd.factorize(np.array([infos[f].unit.value if f in infos else None for f in fields],
+                                           dtype=object))  # a field we do not know: -1
+    bounded = np.array([f in infos and infos[f].bounded_rate for f in fields], dtype=bool)[field_at]
+    group = np.where(unit_at[field_at] < 0, -1, unit_at[field_at] * (len(hints) + 1) + hint_at + 1)
+    raw_at, distinct = distinct_or_all(cells["raw"], raw_codes)
+    pair_at, pairs = pd.factorize(group * len(distinct) + raw_at)
+    pair_values = np.full(len(pairs), np.nan)
+    pair_missing = np.zeros(len(pairs), dtype=bool)
+    pair_reasons = np.full(len(pairs), None, dtype=object)
+    for key in np.unique(pairs // len(distinct)):
+        if key < 0:
+            continue  # not parsed: neither a value nor blank
+        members = np.flatnonzero(pairs // len(distinct) == key)
+        unit, hint = units[key // (len(hints) + 1)], key % (len(hints) + 1) - 1
+        parsed = parse_values(distinct.iloc[pairs[members] % len(distinct)].reset_index(drop=True), unit,
+                              unit_hint=hints[hint] if hint >= 0 and hints[hint] else None)
+        pair_values[members] = parsed.values.to_numpy()
+        pair_missing[members] = parsed.missing_mask.to_numpy()
+        pair_reasons[members] = parsed.problems.to_numpy(dtype=object)
+    values = pair_values[pair_at]
+    missing = pair_missing[pair_at]
+    reasons = pair_reasons[pair_at]
+    bad = pd.notna(reasons)
+    rows = cells["row"].to_numpy()
+    labels = cells["column"].to_numpy(dtype=object)
+    for position in np.flatnonzero(bad):
+        problems.append(cell_problem(table_, int(rows[position]), labels[position],
+                                 problem_message(reasons[position], raw[position]), "bad_value"))
+    with np.errstate(invalid="ignore"):
+        outside = bounded & ((values < 0) | (values > 100))
+    for position in np.flatnonzero(outside & ~bad):
+        problems.append(cell_problem(table_, int(rows[position]), labels[position], _(
+            "{value}% is impossible for a rate (0–100%)").format(value=round(float(values[position]), 4)),
+            "impossible"))
+    values[outside] = np.nan
+    return values, missing
