@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -99,11 +100,12 @@ def as_grid(rows: list[list[object]]) -> list[list[object]] | GridRows:
     columns at once instead of padding and copying row by row; otherwise the rows as they are."""
     if len(rows) < GRID_MIN_ROWS:
         return rows
-    try:
-        grid = np.array(rows, dtype=object)
-    except ValueError:  # rows of different widths
+    widths = set(map(len, rows))
+    if len(widths) != 1:  # rows of different widths
         return rows
-    return GridRows(grid) if grid.shape == (len(rows), len(rows[0])) else rows
+    # The cells in row order straight into one array: np.array(rows) would look at every row for nesting.
+    size, width = len(rows), widths.pop()
+    return GridRows(np.fromiter(chain.from_iterable(rows), dtype=object, count=size * width).reshape(size, width))
 
 
 def file_checksum(data: bytes) -> str:

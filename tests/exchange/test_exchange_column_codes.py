@@ -110,3 +110,14 @@ def test_rows_set_aside_from_given_codes_are_those_set_aside_from_the_cells():
     assert by_cells[1] == by_codes[1] and [(s.row, s.reason) for s in by_codes[1]] == [
         (3, "totals"), (4, "notes")]
     assert by_cells[0][1].tolist() == by_codes[0][1].tolist() == [2, 5, 6]
+
+
+def test_a_long_sheet_becomes_one_grid_with_every_cell_in_place_and_ragged_rows_stay_rows(monkeypatch):
+    monkeypatch.setattr(grids, "GRID_MIN_ROWS", 3)
+    rows = [["工号", 1.5, None], ["E1", dt.date(2025, 3, 1), ""], ["E2", True, [1, 2]]]
+    grid = grids.as_grid(rows)
+    assert isinstance(grid, GridRows) and grid.grid.shape == (3, 3)
+    assert [[type(cell) for cell in row] for row in grid] == [[type(cell) for cell in row] for row in rows]
+    assert list(grid) == rows
+    ragged = [["工号", 1.5], ["E1"], ["E2", True, 3]]
+    assert grids.as_grid(ragged) is ragged

@@ -170,14 +170,14 @@ def preview_data_import(
     period_ids = _period_ids(session, table_, period_codes, period_at, problems)
 
     # Attach employee and period to every value cell, then check the values themselves.
-    at = table_.rows.get_indexer(cells["row"].to_numpy())
+    at = table_.rows.get_indexer(cells.row)
     employee_ids = row_employee[at]
     cell_period_ids = period_ids[period_at[at]]
     values, missing = parse_value_cells(table_, cells, infos, problems, raw_codes)
 
     keep = ~np.isnan(values) & ~np.isnan(employee_ids) & ~np.isnan(cell_period_ids)
-    written = {name: cells[name].to_numpy(dtype=object)[keep] for name in ("column", "field_code", "raw", "unit_hint")}
-    written.update(row=cells["row"].to_numpy()[keep], employee_id=employee_ids[keep].astype("int64"),
+    written = {name: getattr(cells, name)[keep] for name in ("column", "field_code", "raw", "unit_hint")}
+    written.update(row=cells.row[keep], employee_id=employee_ids[keep].astype("int64"),
                    period=period_codes[period_at[at[keep]]], period_id=cell_period_ids[keep].astype("int64"),
                    value=values[keep], missing=missing[keep])
     duplicated = _duplicates(table_, written, problems)

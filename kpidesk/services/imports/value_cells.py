@@ -47,8 +47,27 @@ def distinct_or_all(cells: pd.Series, factorized: tuple[np.ndarray, np.ndarray] 
     return distinct
 
 
+@dataclass(frozen=True)
+class ValueCells:
+    """Value cells to parse, as parallel arrays: Excel row, column label, field code, raw cell and the
+    header's unit (arrays, not a DataFrame: nothing here needs one, and building it copied every cell)."""
+
+    row: np.ndarray
+    column: np.ndarray
+    field_code: np.ndarray
+    raw: np.ndarray
+    unit_hint: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    @property
+    def empty(self) -> bool:
+        return not len(self.row)
+
+
 def wide_cells(table_: SheetTable, columns: list[ColumnMatch], infos: dict[str, FieldInfo],
-               ignored: list[str]) -> pd.DataFrame:
+               ignored: list[str]) -> ValueCells:
     """The value cells of a wide table: one part per column matched (and confirmed) to a known field."""
     targets = {match.column: match.field for match in columns if match.confirmed}
     parts = []
@@ -60,27 +79,29 @@ def wide_cells(table_: SheetTable, columns: list[ColumnMatch], infos: dict[str, 
             if info.label not in table_.mapping:
                 ignored.append(info.label)
             continue
-        parts.append(cells_frame(table_.rows.to_numpy(), info.label, target, table_.frame[info.label].to_numpy(),
-                                  info.unit_hint))
+        parts.append(value_cells(table_.rows.to_numpy(), info.label, target,
+                                 table_.frame[info.label].to_numpy(dtype=object), info.unit_hint))
     if not parts:
-        return cells_frame(np.empty(0, dtype=np.int64), None, None, None, None)
-    return pd.concat(parts, ignore_index=True)
+        return value_cells(np.empty(0, dtype=np.int64), None, None, None, None)
+    return ValueCells(*(np.concatenate([getattr(part, name) for part in parts]) for name in _FIELDS))
 
 
-def cells_frame(rows: np.ndarray, column, field_code, raw, unit_hint) -> pd.DataFrame:
-    """Value cells to parse: Excel row, column label, field code, raw cell and the header's unit; each of
-    the last four is an array or one value for all."""
-    def objects(values) -> pd.Series:
+_FIELDS = ("row", "column", "field_code", "raw", "unit_hint")
+
+
+def value_cells(rows: np.ndarray, column, field_code, raw, unit_hint) -> ValueCells:
+    """Value cells to parse; each of the last four is an object array or one value for all."""
+    def objects(values) -> np.ndarray:
         if not isinstance(values, np.ndarray):
-            values = np.full(len(rows), values, dtype=object)
-        return pd.Series(values, dtype=object, copy=False)
+            return np.full(len(rows), values, dtype=object)
+        return np.asarray(values, dtype=object)
 
-    return pd.DataFrame({"row": pd.Series(rows, dtype="int64", copy=False), "column": objects(column),
-                         "field_code": objects(field_code), "raw": objects(raw), "unit_hint": objects(unit_hint)})
+    return ValueCells(np.asarray(rows, dtype=np.int64), objects(column), objects(field_code), objects(raw),
+                      objects(unit_hint))
 
 
 def long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportProblem]
-                ) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray] | None]:
+                ) -> tuple[ValueCells, tuple[np.ndarray, np.ndarray] | None]:
     """The value cells of a long table whose field is known, and the value cells' codes as read."""
     field_label = table_.column_for("field")
     value_label = table_.column_for("value")
@@ -103,8 +124,8 @@ def long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportP
     if raw_codes is not None and not everything:
         raw_codes = (raw_codes[0][known], raw_codes[1])
     pick = slice(None) if everything else known  # a slice: views, not copies, of the columns
-    cells = cells_frame(table_.rows.to_numpy()[pick], value_label, field_codes[pick],
-                         table_.frame[value_label].to_numpy(dtype=object)[pick], unit_hints)
+    cells = value_cells(table_.rows.to_numpy()[pick], value_label, field_codes[pick],
+                        table_.frame[value_label].to_numpy(dtype=object)[pick], unit_hints)
     return cells, raw_codes
 
 
@@ -117,7 +138,7 @@ def each_distinct(table_: SheetTable, label: str, function) -> np.ndarray:
     return np.array([function(cell) for cell in representatives], dtype=object)[codes]
 
 
-def parse_value_cells(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, FieldInfo],
+def parse_value_cells(table_: SheetTable, cells: ValueCells, infos: dict[str, FieldInfo],
                     problems: list[ImportProblem], raw_codes: tuple[np.ndarray, np.ndarray] | None = None,
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Parse every value cell by its field's unit and the unit in its header, each distinct cell once per
@@ -128,14 +149,14 @@ def parse_value_cells(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, 
     missing = np.zeros(size, dtype=bool)
     if not size:
         return values, missing
-    raw = cells["raw"].to_numpy(dtype=object)
-    field_at, fields = pd.factorize(cells["field_code"].to_numpy(dtype=object))
-    hint_at, hints = pd.factorize(cells["unit_hint"].to_numpy(dtype=object))  # no hint: -1
+    raw = cells.raw
+    field_at, fields = pd.factorize(cells.field_code)
+    hint_at, hints = pd.factorize(cells.unit_hint)  # no hint: -1
     unit_at, units = pd.factorize(np.array([infos[f].unit.value if f in infos else None for f in fields],
                                            dtype=object))  # a field we do not know: -1
     bounded = np.array([f in infos and infos[f].bounded_rate for f in fields], dtype=bool)[field_at]
     group = np.where(unit_at[field_at] < 0, -1, unit_at[field_at] * (len(hints) + 1) + hint_at + 1)
-    raw_at, distinct = distinct_or_all(cells["raw"], raw_codes)
+    raw_at, distinct = distinct_or_all(pd.Series(raw, dtype=object, copy=False), raw_codes)
     pair_at, pairs = pd.factorize(group * len(distinct) + raw_at)
     pair_values = np.full(len(pairs), np.nan)
     pair_missing = np.zeros(len(pairs), dtype=bool)
@@ -154,8 +175,8 @@ def parse_value_cells(table_: SheetTable, cells: pd.DataFrame, infos: dict[str, 
     missing = pair_missing[pair_at]
     reasons = pair_reasons[pair_at]
     bad = pd.notna(reasons)
-    rows = cells["row"].to_numpy()
-    labels = cells["column"].to_numpy(dtype=object)
+    rows = cells.row
+    labels = cells.column
     for position in np.flatnonzero(bad):
         problems.append(cell_problem(table_, int(rows[position]), labels[position],
                                  problem_message(reasons[position], raw[position]), "bad_value"))
