@@ -78,3 +78,21 @@ def test_a_long_preview_from_the_readers_codes_equals_one_that_hashes_every_colu
 
     result = apply_import(office, ADMIN, from_codes, backup=False, skip_problem_rows=True)
     assert result.counts["inserted"] == len(from_codes.rows) == 3 * 2 * 59  # all the grid but X999: no problem row is written
+
+
+def test_a_first_import_lists_its_first_new_values_without_looking_at_each_action(office, tmp_path):
+    from kpidesk.services.imports.value_changes import SHOWN
+
+    path = _long_file(tmp_path / "long.xlsx")
+    with office.session() as session:
+        first = preview_import(session, path, actor=ADMIN)
+    changes = first.extra["changes"]
+    assert (changes.changed, changes.changed_total, changes.new_total) == ([], 0, len(first.rows))
+    assert len(changes.new) == SHOWN and changes.new[0].describe() == "S000 员工0 · contacts 2025-10: — → 100"
+    assert [c.row for c in changes.new[:3]] == [2, 3, 4]
+
+    apply_import(office, ADMIN, first, backup=False, skip_problem_rows=True)
+    with office.session() as session:
+        again = preview_import(session, path, actor=ADMIN)
+    assert (again.extra["changes"].new_total, again.extra["changes"].changed_total) == (0, 0)
+    assert again.counts["unchanged"] == len(again.rows)

@@ -65,9 +65,12 @@ def _plain(value: Decimal) -> str:
 
 def list_changes(session: Session, rows: pd.DataFrame, changes: ValueChanges) -> ChangeList:
     """The first :data:`SHOWN` changed and new values of a data preview's ``rows``, with their totals."""
-    actions = np.asarray(changes.actions, dtype=object)
-    updated = np.flatnonzero(actions == UPDATE)
-    inserted = np.flatnonzero(actions == INSERT)
+    if changes.all_new:  # every action is INSERT: no need to look at 100,000 of them
+        updated, inserted = np.empty(0, dtype=np.int64), np.arange(len(changes.actions))
+    else:
+        actions = np.asarray(changes.actions, dtype=object)
+        updated = np.flatnonzero(actions == UPDATE)
+        inserted = np.flatnonzero(actions == INSERT)
     shown_updates, shown_inserts = updated[:SHOWN], inserted[:SHOWN]
     stored_ids = [changes.stored_ids[i] for i in shown_updates]
     old_values = dict(session.execute(select(m.Measurement.id, m.Measurement.value)
