@@ -260,13 +260,15 @@ def distinct_cells(cells: pd.Series, min_cells: int | None = None,
     count = len(uniques) + 1
     codes = codes + 1
     if not _one_type(array, codes, uniques):
-        # Only cells equal to something other than text can be equal across types (1, 1.0 and True).
+        # Only cells equal to something other than text can be equal across types (1, 1.0 and True), and
+        # only when those cells are not all of one type (numbers beside text are often all floats).
         other = np.fromiter((type(u) is not str for u in uniques), dtype=bool, count=len(uniques))
         suspect = np.concatenate(([True], other))[codes]
-        types = np.zeros(size, dtype=np.int64)
-        types[suspect] = pd.factorize(np.fromiter(map(type, array[suspect]), dtype=object))[0] + 1
-        codes, uniques = pd.factorize(types * count + codes)
-        count = len(uniques)
+        if pd.api.types.infer_dtype(array[suspect], skipna=False) not in _ONE_TYPE:
+            types = np.zeros(size, dtype=np.int64)
+            types[suspect] = pd.factorize(np.fromiter(map(type, array[suspect]), dtype=object))[0] + 1
+            codes, uniques = pd.factorize(types * count + codes)
+            count = len(uniques)
     if count * 2 > size:
         return None
     first = np.full(count, size, dtype=np.int64)

@@ -121,3 +121,13 @@ def test_a_long_sheet_becomes_one_grid_with_every_cell_in_place_and_ragged_rows_
     assert list(grid) == rows
     ragged = [["工号", 1.5], ["E1"], ["E2", True, 3]]
     assert grids.as_grid(ragged) is ragged
+
+
+def test_numbers_beside_text_share_codes_only_with_equal_numbers_of_their_own_type():
+    floats = ["93%", 1.0, 2.5, "93%", 1.0, 2.5, "—", 1.0] * 4
+    codes, distinct = v.distinct_cells(pd.Series(floats, dtype=object), min_cells=0)
+    assert distinct.tolist() == ["93%", 1.0, 2.5, "—"] and codes.tolist() == [0, 1, 2, 0, 1, 2, 3, 1] * 4
+    mixed = ["93%", 1.0, 1, True, None, float("nan"), "93%", 1.0, 1, True, None, float("nan")] * 2
+    codes, distinct = v.distinct_cells(pd.Series(mixed, dtype=object), min_cells=0)
+    assert [type(d) for d in distinct] == [str, float, int, bool, type(None), float]
+    assert codes.tolist() == [0, 1, 2, 3, 4, 5] * 4

@@ -172,20 +172,20 @@ def preview_data_import(
     # Attach employee and period to every value cell, then check the values themselves.
     at = table_.rows.get_indexer(cells.row)
     employee_ids = row_employee[at]
-    cell_period_ids = period_ids[period_at[at]]
+    cell_period_at = period_at[at]
+    cell_period_ids = period_ids[cell_period_at]
     values, missing = parse_value_cells(table_, cells, infos, problems, raw_codes)
 
     keep = ~np.isnan(values) & ~np.isnan(employee_ids) & ~np.isnan(cell_period_ids)
     written = {name: getattr(cells, name)[keep] for name in ("column", "field_code", "raw", "unit_hint")}
     written.update(row=cells.row[keep], employee_id=employee_ids[keep].astype("int64"),
-                   period=period_codes[period_at[at[keep]]], period_id=cell_period_ids[keep].astype("int64"),
+                   period=period_codes[cell_period_at[keep]], period_id=cell_period_ids[keep].astype("int64"),
                    value=values[keep], missing=missing[keep])
     duplicated = _duplicates(table_, written, problems)
     if duplicated.any():
         written = {name: column[~duplicated] for name, column in written.items()}
     written["value_scaled"] = _scaled(written["value"])
-    frame = pd.DataFrame({name: pd.Series(written[name], dtype=dtype, copy=False)
-                          for name, dtype in _ROW_COLUMNS.items()})
+    frame = _rows_frame(written)
     changes = compare_with_stored(session, _imported(frame))
     counts = {"new": changes.count(INSERT), "changed": changes.count(UPDATE), "unchanged": changes.count(KEEP)}
     counts.update({"rows": len(table_.frame), "values": len(frame), "blank": int(missing.sum()),
@@ -197,9 +197,16 @@ def preview_data_import(
         kind="data", file=table_.file, sheet=table_.sheet, checksum=table_.checksum, header_row=table_.header_row,
         mapping=dict(table_.mapping), rows=frame, problems=problems, counts=counts,
         notes=notes, ignored_columns=ignored, skipped_lines=list(table_.skipped), path=path,
-        extra={"long_form": long_form, "periods": sorted(set(pd.unique(written["period"]))),
+        extra={"long_form": long_form, "periods": sorted({period_codes[i] for i in pd.unique(cell_period_at[keep])}),
                "columns": columns, "profile": profile_name, "changes": list_changes(session, frame, changes)},
     )
+
+
+def _rows_frame(written: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A data preview's rows: one column per array of ``written``, each kept as its own block (the
+    DataFrame constructor would copy every column of a type into one)."""
+    return pd.concat([pd.Series(written[name], dtype=dtype, name=name, copy=False)
+                      for name, dtype in _ROW_COLUMNS.items()], axis=1)
 
 
 #: The columns of a data preview's rows, and their types.
