@@ -452,17 +452,20 @@ def _body_columns(body: list[list[object]] | np.ndarray, width: int, codes: list
         for r, row in enumerate(body):
             for c, value in enumerate(row):
                 grid[r, c] = value
-    columns = [np.array(grid[:, c], dtype=object, copy=True) for c in range(width)]  # never the rows' own
     if codes is None:
+        columns = [np.array(grid[:, c], dtype=object, copy=True) for c in range(width)]  # never the rows' own
         for column in columns:
             column[column == ""] = None
         return columns, factorize_columns(columns)
-    factorized = []
-    for column, (column_codes, distinct) in zip(columns, codes, strict=True):
+    columns, factorized = [], []
+    for c, (column_codes, distinct) in enumerate(codes):
+        column = grid[:, c]  # read only; the table's frame is a copy
         empty = [i for i, value in enumerate(distinct) if isinstance(value, str) and not value]
         if empty:  # the empty text is blank as None is: the code of neither is kept
             blank = column_codes == empty[0]
+            column = np.array(column, dtype=object, copy=True)  # never the rows' own
             column[blank] = None
             column_codes = np.where(blank, -1, column_codes)
+        columns.append(column)
         factorized.append((column_codes, distinct))
     return columns, factorized

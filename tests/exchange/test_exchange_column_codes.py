@@ -82,8 +82,12 @@ def test_the_codes_a_workbook_table_keeps_describe_its_frame(tmp_path, monkeypat
     monkeypatch.setattr(grids, "GRID_MIN_ROWS", grid_rows)
     path = _long_workbook(tmp_path / "long.xlsx", 1500)
     book = grids.open_workbook(path)
-    assert isinstance(book.sheet(book.sheet_names[0]).rows, GridRows) == (grid_rows < 10**9)
+    sheet_rows = book.sheet(book.sheet_names[0]).rows
+    assert isinstance(sheet_rows, GridRows) == (grid_rows < 10**9)
+    as_read = [list(row) for row in sheet_rows]
     table = read_table(book)
+    assert [list(row) for row in sheet_rows] == as_read and any("" in row for row in as_read)  # rows untouched
+    assert read_table(book).frame.equals(table.frame)
     assert [s.reason for s in table.skipped] == ["totals"] and table.rows[0] == 3 and 43 not in table.rows
     assert table.frame["备注"].isna().sum() > 1000  # empty texts are blank cells
     _assert_codes_describe_the_frame(table)
