@@ -5,6 +5,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kpidesk.exchange import readers, values
@@ -96,3 +98,14 @@ def test_a_first_import_lists_its_first_new_values_without_looking_at_each_actio
         again = preview_import(session, path, actor=ADMIN)
     assert (again.extra["changes"].new_total, again.extra["changes"].changed_total) == (0, 0)
     assert again.counts["unchanged"] == len(again.rows)
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 4)), max_size=40),
+       st.sampled_from([1, 2**40]))
+def test_repeated_keys_are_found_as_a_frame_finds_them(keys, scale):
+    from kpidesk.services.imports.data import _repeated
+
+    frame = pd.DataFrame([(a * scale, b * scale, c) for a, b, c in keys], columns=["employee_id", "period_id", "field"],
+                         dtype="int64")
+    assert _repeated(frame).tolist() == frame.duplicated(keep="first").tolist()

@@ -14,6 +14,7 @@ same file twice changes nothing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -180,7 +181,7 @@ def preview_data_import(
     written = {name: getattr(cells, name)[keep] for name in ("column", "field_code", "raw", "unit_hint")}
     written.update(row=cells.row[keep], employee_id=employee_ids[keep].astype("int64"),
                    period=period_codes[cell_period_at[keep]], period_id=cell_period_ids[keep].astype("int64"),
-                   value=values[keep], missing=missing[keep])
+                   value=values[keep], missing=missing[keep], field_at=cells.field_index()[0][keep])
     duplicated = _duplicates(table_, written, problems)
     if duplicated.any():
         written = {name: column[~duplicated] for name, column in written.items()}
@@ -293,8 +294,8 @@ def _period_ids(session: Session, table_: SheetTable, period_codes: np.ndarray, 
 def _duplicates(table_: SheetTable, written: dict[str, np.ndarray], problems: list[ImportProblem]) -> np.ndarray:
     """Which values repeat an earlier one's staff number, period and field (the first one is kept)."""
     keys = pd.DataFrame({"employee_id": written["employee_id"], "period_id": written["period_id"],
-                         "field": pd.factorize(written["field_code"])[0]})
-    duplicated = keys.duplicated(keep="first").to_numpy()
+                         "field": written["field_at"]})
+    duplicated = _repeated(keys)
     if duplicated.any():
         first_rows = pd.Series(written["row"], index=pd.MultiIndex.from_frame(keys))
         first_rows = first_rows[~first_rows.index.duplicated(keep="first")]
@@ -303,6 +304,19 @@ def _duplicates(table_: SheetTable, written: dict[str, np.ndarray], problems: li
             problems.append(cell_problem(table_, int(written["row"][position]), written["column"][position], _(
                 "duplicate: the same staff number, period and field as row {row}").format(row=first), "duplicate"))
     return duplicated
+
+
+def _repeated(keys: pd.DataFrame) -> np.ndarray:
+    """``keys.duplicated()`` of whole numbers at least 0, from one number per row when they fit in one."""
+    if not len(keys):
+        return np.zeros(0, dtype=bool)
+    tops = [int(keys[name].max()) + 1 for name in keys.columns]
+    if min(int(keys[name].min()) for name in keys.columns) < 0 or math.prod(tops) >= 2**62:
+        return keys.duplicated(keep="first").to_numpy()
+    combined = np.zeros(len(keys), dtype=np.int64)
+    for name, top in zip(keys.columns, tops, strict=True):
+        combined = combined * top + keys[name].to_numpy(dtype=np.int64)
+    return pd.Index(combined).duplicated(keep="first")
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:

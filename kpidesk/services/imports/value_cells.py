@@ -47,19 +47,28 @@ def distinct_or_all(cells: pd.Series, factorized: tuple[np.ndarray, np.ndarray] 
     return distinct
 
 
-@dataclass(frozen=True)
+@dataclass
 class ValueCells:
     """Value cells to parse, as parallel arrays: Excel row, column label, field code, raw cell and the
-    header's unit (arrays, not a DataFrame: nothing here needs one, and building it copied every cell)."""
+    header's unit (arrays, not a DataFrame: nothing here needs one, and building it copied every cell);
+    ``field_at`` and ``fields`` number the field codes when whoever picked the cells knew them."""
 
     row: np.ndarray
     column: np.ndarray
     field_code: np.ndarray
     raw: np.ndarray
     unit_hint: np.ndarray
+    field_at: np.ndarray | None = None
+    fields: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.row)
+
+    def field_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each cell's number among the distinct field codes, and those codes."""
+        if self.field_at is None or self.fields is None:
+            self.field_at, self.fields = pd.factorize(self.field_code)
+        return self.field_at, self.fields
 
     @property
     def empty(self) -> bool:
@@ -107,8 +116,13 @@ def long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportP
     value_label = table_.column_for("value")
     assert field_label is not None and value_label is not None  # what makes a table long
     names = table_.frame[field_label]
-    field_codes = each_distinct(table_, field_label, lambda v: None if v is None else match_header(str(v), index))
-    known = pd.notna(field_codes)
+    found = table_.distinct(field_label)
+    name_at, distinct_names = found if found is not None else (np.arange(len(names)), names)
+    # Each distinct name matched once; names of one field (its code, Chinese and English names) share a number.
+    found_at, fields = pd.factorize(np.array(
+        [None if v is None else match_header(str(v), index) for v in distinct_names], dtype=object))
+    field_at = found_at[name_at]  # an unknown field: -1
+    known = field_at >= 0
     unit_label = table_.column_for("unit")
     for position in np.flatnonzero(~known):
         name = names.iat[position]
@@ -124,8 +138,10 @@ def long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportP
     if raw_codes is not None and not everything:
         raw_codes = (raw_codes[0][known], raw_codes[1])
     pick = slice(None) if everything else known  # a slice: views, not copies, of the columns
-    cells = value_cells(table_.rows.to_numpy()[pick], value_label, field_codes[pick],
+    field_at = field_at[pick]
+    cells = value_cells(table_.rows.to_numpy()[pick], value_label, np.asarray(fields, dtype=object)[field_at],
                         table_.frame[value_label].to_numpy(dtype=object)[pick], unit_hints)
+    cells.field_at, cells.fields = field_at, fields
     return cells, raw_codes
 
 
@@ -139,8 +155,8 @@ def each_distinct(table_: SheetTable, label: str, function) -> np.ndarray:
 
 
 def parse_value_cells(table_: SheetTable, cells: ValueCells, infos: dict[str, FieldInfo],
-                    problems: list[ImportProblem], raw_codes: tuple[np.ndarray, np.ndarray] | None = None,
-                    ) -> tuple[np.ndarray, np.ndarray]:
+                      problems: list[ImportProblem], raw_codes: tuple[np.ndarray, np.ndarray] | None = None,
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Parse every value cell by its field's unit and the unit in its header, each distinct cell once per
     unit (``raw_codes``: the cells' codes as read); collect the problems. Returns the values (NaN when
     missing or wrong) and which cells are blank."""
@@ -150,7 +166,7 @@ def parse_value_cells(table_: SheetTable, cells: ValueCells, infos: dict[str, Fi
     if not size:
         return values, missing
     raw = cells.raw
-    field_at, fields = pd.factorize(cells.field_code)
+    field_at, fields = cells.field_index()
     hint_at, hints = pd.factorize(cells.unit_hint)  # no hint: -1
     unit_at, units = pd.factorize(np.array([infos[f].unit.value if f in infos else None for f in fields],
                                            dtype=object))  # a field we do not know: -1
