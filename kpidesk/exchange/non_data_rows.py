@@ -96,7 +96,8 @@ def row_summary_reason(cells: Sequence[object]) -> str | None:
 def _word_reasons(factorized: Sequence[tuple[np.ndarray, np.ndarray]], size: int) -> np.ndarray:
     """Per row, the reason of the first cell naming a summary line ('' where none does), from each column's
     codes and distinct cells (a blank's code, -1, picks the '' added at the end)."""
-    reasons = np.full(size, "", dtype=object)
+    reasons = np.empty(size, dtype=object)
+    reasons.fill("")  # the one empty text in every cell (np.full would convert it for each)
     for codes, distinct in factorized:
         found = [total_reason(v) or "" for v in distinct]
         if not any(found):

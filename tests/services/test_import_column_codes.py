@@ -71,6 +71,7 @@ def test_a_long_preview_from_the_readers_codes_equals_one_that_hashes_every_colu
     with office.session() as session:
         again = preview_import(session, path, actor=ADMIN)
     assert len(from_codes.rows) > 300
+    assert set(from_codes.rows["column"]) == {"数值"} and from_codes.rows["unit_hint"].isna().all()
     pd.testing.assert_frame_equal(from_codes.rows, again.rows)
     assert [str(p) for p in from_codes.problems] == [str(p) for p in again.problems]
     assert {p.code for p in from_codes.problems} == {"unknown_staff", "bad_value", "unknown_field", "impossible",

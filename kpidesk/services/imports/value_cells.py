@@ -102,11 +102,18 @@ def value_cells(rows: np.ndarray, column, field_code, raw, unit_hint) -> ValueCe
     """Value cells to parse; each of the last four is an object array or one value for all."""
     def objects(values) -> np.ndarray:
         if not isinstance(values, np.ndarray):
-            return np.full(len(rows), values, dtype=object)
+            return _repeat(values, len(rows))
         return np.asarray(values, dtype=object)
 
     return ValueCells(np.asarray(rows, dtype=np.int64), objects(column), objects(field_code), objects(raw),
                       objects(unit_hint))
+
+
+def _repeat(value: object, size: int) -> np.ndarray:
+    """One object ``size`` times (np.full would make a new copy of a text for every cell)."""
+    array = np.empty(size, dtype=object)
+    array.fill(value)
+    return array
 
 
 def long_cells(table_: SheetTable, index: dict[str, str], problems: list[ImportProblem]
