@@ -2,8 +2,8 @@
 parsed by its field's unit, every distinct cell once per unit, with a problem at the exact place of each
 one that cannot be read.
 
-The cells' codes found when the sheet was read (``SheetTable.codes``) are used, so no column of a long
-file is hashed again here.
+A long file's field and value columns are worked on from the codes found when the sheet was read
+(``SheetTable.codes``): their 100,000 cells are not hashed again here.
 """
 
 from __future__ import annotations
