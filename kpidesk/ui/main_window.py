@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from kpidesk.ui.file_drop import ImportFileDrops
     from kpidesk.ui.later_text import StatusMessages
     from kpidesk.ui.opening import Opened
+    from kpidesk.ui.pages.results.ahead import AheadComputation
     from kpidesk.ui.tasks import Task
     from kpidesk.ui.welcome import WelcomeDialog
 
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 
 DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
 MAX_RECENT = 8
-RESULTS_AHEAD_DELAY_MS = 500  # after the page on screen has started loading what it shows
+RESULTS_AHEAD_DELAY_MS = 250  # after the last task ended: the page on screen is filled and painted by then
 
 
 class _Placeholder(QWidget):
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._shortcuts: list[tuple[QAction, object]] = []
         self._plain_sidebar_icons = True  # until finish_after_paint
         self._results_ahead = False  # the current period is to be computed for Results once the window idles
+        self._ahead: AheadComputation | None = None
 
         self._build_central()
         self._build_actions()
@@ -103,7 +105,7 @@ class MainWindow(QMainWindow):
         ctx.period_changed.connect(self._on_period_changed)
         ctx.changed.connect(self._on_changes)
         ctx.language_changed.connect(self._on_language_changed)
-        ctx.tasks.busy_changed.connect(self._compute_results_ahead)
+        ctx.tasks.busy_changed.connect(self._on_busy_changed)
         self.file_drops: ImportFileDrops | None = None  # installed after the first paint
         self.retranslate()
         self._restore_geometry()
@@ -640,19 +642,39 @@ class MainWindow(QMainWindow):
         self.ctx.set_database(opened.db, period)
         self.retranslate()
         self.database_ready.emit()
-        self._results_ahead = True
-        QTimer.singleShot(RESULTS_AHEAD_DELAY_MS, self, self._compute_results_ahead)
+        self._results_ahead = True  # started once the page's loading has ended (``_on_busy_changed``)
 
-    def _compute_results_ahead(self, busy: bool = False) -> None:
-        """Once the page on screen has loaded, compute the current period for the Results page in the
-        background, so a first click there shows a filled table (see ``ui.pages.results.ahead``)."""
-        if not self._results_ahead or busy or self.ctx.tasks.busy:
+    @property
+    def results_ahead(self) -> AheadComputation | None:
+        """The quiet computation of the current period for Results, while one is under way."""
+        return self._ahead
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if not busy and self._results_ahead:
+            QTimer.singleShot(RESULTS_AHEAD_DELAY_MS, self, self._compute_results_ahead)
+
+    def _compute_results_ahead(self) -> None:
+        """Once the page on screen has loaded and the window idles, compute the current period for the
+        Results page quietly, so a first click there shows a filled table (see ``ui.pages.results.ahead``).
+        Work the user starts meanwhile cancels it; it is tried again when the window idles again."""
+        if not self._results_ahead or self.ctx.tasks.busy or self._ahead is not None:
             return
         self._results_ahead = False
-        if self.current_page_key() != "results":
-            from kpidesk.ui.pages.results.ahead import compute_results_ahead
+        if self.current_page_key() == "results":
+            return
+        from kpidesk.ui.pages.results.ahead import compute_results_ahead
 
-            compute_results_ahead(self.ctx, self)
+        self._ahead = compute_results_ahead(self.ctx, self)
+        if self._ahead is not None and not self._ahead.finished:
+            self._ahead.ended.connect(self._results_ahead_ended)
+        else:
+            self._ahead = None
+
+    def _results_ahead_ended(self, cancelled: bool) -> None:
+        self._ahead = None
+        if cancelled and self.ctx.db is not None:
+            self._results_ahead = True
+            self._on_busy_changed(self.ctx.tasks.busy)
 
     def _on_database_changed(self) -> None:
         for key, widget in list(self.pages.items()):
@@ -887,5 +909,8 @@ class MainWindow(QMainWindow):
             if callable(closing) and closing() is False:
                 event.ignore()
                 return
+        self._results_ahead = False
+        if self._ahead is not None:
+            self._ahead.cancel()  # its worker stops at the next step, so closing does not wait for it
         self.ctx.close()
         super().closeEvent(event)
