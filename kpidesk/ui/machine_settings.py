@@ -7,8 +7,6 @@ a write is checked by the same parser, so a wrong value fails where it is writte
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -36,12 +34,14 @@ class MachineSetting(Generic[T]):
 
     def read(self, settings: QSettings) -> T:
         raw = settings.value(self.key)
-        if raw is None:
-            return copy.copy(self.default)  # a caller may change what it reads; the default must stay
-        try:
-            return self.parse(raw)
-        except (TypeError, ValueError):
-            return copy.copy(self.default)
+        if raw is not None:
+            try:
+                return self.parse(raw)
+            except (TypeError, ValueError):
+                pass
+        import copy  # here, not at the top: the first window reads its settings before its first paint
+
+        return copy.copy(self.default)  # a caller may change what it reads; the default must stay
 
     def write(self, settings: QSettings, value: T) -> None:
         stored = self.encode(value)
@@ -97,6 +97,8 @@ def _language(raw: Any) -> str:
 
 
 def _column_widths(raw: Any) -> dict[str, int]:
+    import json  # the only settings held as JSON belong to a page, read after the first paint
+
     value = json.loads(_text(raw))
     if not isinstance(value, dict):
         raise TypeError("expected column name → width")
@@ -108,6 +110,8 @@ def _as_list(values: tuple[str, ...]) -> list[str]:
 
 
 def _as_json(widths: dict[str, int]) -> str:
+    import json
+
     return json.dumps(widths)
 
 
