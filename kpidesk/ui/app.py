@@ -4,28 +4,32 @@ Heavy libraries (SQLAlchemy's ORM, pandas, matplotlib, reportlab) are not import
 first paint; the database is opened by a worker once the window is on screen. Error reporting (the log
 file's handlers) is installed right after that paint too.
 
-PySide6's source scan is switched off as soon as this module loads, before it imports anything of ours:
-every module imported after PySide6 would otherwise have its source read (see ``pyside_source_scan``).
+PySide6's source scan is switched off as soon as this module loads, before it imports anything else:
+every module imported after PySide6 would otherwise have its source read (see ``pyside_source_scan``),
+typing's alone about a millisecond. When PySide6 is not loaded yet, the scan is switched off again right
+after this module loads it.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
-from PySide6.QtWidgets import QApplication
-
 from kpidesk.ui.pyside_source_scan import skip_pyside_source_scan
+
+skip_pyside_source_scan()  # when the caller loaded PySide6 first (the start-up bench, the tests)
+
+import sys  # noqa: E402  (each import below would be read by the scan, were it still on)
+from collections.abc import Callable, Sequence  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+skip_pyside_source_scan()  # when this module loaded PySide6 itself
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QMessageLogContext, QtMsgType
 
     from kpidesk.ui.main_window import MainWindow
-
-skip_pyside_source_scan()
 
 ORGANISATION = "KPI Desk"
 APPLICATION = "KPI Desk"

@@ -205,3 +205,19 @@ def test_the_bundled_cjk_font_is_loaded_when_the_system_lacks_it(qapp, monkeypat
     loaded.clear()
     assert app.register_cjk_font(qapp) == CJK_FONT_NAME and loaded == []  # the system's copy serves
     assert CJK_FONT_NAME in qapp.font().families()
+
+
+SCAN_PROBE = r"""
+from PySide6.QtCore import QObject
+from shibokensupport import feature
+read = []
+scan = feature._mod_uses_pyside
+feature._mod_uses_pyside = lambda module: read.append(module.__name__) or scan(module)
+import kpidesk.ui.app
+print("read:" + ",".join(read))
+"""
+
+
+def test_loading_the_app_after_pyside6_reads_the_source_of_none_of_its_imports():
+    read = _start(SCAN_PROBE).strip().partition("read:")[2].split(",")
+    assert set(read) <= {"__future__", "io", "kpidesk.ui.pyside_source_scan"}, read  # not typing, logging, …
