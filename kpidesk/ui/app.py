@@ -138,14 +138,13 @@ def apply_language(settings: QSettings) -> str:
 def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None):
     """The main window with its context; tests and benchmarks pass their own settings/tasks/dialogs (the
     real ones are made when first used, after the first paint)."""
-    from kpidesk.services.actor import Actor
     from kpidesk.ui.context import AppContext
     from kpidesk.ui.main_window import MainWindow
 
     settings = settings if settings is not None else QSettings()
     apply_language(settings)
-    ctx = AppContext(actor=Actor.local_owner(), tasks=tasks, dialogs=dialogs, settings=settings,
-                     qt_language_later=True)
+    # the actor is the operating-system login until someone logs in (made when first asked for)
+    ctx = AppContext(tasks=tasks, dialogs=dialogs, settings=settings, qt_language_later=True)
     window = MainWindow(ctx)
     return window
 

@@ -57,7 +57,7 @@ class AppContext(QObject):
     def __init__(
         self,
         *,
-        actor: Actor,
+        actor: Actor | None = None,
         tasks: TaskRunner | None = None,
         dialogs: Dialogs | None = None,
         settings: QSettings | None = None,
@@ -65,7 +65,8 @@ class AppContext(QObject):
         qt_language_later: bool = False,
     ) -> None:
         """``qt_language_later``: Qt's own texts and number formats follow the language only once
-        ``apply_qt_language`` is called (the main window does so after its first paint, which shows none)."""
+        ``apply_qt_language`` is called (the main window does so after its first paint, which shows none).
+        Without ``actor`` the operating-system login acts (``Actor.local_owner``), made when first asked for."""
         super().__init__(parent)
         self._forget_hooks: list[Callable[[], None]] = []
         self._actor = actor
@@ -136,11 +137,15 @@ class AppContext(QObject):
     # -- who acts, and what is remembered for them ---------------------------------------------------
     @property
     def actor(self) -> Actor:
+        if self._actor is None:  # the window's first frame needs nobody: the actor's module loads after it
+            from kpidesk.services.actor import Actor
+
+            self._actor = Actor.local_owner()
         return self._actor
 
     @actor.setter
     def actor(self, actor: Actor) -> None:
-        if actor == self._actor:
+        if actor == self.actor:
             return
         self.forget_cached()
         self._actor = actor

@@ -432,9 +432,9 @@ class MainWindow(QMainWindow):
         return next((p for p in self._periods if p.code == code), None)
 
     def _may_open_periods(self) -> bool:
-        actor = self.ctx.actor
-        if self.ctx.db is None or self.ctx.read_only or actor is None:
+        if self.ctx.db is None or self.ctx.read_only:
             return False  # and nothing heavy is imported before the first paint
+        actor = self.ctx.actor
         from kpidesk.services.safety.access import Permission, can
 
         return can(actor, Permission.PERIODS_MANAGE)

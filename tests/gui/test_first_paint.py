@@ -23,6 +23,7 @@ DEFERRED = ("sqlalchemy", "pandas", "matplotlib", "reportlab", "numpy", "logging
             # made when first used: the workers, the dialogs, the kept results, Qt's own translations
             "kpidesk.ui.tasks", "kpidesk.ui.dialogs", "kpidesk.services.appraisal.result_cache",
             "kpidesk.services.progress", "kpidesk.errors", "kpidesk.ui.qt_language",
+            "kpidesk.services.actor", "dataclasses",
             # read a settings file's JSON, follow the system's language, find files in a zipped package
             "json", "locale", "importlib.resources")
 
@@ -151,8 +152,9 @@ def test_a_context_left_to_make_its_workers_and_dialogs_makes_them_when_asked(qa
     from kpidesk.ui.dialogs import Dialogs
     from kpidesk.ui.tasks import TaskRunner
 
-    ctx = AppContext(actor=Actor("boss"), settings=ui_settings)
-    assert ctx._tasks is None and ctx._dialogs is None
+    ctx = AppContext(settings=ui_settings)
+    assert ctx._tasks is None and ctx._dialogs is None and ctx._actor is None
+    assert ctx.actor == Actor.local_owner() and ctx.actor is ctx.actor  # the login, made when asked for
     ctx.close()  # closing never made the workers just to stop them
     assert ctx._tasks is None
     assert isinstance(ctx.tasks, TaskRunner) and ctx.tasks is ctx.tasks
