@@ -566,26 +566,35 @@ class MainWindow(QMainWindow):
             default = opening.default_database_path()
             if default.is_file() and default.stat().st_size > 0:
                 actor = self.ctx.actor
-                self._open(lambda: opening.open_file(default, actor), welcome_if_empty=True)
+                self._open(lambda: opening.open_file(default, actor), welcome_if_empty=True, quiet=True)
                 return
             self.show_welcome()
             return
         actor = self.ctx.actor
-        self._open(lambda: opening.open_file(target, actor))
+        self._open(lambda: opening.open_file(target, actor), quiet=True)
 
     def _set_opening(self, opening_now: bool) -> None:
         self._opening = opening_now
         self.retranslate()
 
-    def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False) -> Task:
+    def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False,
+              quiet: bool = False) -> Task:
+        """Open in the background. ``quiet``: no garbage collection while the file opens (opening loads
+        SQLAlchemy, the models and the services, and the collector's passes over what they make cost tens
+        of milliseconds of the start); not for building a demo or a library, which makes far more objects."""
         from kpidesk.ui import opening
+        from kpidesk.ui.gc_pause import quiet_imports
         from kpidesk.ui.tasks import Task
 
         self._set_opening(True)
         modules = self._first_page_modules()
 
         def open_and_warm():
-            opened = work()
+            if quiet:
+                with quiet_imports():
+                    opened = work()
+            else:
+                opened = work()
             opening.warm_imports(modules)
             return opened
 
@@ -765,7 +774,7 @@ class MainWindow(QMainWindow):
         from kpidesk.ui import opening
 
         actor = self.ctx.actor
-        return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase))
+        return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase), quiet=True)
 
     def connect_to_server(self) -> Task | None:
         """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""

@@ -223,3 +223,23 @@ print("read:" + ",".join(read))
 def test_loading_the_app_after_pyside6_reads_the_source_of_none_of_its_imports():
     read = _start(SCAN_PROBE).strip().partition("read:")[2].split(",")
     assert set(read) <= {"__future__", "io", "kpidesk.ui.pyside_source_scan"}, read  # not typing, logging, …
+
+
+def test_a_file_opens_with_the_collector_paused_and_leaves_it_running(make_window, demo_db, monkeypatch):
+    import gc
+
+    from kpidesk.ui import opening
+
+    path = demo_db.path
+    demo_db.dispose()
+    collecting: list[bool] = []
+    open_file = opening.open_file
+
+    def recording(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return open_file(*args, **kwargs)
+
+    monkeypatch.setattr(opening, "open_file", recording)
+    assert gc.isenabled()
+    window = make_window(opened_on=path)
+    assert window.ctx.db is not None and collecting == [False] and gc.isenabled()
