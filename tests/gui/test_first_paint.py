@@ -23,7 +23,7 @@ DEFERRED = ("sqlalchemy", "pandas", "matplotlib", "reportlab", "numpy", "logging
             # made when first used: the workers, the dialogs, the kept results, Qt's own translations
             "kpidesk.ui.tasks", "kpidesk.ui.dialogs", "kpidesk.services.appraisal.result_cache",
             "kpidesk.services.progress", "kpidesk.errors", "kpidesk.ui.qt_language",
-            "kpidesk.services.actor", "dataclasses",
+            "kpidesk.services.actor", "dataclasses", "getpass",
             # read a settings file's JSON, follow the system's language, find files in a zipped package
             "json", "locale", "importlib.resources")
 
