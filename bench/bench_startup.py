@@ -82,6 +82,9 @@ def check_usable(*_args):
     app.quit()
 
 def start():
+    # the workers are made when first used: watched from here, before anything can run, so the probe
+    # does not make them (and import them) before the first frame as the application itself does not
+    window.ctx.tasks.busy_changed.connect(check_usable)
     after_first_paint(window)
     window.start(sys.argv[1])
 
@@ -89,7 +92,6 @@ probe = FirstPaint()
 window.installEventFilter(probe)
 window.first_painted.connect(start)
 window.database_ready.connect(check_usable)
-window.ctx.tasks.busy_changed.connect(check_usable)
 window.show()
 app.exec()
 """

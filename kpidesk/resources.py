@@ -9,22 +9,35 @@ reportlab, Qt and gettext need.
 
 from __future__ import annotations
 
-import atexit
 from contextlib import ExitStack
-from importlib.resources import as_file, files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 #: What ``_bundled`` holds, and where each lives in a source checkout (relative to the repository top).
 BUNDLED_SOURCES = {"resources": "resources", "forms": "forms", "guide": "docs"}
 
-_keep_open = ExitStack()
-atexit.register(_keep_open.close)
+_keep_open: ExitStack | None = None  # what as_file extracted, kept until the program ends
+
+
+def _package() -> Traversable:
+    """The kpidesk package as a folder: where this file lies when it is a file on disk (a checkout, a wheel,
+    a frozen app with its files), which is what ``files("kpidesk")`` gives then too; otherwise through
+    :mod:`importlib.resources` (a zipped package), whose modules the first window's paint does not wait
+    for in the usual case."""
+    here = Path(__file__)
+    if here.is_file():
+        return here.parent
+    from importlib.resources import files
+
+    return files("kpidesk")
 
 
 def bundled(name: str) -> Traversable:
     """The shipped folder ``name`` (a key of :data:`BUNDLED_SOURCES`) as installed, else from the checkout."""
-    package = files("kpidesk")
+    package = _package()
     installed = package.joinpath("_bundled", name)
     if installed.is_dir():
         return installed
@@ -45,7 +58,17 @@ def _checkout_folder(package: Traversable, relative: str) -> Traversable | None:
 
 def bundled_path(name: str) -> Path:
     """:func:`bundled` as a real folder, valid for the life of the process."""
-    return _keep_open.enter_context(as_file(bundled(name)))
+    global _keep_open
+    folder = bundled(name)
+    if isinstance(folder, Path):
+        return folder  # what as_file gives for a folder already on disk
+    import atexit
+    from importlib.resources import as_file
+
+    if _keep_open is None:
+        _keep_open = ExitStack()
+        atexit.register(_keep_open.close)
+    return _keep_open.enter_context(as_file(folder))
 
 
 RESOURCES = bundled_path("resources")

@@ -4,27 +4,32 @@ Heavy libraries (SQLAlchemy's ORM, pandas, matplotlib, reportlab) are not import
 first paint; the database is opened by a worker once the window is on screen. Error reporting (the log
 file's handlers) is installed right after that paint too.
 
-PySide6's source scan is switched off as soon as this module loads, before it imports anything of ours:
-every module imported after PySide6 would otherwise have its source read (see ``pyside_source_scan``).
+PySide6's source scan is switched off as soon as this module loads, before it imports anything else:
+every module imported after PySide6 would otherwise have its source read (see ``pyside_source_scan``),
+typing's alone about a millisecond. When PySide6 is not loaded yet, the scan is switched off again right
+after this module loads it.
 """
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QCoreApplication, QMessageLogContext, QSettings, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
-from PySide6.QtWidgets import QApplication
-
 from kpidesk.ui.pyside_source_scan import skip_pyside_source_scan
 
-if TYPE_CHECKING:
-    from kpidesk.ui.main_window import MainWindow
+skip_pyside_source_scan()  # when the caller loaded PySide6 first (the start-up bench, the tests)
 
-skip_pyside_source_scan()
+import sys  # noqa: E402  (each import below would be read by the scan, were it still on)
+from collections.abc import Callable, Sequence  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+skip_pyside_source_scan()  # when this module loaded PySide6 itself
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMessageLogContext, QtMsgType
+
+    from kpidesk.ui.main_window import MainWindow
 
 ORGANISATION = "KPI Desk"
 APPLICATION = "KPI Desk"
@@ -41,11 +46,9 @@ def register_cjk_font(app: QApplication) -> str | None:
     The default font is named by the concrete family it resolves to, not by a generic name such as
     "Sans Serif": the generic names are pointed at the CJK font below, so a generic first family would
     make every Latin letter, "…" included, come from the CJK font."""
-    from kpidesk.resources import CJK_FONT_FILE, CJK_FONT_NAME
+    from kpidesk.resources import CJK_FONT_NAME
 
-    font_id = QFontDatabase.addApplicationFont(str(CJK_FONT_FILE))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-    family = CJK_FONT_NAME if CJK_FONT_NAME in families else (families[0] if families else None)
+    family = CJK_FONT_NAME if QFontDatabase.hasFamily(CJK_FONT_NAME) else _load_bundled_cjk_font()
     if family is None:
         return None
     font = QFont(app.font())
@@ -56,6 +59,16 @@ def register_cjk_font(app: QApplication) -> str | None:
         if generic and generic != family and family not in QFont.substitutes(generic):
             QFont.insertSubstitution(generic, family)
     return family
+
+
+def _load_bundled_cjk_font() -> str | None:
+    """The bundled font's family, loaded for the application; only when the system lacks that family, as
+    reading its 5 MB file again delays the first frame by several milliseconds for the same glyphs."""
+    from kpidesk.resources import CJK_FONT_FILE, CJK_FONT_NAME
+
+    font_id = QFontDatabase.addApplicationFont(str(CJK_FONT_FILE))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return CJK_FONT_NAME if CJK_FONT_NAME in families else (families[0] if families else None)
 
 
 def latin_ui_family(font: QFont, cjk_family: str) -> str | None:
@@ -123,22 +136,24 @@ def apply_language(settings: QSettings) -> str:
 
 
 def build_window(settings: QSettings | None = None, *, tasks=None, dialogs=None):
-    """The main window with its context; tests and benchmarks pass their own settings/tasks/dialogs."""
-    from kpidesk.services.actor import Actor
+    """The main window with its context; tests and benchmarks pass their own settings/tasks/dialogs (the
+    real ones are made when first used, after the first paint)."""
     from kpidesk.ui.context import AppContext
-    from kpidesk.ui.dialogs import Dialogs
     from kpidesk.ui.main_window import MainWindow
-    from kpidesk.ui.tasks import TaskRunner
 
     settings = settings if settings is not None else QSettings()
     apply_language(settings)
-    ctx = AppContext(actor=Actor.local_owner(), tasks=tasks or TaskRunner(), dialogs=dialogs or Dialogs(),
-                     settings=settings)
+    # the actor is the operating-system login until someone logs in (made when first asked for)
+    ctx = AppContext(tasks=tasks, dialogs=dialogs, settings=settings, qt_language_later=True)
     window = MainWindow(ctx)
     return window
 
 
 def _qt_log_levels() -> dict[QtMsgType, int]:
+    import logging
+
+    from PySide6.QtCore import QtMsgType
+
     return {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
             QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
             QtMsgType.QtFatalMsg: logging.CRITICAL}
@@ -148,8 +163,11 @@ def install_error_reporting(window: MainWindow) -> Callable[[], None]:
     """An exception nothing caught (say, in a slot) is logged with its traceback and shown in the error
     dialog naming the log file; Qt's own messages go to the log too, its critical ones also to the dialog.
     Returns a function that restores the previous hooks."""
+    import logging
     import threading
     import traceback
+
+    from PySide6.QtCore import qInstallMessageHandler
 
     from kpidesk.i18n import _
     from kpidesk.logging_setup import configure_logging, install_excepthook, log_file

@@ -20,6 +20,7 @@ from kpidesk.i18n import current_language, on_language_changed
 
 if TYPE_CHECKING:
     from kpidesk.services.actor import Actor
+    from kpidesk.services.appraisal.result_cache import ResultCache
     from kpidesk.services.safety.database import Database
     from kpidesk.ui.dialogs import Dialogs
     from kpidesk.ui.tasks import TaskRunner
@@ -56,50 +57,95 @@ class AppContext(QObject):
     def __init__(
         self,
         *,
-        actor: Actor,
-        tasks: TaskRunner,
-        dialogs: Dialogs,
+        actor: Actor | None = None,
+        tasks: TaskRunner | None = None,
+        dialogs: Dialogs | None = None,
         settings: QSettings | None = None,
         parent: QObject | None = None,
+        qt_language_later: bool = False,
     ) -> None:
+        """``qt_language_later``: Qt's own texts and number formats follow the language only once
+        ``apply_qt_language`` is called (the main window does so after its first paint, which shows none).
+        Without ``actor`` the operating-system login acts (``Actor.local_owner``), made when first asked for."""
         super().__init__(parent)
         self._forget_hooks: list[Callable[[], None]] = []
         self._actor = actor
-        from kpidesk.services.appraisal.result_cache import ResultCache
-
-        #: The last computed results of a few periods, shown at once by the Results page while it computes
-        #: them again (see ``ui.pages.results.ahead``); emptied with every other cache.
-        self.kept_results: ResultCache = ResultCache(capacity=3)
-        self.on_forget(self.kept_results.clear)
-        self.tasks = tasks
-        self.dialogs = dialogs
+        # made when first used, so the window's first frame waits neither for them nor for their modules
+        self._kept_results: ResultCache | None = None
+        self.on_forget(self._forget_kept_results)
+        self._tasks = tasks
+        self._dialogs = dialogs
         self.settings = settings if settings is not None else QSettings()
         self.db: Database | None = None
         self.period_code: str | None = None
         self._settling = 0
         self.language = current_language()
+        self._qt_language: str | None = None  # the language Qt's own texts were last set to
+        if not qt_language_later:
+            self.apply_qt_language()
         ref = weakref.ref(self)
-        from kpidesk.ui.qt_language import apply_qt_language
-
-        apply_qt_language(self.language)
 
         def relay(language: str) -> None:
             me = ref()
             if me is not None and _alive(me):
                 me.language = language
-                apply_qt_language(language)
+                me.apply_qt_language()
                 me.language_changed.emit(language)
 
         on_language_changed(relay)
 
+    def apply_qt_language(self) -> None:
+        """Qt's own dialogs and number formats in the context's language (again only when it changed)."""
+        if self._qt_language != self.language:
+            from kpidesk.ui.qt_language import apply_qt_language
+
+            apply_qt_language(self.language)
+            self._qt_language = self.language
+
+    @property
+    def tasks(self) -> TaskRunner:
+        """The workers (made when first asked for: nothing runs before the window's first paint)."""
+        if self._tasks is None:
+            from kpidesk.ui.tasks import TaskRunner
+
+            self._tasks = TaskRunner()
+        return self._tasks
+
+    @property
+    def dialogs(self) -> Dialogs:
+        """The modal questions (made when first asked for)."""
+        if self._dialogs is None:
+            from kpidesk.ui.dialogs import Dialogs
+
+            self._dialogs = Dialogs()
+        return self._dialogs
+
+    @property
+    def kept_results(self) -> ResultCache:
+        """The last computed results of a few periods, shown at once by the Results page while it computes
+        them again (see ``ui.pages.results.ahead``); emptied with every other cache."""
+        if self._kept_results is None:
+            from kpidesk.services.appraisal.result_cache import ResultCache
+
+            self._kept_results = ResultCache(capacity=3)
+        return self._kept_results
+
+    def _forget_kept_results(self) -> None:
+        if self._kept_results is not None:
+            self._kept_results.clear()
+
     # -- who acts, and what is remembered for them ---------------------------------------------------
     @property
     def actor(self) -> Actor:
+        if self._actor is None:  # the window's first frame needs nobody: the actor's module loads after it
+            from kpidesk.services.actor import Actor
+
+            self._actor = Actor.local_owner()
         return self._actor
 
     @actor.setter
     def actor(self, actor: Actor) -> None:
-        if actor == self._actor:
+        if actor == self.actor:
             return
         self.forget_cached()
         self._actor = actor
@@ -160,7 +206,8 @@ class AppContext(QObject):
             self.changed.emit(changes)
 
     def close(self) -> None:
-        self.tasks.shutdown()
+        if self._tasks is not None:
+            self._tasks.shutdown()
         self.forget_cached()
         if self.db is not None:
             self.db.dispose()

@@ -7,10 +7,7 @@ a write is checked by the same parser, so a wrong value fails where it is writte
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -24,24 +21,33 @@ def _identity(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
 class MachineSetting(Generic[T]):
     """One QSettings key: ``parse`` turns the stored value into ``T`` (ValueError/TypeError when it cannot),
-    ``encode`` turns ``T`` into what QSettings stores."""
+    ``encode`` turns ``T`` into what QSettings stores. A plain class rather than a dataclass: making a
+    dataclass costs about a millisecond, and the window reads its settings before its first paint."""
 
-    key: str
-    default: T
-    parse: Callable[[Any], T]
-    encode: Callable[[T], Any] = _identity
+    __slots__ = ("key", "default", "parse", "encode")
+
+    def __init__(self, key: str, default: T, parse: Callable[[Any], T],
+                 encode: Callable[[T], Any] = _identity) -> None:
+        self.key = key
+        self.default = default
+        self.parse = parse
+        self.encode = encode
+
+    def __repr__(self) -> str:
+        return f"MachineSetting({self.key!r}, default={self.default!r})"
 
     def read(self, settings: QSettings) -> T:
         raw = settings.value(self.key)
-        if raw is None:
-            return copy.copy(self.default)  # a caller may change what it reads; the default must stay
-        try:
-            return self.parse(raw)
-        except (TypeError, ValueError):
-            return copy.copy(self.default)
+        if raw is not None:
+            try:
+                return self.parse(raw)
+            except (TypeError, ValueError):
+                pass
+        import copy  # here, not at the top: the first window reads its settings before its first paint
+
+        return copy.copy(self.default)  # a caller may change what it reads; the default must stay
 
     def write(self, settings: QSettings, value: T) -> None:
         stored = self.encode(value)
@@ -97,6 +103,8 @@ def _language(raw: Any) -> str:
 
 
 def _column_widths(raw: Any) -> dict[str, int]:
+    import json  # the only settings held as JSON belong to a page, read after the first paint
+
     value = json.loads(_text(raw))
     if not isinstance(value, dict):
         raise TypeError("expected column name → width")
@@ -108,6 +116,8 @@ def _as_list(values: tuple[str, ...]) -> list[str]:
 
 
 def _as_json(widths: dict[str, int]) -> str:
+    import json
+
     return json.dumps(widths)
 
 

@@ -9,13 +9,12 @@ Opening a database always happens in the background; the window is painted befor
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
+from PySide6.QtGui import QAction, QActionGroup, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -39,18 +38,19 @@ from kpidesk.ui.icons import icon
 from kpidesk.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+
     from kpidesk.services.appraisal.use_cases import PeriodChoice
     from kpidesk.ui.file_drop import ImportFileDrops
     from kpidesk.ui.later_text import StatusMessages
     from kpidesk.ui.opening import Opened
+    from kpidesk.ui.pages.results.ahead import AheadComputation
     from kpidesk.ui.tasks import Task
     from kpidesk.ui.welcome import WelcomeDialog
 
-log = logging.getLogger(__name__)
-
 DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
 MAX_RECENT = 8
-RESULTS_AHEAD_DELAY_MS = 500  # after the page on screen has started loading what it shows
+RESULTS_AHEAD_DELAY_MS = 250  # after the last task ended: the page on screen is filled and painted by then
 
 
 class _Placeholder(QWidget):
@@ -90,9 +90,10 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self._periods: list[PeriodChoice] = []
         self.new_period_dialog: QWidget | None = None
-        self._shortcuts: list[tuple[QAction, object]] = []
+        self._shortcuts: list[tuple[QAction, str]] = []  # installed after the first paint
         self._plain_sidebar_icons = True  # until finish_after_paint
         self._results_ahead = False  # the current period is to be computed for Results once the window idles
+        self._ahead: AheadComputation | None = None
 
         self._build_central()
         self._build_actions()
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         ctx.period_changed.connect(self._on_period_changed)
         ctx.changed.connect(self._on_changes)
         ctx.language_changed.connect(self._on_language_changed)
-        ctx.tasks.busy_changed.connect(self._compute_results_ahead)
+        self._watching_tasks = False  # the workers are made with the first task, after the first paint
         self.file_drops: ImportFileDrops | None = None  # installed after the first paint
         self.retranslate()
         self._restore_geometry()
@@ -150,7 +151,9 @@ class MainWindow(QMainWindow):
         widest = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 2 * self.sidebar.spacing()
         self.sidebar.setMinimumWidth(widest + 4)
 
-    def _action(self, name: str, shortcut=None, slot=None, icon_name: str | None = None) -> QAction:
+    def _action(self, name: str, shortcut: str | None = None, slot=None, icon_name: str | None = None) -> QAction:
+        """``shortcut``: the keys as text ("Ctrl+Shift+S"), or "standard:" and the name of the platform's
+        standard key (``QKeySequence.StandardKey``); set after the first paint (``install_shortcuts``)."""
         action = QAction(self)
         action.setObjectName(name)
         if icon_name:
@@ -162,17 +165,17 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.new_action = self._action("new", QKeySequence.StandardKey.New, self.new_database, "new")
-        self.open_action = self._action("open", QKeySequence.StandardKey.Open, self.choose_database, "open")
+        self.new_action = self._action("new", "standard:New", self.new_database, "new")
+        self.open_action = self._action("open", "standard:Open", self.choose_database, "open")
         self.server_action = self._action("server", None, self.connect_to_server)
-        self.save_copy_action = self._action("saveCopy", QKeySequence("Ctrl+Shift+S"), self.save_copy,
+        self.save_copy_action = self._action("saveCopy", "Ctrl+Shift+S", self.save_copy,
                                              "backup")  # Ctrl+S saves in the editors
         self.new_period_action = self._action("newPeriod", None, self.new_period, "add")
-        self.quit_action = self._action("quit", QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action = self._action("quit", "standard:Quit", self.close)
         # our own actions rather than QUndoGroup's: those keep the "Undo" prefix of the language they
         # were made in, so after a language switch the menu mixed two languages
-        self.undo_action = self._action("undo", QKeySequence.StandardKey.Undo, self.undo_group.undo, "undo")
-        self.redo_action = self._action("redo", QKeySequence.StandardKey.Redo, self.undo_group.redo, "redo")
+        self.undo_action = self._action("undo", "standard:Undo", self.undo_group.undo, "undo")
+        self.redo_action = self._action("redo", "standard:Redo", self.undo_group.redo, "redo")
         self.undo_group.canUndoChanged.connect(self.undo_action.setEnabled)
         self.undo_group.canRedoChanged.connect(self.redo_action.setEnabled)
         self.undo_group.undoTextChanged.connect(lambda _text: self._retranslate_undo())
@@ -180,12 +183,12 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.about_action = self._action("about", None, self.show_about)
-        self.guide_action = self._action("userGuide", QKeySequence.StandardKey.HelpContents, self.show_user_guide)
+        self.guide_action = self._action("userGuide", "standard:HelpContents", self.show_user_guide)
         self.log_folder_action = self._action("logFolder", None, self.open_log_folder)
         self.guide_window = None
         self.page_actions: list[QAction] = []
         for number, entry in enumerate(PAGES, start=1):
-            shortcut = QKeySequence(f"Ctrl+{number}") if number <= 9 else None
+            shortcut = f"Ctrl+{number}" if number <= 9 else None
             action = self._action(f"page_{entry.key}", shortcut, lambda _c=False, k=entry.key: self.show_page(k),
                                   entry.icon)
             self.page_actions.append(action)
@@ -387,7 +390,9 @@ class MainWindow(QMainWindow):
             cls = entry.load()
             widget = cls(self.ctx)
         except Exception as exc:  # a broken page must not take the window down
-            log.exception("cannot build page %s", entry.key)
+            import logging
+
+            logging.getLogger(__name__).exception("cannot build page %s", entry.key)
             self._placeholder(entry.key).label.setText(_("This page cannot be shown: {error}").format(error=exc))
             return
         self.stack.addWidget(widget)
@@ -427,9 +432,9 @@ class MainWindow(QMainWindow):
         return next((p for p in self._periods if p.code == code), None)
 
     def _may_open_periods(self) -> bool:
-        actor = self.ctx.actor
-        if self.ctx.db is None or self.ctx.read_only or actor is None:
+        if self.ctx.db is None or self.ctx.read_only:
             return False  # and nothing heavy is imported before the first paint
+        actor = self.ctx.actor
         from kpidesk.services.safety.access import Permission, can
 
         return can(actor, Permission.PERIODS_MANAGE)
@@ -502,13 +507,15 @@ class MainWindow(QMainWindow):
 
     def finish_after_paint(self) -> None:
         """What the first frame does not show, done once it is on screen (again, harmlessly, when a
-        database is adopted first): keyboard shortcuts, the white icons of a selected sidebar row and
-        the sidebar's scroll bar policy. Each needs Qt's ``Qt`` namespace or its key enumeration, whose
-        Python enums take tens of milliseconds to build."""
+        database is adopted first): Qt's own texts in our language (its dialogs), keyboard shortcuts,
+        the white icons of a selected sidebar row and the sidebar's scroll bar policy. Each needs Qt's
+        ``Qt`` namespace, its key or locale enumerations or a translation file, which take milliseconds
+        to build or read."""
         from PySide6.QtCore import Qt
 
         from kpidesk.ui.icons import sidebar_icon
 
+        self.ctx.apply_qt_language()
         self.install_shortcuts()
         if self.file_drops is None:
             from kpidesk.ui.file_drop import ImportFileDrops
@@ -523,8 +530,12 @@ class MainWindow(QMainWindow):
     def install_shortcuts(self) -> None:
         """Keyboard shortcuts are set after the first paint: converting them builds Qt's large key
         enumeration, which would otherwise delay the window by tens of milliseconds."""
+        from PySide6.QtGui import QKeySequence
+
         for action, shortcut in self._shortcuts:
-            action.setShortcut(QKeySequence(shortcut))
+            _keys, _sep, standard = shortcut.partition("standard:")
+            action.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, standard)) if standard
+                               else QKeySequence(shortcut))
         self._shortcuts.clear()
         self._tooltips_with_shortcuts()
 
@@ -533,6 +544,8 @@ class MainWindow(QMainWindow):
         shortcuts are installed no action has a key to name, so there is nothing to do."""
         if self._shortcuts:
             return
+        from PySide6.QtGui import QKeySequence
+
         for action in self.findChildren(QAction):
             keys = action.shortcut()
             if keys.isEmpty():
@@ -553,26 +566,35 @@ class MainWindow(QMainWindow):
             default = opening.default_database_path()
             if default.is_file() and default.stat().st_size > 0:
                 actor = self.ctx.actor
-                self._open(lambda: opening.open_file(default, actor), welcome_if_empty=True)
+                self._open(lambda: opening.open_file(default, actor), welcome_if_empty=True, quiet=True)
                 return
             self.show_welcome()
             return
         actor = self.ctx.actor
-        self._open(lambda: opening.open_file(target, actor))
+        self._open(lambda: opening.open_file(target, actor), quiet=True)
 
     def _set_opening(self, opening_now: bool) -> None:
         self._opening = opening_now
         self.retranslate()
 
-    def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False) -> Task:
+    def _open(self, work, *, label: str | None = None, welcome_if_empty: bool = False,
+              quiet: bool = False) -> Task:
+        """Open in the background. ``quiet``: no garbage collection while the file opens (opening loads
+        SQLAlchemy, the models and the services, and the collector's passes over what they make cost tens
+        of milliseconds of the start); not for building a demo or a library, which makes far more objects."""
         from kpidesk.ui import opening
+        from kpidesk.ui.gc_pause import quiet_imports
         from kpidesk.ui.tasks import Task
 
         self._set_opening(True)
         modules = self._first_page_modules()
 
         def open_and_warm():
-            opened = work()
+            if quiet:
+                with quiet_imports():
+                    opened = work()
+            else:
+                opened = work()
             opening.warm_imports(modules)
             return opened
 
@@ -640,19 +662,42 @@ class MainWindow(QMainWindow):
         self.ctx.set_database(opened.db, period)
         self.retranslate()
         self.database_ready.emit()
-        self._results_ahead = True
-        QTimer.singleShot(RESULTS_AHEAD_DELAY_MS, self, self._compute_results_ahead)
+        if not self._watching_tasks:
+            self._watching_tasks = True
+            self.ctx.tasks.busy_changed.connect(self._on_busy_changed)
+        self._results_ahead = True  # started once the page's loading has ended (``_on_busy_changed``)
 
-    def _compute_results_ahead(self, busy: bool = False) -> None:
-        """Once the page on screen has loaded, compute the current period for the Results page in the
-        background, so a first click there shows a filled table (see ``ui.pages.results.ahead``)."""
-        if not self._results_ahead or busy or self.ctx.tasks.busy:
+    @property
+    def results_ahead(self) -> AheadComputation | None:
+        """The quiet computation of the current period for Results, while one is under way."""
+        return self._ahead
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if not busy and self._results_ahead:
+            QTimer.singleShot(RESULTS_AHEAD_DELAY_MS, self, self._compute_results_ahead)
+
+    def _compute_results_ahead(self) -> None:
+        """Once the page on screen has loaded and the window idles, compute the current period for the
+        Results page quietly, so a first click there shows a filled table (see ``ui.pages.results.ahead``).
+        Work the user starts meanwhile cancels it; it is tried again when the window idles again."""
+        if not self._results_ahead or self.ctx.tasks.busy or self._ahead is not None:
             return
         self._results_ahead = False
-        if self.current_page_key() != "results":
-            from kpidesk.ui.pages.results.ahead import compute_results_ahead
+        if self.current_page_key() == "results":
+            return
+        from kpidesk.ui.pages.results.ahead import compute_results_ahead
 
-            compute_results_ahead(self.ctx, self)
+        self._ahead = compute_results_ahead(self.ctx, self)
+        if self._ahead is not None and not self._ahead.finished:
+            self._ahead.ended.connect(self._results_ahead_ended)
+        else:
+            self._ahead = None
+
+    def _results_ahead_ended(self, cancelled: bool) -> None:
+        self._ahead = None
+        if cancelled and self.ctx.db is not None:
+            self._results_ahead = True
+            self._on_busy_changed(self.ctx.tasks.busy)
 
     def _on_database_changed(self) -> None:
         for key, widget in list(self.pages.items()):
@@ -729,7 +774,7 @@ class MainWindow(QMainWindow):
         from kpidesk.ui import opening
 
         actor = self.ctx.actor
-        return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase))
+        return self._open(lambda: opening.open_file(path, actor, passphrase=passphrase), quiet=True)
 
     def connect_to_server(self) -> Task | None:
         """Open a PostgreSQL database shared by the office; its password goes to the system keyring."""
@@ -887,5 +932,8 @@ class MainWindow(QMainWindow):
             if callable(closing) and closing() is False:
                 event.ignore()
                 return
+        self._results_ahead = False
+        if self._ahead is not None:
+            self._ahead.cancel()  # its worker stops at the next step, so closing does not wait for it
         self.ctx.close()
         super().closeEvent(event)

@@ -10,10 +10,6 @@ does use ``__feature__`` still registers itself through that import.
 
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
-
 
 def skip_pyside_source_scan() -> bool:
     """True when the scan was switched off (False on a PySide6 without it: nothing to do)."""

@@ -19,7 +19,13 @@ from kpidesk.ui.app import build_window, make_application
 
 DEFERRED = ("sqlalchemy", "pandas", "matplotlib", "reportlab", "numpy", "logging.handlers", "PySide6.QtSvg",
             "kpidesk.logging_setup", "kpidesk.ui.opening", "kpidesk.ui.file_drop",
-            "kpidesk.services.appraisal.status_words")
+            "kpidesk.services.appraisal.status_words",
+            # made when first used: the workers, the dialogs, the kept results, Qt's own translations
+            "kpidesk.ui.tasks", "kpidesk.ui.dialogs", "kpidesk.services.appraisal.result_cache",
+            "kpidesk.services.progress", "kpidesk.errors", "kpidesk.ui.qt_language",
+            "kpidesk.services.actor", "dataclasses", "getpass",
+            # read a settings file's JSON, follow the system's language, find files in a zipped package
+            "json", "locale", "importlib.resources")
 
 app = make_application([])
 settings = QSettings(sys.argv[1], QSettings.Format.IniFormat)
@@ -34,6 +40,9 @@ class FirstPaint(QObject):
             loaded += sorted(m for m in sys.modules if m.startswith("kpidesk.ui.pages."))
             if "Qt" in vars(PySide6.QtCore):
                 loaded.append("Qt namespace")
+            import PySide6.QtGui
+            if "QKeySequence" in vars(PySide6.QtGui):
+                loaded.append("QKeySequence")
             print("loaded:" + ",".join(loaded), flush=True)
             print("placeholders:%d" % len(window.placeholders), flush=True)
             app.quit()
@@ -120,3 +129,117 @@ def test_a_page_chosen_before_a_database_opens_gets_its_own_placeholder(make_win
     shown = window.stack.currentWidget()
     assert shown is window.placeholders["results"] and shown is not window.placeholders["overview"]
     assert shown.label.text() == "No database is open."
+
+
+def test_what_is_made_when_first_used_is_made_then(painted_window, qtbot):
+    from PySide6.QtCore import QLocale
+
+    ctx = painted_window.ctx
+    assert ctx._tasks is not None and ctx._dialogs is not None  # the tests' own, given to the window
+    assert ctx._kept_results is None  # nothing computed yet, nothing kept
+    kept = ctx.kept_results
+    assert kept is ctx.kept_results  # made once
+    ctx.forget_cached()  # a new database or login empties it like every other cache
+    # Qt's own texts follow the window's language once the window is up
+    expected = QLocale.Language.Chinese if ctx.language == "zh_CN" else QLocale.Language.English
+    assert QLocale().language() == expected
+    assert painted_window.new_action.shortcut().toString() and painted_window.undo_action.shortcut().toString()
+
+
+def test_a_context_left_to_make_its_workers_and_dialogs_makes_them_when_asked(qapp, ui_settings):
+    from kpidesk.services.actor import Actor
+    from kpidesk.ui.context import AppContext
+    from kpidesk.ui.dialogs import Dialogs
+    from kpidesk.ui.tasks import TaskRunner
+
+    ctx = AppContext(settings=ui_settings)
+    assert ctx._tasks is None and ctx._dialogs is None and ctx._actor is None
+    assert ctx.actor == Actor.local_owner() and ctx.actor is ctx.actor  # the login, made when asked for
+    ctx.close()  # closing never made the workers just to stop them
+    assert ctx._tasks is None
+    assert isinstance(ctx.tasks, TaskRunner) and ctx.tasks is ctx.tasks
+    assert isinstance(ctx.dialogs, Dialogs) and ctx.dialogs is ctx.dialogs
+    ctx.close()
+
+
+def test_qt_language_waits_when_asked_and_follows_a_switch(qapp, ui_settings):
+    from PySide6.QtCore import QLocale
+
+    from kpidesk.i18n import current_language, set_language
+    from kpidesk.services.actor import Actor
+    from kpidesk.ui.context import AppContext
+    from kpidesk.ui.qt_language import apply_qt_language
+
+    before = current_language()
+    try:
+        set_language("zh_CN")
+        apply_qt_language("en")
+        ctx = AppContext(actor=Actor("boss"), settings=ui_settings, qt_language_later=True)
+        assert QLocale().language() == QLocale.Language.English  # not yet
+        ctx.apply_qt_language()
+        assert QLocale().language() == QLocale.Language.Chinese
+        set_language("en")  # a switch applies it at once
+        assert QLocale().language() == QLocale.Language.English
+        ctx.close()
+    finally:
+        set_language(before)
+        apply_qt_language(before)
+
+
+def test_the_bundled_cjk_font_is_loaded_when_the_system_lacks_it(qapp, monkeypatch):
+    from PySide6.QtGui import QFontDatabase
+
+    from kpidesk.resources import CJK_FONT_NAME
+    from kpidesk.ui import app
+
+    loaded: list[str] = []
+    add = QFontDatabase.addApplicationFont
+
+    def record(path: str) -> int:
+        loaded.append(path)
+        return add(path)
+
+    monkeypatch.setattr(QFontDatabase, "hasFamily", staticmethod(lambda _family: False))
+    monkeypatch.setattr(QFontDatabase, "addApplicationFont", staticmethod(record))
+    assert app.register_cjk_font(qapp) == CJK_FONT_NAME
+    assert loaded and loaded[0].endswith("wqy-microhei.ttc")
+    monkeypatch.setattr(QFontDatabase, "hasFamily", staticmethod(lambda family: family == CJK_FONT_NAME))
+    loaded.clear()
+    assert app.register_cjk_font(qapp) == CJK_FONT_NAME and loaded == []  # the system's copy serves
+    assert CJK_FONT_NAME in qapp.font().families()
+
+
+SCAN_PROBE = r"""
+from PySide6.QtCore import QObject
+from shibokensupport import feature
+read = []
+scan = feature._mod_uses_pyside
+feature._mod_uses_pyside = lambda module: read.append(module.__name__) or scan(module)
+import kpidesk.ui.app
+print("read:" + ",".join(read))
+"""
+
+
+def test_loading_the_app_after_pyside6_reads_the_source_of_none_of_its_imports():
+    read = _start(SCAN_PROBE).strip().partition("read:")[2].split(",")
+    assert set(read) <= {"__future__", "io", "kpidesk.ui.pyside_source_scan"}, read  # not typing, logging, …
+
+
+def test_a_file_opens_with_the_collector_paused_and_leaves_it_running(make_window, demo_db, monkeypatch):
+    import gc
+
+    from kpidesk.ui import opening
+
+    path = demo_db.path
+    demo_db.dispose()
+    collecting: list[bool] = []
+    open_file = opening.open_file
+
+    def recording(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return open_file(*args, **kwargs)
+
+    monkeypatch.setattr(opening, "open_file", recording)
+    assert gc.isenabled()
+    window = make_window(opened_on=path)
+    assert window.ctx.db is not None and collecting == [False] and gc.isenabled()

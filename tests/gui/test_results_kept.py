@@ -312,3 +312,70 @@ def test_a_result_computed_ahead_for_a_login_that_has_gone_is_dropped(window_on,
     held.release()
     assert compute_results_ahead(ctx, window) is not None  # the same call for the one still logged in keeps it
     assert _kept(ctx) is not None and compute_results_ahead(ctx, window) is None  # kept: nothing to compute
+
+
+def _ahead_waiting(window, held, qtbot):
+    """Hold the database pool and wait until the window has queued its computation ahead there."""
+    held.held = True
+    window.ctx.kept_results.clear()
+    window._results_ahead = True
+    window._on_busy_changed(False)
+    qtbot.waitUntil(lambda: window.results_ahead is not None and bool(held.waiting))
+    return window.results_ahead
+
+
+def test_the_computation_ahead_starts_after_the_page_on_screen_is_filled(window_on, demo_db, held, qtbot):
+    path = demo_db.path
+    demo_db.dispose()
+    started: list[str] = []
+    start = held.start
+
+    def record(runnable) -> None:
+        started.append("ahead" if type(runnable).__module__.endswith(".ahead") else "task")
+        start(runnable)
+
+    held.start = record
+    window = window_on(path)  # opened, and the page on screen loaded, all at once
+    page = window.pages[window.current_page_key()]
+    assert page.is_current() and not window.ctx.tasks.busy
+    assert "ahead" not in started and _kept(window.ctx) is None  # nothing computed ahead in the same turn
+    qtbot.waitUntil(lambda: _kept(window.ctx) is not None)
+    assert started[-1] == "ahead" and started.count("ahead") == 1
+
+
+def test_the_computation_ahead_never_makes_the_window_busy(window_on, demo_db, held, qtbot):
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    busy: list[bool] = []
+    window.ctx.tasks.busy_changed.connect(busy.append)
+    ahead = _ahead_waiting(window, held, qtbot)
+    assert not window.ctx.tasks.busy and busy == []  # under way, yet nobody waits for it
+    held.release()
+    assert ahead.finished and not ahead.cancelled and _kept(window.ctx) is not None
+    assert busy == [] and window.results_ahead is None
+
+
+def test_work_the_user_starts_stops_the_computation_ahead_which_resumes_once_idle(window_on, demo_db, held, qtbot):
+    from kpidesk.ui.tasks import Task
+
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    ahead = _ahead_waiting(window, held, qtbot)
+    done: list[int] = []
+    Task(window, lambda: 42).success(done.append).start()  # the user asks for something
+    assert ahead.token.cancelled
+    held.release()  # the computation ahead gives way at once; the user's work runs
+    assert done == [42] and ahead.cancelled and _kept(window.ctx) is None
+    qtbot.waitUntil(lambda: _kept(window.ctx) is not None)  # started again once the window idled
+    assert window.results_ahead is None
+
+
+def test_closing_the_window_stops_the_computation_ahead(window_on, demo_db, held, qtbot):
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    ahead = _ahead_waiting(window, held, qtbot)
+    window.close()
+    assert ahead.token.cancelled and window.ctx.db is None
