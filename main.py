@@ -1,13 +1,16 @@
 """Start the KPI Desk desktop application (also the entry point of the frozen ``kpidesk-gui``)."""
 
-import multiprocessing
+import sys
 
 # First of all: in a frozen app a printing or chart child process is this same program started again;
-# freeze_support runs the child's task and exits, instead of opening a second window.
-multiprocessing.freeze_support()
+# freeze_support runs the child's task and exits, instead of opening a second window. It does nothing
+# outside a frozen app, so a start from source does not load multiprocessing before its first frame.
+if getattr(sys, "frozen", False):
+    import multiprocessing
+
+    multiprocessing.freeze_support()
 
 if __name__ == "__main__":
-    import sys
     from pathlib import Path
 
     if Path(sys.argv[0]).stem == "kpidesk":  # the frozen app's command line, a link to this program

@@ -17,3 +17,18 @@ def test_switching_language_changes_messages():
     assert _("Database ready: {path}") != "Database ready: {path}"
     set_language("en")
     assert _("Database ready: {path}") == "Database ready: {path}"
+
+
+def test_chinese_is_found_by_its_language_alone_and_a_missing_catalogue_shows_the_source(monkeypatch, tmp_path):
+    import kpidesk.i18n as i18n
+
+    try:
+        set_language("zh")  # "zh" resolves to the shipped zh_CN catalogue
+        assert _("Database ready: {path}") != "Database ready: {path}"
+        monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path)  # no catalogue at all: English source strings
+        set_language("zh_CN")
+        assert i18n.current_language() == "zh_CN"
+        assert _("Database ready: {path}") == "Database ready: {path}"
+    finally:
+        monkeypatch.undo()
+        set_language("en")

@@ -44,16 +44,14 @@ def set_language(preference: str | None = None) -> str:
 
 
 def _catalogue(language: str) -> gettext.NullTranslations:
-    """The compiled catalogue of ``language`` ("zh_CN", else "zh"), read by our faster reader; the source
-    strings when there is none. The path is built here rather than by ``gettext.translation``, whose
-    search loads the ``locale`` module the window's first frame does not otherwise need."""
-    from kpidesk.i18n.catalogue import Catalogue
-
+    """The compiled catalogue of ``language`` ("zh_CN", else "zh"); the source strings when there is none.
+    The path is built here rather than by ``gettext.translation``, whose search loads the ``locale`` module
+    the window's first frame does not otherwise need."""
     for name in (language, language.partition("_")[0]):
         path = TRANSLATIONS_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo"
         try:
             with open(path, "rb") as file:
-                return Catalogue(file)
+                return gettext.GNUTranslations(file)
         except FileNotFoundError:
             continue
     return gettext.NullTranslations()
