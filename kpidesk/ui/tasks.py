@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, QThread, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kpidesk.errors import Cancelled, KpiDeskError
@@ -133,6 +133,41 @@ class _Runnable(QRunnable):
                 self.signals.progress.emit(step)
 
 
+PAINT_WAIT_MS = 150  # the longest a task waits for the paints it is held back for
+PAINT_QUIET_MS = 40  # no paint began for this long after the last one began: the widget is painted
+
+
+class _PaintGate(QObject):
+    """Calls ``then`` once ``widget`` has painted and no further paint followed for ``PAINT_QUIET_MS`` (a
+    filled table paints twice: once filled, once more after its delayed layout), or after
+    ``PAINT_WAIT_MS`` however it paints (covered, or repainting all the time)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.widget, self.then = widget, then
+        self.opened = False
+        self.quiet = QTimer(self)
+        self.quiet.setSingleShot(True)
+        self.quiet.setInterval(PAINT_QUIET_MS)
+        self.quiet.timeout.connect(self.open)
+        widget.installEventFilter(self)
+        QTimer.singleShot(PAINT_WAIT_MS, self, self.open)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.widget and event.type() == QEvent.Type.Paint:
+            self.quiet.start()
+        return False
+
+    def open(self) -> None:
+        if self.opened:
+            return
+        self.opened = True
+        self.quiet.stop()
+        if _alive(self.widget):
+            self.widget.removeEventFilter(self)
+        self.then()
+
+
 def _accepts(fn: Callable[..., Any], name: str) -> bool:
     """Whether fn takes a keyword ``name`` (directly or through ``**kwargs``)."""
     try:
@@ -180,6 +215,8 @@ class Task(QObject):
         self._dialog: QProgressDialog | None = None
         self._timer: QTimer | None = None
         self._finished = False
+        self._paint_gate: _PaintGate | None = None
+        self._after_paint_of: QWidget | None = None
 
     # -- chainable set-up ---------------------------------------------------------------------------
     def with_progress(self, label: str, *, cancellable: bool = True) -> Task:
@@ -197,6 +234,15 @@ class Task(QObject):
     def rendering(self) -> Task:
         """Run on the rendering pool (charts, PDFs), beside the database writer."""
         self._pool = self.ctx.tasks.render_pool
+        return self
+
+    def after_paint(self, widget: QWidget | None) -> Task:
+        """Hand the work to its pool only once ``widget`` has painted what was just put in it (or
+        ``PAINT_WAIT_MS`` passed): a worker running Python takes the interpreter lock the UI thread's paint
+        keeps asking for, and a big table's first paint took three times as long beside one. The task
+        counts as running meanwhile; a hidden widget, or a pool that runs work on the calling thread (no
+        competition there), starts it now."""
+        self._after_paint_of = widget
         return self
 
     def success(self, callback: Callable[[Any], None]) -> Task:
@@ -229,8 +275,21 @@ class Task(QObject):
             self._timer.setSingleShot(True)
             self._timer.timeout.connect(self._show_dialog)
             self._timer.start(self.ctx.tasks.progress_delay_ms)
+        widget = self._after_paint_of
+        if widget is not None and _alive(widget) and widget.isVisible() and isinstance(self._pool, QThreadPool):
+            self._paint_gate = _PaintGate(widget, lambda: self._hand_over(runnable), self)
+            return self
         self._pool.start(runnable)
         return self
+
+    def _hand_over(self, runnable: QRunnable) -> None:
+        """The painted widget's gate opened: the work goes to its pool (unless cancelled meanwhile)."""
+        self._paint_gate = None
+        if self.token.cancelled:  # the window closed meanwhile: the work must not start after its shutdown
+            self.error = Cancelled(_("Cancelled; nothing was changed."))
+            self._finish()
+            return
+        self._pool.start(runnable)
 
     def cancel(self) -> None:
         self.token.cancel()

@@ -245,10 +245,12 @@ class ResultsPage(Page):
         self._loads += 1
         number = self._loads
         kept = self.results_cache.get(db, actor, period, language)
-        if kept is not None and kept is not self.data:
+        shown_kept = kept is not None and kept is not self.data
+        if shown_kept:
             self._show(kept, fresh=False)
         self._set_refreshing(self.data is not None)
-        task = Task(self, load_results, db, actor, period)
+        # the kept result is painted before the worker competes with the paint for the interpreter lock
+        task = Task(self, load_results, db, actor, period).after_paint(self.table.viewport() if shown_kept else None)
         if with_progress:
             task.with_progress(_("Recomputing {period}…").format(period=period))
         self.last_task = task.success(lambda data: self._computed(number, db, actor, language, data)) \
