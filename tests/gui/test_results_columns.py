@@ -60,3 +60,19 @@ def test_choosing_the_same_group_again_does_not_filter_again(main_window):
     assert asked == [] and page.proxy.rowCount() == shown
     page.proxy.set_group(None)
     assert page.proxy.rowCount() == page.model.rowCount()
+
+
+def test_the_table_model_takes_the_statuses_and_grades_the_worker_listed(main_window):
+    page = _results(main_window)
+    data = page.data
+    frame = data.scores.frame
+
+    def texts(values) -> list:
+        return [value if isinstance(value, str) else None for value in values]
+
+    assert data.statuses is not None and data.grade_codes is not None  # listed in the worker
+    assert {code: texts(values) for code, values in data.statuses.items()} == \
+        {code: texts(frame[f"{code}.status"]) for code in data.scores.kpi_codes}
+    assert texts(data.grade_codes) == texts(frame["grade_code"])
+    page.model.set_results(data)
+    assert page.model._statuses is data.statuses and page.model._grade_codes is data.grade_codes

@@ -71,6 +71,10 @@ class ResultsData:
     cells: list[list[Any]] | None = None  # ``table``'s values as plain Python, prepared in the worker
     #: per department, team or position name (None: everyone), the KPI codes someone in it is appraised on
     kpis_in_use: dict[str | None, frozenset[str]] | None = None
+    #: per KPI code, each row's status, and each row's grade code: as the table model holds them, listed
+    #: in the worker (listing 30 categorical columns of 5,000 rows took the UI thread 10–20 ms)
+    statuses: dict[str, list[Any]] | None = None
+    grade_codes: list[Any] | None = None
 
     def same_table(self, other: ResultsData) -> bool:
         """Whether ``other`` shows exactly these rows, columns and scores (a refresh that changed nothing)."""
@@ -167,6 +171,12 @@ def coverage_text(value) -> str:
     return "—" if number != number else f"{number * 100:.0f}%"
 
 
+def row_statuses(scores: PeriodScores) -> dict[str, list[Any]]:
+    """Each KPI's status per row of the scores frame (None where the person is not appraised on it)."""
+    frame = scores.frame
+    return {code: list(frame[f"{code}.status"]) for code in scores.kpi_codes}
+
+
 def plain_cells(table: pd.DataFrame) -> list[list[Any]]:
     """The table's values as the table model holds them; building them here keeps 20–40 ms of a 500-person
     table off the UI thread."""
@@ -210,7 +220,8 @@ def _load_results(db, actor, period: str, progress: ProgressCallback | None,
                        responses=read.responses, signoffs=read.signoffs, curve=read.curve, forced=read.forced,
                        rater_stats=read.rater_stats, gaps=read.gaps, finalized_at=read.finalized_at,
                        finalized_by=read.finalized_by, cells=plain_cells(table),
-                       kpis_in_use=kpis_in_use_by_group(read.scores))
+                       kpis_in_use=kpis_in_use_by_group(read.scores), statuses=row_statuses(read.scores),
+                       grade_codes=list(read.scores.frame["grade_code"]))
     steps = RESULTS_STEPS
     report(progress, steps, steps, _("Done"))
     return data

@@ -55,8 +55,9 @@ class ResultsModel(DataFrameModel):
             self.set_frame(None)
             return
         frame = data.scores.frame
-        self._statuses = {code: list(frame[f"{code}.status"]) for code in data.scores.kpi_codes}
-        self._grade_codes = list(frame["grade_code"])
+        self._statuses = data.statuses if data.statuses is not None else \
+            {code: list(frame[f"{code}.status"]) for code in data.scores.kpi_codes}
+        self._grade_codes = data.grade_codes if data.grade_codes is not None else list(frame["grade_code"])
         self._kinds = ["kpi" if key in self._statuses else key for key in data.column_keys]
         self._column_statuses = [self._statuses.get(key) for key in data.column_keys]
         self.set_frame(data.table)
