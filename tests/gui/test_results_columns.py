@@ -76,3 +76,23 @@ def test_the_table_model_takes_the_statuses_and_grades_the_worker_listed(main_wi
     assert texts(data.grade_codes) == texts(frame["grade_code"])
     page.model.set_results(data)
     assert page.model._statuses is data.statuses and page.model._grade_codes is data.grade_codes
+
+
+def test_plain_cells_hold_what_the_table_model_would_make_of_each_value():
+    import numpy as np
+    import pandas as pd
+
+    from kpidesk.ui.models import _plain
+    from kpidesk.ui.pages.results.data import plain_cells
+
+    frame = pd.DataFrame({
+        "score": [1.5, np.nan, -0.0], "rank": [1, 2, 3], "team": ["一组", None, np.nan],
+        "status": pd.Categorical(["ok", None, "ok"]), "day": pd.to_datetime(["2025-01-01", None, "2025-02-03"]),
+        "flagged": [True, False, True], "mixed": pd.Series([np.float64(2.5), np.int64(3), pd.NA], dtype=object).values,
+        "count": pd.array([1, None, 3], dtype="Int64"),
+    }, index=[7, 8, 9])
+    expected = [[_plain(value) for value in row] for row in frame.itertuples(index=False, name=None)]
+    cells = plain_cells(frame)
+    assert cells == expected
+    assert [[type(value) for value in row] for row in cells] == [[type(value) for value in row] for row in expected]
+    assert plain_cells(frame.iloc[:, :0]) == [[], [], []]

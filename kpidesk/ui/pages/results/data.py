@@ -178,11 +178,27 @@ def row_statuses(scores: PeriodScores) -> dict[str, list[Any]]:
 
 
 def plain_cells(table: pd.DataFrame) -> list[list[Any]]:
-    """The table's values as the table model holds them; building them here keeps 20–40 ms of a 500-person
-    table off the UI thread."""
+    """The table's values as the table model holds them (``models._plain`` of each), built here to keep them
+    off the UI thread. Column by column: numbers are listed by numpy and only their gaps replaced, text is
+    kept as it is, and only other values go through the conversion one by one (all 180,000 cells of a
+    5,000-person table one by one took the worker 0.15 s)."""
     from kpidesk.ui.models import _plain  # the table model's own conversion, so both hold the same values
 
-    return [[_plain(value) for value in row] for row in table.itertuples(index=False, name=None)]
+    columns = [_plain_column(table.iloc[:, position], _plain) for position in range(table.shape[1])]
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _row in range(len(table))]
+
+
+def _plain_column(column: pd.Series, plain) -> list[Any]:
+    import numpy as np
+
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+    if kind == "f":
+        return [None if value != value else value for value in column.to_numpy().tolist()]  # NaN: a gap
+    if kind in ("i", "u", "b"):
+        return column.to_numpy().tolist()
+    if kind == "O":
+        return [value if type(value) is str else plain(value) for value in column]
+    return [plain(value) for value in column]
 
 
 def warm_up_charts() -> None:
