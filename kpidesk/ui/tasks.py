@@ -134,7 +134,7 @@ class _Runnable(QRunnable):
 
 
 PAINT_WAIT_MS = 150  # the longest a task waits for the paints it is held back for
-PAINT_QUIET_MS = 40  # no paint began for this long after the last one began: the widget is painted
+PAINT_QUIET_MS = 40  # no paint for this long after the last one ended: the widget is painted
 
 
 class _PaintGate(QObject):
@@ -154,8 +154,8 @@ class _PaintGate(QObject):
         QTimer.singleShot(PAINT_WAIT_MS, self, self.open)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.widget and event.type() == QEvent.Type.Paint:
-            self.quiet.start()
+        if watched is self.widget and event.type() == QEvent.Type.Paint and not self.opened:
+            QTimer.singleShot(0, self, self.quiet.start)  # in the next turn: counted from the paint's end
         return False
 
     def open(self) -> None:
