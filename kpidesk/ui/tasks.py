@@ -168,6 +168,12 @@ class _PaintGate(QObject):
         self.then()
 
 
+def when_painted(widget: QWidget, then: Callable[[], None], parent: QObject) -> None:
+    """Call ``then`` in a later turn, once ``widget`` has painted and stayed quiet (see ``_PaintGate``), so
+    what ``then`` builds is not laid out and painted in the same turn as the widget itself."""
+    _PaintGate(widget, then, parent)
+
+
 def _accepts(fn: Callable[..., Any], name: str) -> bool:
     """Whether fn takes a keyword ``name`` (directly or through ``**kwargs``)."""
     try:
