@@ -220,7 +220,12 @@ def load_results(db, actor, period: str, *, progress: ProgressCallback | None = 
     with quiet_imports():
         import kpidesk.services.appraisal.use_cases  # noqa: F401  (its modules are frozen out of collections)
     with collector_paused():  # its many new objects would start full collections that stall the UI thread
-        return _load_results(db, actor, period, progress, cancel)
+        data = _load_results(db, actor, period, progress, cancel)
+    with quiet_imports():
+        # the page's own modules, loaded here once (after the computation, when the window has long finished
+        # opening): compiling them took the UI thread some 40 ms when the page was first opened
+        import kpidesk.ui.pages.results.page  # noqa: F401
+    return data
 
 
 def _load_results(db, actor, period: str, progress: ProgressCallback | None,
