@@ -96,3 +96,12 @@ def test_plain_cells_hold_what_the_table_model_would_make_of_each_value():
     assert cells == expected
     assert [[type(value) for value in row] for row in cells] == [[type(value) for value in row] for row in expected]
     assert plain_cells(frame.iloc[:, :0]) == [[], [], []]
+
+
+def test_a_search_filters_the_rows_and_clearing_it_shows_all_again(main_window):
+    page = _results(main_window)
+    everyone = page.model.rowCount()
+    page.search.setText("CS001")
+    assert page.proxy.searching and 1 <= page.proxy.rowCount() < everyone
+    page.search.clear()
+    assert not page.proxy.searching and page.proxy.rowCount() == everyone

@@ -158,6 +158,7 @@ class ResultsProxy(SortFilterProxy):
         super().__init__(parent)
         self.group: str | None = None
         self.flagged_only = False
+        self.searching = False  # a search text is set (the page searches with setFilterFixedString)
 
     def set_group(self, group: str | None) -> None:
         """Filters again only when the group changes: each pass asks Python about every row (5,000 on a
@@ -175,7 +176,13 @@ class ResultsProxy(SortFilterProxy):
         self.flagged_only = flagged
         self.endFilterChange()
 
+    def setFilterFixedString(self, text: str) -> None:  # noqa: N802 (Qt's spelling)
+        self.searching = bool(text)
+        super().setFilterFixedString(text)
+
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+        if self.group is None and not self.flagged_only and not self.searching:
+            return True  # asked for each of 5,000 rows at every reset of the model: nothing to look at
         model = self.sourceModel()
         if not isinstance(model, ResultsModel) or model.data_ is None:
             return super().filterAcceptsRow(source_row, source_parent)
