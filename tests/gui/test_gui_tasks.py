@@ -7,7 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
 from kpidesk.errors import Cancelled, ValidationError
 from kpidesk.services.actor import Actor
@@ -162,3 +162,31 @@ def test_work_cancelled_while_held_for_a_paint_never_runs(threaded_ctx, qtbot):
         task.cancel()
     assert ran == [] and isinstance(task.error, Cancelled) and failures == [task.error]
     assert not threaded_ctx.tasks.busy
+
+
+def test_progress_in_the_window_is_a_panel_over_the_owner_and_esc_cancels(threaded_ctx, qtbot):
+    owner = _shown_owner(threaded_ctx, qtbot)
+    owner.activateWindow()
+    qtbot.waitActive(owner)
+    failures = []
+
+    def slow(progress=None, cancel=None):
+        for step in range(300):
+            cancel.raise_if_cancelled()
+            progress(Progress(step, 300, "working"))
+            time.sleep(0.01)
+        return "finished"
+
+    task = Task(owner, slow).with_progress("Slow work", in_window=True).failure(failures.append)
+    task.start()
+    qtbot.waitUntil(lambda: task._dialog is not None, timeout=3000)
+    panel = owner.findChild(QProgressDialog)
+    assert panel is not None and panel.isVisible() and not panel.isWindow()  # no window of its own
+    assert owner.rect().contains(panel.geometry())
+    qtbot.waitUntil(lambda: panel.value() > 0, timeout=3000)
+    assert panel.findChild(QPushButton) is not None  # Cancel is there to click as well
+    assert QApplication.activeWindow() is owner  # the window kept the activation (its views did not repaint)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        qtbot.keyClick(owner, Qt.Key.Key_Escape)
+    assert isinstance(failures[0], Cancelled)
+    assert task._dialog is None

@@ -249,7 +249,7 @@ class ResultsPage(Page):
         # the kept result is painted before the worker competes with the paint for the interpreter lock
         task = Task(self, load_results, db, actor, period).after_paint(self.table.viewport() if shown_kept else None)
         if with_progress:
-            task.with_progress(_("Recomputing {period}…").format(period=period))
+            task.with_progress(_("Recomputing {period}…").format(period=period), in_window=True)
         self.last_task = task.success(lambda data: self._computed(number, db, actor, language, data)) \
             .failure(lambda error: self._load_failed(number, error))
         if kept is not None and shown_kept and self._fill_after_paint():
