@@ -1,5 +1,6 @@
-"""Opening the Results page on a kept result: the page paints empty first and fills in a later turn, so
-building the page, filling the table and painting it never happen in one long turn of the event loop.
+"""Opening the Results page on a large kept result: the page paints empty first and fills in a later turn, so
+building the page, filling the table and painting it never happen in one long turn of the event loop; a
+small one is shown in the turn that shows the page (never blank).
 
 The window runs its tasks in real threads here (a test's synchronous pool shows the kept result at once).
 """
@@ -45,7 +46,23 @@ def threaded_window(qtbot, ui_settings, dialogs, demo_db):
     window.ctx.close()
 
 
-def test_a_kept_result_fills_the_table_after_its_first_paint_then_is_refreshed(threaded_window, qtbot):
+@pytest.fixture
+def large_from(monkeypatch):
+    """Every result counts as large (the demo office is small)."""
+    monkeypatch.setattr("kpidesk.ui.pages.results.page.FILL_AFTER_PAINT_ROWS", 1)
+
+
+def test_a_small_kept_result_is_in_the_table_when_the_page_shows(threaded_window, qtbot):
+    ctx = threaded_window.ctx
+    period = ctx.period_code
+    kept = load_results(ctx.db, ctx.actor, period)
+    ctx.kept_results.put(ctx.db, ctx.actor, period, kept, ctx.language)
+    page = threaded_window.show_page("results")
+    assert page.data is kept and page.model.rowCount() == len(kept.scores.frame) and page.refreshing
+    qtbot.waitUntil(lambda: not page.refreshing and not ctx.tasks.busy, timeout=20000)
+
+
+def test_a_kept_result_fills_the_table_after_its_first_paint_then_is_refreshed(threaded_window, qtbot, large_from):
     ctx = threaded_window.ctx
     period = ctx.period_code
     kept = load_results(ctx.db, ctx.actor, period)
@@ -65,7 +82,7 @@ def test_a_kept_result_fills_the_table_after_its_first_paint_then_is_refreshed(t
     assert page.data.same_table(kept) and shown[0] is kept
 
 
-def test_a_kept_result_waiting_for_a_paint_is_dropped_when_a_newer_load_came(threaded_window, qtbot):
+def test_a_kept_result_waiting_for_a_paint_is_dropped_when_a_newer_load_came(threaded_window, qtbot, large_from):
     ctx = threaded_window.ctx
     period = ctx.period_code
     kept = load_results(ctx.db, ctx.actor, period)

@@ -53,6 +53,7 @@ from kpidesk.ui.tasks import Task, when_painted
 from kpidesk.ui.widgets import Banner, SearchBox, Table, heading
 
 RESULT_CHANGES = Changes.RESULTS | Changes.ADJUSTMENTS
+FILL_AFTER_PAINT_ROWS = 2000  # a kept result this long is shown after the empty page's first paint
 PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Changes.FORMS | Changes.ADJUSTMENTS
 
 
@@ -252,7 +253,7 @@ class ResultsPage(Page):
             task.with_progress(_("Recomputing {period}…").format(period=period), in_window=True)
         self.last_task = task.success(lambda data: self._computed(number, db, actor, language, data)) \
             .failure(lambda error: self._load_failed(number, error))
-        if kept is not None and shown_kept and self._fill_after_paint():
+        if kept is not None and shown_kept and self._fill_after_paint(kept):
             when_painted(self.table.viewport(), lambda: self._show_kept_then_compute(number, kept, task), self)
             return task
         if kept is not None and shown_kept:
@@ -260,13 +261,13 @@ class ResultsPage(Page):
         self._set_refreshing(self.data is not None)
         return task.start()
 
-    def _fill_after_paint(self) -> bool:
+    def _fill_after_paint(self, kept: ResultsData) -> bool:
         """Whether a kept result waits for the empty table's paint: building the page, filling and laying out
-        5,000 rows and painting them all in one turn froze the window for 100–170 ms. Only when the table is
-        empty and on screen, and tasks run in threads (where a test's pool runs them at once, the result is
-        shown at once as well)."""
-        return self.data is None and self.table.viewport().isVisible() and \
-            isinstance(self.ctx.tasks.write_pool, QThreadPool)
+        5,000 rows and painting them all in one turn froze the window for 100–170 ms, while 500 rows take some
+        25 ms and are never shown blank. Only for a large result, when the table is empty and on screen, and
+        when tasks run in threads (where a test's pool runs them at once, the result is shown at once too)."""
+        return len(kept.scores.frame) >= FILL_AFTER_PAINT_ROWS and self.data is None and \
+            self.table.viewport().isVisible() and isinstance(self.ctx.tasks.write_pool, QThreadPool)
 
     def _show_kept_then_compute(self, number: int, kept: ResultsData, task: Task) -> None:
         if number != self._loads:
