@@ -82,12 +82,14 @@ def memory_mb() -> dict[str, float]:
 class Phases:
     """Runs each phase under the watchdog and keeps its wall time, processor time and stalls."""
 
-    def __init__(self, app, dog: Watchdog) -> None:
-        self.app, self.dog = app, dog
+    def __init__(self, app, dog: Watchdog, sampler: StallSampler | None = None) -> None:
+        self.app, self.dog, self.sampler = app, dog, sampler
         self.rows: list[tuple[str, float, float, dict[str, float]]] = []
         self.marks: dict[str, float] = {}
 
     def run(self, name: str, action, done) -> None:
+        if self.sampler is not None:
+            self.sampler.phase = name
         self.dog.start()
         begun, cpu = time.perf_counter(), time.process_time()
         self.marks["begun"] = begun
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     app, window, dialogs = shown_window(folder)
     dog = Watchdog()
     sampler = StallSampler(dog) if args.why else None
-    phases = Phases(app, dog)
+    phases = Phases(app, dog, sampler)
 
     phases.run("open the database", lambda: window.open_path(database),
                lambda: window.ctx.db is not None and idle(window))

@@ -105,6 +105,7 @@ class StallSampler:
         import threading
 
         self.dog, self.threshold = dog, threshold_ms / 1000
+        self.phase = ""  # the stacks are counted per phase, named by the bench
         self.main = threading.main_thread().ident
         self.seen: collections.Counter = collections.Counter()
         self.running = True
@@ -138,7 +139,7 @@ class StallSampler:
                     stack = traceback.extract_stack(frame)[-6:]
                     who = "UI" if ident == self.main else "worker"
                     line = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
-                    self.seen[f"[{who}] {line}"] += 1
+                    self.seen[(self.phase, f"[{who}] {line}")] += 1
 
     def report(self) -> None:
         import gc
@@ -147,8 +148,13 @@ class StallSampler:
         gc.callbacks.remove(self._gc)
         for ms, generation, thread in sorted(self.collections, reverse=True)[:8]:
             print(f"gc generation {generation} took {ms:.0f} ms in thread {thread}")
-        for stack, count in self.seen.most_common(30):
-            print(f"{count * 5:6d} ms  {stack}")
+        phases = list(dict.fromkeys(phase for phase, _stack in self.seen))
+        for phase in phases:
+            if phase:
+                print(f"-- {phase}")
+            stacks = [(stack, count) for (where, stack), count in self.seen.most_common() if where == phase]
+            for stack, count in stacks[:30 if len(phases) == 1 else 12]:
+                print(f"{count * 5:6d} ms  {stack}")
 
 
 def wait_for(app, done, timeout: float = 600.0) -> None:

@@ -32,13 +32,14 @@ class FrozenColumns(QTableView):
         self.setFrameShape(QTableView.Shape.NoFrame)
         # a line on the right edge marks where the scrolling columns pass under
         self.setStyleSheet("QTableView { border-right: 1px solid palette(mid); }")
+        self._frozen: list[int] = []  # what the last sync froze
         self._adopt_model()
         table.viewport().stackUnder(self)
         # by pixels, so a cell under the frozen columns can be brought out by exactly their width
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
 
         main = table.horizontalHeader()
-        main.sectionResized.connect(self._sync_columns)
+        main.sectionResized.connect(self._column_resized)
         main.sectionMoved.connect(self._sync_columns)
         main.sortIndicatorChanged.connect(self._sync_sort)
         table.verticalHeader().sectionResized.connect(self._sync_row)
@@ -69,10 +70,21 @@ class FrozenColumns(QTableView):
         self._sync_columns()
         self._sync_rows()
 
+    def _column_resized(self, column: int, old: int, new: int) -> None:
+        """A column of the table changed width: only a frozen one changes this view. Fitting a table's
+        columns resizes every one of them; going over all columns each time took the UI thread tens of
+        milliseconds (a column hidden or shown, sized from or to 0, may change which are frozen)."""
+        if old and new:
+            if column in self._frozen:
+                self.setColumnWidth(column, new)
+                self._place()
+            return
+        self._sync_columns()
+
     def _sync_columns(self, *_args) -> None:
-        """Which columns are frozen, in what order and how wide. Every column resized or moved in the table
-        comes here (fitting a table's columns resizes each of them), so no row is visited."""
+        """Which columns are frozen, in what order and how wide; no row is visited."""
         frozen = self.frozen_columns()
+        self._frozen = frozen
         own = self.horizontalHeader()
         for column in range(own.count()):
             self.setColumnHidden(column, column not in frozen)
@@ -118,7 +130,7 @@ class FrozenColumns(QTableView):
 
     def _place(self) -> None:
         table = self.table
-        width = sum(table.columnWidth(column) for column in self.frozen_columns())
+        width = sum(table.columnWidth(column) for column in self._frozen)
         left = table.frameWidth() + (table.verticalHeader().width() if table.verticalHeader().isVisible() else 0)
         height = table.viewport().height() + table.horizontalHeader().height()
         self.setGeometry(left, table.frameWidth(), width + 1, height)

@@ -16,7 +16,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from kpidesk.errors import Cancelled, KpiDeskError
@@ -133,6 +134,47 @@ class _Runnable(QRunnable):
                 self.signals.progress.emit(step)
 
 
+PAINT_WAIT_MS = 150  # the longest a task waits for the paints it is held back for
+PAINT_QUIET_MS = 40  # no paint for this long after the last one ended: the widget is painted
+
+
+class _PaintGate(QObject):
+    """Calls ``then`` once ``widget`` has painted and no further paint followed for ``PAINT_QUIET_MS`` (a
+    filled table paints twice: once filled, once more after its delayed layout), or after
+    ``PAINT_WAIT_MS`` however it paints (covered, or repainting all the time)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.widget, self.then = widget, then
+        self.opened = False
+        self.quiet = QTimer(self)
+        self.quiet.setSingleShot(True)
+        self.quiet.setInterval(PAINT_QUIET_MS)
+        self.quiet.timeout.connect(self.open)
+        widget.installEventFilter(self)
+        QTimer.singleShot(PAINT_WAIT_MS, self, self.open)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.widget and event.type() == QEvent.Type.Paint and not self.opened:
+            QTimer.singleShot(0, self, self.quiet.start)  # in the next turn: counted from the paint's end
+        return False
+
+    def open(self) -> None:
+        if self.opened:
+            return
+        self.opened = True
+        self.quiet.stop()
+        if _alive(self.widget):
+            self.widget.removeEventFilter(self)
+        self.then()
+
+
+def when_painted(widget: QWidget, then: Callable[[], None], parent: QObject) -> None:
+    """Call ``then`` in a later turn, once ``widget`` has painted and stayed quiet (see ``_PaintGate``), so
+    what ``then`` builds is not laid out and painted in the same turn as the widget itself."""
+    _PaintGate(widget, then, parent)
+
+
 def _accepts(fn: Callable[..., Any], name: str) -> bool:
     """Whether fn takes a keyword ``name`` (directly or through ``**kwargs``)."""
     try:
@@ -178,14 +220,20 @@ class Task(QObject):
         self._on_success: list[Callable[[Any], None]] = []
         self._on_failure: list[Callable[[BaseException], None]] = []
         self._dialog: QProgressDialog | None = None
+        self._in_window = False
         self._timer: QTimer | None = None
         self._finished = False
+        self._paint_gate: _PaintGate | None = None
+        self._after_paint_of: QWidget | None = None
 
     # -- chainable set-up ---------------------------------------------------------------------------
-    def with_progress(self, label: str, *, cancellable: bool = True) -> Task:
+    def with_progress(self, label: str, *, cancellable: bool = True, in_window: bool = False) -> Task:
         """Show a progress dialog if the work takes a while; fn gets ``progress=`` (a ProgressCallback)
-        and ``cancel=`` (a CancelToken) when its signature names them."""
-        self.label, self.cancellable = label, cancellable
+        and ``cancel=`` (a CancelToken) when its signature names them. ``in_window``: the dialog is a panel
+        over the owner instead of a window of its own, and Esc in the owner's window cancels. A window of its
+        own takes the activation from the main window, whose item views all repaint then: a 5,000-row table
+        repainted beside the running worker stalled the window 50–120 ms."""
+        self.label, self.cancellable, self._in_window = label, cancellable, in_window
         return self
 
     def writes(self, changes: Changes) -> Task:
@@ -197,6 +245,15 @@ class Task(QObject):
     def rendering(self) -> Task:
         """Run on the rendering pool (charts, PDFs), beside the database writer."""
         self._pool = self.ctx.tasks.render_pool
+        return self
+
+    def after_paint(self, widget: QWidget | None) -> Task:
+        """Hand the work to its pool only once ``widget`` has painted what was just put in it (or
+        ``PAINT_WAIT_MS`` passed): a worker running Python takes the interpreter lock the UI thread's paint
+        keeps asking for, and a big table's first paint took three times as long beside one. The task
+        counts as running meanwhile; a hidden widget, or a pool that runs work on the calling thread (no
+        competition there), starts it now."""
+        self._after_paint_of = widget
         return self
 
     def success(self, callback: Callable[[Any], None]) -> Task:
@@ -229,8 +286,21 @@ class Task(QObject):
             self._timer.setSingleShot(True)
             self._timer.timeout.connect(self._show_dialog)
             self._timer.start(self.ctx.tasks.progress_delay_ms)
+        widget = self._after_paint_of
+        if widget is not None and _alive(widget) and widget.isVisible() and isinstance(self._pool, QThreadPool):
+            self._paint_gate = _PaintGate(widget, lambda: self._hand_over(runnable), self)
+            return self
         self._pool.start(runnable)
         return self
+
+    def _hand_over(self, runnable: QRunnable) -> None:
+        """The painted widget's gate opened: the work goes to its pool (unless cancelled meanwhile)."""
+        self._paint_gate = None
+        if self.token.cancelled:  # the window closed meanwhile: the work must not start after its shutdown
+            self.error = Cancelled(_("Cancelled; nothing was changed."))
+            self._finish()
+            return
+        self._pool.start(runnable)
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -260,9 +330,29 @@ class Task(QObject):
             dialog.setCancelButton(None)
         dialog.canceled.connect(self._cancel_from_dialog)
         self._dialog = dialog
+        owner = self._owner_widget()
+        if self._in_window and owner is not None and owner.isVisible():
+            self._place_in(owner, dialog)  # before a value is set: the dialog shows itself then
         if self.last_progress is not None:
             self._update_dialog(self.last_progress)
         dialog.show()
+
+    def _place_in(self, owner: QWidget, dialog: QProgressDialog) -> None:
+        """The dialog as an opaque panel in the middle of ``owner``; Esc anywhere in its window cancels."""
+        dialog.setWindowFlags(Qt.WindowType.Widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        dialog.setAutoFillBackground(True)
+        dialog.setObjectName("progressPanel")
+        dialog.adjustSize()
+        width = min(max(dialog.width(), 360), owner.width())
+        dialog.setGeometry((owner.width() - width) // 2, max(0, (owner.height() - dialog.height()) // 3), width,
+                           dialog.height())
+        dialog.raise_()
+        # the dialog's own Esc shortcut (with a Cancel button) now works in the owner's window; it only reset
+        # the dialog, so it is made to cancel the work as the button does
+        for escape in dialog.findChildren(QShortcut):
+            escape.activated.disconnect()
+            escape.activated.connect(self._cancel_from_dialog)
 
     def _cancel_from_dialog(self) -> None:
         self.token.cancel()

@@ -54,9 +54,12 @@ class Table(QTableView):
             self._restored = True
             return
         if self.model() is not None and self.model().rowCount() > 0:
-            self.resizeColumnsToContents()
+            # each column measured, then sized once (as resizeColumnsToContents would, plus a margin and
+            # within limits): sizing every column twice relaid the table out twice per column
             for column in range(header.count() - 1):
-                header.resizeSection(column, min(max(header.sectionSize(column) + 16, 70), 320))
+                contents = max(self.sizeHintForColumn(column),
+                               0 if header.isHidden() else header.sectionSizeHint(column))
+                header.resizeSection(column, min(max(contents + 16, 70), 320))
             self._restored = True
 
     def _save(self, *_args) -> None:

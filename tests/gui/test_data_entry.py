@@ -455,3 +455,26 @@ def test_a_rejected_value_says_why_beside_the_cell(entry, window, qtbot):
     assert note.geometry().left() >= cell.right() or note.geometry().right() <= cell.left()  # beside, not over
     type_into(qtbot, entry, index, "30")
     assert not note.isVisible()
+
+
+def test_columns_out_of_view_show_their_title_at_once_and_fit_their_values_soon(entry, qtbot):
+    from kpidesk.ui import machine_settings as machine
+    from kpidesk.ui.pages.data_entry.page import MAX_COLUMN_WIDTH
+
+    view, header = entry.view, entry.view.horizontalHeader()
+    view.resize(260, 300)  # room for a few columns only
+    for column in range(entry.model.columnCount()):
+        header.resizeSection(column, 20)  # narrower than any title
+    machine.DATA_ENTRY_COLUMN_WIDTHS.write(entry.ctx.settings, {})  # not sizes the user chose
+    entry._fit_columns()
+    in_view = [c for c in range(entry.model.columnCount()) if header.sectionViewportPosition(c) < 260]
+    later = [c for c in range(entry.model.columnCount()) if c not in in_view]
+    assert later, "every column fits in view: the test shows nothing"
+    assert all(header.sectionSize(c) >= header.sectionSizeFromContents(c).width() for c in later)
+
+    def fitted(column: int) -> int:
+        contents = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+        return max(64, header.sectionSizeFromContents(column).width(), min(MAX_COLUMN_WIDTH, contents))
+
+    assert all(header.sectionSize(c) == fitted(c) for c in in_view)
+    qtbot.waitUntil(lambda: all(header.sectionSize(c) == fitted(c) for c in later))

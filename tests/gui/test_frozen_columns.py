@@ -73,3 +73,13 @@ def test_row_heights_follow_the_table_also_after_a_reset(qtbot):
     assert frozen.rowHeight(7) == table.rowHeight(7)
     assert frozen.rowHeight(1999) == table.rowHeight(1999) == 31
     assert frozen.visualRect(model.index(1999, 0)).top() == table.visualRect(model.index(1999, 3)).top()
+
+
+
+def test_after_a_move_the_newly_frozen_column_follows_its_resizes(qtbot):
+    table, frozen, _model = _frozen_table(qtbot)
+    table.horizontalHeader().moveSection(4, 0)
+    table.setColumnWidth(4, 93)
+    table.setColumnWidth(1, 71)  # no longer frozen: the frozen view keeps its width
+    assert frozen.columnWidth(4) == 93
+    assert frozen.width() == 93 + table.columnWidth(0) + 1

@@ -89,3 +89,23 @@ def test_table_remembers_column_widths(qtbot, ui_settings):
     second = make()
     assert second.horizontalHeader().sectionSize(1) == 237
     assert second.horizontalHeader().sortIndicatorSection() == 1
+
+
+def test_table_without_saved_columns_fits_them_to_contents_with_a_margin(qtbot, ui_settings):
+    from kpidesk.ui.widgets import Table
+
+    table = Table(ui_settings, "fitted")
+    qtbot.addWidget(table)
+    rows = ROWS + [Row("A name long enough to need more than the usual width of a column", 7, ROWS[0].day)]
+    model = RowsModel([Column("Name", lambda r: r.name), Column("Score", lambda r: r.score),
+                       Column("Day", lambda r: r.day)], rows, parent=table)
+    table.setModel(model)
+    reference = Table(ui_settings, "reference")  # Qt's own fit of the same kind of table, before margin and limits
+    qtbot.addWidget(reference)
+    reference.setModel(model)
+    reference.resizeColumnsToContents()
+    table.restore_columns()
+    header = table.horizontalHeader()
+    for column in range(header.count() - 1):
+        assert header.sectionSize(column) == min(max(reference.columnWidth(column) + 16, 70), 320)
+    assert header.sectionSize(0) == 320  # the long name is capped

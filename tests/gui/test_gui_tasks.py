@@ -7,7 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
 from kpidesk.errors import Cancelled, ValidationError
 from kpidesk.services.actor import Actor
@@ -103,3 +103,90 @@ def test_an_error_without_handler_is_shown_to_the_user(threaded_ctx, qtbot):
     with qtbot.waitSignal(task.done, timeout=5000):
         task.start()
     assert threaded_ctx.dialogs.messages("error") == ["weights sum to 95%"]
+
+
+def _shown_owner(threaded_ctx, qtbot) -> QWidget:
+    owner = QWidget()
+    owner.ctx = threaded_ctx
+    qtbot.addWidget(owner)
+    owner.resize(200, 100)
+    owner.show()
+    qtbot.waitExposed(owner)
+    return owner
+
+
+def test_work_held_for_a_paint_starts_after_the_widget_painted(threaded_ctx, qtbot):
+    from PySide6.QtCore import QEvent, QObject
+
+    owner = _shown_owner(threaded_ctx, qtbot)
+    painted: list[bool] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append(True)
+            return False
+
+    spy = PaintSpy(owner)
+    owner.installEventFilter(spy)
+    seen_paint_before_work: list[bool] = []
+    task = Task(owner, lambda: seen_paint_before_work.append(bool(painted))).after_paint(owner)
+    owner.update()
+    with qtbot.waitSignal(task.done, timeout=5000):
+        task.start()
+        assert threaded_ctx.tasks.busy  # counted as running while held back
+        assert threaded_ctx.tasks.write_pool.activeThreadCount() == 0  # not handed to the pool yet
+    assert task.ok and seen_paint_before_work == [True]
+
+
+def test_work_held_for_a_hidden_widget_starts_at_once(threaded_ctx, qtbot):
+    owner = _shown_owner(threaded_ctx, qtbot)
+    hidden = QWidget(owner)
+    hidden.hide()
+    go = threading.Event()
+    task = Task(owner, go.wait, 5).after_paint(hidden)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        task.start()
+        assert threaded_ctx.tasks.write_pool.activeThreadCount() == 1
+        go.set()
+    assert task.ok
+
+
+def test_work_cancelled_while_held_for_a_paint_never_runs(threaded_ctx, qtbot):
+    owner = _shown_owner(threaded_ctx, qtbot)
+    ran: list[bool] = []
+    failures: list[BaseException] = []
+    task = Task(owner, lambda: ran.append(True)).after_paint(owner).failure(failures.append)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        task.start()
+        task.cancel()
+    assert ran == [] and isinstance(task.error, Cancelled) and failures == [task.error]
+    assert not threaded_ctx.tasks.busy
+
+
+def test_progress_in_the_window_is_a_panel_over_the_owner_and_esc_cancels(threaded_ctx, qtbot):
+    owner = _shown_owner(threaded_ctx, qtbot)
+    owner.activateWindow()
+    qtbot.waitActive(owner)
+    failures = []
+
+    def slow(progress=None, cancel=None):
+        for step in range(300):
+            cancel.raise_if_cancelled()
+            progress(Progress(step, 300, "working"))
+            time.sleep(0.01)
+        return "finished"
+
+    task = Task(owner, slow).with_progress("Slow work", in_window=True).failure(failures.append)
+    task.start()
+    qtbot.waitUntil(lambda: task._dialog is not None, timeout=3000)
+    panel = owner.findChild(QProgressDialog)
+    assert panel is not None and panel.isVisible() and not panel.isWindow()  # no window of its own
+    assert owner.rect().contains(panel.geometry())
+    qtbot.waitUntil(lambda: panel.value() > 0, timeout=3000)
+    assert panel.findChild(QPushButton) is not None  # Cancel is there to click as well
+    assert QApplication.activeWindow() is owner  # the window kept the activation (its views did not repaint)
+    with qtbot.waitSignal(task.done, timeout=5000):
+        qtbot.keyClick(owner, Qt.Key.Key_Escape)
+    assert isinstance(failures[0], Cancelled)
+    assert task._dialog is None

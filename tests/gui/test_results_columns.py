@@ -60,3 +60,48 @@ def test_choosing_the_same_group_again_does_not_filter_again(main_window):
     assert asked == [] and page.proxy.rowCount() == shown
     page.proxy.set_group(None)
     assert page.proxy.rowCount() == page.model.rowCount()
+
+
+def test_the_table_model_takes_the_statuses_and_grades_the_worker_listed(main_window):
+    page = _results(main_window)
+    data = page.data
+    frame = data.scores.frame
+
+    def texts(values) -> list:
+        return [value if isinstance(value, str) else None for value in values]
+
+    assert data.statuses is not None and data.grade_codes is not None  # listed in the worker
+    assert {code: texts(values) for code, values in data.statuses.items()} == \
+        {code: texts(frame[f"{code}.status"]) for code in data.scores.kpi_codes}
+    assert texts(data.grade_codes) == texts(frame["grade_code"])
+    page.model.set_results(data)
+    assert page.model._statuses is data.statuses and page.model._grade_codes is data.grade_codes
+
+
+def test_plain_cells_hold_what_the_table_model_would_make_of_each_value():
+    import numpy as np
+    import pandas as pd
+
+    from kpidesk.ui.models import _plain
+    from kpidesk.ui.pages.results.data import plain_cells
+
+    frame = pd.DataFrame({
+        "score": [1.5, np.nan, -0.0], "rank": [1, 2, 3], "team": ["一组", None, np.nan],
+        "status": pd.Categorical(["ok", None, "ok"]), "day": pd.to_datetime(["2025-01-01", None, "2025-02-03"]),
+        "flagged": [True, False, True], "mixed": pd.Series([np.float64(2.5), np.int64(3), pd.NA], dtype=object).values,
+        "count": pd.array([1, None, 3], dtype="Int64"),
+    }, index=[7, 8, 9])
+    expected = [[_plain(value) for value in row] for row in frame.itertuples(index=False, name=None)]
+    cells = plain_cells(frame)
+    assert cells == expected
+    assert [[type(value) for value in row] for row in cells] == [[type(value) for value in row] for row in expected]
+    assert plain_cells(frame.iloc[:, :0]) == [[], [], []]
+
+
+def test_a_search_filters_the_rows_and_clearing_it_shows_all_again(main_window):
+    page = _results(main_window)
+    everyone = page.model.rowCount()
+    page.search.setText("CS001")
+    assert page.proxy.searching and 1 <= page.proxy.rowCount() < everyone
+    page.search.clear()
+    assert not page.proxy.searching and page.proxy.rowCount() == everyone

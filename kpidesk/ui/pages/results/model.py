@@ -55,8 +55,9 @@ class ResultsModel(DataFrameModel):
             self.set_frame(None)
             return
         frame = data.scores.frame
-        self._statuses = {code: list(frame[f"{code}.status"]) for code in data.scores.kpi_codes}
-        self._grade_codes = list(frame["grade_code"])
+        self._statuses = data.statuses if data.statuses is not None else \
+            {code: list(frame[f"{code}.status"]) for code in data.scores.kpi_codes}
+        self._grade_codes = data.grade_codes if data.grade_codes is not None else list(frame["grade_code"])
         self._kinds = ["kpi" if key in self._statuses else key for key in data.column_keys]
         self._column_statuses = [self._statuses.get(key) for key in data.column_keys]
         self.set_frame(data.table)
@@ -157,6 +158,7 @@ class ResultsProxy(SortFilterProxy):
         super().__init__(parent)
         self.group: str | None = None
         self.flagged_only = False
+        self.searching = False  # a search text is set (the page searches with setFilterFixedString)
 
     def set_group(self, group: str | None) -> None:
         """Filters again only when the group changes: each pass asks Python about every row (5,000 on a
@@ -174,7 +176,13 @@ class ResultsProxy(SortFilterProxy):
         self.flagged_only = flagged
         self.endFilterChange()
 
+    def setFilterFixedString(self, text: str) -> None:  # noqa: N802 (Qt's spelling)
+        self.searching = bool(text)
+        super().setFilterFixedString(text)
+
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+        if self.group is None and not self.flagged_only and not self.searching:
+            return True  # asked for each of 5,000 rows at every reset of the model: nothing to look at
         model = self.sourceModel()
         if not isinstance(model, ResultsModel) or model.data_ is None:
             return super().filterAcceptsRow(source_row, source_parent)
