@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import getpass
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -28,7 +28,11 @@ class Actor:
     def local_owner(cls) -> Actor:
         """Who acts while logins are off (single-user mode): the operating-system login, with every right,
         so the audit trail still names the person at the keyboard."""
-        return cls(name=_login_name(), role=Role.ADMIN)
+        try:
+            name = getpass.getuser()
+        except Exception:  # no login name available (some containers)
+            name = "user"
+        return cls(name=name, role=Role.ADMIN)
 
     @property
     def view_scope(self) -> tuple[str, str, int | None, tuple[int, ...]]:
@@ -36,21 +40,6 @@ class Actor:
         own forms), their role, their own employee record and their departments. Whatever is cached from
         their reads is filed under it, so nobody is handed what was read for a wider or another view."""
         return (self.name, str(self.role), self.employee_id, tuple(sorted(self.department_ids)))
-
-
-def _login_name() -> str:
-    """The operating-system login name, read from the environment as ``getpass.getuser`` reads it first;
-    getpass itself (and the terminal modules it loads) only when none is set."""
-    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        name = os.environ.get(variable)
-        if name:
-            return name
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name available (some containers)
-        return "user"
 
 
 PROGRAM_ACTOR = Actor(name="system", role=Role.ADMIN)
