@@ -47,18 +47,9 @@ def test_result_arrives_on_the_ui_thread_and_pages_hear_of_the_write(threaded_ct
 
 
 def test_progress_dialog_appears_late_and_cancel_stops_the_work(threaded_ctx, qtbot):
-    owner = QWidget()
-    owner.ctx = threaded_ctx
-    qtbot.addWidget(owner)
-    owner.show()
+    owner = _shown_owner(threaded_ctx, qtbot)
     failures = []
-
-    def slow(progress=None, cancel=None):
-        for step in range(200):
-            cancel.raise_if_cancelled()
-            progress(Progress(step, 200, "working"))
-            time.sleep(0.01)
-        return "finished"
+    slow = _slow_work(200)
 
     task = Task(owner, slow).with_progress("Slow work").failure(failures.append)
     task.start()
@@ -103,6 +94,18 @@ def test_an_error_without_handler_is_shown_to_the_user(threaded_ctx, qtbot):
     with qtbot.waitSignal(task.done, timeout=5000):
         task.start()
     assert threaded_ctx.dialogs.messages("error") == ["weights sum to 95%"]
+
+
+def _slow_work(steps: int):
+    """Work of ``steps`` 10 ms steps that reports each and stops when cancelled."""
+    def slow(progress=None, cancel=None):
+        for step in range(steps):
+            cancel.raise_if_cancelled()
+            progress(Progress(step, steps, "working"))
+            time.sleep(0.01)
+        return "finished"
+
+    return slow
 
 
 def _shown_owner(threaded_ctx, qtbot) -> QWidget:
@@ -169,13 +172,7 @@ def test_progress_in_the_window_is_a_panel_over_the_owner_and_esc_cancels(thread
     owner.activateWindow()
     qtbot.waitActive(owner)
     failures = []
-
-    def slow(progress=None, cancel=None):
-        for step in range(300):
-            cancel.raise_if_cancelled()
-            progress(Progress(step, 300, "working"))
-            time.sleep(0.01)
-        return "finished"
+    slow = _slow_work(300)
 
     task = Task(owner, slow).with_progress("Slow work", in_window=True).failure(failures.append)
     task.start()

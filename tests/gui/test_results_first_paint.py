@@ -52,11 +52,16 @@ def large_from(monkeypatch):
     monkeypatch.setattr("kpidesk.ui.pages.results.page.FILL_AFTER_PAINT_ROWS", 1)
 
 
+
+def _kept_current_period(ctx):
+    """The current period's results, computed now and kept as the window keeps them."""
+    kept = load_results(ctx.db, ctx.actor, ctx.period_code)
+    ctx.kept_results.put(ctx.db, ctx.actor, ctx.period_code, kept, ctx.language)
+    return kept
+
 def test_a_small_kept_result_is_in_the_table_when_the_page_shows(threaded_window, qtbot):
     ctx = threaded_window.ctx
-    period = ctx.period_code
-    kept = load_results(ctx.db, ctx.actor, period)
-    ctx.kept_results.put(ctx.db, ctx.actor, period, kept, ctx.language)
+    kept = _kept_current_period(ctx)
     page = threaded_window.show_page("results")
     assert page.data is kept and page.model.rowCount() == len(kept.scores.frame) and page.refreshing
     qtbot.waitUntil(lambda: not page.refreshing and not ctx.tasks.busy, timeout=20000)
@@ -64,9 +69,7 @@ def test_a_small_kept_result_is_in_the_table_when_the_page_shows(threaded_window
 
 def test_a_kept_result_fills_the_table_after_its_first_paint_then_is_refreshed(threaded_window, qtbot, large_from):
     ctx = threaded_window.ctx
-    period = ctx.period_code
-    kept = load_results(ctx.db, ctx.actor, period)
-    ctx.kept_results.put(ctx.db, ctx.actor, period, kept, ctx.language)
+    kept = _kept_current_period(ctx)
     page = threaded_window.page("results")
     spy = PaintRows(page.model, page)
     page.table.viewport().installEventFilter(spy)
@@ -84,9 +87,7 @@ def test_a_kept_result_fills_the_table_after_its_first_paint_then_is_refreshed(t
 
 def test_a_kept_result_waiting_for_a_paint_is_dropped_when_a_newer_load_came(threaded_window, qtbot, large_from):
     ctx = threaded_window.ctx
-    period = ctx.period_code
-    kept = load_results(ctx.db, ctx.actor, period)
-    ctx.kept_results.put(ctx.db, ctx.actor, period, kept, ctx.language)
+    kept = _kept_current_period(ctx)
     page = threaded_window.page("results")
     shown = []
     page.model.modelReset.connect(lambda: shown.append(page.model.data_))
