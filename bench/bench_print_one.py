@@ -24,7 +24,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,6 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from bench_ui_stall import wait_for  # noqa: E402 - the same wait, pumping the window's events
+from scratch import scratch_folder  # noqa: E402 - removed when the run ends
 
 PERIOD = "2025-11"
 PREVIEW_TARGET = 0.5
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-window", action="store_true")
     parser.add_argument("--no-cli", action="store_true")
     args = parser.parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="kpidesk-print-one-"))
+    folder = scratch_folder("kpidesk-print-one-")
     for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[variable] = str(folder / variable.lower())
     os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")

@@ -19,9 +19,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from scratch import scratch_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-bytecode", action="store_true",
                         help="compile every module from source on each start, as with PYTHONDONTWRITEBYTECODE")
     args = parser.parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="kpidesk-bench-"))
+    folder = scratch_folder("kpidesk-bench-")
     env = dict(os.environ)
     if "QT_QPA_PLATFORM" not in env:
         env["QT_QPA_PLATFORM"] = "xcb" if env.get("DISPLAY") else "offscreen"

@@ -18,7 +18,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+from scratch import scratch_folder  # noqa: E402 - removed when the run ends
 
 PERIOD = "2025-06"
 POSITIONS = ("客服代表", "客服代表", "客服代表", "投诉专员", "客户关系主管")
@@ -172,7 +173,7 @@ def idle(window) -> bool:
 
 def private_folder(prefix: str) -> Path:
     """A fresh folder that holds the run's home, settings, caches and log, so no user's files are touched."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder = scratch_folder(prefix)
     for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[variable] = str(folder / variable.lower())
     os.environ["KPIDESK_LOG"] = str(folder / "kpidesk.log")
