@@ -89,3 +89,30 @@ def test_the_values_kept_for_a_snapshot_are_listed_only_when_asked_for(db, actor
         loaded = load_period(s, resolve_period("2025-03"))
     assert "inputs" not in vars(loaded)  # a computation does not list them
     assert loaded.inputs[ids["E1"]] == {"csat": 88.7, "resolved": 9.0, "contacts": 10.0}
+
+
+def test_stored_columns_give_each_field_its_people_in_stored_order(db, actor):
+    """The database returns a period's rows as one list each of codes, people and values; split by field,
+    every field keeps its own rows in the order they were stored and blanks are left out."""
+    from sqlalchemy import select
+
+    from kpidesk.services.appraisal.stored_values import MEASUREMENT_SCALE, stored_columns
+    from kpidesk.store import models as m
+
+    ids = build_office(db, actor, months=("2025-01", "2025-02"))
+    put(db, actor, "2025-01", {ids["E2"]: {"resolved": 7, "contacts": Decimal("0.25")},
+                               ids["E1"]: {"contacts": 10, "resolved": None, "cost": 3}})
+    put(db, actor, "2025-02", {ids["E1"]: {"cost": Decimal("1.5")}})
+    with db.session() as s:
+        periods = dict(s.execute(select(m.PeriodRecord.code, m.PeriodRecord.id)).all())
+        january, february = periods["2025-01"], periods["2025-02"]
+        read = [(period, code, ids_.tolist(), (scaled / MEASUREMENT_SCALE).tolist())
+                for period, code, ids_, scaled in stored_columns(s, [january, february])]
+        only_cost = [code for _p, code, _i, _v in stored_columns(s, [january], ["cost", "nothing"])]
+    assert read == [
+        (january, "resolved", [ids["E2"]], [7.0]),
+        (january, "contacts", [ids["E2"], ids["E1"]], [0.25, 10.0]),
+        (january, "cost", [ids["E1"]], [3.0]),
+        (february, "cost", [ids["E1"]], [1.5]),
+    ]
+    assert only_cost == ["cost"]
