@@ -2,6 +2,7 @@
 through matplotlib), the import contracts pass, and long modules say why they are long."""
 
 import ast
+import os
 import pkgutil
 import re
 import subprocess
@@ -80,3 +81,26 @@ def test_long_services_and_ui_modules_say_why_at_their_top():
             if not LONG_REASON.search(first_line):
                 unexplained.append(f"{path.relative_to(root)} ({text.count(chr(10))} lines)")
     assert unexplained == [], "split these modules or give a reason at the top: " + ", ".join(unexplained)
+
+
+def test_the_data_entry_grid_is_read_without_pandas(_demo_template, tmp_path):
+    """Opening Data entry reads the period's sheet first and scores it after the grid is shown: the read
+    imports no pandas (a quarter of a second on the first open), only the scoring that follows does."""
+    import shutil
+
+    database = tmp_path / "demo.db"
+    shutil.copyfile(_demo_template, database)
+    code = (
+        "import sys\n"
+        "from kpidesk.services.actor import Actor\n"
+        "from kpidesk.store.db import open_database\n"
+        "from kpidesk.ui.pages.data_entry.model import load_entry_sheet\n"
+        f"sheet, _warnings = load_entry_sheet(open_database({str(database)!r}), Actor('admin'), '2025-12')\n"
+        "print(len(sheet.rows), len(sheet.values), 'pandas' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    rows, values, pandas_loaded = result.stdout.split()
+    assert int(rows) > 0 and int(values) > 0
+    assert pandas_loaded == "False"

@@ -36,7 +36,6 @@ from kpidesk.domain.scoring import (
 )
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
-from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.appraisal.stored_values import MEASUREMENT_SCALE, stored_columns
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
@@ -428,6 +427,9 @@ def _history(session: Session, period: Period, people: list[Appraisee], length: 
     for _ in range(length):
         current = current.previous()
         earlier.insert(0, current)
+    # pandas comes with the snapshot reader: imported here, not on the data-entry grid's way
+    from kpidesk.services.appraisal.snapshots import finalized_rows
+
     records = _records_for(session, earlier)
     row_of = {p.employee_id: i for i, p in enumerate(people)}
     grades = np.full((len(people), length), None, dtype=object)
