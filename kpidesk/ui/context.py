@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from kpidesk.i18n import current_language, on_language_changed
+from kpidesk.ui.user_input import UserInput
 
 if TYPE_CHECKING:
     from kpidesk.services.actor import Actor
@@ -79,6 +80,8 @@ class AppContext(QObject):
         self.db: Database | None = None
         self.period_code: str | None = None
         self._settling = 0
+        # the main window watches itself: background work that only prepares a later click waits for a pause
+        self.user_input = UserInput(self)
         self.language = current_language()
         self._qt_language: str | None = None  # the language Qt's own texts were last set to
         if not qt_language_later:

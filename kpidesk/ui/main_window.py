@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
 MAX_RECENT = 8
 RESULTS_AHEAD_DELAY_MS = 250  # after the last task ended: the page on screen is filled and painted by then
+RESULTS_AHEAD_PAUSE_MS = 1000  # … and no key press, click or wheel turn for this long (``ui.user_input``)
 
 
 class _Placeholder(QWidget):
@@ -516,6 +517,7 @@ class MainWindow(QMainWindow):
         from kpidesk.ui.icons import sidebar_icon
 
         self.ctx.apply_qt_language()
+        self.ctx.user_input.watch(self.windowHandle())
         self.install_shortcuts()
         if self.file_drops is None:
             from kpidesk.ui.file_drop import ImportFileDrops
@@ -679,8 +681,12 @@ class MainWindow(QMainWindow):
     def _compute_results_ahead(self) -> None:
         """Once the page on screen has loaded and the window idles, compute the current period for the
         Results page quietly, so a first click there shows a filled table (see ``ui.pages.results.ahead``).
-        Work the user starts meanwhile cancels it; it is tried again when the window idles again."""
+        It waits while the person types, clicks or scrolls; work they start meanwhile, or going on with
+        any of these, cancels it, and it is tried again when the window idles again."""
         if not self._results_ahead or self.ctx.tasks.busy or self._ahead is not None:
+            return
+        if self.ctx.user_input.paused_ms() < RESULTS_AHEAD_PAUSE_MS:
+            self.ctx.user_input.when_paused(RESULTS_AHEAD_PAUSE_MS, self._compute_results_ahead, self)
             return
         self._results_ahead = False
         if self.current_page_key() == "results":

@@ -379,3 +379,67 @@ def test_closing_the_window_stops_the_computation_ahead(window_on, demo_db, held
     ahead = _ahead_waiting(window, held, qtbot)
     window.close()
     assert ahead.token.cancelled and window.ctx.db is None
+
+
+def test_the_computation_ahead_waits_while_the_person_types_and_starts_once_they_pause(
+        window_on, demo_db, qtbot, monkeypatch):
+    import time
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    import kpidesk.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "RESULTS_AHEAD_PAUSE_MS", 400)
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    window.ctx.kept_results.clear()
+    window._results_ahead = True
+    typing_until = time.monotonic() + 1.0
+    while time.monotonic() < typing_until:  # a key every 100 ms for a second, well after the window idled
+        QTest.keyClick(window.windowHandle(), Qt.Key.Key_Shift)
+        window._on_busy_changed(False)
+        qtbot.wait(100)
+        assert _kept(window.ctx) is None and window.results_ahead is None
+    qtbot.waitUntil(lambda: _kept(window.ctx) is not None, timeout=5000)
+    assert window.ctx.user_input.paused_ms() >= 400
+
+
+def test_input_stops_the_computation_ahead_which_resumes_after_a_pause(window_on, demo_db, held, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    import kpidesk.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "RESULTS_AHEAD_PAUSE_MS", 200)
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    ahead = _ahead_waiting(window, held, qtbot)
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Shift)  # the person goes on
+    assert ahead.token.cancelled
+    held.release()
+    assert ahead.cancelled and _kept(window.ctx) is None
+    qtbot.waitUntil(lambda: _kept(window.ctx) is not None, timeout=5000)  # computed again once they paused
+
+
+def test_the_chart_modules_load_once_the_table_is_shown_and_no_work_runs(window_on, demo_db, held, qtbot, monkeypatch):
+    from kpidesk.ui.pages.results import page as results_page
+    from kpidesk.ui.tasks import Task
+
+    loads: list[bool] = []
+    monkeypatch.setattr(results_page, "_charts_warmed", False)
+    monkeypatch.setattr(results_page, "CHARTS_WARM_PAUSE_MS", 50)
+    monkeypatch.setattr(results_page, "warm_up_charts", lambda: loads.append(True))
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    page = window.show_page("results")
+    qtbot.waitUntil(lambda: page.data is not None and not page.refreshing)
+    held.held = True
+    Task(window, lambda: 1).start()  # the person's work, under way
+    qtbot.wait(500)
+    assert loads == []
+    held.release()
+    qtbot.waitUntil(lambda: loads == [True], timeout=3000)

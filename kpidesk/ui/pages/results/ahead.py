@@ -7,8 +7,9 @@ page shows it marked "Refreshing…" and computes the period again, so a write i
 
 The computation is quiet: it shows no progress, so it is not one of the ``TaskRunner``'s tasks and never
 makes the window busy (nothing waits for it, and a window counts as settled without it). It runs on the
-database pool, as every read does, and gives way to what the user asked for: as soon as any task starts it
-is cancelled at its next step, and the window may start it again once idle.
+database pool, as every read does, and gives way to the user: as soon as any task starts, or they press a
+key, click or turn the wheel (``ui.user_input``), it is cancelled at its next step, and the window may
+start it again once idle.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class AheadComputation(QObject):
         self._signals = _Signals()
         self._signals.ended.connect(self._end)
         ctx.tasks.busy_changed.connect(self._give_way)
+        ctx.user_input.came.connect(self.cancel)
 
     def start(self) -> AheadComputation:
         from kpidesk.ui.pages.results.data import load_results
@@ -84,6 +86,7 @@ class AheadComputation(QObject):
             return
         self.finished = True
         self.ctx.tasks.busy_changed.disconnect(self._give_way)
+        self.ctx.user_input.came.disconnect(self.cancel)
         if error is None:
             db, actor, language, data = result
             ctx = self.ctx

@@ -53,6 +53,7 @@ from kpidesk.ui.tasks import Task, when_painted
 from kpidesk.ui.widgets import Banner, SearchBox, Table, heading
 
 RESULT_CHANGES = Changes.RESULTS | Changes.ADJUSTMENTS
+CHARTS_WARM_PAUSE_MS = 1000  # no key press, click or wheel turn for this long before the charts are loaded
 FILL_AFTER_PAINT_ROWS = 2000  # a kept result this long is shown after the empty page's first paint
 PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Changes.FORMS | Changes.ADJUSTMENTS
 
@@ -849,11 +850,20 @@ _charts_warmed = False
 
 def warm_charts_once(page: ResultsPage) -> None:
     """Load matplotlib and the chart font in a worker once the first table is shown (the calibration tab
-    needs them): two thirds of the first computation's 1.0 s was this loading, which the table does not need."""
+    needs them): two thirds of the first computation's 1.0 s was this loading, which the table does not need.
+    It waits for the table's paint, a pause in the person's input and the end of the work they started:
+    loading in the same turn as a fresh 5,000-row table made its first paint wait 300–800 ms for the
+    interpreter lock, and loading beside a Recompute slowed it by a third."""
     global _charts_warmed
-    if not _charts_warmed:
-        _charts_warmed = True
-        Task(page, warm_up_charts).rendering().start()
+    if _charts_warmed:
+        return
+    _charts_warmed = True
+
+    def when_paused() -> None:
+        page.ctx.user_input.when_paused(CHARTS_WARM_PAUSE_MS, lambda: Task(page, warm_up_charts).rendering().start(),
+                                        page, busy=lambda: page.ctx.tasks.busy)
+
+    when_painted(page.table.viewport(), when_paused, page)
 
 
 def _esc(text: object) -> str:
