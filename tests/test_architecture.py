@@ -104,3 +104,16 @@ def test_the_data_entry_grid_is_read_without_pandas(_demo_template, tmp_path):
     rows, values, pandas_loaded = result.stdout.split()
     assert int(rows) > 0 and int(values) > 0
     assert pandas_loaded == "False"
+
+
+def test_the_results_page_loads_the_closing_service_only_to_finalize():
+    """Closing brings pay and its rules (some 35 ms): the Results page's first opening does not wait for them."""
+    code = (
+        "import sys\n"
+        "import kpidesk.ui.pages.results.page\n"
+        "print('kpidesk.services.closing.use_cases' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -36,7 +36,6 @@ from kpidesk.i18n.times import format_local_time
 from kpidesk.services.appraisal import use_cases as appraisal
 from kpidesk.services.appraisal.result_cache import ResultCache
 from kpidesk.services.appraisal.status_words import period_status_text
-from kpidesk.services.closing import use_cases as closing
 from kpidesk.services.safety.access import Permission, can, may_somewhere
 from kpidesk.ui.context import Changes
 from kpidesk.ui.frozen_columns import FrozenColumns
@@ -730,6 +729,9 @@ class ResultsPage(Page):
         self.selected_employee = employee_id
 
     def _finalize_now(self, period: str) -> None:
+        # imported here: closing brings pay and its rules, which took the page's first opening 35 ms
+        from kpidesk.services.closing import use_cases as closing
+
         db, actor = self.ctx.db, self.ctx.actor
         self.stack.clear()  # what was added is now part of the signed record
         self.run_write(lambda: closing.finalize_after_review(db, actor, period), PERIOD_CHANGES)
