@@ -443,3 +443,50 @@ def test_the_chart_modules_load_once_the_table_is_shown_and_no_work_runs(window_
     assert loads == []
     held.release()
     qtbot.waitUntil(lambda: loads == [True], timeout=3000)
+
+
+def test_a_result_coming_back_into_view_is_painted_before_it_is_computed_again(
+        qtbot, ui_settings, dialogs, demo_db, monkeypatch):
+    """With the window's real worker threads: the worker waits for the table's paint."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from kpidesk.ui.app import build_window
+    from kpidesk.ui.pages.results import page as results_page
+
+    path = demo_db.path
+    demo_db.dispose()
+    window = build_window(ui_settings, dialogs=dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    qtbot.waitUntil(lambda: window.ctx.db is not None and not window.ctx.tasks.busy, timeout=10000)
+    page = window.show_page("results")
+    qtbot.waitUntil(lambda: page.data is not None and not page.refreshing and not window.ctx.tasks.busy,
+                    timeout=10000)
+    window.show_page("settings")
+    window.ctx.notify(Changes.MEASUREMENTS)  # a value typed meanwhile: the page computes again when shown
+    painted: list[bool] = []
+
+    class PaintSpy(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append(True)
+            return False
+
+    spy = PaintSpy(page)
+    page.table.viewport().installEventFilter(spy)
+    painted_when_computed: list[bool] = []
+    load = results_page.load_results
+
+    def recorded(*args, **kwargs):
+        painted_when_computed.append(bool(painted))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(results_page, "load_results", recorded)
+    shown = page.data
+    window.show_page("results")
+    assert page.data is shown and page.refreshing  # the result it held, marked as being refreshed …
+    qtbot.waitUntil(lambda: not page.refreshing and not window.ctx.tasks.busy, timeout=10000)
+    assert painted_when_computed == [True]  # … painted before the worker started computing it again
+    window.close()
