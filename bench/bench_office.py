@@ -101,7 +101,7 @@ class Phases:
         self.rows.append((name, time.perf_counter() - begun, time.process_time() - cpu, self.dog.stop()))
 
 
-def scroll_to_bottom(app, window, view) -> int:
+def page_down_to_end(app, window, view) -> int:
     """Page down through the whole grid as a person does, with the Page Down key sent to the window (so it
     sees the input, as it sees a person's), painting each screenful; returns how many screens were shown."""
     from PySide6.QtCore import Qt
@@ -157,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     grid = entry["page"]
     rows, columns = grid.model.rowCount(), grid.model.columnCount()
     screens: dict[str, int] = {}
-    phases.run(f"scroll the grid top to bottom ({rows} × {columns})",
-               lambda: screens.setdefault("count", scroll_to_bottom(app, window, grid.view)), lambda: True)
+    phases.run(f"page down the grid to its end ({rows} × {columns})",
+               lambda: screens.setdefault("count", page_down_to_end(app, window, grid.view)), lambda: True)
 
     results: dict = {}
     phases.run("open Results (compute + fill the table)",
