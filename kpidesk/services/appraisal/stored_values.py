@@ -20,6 +20,9 @@ from kpidesk.store.types import FixedDecimal
 #: going through the Decimal, as both are exact and the division is correctly rounded.
 MEASUREMENT_SCALE = float(10 ** typed(FixedDecimal, m.Measurement.__table__.c.value.type).places)
 
+#: Between the field codes of one period's list: a control character no code can hold (codes are names).
+CODE_SEPARATOR = "\x1f"
+
 
 def stored_columns(session: Session, period_ids: Iterable[int], codes: Iterable[str] | None = None
                    ) -> Iterator[tuple[int, str, np.ndarray, np.ndarray]]:
@@ -48,12 +51,9 @@ def stored_columns(session: Session, period_ids: Iterable[int], codes: Iterable[
         yield from _split_by_field(period_id, field_codes.split(CODE_SEPARATOR), ids, scaled)
 
 
-#: Between the field codes of one period's list: a control character no code can hold (codes are names).
-CODE_SEPARATOR = "\x1f"
-
-
 def _split_by_field(period_id: int, row_codes: list[str], ids: np.ndarray, scaled: np.ndarray
                     ) -> Iterator[tuple[int, str, np.ndarray, np.ndarray]]:
+    """One period's rows as one array per field, fields in the order they first appear."""
     numbers: dict[str, int] = {}  # code → its number, in the order codes first appear
     keys = np.fromiter((numbers.setdefault(code, len(numbers)) for code in row_codes), dtype=np.int64,
                        count=len(row_codes))
