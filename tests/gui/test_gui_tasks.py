@@ -119,21 +119,12 @@ def _shown_owner(threaded_ctx, qtbot) -> QWidget:
 
 
 def test_work_held_for_a_paint_starts_after_the_widget_painted(threaded_ctx, qtbot):
-    from PySide6.QtCore import QEvent, QObject
+    from tests_support.paints import PaintSpy
 
     owner = _shown_owner(threaded_ctx, qtbot)
-    painted: list[bool] = []
-
-    class PaintSpy(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                painted.append(True)
-            return False
-
     spy = PaintSpy(owner)
-    owner.installEventFilter(spy)
     seen_paint_before_work: list[bool] = []
-    task = Task(owner, lambda: seen_paint_before_work.append(bool(painted))).after_paint(owner)
+    task = Task(owner, lambda: seen_paint_before_work.append(spy.painted > 0)).after_paint(owner)
     owner.update()
     with qtbot.waitSignal(task.done, timeout=5000):
         task.start()

@@ -448,7 +448,7 @@ def test_the_chart_modules_load_once_the_table_is_shown_and_no_work_runs(window_
 def test_a_result_coming_back_into_view_is_painted_before_it_is_computed_again(
         qtbot, ui_settings, dialogs, demo_db, monkeypatch):
     """With the window's real worker threads: the worker waits for the table's paint."""
-    from PySide6.QtCore import QEvent, QObject
+    from tests_support.paints import PaintSpy
 
     from kpidesk.ui.app import build_window
     from kpidesk.ui.pages.results import page as results_page
@@ -466,21 +466,12 @@ def test_a_result_coming_back_into_view_is_painted_before_it_is_computed_again(
                     timeout=10000)
     window.show_page("settings")
     window.ctx.notify(Changes.MEASUREMENTS)  # a value typed meanwhile: the page computes again when shown
-    painted: list[bool] = []
-
-    class PaintSpy(QObject):
-        def eventFilter(self, watched, event):  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                painted.append(True)
-            return False
-
-    spy = PaintSpy(page)
-    page.table.viewport().installEventFilter(spy)
+    spy = PaintSpy(page.table.viewport())
     painted_when_computed: list[bool] = []
     load = results_page.load_results
 
     def recorded(*args, **kwargs):
-        painted_when_computed.append(bool(painted))
+        painted_when_computed.append(spy.painted > 0)
         return load(*args, **kwargs)
 
     monkeypatch.setattr(results_page, "load_results", recorded)
