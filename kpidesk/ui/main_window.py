@@ -50,8 +50,9 @@ if TYPE_CHECKING:
 
 DB_FILTER_SOURCE = N_("KPI Desk database (*.db *.sqlite *.kpidesk);;All files (*)")
 MAX_RECENT = 8
-RESULTS_AHEAD_DELAY_MS = 250  # after the last task ended: the page on screen is filled and painted by then
-RESULTS_AHEAD_PAUSE_MS = 1000  # … and no key press, click or wheel turn for this long (``ui.user_input``)
+#: The results are computed ahead once the person paused this long since their last key press, click or
+#: wheel turn, or since the work they started ended (``ui.user_input``); the page on screen is painted by then.
+RESULTS_AHEAD_PAUSE_MS = 1000
 
 
 class _Placeholder(QWidget):
@@ -675,18 +676,19 @@ class MainWindow(QMainWindow):
         return self._ahead
 
     def _on_busy_changed(self, busy: bool) -> None:
-        if not busy and self._results_ahead:
-            QTimer.singleShot(RESULTS_AHEAD_DELAY_MS, self, self._compute_results_ahead)
+        if busy:
+            return
+        self.ctx.user_input.note_activity()  # the person looks at what their work gave: a pause starts now
+        if self._results_ahead:
+            self.ctx.user_input.when_paused(RESULTS_AHEAD_PAUSE_MS, self._compute_results_ahead, self)
 
     def _compute_results_ahead(self) -> None:
         """Once the page on screen has loaded and the window idles, compute the current period for the
         Results page quietly, so a first click there shows a filled table (see ``ui.pages.results.ahead``).
-        It waits while the person types, clicks or scrolls; work they start meanwhile, or going on with
-        any of these, cancels it, and it is tried again when the window idles again."""
+        It waits for a pause in what the person does (``RESULTS_AHEAD_PAUSE_MS``); work they start
+        meanwhile, or a key press, click or wheel turn, cancels it, and it is tried again after the next
+        pause."""
         if not self._results_ahead or self.ctx.tasks.busy or self._ahead is not None:
-            return
-        if self.ctx.user_input.paused_ms() < RESULTS_AHEAD_PAUSE_MS:
-            self.ctx.user_input.when_paused(RESULTS_AHEAD_PAUSE_MS, self._compute_results_ahead, self)
             return
         self._results_ahead = False
         if self.current_page_key() == "results":

@@ -1,4 +1,4 @@
-"""When the person at the window last pressed a key, clicked or turned the wheel.
+"""When the person at the window last pressed a key, clicked or turned the wheel, or saw their work end.
 
 Work that only prepares a later click (the current period's results computed ahead, the chart modules
 loaded) waits until the person pauses and gives way as soon as they go on. A worker running Python while
@@ -23,7 +23,8 @@ INPUT_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QE
 
 
 class UserInput(QObject):
-    """The last input in the watched window; ``came`` is emitted on each key press, click or wheel turn."""
+    """The last input in the watched window (or activity noted by the window); ``came`` is emitted on each
+    key press, click or wheel turn."""
 
     came = Signal()
 
@@ -41,8 +42,13 @@ class UserInput(QObject):
         self._watched = window
         window.installEventFilter(self)
 
+    def note_activity(self) -> None:
+        """Start the pause again without input: the window calls it when the person's work has ended, as
+        they are about to look at its result and act on it."""
+        self.last = time.monotonic()
+
     def paused_ms(self) -> float:
-        """Milliseconds since the last input (infinite before any)."""
+        """Milliseconds since the last input or noted activity (infinite before any)."""
         return (time.monotonic() - self.last) * 1000
 
     def when_paused(self, quiet_ms: int, then: Callable[[], None], receiver: QObject,

@@ -481,3 +481,24 @@ def test_a_result_coming_back_into_view_is_painted_before_it_is_computed_again(
     qtbot.waitUntil(lambda: not page.refreshing and not window.ctx.tasks.busy, timeout=10000)
     assert painted_when_computed == [True]  # … painted before the worker started computing it again
     window.close()
+
+
+def test_the_computation_ahead_waits_for_a_pause_after_the_work_the_person_started(
+        window_on, demo_db, held, qtbot, monkeypatch):
+    import time
+
+    import kpidesk.ui.main_window as main_window
+    from kpidesk.ui.tasks import Task
+
+    monkeypatch.setattr(main_window, "RESULTS_AHEAD_PAUSE_MS", 600)
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    window.ctx.kept_results.clear()
+    window._results_ahead = True
+    Task(window, lambda: 1).start()  # the person's work, ended at once
+    ended = time.monotonic()
+    qtbot.wait(300)
+    assert window.results_ahead is None and _kept(window.ctx) is None  # they are looking at its result
+    qtbot.waitUntil(lambda: _kept(window.ctx) is not None, timeout=5000)
+    assert time.monotonic() - ended >= 0.6

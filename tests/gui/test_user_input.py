@@ -81,3 +81,13 @@ def test_nothing_runs_for_a_receiver_that_is_gone(watched, qtbot):
     receiver.deleteLater()
     qtbot.wait(300)
     assert ran == []
+
+
+def test_work_that_ended_starts_the_pause_again(watched, qtbot):
+    window, _box, watch, came = watched
+    watch.note_activity()  # the window's work ended: the person looks at its result
+    assert came == [] and watch.paused_ms() < 1000
+    ran: list[str] = []
+    watch.when_paused(200, lambda: ran.append("ran"), window)
+    assert ran == []
+    qtbot.waitUntil(lambda: ran == ["ran"], timeout=2000)

@@ -52,7 +52,7 @@ from kpidesk.ui.tasks import Task, when_painted
 from kpidesk.ui.widgets import Banner, SearchBox, Table, heading
 
 RESULT_CHANGES = Changes.RESULTS | Changes.ADJUSTMENTS
-CHARTS_WARM_PAUSE_MS = 1000  # no key press, click or wheel turn for this long before the charts are loaded
+CHARTS_WARM_PAUSE_MS = 1000  # a pause this long in what the person does before the charts are loaded
 FILL_AFTER_PAINT_ROWS = 2000  # a kept result this long is shown after the empty page's first paint
 PERIOD_CHANGES = Changes.PERIODS | Changes.RESULTS | Changes.MEASUREMENTS | Changes.FORMS | Changes.ADJUSTMENTS
 
