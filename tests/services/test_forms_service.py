@@ -640,3 +640,30 @@ def test_score_rows_show_an_employee_only_their_own_finalized_scores(office):
         (own,) = form_scores.form_score_rows(session, PERIOD, wang)
     assert own["staff_no"] == "S01" and own["score"] == 85
     assert own["left_out"] == ["manager:no_response", "peer:no_response"]
+
+
+def test_form_scores_are_worked_out_once_per_session_until_something_is_written(demo_db):
+    """A period's results read the form scores twice in one session; the second read reuses the first
+    (for the same people or fewer), and any write in between makes it work them out again."""
+    from sqlalchemy import update
+
+    from kpidesk.domain.statuses import ResponseStatus
+    from kpidesk.store import models as m
+
+    with demo_db.session() as session:
+        everyone = set(session.execute(select(m.FormResponse.employee_id).where(
+            m.FormResponse.status == ResponseStatus.SUBMITTED)).scalars())
+        first = form_scores.organisation_form_scores(session, "2025-12", everyone)
+        some = set(sorted(everyone)[:3])
+        again = form_scores.organisation_form_scores(session, "2025-12", some)
+        assert set(again) == some and all(again[e] is first[e] for e in some)  # reused, not worked out again
+        rated = next(e for e in sorted(everyone) if first[e] and first[e][0].score.score is not None)
+        session.execute(update(m.FormResponse).where(m.FormResponse.employee_id == rated)
+                        .values(status=ResponseStatus.DRAFT))  # a write: drafts never count
+        after = form_scores.organisation_form_scores(session, "2025-12", everyone)
+        assert after[rated] is not first[rated]
+        assert all(item.score.score is None for item in after[rated])
+        session.rollback()
+    with demo_db.session() as session:
+        fresh = form_scores.organisation_form_scores(session, "2025-12", everyone)
+        assert fresh[rated] is not first[rated] and fresh[rated][0].score.score == first[rated][0].score.score

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from kpidesk.domain.forms import FormScore, RaterResponse, RaterRole, combine_raters
@@ -82,6 +82,40 @@ def organisation_form_scores(
     template's when it sets them, else the form's own.
     """
     record = period_record(session, period)
+    wanted = None if employee_ids is None else set(employee_ids)
+    read = session.info.setdefault(_READ_KEY, {})  # record id → (people asked for, their scores)
+    asked, scores = read.get(record.id, (None, None))
+    if wanted is not None and asked is not None and scores is not None and wanted <= asked:
+        return {employee_id: items for employee_id, items in scores.items() if employee_id in wanted}
+    scores = _scored(session, record, wanted)
+    if wanted is not None:
+        read[record.id] = (wanted, scores)
+    return dict(scores)
+
+
+#: ``session.info`` key of the form scores already worked out in that session's transaction: a period's
+#: results read them twice (the qualitative scores, then the self/manager gaps), 90 ms each for a
+#: 5,000-person month. Forgotten at any write, flush or transaction end, so nothing stale is ever reused.
+_READ_KEY = "kpidesk.form_scores"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_flush(session: Session, _flush_context) -> None:
+    session.info.pop(_READ_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_transaction(session: Session, _transaction) -> None:
+    session.info.pop(_READ_KEY, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_after_write(state) -> None:
+    if not state.is_select:
+        state.session.info.pop(_READ_KEY, None)
+
+
+def _scored(session: Session, record: m.PeriodRecord, wanted: set[int] | None) -> dict[int, list[EmployeeFormScore]]:
     forms = FormCache(session)
     query = (
         select(m.FormResponse)
@@ -89,7 +123,6 @@ def organisation_form_scores(
         .order_by(m.FormResponse.id)
         .options(selectinload(m.FormResponse.ratings))
     )
-    wanted = None if employee_ids is None else set(employee_ids)
     if wanted is not None:
         query = query.where(m.FormResponse.employee_id.in_(wanted))
     answers: dict[tuple[int, int], list[RaterResponse]] = {}
