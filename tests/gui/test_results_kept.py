@@ -381,6 +381,20 @@ def test_closing_the_window_stops_the_computation_ahead(window_on, demo_db, held
     assert ahead.token.cancelled and window.ctx.db is None
 
 
+def _window_to_compute_ahead(window_on, demo_db, monkeypatch, pause_ms: int):
+    """The window on the demo, nothing kept, the current period due to be computed ahead after a pause of
+    ``pause_ms``."""
+    import kpidesk.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "RESULTS_AHEAD_PAUSE_MS", pause_ms)
+    path = demo_db.path
+    demo_db.dispose()
+    window = window_on(path)
+    window.ctx.kept_results.clear()
+    window._results_ahead = True
+    return window
+
+
 def test_the_computation_ahead_waits_while_the_person_types_and_starts_once_they_pause(
         window_on, demo_db, qtbot, monkeypatch):
     import time
@@ -388,14 +402,7 @@ def test_the_computation_ahead_waits_while_the_person_types_and_starts_once_they
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    import kpidesk.ui.main_window as main_window
-
-    monkeypatch.setattr(main_window, "RESULTS_AHEAD_PAUSE_MS", 400)
-    path = demo_db.path
-    demo_db.dispose()
-    window = window_on(path)
-    window.ctx.kept_results.clear()
-    window._results_ahead = True
+    window = _window_to_compute_ahead(window_on, demo_db, monkeypatch, 400)
     typing_until = time.monotonic() + 1.0
     while time.monotonic() < typing_until:  # a key every 100 ms for a second, well after the window idled
         QTest.keyClick(window.windowHandle(), Qt.Key.Key_Shift)
@@ -487,15 +494,9 @@ def test_the_computation_ahead_waits_for_a_pause_after_the_work_the_person_start
         window_on, demo_db, held, qtbot, monkeypatch):
     import time
 
-    import kpidesk.ui.main_window as main_window
     from kpidesk.ui.tasks import Task
 
-    monkeypatch.setattr(main_window, "RESULTS_AHEAD_PAUSE_MS", 600)
-    path = demo_db.path
-    demo_db.dispose()
-    window = window_on(path)
-    window.ctx.kept_results.clear()
-    window._results_ahead = True
+    window = _window_to_compute_ahead(window_on, demo_db, monkeypatch, 600)
     Task(window, lambda: 1).start()  # the person's work, ended at once
     ended = time.monotonic()
     qtbot.wait(300)

@@ -84,9 +84,9 @@ def organisation_form_scores(
     record = period_record(session, period)
     wanted = None if employee_ids is None else set(employee_ids)
     read = session.info.setdefault(_READ_KEY, {})  # record id → (people asked for, their scores)
-    asked, scores = read.get(record.id, (None, None))
-    if wanted is not None and asked is not None and scores is not None and wanted <= asked:
-        return {employee_id: items for employee_id, items in scores.items() if employee_id in wanted}
+    kept = read.get(record.id)
+    if wanted is not None and kept is not None and wanted <= kept[0]:
+        return {employee_id: items for employee_id, items in kept[1].items() if employee_id in wanted}
     scores = _scored(session, record, wanted)
     if wanted is not None:
         read[record.id] = (wanted, scores)
