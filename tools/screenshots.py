@@ -14,8 +14,10 @@ Without Xvfb, ``QT_QPA_PLATFORM=offscreen`` gives the same pictures.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -55,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     home = Path(tempfile.mkdtemp(prefix="kpidesk-shots-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)  # the demo database and the private home
     for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[variable] = str(home / variable.lower())
     os.environ["KPIDESK_LOG"] = str(home / "kpidesk.log")
