@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from kpidesk.i18n import current_language, on_language_changed
-from kpidesk.ui.user_input import UserInput
 
 if TYPE_CHECKING:
     from kpidesk.services.actor import Actor
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from kpidesk.services.safety.database import Database
     from kpidesk.ui.dialogs import Dialogs
     from kpidesk.ui.tasks import TaskRunner
+    from kpidesk.ui.user_input import UserInput
 
 
 class Changes(enum.Flag):
@@ -80,8 +80,7 @@ class AppContext(QObject):
         self.db: Database | None = None
         self.period_code: str | None = None
         self._settling = 0
-        # the main window watches itself: background work that only prepares a later click waits for a pause
-        self.user_input = UserInput(self)
+        self._user_input: UserInput | None = None  # made when first used (after the first paint)
         self.language = current_language()
         self._qt_language: str | None = None  # the language Qt's own texts were last set to
         if not qt_language_later:
@@ -122,6 +121,16 @@ class AppContext(QObject):
 
             self._dialogs = Dialogs()
         return self._dialogs
+
+    @property
+    def user_input(self) -> UserInput:
+        """When the person last typed, clicked or scrolled in the main window (which watches itself once
+        painted): background work that only prepares a later click waits for a pause."""
+        if self._user_input is None:
+            from kpidesk.ui.user_input import UserInput
+
+            self._user_input = UserInput(self)
+        return self._user_input
 
     @property
     def kept_results(self) -> ResultCache:

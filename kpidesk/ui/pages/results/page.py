@@ -871,11 +871,11 @@ def warm_charts_once(page: ResultsPage) -> None:
         return
     _charts_warmed = True
 
-    def when_paused() -> None:
+    def load_once_paused() -> None:
         page.ctx.user_input.when_paused(CHARTS_WARM_PAUSE_MS, lambda: Task(page, warm_up_charts).rendering().start(),
                                         page, busy=lambda: page.ctx.tasks.busy)
 
-    when_painted(page.table.viewport(), when_paused, page)
+    when_painted(page.table.viewport(), load_once_paused, page)
 
 
 def _esc(text: object) -> str:
