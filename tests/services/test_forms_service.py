@@ -642,9 +642,10 @@ def test_score_rows_show_an_employee_only_their_own_finalized_scores(office):
     assert own["left_out"] == ["manager:no_response", "peer:no_response"]
 
 
-def test_form_scores_are_worked_out_once_per_session_until_something_is_written(demo_db):
-    """A period's results read the form scores twice in one session; the second read reuses the first
-    (for the same people or fewer), and any write in between makes it work them out again."""
+def test_form_scores_are_worked_out_once_within_a_read_that_reuses_them(demo_db):
+    """Reading the results asks for a period's form scores twice; inside ``reusing_form_scores`` the second
+    ask reuses the first (for the same people or fewer), and outside it every ask works them out afresh, so
+    a write in between is never hidden."""
     from sqlalchemy import update
 
     from kpidesk.domain.statuses import ResponseStatus
@@ -653,10 +654,11 @@ def test_form_scores_are_worked_out_once_per_session_until_something_is_written(
     with demo_db.session() as session:
         everyone = set(session.execute(select(m.FormResponse.employee_id).where(
             m.FormResponse.status == ResponseStatus.SUBMITTED)).scalars())
-        first = form_scores.organisation_form_scores(session, "2025-12", everyone)
-        some = set(sorted(everyone)[:3])
-        again = form_scores.organisation_form_scores(session, "2025-12", some)
-        assert set(again) == some and all(again[e] is first[e] for e in some)  # reused, not worked out again
+        with form_scores.reusing_form_scores(session):
+            first = form_scores.organisation_form_scores(session, "2025-12", everyone)
+            some = set(sorted(everyone)[:3])
+            again = form_scores.organisation_form_scores(session, "2025-12", some)
+            assert set(again) == some and all(again[e] is first[e] for e in some)  # reused, not worked out again
         rated = next(e for e in sorted(everyone) if first[e] and first[e][0].score.score is not None)
         session.execute(update(m.FormResponse).where(m.FormResponse.employee_id == rated)
                         .values(status=ResponseStatus.DRAFT))  # a write: drafts never count
@@ -664,6 +666,19 @@ def test_form_scores_are_worked_out_once_per_session_until_something_is_written(
         assert after[rated] is not first[rated]
         assert all(item.score.score is None for item in after[rated])
         session.rollback()
-    with demo_db.session() as session:
-        fresh = form_scores.organisation_form_scores(session, "2025-12", everyone)
-        assert fresh[rated] is not first[rated] and fresh[rated][0].score.score == first[rated][0].score.score
+
+
+def test_the_results_read_the_form_scores_once(demo_db, monkeypatch):
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.appraisal.use_cases import period_results
+
+    worked_out: list[str] = []
+    scored = form_scores._scored
+
+    def counted(session, record, wanted):
+        worked_out.append(record.code)
+        return scored(session, record, wanted)
+
+    monkeypatch.setattr(form_scores, "_scored", counted)
+    read = period_results(demo_db, Actor("admin"), "2025-12")
+    assert read.gaps and worked_out == ["2025-12"]  # the gaps came from the scores worked out for the total

@@ -97,10 +97,11 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
     calibration figures, reporting each step and checking ``cancel`` between them."""
     from kpidesk.services.appraisal import adjustments, calibration, periods, scoring, signoffs
     from kpidesk.services.appraisal.scoring_inputs import find_period_record
+    from kpidesk.services.forms.scores import reusing_form_scores
 
     token = cancel or CancelToken()
     report(progress, 0, RESULTS_STEPS, _("Reading the period…"))
-    with db.session() as session:
+    with db.session() as session, reusing_form_scores(session):  # it writes nothing
         record = find_period_record(session, period)
         report(progress, 1, RESULTS_STEPS, _("Computing scores…"))
         computed = scoring.period_scores(session, period, actor=actor)

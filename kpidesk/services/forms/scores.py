@@ -4,12 +4,13 @@ count), combined by rater weights and the shares the employee's template gives e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kpidesk.domain.forms import FormScore, RaterResponse, RaterRole, combine_raters
@@ -83,36 +84,30 @@ def organisation_form_scores(
     """
     record = period_record(session, period)
     wanted = None if employee_ids is None else set(employee_ids)
-    read = session.info.setdefault(_READ_KEY, {})  # record id → (people asked for, their scores)
-    kept = read.get(record.id)
+    read = session.info.get(_READ_KEY)  # within ``reusing_form_scores``: record id → (people asked for, scores)
+    kept = None if read is None else read.get(record.id)
     if wanted is not None and kept is not None and wanted <= kept[0]:
         return {employee_id: items for employee_id, items in kept[1].items() if employee_id in wanted}
     scores = _scored(session, record, wanted)
-    if wanted is not None:
+    if read is not None and wanted is not None:
         read[record.id] = (wanted, scores)
     return dict(scores)
 
 
-#: ``session.info`` key of the form scores already worked out in that session's transaction: a period's
-#: results read them twice (the qualitative scores, then the self/manager gaps), 90 ms each for a
-#: 5,000-person month. Forgotten at any write, flush or transaction end, so nothing stale is ever reused.
+#: ``session.info`` key of the form scores already worked out inside ``reusing_form_scores``.
 _READ_KEY = "kpidesk.form_scores"
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_after_flush(session: Session, _flush_context) -> None:
-    session.info.pop(_READ_KEY, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_after_transaction(session: Session, _transaction) -> None:
-    session.info.pop(_READ_KEY, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _forget_after_write(state) -> None:
-    if not state.is_select:
-        state.session.info.pop(_READ_KEY, None)
+@contextmanager
+def reusing_form_scores(session: Session) -> Iterator[None]:
+    """Within: reading that writes nothing asks for a period's form scores more than once (the results read
+    them for the qualitative scores, then for the self/manager gaps, 90 ms each for 5,000 people), so they
+    are worked out once and handed out again, for the same people or fewer."""
+    session.info[_READ_KEY] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_READ_KEY, None)
 
 
 def _scored(session: Session, record: m.PeriodRecord, wanted: set[int] | None) -> dict[int, list[EmployeeFormScore]]:
