@@ -14,10 +14,8 @@ Without Xvfb, ``QT_QPA_PLATFORM=offscreen`` gives the same pictures.
 from __future__ import annotations
 
 import argparse
-import atexit
 import importlib
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -56,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="window size as WIDTHxHEIGHT")
     args = parser.parse_args(argv)
 
-    home = Path(tempfile.mkdtemp(prefix="kpidesk-shots-"))
-    atexit.register(shutil.rmtree, home, ignore_errors=True)  # the demo database and the private home
+    # the demo database and the private home, removed when the run ends
+    scratch = tempfile.TemporaryDirectory(prefix="kpidesk-shots-", ignore_cleanup_errors=True)
+    home = Path(scratch.name)
     for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         os.environ[variable] = str(home / variable.lower())
     os.environ["KPIDESK_LOG"] = str(home / "kpidesk.log")
