@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 from sqlalchemy import select
+from tests_support.pools import HeldPool
 
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
@@ -19,35 +20,6 @@ from kpidesk.services.appraisal import use_cases as appraisal
 from kpidesk.store import models as m
 from kpidesk.store.db import open_database
 from kpidesk.ui.context import Changes
-
-
-class HeldPool:
-    """Runs each task at once, except while held: then it waits for ``release()``."""
-
-    def __init__(self) -> None:
-        self.held = False
-        self.waiting: list = []
-
-    def start(self, runnable) -> None:
-        if self.held:
-            self.waiting.append(runnable)
-        else:
-            runnable.run()
-
-    def release(self) -> None:
-        self.held = False
-        while self.waiting:
-            self.waiting.pop(0).run()
-
-    def waitForDone(self, msecs: int = -1) -> bool:  # noqa: N802 (Qt's spelling)
-        self.release()
-        return True
-
-    def clear(self) -> None:
-        self.waiting.clear()
-
-    def activeThreadCount(self) -> int:  # noqa: N802
-        return 0
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.i18n import N_, _
 from kpidesk.ui.models import Column, display_value
+from kpidesk.ui.pages.results import data as results_data
 from kpidesk.ui.pages.results.data import ResultsData, coverage_text
 from kpidesk.ui.pages.results.widgets import sortable_table
 
@@ -81,15 +82,21 @@ class CalibrationView(QWidget):
 
     apply_requested = Signal(object, str)  # quotas ((code, percent), …), scope
     clear_requested = Signal()
+    charts_needed = Signal()  # the chart modules must be loaded (in a worker) before the chart is drawn
 
     def __init__(self, settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: ResultsData | None = None
-        self.chart = None  # a ChartCanvas, made when the first data arrives (matplotlib is loaded by then)
+        self.chart = None  # a ChartCanvas, made once the chart modules are loaded
+        self.chart_waiting = QLabel()  # stands in for the chart while a worker loads the chart modules
+        self.chart_waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_waiting.setMinimumHeight(200)
+        self.chart_waiting.hide()
         self.curve_note = QLabel()
         self.curve_note.setWordWrap(True)
         self.distribution_box = QGroupBox()
         self.distribution_layout = QVBoxLayout(self.distribution_box)
+        self.distribution_layout.addWidget(self.chart_waiting, 1)
         self.distribution_layout.addWidget(self.curve_note)
 
         self.quota_row = QHBoxLayout()
@@ -158,6 +165,7 @@ class CalibrationView(QWidget):
         self.raters_box.setTitle(_("Raters: average and spread (leniency)"))
         self.gaps_box.setTitle(_("Self-assessment against the manager's rating"))
         self.scope_label.setText(_("Scope:"))
+        self.chart_waiting.setText(_("Drawing the chart…"))
         self.preview_button.setText(_("&Preview"))
         self.apply_button.setText(_("&Apply to the organisation…"))
         self.clear_button.setText(_("Grades by score &again…"))
@@ -175,14 +183,7 @@ class CalibrationView(QWidget):
     def show_data(self, data: ResultsData) -> None:
         self.data = data
         self._build_quotas(data)
-        curve = data.curve
-        from kpidesk.charts.department import grade_distribution_chart
-        from kpidesk.ui.pages.history.chart_canvas import ChartCanvas
-
-        if self.chart is None:
-            self.chart = ChartCanvas(min_height=200)
-            self.distribution_layout.insertWidget(0, self.chart, 1)
-        self.chart.show_chart(grade_distribution_chart, chart_data(data, curve))
+        self.draw_chart()
         self.curve_note.setText(
             _("Dashed: the organisation's forced distribution.") if data.forced is not None
             else _("Dashed: a guide curve (no forced distribution is set)."))
@@ -195,6 +196,24 @@ class CalibrationView(QWidget):
         self.clear_button.setEnabled(editable and data.forced is not None)
         for view in (self.raters_view, self.gaps_view, self.moves_view):
             view.restore_columns()
+
+    def draw_chart(self) -> None:
+        """The grade distribution of the data shown; until the chart modules are loaded, a note in its
+        place and ``charts_needed`` emitted (the page loads them in a worker and calls this again)."""
+        if self.data is None:
+            return
+        if not results_data.charts_loaded():
+            self.chart_waiting.show()
+            self.charts_needed.emit()
+            return
+        from kpidesk.charts.department import grade_distribution_chart
+        from kpidesk.ui.pages.history.chart_canvas import ChartCanvas
+
+        self.chart_waiting.hide()
+        if self.chart is None:
+            self.chart = ChartCanvas(min_height=200)
+            self.distribution_layout.insertWidget(0, self.chart, 1)
+        self.chart.show_chart(grade_distribution_chart, chart_data(self.data, self.data.curve))
 
     def _build_quotas(self, data: ResultsData) -> None:
         scale = data.scores.grade_scale

@@ -201,15 +201,27 @@ def _plain_column(column: pd.Series, plain) -> list[Any]:
     return [plain(value) for value in column]
 
 
+_charts_loaded = False
+
+
 def warm_up_charts() -> None:
     """Load matplotlib and the chart font in a worker, so the calibration chart never loads them on the UI
     thread; run after the table is shown, since the table needs none of it."""
+    global _charts_loaded
     from kpidesk.ui.gc_pause import quiet_imports
 
     with quiet_imports():
         from kpidesk.ui.pages.history.chart_canvas import warm_up
 
         warm_up()
+    _charts_loaded = True
+
+
+def charts_loaded() -> bool:
+    """Whether ``warm_up_charts`` has finished: drawing a chart on the UI thread before that would load
+    matplotlib there, a stall of most of a second (a module still being loaded by the worker counts as
+    not loaded)."""
+    return _charts_loaded
 
 
 def load_results(db, actor, period: str, *, progress: ProgressCallback | None = None,

@@ -175,6 +175,8 @@ class ResultsPage(Page):
         self.calibration = CalibrationView(ctx.settings)
         self.calibration.apply_requested.connect(self.apply_forced)
         self.calibration.clear_requested.connect(self.clear_forced)
+        self.calibration.charts_needed.connect(self._load_charts)
+        self._loading_charts = False
         self.review = ReviewView(ctx.settings)
         self.review.record_requested.connect(self.record_response)
         self.review.answer_requested.connect(self.answer_appeal)
@@ -394,6 +396,26 @@ class ResultsPage(Page):
         if self.data is not None and tab in self._stale_tabs:
             self._stale_tabs.discard(tab)
             tab.show_data(self.data)
+
+    def _load_charts(self) -> None:
+        """Load the chart modules in a worker, then draw the calibration chart: opened before they were
+        loaded ahead, the tab would otherwise load matplotlib on the UI thread."""
+        if self._loading_charts:
+            return
+        self._loading_charts = True
+
+        def loaded(_result: object) -> None:
+            self._loading_charts = False
+            self.calibration.draw_chart()
+
+        def failed(error: BaseException) -> None:
+            from kpidesk.ui.dialogs import error_text
+
+            self._loading_charts = False
+            self.calibration.chart_waiting.setText(
+                _("The chart cannot be drawn: {error}").format(error=error_text(error)))
+
+        Task(self, warm_up_charts).rendering().success(loaded).failure(failed).start()
 
     def _show_header(self) -> None:
         data = self.data

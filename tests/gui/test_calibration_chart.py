@@ -1,0 +1,86 @@
+"""The calibration tab, opened before the chart modules were loaded ahead, has a worker load them and draws
+its chart afterwards: loading matplotlib on the UI thread froze the window for most of a second."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from tests_support.pools import HeldPool
+
+from kpidesk.i18n import _
+
+
+@pytest.fixture
+def charts_not_loaded(monkeypatch):
+    from kpidesk.ui.pages.results import data as results_data
+
+    monkeypatch.setattr(results_data, "_charts_loaded", False)
+    return results_data
+
+
+def _window(qtbot, ui_settings, dialogs, demo_db, rendering):
+    from kpidesk.ui.app import build_window
+    from kpidesk.ui.tasks import SynchronousPool, TaskRunner
+
+    path = demo_db.path
+    demo_db.dispose()
+    window = build_window(ui_settings, tasks=TaskRunner(SynchronousPool(), rendering), dialogs=dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_path(path)
+    return window
+
+
+def _open_calibration(window, qtbot):
+    page = window.show_page("results")
+    assert page is not None and page.data is not None
+    bar = page.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(page.tabs.indexOf(page.calibration)).center())
+    assert page.tabs.currentWidget() is page.calibration
+    return page
+
+
+def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settings, dialogs, demo_db,
+                                                                charts_not_loaded):
+    rendering = HeldPool()
+    rendering.held = True
+    window = _window(qtbot, ui_settings, dialogs, demo_db, rendering)
+    page = _open_calibration(window, qtbot)
+    view = page.calibration
+    assert view.chart is None and view.chart_waiting.isVisible()
+    assert view.chart_waiting.text() == _("Drawing the chart…")
+    assert view.raters_model.rowCount() > 0  # the tables do not wait for the chart
+    assert rendering.waiting, "no worker was asked to load the chart modules"
+    rendering.release()
+    qtbot.waitUntil(lambda: view.chart is not None)
+    assert charts_not_loaded.charts_loaded()
+    assert not view.chart_waiting.isVisible()
+    qtbot.waitUntil(view.chart.isVisible)  # a widget put into a shown layout shows at the next event turn
+    assert view.chart.figure.axes, "the grade distribution was not drawn"
+
+
+def test_once_loaded_the_chart_is_drawn_at_once(qtbot, ui_settings, dialogs, demo_db, charts_not_loaded):
+    rendering = HeldPool()
+    window = _window(qtbot, ui_settings, dialogs, demo_db, rendering)
+    charts_not_loaded.warm_up_charts()
+    rendering.held = True
+    view = _open_calibration(window, qtbot).calibration
+    assert view.chart is not None and not view.chart_waiting.isVisible()
+    assert view.chart.figure.axes
+
+
+def test_a_chart_that_cannot_be_loaded_says_so_in_its_place(qtbot, ui_settings, dialogs, demo_db, charts_not_loaded,
+                                                          monkeypatch):
+    from kpidesk.ui.pages.results import page as results_page
+
+    def broken() -> None:
+        raise OSError("font file unreadable")
+
+    monkeypatch.setattr(results_page, "warm_up_charts", broken)
+    window = _window(qtbot, ui_settings, dialogs, demo_db, HeldPool())
+    view = _open_calibration(window, qtbot).calibration
+    assert view.chart is None
+    assert view.chart_waiting.isVisible()
+    assert "font file unreadable" in view.chart_waiting.text()
+    assert dialogs.messages("error") == []  # said in place, not in a dialog over the tab
