@@ -238,7 +238,7 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
     from kpidesk.services.appraisal.scoring_inputs import appraisees, current_templates
 
     record = period_record(session, period)
-    by_key, _for_position = current_templates(session)
+    by_key, for_position = current_templates(session)
     raw_fields = set(session.execute(select(m.RawField.code)).scalars())
     needs = {key: _template_needs(row, raw_fields) for key, row in by_key.items()}
     managers = dict(session.execute(select(m.Employee.id, m.Employee.manager_id)).all())
@@ -249,7 +249,7 @@ def appraisal_roster(session: Session, period: str) -> list[RosterEntry]:
                                    tf.form_version.title_zh, tf.form_version.title_en) for tf in row.forms)
                 for key, row in by_key.items()}
     roster = []
-    for person in appraisees(session, parse_period(record.code), record):
+    for person in appraisees(session, parse_period(record.code), record, for_position):
         template = by_key.get(person.template_key) if person.template_key else None
         fields, kpis = needs.get(person.template_key or "", ([], [])) if template is not None else ([], [])
         forms = forms_of.get(person.template_key or "", ()) if template is not None else ()

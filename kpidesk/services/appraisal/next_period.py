@@ -141,7 +141,7 @@ def carried_exemptions(session: Session, target: Period) -> list[CarriedExemptio
 def plan_period(session: Session, period: str | Period) -> PeriodPlan:
     """Who opening ``period`` would appraise, with which template version, and what would carry over."""
     target = parse_period(period)
-    by_key, _for_position = current_templates(session)
+    by_key, for_position = current_templates(session)
     carried = previous_template_keys(session, target.start)
     tree = DepartmentTree.load(session)
     previous = _last_period_before(session, target)
@@ -151,7 +151,7 @@ def plan_period(session: Session, period: str | Period) -> PeriodPlan:
             select(m.Appraisal).where(m.Appraisal.period_id == previous.id)).scalars()}
     lines: list[RosterLine] = []
     appraised_ids = set()
-    for person in appraisees(session, target, None):
+    for person in appraisees(session, target, None, for_position):
         appraised_ids.add(person.employee_id)
         key = carried.get(person.employee_id)
         key = key if key in by_key else person.template_key

@@ -102,9 +102,9 @@ def open_period(session: Session, actor: Actor, period: str | Period) -> m.Perio
                             status=PeriodStatus.OPEN)
     session.add(record)
     session.flush()
-    by_key, _for_position = current_templates(session)
+    by_key, for_position = current_templates(session)
     carried = previous_template_keys(session, target.start)
-    people = appraisees(session, target, None)
+    people = appraisees(session, target, None, for_position)
     for person in people:
         key = carried.get(person.employee_id) if carried.get(person.employee_id) in by_key else person.template_key
         session.add(m.Appraisal(

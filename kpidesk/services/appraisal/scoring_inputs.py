@@ -165,9 +165,10 @@ def current_templates(session: Session) -> tuple[dict[str, m.Template], dict[int
     return by_key, for_position
 
 
-def appraisees(session: Session, period: Period, record: m.PeriodRecord | None) -> list[Appraisee]:
-    """Everyone appraised in the period: active at its end, or joined/left with enough days in it."""
-    _by_key, for_position = current_templates(session)
+def appraisees(session: Session, period: Period, record: m.PeriodRecord | None,
+               for_position: dict[int, str]) -> list[Appraisee]:
+    """Everyone appraised in the period: active at its end, or joined/left with enough days in it.
+    ``for_position`` is the template key of each position (``current_templates``, which every caller reads)."""
     template_keys = dict(session.execute(select(m.Template.id, m.Template.key)).all())
     recorded: dict[int, Any] = {}
     if record is not None:  # plain rows, not ORM objects: a 5,000-person office reads them on every open
@@ -315,9 +316,9 @@ def _values_of_longer_items(
 def load_period(session: Session, period: Period) -> LoadedPeriod:
     """Everything the engine needs for ``period``, read in a handful of queries."""
     record = find_period_record(session, period.code)
-    people = appraisees(session, period, record)
+    by_key, for_position = current_templates(session)
+    people = appraisees(session, period, record, for_position)
     departments = DepartmentTree.load(session)
-    by_key, _for_position = current_templates(session)
     keys = sorted({p.template_key for p in people if p.template_key})
     bundles: dict[str, TemplateBundle] = {}
     for key in keys:
