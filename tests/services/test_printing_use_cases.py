@@ -47,3 +47,25 @@ def test_sheets_are_printed_as_the_actor(demo_db, actor, tmp_path):
     with pytest.raises(KpiDeskError):  # an employee prints only their own sheet
         printing.print_sheets(demo_db, _employee_login(demo_db, "CS001"), request, tmp_path / "x.pdf", processes=1)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_report_font_is_read_with_the_collector_paused(demo_db, actor, tmp_path, monkeypatch):
+    """Its per-glyph tables are a hundred thousand new containers; collecting among them tripled the read."""
+    import gc
+
+    from kpidesk.reports import fonts
+    from kpidesk.services.printing.sheets import PrintRequest
+
+    collecting: list[bool] = []
+    register = fonts.register_pdf_font
+
+    def watched() -> str:
+        collecting.append(gc.isenabled())
+        return register()
+
+    monkeypatch.setattr(fonts, "register_pdf_font", watched)
+    assert gc.isenabled()
+    request = PrintRequest("2025-11", ("CS003",), charts=False, lang="en")
+    printing.print_sheets(demo_db, actor, request, tmp_path / "cs003.pdf", processes=1)
+    assert collecting == [False]
+    assert gc.isenabled()  # and running again afterwards
