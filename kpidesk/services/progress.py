@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from kpidesk.errors import Cancelled
@@ -35,6 +37,28 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         if self._cancelled:
             raise Cancelled(_("Cancelled; nothing was changed."))
+
+
+_cancelling: ContextVar[CancelToken | None] = ContextVar("kpidesk_cancel_token", default=None)
+
+
+@contextmanager
+def cancelled_by(token: CancelToken | None) -> Iterator[None]:
+    """Inside, :func:`check_cancelled` raises once ``token`` is cancelled: a read that is one step to its
+    caller (a period's scores) stops between its own reads, without every function on the way taking the
+    token. The token is the running thread's own (a context variable)."""
+    reset = _cancelling.set(token)
+    try:
+        yield
+    finally:
+        _cancelling.reset(reset)
+
+
+def check_cancelled() -> None:
+    """Raise ``Cancelled`` when the token of the enclosing :func:`cancelled_by` is cancelled (else nothing)."""
+    token = _cancelling.get()
+    if token is not None:
+        token.raise_if_cancelled()
 
 
 def report(progress: ProgressCallback | None, done: int, total: int, label: str = "") -> None:

@@ -60,6 +60,47 @@ def test_period_results_read_the_side_data_and_report_each_step(demo_db, actor):
     assert steps == list(range(appraisal.RESULTS_STEPS))
 
 
+def test_period_results_cancelled_stop_inside_the_scores_step(demo_db, actor, monkeypatch):
+    """The scores' step is one step to the caller but most of a second for 5,000 people: a cancel made while
+    its first read runs stops it before the scoring, not after the whole step."""
+    from kpidesk.errors import Cancelled
+    from kpidesk.services.appraisal import scoring, scoring_inputs
+    from kpidesk.services.progress import CancelToken
+
+    token = CancelToken()
+    read = scoring_inputs.appraisees
+    scored: list[object] = []
+
+    def read_then_cancel(*args, **kwargs):
+        people = read(*args, **kwargs)
+        token.cancel()  # the person pressed a key while the appraisees were read
+        return people
+
+    monkeypatch.setattr(scoring_inputs, "appraisees", read_then_cancel)
+    monkeypatch.setattr(scoring, "score_period", lambda data: scored.append(data))
+    with pytest.raises(Cancelled):
+        appraisal.period_results(demo_db, actor, "2025-12", cancel=token)
+    assert scored == []
+
+
+def test_reading_stored_values_stops_between_periods_once_cancelled(demo_db):
+    from kpidesk.errors import Cancelled
+    from kpidesk.services.appraisal.stored_values import stored_columns
+    from kpidesk.services.progress import CancelToken, cancelled_by
+
+    with demo_db.session() as session:
+        ids = list(session.execute(select(m.PeriodRecord.id).order_by(m.PeriodRecord.id)).scalars())[:3]
+        token = CancelToken()
+        read: list[int] = []
+        with cancelled_by(token), pytest.raises(Cancelled):
+            for period_id, _code, _ids, _values in stored_columns(session, ids):
+                if period_id not in read:
+                    read.append(period_id)
+                    token.cancel()
+        assert read == ids[:1]
+        assert {p for p, *_rest in stored_columns(session, ids)} == set(ids)  # outside, nothing is cancelled
+
+
 def test_period_results_follow_the_actor(demo_db):
     own = appraisal.period_results(demo_db, _employee_login(demo_db, "CS001"), "2025-11")
     assert list(own.scores.frame["staff_no"]) == ["CS001"]

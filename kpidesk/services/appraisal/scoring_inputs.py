@@ -37,6 +37,7 @@ from kpidesk.domain.scoring import (
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
 from kpidesk.services.appraisal.stored_values import MEASUREMENT_SCALE, stored_columns
+from kpidesk.services.progress import check_cancelled
 from kpidesk.services.safety.settings import load_settings
 from kpidesk.store import models as m
 
@@ -318,6 +319,7 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
     record = find_period_record(session, period.code)
     by_key, for_position = current_templates(session)
     people = appraisees(session, period, record, for_position)
+    check_cancelled()  # between the reads of a step that takes most of a second for 5,000 people
     departments = DepartmentTree.load(session)
     keys = sorted({p.template_key for p in people if p.template_key})
     bundles: dict[str, TemplateBundle] = {}
@@ -346,8 +348,9 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
         qualitative_records = month_records
     values = dict(values)
     values.update(_values_of_longer_items(session, period, all_items, row_of, n))
-
+    check_cancelled()
     qualitative, details, extra_flags = _qualitative(session, people, qualitative_records)
+    check_cancelled()
     flags = {p.employee_id: tuple(p.flags) + extra_flags.get(p.employee_id, ()) +
              (("no_template",) if not p.template_key else ()) for p in people}
     scale = grade_scale(session, [b.row for b in bundles.values()])
@@ -375,11 +378,7 @@ def load_period(session: Session, period: Period) -> LoadedPeriod:
 
 def _inputs_used(people, items, values, fields) -> dict[int, dict[str, float]]:
     """The raw values each person's scores were computed from (kept in the snapshot)."""
-    names = set()
-    for item in items:
-        names.add(item.code)
-        if item.formula:
-            names.update(parse_formula(item.formula).fields)
+    names = _codes_read_by(items)
     out: dict[int, dict[str, float]] = {p.employee_id: {} for p in people}
     kept = [out[p.employee_id] for p in people]
     for source in (fields, values):

@@ -17,7 +17,7 @@ from kpidesk.errors import NotFound
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
 from kpidesk.services.library.kpis import KpiLabel, labels_of_kpis
-from kpidesk.services.progress import CancelToken, ProgressCallback, report
+from kpidesk.services.progress import CancelToken, ProgressCallback, cancelled_by, report
 from kpidesk.services.safety.access import Permission
 from kpidesk.services.safety.gates import requires
 from kpidesk.services.safety.settings import load_settings
@@ -101,7 +101,8 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
 
     token = cancel or CancelToken()
     report(progress, 0, RESULTS_STEPS, _("Reading the period…"))
-    with db.session() as session, reusing_form_scores(session):  # it writes nothing
+    # it writes nothing; the scores' step stops between its own reads once cancelled
+    with db.session() as session, reusing_form_scores(session), cancelled_by(token):
         record = find_period_record(session, period)
         report(progress, 1, RESULTS_STEPS, _("Computing scores…"))
         computed = scoring.period_scores(session, period, actor=actor)

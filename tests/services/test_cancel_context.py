@@ -1,0 +1,54 @@
+"""``cancelled_by`` lets a read deep in the services stop once its caller's token is cancelled; outside the
+block, in another thread or after it ends, nothing is cancelled."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from kpidesk.errors import Cancelled
+from kpidesk.services.progress import CancelToken, cancelled_by, check_cancelled
+
+
+def test_outside_any_block_nothing_is_cancelled():
+    check_cancelled()  # returns: no token to check
+
+
+def test_inside_the_block_a_cancelled_token_stops_the_work():
+    token = CancelToken()
+    with cancelled_by(token):
+        check_cancelled()
+        token.cancel()
+        with pytest.raises(Cancelled):
+            check_cancelled()
+    check_cancelled()  # the block is over
+
+
+def test_an_inner_block_gives_way_to_the_outer_one_when_it_ends():
+    outer, inner = CancelToken(), CancelToken()
+    outer.cancel()
+    with cancelled_by(outer):
+        with cancelled_by(inner):
+            check_cancelled()  # the inner token counts here
+        with pytest.raises(Cancelled):
+            check_cancelled()
+
+
+def test_another_thread_does_not_see_the_token():
+    token = CancelToken()
+    token.cancel()
+    outcome: list[str] = []
+
+    def elsewhere() -> None:
+        try:
+            check_cancelled()
+            outcome.append("went on")
+        except Cancelled:
+            outcome.append("cancelled")
+
+    with cancelled_by(token):
+        thread = threading.Thread(target=elsewhere)
+        thread.start()
+        thread.join()
+    assert outcome == ["went on"]
