@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from kpidesk.i18n import N_, _, current_language, pick
 from kpidesk.services.appraisal.measurements import EntryField, EntryKpi, EntrySheet, RosterEntry
 from kpidesk.services.collector import collector_paused
+from kpidesk.services.progress import CancelToken, cancelled_by
 from kpidesk.ui.later_text import Later, message
 from kpidesk.ui.pages.data_entry.arrange import (
     SortOrder,
@@ -541,13 +542,17 @@ def rate_warnings(sheet: EntrySheet) -> dict[int, dict[str, str]]:
 
 
 @collector_paused()
-def load_entry_sheet(db, actor, period: str) -> tuple[EntrySheet, dict[int, dict[str, str]]]:
+def load_entry_sheet(db, actor, period: str, *, cancel: CancelToken | None = None
+                     ) -> tuple[EntrySheet, dict[int, dict[str, str]]]:
     """The period's entry sheet with its rate warnings, read together in a worker (with no full collection
-    meanwhile: one holds the interpreter lock, and so the UI thread, for as long as it walks the objects)."""
+    meanwhile: one holds the interpreter lock, and so the UI thread, for as long as it walks the objects).
+    Once ``cancel`` is cancelled the reading stops between its reads (the sheet was wanted for a period
+    the person has already moved past)."""
     from kpidesk.services.appraisal.use_cases import entry_sheet
 
-    sheet = entry_sheet(db, actor, period)
-    return sheet, rate_warnings(sheet)
+    with cancelled_by(cancel):
+        sheet = entry_sheet(db, actor, period)
+        return sheet, rate_warnings(sheet)
 
 
 def _same(a: float | None, b: float | None) -> bool:

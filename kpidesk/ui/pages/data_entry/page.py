@@ -32,6 +32,7 @@ from kpidesk.i18n import N_, _, pick
 from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.services.actor import Role
 from kpidesk.services.appraisal import measurements
+from kpidesk.services.progress import CancelToken
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.icons import icon, locked_text
@@ -212,6 +213,7 @@ class DataEntryPage(Page):
         self.sheet: measurements.EntrySheet | None = None
         self._own_writes = 0
         self._compute_generation = 0
+        self._sheet_reading: CancelToken | None = None  # the read of the sheet under way, if any
         self.wizard = None
 
         self.title = QLabel()
@@ -341,7 +343,10 @@ class DataEntryPage(Page):
             return
         if self.sheet is not None and self.sheet.period != period:
             self.stack.clear()
-        Task(self, load_entry_sheet, self.ctx.db, self.ctx.actor, period) \
+        if self._sheet_reading is not None:
+            self._sheet_reading.cancel()  # a read for a period the person has moved past gives way to this one
+        reading = self._sheet_reading = CancelToken()
+        Task(self, load_entry_sheet, self.ctx.db, self.ctx.actor, period, cancel=reading) \
             .success(lambda loaded: self._sheet_loaded(*loaded, current)).start()
 
     def _sheet_loaded(self, sheet: measurements.EntrySheet, warnings: dict, current) -> None:
