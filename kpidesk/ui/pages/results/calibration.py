@@ -165,7 +165,6 @@ class CalibrationView(QWidget):
         self.raters_box.setTitle(_("Raters: average and spread (leniency)"))
         self.gaps_box.setTitle(_("Self-assessment against the manager's rating"))
         self.scope_label.setText(_("Scope:"))
-        self.chart_waiting.setText(_("Drawing the chart…"))
         self.preview_button.setText(_("&Preview"))
         self.apply_button.setText(_("&Apply to the organisation…"))
         self.clear_button.setText(_("Grades by score &again…"))
@@ -203,6 +202,7 @@ class CalibrationView(QWidget):
         if self.data is None:
             return
         if not results_data.charts_loaded():
+            self.chart_waiting.setText(_("Drawing the chart…"))
             self.chart_waiting.show()
             self.charts_needed.emit()
             return
