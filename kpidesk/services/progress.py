@@ -39,6 +39,21 @@ class CancelToken:
             raise Cancelled(_("Cancelled; nothing was changed."))
 
 
+class LatestOnly:
+    """Tokens for a series of reads of which only the latest answer is wanted (the sheet of the period chosen
+    last, the scores after the last edit): each new token cancels the one before, so a read nobody waits for
+    stops instead of holding up the one after it."""
+
+    def __init__(self) -> None:
+        self._token: CancelToken | None = None
+
+    def next_token(self) -> CancelToken:
+        if self._token is not None:
+            self._token.cancel()
+        self._token = CancelToken()
+        return self._token
+
+
 _cancelling: ContextVar[CancelToken | None] = ContextVar("kpidesk_cancel_token", default=None)
 
 

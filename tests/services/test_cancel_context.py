@@ -52,3 +52,15 @@ def test_another_thread_does_not_see_the_token():
         thread.start()
         thread.join()
     assert outcome == ["went on"]
+
+
+def test_only_the_latest_token_of_a_series_stays_uncancelled():
+    from kpidesk.services.progress import LatestOnly
+
+    series = LatestOnly()
+    first = series.next_token()
+    assert not first.cancelled
+    second = series.next_token()
+    assert first.cancelled and not second.cancelled
+    third = series.next_token()
+    assert second.cancelled and not third.cancelled

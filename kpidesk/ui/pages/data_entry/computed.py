@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kpidesk.services.collector import collector_paused
+from kpidesk.services.progress import CancelToken, cancelled_by
 
 Key = tuple[int, str]  # (employee id, KPI code)
 
@@ -62,16 +63,18 @@ class Computed:
 
 
 @collector_paused()
-def compute_grid_scores(db, actor, period: str) -> Computed:
+def compute_grid_scores(db, actor, period: str, *, cancel: CancelToken | None = None) -> Computed:
     """The period's KPI values, scores, totals and grades as plain data (runs in a worker; no full
-    collection starts meanwhile, which would hold the interpreter lock the UI thread waits for)."""
+    collection starts meanwhile, which would hold the interpreter lock the UI thread waits for). Once
+    ``cancel`` is cancelled (a newer edit wants its own computation) the reading stops between its reads."""
     import numpy as np
     import pandas as pd
 
     from kpidesk.services.appraisal.scoring import KpiGrid
     from kpidesk.services.appraisal.use_cases import period_scores
 
-    scores = period_scores(db, actor, period)
+    with cancelled_by(cancel):
+        scores = period_scores(db, actor, period)
     frame = scores.frame
     totals_column = pd.to_numeric(frame["total"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     grades = frame["grade"] if "grade" in frame else pd.Series([None] * len(frame), index=frame.index)

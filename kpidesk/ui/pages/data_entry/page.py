@@ -32,7 +32,7 @@ from kpidesk.i18n import N_, _, pick
 from kpidesk.i18n.times import DAY, format_local_time
 from kpidesk.services.actor import Role
 from kpidesk.services.appraisal import measurements
-from kpidesk.services.progress import CancelToken
+from kpidesk.services.progress import LatestOnly
 from kpidesk.ui import machine_settings as machine
 from kpidesk.ui.context import Changes
 from kpidesk.ui.icons import icon, locked_text
@@ -213,7 +213,8 @@ class DataEntryPage(Page):
         self.sheet: measurements.EntrySheet | None = None
         self._own_writes = 0
         self._compute_generation = 0
-        self._sheet_reading: CancelToken | None = None  # the read of the sheet under way, if any
+        self._sheet_reads = LatestOnly()  # a read for a period the person has moved past gives way
+        self._computations = LatestOnly()  # a computation after an older edit gives way to the newer one
         self.wizard = None
 
         self.title = QLabel()
@@ -343,10 +344,7 @@ class DataEntryPage(Page):
             return
         if self.sheet is not None and self.sheet.period != period:
             self.stack.clear()
-        if self._sheet_reading is not None:
-            self._sheet_reading.cancel()  # a read for a period the person has moved past gives way to this one
-        reading = self._sheet_reading = CancelToken()
-        Task(self, load_entry_sheet, self.ctx.db, self.ctx.actor, period, cancel=reading) \
+        Task(self, load_entry_sheet, self.ctx.db, self.ctx.actor, period, cancel=self._sheet_reads.next_token()) \
             .success(lambda loaded: self._sheet_loaded(*loaded, current)).start()
 
     def _sheet_loaded(self, sheet: measurements.EntrySheet, warnings: dict, current) -> None:
@@ -720,7 +718,8 @@ class DataEntryPage(Page):
             return
         self._compute_generation += 1
         generation = self._compute_generation
-        (Task(self, compute_grid_scores, self.ctx.db, self.ctx.actor, self.sheet.period)
+        (Task(self, compute_grid_scores, self.ctx.db, self.ctx.actor, self.sheet.period,
+              cancel=self._computations.next_token())
          .rendering()
          .after_paint(self.view.viewport() if after_paint else None)
          .success(lambda computed: self._computed(generation, computed))
