@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from tests_support.pools import HeldPool
+from tests_support.windows import window_on_demo
 
 from kpidesk.i18n import _
 
@@ -16,20 +17,6 @@ def charts_not_loaded(monkeypatch):
 
     monkeypatch.setattr(results_data, "_charts_loaded", False)
     return results_data
-
-
-def _window(qtbot, ui_settings, dialogs, demo_db, rendering):
-    from kpidesk.ui.app import build_window
-    from kpidesk.ui.tasks import SynchronousPool, TaskRunner
-
-    path = demo_db.path
-    demo_db.dispose()
-    window = build_window(ui_settings, tasks=TaskRunner(SynchronousPool(), rendering), dialogs=dialogs)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
-    return window
 
 
 def _open_calibration(window, qtbot):
@@ -45,7 +32,7 @@ def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settin
                                                                 charts_not_loaded):
     rendering = HeldPool()
     rendering.held = True
-    window = _window(qtbot, ui_settings, dialogs, demo_db, rendering)
+    window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=rendering)
     page = _open_calibration(window, qtbot)
     view = page.calibration
     assert view.chart is None and view.chart_waiting.isVisible()
@@ -62,7 +49,7 @@ def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settin
 
 def test_once_loaded_the_chart_is_drawn_at_once(qtbot, ui_settings, dialogs, demo_db, charts_not_loaded):
     rendering = HeldPool()
-    window = _window(qtbot, ui_settings, dialogs, demo_db, rendering)
+    window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=rendering)
     charts_not_loaded.warm_up_charts()
     rendering.held = True
     view = _open_calibration(window, qtbot).calibration
@@ -78,7 +65,7 @@ def test_a_chart_that_cannot_be_loaded_says_so_in_its_place(qtbot, ui_settings, 
         raise OSError("font file unreadable")
 
     monkeypatch.setattr(results_page, "warm_up_charts", broken)
-    window = _window(qtbot, ui_settings, dialogs, demo_db, HeldPool())
+    window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=HeldPool())
     view = _open_calibration(window, qtbot).calibration
     assert view.chart is None
     assert view.chart_waiting.isVisible()

@@ -7,23 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from tests_support.pools import HeldPool
-
-from kpidesk.ui.tasks import SynchronousPool
-
-
-def _window(qtbot, ui_settings, dialogs, demo_db, database_work, rendering=None):
-    from kpidesk.ui.app import build_window
-    from kpidesk.ui.tasks import SynchronousPool, TaskRunner
-
-    path = demo_db.path
-    demo_db.dispose()
-    window = build_window(ui_settings, tasks=TaskRunner(database_work, rendering or SynchronousPool()),
-                          dialogs=dialogs)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_path(path)
-    return window
+from tests_support.windows import window_on_demo
 
 
 def test_a_sheet_read_for_a_period_passed_by_stops_and_the_last_one_is_shown(
@@ -39,7 +23,7 @@ def test_a_sheet_read_for_a_period_passed_by_stops_and_the_last_one_is_shown(
 
     monkeypatch.setattr(model, "rate_warnings", read_to_the_end)
     database_work = HeldPool()
-    window = _window(qtbot, ui_settings, dialogs, demo_db, database_work)
+    window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, database_work=database_work)
     window.ctx.set_period("2025-10")
     page = window.show_page("data_entry")
     assert page.sheet is not None and page.sheet.period == "2025-10"
@@ -73,7 +57,7 @@ def test_scores_computed_after_an_older_edit_give_way_to_the_newer_computation(
         return score(data)
 
     rendering = HeldPool()
-    window = _window(qtbot, ui_settings, dialogs, demo_db, SynchronousPool(), rendering)
+    window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=rendering)
     window.ctx.set_period("2025-12")
     page = window.show_page("data_entry")
     rendering.release()
