@@ -98,3 +98,31 @@ def test_offer_then_restore_recovers_and_keeps_the_broken_file(with_backup, staf
     assert staff_numbers(path) == ["E001", "E002", "E003"]
     db = database.open_checked(path)
     db.dispose()
+
+
+def _index_out_of_step(path) -> None:
+    """An index whose pages are sound but whose entries no longer match its table: only SQLite's full check
+    reads the one against the other."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("CREATE INDEX ix_names_checked ON employees (name)")
+        con.commit()
+        con.execute("PRAGMA writable_schema=ON")
+        con.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX ix_names_checked ON employees (staff_no)' "
+                    "WHERE name = 'ix_names_checked'")
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_opening_looks_quickly_and_the_day_s_first_backup_looks_fully(db_file):
+    _index_out_of_step(db_file)
+    assert backup.examine(db_file, quick=True).ok  # every page and record is sound
+    assert not backup.examine(db_file).ok  # the full check finds the index out of step
+    assert backup.diagnose(db_file) is None  # opening does not wait for the full check (4× as long) …
+    db = database.open_checked(db_file)
+    try:  # … the day's first backup is checked fully, and the warning shown on opening names the database
+        assert any("may be damaged" in warning for warning in db.warnings)
+        assert backup.list_backups(db_file) == []  # and the failed copy is not kept as a good backup
+    finally:
+        db.dispose()

@@ -188,16 +188,16 @@ def known_key(path: Path, passphrase: str | None = None) -> FileKey | None:
     return encryption.remembered_key(path)
 
 
-def examine(path: Path, *, timeout: float = 1.0, key: FileKey | None = None) -> FileVerdict:
-    """Look at a file without changing it: SQLite header and size, readability, ``PRAGMA integrity_check``,
-    the KPI Desk tables and a schema version this program knows. An encrypted file is read with ``key``,
-    else with the key this computer keeps for it."""
+def examine(path: Path, *, timeout: float = 1.0, key: FileKey | None = None, quick: bool = False) -> FileVerdict:
+    """Look at a file without changing it: SQLite header and size, readability, ``PRAGMA integrity_check``
+    (``quick_check`` with ``quick``), the KPI Desk tables and a schema version this program knows. An
+    encrypted file is read with ``key``, else with the key this computer keeps for it."""
     from kpidesk.store.schema_versions import is_known
 
     key = key or known_key(Path(path))
     if key is None and encryption.looks_encrypted(Path(path)):
         return FileVerdict(False, "encrypted", "")
-    check = sqlite.check_file(Path(path), timeout=timeout, key=key)
+    check = sqlite.check_file(Path(path), timeout=timeout, key=key, quick=quick)
     if not check.ok:
         return FileVerdict(False, check.kind, check.detail)
     missing = CORE_TABLES - check.tables
@@ -269,10 +269,12 @@ class DatabaseProblem(CorruptDatabase):
 def diagnose(path: Path) -> OpenProblem | None:
     """None when ``path`` can be opened (or does not exist yet and will be created); else the problem.
 
-    A database from a newer KPI Desk is not a problem here: it opens read-only.
+    A database from a newer KPI Desk is not a problem here: it opens read-only. The file is looked at with
+    SQLite's quick check, run at every opening; that each index matches its table is checked on the daily
+    backup, a full check of the copy (which fails, naming the database, when the copy's source is damaged).
     """
     path = Path(path)
-    verdict = examine(path)
+    verdict = examine(path, quick=True)
     if verdict.ok or verdict.kind in ("missing", "empty", "unknown_schema"):
         return None
     if verdict.kind == "damaged" and _wal_removed_under_a_writer(path):
