@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_office import office_database  # noqa: E402
-from scratch import scratch_folder  # noqa: E402
+from bench_ui_stall import private_folder  # noqa: E402
 
 OPEN = r"""
 import sys, time
@@ -40,12 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=5000, help="people in the office")
     parser.add_argument("--runs", type=int, default=5, help="openings after the first")
     args = parser.parse_args(argv)
-    folder = scratch_folder("kpidesk-open-")
-    database = folder / "office.db"
-    shutil.copyfile(office_database(args.size, fresh=False), database)
-    env = dict(os.environ, HOME=str(folder), XDG_DATA_HOME=str(folder / "data"),
-               XDG_CONFIG_HOME=str(folder / "config"), XDG_CACHE_HOME=str(folder / "cache"),
-               KPIDESK_LOG=str(folder / "kpidesk.log"), PYTHONPATH=str(ROOT))
+    source = office_database(args.size, fresh=False)
+    database = private_folder("kpidesk-open-") / "office.db"  # its own home too: no user's files touched
+    shutil.copyfile(source, database)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
 
     def opening() -> float:
         done = subprocess.run([sys.executable, "-c", OPEN, str(database)], capture_output=True, text=True,
