@@ -116,3 +116,38 @@ def test_stored_columns_give_each_field_its_people_in_stored_order(db, actor):
         (february, "cost", [ids["E1"]], [1.5]),
     ]
     assert only_cost == ["cost"]
+
+
+def test_a_finalized_period_is_read_with_its_hash_checked_once(demo_db, actor, monkeypatch):
+    """Hashing a 5,000-person snapshot takes half a second; the read checked it twice."""
+    from kpidesk.services.appraisal import snapshots
+    from kpidesk.services.appraisal import use_cases as appraisal
+
+    hashed: list[str] = []
+    content_hash = snapshots.content_hash
+
+    def counted(content):
+        hashed.append(content_hash(content))
+        return hashed[-1]
+
+    monkeypatch.setattr(snapshots, "content_hash", counted)
+    scores = appraisal.period_scores(demo_db, actor, "2025-11")
+    assert scores.source == "snapshot" and len(hashed) == 1
+
+
+def test_a_snapshot_changed_in_the_file_is_still_refused(demo_db, actor):
+    import json
+    import sqlite3
+
+    from kpidesk.errors import CorruptDatabase
+    from kpidesk.services.appraisal import use_cases as appraisal
+
+    with sqlite3.connect(demo_db.path) as connection:
+        snapshot_id, raw = connection.execute(
+            "SELECT s.id, s.content FROM snapshots s JOIN periods p ON p.id = s.period_id "
+            "WHERE p.code = '2025-11' AND NOT s.superseded").fetchone()
+        content = json.loads(raw)
+        content["rows"][0]["total"] = 100.0  # the hash beside it left as it was
+        connection.execute("UPDATE snapshots SET content = ? WHERE id = ?", (json.dumps(content), snapshot_id))
+    with pytest.raises(CorruptDatabase, match="checksum"):
+        appraisal.period_scores(demo_db, actor, "2025-11")

@@ -20,7 +20,7 @@ from kpidesk.domain.grades import GradeScale
 from kpidesk.domain.periods import Period, PeriodKind, parse_period
 from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
 from kpidesk.domain.statuses import PeriodStatus
-from kpidesk.errors import CorruptDatabase, NotFound, PermissionDenied, ValidationError
+from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.scoring_inputs import (
@@ -32,7 +32,6 @@ from kpidesk.services.appraisal.scoring_inputs import (
 from kpidesk.services.appraisal.snapshots import (
     checked_snapshot,
     frame_from_content,
-    verify,
 )
 from kpidesk.store import models as m
 
@@ -285,11 +284,8 @@ def _computed_scores(session: Session, period: str | Period) -> PeriodScores:
 
 
 def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
-    """``PeriodScores`` exactly as finalized, read back from the snapshot."""
-    if not verify(snapshot):
-        raise CorruptDatabase(
-            _("The stored results of {period} do not match their checksum; they were changed after finalizing.")
-            .format(period=period.code))
+    """``PeriodScores`` exactly as finalized, read back from a snapshot :func:`checked_snapshot` gave (which
+    verified its hash: checking it again cost a 5,000-person period another half second)."""
     content = snapshot.content
     scale = GradeScale.from_dict(content["grade_scale"])
     frame = _with_grade_labels(frame_from_content(content), scale)
