@@ -3,6 +3,8 @@ its chart afterwards: loading matplotlib on the UI thread froze the window for m
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from PySide6.QtCore import Qt
 from tests_support.pools import HeldPool
@@ -12,11 +14,22 @@ from kpidesk.i18n import _
 
 
 @pytest.fixture
-def charts_not_loaded(monkeypatch):
+def chart_modules(monkeypatch):
+    """Whether the chart modules count as loaded, as the page's own loading says and nothing else: a worker
+    of an earlier test still loading them must not count in this one."""
     from kpidesk.ui.pages.results import data as results_data
+    from kpidesk.ui.pages.results import page as results_page
 
-    monkeypatch.setattr(results_data, "_charts_loaded", False)
-    return results_data
+    state = SimpleNamespace(loaded=False, loads=0)
+
+    def load() -> None:
+        results_data.warm_up_charts()
+        state.loads += 1
+        state.loaded = True
+
+    monkeypatch.setattr(results_data, "charts_loaded", lambda: state.loaded)
+    monkeypatch.setattr(results_page, "warm_up_charts", load)
+    return state
 
 
 def _open_calibration(window, qtbot):
@@ -28,8 +41,16 @@ def _open_calibration(window, qtbot):
     return page
 
 
-def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settings, dialogs, demo_db,
-                                                                charts_not_loaded):
+def test_loading_the_chart_modules_marks_them_loaded(monkeypatch):
+    from kpidesk.ui.pages.results import data as results_data
+
+    monkeypatch.setattr(results_data, "_charts_loaded", False)
+    assert not results_data.charts_loaded()
+    results_data.warm_up_charts()
+    assert results_data.charts_loaded()
+
+
+def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settings, dialogs, demo_db, chart_modules):
     rendering = HeldPool()
     rendering.held = True
     window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=rendering)
@@ -41,23 +62,21 @@ def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settin
     assert rendering.waiting, "no worker was asked to load the chart modules"
     rendering.release()
     qtbot.waitUntil(lambda: view.chart is not None)
-    assert charts_not_loaded.charts_loaded()
+    assert chart_modules.loads >= 1
     assert not view.chart_waiting.isVisible()
     qtbot.waitUntil(view.chart.isVisible)  # a widget put into a shown layout shows at the next event turn
     assert view.chart.figure.axes, "the grade distribution was not drawn"
 
 
-def test_once_loaded_the_chart_is_drawn_at_once(qtbot, ui_settings, dialogs, demo_db, charts_not_loaded):
-    rendering = HeldPool()
-    window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=rendering)
-    charts_not_loaded.warm_up_charts()
-    rendering.held = True
+def test_once_loaded_the_chart_is_drawn_at_once(qtbot, ui_settings, dialogs, demo_db, chart_modules):
+    window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=HeldPool())
+    chart_modules.loaded = True
     view = _open_calibration(window, qtbot).calibration
     assert view.chart is not None and not view.chart_waiting.isVisible()
     assert view.chart.figure.axes
 
 
-def test_a_chart_that_cannot_be_loaded_says_so_in_its_place(qtbot, ui_settings, dialogs, demo_db, charts_not_loaded,
+def test_a_chart_that_cannot_be_loaded_says_so_in_its_place(qtbot, ui_settings, dialogs, demo_db, chart_modules,
                                                           monkeypatch):
     from kpidesk.ui.pages.results import page as results_page
 

@@ -135,19 +135,19 @@ def test_a_finalized_period_is_read_with_its_hash_checked_once(demo_db, actor, m
     assert scores.source == "snapshot" and len(hashed) == 1
 
 
-def test_a_snapshot_changed_in_the_file_is_still_refused(demo_db, actor):
-    import json
-    import sqlite3
+def test_a_snapshot_changed_in_the_database_is_still_refused(demo_db, actor):
+    from sqlalchemy import select, update
 
     from kpidesk.errors import CorruptDatabase
     from kpidesk.services.appraisal import use_cases as appraisal
+    from kpidesk.store import models as m
 
-    with sqlite3.connect(demo_db.path) as connection:
-        snapshot_id, raw = connection.execute(
-            "SELECT s.id, s.content FROM snapshots s JOIN periods p ON p.id = s.period_id "
-            "WHERE p.code = '2025-11' AND NOT s.superseded").fetchone()
-        content = json.loads(raw)
+    snapshots = m.Snapshot.__table__
+    with demo_db.engine.begin() as connection:  # underneath KPI Desk, as another program would
+        snapshot_id, content = connection.execute(
+            select(snapshots.c.id, snapshots.c.content).join(m.PeriodRecord.__table__)
+            .where(m.PeriodRecord.code == "2025-11", snapshots.c.superseded.is_(False))).one()
         content["rows"][0]["total"] = 100.0  # the hash beside it left as it was
-        connection.execute("UPDATE snapshots SET content = ? WHERE id = ?", (json.dumps(content), snapshot_id))
+        connection.execute(update(snapshots).where(snapshots.c.id == snapshot_id).values(content=content))
     with pytest.raises(CorruptDatabase, match="checksum"):
         appraisal.period_scores(demo_db, actor, "2025-11")
