@@ -3,9 +3,9 @@ its chart afterwards: loading matplotlib on the UI thread froze the window for m
 
 from __future__ import annotations
 
+import sys
 from types import SimpleNamespace
 
-import pytest
 from PySide6.QtCore import Qt
 from tests_support.pools import HeldPool
 from tests_support.windows import window_on_demo
@@ -13,32 +13,35 @@ from tests_support.windows import window_on_demo
 from kpidesk.i18n import _
 
 
-@pytest.fixture
-def chart_modules(monkeypatch):
-    """Whether the chart modules count as loaded, as the page's own loading says and nothing else: a worker
-    of an earlier test still loading them must not count in this one."""
-    from kpidesk.ui.pages.results import data as results_data
-    from kpidesk.ui.pages.results import page as results_page
+def _results(window):
+    page = window.show_page("results")
+    assert page is not None and page.data is not None
+    return page
 
+
+def _control_chart_modules(monkeypatch, page, load=None) -> SimpleNamespace:
+    """Whether the chart modules count as loaded, as the page's own loading says and nothing else (a worker
+    of an earlier test still loading them must not count here). Patched in the modules the page and its
+    calibration view were built from, before the calibration tab is first shown."""
+    calibration_module = sys.modules[type(page.calibration).__module__]
+    page_module = sys.modules[type(page).__module__]
     state = SimpleNamespace(loaded=False, loads=0)
 
-    def load() -> None:
-        results_data.warm_up_charts()
+    def load_for_real() -> None:
+        calibration_module.results_data.warm_up_charts()
         state.loads += 1
         state.loaded = True
 
-    monkeypatch.setattr(results_data, "charts_loaded", lambda: state.loaded)
-    monkeypatch.setattr(results_page, "warm_up_charts", load)
+    monkeypatch.setattr(calibration_module.results_data, "charts_loaded", lambda: state.loaded)
+    monkeypatch.setattr(page_module, "warm_up_charts", load or load_for_real)
     return state
 
 
-def _open_calibration(window, qtbot):
-    page = window.show_page("results")
-    assert page is not None and page.data is not None
+def _open_calibration(page, qtbot):
     bar = page.tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(page.tabs.indexOf(page.calibration)).center())
     assert page.tabs.currentWidget() is page.calibration
-    return page
+    return page.calibration
 
 
 def test_loading_the_chart_modules_marks_them_loaded(monkeypatch):
@@ -50,12 +53,13 @@ def test_loading_the_chart_modules_marks_them_loaded(monkeypatch):
     assert results_data.charts_loaded()
 
 
-def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settings, dialogs, demo_db, chart_modules):
+def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settings, dialogs, demo_db, monkeypatch):
     rendering = HeldPool()
-    rendering.held = True
     window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=rendering)
-    page = _open_calibration(window, qtbot)
-    view = page.calibration
+    page = _results(window)
+    chart_modules = _control_chart_modules(monkeypatch, page)
+    rendering.held = True
+    view = _open_calibration(page, qtbot)
     assert view.chart is None and view.chart_waiting.isVisible()
     assert view.chart_waiting.text() == _("Drawing the chart…")
     assert view.raters_model.rowCount() > 0  # the tables do not wait for the chart
@@ -68,24 +72,23 @@ def test_the_chart_waits_for_a_worker_to_load_the_chart_modules(qtbot, ui_settin
     assert view.chart.figure.axes, "the grade distribution was not drawn"
 
 
-def test_once_loaded_the_chart_is_drawn_at_once(qtbot, ui_settings, dialogs, demo_db, chart_modules):
+def test_once_loaded_the_chart_is_drawn_at_once(qtbot, ui_settings, dialogs, demo_db, monkeypatch):
     window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=HeldPool())
-    chart_modules.loaded = True
-    view = _open_calibration(window, qtbot).calibration
+    page = _results(window)
+    _control_chart_modules(monkeypatch, page).loaded = True
+    view = _open_calibration(page, qtbot)
     assert view.chart is not None and not view.chart_waiting.isVisible()
     assert view.chart.figure.axes
 
 
-def test_a_chart_that_cannot_be_loaded_says_so_in_its_place(qtbot, ui_settings, dialogs, demo_db, chart_modules,
-                                                          monkeypatch):
-    from kpidesk.ui.pages.results import page as results_page
-
+def test_a_chart_that_cannot_be_loaded_says_so_in_its_place(qtbot, ui_settings, dialogs, demo_db, monkeypatch):
     def broken() -> None:
         raise OSError("font file unreadable")
 
-    monkeypatch.setattr(results_page, "warm_up_charts", broken)
     window = window_on_demo(qtbot, ui_settings, dialogs, demo_db, rendering=HeldPool())
-    view = _open_calibration(window, qtbot).calibration
+    page = _results(window)
+    _control_chart_modules(monkeypatch, page, load=broken)
+    view = _open_calibration(page, qtbot)
     assert view.chart is None
     assert view.chart_waiting.isVisible()
     assert "font file unreadable" in view.chart_waiting.text()
