@@ -13,6 +13,7 @@ import shutil
 import pytest
 from sqlalchemy import select
 from tests_support.pools import HeldPool
+from tests_support.windows import window_on_file
 
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
@@ -30,18 +31,11 @@ def held():
 @pytest.fixture
 def window_on(qtbot, ui_settings, dialogs, held):
     """``window_on(path)``: the main window on the database at ``path``, its database tasks in ``held``."""
-    from kpidesk.ui.app import build_window
-    from kpidesk.ui.tasks import SynchronousPool, TaskRunner
-
     windows = []
 
     def open_window(path):
-        window = build_window(ui_settings, tasks=TaskRunner(held, SynchronousPool()), dialogs=dialogs)
-        qtbot.addWidget(window)
+        window = window_on_file(qtbot, ui_settings, dialogs, path, database_work=held)
         windows.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.open_path(path)
         assert window.ctx.db is not None
         return window
 
