@@ -2,8 +2,9 @@
 
 A command printing one sheet spends most of its time importing: the database layer and pandas to read
 the results, matplotlib to draw two charts, reportlab to lay out the page. Started first, this process
-imports matplotlib and the chart modules while the command reads the database; the command then sends
-its charts, prepares the layout while they are drawn (``meanwhile``) and takes the images. On two
+imports matplotlib and the chart modules while the command reads the database; the command sends each
+chart as soon as its data is read (:func:`draw_ahead`), so it is drawn while the rest of the sheet is
+gathered, prepares the layout while the last is drawn (``meanwhile``) and takes the images. On two
 cores the charts cost the command almost nothing. No warm-up chart is drawn here: it would cost more
 than it spares the first real one, whose frames depend on its data. A batch of many charts goes to the
 pool instead (:func:`kpidesk.charts.pool.render_charts`). Started with ``spawn``, like the pool, so a
@@ -35,15 +36,35 @@ class ChartProcess:
         self._process.start()
         child.close()
         self.meanwhile: list[Callable[[], Any]] = []  # run while the charts are drawn, once each
+        self._sent: list[list[Any]] = []  # the lists of jobs sent whose images are still to be received
+
+    def send_ahead(self, job: Any) -> None:
+        """Start drawing ``job`` now, while the rest of its document is gathered; a later :meth:`render`
+        asking for this same job takes its image."""
+        self._send([job])
 
     def render(self, jobs: Sequence[Any]) -> list[bytes]:
         """The images of ``jobs`` (:class:`~kpidesk.charts.pool.ChartJob`), in order."""
-        try:
-            self._connection.send(list(jobs))
-        except OSError as exc:
-            raise KpiDeskError(_("Drawing the charts stopped unexpectedly.")) from exc
+        sent = {id(job) for batch in self._sent for job in batch}
+        unsent = [job for job in jobs if id(job) not in sent]
+        if unsent:
+            self._send(unsent)
         while self.meanwhile:
             self.meanwhile.pop(0)()
+        images: dict[int, bytes] = {}
+        while self._sent:  # replies come in the order the lists were sent
+            batch = self._sent.pop(0)
+            images.update(zip(map(id, batch), self._receive(), strict=True))
+        return [images[id(job)] for job in jobs]
+
+    def _send(self, jobs: list[Any]) -> None:
+        try:
+            self._connection.send(jobs)
+        except OSError as exc:
+            raise KpiDeskError(_("Drawing the charts stopped unexpectedly.")) from exc
+        self._sent.append(jobs)
+
+    def _receive(self) -> list[bytes]:
         try:
             reply = self._connection.recv()
         except (EOFError, OSError) as exc:
@@ -83,6 +104,13 @@ def drawing_in(process: ChartProcess | None) -> Iterator[None]:
 
 def active() -> ChartProcess | None:
     return _drawing_in.get()
+
+
+def draw_ahead(job: Any) -> None:
+    """Have the chart process of this block (if any) start on ``job`` before the documents are all gathered."""
+    process = _drawing_in.get()
+    if process is not None:
+        process.send_ahead(job)
 
 
 def prepare() -> None:

@@ -69,6 +69,21 @@ class JSONText(TypeDecorator):
         return json.loads(value)
 
 
+def canonical_json(content: Any) -> str:
+    """One text for one content (sorted keys, no spaces, characters kept as they are): the form a hash is taken of."""
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+class CanonicalJSONText(JSONText):
+    """JSON stored in its canonical form, so a hash of the content is a hash of the stored text: checking it
+    needs no decoding and encoding again."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect) -> str | None:
+        return None if value is None else canonical_json(value)
+
+
 class EnumText(TypeDecorator):
     """A ``StrEnum`` stored as its plain value and read back as the member, so loaded rows carry the type.
 

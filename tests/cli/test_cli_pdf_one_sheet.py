@@ -34,8 +34,12 @@ def test_one_sheet_gets_its_charts_from_the_chart_process(demo, capsys, tmp_path
     started = []
 
     class Recording(chart_process.ChartProcess):
+        def send_ahead(self, job):
+            started.append(("ahead", job.kind))
+            return super().send_ahead(job)
+
         def render(self, jobs):
-            started.append([job.kind for job in jobs])
+            started.append(("asked", [job.kind for job in jobs]))
             return super().render(jobs)
 
     monkeypatch.setattr(chart_process, "ChartProcess", Recording)
@@ -43,7 +47,8 @@ def test_one_sheet_gets_its_charts_from_the_chart_process(demo, capsys, tmp_path
     code, stdout, err = run(capsys, "--db", demo, "pdf", "--period", "2025-11", "--employee", "CS001",
                             "--lang", "en", "--out", str(out))
     assert code == 0, err
-    assert started == [["trend", "radar"]]
+    # each chart goes to the process as soon as its data is read, before the sheet is gathered
+    assert started == [("ahead", "radar"), ("ahead", "trend"), ("asked", ["radar", "trend"])]
     page = PdfReader(str(out)).pages[0]
     assert len(page.images) == 2 and "CS001" in (page.extract_text() or "")
 

@@ -118,10 +118,8 @@ def test_stored_columns_give_each_field_its_people_in_stored_order(db, actor):
     assert only_cost == ["cost"]
 
 
-def test_a_finalized_period_is_read_with_its_hash_checked_once(demo_db, actor, monkeypatch):
-    """Hashing a 5,000-person snapshot takes half a second; the read checked it twice."""
+def _counting_hashes(monkeypatch) -> list[str]:
     from kpidesk.services.appraisal import snapshots
-    from kpidesk.services.appraisal import use_cases as appraisal
 
     hashed: list[str] = []
     content_hash = snapshots.content_hash
@@ -131,8 +129,42 @@ def test_a_finalized_period_is_read_with_its_hash_checked_once(demo_db, actor, m
         return hashed[-1]
 
     monkeypatch.setattr(snapshots, "content_hash", counted)
+    return hashed
+
+
+def test_a_finalized_period_is_checked_by_hashing_its_stored_text(demo_db, actor, monkeypatch):
+    """Encoding a 5,000-person snapshot again to hash it took half a second; its stored text is the
+    canonical one, so it is hashed as it is."""
+    from kpidesk.services.appraisal import use_cases as appraisal
+
+    hashed = _counting_hashes(monkeypatch)
+    scores = appraisal.period_scores(demo_db, actor, "2025-11")
+    assert scores.source == "snapshot" and hashed == []
+
+
+def test_a_snapshot_stored_by_an_older_version_is_checked_by_its_content(demo_db, actor, monkeypatch):
+    """Snapshots written before the canonical text was stored keep their spaced text: they are read,
+    hashed once by their content and accepted."""
+    import json
+
+    from sqlalchemy import Text, select, type_coerce, update
+
+    from kpidesk.services.appraisal import use_cases as appraisal
+    from kpidesk.store import models as m
+
+    snapshots = m.Snapshot.__table__
+    with demo_db.engine.begin() as connection:
+        snapshot_id, text = connection.execute(
+            select(snapshots.c.id, type_coerce(snapshots.c.content, Text)).join(m.PeriodRecord.__table__)
+            .where(m.PeriodRecord.code == "2025-11", snapshots.c.superseded.is_(False))).one()
+        spaced = json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True)
+        assert spaced != text
+        connection.execute(update(snapshots).where(snapshots.c.id == snapshot_id)
+                           .values(content=type_coerce(spaced, Text)))
+    hashed = _counting_hashes(monkeypatch)
     scores = appraisal.period_scores(demo_db, actor, "2025-11")
     assert scores.source == "snapshot" and len(hashed) == 1
+    assert not scores.frame.empty
 
 
 def test_a_snapshot_changed_in_the_database_is_still_refused(demo_db, actor):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.snapshots import audited_hash, content_hash, current_snapshot
+from kpidesk.services.appraisal.snapshots import audited_hash, current_snapshot, verify
 from kpidesk.services.appraisal.status_words import period_status_text
 from kpidesk.services.safety import witness
 from kpidesk.services.safety.access import Permission
@@ -114,12 +114,12 @@ def _check_finalized(session: Session, record: m.PeriodRecord, audited_hash: str
                      report: IntegrityReport) -> None:
     """The snapshot still has its hash, is the one the audit log recorded (None: the log recorded no
     finalization, already reported) and the result rows are its rows."""
-    snapshot = current_snapshot(session, record)
+    snapshot = current_snapshot(session, record, content_deferred=True)
     if snapshot is None:
         report.problems.append(_("Finalized period {period} has no snapshot of its results.").format(
             period=record.code))
         return
-    if content_hash(snapshot.content) != snapshot.content_hash:
+    if not verify(snapshot):
         report.problems.append(_("The snapshot of {period} was altered: its content no longer has its hash.")
                                .format(period=record.code))
     elif audited_hash is not None and snapshot.content_hash != audited_hash:

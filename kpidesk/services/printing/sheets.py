@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.charts.chart_process import draw_ahead
 from kpidesk.charts.pool import ChartJob, PendingImage
 from kpidesk.charts.sizes import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
 from kpidesk.charts.translate import Translate, language_code, translator
@@ -288,6 +289,11 @@ def _pay_section(pay: PayPrint, employee_id: int, staff_no: str) -> PaySection:
     return pay_section(pay, employee_id, staff_no)
 
 
+def _chart(jobs: list[tuple[str, ChartJob]], slot: str, job: ChartJob) -> None:
+    jobs.append((slot, job))
+    draw_ahead(job)
+
+
 def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
            jobs: list[tuple[str, ChartJob]]) -> SheetData:
     _ = ctx._
@@ -302,12 +308,12 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
     quantitative_share, qualitative_share = _shares_used(row, template_shares)
     adjustments = _adjustments(ctx.session, scored, employee_id)
     title = scored.template_name(employee_id, ctx.lang) or _("Performance appraisal sheet")
-    if ctx.charts:
-        jobs.append(("history_chart", ChartJob("trend", employee_history(ctx.session, employee_id, scored, lang=ctx.lang),
-                                               size=PRINT_HALF_WIDTH, lang=ctx.lang)))
+    if ctx.charts:  # each sent to a chart process as soon as it is known, to be drawn while the rest is read
         if detail.criteria and detail.roles:
-            jobs.append(("radar_chart", ChartJob("radar", qualitative_radar(detail, lang=ctx.lang),
-                                                 size=PRINT_HALF_WIDTH, lang=ctx.lang)))
+            _chart(jobs, "radar_chart", ChartJob("radar", qualitative_radar(detail, lang=ctx.lang),
+                                                 size=PRINT_HALF_WIDTH, lang=ctx.lang))
+        _chart(jobs, "history_chart", ChartJob("trend", employee_history(ctx.session, employee_id, scored, lang=ctx.lang),
+                                               size=PRINT_HALF_WIDTH, lang=ctx.lang))
     consequence = consequence_of(ctx.grade_consequences, row["grade_code"])
     return SheetData(
         organisation=ctx.organisation,

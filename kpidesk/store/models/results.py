@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kpidesk.store.models.base import Base, utcnow
-from kpidesk.store.types import FixedDecimal, JSONText
+from kpidesk.store.types import CanonicalJSONText, FixedDecimal, JSONText
 
 
 class Snapshot(Base):
@@ -20,7 +20,7 @@ class Snapshot(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="RESTRICT"))
-    content: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    content: Mapped[dict[str, Any]] = mapped_column(CanonicalJSONText)  # its text is what content_hash covers
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(80))
