@@ -198,7 +198,10 @@ class ChartsBeforeKept(Flowable):
 
     def _fit(self, height: float, width: float) -> float:
         """Build the row with images at most ``height`` tall; its real height (padding included).
-        The lead column never shrinks, so the row is never lower than the lead."""
+        The lead column never shrinks, so the row is never lower than the lead: the charts may be as
+        tall as the lead at no cost, and are never made smaller than that."""
+        if self.lead is not None:
+            height = max(height, self.lead.wrapOn(self.canv, self.lead_width, 10_000)[1])
         image_height = height
         real = 0.0
         for _attempt in range(3):

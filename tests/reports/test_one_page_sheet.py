@@ -83,3 +83,24 @@ def test_thirty_kpis_print_on_two_readable_pages(charts, lang):
         assert all(h in second for h in header)
     assert sheet.employee in second and signature in second
     assert "1 / 2" in first.replace("第 1 页 / 共 2 页", "1 / 2").replace("Page 1 of 2", "1 / 2")
+
+
+def test_charts_beside_a_taller_result_are_drawn_as_tall_as_it(charts):
+    """Shrinking the charts below the result beside them saves no room on the page (the row is as tall
+    as the result), so they keep the result's height instead of turning into unreadable stamps."""
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Spacer
+
+    from kpidesk.charts.translate import translator
+    from kpidesk.reports.blocks import ChartsBeforeKept, make_context
+    from kpidesk.reports.png_images import PngImage
+
+    block = ChartsBeforeKept(make_context(translator("zh_CN"), "zh_CN"), [("", charts[0]), ("", charts[1])],
+                             Spacer(10, 100 * mm), lead=Spacer(60 * mm, 45 * mm), lead_width=60 * mm,
+                             max_height=50 * mm, min_height=36 * mm)
+    _width, height = block.wrapOn(Canvas(io.BytesIO()), 180 * mm, 125 * mm)  # room for 23 mm of charts
+    images = [item for row in block._row._cellvalues for cell in row for item in cell if isinstance(item, PngImage)]
+    assert len(images) == 2
+    assert all(image.drawHeight >= 40 * mm for image in images), [image.drawHeight / mm for image in images]
+    assert height <= 45 * mm + 6  # the result and its cell padding: the charts make the row no taller
