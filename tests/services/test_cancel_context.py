@@ -64,3 +64,24 @@ def test_only_the_latest_token_of_a_series_stays_uncancelled():
     assert first.cancelled and not second.cancelled
     third = series.next_token()
     assert second.cancelled and not third.cancelled
+
+
+def test_a_cancelled_entry_sheet_stops_before_its_roster_is_read(demo_db, actor, monkeypatch):
+    """The data-entry grid of a period the person has moved past stops after its values, the longest read,
+    instead of going on to read the roster it no longer needs."""
+    from kpidesk.services.appraisal import measurements
+
+    token = CancelToken()
+    read_values = measurements._entry_values
+    rosters: list[str] = []
+
+    def values_then_cancel(*args, **kwargs):
+        values = read_values(*args, **kwargs)
+        token.cancel()
+        return values
+
+    monkeypatch.setattr(measurements, "_entry_values", values_then_cancel)
+    monkeypatch.setattr(measurements, "appraisal_roster", lambda _session, code: rosters.append(code) or [])
+    with demo_db.session() as session, cancelled_by(token), pytest.raises(Cancelled):
+        measurements.entry_sheet(session, actor, "2025-12")
+    assert rosters == []

@@ -20,6 +20,7 @@ from kpidesk.i18n import _
 from kpidesk.i18n.times import format_local_time
 from kpidesk.services.actor import Actor
 from kpidesk.services.appraisal.stored_values import MEASUREMENT_SCALE, stored_columns
+from kpidesk.services.progress import check_cancelled
 from kpidesk.services.safety import audit
 from kpidesk.services.safety.access import Permission, employee_scope, require_for_employees
 from kpidesk.services.safety.gates import requires
@@ -267,6 +268,7 @@ def entry_sheet(session: Session, actor: Actor, period: str) -> EntrySheet:
     only the people whose data ``actor`` may read."""
     record = period_record(session, period)
     values = _entry_values(session, actor, record)
+    check_cancelled()  # a sheet moved past stops here, before its roster is read
     with_values = {employee_id for employee_id, _code in values}
     scope = employee_scope(session, actor, Permission.DATA_READ, period_id=record.id)
     roster, left_out = [], []

