@@ -183,3 +183,14 @@ def test_a_snapshot_changed_in_the_database_is_still_refused(demo_db, actor):
         connection.execute(update(snapshots).where(snapshots.c.id == snapshot_id).values(content=content))
     with pytest.raises(CorruptDatabase, match="checksum"):
         appraisal.period_scores(demo_db, actor, "2025-11")
+
+
+def test_the_stored_integers_are_read_whole_or_refused():
+    """The lists the database writes are parsed in one pass; a list cut short or holding anything but
+    integers is refused, never read as fewer values that would pair with the wrong people."""
+    from kpidesk.services.appraisal.stored_values import _integers
+
+    assert _integers("12,-3,9007199254740993", 3).tolist() == [12, -3, 9007199254740993]
+    for broken in ("12,x,4", "12,3"):
+        with pytest.raises(ValueError):
+            _integers(broken, 3)
