@@ -56,7 +56,7 @@ def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> Rad
     """Polar axes, grid, criteria and level labels, legend and title; the raters' polygons empty.
     Frame parts lie below z-order 2 and the polygons above, so both drawing orders agree."""
     ax = fig.add_subplot(projection="polar")
-    fig.subplots_adjust(left=0.2, right=0.7, top=0.74, bottom=0.14)
+    fig.subplots_adjust(left=0.26, right=0.7, top=0.74, bottom=0.14)
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     count = len(frame.criteria)
@@ -79,7 +79,11 @@ def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> Rad
             ax.annotate(label, (0, tick - 0.3 * frame.scale_max / 4), xytext=(-2, 0), textcoords="offset points",
                         fontsize=6, color=MUTED, ha="right", va="center", zorder=1.95)
     ax.set_xticks(angles, [wrap_label(c, 12) for c in frame.criteria], fontsize=7)
-    ax.tick_params(axis="x", pad=2)
+    ax.tick_params(axis="x", pad=3)
+    for label, angle in zip(ax.get_xticklabels(), angles, strict=True):
+        # a name beside the ring reads away from it: centred, a wide one ran into the polygons
+        side = math.sin(angle)  # the first criterion at the top, the others clockwise
+        label.set_horizontalalignment("left" if side > 0.05 else "right" if side < -0.05 else "center")
     ax.grid(color="#cfd8dc", lw=0.6)
     ax.spines["polar"].set_color("#b0bec5")
     ax.spines["polar"].set_zorder(1.9)

@@ -90,3 +90,28 @@ def test_a_radar_of_eight_criteria_keeps_its_labels_apart_and_inside(lang):
     clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
                if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
     assert not clashes
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_criteria_names_stay_outside_the_ring_of_the_radar(lang):
+    """A name beside the ring is set away from it: centred on its spoke, a wide one ran over the polygons of
+    a criterion rated at the top of the scale."""
+    import math
+
+    from kpidesk.reports.samples import sample_radar
+
+    fig = draw_chart("radar", sample_radar(3), size=PRINT_HALF_WIDTH, lang=lang)
+    ax = fig.axes[0]
+    names = {str(label.get_text()) for label in ax.get_xticklabels()}
+    box = dict(_texts(fig))  # draws the figure, so the axes' position below is final
+    ring = ax.get_window_extent()
+    centre_x, centre_y, radius = (ring.x0 + ring.x1) / 2, (ring.y0 + ring.y1) / 2, min(ring.width, ring.height) / 2
+    inside = []
+    for text, extent in box.items():
+        if str(text.get_text()) not in names:
+            continue
+        dx = max(extent.x0 - centre_x, 0.0, centre_x - extent.x1)
+        dy = max(extent.y0 - centre_y, 0.0, centre_y - extent.y1)
+        if math.hypot(dx, dy) < radius - 1:
+            inside.append(text.get_text())
+    assert len(names) == 8 and not inside, inside
