@@ -303,17 +303,17 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
     show_forms = not (ctx.actor.role is Role.EMPLOYEE and not scored.finalized)
     detail = (qualitative_detail(ctx.session, scored.scores.period.code, employee_id, lang=ctx.lang) if show_forms
               else QualitativeDetail([], [], [], {}))
-    department = " · ".join(str(p) for p in (row["department"], row["team"]) if isinstance(p, str))
-    template_shares = scored.template_shares(employee_id)
-    quantitative_share, qualitative_share = _shares_used(row, template_shares)
-    adjustments = _adjustments(ctx.session, scored, employee_id)
-    title = scored.template_name(employee_id, ctx.lang) or _("Performance appraisal sheet")
     if ctx.charts:  # each sent to a chart process as soon as it is known, to be drawn while the rest is read
         if detail.criteria and detail.roles:
             _chart(jobs, "radar_chart", ChartJob("radar", qualitative_radar(detail, lang=ctx.lang),
                                                  size=PRINT_HALF_WIDTH, lang=ctx.lang))
         _chart(jobs, "history_chart", ChartJob("trend", employee_history(ctx.session, employee_id, scored, lang=ctx.lang),
                                                size=PRINT_HALF_WIDTH, lang=ctx.lang))
+    department = " · ".join(str(p) for p in (row["department"], row["team"]) if isinstance(p, str))
+    template_shares = scored.template_shares(employee_id)
+    quantitative_share, qualitative_share = _shares_used(row, template_shares)
+    adjustments = _adjustments(ctx.session, scored, employee_id)
+    title = scored.template_name(employee_id, ctx.lang) or _("Performance appraisal sheet")
     consequence = consequence_of(ctx.grade_consequences, row["grade_code"])
     return SheetData(
         organisation=ctx.organisation,
