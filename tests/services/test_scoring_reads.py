@@ -194,3 +194,26 @@ def test_the_stored_integers_are_read_whole_or_refused():
     for broken in ("12,x,4", "12,3"):
         with pytest.raises(ValueError):
             _integers(broken, 3)
+
+
+def test_a_sheet_reads_its_finalized_snapshot_once_per_session(demo_db, actor, monkeypatch):
+    """The scores, then the template lines of a finalized period read its snapshot; decoding it twice cost a
+    5,000-person month another half second."""
+    import json
+
+    from kpidesk.services.printing.chart_data import load_scored_period
+
+    decoded: list[int] = []
+    loads = json.loads
+
+    def counted(text, *args, **kwargs):
+        if isinstance(text, str) and '"rows":' in text:
+            decoded.append(len(text))
+        return loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counted)
+    with demo_db.session() as session:
+        scored = load_scored_period(session, "2025-11", actor=actor)
+        assert scored.templates and scored.snapshot
+        load_scored_period(session, "2025-11", actor=actor)
+    assert len(decoded) == 1

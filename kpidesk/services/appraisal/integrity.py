@@ -114,7 +114,7 @@ def _check_finalized(session: Session, record: m.PeriodRecord, audited_hash: str
                      report: IntegrityReport) -> None:
     """The snapshot still has its hash, is the one the audit log recorded (None: the log recorded no
     finalization, already reported) and the result rows are its rows."""
-    snapshot = current_snapshot(session, record, content_deferred=True)
+    snapshot = current_snapshot(session, record)
     if snapshot is None:
         report.problems.append(_("Finalized period {period} has no snapshot of its results.").format(
             period=record.code))

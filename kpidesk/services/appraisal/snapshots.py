@@ -131,12 +131,10 @@ def _current(record: m.PeriodRecord, *columns: Any):
             .order_by(m.Snapshot.id.desc()).limit(1))
 
 
-def current_snapshot(session: Session, record: m.PeriodRecord, *, content_deferred: bool = False) -> m.Snapshot | None:
-    """The period's snapshot in force; ``content_deferred`` leaves its content to :func:`verify` to read."""
-    query = _current(record)
-    if content_deferred:
-        query = query.options(defer(m.Snapshot.content))
-    return session.execute(query).scalar()
+def current_snapshot(session: Session, record: m.PeriodRecord) -> m.Snapshot | None:
+    """The period's snapshot in force, its content left unread: most callers need its id or hash only, and a
+    5,000-person month's content is 32 MB of JSON. :func:`verify` reads it once; reading ``content`` loads it."""
+    return session.execute(_current(record).options(defer(m.Snapshot.content))).scalar()
 
 
 def verify(snapshot: m.Snapshot) -> bool:
@@ -173,10 +171,16 @@ def audited_hash(session: Session, period_code: str) -> str | None:
 def checked_snapshot(session: Session, record: m.PeriodRecord) -> m.Snapshot | None:
     """The period's current snapshot, refused (CorruptDatabase) when its content no longer has its hash or
     its hash is not the one the audit log recorded when the period was finalized: every finalized output
-    is read through here, so a snapshot rewritten in the file is never shown as genuine."""
-    snapshot = current_snapshot(session, record, content_deferred=True)
+    is read through here, so a snapshot rewritten in the file is never shown as genuine.
+
+    Within a session the snapshot is read and checked once and kept: a sheet asks for it through its scores,
+    then its template lines, then its history, and each read of a 5,000-person month costs half a second."""
+    snapshot = current_snapshot(session, record)
     if snapshot is None:
         return None
+    checked = session.info.setdefault("checked_snapshots", {})
+    if checked.get(snapshot.id) is snapshot and "content" not in inspect(snapshot).unloaded:
+        return snapshot  # read and checked in this session, not expired by a commit since
     if not verify(snapshot):
         raise CorruptDatabase(
             _("The stored results of {period} do not match their checksum; they were changed after finalizing.")
@@ -186,6 +190,7 @@ def checked_snapshot(session: Session, record: m.PeriodRecord) -> m.Snapshot | N
         raise CorruptDatabase(_(
             "The stored results of {period} are not the ones the audit log recorded at finalization; they were "
             "replaced outside KPI Desk (run kpidesk db check).").format(period=record.code))
+    checked[snapshot.id] = snapshot
     return snapshot
 
 

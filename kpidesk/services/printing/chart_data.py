@@ -117,13 +117,13 @@ def load_scored_period(
 ) -> ScoredPeriod:
     """The scores people may see, with the KPI lines of the templates they were scored on — from the
     snapshot once the period is finalized, from the template versions used otherwise."""
-    from kpidesk.services.appraisal.snapshots import current_snapshot
+    from kpidesk.services.appraisal.snapshots import checked_snapshot
 
     scores = period_scores(session, period, department=department, actor=actor)
     perspectives = dict(session.execute(select(m.Kpi.code, m.Kpi.perspective)).all())
     if scores.source == "snapshot":
         record = find_period_record(session, scores.period.code)
-        stored = current_snapshot(session, record) if record is not None else None
+        stored = checked_snapshot(session, record) if record is not None else None
         snapshot = stored.content if stored is not None else {}
         kpis = snapshot.get("kpis", {})
         templates, names, shares = {}, {}, {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
@@ -35,7 +35,7 @@ class SheetCheck:
 def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, printed_hash: str) -> SheetCheck:
     """Whether a sheet printed with ``printed_hash`` for ``staff_no`` in ``period`` is the one the database
     holds now. ``printed_hash`` may be the start of the hash (at least 16 hex digits), spaces ignored."""
-    from kpidesk.services.appraisal.snapshots import audited_hash, content_hash, current_snapshot
+    from kpidesk.services.appraisal.snapshots import audited_hash, current_snapshot, verify
     from kpidesk.services.people.staff import employee_by_staff_no
     from kpidesk.services.safety.period_lock import period_record
 
@@ -52,14 +52,15 @@ def verify_sheet(session: Session, actor: Actor, period: str, staff_no: str, pri
                                                 m.Appraisal.employee_id == employee.id)
     ).scalar()
     require_for_employee(session, actor, Permission.RESULTS_READ, employee.id, department_id=appraisal_department)
-    snapshots = session.execute(
-        select(m.Snapshot).where(m.Snapshot.period_id == record.id).order_by(m.Snapshot.id.desc())
+    snapshots = session.execute(  # their contents left unread but for the one the sheet names
+        select(m.Snapshot).options(defer(m.Snapshot.content)).where(m.Snapshot.period_id == record.id)
+        .order_by(m.Snapshot.id.desc())
     ).scalars().all()
     match = next((s for s in snapshots if s.content_hash.lower().startswith(digits)), None)
     if match is None:
         return SheetCheck(False, _("The hash does not match any finalization of {period}: this sheet was not "
                                    "printed from the finalized results.").format(period=record.code))
-    if content_hash(match.content) != match.content_hash:
+    if not verify(match):
         return SheetCheck(False, _("The finalized results of {period} stored in the database have been altered "
                                    "since the sheet was printed.").format(period=record.code), match.content_hash)
     people = {row.get("employee_id") for row in (match.content or {}).get("rows", [])}
