@@ -197,7 +197,8 @@ def examine(path: Path, *, timeout: float = 1.0, key: FileKey | None = None, qui
     key = key or known_key(Path(path))
     if key is None and encryption.looks_encrypted(Path(path)):
         return FileVerdict(False, "encrypted", "")
-    check = sqlite.check_file(Path(path), timeout=timeout, key=key, quick=quick)
+    check = sqlite.check_file(Path(path), timeout=timeout, key=key,
+                              integrity="quick_check" if quick else "integrity_check")
     if not check.ok:
         return FileVerdict(False, check.kind, check.detail)
     missing = CORE_TABLES - check.tables
@@ -399,7 +400,7 @@ def _remember(key: FileKey) -> None:
 def _swap_in(candidate: Path, db_path: Path) -> None:
     """Put a checked copy in the database's place. The database must be closed everywhere: its journals
     are removed, as they belong to the file being replaced (which is kept as the pre-restore backup)."""
-    probe = sqlite.check_file(db_path, timeout=0.2, integrity=False, key=known_key(db_path))
+    probe = sqlite.check_file(db_path, timeout=0.2, integrity=None, key=known_key(db_path))
     if probe.kind == "locked":
         raise sqlite.FileBusy(probe.detail)
     for sidecar in sqlite.sidecar_files(db_path):
