@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -26,8 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from bench_office import office_database  # noqa: E402
-from bench_ui_stall import private_folder  # noqa: E402
+from bench_office import office_copy  # noqa: E402
 
 PERIOD = "2025-03"
 
@@ -68,9 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=5000, help="people in the office")
     parser.add_argument("--runs", type=int, default=5, help="reads of each form")
     args = parser.parse_args(argv)
-    source = office_database(args.size, fresh=False)
-    database = private_folder("kpidesk-finalized-") / "office.db"
-    shutil.copyfile(source, database)
+    _folder, database = office_copy(args.size, "kpidesk-finalized-")
     subprocess.run([sys.executable, "-m", "kpidesk", "--db", str(database), "period", "finalize", PERIOD, "--yes"],
                    env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     print(f"{args.size} people, {PERIOD} finalized")

@@ -71,6 +71,16 @@ def office_database(size: int, fresh: bool) -> Path:
     return path
 
 
+def office_copy(size: int, prefix: str, *, fresh: bool = False) -> tuple[Path, Path]:
+    """A private folder (see ``private_folder``) holding a copy of the generated office, which the run may
+    change as it likes: (folder, database)."""
+    source = office_database(size, fresh)
+    folder = private_folder(prefix)
+    database = folder / "office.db"
+    shutil.copyfile(source, database)
+    return folder, database
+
+
 def memory_mb() -> dict[str, float]:
     """Resident memory of this process now (VmRSS) and at its peak (VmHWM), in MB."""
     figures = {}
@@ -161,10 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--why", action="store_true", help="sample the UI thread's stack while it stalls")
     args = parser.parse_args(argv)
 
-    source = office_database(args.size, args.fresh)
-    folder = private_folder("kpidesk-office-")
-    database = folder / "office.db"
-    shutil.copyfile(source, database)
+    folder, database = office_copy(args.size, "kpidesk-office-", fresh=args.fresh)
     app, window, dialogs = shown_window(folder)
     dog = Watchdog()
     sampler = StallSampler(dog) if args.why else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -21,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_office import office_database  # noqa: E402
-from bench_ui_stall import private_folder  # noqa: E402
+from bench_office import office_copy  # noqa: E402
 
 OPEN = r"""
 import sys, time
@@ -40,9 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=5000, help="people in the office")
     parser.add_argument("--runs", type=int, default=5, help="openings after the first")
     args = parser.parse_args(argv)
-    source = office_database(args.size, fresh=False)
-    database = private_folder("kpidesk-open-") / "office.db"  # its own home too: no user's files touched
-    shutil.copyfile(source, database)
+    _folder, database = office_copy(args.size, "kpidesk-open-")  # its own home too: no user's files touched
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 
     def opening() -> float:
