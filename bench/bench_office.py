@@ -240,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'≤ 1 s':>12}  {verdict(wall <= RECOMPUTE_TARGET_S)}")
         if name == AHEAD_PHASE:
             gave_way = ahead.get("ended", 0.0) - ahead.get("typed", 0.0)
-            stopped = "stopped" if ahead.get("cancelled") else "NOT stopped"
+            stopped = "stopped" if ahead.get("cancelled") else "NOT stopped" if gave_way > 0 else "done before the key"
+            gave_way = max(gave_way, 0.0)
             print(f"{'  … until the worker is free (' + stopped + ')':<52} {'':>7} {'':>7} "
                   f"{format(gave_way * 1000, '.0f') + ' ms':>16} {'—':>12}")
     rss, peak = memory.get("VmRSS", 0.0), memory.get("VmHWM", 0.0)
