@@ -35,6 +35,11 @@ step "kpidesk pdf"
 [ -s sheets.pdf ] || fail "no PDF written"
 grep -aq "FontFile2" sheets.pdf || fail "the PDF has no embedded TrueType font"
 
+step "kpidesk pdf of one finalized sheet (its charts drawn by a process of its own)"
+"$bin/kpidesk" pdf --period 2025-11 --employee CS001 --lang zh --out one.pdf | tee one.txt
+grep -q "1 页" one.txt || fail "the one-sheet PDF is not one page"
+[ "$(grep -ac '/Subtype /Image' one.pdf)" -ge 2 ] || fail "the one-sheet PDF lacks its two charts"
+
 step "kpidesk chart"
 "$bin/kpidesk" chart distribution --period 2025-12 --lang zh --out grades.png
 [ -s grades.png ] || fail "no chart written"
