@@ -130,13 +130,16 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
     artists.points.set_facecolor(colours)
     previous_grade = None
     low, high = artists.ax.get_ylim()
+    last = len(points) - 1
     for (x, point), colour in zip(drawn, colours, strict=True):
         changed, previous_grade = point.grade_label != previous_grade, point.grade_label
         if point.grade_label and (changed or x == drawn[-1][0]) and low <= point.total <= high:
             # a point off the axes has no label; said here once instead of matplotlib asking where
-            # the point lies at every draw (annotation_clip), a tenth of a chart's cost
+            # the point lies at every draw (annotation_clip), a tenth of a chart's cost. At either end
+            # of the line the name reads inwards, or a long one runs over the ticks or past the axis.
+            align, shift = ("left", -3) if x == 0 and last > 0 else ("right", 3) if x == last > 0 else ("center", 0)
             artists.labels.append(artists.ax.annotate(
-                point.grade_label, (x, point.total), xytext=(0, 6), textcoords="offset points", ha="center",
+                point.grade_label, (x, point.total), xytext=(shift, 6), textcoords="offset points", ha=align,
                 fontsize=6.5, color=colour, zorder=5, animated=animated, annotation_clip=False))
     artists.title.set_text(title)
 

@@ -115,3 +115,25 @@ def test_criteria_names_stay_outside_the_ring_of_the_radar(lang):
         if math.hypot(dx, dy) < radius - 1:
             inside.append(text.get_text())
     assert len(names) == 8 and not inside, inside
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_grade_names_at_both_ends_of_a_long_history_stay_over_the_plot(lang):
+    """The grade names of the first and last points of a year read inside the plot: centred on the point
+    they ran over the score ticks on the left and past the axis on the right."""
+    from kpidesk.charts.data import EmployeeHistory, HistoryPoint
+
+    bands = default_grade_bands(lang)
+    excellent = next(band for band in bands if band.key == "excellent")
+    good = next(band for band in bands if band.key == "good")
+    points = [HistoryPoint(f"2025-{month:02d}", 104.0 if month in (1, 12) else 90.0,
+                           "excellent" if month in (1, 12) else "good",
+                           excellent.label if month in (1, 12) else good.label, 88.0)
+              for month in range(1, 13)]
+    fig = draw_chart("trend", EmployeeHistory("王芳", points, bands), size=PRINT_HALF_WIDTH, lang=lang)
+    placed = dict(_texts(fig))
+    plot = fig.axes[0].get_window_extent()
+    ends = [box for text, box in placed.items() if text in fig.axes[0].texts and hasattr(text, "xy")
+            and str(text.get_text()) == excellent.label]  # the points' names, not the band's
+    assert len(ends) == 2
+    assert all(plot.x0 <= box.x0 and box.x1 <= plot.x1 for box in ends), [box.bounds for box in ends]
