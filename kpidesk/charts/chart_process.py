@@ -128,12 +128,13 @@ def warm_up() -> None:
     from kpidesk.charts.frame_cache import FrameCache
     from kpidesk.charts.pool import ChartJob, render_job
     from kpidesk.charts.render import FigureCache
-    from kpidesk.charts.sizes import PRINT_HALF_WIDTH
+    from kpidesk.charts.sizes import PRINT_BESIDE_RESULT, PRINT_BESIDE_RESULT_DPI
 
     points = [HistoryPoint("2025-01", 82.0, "good", "良好"), HistoryPoint("2025-02", 91.0, "good", "良好")]
     radar = RadarData(("团队", "技能", "创新"), (RadarSeries("经理", (3.0, 2.0, 4.0)),))
-    for job in (ChartJob("trend", EmployeeHistory("样例 Sample", points), size=PRINT_HALF_WIDTH),
-                ChartJob("radar", radar, size=PRINT_HALF_WIDTH)):
+    for job in (ChartJob("trend", EmployeeHistory("样例 Sample", points), size=PRINT_BESIDE_RESULT,
+                         dpi=PRINT_BESIDE_RESULT_DPI),
+                ChartJob("radar", radar, size=PRINT_BESIDE_RESULT, dpi=PRINT_BESIDE_RESULT_DPI)):
         render_job(job, FigureCache(), FrameCache())
 
 

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from matplotlib.figure import Figure
 
 from kpidesk.charts.data import EmployeeHistory, GradeBand
+from kpidesk.charts.sizes import is_compact
 from kpidesk.charts.style import (
     INK,
     MUTED,
     chart_style,
     fixed_axis_label,
     grade_colour,
+    margins_in_points,
     new_figure,
     show_empty,
 )
@@ -75,10 +77,18 @@ def history_frame(data: EmployeeHistory, size: tuple[float, float] | None = None
 
 def draw_frame(fig: Figure, frame: HistoryFrame, _: Translate, *, animated: bool = False) -> HistoryArtists:
     """The axes with bands, ticks and legend, and empty dynamic artists (``animated`` keeps them out of
-    a normal draw, for drawing them one by one over a saved background)."""
+    a normal draw, for drawing them one by one over a saved background).
+
+    A compact chart (the one beside a sheet's result) keeps what reads at its small size: no axis title
+    and no band names (the points carry their grade's name), periods without their year but once, every
+    other one when there are many, and the legend naming the median only."""
     count = len(frame.periods)
+    compact = is_compact(frame.size)
     ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.15, right=0.88, top=0.88, bottom=0.2 if count > 6 else 0.14)
+    if compact:
+        margins_in_points(fig, left=19, right=5, top=12, bottom=17)
+    else:
+        fig.subplots_adjust(left=0.15, right=0.88, top=0.88, bottom=0.2 if count > 6 else 0.14)
     positions = {band.key: i for i, band in enumerate(frame.bands)}
     for band in frame.bands:
         top = frame.y_max if band.upper is None else min(band.upper, frame.y_max)
@@ -87,28 +97,60 @@ def draw_frame(fig: Figure, frame: HistoryFrame, _: Translate, *, animated: bool
             continue
         colour = grade_colour(band.key, positions[band.key])
         ax.axhspan(bottom, top, color=colour, alpha=0.10, lw=0, zorder=0)
-        ax.text(1.01, (bottom + top) / 2, band.label, transform=ax.get_yaxis_transform(),
-                ha="left", va="center", fontsize=7, color=colour, zorder=1)
+        if not compact:
+            ax.text(1.01, (bottom + top) / 2, band.label, transform=ax.get_yaxis_transform(),
+                    ha="left", va="center", fontsize=7, color=colour, zorder=1)
     xs = list(range(count))
     blank = [math.nan] * count
     # z-order: frame ≤ 2.9 < every dynamic artist, so drawing them later over the frame is the same
     median = None
     if frame.median:
-        (median,) = ax.plot(xs, blank, color=MUTED, lw=1.1, ls="--", zorder=3.0, label=_("Department median"),
-                            animated=animated)
-    (line,) = ax.plot(xs, blank, color=INK, lw=1.6, zorder=3.1, label=_("Total score"), animated=animated)
-    points = ax.scatter([], [], s=30, edgecolor="white", linewidth=0.8, zorder=4, animated=animated)
+        (median,) = ax.plot(xs, blank, color=MUTED, lw=1.0 if compact else 1.1, ls="--", zorder=3.0,
+                            label=_("Department median"), animated=animated)
+    (line,) = ax.plot(xs, blank, color=INK, lw=1.2 if compact else 1.6, zorder=3.1, label=_("Total score"),
+                      animated=animated)
+    points = ax.scatter([], [], s=14 if compact else 30, edgecolor="white", linewidth=0.6 if compact else 0.8,
+                        zorder=4, animated=animated)
     if frame.median:
-        ax.legend(handles=[line, median], loc="lower left", ncols=2, fontsize=7).set_zorder(2.9)
+        handles = [median] if compact else [line, median]
+        ax.legend(handles=handles, loc="lower left", ncols=len(handles), fontsize=5.5 if compact else 7,
+                  borderaxespad=0.2 if compact else 0.5).set_zorder(2.9)
     ax.set_xlim(-0.5, count - 0.5)
     ax.set_ylim(frame.y_min, frame.y_max)
-    ax.set_xticks(xs, list(frame.periods), rotation=35 if count > 6 else 0, ha="right" if count > 6 else "center")
-    ax.set_ylabel(_("Total score"))
-    fixed_axis_label(ax, "y", 24)
-    title = ax.set_title("", loc="left")
+    if compact:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.set_xticks(xs, short_period_labels(frame.periods))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+        ax.tick_params(labelsize=5.5, length=2, pad=1.5)
+    else:
+        ax.set_xticks(xs, list(frame.periods), rotation=35 if count > 6 else 0,
+                      ha="right" if count > 6 else "center")
+        ax.set_ylabel(_("Total score"))
+        fixed_axis_label(ax, "y", 24)
+    title = ax.set_title("", loc="left", fontsize=7 if compact else None, pad=3 if compact else None)
     title.set_animated(animated)
     ax.grid(axis="y", color="white", lw=0.6, zorder=1)
     return HistoryArtists(ax, title, line, points, median)
+
+
+def short_period_labels(periods: Sequence[str]) -> list[str]:
+    """Period codes short enough for a small chart: "2025-03" as "03", its year beneath the first
+    period labelled and the first of each later year; with more than seven periods every other one is
+    named (the first and the last always), so that no two names touch."""
+    count = len(periods)
+    named = set(range(0, count, 1 if count <= 7 else 2)) | {count - 1}
+    if count > 7 and count % 2 == 0:
+        named.discard(count - 2)  # the last period, named always, would touch the one before it
+    labels, shown_year = [], None
+    for index, code in enumerate(periods):
+        year, dash, rest = code.partition("-")
+        if index not in named or not dash:
+            labels.append(code if index in named else "")
+            continue
+        labels.append(rest if year == shown_year else f"{rest}\n{year}")
+        shown_year = year
+    return labels
 
 
 def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[GradeBand], title: str,
@@ -131,6 +173,7 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
     previous_grade = None
     low, high = artists.ax.get_ylim()
     last = len(points) - 1
+    label_size = 5 if is_compact(tuple(artists.ax.figure.get_size_inches())) else 6.5
     for (x, point), colour in zip(drawn, colours, strict=True):
         changed, previous_grade = point.grade_label != previous_grade, point.grade_label
         if point.grade_label and (changed or x == drawn[-1][0]) and low <= point.total <= high:
@@ -140,7 +183,7 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
             align, shift = ("left", -3) if x == 0 and last > 0 else ("right", 3) if x == last > 0 else ("center", 0)
             artists.labels.append(artists.ax.annotate(
                 point.grade_label, (x, point.total), xytext=(shift, 6), textcoords="offset points", ha=align,
-                fontsize=6.5, color=colour, zorder=5, animated=animated, annotation_clip=False))
+                fontsize=label_size, color=colour, zorder=5, animated=animated, annotation_clip=False))
     artists.title.set_text(title)
 
 

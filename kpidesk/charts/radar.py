@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 
 from kpidesk.charts.data import RadarData
+from kpidesk.charts.sizes import is_compact
 from kpidesk.charts.style import (
     MUTED,
     RATER_COLOURS,
     chart_style,
+    margins_in_points,
     new_figure,
     series_colour,
     show_empty,
@@ -54,9 +56,16 @@ def radar_frame(data: RadarData, title: str, size: tuple[float, float] | None = 
 
 def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> RadarArtists:
     """Polar axes, grid, criteria and level labels, legend and title; the raters' polygons empty.
-    Frame parts lie below z-order 2 and the polygons above, so both drawing orders agree."""
+    Frame parts lie below z-order 2 and the polygons above, so both drawing orders agree.
+
+    A compact radar (the one beside a sheet's result) sets its raters in one row under the title, where
+    the criteria around the ring leave no corner for them, and leaves the level names to the sheet's table."""
+    compact = is_compact(frame.size)
     ax = fig.add_subplot(projection="polar")
-    fig.subplots_adjust(left=0.26, right=0.7, top=0.74, bottom=0.14)
+    if compact:
+        margins_in_points(fig, left=40, right=40, top=42, bottom=16)
+    else:
+        fig.subplots_adjust(left=0.26, right=0.7, top=0.74, bottom=0.14)
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     count = len(frame.criteria)
@@ -66,8 +75,8 @@ def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> Rad
     for position, (label, role) in enumerate(frame.series):
         colour = series_colour(role, position, RATER_COLOURS)
         fills += ax.fill(closed, [0.0] * (count + 1), color=colour, alpha=0.12, zorder=2, animated=animated)
-        lines += ax.plot(closed, [math.nan] * (count + 1), color=colour, lw=1.6, label=label, marker="o", ms=3,
-                         zorder=2.1, animated=animated)
+        lines += ax.plot(closed, [math.nan] * (count + 1), color=colour, lw=1.1 if compact else 1.6, label=label,
+                         marker="o", ms=2 if compact else 3, zorder=2.1, animated=animated)
     ax.set_ylim(0, frame.scale_max)
     ticks = [float(i) for i in range(1, int(frame.scale_max) + 1)] if frame.scale_max <= 10 else None
     if ticks:
@@ -75,20 +84,26 @@ def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> Rad
         # level names just inside their ring, left of the first spoke: on the ring between two
         # criteria the outermost one ran into the criterion labels around the edge
         ax.set_yticks(ticks, [""] * len(ticks))
-        for tick, label in zip(ticks, labels, strict=True):
+        for tick, label in zip(ticks, labels if not compact else [], strict=False):
             ax.annotate(label, (0, tick - 0.3 * frame.scale_max / 4), xytext=(-2, 0), textcoords="offset points",
                         fontsize=6, color=MUTED, ha="right", va="center", zorder=1.95)
-    ax.set_xticks(angles, [wrap_label(c, 12) for c in frame.criteria], fontsize=7)
-    ax.tick_params(axis="x", pad=3)
+    ax.set_xticks(angles, [wrap_label(c, 12) for c in frame.criteria], fontsize=5.5 if compact else 7)
+    ax.tick_params(axis="x", pad=1 if compact else 3)
     for label, angle in zip(ax.get_xticklabels(), angles, strict=True):
         # a name beside the ring reads away from it: centred, a wide one ran into the polygons
         side = math.sin(angle)  # the first criterion at the top, the others clockwise
         label.set_horizontalalignment("left" if side > 0.05 else "right" if side < -0.05 else "center")
-    ax.grid(color="#cfd8dc", lw=0.6)
+    ax.grid(color="#cfd8dc", lw=0.5 if compact else 0.6)
     ax.spines["polar"].set_color("#b0bec5")
     ax.spines["polar"].set_zorder(1.9)
-    fig.legend(handles=lines, loc="upper right", fontsize=7, borderaxespad=0.3)
-    fig.suptitle(frame.title, x=0.02, ha="left", fontsize=10)
+    if compact:
+        height = fig.get_size_inches()[1] * 72
+        fig.legend(handles=lines, loc="upper left", bbox_to_anchor=(0, 1 - 11 / height), ncols=len(lines),
+                   fontsize=5.5, borderaxespad=0.2, handlelength=1.2, handletextpad=0.3, columnspacing=0.8)
+        fig.suptitle(frame.title, x=0.02, y=0.99, ha="left", va="top", fontsize=7)
+    else:
+        fig.legend(handles=lines, loc="upper right", fontsize=7, borderaxespad=0.3)
+        fig.suptitle(frame.title, x=0.02, ha="left", fontsize=10)
     return RadarArtists(lines, fills)
 
 

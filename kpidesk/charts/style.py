@@ -101,6 +101,13 @@ def new_figure(size: tuple[float, float], fig: Figure | None = None) -> Figure:
     return fig
 
 
+def margins_in_points(fig: Figure, *, left: float, right: float, top: float, bottom: float) -> None:
+    """Room around the axes in points, not in shares of the figure: the text it holds keeps its size
+    whatever the size of the chart."""
+    width, height = (side * 72 for side in fig.get_size_inches())
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
+
+
 def fixed_axis_label(ax, axis: str, offset_points: float) -> None:
     """Place the y (or x) axis label ``offset_points`` left of (below) the axes instead of letting
     matplotlib measure every tick label at each draw to find the spot — a tenth of a chart's cost."""

@@ -21,6 +21,7 @@ from kpidesk.charts.department import grade_distribution_chart, ranking_chart, s
 from kpidesk.charts.history import employee_history_chart
 from kpidesk.charts.radar import qualitative_radar_chart
 from kpidesk.charts.render import figure_to_png
+from kpidesk.charts.sizes import PRINT_BESIDE_RESULT, PRINT_BESIDE_RESULT_DPI
 from kpidesk.charts.style import PRINT_HALF_WIDTH
 from kpidesk.reports.document import render_documents
 from kpidesk.reports.samples import sample_history, sample_radar, sample_sheet, sample_summary
@@ -30,8 +31,10 @@ DEFAULT_OUT = Path("docs") / "previews"  # run from the repository top, as the R
 
 
 def sample_sheet_pdf(path: Path, lang: str) -> None:
-    history = figure_to_png(employee_history_chart(sample_history(3), size=PRINT_HALF_WIDTH, lang=lang))
-    radar = figure_to_png(qualitative_radar_chart(sample_radar(3), size=PRINT_HALF_WIDTH, lang=lang))
+    history = figure_to_png(employee_history_chart(sample_history(3), size=PRINT_BESIDE_RESULT, lang=lang),
+                            PRINT_BESIDE_RESULT_DPI)
+    radar = figure_to_png(qualitative_radar_chart(sample_radar(3), size=PRINT_BESIDE_RESULT, lang=lang),
+                          PRINT_BESIDE_RESULT_DPI)
     render_documents([sample_sheet(3, history_png=history, radar_png=radar)], path, lang=lang)
 
 

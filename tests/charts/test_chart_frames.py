@@ -13,6 +13,7 @@ from kpidesk.charts.frame_cache import FrameCache
 from kpidesk.charts.history import employee_history_chart
 from kpidesk.charts.radar import qualitative_radar_chart
 from kpidesk.charts.render import figure_to_png
+from kpidesk.charts.sizes import PRINT_BESIDE_RESULT
 from kpidesk.reports.samples import sample_history, sample_radar
 
 SIZE = (3.5, 2.6)
@@ -22,14 +23,16 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
 
 
-def test_history_and_radar_over_a_frame_match_the_whole_drawing():
+@pytest.mark.parametrize("size", [SIZE, PRINT_BESIDE_RESULT])
+def test_history_and_radar_over_a_frame_match_the_whole_drawing(size):
     frames = FrameCache()
-    cases = [("trend", sample_history(i), employee_history_chart) for i in range(8)]
+    cases = [("trend", sample_history(i, months=12 if size is PRINT_BESIDE_RESULT else 10), employee_history_chart)
+             for i in range(8)]
     cases += [("trend", dataclasses.replace(sample_history(3), show_median=False), employee_history_chart)]
     cases += [("radar", sample_radar(i), qualitative_radar_chart) for i in range(6)]
     for kind, data, draw in cases:
-        fast = frames.render_png(kind, data, SIZE, 100, "zh")
-        whole = figure_to_png(draw(data, size=SIZE, lang="zh"), 100)
+        fast = frames.render_png(kind, data, size, 100, "zh")
+        whole = figure_to_png(draw(data, size=size, lang="zh"), 100)
         assert np.array_equal(_pixels(fast), _pixels(whole)), (kind, data)
     assert 2 <= len(frames._frames) < len(cases)  # frames were shared between charts
 

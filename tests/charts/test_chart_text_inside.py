@@ -9,11 +9,15 @@ import pytest
 
 from kpidesk.charts.data import default_grade_bands
 from kpidesk.charts.pool import CHART_KINDS, draw_chart
+from kpidesk.charts.sizes import PRINT_BESIDE_RESULT
 from kpidesk.charts.style import PRINT_HALF_WIDTH, chart_style
 
 #: the sizes the sheets print at; the other kinds are drawn at their own default size
 SIZES = {"trend": PRINT_HALF_WIDTH, "radar": PRINT_HALF_WIDTH, "distribution": PRINT_HALF_WIDTH,
          "scores": PRINT_HALF_WIDTH, "ranking": (7.0, 5.6)}
+#: the kinds drawn small beside a period sheet's result, in their compact layout
+BESIDE_RESULT = [("trend", PRINT_BESIDE_RESULT), ("radar", PRINT_BESIDE_RESULT)]
+CASES = [(kind, SIZES.get(kind)) for kind in sorted(CHART_KINDS)] + BESIDE_RESULT
 
 
 def _data(kind: str, request, lang: str):
@@ -50,9 +54,9 @@ def _texts(fig):
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-@pytest.mark.parametrize("kind", sorted(CHART_KINDS))
-def test_no_text_extends_past_the_figure(kind, lang, request):
-    fig = draw_chart(kind, _data(kind, request, lang), size=SIZES.get(kind), lang=lang)
+@pytest.mark.parametrize(("kind", "size"), CASES)
+def test_no_text_extends_past_the_figure(kind, size, lang, request):
+    fig = draw_chart(kind, _data(kind, request, lang), size=size, lang=lang)
     bounds = fig.bbox
     outside = [(t.get_text(), round(b.x0), round(b.y0), round(b.x1), round(b.y1))
                for t, b in _texts(fig)
@@ -61,9 +65,9 @@ def test_no_text_extends_past_the_figure(kind, lang, request):
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-@pytest.mark.parametrize("kind", sorted(CHART_KINDS))
-def test_no_two_labels_overlap(kind, lang, request):
-    fig = draw_chart(kind, _data(kind, request, lang), size=SIZES.get(kind), lang=lang)
+@pytest.mark.parametrize(("kind", "size"), CASES)
+def test_no_two_labels_overlap(kind, size, lang, request):
+    fig = draw_chart(kind, _data(kind, request, lang), size=size, lang=lang)
     placed = list({id(t): (t, b) for t, b in _texts(fig)}.values())
     clashes = []
     for index, (text, box) in enumerate(placed):
@@ -75,14 +79,15 @@ def test_no_two_labels_overlap(kind, lang, request):
     assert not clashes, f"{kind}/{lang}: {clashes}"
 
 
+@pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-def test_a_radar_of_eight_criteria_keeps_its_labels_apart_and_inside(lang):
+def test_a_radar_of_eight_criteria_keeps_its_labels_apart_and_inside(lang, size):
     from kpidesk.reports.samples import sample_radar
 
     data = sample_radar(3)
     if lang == "en":
         data = dataclasses.replace(data, scale_labels=("Poor", "Fair", "Good", "Excellent"))
-    fig = draw_chart("radar", data, size=PRINT_HALF_WIDTH, lang=lang)
+    fig = draw_chart("radar", data, size=size, lang=lang)
     placed = list(_texts(fig))
     bounds = fig.bbox
     assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
@@ -92,15 +97,16 @@ def test_a_radar_of_eight_criteria_keeps_its_labels_apart_and_inside(lang):
     assert not clashes
 
 
+@pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-def test_criteria_names_stay_outside_the_ring_of_the_radar(lang):
+def test_criteria_names_stay_outside_the_ring_of_the_radar(lang, size):
     """A name beside the ring is set away from it: centred on its spoke, a wide one ran over the polygons of
     a criterion rated at the top of the scale."""
     import math
 
     from kpidesk.reports.samples import sample_radar
 
-    fig = draw_chart("radar", sample_radar(3), size=PRINT_HALF_WIDTH, lang=lang)
+    fig = draw_chart("radar", sample_radar(3), size=size, lang=lang)
     ax = fig.axes[0]
     names = {str(label.get_text()) for label in ax.get_xticklabels()}
     box = dict(_texts(fig))  # draws the figure, so the axes' position below is final
@@ -117,8 +123,9 @@ def test_criteria_names_stay_outside_the_ring_of_the_radar(lang):
     assert len(names) == 8 and not inside, inside
 
 
+@pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-def test_grade_names_at_both_ends_of_a_long_history_stay_over_the_plot(lang):
+def test_grade_names_at_both_ends_of_a_long_history_stay_over_the_plot(lang, size):
     """The grade names of the first and last points of a year read inside the plot: centred on the point
     they ran over the score ticks on the left and past the axis on the right."""
     from kpidesk.charts.data import EmployeeHistory, HistoryPoint
@@ -130,10 +137,48 @@ def test_grade_names_at_both_ends_of_a_long_history_stay_over_the_plot(lang):
                            "excellent" if month in (1, 12) else "good",
                            excellent.label if month in (1, 12) else good.label, 88.0)
               for month in range(1, 13)]
-    fig = draw_chart("trend", EmployeeHistory("王芳", points, bands), size=PRINT_HALF_WIDTH, lang=lang)
+    fig = draw_chart("trend", EmployeeHistory("王芳", points, bands), size=size, lang=lang)
     placed = dict(_texts(fig))
     plot = fig.axes[0].get_window_extent()
     ends = [box for text, box in placed.items() if text in fig.axes[0].texts and hasattr(text, "xy")
             and str(text.get_text()) == excellent.label]  # the points' names, not the band's
     assert len(ends) == 2
     assert all(plot.x0 <= box.x0 and box.x1 <= plot.x1 for box in ends), [box.bounds for box in ends]
+
+
+@pytest.mark.parametrize("months", [(2025, 1, 12), (2024, 9, 13), (2025, 4, 5)])
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_history_beside_the_result_names_its_periods_apart_and_inside(months, lang):
+    """At the sheet's size the periods of up to a year (and across a new year) are named without touching
+    each other or leaving the chart; the year is named under the first period and the first of a new year."""
+    from kpidesk.charts.data import EmployeeHistory, HistoryPoint
+
+    first_year, first_month, count = months
+    codes = [f"{first_year + (first_month - 1 + i) // 12}-{(first_month - 1 + i) % 12 + 1:02d}" for i in range(count)]
+    bands = default_grade_bands(lang)
+    # fair, good, excellent in turn: every point named, one above the other
+    points = [HistoryPoint(code, 80.0 + (i % 3) * 8, bands[2 - i % 3].key, bands[2 - i % 3].label, 86.0)
+              for i, code in enumerate(codes)]
+    fig = draw_chart("trend", EmployeeHistory("王芳", points, bands), size=PRINT_BESIDE_RESULT, lang=lang)
+    placed = list(_texts(fig))
+    bounds = fig.bbox
+    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
+               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
+    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
+               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
+    assert not clashes
+    named = [str(label.get_text()) for label in fig.axes[0].get_xticklabels() if label.get_text()]
+    years = [name.split("\n")[1] for name in named if "\n" in name]
+    assert years == sorted({code[:4] for code in codes}) and named[-1].split("\n")[0] == codes[-1][5:]
+
+
+def test_short_period_labels():
+    from kpidesk.charts.history import short_period_labels
+
+    assert short_period_labels(["2025-01", "2025-02", "2025-03"]) == ["01\n2025", "02", "03"]
+    year = [f"2025-{m:02d}" for m in range(1, 13)]
+    assert short_period_labels(year) == ["01\n2025", "", "03", "", "05", "", "07", "", "09", "", "", "12"]
+    across = ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]
+    assert short_period_labels(across) == ["11\n2024", "", "01\n2025", "", "03", "", "05", "", "07"]
+    assert short_period_labels(["2023", "2024"]) == ["2023", "2024"]
+    assert short_period_labels(["2025-Q1", "2025-Q2"]) == ["Q1\n2025", "Q2"]

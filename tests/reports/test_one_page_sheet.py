@@ -12,7 +12,7 @@ import pytest
 from kpidesk.charts.history import employee_history_chart
 from kpidesk.charts.radar import qualitative_radar_chart
 from kpidesk.charts.render import figure_to_png
-from kpidesk.charts.style import PRINT_HALF_WIDTH
+from kpidesk.charts.sizes import PRINT_BESIDE_RESULT
 from kpidesk.reports.document import render_documents, render_sheet
 from kpidesk.reports.samples import sample_history, sample_radar, sample_sheet
 from kpidesk.reports.sheet_data import KpiRow
@@ -22,8 +22,8 @@ from .conftest import page_texts
 
 @pytest.fixture(scope="module")
 def charts() -> tuple[bytes, bytes]:
-    history = figure_to_png(employee_history_chart(sample_history(3), size=PRINT_HALF_WIDTH, lang="zh_CN"), dpi=90)
-    radar = figure_to_png(qualitative_radar_chart(sample_radar(3), size=PRINT_HALF_WIDTH, lang="zh_CN"), dpi=90)
+    history = figure_to_png(employee_history_chart(sample_history(3), size=PRINT_BESIDE_RESULT, lang="zh_CN"), dpi=90)
+    radar = figure_to_png(qualitative_radar_chart(sample_radar(3), size=PRINT_BESIDE_RESULT, lang="zh_CN"), dpi=90)
     return history, radar
 
 

@@ -24,7 +24,12 @@ from sqlalchemy.orm import Session
 
 from kpidesk.charts.chart_process import draw_ahead
 from kpidesk.charts.pool import ChartJob, PendingImage
-from kpidesk.charts.sizes import PRINT_FULL_WIDTH, PRINT_HALF_WIDTH
+from kpidesk.charts.sizes import (
+    PRINT_BESIDE_RESULT,
+    PRINT_BESIDE_RESULT_DPI,
+    PRINT_FULL_WIDTH,
+    PRINT_HALF_WIDTH,
+)
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.grades import GradeConsequence, consequence_of
 from kpidesk.domain.numbers import float_or_none, int_or_none
@@ -294,6 +299,11 @@ def _chart(jobs: list[tuple[str, ChartJob]], slot: str, job: ChartJob) -> None:
     draw_ahead(job)
 
 
+def _beside_result(kind: str, data: Any, lang: str) -> ChartJob:
+    """A chart drawn at the size it prints beside the sheet's result, so its text prints at its own size."""
+    return ChartJob(kind, data, size=PRINT_BESIDE_RESULT, dpi=PRINT_BESIDE_RESULT_DPI, lang=lang)
+
+
 def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
            jobs: list[tuple[str, ChartJob]]) -> SheetData:
     _ = ctx._
@@ -305,10 +315,9 @@ def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_siz
               else QualitativeDetail([], [], [], {}))
     if ctx.charts:  # each sent to a chart process as soon as it is known, to be drawn while the rest is read
         if detail.criteria and detail.roles:
-            _chart(jobs, "radar_chart", ChartJob("radar", qualitative_radar(detail, lang=ctx.lang),
-                                                 size=PRINT_HALF_WIDTH, lang=ctx.lang))
-        _chart(jobs, "history_chart", ChartJob("trend", employee_history(ctx.session, employee_id, scored, lang=ctx.lang),
-                                               size=PRINT_HALF_WIDTH, lang=ctx.lang))
+            _chart(jobs, "radar_chart", _beside_result("radar", qualitative_radar(detail, lang=ctx.lang), ctx.lang))
+        _chart(jobs, "history_chart",
+               _beside_result("trend", employee_history(ctx.session, employee_id, scored, lang=ctx.lang), ctx.lang))
     department = " · ".join(str(p) for p in (row["department"], row["team"]) if isinstance(p, str))
     template_shares = scored.template_shares(employee_id)
     quantitative_share, qualitative_share = _shares_used(row, template_shares)
