@@ -35,7 +35,8 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table  # noqa: E402
 
 from kpidesk.charts.pool import ChartJob, ChartStream, render_charts  # noqa: E402
-from kpidesk.charts.style import PRINT_HALF_WIDTH  # noqa: E402
+from kpidesk.charts.sizes import PRINT_BESIDE_RESULT as SIZE  # noqa: E402 - as a period sheet draws them
+from kpidesk.charts.sizes import PRINT_BESIDE_RESULT_DPI as DPI  # noqa: E402
 from kpidesk.reports.document import render_sheets  # noqa: E402
 from kpidesk.reports.fonts import register_pdf_font  # noqa: E402
 from kpidesk.reports.samples import sample_history, sample_radar, sample_sheet  # noqa: E402
@@ -173,22 +174,21 @@ def chart_cost(repeats: int = 20) -> None:
     from kpidesk.charts.render import FigureCache, figure_to_png
 
     histories = [sample_history(i) for i in range(repeats)]
-    figure_to_png(employee_history_chart(histories[0], size=PRINT_HALF_WIDTH))  # warm font caches
+    figure_to_png(employee_history_chart(histories[0], size=SIZE), DPI)  # warm font caches
     start = time.process_time()
     for history in histories:
-        figure_to_png(employee_history_chart(history, size=PRINT_HALF_WIDTH), compress_level=1)
+        figure_to_png(employee_history_chart(history, size=SIZE), DPI, compress_level=1)
     fresh = (time.process_time() - start) / repeats
     cache = FigureCache()
     start = time.process_time()
     for history in histories:
-        figure_to_png(employee_history_chart(history, size=PRINT_HALF_WIDTH, fig=cache.get("trend")),
-                      compress_level=1)
+        figure_to_png(employee_history_chart(history, size=SIZE, fig=cache.get("trend")), DPI, compress_level=1)
     reused = (time.process_time() - start) / repeats
     frames = FrameCache()
-    frames.render_png("trend", histories[0], PRINT_HALF_WIDTH, 150, None)
+    frames.render_png("trend", histories[0], SIZE, DPI, None)
     start = time.process_time()
     for history in histories:
-        frames.render_png("trend", history, PRINT_HALF_WIDTH, 150, None)
+        frames.render_png("trend", history, SIZE, DPI, None)
     over_frame = (time.process_time() - start) / repeats
     print(f"{'one chart (history), fresh figure, cpu':<52} {fresh * 1000:7.1f} ms")
     print(f"{'one chart (history), reused figure, cpu':<52} {reused * 1000:7.1f} ms")
@@ -218,8 +218,8 @@ def main() -> int:
     chart_cost()
     jobs = []
     for i in range(count):
-        jobs.append(ChartJob("trend", sample_history(i), size=PRINT_HALF_WIDTH, lang="zh"))
-        jobs.append(ChartJob("radar", sample_radar(i), size=PRINT_HALF_WIDTH, lang="zh"))
+        jobs.append(ChartJob("trend", sample_history(i), size=SIZE, dpi=DPI, lang="zh"))
+        jobs.append(ChartJob("radar", sample_radar(i), size=SIZE, dpi=DPI, lang="zh"))
 
     walls, cpus, pages = [], [], 0
     for round_number in range(1, args.rounds + 1):
