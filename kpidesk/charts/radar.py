@@ -97,13 +97,10 @@ def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> Rad
     ax.spines["polar"].set_color("#b0bec5")
     ax.spines["polar"].set_zorder(1.9)
     if compact:
-        height = fig.get_size_inches()[1] * 72
-        fig.legend(handles=lines, loc="upper left", bbox_to_anchor=(0, 1 - 11 / height), ncols=len(lines),
-                   fontsize=5.5, borderaxespad=0.2, handlelength=1.2, handletextpad=0.3, columnspacing=0.8)
-        fig.suptitle(frame.title, x=0.02, y=0.99, ha="left", va="top", fontsize=7)
+        _legend_under_title(fig, lines, compact)
     else:
         fig.legend(handles=lines, loc="upper right", fontsize=7, borderaxespad=0.3)
-        fig.suptitle(frame.title, x=0.02, ha="left", fontsize=10)
+    _title(fig, frame.title, compact)
     return RadarArtists(lines, fills)
 
 
@@ -140,24 +137,48 @@ def qualitative_radar_chart(
             return show_empty(fig, _("No data for this period"), title)
         frame = radar_frame(data, title, size)
         if frame is None:
-            _draw_bars(fig, data, criteria, series)
-            fig.suptitle(title, x=0.02, ha="left", fontsize=10)
+            _draw_bars(fig, data, criteria, series, title)
             return fig
         draw_data(draw_frame(fig, frame), frame, data)
         return fig
 
 
-def _draw_bars(fig: Figure, data: RadarData, criteria: list[str], series) -> None:
+def _draw_bars(fig: Figure, data: RadarData, criteria: list[str], series, title: str) -> None:
+    """Grouped bars, the raters named in a row under the title (in the plot they covered the bars) and
+    room for the level names in points (as shares of the figure, "Excellent" was cut)."""
+    compact = is_compact(tuple(fig.get_size_inches()))
     ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.12, right=0.96, top=0.82, bottom=0.18)
+    if compact:
+        margins_in_points(fig, left=32, right=4, top=24, bottom=21)
+    else:
+        margins_in_points(fig, left=44, right=6, top=38, bottom=28)
     width = 0.8 / len(series)
+    bars = []
     for position, item in enumerate(series):
         colour = series_colour(item.role, position, RATER_COLOURS)
         xs = [i + (position - (len(series) - 1) / 2) * width for i in range(len(criteria))]
         values = [0.0 if v is None else float(v) for v in item.values][: len(criteria)]
-        ax.bar(xs[: len(values)], values, width=width * 0.9, color=colour, label=item.label)
-    ax.set_xticks(range(len(criteria)), [wrap_label(c, 16) for c in criteria])
+        bars.append(ax.bar(xs[: len(values)], values, width=width * 0.9, color=colour, label=item.label))
+    ax.set_xticks(range(len(criteria)), [wrap_label(c, 24) for c in criteria])
     ax.set_ylim(0, data.scale_max)
     if len(data.scale_labels) == int(data.scale_max):
         ax.set_yticks(range(1, int(data.scale_max) + 1), list(data.scale_labels))
-    ax.legend(loc="upper right", fontsize=7)
+    if compact:
+        ax.tick_params(labelsize=5.5, length=2, pad=1.5)
+    _legend_under_title(fig, bars, compact)
+    _title(fig, title, compact)
+
+
+def _legend_under_title(fig: Figure, handles: list, compact: bool) -> None:
+    """The raters in one row under the chart's title."""
+    height = fig.get_size_inches()[1] * 72
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1 - (11 if compact else 16) / height),
+               ncols=len(handles), fontsize=5.5 if compact else 7, borderaxespad=0.2, handlelength=1.2,
+               handletextpad=0.3, columnspacing=0.8)
+
+
+def _title(fig: Figure, title: str, compact: bool) -> None:
+    if compact:
+        fig.suptitle(title, x=0.02, y=0.99, ha="left", va="top", fontsize=7)
+    else:
+        fig.suptitle(title, x=0.02, ha="left", fontsize=10)

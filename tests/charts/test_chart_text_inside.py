@@ -182,3 +182,26 @@ def test_short_period_labels():
     assert short_period_labels(across) == ["11\n2024", "", "01\n2025", "", "03", "", "05", "", "07"]
     assert short_period_labels(["2023", "2024"]) == ["2023", "2024"]
     assert short_period_labels(["2025-Q1", "2025-Q2"]) == ["Q1\n2025", "Q2"]
+
+
+@pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_ratings_of_two_criteria_drawn_as_bars_keep_their_text_apart_and_inside(lang, size):
+    from kpidesk.charts.data import RadarData, RadarSeries
+
+    if lang == "en":
+        criteria, raters = ["Teamwork & knowledge sharing", "Professional knowledge & skills"], \
+            ["Self rating", "Manager rating", "Peer rating"]
+        levels = ("Poor", "Fair", "Good", "Excellent")
+    else:
+        criteria, raters, levels = ["团队协作与知识分享", "专业知识与技能"], ["自评", "上级评", "同事评"], ("差", "一般", "良好", "优秀")
+    series = [RadarSeries(name, values, role) for name, values, role
+              in zip(raters, ([4, 3], [3, 2], [3, 3]), ("self", "manager", "peer"), strict=True)]
+    fig = draw_chart("radar", RadarData(criteria, series, 4.0, levels), size=size, lang=lang)
+    placed = list(_texts(fig))
+    bounds = fig.bbox
+    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
+               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
+    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
+               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
+    assert not clashes
