@@ -165,7 +165,10 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
     positions = {band.key: i for i, band in enumerate(bands)}
     artists.line.set_ydata([math.nan if p.total is None else p.total for p in points])
     if artists.median is not None:
-        artists.median.set_ydata([math.nan if p.department_median is None else p.department_median for p in points])
+        medians = [math.nan if p.department_median is None else p.department_median for p in points]
+        artists.median.set_ydata(medians)
+        # a median with no known one beside it makes no line: marked, or the legend names nothing drawn
+        artists.median.set_marker("_" if _has_lone_value(medians) else "None")
     drawn = [(x, p) for x, p in enumerate(points) if p.total is not None]
     colours = [grade_colour(p.grade_key, positions.get(p.grade_key or "")) for _x, p in drawn]
     artists.points.set_offsets(np.array([[x, p.total] for x, p in drawn], dtype=float).reshape(-1, 2))
@@ -185,6 +188,12 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
                 point.grade_label, (x, point.total), xytext=(shift, 6), textcoords="offset points", ha=align,
                 fontsize=label_size, color=colour, zorder=5, animated=animated, annotation_clip=False))
     artists.title.set_text(title)
+
+
+def _has_lone_value(values: list[float]) -> bool:
+    known = [not math.isnan(value) for value in values]
+    padded = [False, *known, False]
+    return any(padded[i] and not padded[i - 1] and not padded[i + 1] for i in range(1, len(padded) - 1))
 
 
 def chart_title(data: EmployeeHistory, _: Translate) -> str:

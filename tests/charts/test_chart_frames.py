@@ -71,3 +71,16 @@ def test_grade_labels_are_drawn_only_for_points_on_the_axes():
     low, high = ax.get_ylim()
     assert all(low <= text.xy[1] <= high for text in ax.texts if isinstance(text, Annotation))
     assert low == 0
+
+
+@pytest.mark.parametrize("size", [SIZE, PRINT_BESIDE_RESULT])
+def test_a_median_known_for_one_period_only_is_drawn(size):
+    """A first period's median has no neighbour to draw a line to: it is marked, not left out (the legend
+    names it). Two medians in the same frame must then give two pictures."""
+    from kpidesk.charts.data import EmployeeHistory, HistoryPoint
+
+    def picture(median: float) -> np.ndarray:
+        history = EmployeeHistory("王芳", [HistoryPoint("2025-11", 91.0, "good", "良好", median)])
+        return _pixels(figure_to_png(employee_history_chart(history, size=size, lang="zh"), 100))
+
+    assert not np.array_equal(picture(76.0), picture(77.0))
