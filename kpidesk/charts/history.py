@@ -177,16 +177,21 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
     low, high = artists.ax.get_ylim()
     last = len(points) - 1
     label_size = 5 if is_compact(tuple(artists.ax.figure.get_size_inches())) else 6.5
-    for (x, point), colour in zip(drawn, colours, strict=True):
+    totals = [point.total for _x, point in drawn]
+    for index, ((x, point), colour) in enumerate(zip(drawn, colours, strict=True)):
         changed, previous_grade = point.grade_label != previous_grade, point.grade_label
         if point.grade_label and (changed or x == drawn[-1][0]) and low <= point.total <= high:
             # a point off the axes has no label; said here once instead of matplotlib asking where
             # the point lies at every draw (annotation_clip), a tenth of a chart's cost. At either end
-            # of the line the name reads inwards, or a long one runs over the ticks or past the axis.
+            # of the line the name reads inwards, or a long one runs over the ticks or past the axis;
+            # at the bottom of a dip it goes under the point, above it the line runs through it.
             align, shift = ("left", -3) if x == 0 and last > 0 else ("right", 3) if x == last > 0 else ("center", 0)
+            beside = totals[max(index - 1, 0):index] + totals[index + 1:index + 2]
+            below = bool(beside) and all(other > point.total for other in beside)
             artists.labels.append(artists.ax.annotate(
-                point.grade_label, (x, point.total), xytext=(shift, 6), textcoords="offset points", ha=align,
-                fontsize=label_size, color=colour, zorder=5, animated=animated, annotation_clip=False))
+                point.grade_label, (x, point.total), xytext=(shift, -6 if below else 6), textcoords="offset points",
+                ha=align, va="top" if below else "baseline", fontsize=label_size, color=colour, zorder=5,
+                animated=animated, annotation_clip=False))
     artists.title.set_text(title)
 
 

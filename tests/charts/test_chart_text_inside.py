@@ -205,3 +205,22 @@ def test_ratings_of_two_criteria_drawn_as_bars_keep_their_text_apart_and_inside(
     clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
                if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
     assert not clashes
+
+
+@pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
+def test_the_grade_name_of_a_dip_goes_under_its_point(size):
+    """Above the lowest point of a dip the line runs through its name; under it the name reads clear."""
+    from kpidesk.charts.data import EmployeeHistory, HistoryPoint
+
+    bands = default_grade_bands("en")
+    fair, poor = bands[2], bands[3]
+    totals = [79.0, 79.0, 56.0, 79.0, 79.0]
+    points = [HistoryPoint(f"2025-{i + 1:02d}", total, (poor if total < 70 else fair).key,
+                           (poor if total < 70 else fair).label, 88.0) for i, total in enumerate(totals)]
+    fig = draw_chart("trend", EmployeeHistory("王芳", points, bands), size=size, lang="en")
+    placed = dict(_texts(fig))
+    ax = fig.axes[0]
+    dip_y = ax.transData.transform((2, 56.0))[1]
+    (dip,) = [box for text, box in placed.items() if hasattr(text, "xy") and str(text.get_text()) == poor.label]
+    (first,) = [box for text, box in placed.items() if hasattr(text, "xy") and tuple(text.xy) == (0, 79.0)]
+    assert dip.y1 < dip_y and first.y0 > ax.transData.transform((0, 79.0))[1]
