@@ -5,6 +5,7 @@ such skips the collector's passes at exit; a caller of ``main`` keeps its collec
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 
@@ -61,12 +62,23 @@ def test_gathering_a_sheet_imports_no_matplotlib():
 
 
 def test_only_the_program_itself_leaves_its_objects_to_the_operating_system(demo):
-    code = ("import gc, sys\nfrom kpidesk.cli import main\n"
-            f"main(['--db', {demo!r}, 'info'])\nprint(gc.get_freeze_count())\n"
-            f"sys.argv = ['kpidesk', '--db', {demo!r}, 'info']\nmain()\nprint(gc.get_freeze_count() > 0)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    """Called by a script, ``main`` returns; run as the program, the process ends with the command: its
+    exit handlers still run and its output is whole (block-buffered into a pipe here), its code is the
+    command's, and nothing after it runs."""
+    code = ("import atexit, sys\nfrom kpidesk.cli import main\n"
+            f"print('returned', main(['--db', {demo!r}, 'info']))\n"
+            "atexit.register(lambda: print('exit handler ran'))\n"
+            f"sys.argv = ['kpidesk', '--db', {demo!r}, 'score', '--period', '2025-11']\nmain()\n"
+            "print('after main')\n")
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as users run it
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=buffered)
     lines = result.stdout.strip().splitlines()
-    assert lines[-1] == "True" and "0" in lines[:-1], result.stdout + result.stderr
+    assert result.returncode == 0 and "returned 0" in lines, result.stdout + result.stderr
+    assert lines[-1] == "exit handler ran" and "after main" not in result.stdout
+    assert any("CS012" in line for line in lines)  # the last person's row of the scores printed
+    failing = code.replace("'2025-11'", "'2031-01'")
+    result = subprocess.run([sys.executable, "-c", failing], capture_output=True, text=True, timeout=120, env=buffered)
+    assert result.returncode != 0 and "after main" not in result.stdout and "2031-01" in result.stderr
 
 
 def test_a_few_sheets_are_printed_with_the_collector_paused(demo, capsys, tmp_path, monkeypatch):
