@@ -8,7 +8,6 @@ loading; warnings (a missing translation, an unknown key, a level without an anc
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -109,6 +108,8 @@ class _Reader:
     """Walks one parsed document, converting values and collecting problems with their lines."""
 
     def __init__(self, file: str, text: str):
+        import tomllib
+
         self.file = file
         try:
             self.lines = key_lines(text)
@@ -442,6 +443,8 @@ def _plain(number: Decimal) -> str:
 
 def parse_form(text: str, file: str = "<form>") -> tuple[Form | None, list[FormProblem]]:
     """Read one form file's text; the form is None when any problem is an error."""
+    import tomllib  # loaded with the first form file read: printing a sheet reads stored forms only
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -9,7 +9,6 @@ TOML (run it only after ``tomllib`` accepted the document).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 
 KeyPath = tuple[str | int, ...]
@@ -33,6 +32,8 @@ def _skip_quoted(text: str, pos: int) -> int:
 
 def _read_quoted(text: str, pos: int) -> tuple[str, int]:
     """Read a quoted key starting at ``pos``; return its value and the position after it."""
+    import tomllib  # loaded with the first form file read, not by every program that imports the forms
+
     end = _skip_quoted(text, pos)
     return tomllib.loads(f"k = {text[pos:end]}")["k"], end
 

@@ -129,3 +129,13 @@ def test_a_few_sheets_leave_the_pause_frozen_only_when_the_program_ends(monkeypa
     assert cmd_pdf.run_pdf(args, CliContext(db_target=None, ending_process=True)) == 0
     assert frozen == [False]  # frozen while still paused: no pass walks what was loaded
     assert gc.isenabled()
+
+
+def test_printing_a_sheet_loads_no_toml_parser(demo, tmp_path):
+    """The forms a sheet shows are read as stored; the TOML parser is for form files only (8 ms to load)."""
+    out = tmp_path / "cs001.pdf"
+    code = ("import sys\nfrom kpidesk.cli import main\n"
+            f"main(['--db', {demo!r}, 'pdf', '--period', '2025-11', '--employee', 'CS001', '--no-charts', "
+            f"'--out', {str(out)!r}])\nprint('tomllib' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.exists() and result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
