@@ -53,6 +53,16 @@ def _texts(fig):
         yield text, text.get_window_extent(renderer)
 
 
+def _assert_texts_apart_and_inside(fig) -> None:
+    placed = list(_texts(fig))
+    bounds = fig.bbox
+    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
+               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
+    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
+               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
+    assert not clashes, clashes
+
+
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 @pytest.mark.parametrize(("kind", "size"), CASES)
 def test_no_text_extends_past_the_figure(kind, size, lang, request):
@@ -88,13 +98,7 @@ def test_a_radar_of_eight_criteria_keeps_its_labels_apart_and_inside(lang, size)
     if lang == "en":
         data = dataclasses.replace(data, scale_labels=("Poor", "Fair", "Good", "Excellent"))
     fig = draw_chart("radar", data, size=size, lang=lang)
-    placed = list(_texts(fig))
-    bounds = fig.bbox
-    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
-               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
-    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
-               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
-    assert not clashes
+    _assert_texts_apart_and_inside(fig)
 
 
 @pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
@@ -160,13 +164,7 @@ def test_a_history_beside_the_result_names_its_periods_apart_and_inside(months, 
     points = [HistoryPoint(code, 80.0 + (i % 3) * 8, bands[2 - i % 3].key, bands[2 - i % 3].label, 86.0)
               for i, code in enumerate(codes)]
     fig = draw_chart("trend", EmployeeHistory("王芳", points, bands), size=PRINT_BESIDE_RESULT, lang=lang)
-    placed = list(_texts(fig))
-    bounds = fig.bbox
-    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
-               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
-    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
-               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
-    assert not clashes
+    _assert_texts_apart_and_inside(fig)
     named = [str(label.get_text()) for label in fig.axes[0].get_xticklabels() if label.get_text()]
     years = [name.split("\n")[1] for name in named if "\n" in name]
     assert years == sorted({code[:4] for code in codes}) and named[-1].split("\n")[0] == codes[-1][5:]
@@ -198,13 +196,7 @@ def test_ratings_of_two_criteria_drawn_as_bars_keep_their_text_apart_and_inside(
     series = [RadarSeries(name, values, role) for name, values, role
               in zip(raters, ([4, 3], [3, 2], [3, 3]), ("self", "manager", "peer"), strict=True)]
     fig = draw_chart("radar", RadarData(criteria, series, 4.0, levels), size=size, lang=lang)
-    placed = list(_texts(fig))
-    bounds = fig.bbox
-    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
-               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
-    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
-               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
-    assert not clashes
+    _assert_texts_apart_and_inside(fig)
 
 
 @pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
