@@ -80,11 +80,12 @@ def draw_frame(fig: Figure, frame: RadarFrame, *, animated: bool = False) -> Rad
     ax.set_ylim(0, frame.scale_max)
     ticks = [float(i) for i in range(1, int(frame.scale_max) + 1)] if frame.scale_max <= 10 else None
     if ticks:
+        ax.set_yticks(ticks, [""] * len(ticks))
+    if ticks and not compact:
         labels = list(frame.scale_labels) if len(frame.scale_labels) == len(ticks) else [f"{t:g}" for t in ticks]
         # level names just inside their ring, left of the first spoke: on the ring between two
         # criteria the outermost one ran into the criterion labels around the edge
-        ax.set_yticks(ticks, [""] * len(ticks))
-        for tick, label in zip(ticks, labels if not compact else [], strict=False):
+        for tick, label in zip(ticks, labels, strict=True):
             ax.annotate(label, (0, tick - 0.3 * frame.scale_max / 4), xytext=(-2, 0), textcoords="offset points",
                         fontsize=6, color=MUTED, ha="right", va="center", zorder=1.95)
     ax.set_xticks(angles, [wrap_label(c, 12) for c in frame.criteria], fontsize=5.5 if compact else 7)
