@@ -53,13 +53,26 @@ def _texts(fig):
         yield text, text.get_window_extent(renderer)
 
 
+def _outside(fig, placed) -> list[tuple]:
+    """The texts of ``placed`` (text, box) that stick out of the figure by more than a pixel."""
+    bounds = fig.bbox
+    return [(t.get_text(), round(b.x0), round(b.y0), round(b.x1), round(b.y1)) for t, b in placed
+            if b.x0 < bounds.x0 - 1 or b.y0 < bounds.y0 - 1 or b.x1 > bounds.x1 + 1 or b.y1 > bounds.y1 + 1]
+
+
+def _clashes(placed) -> list[tuple[str, str]]:
+    """The pairs of texts of ``placed`` (text, box) that overlap by more than two pixels each way."""
+    placed = list({id(t): (t, b) for t, b in placed}.values())
+    return [(text.get_text(), other.get_text()) for index, (text, box) in enumerate(placed)
+            for other, other_box in placed[index + 1:]
+            if min(box.x1, other_box.x1) - max(box.x0, other_box.x0) > 2
+            and min(box.y1, other_box.y1) - max(box.y0, other_box.y0) > 2]
+
+
 def _assert_texts_apart_and_inside(fig) -> None:
     placed = list(_texts(fig))
-    bounds = fig.bbox
-    assert all(b.x0 >= bounds.x0 - 1 and b.x1 <= bounds.x1 + 1 and b.y0 >= bounds.y0 - 1 and b.y1 <= bounds.y1 + 1
-               for _t, b in placed), [(t.get_text(), b.bounds) for t, b in placed]
-    clashes = [(a.get_text(), b.get_text()) for i, (a, box) in enumerate(placed) for b, other in placed[i + 1:]
-               if min(box.x1, other.x1) - max(box.x0, other.x0) > 2 and min(box.y1, other.y1) - max(box.y0, other.y0) > 2]
+    outside, clashes = _outside(fig, placed), _clashes(placed)
+    assert not outside, outside
     assert not clashes, clashes
 
 
@@ -67,25 +80,15 @@ def _assert_texts_apart_and_inside(fig) -> None:
 @pytest.mark.parametrize(("kind", "size"), CASES)
 def test_no_text_extends_past_the_figure(kind, size, lang, request):
     fig = draw_chart(kind, _data(kind, request, lang), size=size, lang=lang)
-    bounds = fig.bbox
-    outside = [(t.get_text(), round(b.x0), round(b.y0), round(b.x1), round(b.y1))
-               for t, b in _texts(fig)
-               if b.x0 < bounds.x0 - 1 or b.y0 < bounds.y0 - 1 or b.x1 > bounds.x1 + 1 or b.y1 > bounds.y1 + 1]
-    assert not outside, f"{kind}/{lang}: {outside} outside {bounds.bounds}"
+    outside = _outside(fig, _texts(fig))
+    assert not outside, f"{kind}/{lang}: {outside} outside {fig.bbox.bounds}"
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 @pytest.mark.parametrize(("kind", "size"), CASES)
 def test_no_two_labels_overlap(kind, size, lang, request):
     fig = draw_chart(kind, _data(kind, request, lang), size=size, lang=lang)
-    placed = list({id(t): (t, b) for t, b in _texts(fig)}.values())
-    clashes = []
-    for index, (text, box) in enumerate(placed):
-        for other, other_box in placed[index + 1:]:
-            width = min(box.x1, other_box.x1) - max(box.x0, other_box.x0)
-            height = min(box.y1, other_box.y1) - max(box.y0, other_box.y0)
-            if width > 2 and height > 2:
-                clashes.append((text.get_text(), other.get_text()))
+    clashes = _clashes(_texts(fig))
     assert not clashes, f"{kind}/{lang}: {clashes}"
 
 
