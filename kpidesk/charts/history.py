@@ -53,6 +53,7 @@ class HistoryArtists:
     points: object
     median: object | None
     labels: list = field(default_factory=list)
+    compact: bool = False  # laid out for small print: smaller grade names
 
     def dynamic(self) -> list:
         parts = [self.title, self.line, self.points, *self.labels]
@@ -131,7 +132,7 @@ def draw_frame(fig: Figure, frame: HistoryFrame, _: Translate, *, animated: bool
     title = ax.set_title("", loc="left", fontsize=7 if compact else None, pad=3 if compact else None)
     title.set_animated(animated)
     ax.grid(axis="y", color="white", lw=0.6, zorder=1)
-    return HistoryArtists(ax, title, line, points, median)
+    return HistoryArtists(ax, title, line, points, median, compact=compact)
 
 
 def short_period_labels(periods: Sequence[str]) -> list[str]:
@@ -176,7 +177,7 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
     previous_grade = None
     low, high = artists.ax.get_ylim()
     last = len(points) - 1
-    label_size = 5 if is_compact(tuple(artists.ax.figure.get_size_inches())) else 6.5
+    label_size = 5 if artists.compact else 6.5
     totals = [point.total for _x, point in drawn]
     for index, ((x, point), colour) in enumerate(zip(drawn, colours, strict=True)):
         changed, previous_grade = point.grade_label != previous_grade, point.grade_label

@@ -138,16 +138,15 @@ def qualitative_radar_chart(
             return show_empty(fig, _("No data for this period"), title)
         frame = radar_frame(data, title, size)
         if frame is None:
-            _draw_bars(fig, data, criteria, series, title)
+            _draw_bars(fig, data, criteria, series, title, compact=is_compact(size or DEFAULT_SIZE))
             return fig
         draw_data(draw_frame(fig, frame), frame, data)
         return fig
 
 
-def _draw_bars(fig: Figure, data: RadarData, criteria: list[str], series, title: str) -> None:
+def _draw_bars(fig: Figure, data: RadarData, criteria: list[str], series, title: str, *, compact: bool) -> None:
     """Grouped bars, the raters named in a row under the title (in the plot they covered the bars) and
     room for the level names in points (as shares of the figure, "Excellent" was cut)."""
-    compact = is_compact(tuple(fig.get_size_inches()))
     ax = fig.add_subplot()
     if compact:
         margins_in_points(fig, left=32, right=4, top=24, bottom=21)
