@@ -7,14 +7,14 @@ finalized appraisal keeps the form it was filled with, whatever happens to the f
 
 from __future__ import annotations
 
-import hashlib
-import json
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
+
+from kpidesk.domain.canonical import canonical_hash
 
 
 class RaterRole(StrEnum):
@@ -571,5 +571,4 @@ def form_from_dict(data: Mapping[str, Any]) -> Form:
 
 def form_fingerprint(form: Form) -> str:
     """SHA-256 of the canonical JSON copy: equal for equal content, whatever the file's layout."""
-    canonical = json.dumps(form_to_dict(form), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical_hash(form_to_dict(form))

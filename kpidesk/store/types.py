@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.types import TypeDecorator
 
+from kpidesk.domain.canonical import canonical_json
 from kpidesk.domain.value_ranges import BIGINT_MAX
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _
@@ -67,11 +68,6 @@ class JSONText(TypeDecorator):
         if value is None:
             return None
         return json.loads(value)
-
-
-def canonical_json(content: Any) -> str:
-    """One text for one content (sorted keys, no spaces, characters kept as they are): the form a hash is taken of."""
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 class CanonicalJSONText(JSONText):

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from kpidesk.cli import main
-from kpidesk.services.appraisal.snapshots import canonical_json, content_hash
+from kpidesk.domain.canonical import canonical_json
+from kpidesk.services.appraisal.snapshots import content_hash
 from kpidesk.services.safety import witness
 
 PERIOD = "2025-11"

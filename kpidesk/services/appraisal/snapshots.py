@@ -18,17 +18,17 @@ from sqlalchemy import Text, inspect, select, type_coerce
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
+from kpidesk.domain.canonical import canonical_hash
 from kpidesk.domain.scoring import STATUS_NAMES, AutoExemption, Status
 from kpidesk.errors import CorruptDatabase
 from kpidesk.i18n import _
 from kpidesk.store import models as m
-from kpidesk.store.types import canonical_json
 
 SNAPSHOT_SCHEMA = 1
 
 
 def content_hash(content: Any) -> str:
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+    return canonical_hash(content)
 
 
 def _kind(series: pd.Series) -> str:
