@@ -25,6 +25,7 @@ from kpidesk.charts.style import (
     margins_in_points,
     new_figure,
     show_empty,
+    text_width_points,
 )
 from kpidesk.charts.translate import Translate, translator
 
@@ -179,6 +180,7 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
     last = len(points) - 1
     label_size = 5 if artists.compact else 6.5
     totals = [point.total for _x, point in drawn]
+    named = []
     for index, ((x, point), colour) in enumerate(zip(drawn, colours, strict=True)):
         changed, previous_grade = point.grade_label != previous_grade, point.grade_label
         if point.grade_label and (changed or x == drawn[-1][0]) and low <= point.total <= high:
@@ -189,11 +191,34 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
             align, shift = ("left", -3) if x == 0 and last > 0 else ("right", 3) if x == last > 0 else ("center", 0)
             beside = totals[max(index - 1, 0):index] + totals[index + 1:index + 2]
             below = bool(beside) and all(other > point.total for other in beside)
-            artists.labels.append(artists.ax.annotate(
-                point.grade_label, (x, point.total), xytext=(shift, -6 if below else 6), textcoords="offset points",
-                ha=align, va="top" if below else "baseline", fontsize=label_size, color=colour, zorder=5,
-                animated=animated, annotation_clip=False))
+            named.append((x, point, colour, align, shift, below))
+    taken: list[tuple[float, float, float, float]] = []
+    for x, point, colour, align, shift, below in reversed(named):  # the latest first: it always keeps its name
+        box = _label_box(artists.ax, x, point.total, point.grade_label, label_size, align, shift, below)
+        if any(box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+               for other in taken):
+            continue  # it would run into a later one: the point's colour still tells its grade
+        taken.append(box)
+        artists.labels.append(artists.ax.annotate(
+            point.grade_label, (x, point.total), xytext=(shift, -6 if below else 6), textcoords="offset points",
+            ha=align, va="top" if below else "baseline", fontsize=label_size, color=colour, zorder=5,
+            animated=animated, annotation_clip=False))
     artists.title.set_text(title)
+
+
+def _label_box(ax, x: float, y: float, text: str, size: float, align: str, shift: float,
+               below: bool) -> tuple[float, float, float, float]:
+    """Where a grade name would be set (left, bottom, right, top, in points from the axes' corner), from the
+    axes' place in the figure rather than a drawing: a chart over a cached frame is not drawn whole."""
+    figure_width, figure_height = (side * 72 for side in ax.figure.get_size_inches())
+    place = ax.get_position()
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    anchor_x = (x - x_low) / (x_high - x_low) * place.width * figure_width + shift
+    anchor_y = (y - y_low) / (y_high - y_low) * place.height * figure_height + (-6 if below else 6)
+    width = text_width_points(text, size)
+    left = anchor_x - {"left": 0.0, "center": width / 2, "right": width}[align]
+    bottom, top = (anchor_y - 1.2 * size, anchor_y) if below else (anchor_y - 0.25 * size, anchor_y + size)
+    return left, bottom, left + width, top
 
 
 def _has_lone_value(values: list[float]) -> bool:

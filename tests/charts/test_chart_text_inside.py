@@ -219,3 +219,24 @@ def test_the_grade_name_of_a_dip_goes_under_its_point(size):
     (dip,) = [box for text, box in placed.items() if hasattr(text, "xy") and str(text.get_text()) == poor.label]
     (first,) = [box for text, box in placed.items() if hasattr(text, "xy") and tuple(text.xy) == (0, 79.0)]
     assert dip.y1 < dip_y and first.y0 > ax.transData.transform((0, 79.0))[1]
+
+
+@pytest.mark.parametrize("size", [PRINT_HALF_WIDTH, PRINT_BESIDE_RESULT])
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_grade_names_of_a_grade_changing_every_month_stay_apart(lang, size):
+    """A person going from Excellent to Good and back every month: the names that would run into one another
+    are left out (each point keeps its grade's colour), the latest period always keeps its name."""
+    from kpidesk.charts.data import EmployeeHistory, HistoryPoint
+
+    bands = default_grade_bands(lang)
+    excellent, good, fair = bands[0], bands[1], bands[2]
+    totals = [95.8, 93.1, 96.6, 92.2, 94.0, 97.9, 79.1, 96.6, 77.4, 101.8, 92.0]
+    points = []
+    for month, total in enumerate(totals, start=1):
+        band = excellent if total >= 95 else good if total >= 85 else fair
+        points.append(HistoryPoint(f"2025-{month:02d}", total, band.key, band.label, 88.0))
+    fig = draw_chart("trend", EmployeeHistory("刘洋", points, bands), size=size, lang=lang)
+    grade_names = [(text, box) for text, box in _texts(fig) if hasattr(text, "xy")]
+    assert not _outside(fig, grade_names) and not _clashes(grade_names), _clashes(grade_names)
+    names = {tuple(text.xy): str(text.get_text()) for text in fig.axes[0].texts if hasattr(text, "xy")}
+    assert names.get((10, 92.0)) == good.label and len(names) >= 5, names
