@@ -21,16 +21,27 @@ _listeners: list[Callable[[str], None]] = []
 
 
 def resolve_language(preference: str | None = None) -> str:
-    """Turn a preference ('system', 'zh', 'zh_CN', 'en', None) into a supported language code."""
-    pref = (preference or os.environ.get("KPIDESK_LANG") or "system").strip()
+    """Turn a preference ('system', 'zh', 'zh_CN', 'en', None) into a supported language code. Following the
+    system, ``KPIDESK_LANG`` comes first, then what the user's environment asks for."""
+    pref = (preference or "system").strip()
     if pref.lower() in ("system", ""):
-        import locale  # only to follow the system: a chosen language starts the window without it
-
-        pref = locale.getlocale()[0] or os.environ.get("LANG", "") or "en"
+        pref = os.environ.get("KPIDESK_LANG", "").strip() or _system_language()
     pref = pref.replace("-", "_").lower()
-    if pref.startswith("zh"):
+    if pref.startswith(("zh", "chinese")):  # "Chinese (Simplified)_China" is how Windows names it
         return "zh_CN"
     return "en"
+
+
+def _system_language() -> str:
+    """The language the environment asks for: the variables gettext reads, in its order (set even where that
+    locale is not installed, when Python reports another), then the locale (Windows sets no variables)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(":")[0]
+        if value and value != "POSIX" and value.split(".")[0] != "C":
+            return value
+    import locale  # only to follow the system: a chosen language starts the window without it
+
+    return locale.getlocale()[0] or "en"
 
 
 def set_language(preference: str | None = None) -> str:
