@@ -8,6 +8,20 @@ from __future__ import annotations
 import math
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN or pandas' NA (without loading pandas to ask)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(value != value)
+    except TypeError:  # NA compared is NA, which refuses to be a truth value
+        return True
+    except ValueError:  # an array: a value, not a missing one
+        return False
+
+
 def float_or_none(value: object) -> float | None:
     """The value as a float, or None when it is missing (None, NaN, pandas' NA), not a number at all, or an
     integer too large for a float."""
@@ -33,3 +47,8 @@ def int_or_none(value: object) -> int | None:
         pass
     number = float_or_none(value)
     return None if number is None or math.isinf(number) else int(number)
+
+
+def bool_or_none(value: object) -> bool | None:
+    """The value as a bool (numpy's included), or None when it is missing."""
+    return None if is_missing(value) else bool(value)

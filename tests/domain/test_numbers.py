@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpidesk.domain.numbers import float_or_none, int_or_none
+from kpidesk.domain.numbers import bool_or_none, float_or_none, int_or_none, is_missing
 
 MISSING = [None, math.nan, np.nan, pd.NA, pd.NaT, Decimal("NaN"), "", "n/a", "nan", object()]
 
@@ -69,3 +69,21 @@ def test_any_int_survives(number):
 def test_an_integer_beyond_float_range_is_no_float():
     assert float_or_none(10**400) is None
     assert int_or_none(10**400) == 10**400
+
+
+@pytest.mark.parametrize("value", [None, math.nan, np.nan, pd.NA, pd.NaT, Decimal("NaN")], ids=repr)
+def test_a_missing_cell_is_missing_whichever_library_wrote_it(value):
+    assert is_missing(value)
+    assert bool_or_none(value) is None
+
+
+@pytest.mark.parametrize("value", ["", "ok", 0, 0.0, False, np.False_, np.int64(2), (), np.array([1, 2])],
+                         ids=repr)
+def test_a_value_is_not_missing_even_when_false_or_empty(value):
+    assert not is_missing(value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(True, True), (np.True_, True), (False, False), (np.False_, False),
+                                                 (1, True), (0.0, False)])
+def test_a_truth_value_reads_as_a_bool(value, expected):
+    assert bool_or_none(value) is expected

@@ -148,6 +148,19 @@ def test_people_print_only_what_they_may_see(demo_db, tmp_path):
             gather_documents(session, employee, PrintRequest(FINAL, ("CS003",), charts=False))
 
 
+def test_an_employees_year_sheet_leaves_out_the_months_not_released(demo_db):
+    with demo_db.session() as session:
+        wang_id = session.execute(select(m.Employee.id).where(m.Employee.staff_no == "CS001")).scalar_one()
+        opened = session.execute(select(m.PeriodRecord.code).where(m.PeriodRecord.status == "open")).scalars().all()
+        employee = Actor("wang", Role.EMPLOYEE, employee_id=wang_id)
+        sheet, = gather_documents(session, employee, PrintRequest(FINAL, year_sheets=True, charts=False)).documents
+        everything, = gather_documents(session, ADMIN, PrintRequest(FINAL, ("CS001",), year_sheets=True,
+                                                                      charts=False)).documents
+    assert opened and sheet.staff_no == "CS001" and sheet.periods
+    assert [p.period for p in sheet.periods] == [p.period for p in everything.periods if p.period not in opened]
+    assert not sheet.finalized
+
+
 def test_nothing_to_print_is_refused(demo_db):
     with demo_db.session() as session, pytest.raises(ValidationError):
         gather_documents(session, ADMIN, PrintRequest(FINAL, ("CS001",), sheets=False))

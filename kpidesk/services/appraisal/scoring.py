@@ -6,17 +6,17 @@ its snapshot, so what was signed is what is shown, whatever changed in templates
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.explanations import Explanation, render_explanation
 from kpidesk.domain.grades import GradeScale
+from kpidesk.domain.numbers import bool_or_none, float_or_none, int_or_none
 from kpidesk.domain.periods import Period, PeriodKind, parse_period
 from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
 from kpidesk.domain.statuses import PeriodStatus
@@ -29,11 +29,11 @@ from kpidesk.services.appraisal.scoring_inputs import (
     find_period_record,
     load_period,
 )
-from kpidesk.services.appraisal.snapshots import (
-    checked_snapshot,
-    frame_from_content,
-)
+from kpidesk.services.appraisal.snapshots import checked_snapshot, frame_from_content
 from kpidesk.store import models as m
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns that describe the person, in front of the engine's columns.
 PERSON_COLUMNS = ("staff_no", "name", "department", "team", "department_id", "position", "template",
@@ -67,14 +67,78 @@ def flag_label(code: str) -> str:
     return _(FLAG_LABELS[code]) if code in FLAG_LABELS else code
 
 
+class ResultRows:
+    """A period's result rows by employee id, in staff-number order, read a row or a column at a time.
+
+    Over a computed data frame, or over the rows a snapshot stored: then no frame is built until one is asked
+    for, so a sheet of a finalized period is printed without loading pandas (a quarter of a second of a
+    one-sheet command). A stored row holds None where a frame holds NaN or NA; readers go through
+    :mod:`kpidesk.domain.numbers`, which treats both as missing.
+    """
+
+    def __init__(self, frame: pd.DataFrame | None = None, stored: dict[int, dict[str, Any]] | None = None,
+                 columns: Sequence[Sequence[str]] = (), grade_scale: GradeScale | None = None) -> None:
+        self._frame = frame
+        self._stored = stored
+        self._columns = [list(c) for c in columns]
+        self._grade_scale = grade_scale
+
+    @classmethod
+    def from_snapshot(cls, content: dict[str, Any], scale: GradeScale) -> ResultRows:
+        """The stored rows with each grade's name beside its code, as a computed frame has it (copies: the
+        snapshot's content stays as it was hashed)."""
+        stored = {int(row["employee_id"]): {**row, "grade": _grade_name(scale, row.get("grade_code"))}
+                  for row in content["rows"]}
+        return cls(stored=stored, columns=content["columns"], grade_scale=scale)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            assert self._stored is not None and self._grade_scale is not None
+            content = {"columns": self._columns, "rows": list(self._stored.values())}
+            self._frame = _with_grade_labels(frame_from_content(content), self._grade_scale)
+        return self._frame
+
+    @property
+    def employee_ids(self) -> list[int]:
+        return list(self._stored) if self._stored is not None else [int(e) for e in self.frame.index]
+
+    def __contains__(self, employee_id: object) -> bool:
+        return employee_id in self._stored if self._stored is not None else employee_id in self.frame.index
+
+    def __len__(self) -> int:
+        return len(self._stored) if self._stored is not None else len(self.frame)
+
+    def row(self, employee_id: Hashable) -> Mapping[str, Any]:
+        """One person's row (``KeyError`` when they have none); ``.get`` gives None for a column the period's
+        results do not have, such as the coverage of a result finalized before it was kept."""
+        return self._stored[employee_id] if self._stored is not None else self.frame.loc[employee_id]  # type: ignore[index]
+
+    def column(self, name: str) -> list[Any]:
+        if self._stored is not None:
+            return [row.get(name) for row in self._stored.values()]
+        return self.frame[name].tolist()
+
+    def subset(self, employee_ids: Sequence[int]) -> ResultRows:
+        """The rows of ``employee_ids`` (all present), in the order given."""
+        if self._stored is not None:
+            return ResultRows(stored={e: self._stored[e] for e in employee_ids}, columns=self._columns,
+                              grade_scale=self._grade_scale)
+        return ResultRows(self.frame.loc[list(employee_ids)])
+
+
+def _grade_name(scale: GradeScale, code: Any) -> str | None:
+    return scale.label(code) if isinstance(code, str) else None
+
+
 @dataclass
 class PeriodScores:
-    """A period's results: ``frame`` (one row per employee, indexed by employee id, sorted by staff number)
-    and each KPI's explanation on demand."""
+    """A period's results: ``rows`` (one per employee, by employee id, sorted by staff number; ``frame`` is
+    them as a data frame) and each KPI's explanation on demand."""
 
     period: Period
     status: PeriodStatus
-    frame: pd.DataFrame
+    rows: ResultRows
     kpi_codes: tuple[str, ...]
     grade_scale: GradeScale
     source: str  # computed | snapshot
@@ -84,6 +148,10 @@ class PeriodScores:
     stored_explanations: dict[str, dict[str, dict]] | None = field(default=None, repr=False)
     # raw field code → (Chinese, English) name, so explanations name a missing field rather than its code
     field_names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.rows.frame
 
     def explain(self, employee_id: Hashable, code: str) -> Explanation | None:
         if self.result is not None:
@@ -96,23 +164,30 @@ class PeriodScores:
         return None if explanation is None else render_explanation(explanation, lang, self.field_names)
 
     def explanations(self, employee_id: Hashable) -> dict[str, Explanation]:
-        codes = [c for c in self.kpi_codes if _present(self.frame.at[employee_id, f"{c}.status"])]
+        row = self.rows.row(employee_id)
+        codes = [c for c in self.kpi_codes if _present(row.get(f"{c}.status"))]
         return {code: explained for code in codes if (explained := self.explain(employee_id, code)) is not None}
 
     def kpis(self, employee_id: Hashable) -> dict[str, dict[str, Any]]:
         """``{code: {value, score, weight, weighted, status}}`` of the KPIs on the person's template."""
-        row = self.frame.loc[employee_id]
+        row = self.rows.row(employee_id)
         out = {}
         for code in self.kpi_codes:
-            status = row[f"{code}.status"]
+            status = row.get(f"{code}.status")
             if not _present(status):
                 continue
             out[code] = {
-                "value": _plain(row[f"{code}.value"], 4), "score": _plain(row[f"{code}.score"], 2),
-                "weight": _plain(row[f"{code}.weight"], 4), "weighted": _plain(row[f"{code}.weighted"], 2),
+                "value": _plain(row.get(f"{code}.value"), 4), "score": _plain(row.get(f"{code}.score"), 2),
+                "weight": _plain(row.get(f"{code}.weight"), 4), "weighted": _plain(row.get(f"{code}.weighted"), 2),
                 "status": str(status),
             }
         return out
+
+    def restricted_to(self, employee_ids: Sequence[int]) -> PeriodScores:
+        """The same results with the rows of ``employee_ids`` only."""
+        from dataclasses import replace
+
+        return replace(self, rows=self.rows.subset(employee_ids))
 
 
 class KpiGrid:
@@ -130,7 +205,7 @@ class KpiGrid:
             self._columns[code] = (_rounded(frame[f"{code}.value"], 4), _rounded(frame[f"{code}.score"], 2),
                                    statuses, present)
         self.size = int(sum(column[3].sum() for column in self._columns.values()))
-        self._scores = PeriodScores(scores.period, scores.status, frame, scores.kpi_codes, scores.grade_scale,
+        self._scores = PeriodScores(scores.period, scores.status, ResultRows(frame), scores.kpi_codes, scores.grade_scale,
                                     scores.source, scores.snapshot_hash, scores.result, None,
                                     scores.stored_explanations, scores.field_names)  # no database rows kept
 
@@ -155,6 +230,8 @@ class KpiGrid:
 
 
 def _rounded(column: pd.Series, digits: int) -> np.ndarray:
+    import pandas as pd
+
     numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     return round_half_up(numbers, digits)
 
@@ -163,23 +240,14 @@ def _none_if_nan(number: float) -> float | None:
     return None if np.isnan(number) else float(number)
 
 
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and np.isnan(value)) and value is not pd.NA
+def _present(status: Any) -> bool:
+    """Whether a KPI is on the person's template: its status is a name (missing is None, NaN or NA)."""
+    return isinstance(status, str)
 
 
 def _plain(value: Any, digits: int) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    number = float(value)
-    return None if np.isnan(number) else float(round_half_up(number, digits))
-
-
-def _plain_bool(value: Any) -> bool | None:
-    return None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else bool(value)
-
-
-def _plain_int(value: Any) -> int | None:
-    return None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else int(value)
+    number = float_or_none(value)
+    return None if number is None else float(round_half_up(number, digits))
 
 
 def resolve_period(period: str | Period) -> Period:
@@ -190,6 +258,8 @@ def resolve_period(period: str | Period) -> Period:
 
 
 def _computed_frame(session: Session, loaded: LoadedPeriod, result: ScoringResult) -> pd.DataFrame:
+    import pandas as pd
+
     tree = loaded.departments
     positions: dict[int | None, str] = dict(session.execute(select(m.Position.id, m.Position.name)).all())
     people = loaded.appraisees
@@ -217,6 +287,8 @@ def _computed_frame(session: Session, loaded: LoadedPeriod, result: ScoringResul
 
 
 def _with_grade_labels(frame: pd.DataFrame, scale: GradeScale) -> pd.DataFrame:
+    import pandas as pd
+
     labels = [scale.label(code) if isinstance(code, str) else None for code in frame["grade_code"]]
     position = frame.columns.get_loc("grade_code")
     frame = frame.copy()
@@ -229,7 +301,9 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor, department: 
     departments, an employee their own row once the results are released (in review or finalized)."""
     from kpidesk.services.safety import access
 
-    frame = scores.frame
+    employee_ids = scores.rows.employee_ids
+    department_of = dict(zip(employee_ids, map(int_or_none, scores.rows.column("department_id")), strict=True))
+    kept = employee_ids
     tree = None
     if department:
         tree = DepartmentTree.load(session)
@@ -237,7 +311,8 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor, department: 
         matches = [dep_id for dep_id, name in tree.names.items() if name == wanted and dep_id is not None]
         if not matches:
             raise NotFound(_("No department named {name}").format(name=wanted))
-        frame = frame[_in_departments(frame, tree.with_descendants(matches))]
+        inside = tree.with_descendants(matches)
+        kept = [e for e in kept if department_of[e] in inside]
     permission = access.Permission.RESULTS_READ
     own = access.own_employee_scope(actor)
     scope = access.department_scope(actor, permission)
@@ -245,21 +320,13 @@ def _restrict(session: Session, scores: PeriodScores, actor: Actor, department: 
         if scores.status not in (PeriodStatus.REVIEW, PeriodStatus.FINALIZED):
             raise PermissionDenied(_("Results of {period} are not released yet.").format(
                 period=scores.period.code))
-        frame = frame[frame.index == own]
+        kept = [e for e in kept if e == own]
     elif scope is not None:
         if not scope:
             access.require(actor, permission)
-        tree = tree or DepartmentTree.load(session)
-        frame = frame[_in_departments(frame, tree.with_descendants(scope))]
-    if frame is scores.frame:
-        return scores
-    return PeriodScores(scores.period, scores.status, frame, scores.kpi_codes, scores.grade_scale, scores.source,
-                        scores.snapshot_hash, scores.result, scores.loaded, scores.stored_explanations,
-                        scores.field_names)
-
-
-def _in_departments(frame: pd.DataFrame, department_ids: set[int]):
-    return frame["department_id"].isin(list(department_ids)).fillna(False).astype(bool)
+        inside = (tree or DepartmentTree.load(session)).with_descendants(scope)
+        kept = [e for e in kept if department_of[e] in inside]
+    return scores if len(kept) == len(employee_ids) else scores.restricted_to(kept)
 
 
 def compute_scores(session: Session, actor: Actor, period: str | Period) -> PeriodScores:
@@ -280,7 +347,7 @@ def _computed_scores(session: Session, period: str | Period) -> PeriodScores:
     result = score_period(loaded.scoring_input)
     frame = _with_grade_labels(_computed_frame(session, loaded, result), loaded.grade_scale)
     status = loaded.record.status if loaded.record is not None else PeriodStatus.NOT_OPENED
-    return PeriodScores(target, status, frame, result.codes, loaded.grade_scale, "computed", None, result, loaded)
+    return PeriodScores(target, status, ResultRows(frame), result.codes, loaded.grade_scale, "computed", None, result, loaded)
 
 
 def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
@@ -288,8 +355,7 @@ def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
     verified its hash: checking it again cost a 5,000-person period another half second)."""
     content = snapshot.content
     scale = GradeScale.from_dict(content["grade_scale"])
-    frame = _with_grade_labels(frame_from_content(content), scale)
-    return PeriodScores(period, PeriodStatus.FINALIZED, frame, tuple(content["kpi_codes"]), scale, "snapshot",
+    return PeriodScores(period, PeriodStatus.FINALIZED, ResultRows.from_snapshot(content, scale), tuple(content["kpi_codes"]), scale, "snapshot",
                         snapshot.content_hash, stored_explanations=content["explanations"])
 
 
@@ -343,13 +409,13 @@ def score_records(scores: PeriodScores) -> list[dict[str, Any]]:
             "grade": row["grade"],
             "grade_code": row["grade_code"],
             "grade_computed": row["grade_computed"],
-            "rank_department": _plain_int(row["rank_department"]),
-            "rank_organisation": _plain_int(row["rank_organisation"]),
+            "rank_department": int_or_none(row["rank_department"]),
+            "rank_organisation": int_or_none(row["rank_organisation"]),
             "flags": list(row["flags"] or ()),
             # a snapshot finalized before coverage existed has none: null
             "coverage": _plain(row.get("coverage"), 4),
             "kpi_coverage": _plain(row.get("kpi_coverage"), 4),
-            "qualitative_included": _plain_bool(row.get("qualitative_included")),
+            "qualitative_included": bool_or_none(row.get("qualitative_included")),
             "kpis": {code: {k: v for k, v in item.items() if k != "weighted"}
                      for code, item in scores.kpis(employee_id).items()},
         })

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Text, inspect, select, type_coerce
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kpidesk.domain.canonical import canonical_hash
+from kpidesk.domain.numbers import float_or_none, int_or_none, is_missing
 from kpidesk.domain.scoring import STATUS_NAMES, AutoExemption, Status
 from kpidesk.errors import CorruptDatabase
 from kpidesk.i18n import _
 from kpidesk.store import models as m
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SNAPSHOT_SCHEMA = 1
 
@@ -32,6 +35,8 @@ def content_hash(content: Any) -> str:
 
 
 def _kind(series: pd.Series) -> str:
+    import pandas as pd
+
     if series.name == "flags":
         return "flags"
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -46,14 +51,11 @@ def _kind(series: pd.Series) -> str:
 def _cell(value: Any, kind: str) -> Any:
     if kind == "flags":
         return list(value or ())
-    if value is None or value is pd.NA:
-        return None
     if kind == "float":
-        number = float(value)
-        return None if np.isnan(number) else number
+        return float_or_none(value)
     if kind == "int":
-        return int(value)
-    if isinstance(value, float) and np.isnan(value):
+        return int_or_none(value)
+    if is_missing(value):
         return None
     return str(value) if kind == "status" else value
 
@@ -223,6 +225,8 @@ def _result_row(result: m.Result) -> dict[str, Any]:
 
 
 def frame_from_content(content: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = content["columns"]
     rows = content["rows"]
     index = pd.Index([r["employee_id"] for r in rows], name="employee")

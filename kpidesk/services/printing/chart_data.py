@@ -9,6 +9,7 @@ period asked for when it is still open.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,15 +100,15 @@ class ScoredPeriod:
         return self.scores.status == PeriodStatus.FINALIZED
 
     def lines(self, employee_id: Hashable) -> list[KpiLine]:
-        key = self.scores.frame.at[employee_id, "template"]
+        key = self.scores.rows.row(employee_id).get("template")
         return list(self.templates.get(key, [])) if isinstance(key, str) else []
 
     def template_shares(self, employee_id: Hashable) -> tuple[float | None, float | None]:
-        key = self.scores.frame.at[employee_id, "template"]
+        key = self.scores.rows.row(employee_id).get("template")
         return self.shares.get(key, (None, None)) if isinstance(key, str) else (None, None)
 
     def template_name(self, employee_id: Hashable, lang: str) -> str:
-        key = self.scores.frame.at[employee_id, "template"]
+        key = self.scores.rows.row(employee_id).get("template")
         zh, en = self.template_names.get(key, ("", "")) if isinstance(key, str) else ("", "")
         return (zh or en) if lang == "zh_CN" else (en or zh)
 
@@ -140,7 +141,8 @@ def load_scored_period(
         return ScoredPeriod(scores, templates, names, shares, snapshot,
                             record.finalized_at if record is not None else None)
     templates, names, shares = {}, {}, {}
-    used = {(k, int(v)) for k, v in zip(scores.frame["template"], scores.frame["template_version"], strict=True)
+    used = {(k, int(v)) for k, v in zip(scores.rows.column("template"), scores.rows.column("template_version"),
+                                        strict=True)
             if isinstance(k, str) and int_or_none(v) is not None}
     for key, version in sorted(used):
         row = session.execute(select(m.Template).where(m.Template.key == key, m.Template.version == version)).scalar()
@@ -226,11 +228,12 @@ def employee_history(
         finalized = finalized_rows(session, record) if record.status == PeriodStatus.FINALIZED else {}
         rows = list(finalized.values())
         own = finalized.get(int(employee_id))
-        if record.code == period.code and employee_id in scores.frame.index and not scored.finalized:
-            frame_row = scores.frame.loc[employee_id]
-            total, code = float_or_none(frame_row["total"]), frame_row["grade_code"]
-            department = tree.top(int_or_none(frame_row["department_id"]))
-            peers = [float_or_none(t) for t, d in zip(scores.frame["total"], scores.frame["department_id"], strict=True)
+        if record.code == period.code and employee_id in scores.rows and not scored.finalized:
+            row = scores.rows.row(employee_id)
+            total, code = float_or_none(row["total"]), row["grade_code"]
+            department = tree.top(int_or_none(row["department_id"]))
+            peers = [float_or_none(t) for t, d in zip(scores.rows.column("total"), scores.rows.column("department_id"),
+                                                      strict=True)
                      if tree.top(int_or_none(d)) == department]
         else:
             if own is None:
@@ -243,7 +246,7 @@ def employee_history(
         label = _grade_label(scale, code, language)
         points.append(HistoryPoint(record.code, total, code if isinstance(code, str) else None, label,
                                    statistics.median(known) if known else None))
-    name = scores.frame.at[employee_id, "name"] if employee_id in scores.frame.index else ""
+    name = scores.rows.row(employee_id)["name"] if employee_id in scores.rows else ""
     return EmployeeHistory(str(name), points, grade_bands(scale, language))
 
 
@@ -274,8 +277,7 @@ def kpi_attainment(scored: ScoredPeriod, employee_id: Hashable, *, lang: str | N
 
         rows.append(KpiAttainmentRow(line.name(language), shown(actual), shown(line.baseline), shown(line.target),
                                      shown(line.challenge), unit, line.direction))
-    frame = scored.scores.frame
-    return KpiAttainment(str(frame.at[employee_id, "name"]), scored.scores.period.code, rows)
+    return KpiAttainment(str(scored.scores.rows.row(employee_id)["name"]), scored.scores.period.code, rows)
 
 
 @dataclass(frozen=True)
@@ -370,7 +372,7 @@ def qualitative_radar(detail: QualitativeDetail, *, lang: str | None = None) -> 
 def _department_label(scored: ScoredPeriod, department: str | None, _: Translate) -> str:
     if department:
         return department
-    names = {n for n in scored.scores.frame["department"] if isinstance(n, str)}
+    names = {n for n in scored.scores.rows.column("department") if isinstance(n, str)}
     return next(iter(names)) if len(names) == 1 else _("All departments")
 
 
@@ -380,8 +382,7 @@ def grade_distribution(session: Session, scored: ScoredPeriod, department: str |
     from kpidesk.services.appraisal.calibration import forced_setting
 
     language = language_code(lang)
-    frame = scored.scores.frame
-    counts = {str(code): int(n) for code, n in frame["grade_code"].value_counts().items()}
+    counts = dict(Counter(code for code in scored.scores.rows.column("grade_code") if isinstance(code, str)))
     forced = forced_setting(session)
     targets = None if forced is None else {code: share / 100.0 for code, share in forced.quotas}
     return GradeDistribution(_department_label(scored, department, translator(lang)), scored.scores.period.code,
@@ -392,22 +393,23 @@ def team_scores(scored: ScoredPeriod, department: str | None = None, *, lang: st
     import pandas as pd
 
     _ = translator(lang)
-    frame = scored.scores.frame
+    rows = scored.scores.rows
     teams = [t if isinstance(t, str) else (d if isinstance(d, str) else _("No team"))
-             for t, d in zip(frame["team"], frame["department"], strict=True)]
-    data = pd.DataFrame({"team": teams, "employee": list(frame["name"]),
-                         "score": [float_or_none(t) for t in frame["total"]],
-                         "grade_key": [c if isinstance(c, str) else None for c in frame["grade_code"]]})
+             for t, d in zip(rows.column("team"), rows.column("department"), strict=True)]
+    data = pd.DataFrame({"team": teams, "employee": rows.column("name"),
+                         "score": [float_or_none(t) for t in rows.column("total")],
+                         "grade_key": [c if isinstance(c, str) else None for c in rows.column("grade_code")]})
     return TeamScores(_department_label(scored, department, _), scored.scores.period.code, data,
                       grade_bands(scored.scores.grade_scale, language_code(lang)))
 
 
 def ranking(scored: ScoredPeriod, department: str | None = None, *, lang: str | None = None) -> Ranking:
     language = language_code(lang)
-    frame = scored.scores.frame
-    rank_column = "rank_department" if department or frame["department"].nunique() <= 1 else "rank_organisation"
+    rows = scored.scores.rows
+    departments = {d for d in rows.column("department") if isinstance(d, str)}
+    rank_column = "rank_department" if department or len(departments) <= 1 else "rank_organisation"
     entries = []
-    for _employee, row in frame.iterrows():
+    for row in map(rows.row, rows.employee_ids):
         total = float_or_none(row["total"])
         if total is None:
             continue
@@ -494,11 +496,11 @@ def chart_data(
             raise ValidationError(_("This chart is about one employee: give --employee STAFF_NO"))
         person = find_employee(session, employee)
         scored = load_scored_period(session, period, actor=actor)
-        if person.id not in scored.scores.frame.index:
+        if person.id not in scored.scores.rows:
             raise NotFound(_("{name} ({staff_no}) has no appraisal in {period} that you may see").format(
                 name=person.name, staff_no=person.staff_no, period=scored.scores.period.code))
         access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id,
-                                    department_id=int_or_none(scored.scores.frame.at[person.id, "department_id"]))
+                                    department_id=int_or_none(scored.scores.rows.row(person.id)["department_id"]))
         if kind == "trend":
             return employee_history(session, person.id, scored, lang=lang)
         if kind == "bullet":
@@ -512,7 +514,7 @@ def chart_data(
     scored = load_scored_period(session, period, department=department, actor=actor)
     if kind == "fishbone":
         return _fishbone(session, scored, employee, department, lang)
-    if scored.scores.frame.empty:
+    if not scored.scores.rows:
         raise NotFound(_("Nobody to show in {period}").format(period=scored.scores.period.code))
     if kind == "distribution":
         return grade_distribution(session, scored, department, lang=lang)
@@ -525,15 +527,15 @@ def _fishbone(session: Session, scored: ScoredPeriod, employee: str | None, depa
               lang: str | None) -> KpiSystem:
     _ = translator(lang)
     language = language_code(lang)
-    frame = scored.scores.frame
+    rows = scored.scores.rows
     if employee:
         person = find_employee(session, employee)
-        if person.id not in frame.index:
+        if person.id not in rows:
             raise NotFound(_("{name} ({staff_no}) has no appraisal in {period} that you may see").format(
                 name=person.name, staff_no=person.staff_no, period=scored.scores.period.code))
-        key = frame.at[person.id, "template"]
+        key = rows.row(person.id)["template"]
     else:
-        keys = [k for k in frame["template"] if isinstance(k, str)]
+        keys = [k for k in rows.column("template") if isinstance(k, str)]
         if not keys:
             raise NotFound(_("Nobody to show in {period}").format(period=scored.scores.period.code))
         key = max(sorted(set(keys)), key=keys.count)  # the template most of them are appraised on

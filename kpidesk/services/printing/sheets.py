@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import statistics
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,10 +32,10 @@ from kpidesk.charts.sizes import (
 )
 from kpidesk.charts.translate import Translate, language_code, translator
 from kpidesk.domain.grades import GradeConsequence, consequence_of
-from kpidesk.domain.numbers import float_or_none, int_or_none
+from kpidesk.domain.numbers import bool_or_none, float_or_none, int_or_none
 from kpidesk.domain.periods import Period, PeriodKind
 from kpidesk.domain.statuses import PeriodStatus
-from kpidesk.errors import NotFound, ValidationError
+from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.reports.sheet_data import (
     AdjustmentRow,
     ChartImage,
@@ -185,8 +185,7 @@ def _composition(row: Any, template_shares: tuple[float | None, float | None], _
     parts = [_("KPIs with data carry {share} of the KPI weight due this period").format(
         share=_percent(float_or_none(row.get("kpi_coverage")) or 0.0))]
     if qualitative_share:
-        included = row.get("qualitative_included")
-        if isinstance(included, (bool, np.bool_)) and included:
+        if bool_or_none(row.get("qualitative_included")):
             parts.append(_("qualitative part included"))
         elif float_or_none(row.get("qualitative")) is not None:
             parts.append(_("qualitative part incomplete, not counted as covered"))
@@ -307,8 +306,7 @@ def _beside_result(kind: str, data: Any, lang: str) -> ChartJob:
 def _sheet(ctx: _Context, scored: ScoredPeriod, employee_id: int, department_sizes: dict[Any, int],
            jobs: list[tuple[str, ChartJob]]) -> SheetData:
     _ = ctx._
-    frame = scored.scores.frame
-    row = frame.loc[employee_id]
+    row = scored.scores.rows.row(employee_id)
     employee = ctx.session.get(m.Employee, employee_id)
     show_forms = not (ctx.actor.role is Role.EMPLOYEE and not scored.finalized)
     detail = (qualitative_detail(ctx.session, scored.scores.period.code, employee_id, lang=ctx.lang) if show_forms
@@ -373,13 +371,13 @@ def _manager_name(session: Session, employee: m.Employee | None) -> str:
 
 
 def _selected(ctx: _Context, scored: ScoredPeriod, staff_nos: Sequence[str]) -> list[int]:
-    frame = scored.scores.frame
+    rows = scored.scores.rows
     if not staff_nos:
-        return [int(e) for e in frame.index]
+        return rows.employee_ids
     chosen = []
     for staff_no in staff_nos:
         employee = find_employee(ctx.session, staff_no)
-        if employee.id not in frame.index:
+        if employee.id not in rows:
             raise NotFound(ctx._("{name} ({staff_no}) has no appraisal in {period} that you may see").format(
                 name=employee.name, staff_no=employee.staff_no, period=scored.scores.period.code))
         chosen.append(employee.id)
@@ -387,16 +385,17 @@ def _selected(ctx: _Context, scored: ScoredPeriod, staff_nos: Sequence[str]) -> 
 
 
 def _check_print(ctx: _Context, scored: ScoredPeriod, employee_ids: Sequence[int]) -> None:
-    frame = scored.scores.frame
+    rows = scored.scores.rows
     for employee_id in employee_ids:
         access.require_for_employee(ctx.session, ctx.actor, access.Permission.PRINT, employee_id,
-                                    department_id=int_or_none(frame.at[employee_id, "department_id"]))
+                                    department_id=int_or_none(rows.row(employee_id)["department_id"]))
 
 
 def _department_sizes(scored: ScoredPeriod) -> dict[Any, int]:
-    frame = scored.scores.frame
-    ranked = frame[frame["rank_department"].notna()]
-    return {name: int(count) for name, count in ranked["department"].value_counts().items()}
+    rows = scored.scores.rows
+    return dict(Counter(department for department, rank in zip(rows.column("department"),
+                                                               rows.column("rank_department"), strict=True)
+                        if isinstance(department, str) and int_or_none(rank) is not None))
 
 
 # --- department summary --------------------------------------------------------------------------------
@@ -407,10 +406,10 @@ def _summary(ctx: _Context, scored: ScoredPeriod, department: str | None,
     from kpidesk.services.appraisal.calibration import forced_setting
 
     _ = ctx._
-    frame = scored.scores.frame
+    results = scored.scores.rows
     lang = ctx.lang
     rows = []
-    for _employee_id, row in frame.iterrows():
+    for row in map(results.row, results.employee_ids):
         rows.append(RankingRow(
             int_or_none(row["rank_department"]), str(row["staff_no"]), str(row["name"]),
             str(row["position"]) if isinstance(row["position"], str) else "", float_or_none(row["quantitative"]),
@@ -419,17 +418,17 @@ def _summary(ctx: _Context, scored: ScoredPeriod, department: str | None,
         ))
     forced = forced_setting(ctx.session)
     quotas = {} if forced is None else {code: share / 100.0 for code, share in forced.quotas}
-    counts = frame["grade_code"].value_counts()
-    grade_counts = [GradeCount(band.label, int(counts.get(band.key, 0)), band.key, quotas.get(band.key))
+    counts = Counter(results.column("grade_code"))
+    grade_counts = [GradeCount(band.label, counts.get(band.key, 0), band.key, quotas.get(band.key))
                     for band in grade_bands(scored.scores.grade_scale, lang)]
-    totals = [t for t in (float_or_none(v) for v in frame["total"]) if t is not None]
-    name = department or next((d for d in frame["department"] if isinstance(d, str)), "")
+    totals = [t for t in map(float_or_none, results.column("total")) if t is not None]
+    name = department or next((d for d in results.column("department") if isinstance(d, str)), "")
     head = ctx.session.execute(select(m.Department).where(m.Department.name == name)).scalar() if name else None
     notes = []
-    for employee_id in frame.index:
-        for adjustment in _adjustments(ctx.session, scored, int(employee_id)):
+    for employee_id in results.employee_ids:
+        for adjustment in _adjustments(ctx.session, scored, employee_id):
             notes.append(ctx._("{name}: {points} points, {reason}").format(
-                name=frame.at[employee_id, "name"], points=f"{adjustment.points:+g}".replace("-", "−"),
+                name=results.row(employee_id)["name"], points=f"{adjustment.points:+g}".replace("-", "−"),
                 reason=adjustment.reason))
     if ctx.charts and totals:
         jobs.append(("chart:", ChartJob("distribution", grade_distribution(ctx.session, scored, department, lang=lang),
@@ -483,8 +482,8 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
             rank, flags = int_or_none(result.get("rank_department")), result.get("flags")
             size: int | None = _results_in_department(
                 finalized_month.values(), tree.top(int_or_none(result.get("department_id"))), tree)
-        elif scored is not None and employee_id in scored.scores.frame.index:
-            row = scored.scores.frame.loc[employee_id]
+        elif scored is not None and employee_id in scored.scores.rows:
+            row = scored.scores.rows.row(employee_id)
             total, code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
             rank, flags = int_or_none(row["rank_department"]), list(row["flags"] or ())
             size = _department_sizes(scored).get(row["department"])
@@ -497,8 +496,8 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
         streaks += [f"{month.code}: {text}" for text in flag_texts]
     year_total = year_code = year_rank = year_size = None
     finalized, snapshot, finalized_at = False, None, None
-    if year_scored is not None and employee_id in year_scored.scores.frame.index:
-        row = year_scored.scores.frame.loc[employee_id]
+    if year_scored is not None and employee_id in year_scored.scores.rows:
+        row = year_scored.scores.rows.row(employee_id)
         year_total, year_code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
         year_rank, year_size = int_or_none(row["rank_department"]), _department_sizes(year_scored).get(row["department"])
         finalized = year_scored.finalized
@@ -581,10 +580,10 @@ def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _
         if request.department:
             groups = [(request.department, subset)]
         else:  # one summary per top-level department
-            frame = subset.scores.frame
-            names = sorted({d for d in frame["department"] if isinstance(d, str)})
-            groups = [(name, _subset(subset, [int(e) for e in frame.index[frame["department"] == name]]))
-                      for name in names]
+            rows = subset.scores.rows
+            department_of = dict(zip(rows.employee_ids, rows.column("department"), strict=True))
+            names = sorted({d for d in department_of.values() if isinstance(d, str)})
+            groups = [(name, _subset(subset, [e for e, d in department_of.items() if d == name])) for name in names]
         for name, group in groups:
             summary_jobs: list[tuple[str, ChartJob]] = []
             add(_summary(ctx, group, name, summary_jobs), summary_jobs)
@@ -593,7 +592,7 @@ def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _
         month_scores = _month_scores(session, actor, year)
         try:
             year_scored = load_scored_period(session, Period(year, PeriodKind.YEAR), actor=actor)
-        except NotFound:
+        except (NotFound, PermissionDenied):  # no year result yet, or not one released to an employee
             year_scored = None
         for employee_id in chosen:
             pending: list[tuple[str, ChartJob]] = []
@@ -616,19 +615,19 @@ def gather_documents(session: Session, actor: Actor, request: PrintRequest) -> _
 
 
 def _subset(scored: ScoredPeriod, employee_ids: Sequence[int]) -> ScoredPeriod:
-    frame = scored.scores.frame.loc[list(employee_ids)]
-    return dataclasses.replace(scored, scores=dataclasses.replace(scored.scores, frame=frame))
+    return dataclasses.replace(scored, scores=scored.scores.restricted_to(employee_ids))
 
 
 def _month_scores(session: Session, actor: Actor, year: int) -> dict[str, ScoredPeriod]:
-    """The open months of ``year`` (finalized months are read from their snapshots)."""
+    """The open months of ``year`` that ``actor`` may see (finalized months are read from their snapshots); an
+    employee's year sheet leaves out the months whose results are not released yet."""
     codes = [Period(year, PeriodKind.MONTH, i).code for i in range(1, 13)]
     scored = {}
     for record in session.execute(select(m.PeriodRecord).where(
             m.PeriodRecord.code.in_(codes), m.PeriodRecord.status != PeriodStatus.FINALIZED)).scalars():
         try:
             scored[record.code] = load_scored_period(session, record.code, actor=actor)
-        except NotFound:
+        except (NotFound, PermissionDenied):
             continue
     return scored
 

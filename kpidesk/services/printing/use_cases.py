@@ -31,7 +31,7 @@ def chart(db: Database, actor: Actor, kind: str, period: str, *, employee: str |
         if kind == "trend" and employee:
             person = charts.find_employee(session, employee)
             scored = charts.load_scored_period(session, period, actor=actor)
-            if person.id not in scored.scores.frame.index:
+            if person.id not in scored.scores.rows:
                 return charts.chart_data(session, actor, kind, period, employee=employee, lang=lang)  # says why
             access.require_for_employee(session, actor, access.Permission.RESULTS_READ, person.id)
             return charts.employee_history(session, person.id, scored, lang=lang, length=length)

@@ -1,0 +1,61 @@
+"""A finalized period's results are read from the rows its snapshot stored, without building a data frame:
+what is printed and whom it is shown to must be exactly what the frame of the same rows gives."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.scoring import ResultRows
+from kpidesk.services.printing.sheets import PrintRequest, gather_documents
+from kpidesk.services.safety.access import department_and_descendants
+from kpidesk.store import models as m
+
+ADMIN = Actor("admin")
+FINAL = "2025-11"
+
+
+@pytest.fixture
+def frame_rows(monkeypatch):
+    """Read snapshots as a data frame of their rows, as every reader did before stored rows were read."""
+    stored = ResultRows.from_snapshot
+
+    def as_frame(content, scale):
+        return ResultRows(stored(content, scale).frame)
+
+    def use() -> None:
+        monkeypatch.setattr(ResultRows, "from_snapshot", staticmethod(as_frame))
+
+    return use
+
+
+def _gathered(db, actor, request):
+    with db.session() as session:
+        pending = gather_documents(session, actor, request)
+        return pending.documents, [(job.kind, job.data) for job in pending.jobs]
+
+
+def _actors(db):
+    """An administrator, the head of one team (who sees part of the office) and an employee."""
+    with db.session() as session:
+        team = session.execute(select(m.Department).where(m.Department.parent_id.is_not(None))
+                               .order_by(m.Department.id.desc())).scalars().first()
+        wang = session.execute(select(m.Employee).order_by(m.Employee.staff_no)).scalars().first()
+        head = Actor("head", Role.HEAD, department_ids=frozenset(department_and_descendants(session, team.id)))
+        everyone = len(gather_documents(session, ADMIN, PrintRequest(FINAL, charts=False)).documents)
+        assert 0 < len(gather_documents(session, head, PrintRequest(FINAL, charts=False)).documents) < everyone
+        return [ADMIN, head, Actor("wang", Role.EMPLOYEE, employee_id=wang.id)]
+
+
+@pytest.mark.parametrize("request_", [
+    PrintRequest(FINAL),
+    PrintRequest(FINAL, summary=True, sheets=False, charts=False),
+    PrintRequest(FINAL, year_sheets=True, lang="en"),
+], ids=["sheets with charts", "summaries", "year sheets"])
+def test_printing_from_stored_rows_gathers_what_the_frame_gave(demo_db, frame_rows, request_):
+    actors = _actors(demo_db)
+    from_rows = [_gathered(demo_db, actor, request_) for actor in actors]
+    assert all(documents for documents, _jobs in from_rows)
+    frame_rows()
+    assert [_gathered(demo_db, actor, request_) for actor in actors] == from_rows
