@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal import scoring
 from kpidesk.services.appraisal.scoring import ResultRows
 from kpidesk.services.printing.sheets import PrintRequest, gather_documents
 from kpidesk.services.safety.access import department_and_descendants
@@ -59,3 +60,21 @@ def test_printing_from_stored_rows_gathers_what_the_frame_gave(demo_db, frame_ro
     assert all(documents for documents, _jobs in from_rows)
     frame_rows()
     assert [_gathered(demo_db, actor, request_) for actor in actors] == from_rows
+
+
+@pytest.mark.parametrize("read", ["period_scores", "scores_with_kpi_labels", "period_results"])
+def test_what_the_window_reads_has_its_frame_built_on_the_workers_thread(demo_db, monkeypatch, read):
+    """The window's pages read ``scores.frame`` on the UI thread: a finalized 5,000-person period's frame
+    must not be built there."""
+    from kpidesk.services.appraisal import use_cases
+
+    got = getattr(use_cases, read)(demo_db, ADMIN, FINAL)
+    scores = got[0] if isinstance(got, tuple) else getattr(got, "scores", got)
+    assert scores.source == "snapshot"
+
+    def built_late(*_args):
+        raise AssertionError("the frame was built where it was first read")
+
+    monkeypatch.setattr(scoring, "frame_from_content", built_late)
+    assert len(scores.frame) == len(scores.rows.employee_ids) > 0
+    assert scores.loaded is None

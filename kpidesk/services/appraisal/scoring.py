@@ -7,7 +7,7 @@ its snapshot, so what was signed is what is shown, whatever changed in templates
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -183,10 +183,14 @@ class PeriodScores:
             }
         return out
 
+    def for_another_thread(self) -> PeriodScores:
+        """These results without the period's ORM rows (they stay with their session) and with their data
+        frame built now: a window reading them on its own thread never waits for a finalized period's."""
+        self.rows.frame  # noqa: B018 - built here, on the reading thread
+        return replace(self, loaded=None)
+
     def restricted_to(self, employee_ids: Sequence[int]) -> PeriodScores:
         """The same results with the rows of ``employee_ids`` only."""
-        from dataclasses import replace
-
         return replace(self, rows=self.rows.subset(employee_ids))
 
 

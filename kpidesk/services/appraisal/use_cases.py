@@ -6,7 +6,7 @@ it returns is plain data (no ORM row leaves the session).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -51,7 +51,7 @@ def period_scores(db: Database, actor: Actor, period: str, *, department: str | 
 
     with db.session() as session:
         scores = scoring.period_scores(session, period, department=department, actor=actor)
-    return replace(scores, loaded=None)  # ORM rows stay with the session
+    return scores.for_another_thread()
 
 
 @requires(Permission.RESULTS_READ)
@@ -62,7 +62,7 @@ def scores_with_kpi_labels(db: Database, actor: Actor, period: str):
     with db.session() as session:
         scores = scoring.period_scores(session, period, actor=actor)
         labels = labels_of_kpis(session)
-    return replace(scores, loaded=None), labels
+    return scores.for_another_thread(), labels
 
 
 @dataclass
@@ -106,7 +106,7 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
         record = find_period_record(session, period)
         report(progress, 1, RESULTS_STEPS, _("Computing scores…"))
         computed = scoring.period_scores(session, period, actor=actor)
-        scores = replace(computed, loaded=None)
+        scores = computed.for_another_thread()
         token.raise_if_cancelled()
         report(progress, 2, RESULTS_STEPS, _("Preparing the table…"))
         data = PeriodResults(scores=scores, kpis=labels_of_kpis(session), opened=record is not None)
