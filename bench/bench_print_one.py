@@ -14,9 +14,9 @@ median of ``--runs`` (target ≤ 1.0 s), after one untimed run; charts are never
 so every run draws them cold. Bytecode is cached (in a folder of the bench's own), as in an installed copy.
 Processor time counts the command and every process it started; the command's own share is printed
 under it (what bounds the wall time when a core is free for its chart process), and beside it the floor: a
-bare interpreter importing SQLAlchemy's ORM, numpy and reportlab, which the command cannot do without (a
-finalized period's sheet is printed without pandas),
-run in turns with the command.
+bare interpreter importing SQLAlchemy's ORM and reportlab, which the command cannot do without (a finalized
+period's sheet is gathered without numpy or pandas; its charts are drawn in the other process), run in turns
+with the command.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def ended_process_cpu(process: subprocess.Popen) -> tuple[float, float]:
 
 
 #: What the command cannot print a sheet without, imported by a bare interpreter: the floor on this machine.
-FLOOR = "import sqlalchemy.orm, numpy, reportlab.platypus"
+FLOOR = "import sqlalchemy.orm, reportlab.platypus"
 
 
 def timed_process(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         figures, own, floor = bench_cli(database, folder, args.runs)
         print(line("kpidesk pdf --employee CS001 (whole process)", figures, CLI_TARGET))
         print(f"{'':<52} of which the command's own process: processor {statistics.median(own):6.3f} s")
-        print(f"{'':<52} floor (SQLAlchemy's ORM, numpy, reportlab imported): wall {statistics.median(floor):6.3f} s")
+        print(f"{'':<52} floor (SQLAlchemy's ORM, reportlab imported): wall {statistics.median(floor):6.3f} s")
     if not args.no_window:
         figures = bench_window(database, folder, args.runs)
         print(line("Preview one sheet, warm window (click → page 1)", figures["warm"], PREVIEW_TARGET))

@@ -1,14 +1,14 @@
 """A process that draws a few charts for this one, started before the charts are known.
 
-A command printing one sheet spends most of its time importing: the database layer and pandas to read
-the results, matplotlib to draw two charts, reportlab to lay out the page. Started first, this process
-imports matplotlib and the chart modules while the command reads the database; the command sends each
-chart as soon as its data is read (:func:`draw_ahead`), so it is drawn while the rest of the sheet is
-gathered, prepares the layout while the last is drawn (``meanwhile``) and takes the images. On two
-cores the charts cost the command almost nothing. No warm-up chart is drawn here: it would cost more
-than it spares the first real one, whose frames depend on its data. A batch of many charts goes to the
-pool instead (:func:`kpidesk.charts.pool.render_charts`). Started with ``spawn``, like the pool, so a
-process with running threads is never forked.
+A command printing one sheet spends most of its time importing: the database layer to read the results,
+matplotlib to draw two charts, reportlab to lay out the page. Started first, this process imports matplotlib
+and the chart modules while the command reads the database; the command sends each chart as soon as its data
+is read (:func:`draw_ahead`), so it is drawn while the rest of the sheet is gathered, prepares the layout
+while the last is drawn (``meanwhile``) and takes the images. On two cores the charts cost the command almost
+nothing. No warm-up chart is drawn here: it would cost more than it spares the first real one, whose frames
+depend on its data. A batch of many charts goes to the pool instead
+(:func:`kpidesk.charts.pool.render_charts`). Started with ``spawn``, like the pool, so a process with running
+threads is never forked.
 """
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def run_pdf(args, ctx) -> int:
         from kpidesk.charts.chart_process import ChartProcess
         from kpidesk.services.collector import collector_paused
 
-        # A few sheets are mostly imports (SQLAlchemy, pandas, reportlab), whose many new objects make the
+        # A few sheets are mostly imports (SQLAlchemy, reportlab), whose many new objects make the
         # collector walk everything loaded again and again for no cycle worth freeing (0.1 s of processor).
         with collector_paused(), ChartProcess() as charts:  # imports matplotlib while the results are read
             try:

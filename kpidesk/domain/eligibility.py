@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from kpidesk.domain.periods import Period
+
+if TYPE_CHECKING:  # loaded when eligibility is computed, not for its constants
+    import numpy as np
 
 MIN_DAYS = 15
 
@@ -29,6 +31,8 @@ class Eligibility:
 
 
 def _days(values: Sequence[date | None], fill: date) -> np.ndarray:
+    import numpy as np
+
     return np.array([np.datetime64(v or fill, "D") for v in values], dtype="datetime64[D]")
 
 
@@ -39,6 +43,8 @@ def appraisal_eligibility(
     min_days: int = MIN_DAYS,
 ) -> Eligibility:
     """``left_on`` is the last working day (None while employed); ``hired_on`` None means long before."""
+    import numpy as np
+
     start = np.datetime64(period.start, "D")
     end = np.datetime64(period.end, "D")
     hired = _days(hired_on, date(1900, 1, 1))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from kpidesk.errors import ValidationError
 from kpidesk.i18n import _, pick
+
+if TYPE_CHECKING:  # imported where totals are graded: a printed sheet only names its grade
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class GradeScale:
 
     def grade_index(self, totals: np.ndarray) -> np.ndarray:
         """Index into ``bands`` per total (−1 where the total is NaN)."""
+        import numpy as np
+
         totals = np.asarray(totals, dtype=float)
         bounds = np.array([b.minimum for b in self.bands[:-1]], dtype=float)
         # Ascending bounds: searchsorted(side="right") counts the bounds at or below the total.
@@ -77,12 +80,16 @@ class GradeScale:
 
     def grade(self, totals: np.ndarray) -> np.ndarray:
         """Grade codes per total (None where the total is NaN)."""
+        import numpy as np
+
         index = self.grade_index(totals)
         codes = np.array([*self.codes, None], dtype=object)
         graded: np.ndarray = codes[index]
         return graded
 
     def grade_one(self, total: float | None) -> str | None:
+        import numpy as np
+
         if total is None:
             return None
         code = self.grade(np.array([total], dtype=float))[0]
@@ -127,11 +134,15 @@ class ForcedDistribution:
             raise ValidationError(_("forced distribution scope must be 'department' or 'organisation'"))
 
     def boundaries(self, size: int) -> np.ndarray:
+        import numpy as np
+
         cumulative = np.cumsum([q for _c, q in self.quotas]) / 100.0 * size
         return np.floor(np.round(cumulative, 9) + 0.5).astype(int)
 
     def assign(self, ranks: np.ndarray, group_sizes: np.ndarray) -> np.ndarray:
         """Grade codes from competition ranks (1, 2, 2, 4; 0 = unranked) and each person's group size."""
+        import numpy as np
+
         codes = np.array([c for c, _q in self.quotas] + [None], dtype=object)
         out = np.full(len(ranks), None, dtype=object)
         for size in np.unique(group_sizes[ranks > 0]):
@@ -146,6 +157,8 @@ def forced_grades(
     distribution: ForcedDistribution, totals: np.ndarray, groups: np.ndarray | None = None
 ) -> np.ndarray:
     """Forced grades per person: ranked within ``groups`` (or all together) and cut by quota."""
+    import numpy as np
+
     from kpidesk.domain.ranking import competition_rank, group_sizes
 
     totals = np.asarray(totals, dtype=float)

@@ -52,3 +52,19 @@ def int_or_none(value: object) -> int | None:
 def bool_or_none(value: object) -> bool | None:
     """The value as a bool (numpy's included), or None when it is missing."""
     return None if is_missing(value) else bool(value)
+
+
+def round_half_up_number(value: float, digits: int = 2) -> float:
+    """One number rounded half away from zero on the decimal value people see (94.125 → 94.13), NaN kept:
+    :func:`kpidesk.domain.scoring.round_half_up` step for step (the same float operations in the same order,
+    so the same result to the last bit) without loading numpy for a single value."""
+    if math.isnan(value):
+        return value
+    if value == 0:
+        return 0.0  # numpy takes the sign of -0.0 as 0
+    scale = 10.0 ** digits
+    shifted = abs(value) * scale * 1e6
+    if math.isinf(shifted):  # beyond a float's range on the way, as numpy goes: infinite
+        return math.copysign(math.inf, value)
+    magnitude = round(shifted) / 1e6  # numpy's round to 6 places: rint(x · 10⁶) / 10⁶
+    return math.copysign(math.floor(magnitude + 0.5), value) / scale

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # loaded when streaks are found, not for their rules
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ def streak_flags(
 ) -> dict[str, np.ndarray]:
     """Per rule, a bool per person. ``grades``/``ranks`` are people × periods, oldest first, current last;
     a period without a result (None grade, rank 0) breaks the run, and so must a gap between periods."""
+    import numpy as np
+
     grades = np.asarray(grades, dtype=object)
     ranks = np.asarray(ranks)
     out = {}

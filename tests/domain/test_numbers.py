@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpidesk.domain.numbers import bool_or_none, float_or_none, int_or_none, is_missing
+from kpidesk.domain.numbers import bool_or_none, float_or_none, int_or_none, is_missing, round_half_up_number
 
 MISSING = [None, math.nan, np.nan, pd.NA, pd.NaT, Decimal("NaN"), "", "n/a", "nan", object()]
 
@@ -87,3 +87,20 @@ def test_a_value_is_not_missing_even_when_false_or_empty(value):
                                                  (1, True), (0.0, False)])
 def test_a_truth_value_reads_as_a_bool(value, expected):
     assert bool_or_none(value) is expected
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10**7, 10**7).map(lambda n: n / 2000),
+       st.integers(0, 6))
+def test_one_number_rounds_half_up_to_the_last_bit_as_the_engine_rounds_arrays(value, digits):
+    from kpidesk.domain.scoring import round_half_up
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected = round_half_up(value, digits)
+    got = round_half_up_number(value, digits)
+    assert (math.isnan(got) and math.isnan(expected)) or (got == expected and math.copysign(1, got) == math.copysign(1, expected))
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [(94.125, 2, 94.13), (-94.125, 2, -94.13), (2.675, 2, 2.68),
+                                                           (1.005, 2, 1.01), (0.5, 0, 1.0), (-0.0, 2, 0.0)])
+def test_a_half_rounds_away_from_zero_on_the_decimal_people_see(value, digits, expected):
+    assert round_half_up_number(value, digits) == expected

@@ -12,7 +12,8 @@ PERIOD = "2025-12"
 
 
 def test_kpi_grid_reads_each_cell_as_the_period_scores_give_it(demo_db, actor):
-    from kpidesk.services.appraisal.scoring import KpiGrid, period_scores
+    from kpidesk.services.appraisal.kpi_grid import KpiGrid
+    from kpidesk.services.appraisal.scoring import period_scores
 
     with demo_db.session() as session:
         scores = period_scores(session, PERIOD, actor=actor)

@@ -47,10 +47,10 @@ def test_a_sheet_read_for_a_period_passed_by_stops_and_the_last_one_is_shown(
 
 def test_scores_computed_after_an_older_edit_give_way_to_the_newer_computation(
         qtbot, ui_settings, dialogs, demo_db, monkeypatch):
-    from kpidesk.services.appraisal import scoring
+    from kpidesk.domain import scoring as engine
 
     scored: list[object] = []
-    score = scoring.score_period
+    score = engine.score_period
 
     def counted(data):
         scored.append(data)
@@ -62,7 +62,7 @@ def test_scores_computed_after_an_older_edit_give_way_to_the_newer_computation(
     page = window.show_page("data_entry")
     rendering.release()
     qtbot.waitUntil(lambda: bool(page.model.computed.totals))
-    monkeypatch.setattr(scoring, "score_period", counted)
+    monkeypatch.setattr(engine, "score_period", counted)
 
     rendering.held = True
     page.compute()  # after one edit

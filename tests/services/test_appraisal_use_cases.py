@@ -63,8 +63,9 @@ def test_period_results_read_the_side_data_and_report_each_step(demo_db, actor):
 def test_period_results_cancelled_stop_inside_the_scores_step(demo_db, actor, monkeypatch):
     """The scores' step is one step to the caller but most of a second for 5,000 people: a cancel made while
     its first read runs stops it before the scoring, not after the whole step."""
+    from kpidesk.domain import scoring as engine
     from kpidesk.errors import Cancelled
-    from kpidesk.services.appraisal import scoring, scoring_inputs
+    from kpidesk.services.appraisal import scoring_inputs
     from kpidesk.services.progress import CancelToken
 
     token = CancelToken()
@@ -77,7 +78,7 @@ def test_period_results_cancelled_stop_inside_the_scores_step(demo_db, actor, mo
         return people
 
     monkeypatch.setattr(scoring_inputs, "appraisees", read_then_cancel)
-    monkeypatch.setattr(scoring, "score_period", lambda data: scored.append(data))
+    monkeypatch.setattr(engine, "score_period", lambda data: scored.append(data))
     with pytest.raises(Cancelled):
         appraisal.period_results(demo_db, actor, "2025-12", cancel=token)
     assert scored == []

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.periods import Period, PeriodKind, parse_period
-from kpidesk.services.appraisal.scoring_inputs import DepartmentTree, appraisees, current_templates
+from kpidesk.services.appraisal.lookups import DepartmentTree
+from kpidesk.services.appraisal.scoring_inputs import appraisees, current_templates
 from kpidesk.store import models as m
 
 _KIND_ORDER = [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR]

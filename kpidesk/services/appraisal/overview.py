@@ -20,8 +20,8 @@ from kpidesk.domain.numbers import float_or_none
 from kpidesk.domain.statuses import PeriodStatus, ResponseStatus
 from kpidesk.i18n import N_, _, pick
 from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal.lookups import find_period_record
 from kpidesk.services.appraisal.scoring import PeriodScores, flag_label, period_scores, resolve_period
-from kpidesk.services.appraisal.scoring_inputs import find_period_record
 from kpidesk.store import models as m
 
 #: KPI statuses that mean someone still has to enter (or import) data.

@@ -22,14 +22,10 @@ from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import LockedPeriodError, NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import _
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.lookups import DepartmentTree, find_period_record
 from kpidesk.services.appraisal.next_period import carried_exemptions, previous_template_keys
 from kpidesk.services.appraisal.scoring import compute_scores, resolve_period
-from kpidesk.services.appraisal.scoring_inputs import (
-    DepartmentTree,
-    appraisees,
-    current_templates,
-    find_period_record,
-)
+from kpidesk.services.appraisal.scoring_inputs import appraisees, current_templates
 from kpidesk.services.appraisal.snapshots import audited_hash, build_snapshot, content_hash, current_snapshot
 from kpidesk.services.safety import audit, witness
 from kpidesk.services.safety.access import Permission, require, require_for_employee

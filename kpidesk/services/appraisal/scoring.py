@@ -6,34 +6,30 @@ its snapshot, so what was signed is what is shown, whatever changed in templates
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kpidesk.domain.explanations import Explanation, render_explanation
 from kpidesk.domain.grades import GradeScale
-from kpidesk.domain.numbers import bool_or_none, float_or_none, int_or_none
+from kpidesk.domain.numbers import bool_or_none, float_or_none, int_or_none, round_half_up_number
 from kpidesk.domain.periods import Period, PeriodKind, parse_period
-from kpidesk.domain.scoring import ScoringResult, round_half_up, score_period
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, PermissionDenied, ValidationError
 from kpidesk.i18n import N_, _
 from kpidesk.services.actor import Actor
-from kpidesk.services.appraisal.scoring_inputs import (
-    DepartmentTree,
-    LoadedPeriod,
-    find_period_record,
-    load_period,
-)
+from kpidesk.services.appraisal.lookups import DepartmentTree, find_period_record
 from kpidesk.services.appraisal.snapshots import checked_snapshot, frame_from_content
 from kpidesk.store import models as m
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine and the numerical libraries are loaded when a period is computed
     import pandas as pd
+
+    from kpidesk.domain.scoring import ScoringResult
+    from kpidesk.services.appraisal.scoring_inputs import LoadedPeriod
 
 #: Columns that describe the person, in front of the engine's columns.
 PERSON_COLUMNS = ("staff_no", "name", "department", "team", "department_id", "position", "template",
@@ -194,56 +190,6 @@ class PeriodScores:
         return replace(self, rows=self.rows.subset(employee_ids))
 
 
-class KpiGrid:
-    """Every person's KPI values, scores and statuses as columns, read one cell at a time, with each
-    explanation rendered only when asked: a 5,000-person grid holds 150,000 KPI cells and a screen shows a
-    few hundred. A cell reads as :meth:`PeriodScores.kpis` gives it (value to 4, score to 2 places)."""
-
-    def __init__(self, scores: PeriodScores) -> None:
-        frame = scores.frame
-        self._row_of = {int(employee_id): row for row, employee_id in enumerate(frame.index)}
-        self._columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        for code in scores.kpi_codes:
-            statuses = frame[f"{code}.status"].to_numpy(dtype=object)
-            present = np.fromiter((_present(status) for status in statuses), dtype=bool, count=len(statuses))
-            self._columns[code] = (_rounded(frame[f"{code}.value"], 4), _rounded(frame[f"{code}.score"], 2),
-                                   statuses, present)
-        self.size = int(sum(column[3].sum() for column in self._columns.values()))
-        self._scores = PeriodScores(scores.period, scores.status, ResultRows(frame), scores.kpi_codes, scores.grade_scale,
-                                    scores.source, scores.snapshot_hash, scores.result, None,
-                                    scores.stored_explanations, scores.field_names)  # no database rows kept
-
-    def cell(self, employee_id: int, code: str) -> tuple[float | None, float | None, str] | None:
-        """(value, score, status) of one KPI of one person, or None when it is not on their template."""
-        row, column = self._row_of.get(employee_id), self._columns.get(code)
-        if row is None or column is None or not column[3][row]:
-            return None
-        values, scores, statuses, _present_ = column
-        return _none_if_nan(values[row]), _none_if_nan(scores[row]), str(statuses[row])
-
-    def keys(self) -> Iterator[tuple[int, str]]:
-        employees = list(self._row_of)
-        for code, column in self._columns.items():
-            for row in np.flatnonzero(column[3]):
-                yield employees[row], code
-
-    def explanation_text(self, employee_id: int, code: str) -> str | None:
-        if self.cell(employee_id, code) is None:
-            return None
-        return self._scores.explanation_text(employee_id, code)
-
-
-def _rounded(column: pd.Series, digits: int) -> np.ndarray:
-    import pandas as pd
-
-    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return round_half_up(numbers, digits)
-
-
-def _none_if_nan(number: float) -> float | None:
-    return None if np.isnan(number) else float(number)
-
-
 def _present(status: Any) -> bool:
     """Whether a KPI is on the person's template: its status is a name (missing is None, NaN or NA)."""
     return isinstance(status, str)
@@ -251,7 +197,7 @@ def _present(status: Any) -> bool:
 
 def _plain(value: Any, digits: int) -> float | None:
     number = float_or_none(value)
-    return None if number is None else float(round_half_up(number, digits))
+    return None if number is None else round_half_up_number(number, digits)
 
 
 def resolve_period(period: str | Period) -> Period:
@@ -341,6 +287,9 @@ def compute_scores(session: Session, actor: Actor, period: str | Period) -> Peri
 
 def _computed_scores(session: Session, period: str | Period) -> PeriodScores:
     """Every appraisee of the period, computed, for callers that scope the result themselves."""
+    from kpidesk.domain import scoring as engine
+    from kpidesk.services.appraisal.scoring_inputs import load_period
+
     target = resolve_period(period)
     if find_period_record(session, target.code) is None and target.kind is PeriodKind.MONTH:
         raise NotFound(_("Period {period} has not been opened.").format(period=target.code))
@@ -348,7 +297,7 @@ def _computed_scores(session: Session, period: str | Period) -> PeriodScores:
     if loaded.record is None and not loaded.months_used:
         raise NotFound(_("Period {period} has not been opened and none of its months has data.").format(
             period=target.code))
-    result = score_period(loaded.scoring_input)
+    result = engine.score_period(loaded.scoring_input)
     frame = _with_grade_labels(_computed_frame(session, loaded, result), loaded.grade_scale)
     status = loaded.record.status if loaded.record is not None else PeriodStatus.NOT_OPENED
     return PeriodScores(target, status, ResultRows(frame), result.codes, loaded.grade_scale, "computed", None, result, loaded)

@@ -36,6 +36,7 @@ from kpidesk.domain.scoring import (
 )
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.domain.streaks import DEFAULT_STREAK_RULES
+from kpidesk.services.appraisal.lookups import DepartmentTree, find_period_record
 from kpidesk.services.appraisal.stored_values import MEASUREMENT_SCALE, stored_columns
 from kpidesk.services.progress import check_cancelled
 from kpidesk.services.safety.settings import load_settings
@@ -54,45 +55,6 @@ class Appraisee:
     position_id: int | None
     template_key: str | None
     flags: tuple[str, ...] = ()
-
-
-@dataclass
-class DepartmentTree:
-    """Names and the top-level department of every department (teams are child departments)."""
-
-    names: dict[int | None, str]
-    parents: dict[int, int | None]
-
-    @classmethod
-    def load(cls, session: Session) -> DepartmentTree:
-        rows = session.execute(select(m.Department.id, m.Department.name, m.Department.parent_id)).all()
-        return cls({r.id: r.name for r in rows}, {r.id: r.parent_id for r in rows})
-
-    def top(self, department_id: int | None) -> int | None:
-        seen = set()
-        while department_id is not None and self.parents.get(department_id) is not None and department_id not in seen:
-            seen.add(department_id)
-            department_id = self.parents[department_id]
-        return department_id
-
-    def team(self, department_id: int | None) -> int | None:
-        """The employee's own department when it is a team (has a parent), else None."""
-        if department_id is None or self.parents.get(department_id) is None:
-            return None
-        return department_id
-
-    def with_descendants(self, department_ids: Iterable[int]) -> set[int]:
-        children: dict[int | None, list[int]] = defaultdict(list)
-        for child, parent in self.parents.items():
-            children[parent].append(child)
-        found: set[int] = set()
-        stack = list(department_ids)
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(children.get(current, []))
-        return found
 
 
 @dataclass
@@ -123,10 +85,6 @@ class LoadedPeriod:
         """Employee → the raw values their scores were computed from, for the snapshot: worked out when a
         snapshot asks (listing 150,000 values took every computation of a 5,000-person month 50 ms)."""
         return _inputs_used(self.appraisees, self.items, self.scoring_input.values, self.scoring_input.fields)
-
-
-def find_period_record(session: Session, code: str) -> m.PeriodRecord | None:
-    return session.execute(select(m.PeriodRecord).where(m.PeriodRecord.code == code)).scalar()
 
 
 def domain_template(row: m.Template) -> Template:

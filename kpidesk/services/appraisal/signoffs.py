@@ -131,7 +131,7 @@ def remove_signoff(session: Session, actor: Actor, signoff_id: int, reason: str)
 
 def list_signoffs(session: Session, actor: Actor, period: str, employee_id: int | None = None) -> list[SignOffRow]:
     """The period's sign-offs that ``actor`` may see, by staff number and role."""
-    from kpidesk.services.appraisal.scoring_inputs import DepartmentTree
+    from kpidesk.services.appraisal.lookups import DepartmentTree
 
     require(actor, Permission.PERIODS_READ)
     record = period_record(session, period)

@@ -12,19 +12,17 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import Text, inspect, select, type_coerce
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kpidesk.domain.canonical import canonical_hash
 from kpidesk.domain.numbers import float_or_none, int_or_none, is_missing
-from kpidesk.domain.scoring import STATUS_NAMES, AutoExemption, Status
 from kpidesk.errors import CorruptDatabase
 from kpidesk.i18n import _
 from kpidesk.store import models as m
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a snapshot is built and turned into a frame with them; its rows are read without
     import pandas as pd
 
 SNAPSHOT_SCHEMA = 1
@@ -62,6 +60,10 @@ def _cell(value: Any, kind: str) -> Any:
 
 def build_snapshot(session: Session, scores) -> dict[str, Any]:
     """The snapshot content of freshly computed ``PeriodScores`` (from ``compute_scores``)."""
+    import numpy as np
+
+    from kpidesk.domain.scoring import AutoExemption
+
     loaded, result = scores.loaded, scores.result
     frame = scores.frame.drop(columns=["grade"])
     columns = [[name, _kind(frame[name])] for name in frame.columns]
@@ -225,7 +227,10 @@ def _result_row(result: m.Result) -> dict[str, Any]:
 
 
 def frame_from_content(content: dict[str, Any]) -> pd.DataFrame:
+    import numpy as np
     import pandas as pd
+
+    from kpidesk.domain.scoring import STATUS_NAMES, Status
 
     columns = content["columns"]
     rows = content["rows"]

@@ -96,7 +96,7 @@ def period_results(db: Database, actor: Actor, period: str, *, progress: Progres
     """Compute (or read the snapshot of) ``period`` with its adjustments, responses, sign-offs and
     calibration figures, reporting each step and checking ``cancel`` between them."""
     from kpidesk.services.appraisal import adjustments, calibration, periods, scoring, signoffs
-    from kpidesk.services.appraisal.scoring_inputs import find_period_record
+    from kpidesk.services.appraisal.lookups import find_period_record
     from kpidesk.services.forms.scores import reusing_form_scores
 
     token = cancel or CancelToken()

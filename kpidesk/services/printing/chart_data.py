@@ -43,8 +43,8 @@ from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, ValidationError
 from kpidesk.i18n import N_
 from kpidesk.services.actor import Actor
+from kpidesk.services.appraisal.lookups import DepartmentTree, find_period_record
 from kpidesk.services.appraisal.scoring import PeriodScores, period_scores, resolve_period
-from kpidesk.services.appraisal.scoring_inputs import DepartmentTree, find_period_record
 from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.safety import access
 from kpidesk.store import models as m

@@ -52,8 +52,8 @@ from kpidesk.reports.sheet_data import (
     YearSheetData,
 )
 from kpidesk.services.actor import Actor, Role
+from kpidesk.services.appraisal.lookups import DepartmentTree
 from kpidesk.services.appraisal.scoring import FLAG_LABELS, resolve_period
-from kpidesk.services.appraisal.scoring_inputs import DepartmentTree
 from kpidesk.services.appraisal.snapshots import finalized_rows
 from kpidesk.services.printing.chart_data import (
     RATER_NAMES,

@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kpidesk.domain.departments import with_descendants
 from kpidesk.domain.statuses import PeriodStatus
 from kpidesk.errors import NotFound, PermissionDenied
 from kpidesk.i18n import N_, _
@@ -263,16 +264,8 @@ def role_label(role: Role | str) -> str:
 
 def department_and_descendants(session: Session, department_id: int) -> set[int]:
     """A department and every department below it: the scope of its head."""
-    children: dict[int | None, list[int]] = {}
-    for dep_id, parent_id in session.execute(select(m.Department.id, m.Department.parent_id)):
-        children.setdefault(parent_id, []).append(dep_id)
-    found, stack = set(), [department_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
+    parents = dict(session.execute(select(m.Department.id, m.Department.parent_id)).tuples().all())
+    return with_descendants(parents, [department_id])
 
 
 def may_somewhere(actor: Actor, permission: Permission) -> bool:

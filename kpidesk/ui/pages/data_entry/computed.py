@@ -70,7 +70,7 @@ def compute_grid_scores(db, actor, period: str, *, cancel: CancelToken | None = 
     import numpy as np
     import pandas as pd
 
-    from kpidesk.services.appraisal.scoring import KpiGrid
+    from kpidesk.services.appraisal.kpi_grid import KpiGrid
     from kpidesk.services.appraisal.use_cases import period_scores
 
     with cancelled_by(cancel):
