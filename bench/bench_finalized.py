@@ -5,7 +5,8 @@ turned into the period's scores, as Results, the Overview, exports and sheets of
 
 A copy of the generated office has one month finalized (``kpidesk period finalize --yes``); then
 ``period_scores`` is timed, median of ``--runs``, each in its own session, then the same with the
-template lines a sheet reads beside the scores (``load_scored_period``). The same snapshot is then
+template lines a sheet reads beside the scores (``load_scored_period``), and the Overview of the month
+after it, computed and compared with the finalized one (``period_overview``). The same snapshot is then
 stored again in the spaced form earlier versions wrote (same content, same hash), which has to be
 encoded again to be checked, and timed the same way.
 """
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bench_office import office_copy  # noqa: E402
 
 PERIOD = "2025-03"
+NEXT_PERIOD = "2025-04"
 
 
 def read_times(database: Path, runs: int, *, as_sheet: bool = False) -> list[float]:
@@ -51,6 +53,25 @@ def read_times(database: Path, runs: int, *, as_sheet: bool = False) -> list[flo
                 scores = period_scores(db, owner, PERIOD)
             times.append(time.perf_counter() - started)
             assert scores.source == "snapshot", scores.source
+    finally:
+        db.dispose()
+    return times
+
+
+def overview_times(database: Path, runs: int) -> list[float]:
+    """Seconds of each Overview of the month after the finalized one (its movers compare the two)."""
+    from kpidesk.services.actor import Actor
+    from kpidesk.services.appraisal.use_cases import period_overview
+    from kpidesk.store.db import open_database
+
+    db = open_database(database)
+    times = []
+    try:
+        for _run in range(runs):
+            started = time.perf_counter()
+            overview = period_overview(db, Actor.local_owner(), NEXT_PERIOD)
+            times.append(time.perf_counter() - started)
+            assert overview.previous_period == PERIOD, overview.previous_period
     finally:
         db.dispose()
     return times
@@ -80,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.size} people, {PERIOD} finalized")
     print(line("finalized month read (canonical snapshot text)", read_times(database, args.runs)))
     print(line("  … with the template lines, as a sheet reads it", read_times(database, args.runs, as_sheet=True)))
+    print(line(f"Overview of {NEXT_PERIOD}, compared with it", overview_times(database, args.runs)))
     store_spaced(database)
     print(line("the same, snapshot text in the earlier form", read_times(database, args.runs)))
     return 0

@@ -78,3 +78,16 @@ def test_what_the_window_reads_has_its_frame_built_on_the_workers_thread(demo_db
     monkeypatch.setattr(scoring, "frame_from_content", built_late)
     assert len(scores.frame) == len(scores.rows.employee_ids) > 0
     assert scores.loaded is None
+
+
+def test_the_overview_compares_with_a_finalized_period_without_building_its_frame(demo_db, monkeypatch):
+    """The previous month's rows are read as stored: for 5,000 people its frame cost a quarter second."""
+    from kpidesk.services.appraisal.use_cases import period_overview
+
+    def built(*_args):
+        raise AssertionError("the finalized period's frame was built")
+
+    monkeypatch.setattr(scoring, "frame_from_content", built)
+    overview = period_overview(demo_db, ADMIN, "2025-12")
+    assert overview.previous_period == FINAL and overview.movers
+    assert all(mover.previous_grade for mover in overview.movers)

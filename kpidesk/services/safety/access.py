@@ -264,7 +264,7 @@ def role_label(role: Role | str) -> str:
 
 def department_and_descendants(session: Session, department_id: int) -> set[int]:
     """A department and every department below it: the scope of its head."""
-    parents = dict(session.execute(select(m.Department.id, m.Department.parent_id)).tuples().all())
+    parents: dict[int, int | None] = dict(session.execute(select(m.Department.id, m.Department.parent_id)).all())
     return with_descendants(parents, [department_id])
 
 
