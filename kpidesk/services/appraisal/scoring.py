@@ -75,17 +75,15 @@ class ResultRows:
     def __init__(self, frame: pd.DataFrame | None = None, stored: dict[int, dict[str, Any]] | None = None,
                  columns: Sequence[Sequence[str]] = (), grade_scale: GradeScale | None = None) -> None:
         self._frame = frame
-        self._stored = stored
+        self._stored = stored  # the snapshot's own rows, left as they were hashed
+        self._graded: dict[Hashable, dict[str, Any]] = {}  # the rows read, with their grade's name
         self._columns = [list(c) for c in columns]
         self._grade_scale = grade_scale
 
     @classmethod
     def from_snapshot(cls, content: dict[str, Any], scale: GradeScale) -> ResultRows:
-        """The stored rows with each grade's name beside its code, as a computed frame has it (copies: the
-        snapshot's content stays as it was hashed)."""
-        stored = {int(row["employee_id"]): {**row, "grade": _grade_name(scale, row.get("grade_code"))}
-                  for row in content["rows"]}
-        return cls(stored=stored, columns=content["columns"], grade_scale=scale)
+        return cls(stored={int(row["employee_id"]): row for row in content["rows"]}, columns=content["columns"],
+                   grade_scale=scale)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -106,14 +104,27 @@ class ResultRows:
         return len(self._stored) if self._stored is not None else len(self.frame)
 
     def row(self, employee_id: Hashable) -> Mapping[str, Any]:
-        """One person's row (``KeyError`` when they have none); ``.get`` gives None for a column the period's
-        results do not have, such as the coverage of a result finalized before it was kept."""
-        return self._stored[employee_id] if self._stored is not None else self.frame.loc[employee_id]  # type: ignore[index]
+        """One person's row with its grade's name as a computed frame has it (``KeyError`` when they have
+        none); ``.get`` gives None for a column the period's results do not have, such as the coverage of a
+        result finalized before it was kept."""
+        if self._stored is None:
+            return self.frame.loc[employee_id]
+        graded = self._graded.get(employee_id)
+        if graded is None:
+            stored = self._stored[employee_id]  # type: ignore[index]
+            graded = self._graded[employee_id] = {**stored, "grade": self._grade_name(stored.get("grade_code"))}
+        return graded
 
     def column(self, name: str) -> list[Any]:
-        if self._stored is not None:
-            return [row.get(name) for row in self._stored.values()]
-        return self.frame[name].tolist()
+        if self._stored is None:
+            return self.frame[name].tolist()
+        if name == "grade":
+            return [self._grade_name(row.get("grade_code")) for row in self._stored.values()]
+        return [row.get(name) for row in self._stored.values()]
+
+    def _grade_name(self, code: Any) -> str | None:
+        assert self._grade_scale is not None
+        return self._grade_scale.label(code) if isinstance(code, str) else None
 
     def subset(self, employee_ids: Sequence[int]) -> ResultRows:
         """The rows of ``employee_ids`` (all present), in the order given."""
@@ -121,10 +132,6 @@ class ResultRows:
             return ResultRows(stored={e: self._stored[e] for e in employee_ids}, columns=self._columns,
                               grade_scale=self._grade_scale)
         return ResultRows(self.frame.loc[list(employee_ids)])
-
-
-def _grade_name(scale: GradeScale, code: Any) -> str | None:
-    return scale.label(code) if isinstance(code, str) else None
 
 
 @dataclass
