@@ -189,7 +189,7 @@ class PeriodScores:
     def for_another_thread(self) -> PeriodScores:
         """These results without the period's ORM rows (they stay with their session) and with their data
         frame built now: a window reading them on its own thread never waits for a finalized period's."""
-        self.rows.frame  # noqa: B018 - built here, on the reading thread
+        self.rows.frame  # noqa: B018 - built here, on the worker's thread
         return replace(self, loaded=None)
 
     def restricted_to(self, employee_ids: Sequence[int]) -> PeriodScores:

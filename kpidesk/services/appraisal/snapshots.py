@@ -22,7 +22,7 @@ from kpidesk.errors import CorruptDatabase
 from kpidesk.i18n import _
 from kpidesk.store import models as m
 
-if TYPE_CHECKING:  # a snapshot is built and turned into a frame with them; its rows are read without
+if TYPE_CHECKING:  # pandas builds a snapshot and turns one into a frame; its rows are read without it
     import pandas as pd
 
 SNAPSHOT_SCHEMA = 1
