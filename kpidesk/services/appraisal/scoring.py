@@ -79,6 +79,7 @@ class ResultRows:
         self._graded: dict[Hashable, dict[str, Any]] = {}  # the rows read, with their grade's name
         self._columns = [list(c) for c in columns]
         self._grade_scale = grade_scale
+        self.derived: dict[str, Any] = {}  # figures worked out once from these rows (department medians)
 
     @classmethod
     def from_snapshot(cls, content: dict[str, Any], scale: GradeScale) -> ResultRows:

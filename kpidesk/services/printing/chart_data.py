@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -225,29 +225,47 @@ def employee_history(
     scale = scores.grade_scale
     points = []
     for record in records:
-        finalized = finalized_rows(session, record) if record.status == PeriodStatus.FINALIZED else {}
-        rows = list(finalized.values())
-        own = finalized.get(int(employee_id))
+        row: Mapping[str, Any] | None
         if record.code == period.code and employee_id in scores.rows and not scored.finalized:
             row = scores.rows.row(employee_id)
-            total, code = float_or_none(row["total"]), row["grade_code"]
-            department = tree.top(int_or_none(row["department_id"]))
-            peers = [float_or_none(t) for t, d in zip(scores.rows.column("total"), scores.rows.column("department_id"),
-                                                      strict=True)
-                     if tree.top(int_or_none(d)) == department]
+            medians = scores.rows.derived.get("department_medians")
+            if medians is None:
+                medians = scores.rows.derived["department_medians"] = department_medians(
+                    zip(scores.rows.column("total"), scores.rows.column("department_id"), strict=True), tree)
         else:
-            if own is None:
+            finalized = finalized_rows(session, record) if record.status == PeriodStatus.FINALIZED else {}
+            row = finalized.get(int(employee_id))
+            if row is None:
                 continue
-            total, code = float_or_none(own.get("total")), own.get("grade_code")
-            department = tree.top(int_or_none(own.get("department_id")))
-            peers = [float_or_none(r.get("total")) for r in rows
-                     if tree.top(int_or_none(r.get("department_id"))) == department]
-        known = [p for p in peers if p is not None]
+            medians = _finalized_medians(session, record, finalized, tree)
+        total, code = float_or_none(row.get("total")), row.get("grade_code")
         label = _grade_label(scale, code, language)
         points.append(HistoryPoint(record.code, total, code if isinstance(code, str) else None, label,
-                                   statistics.median(known) if known else None))
+                                   medians.get(tree.top(int_or_none(row.get("department_id"))))))
     name = scores.rows.row(employee_id)["name"] if employee_id in scores.rows else ""
     return EmployeeHistory(str(name), points, grade_bands(scale, language))
+
+
+def department_medians(totals: Iterable[tuple[Any, Any]], tree: DepartmentTree) -> dict[int | None, float]:
+    """The median total of each top-level department, from (total, department id) pairs; a department
+    without any total has none."""
+    by_department: dict[int | None, list[float]] = {}
+    for total, department_id in totals:
+        number = float_or_none(total)
+        if number is not None:
+            by_department.setdefault(tree.top(int_or_none(department_id)), []).append(number)
+    return {department: statistics.median(numbers) for department, numbers in by_department.items()}
+
+
+def _finalized_medians(session: Session, record: m.PeriodRecord, rows: dict[int, dict[str, Any]],
+                       tree: DepartmentTree) -> dict[int | None, float]:
+    """A finalized period's department medians, worked out once per session as its rows are read once: the
+    history of each of 500 sheets walked every row of every period again."""
+    cache = session.info.setdefault("department_medians", {})
+    if record.id not in cache:
+        cache[record.id] = department_medians(
+            ((row.get("total"), row.get("department_id")) for row in rows.values()), tree)
+    return cache[record.id]
 
 
 def _grade_label(scale: GradeScale, code: Any, lang: str) -> str | None:
