@@ -123,3 +123,35 @@ def test_a_department_median_is_over_its_teams_totals_and_leaves_out_the_missing
     tree = DepartmentTree({1: "客户关怀部", 2: "一组", 3: "二组", 4: "销售部"}, {1: None, 2: 1, 3: 1, 4: None})
     totals = [(80.0, 2), (90.0, 3), (None, 3), (float("nan"), 1), (70.0, 4), (60.0, None)]
     assert department_medians(totals, tree) == {1: 85.0, 4: 70.0, None: 60.0}
+
+
+def test_year_sheets_work_out_each_months_department_sizes_once(demo_db, monkeypatch):
+    """Each year sheet counted every month's ranked people again, walking every row of every month."""
+    from kpidesk.services.printing import sheets
+
+    worked_out: list[tuple[int, str]] = []
+    once = sheets.finalized_once
+
+    def counted(session, record, name, work_out):
+        def counting(rows):
+            worked_out.append((record.id, name))
+            return work_out(rows)
+        return once(session, record, name, counting)
+
+    monkeypatch.setattr(sheets, "finalized_once", counted)
+    open_sizes: list[str] = []
+    rows_once = ResultRows.once
+
+    def counted_on_rows(rows, name, work_out):
+        def counting(table):
+            open_sizes.append(name)
+            return work_out(table)
+        return rows_once(rows, name, counting)
+
+    monkeypatch.setattr(ResultRows, "once", counted_on_rows)
+    with demo_db.session() as session:
+        pending = gather_documents(session, ADMIN, PrintRequest(FINAL, year_sheets=True, charts=False))
+    months = {row.period for document in pending.documents for row in document.periods}
+    assert len(pending.documents) > 1 and len(months) > 1
+    assert len(worked_out) == len(set(worked_out)) == len(months) - 1  # every month but the open one, once
+    assert open_sizes == ["department sizes"] * 2  # the open month's and the year's, once for all the sheets

@@ -6,9 +6,9 @@ its snapshot, so what was signed is what is shown, whatever changed in templates
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the engine and the numerical libraries are loaded when a pe
 
     from kpidesk.domain.scoring import ScoringResult
     from kpidesk.services.appraisal.scoring_inputs import LoadedPeriod
+
+T = TypeVar("T")
 
 #: Columns that describe the person, in front of the engine's columns.
 PERSON_COLUMNS = ("staff_no", "name", "department", "team", "department_id", "position", "template",
@@ -79,7 +81,7 @@ class ResultRows:
         self._graded: dict[Hashable, dict[str, Any]] = {}  # the rows read, with their grade's name
         self._columns = [list(c) for c in columns]
         self._grade_scale = grade_scale
-        self.derived: dict[str, Any] = {}  # figures worked out once from these rows (department medians)
+        self._figures: dict[str, Any] = {}
 
     @classmethod
     def from_snapshot(cls, content: dict[str, Any], scale: GradeScale) -> ResultRows:
@@ -122,6 +124,13 @@ class ResultRows:
         if name == "grade":
             return [self._grade_name(row.get("grade_code")) for row in self._stored.values()]
         return [row.get(name) for row in self._stored.values()]
+
+    def once(self, name: str, work_out: Callable[[ResultRows], T]) -> T:
+        """A figure of these rows (department medians, sizes) worked out the first time it is asked for: each
+        of 500 sheets asked it again, walking every row each time."""
+        if name not in self._figures:
+            self._figures[name] = work_out(self)
+        return self._figures[name]
 
     def _grade_name(self, code: Any) -> str | None:
         assert self._grade_scale is not None

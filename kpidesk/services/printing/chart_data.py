@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,6 +57,8 @@ PERSPECTIVE_NAMES = {
     "process": N_("Internal process"),
     "growth": N_("Learning and growth"),
 }
+T = TypeVar("T")
+
 RATER_NAMES = {"self": N_("Self rating"), "manager": N_("Manager rating"), "peer": N_("Peer rating"),
                "hr": N_("HR rating")}
 RATER_ORDER = ("self", "manager", "peer", "hr")
@@ -228,16 +230,15 @@ def employee_history(
         row: Mapping[str, Any] | None
         if record.code == period.code and employee_id in scores.rows and not scored.finalized:
             row = scores.rows.row(employee_id)
-            medians = scores.rows.derived.get("department_medians")
-            if medians is None:
-                medians = scores.rows.derived["department_medians"] = department_medians(
-                    zip(scores.rows.column("total"), scores.rows.column("department_id"), strict=True), tree)
+            medians = scores.rows.once("department medians", lambda rows: department_medians(
+                zip(rows.column("total"), rows.column("department_id"), strict=True), tree))
         else:
             finalized = finalized_rows(session, record) if record.status == PeriodStatus.FINALIZED else {}
             row = finalized.get(int(employee_id))
             if row is None:
                 continue
-            medians = _finalized_medians(session, record, finalized, tree)
+            medians = finalized_once(session, record, "department medians", lambda rows: department_medians(
+                ((r.get("total"), r.get("department_id")) for r in rows.values()), tree))
         total, code = float_or_none(row.get("total")), row.get("grade_code")
         label = _grade_label(scale, code, language)
         points.append(HistoryPoint(record.code, total, code if isinstance(code, str) else None, label,
@@ -257,15 +258,14 @@ def department_medians(totals: Iterable[tuple[Any, Any]], tree: DepartmentTree) 
     return {department: statistics.median(numbers) for department, numbers in by_department.items()}
 
 
-def _finalized_medians(session: Session, record: m.PeriodRecord, rows: dict[int, dict[str, Any]],
-                       tree: DepartmentTree) -> dict[int | None, float]:
-    """A finalized period's department medians, worked out once per session as its rows are read once: the
-    history of each of 500 sheets walked every row of every period again."""
-    cache = session.info.setdefault("department_medians", {})
-    if record.id not in cache:
-        cache[record.id] = department_medians(
-            ((row.get("total"), row.get("department_id")) for row in rows.values()), tree)
-    return cache[record.id]
+def finalized_once(session: Session, record: m.PeriodRecord, name: str,
+                   work_out: Callable[[dict[int, dict[str, Any]]], T]) -> T:
+    """A figure of a finalized period's rows (department medians, sizes) worked out once per session, as the
+    rows are read once (:func:`finalized_rows`): each of 500 sheets asked it again, walking every row."""
+    figures = session.info.setdefault("finalized_figures", {})
+    if (record.id, name) not in figures:
+        figures[record.id, name] = work_out(finalized_rows(session, record))
+    return figures[record.id, name]
 
 
 def _grade_label(scale: GradeScale, code: Any, lang: str) -> str | None:

@@ -14,7 +14,7 @@ import dataclasses
 import os
 import statistics
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +61,7 @@ from kpidesk.services.printing.chart_data import (
     QualitativeDetail,
     ScoredPeriod,
     employee_history,
+    finalized_once,
     find_employee,
     grade_bands,
     grade_distribution,
@@ -392,10 +393,10 @@ def _check_print(ctx: _Context, scored: ScoredPeriod, employee_ids: Sequence[int
 
 
 def _department_sizes(scored: ScoredPeriod) -> dict[Any, int]:
-    rows = scored.scores.rows
-    return dict(Counter(department for department, rank in zip(rows.column("department"),
-                                                               rows.column("rank_department"), strict=True)
-                        if isinstance(department, str) and int_or_none(rank) is not None))
+    """How many ranked people each department has (by name), worked out once for all the sheets."""
+    return scored.scores.rows.once("department sizes", lambda rows: dict(Counter(
+        department for department, rank in zip(rows.column("department"), rows.column("rank_department"), strict=True)
+        if isinstance(department, str) and int_or_none(rank) is not None)))
 
 
 # --- department summary --------------------------------------------------------------------------------
@@ -480,8 +481,8 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
         if result is not None:
             total, code = float_or_none(result.get("total")), result.get("grade_code")
             rank, flags = int_or_none(result.get("rank_department")), result.get("flags")
-            size: int | None = _results_in_department(
-                finalized_month.values(), tree.top(int_or_none(result.get("department_id"))), tree)
+            size: int | None = _finalized_sizes(session, record, tree).get(
+                tree.top(int_or_none(result.get("department_id"))), 0)
         elif scored is not None and employee_id in scored.scores.rows:
             row = scored.scores.rows.row(employee_id)
             total, code = float_or_none(row["total"]), row["grade_code"] if isinstance(row["grade_code"], str) else None
@@ -528,10 +529,11 @@ def _year_sheet(ctx: _Context, year: int, employee_id: int, jobs: list[tuple[str
     )
 
 
-def _results_in_department(rows: Iterable[dict], department: int | None, tree: DepartmentTree) -> int:
-    """How many ranked people a finalized month had in ``department`` (from its finalized rows)."""
-    return sum(1 for row in rows if row.get("rank_department") is not None
-               and tree.top(int_or_none(row.get("department_id"))) == department)
+def _finalized_sizes(session: Session, record: m.PeriodRecord, tree: DepartmentTree) -> dict[int | None, int]:
+    """How many ranked people a finalized month had in each top-level department (from its finalized rows)."""
+    return finalized_once(session, record, "department sizes", lambda rows: dict(Counter(
+        tree.top(int_or_none(row.get("department_id"))) for row in rows.values()
+        if row.get("rank_department") is not None)))
 
 
 def _grade_label_any(scale, code: str | None, lang: str) -> str:
