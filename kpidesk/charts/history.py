@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from kpidesk.charts.data import EmployeeHistory, GradeBand
 from kpidesk.charts.sizes import is_compact
@@ -192,11 +193,10 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
             beside = totals[max(index - 1, 0):index] + totals[index + 1:index + 2]
             below = bool(beside) and all(other > point.total for other in beside)
             named.append((x, point, colour, align, shift, below))
-    taken: list[tuple[float, float, float, float]] = []
+    taken: list[Bbox] = []
     for x, point, colour, align, shift, below in reversed(named):  # the latest first: it always keeps its name
         box = _label_box(artists.ax, x, point.total, point.grade_label, label_size, align, shift, below)
-        if any(box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
-               for other in taken):
+        if any(box.overlaps(other) for other in taken):
             continue  # it would run into a later one: the point's colour still tells its grade
         taken.append(box)
         artists.labels.append(artists.ax.annotate(
@@ -207,8 +207,8 @@ def draw_data(artists: HistoryArtists, data: EmployeeHistory, bands: Sequence[Gr
 
 
 def _label_box(ax, x: float, y: float, text: str, size: float, align: str, shift: float,
-               below: bool) -> tuple[float, float, float, float]:
-    """Where a grade name would be set (left, bottom, right, top, in points from the axes' corner), from the
+               below: bool) -> Bbox:
+    """Where a grade name would be set (in points from the axes' corner), from the
     axes' place in the figure rather than a drawing: a chart over a cached frame is not drawn whole."""
     figure_width, figure_height = (side * 72 for side in ax.figure.get_size_inches())
     place = ax.get_position()
@@ -218,7 +218,7 @@ def _label_box(ax, x: float, y: float, text: str, size: float, align: str, shift
     width = text_width_points(text, size)
     left = anchor_x - {"left": 0.0, "center": width / 2, "right": width}[align]
     bottom, top = (anchor_y - 1.2 * size, anchor_y) if below else (anchor_y - 0.25 * size, anchor_y + size)
-    return left, bottom, left + width, top
+    return Bbox.from_extents(left, bottom, left + width, top)
 
 
 def _has_lone_value(values: list[float]) -> bool:
