@@ -1,7 +1,5 @@
 """Bonus/penalty points, exemptions and grading waivers: each needs a reason and an author."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 

@@ -1,7 +1,5 @@
 """The hash-chained audit log of every change to appraisal data."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -1,7 +1,5 @@
 """Declarative base with a constraint naming convention (Alembic batch mode needs named constraints)."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 
 from sqlalchemy import MetaData

@@ -1,7 +1,5 @@
 """Qualitative forms pinned by version, and the responses raters give."""
 
-from __future__ import annotations
-
 import secrets
 from datetime import datetime
 from typing import Any
@@ -62,7 +60,7 @@ class FormResponse(Base):
     updated_at: Mapped[datetime | None]  # set on every save; None on a submitted anonymous answer
     submitted_at: Mapped[datetime | None]
 
-    ratings: Mapped[list[FormRating]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    ratings: Mapped[list["FormRating"]] = relationship(back_populates="response", cascade="all, delete-orphan")
     form_version: Mapped[FormVersion] = relationship()
 
 

@@ -1,7 +1,5 @@
 """The KPI library and the raw fields that formulas and imports refer to."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 
 from sqlalchemy import String, Text

@@ -1,7 +1,5 @@
 """Raw measurements per employee, period and field (or KPI entered directly), and their provenance."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 

@@ -1,7 +1,5 @@
 """Organisation-wide settings and grade scales: they travel with the database file."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +26,7 @@ class GradeScale(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     is_default: Mapped[bool] = mapped_column(default=False)
 
-    bands: Mapped[list[GradeBand]] = relationship(
+    bands: Mapped[list["GradeBand"]] = relationship(
         back_populates="scale", cascade="all, delete-orphan", order_by="GradeBand.lower_bound.desc()"
     )
 

@@ -1,7 +1,5 @@
 """Pay rules (versioned by the period they take effect), budgets, hand-granted bonuses and frozen payrolls."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any

@@ -1,7 +1,5 @@
 """Periods and the appraisal of one employee in one period (with the department they had then)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

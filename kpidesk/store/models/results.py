@@ -1,7 +1,5 @@
 """What finalization stores: the snapshot (hashed) and one result row per appraisal, plus sign-offs."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any

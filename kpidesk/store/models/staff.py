@@ -4,8 +4,6 @@ Appraisal history never hangs off an employee's *current* department: each appra
 department and position the person had in that period, and leaving only marks the employee inactive.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -26,11 +24,11 @@ class Department(Base):
         ForeignKey("employees.id", ondelete="SET NULL", use_alter=True)
     )
 
-    parent: Mapped[Department | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Department]] = relationship(back_populates="parent")
-    head: Mapped[Employee | None] = relationship(foreign_keys=[head_id], post_update=True)
+    parent: Mapped["Department | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Department"]] = relationship(back_populates="parent")
+    head: Mapped["Employee | None"] = relationship(foreign_keys=[head_id], post_update=True)
 
-    def top_level(self) -> Department:
+    def top_level(self) -> "Department":
         node = self
         while node.parent is not None:
             node = node.parent
@@ -62,7 +60,7 @@ class Employee(Base):
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     position: Mapped[Position | None] = relationship()
-    manager: Mapped[Employee | None] = relationship(remote_side=[id])
+    manager: Mapped["Employee | None"] = relationship(remote_side=[id])
 
 
 class EmployeeMove(Base):

@@ -1,7 +1,5 @@
 """Appraisal templates per position, versioned: a finalized period keeps the version it used."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -37,10 +35,10 @@ class Template(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(80))
 
-    items: Mapped[list[TemplateItem]] = relationship(
+    items: Mapped[list["TemplateItem"]] = relationship(
         back_populates="template", cascade="all, delete-orphan", order_by="TemplateItem.sort_order"
     )
-    forms: Mapped[list[TemplateForm]] = relationship(back_populates="template", cascade="all, delete-orphan")
+    forms: Mapped[list["TemplateForm"]] = relationship(back_populates="template", cascade="all, delete-orphan")
     position: Mapped[Any] = relationship("Position")
 
 

@@ -1,7 +1,5 @@
 """Logins and roles (only used once access control is turned on), and saved import profiles."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
