@@ -13,7 +13,8 @@ def _cheap_password_hashing(monkeypatch):
     """argon2 with tiny costs so login tests run fast; the algorithm and the code path are the same."""
     from kpidesk.services.safety import auth
 
-    monkeypatch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(auth, "hasher", lambda: cheap)
     monkeypatch.setattr(auth, "_DUMMY_HASH", None)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -42,6 +44,23 @@ def test_single_user_mode_by_default(db):
         assert not auth.access_enabled(session)
     actor = auth.actor_for_cli(db, None)
     assert actor.role == Role.ADMIN and actor == Actor.local_owner()
+
+
+def test_opening_a_database_without_logins_never_loads_argon2(tmp_path):
+    """Every start opens the database and asks whether logins are on; argon2 loads with the first password."""
+    code = (
+        "import sys\n"
+        "from kpidesk.services.safety.database import open_checked\n"
+        "from kpidesk.services.safety.startup import access_enabled\n"
+        f"db = open_checked({str(tmp_path / 'k.db')!r})\n"
+        "print(access_enabled(db), 'argon2' in sys.modules)\n"
+        "from kpidesk.services.safety import auth\n"
+        "auth.hasher().hash('a long password')\n"
+        "print('argon2' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True"]
 
 
 def test_enable_access_creates_an_administrator_and_a_recovery_code(office):

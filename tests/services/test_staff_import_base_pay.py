@@ -181,7 +181,8 @@ def test_hr_imports_base_pay(db, actor):
 
 @pytest.fixture
 def cli_db(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    cheap = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    monkeypatch.setattr(auth, "hasher", lambda: cheap)
     monkeypatch.setattr(auth, "_DUMMY_HASH", None)
     path = str(tmp_path / "k.db")
     assert main(["--db", path, "init"]) == 0

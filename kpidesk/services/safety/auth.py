@@ -11,9 +11,9 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,9 @@ from kpidesk.services.safety.gates import touches_no_appraisal_data
 from kpidesk.store import models as m
 from kpidesk.store.models.base import utcnow
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_PASSWORD_LENGTH = 8
 FREE_ATTEMPTS = 5  # failures allowed before the account waits
 FIRST_LOCK = timedelta(seconds=30)  # doubled after each further failure
@@ -36,8 +39,16 @@ ACCESS_KEY = "access_control"
 RECOVERY_KEY = "access_recovery"
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
-hasher = PasswordHasher()
 _DUMMY_HASH: str | None = None
+
+
+@cache
+def hasher() -> PasswordHasher:
+    """Loaded at the first password: opening a database without logins, as every start does, never needs
+    argon2 (its bindings take a couple of milliseconds to load)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,7 @@ def set_password(session: Session, actor: Actor, username: str, new_password: st
     elif not _verify(user.password_hash, old_password):
         raise PermissionDenied(_("The old password is not right."))
     check_password_rules(new_password)
-    user.password_hash = hasher.hash(new_password)
+    user.password_hash = hasher().hash(new_password)
     user.failed_attempts, user.locked_until = 0, None
     audit.record(session, actor, "user.password", entity="user", entity_id=user.username)
 
@@ -192,8 +203,8 @@ def log_in(db, username: str, password: str, *, now: datetime | None = None) -> 
             failure = _("Unknown user or wrong password.")
         else:
             user.failed_attempts, user.locked_until = 0, None
-            if hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = hasher.hash(password)
+            if hasher().check_needs_rehash(user.password_hash):
+                user.password_hash = hasher().hash(password)
             actor = actor_for_user(session, user)
     if failure is not None:
         raise PermissionDenied(failure)
@@ -260,7 +271,7 @@ def recover_admin(db, username: str, code: str, new_password: str, *, now: datet
             if user.role != Role.ADMIN:
                 raise ValidationError(_("The recovery code resets an administrator's password only."))
             check_password_rules(new_password)
-            user.password_hash = hasher.hash(new_password)
+            user.password_hash = hasher().hash(new_password)
             user.failed_attempts, user.locked_until, user.active = 0, None, True
             next_code = _new_recovery_code(session)
             audit.record(session, username, "access.recover", entity="user", entity_id=username)
@@ -287,7 +298,7 @@ def _create_user(session: Session, username: str, password: str, role: Role, **l
     check_password_rules(password)
     if session.execute(select(m.User.id).where(m.User.username == username)).scalar() is not None:
         raise ValidationError(_("The user name {name} is taken.").format(name=username))
-    user = m.User(username=username, password_hash=hasher.hash(password), role=role.value, active=True,
+    user = m.User(username=username, password_hash=hasher().hash(password), role=role.value, active=True,
                   failed_attempts=0, **links)
     session.add(user)
     session.flush()
@@ -312,8 +323,10 @@ def _row(user: m.User) -> UserRow:
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return hasher.verify(password_hash, password)
+        return hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -321,14 +334,14 @@ def _verify(password_hash: str, password: str) -> bool:
 def _dummy_hash() -> str:
     global _DUMMY_HASH
     if _DUMMY_HASH is None:
-        _DUMMY_HASH = hasher.hash(secrets.token_hex(16))
+        _DUMMY_HASH = hasher().hash(secrets.token_hex(16))
     return _DUMMY_HASH
 
 
 def _new_recovery_code(session: Session) -> str:
     raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _i in range(20))
     code = "-".join(raw[i:i + 5] for i in range(0, 20, 5))
-    _put_setting(session, RECOVERY_KEY, {"hash": hasher.hash(_normalise_code(code)), "failures": 0})
+    _put_setting(session, RECOVERY_KEY, {"hash": hasher().hash(_normalise_code(code)), "failures": 0})
     return code
 
 
