@@ -8,6 +8,8 @@ beside it.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -88,12 +90,14 @@ class GradeScale:
         return graded
 
     def grade_one(self, total: float | None) -> str | None:
-        import numpy as np
-
-        if total is None:
+        """The grade of one total, as :meth:`grade` gives it (the same rounding to 6 places first), without
+        numpy: a year sheet grades a single total."""
+        if total is None or math.isnan(total):
             return None
-        code = self.grade(np.array([total], dtype=float))[0]
-        return None if code is None else str(code)
+        shifted = total * 1e6  # numpy's round to 6 places: rint(x · 10⁶) / 10⁶, infinite past a float's range
+        rounded = (shifted if math.isinf(shifted) else round(shifted)) / 1e6
+        ascending = [b.minimum for b in reversed(self.bands[:-1]) if b.minimum is not None]  # only the last has none
+        return self.codes[len(self.bands) - 1 - bisect_right(ascending, rounded)]
 
     def to_dict(self) -> dict[str, Any]:
         return {"bands": [{"code": b.code, "min": b.minimum, "zh": b.label_zh, "en": b.label_en} for b in self.bands]}

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpidesk.domain.grades import DEFAULT_SCALE, ForcedDistribution, GradeBand, GradeScale, forced_grades
 from kpidesk.errors import ValidationError
@@ -17,6 +19,24 @@ def test_exactly_95_is_excellent():
     assert DEFAULT_SCALE.grade_one(95.0) == "excellent"
     assert DEFAULT_SCALE.grade_one(95.00000000001) == "excellent"
     assert DEFAULT_SCALE.grade_one(94.999999999999) == "excellent"  # float noise on a rounded 95.00
+
+
+A_TO_D = GradeScale((GradeBand("A", 90, "A", "A"), GradeBand("B", 75.5, "B", "B"), GradeBand("C", 60, "C", "C"),
+                     GradeBand("D", None, "D", "D")))
+
+
+@pytest.mark.parametrize("scale", [DEFAULT_SCALE, A_TO_D])
+@given(total=st.floats(allow_nan=True, allow_infinity=True)
+       | st.sampled_from([95.0, 94.9999995, 94.9999994, 85.0, 75.5, 75.4999995, 60.0, 59.9999996, -0.0]))
+def test_one_total_is_graded_as_the_array_grades_it(scale, total):
+    with np.errstate(over="ignore"):  # numpy says so on the way to an infinite total; the answer is the same
+        expected = scale.grade(np.array([total], dtype=float))[0]
+    assert scale.grade_one(total) == expected
+
+
+def test_no_total_has_no_grade():
+    assert DEFAULT_SCALE.grade_one(None) is None
+    assert DEFAULT_SCALE.grade_one(float("nan")) is None
 
 
 def test_labels_in_both_languages():
