@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from kpidesk.domain.numbers import float_or_none
 from kpidesk.domain.scoring import round_half_up
 from kpidesk.services.appraisal.scoring import PeriodScores, ResultRows
 
@@ -35,7 +36,7 @@ class KpiGrid:
         if row is None or column is None or not column[3][row]:
             return None
         values, scores, statuses, _present_ = column
-        return _none_if_nan(values[row]), _none_if_nan(scores[row]), str(statuses[row])
+        return float_or_none(values[row]), float_or_none(scores[row]), str(statuses[row])
 
     def keys(self) -> Iterator[tuple[int, str]]:
         employees = list(self._row_of)
@@ -52,7 +53,3 @@ class KpiGrid:
 def _rounded(column: pd.Series, digits: int) -> np.ndarray:
     numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     return round_half_up(numbers, digits)
-
-
-def _none_if_nan(number: float) -> float | None:
-    return None if np.isnan(number) else float(number)

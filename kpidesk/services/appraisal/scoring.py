@@ -317,7 +317,8 @@ def _computed_scores(session: Session, period: str | Period) -> PeriodScores:
     result = engine.score_period(loaded.scoring_input)
     frame = _with_grade_labels(_computed_frame(session, loaded, result), loaded.grade_scale)
     status = loaded.record.status if loaded.record is not None else PeriodStatus.NOT_OPENED
-    return PeriodScores(target, status, ResultRows(frame), result.codes, loaded.grade_scale, "computed", None, result, loaded)
+    return PeriodScores(target, status, ResultRows(frame), result.codes, loaded.grade_scale, "computed", None,
+                        result, loaded)
 
 
 def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
@@ -325,8 +326,9 @@ def scores_from_snapshot(snapshot: m.Snapshot, period: Period):
     verified its hash: checking it again cost a 5,000-person period another half second)."""
     content = snapshot.content
     scale = GradeScale.from_dict(content["grade_scale"])
-    return PeriodScores(period, PeriodStatus.FINALIZED, ResultRows.from_snapshot(content, scale), tuple(content["kpi_codes"]), scale, "snapshot",
-                        snapshot.content_hash, stored_explanations=content["explanations"])
+    return PeriodScores(period, PeriodStatus.FINALIZED, ResultRows.from_snapshot(content, scale),
+                        tuple(content["kpi_codes"]), scale, "snapshot", snapshot.content_hash,
+                        stored_explanations=content["explanations"])
 
 
 def organisation_scores(session: Session, period: str | Period) -> PeriodScores:
